@@ -1,0 +1,249 @@
+#include "check/check.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/text.h"
+
+namespace samplan::check {
+namespace {
+
+using namespace samplan::model;
+
+std::string plural(long n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+class Checker {
+public:
+    Checker(const Site& site, const CheckOptions& options, Diagnostics& d) : site_(site), options_(options), d_(d) {
+        for (const auto& tg : site.settings.target_groups) target_group_ids_.push_back(tg.id);
+        for (const auto& fa : site.regional.focus_areas) focus_area_ids_.push_back(fa.id);
+        for (const auto& p : site.processes) process_ids_.push_back(p.id);
+        for (const auto& p : site.pages) page_ids_.push_back(p.id);
+    }
+
+    void run() {
+        check_regional();
+        for (const auto& p : site_.processes) check_process(p);
+        for (const auto& g : site_.groups) check_group(g);
+    }
+
+private:
+    // Reports `ref` when it is not among `known`; returns whether it is.
+    bool resolve(const std::string& path, const Ref& ref, const std::vector<std::string>& known, const char* what,
+                 const std::string& scope = "") {
+        if (!ref.present()) return false;
+        if (std::find(known.begin(), known.end(), ref.id) != known.end()) return true;
+        d_.error(path, ref.pos,
+                 std::string(what) + " " + quoted(ref.id) + " does not exist" + scope + suggestion(ref.id, known),
+                 "unknown-reference");
+        return false;
+    }
+
+    void check_regional() {
+        const auto& r = site_.regional;
+        if (r.start && r.end && *r.end < *r.start)
+            d_.error(r.path, r.end_pos, "end " + r.end->iso() + " is before start " + r.start->iso(), "date-order");
+        for (const auto& fa : r.focus_areas)
+            for (const auto& g : fa.goals)
+                for (const auto& ind : g.indicators) check_regional_indicator(r.path, ind);
+    }
+
+    // Every target year that has passed needs a value for that year or later.
+    void check_regional_indicator(const std::string& path, const RegionalIndicator& ind) {
+        for (const auto& t : ind.targets) {
+            if (Date{t.year, 12, 31} >= options_.today) continue;
+            const bool has_value = std::any_of(ind.values.begin(), ind.values.end(),
+                                               [&](const YearValue& v) { return v.year >= t.year; });
+            if (!has_value)
+                d_.warning(path, t.pos,
+                           "indicator " + quoted(ind.id) + " has a target for " + std::to_string(t.year) +
+                               " but no value for that year: add the outcome to 'values'",
+                           "indicator-values");
+        }
+    }
+
+    void check_process(const Process& p) {
+        if (p.guidance.present()) resolve(p.path, p.guidance, page_ids_, "guidance page");
+    }
+
+    void check_group(const Group& g) {
+        for (const auto& m : g.members) resolve(g.path, m.principal, g.principals, "principal", " among the group's principals");
+        for (const auto& m : g.meetings)
+            if (!m.plan_followed_up)
+                d_.warning(g.path, m.pos,
+                           "meeting on " + m.date.iso() +
+                               " did not follow up the plan: it is a standing item at every meeting",
+                           "meeting-follow-up");
+        for (const auto& p : g.plans) check_plan(g, p);
+    }
+
+    const Process* find_process(const std::string& id) const {
+        for (const auto& p : site_.processes)
+            if (p.id == id) return &p;
+        return nullptr;
+    }
+
+    void check_plan(const Group& g, const Plan& p) {
+        if (p.start && p.end && *p.end < *p.start)
+            d_.error(p.path, p.end_pos, "end " + p.end->iso() + " is before start " + p.start->iso(), "date-order");
+        if (p.process.present()) resolve(p.path, p.process, process_ids_, "process");
+
+        if (p.status != PlanStatus::Draft && p.decided && !p.sent_to_office)
+            d_.warning(p.path, p.decided_pos,
+                       "plan decided on " + p.decided->iso() +
+                           " but not sent to the regional office: add 'sent_to_office' with the date it was sent",
+                       "plan-not-sent");
+        check_revision(p);
+
+        const int max = site_.settings.rules.max_activities_per_plan;
+        if (static_cast<int>(p.activities.size()) > max)
+            d_.warning(p.path, p.pos,
+                       "plan has " + std::to_string(p.activities.size()) + " activities, more than " +
+                           std::to_string(max) + ": fewer activities, done well",
+                       "max-activities");
+        for (const auto& a : p.activities) check_activity(g, p, a);
+    }
+
+    // A decided plan that is still running must be revised every `revision_interval_months`,
+    // counted from its last revision, else its last change in git, else its decision.
+    void check_revision(const Plan& p) {
+        if (p.status != PlanStatus::Decided || !p.decided) return;
+        if (p.end && *p.end < options_.today) return;
+        std::optional<Date> last;
+        std::string basis;
+        if (!p.revised.empty()) {
+            last = p.revised.back();
+            basis = "last revised " + last->iso();
+        } else if (options_.history) {
+            if (auto change = options_.history->last_change(p.path)) {
+                last = change->date;
+                basis = "last changed in git " + last->iso();
+            }
+        }
+        if (!last || *last < *p.decided) {
+            last = p.decided;
+            basis = "decided " + p.decided->iso() + " and not revised since";
+        }
+        const int interval = site_.settings.rules.revision_interval_months;
+        if (last->add_months(interval) < options_.today)
+            d_.warning(p.path, p.decided_pos,
+                       "plan not revised within " + plural(interval, "month", "months") + " (" + basis +
+                           "): revise it and add the date to 'revised'",
+                       "plan-revision");
+    }
+
+    void check_activity(const Group& g, const Plan& p, const Activity& a) {
+        resolve(a.path, a.target_group, target_group_ids_, "target group");
+        if (resolve(a.path, a.focus_area, focus_area_ids_, "focus area")) {
+            const FocusArea* area = nullptr;
+            for (const auto& fa : site_.regional.focus_areas)
+                if (fa.id == a.focus_area.id) area = &fa;
+            std::vector<std::string> goals;
+            for (const auto& goal : area->goals) goals.push_back(goal.id);
+            resolve(a.path, a.goal, goals, "goal", " in focus area " + quoted(area->id));
+        }
+        if (a.start && a.end && *a.end < *a.start)
+            d_.error(a.path, a.end_pos, "end " + a.end->iso() + " is before start " + a.start->iso(), "date-order");
+
+        const Ref& process_ref = a.process.present() ? a.process : p.process;
+        const Process* process = nullptr;
+        if (a.process.present()) {
+            if (resolve(a.path, a.process, process_ids_, "process")) process = find_process(a.process.id);
+        } else if (p.process.present()) {
+            process = find_process(p.process.id);  // an unknown plan process is reported on the plan
+        }
+        if (a.step) {
+            if (process) {
+                const int n = static_cast<int>(process->steps.size());
+                if (*a.step < 1 || *a.step > n)
+                    d_.error(a.path, a.step_pos,
+                             "step " + std::to_string(*a.step) + " is outside process " + quoted(process->id) +
+                                 ", which has steps 1 to " + std::to_string(n),
+                             "step-range");
+            } else if (!process_ref.present()) {
+                d_.error(a.path, a.step_pos,
+                         "'step' needs a process: set 'process' here or in the plan" + suggestion("", process_ids_),
+                         "step-range");
+            }
+        }
+        check_working_group(g, a);
+        if (a.status == ActivityStatus::Finished && !a.final_report)
+            d_.error(a.path, a.status_pos,
+                     "activity is 'avslutad' but has no [final_report]: add the final report (slutrapport)",
+                     "final-report");
+        check_reports(a);
+        for (const auto& ind : a.indicators) {
+            if (ind.target && ind.target->date < options_.today && ind.values.empty())
+                d_.warning(a.path, ind.target->pos,
+                           "indicator " + quoted(ind.id) + " passed its target date " + ind.target->date.iso() +
+                               " with no value: add the outcome to 'values'",
+                           "indicator-values");
+        }
+    }
+
+    // Every working group has someone from each principal of the group and exactly one convener.
+    // A planned activity may not have its working group yet; once it has members, or once it
+    // has started, the rule applies.
+    void check_working_group(const Group& g, const Activity& a) {
+        if (a.working_group.empty() && a.status == ActivityStatus::Planned) return;
+        std::set<std::string> covered;
+        for (const auto& m : a.working_group)
+            if (resolve(a.path, m.principal, g.principals, "principal", " among the group's principals"))
+                covered.insert(m.principal.id);
+        const SourcePos where = a.working_group.empty() ? a.status_pos : a.working_group.front().pos;
+        for (const auto& principal : g.principals)
+            if (!covered.count(principal))
+                d_.error(a.path, where,
+                         "working group has no member from " + quoted(principal) +
+                             ": it needs at least one named person from each principal",
+                         "working-group-principals");
+        const auto conveners = std::count_if(a.working_group.begin(), a.working_group.end(),
+                                             [](const WorkingGroupMember& m) { return m.convener; });
+        if (conveners != 1) {
+            SourcePos pos = where;
+            if (conveners > 1) {
+                int seen = 0;
+                for (const auto& m : a.working_group)
+                    if (m.convener && ++seen == 2) pos = m.pos;
+            }
+            d_.error(a.path, pos,
+                     "working group has " + plural(conveners, "convener", "conveners") +
+                         ": exactly one member must have convener = true",
+                     "working-group-convener");
+        }
+    }
+
+    // An ongoing activity reports `reports_per_year` times a year: by today it should have
+    // as many reports as whole report periods that have passed since it started.
+    void check_reports(const Activity& a) {
+        if (a.status != ActivityStatus::Ongoing || !a.start) return;
+        const int per_year = site_.settings.rules.reports_per_year;
+        const Date until = a.end && *a.end < options_.today ? *a.end : options_.today;
+        const int months = a.start->months_until(until);
+        if (months <= 0) return;
+        const long expected = static_cast<long>(months) * per_year / 12;
+        const long actual = std::count_if(a.reports.begin(), a.reports.end(),
+                                          [&](const Report& r) { return r.date <= options_.today; });
+        if (actual < expected)
+            d_.warning(a.path, a.status_pos,
+                       "ongoing activity has " + plural(actual, "progress report", "progress reports") + " but " +
+                           std::to_string(expected) + " were due by " + until.iso() + " (" +
+                           plural(per_year, "report", "reports") + " a year)",
+                       "activity-reports");
+    }
+
+    const Site& site_;
+    const CheckOptions& options_;
+    Diagnostics& d_;
+    std::vector<std::string> target_group_ids_, focus_area_ids_, process_ids_, page_ids_;
+};
+
+}  // namespace
+
+void run_checks(const Site& site, const CheckOptions& options, Diagnostics& diagnostics) {
+    Checker(site, options, diagnostics).run();
+}
+
+}  // namespace samplan::check

@@ -1,0 +1,282 @@
+#include "content/content.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "content/toml_reader.h"
+#include "core/text.h"
+
+namespace samplan::content {
+namespace {
+
+constexpr SourcePos kFileStart{1, 1};
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string join(const std::string& dir, const std::string& name) { return dir.empty() ? name : dir + "/" + name; }
+
+// A file found in the layout, read later (in parallel).
+struct Pending {
+    Record record;
+    bool markdown = false;
+};
+
+class Walker {
+public:
+    Walker(const Source& source, Diagnostics& diagnostics) : source_(source), diagnostics_(diagnostics) {}
+
+    void run() {
+        expect_file("site.toml", RecordKind::Site, "", "", "", false, true);
+        expect_file("regional/plan.toml", RecordKind::RegionalPlan, "", "", "", false, true);
+        collect_dir("processes", ".toml", RecordKind::Process, "", "");
+        collect_dir("pages", ".md", RecordKind::Page, "", "");
+        for (const auto& g : subdirs("groups")) {
+            const std::string gdir = "groups/" + g;
+            expect_file(gdir + "/group.toml", RecordKind::Group, g, g, "", false, true);
+            collect_dir(gdir + "/evaluations", ".md", RecordKind::GroupEvaluation, g, "");
+            for (const auto& p : subdirs(gdir + "/plans")) {
+                const std::string pdir = gdir + "/plans/" + p;
+                expect_file(pdir + "/plan.toml", RecordKind::Plan, p, g, p, false, true);
+                collect_dir(pdir + "/activities", ".md", RecordKind::Activity, g, p);
+            }
+        }
+    }
+
+    std::vector<Pending> pending;
+
+private:
+    // Checks `path` is a usable file or directory; reports why not.
+    bool usable(const std::string& path, EntryKind kind, EntryKind wanted) {
+        if (kind == wanted) return true;
+        if (kind == EntryKind::Outside) {
+            diagnostics_.error(path, kFileStart, "symbolic link points outside the content folder; refused",
+                               "outside-content");
+        } else if (kind == EntryKind::Directory) {
+            diagnostics_.error(path, kFileStart, "expected a file, found a directory", "not-a-file");
+        } else if (kind == EntryKind::File && wanted == EntryKind::Directory) {
+            diagnostics_.error(path, kFileStart, "expected a directory, found a file", "not-a-directory");
+        } else if (kind == EntryKind::Other) {
+            diagnostics_.error(path, kFileStart, "not a regular file (a device, socket or FIFO); refused",
+                               "not-a-file");
+        }
+        return false;
+    }
+
+    void expect_file(const std::string& path, RecordKind kind, const std::string& id, const std::string& group,
+                     const std::string& plan, bool markdown, bool required) {
+        const EntryKind k = source_.kind(path);
+        if (k == EntryKind::Missing) {
+            if (required) diagnostics_.error(path, kFileStart, "missing file: " + describe(kind) + " is required",
+                                             "missing-file");
+            return;
+        }
+        if (!usable(path, k, EntryKind::File)) return;
+        Pending p;
+        p.record.kind = kind;
+        p.record.path = path;
+        p.record.id = id;
+        p.record.group = group;
+        p.record.plan = plan;
+        p.markdown = markdown;
+        pending.push_back(std::move(p));
+    }
+
+    // Subdirectories with valid ids; anything else in `dir` is reported.
+    std::vector<std::string> subdirs(const std::string& dir) {
+        std::vector<std::string> out;
+        const EntryKind k = source_.kind(dir);
+        if (k == EntryKind::Missing || !usable(dir, k, EntryKind::Directory)) return out;
+        for (const auto& e : source_.list(dir)) {
+            if (e.name.empty() || e.name[0] == '.') continue;
+            const std::string path = join(dir, e.name);
+            if (!usable(path, e.kind, EntryKind::Directory)) continue;
+            if (!is_valid_id(e.name)) {
+                report_bad_id(path, e.name);
+                continue;
+            }
+            out.push_back(e.name);
+        }
+        return out;
+    }
+
+    void collect_dir(const std::string& dir, std::string_view ext, RecordKind kind, const std::string& group,
+                     const std::string& plan) {
+        const EntryKind k = source_.kind(dir);
+        if (k == EntryKind::Missing || !usable(dir, k, EntryKind::Directory)) return;
+        for (const auto& e : source_.list(dir)) {
+            if (e.name.empty() || e.name[0] == '.') continue;
+            const std::string path = join(dir, e.name);
+            if (!ends_with(e.name, ext)) {
+                if (e.kind == EntryKind::File)
+                    diagnostics_.warning(path, kFileStart,
+                                         "unexpected file: " + describe(kind) + " files end in " + std::string(ext) +
+                                             "; this file is ignored",
+                                         "unexpected-file");
+                else
+                    usable(path, e.kind, EntryKind::File);
+                continue;
+            }
+            const std::string id = e.name.substr(0, e.name.size() - ext.size());
+            if (!usable(path, e.kind, EntryKind::File)) continue;
+            if (!is_valid_id(id)) {
+                report_bad_id(path, id);
+                continue;
+            }
+            expect_file(path, kind, id, group, plan, ext == ".md", false);
+        }
+    }
+
+    void report_bad_id(const std::string& path, const std::string& id) {
+        diagnostics_.error(path, kFileStart,
+                           "bad id " + quoted(id) +
+                               ": an id is 1 to 64 characters of a-z, 0-9 and '-', starting with a letter or digit",
+                           "bad-id");
+    }
+
+    static std::string describe(RecordKind kind) {
+        switch (kind) {
+            case RecordKind::Site: return "the site settings (site.toml)";
+            case RecordKind::RegionalPlan: return "the regional action plan";
+            case RecordKind::Process: return "a process";
+            case RecordKind::Page: return "a page";
+            case RecordKind::Group: return "a group's group.toml";
+            case RecordKind::GroupEvaluation: return "an evaluation";
+            case RecordKind::Plan: return "a plan's plan.toml";
+            case RecordKind::Activity: return "an activity";
+        }
+        return "a record";
+    }
+
+    const Source& source_;
+    Diagnostics& diagnostics_;
+};
+
+bool is_fence(std::string_view line) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    return line == "+++";
+}
+
+}  // namespace
+
+bool split_front_matter(std::string_view text, FrontMatter& out, SourcePos& error_pos, std::string& error) {
+    size_t eol = text.find('\n');
+    if (!is_fence(text.substr(0, eol))) {
+        error_pos = kFileStart;
+        error = "missing front matter: a .md record starts with a line '+++', then TOML, then a line '+++'";
+        return false;
+    }
+    if (eol == std::string_view::npos) {
+        error_pos = kFileStart;
+        error = "front matter opened here is never closed with a line '+++'";
+        return false;
+    }
+    const size_t toml_start = eol + 1;
+    size_t line_start = toml_start;
+    int line = 2;
+    while (line_start <= text.size()) {
+        const size_t end = text.find('\n', line_start);
+        const std::string_view current = text.substr(line_start, end == std::string_view::npos ? end : end - line_start);
+        if (is_fence(current)) {
+            out.toml = text.substr(toml_start, line_start - toml_start);
+            out.body = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+            out.body_line = line + 1;
+            return true;
+        }
+        if (end == std::string_view::npos) break;
+        line_start = end + 1;
+        ++line;
+    }
+    error_pos = kFileStart;
+    error = "front matter opened here is never closed with a line '+++'";
+    return false;
+}
+
+bool parse_record_text(const std::string& path, std::string_view text, bool markdown, Record& record,
+                       Diagnostics& diagnostics) {
+    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a BOM is fine
+    if (const auto bad = find_invalid_utf8(text)) {
+        const auto [line, column] = line_column_at(text, *bad);
+        diagnostics.error(path, {line, column}, "invalid UTF-8: save the file as UTF-8", "utf8");
+        return false;
+    }
+    if (text.find('\0') != std::string_view::npos) {
+        const auto [line, column] = line_column_at(text, text.find('\0'));
+        diagnostics.error(path, {line, column}, "NUL byte in text", "utf8");
+        return false;
+    }
+    std::string_view toml_text = text;
+    int line_offset = 0;
+    if (markdown) {
+        FrontMatter fm;
+        SourcePos pos;
+        std::string error;
+        if (!split_front_matter(text, fm, pos, error)) {
+            diagnostics.error(path, pos, error, "front-matter");
+            return false;
+        }
+        toml_text = fm.toml;
+        line_offset = 1;
+        record.body = std::string(fm.body);
+        record.body_line = fm.body_line;
+    }
+    TomlError error;
+    auto value = parse_toml(toml_text, line_offset, error);
+    if (!value) {
+        diagnostics.error(path, error.pos, "TOML: " + error.message, "toml");
+        return false;
+    }
+    record.data = std::move(*value);
+    return true;
+}
+
+std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics, const LoadOptions& options) {
+    Walker walker(source, diagnostics);
+    walker.run();
+    auto& pending = walker.pending;
+
+    // Read and parse in parallel; each file reports into its own sink, merged in layout order.
+    std::vector<Diagnostics> per_file(pending.size());
+    std::vector<char> ok(pending.size(), 0);
+    auto work = [&](size_t i) {
+        Pending& p = pending[i];
+        std::string text, error;
+        switch (source.read(p.record.path, options.max_record_bytes, text, error)) {
+            case ReadStatus::TooLarge:
+                per_file[i].error(p.record.path, kFileStart,
+                                  "file is larger than " + std::to_string(options.max_record_bytes / 1024) +
+                                      " KiB; split it or shorten it",
+                                  "file-too-large");
+                return;
+            case ReadStatus::Error:
+                per_file[i].error(p.record.path, kFileStart, "cannot read: " + error, "io");
+                return;
+            case ReadStatus::Ok: break;
+        }
+        ok[i] = parse_record_text(p.record.path, text, p.markdown, p.record, per_file[i]) ? 1 : 0;
+    };
+    const size_t workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 8u));
+    if (workers == 1 || pending.size() < 16) {
+        for (size_t i = 0; i < pending.size(); ++i) work(i);
+    } else {
+        std::atomic<size_t> next{0};
+        std::vector<std::thread> threads;
+        for (size_t t = 0; t < workers; ++t)
+            threads.emplace_back([&] {
+                for (size_t i; (i = next.fetch_add(1)) < pending.size();) work(i);
+            });
+        for (auto& t : threads) t.join();
+    }
+
+    std::vector<Record> records;
+    records.reserve(pending.size());
+    for (size_t i = 0; i < pending.size(); ++i) {
+        diagnostics.merge(std::move(per_file[i]));
+        if (ok[i]) records.push_back(std::move(pending[i].record));
+    }
+    return records;
+}
+
+}  // namespace samplan::content

@@ -1,0 +1,49 @@
+// content/content.h — reads the content layout into records: each file's TOML (or front
+// matter) as a Value tree with positions, and its Markdown body. Reports every file that
+// cannot be read or parsed; never stops at the first problem.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "content/source.h"
+#include "content/value.h"
+#include "core/diagnostics.h"
+
+namespace samplan::content {
+
+enum class RecordKind { Site, RegionalPlan, Process, Page, Group, GroupEvaluation, Plan, Activity };
+
+struct Record {
+    RecordKind kind = RecordKind::Site;
+    std::string path;   // relative to the content folder
+    std::string id;     // file or folder name without extension ("" for site and regional plan)
+    std::string group;  // owning group id (groups, plans, activities, evaluations)
+    std::string plan;   // owning plan id (plans, activities)
+    Value data;         // the TOML document or front matter
+    std::string body;   // Markdown after the front matter (.md records)
+    int body_line = 0;  // line of the body's first line in the file
+};
+
+struct LoadOptions {
+    size_t max_record_bytes = 1024 * 1024;  // larger files are refused with a diagnostic
+};
+
+// Reads every record of the layout in a fixed order (site, regional plan, processes, pages,
+// groups in id order with their plans, activities and evaluations).
+std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics, const LoadOptions& options = {});
+
+// Splits a `.md` record into front matter and body. Exposed for tests and fuzzing.
+struct FrontMatter {
+    std::string_view toml;
+    std::string_view body;
+    int body_line = 0;
+};
+// On failure returns false and sets `error_pos`/`error`.
+bool split_front_matter(std::string_view text, FrontMatter& out, SourcePos& error_pos, std::string& error);
+
+// Parses one file's text into a record's data and body; reports problems under `path`.
+bool parse_record_text(const std::string& path, std::string_view text, bool markdown, Record& record,
+                       Diagnostics& diagnostics);
+
+}  // namespace samplan::content

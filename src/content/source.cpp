@@ -1,0 +1,131 @@
+#include "content/source.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+namespace samplan::content {
+namespace fs = std::filesystem;
+namespace {
+
+class DiskSource final : public Source {
+public:
+    explicit DiskSource(const std::string& root) {
+        std::error_code ec;
+        root_ = fs::weakly_canonical(fs::absolute(root, ec), ec);
+    }
+
+    EntryKind kind(const std::string& path) const override {
+        std::error_code ec;
+        const fs::path full = root_ / path;
+        const auto lstatus = fs::symlink_status(full, ec);
+        if (ec || !fs::exists(lstatus)) return EntryKind::Missing;
+        if (fs::is_symlink(lstatus)) {
+            const fs::path target = fs::weakly_canonical(full, ec);
+            if (ec || !inside_root(target)) return EntryKind::Outside;
+        }
+        const auto status = fs::status(full, ec);
+        if (ec) return EntryKind::Missing;
+        if (fs::is_regular_file(status)) return EntryKind::File;
+        if (fs::is_directory(status)) return EntryKind::Directory;
+        return EntryKind::Other;
+    }
+
+    std::vector<DirEntry> list(const std::string& dir) const override {
+        std::vector<DirEntry> out;
+        if (kind(dir) != EntryKind::Directory) return out;
+        std::error_code ec;
+        for (fs::directory_iterator it(root_ / dir, ec), end; !ec && it != end; it.increment(ec)) {
+            const std::string name = it->path().filename().string();
+            out.push_back({name, kind(dir.empty() ? name : dir + "/" + name)});
+        }
+        std::sort(out.begin(), out.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+        return out;
+    }
+
+    ReadStatus read(const std::string& path, size_t max_bytes, std::string& out,
+                    std::string& error) const override {
+        // O_NONBLOCK so that a FIFO never blocks the build; fstat then refuses it.
+        const int fd = ::open((root_ / path).c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) {
+            error = std::strerror(errno);
+            return ReadStatus::Error;
+        }
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            ::close(fd);
+            error = "not a regular file";
+            return ReadStatus::Error;
+        }
+        if (static_cast<size_t>(st.st_size) > max_bytes) {
+            ::close(fd);
+            return ReadStatus::TooLarge;
+        }
+        out.resize(static_cast<size_t>(st.st_size));
+        size_t done = 0;
+        while (done < out.size()) {
+            const ssize_t n = ::read(fd, out.data() + done, out.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            done += static_cast<size_t>(n);
+        }
+        out.resize(done);
+        ::close(fd);
+        return ReadStatus::Ok;
+    }
+
+private:
+    bool inside_root(const fs::path& p) const {
+        auto rel = p.lexically_relative(root_);
+        return !rel.empty() && *rel.begin() != "..";
+    }
+
+    fs::path root_;
+};
+
+}  // namespace
+
+std::unique_ptr<Source> make_disk_source(const std::string& root) { return std::make_unique<DiskSource>(root); }
+
+EntryKind MemorySource::kind(const std::string& path) const {
+    if (path.empty()) return EntryKind::Directory;
+    if (files_.count(path)) return EntryKind::File;
+    const std::string prefix = path + "/";
+    auto it = files_.lower_bound(prefix);
+    if (it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0) return EntryKind::Directory;
+    return EntryKind::Missing;
+}
+
+std::vector<DirEntry> MemorySource::list(const std::string& dir) const {
+    std::vector<DirEntry> out;
+    const std::string prefix = dir.empty() ? "" : dir + "/";
+    for (auto it = files_.lower_bound(prefix); it != files_.end(); ++it) {
+        if (it->first.compare(0, prefix.size(), prefix) != 0) break;
+        const std::string rest = it->first.substr(prefix.size());
+        const auto slash = rest.find('/');
+        const std::string name = rest.substr(0, slash);
+        if (out.empty() || out.back().name != name)
+            out.push_back({name, slash == std::string::npos ? EntryKind::File : EntryKind::Directory});
+    }
+    return out;
+}
+
+ReadStatus MemorySource::read(const std::string& path, size_t max_bytes, std::string& out,
+                              std::string& error) const {
+    auto it = files_.find(path);
+    if (it == files_.end()) {
+        error = "no such file";
+        return ReadStatus::Error;
+    }
+    if (it->second.size() > max_bytes) return ReadStatus::TooLarge;
+    out = it->second;
+    return ReadStatus::Ok;
+}
+
+}  // namespace samplan::content

@@ -1,0 +1,49 @@
+// content/source.h — where records come from: a folder on disk, or an in-memory tree (tests,
+// and later a git tree). Paths are relative, '/' separated, and never leave the root.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace samplan::content {
+
+enum class EntryKind { File, Directory, Other, Outside, Missing };
+
+struct DirEntry {
+    std::string name;
+    EntryKind kind = EntryKind::Missing;
+};
+
+enum class ReadStatus { Ok, TooLarge, Error };
+
+class Source {
+public:
+    virtual ~Source() = default;
+    // What `path` is. A symlink is followed; one that resolves outside the root is `Outside`.
+    [[nodiscard]] virtual EntryKind kind(const std::string& path) const = 0;
+    // The entries of a directory, sorted by name (byte order). Empty if it is not a directory.
+    [[nodiscard]] virtual std::vector<DirEntry> list(const std::string& dir) const = 0;
+    // Reads a regular file of at most `max_bytes` into `out`.
+    [[nodiscard]] virtual ReadStatus read(const std::string& path, size_t max_bytes, std::string& out,
+                                          std::string& error) const = 0;
+};
+
+// A folder on disk.
+std::unique_ptr<Source> make_disk_source(const std::string& root);
+
+// An in-memory tree: path → file content. Directories are implied by the paths.
+class MemorySource final : public Source {
+public:
+    explicit MemorySource(std::map<std::string, std::string> files) : files_(std::move(files)) {}
+    [[nodiscard]] EntryKind kind(const std::string& path) const override;
+    [[nodiscard]] std::vector<DirEntry> list(const std::string& dir) const override;
+    [[nodiscard]] ReadStatus read(const std::string& path, size_t max_bytes, std::string& out,
+                                  std::string& error) const override;
+
+private:
+    std::map<std::string, std::string> files_;
+};
+
+}  // namespace samplan::content

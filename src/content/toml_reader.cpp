@@ -1,0 +1,96 @@
+#include "content/toml_reader.h"
+
+#include <pthread.h>
+
+#include <toml++/toml.h>
+
+namespace samplan::content {
+namespace {
+
+SourcePos pos_of(const toml::source_region& src, int line_offset) {
+    return SourcePos{static_cast<int>(src.begin.line) + line_offset, static_cast<int>(src.begin.column)};
+}
+
+Value convert(const toml::node& node, int line_offset) {
+    Value v;
+    v.pos = pos_of(node.source(), line_offset);
+    if (const auto* t = node.as_table()) {
+        v.type = Value::Type::Table;
+        for (auto&& [k, child] : *t) {
+            Entry e;
+            e.key = std::string(k.str());
+            e.key_pos = pos_of(k.source(), line_offset);
+            e.value.push_back(convert(child, line_offset));
+            v.entries.push_back(std::move(e));
+        }
+    } else if (const auto* a = node.as_array()) {
+        v.type = Value::Type::Array;
+        for (const auto& child : *a) v.items.push_back(convert(child, line_offset));
+    } else if (const auto* s = node.as_string()) {
+        v.type = Value::Type::String;
+        v.string = s->get();
+    } else if (const auto* i = node.as_integer()) {
+        v.type = Value::Type::Integer;
+        v.integer = i->get();
+    } else if (const auto* f = node.as_floating_point()) {
+        v.type = Value::Type::Float;
+        v.floating = f->get();
+    } else if (const auto* b = node.as_boolean()) {
+        v.type = Value::Type::Boolean;
+        v.boolean = b->get();
+    } else if (const auto* d = node.as_date()) {
+        v.type = Value::Type::Date;
+        v.date = Date{d->get().year, d->get().month, d->get().day};
+    } else if (node.is_time()) {
+        v.type = Value::Type::Time;
+    } else {
+        v.type = Value::Type::DateTime;
+    }
+    return v;
+}
+
+struct ParseJob {
+    std::string_view text;
+    int line_offset = 0;
+    std::optional<Value> result;
+    TomlError error;
+};
+
+void run_parse(ParseJob& job) {
+    try {
+        toml::table table = toml::parse(job.text);
+        job.result = convert(table, job.line_offset);
+        // The root table's own region is not meaningful: point at the first line of the document.
+        job.result->pos = SourcePos{1 + job.line_offset, 1};
+    } catch (const toml::parse_error& e) {
+        job.error.pos = pos_of(e.source(), job.line_offset);
+        job.error.message = std::string(e.description());
+    } catch (const std::exception& e) {
+        job.error.pos = SourcePos{1 + job.line_offset, 1};
+        job.error.message = e.what();
+    }
+}
+
+void* parse_thread(void* arg) {
+    run_parse(*static_cast<ParseJob*>(arg));
+    return nullptr;
+}
+
+}  // namespace
+
+std::optional<Value> parse_toml(std::string_view text, int line_offset, TomlError& error) {
+    ParseJob job{text, line_offset, std::nullopt, {}};
+    // toml++ recurses once per nesting level (up to 256) and so does convert(): give both room.
+    constexpr size_t kStack = 64u * 1024u * 1024u;
+    pthread_attr_t attr;
+    pthread_t thread;
+    bool threaded = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, kStack) == 0 &&
+                    pthread_create(&thread, &attr, parse_thread, &job) == 0;
+    if (threaded) pthread_join(thread, nullptr);
+    else run_parse(job);
+    pthread_attr_destroy(&attr);
+    if (!job.result) error = job.error;
+    return std::move(job.result);
+}
+
+}  // namespace samplan::content

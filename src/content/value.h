@@ -1,0 +1,44 @@
+// content/value.h — a parsed TOML document as plain data, every node with its source position
+// (already shifted by the front matter's offset), so later stages never see the TOML library.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/date.h"
+#include "core/diagnostics.h"
+
+namespace samplan::content {
+
+struct Value;
+
+struct Entry {
+    std::string key;
+    SourcePos key_pos;
+    std::vector<Value> value;  // exactly one element; a vector because Value is incomplete here
+};
+
+struct Value {
+    enum class Type { Table, Array, String, Integer, Float, Boolean, Date, Time, DateTime };
+
+    Type type = Type::Table;
+    SourcePos pos;
+    std::string string;
+    std::int64_t integer = 0;
+    double floating = 0;
+    bool boolean = false;
+    Date date;
+    std::vector<Entry> entries;  // Table, in file order
+    std::vector<Value> items;    // Array
+
+    // The entry named `key` in a table, or nullptr.
+    [[nodiscard]] const Entry* find(std::string_view key) const;
+    [[nodiscard]] const Value* get(std::string_view key) const;
+};
+
+// A human name for a type, used in "must be a date, not a string".
+const char* type_name(Value::Type type);
+
+}  // namespace samplan::content

@@ -1,0 +1,160 @@
+#include "core/text.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace samplan {
+namespace {
+
+// Decodes one code point at `i`; returns its length or 0 when the sequence is invalid.
+size_t utf8_sequence_length(std::string_view s, size_t i) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) return 1;
+    size_t len = 0;
+    unsigned cp = 0;
+    if ((b0 & 0xE0) == 0xC0) { len = 2; cp = b0 & 0x1F; }
+    else if ((b0 & 0xF0) == 0xE0) { len = 3; cp = b0 & 0x0F; }
+    else if ((b0 & 0xF8) == 0xF0) { len = 4; cp = b0 & 0x07; }
+    else return 0;
+    if (i + len > s.size()) return 0;
+    for (size_t k = 1; k < len; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        if ((b & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (b & 0x3F);
+    }
+    // Reject overlong forms, surrogates and values beyond U+10FFFF.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return 0;
+    if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
+    if (cp > 0x10FFFF) return 0;
+    return len;
+}
+
+std::vector<std::u32string::value_type> code_points(std::string_view s) {
+    std::vector<char32_t> out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        size_t len = utf8_sequence_length(s, i);
+        if (len == 0) { out.push_back(static_cast<unsigned char>(s[i])); ++i; continue; }
+        char32_t cp = 0;
+        for (size_t k = 0; k < len; ++k) cp = (cp << 8) | static_cast<unsigned char>(s[i + k]);
+        out.push_back(cp);  // a unique number per sequence is enough for comparing
+        i += len;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<size_t> find_invalid_utf8(std::string_view text) {
+    for (size_t i = 0; i < text.size();) {
+        const size_t len = utf8_sequence_length(text, i);
+        if (len == 0) return i;
+        i += len;
+    }
+    return std::nullopt;
+}
+
+std::pair<int, int> line_column_at(std::string_view text, size_t offset) {
+    int line = 1, column = 1;
+    offset = std::min(offset, text.size());
+    for (size_t i = 0; i < offset; ++i) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        if (b == '\n') { ++line; column = 1; }
+        else if ((b & 0xC0) != 0x80) ++column;
+    }
+    return {line, column};
+}
+
+bool is_valid_id(std::string_view id) {
+    if (id.empty() || id.size() > 64) return false;
+    auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    if (!alnum(id[0])) return false;
+    return std::all_of(id.begin(), id.end(), [&](char c) { return alnum(c) || c == '-'; });
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+    const auto x = code_points(a), y = code_points(b);
+    std::vector<size_t> row(y.size() + 1);
+    for (size_t j = 0; j <= y.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= x.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= y.size(); ++j) {
+            const size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[y.size()];
+}
+
+std::optional<std::string> nearest(std::string_view value, const std::vector<std::string>& candidates) {
+    std::optional<std::string> best;
+    size_t best_distance = 0;
+    for (const auto& c : candidates) {
+        const size_t d = edit_distance(value, c);
+        if (!best || d < best_distance) { best = c; best_distance = d; }
+    }
+    return best;
+}
+
+std::string suggestion(std::string_view value, const std::vector<std::string>& candidates) {
+    const auto best = nearest(value, candidates);
+    if (!best) return {};
+    const size_t distance = edit_distance(value, *best);
+    const size_t longest = std::max(code_points(value).size(), code_points(*best).size());
+    const bool close = distance * 2 <= longest + 1 || best->find(value) != std::string::npos ||
+                       value.find(*best) != std::string_view::npos;
+    if (!value.empty() && close) return " (did you mean " + quoted(*best) + "?)";
+    std::string out = " (known: ";
+    const size_t shown = std::min<size_t>(candidates.size(), 6);
+    for (size_t i = 0; i < shown; ++i) out += (i ? ", " : "") + quoted(candidates[i]);
+    if (candidates.size() > shown) out += ", …";
+    return out + ")";
+}
+
+std::string json_quote(std::string_view s) {
+    std::string out = "\"";
+    for (const char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+                    out += buf;
+                } else {
+                    out += c;
+                }
+        }
+    }
+    return out + "\"";
+}
+
+std::string quoted(std::string_view value) {
+    constexpr size_t kMax = 60;
+    std::string out = "'";
+    size_t i = 0;
+    for (; i < value.size() && i < kMax; ++i) {
+        const auto c = static_cast<unsigned char>(value[i]);
+        if (c < 0x20 || c == 0x7F) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            out += buf;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    if (i < value.size()) {
+        while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+        if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+        out += "…";
+    }
+    return out + "'";
+}
+
+}  // namespace samplan

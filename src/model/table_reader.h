@@ -1,0 +1,57 @@
+// model/table_reader.h — typed access to one TOML table of a record, reporting missing keys,
+// wrong types and unknown keys (with the nearest known key) as it goes.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "content/value.h"
+#include "core/diagnostics.h"
+#include "model/model.h"
+
+namespace samplan::model {
+
+class TableReader {
+public:
+    // `known` lists every key this table may have; others are reported as unknown.
+    // `where` names the table in messages ("" for a record's top level, else e.g. "[assignment]").
+    TableReader(const content::Value& table, const std::string& path, Diagnostics& diagnostics,
+                std::initializer_list<const char*> known, std::string where = "");
+
+    std::string text(const char* key, bool required = false);
+    std::optional<Date> date(const char* key, bool required = false);
+    std::optional<std::int64_t> integer(const char* key, bool required = false);
+    std::optional<double> number(const char* key, bool required = false);
+    std::optional<bool> boolean(const char* key, bool required = false);
+    Ref ref(const char* key, bool required = false);  // a string value that names an id
+    std::vector<std::string> strings(const char* key, bool required = false);
+    std::vector<Date> dates(const char* key);
+    // A sub-table, or nullptr when absent or of the wrong type (reported).
+    const content::Value* table(const char* key, bool required = false);
+    // An array of tables ([[key]]), each element checked to be a table.
+    std::vector<const content::Value*> tables(const char* key, bool required = false);
+    // The array value at `key` (any element type), or nullptr.
+    const content::Value* array(const char* key);
+
+    // Where the value of `key` is written, or the table's own position when it is absent.
+    [[nodiscard]] SourcePos pos(const char* key) const;
+    [[nodiscard]] SourcePos key_pos(const char* key) const;
+    [[nodiscard]] SourcePos table_pos() const { return table_.pos; }
+    [[nodiscard]] bool has(const char* key) const { return table_.find(key) != nullptr; }
+
+    // Reports a value of the wrong kind at the value's position.
+    void wrong_type(const char* key, const content::Value& value, const char* expected);
+    void missing(const char* key);
+
+private:
+    const content::Value* typed(const char* key, content::Value::Type type, const char* expected, bool required);
+
+    const content::Value& table_;
+    const std::string& path_;
+    Diagnostics& diagnostics_;
+    std::string where_;
+};
+
+}  // namespace samplan::model
