@@ -70,8 +70,9 @@ private:
 
     void check_group(const Group& g) {
         for (const auto& m : g.members) resolve(g.path, m.principal, g.principals, "principal", " among the group's principals");
+        // The standing item follows up the group's plan: a group without plans has none to follow up.
         for (const auto& m : g.meetings)
-            if (!m.plan_followed_up)
+            if (!m.plan_followed_up && !g.plans.empty())
                 d_.warning(g.path, m.pos,
                            "meeting on " + m.date.iso() +
                                " did not follow up the plan: it is a standing item at every meeting",
@@ -229,7 +230,7 @@ private:
         if (actual < expected)
             d_.warning(a.path, a.status_pos,
                        "ongoing activity has " + plural(actual, "progress report", "progress reports") + " but " +
-                           std::to_string(expected) + " were due by " + until.iso() + " (" +
+                           std::to_string(expected) + (expected == 1 ? " was" : " were") + " due by " + until.iso() + " (" +
                            plural(per_year, "report", "reports") + " a year)",
                        "activity-reports");
     }

@@ -154,6 +154,12 @@ private:
     Diagnostics& diagnostics_;
 };
 
+std::string size_text(size_t bytes) {
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0) return std::to_string(bytes / (1024 * 1024)) + " MiB";
+    if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes / 1024) + " KiB";
+    return std::to_string(bytes) + " bytes";
+}
+
 bool is_fence(std::string_view line) {
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
     return line == "+++";
@@ -246,8 +252,8 @@ std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics,
         switch (source.read(p.record.path, options.max_record_bytes, text, error)) {
             case ReadStatus::TooLarge:
                 per_file[i].error(p.record.path, kFileStart,
-                                  "file is larger than " + std::to_string(options.max_record_bytes / 1024) +
-                                      " KiB; split it or shorten it",
+                                  "file is larger than the limit of " + size_text(options.max_record_bytes) +
+                                      "; split it or shorten it",
                                   "file-too-large");
                 return;
             case ReadStatus::Error:

@@ -1,0 +1,75 @@
+#include <doctest/doctest.h>
+
+#include "pipeline.h"
+
+using namespace samplan;
+using namespace samplan::test;
+
+TEST_CASE("a goal must belong to the activity's focus area") {
+    auto files = minimal_site();
+    files["groups/g/plans/p1/activities/a.md"] =
+        activity().replace(activity().find("goal = \"fa-1\""), 13, "goal = \"fb-1\"");
+    const auto r = run_pipeline(files);
+    CHECK(r.lines == std::vector<std::string>{"groups/g/plans/p1/activities/a.md:5:8: error: goal 'fb-1' does not "
+                                              "exist in focus area 'fa' (did you mean 'fa-1'?) [unknown-reference]"});
+}
+
+TEST_CASE("a planned activity may lack a working group, an ongoing one may not") {
+    auto files = minimal_site();
+    const std::string no_group =
+        "+++\ntitle = \"A\"\ntarget_group = \"vuxna\"\nfocus_area = \"fa\"\ngoal = \"fa-1\"\nstatus = \"planerad\"\n"
+        "start = 2025-02-01\nend = 2025-11-30\n+++\n";
+    files["groups/g/plans/p1/activities/a.md"] = no_group;
+    CHECK(run_pipeline(files).lines.empty());
+    std::string ongoing = no_group;
+    ongoing.replace(ongoing.find("planerad"), 8, "pågår");
+    files["groups/g/plans/p1/activities/a.md"] = ongoing;
+    CHECK(run_pipeline(files).lines ==
+          std::vector<std::string>{
+              "groups/g/plans/p1/activities/a.md:6:10: error: working group has 0 conveners: exactly one member "
+              "must have convener = true [working-group-convener]",
+              "groups/g/plans/p1/activities/a.md:6:10: error: working group has no member from 'K': it needs at "
+              "least one named person from each principal [working-group-principals]",
+              "groups/g/plans/p1/activities/a.md:6:10: error: working group has no member from 'R': it needs at "
+              "least one named person from each principal [working-group-principals]"});
+}
+
+TEST_CASE("reports due grow with time for ongoing activities") {
+    auto files = minimal_site();
+    files["groups/g/plans/p1/activities/a.md"] = activity("", "pågår");
+    CHECK(run_pipeline(files, {2025, 6, 1}).lines.empty());  // 4 months: no report due yet
+    CHECK(run_pipeline(files, {2025, 8, 1}).lines ==
+          std::vector<std::string>{"groups/g/plans/p1/activities/a.md:6:10: warning: ongoing activity has 0 progress "
+                                   "reports but 1 was due by 2025-08-01 (2 reports a year) [activity-reports]"});
+    files["groups/g/plans/p1/activities/a.md"] =
+        activity("[[reports]]\ndate = 2025-07-01\nprogress = \"ok\"\n", "pågår");
+    CHECK(run_pipeline(files, {2025, 8, 1}).lines.empty());
+    files["groups/g/plans/p1/activities/a.md"] = activity("", "avslutad");
+    CHECK(run_pipeline(files, {2025, 8, 1}).lines ==
+          std::vector<std::string>{"groups/g/plans/p1/activities/a.md:6:10: error: activity is 'avslutad' but has no "
+                                   "[final_report]: add the final report (slutrapport) [final-report]"});
+}
+
+TEST_CASE("the revision interval counts from the last revision") {
+    auto files = minimal_site();
+    files["groups/g/plans/p1/plan.toml"] =
+        "title = \"P\"\nstart = 2025-01-01\nend = 2026-12-31\nstatus = \"beslutad\"\ndecided = 2025-01-10\n"
+        "sent_to_office = 2025-01-20\nrevised = [2026-01-05]\n";
+    CHECK(run_pipeline(files, {2026, 6, 1}).lines.empty());
+    CHECK(run_pipeline(files, {2027, 1, 6}).lines.empty());  // the plan has ended
+    files["groups/g/plans/p1/plan.toml"] =
+        "title = \"P\"\nstart = 2025-01-01\nend = 2026-12-31\nstatus = \"beslutad\"\ndecided = 2025-01-10\n"
+        "sent_to_office = 2025-01-20\n";
+    CHECK(run_pipeline(files, {2026, 2, 1}).lines ==
+          std::vector<std::string>{"groups/g/plans/p1/plan.toml:5:11: warning: plan not revised within 12 months "
+                                   "(decided 2025-01-10 and not revised since): revise it and add the date to "
+                                   "'revised' [plan-revision]"});
+}
+
+TEST_CASE("a step needs a process and must lie within it") {
+    auto files = minimal_site();
+    files["groups/g/plans/p1/activities/a.md"] = activity("step = 3\n");
+    CHECK(run_pipeline(files).lines ==
+          std::vector<std::string>{"groups/g/plans/p1/activities/a.md:9:8: error: step 3 is outside process 'p', "
+                                   "which has steps 1 to 2 [step-range]"});
+}

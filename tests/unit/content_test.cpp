@@ -1,0 +1,115 @@
+#include <doctest/doctest.h>
+
+#include "content/content.h"
+#include "content/toml_reader.h"
+#include "pipeline.h"
+
+using namespace samplan;
+using namespace samplan::content;
+
+namespace {
+
+std::vector<std::string> lines(const Diagnostics& d) {
+    std::vector<std::string> out;
+    for (const auto& x : d.all()) out.push_back(format_text(x));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("front matter is split with the body's line number") {
+    FrontMatter fm;
+    SourcePos pos;
+    std::string error;
+    REQUIRE(split_front_matter("+++\ntitle = \"x\"\n+++\nBody\n", fm, pos, error));
+    CHECK(fm.toml == "title = \"x\"\n");
+    CHECK(fm.body == "Body\n");
+    CHECK(fm.body_line == 4);
+    REQUIRE(split_front_matter("+++\r\na = 1\r\n+++  \r\n", fm, pos, error));
+    CHECK(fm.body == "");
+    CHECK_FALSE(split_front_matter("title = 1\n", fm, pos, error));
+    CHECK(error.find("missing front matter") == 0);
+    CHECK_FALSE(split_front_matter("+++\ntitle = 1\n", fm, pos, error));
+    CHECK(error.find("never closed") != std::string::npos);
+    CHECK_FALSE(split_front_matter("", fm, pos, error));
+}
+
+TEST_CASE("TOML positions include the front matter offset") {
+    TomlError error;
+    auto v = parse_toml("a = 1\nb = \"x\"\n", 1, error);
+    REQUIRE(v);
+    REQUIRE(v->find("b"));
+    CHECK(v->find("b")->key_pos == SourcePos{3, 1});
+    CHECK(v->get("b")->pos == SourcePos{3, 5});
+    CHECK_FALSE(parse_toml("a = \n", 1, error));
+    CHECK(error.pos.line == 2);
+}
+
+TEST_CASE("deeply nested TOML is parsed or refused without overflowing the stack") {
+    std::string deep = "a = " + std::string(5000, '[') + std::string(5000, ']') + "\n";
+    TomlError error;
+    CHECK_FALSE(parse_toml(deep, 0, error));
+    CHECK_FALSE(error.message.empty());
+    std::string ok = "a = " + std::string(200, '[') + std::string(200, ']') + "\n";
+    CHECK(parse_toml(ok, 0, error));
+}
+
+TEST_CASE("the loader walks the layout and reports every broken file") {
+    MemorySource source({
+        {"site.toml", "title = \"T\"\n"},
+        {"regional/plan.toml", "title = \n"},
+        {"processes/vagledning.toml", "title = \"P\"\n"},
+        {"processes/notes.txt", "x"},
+        {"pages/om.md", "no front matter"},
+        {"groups/alfa/group.toml", "name = \"A\"\n"},
+        {"groups/alfa/plans/2025/plan.toml", "title = \"P\"\n"},
+        {"groups/alfa/plans/2025/activities/a.md", "+++\ntitle = \"A\"\n+++\nText\n"},
+        {"groups/alfa/plans/2025/activities/Bad.md", "+++\n+++\n"},
+        {"groups/Beta/group.toml", "name = \"B\"\n"},
+        {"groups/gamma/plans/x/plan.toml", "title = \"P\"\n"},
+    });
+    Diagnostics d;
+    const auto records = load_records(source, d);
+    d.sort();
+    CHECK(lines(d) == std::vector<std::string>{
+                          "groups/Beta:1:1: error: bad id 'Beta': an id is 1 to 64 characters of a-z, 0-9 and '-', "
+                          "starting with a letter or digit [bad-id]",
+                          "groups/alfa/plans/2025/activities/Bad.md:1:1: error: bad id 'Bad': an id is 1 to 64 "
+                          "characters of a-z, 0-9 and '-', starting with a letter or digit [bad-id]",
+                          "groups/gamma/group.toml:1:1: error: missing file: a group's group.toml is required "
+                          "[missing-file]",
+                          "pages/om.md:1:1: error: missing front matter: a .md record starts with a line '+++', then "
+                          "TOML, then a line '+++' [front-matter]",
+                          "processes/notes.txt:1:1: warning: unexpected file: a process files end in .toml; this file "
+                          "is ignored [unexpected-file]",
+                          "regional/plan.toml:1:9: error: TOML: Error while parsing key-value pair: expected value, saw "
+                          "'\\n' [toml]",
+                      });
+    REQUIRE(records.size() == 6);
+    const Record& activity = records[4];
+    CHECK(activity.kind == RecordKind::Activity);
+    CHECK(activity.id == "a");
+    CHECK(activity.group == "alfa");
+    CHECK(activity.plan == "2025");
+    CHECK(activity.body == "Text\n");
+    CHECK(activity.body_line == 4);
+}
+
+TEST_CASE("invalid UTF-8, NUL bytes and oversized files are refused with their position") {
+    MemorySource source({
+        {"site.toml", "title = \"T\"\nx = \"\xc3\x28\"\n"},
+        {"regional/plan.toml", std::string("title = \"R\"\n\0", 13)},
+        {"processes/big.toml", std::string(2000, '#')},
+    });
+    Diagnostics d;
+    LoadOptions options;
+    options.max_record_bytes = 1000;
+    load_records(source, d, options);
+    d.sort();
+    CHECK(lines(d) == std::vector<std::string>{
+                          "processes/big.toml:1:1: error: file is larger than the limit of 1000 bytes; split it or "
+                          "shorten it [file-too-large]",
+                          "regional/plan.toml:2:1: error: NUL byte in text [utf8]",
+                          "site.toml:2:6: error: invalid UTF-8: save the file as UTF-8 [utf8]",
+                      });
+}

@@ -1,0 +1,77 @@
+#include <doctest/doctest.h>
+
+#include "core/date.h"
+#include "core/diagnostics.h"
+#include "core/text.h"
+
+using namespace samplan;
+
+TEST_CASE("dates parse, compare and count months") {
+    const auto d = parse_iso_date("2025-03-01");
+    REQUIRE(d);
+    CHECK(d->iso() == "2025-03-01");
+    CHECK_FALSE(parse_iso_date("2025-02-30"));
+    CHECK_FALSE(parse_iso_date("2025-3-1"));
+    CHECK_FALSE(parse_iso_date("20250301xx"));
+    CHECK(Date{2024, 2, 29}.valid());
+    CHECK_FALSE(Date{2025, 2, 29}.valid());
+    CHECK(Date{2025, 1, 31}.add_months(1) == Date{2025, 2, 28});
+    CHECK(Date{2025, 1, 15}.months_until(Date{2025, 6, 1}) == 4);
+    CHECK(Date{2025, 1, 15}.months_until(Date{2025, 6, 15}) == 5);
+    CHECK(Date::from_days_since_epoch(Date{2026, 11, 24}.days_since_epoch()) == Date{2026, 11, 24});
+    CHECK(Date{1970, 1, 1}.days_since_epoch() == 0);
+}
+
+TEST_CASE("ids follow the content model") {
+    CHECK(is_valid_id("tidiga-insatser-1"));
+    CHECK(is_valid_id("2025"));
+    CHECK_FALSE(is_valid_id(""));
+    CHECK_FALSE(is_valid_id("-start"));
+    CHECK_FALSE(is_valid_id("Stora"));
+    CHECK_FALSE(is_valid_id(".."));
+    CHECK_FALSE(is_valid_id("a/b"));
+    CHECK_FALSE(is_valid_id("åtgärd"));
+    CHECK_FALSE(is_valid_id(std::string(65, 'a')));
+    CHECK(is_valid_id(std::string(64, 'a')));
+}
+
+TEST_CASE("suggestions name the nearest valid value") {
+    CHECK(edit_distance("pagar", "pågår") == 2);
+    CHECK(suggestion("tidiga-insater", {"suicidprevention", "tidiga-insatser"}) == " (did you mean 'tidiga-insatser'?)");
+    CHECK(suggestion("xyz", {"vuxna", "barn-och-unga"}) == " (known: 'vuxna', 'barn-och-unga')");
+    CHECK(suggestion("x", {}) == "");
+}
+
+TEST_CASE("UTF-8 validation finds the first bad byte and its line and column") {
+    CHECK_FALSE(find_invalid_utf8("Åsa Öberg"));
+    const std::string bad = "ab\nå\xff";
+    REQUIRE(find_invalid_utf8(bad));
+    CHECK(*find_invalid_utf8(bad) == 5);
+    CHECK(line_column_at(bad, 5) == std::pair{2, 2});
+    CHECK(find_invalid_utf8("\xc0\xaf"));      // overlong '/'
+    CHECK(find_invalid_utf8("\xed\xa0\x80"));  // surrogate
+}
+
+TEST_CASE("diagnostics are sorted by path and position and formatted like a compiler") {
+    Diagnostics d;
+    d.warning("b.toml", {3, 1}, "late", "x");
+    d.error("a.toml", {10, 2}, "second", "y");
+    d.error("a.toml", {2, 5}, "first", "z");
+    d.error("a.toml", {2, 5}, "first", "z");
+    d.sort();
+    REQUIRE(d.all().size() == 3);
+    CHECK(format_text(d.all()[0]) == "a.toml:2:5: error: first [z]");
+    CHECK(format_text(d.all()[2]) == "b.toml:3:1: warning: late [x]");
+    CHECK(d.error_count() == 2);
+    CHECK(d.warning_count() == 1);
+    CHECK(format_json({d.all()[2]}) ==
+          "[\n  {\"path\": \"b.toml\", \"line\": 3, \"column\": 1, \"severity\": \"warning\", \"message\": \"late\", "
+          "\"rule\": \"x\"}\n]\n");
+    CHECK(json_quote("a\"b\\\n\x01") == "\"a\\\"b\\\\\\n\\u0001\"");
+}
+
+TEST_CASE("quoted values are shortened and control characters escaped") {
+    CHECK(quoted("a\tb") == "'a\\x09b'");
+    const std::string long_value(100, 'x');
+    CHECK(quoted(long_value) == "'" + std::string(60, 'x') + "…'");
+}
