@@ -99,8 +99,9 @@ History read_history(const std::string& content_dir) {
     if (git_repository_is_shallow(repo.get()) == 1)
         h.note_ = "shallow clone: history is incomplete (fetch the full history)";
 
-    git_diff_options options = GIT_DIFF_OPTIONS_INIT;
-    std::string pathspec = prefix.empty() ? std::string() : prefix;
+    git_diff_options options;
+    git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
+    std::string pathspec = prefix;
     char* spec = pathspec.data();
     if (!pathspec.empty()) {
         options.pathspec.strings = &spec;
