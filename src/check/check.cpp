@@ -30,11 +30,13 @@ public:
     }
 
 private:
-    // Reports `ref` when it is not among `known`; returns whether it is.
+    // Reports `ref` when it is not among `known`; returns whether it is. Nothing is reported when
+    // the record that would define it (`source`) exists but could not be read: that is reported.
     bool resolve(const std::string& path, const Ref& ref, const std::vector<std::string>& known, const char* what,
-                 const std::string& scope = "") {
+                 const std::string& scope = "", const std::string& source = "") {
         if (!ref.present()) return false;
         if (std::find(known.begin(), known.end(), ref.id) != known.end()) return true;
+        if (!source.empty() && site_.unreadable(source)) return false;
         d_.error(path, ref.pos,
                  std::string(what) + " " + quoted(ref.id) + " does not exist" + scope + suggestion(ref.id, known),
                  "unknown-reference");
@@ -65,7 +67,8 @@ private:
     }
 
     void check_process(const Process& p) {
-        if (p.guidance.present()) resolve(p.path, p.guidance, page_ids_, "guidance page");
+        if (p.guidance.present())
+            resolve(p.path, p.guidance, page_ids_, "guidance page", "", "pages/" + p.guidance.id + ".md");
     }
 
     void check_group(const Group& g) {
@@ -80,6 +83,32 @@ private:
         for (const auto& p : g.plans) check_plan(g, p);
     }
 
+    static std::string process_path(const Ref& ref) { return "processes/" + ref.id + ".toml"; }
+
+    // The activity's goal must be one of its focus area's goals; a goal of another focus area
+    // is named as such.
+    void check_goal(const Activity& a) {
+        if (!resolve(a.path, a.focus_area, focus_area_ids_, "focus area", "", site_.regional.path)) return;
+        const FocusArea* area = nullptr;
+        for (const auto& fa : site_.regional.focus_areas)
+            if (fa.id == a.focus_area.id) area = &fa;
+        std::vector<std::string> goals;
+        for (const auto& goal : area->goals) goals.push_back(goal.id);
+        if (!a.goal.present() || std::find(goals.begin(), goals.end(), a.goal.id) != goals.end()) return;
+        for (const auto& fa : site_.regional.focus_areas)
+            for (const auto& goal : fa.goals)
+                if (goal.id == a.goal.id) {
+                    d_.error(a.path, a.goal.pos,
+                             "goal " + quoted(a.goal.id) + " belongs to focus area " + quoted(fa.id) + ", not to " +
+                                 quoted(area->id) + ": change 'focus_area' to " + quoted(fa.id) + ", or pick a goal of " +
+                                 quoted(area->id) +
+                                 suggestion(a.goal.id, goals),
+                             "unknown-reference");
+                    return;
+                }
+        resolve(a.path, a.goal, goals, "goal", " in focus area " + quoted(area->id));
+    }
+
     const Process* find_process(const std::string& id) const {
         for (const auto& p : site_.processes)
             if (p.id == id) return &p;
@@ -89,7 +118,7 @@ private:
     void check_plan(const Group& g, const Plan& p) {
         if (p.start && p.end && *p.end < *p.start)
             d_.error(p.path, p.end_pos, "end " + p.end->iso() + " is before start " + p.start->iso(), "date-order");
-        if (p.process.present()) resolve(p.path, p.process, process_ids_, "process");
+        if (p.process.present()) resolve(p.path, p.process, process_ids_, "process", "", process_path(p.process));
 
         if (p.status != PlanStatus::Draft && p.decided && !p.sent_to_office)
             d_.warning(p.path, p.decided_pos,
@@ -136,22 +165,16 @@ private:
     }
 
     void check_activity(const Group& g, const Plan& p, const Activity& a) {
-        resolve(a.path, a.target_group, target_group_ids_, "target group");
-        if (resolve(a.path, a.focus_area, focus_area_ids_, "focus area")) {
-            const FocusArea* area = nullptr;
-            for (const auto& fa : site_.regional.focus_areas)
-                if (fa.id == a.focus_area.id) area = &fa;
-            std::vector<std::string> goals;
-            for (const auto& goal : area->goals) goals.push_back(goal.id);
-            resolve(a.path, a.goal, goals, "goal", " in focus area " + quoted(area->id));
-        }
+        resolve(a.path, a.target_group, target_group_ids_, "target group", "", site_.settings.path);
+        check_goal(a);
         if (a.start && a.end && *a.end < *a.start)
             d_.error(a.path, a.end_pos, "end " + a.end->iso() + " is before start " + a.start->iso(), "date-order");
 
         const Ref& process_ref = a.process.present() ? a.process : p.process;
         const Process* process = nullptr;
         if (a.process.present()) {
-            if (resolve(a.path, a.process, process_ids_, "process")) process = find_process(a.process.id);
+            if (resolve(a.path, a.process, process_ids_, "process", "", process_path(a.process)))
+                process = find_process(a.process.id);
         } else if (p.process.present()) {
             process = find_process(p.process.id);  // an unknown plan process is reported on the plan
         }

@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -131,7 +132,8 @@ int check_command(const std::vector<std::string>& args, std::ostream& out, std::
     if (!history.note().empty()) err << "samplan: note: " << history.note() << "\n";
     err << "samplan: " << diagnostics.error_count() << (diagnostics.error_count() == 1 ? " error, " : " errors, ")
         << diagnostics.warning_count() << (diagnostics.warning_count() == 1 ? " warning" : " warnings") << " in "
-        << records.size() << " records\n";
+        << std::count_if(records.begin(), records.end(), [](const content::Record& r) { return r.readable; })
+        << " records\n";
     return diagnostics.has_errors() ? kContentErrors : kOk;
 }
 

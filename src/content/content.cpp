@@ -68,13 +68,11 @@ private:
     void expect_file(const std::string& path, RecordKind kind, const std::string& id, const std::string& group,
                      const std::string& plan, bool markdown, bool required) {
         const EntryKind k = source_.kind(path);
-        if (k == EntryKind::Missing) {
-            if (required) diagnostics_.error(path, kFileStart, "missing file: " + describe(kind) + " is required",
-                                             "missing-file");
-            return;
-        }
-        if (!usable(path, k, EntryKind::File)) return;
+        const bool missing = k == EntryKind::Missing;
+        if (missing && !required) return;
+        if (missing) diagnostics_.error(path, kFileStart, "missing file: " + describe(kind) + " is required", "missing-file");
         Pending p;
+        p.record.readable = !missing && usable(path, k, EntryKind::File);
         p.record.kind = kind;
         p.record.path = path;
         p.record.id = id;
@@ -112,7 +110,7 @@ private:
             if (!ends_with(e.name, ext)) {
                 if (e.kind == EntryKind::File)
                     diagnostics_.warning(path, kFileStart,
-                                         "unexpected file: " + describe(kind) + " files end in " + std::string(ext) +
+                                         "unexpected file: " + files_noun(kind) + " end in " + std::string(ext) +
                                              "; this file is ignored",
                                          "unexpected-file");
                 else
@@ -120,7 +118,6 @@ private:
                 continue;
             }
             const std::string id = e.name.substr(0, e.name.size() - ext.size());
-            if (!usable(path, e.kind, EntryKind::File)) continue;
             if (!is_valid_id(id)) {
                 report_bad_id(path, id);
                 continue;
@@ -134,6 +131,16 @@ private:
                            "bad id " + quoted(id) +
                                ": an id is 1 to 64 characters of a-z, 0-9 and '-', starting with a letter or digit",
                            "bad-id");
+    }
+
+    static std::string files_noun(RecordKind kind) {
+        switch (kind) {
+            case RecordKind::Process: return "process files";
+            case RecordKind::Page: return "page files";
+            case RecordKind::GroupEvaluation: return "evaluation files";
+            case RecordKind::Activity: return "activity files";
+            default: return "record files";
+        }
     }
 
     static std::string describe(RecordKind kind) {
@@ -248,6 +255,7 @@ std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics,
     std::vector<char> ok(pending.size(), 0);
     auto work = [&](size_t i) {
         Pending& p = pending[i];
+        if (!p.record.readable) return;
         std::string text, error;
         switch (source.read(p.record.path, options.max_record_bytes, text, error)) {
             case ReadStatus::TooLarge:
@@ -280,7 +288,8 @@ std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics,
     records.reserve(pending.size());
     for (size_t i = 0; i < pending.size(); ++i) {
         diagnostics.merge(std::move(per_file[i]));
-        if (ok[i]) records.push_back(std::move(pending[i].record));
+        pending[i].record.readable = ok[i] != 0;
+        records.push_back(std::move(pending[i].record));
     }
     return records;
 }

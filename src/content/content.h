@@ -23,15 +23,21 @@ struct Record {
     Value data;         // the TOML document or front matter
     std::string body;   // Markdown after the front matter (.md records)
     int body_line = 0;  // line of the body's first line in the file
+    // False when the file is missing, unreadable or does not parse (already reported): later
+    // stages then know the record exists but must not report what follows from its absence.
+    bool readable = true;
 };
 
 struct LoadOptions {
     size_t max_record_bytes = 1024 * 1024;  // larger files are refused with a diagnostic
 };
 
-// Reads every record of the layout in a fixed order (site, regional plan, processes, pages,
+// Reads every record of the layout in a fixed order. Records that could not be read are
+// returned too, with `readable` false.
+// (site, regional plan, processes, pages,
 // groups in id order with their plans, activities and evaluations).
-std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics, const LoadOptions& options = {});
+std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics,
+                                 const LoadOptions& options = {});
 
 // Splits a `.md` record into front matter and body. Exposed for tests and fuzzing.
 struct FrontMatter {

@@ -19,7 +19,7 @@ const char* type_name(Value::Type type) {
         case Value::Type::Array: return "an array";
         case Value::Type::String: return "a string";
         case Value::Type::Integer: return "an integer";
-        case Value::Type::Float: return "a number";
+        case Value::Type::Float: return "a decimal number";
         case Value::Type::Boolean: return "a boolean";
         case Value::Type::Date: return "a date";
         case Value::Type::Time: return "a time";

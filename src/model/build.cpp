@@ -31,6 +31,10 @@ const char* status_key(PlanStatus s) {
     return "";
 }
 
+bool Site::unreadable(const std::string& path) const {
+    return std::find(unreadable_paths.begin(), unreadable_paths.end(), path) != unreadable_paths.end();
+}
+
 const char* kind_key(GroupKind k) { return k == GroupKind::Political ? "politisk" : "lokal"; }
 
 namespace {
@@ -268,7 +272,15 @@ Group read_group(const Record& rec, Diagnostics& d) {
                                GroupKind::Local);
     g.municipality = r.text("municipality");
     g.principals = r.strings("principals", true);
-    if (r.has("principals") && g.principals.size() < 2 && r.pos("principals").line > 0)
+    for (size_t i = 0; i < g.principals.size(); ++i)
+        if (std::find(g.principals.begin(), g.principals.begin() + static_cast<long>(i), g.principals[i]) !=
+            g.principals.begin() + static_cast<long>(i))
+            d.error(rec.path, r.pos("principals"), "'principals' lists " + quoted(g.principals[i]) + " twice",
+                    "duplicate-id");
+    std::vector<std::string> distinct = g.principals;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    if (r.has("principals") && distinct.size() < 2 && r.pos("principals").line > 0)
         d.error(rec.path, r.pos("principals"),
                 "'principals' needs at least two principals (huvudmän): a collaboration has two sides", "required");
     g.description = r.text("description");
@@ -497,6 +509,10 @@ Site build_model(const std::vector<Record>& records, Diagnostics& d) {
     std::map<std::pair<std::string, std::string>, Plan> plans;
     bool site_seen = false;
     for (const Record& rec : records) {
+        if (!rec.readable) {
+            site.unreadable_paths.push_back(rec.path);
+            continue;
+        }
         switch (rec.kind) {
             case RecordKind::Site: read_site(rec, site, d); site_seen = true; break;
             case RecordKind::RegionalPlan: read_regional(rec, site, d); break;
@@ -508,6 +524,7 @@ Site build_model(const std::vector<Record>& records, Diagnostics& d) {
             case RecordKind::Activity: plans[{rec.group, rec.plan}].activities.push_back(read_activity(rec, d)); break;
         }
     }
+    std::sort(site.unreadable_paths.begin(), site.unreadable_paths.end());
     if (!site_seen) site.settings.target_groups = default_target_groups();
     // Attach plans to their groups. A plan whose plan.toml failed to load keeps only its activities
     // out of the model: they cannot be checked against a plan that is not there.

@@ -299,6 +299,11 @@ struct Site {
     std::vector<Process> processes;  // by id
     std::vector<Page> pages;         // by weight, then id
     std::vector<Group> groups;       // by id
+    // Records that exist in the layout but could not be read or parsed (already reported).
+    // References into them are not reported again as unknown.
+    std::vector<std::string> unreadable_paths;
+
+    [[nodiscard]] bool unreadable(const std::string& path) const;
 };
 
 }  // namespace samplan::model

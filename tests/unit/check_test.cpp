@@ -10,8 +10,9 @@ TEST_CASE("a goal must belong to the activity's focus area") {
     files["groups/g/plans/p1/activities/a.md"] =
         activity().replace(activity().find("goal = \"fa-1\""), 13, "goal = \"fb-1\"");
     const auto r = run_pipeline(files);
-    CHECK(r.lines == std::vector<std::string>{"groups/g/plans/p1/activities/a.md:5:8: error: goal 'fb-1' does not "
-                                              "exist in focus area 'fa' (did you mean 'fa-1'?) [unknown-reference]"});
+    CHECK(r.lines == std::vector<std::string>{"groups/g/plans/p1/activities/a.md:5:8: error: goal 'fb-1' belongs to "
+                                              "focus area 'fb', not to 'fa': change 'focus_area' to 'fb', or pick a "
+                                              "goal of 'fa' (did you mean 'fa-1'?) [unknown-reference]"});
 }
 
 TEST_CASE("a planned activity may lack a working group, an ongoing one may not") {
