@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite: unit and end-to-end tests, built twice — with g++ and warnings as
+# errors, and with clang 14 under AddressSanitizer and UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+
+echo "== g++, -Wall -Wextra -Werror"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSAMPLAN_WERROR=ON
+cmake --build build -j2
+(cd build && ctest -j2 --output-on-failure)
+
+echo "== clang 14, AddressSanitizer + UndefinedBehaviorSanitizer"
+CXX=clang++-14 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSAMPLAN_WERROR=ON -DSAMPLAN_SANITIZE=ON
+cmake --build build-asan -j2
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j2 --output-on-failure)
