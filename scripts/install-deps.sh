@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake make g++ clang-14 libclang-rt-14-dev pkg-config git
-  libcmark-gfm-dev libcmark-gfm-extensions-dev libtomlplusplus-dev libgit2-dev doctest-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libtomlplusplus-dev libgit2-dev doctest-dev libicu-dev libmstch-dev
 )
 
 missing=()

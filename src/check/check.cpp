@@ -38,7 +38,7 @@ private:
         if (std::find(known.begin(), known.end(), ref.id) != known.end()) return true;
         if (!source.empty() && site_.unreadable(source)) return false;
         d_.error(path, ref.pos,
-                 std::string(what) + " " + quoted(ref.id) + " does not exist" + scope + suggestion(ref.id, known),
+                 std::string(what) + " " + quote(ref.id) + " does not exist" + scope + suggestion(ref.id, known),
                  "unknown-reference");
         return false;
     }
@@ -60,7 +60,7 @@ private:
                                                [&](const YearValue& v) { return v.year >= t.year; });
             if (!has_value)
                 d_.warning(path, t.pos,
-                           "indicator " + quoted(ind.id) + " has a target for " + std::to_string(t.year) +
+                           "indicator " + quote(ind.id) + " has a target for " + std::to_string(t.year) +
                                " but no value for that year: add the outcome to 'values'",
                            "indicator-values");
         }
@@ -99,14 +99,14 @@ private:
             for (const auto& goal : fa.goals)
                 if (goal.id == a.goal.id) {
                     d_.error(a.path, a.goal.pos,
-                             "goal " + quoted(a.goal.id) + " belongs to focus area " + quoted(fa.id) + ", not to " +
-                                 quoted(area->id) + ": change 'focus_area' to " + quoted(fa.id) + ", or pick a goal of " +
-                                 quoted(area->id) +
+                             "goal " + quote(a.goal.id) + " belongs to focus area " + quote(fa.id) + ", not to " +
+                                 quote(area->id) + ": change 'focus_area' to " + quote(fa.id) + ", or pick a goal of " +
+                                 quote(area->id) +
                                  suggestion(a.goal.id, goals),
                              "unknown-reference");
                     return;
                 }
-        resolve(a.path, a.goal, goals, "goal", " in focus area " + quoted(area->id));
+        resolve(a.path, a.goal, goals, "goal", " in focus area " + quote(area->id));
     }
 
     const Process* find_process(const std::string& id) const {
@@ -183,7 +183,7 @@ private:
                 const int n = static_cast<int>(process->steps.size());
                 if (*a.step < 1 || *a.step > n)
                     d_.error(a.path, a.step_pos,
-                             "step " + std::to_string(*a.step) + " is outside process " + quoted(process->id) +
+                             "step " + std::to_string(*a.step) + " is outside process " + quote(process->id) +
                                  ", which has steps 1 to " + std::to_string(n),
                              "step-range");
             } else if (!process_ref.present()) {
@@ -201,7 +201,7 @@ private:
         for (const auto& ind : a.indicators) {
             if (ind.target && ind.target->date < options_.today && ind.values.empty())
                 d_.warning(a.path, ind.target->pos,
-                           "indicator " + quoted(ind.id) + " passed its target date " + ind.target->date.iso() +
+                           "indicator " + quote(ind.id) + " passed its target date " + ind.target->date.iso() +
                                " with no value: add the outcome to 'values'",
                            "indicator-values");
         }
@@ -220,7 +220,7 @@ private:
         for (const auto& principal : g.principals)
             if (!covered.count(principal))
                 d_.error(a.path, where,
-                         "working group has no member from " + quoted(principal) +
+                         "working group has no member from " + quote(principal) +
                              ": it needs at least one named person from each principal",
                          "working-group-principals");
         const auto conveners = std::count_if(a.working_group.begin(), a.working_group.end(),

@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "history/history.h"
 #include "model/build.h"
+#include "cli/build_site.h"
 
 #ifndef SAMPLAN_VERSION
 #define SAMPLAN_VERSION "0.0.0"
@@ -28,6 +29,7 @@ Usage: samplan COMMAND [OPTIONS]
 
 Commands:
   check      load every record of the content folder and check it against the rules
+  build      check, then publish the whole static site into the output folder
 
 Options:
   -h, --help     show this help (samplan COMMAND --help for a command)
@@ -49,20 +51,48 @@ Options:
   -h, --help           show this help
 )";
 
-struct CheckArgs {
+constexpr const char* kBuildHelp = R"(Usage: samplan build [--content DIR] [--output DIR] [--themes DIR] [--today YYYY-MM-DD] [--quiet]
+
+Checks the content (as samplan check does) and, when there is no error, publishes the whole
+static site. The site is written into a temporary folder that replaces the output folder only
+when everything succeeded: after an error the previous site is left as it was.
+
+Options:
+  --content DIR        the content folder (default: content)
+  --output DIR         the output folder (default: output)
+  --themes DIR         the folder holding themes (default: themes/ here, else beside samplan)
+  --today DATE         check and date the site as of DATE instead of today
+  --format text|json   how diagnostics are printed
+  --quiet              print only diagnostics
+  -h, --help           show this help
+)";
+
+struct Args {
     std::string content = "content";
+    std::string output = "output";
     std::string format = "text";
+    std::string themes;
     Date today = today_local();
+    bool quiet = false;
 };
 
-// Parses `--name value` and `--name=value` options; returns false after printing a usage error.
-bool parse_check_args(const std::vector<std::string>& args, CheckArgs& out, std::ostream& err, bool& help) {
-    const std::vector<std::string> known = {"--content", "--format", "--today", "--help"};
+// Parses `--name value` and `--name=value` options of `command`; `allowed` lists the options
+// that take a value, `flags` those that do not. Returns false after printing a usage error.
+bool parse_args(const std::vector<std::string>& args, const std::vector<std::string>& allowed,
+                const std::vector<std::string>& flags, Args& out, std::ostream& err, bool& help) {
+    const std::string command = "samplan " + args[0];
+    std::vector<std::string> known = allowed;
+    known.insert(known.end(), flags.begin(), flags.end());
+    known.push_back("--help");
     for (size_t i = 1; i < args.size(); ++i) {
         std::string name = args[i], value;
         if (name == "-h" || name == "--help") {
             help = true;
             return true;
+        }
+        if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
+            if (name == "--quiet") out.quiet = true;
+            continue;
         }
         const auto eq = name.find('=');
         const bool inline_value = eq != std::string::npos && name.rfind("--", 0) == 0;
@@ -70,71 +100,115 @@ bool parse_check_args(const std::vector<std::string>& args, CheckArgs& out, std:
             value = name.substr(eq + 1);
             name = name.substr(0, eq);
         }
-        if (name != "--content" && name != "--format" && name != "--today") {
-            err << "samplan check: unknown option " << quoted(name) << suggestion(name, known) << "\n";
+        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+            err << command << ": unknown option " << quote(name) << suggestion(name, known) << "\n";
             return false;
         }
         if (!inline_value) {
             if (i + 1 >= args.size()) {
-                err << "samplan check: " << name << " needs a value\n";
+                err << command << ": " << name << " needs a value\n";
                 return false;
             }
             value = args[++i];
         }
         if (name == "--content") {
             out.content = value;
+        } else if (name == "--output") {
+            out.output = value;
+        } else if (name == "--themes") {
+            out.themes = value;
         } else if (name == "--format") {
             if (value != "text" && value != "json") {
-                err << "samplan check: --format is 'text' or 'json', not " << quoted(value) << "\n";
+                err << command << ": --format is 'text' or 'json', not " << quote(value) << "\n";
                 return false;
             }
             out.format = value;
-        } else {
+        } else if (name == "--today") {
             const auto date = parse_iso_date(value);
             if (!date) {
-                err << "samplan check: --today needs a date YYYY-MM-DD, not " << quoted(value) << "\n";
+                err << command << ": --today needs a date YYYY-MM-DD, not " << quote(value) << "\n";
                 return false;
             }
             out.today = *date;
         }
     }
+    std::error_code ec;
+    if (!std::filesystem::is_directory(out.content, ec)) {
+        err << command << ": content folder " << quote(out.content) << " does not exist or is not a folder\n";
+        return false;
+    }
     return true;
 }
 
+// The stages every command shares: content → model → history → check.
+struct Loaded {
+    Diagnostics diagnostics;
+    std::vector<content::Record> records;
+    model::Site site;
+    history::History history;
+};
+
+void load_and_check(const Args& options, Loaded& loaded) {
+    const auto source = content::make_disk_source(options.content);
+    loaded.records = content::load_records(*source, loaded.diagnostics);
+    loaded.site = model::build_model(loaded.records, loaded.diagnostics);
+    loaded.history = history::read_history(options.content);
+    check::run_checks(loaded.site, check::CheckOptions{options.today, &loaded.history}, loaded.diagnostics);
+    loaded.diagnostics.sort();
+}
+
+void print_diagnostics(const Loaded& loaded, const Args& options, std::ostream& out, std::ostream& err) {
+    if (options.format == "json") {
+        out << format_json(loaded.diagnostics.all());
+    } else {
+        for (const auto& d : loaded.diagnostics.all()) out << format_text(d) << "\n";
+    }
+    if (!loaded.history.note().empty()) err << "samplan: note: " << loaded.history.note() << "\n";
+    const size_t errors = loaded.diagnostics.error_count(), warnings = loaded.diagnostics.warning_count();
+    err << "samplan: " << errors << (errors == 1 ? " error, " : " errors, ") << warnings
+        << (warnings == 1 ? " warning" : " warnings") << " in "
+        << std::count_if(loaded.records.begin(), loaded.records.end(),
+                         [](const content::Record& r) { return r.readable; })
+        << " records\n";
+}
+
 int check_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CheckArgs options;
+    Args options;
     bool help = false;
-    if (!parse_check_args(args, options, err, help)) return kUsage;
+    if (!parse_args(args, {"--content", "--format", "--today"}, {}, options, err, help)) return kUsage;
     if (help) {
         out << kCheckHelp;
         return kOk;
     }
-    std::error_code ec;
-    if (!std::filesystem::is_directory(options.content, ec)) {
-        err << "samplan check: content folder " << quoted(options.content) << " does not exist or is not a folder\n";
+    Loaded loaded;
+    load_and_check(options, loaded);
+    print_diagnostics(loaded, options, out, err);
+    return loaded.diagnostics.has_errors() ? kContentErrors : kOk;
+}
+
+int build_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Args options;
+    bool help = false;
+    if (!parse_args(args, {"--content", "--output", "--today", "--themes", "--format"}, {"--quiet"}, options, err, help))
         return kUsage;
+    if (help) {
+        out << kBuildHelp;
+        return kOk;
     }
-
-    // The pipeline up to the checks: content → model → history → check.
-    Diagnostics diagnostics;
-    const auto source = content::make_disk_source(options.content);
-    const auto records = content::load_records(*source, diagnostics);
-    const model::Site site = model::build_model(records, diagnostics);
-    const history::History history = history::read_history(options.content);
-    check::run_checks(site, check::CheckOptions{options.today, &history}, diagnostics);
-    diagnostics.sort();
-
-    if (options.format == "json") {
-        out << format_json(diagnostics.all());
-    } else {
-        for (const auto& d : diagnostics.all()) out << format_text(d) << "\n";
+    Loaded loaded;
+    load_and_check(options, loaded);
+    print_diagnostics(loaded, options, out, err);
+    if (loaded.diagnostics.has_errors()) {
+        err << "samplan: the site was not built; " << quote(options.output) << " is unchanged\n";
+        return kContentErrors;
     }
-    if (!history.note().empty()) err << "samplan: note: " << history.note() << "\n";
-    err << "samplan: " << diagnostics.error_count() << (diagnostics.error_count() == 1 ? " error, " : " errors, ")
-        << diagnostics.warning_count() << (diagnostics.warning_count() == 1 ? " warning" : " warnings") << " in "
-        << std::count_if(records.begin(), records.end(), [](const content::Record& r) { return r.readable; })
-        << " records\n";
-    return diagnostics.has_errors() ? kContentErrors : kOk;
+    BuildReport report;
+    const BuildSettings settings{options.content, options.output, options.themes, options.today, options.quiet};
+    const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err);
+    if (rc == kOk && !options.quiet)
+        err << "samplan: wrote " << report.pages << " pages and " << report.files << " files to "
+            << quote(options.output) << "\n";
+    return rc;
 }
 
 }  // namespace
@@ -155,7 +229,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
             return kOk;
         }
         if (command == "check") return check_command(args, out, err);
-        err << "samplan: unknown command " << quoted(command) << suggestion(command, {"check"}) << "\n"
+        if (command == "build") return build_command(args, out, err);
+        err << "samplan: unknown command " << quote(command) << suggestion(command, {"check", "build"}) << "\n"
             << "Run 'samplan --help' for the commands.\n";
         return kUsage;
     } catch (const std::exception& e) {

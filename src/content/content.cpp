@@ -128,7 +128,7 @@ private:
 
     void report_bad_id(const std::string& path, const std::string& id) {
         diagnostics_.error(path, kFileStart,
-                           "bad id " + quoted(id) +
+                           "bad id " + quote(id) +
                                ": an id is 1 to 64 characters of a-z, 0-9 and '-', starting with a letter or digit",
                            "bad-id");
     }

@@ -105,10 +105,10 @@ std::string suggestion(std::string_view value, const std::vector<std::string>& c
     const size_t longest = std::max(code_points(value).size(), code_points(*best).size());
     const bool close = distance * 2 <= longest + 1 || best->find(value) != std::string::npos ||
                        value.find(*best) != std::string_view::npos;
-    if (!value.empty() && close) return " (did you mean " + quoted(*best) + "?)";
+    if (!value.empty() && close) return " (did you mean " + quote(*best) + "?)";
     std::string out = " (known: ";
     const size_t shown = std::min<size_t>(candidates.size(), 6);
-    for (size_t i = 0; i < shown; ++i) out += (i ? ", " : "") + quoted(candidates[i]);
+    for (size_t i = 0; i < shown; ++i) out += (i ? ", " : "") + quote(candidates[i]);
     if (candidates.size() > shown) out += ", …";
     return out + ")";
 }
@@ -135,7 +135,7 @@ std::string json_quote(std::string_view s) {
     return out + "\"";
 }
 
-std::string quoted(std::string_view value) {
+std::string quote(std::string_view value) {
     constexpr size_t kMax = 60;
     std::string out = "'";
     size_t i = 0;

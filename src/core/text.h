@@ -26,6 +26,6 @@ std::string suggestion(std::string_view value, const std::vector<std::string>& c
 // A JSON string literal with escapes.
 std::string json_quote(std::string_view s);
 // 'value' quoted for a diagnostic, control characters escaped and long values shortened.
-std::string quoted(std::string_view value);
+std::string quote(std::string_view value);
 
 }  // namespace samplan

@@ -50,7 +50,7 @@ Enum choice(TableReader& r, const Record& rec, Diagnostics& d, const char* key,
         if (value.id == word) return e;
         words.emplace_back(word);
     }
-    d.error(rec.path, value.pos, "unknown " + std::string(key) + " " + quoted(value.id) + suggestion(value.id, words),
+    d.error(rec.path, value.pos, "unknown " + std::string(key) + " " + quote(value.id) + suggestion(value.id, words),
             "bad-value");
     return fallback;
 }
@@ -59,7 +59,7 @@ Enum choice(TableReader& r, const Record& rec, Diagnostics& d, const char* key,
 void check_inner_id(const Record& rec, Diagnostics& d, const TableReader& r, const std::string& id) {
     if (!id.empty() && !is_valid_id(id))
         d.error(rec.path, r.pos("id"),
-                "bad id " + quoted(id) + ": an id is 1 to 64 characters of a-z, 0-9 and '-', starting with a letter or digit",
+                "bad id " + quote(id) + ": an id is 1 to 64 characters of a-z, 0-9 and '-', starting with a letter or digit",
                 "bad-id");
 }
 
@@ -70,7 +70,7 @@ void check_unique(const Record& rec, Diagnostics& d, std::map<std::string, Sourc
     auto [it, inserted] = seen.emplace(id, pos);
     if (!inserted)
         d.error(rec.path, pos,
-                "duplicate " + std::string(what) + " id " + quoted(id) + " (first used on line " +
+                "duplicate " + std::string(what) + " id " + quote(id) + " (first used on line " +
                     std::to_string(it->second.line) + ")",
                 "duplicate-id");
 }
@@ -96,7 +96,7 @@ void read_site(const Record& rec, Site& site, Diagnostics& d) {
     if (r.has("theme")) {
         const Ref theme = r.ref("theme");
         if (theme.present() && !is_valid_id(theme.id))
-            d.error(rec.path, theme.pos, "bad theme name " + quoted(theme.id) + ": a theme is a folder name of a-z, 0-9 and '-'",
+            d.error(rec.path, theme.pos, "bad theme name " + quote(theme.id) + ": a theme is a folder name of a-z, 0-9 and '-'",
                     "bad-id");
         else if (theme.present())
             s.theme = theme.id;
@@ -122,7 +122,7 @@ void read_site(const Record& rec, Site& site, Diagnostics& d) {
         auto positive = [&](const char* key, int& out) {
             if (auto v = rr.integer(key)) {
                 if (*v < 1 || *v > 1000)
-                    d.error(rec.path, rr.pos(key), quoted(key) + " must be between 1 and 1000", "bad-value");
+                    d.error(rec.path, rr.pos(key), quote(key) + " must be between 1 and 1000", "bad-value");
                 else
                     out = static_cast<int>(*v);
             }
@@ -136,7 +136,7 @@ void read_site(const Record& rec, Site& site, Diagnostics& d) {
         for (const auto& e : tg->entries) {
             const Value& v = e.value.front();
             if (!is_valid_id(e.key)) {
-                d.error(rec.path, e.key_pos, "bad target group id " + quoted(e.key) + ": use a-z, 0-9 and '-'", "bad-id");
+                d.error(rec.path, e.key_pos, "bad target group id " + quote(e.key) + ": use a-z, 0-9 and '-'", "bad-id");
             } else if (v.type != Value::Type::String) {
                 r.wrong_type(e.key.c_str(), v, "a string (the label)");
             } else {
@@ -202,7 +202,7 @@ void read_regional(const Record& rec, Site& site, Diagnostics& d) {
                         const Value& tv = e.value.front();
                         const bool year_ok = e.key.size() == 4 && std::all_of(e.key.begin(), e.key.end(), [](char c) { return c >= '0' && c <= '9'; });
                         if (!year_ok) {
-                            d.error(rec.path, e.key_pos, "a target's key is a year such as 2025, not " + quoted(e.key),
+                            d.error(rec.path, e.key_pos, "a target's key is a year such as 2025, not " + quote(e.key),
                                     "bad-value");
                         } else if (tv.type == Value::Type::Integer) {
                             ind.targets.push_back({std::stoi(e.key), static_cast<double>(tv.integer), e.key_pos});
@@ -275,7 +275,7 @@ Group read_group(const Record& rec, Diagnostics& d) {
     for (size_t i = 0; i < g.principals.size(); ++i)
         if (std::find(g.principals.begin(), g.principals.begin() + static_cast<long>(i), g.principals[i]) !=
             g.principals.begin() + static_cast<long>(i))
-            d.error(rec.path, r.pos("principals"), "'principals' lists " + quoted(g.principals[i]) + " twice",
+            d.error(rec.path, r.pos("principals"), "'principals' lists " + quote(g.principals[i]) + " twice",
                     "duplicate-id");
     std::vector<std::string> distinct = g.principals;
     std::sort(distinct.begin(), distinct.end());
@@ -349,7 +349,7 @@ Plan read_plan(const Record& rec, Diagnostics& d) {
     p.decided_pos = r.pos("decided");
     if (p.status != PlanStatus::Draft && !p.decided && !r.has("decided"))
         d.error(rec.path, r.pos("status"),
-                "missing required key 'decided': a plan with status " + quoted(status_key(p.status)) +
+                "missing required key 'decided': a plan with status " + quote(status_key(p.status)) +
                     " needs its decision date",
                 "required");
     p.sent_to_office = r.date("sent_to_office");

@@ -17,7 +17,7 @@ TableReader::TableReader(const Value& table, const std::string& path, Diagnostic
         for (const auto& n : names) found = found || n == entry.key;
         if (found) continue;
         diagnostics_.warning(path_, entry.key_pos,
-                             "unknown key " + quoted(entry.key) + (where_.empty() ? "" : " in " + where_) +
+                             "unknown key " + quote(entry.key) + (where_.empty() ? "" : " in " + where_) +
                                  suggestion(entry.key, names),
                              "unknown-key");
     }
@@ -25,11 +25,11 @@ TableReader::TableReader(const Value& table, const std::string& path, Diagnostic
 
 void TableReader::missing(const char* key) {
     diagnostics_.error(path_, table_.pos,
-                       "missing required key " + quoted(key) + (where_.empty() ? "" : " in " + where_), "required");
+                       "missing required key " + quote(key) + (where_.empty() ? "" : " in " + where_), "required");
 }
 
 void TableReader::wrong_type(const char* key, const Value& value, const char* expected) {
-    std::string message = quoted(key) + " must be " + expected + ", not " + type_name(value.type);
+    std::string message = quote(key) + " must be " + expected + ", not " + type_name(value.type);
     if (value.type == Value::Type::String && parse_iso_date(value.string))
         message += " (write the date without quotes: " + std::string(key) + " = " + value.string + ")";
     diagnostics_.error(path_, value.pos, message, "type");
@@ -51,7 +51,7 @@ const Value* TableReader::typed(const char* key, Value::Type type, const char* e
 std::string TableReader::text(const char* key, bool required) {
     const Value* v = typed(key, Value::Type::String, "a string", required);
     if (v && required && v->string.find_first_not_of(" \t\r\n") == std::string::npos) {
-        diagnostics_.error(path_, v->pos, quoted(key) + " must not be empty", "required");
+        diagnostics_.error(path_, v->pos, quote(key) + " must not be empty", "required");
     }
     return v ? v->string : std::string();
 }
@@ -90,7 +90,7 @@ Ref TableReader::ref(const char* key, bool required) {
     const Value* v = typed(key, Value::Type::String, "a string naming an id", required);
     if (!v) return {};
     if (v->string.empty()) {
-        diagnostics_.error(path_, v->pos, quoted(key) + " must not be empty", "required");
+        diagnostics_.error(path_, v->pos, quote(key) + " must not be empty", "required");
         return {};
     }
     return Ref{v->string, v->pos};
@@ -102,7 +102,7 @@ std::vector<std::string> TableReader::strings(const char* key, bool required) {
     if (!v) return out;
     for (const auto& item : v->items) {
         if (item.type == Value::Type::String) out.push_back(item.string);
-        else diagnostics_.error(path_, item.pos, "each element of " + quoted(key) + " must be a string, not " +
+        else diagnostics_.error(path_, item.pos, "each element of " + quote(key) + " must be a string, not " +
                                                      type_name(item.type), "type");
     }
     return out;
@@ -114,7 +114,7 @@ std::vector<Date> TableReader::dates(const char* key) {
     if (!v) return out;
     for (const auto& item : v->items) {
         if (item.type == Value::Type::Date) out.push_back(item.date);
-        else diagnostics_.error(path_, item.pos, "each element of " + quoted(key) + " must be a date (YYYY-MM-DD), not " +
+        else diagnostics_.error(path_, item.pos, "each element of " + quote(key) + " must be a date (YYYY-MM-DD), not " +
                                                      type_name(item.type), "type");
     }
     return out;
@@ -130,10 +130,10 @@ std::vector<const Value*> TableReader::tables(const char* key, bool required) {
     if (!v) return out;
     for (const auto& item : v->items) {
         if (item.type == Value::Type::Table) out.push_back(&item);
-        else diagnostics_.error(path_, item.pos, "each element of " + quoted(key) + " must be a table, not " +
+        else diagnostics_.error(path_, item.pos, "each element of " + quote(key) + " must be a table, not " +
                                                      type_name(item.type), "type");
     }
-    if (required && out.empty()) diagnostics_.error(path_, v->pos, quoted(key) + " needs at least one entry", "required");
+    if (required && out.empty()) diagnostics_.error(path_, v->pos, quote(key) + " needs at least one entry", "required");
     return out;
 }
 

@@ -71,7 +71,7 @@ TEST_CASE("diagnostics are sorted by path and position and formatted like a comp
 }
 
 TEST_CASE("quoted values are shortened and control characters escaped") {
-    CHECK(quoted("a\tb") == "'a\\x09b'");
+    CHECK(quote("a\tb") == "'a\\x09b'");
     const std::string long_value(100, 'x');
-    CHECK(quoted(long_value) == "'" + std::string(60, 'x') + "…'");
+    CHECK(quote(long_value) == "'" + std::string(60, 'x') + "…'");
 }

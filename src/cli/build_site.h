@@ -1,0 +1,32 @@
+// cli/build_site.h — the publishing half of `samplan build`, run after the checks passed:
+// theme → view models → pages rendered in parallel → output folder swapped in.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "core/date.h"
+#include "core/diagnostics.h"
+#include "history/history.h"
+#include "model/model.h"
+
+namespace samplan::cli {
+
+struct BuildSettings {
+    std::string content;
+    std::string output;
+    std::string themes;  // empty: themes/ in the working folder, else beside the executable
+    Date today;
+    bool quiet = false;
+};
+
+struct BuildReport {
+    size_t pages = 0;
+    size_t files = 0;
+};
+
+// Returns an exit code: 0 on success, 2 when the theme or the output folder fails.
+int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,
+                 const BuildSettings& settings, BuildReport& report, std::ostream& err);
+
+}  // namespace samplan::cli

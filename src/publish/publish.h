@@ -1,0 +1,36 @@
+// publish/publish.h — writes the output folder. Everything goes into a temporary folder beside
+// it, which replaces the output folder in one rename only when the whole site was written:
+// an interrupted or failed build leaves the previous site as it was.
+#pragma once
+
+#include <string>
+
+namespace samplan::publish {
+
+class Output {
+public:
+    // Creates "<output>.tmp-<pid>" beside `output_dir`. Throws std::runtime_error on failure.
+    explicit Output(std::string output_dir);
+    // Removes the temporary folder unless commit() succeeded.
+    ~Output();
+    Output(const Output&) = delete;
+    Output& operator=(const Output&) = delete;
+
+    // Writes `content` at the relative `path` (no "..", not absolute). Thread-safe.
+    void write(const std::string& path, const std::string& content) const;
+    void copy(const std::string& path, const std::string& source_file) const;
+    [[nodiscard]] const std::string& staging_dir() const { return staging_; }
+    // Swaps the staging folder in as the output folder, atomically where the system allows.
+    void commit();
+
+private:
+    std::string output_;
+    std::string staging_;
+    bool committed_ = false;
+};
+
+// Runs Pagefind over `dir` when it is installed (node_modules/.bin/pagefind, or on PATH).
+// Returns a line for the user: what was done, or why search is missing.
+std::string run_pagefind(const std::string& dir, bool& ok);
+
+}  // namespace samplan::publish

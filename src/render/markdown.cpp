@@ -1,0 +1,110 @@
+#include "render/markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace samplan::render {
+namespace {
+
+struct ParserDeleter {
+    void operator()(cmark_parser* p) const { cmark_parser_free(p); }
+};
+struct NodeDeleter {
+    void operator()(cmark_node* n) const { cmark_node_free(n); }
+};
+struct IterDeleter {
+    void operator()(cmark_iter* i) const { cmark_iter_free(i); }
+};
+
+std::string lower_scheme(std::string_view url) {
+    size_t i = 0;
+    while (i < url.size() && (std::isspace(static_cast<unsigned char>(url[i])) || static_cast<unsigned char>(url[i]) < 0x20)) ++i;
+    url.remove_prefix(i);
+    const size_t colon = url.find(':');
+    if (colon == std::string_view::npos) return {};
+    const size_t stop = url.find_first_of("/?#");
+    if (stop != std::string_view::npos && stop < colon) return {};  // a relative path containing ':'
+    std::string scheme;
+    for (char c : url.substr(0, colon)) scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return scheme.empty() ? std::string(":") : scheme;
+}
+
+bool is_local(std::string_view url) {
+    size_t i = 0;
+    while (i < url.size() && (std::isspace(static_cast<unsigned char>(url[i])) || static_cast<unsigned char>(url[i]) < 0x20)) ++i;
+    url.remove_prefix(i);
+    if (url.size() >= 2 && (url[0] == '/' || url[0] == '\\') && (url[1] == '/' || url[1] == '\\')) return false;
+    return lower_scheme(url).empty();
+}
+
+void ensure_extensions() {
+    static std::once_flag once;
+    std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+}
+
+}  // namespace
+
+bool is_safe_link(std::string_view url) {
+    if (is_local(url)) return true;
+    const std::string scheme = lower_scheme(url);
+    return scheme == "http" || scheme == "https" || scheme == "mailto" || scheme == "tel";
+}
+
+std::string markdown_to_html(std::string_view source, const MarkdownOptions& options) {
+    if (source.find_first_not_of(" \t\r\n") == std::string_view::npos) return {};
+    ensure_extensions();
+    const int flags = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG;
+    std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(flags));
+    for (const char* name : {"table", "strikethrough", "autolink", "tasklist", "tagfilter"})
+        if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
+            cmark_parser_attach_syntax_extension(parser.get(), ext);
+    cmark_parser_feed(parser.get(), source.data(), source.size());
+    std::unique_ptr<cmark_node, NodeDeleter> doc(cmark_parser_finish(parser.get()));
+
+    // Collect first, change after: the iterator must not see a tree that changes under it.
+    std::vector<cmark_node*> links, images, headings;
+    {
+        std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(doc.get()));
+        for (cmark_event_type ev; (ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;) {
+            if (ev != CMARK_EVENT_ENTER) continue;
+            cmark_node* node = cmark_iter_get_node(iter.get());
+            switch (cmark_node_get_type(node)) {
+                case CMARK_NODE_LINK: links.push_back(node); break;
+                case CMARK_NODE_IMAGE: images.push_back(node); break;
+                case CMARK_NODE_HEADING: headings.push_back(node); break;
+                default: break;
+            }
+        }
+    }
+    for (cmark_node* h : headings)
+        cmark_node_set_heading_level(h, std::min(6, cmark_node_get_heading_level(h) + options.heading_offset));
+    for (cmark_node* link : links) {
+        const char* url = cmark_node_get_url(link);
+        if (!url || !is_safe_link(url)) cmark_node_set_url(link, "");
+    }
+    // An image from elsewhere would make the visitor's browser leave the site: show a link instead.
+    for (cmark_node* image : images) {
+        const char* url = cmark_node_get_url(image);
+        if (url && is_local(url)) continue;
+        cmark_node* replacement = cmark_node_new(CMARK_NODE_LINK);
+        cmark_node_set_url(replacement, url && is_safe_link(url) ? url : "");
+        while (cmark_node* child = cmark_node_first_child(image)) {
+            cmark_node_unlink(child);
+            cmark_node_append_child(replacement, child);
+        }
+        cmark_node_replace(image, replacement);
+        cmark_node_free(image);
+    }
+    char* html = cmark_render_html(doc.get(), flags, cmark_parser_get_syntax_extensions(parser.get()));
+    std::string out(html ? html : "");
+    cmark_get_default_mem_allocator()->free(html);
+    return out;
+}
+
+}  // namespace samplan::render

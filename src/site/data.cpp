@@ -1,0 +1,28 @@
+#include "site/data.h"
+
+namespace samplan::site {
+
+Data& Data::set(const std::string& key, Data value) {
+    kind_ = Kind::Map;
+    for (auto& e : entries_)
+        if (e.first == key) {
+            e.second = std::move(value);
+            return *this;
+        }
+    entries_.emplace_back(key, std::move(value));
+    return *this;
+}
+
+const Data* Data::get(const std::string& key) const {
+    for (const auto& e : entries_)
+        if (e.first == key) return &e.second;
+    return nullptr;
+}
+
+Data& Data::push(Data value) {
+    kind_ = Kind::List;
+    items_.push_back(std::move(value));
+    return items_.back();
+}
+
+}  // namespace samplan::site

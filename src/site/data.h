@@ -1,0 +1,68 @@
+// site/data.h — the view model's data: a tree of text, flags, lists and maps that templates read.
+// Text is escaped by the renderer; Markdown nodes are rendered (safely) by the renderer.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace samplan::site {
+
+class Data {
+public:
+    enum class Kind { Null, Text, Markdown, Bool, List, Map };
+
+    Data() = default;
+    Data(const char* text) : kind_(Kind::Text), text_(text) {}
+    Data(std::string text) : kind_(Kind::Text), text_(std::move(text)) {}
+    Data(bool flag) : kind_(Kind::Bool), flag_(flag) {}
+    Data(int number) : kind_(Kind::Text), text_(std::to_string(number)) {}
+    Data(long number) : kind_(Kind::Text), text_(std::to_string(number)) {}
+    Data(size_t number) : kind_(Kind::Text), text_(std::to_string(number)) {}
+
+    static Data markdown(std::string source) {
+        Data d;
+        d.kind_ = Kind::Markdown;
+        d.text_ = std::move(source);
+        return d;
+    }
+    static Data list() {
+        Data d;
+        d.kind_ = Kind::List;
+        return d;
+    }
+    static Data map() {
+        Data d;
+        d.kind_ = Kind::Map;
+        return d;
+    }
+    static Data map(std::initializer_list<std::pair<std::string, Data>> entries) {
+        Data d = map();
+        for (const auto& e : entries) d.entries_.push_back(e);
+        return d;
+    }
+
+    // Map: sets `key` (replacing an earlier value); returns *this for chaining.
+    Data& set(const std::string& key, Data value);
+    // Map: the value at `key`, or nullptr.
+    [[nodiscard]] const Data* get(const std::string& key) const;
+    // List: appends; returns the new element.
+    Data& push(Data value);
+
+    [[nodiscard]] Kind kind() const { return kind_; }
+    [[nodiscard]] const std::string& text() const { return text_; }
+    [[nodiscard]] bool flag() const { return flag_; }
+    [[nodiscard]] const std::vector<Data>& items() const { return items_; }
+    [[nodiscard]] const std::vector<std::pair<std::string, Data>>& entries() const { return entries_; }
+    [[nodiscard]] bool empty_list() const { return kind_ == Kind::List && items_.empty(); }
+
+private:
+    Kind kind_ = Kind::Null;
+    std::string text_;
+    bool flag_ = false;
+    std::vector<Data> items_;
+    std::vector<std::pair<std::string, Data>> entries_;
+};
+
+}  // namespace samplan::site

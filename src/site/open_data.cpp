@@ -1,0 +1,225 @@
+#include "site/open_data.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/text.h"
+#include "site/site.h"
+
+namespace samplan::site {
+
+using namespace samplan::model;
+
+namespace {
+
+std::string number(double v) {
+    char buf[64];
+    if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15) std::snprintf(buf, sizeof buf, "%.0f", v);
+    else std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
+// A tiny JSON writer: objects and arrays with correct commas, strings escaped.
+class Json {
+public:
+    Json& open(char bracket) { separate(); out_ += bracket; first_ = true; return *this; }
+    Json& close(char bracket) { out_ += bracket; first_ = false; return *this; }
+    Json& key(const std::string& k) { separate(); out_ += json_quote(k) + ":"; first_ = true; return *this; }
+    Json& str(const std::string& v) { separate(); out_ += json_quote(v); return *this; }
+    Json& num(double v) { separate(); out_ += number(v); return *this; }
+    Json& boolean(bool v) { separate(); out_ += v ? "true" : "false"; return *this; }
+    Json& null() { separate(); out_ += "null"; return *this; }
+    Json& field(const std::string& k, const std::string& v) { return key(k).str(v); }
+    Json& field(const std::string& k, const std::optional<Date>& v) { key(k); return v ? str(v->iso()) : null(); }
+    std::string take() { return std::move(out_) + "\n"; }
+
+private:
+    void separate() {
+        if (!first_) out_ += ',';
+        first_ = false;
+    }
+    std::string out_;
+    bool first_ = true;
+};
+
+const char* status_word(ActivityStatus s) { return status_key(s); }
+
+void write_activity(Json& j, const Plan& p, const Activity& a) {
+    j.open('{');
+    j.field("id", a.id).field("title", a.title).field("status", status_word(a.status));
+    j.field("target_group", a.target_group.id).field("focus_area", a.focus_area.id).field("goal", a.goal.id);
+    j.field("process", a.process.present() ? a.process.id : p.process.id);
+    j.key("step");
+    if (a.step) j.num(*a.step); else j.null();
+    j.field("start", a.start).field("end", a.end);
+    j.key("working_group").open('[');
+    for (const auto& m : a.working_group)
+        j.open('{').field("name", m.name).field("principal", m.principal.id).key("convener").boolean(m.convener).close('}');
+    j.close(']');
+    j.key("subgoals").open('[');
+    for (const auto& s : a.subgoals)
+        j.open('{').field("title", s.title).field("responsible", s.responsible).field("due", s.due).key("done").boolean(s.done).close('}');
+    j.close(']');
+    j.key("indicators").open('[');
+    for (const auto& i : a.indicators) {
+        j.open('{').field("id", i.id).field("title", i.title).field("unit", i.unit);
+        j.key("baseline");
+        if (i.baseline) j.open('{').field("date", i.baseline->date.iso()).key("value").num(i.baseline->value).close('}');
+        else j.null();
+        j.key("target");
+        if (i.target) j.open('{').field("date", i.target->date.iso()).key("value").num(i.target->value).close('}');
+        else j.null();
+        j.key("values").open('[');
+        for (const auto& v : i.values) j.open('{').field("date", v.date.iso()).key("value").num(v.value).close('}');
+        j.close(']').close('}');
+    }
+    j.close(']');
+    j.key("reports").open('[');
+    for (const auto& r : a.reports) {
+        j.open('{').field("date", r.date.iso()).field("progress", r.progress).field("works_well", r.works_well);
+        j.field("works_less_well", r.works_less_well).key("on_schedule");
+        if (r.on_schedule) j.boolean(*r.on_schedule); else j.null();
+        j.close('}');
+    }
+    j.close(']');
+    j.key("final_report");
+    if (a.final_report) {
+        const auto& f = *a.final_report;
+        j.open('{').field("date", f.date).field("goal_reached", f.goal_reached).field("added_value", f.added_value);
+        j.field("use_of_results", f.use_of_results).field("sent_to_office", f.sent_to_office).close('}');
+    } else {
+        j.null();
+    }
+    j.key("funding");
+    if (a.funding) {
+        j.open('{').field("applied", a.funding->applied).key("amount_sek");
+        if (a.funding->amount_sek) j.num(static_cast<double>(*a.funding->amount_sek)); else j.null();
+        j.field("board_decision", a.funding->board_decision).key("granted");
+        if (a.funding->granted) j.boolean(*a.funding->granted); else j.null();
+        j.close('}');
+    } else {
+        j.null();
+    }
+    j.field("description", a.body);
+    j.close('}');
+}
+
+std::string site_json(const Site& site) {
+    Json j;
+    j.open('{');
+    j.field("title", site.settings.title).field("organisation", site.settings.organisation).field("language", site.settings.language);
+    j.key("target_groups").open('[');
+    for (const auto& t : site.settings.target_groups) j.open('{').field("id", t.id).field("label", t.label).close('}');
+    j.close(']');
+    const auto& r = site.regional;
+    j.key("regional_plan").open('{').field("title", r.title).field("start", r.start).field("end", r.end);
+    j.key("focus_areas").open('[');
+    for (const auto& fa : r.focus_areas) {
+        j.open('{').field("id", fa.id).field("title", fa.title).key("goals").open('[');
+        for (const auto& g : fa.goals) {
+            j.open('{').field("id", g.id).field("title", g.title).key("indicators").open('[');
+            for (const auto& i : g.indicators) {
+                j.open('{').field("id", i.id).field("title", i.title).field("unit", i.unit);
+                j.key("baseline");
+                if (i.baseline) j.open('{').key("year").num(i.baseline->year).key("value").num(i.baseline->value).close('}');
+                else j.null();
+                j.key("targets").open('[');
+                for (const auto& t : i.targets) j.open('{').key("year").num(t.year).key("value").num(t.value).close('}');
+                j.close(']').key("values").open('[');
+                for (const auto& v : i.values) j.open('{').key("year").num(v.year).key("value").num(v.value).close('}');
+                j.close(']').close('}');
+            }
+            j.close(']').close('}');
+        }
+        j.close(']').close('}');
+    }
+    j.close(']').close('}');
+    j.key("processes").open('[');
+    for (const auto& p : site.processes) {
+        j.open('{').field("id", p.id).field("title", p.title).key("steps").open('[');
+        for (const auto& s : p.steps) j.open('{').field("id", s.id).field("title", s.title).close('}');
+        j.close(']').close('}');
+    }
+    j.close(']');
+    j.key("groups").open('[');
+    for (const auto& g : site.groups) {
+        j.open('{').field("id", g.id).field("name", g.name).field("kind", kind_key(g.kind)).field("municipality", g.municipality);
+        j.key("principals").open('[');
+        for (const auto& p : g.principals) j.str(p);
+        j.close(']').key("plans").open('[');
+        for (const auto& p : g.plans) {
+            j.open('{').field("id", p.id).field("title", p.title).field("status", status_key(p.status));
+            j.field("start", p.start).field("end", p.end).field("decided", p.decided).field("sent_to_office", p.sent_to_office);
+            j.key("revised").open('[');
+            for (const auto& d : p.revised) j.str(d.iso());
+            j.close(']').key("activities").open('[');
+            for (const auto& a : p.activities) write_activity(j, p, a);
+            j.close(']').close('}');
+        }
+        j.close(']').close('}');
+    }
+    j.close(']');
+    j.close('}');
+    return j.take();
+}
+
+std::string csv_line(const std::vector<std::string>& fields) {
+    std::string line;
+    for (size_t i = 0; i < fields.size(); ++i) line += (i ? "," : "") + csv_field(fields[i]);
+    return line + "\r\n";
+}
+
+}  // namespace
+
+std::string csv_field(const std::string& value) {
+    std::string v = value;
+    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@') &&
+        !(v.size() > 1 && v[0] == '-' && std::isdigit(static_cast<unsigned char>(v[1]))))
+        v = "'" + v;
+    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+    std::string out = "\"";
+    for (const char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) {
+    std::vector<FileView> files;
+    files.push_back({"data/site.json", site_json(site)});
+
+    std::string activities = csv_line({"group", "plan", "activity", "title", "status", "target_group", "focus_area",
+                                       "goal", "process", "step", "start", "end"});
+    std::string indicators = csv_line({"level", "group", "plan", "activity", "indicator", "title", "unit", "kind",
+                                       "date", "value"});
+    for (const auto& fa : site.regional.focus_areas)
+        for (const auto& g : fa.goals)
+            for (const auto& i : g.indicators) {
+                if (i.baseline)
+                    indicators += csv_line({"regional", "", "", "", i.id, i.title, i.unit, "baseline",
+                                            std::to_string(i.baseline->year), number(i.baseline->value)});
+                for (const auto& t : i.targets)
+                    indicators += csv_line({"regional", "", "", "", i.id, i.title, i.unit, "target", std::to_string(t.year), number(t.value)});
+                for (const auto& v : i.values)
+                    indicators += csv_line({"regional", "", "", "", i.id, i.title, i.unit, "value", std::to_string(v.year), number(v.value)});
+            }
+    for (const auto& g : site.groups)
+        for (const auto& p : g.plans)
+            for (const auto& a : p.activities) {
+                activities += csv_line({g.id, p.id, a.id, a.title, status_key(a.status), a.target_group.id,
+                                        a.focus_area.id, a.goal.id, a.process.present() ? a.process.id : p.process.id,
+                                        a.step ? std::to_string(*a.step) : "", a.start ? a.start->iso() : "",
+                                        a.end ? a.end->iso() : ""});
+                for (const auto& i : a.indicators) {
+                    auto row = [&](const char* kind, const DateValue& dv) {
+                        indicators += csv_line({"local", g.id, p.id, a.id, i.id, i.title, i.unit, kind, dv.date.iso(), number(dv.value)});
+                    };
+                    if (i.baseline) row("baseline", *i.baseline);
+                    if (i.target) row("target", *i.target);
+                    for (const auto& v : i.values) row("value", v);
+                }
+            }
+    files.push_back({"data/activities.csv", std::move(activities)});
+    files.push_back({"data/indicators.csv", std::move(indicators)});
+    return files;
+}
+
+}  // namespace samplan::site

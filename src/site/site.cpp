@@ -1,0 +1,777 @@
+#include "site/site.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "core/collate.h"
+#include "site/open_data.h"
+
+namespace samplan::site {
+
+using namespace samplan::model;
+
+const std::string& Strings::get(const std::string& key) const {
+    auto it = entries_.find(key);
+    return it == entries_.end() ? key : it->second;
+}
+
+Data Strings::as_data() const {
+    Data d = Data::map();
+    for (const auto& [k, v] : entries_) d.set(k, v);
+    return d;
+}
+
+std::string root_prefix(const std::string& page_path) {
+    std::string prefix;
+    for (const char c : page_path)
+        if (c == '/') prefix += "../";
+    return prefix;
+}
+
+namespace {
+
+// Output paths: one function per kind of page, so no two records can share a path.
+std::string home_path() { return "index.html"; }
+std::string regional_path() { return "regional/index.html"; }
+std::string focus_path(const std::string& fa) { return "regional/" + fa + "/index.html"; }
+std::string goal_path(const std::string& fa, const std::string& goal) { return "regional/" + fa + "/" + goal + "/index.html"; }
+std::string groups_path() { return "groups/index.html"; }
+std::string group_path(const std::string& g) { return "groups/" + g + "/index.html"; }
+std::string plan_path(const std::string& g, const std::string& p) { return "groups/" + g + "/" + p + "/index.html"; }
+std::string activity_path(const std::string& g, const std::string& p, const std::string& a) {
+    return "groups/" + g + "/" + p + "/" + a + "/index.html";
+}
+std::string evaluation_path(const std::string& g, const std::string& e) { return "evaluations/" + g + "/" + e + "/index.html"; }
+std::string processes_path() { return "processes/index.html"; }
+std::string process_path(const std::string& id) { return "processes/" + id + "/index.html"; }
+std::string page_path(const std::string& id) { return "pages/" + id + "/index.html"; }
+std::string accessibility_path() { return "tillganglighet/index.html"; }
+std::string search_path() { return "search/index.html"; }
+
+std::string format_number(double value, const std::string& language) {
+    char buf[64];
+    if (std::fabs(value - std::round(value)) < 1e-9 && std::fabs(value) < 1e15) {
+        std::snprintf(buf, sizeof buf, "%.0f", value);
+    } else {
+        std::snprintf(buf, sizeof buf, "%.2f", value);
+        std::string s = buf;
+        while (!s.empty() && s.back() == '0') s.pop_back();
+        if (!s.empty() && s.back() == '.') s.pop_back();
+        if (language != "en") std::replace(s.begin(), s.end(), '.', ',');
+        return s;
+    }
+    return buf;
+}
+
+std::string format_sek(std::int64_t amount, const std::string& language) {
+    std::string digits = std::to_string(amount < 0 ? -amount : amount), out;
+    const std::string sep = language == "en" ? "," : "\u00a0";
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
+        out += digits[i];
+    }
+    return (amount < 0 ? "-" : "") + out + (language == "en" ? " SEK" : "\u00a0kr");
+}
+
+const char* status_class(ActivityStatus s) {
+    switch (s) {
+        case ActivityStatus::Planned: return "planned";
+        case ActivityStatus::Ongoing: return "ongoing";
+        case ActivityStatus::Finished: return "finished";
+        case ActivityStatus::Cancelled: return "cancelled";
+    }
+    return "";
+}
+
+const char* plan_status_class(PlanStatus s) {
+    switch (s) {
+        case PlanStatus::Draft: return "draft";
+        case PlanStatus::Decided: return "decided";
+        case PlanStatus::Finished: return "finished";
+    }
+    return "";
+}
+
+class Builder {
+public:
+    Builder(const Site& site, const SiteOptions& options)
+        : site_(site), options_(options), s_(*options.strings), lang_(site.settings.language) {
+        for (const auto& fa : site.regional.focus_areas)
+            for (const auto& g : fa.goals) goal_area_[g.id] = &fa;
+        for (const auto& g : site.groups)
+            for (const auto& p : g.plans)
+                for (const auto& a : p.activities) activities_by_goal_[a.goal.id].push_back({&g, &p, &a});
+        for (auto& [goal, list] : activities_by_goal_)
+            collate_sort(list, lang_, [](const Linked& l) { return l.activity->title; });
+    }
+
+    SiteView run() {
+        add_home();
+        add_regional();
+        for (const auto& fa : site_.regional.focus_areas) {
+            add_focus_area(fa);
+            for (const auto& g : fa.goals) add_goal(fa, g);
+        }
+        add_groups();
+        for (const auto& g : site_.groups) {
+            add_group(g);
+            for (const auto& p : g.plans) {
+                add_plan(g, p);
+                for (const auto& a : p.activities) add_activity(g, p, a);
+            }
+            for (const auto& e : g.evaluations) add_evaluation(g, e);
+        }
+        add_processes();
+        for (const auto& p : site_.processes) add_process(p);
+        for (const auto& p : site_.pages) add_page(p);
+        add_accessibility();
+        add_search();
+        add_not_found();
+        view_.files = open_data_files(site_, OpenDataOptions{lang_});
+        return std::move(view_);
+    }
+
+private:
+    struct Linked {
+        const Group* group;
+        const Plan* plan;
+        const Activity* activity;
+    };
+
+    std::string href(const std::string& from, const std::string& to) const { return root_prefix(from) + to; }
+
+    // What every page carries: language, site name, navigation, footer links.
+    Data common(const std::string& path, const std::string& title, const std::string& section) const {
+        Data d = Data::map();
+        const std::string root = root_prefix(path);
+        d.set("lang", lang_);
+        d.set("site_title", site_.settings.title);
+        d.set("organisation", site_.settings.organisation);
+        d.set("title", title);
+        d.set("root", root);
+        d.set("home_href", root + home_path());
+        d.set("css_href", root + "assets/style.css");
+        d.set("print_css_href", root + "assets/print.css");
+        d.set("search_href", root + search_path());
+        d.set("accessibility_href", root + accessibility_path());
+        d.set("data_href", root + "data/site.json");
+        d.set("activities_csv_href", root + "data/activities.csv");
+        d.set("indicators_csv_href", root + "data/indicators.csv");
+        d.set("feed_href", root + "feed.xml");
+        if (!site_.settings.base_url.empty()) {
+            std::string url = site_.settings.base_url;
+            if (url.back() != '/') url += '/';
+            std::string clean = path;
+            if (clean.size() >= 10 && clean.compare(clean.size() - 10, 10, "index.html") == 0)
+                clean.resize(clean.size() - 10);
+            d.set("canonical", url + clean);
+        }
+        Data nav = Data::list();
+        const std::vector<std::pair<std::string, std::string>> items = {
+            {"home", home_path()}, {"regional", regional_path()}, {"groups", groups_path()},
+            {"processes", processes_path()}};
+        for (const auto& [key, target] : items)
+            nav.push(Data::map({{"label", s_.get("nav_" + key)},
+                                {"href", root + target},
+                                {"current", key == section}}));
+        for (const auto& p : site_.pages)
+            if (!p.draft)
+                nav.push(Data::map({{"label", p.title}, {"href", root + page_path(p.id)}, {"current", section == "page:" + p.id}}));
+        d.set("nav", std::move(nav));
+        return d;
+    }
+
+    void add(std::string path, std::string layout, Data data) {
+        view_.pages.push_back(PageView{std::move(path), std::move(layout), std::move(data)});
+    }
+
+    Data crumbs(const std::string& from, std::vector<std::pair<std::string, std::string>> trail) const {
+        Data list = Data::list();
+        list.push(Data::map({{"label", s_.get("nav_home")}, {"href", href(from, home_path())}}));
+        for (auto& [label, to] : trail) list.push(Data::map({{"label", label}, {"href", href(from, to)}}));
+        return list;
+    }
+
+    std::string target_group_label(const std::string& id) const {
+        for (const auto& tg : site_.settings.target_groups)
+            if (tg.id == id) return tg.label;
+        return id;
+    }
+
+    const Process* process_of(const Plan& p, const Activity& a) const {
+        const std::string& id = a.process.present() ? a.process.id : p.process.id;
+        for (const auto& pr : site_.processes)
+            if (pr.id == id) return &pr;
+        return nullptr;
+    }
+
+    std::string period(const std::optional<Date>& start, const std::optional<Date>& end) const {
+        return (start ? start->iso() : std::string("?")) + "\u2009–\u2009" + (end ? end->iso() : std::string("?"));
+    }
+
+    Data activity_summary(const std::string& from, const Group& g, const Plan& p, const Activity& a) const {
+        Data d = Data::map();
+        d.set("title", a.title);
+        d.set("href", href(from, activity_path(g.id, p.id, a.id)));
+        d.set("group", g.name);
+        d.set("group_href", href(from, group_path(g.id)));
+        d.set("plan", p.title);
+        d.set("plan_href", href(from, plan_path(g.id, p.id)));
+        d.set("status", s_.get(std::string("status_") + status_class(a.status)));
+        d.set("status_class", status_class(a.status));
+        d.set("target_group", target_group_label(a.target_group.id));
+        d.set("period", period(a.start, a.end));
+        // Every key a template reads is set, even when empty: Mustache would otherwise find the
+        // same name on an enclosing page and show the wrong value.
+        d.set("step", "");
+        d.set("goal", "");
+        d.set("goal_href", "");
+        d.set("focus_area", "");
+        if (const Process* pr = process_of(p, a); pr && a.step && *a.step >= 1 &&
+                                                   *a.step <= static_cast<int>(pr->steps.size())) {
+            d.set("step", std::to_string(*a.step) + ". " + pr->steps[static_cast<size_t>(*a.step - 1)].title);
+        }
+        if (auto it = goal_area_.find(a.goal.id); it != goal_area_.end()) {
+            for (const auto& goal : it->second->goals)
+                if (goal.id == a.goal.id) {
+                    d.set("goal", goal.title);
+                    d.set("goal_href", href(from, goal_path(it->second->id, goal.id)));
+                }
+            d.set("focus_area", it->second->title);
+        }
+        return d;
+    }
+
+    Data regional_indicator(const RegionalIndicator& ind) const {
+        Data d = Data::map({{"id", ind.id}, {"title", ind.title}, {"unit", ind.unit}, {"baseline", ""}});
+        if (ind.baseline)
+            d.set("baseline", std::to_string(ind.baseline->year) + ": " + format_number(ind.baseline->value, lang_));
+        Data rows = Data::list();
+        std::set<int> years;
+        for (const auto& t : ind.targets) years.insert(t.year);
+        for (const auto& v : ind.values) years.insert(v.year);
+        for (int y : years) {
+            Data row = Data::map({{"year", y}, {"target", ""}, {"value", ""}});
+            for (const auto& t : ind.targets)
+                if (t.year == y) row.set("target", format_number(t.value, lang_));
+            for (const auto& v : ind.values)
+                if (v.year == y) row.set("value", format_number(v.value, lang_));
+            rows.push(std::move(row));
+        }
+        d.set("rows", std::move(rows));
+        d.set("has_rows", !years.empty());
+        return d;
+    }
+
+    Data goal_summary(const std::string& from, const FocusArea& fa, const Goal& g) const {
+        Data d = Data::map({{"id", g.id}, {"title", g.title}, {"href", href(from, goal_path(fa.id, g.id))}});
+        Data activities = Data::list();
+        if (auto it = activities_by_goal_.find(g.id); it != activities_by_goal_.end())
+            for (const auto& l : it->second)
+                activities.push(activity_summary(from, *l.group, *l.plan, *l.activity));
+        d.set("activity_count", activities.items().size());
+        d.set("gap", activities.items().empty());
+        d.set("activities", std::move(activities));
+        Data indicators = Data::list();
+        for (const auto& ind : g.indicators) indicators.push(regional_indicator(ind));
+        d.set("indicators", std::move(indicators));
+        return d;
+    }
+
+    void add_home() {
+        const std::string path = home_path();
+        Data d = common(path, site_.settings.title, "home");
+        d.set("regional_title", site_.regional.title);
+        d.set("regional_href", href(path, regional_path()));
+        d.set("summary", Data::markdown(site_.regional.summary));
+        size_t ongoing = 0, finished = 0, activities = 0, goals = 0, goals_covered = 0;
+        for (const auto& g : site_.groups)
+            for (const auto& p : g.plans)
+                for (const auto& a : p.activities) {
+                    ++activities;
+                    ongoing += a.status == ActivityStatus::Ongoing;
+                    finished += a.status == ActivityStatus::Finished;
+                }
+        Data gaps = Data::list();
+        for (const auto& fa : site_.regional.focus_areas)
+            for (const auto& g : fa.goals) {
+                ++goals;
+                if (activities_by_goal_.count(g.id)) ++goals_covered;
+                else gaps.push(Data::map({{"title", g.title}, {"href", href(path, goal_path(fa.id, g.id))}}));
+            }
+        d.set("figures", Data::map({{"groups", site_.groups.size()},
+                                    {"activities", activities},
+                                    {"ongoing", ongoing},
+                                    {"finished", finished},
+                                    {"goals", goals},
+                                    {"goals_covered", goals_covered},
+                                    {"goals_uncovered", goals - goals_covered}}));
+        d.set("gaps", std::move(gaps));
+        Data areas = Data::list();
+        for (const auto& fa : site_.regional.focus_areas) {
+            Data area = Data::map({{"title", fa.title}, {"href", href(path, focus_path(fa.id))}});
+            Data goal_list = Data::list();
+            for (const auto& g : fa.goals) goal_list.push(goal_summary(path, fa, g));
+            area.set("goals", std::move(goal_list));
+            areas.push(std::move(area));
+        }
+        d.set("focus_areas", std::move(areas));
+        d.set("groups", group_list(path));
+        add(path, "home", std::move(d));
+    }
+
+    Data group_list(const std::string& from) const {
+        std::vector<const Group*> groups;
+        for (const auto& g : site_.groups) groups.push_back(&g);
+        collate_sort(groups, lang_, [](const Group* g) { return g->name; });
+        Data list = Data::list();
+        for (const Group* g : groups) {
+            size_t count = 0;
+            const Plan* current = current_plan(*g);
+            if (current) count = current->activities.size();
+            Data item = Data::map({{"name", g->name},
+                                   {"href", href(from, group_path(g->id))},
+                                   {"municipality", g->municipality},
+                                   {"kind", s_.get(std::string("group_kind_") + kind_key(g->kind))},
+                                   {"activity_count", count},
+                                   {"current_plan", ""},
+                                   {"current_plan_href", ""}});
+            if (current) {
+                item.set("current_plan", current->title);
+                item.set("current_plan_href", href(from, plan_path(g->id, current->id)));
+            }
+            list.push(std::move(item));
+        }
+        return list;
+    }
+
+    // The plan in force: the newest decided plan, else the newest plan of any status.
+    static const Plan* current_plan(const Group& g) {
+        const Plan* best = nullptr;
+        for (const auto& p : g.plans) {
+            if (p.status != PlanStatus::Decided) continue;
+            if (!best || p.start > best->start) best = &p;
+        }
+        if (!best)
+            for (const auto& p : g.plans)
+                if (!best || p.start > best->start) best = &p;
+        return best;
+    }
+
+    void add_regional() {
+        const std::string path = regional_path();
+        const auto& r = site_.regional;
+        Data d = common(path, r.title, "regional");
+        d.set("breadcrumbs", crumbs(path, {}));
+        d.set("period", period(r.start, r.end));
+        d.set("summary", Data::markdown(r.summary));
+        Data areas = Data::list();
+        for (const auto& fa : r.focus_areas) {
+            Data area = Data::map({{"id", fa.id}, {"title", fa.title}, {"href", href(path, focus_path(fa.id))},
+                                   {"description", Data::markdown(fa.description)}});
+            Data goals = Data::list();
+            for (const auto& g : fa.goals) goals.push(goal_summary(path, fa, g));
+            area.set("goals", std::move(goals));
+            areas.push(std::move(area));
+        }
+        d.set("focus_areas", std::move(areas));
+        add(path, "regional", std::move(d));
+    }
+
+    void add_focus_area(const FocusArea& fa) {
+        const std::string path = focus_path(fa.id);
+        Data d = common(path, fa.title, "regional");
+        d.set("breadcrumbs", crumbs(path, {{site_.regional.title, regional_path()}}));
+        d.set("description", Data::markdown(fa.description));
+        Data goals = Data::list();
+        for (const auto& g : fa.goals) goals.push(goal_summary(path, fa, g));
+        d.set("goals", std::move(goals));
+        add(path, "focus_area", std::move(d));
+    }
+
+    void add_goal(const FocusArea& fa, const Goal& g) {
+        const std::string path = goal_path(fa.id, g.id);
+        Data d = goal_summary(path, fa, g);
+        Data c = common(path, g.title, "regional");
+        for (const auto& [k, v] : c.entries()) d.set(k, v);
+        d.set("breadcrumbs", crumbs(path, {{site_.regional.title, regional_path()}, {fa.title, focus_path(fa.id)}}));
+        d.set("focus_area", fa.title);
+        d.set("focus_area_href", href(path, focus_path(fa.id)));
+        d.set("description", Data::markdown(g.description));
+        d.set("caption", s_.get("linked_activities"));
+        add(path, "goal", std::move(d));
+    }
+
+    void add_groups() {
+        const std::string path = groups_path();
+        Data d = common(path, s_.get("groups_title"), "groups");
+        d.set("breadcrumbs", crumbs(path, {}));
+        d.set("groups", group_list(path));
+        add(path, "groups", std::move(d));
+    }
+
+    void add_group(const Group& g) {
+        const std::string path = group_path(g.id);
+        Data d = common(path, g.name, "groups");
+        d.set("breadcrumbs", crumbs(path, {{s_.get("groups_title"), groups_path()}}));
+        d.set("kind", s_.get(std::string("group_kind_") + kind_key(g.kind)));
+        d.set("municipality", g.municipality);
+        d.set("description", Data::markdown(g.description));
+        Data principals = Data::list();
+        for (const auto& p : g.principals) principals.push(Data::map({{"name", p}}));
+        d.set("principals", std::move(principals));
+        Data members = Data::list();
+        for (const auto& m : g.members)
+            members.push(Data::map({{"name", m.name}, {"principal", m.principal.id}, {"role", m.role}}));
+        d.set("members", std::move(members));
+        Data meetings = Data::list();
+        for (auto it = g.meetings.rbegin(); it != g.meetings.rend(); ++it)
+            meetings.push(Data::map({{"date", it->date.iso()},
+                                     {"followed_up", it->plan_followed_up},
+                                     {"notes", Data::markdown(it->notes)}}));
+        d.set("meetings", std::move(meetings));
+        std::vector<const Plan*> plans;
+        for (const auto& p : g.plans) plans.push_back(&p);
+        const Plan* current = current_plan(g);
+        std::stable_sort(plans.begin(), plans.end(), [&](const Plan* a, const Plan* b) {
+            if ((a == current) != (b == current)) return a == current;
+            return a->start > b->start;
+        });
+        Data plan_list = Data::list();
+        for (const Plan* p : plans)
+            plan_list.push(Data::map({{"title", p->title},
+                                      {"href", href(path, plan_path(g.id, p->id))},
+                                      {"period", period(p->start, p->end)},
+                                      {"status", s_.get(std::string("plan_status_") + plan_status_class(p->status))},
+                                      {"current", p == current},
+                                      {"activity_count", p->activities.size()}}));
+        d.set("plans", std::move(plan_list));
+        Data evaluations = Data::list();
+        for (const auto& e : g.evaluations)
+            evaluations.push(Data::map({{"title", e.title},
+                                        {"href", href(path, evaluation_path(g.id, e.id))},
+                                        {"date", e.date ? e.date->iso() : std::string()}}));
+        d.set("evaluations", std::move(evaluations));
+        add(path, "group", std::move(d));
+    }
+
+    // Bars of a timeline: each activity's period as a share of the plan's span, in percent.
+    Data timeline(const Plan& p) const {
+        Data rows = Data::list();
+        std::optional<Date> lo = p.start, hi = p.end;
+        for (const auto& a : p.activities) {
+            if (a.start && (!lo || *a.start < *lo)) lo = a.start;
+            if (a.end && (!hi || *a.end > *hi)) hi = a.end;
+        }
+        if (!lo || !hi || *hi <= *lo) return rows;
+        const double span = static_cast<double>(hi->days_since_epoch() - lo->days_since_epoch() + 1);
+        const int row_height = 28;
+        int index = 0;
+        for (const auto& a : p.activities) {
+            if (!a.start || !a.end) continue;
+            const double x = (static_cast<double>(a.start->days_since_epoch() - lo->days_since_epoch())) / span * 100.0;
+            const double w = std::max(0.5, static_cast<double>(a.end->days_since_epoch() - a.start->days_since_epoch() + 1) / span * 100.0);
+            char xs[32], ws[32];
+            std::snprintf(xs, sizeof xs, "%.2f", x);
+            std::snprintf(ws, sizeof ws, "%.2f", w);
+            rows.push(Data::map({{"title", a.title},
+                                 {"period", period(a.start, a.end)},
+                                 {"status", s_.get(std::string("status_") + status_class(a.status))},
+                                 {"status_class", status_class(a.status)},
+                                 {"x", std::string(xs) + "%"},
+                                 {"width", std::string(ws) + "%"},
+                                 {"y", index * row_height + 4},
+                                 {"text_y", index * row_height + 19}}));
+            ++index;
+        }
+        return rows;
+    }
+
+    void add_plan(const Group& g, const Plan& p) {
+        const std::string path = plan_path(g.id, p.id);
+        Data d = common(path, p.title, "groups");
+        d.set("breadcrumbs", crumbs(path, {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}}));
+        d.set("group", g.name);
+        d.set("group_href", href(path, group_path(g.id)));
+        d.set("period", period(p.start, p.end));
+        d.set("status", s_.get(std::string("plan_status_") + plan_status_class(p.status)));
+        d.set("status_class", plan_status_class(p.status));
+        if (p.decided) d.set("decided", p.decided->iso());
+        if (p.sent_to_office) d.set("sent_to_office", p.sent_to_office->iso());
+        Data revised = Data::list();
+        for (const auto& r : p.revised) revised.push(Data::map({{"date", r.iso()}}));
+        d.set("revised", std::move(revised));
+        d.set("analysis", Data::markdown(p.analysis));
+        // Activities grouped by focus area, in the regional plan's order.
+        Data groups = Data::list();
+        for (const auto& fa : site_.regional.focus_areas) {
+            Data list = Data::list();
+            for (const auto& a : p.activities)
+                if (a.focus_area.id == fa.id) list.push(activity_summary(path, g, p, a));
+            if (list.items().empty()) continue;
+            groups.push(Data::map({{"title", fa.title}, {"href", href(path, focus_path(fa.id))}, {"activities", std::move(list)}}));
+        }
+        d.set("focus_areas", std::move(groups));
+        d.set("activity_count", p.activities.size());
+        Data bars = timeline(p);
+        d.set("timeline_height", static_cast<int>(bars.items().size()) * 28 + 8);
+        d.set("has_timeline", !bars.items().empty());
+        d.set("timeline", std::move(bars));
+        add(path, "plan", std::move(d));
+    }
+
+    // A small bar chart: baseline, values and target as bars scaled to the largest.
+    Data indicator_chart(const LocalIndicator& ind) const {
+        struct Bar { std::string label; double value; const char* kind; };
+        std::vector<Bar> bars;
+        if (ind.baseline) bars.push_back({ind.baseline->date.iso(), ind.baseline->value, "baseline"});
+        for (const auto& v : ind.values) bars.push_back({v.date.iso(), v.value, "value"});
+        if (ind.target) bars.push_back({ind.target->date.iso(), ind.target->value, "target"});
+        double max = 0;
+        for (const auto& b : bars) max = std::max(max, std::fabs(b.value));
+        Data list = Data::list();
+        const int bar_height = 22, width = 300;
+        int i = 0;
+        for (const auto& b : bars) {
+            const int w = max > 0 ? static_cast<int>(std::lround(std::fabs(b.value) / max * width)) : 0;
+            list.push(Data::map({{"label", b.label},
+                                 {"kind", b.kind},
+                                 {"kind_label", s_.get(std::string("indicator_") + b.kind)},
+                                 {"value", format_number(b.value, lang_)},
+                                 {"width", std::max(w, 1)},
+                                 {"y", i * (bar_height + 6)},
+                                 {"text_y", i * (bar_height + 6) + 15},
+                                 {"text_x", std::max(w, 1) + 6}}));
+            ++i;
+        }
+        return list;
+    }
+
+    void add_activity(const Group& g, const Plan& p, const Activity& a) {
+        const std::string path = activity_path(g.id, p.id, a.id);
+        Data d = activity_summary(path, g, p, a);
+        Data c = common(path, a.title, "groups");
+        for (const auto& [k, v] : c.entries()) d.set(k, v);
+        d.set("breadcrumbs", crumbs(path, {{s_.get("groups_title"), groups_path()},
+                                           {g.name, group_path(g.id)},
+                                           {p.title, plan_path(g.id, p.id)}}));
+        d.set("body", Data::markdown(a.body));
+        if (a.assignment)
+            d.set("assignment", Data::map({{"scope", Data::markdown(a.assignment->scope)},
+                                           {"goal", Data::markdown(a.assignment->goal)},
+                                           {"reporting", a.assignment->reporting},
+                                           {"final_report_form", a.assignment->final_report_form},
+                                           {"resources", a.assignment->resources}}));
+        Data wg = Data::list();
+        for (const auto& m : a.working_group)
+            wg.push(Data::map({{"name", m.name}, {"principal", m.principal.id}, {"convener", m.convener}}));
+        d.set("working_group", std::move(wg));
+        Data subgoals = Data::list();
+        for (const auto& sg : a.subgoals)
+            subgoals.push(Data::map({{"title", sg.title},
+                                     {"responsible", sg.responsible},
+                                     {"due", sg.due ? sg.due->iso() : std::string()},
+                                     {"done", sg.done}}));
+        d.set("subgoals", std::move(subgoals));
+        Data indicators = Data::list();
+        for (const auto& ind : a.indicators) {
+            Data i = Data::map({{"id", ind.id}, {"title", ind.title}, {"unit", ind.unit}});
+            Data chart = indicator_chart(ind);
+            i.set("chart_height", static_cast<int>(chart.items().size()) * 28);
+            i.set("bars", std::move(chart));
+            indicators.push(std::move(i));
+        }
+        d.set("indicators", std::move(indicators));
+        Data reports = Data::list();
+        for (auto it = a.reports.rbegin(); it != a.reports.rend(); ++it) {
+            Data r = Data::map({{"date", it->date.iso()},
+                                {"progress", Data::markdown(it->progress)},
+                                {"works_well", Data::markdown(it->works_well)},
+                                {"works_less_well", Data::markdown(it->works_less_well)},
+                                {"on_schedule", ""}});
+            if (it->on_schedule) r.set("on_schedule", s_.get(*it->on_schedule ? "yes" : "no"));
+            reports.push(std::move(r));
+        }
+        d.set("reports", std::move(reports));
+        if (a.final_report) {
+            const auto& f = *a.final_report;
+            d.set("final_report", Data::map({{"date", f.date ? f.date->iso() : std::string()},
+                                             {"goal_reached", Data::markdown(f.goal_reached)},
+                                             {"added_value", Data::markdown(f.added_value)},
+                                             {"use_of_results", Data::markdown(f.use_of_results)},
+                                             {"sent_to_office", f.sent_to_office ? f.sent_to_office->iso() : std::string()}}));
+        }
+        if (a.evaluation)
+            d.set("evaluation", Data::map({{"learned_target_group", Data::markdown(a.evaluation->learned_target_group)},
+                                           {"learned_prevention", Data::markdown(a.evaluation->learned_prevention)},
+                                           {"learned_collaboration", Data::markdown(a.evaluation->learned_collaboration)}}));
+        if (a.funding) {
+            const auto& f = *a.funding;
+            Data fd = Data::map({{"applied", ""}, {"amount", ""}, {"board_decision", ""}, {"granted", ""}});
+            if (f.applied) fd.set("applied", f.applied->iso());
+            if (f.amount_sek) fd.set("amount", format_sek(*f.amount_sek, lang_));
+            if (f.board_decision) fd.set("board_decision", f.board_decision->iso());
+            if (f.granted) fd.set("granted", s_.get(*f.granted ? "yes" : "no"));
+            d.set("funding", std::move(fd));
+        }
+        d.set("process", "");
+        d.set("step_number", "");
+        if (const Process* pr = process_of(p, a)) {
+            Data steps = Data::list();
+            int n = 0;
+            for (const auto& st : pr->steps) {
+                ++n;
+                steps.push(Data::map({{"number", n},
+                                      {"title", st.title},
+                                      {"current", a.step && *a.step == n},
+                                      {"done", a.step && n < *a.step}}));
+            }
+            d.set("process", pr->title);
+            d.set("process_href", href(path, process_path(pr->id)));
+            d.set("steps", std::move(steps));
+            d.set("step_count", pr->steps.size());
+            if (a.step) d.set("step_number", *a.step);
+        }
+        add(path, "activity", std::move(d));
+    }
+
+    void add_evaluation(const Group& g, const GroupEvaluation& e) {
+        const std::string path = evaluation_path(g.id, e.id);
+        Data d = common(path, e.title, "groups");
+        d.set("breadcrumbs", crumbs(path, {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}}));
+        d.set("group", g.name);
+        d.set("group_href", href(path, group_path(g.id)));
+        d.set("date", e.date ? e.date->iso() : std::string());
+        d.set("went_well", Data::markdown(e.went_well));
+        d.set("worked_less_well", Data::markdown(e.worked_less_well));
+        d.set("carry_forward", Data::markdown(e.carry_forward));
+        d.set("body", Data::markdown(e.body));
+        add(path, "evaluation", std::move(d));
+    }
+
+    void add_processes() {
+        const std::string path = processes_path();
+        Data d = common(path, s_.get("processes_title"), "processes");
+        d.set("breadcrumbs", crumbs(path, {}));
+        Data list = Data::list();
+        for (const auto& p : site_.processes)
+            list.push(Data::map({{"title", p.title}, {"href", href(path, process_path(p.id))}, {"step_count", p.steps.size()}}));
+        d.set("processes", std::move(list));
+        add(path, "processes", std::move(d));
+    }
+
+    void add_process(const Process& pr) {
+        const std::string path = process_path(pr.id);
+        Data d = common(path, pr.title, "processes");
+        d.set("breadcrumbs", crumbs(path, {{s_.get("processes_title"), processes_path()}}));
+        for (const auto& page : site_.pages)
+            if (pr.guidance.present() && page.id == pr.guidance.id) {
+                d.set("guidance", page.title);
+                d.set("guidance_href", href(path, page_path(page.id)));
+            }
+        Data steps = Data::list();
+        int n = 0;
+        for (const auto& st : pr.steps) {
+            ++n;
+            Data activities = Data::list();
+            for (const auto& g : site_.groups)
+                for (const auto& p : g.plans)
+                    for (const auto& a : p.activities)
+                        if (process_of(p, a) == &pr && a.step == n &&
+                            (a.status == ActivityStatus::Ongoing || a.status == ActivityStatus::Planned))
+                            activities.push(activity_summary(path, g, p, a));
+            steps.push(Data::map({{"number", n},
+                                  {"id", st.id},
+                                  {"title", st.title},
+                                  {"summary", Data::markdown(st.summary)},
+                                  {"activities", std::move(activities)}}));
+        }
+        d.set("steps", std::move(steps));
+        add(path, "process", std::move(d));
+    }
+
+    void add_page(const Page& p) {
+        if (p.draft) return;
+        const std::string path = page_path(p.id);
+        Data d = common(path, p.title, "page:" + p.id);
+        d.set("breadcrumbs", crumbs(path, {}));
+        d.set("description", p.description);
+        d.set("body", Data::markdown(p.body));
+        add(path, "page", std::move(d));
+    }
+
+    void add_accessibility() {
+        const std::string path = accessibility_path();
+        const auto& a = site_.settings.accessibility;
+        Data d = common(path, s_.get("a11y_title"), "");
+        d.set("breadcrumbs", crumbs(path, {}));
+        const std::string compliance = a.compliance.empty() ? "inte" : a.compliance;
+        d.set("compliance", s_.get("a11y_compliance_" + compliance));
+        d.set("compliance_partial", compliance == "delvis");
+        d.set("compliance_none", compliance == "inte");
+        d.set("assessed", a.assessed ? a.assessed->iso() : std::string());
+        d.set("method", a.method);
+        d.set("contact", a.contact);
+        d.set("contact_href", "");
+        if (a.contact.find('@') != std::string::npos && a.contact.find(':') == std::string::npos)
+            d.set("contact_href", "mailto:" + a.contact);
+        Data shortcomings = Data::list();
+        for (const auto& s : a.shortcomings) shortcomings.push(Data::map({{"text", Data::markdown(s)}}));
+        d.set("shortcomings", std::move(shortcomings));
+        d.set("updated", options_.today.iso());
+        add(path, "accessibility", std::move(d));
+    }
+
+    void add_search() {
+        const std::string path = search_path();
+        Data d = common(path, s_.get("search_title"), "");
+        d.set("breadcrumbs", crumbs(path, {}));
+        d.set("pagefind_css_href", root_prefix(path) + "pagefind/pagefind-ui.css");
+        d.set("pagefind_js_href", root_prefix(path) + "pagefind/pagefind-ui.js");
+        d.set("search_js_href", root_prefix(path) + "assets/search.js");
+        add(path, "search", std::move(d));
+    }
+
+    void add_not_found() {
+        // Served for any missing path, so its links cannot be relative: use the site's own path.
+        std::string base = "/";
+        if (!site_.settings.base_url.empty()) {
+            const auto scheme = site_.settings.base_url.find("://");
+            const auto slash = site_.settings.base_url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+            base = slash == std::string::npos ? "/" : site_.settings.base_url.substr(slash);
+            if (base.back() != '/') base += '/';
+        }
+        Data d = common("404.html", s_.get("not_found_title"), "");
+        auto rebase = [&](Data& map) {
+            for (const auto& key : {"home_href", "css_href", "print_css_href", "search_href", "accessibility_href",
+                                    "data_href", "activities_csv_href", "indicators_csv_href", "feed_href"})
+                if (const Data* v = map.get(key)) map.set(key, base + v->text());
+        };
+        rebase(d);
+        Data nav = Data::list();
+        for (const auto& item : d.get("nav")->items()) {
+            Data copy = item;
+            copy.set("href", base + item.get("href")->text());
+            nav.push(std::move(copy));
+        }
+        d.set("nav", std::move(nav));
+        add("404.html", "not_found", std::move(d));
+    }
+
+    const Site& site_;
+    const SiteOptions& options_;
+    const Strings& s_;
+    std::string lang_;
+    std::map<std::string, const FocusArea*> goal_area_;
+    std::map<std::string, std::vector<Linked>> activities_by_goal_;
+    SiteView view_;
+};
+
+}  // namespace
+
+SiteView build_site(const Site& site, const SiteOptions& options) { return Builder(site, options).run(); }
+
+}  // namespace samplan::site

@@ -1,0 +1,60 @@
+// site/site.h — what each page of the public site shows: view models built from the typed model.
+// No markup here: templates (render) turn these into HTML. Every link is already relative to
+// the page it appears on, so the output works from any sub-path or from disk.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/diagnostics.h"
+#include "history/history.h"
+#include "model/model.h"
+#include "site/data.h"
+
+namespace samplan::site {
+
+// The theme's UI strings for one language (themes/<name>/i18n/<lang>.toml), flat keys.
+class Strings {
+public:
+    Strings() = default;
+    explicit Strings(std::map<std::string, std::string> entries) : entries_(std::move(entries)) {}
+    // The string for `key`; the key itself when the theme lacks it (visible, never a crash).
+    [[nodiscard]] const std::string& get(const std::string& key) const;
+    [[nodiscard]] Data as_data() const;
+    [[nodiscard]] const std::map<std::string, std::string>& entries() const { return entries_; }
+
+private:
+    std::map<std::string, std::string> entries_;
+};
+
+struct PageView {
+    std::string path;      // output path, e.g. "groups/uddevalla/index.html"
+    std::string layout;    // template name, e.g. "group"
+    Data data;
+};
+
+struct FileView {
+    std::string path;      // e.g. "data/site.json"
+    std::string content;
+};
+
+struct SiteView {
+    std::vector<PageView> pages;
+    std::vector<FileView> files;  // open data, feeds and sitemap: not HTML
+};
+
+struct SiteOptions {
+    Date today;
+    const history::History* history = nullptr;
+    const Strings* strings = nullptr;
+    std::vector<Diagnostic> warnings;  // the check's warnings, shown on the follow-up pages
+};
+
+SiteView build_site(const model::Site& site, const SiteOptions& options);
+
+// "../../" for "a/b/index.html": the way back to the site root from `page_path`.
+std::string root_prefix(const std::string& page_path);
+
+}  // namespace samplan::site

@@ -1,0 +1,290 @@
+// Helpers of the browser tests: the site's files, URL <-> file mapping, the browser, and one
+// crawl of every page whose results the checks share.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+// ---------------------------------------------------------------------------------------------
+// Files and URLs
+
+/** Every .html file under `dir`, as sorted paths relative to it with '/' separators. */
+export function listHtmlFiles(dir) {
+  const out = [];
+  const walk = (abs, rel) => {
+    for (const entry of fs.readdirSync(abs, { withFileTypes: true })) {
+      const childAbs = path.join(abs, entry.name);
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(childAbs, childRel);
+      else if (entry.isFile() && /\.html?$/i.test(entry.name)) out.push(childRel);
+    }
+  };
+  walk(dir, '');
+  return out.sort();
+}
+
+/** URL of the page whose file is `rel` (relative to the site folder) on the server at `base`. */
+export function pageUrl(base, rel) {
+  return new URL(rel.split('/').map(encodeURIComponent).join('/'), base).href;
+}
+
+/**
+ * The site-relative path ('groups/x/index.html') of an absolute URL on the server at `base`,
+ * without query and fragment; a folder URL ('groups/x/') gets 'index.html'. Null when the URL
+ * is not on that server.
+ */
+export function siteRel(base, href) {
+  let url;
+  try {
+    url = new URL(href, base);
+  } catch {
+    return null;
+  }
+  const b = new URL(base);
+  if (url.origin !== b.origin || !url.pathname.startsWith(b.pathname)) return null;
+  let rel;
+  try {
+    rel = decodeURIComponent(url.pathname.slice(b.pathname.length));
+  } catch {
+    rel = url.pathname.slice(b.pathname.length);
+  }
+  if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+  return rel;
+}
+
+const EXTERNAL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/**
+ * Classifies a link found as attribute `value` on the page at `pageHref`:
+ *   { kind: 'external' }                             http(s):, mailto:, tel:, data:, ... or //host
+ *   { kind: 'local', rel, fragment, sameDocument }   a file of the site (rel may not exist)
+ *   { kind: 'outside', resolved }                    relative, but resolves outside the site
+ */
+export function classifyLink(base, pageHref, value) {
+  const v = value.trim();
+  if (EXTERNAL_SCHEME.test(v) || v.startsWith('//')) return { kind: 'external' };
+  const url = new URL(v, pageHref);
+  const rel = siteRel(base, url.href);
+  if (rel === null) return { kind: 'outside', resolved: url.href };
+  let fragment = url.hash.slice(1);
+  try {
+    fragment = decodeURIComponent(fragment);
+  } catch {
+    /* keep as written */
+  }
+  const page = new URL(pageHref);
+  const sameDocument = url.pathname === page.pathname && url.search === page.search;
+  return { kind: 'local', rel, fragment, sameDocument, resolved: url.href };
+}
+
+/**
+ * Does the site-relative path exist in `siteDir`? A folder counts only through its
+ * index.html. Returns the file that the path resolves to (relative), or null.
+ */
+export function resolveFile(siteDir, rel) {
+  const abs = path.resolve(siteDir, rel);
+  const inside = path.relative(path.resolve(siteDir), abs);
+  if (inside.startsWith('..') || path.isAbsolute(inside)) return null;
+  let st;
+  try {
+    st = fs.statSync(abs);
+  } catch {
+    return null;
+  }
+  if (st.isFile()) return inside.split(path.sep).join('/');
+  if (st.isDirectory()) {
+    const index = path.join(abs, 'index.html');
+    if (fs.existsSync(index) && fs.statSync(index).isFile()) {
+      return path.relative(path.resolve(siteDir), index).split(path.sep).join('/');
+    }
+  }
+  return null;
+}
+
+/** Is a request URL allowed, i.e. does it stay on 127.0.0.1 (or is it data:, blob:, about:)? */
+export function isLocalUrl(href) {
+  let url;
+  try {
+    url = new URL(href);
+  } catch {
+    return false;
+  }
+  if (['data:', 'blob:', 'about:'].includes(url.protocol)) return true;
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) return false;
+  return url.hostname === '127.0.0.1';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser
+
+let browserPromise = null;
+
+export async function launchBrowser() {
+  if (!browserPromise) {
+    browserPromise = (async () => {
+      if (!fs.existsSync(CHROMIUM)) {
+        throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+      }
+      const { chromium } = await import('playwright-core');
+      return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    })();
+  }
+  return browserPromise;
+}
+
+export async function closeBrowser() {
+  if (!browserPromise) return;
+  const p = browserPromise;
+  browserPromise = null;
+  try {
+    await (await p).close();
+  } catch {
+    /* never launched */
+  }
+}
+
+/**
+ * A new browser context that aborts every request leaving 127.0.0.1 (after the page's
+ * 'request' listeners have seen it), so that a page can never reach the network.
+ */
+export async function newContext(options = {}) {
+  const browser = await launchBrowser();
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'sv-SE',
+    serviceWorkers: 'block',
+    ...options,
+  });
+  await context.route((url) => !isLocalUrl(url.href), (route) => route.abort('blockedbyclient'));
+  return context;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The crawl: every page once, in the browser
+
+// Runs in the page: what the structure, link and fragment checks need.
+function extractPage() {
+  const hiddenAncestor = (el) => el.closest('[hidden], [aria-hidden="true"], template');
+  const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+    .filter((h) => !hiddenAncestor(h))
+    .map((h) => ({ level: Number(h.tagName[1]), text: h.textContent.replace(/\s+/g, ' ').trim().slice(0, 60) }));
+  const links = [];
+  const collect = (selector, attr) => {
+    for (const el of document.querySelectorAll(selector)) {
+      const value = el.getAttribute(attr);
+      if (value === null) continue;
+      links.push({ tag: el.tagName.toLowerCase(), attr, value });
+    }
+  };
+  collect('a[href]', 'href');
+  collect('link[href]', 'href');
+  collect('script[src]', 'src');
+  collect('img[src]', 'src');
+  const ids = [...document.querySelectorAll('[id]')].map((el) => el.id);
+  for (const a of document.querySelectorAll('a[name]')) ids.push(a.getAttribute('name'));
+  return {
+    lang: document.documentElement.getAttribute('lang'),
+    h1Count: document.querySelectorAll('h1').length,
+    mainCount: document.querySelectorAll('main').length,
+    visibleMainCount: [...document.querySelectorAll('main, [role="main"]')].filter((m) => !m.closest('[hidden]')).length,
+    headings,
+    links,
+    ids,
+  };
+}
+
+function formatTarget(target) {
+  return (Array.isArray(target) ? target : [target])
+    .map((t) => (Array.isArray(t) ? t.join(' >>> ') : String(t)))
+    .join(' >>> ');
+}
+
+async function visit(context, base, rel, AxeBuilder) {
+  const result = { rel, url: pageUrl(base, rel), consoleErrors: [], foreignRequests: [], error: null };
+  const page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const loc = msg.location();
+    const where = loc?.url ? ` (${loc.url}${loc.lineNumber ? `:${loc.lineNumber}` : ''})` : '';
+    result.consoleErrors.push(`console.error: ${msg.text()}${where}`);
+  });
+  page.on('pageerror', (err) => result.consoleErrors.push(`uncaught exception: ${err.message}`));
+  page.on('request', (req) => {
+    if (!isLocalUrl(req.url())) result.foreignRequests.push(req.url());
+  });
+  try {
+    const response = await page.goto(result.url, { waitUntil: 'load', timeout: 30_000 });
+    result.status = response ? response.status() : null;
+    // Let scripts that start work on load (e.g. fetching a search index) finish.
+    await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => {});
+    result.dom = await page.evaluate(extractPage);
+    const axe = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+    result.axe = axe.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => formatTarget(n.target)),
+    }));
+  } catch (err) {
+    result.error = err.message.split('\n')[0];
+  } finally {
+    await page.close().catch(() => {});
+  }
+  return result;
+}
+
+let crawlPromise = null;
+
+/**
+ * Visits every .html file of `siteDir` served at `base` (small concurrency, one browser) and
+ * returns { pages: Map(rel -> result), files: [rel] }. Memoised: the checks share one crawl.
+ */
+export function crawl(siteDir, base, { concurrency = Number(process.env.BROWSER_TESTS_CONCURRENCY) || 2 } = {}) {
+  if (!crawlPromise) {
+    crawlPromise = (async () => {
+      const files = listHtmlFiles(siteDir);
+      const { default: AxeBuilder } = await import('@axe-core/playwright');
+      const context = await newContext();
+      const pages = new Map();
+      let next = 0;
+      const worker = async () => {
+        while (next < files.length) {
+          const rel = files[next++];
+          pages.set(rel, await visit(context, base, rel, AxeBuilder));
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+      } finally {
+        await context.close().catch(() => {});
+      }
+      return { files, pages: new Map([...pages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+    })();
+  }
+  return crawlPromise;
+}
+
+/** Fails with all problems listed, one per line, when there are any. */
+export function report(title, problems, limit = 400) {
+  if (problems.length === 0) return;
+  const shown = problems.slice(0, limit);
+  const more = problems.length > limit ? `\n  ... and ${problems.length - limit} more` : '';
+  const err = new Error(`${title}: ${problems.length} problem(s)\n  ${shown.join('\n  ')}${more}`);
+  err.stack = err.message; // the list is the useful part; no stack trace
+  throw err;
+}

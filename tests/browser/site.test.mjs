@@ -1,0 +1,294 @@
+// Browser checks of a generated samplan site. Run through run.sh:
+//
+//   bash tests/browser/run.sh [OUTPUT_DIR]
+//
+// or directly with SITE_DIR (and optionally SITE_URL, a server already serving SITE_DIR):
+//
+//   SITE_DIR=/tmp/site-out node --test --test-reporter=tap tests/browser/site.test.mjs
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import {
+  HERE,
+  classifyLink,
+  closeBrowser,
+  crawl,
+  listHtmlFiles,
+  newContext,
+  pageUrl,
+  report,
+  resolveFile,
+  siteRel,
+} from './lib.mjs';
+import { startServer } from './server.mjs';
+
+const SITE_DIR = path.resolve(process.env.SITE_DIR || path.join(HERE, '..', '..', 'output'));
+let BASE = process.env.SITE_URL || null;
+let ownServer = null;
+
+const LONG = { timeout: 15 * 60 * 1000 };
+
+before(async () => {
+  if (!BASE && fs.existsSync(SITE_DIR)) {
+    ownServer = await startServer(SITE_DIR);
+    BASE = ownServer.url;
+  }
+});
+
+after(async () => {
+  await closeBrowser();
+  if (ownServer) await ownServer.close();
+});
+
+const siteExists = () => fs.existsSync(path.join(SITE_DIR, 'index.html'));
+
+test('the site folder has an index.html', () => {
+  assert.ok(siteExists(), `no index.html in ${SITE_DIR}: build the site first`);
+});
+
+// 1 -------------------------------------------------------------------------------------------
+test('html-validate: every .html file is valid (recommended preset, .htmlvalidate.json)', LONG, async (t) => {
+  assert.ok(siteExists(), `no site in ${SITE_DIR}`);
+  const { HtmlValidate, StaticConfigLoader } = await import('html-validate');
+  const config = JSON.parse(fs.readFileSync(path.join(HERE, '.htmlvalidate.json'), 'utf8'));
+  const validator = new HtmlValidate(new StaticConfigLoader(config));
+  const files = listHtmlFiles(SITE_DIR);
+  const problems = [];
+  let warnings = 0;
+  for (const rel of files) {
+    const res = await validator.validateFile(path.join(SITE_DIR, rel));
+    for (const result of res.results) {
+      for (const m of result.messages) {
+        const line = `${rel}:${m.line}:${m.column}  ${m.ruleId}  ${m.message}`;
+        if (m.severity >= 2) problems.push(line);
+        else {
+          warnings++;
+          t.diagnostic(`warning ${line}`);
+        }
+      }
+    }
+  }
+  t.diagnostic(`validated ${files.length} files: ${problems.length} errors, ${warnings} warnings`);
+  report('html-validate errors', problems);
+});
+
+// The crawl-based checks: every page is visited once and the results are shared.
+async function crawled() {
+  assert.ok(siteExists(), `no site in ${SITE_DIR}`);
+  return crawl(SITE_DIR, BASE);
+}
+
+function crawlErrors({ pages }) {
+  return [...pages.values()]
+    .filter((p) => p.error || (p.status !== 200 && p.status != null))
+    .map((p) => `${p.rel}: page could not be checked: ${p.error ?? `HTTP status ${p.status}`}`);
+}
+
+// 2 -------------------------------------------------------------------------------------------
+test('axe-core: no WCAG 2.0/2.1 A and AA violations on any page', LONG, async (t) => {
+  const site = await crawled();
+  const problems = crawlErrors(site);
+  for (const p of site.pages.values()) {
+    for (const v of p.axe ?? []) {
+      const targets = v.targets.slice(0, 8).join(' | ') + (v.targets.length > 8 ? ` | ... (${v.targets.length} nodes)` : '');
+      problems.push(`${p.rel}: ${v.id} [${v.impact}] ${v.help} -> ${targets}`);
+    }
+  }
+  t.diagnostic(`axe-core checked ${site.pages.size} pages`);
+  report('axe-core violations', problems);
+});
+
+// 3 -------------------------------------------------------------------------------------------
+test('links: every relative href/src resolves to a file of the site, every #fragment to an id', LONG, async (t) => {
+  const site = await crawled();
+  const problems = crawlErrors(site);
+  let checked = 0;
+  let fragments = 0;
+  for (const p of site.pages.values()) {
+    if (!p.dom) continue;
+    for (const link of p.dom.links) {
+      const what = `<${link.tag} ${link.attr}="${link.value}">`;
+      const c = classifyLink(BASE, p.url, link.value);
+      if (c.kind === 'external') continue;
+      checked++;
+      if (c.kind === 'outside') {
+        problems.push(`${p.rel}: ${what} points outside the site (${c.resolved})`);
+        continue;
+      }
+      const file = resolveFile(SITE_DIR, c.rel);
+      if (!file) {
+        problems.push(`${p.rel}: ${what} -> ${c.rel} does not exist`);
+        continue;
+      }
+      if (!c.fragment || c.fragment.startsWith(':~:')) continue;
+      fragments++;
+      const target = c.sameDocument ? p : site.pages.get(file);
+      if (!target) {
+        problems.push(`${p.rel}: ${what} has fragment #${c.fragment} but ${file} is not an HTML page`);
+      } else if (!target.dom) {
+        problems.push(`${p.rel}: ${what}: ${file} could not be loaded to look for #${c.fragment}`);
+      } else if (!target.dom.ids.includes(c.fragment)) {
+        problems.push(`${p.rel}: ${what}: no id="${c.fragment}" in ${file}`);
+      }
+    }
+  }
+  t.diagnostic(`checked ${checked} relative links (${fragments} with a fragment) on ${site.pages.size} pages`);
+  report('broken internal links', problems);
+});
+
+// 4 -------------------------------------------------------------------------------------------
+const GOAL = /^regional\/[^/]+\/[^/]+\/index\.html$/;
+const ACTIVITY = /^groups\/[^/]+\/[^/]+\/[^/]+\/index\.html$/;
+const GROUP = /^groups\/[^/]+\/index\.html$/;
+const MAX_TABS = 400;
+
+// The site-relative targets of the href attributes in a page's file (for picking a goal page
+// that has activities to go on to; the walk itself uses only the keyboard).
+function hrefsInFile(rel) {
+  const html = fs.readFileSync(path.join(SITE_DIR, rel), 'utf8');
+  const pageHref = pageUrl(BASE, rel);
+  const out = [];
+  for (const m of html.matchAll(/<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi)) {
+    const value = (m[1] ?? m[2] ?? m[3]).replace(/&amp;/g, '&');
+    const c = classifyLink(BASE, pageHref, value);
+    if (c.kind === 'local') out.push(c.rel);
+  }
+  return out;
+}
+
+// Runs in the page: the focused element and whether its focus can be seen.
+function focusInfo() {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return { tag: null };
+  const cs = getComputedStyle(el);
+  const r = el.getBoundingClientRect();
+  const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
+  const shadow = cs.boxShadow !== '' && cs.boxShadow !== 'none';
+  const onScreen = r.width > 1 && r.height > 1 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+  return {
+    tag: el.tagName.toLowerCase(),
+    hrefAttr: el.getAttribute('href'),
+    href: el.tagName === 'A' ? el.href : null,
+    text: (el.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 50),
+    outline: `${cs.outlineStyle} ${cs.outlineWidth}`,
+    boxShadow: cs.boxShadow,
+    indicator: outline || shadow,
+    onScreen,
+    rect: `${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}x${Math.round(r.height)}`,
+  };
+}
+
+const describe = (f) => (f.tag ? `<${f.tag}${f.hrefAttr != null ? ` href="${f.hrefAttr}"` : ''}> "${f.text}"` : '(nothing)');
+
+function assertFocusVisible(f, where) {
+  assert.ok(
+    f.indicator,
+    `${where}: focused ${describe(f)} has no visible focus indicator (outline: ${f.outline}; box-shadow: ${f.boxShadow})`,
+  );
+  assert.ok(f.onScreen, `${where}: focused ${describe(f)} is not visible on screen (box ${f.rect})`);
+}
+
+test('keyboard: start page -> goal -> activity -> group with Tab and Enter only; skip link first; focus visible', LONG, async (t) => {
+  assert.ok(siteExists(), `no site in ${SITE_DIR}`);
+  const files = listHtmlFiles(SITE_DIR);
+  const goalsWithActivities = new Set(
+    files.filter((f) => GOAL.test(f) && hrefsInFile(f).some((h) => ACTIVITY.test(h))),
+  );
+  assert.ok(goalsWithActivities.size > 0, 'no goal page (regional/<focus-area>/<goal>/index.html) links to an activity page');
+
+  const steps = [
+    { from: 'start page', to: 'a goal page with activities', want: (rel) => GOAL.test(rel) && goalsWithActivities.has(rel), pattern: GOAL },
+    { from: 'goal page', to: 'an activity page', want: (rel) => ACTIVITY.test(rel), pattern: ACTIVITY },
+    { from: 'activity page', to: 'its group page', want: (rel) => GROUP.test(rel), pattern: GROUP },
+  ];
+
+  const context = await newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(pageUrl(BASE, 'index.html'), { waitUntil: 'load' });
+    const walk = ['index.html'];
+    for (const step of steps) {
+      const here = siteRel(BASE, page.url());
+      // The first Tab on the page lands on the skip link.
+      await page.keyboard.press('Tab');
+      let f = await page.evaluate(focusInfo);
+      assert.ok(
+        f.tag === 'a' && typeof f.hrefAttr === 'string' && f.hrefAttr.startsWith('#') && f.hrefAttr.length > 1,
+        `${here}: the first Tab focuses ${describe(f)}, not a skip link (<a href="#main">)`,
+      );
+      assertFocusVisible(f, `${here} (skip link)`);
+
+      // Then Tab on until the wanted link has the focus.
+      const seen = [describe(f)];
+      let tabs = 1;
+      while (!(f.tag === 'a' && f.href && step.want(siteRel(BASE, f.href) ?? ''))) {
+        if (tabs >= MAX_TABS) {
+          assert.fail(
+            `${here}: no link to ${step.to} reached in ${MAX_TABS} presses of Tab; focus went through:\n    ` +
+              [...new Set(seen)].slice(0, 60).join('\n    '),
+          );
+        }
+        await page.keyboard.press('Tab');
+        tabs++;
+        f = await page.evaluate(focusInfo);
+        seen.push(describe(f));
+      }
+      assertFocusVisible(f, `${here} (link to ${step.to})`);
+      t.diagnostic(`${here}: ${tabs} x Tab to ${describe(f)}, Enter`);
+
+      await Promise.all([
+        page.waitForURL((u) => step.pattern.test(siteRel(BASE, u.href) ?? ''), { timeout: 15_000 }),
+        page.keyboard.press('Enter'),
+      ]);
+      await page.waitForLoadState('load');
+      const now = siteRel(BASE, page.url());
+      assert.match(now ?? page.url(), step.pattern, `${here}: Enter on ${describe(f)} led to ${page.url()}`);
+      walk.push(now);
+    }
+    t.diagnostic(`walked ${walk.join(' -> ')}`);
+  } finally {
+    await context.close().catch(() => {});
+  }
+});
+
+// 5 -------------------------------------------------------------------------------------------
+test('structure: <html lang="sv|en">, exactly one <h1>, one <main>, no skipped heading level', LONG, async (t) => {
+  const site = await crawled();
+  const problems = crawlErrors(site);
+  for (const p of site.pages.values()) {
+    if (!p.dom) continue;
+    const d = p.dom;
+    if (!/^(sv|en)(-[A-Za-z0-9]+)*$/.test(d.lang ?? '')) {
+      problems.push(`${p.rel}: <html lang="${d.lang ?? ''}">, expected "sv" or "en"`);
+    }
+    if (d.h1Count !== 1) problems.push(`${p.rel}: ${d.h1Count} <h1> elements, expected exactly one`);
+    if (d.mainCount < 1) problems.push(`${p.rel}: no <main> element`);
+    else if (d.visibleMainCount !== 1) problems.push(`${p.rel}: ${d.visibleMainCount} visible main landmarks, expected one`);
+    let prev = 1; // a page may open with an h2 (e.g. in its banner) before its h1, but not with an h3
+    let prevText = '(start of page)';
+    for (const h of d.headings) {
+      if (h.level > prev + 1) {
+        problems.push(`${p.rel}: heading level skipped: h${prev} "${prevText}" -> h${h.level} "${h.text}"`);
+      }
+      prev = h.level;
+      prevText = h.text;
+    }
+  }
+  t.diagnostic(`checked ${site.pages.size} pages`);
+  report('page structure', problems);
+});
+
+// 6 -------------------------------------------------------------------------------------------
+test('console and network: no console errors, no request leaves 127.0.0.1', LONG, async (t) => {
+  const site = await crawled();
+  const problems = crawlErrors(site);
+  for (const p of site.pages.values()) {
+    for (const e of p.consoleErrors) problems.push(`${p.rel}: ${e}`);
+    for (const u of new Set(p.foreignRequests)) problems.push(`${p.rel}: request to ${u} (not 127.0.0.1)`);
+  }
+  t.diagnostic(`watched ${site.pages.size} pages`);
+  report('console errors and foreign requests', problems);
+});
