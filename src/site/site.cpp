@@ -130,6 +130,7 @@ public:
         add_accessibility();
         add_search();
         add_not_found();
+        add_feed_and_sitemap();
         view_.files = open_data_files(site_, OpenDataOptions{lang_});
         return std::move(view_);
     }
@@ -320,7 +321,87 @@ private:
         }
         d.set("focus_areas", std::move(areas));
         d.set("groups", group_list(path));
+        Data events = Data::list();
+        for (const auto& e : recent_events(10)) events.push(event_data(path, e));
+        d.set("recent", std::move(events));
         add(path, "home", std::move(d));
+    }
+
+    // Something that happened, as the records tell it: a plan decided or revised, a progress
+    // report, a final report, a meeting.
+    struct Event {
+        Date date;
+        std::string what;   // UI string key
+        std::string title;
+        std::string group;
+        std::string path;   // output path of the page that shows it
+    };
+
+    std::vector<Event> recent_events(size_t limit) const {
+        std::vector<Event> events;
+        for (const auto& g : site_.groups) {
+            for (const auto& m : g.meetings)
+                if (m.date <= options_.today) events.push_back({m.date, "event_meeting", g.name, g.name, group_path(g.id)});
+            for (const auto& p : g.plans) {
+                if (p.decided && *p.decided <= options_.today)
+                    events.push_back({*p.decided, "event_plan_decided", p.title, g.name, plan_path(g.id, p.id)});
+                for (const auto& r : p.revised)
+                    if (r <= options_.today) events.push_back({r, "event_plan_revised", p.title, g.name, plan_path(g.id, p.id)});
+                for (const auto& a : p.activities) {
+                    for (const auto& r : a.reports)
+                        if (r.date <= options_.today)
+                            events.push_back({r.date, "event_report", a.title, g.name, activity_path(g.id, p.id, a.id)});
+                    if (a.final_report && a.final_report->date && *a.final_report->date <= options_.today)
+                        events.push_back({*a.final_report->date, "event_final_report", a.title, g.name,
+                                          activity_path(g.id, p.id, a.id)});
+                }
+            }
+        }
+        std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.date > b.date; });
+        if (events.size() > limit) events.resize(limit);
+        return events;
+    }
+
+    Data event_data(const std::string& from, const Event& e) const {
+        return Data::map({{"date", e.date.iso()},
+                          {"what", s_.get(e.what)},
+                          {"title", e.title},
+                          {"group", e.group},
+                          {"href", href(from, e.path)}});
+    }
+
+    // The Atom feed of recent events, and a sitemap when the site knows its address.
+    void add_feed_and_sitemap() {
+        std::string base = site_.settings.base_url;
+        if (!base.empty() && base.back() != '/') base += '/';
+        auto absolute = [&](const std::string& path) {
+            std::string clean = path;
+            if (clean.size() >= 10 && clean.compare(clean.size() - 10, 10, "index.html") == 0) clean.resize(clean.size() - 10);
+            return base + clean;
+        };
+        Data feed = Data::map({{"title", site_.settings.title + " – " + s_.get("feed_name")},
+                               {"id", base.empty() ? std::string("urn:samplan:feed") : base},
+                               {"self", base.empty() ? std::string("feed.xml") : base + "feed.xml"},
+                               {"home", base.empty() ? std::string("index.html") : base},
+                               {"author", site_.settings.organisation.empty() ? site_.settings.title : site_.settings.organisation},
+                               {"updated", options_.today.iso() + "T00:00:00Z"}});
+        Data entries = Data::list();
+        for (const auto& e : recent_events(30)) {
+            const std::string link = base.empty() ? e.path : absolute(e.path);
+            entries.push(Data::map({{"title", s_.get(e.what) + ": " + e.title},
+                                    {"link", link},
+                                    {"id", (base.empty() ? "urn:samplan:" : base) + e.path + "#" + e.what + "-" + e.date.iso()},
+                                    {"updated", e.date.iso() + "T00:00:00Z"},
+                                    {"summary", e.group + ", " + e.date.iso()}}));
+        }
+        feed.set("entries", std::move(entries));
+        add("feed.xml", "feed", std::move(feed));
+        if (base.empty()) return;  // a sitemap needs absolute addresses
+        Data urls = Data::list();
+        for (const auto& p : view_.pages)
+            if (p.path.size() > 5 && p.path.compare(p.path.size() - 5, 5, ".html") == 0 && p.path != "404.html")
+                urls.push(Data::map({{"loc", absolute(p.path)}}));
+        add("sitemap.xml", "sitemap", Data::map({{"urls", std::move(urls)}}));
     }
 
     Data group_list(const std::string& from) const {

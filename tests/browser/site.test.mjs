@@ -208,6 +208,7 @@ test('keyboard: start page -> goal -> activity -> group with Tab and Enter only;
   const context = await newContext();
   try {
     const page = await context.newPage();
+    page.on('pageerror', (err) => t.diagnostic(`uncaught exception on ${page.url()}: ${err.message}`));
     await page.goto(pageUrl(BASE, 'index.html'), { waitUntil: 'load' });
     const walk = ['index.html'];
     for (const step of steps) {
@@ -239,16 +240,23 @@ test('keyboard: start page -> goal -> activity -> group with Tab and Enter only;
       assertFocusVisible(f, `${here} (link to ${step.to})`);
       t.diagnostic(`${here}: ${tabs} x Tab to ${describe(f)}, Enter`);
 
-      await Promise.all([
-        page.waitForURL((u) => step.pattern.test(siteRel(BASE, u.href) ?? ''), { timeout: 15_000 }),
-        page.keyboard.press('Enter'),
-      ]);
+      try {
+        await Promise.all([
+          page.waitForURL((u) => step.pattern.test(siteRel(BASE, u.href) ?? ''), { timeout: 15_000 }),
+          page.keyboard.press('Enter'),
+        ]);
+      } catch (err) {
+        assert.fail(`${here}: Enter on ${describe(f)} did not lead to ${step.to} (now at ${page.url()}): ${err.message.split('\n')[0]}`);
+      }
       await page.waitForLoadState('load');
       const now = siteRel(BASE, page.url());
       assert.match(now ?? page.url(), step.pattern, `${here}: Enter on ${describe(f)} led to ${page.url()}`);
       walk.push(now);
     }
     t.diagnostic(`walked ${walk.join(' -> ')}`);
+  } catch (err) {
+    if (err instanceof assert.AssertionError) err.stack = err.message; // the message says it all
+    throw err;
   } finally {
     await context.close().catch(() => {});
   }
