@@ -2,6 +2,7 @@
 # Installs the Debian 12 packages samplan needs to build and test (run as root).
 # Does nothing when everything is already installed.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   cmake make g++ clang-14 libclang-rt-14-dev pkg-config git
@@ -17,4 +18,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Node and npm: the machine's own when present (Debian's npm would conflict with another Node).
+if ! command -v npm >/dev/null 2>&1; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+
+# Pagefind (search) ships its binary in npm packages, pinned in package.json and package-lock.json.
+if [ ! -x node_modules/.bin/pagefind ]; then
+  npm ci --no-audit --no-fund
 fi

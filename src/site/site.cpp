@@ -142,6 +142,11 @@ private:
         const Activity* activity;
     };
 
+    // "1 aktivitet", "3 aktiviteter".
+    std::string count_text(size_t n) const {
+        return std::to_string(n) + " " + s_.get(n == 1 ? "activity_one" : "activity_many");
+    }
+
     std::string href(const std::string& from, const std::string& to) const { return root_prefix(from) + to; }
 
     // What every page carries: language, site name, navigation, footer links.
@@ -274,6 +279,7 @@ private:
             for (const auto& l : it->second)
                 activities.push(activity_summary(from, *l.group, *l.plan, *l.activity));
         d.set("activity_count", activities.items().size());
+        d.set("activity_count_text", count_text(activities.items().size()));
         d.set("gap", activities.items().empty());
         d.set("activities", std::move(activities));
         Data indicators = Data::list();
@@ -528,7 +534,8 @@ private:
                                       {"period", period(p->start, p->end)},
                                       {"status", s_.get(std::string("plan_status_") + plan_status_class(p->status))},
                                       {"current", p == current},
-                                      {"activity_count", p->activities.size()}}));
+                                      {"activity_count", p->activities.size()},
+                                      {"activity_count_text", count_text(p->activities.size())}}));
         d.set("plans", std::move(plan_list));
         Data evaluations = Data::list();
         for (const auto& e : g.evaluations)
