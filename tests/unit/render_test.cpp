@@ -1,0 +1,34 @@
+#include <doctest/doctest.h>
+
+#include "render/markdown.h"
+#include "render/render.h"
+
+using namespace samplan::render;
+
+TEST_CASE("only http, https, mailto, tel and relative links are safe") {
+    for (const char* ok : {"https://example.org", "http://x", "mailto:a@b.se", "tel:+4610", "../a/index.html", "#x",
+                           "sida.html", "a/b:c"})
+        CHECK_MESSAGE(is_safe_link(ok), ok);
+    for (const char* bad : {"javascript:alert(1)", " JAVASCRIPT:x", "\tjavascript:x", "data:text/html,x", "vbscript:x",
+                            "ftp://host", "//evil.example", "\\\\evil.example", "file:///etc/passwd", ":x"})
+        CHECK_MESSAGE(!is_safe_link(bad), bad);
+}
+
+TEST_CASE("Markdown is rendered with GFM and without raw HTML") {
+    CHECK(markdown_to_html("# Rubrik\n\n~~bort~~ och https://example.org\n") ==
+          "<h2>Rubrik</h2>\n<p><del>bort</del> och <a href=\"https://example.org\">https://example.org</a></p>\n");
+    CHECK(markdown_to_html("| a | b |\n|---|---|\n| 1 | 2 |\n").find("<table>") == 0);
+    CHECK(markdown_to_html("- [x] klart\n").find("checked") != std::string::npos);
+    CHECK(markdown_to_html("<script>alert(1)</script>\n") == "<!-- raw HTML omitted -->\n");
+    CHECK(markdown_to_html("a <b onclick=x>b</b>") == "<p>a <!-- raw HTML omitted -->b<!-- raw HTML omitted --></p>\n");
+    CHECK(markdown_to_html("[x](javascript:alert(1)) [y](ftp://h) [z](//h)") ==
+          "<p><a href=\"\">x</a> <a href=\"\">y</a> <a href=\"\">z</a></p>\n");
+    CHECK(markdown_to_html("![logo](bilder/logo.png)") == "<p><img src=\"bilder/logo.png\" alt=\"logo\" /></p>\n");
+    CHECK(markdown_to_html("![spår](https://evil.example/p.png)") ==
+          "<p><a href=\"https://evil.example/p.png\">spår</a></p>\n");
+    CHECK(markdown_to_html("   \n") == "");
+}
+
+TEST_CASE("HTML escaping covers attributes and text") {
+    CHECK(escape_html("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+}

@@ -1,0 +1,57 @@
+#include <doctest/doctest.h>
+
+#include "core/collate.h"
+#include "pipeline.h"
+#include "site/open_data.h"
+#include "site/site.h"
+
+using namespace samplan;
+
+TEST_CASE("Swedish collation puts Å, Ä and Ö after Z") {
+    std::vector<std::string> names = {"Östersund", "Alingsås", "Ängelholm", "Zeta", "Åmål", "ale"};
+    collate_sort(names, "sv", [](const std::string& s) { return s; });
+    CHECK(names == std::vector<std::string>{"ale", "Alingsås", "Zeta", "Åmål", "Ängelholm", "Östersund"});
+}
+
+TEST_CASE("links are relative to the page") {
+    CHECK(site::root_prefix("index.html") == "");
+    CHECK(site::root_prefix("groups/a/2025/x/index.html") == "../../../../");
+}
+
+TEST_CASE("CSV fields are quoted and formulas neutralised") {
+    CHECK(site::csv_field("enkel") == "enkel");
+    CHECK(site::csv_field("a,b") == "\"a,b\"");
+    CHECK(site::csv_field("säger \"hej\"") == "\"säger \"\"hej\"\"\"");
+    CHECK(site::csv_field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"");
+    CHECK(site::csv_field("-12") == "-12");
+    CHECK(site::csv_field("@x") == "'@x");
+}
+
+TEST_CASE("a goal page lists the linked activities and the start page counts gaps") {
+    auto files = test::minimal_site();
+    files["groups/g/plans/p1/activities/b.md"] = test::activity("", "pågår");
+    const auto r = test::run_pipeline(files);
+    REQUIRE(r.lines.empty());
+    site::Strings strings({{"activity_one", "aktivitet"}, {"activity_many", "aktiviteter"}});
+    site::SiteOptions options;
+    options.today = {2025, 6, 1};
+    options.strings = &strings;
+    const auto view = site::build_site(r.site, options);
+    const site::PageView* goal = nullptr;
+    const site::PageView* home = nullptr;
+    for (const auto& p : view.pages) {
+        if (p.path == "regional/fa/fa-1/index.html") goal = &p;
+        if (p.path == "index.html") home = &p;
+    }
+    REQUIRE(goal);
+    REQUIRE(home);
+    const auto& activities = goal->data.get("activities")->items();
+    REQUIRE(activities.size() == 1);
+    CHECK(activities[0].get("href")->text() == "../../../groups/g/p1/b/index.html");
+    CHECK(goal->data.get("activity_count_text")->text() == "1 aktivitet");
+    CHECK_FALSE(goal->data.get("gap")->flag());
+    const auto* figures = home->data.get("figures");
+    CHECK(figures->get("goals_covered")->text() == "1");
+    CHECK(figures->get("goals_uncovered")->text() == "1");
+    CHECK(home->data.get("gaps")->items().at(0).get("href")->text() == "regional/fb/fb-1/index.html");
+}
