@@ -82,8 +82,11 @@ std::string markdown_to_html(std::string_view source, const MarkdownOptions& opt
             }
         }
     }
+    int highest = 6;
+    for (cmark_node* h : headings) highest = std::min(highest, cmark_node_get_heading_level(h));
     for (cmark_node* h : headings)
-        cmark_node_set_heading_level(h, std::min(6, cmark_node_get_heading_level(h) + options.heading_offset));
+        cmark_node_set_heading_level(
+            h, std::clamp(cmark_node_get_heading_level(h) - highest + options.top_heading_level, 1, 6));
     for (cmark_node* link : links) {
         const char* url = cmark_node_get_url(link);
         if (!url || !is_safe_link(url)) cmark_node_set_url(link, "");

@@ -9,7 +9,9 @@
 namespace samplan::render {
 
 struct MarkdownOptions {
-    int heading_offset = 1;  // "# x" becomes <h2>: the page's own title is the only <h1>
+    // The level the text's highest heading is shown at; the others keep their distance to it.
+    // The page's own title is its only <h1>, so a text's "#" or "##" both become <h2>.
+    int top_heading_level = 2;
 };
 
 std::string markdown_to_html(std::string_view source, const MarkdownOptions& options = {});

@@ -251,8 +251,9 @@ private:
         return d;
     }
 
-    Data regional_indicator(const RegionalIndicator& ind) const {
-        Data d = Data::map({{"id", ind.id}, {"title", ind.title}, {"unit", ind.unit}, {"baseline", ""}});
+    // `level` is the heading level of the indicator's title where it is shown.
+    Data regional_indicator(const RegionalIndicator& ind, int level) const {
+        Data d = Data::map({{"id", ind.id}, {"title", ind.title}, {"unit", ind.unit}, {"baseline", ""}, {"level", level}});
         if (ind.baseline)
             d.set("baseline", std::to_string(ind.baseline->year) + ": " + format_number(ind.baseline->value, lang_));
         Data rows = Data::list();
@@ -272,7 +273,7 @@ private:
         return d;
     }
 
-    Data goal_summary(const std::string& from, const FocusArea& fa, const Goal& g) const {
+    Data goal_summary(const std::string& from, const FocusArea& fa, const Goal& g, int indicator_level = 4) const {
         Data d = Data::map({{"id", g.id}, {"title", g.title}, {"href", href(from, goal_path(fa.id, g.id))}});
         Data activities = Data::list();
         if (auto it = activities_by_goal_.find(g.id); it != activities_by_goal_.end())
@@ -283,7 +284,7 @@ private:
         d.set("gap", activities.items().empty());
         d.set("activities", std::move(activities));
         Data indicators = Data::list();
-        for (const auto& ind : g.indicators) indicators.push(regional_indicator(ind));
+        for (const auto& ind : g.indicators) indicators.push(regional_indicator(ind, indicator_level));
         d.set("indicators", std::move(indicators));
         return d;
     }
@@ -481,7 +482,7 @@ private:
 
     void add_goal(const FocusArea& fa, const Goal& g) {
         const std::string path = goal_path(fa.id, g.id);
-        Data d = goal_summary(path, fa, g);
+        Data d = goal_summary(path, fa, g, 3);
         Data c = common(path, g.title, "regional");
         for (const auto& [k, v] : c.entries()) d.set(k, v);
         d.set("breadcrumbs", crumbs(path, {{site_.regional.title, regional_path()}, {fa.title, focus_path(fa.id)}}));

@@ -17,6 +17,8 @@ TEST_CASE("only http, https, mailto, tel and relative links are safe") {
 TEST_CASE("Markdown is rendered with GFM and without raw HTML") {
     CHECK(markdown_to_html("# Rubrik\n\n~~bort~~ och https://example.org\n") ==
           "<h2>Rubrik</h2>\n<p><del>bort</del> och <a href=\"https://example.org\">https://example.org</a></p>\n");
+    CHECK(markdown_to_html("## Två\n\n#### Fyra\n") == "<h2>Två</h2>\n<h4>Fyra</h4>\n");
+    CHECK(markdown_to_html("### Tre\n", {3}) == "<h3>Tre</h3>\n");
     CHECK(markdown_to_html("| a | b |\n|---|---|\n| 1 | 2 |\n").find("<table>") == 0);
     CHECK(markdown_to_html("- [x] klart\n").find("checked") != std::string::npos);
     CHECK(markdown_to_html("<script>alert(1)</script>\n") == "<!-- raw HTML omitted -->\n");
