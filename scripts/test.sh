@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit and end-to-end tests, built twice — with g++ and warnings as
-# errors, and with clang 14 under AddressSanitizer and UndefinedBehaviorSanitizer.
+# errors, and with clang 14 under AddressSanitizer and UndefinedBehaviorSanitizer — then the
+# browser tests (html-validate, axe-core WCAG 2.1 AA, links, keyboard) on the example site.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,3 +16,8 @@ echo "== clang 14, AddressSanitizer + UndefinedBehaviorSanitizer"
 CXX=clang++-14 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSAMPLAN_WERROR=ON -DSAMPLAN_SANITIZE=ON
 cmake --build build-asan -j2
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j2 --output-on-failure)
+
+echo "== browser tests on the example site"
+rm -rf build/browser-site
+./build/samplan build --content content --output build/browser-site --quiet
+bash tests/browser/run.sh build/browser-site
