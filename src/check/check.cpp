@@ -62,7 +62,8 @@ private:
                 d_.warning(path, t.pos,
                            "indicator " + quote(ind.id) + " has a target for " + std::to_string(t.year) +
                                " but no value for that year: add the outcome to 'values'",
-                           "indicator-values");
+                           "indicator-values")
+                    .args = {ind.title, std::to_string(t.year)};
         }
     }
 
@@ -79,7 +80,8 @@ private:
                 d_.warning(g.path, m.pos,
                            "meeting on " + m.date.iso() +
                                " did not follow up the plan: it is a standing item at every meeting",
-                           "meeting-follow-up");
+                           "meeting-follow-up")
+                    .args = {m.date.iso()};
         for (const auto& p : g.plans) check_plan(g, p);
     }
 
@@ -124,7 +126,8 @@ private:
             d_.warning(p.path, p.decided_pos,
                        "plan decided on " + p.decided->iso() +
                            " but not sent to the regional office: add 'sent_to_office' with the date it was sent",
-                       "plan-not-sent");
+                       "plan-not-sent")
+                .args = {p.decided->iso()};
         check_revision(p);
 
         const int max = site_.settings.rules.max_activities_per_plan;
@@ -132,7 +135,8 @@ private:
             d_.warning(p.path, p.pos,
                        "plan has " + std::to_string(p.activities.size()) + " activities, more than " +
                            std::to_string(max) + ": fewer activities, done well",
-                       "max-activities");
+                       "max-activities")
+                .args = {std::to_string(p.activities.size()), std::to_string(max)};
         for (const auto& a : p.activities) check_activity(g, p, a);
     }
 
@@ -161,7 +165,8 @@ private:
             d_.warning(p.path, p.decided_pos,
                        "plan not revised within " + plural(interval, "month", "months") + " (" + basis +
                            "): revise it and add the date to 'revised'",
-                       "plan-revision");
+                       "plan-revision")
+                .args = {last->iso(), std::to_string(interval)};
     }
 
     void check_activity(const Group& g, const Plan& p, const Activity& a) {
@@ -197,13 +202,20 @@ private:
             d_.error(a.path, a.status_pos,
                      "activity is 'avslutad' but has no [final_report]: add the final report (slutrapport)",
                      "final-report");
+        if (a.final_report && !a.final_report->sent_to_office && a.status == ActivityStatus::Finished)
+            d_.warning(a.path, a.final_report->pos,
+                       "final report not sent to the regional office: add 'sent_to_office' to [final_report] with "
+                       "the date it was sent",
+                       "final-report-not-sent")
+                .args = {a.final_report->date ? a.final_report->date->iso() : std::string()};
         check_reports(a);
         for (const auto& ind : a.indicators) {
             if (ind.target && ind.target->date < options_.today && ind.values.empty())
                 d_.warning(a.path, ind.target->pos,
                            "indicator " + quote(ind.id) + " passed its target date " + ind.target->date.iso() +
                                " with no value: add the outcome to 'values'",
-                           "indicator-values");
+                           "indicator-values")
+                    .args = {ind.title, ind.target->date.iso()};
         }
     }
 
@@ -255,7 +267,8 @@ private:
                        "ongoing activity has " + plural(actual, "progress report", "progress reports") + " but " +
                            std::to_string(expected) + (expected == 1 ? " was" : " were") + " due by " + until.iso() + " (" +
                            plural(per_year, "report", "reports") + " a year)",
-                       "activity-reports");
+                       "activity-reports")
+                .args = {std::to_string(actual), std::to_string(expected), until.iso()};
     }
 
     const Site& site_;

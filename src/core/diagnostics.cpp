@@ -8,11 +8,12 @@
 namespace samplan {
 
 void Diagnostics::error(std::string path, SourcePos pos, std::string message, std::string rule) {
-    items_.push_back({std::move(path), pos, Severity::Error, std::move(message), std::move(rule)});
+    items_.push_back({std::move(path), pos, Severity::Error, std::move(message), std::move(rule), {}});
 }
 
-void Diagnostics::warning(std::string path, SourcePos pos, std::string message, std::string rule) {
-    items_.push_back({std::move(path), pos, Severity::Warning, std::move(message), std::move(rule)});
+Diagnostic& Diagnostics::warning(std::string path, SourcePos pos, std::string message, std::string rule) {
+    items_.push_back({std::move(path), pos, Severity::Warning, std::move(message), std::move(rule), {}});
+    return items_.back();
 }
 
 void Diagnostics::add(Diagnostic d) { items_.push_back(std::move(d)); }

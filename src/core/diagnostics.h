@@ -22,6 +22,9 @@ struct Diagnostic {
     Severity severity = Severity::Error;
     std::string message;
     std::string rule;  // stable id, e.g. "unknown-reference"
+    // The values the message names (dates, counts, ids), in a fixed order per rule, so that the
+    // site can say the same thing in the visitor's language.
+    std::vector<std::string> args;
 };
 
 // Collects diagnostics from every stage of a run. Not thread-safe: each worker keeps its own
@@ -29,7 +32,7 @@ struct Diagnostic {
 class Diagnostics {
 public:
     void error(std::string path, SourcePos pos, std::string message, std::string rule);
-    void warning(std::string path, SourcePos pos, std::string message, std::string rule);
+    Diagnostic& warning(std::string path, SourcePos pos, std::string message, std::string rule);
     void add(Diagnostic d);
     void merge(Diagnostics&& other);
 
