@@ -50,6 +50,15 @@ std::string process_path(const std::string& id) { return "processes/" + id + "/i
 std::string page_path(const std::string& id) { return "pages/" + id + "/index.html"; }
 std::string accessibility_path() { return "tillganglighet/index.html"; }
 std::string search_path() { return "search/index.html"; }
+std::string follow_up_path() { return "follow-up/index.html"; }
+std::string coverage_path() { return "follow-up/coverage/index.html"; }
+std::string indicators_path() { return "indicators/index.html"; }
+std::string regional_indicator_path(const std::string& id) { return "indicators/regional/" + id + "/index.html"; }
+std::string local_indicator_path(const std::string& g, const std::string& p, const std::string& a, const std::string& id) {
+    return "indicators/local/" + g + "/" + p + "/" + a + "/" + id + "/index.html";
+}
+std::string meeting_paper_path(const std::string& g) { return "meeting-papers/" + g + "/index.html"; }
+std::string calendar_path(const std::string& g) { return "calendars/" + g + ".ics"; }
 
 std::string format_number(double value, const std::string& language) {
     char buf[64];
@@ -130,8 +139,15 @@ public:
         add_accessibility();
         add_search();
         add_not_found();
+        add_follow_up();
+        add_coverage();
+        add_indicators();
+        for (const auto& g : site_.groups) {
+            add_meeting_paper(g);
+            view_.files.push_back({calendar_path(g.id), calendar(g)});
+        }
         add_feed_and_sitemap();
-        view_.files = open_data_files(site_, OpenDataOptions{lang_});
+        for (auto& f : open_data_files(site_, OpenDataOptions{lang_})) view_.files.push_back(std::move(f));
         return std::move(view_);
     }
 
@@ -178,7 +194,7 @@ private:
         Data nav = Data::list();
         const std::vector<std::pair<std::string, std::string>> items = {
             {"home", home_path()}, {"regional", regional_path()}, {"groups", groups_path()},
-            {"processes", processes_path()}};
+            {"processes", processes_path()}, {"follow-up", follow_up_path()}};
         for (const auto& [key, target] : items)
             nav.push(Data::map({{"label", s_.get("nav_" + key)},
                                 {"href", root + target},
@@ -328,6 +344,15 @@ private:
         }
         d.set("focus_areas", std::move(areas));
         d.set("groups", group_list(path));
+        std::map<std::string, size_t> by_rule;
+        for (const auto& w : options_.warnings) ++by_rule[w.rule];
+        Data follow_up = Data::list();
+        for (const auto& [rule, n] : by_rule)
+            follow_up.push(Data::map({{"label", s_.get("summary_" + rule) == "summary_" + rule ? rule : s_.get("summary_" + rule)},
+                                      {"count", n}}));
+        d.set("follow_up", std::move(follow_up));
+        d.set("follow_up_href", href(path, follow_up_path()));
+        d.set("warning_count", options_.warnings.size());
         Data events = Data::list();
         for (const auto& e : recent_events(10)) events.push(event_data(path, e));
         d.set("recent", std::move(events));
@@ -544,6 +569,10 @@ private:
                                         {"href", href(path, evaluation_path(g.id, e.id))},
                                         {"date", e.date ? e.date->iso() : std::string()}}));
         d.set("evaluations", std::move(evaluations));
+        d.set("warning_count", warning_count_for_group(g.id));
+        d.set("follow_up_href", href(path, follow_up_path()) + "#group-" + g.id);
+        d.set("paper_href", href(path, meeting_paper_path(g.id)));
+        d.set("calendar_href", href(path, calendar_path(g.id)));
         add(path, "group", std::move(d));
     }
 
@@ -848,6 +877,402 @@ private:
         }
         d.set("nav", std::move(nav));
         add("404.html", "not_found", std::move(d));
+    }
+
+    // ---- Follow-up for the regional office -------------------------------------------------
+
+    // The page that shows the record a diagnostic is about, and the group it belongs to.
+    struct Subject {
+        std::string group;  // group id, empty for regional records
+        std::string page;   // output path, empty when no page shows it
+        std::string title;
+    };
+
+    Subject subject_of(const std::string& path) const {
+        Subject s;
+        if (path == site_.regional.path) return {"", regional_path(), site_.regional.title};
+        for (const auto& g : site_.groups) {
+            if (path.rfind("groups/" + g.id + "/", 0) != 0) continue;
+            s.group = g.id;
+            s.page = group_path(g.id);
+            s.title = g.name;
+            for (const auto& p : g.plans) {
+                if (p.path == path) return {g.id, plan_path(g.id, p.id), p.title};
+                for (const auto& a : p.activities)
+                    if (a.path == path) return {g.id, activity_path(g.id, p.id, a.id), a.title};
+            }
+            return s;
+        }
+        return s;
+    }
+
+    // The warning in the site's language: the theme's "warning_<rule>" with {0}, {1}… filled
+    // from the warning's values, else the checker's own message.
+    std::string warning_text(const Diagnostic& d) const {
+        const std::string key = "warning_" + d.rule;
+        const std::string& pattern = s_.get(key);
+        if (pattern == key) return d.message;
+        std::string out;
+        for (size_t i = 0; i < pattern.size(); ++i) {
+            if (pattern[i] == '{' && i + 2 < pattern.size() && pattern[i + 2] == '}' && pattern[i + 1] >= '0' &&
+                pattern[i + 1] <= '9') {
+                const size_t n = static_cast<size_t>(pattern[i + 1] - '0');
+                out += n < d.args.size() ? d.args[n] : std::string();
+                i += 2;
+            } else {
+                out += pattern[i];
+            }
+        }
+        return out;
+    }
+
+    std::vector<const Diagnostic*> warnings_for(const std::string& path) const {
+        std::vector<const Diagnostic*> out;
+        for (const auto& d : options_.warnings)
+            if (d.path == path) out.push_back(&d);
+        return out;
+    }
+
+    size_t warning_count_for_group(const std::string& group_id) const {
+        size_t n = 0;
+        for (const auto& d : options_.warnings)
+            if (d.path.rfind("groups/" + group_id + "/", 0) == 0) ++n;
+        return n;
+    }
+
+    Data warning_item(const std::string& from, const Diagnostic& d) const {
+        const Subject s = subject_of(d.path);
+        return Data::map({{"text", warning_text(d)},
+                          {"record", s.title},
+                          {"record_href", s.page.empty() ? std::string() : href(from, s.page)},
+                          {"source", d.path + ":" + std::to_string(d.pos.line)}});
+    }
+
+    void add_follow_up() {
+        const std::string path = follow_up_path();
+        Data d = common(path, s_.get("follow_up_title"), "follow-up");
+        d.set("breadcrumbs", crumbs(path, {}));
+        d.set("coverage_href", href(path, coverage_path()));
+        d.set("indicators_href", href(path, indicators_path()));
+        d.set("warning_count", options_.warnings.size());
+        std::vector<const Group*> groups;
+        for (const auto& g : site_.groups) groups.push_back(&g);
+        collate_sort(groups, lang_, [](const Group* g) { return g->name; });
+        Data sections = Data::list();
+        for (const Group* g : groups) {
+            Data items = Data::list();
+            for (const auto& w : options_.warnings)
+                if (subject_of(w.path).group == g->id) items.push(warning_item(path, w));
+            sections.push(Data::map({{"id", g->id},
+                                     {"name", g->name},
+                                     {"href", href(path, group_path(g->id))},
+                                     {"paper_href", href(path, meeting_paper_path(g->id))},
+                                     {"count", items.items().size()},
+                                     {"items", std::move(items)}}));
+        }
+        d.set("groups", std::move(sections));
+        Data other = Data::list();
+        for (const auto& w : options_.warnings)
+            if (subject_of(w.path).group.empty()) other.push(warning_item(path, w));
+        d.set("other", std::move(other));
+        add(path, "follow_up", std::move(d));
+    }
+
+    // Non-cancelled activities of a group's current plan, by focus area or goal id.
+    std::map<std::string, size_t> coverage_counts(const Group& g, bool by_goal) const {
+        std::map<std::string, size_t> counts;
+        if (const Plan* p = current_plan(g))
+            for (const auto& a : p->activities)
+                if (a.status != ActivityStatus::Cancelled) ++counts[by_goal ? a.goal.id : a.focus_area.id];
+        return counts;
+    }
+
+    void add_coverage() {
+        const std::string path = coverage_path();
+        Data d = common(path, s_.get("coverage_title"), "follow-up");
+        d.set("breadcrumbs", crumbs(path, {{s_.get("follow_up_title"), follow_up_path()}}));
+        std::vector<const Group*> groups;
+        for (const auto& g : site_.groups)
+            if (current_plan(g)) groups.push_back(&g);
+        collate_sort(groups, lang_, [](const Group* g) { return g->name; });
+
+        Data columns = Data::list();
+        for (const auto& fa : site_.regional.focus_areas)
+            columns.push(Data::map({{"title", fa.title}, {"href", href(path, focus_path(fa.id))}}));
+        d.set("columns", std::move(columns));
+        std::map<std::string, size_t> area_total, goal_total;
+        Data rows = Data::list();
+        for (const Group* g : groups) {
+            const auto areas = coverage_counts(*g, false);
+            const Plan* plan = current_plan(*g);
+            Data cells = Data::list();
+            for (const auto& fa : site_.regional.focus_areas) {
+                const size_t n = areas.count(fa.id) ? areas.at(fa.id) : 0;
+                area_total[fa.id] += n;
+                cells.push(Data::map({{"count", n}, {"zero", n == 0}, {"href", href(path, plan_path(g->id, plan->id))}}));
+            }
+            std::set<std::string> target_groups;
+            for (const auto& a : plan->activities) target_groups.insert(target_group_label(a.target_group.id));
+            Data tg = Data::list();
+            for (const auto& t : target_groups) tg.push(Data::map({{"label", t}}));
+            rows.push(Data::map({{"name", g->name}, {"href", href(path, group_path(g->id))}, {"cells", std::move(cells)},
+                                 {"target_groups", std::move(tg)}}));
+        }
+        d.set("rows", std::move(rows));
+        // Per focus area, the same matrix by goal, shown on demand.
+        Data details = Data::list();
+        for (const auto& fa : site_.regional.focus_areas) {
+            Data goal_columns = Data::list();
+            for (const auto& goal : fa.goals)
+                goal_columns.push(Data::map({{"title", goal.title}, {"href", href(path, goal_path(fa.id, goal.id))}}));
+            Data goal_rows = Data::list();
+            for (const Group* g : groups) {
+                const auto goals = coverage_counts(*g, true);
+                Data cells = Data::list();
+                for (const auto& goal : fa.goals) {
+                    const size_t n = goals.count(goal.id) ? goals.at(goal.id) : 0;
+                    goal_total[goal.id] += n;
+                    cells.push(Data::map({{"count", n}, {"zero", n == 0}}));
+                }
+                goal_rows.push(Data::map({{"name", g->name}, {"cells", std::move(cells)}}));
+            }
+            details.push(Data::map({{"title", fa.title}, {"columns", std::move(goal_columns)}, {"rows", std::move(goal_rows)}}));
+        }
+        d.set("by_goal", std::move(details));
+        Data uncovered_areas = Data::list(), uncovered_goals = Data::list();
+        for (const auto& fa : site_.regional.focus_areas) {
+            if (area_total[fa.id] == 0) uncovered_areas.push(Data::map({{"title", fa.title}, {"href", href(path, focus_path(fa.id))}}));
+            for (const auto& goal : fa.goals)
+                if (goal_total[goal.id] == 0)
+                    uncovered_goals.push(Data::map({{"title", goal.title}, {"href", href(path, goal_path(fa.id, goal.id))}}));
+        }
+        d.set("uncovered_areas", std::move(uncovered_areas));
+        d.set("uncovered_goals", std::move(uncovered_goals));
+        add(path, "coverage", std::move(d));
+    }
+
+    // Whether the latest value is where a straight line from baseline to target says it should
+    // be by then. Returns the UI string key of the verdict.
+    static std::string on_track(double baseline, long baseline_day, double target, long target_day, double value,
+                                long value_day) {
+        if (target_day <= baseline_day || target == baseline) return "track_unknown";
+        const double share = std::clamp(static_cast<double>(value_day - baseline_day) / static_cast<double>(target_day - baseline_day), 0.0, 1.0);
+        const double expected = baseline + (target - baseline) * share;
+        const bool up = target > baseline;
+        if (up ? value >= target : value <= target) return "track_reached";
+        return (up ? value >= expected : value <= expected) ? "track_on" : "track_behind";
+    }
+
+    struct IndicatorRow {
+        std::string label;  // date or year
+        std::string kind;   // baseline | target | value
+        double value;
+    };
+
+    Data indicator_bars(const std::vector<IndicatorRow>& rows) const {
+        double max = 0;
+        for (const auto& r : rows) max = std::max(max, std::fabs(r.value));
+        Data list = Data::list();
+        int i = 0;
+        for (const auto& r : rows) {
+            const int w = max > 0 ? std::max(1, static_cast<int>(std::lround(std::fabs(r.value) / max * 300))) : 1;
+            list.push(Data::map({{"label", r.label}, {"kind", r.kind}, {"kind_label", s_.get("indicator_" + r.kind)},
+                                 {"value", format_number(r.value, lang_)}, {"width", w}, {"y", i * 28},
+                                 {"text_y", i * 28 + 15}, {"text_x", w + 6}}));
+            ++i;
+        }
+        return list;
+    }
+
+    void add_indicator_page(const std::string& path, const std::string& title, const std::string& unit,
+                            const std::string& owner, const std::string& owner_href_target,
+                            const std::vector<IndicatorRow>& rows, const std::string& verdict,
+                            std::vector<std::pair<std::string, std::string>> trail) {
+        Data d = common(path, title, "follow-up");
+        d.set("breadcrumbs", crumbs(path, std::move(trail)));
+        d.set("unit", unit);
+        d.set("owner", owner);
+        d.set("owner_href", href(path, owner_href_target));
+        d.set("verdict", s_.get(verdict));
+        d.set("verdict_class", verdict);
+        Data bars = indicator_bars(rows);
+        d.set("chart_height", static_cast<int>(bars.items().size()) * 28);
+        d.set("bars", std::move(bars));
+        add(path, "indicator", std::move(d));
+    }
+
+    void add_indicators() {
+        const std::string path = indicators_path();
+        Data d = common(path, s_.get("indicators_title"), "follow-up");
+        d.set("breadcrumbs", crumbs(path, {{s_.get("follow_up_title"), follow_up_path()}}));
+        Data regional = Data::list();
+        for (const auto& fa : site_.regional.focus_areas)
+            for (const auto& goal : fa.goals)
+                for (const auto& ind : goal.indicators) {
+                    std::vector<IndicatorRow> rows;
+                    if (ind.baseline) rows.push_back({std::to_string(ind.baseline->year), "baseline", ind.baseline->value});
+                    for (const auto& v : ind.values) rows.push_back({std::to_string(v.year), "value", v.value});
+                    for (const auto& t : ind.targets) rows.push_back({std::to_string(t.year), "target", t.value});
+                    std::string verdict = "track_unknown";
+                    if (ind.baseline && !ind.values.empty() && !ind.targets.empty()) {
+                        const auto& v = ind.values.back();
+                        const YearValue* t = &ind.targets.back();
+                        for (const auto& target : ind.targets)
+                            if (target.year >= v.year) { t = &target; break; }
+                        verdict = on_track(ind.baseline->value, ind.baseline->year * 365L, t->value, t->year * 365L, v.value,
+                                           v.year * 365L);
+                    }
+                    const std::string page = regional_indicator_path(ind.id);
+                    add_indicator_page(page, ind.title, ind.unit, goal.title, goal_path(fa.id, goal.id), rows, verdict,
+                                       {{s_.get("follow_up_title"), follow_up_path()}, {s_.get("indicators_title"), indicators_path()}});
+                    regional.push(Data::map({{"title", ind.title}, {"href", href(path, page)}, {"owner", goal.title},
+                                             {"latest", ind.values.empty() ? std::string() : format_number(ind.values.back().value, lang_) + " (" + std::to_string(ind.values.back().year) + ")"},
+                                             {"verdict", s_.get(verdict)}, {"verdict_class", verdict}}));
+                }
+        d.set("regional", std::move(regional));
+        Data local = Data::list();
+        for (const auto& g : site_.groups)
+            for (const auto& p : g.plans)
+                for (const auto& a : p.activities)
+                    for (const auto& ind : a.indicators) {
+                        std::vector<IndicatorRow> rows;
+                        if (ind.baseline) rows.push_back({ind.baseline->date.iso(), "baseline", ind.baseline->value});
+                        for (const auto& v : ind.values) rows.push_back({v.date.iso(), "value", v.value});
+                        if (ind.target) rows.push_back({ind.target->date.iso(), "target", ind.target->value});
+                        std::string verdict = "track_unknown";
+                        if (ind.baseline && ind.target && !ind.values.empty())
+                            verdict = on_track(ind.baseline->value, ind.baseline->date.days_since_epoch(), ind.target->value,
+                                               ind.target->date.days_since_epoch(), ind.values.back().value,
+                                               ind.values.back().date.days_since_epoch());
+                        const std::string page = local_indicator_path(g.id, p.id, a.id, ind.id);
+                        add_indicator_page(page, ind.title, ind.unit, a.title, activity_path(g.id, p.id, a.id), rows, verdict,
+                                           {{s_.get("follow_up_title"), follow_up_path()}, {s_.get("indicators_title"), indicators_path()}});
+                        local.push(Data::map({{"title", ind.title}, {"href", href(path, page)}, {"owner", a.title},
+                                              {"group", g.name},
+                                              {"latest", ind.values.empty() ? std::string() : format_number(ind.values.back().value, lang_) + " (" + ind.values.back().date.iso() + ")"},
+                                              {"verdict", s_.get(verdict)}, {"verdict_class", verdict}}));
+                    }
+        d.set("local", std::move(local));
+        add(path, "indicators", std::move(d));
+    }
+
+    // The standing agenda item "follow-up of the plan", on one printable page per group.
+    void add_meeting_paper(const Group& g) {
+        const std::string path = meeting_paper_path(g.id);
+        Data d = common(path, s_.get("meeting_paper_title") + " – " + g.name, "follow-up");
+        d.set("breadcrumbs", crumbs(path, {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}}));
+        d.set("group", g.name);
+        d.set("group_href", href(path, group_path(g.id)));
+        d.set("date", options_.today.iso());
+        const Plan* plan = current_plan(g);
+        d.set("has_plan", plan != nullptr);
+        d.set("plan", plan ? plan->title : std::string());
+        d.set("plan_href", plan ? href(path, plan_path(g.id, plan->id)) : std::string());
+        Data rows = Data::list();
+        if (plan) {
+            for (const auto& a : plan->activities) {
+                Data row = activity_summary(path, g, *plan, a);
+                row.set("latest_report", "");
+                row.set("latest_report_on_schedule", "");
+                if (!a.reports.empty()) {
+                    row.set("latest_report", a.reports.back().date.iso());
+                    if (a.reports.back().on_schedule)
+                        row.set("latest_report_on_schedule", s_.get(*a.reports.back().on_schedule ? "on_schedule_yes" : "on_schedule_no"));
+                }
+                row.set("next_subgoal", "");
+                row.set("next_subgoal_due", "");
+                const Subgoal* next = nullptr;
+                Data overdue = Data::list();
+                for (const auto& sg : a.subgoals) {
+                    if (sg.done || !sg.due) continue;
+                    if (*sg.due < options_.today)
+                        overdue.push(Data::map({{"text", s_.get("overdue_subgoal") + ": " + sg.title + " (" + sg.due->iso() + ")"}}));
+                    else if (!next || *sg.due < *next->due)
+                        next = &sg;
+                }
+                if (next) {
+                    row.set("next_subgoal", next->title);
+                    row.set("next_subgoal_due", next->due->iso());
+                }
+                for (const auto* w : warnings_for(a.path)) overdue.push(Data::map({{"text", warning_text(*w)}}));
+                row.set("overdue", std::move(overdue));
+                rows.push(std::move(row));
+            }
+            Data plan_items = Data::list();
+            for (const auto* w : warnings_for(plan->path)) plan_items.push(Data::map({{"text", warning_text(*w)}}));
+            d.set("plan_warnings", std::move(plan_items));
+        }
+        d.set("activities", std::move(rows));
+        add(path, "meeting_paper", std::move(d));
+    }
+
+    // iCalendar text: escape , ; \ and newlines, fold lines at 75 octets (RFC 5545).
+    static std::string ics_text(const std::string& s) {
+        std::string out;
+        for (const char c : s) {
+            if (c == '\\' || c == ';' || c == ',') { out += '\\'; out += c; }
+            else if (c == '\n') out += "\\n";
+            else if (c != '\r') out += c;
+        }
+        return out;
+    }
+
+    static void ics_line(std::string& out, const std::string& line) {
+        size_t start = 0, width = 75;
+        while (line.size() - start > width) {
+            size_t cut = start + width;
+            while (cut > start && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 sequences
+            out += line.substr(start, cut - start) + "\r\n ";
+            start = cut;
+            width = 74;
+        }
+        out += line.substr(start) + "\r\n";
+    }
+
+    static std::string ics_date(const Date& d) {
+        std::string s = d.iso();
+        s.erase(std::remove(s.begin(), s.end(), '-'), s.end());
+        return s;
+    }
+
+    std::string calendar(const Group& g) const {
+        std::string out;
+        ics_line(out, "BEGIN:VCALENDAR");
+        ics_line(out, "VERSION:2.0");
+        ics_line(out, "PRODID:-//samplan//" + ics_text(site_.settings.title) + "//SV");
+        ics_line(out, "CALSCALE:GREGORIAN");
+        ics_line(out, "X-WR-CALNAME:" + ics_text(g.name));
+        const std::string stamp = ics_date(options_.today) + "T000000Z";
+        auto event = [&](const std::string& uid, const Date& start, const Date& end_inclusive, const std::string& summary) {
+            ics_line(out, "BEGIN:VEVENT");
+            ics_line(out, "UID:" + uid + "@samplan");
+            ics_line(out, "DTSTAMP:" + stamp);
+            ics_line(out, "DTSTART;VALUE=DATE:" + ics_date(start));
+            ics_line(out, "DTEND;VALUE=DATE:" + ics_date(Date::from_days_since_epoch(end_inclusive.days_since_epoch() + 1)));
+            ics_line(out, "SUMMARY:" + ics_text(summary));
+            ics_line(out, "END:VEVENT");
+        };
+        const int per_year = site_.settings.rules.reports_per_year;
+        for (const auto& p : g.plans)
+            for (const auto& a : p.activities) {
+                const std::string base = g.id + "-" + p.id + "-" + a.id;
+                if (a.start && a.end) event(base, *a.start, *a.end, a.title);
+                int n = 0;
+                for (const auto& sg : a.subgoals) {
+                    ++n;
+                    if (sg.due) event(base + "-subgoal-" + std::to_string(n), *sg.due, *sg.due, s_.get("subgoal") + ": " + sg.title);
+                }
+                // Expected progress reports: every 12 / reports_per_year months from the start.
+                if (a.start && a.end && (a.status == ActivityStatus::Ongoing || a.status == ActivityStatus::Planned)) {
+                    for (int k = 1; k <= 60; ++k) {
+                        const Date due = a.start->add_months(k * 12 / per_year);
+                        if (due > *a.end) break;
+                        event(base + "-report-" + std::to_string(k), due, due, s_.get("report") + ": " + a.title);
+                    }
+                }
+            }
+        ics_line(out, "END:VCALENDAR");
+        return out;
     }
 
     const Site& site_;
