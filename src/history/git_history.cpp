@@ -1,7 +1,10 @@
+#include <fnmatch.h>
 #include <git2.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "history/history.h"
@@ -16,16 +19,21 @@ struct Deleter {
 using Repo = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
 using Commit = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
 using Tree = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
+using TreeEntry = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>>;
+using Blob = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
 using Diff = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
 using Walk = std::unique_ptr<git_revwalk, Deleter<git_revwalk, git_revwalk_free>>;
+using Mailmap = std::unique_ptr<git_mailmap, Deleter<git_mailmap, git_mailmap_free>>;
+using Signature = std::unique_ptr<git_signature, Deleter<git_signature, git_signature_free>>;
+using Object = std::unique_ptr<git_object, Deleter<git_object, git_object_free>>;
 
 struct LibGit {
     LibGit() { git_libgit2_init(); }
     ~LibGit() { git_libgit2_shutdown(); }
 };
 
-Date commit_date(const git_commit* c) {
-    const long seconds = static_cast<long>(git_commit_time(c)) + 60L * git_commit_time_offset(c);
+Date date_of(git_time_t time, int offset_minutes) {
+    const long seconds = static_cast<long>(time) + 60L * offset_minutes;
     return Date::from_days_since_epoch(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400);
 }
 
@@ -37,10 +45,173 @@ std::string oid_string(const git_oid* oid) {
 
 }  // namespace
 
+// The open repository; libgit2 objects are used from one thread at a time.
+struct History::Repository {
+    Repo repo;
+    std::string prefix;  // the content folder inside the work tree, "" or ending in '/'
+    std::mutex mutex;
+
+    Tree tree_of(const std::string& commit_id) {
+        git_oid oid;
+        git_commit* c = nullptr;
+        if (git_oid_fromstr(&oid, commit_id.c_str()) != 0 || git_commit_lookup(&c, repo.get(), &oid) != 0) return {};
+        Commit commit(c);
+        git_tree* t = nullptr;
+        if (git_commit_tree(&t, commit.get()) != 0) return {};
+        return Tree(t);
+    }
+};
+
+namespace {
+
+// The content folder inside one commit's tree. Symbolic links are refused like those on disk
+// that leave the folder: a tree cannot tell where they would lead.
+class TreeSource final : public content::Source {
+public:
+    TreeSource(History::Repository& repo, Tree tree, std::string prefix)
+        : repo_(repo), tree_(std::move(tree)), prefix_(std::move(prefix)) {}
+
+    content::EntryKind kind(const std::string& path) const override {
+        std::lock_guard lock(repo_.mutex);
+        return kind_locked(path);
+    }
+
+    std::vector<content::DirEntry> list(const std::string& dir) const override {
+        std::lock_guard lock(repo_.mutex);
+        std::vector<content::DirEntry> out;
+        Tree sub = subtree(dir);
+        if (!sub) return out;
+        const size_t n = git_tree_entrycount(sub.get());
+        for (size_t i = 0; i < n; ++i) {
+            const git_tree_entry* e = git_tree_entry_byindex(sub.get(), i);
+            out.push_back({git_tree_entry_name(e), kind_of(e)});
+        }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+        return out;
+    }
+
+    content::ReadStatus read(const std::string& path, size_t max_bytes, std::string& out, std::string& error) const override {
+        std::lock_guard lock(repo_.mutex);
+        git_tree_entry* raw = nullptr;
+        if (git_tree_entry_bypath(&raw, tree_.get(), (prefix_ + path).c_str()) != 0) {
+            error = "not in this version";
+            return content::ReadStatus::Error;
+        }
+        TreeEntry entry(raw);
+        if (kind_of(entry.get()) != content::EntryKind::File) {
+            error = "not a regular file";
+            return content::ReadStatus::Error;
+        }
+        git_blob* b = nullptr;
+        if (git_blob_lookup(&b, git_tree_owner(tree_.get()), git_tree_entry_id(entry.get())) != 0) {
+            error = "cannot read the object";
+            return content::ReadStatus::Error;
+        }
+        Blob blob(b);
+        const auto size = static_cast<size_t>(git_blob_rawsize(blob.get()));
+        if (size > max_bytes) return content::ReadStatus::TooLarge;
+        out.assign(static_cast<const char*>(git_blob_rawcontent(blob.get())), size);
+        return content::ReadStatus::Ok;
+    }
+
+private:
+    static content::EntryKind kind_of(const git_tree_entry* e) {
+        switch (git_tree_entry_filemode(e)) {
+            case GIT_FILEMODE_BLOB:
+            case GIT_FILEMODE_BLOB_EXECUTABLE: return content::EntryKind::File;
+            case GIT_FILEMODE_TREE: return content::EntryKind::Directory;
+            case GIT_FILEMODE_LINK: return content::EntryKind::Outside;
+            default: return content::EntryKind::Other;
+        }
+    }
+
+    content::EntryKind kind_locked(const std::string& path) const {
+        if (path.empty()) return prefix_.empty() || subtree("") ? content::EntryKind::Directory : content::EntryKind::Missing;
+        git_tree_entry* raw = nullptr;
+        if (git_tree_entry_bypath(&raw, tree_.get(), (prefix_ + path).c_str()) != 0) return content::EntryKind::Missing;
+        TreeEntry entry(raw);
+        return kind_of(entry.get());
+    }
+
+    Tree subtree(const std::string& dir) const {
+        std::string full = prefix_ + dir;
+        while (!full.empty() && full.back() == '/') full.pop_back();
+        git_tree* t = nullptr;
+        if (full.empty()) {
+            if (git_tree_dup(&t, tree_.get()) != 0) return {};
+            return Tree(t);
+        }
+        git_tree_entry* raw = nullptr;
+        if (git_tree_entry_bypath(&raw, tree_.get(), full.c_str()) != 0) return {};
+        TreeEntry entry(raw);
+        if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) return {};
+        if (git_tree_lookup(&t, git_tree_owner(tree_.get()), git_tree_entry_id(entry.get())) != 0) return {};
+        return Tree(t);
+    }
+
+    History::Repository& repo_;
+    Tree tree_;
+    std::string prefix_;
+};
+
+}  // namespace
+
+History::History() = default;
+History::~History() = default;
+History::History(History&&) noexcept = default;
+History& History::operator=(History&&) noexcept = default;
+
+const std::vector<FileRevision>& History::file_revisions(const std::string& path) const {
+    static const std::vector<FileRevision> kNone;
+    auto it = files_.find(path);
+    return it == files_.end() ? kNone : it->second;
+}
+
 std::optional<FileChange> History::last_change(const std::string& path) const {
-    auto it = last_change_.find(path);
-    if (it == last_change_.end()) return std::nullopt;
-    return it->second;
+    const auto& revs = file_revisions(path);
+    if (revs.empty()) return std::nullopt;
+    const Revision& r = revisions_.at(revs.front().revision);
+    return FileChange{r.date, r.commit};
+}
+
+std::optional<std::string> History::read(size_t revision, const std::string& path, size_t max_bytes) const {
+    if (!repo_ || revision >= revisions_.size()) return std::nullopt;
+    const auto source = tree_source(revisions_[revision].commit);
+    if (!source) return std::nullopt;
+    std::string text, error;
+    if (source->read(path, max_bytes, text, error) != content::ReadStatus::Ok) return std::nullopt;
+    return text;
+}
+
+std::unique_ptr<content::Source> History::tree_source(const std::string& commit) const {
+    if (!repo_) return nullptr;
+    std::lock_guard lock(repo_->mutex);
+    Tree tree = repo_->tree_of(commit);
+    if (!tree) return nullptr;
+    return std::make_unique<TreeSource>(*repo_, std::move(tree), repo_->prefix);
+}
+
+std::vector<Tag> History::tags(const std::string& glob) const {
+    std::vector<Tag> out;
+    if (!repo_) return out;
+    std::lock_guard lock(repo_->mutex);
+    git_strarray names{nullptr, 0};
+    if (git_tag_list(&names, repo_->repo.get()) != 0) return out;
+    for (size_t i = 0; i < names.count; ++i) {
+        const std::string name = names.strings[i];
+        if (fnmatch(glob.c_str(), name.c_str(), 0) != 0) continue;
+        git_object* raw = nullptr;
+        if (git_revparse_single(&raw, repo_->repo.get(), ("refs/tags/" + name).c_str()) != 0) continue;
+        Object object(raw);
+        git_object* peeled = nullptr;
+        if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) != 0) continue;
+        Commit commit(reinterpret_cast<git_commit*>(peeled));
+        const git_signature* committer = git_commit_committer(commit.get());
+        out.push_back({name, oid_string(git_commit_id(commit.get())), date_of(committer->when.time, committer->when.offset)});
+    }
+    git_strarray_dispose(&names);
+    std::sort(out.begin(), out.end(), [](const Tag& a, const Tag& b) { return a.date != b.date ? a.date < b.date : a.name < b.name; });
+    return out;
 }
 
 History read_history(const std::string& content_dir) {
@@ -55,18 +226,20 @@ History read_history(const std::string& content_dir) {
         h.note_ = "the content folder is not in a git repository: no history";
         return h;
     }
-    Repo repo(raw);
-    const char* workdir = git_repository_workdir(repo.get());
+    auto repo = std::make_unique<History::Repository>();
+    repo->repo.reset(raw);
+    const char* workdir = git_repository_workdir(repo->repo.get());
     if (!workdir) {
         h.note_ = "the repository has no working folder: no history";
         return h;
     }
-    std::string prefix = fs::path(content).lexically_relative(fs::weakly_canonical(workdir, ec)).generic_string();
+    std::string prefix = content.lexically_relative(fs::weakly_canonical(workdir, ec)).generic_string();
     if (prefix == ".") prefix.clear();
     if (!prefix.empty()) prefix += "/";
+    repo->prefix = prefix;
 
     git_oid head;
-    if (git_reference_name_to_id(&head, repo.get(), "HEAD") != 0) {
+    if (git_reference_name_to_id(&head, repo->repo.get(), "HEAD") != 0) {
         h.note_ = "the repository has no commits yet: no history";
         return h;
     }
@@ -75,29 +248,32 @@ History read_history(const std::string& content_dir) {
     // parents until an object is missing.
     std::vector<Commit> commits;
     git_revwalk* raw_walk = nullptr;
-    if (git_revwalk_new(&raw_walk, repo.get()) == 0) {
+    if (git_revwalk_new(&raw_walk, repo->repo.get()) == 0) {
         Walk walk(raw_walk);
         git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
         if (git_revwalk_push(walk.get(), &head) == 0) {
             git_oid oid;
             while (git_revwalk_next(&oid, walk.get()) == 0) {
                 git_commit* c = nullptr;
-                if (git_commit_lookup(&c, repo.get(), &oid) != 0) break;
+                if (git_commit_lookup(&c, repo->repo.get(), &oid) != 0) break;
                 commits.emplace_back(c);
             }
         }
     }
     if (commits.empty()) {
         git_commit* c = nullptr;
-        if (git_commit_lookup(&c, repo.get(), &head) == 0) commits.emplace_back(c);
+        if (git_commit_lookup(&c, repo->repo.get(), &head) == 0) commits.emplace_back(c);
         while (!commits.empty() && git_commit_parentcount(commits.back().get()) > 0) {
             git_commit* parent = nullptr;
             if (git_commit_parent(&parent, commits.back().get(), 0) != 0) break;
             commits.emplace_back(parent);
         }
     }
-    if (git_repository_is_shallow(repo.get()) == 1)
+    if (git_repository_is_shallow(repo->repo.get()) == 1)
         h.note_ = "shallow clone: history is incomplete (fetch the full history)";
+
+    git_mailmap* raw_mailmap = nullptr;
+    Mailmap mailmap(git_mailmap_from_repository(&raw_mailmap, repo->repo.get()) == 0 ? raw_mailmap : nullptr);
 
     git_diff_options options;
     git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
@@ -107,6 +283,18 @@ History read_history(const std::string& content_dir) {
         options.pathspec.strings = &spec;
         options.pathspec.count = 1;
     }
+    git_diff_find_options find;
+    git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+    find.flags = GIT_DIFF_FIND_RENAMES;
+
+    // Walking from new to old, `now` maps a path as it was to the path the file has today.
+    std::map<std::string, std::string> now;
+    auto current = [&](const std::string& path) {
+        auto it = now.find(path);
+        return it == now.end() ? path : it->second;
+    };
+    auto inside = [&](const char* path) { return path && std::string_view(path).substr(0, prefix.size()) == prefix; };
+
     for (const auto& commit : commits) {
         git_tree* raw_tree = nullptr;
         if (git_commit_tree(&raw_tree, commit.get()) != 0) break;
@@ -118,23 +306,63 @@ History read_history(const std::string& content_dir) {
                 Commit owned(parent);
                 git_tree* pt = nullptr;
                 if (git_commit_tree(&pt, owned.get()) == 0) parent_tree.reset(pt);
+            } else if (h.note_.empty()) {
+                h.note_ = "history is incomplete: a parent commit is missing (fetch the full history)";
             }
         }
         git_diff* raw_diff = nullptr;
-        if (git_diff_tree_to_tree(&raw_diff, repo.get(), parent_tree.get(), tree.get(), &options) != 0) continue;
+        if (git_diff_tree_to_tree(&raw_diff, repo->repo.get(), parent_tree.get(), tree.get(), &options) != 0) continue;
         Diff diff(raw_diff);
-        ++h.commits_read_;
-        const Date date = commit_date(commit.get());
-        const std::string id = oid_string(git_commit_id(commit.get()));
+        git_diff_find_similar(diff.get(), &find);
         const size_t n = git_diff_num_deltas(diff.get());
+        if (n == 0) continue;
+
+        Revision rev;
+        rev.commit = oid_string(git_commit_id(commit.get()));
+        rev.short_id = rev.commit.substr(0, 7);
+        const git_signature* committer = git_commit_committer(commit.get());
+        rev.date = date_of(committer->when.time, committer->when.offset);
+        git_signature* author = nullptr;
+        if (git_commit_author_with_mailmap(&author, commit.get(), mailmap.get()) == 0) {
+            Signature owned(author);
+            rev.author = owned->name ? owned->name : "";
+        }
+        const char* summary = git_commit_summary(commit.get());
+        rev.summary = summary ? summary : "";
+        const size_t index = h.revisions_.size();
+        std::vector<Change> changes;
         for (size_t i = 0; i < n; ++i) {
             const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
-            const std::string path = delta->new_file.path ? delta->new_file.path : "";
-            if (path.compare(0, prefix.size(), prefix) != 0) continue;
-            h.last_change_.emplace(path.substr(prefix.size()), FileChange{date, id});  // newest wins
+            const char* new_path = delta->new_file.path;
+            const char* old_path = delta->old_file.path;
+            Change c;
+            switch (delta->status) {
+                case GIT_DELTA_ADDED: c.kind = ChangeKind::Added; break;
+                case GIT_DELTA_DELETED: c.kind = ChangeKind::Deleted; break;
+                case GIT_DELTA_RENAMED: c.kind = ChangeKind::Renamed; break;
+                default: c.kind = ChangeKind::Modified;
+            }
+            if (c.kind == ChangeKind::Deleted) {
+                if (!inside(old_path)) continue;
+                c.old_path = std::string(old_path).substr(prefix.size());
+                h.files_[current(c.old_path)].push_back({index, c.kind, c.old_path});
+            } else {
+                if (!inside(new_path)) continue;
+                c.path = std::string(new_path).substr(prefix.size());
+                const std::string today = current(c.path);
+                h.files_[today].push_back({index, c.kind, c.path});
+                if (c.kind == ChangeKind::Renamed && inside(old_path)) {
+                    c.old_path = std::string(old_path).substr(prefix.size());
+                    now[c.old_path] = today;  // older commits knew the file by its old name
+                }
+            }
+            changes.push_back(std::move(c));
         }
+        if (changes.empty()) continue;
+        h.revisions_.push_back(std::move(rev));
+        h.changes_.push_back(std::move(changes));
     }
-    h.available_ = h.commits_read_ > 0;
+    h.repo_ = std::move(repo);
     return h;
 }
 

@@ -1,38 +1,95 @@
-// history/history.h — what git knows about the content: when each file last changed.
-// Read in one pass over the history (one revision walk, one tree diff per commit).
+// history/history.h — what git knows about the content, read in one pass over the history
+// (one revision walk, one tree diff per commit, renames followed): every commit that touched
+// the content folder, the revisions of each file, the files as they were, and tagged versions.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "content/source.h"
 #include "core/date.h"
 
 namespace samplan::history {
 
+struct Revision {
+    std::string commit;    // full id
+    std::string short_id;  // 7 characters
+    Date date;             // committer's local date
+    std::string author;    // after .mailmap
+    std::string summary;   // first line of the message
+};
+
+enum class ChangeKind { Added, Modified, Deleted, Renamed };
+
+// One file changed by one commit; paths are relative to the content folder.
+struct Change {
+    ChangeKind kind = ChangeKind::Modified;
+    std::string path;      // the path in that commit ("" for a deletion: see old_path)
+    std::string old_path;  // the path before (renames and deletions)
+};
+
+// One revision of a file, identified by its path now (or its last path, if deleted).
+struct FileRevision {
+    size_t revision = 0;  // index into History::revisions()
+    ChangeKind kind = ChangeKind::Modified;
+    std::string path;     // the file's path in that commit (for a deletion: the path it had)
+};
+
 struct FileChange {
-    Date date;            // committer's local date of the newest commit touching the file
-    std::string commit;   // its id
+    Date date;
+    std::string commit;
+};
+
+struct Tag {
+    std::string name;
+    std::string commit;
+    Date date;
 };
 
 class History {
 public:
-    // The newest commit that changed `path` (relative to the content folder), if known.
-    [[nodiscard]] std::optional<FileChange> last_change(const std::string& path) const;
-    [[nodiscard]] bool available() const { return available_; }
-    // Why history is reduced or missing ("not a git repository", "shallow clone: …"); empty when complete.
+    History();
+    ~History();
+    History(History&&) noexcept;
+    History& operator=(History&&) noexcept;
+
+    [[nodiscard]] bool available() const { return !revisions_.empty(); }
+    // Why history is reduced or missing; empty when complete.
     [[nodiscard]] const std::string& note() const { return note_; }
-    [[nodiscard]] size_t commits_read() const { return commits_read_; }
+    [[nodiscard]] size_t commits_read() const { return revisions_.size(); }
+
+    // Every commit that changed the content folder, newest first, and what each changed.
+    [[nodiscard]] const std::vector<Revision>& revisions() const { return revisions_; }
+    [[nodiscard]] const std::vector<Change>& changes(size_t revision) const { return changes_.at(revision); }
+
+    // The revisions of the file now at `path`, newest first, following renames.
+    [[nodiscard]] const std::vector<FileRevision>& file_revisions(const std::string& path) const;
+    // The newest commit that changed `path`.
+    [[nodiscard]] std::optional<FileChange> last_change(const std::string& path) const;
+
+    // The text of `path` in the tree of `revision`, or nullopt (missing, too large, not a file).
+    [[nodiscard]] std::optional<std::string> read(size_t revision, const std::string& path,
+                                                  size_t max_bytes = 1024 * 1024) const;
+    // The content folder as it was in `commit`, to load records from.
+    [[nodiscard]] std::unique_ptr<content::Source> tree_source(const std::string& commit) const;
+    // Tags whose name matches `glob` (fnmatch), oldest first.
+    [[nodiscard]] std::vector<Tag> tags(const std::string& glob) const;
+
+    struct Repository;  // the open repository (opaque outside the history stage)
 
 private:
     friend History read_history(const std::string& content_dir);
-    bool available_ = false;
+    std::unique_ptr<Repository> repo_;
     std::string note_;
-    size_t commits_read_ = 0;
-    std::map<std::string, FileChange> last_change_;
+    std::vector<Revision> revisions_;
+    std::vector<std::vector<Change>> changes_;
+    std::map<std::string, std::vector<FileRevision>> files_;
 };
 
-// Never fails: without a usable repository the History is simply not available.
+// Never fails: without a usable repository the History is simply not available, with a note.
 History read_history(const std::string& content_dir);
 
 }  // namespace samplan::history

@@ -1,0 +1,95 @@
+// The history stage on a real repository made with the git command.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "content/content.h"
+#include "history/history.h"
+
+namespace fs = std::filesystem;
+using namespace samplan;
+
+namespace {
+
+struct Repo {
+    fs::path dir;
+    Repo() {
+        dir = fs::temp_directory_path() / ("samplan-history-" + std::to_string(std::random_device{}()));
+        fs::create_directories(dir / "content");
+        run("init -q");
+    }
+    ~Repo() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+    void run(const std::string& command, const std::string& date = "2025-01-01T12:00:00") const {
+        const std::string line = "cd '" + dir.string() + "' && GIT_AUTHOR_DATE=" + date + " GIT_COMMITTER_DATE=" + date +
+                                 " git -c user.name='Anna B' -c user.email=anna@example.org -c init.defaultBranch=main " +
+                                 command + " >/dev/null 2>&1";
+        REQUIRE(std::system(line.c_str()) == 0);
+    }
+    void write(const std::string& path, const std::string& text) const {
+        fs::create_directories((dir / "content" / path).parent_path());
+        std::ofstream(dir / "content" / path) << text;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("one pass over the history finds each file's revisions, following renames") {
+    Repo repo;
+    repo.write("a.md", "första\n");
+    repo.write("b.md", "b\n");
+    std::ofstream(repo.dir / "README") << "outside content\n";
+    repo.run("add -A");
+    repo.run("commit -q -m 'Första versionen'", "2025-01-10T12:00:00");
+    repo.run("tag v1");
+    repo.write("a.md", "andra\n");
+    repo.run("commit -q -am 'Andra versionen'", "2025-02-10T12:00:00");
+    repo.run("mv content/a.md content/c.md");
+    repo.run("commit -q -m 'Bytt namn'", "2025-03-10T12:00:00");
+    repo.run("rm -q content/b.md");
+    std::ofstream(repo.dir / "README") << "changed outside content\n";
+    repo.run("commit -q -am 'Tagit bort b'", "2025-04-10T12:00:00");
+    std::ofstream(repo.dir / ".mailmap") << "Anna Berg <anna@example.org>\n";
+
+    const history::History h = history::read_history((repo.dir / "content").string());
+    REQUIRE(h.available());
+    REQUIRE(h.revisions().size() == 4);
+    CHECK(h.revisions()[0].summary == "Tagit bort b");
+    CHECK(h.revisions()[3].date == Date{2025, 1, 10});
+    CHECK(h.revisions()[0].author == "Anna Berg");  // .mailmap in the work tree
+
+    const auto& c = h.file_revisions("c.md");
+    REQUIRE(c.size() == 3);  // renamed, modified, added
+    CHECK(c[0].kind == history::ChangeKind::Renamed);
+    CHECK(c[1].path == "a.md");
+    CHECK(c[2].kind == history::ChangeKind::Added);
+    CHECK(*h.read(c[2].revision, c[2].path) == "första\n");
+    CHECK(*h.read(c[1].revision, "a.md") == "andra\n");
+    CHECK_FALSE(h.read(c[0].revision, "a.md"));
+    CHECK(h.last_change("c.md")->date == Date{2025, 3, 10});
+    CHECK(h.file_revisions("b.md").front().kind == history::ChangeKind::Deleted);
+
+    const auto tags = h.tags("v*");
+    REQUIRE(tags.size() == 1);
+    CHECK(tags[0].name == "v1");
+    const auto source = h.tree_source(tags[0].commit);
+    REQUIRE(source);
+    CHECK(source->kind("a.md") == content::EntryKind::File);
+    CHECK(source->kind("c.md") == content::EntryKind::Missing);
+    CHECK(source->list("").size() == 2);
+}
+
+TEST_CASE("a folder outside git has no history, and says why") {
+    const fs::path dir = fs::temp_directory_path() / ("samplan-nogit-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir);
+    const auto h = history::read_history(dir.string());
+    CHECK_FALSE(h.available());
+    CHECK(h.note().find("not in a git repository") != std::string::npos);
+    CHECK(h.file_revisions("x").empty());
+    fs::remove_all(dir);
+}
