@@ -503,6 +503,9 @@ Activity read_activity(const Record& rec, Diagnostics& d) {
 
 }  // namespace
 
+Activity build_activity(const Record& record, Diagnostics& diagnostics) { return read_activity(record, diagnostics); }
+Plan build_plan(const Record& record, Diagnostics& diagnostics) { return read_plan(record, diagnostics); }
+
 Site build_model(const std::vector<Record>& records, Diagnostics& d) {
     Site site;
     std::map<std::string, Group> groups;

@@ -12,4 +12,8 @@ namespace samplan::model {
 
 Site build_model(const std::vector<content::Record>& records, Diagnostics& diagnostics);
 
+// One record on its own, e.g. a file as it was in an older commit.
+Activity build_activity(const content::Record& record, Diagnostics& diagnostics);
+Plan build_plan(const content::Record& record, Diagnostics& diagnostics);
+
 }  // namespace samplan::model

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/collate.h"
+#include "history/versions.h"
 #include "site/open_data.h"
 
 namespace samplan::site {
@@ -59,6 +60,15 @@ std::string local_indicator_path(const std::string& g, const std::string& p, con
 }
 std::string meeting_paper_path(const std::string& g) { return "meeting-papers/" + g + "/index.html"; }
 std::string calendar_path(const std::string& g) { return "calendars/" + g + ".ics"; }
+std::string plan_history_path(const std::string& g, const std::string& p) { return "history/" + g + "/" + p + "/index.html"; }
+std::string activity_history_path(const std::string& g, const std::string& p, const std::string& a) {
+    return "history/" + g + "/" + p + "/" + a + "/index.html";
+}
+// Revisions live beside the history page; "_" cannot start an id, so no activity can clash.
+std::string revision_path(const std::string& history_page, const std::string& short_id) {
+    return history_page.substr(0, history_page.size() - 10) + "_" + short_id + "/index.html";
+}
+std::string changes_path() { return "changes/index.html"; }
 
 std::string format_number(double value, const std::string& language) {
     char buf[64];
@@ -146,6 +156,7 @@ public:
             add_meeting_paper(g);
             view_.files.push_back({calendar_path(g.id), calendar(g)});
         }
+        add_changelog();
         add_feed_and_sitemap();
         for (auto& f : open_data_files(site_, OpenDataOptions{lang_})) view_.files.push_back(std::move(f));
         return std::move(view_);
@@ -183,6 +194,7 @@ private:
         d.set("activities_csv_href", root + "data/activities.csv");
         d.set("indicators_csv_href", root + "data/indicators.csv");
         d.set("feed_href", root + "feed.xml");
+        d.set("changes_href", options_.history && options_.history->available() ? root + changes_path() : std::string());
         if (!site_.settings.base_url.empty()) {
             std::string url = site_.settings.base_url;
             if (url.back() != '/') url += '/';
@@ -638,6 +650,14 @@ private:
         d.set("timeline_height", static_cast<int>(bars.items().size()) * 28 + 8);
         d.set("has_timeline", !bars.items().empty());
         d.set("timeline", std::move(bars));
+        if (options_.history && options_.history->available()) {
+            const auto versions = history::plan_versions(*options_.history, p.path, g.id, p.id);
+            const std::string history_page = plan_history_path(g.id, p.id);
+            add_record_history(history_page, p.title, path, versions,
+                               [&](const history::RecordVersion&, const std::string&) -> std::optional<Data> { return std::nullopt; },
+                               {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, path}});
+            set_last_changed(d, path, p.path, history_page);
+        }
         add(path, "plan", std::move(d));
     }
 
@@ -670,6 +690,23 @@ private:
 
     void add_activity(const Group& g, const Plan& p, const Activity& a) {
         const std::string path = activity_path(g.id, p.id, a.id);
+        Data d = activity_data(path, g, p, a);
+        if (options_.history && options_.history->available()) {
+            const auto versions = history::activity_versions(*options_.history, a.path, g.id, p.id, a.id);
+            const std::string history_page = activity_history_path(g.id, p.id, a.id);
+            add_record_history(history_page, a.title, path, versions,
+                               [&](const history::RecordVersion& v, const std::string& rev_path) -> std::optional<Data> {
+                                   if (!v.activity) return std::nullopt;
+                                   return activity_data(rev_path, g, p, *v.activity);
+                               },
+                               {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, plan_path(g.id, p.id)},
+                                {a.title, path}});
+            set_last_changed(d, path, a.path, history_page);
+        }
+        add(path, "activity", std::move(d));
+    }
+
+    Data activity_data(const std::string& path, const Group& g, const Plan& p, const Activity& a) const {
         Data d = activity_summary(path, g, p, a);
         Data c = common(path, a.title, "groups");
         for (const auto& [k, v] : c.entries()) d.set(k, v);
@@ -753,7 +790,7 @@ private:
             d.set("step_count", pr->steps.size());
             if (a.step) d.set("step_number", *a.step);
         }
-        add(path, "activity", std::move(d));
+        return d;
     }
 
     void add_evaluation(const Group& g, const GroupEvaluation& e) {
@@ -879,6 +916,156 @@ private:
         add("404.html", "not_found", std::move(d));
     }
 
+    // ---- History ----------------------------------------------------------------------------
+
+    void set_last_changed(Data& d, const std::string& from, const std::string& record_path, const std::string& history_page) const {
+        d.set("last_changed", "");
+        d.set("history_href", "");
+        if (auto change = options_.history->last_change(record_path)) {
+            d.set("last_changed", change->date.iso());
+            d.set("history_href", href(from, history_page));
+        }
+    }
+
+    // One difference in the site's language; "text" differences carry their word runs.
+    Data difference_data(const history::Difference& diff) const {
+        std::string key = "diff_" + diff.kind;
+        if (diff.kind == "text" && !diff.args.empty()) key = "diff_text_" + diff.args[0];
+        if (diff.args.size() == 2 && diff.args[0].empty() && s_.get(key + "_set") != key + "_set") key += "_set";
+        if (diff.args.size() == 2 && diff.args[1].empty() && s_.get(key + "_unset") != key + "_unset") key += "_unset";
+        std::string text = fill(s_.get(key), diff.args);
+        if (text == key) text = diff.kind;
+        Data words = Data::list();
+        for (const auto& run : diff.words)
+            words.push(Data::map({{"text", run.text},
+                                  {"inserted", run.kind == history::WordRun::Kind::Inserted},
+                                  {"deleted", run.kind == history::WordRun::Kind::Deleted},
+                                  {"same", run.kind == history::WordRun::Kind::Same}}));
+        return Data::map({{"text", text}, {"words", std::move(words)}, {"has_words", !diff.words.empty()}});
+    }
+
+    static std::string fill(const std::string& pattern, const std::vector<std::string>& args) {
+        std::string out;
+        for (size_t i = 0; i < pattern.size(); ++i) {
+            if (pattern[i] == '{' && i + 2 < pattern.size() && pattern[i + 2] == '}' && pattern[i + 1] >= '0' &&
+                pattern[i + 1] <= '9') {
+                const size_t n = static_cast<size_t>(pattern[i + 1] - '0');
+                out += n < args.size() ? args[n] : std::string();
+                i += 2;
+            } else {
+                out += pattern[i];
+            }
+        }
+        return out;
+    }
+
+    template <typename PageOf>
+    void add_record_history(const std::string& path, const std::string& title, const std::string& current_page,
+                            const std::vector<history::RecordVersion>& versions, PageOf page_of,
+                            std::vector<std::pair<std::string, std::string>> trail) {
+        const auto& revisions = options_.history->revisions();
+        Data d = common(path, s_.get("history_title") + ": " + title, "groups");
+        d.set("breadcrumbs", crumbs(path, trail));
+        d.set("record", title);
+        d.set("record_href", href(path, current_page));
+        d.set("note", options_.history->note());
+        Data list = Data::list();
+        for (const auto& v : versions) {
+            const auto& rev = revisions.at(v.revision);
+            Data item = Data::map({{"date", rev.date.iso()},
+                                   {"summary", rev.summary},
+                                   {"short_id", rev.short_id},
+                                   {"author", site_.settings.history_authors ? rev.author : std::string()},
+                                   {"created", v.change == history::ChangeKind::Added},
+                                   {"deleted", v.change == history::ChangeKind::Deleted},
+                                   {"renamed", v.change == history::ChangeKind::Renamed},
+                                   {"revision_href", ""}});
+            Data diffs = Data::list();
+            for (const auto& diff : v.differences) {
+                diffs.push(difference_data(diff));
+                changelog_[v.revision].push_back({title, path, diff});
+            }
+            if (v.differences.empty()) changelog_[v.revision].push_back({title, path, {}});
+            item.set("differences", std::move(diffs));
+            const std::string rev_path = revision_path(path, rev.short_id);
+            if (auto page = page_of(v, rev_path)) {
+                Data c = common(rev_path, title, "groups");
+                for (const auto& [k, val] : c.entries()) page->set(k, val);
+                page->set("breadcrumbs", crumbs(rev_path, trail));
+                page->set("old_version", Data::map({{"date", rev.date.iso()},
+                                                    {"short_id", rev.short_id},
+                                                    {"current_href", href(rev_path, current_page)},
+                                                    {"history_href", href(rev_path, path)}}));
+                add(rev_path, "activity", std::move(*page));
+                item.set("revision_href", href(path, rev_path));
+            }
+            list.push(std::move(item));
+        }
+        d.set("versions", std::move(list));
+        add(path, "history", std::move(d));
+    }
+
+    // The site-wide change log: the newest commits and, per record they touched, what changed.
+    void add_changelog() {
+        if (!options_.history || !options_.history->available()) return;
+        const std::string path = changes_path();
+        Data d = common(path, s_.get("changes_title"), "");
+        d.set("breadcrumbs", crumbs(path, {}));
+        const auto& revisions = options_.history->revisions();
+        Data list = Data::list();
+        Data entries = Data::list();
+        std::string base = site_.settings.base_url;
+        if (!base.empty() && base.back() != '/') base += '/';
+        for (size_t r = 0; r < revisions.size() && r < 100; ++r) {
+            const auto& rev = revisions[r];
+            Data records = Data::list();
+            std::string summary;
+            if (auto it = changelog_.find(r); it != changelog_.end()) {
+                std::map<std::string, Data> by_record;
+                std::vector<std::string> order;
+                for (const auto& e : it->second) {
+                    if (!by_record.count(e.history_page)) {
+                        order.push_back(e.history_page);
+                        by_record.emplace(e.history_page, Data::map({{"title", e.title},
+                                                                      {"href", href(path, e.history_page)},
+                                                                      {"differences", Data::list()}}));
+                    }
+                    if (!e.difference.kind.empty()) {
+                        Data diff = difference_data(e.difference);
+                        summary += (summary.empty() ? "" : "; ") + e.title + ": " + diff.get("text")->text();
+                        Data& rec = by_record.at(e.history_page);
+                        Data diffs = *rec.get("differences");
+                        diffs.push(std::move(diff));
+                        rec.set("differences", std::move(diffs));
+                    }
+                }
+                for (const auto& key : order) records.push(by_record.at(key));
+            }
+            list.push(Data::map({{"date", rev.date.iso()},
+                                 {"summary", rev.summary},
+                                 {"short_id", rev.short_id},
+                                 {"author", site_.settings.history_authors ? rev.author : std::string()},
+                                 {"records", std::move(records)}}));
+            if (r < 30)
+                entries.push(Data::map({{"title", rev.summary},
+                                        {"link", base.empty() ? path : base + "changes/"},
+                                        {"id", (base.empty() ? std::string("urn:samplan:commit:") : base + "changes/#") + rev.commit},
+                                        {"updated", rev.date.iso() + "T00:00:00Z"},
+                                        {"summary", summary.empty() ? rev.summary : summary}}));
+        }
+        d.set("commits", std::move(list));
+        d.set("note", options_.history->note());
+        add(path, "changes", std::move(d));
+        add("changes.xml", "feed",
+            Data::map({{"title", site_.settings.title + " – " + s_.get("changes_title")},
+                       {"id", base.empty() ? std::string("urn:samplan:changes") : base + "changes.xml"},
+                       {"self", base.empty() ? std::string("changes.xml") : base + "changes.xml"},
+                       {"home", base.empty() ? path : base + "changes/"},
+                       {"author", site_.settings.organisation.empty() ? site_.settings.title : site_.settings.organisation},
+                       {"updated", (revisions.empty() ? options_.today : revisions.front().date).iso() + "T00:00:00Z"},
+                       {"entries", std::move(entries)}}));
+    }
+
     // ---- Follow-up for the regional office -------------------------------------------------
 
     // The page that shows the record a diagnostic is about, and the group it belongs to.
@@ -911,19 +1098,7 @@ private:
     std::string warning_text(const Diagnostic& d) const {
         const std::string key = "warning_" + d.rule;
         const std::string& pattern = s_.get(key);
-        if (pattern == key) return d.message;
-        std::string out;
-        for (size_t i = 0; i < pattern.size(); ++i) {
-            if (pattern[i] == '{' && i + 2 < pattern.size() && pattern[i + 2] == '}' && pattern[i + 1] >= '0' &&
-                pattern[i + 1] <= '9') {
-                const size_t n = static_cast<size_t>(pattern[i + 1] - '0');
-                out += n < d.args.size() ? d.args[n] : std::string();
-                i += 2;
-            } else {
-                out += pattern[i];
-            }
-        }
-        return out;
+        return pattern == key ? d.message : fill(pattern, d.args);
     }
 
     std::vector<const Diagnostic*> warnings_for(const std::string& path) const {
@@ -1282,6 +1457,12 @@ private:
     std::map<std::string, const FocusArea*> goal_area_;
     std::map<std::string, std::vector<Linked>> activities_by_goal_;
     SiteView view_;
+    struct ChangelogEntry {
+        std::string title;
+        std::string history_page;
+        history::Difference difference;
+    };
+    std::map<size_t, std::vector<ChangelogEntry>> changelog_;  // by revision index
 };
 
 }  // namespace

@@ -1,0 +1,247 @@
+#include "history/versions.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "content/content.h"
+#include "model/build.h"
+
+namespace samplan::history {
+namespace {
+
+using namespace samplan::model;
+
+std::string text_of(const std::optional<Date>& d) { return d ? d->iso() : std::string(); }
+std::string text_of(const std::optional<int>& n) { return n ? std::to_string(*n) : std::string(); }
+std::string number_text(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+template <typename T>
+void field(std::vector<Difference>& out, const char* kind, const T& before, const T& after) {
+    if (before != after) out.push_back({kind, {text_of(before), text_of(after)}, {}});
+}
+
+void text_field(std::vector<Difference>& out, const char* name, const std::string& before, const std::string& after) {
+    if (before == after) return;
+    out.push_back({"text", {name}, diff_words(before, after)});
+}
+
+void plain(std::vector<Difference>& out, const char* kind, const std::string& before, const std::string& after) {
+    if (before != after) out.push_back({kind, {before, after}, {}});
+}
+
+// Parses `text` as the record at `path` with the current ids; nullopt when it does not parse.
+std::optional<content::Record> parse(const std::string& path, const std::string& text, bool markdown,
+                                     content::RecordKind kind, const std::string& group, const std::string& plan,
+                                     const std::string& id) {
+    content::Record rec;
+    rec.kind = kind;
+    rec.path = path;
+    rec.group = group;
+    rec.plan = plan;
+    rec.id = id;
+    Diagnostics ignored;
+    if (!content::parse_record_text(path, text, markdown, rec, ignored)) return std::nullopt;
+    return rec;
+}
+
+std::vector<std::string> split_words(const std::string& s) {
+    std::vector<std::string> words;
+    std::string current;
+    for (const char c : s) {
+        current += c;
+        if (c == ' ' || c == '\n' || c == '\t') {
+            words.push_back(std::move(current));
+            current.clear();
+        }
+    }
+    if (!current.empty()) words.push_back(std::move(current));
+    return words;
+}
+
+}  // namespace
+
+std::vector<WordRun> diff_words(const std::string& before, const std::string& after) {
+    const auto a = split_words(before), b = split_words(after);
+    std::vector<WordRun> runs;
+    auto push = [&](WordRun::Kind kind, const std::string& word) {
+        if (!runs.empty() && runs.back().kind == kind) runs.back().text += word;
+        else runs.push_back({kind, word});
+    };
+    // Longest common subsequence; texts too long for it are shown as replaced whole.
+    if (a.size() * b.size() > 4'000'000) {
+        if (!before.empty()) runs.push_back({WordRun::Kind::Deleted, before});
+        if (!after.empty()) runs.push_back({WordRun::Kind::Inserted, after});
+        return runs;
+    }
+    std::vector<std::vector<unsigned>> lcs(a.size() + 1, std::vector<unsigned>(b.size() + 1, 0));
+    for (size_t i = a.size(); i-- > 0;)
+        for (size_t j = b.size(); j-- > 0;)
+            lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (a[i] == b[j]) { push(WordRun::Kind::Same, a[i]); ++i; ++j; }
+        else if (lcs[i + 1][j] >= lcs[i][j + 1]) push(WordRun::Kind::Deleted, a[i++]);
+        else push(WordRun::Kind::Inserted, b[j++]);
+    }
+    while (i < a.size()) push(WordRun::Kind::Deleted, a[i++]);
+    while (j < b.size()) push(WordRun::Kind::Inserted, b[j++]);
+    return runs;
+}
+
+std::vector<Difference> diff_activities(const Activity& x, const Activity& y) {
+    std::vector<Difference> out;
+    plain(out, "title", x.title, y.title);
+    plain(out, "status", status_key(x.status), status_key(y.status));
+    field(out, "step", x.step, y.step);
+    field(out, "start", x.start, y.start);
+    field(out, "end", x.end, y.end);
+    plain(out, "target_group", x.target_group.id, y.target_group.id);
+    plain(out, "focus_area", x.focus_area.id, y.focus_area.id);
+    plain(out, "goal", x.goal.id, y.goal.id);
+    plain(out, "process", x.process.id, y.process.id);
+    field(out, "priority", x.priority, y.priority);
+
+    std::set<std::string> before_members, after_members;
+    std::string before_convener, after_convener;
+    for (const auto& m : x.working_group) {
+        before_members.insert(m.name);
+        if (m.convener) before_convener = m.name;
+    }
+    for (const auto& m : y.working_group) {
+        after_members.insert(m.name);
+        if (m.convener) after_convener = m.name;
+    }
+    for (const auto& m : after_members)
+        if (!before_members.count(m)) out.push_back({"member_added", {m}, {}});
+    for (const auto& m : before_members)
+        if (!after_members.count(m)) out.push_back({"member_removed", {m}, {}});
+    plain(out, "convener", before_convener, after_convener);
+
+    std::set<Date> before_reports;
+    for (const auto& r : x.reports) before_reports.insert(r.date);
+    for (const auto& r : y.reports)
+        if (!before_reports.count(r.date)) out.push_back({"report_added", {r.date.iso()}, {}});
+    if (!x.final_report && y.final_report) out.push_back({"final_report_added", {text_of(y.final_report->date)}, {}});
+    if (x.final_report && y.final_report && !x.final_report->sent_to_office && y.final_report->sent_to_office)
+        out.push_back({"final_report_sent", {y.final_report->sent_to_office->iso()}, {}});
+
+    for (const auto& s : y.subgoals) {
+        const auto old = std::find_if(x.subgoals.begin(), x.subgoals.end(), [&](const Subgoal& o) { return o.title == s.title; });
+        if (old == x.subgoals.end()) out.push_back({"subgoal_added", {s.title}, {}});
+        else if (!old->done && s.done) out.push_back({"subgoal_done", {s.title}, {}});
+    }
+    for (const auto& s : x.subgoals)
+        if (std::none_of(y.subgoals.begin(), y.subgoals.end(), [&](const Subgoal& n) { return n.title == s.title; }))
+            out.push_back({"subgoal_removed", {s.title}, {}});
+
+    for (const auto& ind : y.indicators) {
+        const auto old = std::find_if(x.indicators.begin(), x.indicators.end(), [&](const LocalIndicator& o) { return o.id == ind.id; });
+        if (old == x.indicators.end()) {
+            out.push_back({"indicator_added", {ind.title}, {}});
+            continue;
+        }
+        for (const auto& v : ind.values)
+            if (std::none_of(old->values.begin(), old->values.end(), [&](const DateValue& o) { return o.date == v.date; }))
+                out.push_back({"indicator_value", {ind.title, v.date.iso(), number_text(v.value)}, {}});
+    }
+    if (!x.evaluation && y.evaluation) out.push_back({"evaluation_added", {}, {}});
+    text_field(out, "description", x.body, y.body);
+    return out;
+}
+
+std::vector<Difference> diff_plans(const Plan& x, const Plan& y) {
+    std::vector<Difference> out;
+    plain(out, "title", x.title, y.title);
+    plain(out, "plan_status", status_key(x.status), status_key(y.status));
+    field(out, "start", x.start, y.start);
+    field(out, "end", x.end, y.end);
+    field(out, "decided", x.decided, y.decided);
+    field(out, "sent_to_office", x.sent_to_office, y.sent_to_office);
+    for (const auto& r : y.revised)
+        if (std::find(x.revised.begin(), x.revised.end(), r) == x.revised.end())
+            out.push_back({"revised_added", {r.iso()}, {}});
+    plain(out, "process", x.process.id, y.process.id);
+    text_field(out, "analysis", x.analysis, y.analysis);
+    return out;
+}
+
+std::vector<RecordVersion> activity_versions(const History& history, const std::string& path, const std::string& group,
+                                             const std::string& plan, const std::string& id) {
+    std::vector<RecordVersion> versions;
+    for (const auto& fr : history.file_revisions(path)) {
+        RecordVersion v;
+        v.revision = fr.revision;
+        v.change = fr.kind;
+        v.path = fr.path;
+        if (fr.kind != ChangeKind::Deleted)
+            if (auto text = history.read(fr.revision, fr.path))
+                if (auto rec = parse(fr.path, *text, true, content::RecordKind::Activity, group, plan, id)) {
+                    Diagnostics ignored;
+                    v.activity = model::build_activity(*rec, ignored);
+                }
+        versions.push_back(std::move(v));
+    }
+    // Differences from each version to the next newer one (versions are newest first).
+    for (size_t i = 0; i + 1 < versions.size(); ++i)
+        if (versions[i].activity && versions[i + 1].activity)
+            versions[i].differences = diff_activities(*versions[i + 1].activity, *versions[i].activity);
+    return versions;
+}
+
+std::vector<RecordVersion> plan_versions(const History& history, const std::string& path, const std::string& group,
+                                         const std::string& id) {
+    std::vector<RecordVersion> versions;
+    for (const auto& fr : history.file_revisions(path)) {
+        RecordVersion v;
+        v.revision = fr.revision;
+        v.change = fr.kind;
+        v.path = fr.path;
+        if (fr.kind != ChangeKind::Deleted)
+            if (auto text = history.read(fr.revision, fr.path))
+                if (auto rec = parse(fr.path, *text, false, content::RecordKind::Plan, group, id, id)) {
+                    Diagnostics ignored;
+                    v.plan = model::build_plan(*rec, ignored);
+                }
+        versions.push_back(std::move(v));
+    }
+    for (size_t i = 0; i + 1 < versions.size(); ++i)
+        if (versions[i].plan && versions[i + 1].plan) versions[i].differences = diff_plans(*versions[i + 1].plan, *versions[i].plan);
+
+    // Activities added to or removed from the plan's folder, named by their title where readable.
+    const std::string folder = path.substr(0, path.rfind('/') + 1) + "activities/";
+    auto title_at = [&](size_t revision, const std::string& file) {
+        if (auto text = history.read(revision, file))
+            if (auto rec = parse(file, *text, true, content::RecordKind::Activity, group, id, "x")) {
+                if (const auto* t = rec->data.get("title"); t && t->type == content::Value::Type::String) return t->string;
+            }
+        return file.substr(file.rfind('/') + 1);
+    };
+    for (size_t r = 0; r < history.revisions().size(); ++r) {
+        std::vector<Difference> found;
+        for (const auto& c : history.changes(r)) {
+            if (c.kind == ChangeKind::Added && c.path.rfind(folder, 0) == 0)
+                found.push_back({"activity_added", {title_at(r, c.path)}, {}});
+            if (c.kind == ChangeKind::Deleted && c.old_path.rfind(folder, 0) == 0)
+                found.push_back({"activity_removed", {r + 1 < history.revisions().size() ? title_at(r + 1, c.old_path) : c.old_path}, {}});
+        }
+        if (found.empty()) continue;
+        auto it = std::find_if(versions.begin(), versions.end(), [&](const RecordVersion& v) { return v.revision == r; });
+        if (it == versions.end()) {
+            RecordVersion v;
+            v.revision = r;
+            v.path = path;
+            it = versions.insert(std::upper_bound(versions.begin(), versions.end(), r,
+                                                  [](size_t rev, const RecordVersion& x) { return rev < x.revision; }),
+                                 std::move(v));
+        }
+        it->differences.insert(it->differences.end(), found.begin(), found.end());
+    }
+    return versions;
+}
+
+}  // namespace samplan::history

@@ -1,0 +1,49 @@
+// history/versions.h — the versions of one plan or activity and what changed between them,
+// in the content model's own terms ("status planerad → pågår"), not as lines of TOML.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "history/history.h"
+#include "model/model.h"
+
+namespace samplan::history {
+
+// A word-level difference of a Markdown text: runs of unchanged, inserted and deleted words.
+struct WordRun {
+    enum class Kind { Same, Inserted, Deleted };
+    Kind kind = Kind::Same;
+    std::string text;
+};
+
+// One difference. `kind` names it ("status", "step", "report_added", "text", …); `args` are
+// its values, in an order fixed per kind; `words` is set for kind "text".
+struct Difference {
+    std::string kind;
+    std::vector<std::string> args;
+    std::vector<WordRun> words;
+};
+
+struct RecordVersion {
+    size_t revision = 0;   // index into History::revisions()
+    ChangeKind change = ChangeKind::Modified;
+    std::string path;      // the record's path in that revision
+    std::optional<model::Activity> activity;  // as it was (activities), if it could be read
+    std::optional<model::Plan> plan;          // as it was (plans)
+    std::vector<Difference> differences;      // from the version before (older) to this one
+};
+
+// Newest first. `group` and `plan` are the ids the record has now.
+std::vector<RecordVersion> activity_versions(const History& history, const std::string& path, const std::string& group,
+                                             const std::string& plan, const std::string& id);
+// A plan's versions include the commits that added or removed one of its activities.
+std::vector<RecordVersion> plan_versions(const History& history, const std::string& path, const std::string& group,
+                                         const std::string& id);
+
+std::vector<Difference> diff_activities(const model::Activity& before, const model::Activity& after);
+std::vector<Difference> diff_plans(const model::Plan& before, const model::Plan& after);
+std::vector<WordRun> diff_words(const std::string& before, const std::string& after);
+
+}  // namespace samplan::history
