@@ -23,6 +23,12 @@ const std::string kPlan =
     "decided = 2024-01-10\nsent_to_office = 2024-01-20\nprocess = \"vagledning\"\n";
 const char* kPlanPath = "groups/alfa/plans/2025/plan.toml";
 
+void replace(std::string& text, const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+}
+
 std::string check_on(const fs::path& content, const char* today) {
     return run_samplan({"check", "--content", content.string(), "--today", today}).out;
 }
@@ -63,4 +69,61 @@ TEST_CASE("without git the revision counts from the decision, and the build says
           "and not revised since): revise it and add the date to 'revised' [plan-revision]\n");
     CHECK(r.err.find("not in a git repository") != std::string::npos);
     CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("history pages tell what changed in plain words, and old versions can be opened") {
+    TempDir repo;
+    const fs::path content = repo.path() / "content";
+    copy_base_fixture(content);
+    git(repo.path(), "init");
+    git(repo.path(), "add -A");
+    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
+    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
+    std::string text = read_file(activity);
+    replace(text, "status = \"pågår\"", "status = \"avslutad\"");
+    replace(text, "step = 4", "step = 5");
+    replace(text, "+++\nVi utbildar personal.",
+            "[final_report]\ndate = 2025-05-30\ngoal_reached = \"Ja.\"\nsent_to_office = 2025-05-31\n"
+            "+++\nVi utbildar personal i hela kommunen.");
+    write_file(activity, text);
+    std::string added = read_file(content / "groups/alfa/plans/2025/activities/sip.md");
+    replace(added, "Samordnad individuell plan", "Ny aktivitet");
+    write_file(content / "groups/alfa/plans/2025/activities/ny.md", added);
+    git(repo.path(), "add -A");
+    git(repo.path(), "commit -m 'Utbildningen klar'", "2025-05-31T10:00:00");
+
+    const auto r = run_samplan({"build", "--content", content.string(), "--output", (repo.path() / "site").string(),
+                                "--today", "2025-06-01"});
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    const fs::path site = repo.path() / "site";
+    const std::string history = read_file(site / "history/alfa/2025/utbildning/index.html");
+    CHECK(history.find("<li>Status ändrad från pågår till avslutad</li>") != std::string::npos);
+    CHECK(history.find("<li>Steg 4 → 5</li>") != std::string::npos);
+    CHECK(history.find("<li>Slutrapport 2025-05-30</li>") != std::string::npos);
+    CHECK(history.find("<ins><span class=\"visually-hidden\">[tillagt: </span>personal i hela kommunen.") != std::string::npos);
+    CHECK(history.find("Skapad.") != std::string::npos);
+
+    const std::string plan_history = read_file(site / "history/alfa/2025/index.html");
+    CHECK(plan_history.find("<li>Aktivitet tillagd: Ny aktivitet</li>") != std::string::npos);
+
+    // The first version, as it was: still ongoing, marked as an older version.
+    fs::path old_page;
+    for (const auto& e : fs::directory_iterator(site / "history/alfa/2025/utbildning"))
+        if (e.path().filename().string()[0] == '_' && read_file(e.path() / "index.html").find("2025-01-05 (") != std::string::npos)
+            old_page = e.path() / "index.html";
+    REQUIRE(!old_page.empty());
+    const std::string old = read_file(old_page);
+    CHECK(old.find("<strong>Äldre version.</strong>") != std::string::npos);
+    CHECK(old.find("status-ongoing") != std::string::npos);
+    CHECK(old.find("href=\"../../../../../groups/alfa/2025/utbildning/index.html\">Gå till den aktuella versionen") !=
+          std::string::npos);
+
+    const std::string activity_page = read_file(site / "groups/alfa/2025/utbildning/index.html");
+    CHECK(activity_page.find("Senast ändrad 2025-05-31 · <a href=\"../../../../history/alfa/2025/utbildning/index.html\">") !=
+          std::string::npos);
+    const std::string changes = read_file(site / "changes/index.html");
+    CHECK(changes.find("<p>Utbildningen klar</p>") != std::string::npos);
+    CHECK(read_file(site / "changes.xml").find("<title>Utbildningen klar</title>") != std::string::npos);
+    CHECK(changes.find("Anna") == std::string::npos);  // authors are personal data: off by default
 }
