@@ -9,7 +9,10 @@
 #include <ostream>
 #include <thread>
 
+#include "check/check.h"
+#include "content/content.h"
 #include "core/text.h"
+#include "model/build.h"
 #include "publish/publish.h"
 #include "render/render.h"
 #include "site/site.h"
@@ -31,6 +34,41 @@ std::string find_themes(const BuildSettings& settings) {
     return "themes";
 }
 
+// Renders and writes every page under `prefix`, on every core; throws on the first failure.
+void write_site(const site::SiteView& view, const render::Renderer& renderer, const render::Theme& theme,
+                const publish::Output& output, const std::string& prefix) {
+    std::atomic<size_t> next{0};
+    std::mutex failure_mutex;
+    std::string failure;
+    auto work = [&] {
+        for (size_t i; (i = next.fetch_add(1)) < view.pages.size();) {
+            try {
+                output.write(prefix + view.pages[i].path, renderer.render(view.pages[i]));
+            } catch (const std::exception& e) {
+                std::lock_guard lock(failure_mutex);
+                if (failure.empty()) failure = prefix + view.pages[i].path + ": " + e.what();
+                next = view.pages.size();
+            }
+        }
+    };
+    const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 16u));
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < workers; ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+    if (!failure.empty()) throw std::runtime_error(failure);
+    for (const auto& f : view.files) output.write(prefix + f.path, f.content);
+    for (const auto& [name, source] : theme.assets) output.copy(prefix + "assets/" + name, source);
+}
+
+// A tag becomes a folder name: letters, digits, '.', '_' and '-', not starting with '.'.
+bool safe_version_name(const std::string& name) {
+    if (name.empty() || name[0] == '.' || name.size() > 100) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    });
+}
+
 }  // namespace
 
 int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,
@@ -50,47 +88,56 @@ int publish_site(const model::Site& site, const history::History& history, const
         return 2;
     }
 
+    // Published versions: git tags matching [history] versions, read from the tree at the tag.
+    std::vector<history::Tag> tags;
+    for (const auto& tag : history.tags(site.settings.history_versions)) {
+        if (safe_version_name(tag.name)) tags.push_back(tag);
+        else err << "samplan: warning: tag " << quote(tag.name) << " is not a usable folder name; not published\n";
+    }
+
     site::SiteOptions options;
     options.today = settings.today;
     options.history = &history;
     options.strings = &theme.strings;
     for (const auto& d : checks.all())
         if (d.severity == Severity::Warning) options.warnings.push_back(d);
+    for (const auto& t : tags) options.versions.push_back({t.name, t.date});
     const site::SiteView view = site::build_site(site, options);
 
     try {
         publish::Output output(settings.output);
         const render::Renderer renderer(theme);
-        // Pages are independent: render and write them on every core.
-        std::atomic<size_t> next{0};
-        std::mutex failure_mutex;
-        std::string failure;
-        auto work = [&] {
-            for (size_t i; (i = next.fetch_add(1)) < view.pages.size();) {
-                try {
-                    output.write(view.pages[i].path, renderer.render(view.pages[i]));
-                } catch (const std::exception& e) {
-                    std::lock_guard lock(failure_mutex);
-                    if (failure.empty()) failure = view.pages[i].path + ": " + e.what();
-                    next = view.pages.size();
-                }
-            }
-        };
-        const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 16u));
-        std::vector<std::thread> threads;
-        for (unsigned t = 1; t < workers; ++t) threads.emplace_back(work);
-        work();
-        for (auto& t : threads) t.join();
-        if (!failure.empty()) throw std::runtime_error(failure);
-
-        for (const auto& f : view.files) output.write(f.path, f.content);
-        for (const auto& [name, source] : theme.assets) output.copy("assets/" + name, source);
+        write_site(view, renderer, theme, output, "");
         report.pages = view.pages.size();
         report.files = view.files.size() + theme.assets.size();
 
+        // Search covers the current site only: index it before the archived versions are added.
         bool search_ok = false;
         const std::string search = publish::run_pagefind(output.staging_dir(), search_ok);
         if (!settings.quiet || !search_ok) err << "samplan: " << search << "\n";
+
+        std::vector<std::string> current_pages;
+        for (const auto& p : view.pages) current_pages.push_back(p.path);
+        std::sort(current_pages.begin(), current_pages.end());
+        for (const auto& tag : tags) {
+            const auto source = history.tree_source(tag.commit);
+            if (!source) continue;
+            Diagnostics version_diagnostics;
+            const auto records = content::load_records(*source, version_diagnostics);
+            const model::Site version = model::build_model(records, version_diagnostics);
+            check::run_checks(version, check::CheckOptions{tag.date, nullptr}, version_diagnostics);
+            if (version_diagnostics.has_errors())
+                err << "samplan: warning: version " << quote(tag.name) << " has " << version_diagnostics.error_count()
+                    << " content errors; published as it was\n";
+            const site::ArchiveInfo archive{tag.name, tag.date, "versions/" + tag.name + "/", &current_pages};
+            site::SiteOptions version_options;
+            version_options.today = tag.date;
+            version_options.strings = &theme.strings;
+            version_options.archive = &archive;
+            const site::SiteView version_view = site::build_site(version, version_options);
+            write_site(version_view, renderer, theme, output, archive.prefix);
+            report.pages += version_view.pages.size();
+        }
         output.commit();
     } catch (const std::exception& e) {
         err << "samplan: the site was not built: " << e.what() << "; " << quote(settings.output) << " is unchanged\n";

@@ -69,6 +69,7 @@ std::string revision_path(const std::string& history_page, const std::string& sh
     return history_page.substr(0, history_page.size() - 10) + "_" + short_id + "/index.html";
 }
 std::string changes_path() { return "changes/index.html"; }
+std::string versions_path() { return "versions/index.html"; }
 
 std::string format_number(double value, const std::string& language) {
     char buf[64];
@@ -157,6 +158,7 @@ public:
             view_.files.push_back({calendar_path(g.id), calendar(g)});
         }
         add_changelog();
+        add_versions();
         add_feed_and_sitemap();
         for (auto& f : open_data_files(site_, OpenDataOptions{lang_})) view_.files.push_back(std::move(f));
         return std::move(view_);
@@ -195,6 +197,16 @@ private:
         d.set("indicators_csv_href", root + "data/indicators.csv");
         d.set("feed_href", root + "feed.xml");
         d.set("changes_href", options_.history && options_.history->available() ? root + changes_path() : std::string());
+        d.set("versions_href", options_.versions.empty() ? std::string() : root + versions_path());
+        if (const ArchiveInfo* a = options_.archive) {
+            // From versions/<name>/<path> back to the current site's <path>.
+            const std::string to_current = root_prefix(a->prefix + path);
+            const bool exists = a->current_pages && std::binary_search(a->current_pages->begin(), a->current_pages->end(), path);
+            d.set("archived", Data::map({{"name", a->name},
+                                         {"date", a->date.iso()},
+                                         {"current_href", exists ? to_current + path : std::string()},
+                                         {"current_home_href", to_current + home_path()}}));
+        }
         if (!site_.settings.base_url.empty()) {
             std::string url = site_.settings.base_url;
             if (url.back() != '/') url += '/';
@@ -1064,6 +1076,19 @@ private:
                        {"author", site_.settings.organisation.empty() ? site_.settings.title : site_.settings.organisation},
                        {"updated", (revisions.empty() ? options_.today : revisions.front().date).iso() + "T00:00:00Z"},
                        {"entries", std::move(entries)}}));
+    }
+
+    void add_versions() {
+        if (options_.versions.empty() || options_.archive) return;
+        const std::string path = versions_path();
+        Data d = common(path, s_.get("versions_title"), "");
+        d.set("breadcrumbs", crumbs(path, {}));
+        Data list = Data::list();
+        for (auto it = options_.versions.rbegin(); it != options_.versions.rend(); ++it)
+            list.push(Data::map({{"name", it->name}, {"date", it->date.iso()},
+                                 {"href", href(path, "versions/" + it->name + "/index.html")}}));
+        d.set("versions", std::move(list));
+        add(path, "versions", std::move(d));
     }
 
     // ---- Follow-up for the regional office -------------------------------------------------

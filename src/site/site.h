@@ -45,8 +45,25 @@ struct SiteView {
     std::vector<FileView> files;  // open data, feeds and sitemap: not HTML
 };
 
+// A published version (a git tag), as listed on the versions page.
+struct VersionInfo {
+    std::string name;
+    Date date;
+};
+
+// Set when building an archived version: every page then says so and links to the same page
+// of the current site when it still exists.
+struct ArchiveInfo {
+    std::string name;
+    Date date;
+    std::string prefix;                          // "versions/<name>/"
+    const std::vector<std::string>* current_pages = nullptr;  // output paths of the current site, sorted
+};
+
 struct SiteOptions {
     Date today;
+    std::vector<VersionInfo> versions;  // tags published under versions/
+    const ArchiveInfo* archive = nullptr;
     const history::History* history = nullptr;
     const Strings* strings = nullptr;
     std::vector<Diagnostic> warnings;  // the check's warnings, shown on the follow-up pages

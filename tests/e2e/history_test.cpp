@@ -91,6 +91,8 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     write_file(content / "groups/alfa/plans/2025/activities/ny.md", added);
     git(repo.path(), "add -A");
     git(repo.path(), "commit -m 'Utbildningen klar'", "2025-05-31T10:00:00");
+    git(repo.path(), "tag v1 HEAD~1");
+    git(repo.path(), "tag utkast-1 HEAD~1");  // does not match [history] versions = "v*"
 
     const auto r = run_samplan({"build", "--content", content.string(), "--output", (repo.path() / "site").string(),
                                 "--today", "2025-06-01"});
@@ -126,4 +128,14 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     CHECK(changes.find("<p>Utbildningen klar</p>") != std::string::npos);
     CHECK(read_file(site / "changes.xml").find("<title>Utbildningen klar</title>") != std::string::npos);
     CHECK(changes.find("Anna") == std::string::npos);  // authors are personal data: off by default
+
+    // The tagged version is published whole, from the tree at the tag, with a banner.
+    CHECK(read_file(site / "versions/index.html").find("<a href=\"../versions/v1/index.html\">v1</a> (2025-01-05)") != std::string::npos);
+    CHECK_FALSE(fs::exists(site / "versions/utkast-1"));
+    const std::string archived = read_file(site / "versions/v1/groups/alfa/2025/utbildning/index.html");
+    CHECK(archived.find("<strong>Arkiverad version v1 (2025-01-05).</strong> <a href=\"../../../../../../groups/alfa/2025/"
+                        "utbildning/index.html\">Den här sidan i den aktuella versionen</a>") != std::string::npos);
+    CHECK(archived.find("status-ongoing") != std::string::npos);
+    CHECK_FALSE(fs::exists(site / "versions/v1/groups/alfa/2025/ny/index.html"));
+    CHECK(fs::exists(site / "versions/v1/assets/style.css"));
 }
