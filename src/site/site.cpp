@@ -515,6 +515,7 @@ private:
             areas.push(std::move(area));
         }
         d.set("focus_areas", std::move(areas));
+        add_plain_history(d, path, r.path, "history/_regional/index.html", r.title, {{r.title, path}});
         add(path, "regional", std::move(d));
     }
 
@@ -597,6 +598,8 @@ private:
         d.set("follow_up_href", href(path, follow_up_path()) + "#group-" + g.id);
         d.set("paper_href", href(path, meeting_paper_path(g.id)));
         d.set("calendar_href", href(path, calendar_path(g.id)));
+        add_plain_history(d, path, g.path, "history/" + g.id + "/index.html", g.name,
+                          {{s_.get("groups_title"), groups_path()}, {g.name, path}});
         add(path, "group", std::move(d));
     }
 
@@ -867,6 +870,7 @@ private:
         d.set("breadcrumbs", crumbs(path, {}));
         d.set("description", p.description);
         d.set("body", Data::markdown(p.body));
+        add_plain_history(d, path, p.path, "history/_pages/" + p.id + "/index.html", p.title, {{p.title, path}});
         add(path, "page", std::move(d));
     }
 
@@ -929,6 +933,28 @@ private:
     }
 
     // ---- History ----------------------------------------------------------------------------
+
+    // A record whose history lists its commits without structured differences (groups, the
+    // regional plan, pages). Their folders below history/ start with "_", which no id can.
+    void add_plain_history(Data& d, const std::string& from, const std::string& record_path, std::string history_page,
+                           const std::string& title, std::vector<std::pair<std::string, std::string>> trail) {
+        d.set("last_changed", "");
+        d.set("history_href", "");
+        if (!options_.history || !options_.history->available()) return;
+        std::vector<history::RecordVersion> versions;
+        for (const auto& fr : options_.history->file_revisions(record_path)) {
+            history::RecordVersion v;
+            v.revision = fr.revision;
+            v.change = fr.kind;
+            v.path = fr.path;
+            versions.push_back(std::move(v));
+        }
+        if (versions.empty()) return;
+        add_record_history(history_page, title, from, versions,
+                           [](const history::RecordVersion&, const std::string&) -> std::optional<Data> { return std::nullopt; },
+                           std::move(trail));
+        set_last_changed(d, from, record_path, history_page);
+    }
 
     void set_last_changed(Data& d, const std::string& from, const std::string& record_path, const std::string& history_page) const {
         d.set("last_changed", "");

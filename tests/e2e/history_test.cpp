@@ -139,3 +139,22 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     CHECK_FALSE(fs::exists(site / "versions/v1/groups/alfa/2025/ny/index.html"));
     CHECK(fs::exists(site / "versions/v1/assets/style.css"));
 }
+
+TEST_CASE("a shallow clone builds with the history it has, and says once to fetch the rest") {
+    TempDir repo;
+    copy_base_fixture(repo.path() / "content");
+    git(repo.path(), "init");
+    git(repo.path(), "add -A");
+    git(repo.path(), "commit -m first", "2025-01-05T10:00:00");
+    write_file(repo.path() / "content/pages/vagledning.md", "+++\ntitle = \"Vägledning\"\n+++\nNy text.\n");
+    git(repo.path(), "commit -am second", "2025-02-05T10:00:00");
+    TempDir clone;
+    git(clone.path(), "clone -q --depth 1 file://" + repo.path().string() + " shallow");
+    const auto r = run_samplan({"build", "--content", (clone.path() / "shallow/content").string(), "--output",
+                                (clone.path() / "site").string(), "--today", "2025-06-01"});
+    CHECK(r.exit_code == 0);
+    const auto first = r.err.find("fetch the full history");
+    CHECK(first != std::string::npos);
+    CHECK(r.err.find("fetch the full history", first + 1) == std::string::npos);
+    CHECK(fs::exists(clone.path() / "site/history/alfa/2025/utbildning/index.html"));
+}
