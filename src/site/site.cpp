@@ -717,6 +717,7 @@ private:
                                {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, plan_path(g.id, p.id)},
                                 {a.title, path}});
             set_last_changed(d, path, a.path, history_page);
+            note_working_group_change(g, a, versions, path, history_page);
         }
         add(path, "activity", std::move(d));
     }
@@ -1119,25 +1120,61 @@ private:
 
     // ---- Follow-up for the regional office -------------------------------------------------
 
+    // A follow-up row that only the history can tell: the latest change of an activity gave its
+    // working group another convener, or changed which principals it has members from.
+    struct HistoryFinding {
+        std::string group;
+        std::string text;
+        std::string record;
+        std::string page;
+        std::string history_page;
+    };
+
+    void note_working_group_change(const Group& g, const Activity& a, const std::vector<history::RecordVersion>& versions,
+                                   const std::string& page, const std::string& history_page) {
+        if (versions.size() < 2 || !versions[0].activity || !versions[1].activity) return;
+        auto convener = [](const Activity& x) {
+            for (const auto& m : x.working_group)
+                if (m.convener) return m.name;
+            return std::string();
+        };
+        auto principals = [](const Activity& x) {
+            std::set<std::string> out;
+            for (const auto& m : x.working_group) out.insert(m.principal.id);
+            return out;
+        };
+        const Activity& before = *versions[1].activity;
+        const Activity& after = *versions[0].activity;
+        const std::string date = options_.history->revisions().at(versions[0].revision).date.iso();
+        if (convener(before) != convener(after))
+            history_findings_.push_back({g.id, fill(s_.get("finding_convener"), {convener(before), convener(after), date}),
+                                         a.title, page, history_page});
+        if (principals(before) != principals(after))
+            history_findings_.push_back({g.id, fill(s_.get("finding_principals"), {date}), a.title, page, history_page});
+    }
+
     // The page that shows the record a diagnostic is about, and the group it belongs to.
     struct Subject {
         std::string group;  // group id, empty for regional records
         std::string page;   // output path, empty when no page shows it
         std::string title;
+        std::string history;  // its history page
     };
 
     Subject subject_of(const std::string& path) const {
         Subject s;
-        if (path == site_.regional.path) return {"", regional_path(), site_.regional.title};
+        if (path == site_.regional.path) return {"", regional_path(), site_.regional.title, "history/_regional/index.html"};
         for (const auto& g : site_.groups) {
             if (path.rfind("groups/" + g.id + "/", 0) != 0) continue;
             s.group = g.id;
             s.page = group_path(g.id);
             s.title = g.name;
+            s.history = "history/" + g.id + "/index.html";
             for (const auto& p : g.plans) {
-                if (p.path == path) return {g.id, plan_path(g.id, p.id), p.title};
+                if (p.path == path) return {g.id, plan_path(g.id, p.id), p.title, plan_history_path(g.id, p.id)};
                 for (const auto& a : p.activities)
-                    if (a.path == path) return {g.id, activity_path(g.id, p.id, a.id), a.title};
+                    if (a.path == path)
+                        return {g.id, activity_path(g.id, p.id, a.id), a.title, activity_history_path(g.id, p.id, a.id)};
             }
             return s;
         }
@@ -1168,9 +1205,12 @@ private:
 
     Data warning_item(const std::string& from, const Diagnostic& d) const {
         const Subject s = subject_of(d.path);
+        std::string history_page;
+        if (options_.history && options_.history->last_change(d.path)) history_page = s.history;
         return Data::map({{"text", warning_text(d)},
                           {"record", s.title},
                           {"record_href", s.page.empty() ? std::string() : href(from, s.page)},
+                          {"history_href", history_page.empty() ? std::string() : href(from, history_page)},
                           {"source", d.path + ":" + std::to_string(d.pos.line)}});
     }
 
@@ -1180,7 +1220,7 @@ private:
         d.set("breadcrumbs", crumbs(path, {}));
         d.set("coverage_href", href(path, coverage_path()));
         d.set("indicators_href", href(path, indicators_path()));
-        d.set("warning_count", options_.warnings.size());
+        d.set("warning_count", options_.warnings.size() + history_findings_.size());
         std::vector<const Group*> groups;
         for (const auto& g : site_.groups) groups.push_back(&g);
         collate_sort(groups, lang_, [](const Group* g) { return g->name; });
@@ -1189,6 +1229,13 @@ private:
             Data items = Data::list();
             for (const auto& w : options_.warnings)
                 if (subject_of(w.path).group == g->id) items.push(warning_item(path, w));
+            for (const auto& f : history_findings_)
+                if (f.group == g->id)
+                    items.push(Data::map({{"text", f.text},
+                                          {"record", f.record},
+                                          {"record_href", href(path, f.page)},
+                                          {"history_href", href(path, f.history_page)},
+                                          {"source", ""}}));
             sections.push(Data::map({{"id", g->id},
                                      {"name", g->name},
                                      {"href", href(path, group_path(g->id))},
@@ -1514,6 +1561,7 @@ private:
         history::Difference difference;
     };
     std::map<size_t, std::vector<ChangelogEntry>> changelog_;  // by revision index
+    std::vector<HistoryFinding> history_findings_;
 };
 
 }  // namespace

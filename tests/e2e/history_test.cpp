@@ -82,6 +82,8 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     std::string text = read_file(activity);
     replace(text, "status = \"pågår\"", "status = \"avslutad\"");
     replace(text, "step = 4", "step = 5");
+    replace(text, "convener = true\n", "");
+    replace(text, "principal = \"Alfa kommun\"\n", "principal = \"Alfa kommun\"\nconvener = true\n");
     replace(text, "+++\nVi utbildar personal.",
             "[final_report]\ndate = 2025-05-30\ngoal_reached = \"Ja.\"\nsent_to_office = 2025-05-31\n"
             "+++\nVi utbildar personal i hela kommunen.");
@@ -128,6 +130,11 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     CHECK(changes.find("<p>Utbildningen klar</p>") != std::string::npos);
     CHECK(read_file(site / "changes.xml").find("<title>Utbildningen klar</title>") != std::string::npos);
     CHECK(changes.find("Anna") == std::string::npos);  // authors are personal data: off by default
+    CHECK(history.find("<li>Sammankallande Sara Lind → Per Holm</li>") != std::string::npos);
+    CHECK(read_file(site / "follow-up/index.html")
+              .find("Arbetsgruppen fick ny sammankallande 2025-05-31: Sara Lind → Per Holm. – <a href=\"../groups/alfa/2025/"
+                    "utbildning/index.html\">Utbildning i suicidprevention</a> (<a href=\"../history/alfa/2025/utbildning/"
+                    "index.html\">Historik</a>)") != std::string::npos);
 
     // The tagged version is published whole, from the tree at the tag, with a banner.
     CHECK(read_file(site / "versions/index.html").find("<a href=\"../versions/v1/index.html\">v1</a> (2025-01-05)") != std::string::npos);
