@@ -99,8 +99,12 @@ int publish_site(const model::Site& site, const history::History& history, const
     options.today = settings.today;
     options.history = &history;
     options.strings = &theme.strings;
+    // A draft's warnings would tell of it: they stay in `samplan check`.
     for (const auto& d : checks.all())
-        if (d.severity == Severity::Warning) options.warnings.push_back(d);
+        if (d.severity == Severity::Warning &&
+            !std::binary_search(settings.draft_paths.begin(), settings.draft_paths.end(), d.path))
+            options.warnings.push_back(d);
+    options.draft_paths = settings.draft_paths;
     for (const auto& t : tags) options.versions.push_back({t.name, t.date});
     const site::SiteView view = site::build_site(site, options);
 
@@ -124,11 +128,12 @@ int publish_site(const model::Site& site, const history::History& history, const
             if (!source) continue;
             Diagnostics version_diagnostics;
             const auto records = content::load_records(*source, version_diagnostics);
-            const model::Site version = model::build_model(records, version_diagnostics);
+            model::Site version = model::build_model(records, version_diagnostics);
             check::run_checks(version, check::CheckOptions{tag.date, nullptr}, version_diagnostics);
             if (version_diagnostics.has_errors())
                 err << "samplan: warning: version " << quote(tag.name) << " has " << version_diagnostics.error_count()
                     << " content errors; published as it was\n";
+            if (!settings.drafts) model::remove_drafts(version);
             const site::ArchiveInfo archive{tag.name, tag.date, "versions/" + tag.name + "/", &current_pages};
             site::SiteOptions version_options;
             version_options.today = tag.date;

@@ -4,6 +4,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "core/date.h"
 #include "core/diagnostics.h"
@@ -18,6 +19,8 @@ struct BuildSettings {
     std::string themes;  // empty: themes/ in the working folder, else beside the executable
     Date today;
     bool quiet = false;
+    bool drafts = false;                   // publish drafts too, marked as such
+    std::vector<std::string> draft_paths;  // the drafts left out (sorted)
 };
 
 struct BuildReport {

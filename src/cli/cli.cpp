@@ -51,7 +51,7 @@ Options:
   -h, --help           show this help
 )";
 
-constexpr const char* kBuildHelp = R"(Usage: samplan build [--content DIR] [--output DIR] [--themes DIR] [--today YYYY-MM-DD] [--quiet]
+constexpr const char* kBuildHelp = R"(Usage: samplan build [--content DIR] [--output DIR] [--themes DIR] [--today YYYY-MM-DD] [--drafts] [--quiet]
 
 Checks the content (as samplan check does) and, when there is no error, publishes the whole
 static site. The site is written into a temporary folder that replaces the output folder only
@@ -63,6 +63,8 @@ Options:
   --themes DIR         the folder holding themes (default: themes/ here, else beside samplan)
   --today DATE         check and date the site as of DATE instead of today
   --format text|json   how diagnostics are printed
+  --drafts             publish drafts too (records with draft = true, plans with status
+                       "utkast"), marked as drafts; without it they are left out everywhere
   --quiet              print only diagnostics
   -h, --help           show this help
 )";
@@ -74,6 +76,7 @@ struct Args {
     std::string themes;
     Date today = today_local();
     bool quiet = false;
+    bool drafts = false;
 };
 
 // Parses `--name value` and `--name=value` options of `command`; `allowed` lists the options
@@ -92,6 +95,7 @@ bool parse_args(const std::vector<std::string>& args, const std::vector<std::str
         }
         if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
             if (name == "--quiet") out.quiet = true;
+            if (name == "--drafts") out.drafts = true;
             continue;
         }
         const auto eq = name.find('=');
@@ -189,7 +193,8 @@ int check_command(const std::vector<std::string>& args, std::ostream& out, std::
 int build_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Args options;
     bool help = false;
-    if (!parse_args(args, {"--content", "--output", "--today", "--themes", "--format"}, {"--quiet"}, options, err, help))
+    if (!parse_args(args, {"--content", "--output", "--today", "--themes", "--format"}, {"--quiet", "--drafts"}, options,
+                    err, help))
         return kUsage;
     if (help) {
         out << kBuildHelp;
@@ -203,7 +208,8 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
         return kContentErrors;
     }
     BuildReport report;
-    const BuildSettings settings{options.content, options.output, options.themes, options.today, options.quiet};
+    BuildSettings settings{options.content, options.output, options.themes, options.today, options.quiet, options.drafts, {}};
+    if (!options.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
     const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err);
     if (rc == kOk && !options.quiet)
         err << "samplan: wrote " << report.pages << " pages and " << report.files << " files to "

@@ -225,9 +225,11 @@ std::vector<RecordVersion> plan_versions(const History& history, const std::stri
         std::vector<Difference> found;
         for (const auto& c : history.changes(r)) {
             if (c.kind == ChangeKind::Added && c.path.rfind(folder, 0) == 0)
-                found.push_back({"activity_added", {title_at(r, c.path)}, {}});
+                found.push_back({"activity_added", {title_at(r, c.path), c.path}, {}});
             if (c.kind == ChangeKind::Deleted && c.old_path.rfind(folder, 0) == 0)
-                found.push_back({"activity_removed", {r + 1 < history.revisions().size() ? title_at(r + 1, c.old_path) : c.old_path}, {}});
+                found.push_back({"activity_removed",
+                                 {r + 1 < history.revisions().size() ? title_at(r + 1, c.old_path) : c.old_path, c.old_path},
+                                 {}});
         }
         if (found.empty()) continue;
         auto it = std::find_if(versions.begin(), versions.end(), [&](const RecordVersion& v) { return v.revision == r; });

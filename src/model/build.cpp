@@ -503,6 +503,40 @@ Activity read_activity(const Record& rec, Diagnostics& d) {
 
 }  // namespace
 
+std::vector<std::string> remove_drafts(Site& site) {
+    std::vector<std::string> removed;
+    auto drop = [&](auto& list, auto is_draft, auto note) {
+        for (auto it = list.begin(); it != list.end();) {
+            if (is_draft(*it)) {
+                note(*it);
+                it = list.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    };
+    auto note_plan = [&](const Plan& p) {
+        removed.push_back(p.path);
+        for (const auto& a : p.activities) removed.push_back(a.path);
+    };
+    drop(site.pages, [](const Page& p) { return p.draft; }, [&](const Page& p) { removed.push_back(p.path); });
+    drop(site.groups, [](const Group& g) { return g.draft; },
+         [&](const Group& g) {
+             removed.push_back(g.path);
+             for (const auto& p : g.plans) note_plan(p);
+             for (const auto& e : g.evaluations) removed.push_back(e.path);
+         });
+    for (auto& g : site.groups) {
+        drop(g.plans, [](const Plan& p) { return p.draft || p.status == PlanStatus::Draft; }, note_plan);
+        drop(g.evaluations, [](const GroupEvaluation& e) { return e.draft; },
+             [&](const GroupEvaluation& e) { removed.push_back(e.path); });
+        for (auto& p : g.plans)
+            drop(p.activities, [](const Activity& a) { return a.draft; }, [&](const Activity& a) { removed.push_back(a.path); });
+    }
+    std::sort(removed.begin(), removed.end());
+    return removed;
+}
+
 Activity build_activity(const Record& record, Diagnostics& diagnostics) { return read_activity(record, diagnostics); }
 Plan build_plan(const Record& record, Diagnostics& diagnostics) { return read_plan(record, diagnostics); }
 

@@ -224,8 +224,7 @@ private:
                                 {"href", root + target},
                                 {"current", key == section}}));
         for (const auto& p : site_.pages)
-            if (!p.draft)
-                nav.push(Data::map({{"label", p.title}, {"href", root + page_path(p.id)}, {"current", section == "page:" + p.id}}));
+            nav.push(Data::map({{"label", p.title}, {"href", root + page_path(p.id)}, {"current", section == "page:" + p.id}}));
         d.set("nav", std::move(nav));
         return d;
     }
@@ -638,6 +637,7 @@ private:
     void add_plan(const Group& g, const Plan& p) {
         const std::string path = plan_path(g.id, p.id);
         Data d = common(path, p.title, "groups");
+        d.set("draft", p.draft || p.status == PlanStatus::Draft || g.draft);
         d.set("breadcrumbs", crumbs(path, {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}}));
         d.set("group", g.name);
         d.set("group_href", href(path, group_path(g.id)));
@@ -724,6 +724,7 @@ private:
 
     Data activity_data(const std::string& path, const Group& g, const Plan& p, const Activity& a) const {
         Data d = activity_summary(path, g, p, a);
+        d.set("draft", a.draft || p.draft || p.status == PlanStatus::Draft || g.draft);
         Data c = common(path, a.title, "groups");
         for (const auto& [k, v] : c.entries()) d.set(k, v);
         d.set("breadcrumbs", crumbs(path, {{s_.get("groups_title"), groups_path()},
@@ -865,9 +866,9 @@ private:
     }
 
     void add_page(const Page& p) {
-        if (p.draft) return;
         const std::string path = page_path(p.id);
         Data d = common(path, p.title, "page:" + p.id);
+        d.set("draft", p.draft);
         d.set("breadcrumbs", crumbs(path, {}));
         d.set("description", p.description);
         d.set("body", Data::markdown(p.body));
@@ -1021,6 +1022,9 @@ private:
                                    {"revision_href", ""}});
             Data diffs = Data::list();
             for (const auto& diff : v.differences) {
+                if ((diff.kind == "activity_added" || diff.kind == "activity_removed") && diff.args.size() > 1 &&
+                    std::binary_search(options_.draft_paths.begin(), options_.draft_paths.end(), diff.args[1]))
+                    continue;  // a draft stays unpublished, in the history too
                 diffs.push(difference_data(diff));
                 changelog_[v.revision].push_back({title, path, diff});
             }

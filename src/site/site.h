@@ -67,6 +67,7 @@ struct SiteOptions {
     const history::History* history = nullptr;
     const Strings* strings = nullptr;
     std::vector<Diagnostic> warnings;  // the check's warnings, shown on the follow-up pages
+    std::vector<std::string> draft_paths;  // records left out as drafts, sorted
 };
 
 SiteView build_site(const model::Site& site, const SiteOptions& options);
