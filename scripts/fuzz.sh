@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang 14 (AddressSanitizer + UndefinedBehaviorSanitizer) and
+# runs each for SECONDS (default 60), seeded from the example content and the test fixtures.
+# Usage: bash scripts/fuzz.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+
+bash scripts/install-deps.sh
+CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSAMPLAN_FUZZ=ON -DSAMPLAN_TESTS=OFF -DSAMPLAN_WERROR=ON >/dev/null
+cmake --build build-fuzz -j2 --target front_matter_fuzz records_fuzz markdown_fuzz pipeline_fuzz
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+for target in front_matter records markdown pipeline; do
+  corpus="$work/$target"
+  mkdir -p "$corpus"
+  # Seeds: every record of the example content and the fixtures (the corpus grows in $work only).
+  find content tests/fixtures -type f \( -name '*.md' -o -name '*.toml' \) -size -64k -print0 |
+    xargs -0 -I{} sh -c 'cp "$1" "$2/$(printf %s "$1" | md5sum | cut -c1-16)"' _ {} "$corpus"
+  echo "== fuzzing $target for ${seconds}s"
+  rc=0
+  ./build-fuzz/fuzz/"${target}_fuzz" "$corpus" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=4096 \
+    -timeout=20 -print_final_stats=1 -artifact_prefix="$work/crash-$target-" >"$work/$target.log" 2>&1 || rc=$?
+  grep -E '^(Done|stat::)' "$work/$target.log" || true
+  if [ "$rc" -ne 0 ] || ls "$work"/crash-"$target"-* >/dev/null 2>&1; then
+    tail -n 60 "$work/$target.log" >&2
+    mkdir -p fuzz/artifacts
+    cp "$work"/crash-"$target"-* fuzz/artifacts/ 2>/dev/null || true
+    echo "fuzz: $target found a crash; the input is in fuzz/artifacts/" >&2
+    exit 1
+  fi
+done
+echo "fuzz: no crash, leak or sanitizer report"
