@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +34,18 @@ Output::Output(std::string output_dir) : output_(std::move(output_dir)) {
     while (output_.size() > 1 && output_.back() == '/') output_.pop_back();
     staging_ = output_ + ".tmp-" + std::to_string(::getpid());
     std::error_code ec;
+    // A build that was killed leaves its staging folder: remove those of processes that are gone.
+    const fs::path out(output_);
+    const std::string stem = out.filename().string() + ".tmp-";
+    const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
+    for (const auto& e : fs::directory_iterator(parent, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind(stem, 0) != 0) continue;
+        const std::string pid_text = name.substr(stem.size());
+        if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+        const long pid = std::stol(pid_text);
+        if (pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
+    }
     fs::remove_all(staging_, ec);
     fs::create_directories(staging_, ec);
     if (ec) throw std::runtime_error("cannot create " + staging_ + ": " + ec.message());

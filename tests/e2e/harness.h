@@ -15,6 +15,8 @@ struct RunResult {
 
 // Runs samplan with `args` (no shell), capturing standard output and standard error.
 RunResult run_samplan(const std::vector<std::string>& args);
+// Starts samplan with `args` (output discarded) and returns its process id.
+int spawn_samplan(const std::vector<std::string>& args);
 
 // A fresh temporary folder, removed when the object goes out of scope.
 class TempDir {
