@@ -21,3 +21,10 @@ echo "== browser tests on the example site"
 rm -rf build/browser-site
 ./build/samplan build --content content --output build/browser-site --quiet
 bash tests/browser/run.sh build/browser-site
+
+echo "== browser tests on hostile content (no injected script may run)"
+rm -rf build/hostile-content build/hostile-site
+mkdir -p build/hostile-content
+cp -r tests/fixtures/base/. tests/fixtures/hostile/. build/hostile-content/
+./build/samplan build --content build/hostile-content --output build/hostile-site --quiet --today 2025-06-01
+TESTS=hostile.test.mjs bash tests/browser/run.sh build/hostile-site

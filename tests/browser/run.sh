@@ -83,5 +83,8 @@ fi
 
 echo "run.sh: checking $OUT served at $url"
 status=0
-SITE_DIR="$OUT" SITE_URL="$url" node --test --test-reporter=tap "$HERE/site.test.mjs" || status=$?
+# TESTS names the test files (default: site.test.mjs); hostile.test.mjs checks a hostile site.
+tests=()
+for t in ${TESTS:-site.test.mjs}; do tests+=("$HERE/$t"); done
+SITE_DIR="$OUT" SITE_URL="$url" node --test --test-reporter=tap "${tests[@]}" || status=$?
 exit "$status"
