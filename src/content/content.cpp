@@ -220,6 +220,20 @@ bool parse_record_text(const std::string& path, std::string_view text, bool mark
         diagnostics.error(path, {line, column}, "NUL byte in text", "utf8");
         return false;
     }
+    // cmark-gfm 0.29 takes quadratic time on very wide table rows: refuse them before parsing.
+    constexpr size_t kMaxPipesPerLine = 500;
+    for (size_t start = 0, line = 1; start < text.size(); ++line) {
+        const size_t end = std::min(text.find('\n', start), text.size());
+        const auto pipes = static_cast<size_t>(std::count(text.begin() + static_cast<long>(start), text.begin() + static_cast<long>(end), '|'));
+        if (pipes > kMaxPipesPerLine) {
+            diagnostics.error(path, {static_cast<int>(line), 1},
+                              "line has " + std::to_string(pipes) + " '|' characters; at most " +
+                                  std::to_string(kMaxPipesPerLine) + " (a table of more columns cannot be shown)",
+                              "markdown-limits");
+            return false;
+        }
+        start = end + 1;
+    }
     std::string_view toml_text = text;
     int line_offset = 0;
     if (markdown) {

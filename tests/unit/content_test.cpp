@@ -99,6 +99,17 @@ TEST_CASE("the loader walks the layout and reports every broken file") {
     CHECK(activity.body_line == 4);
 }
 
+TEST_CASE("very wide table rows are refused before Markdown sees them") {
+    MemorySource source({{"pages/bred.md", "+++\ntitle = \"x\"\n+++\nText\n" + std::string(25000, '|') + "\n"}});
+    Diagnostics d;
+    load_records(source, d);
+    d.sort();
+    REQUIRE(!d.all().empty());
+    CHECK(format_text(d.all().back()) ==
+          "pages/bred.md:5:1: error: line has 25000 '|' characters; at most 500 (a table of more columns cannot be "
+          "shown) [markdown-limits]");
+}
+
 TEST_CASE("invalid UTF-8, NUL bytes and oversized files are refused with their position") {
     MemorySource source({
         {"site.toml", "title = \"T\"\nx = \"\xc3\x28\"\n"},
