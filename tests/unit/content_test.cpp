@@ -105,7 +105,7 @@ TEST_CASE("very wide table rows are refused before Markdown sees them") {
     load_records(source, d);
     d.sort();
     REQUIRE(!d.all().empty());
-    CHECK(format_text(d.all().back()) ==
+    CHECK(format_text(d.all().front()) ==
           "pages/bred.md:5:1: error: line has 25000 '|' characters; at most 500 (a table of more columns cannot be "
           "shown) [markdown-limits]");
 }
