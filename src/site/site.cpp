@@ -636,6 +636,14 @@ private:
 
     void add_plan(const Group& g, const Plan& p) {
         const std::string path = plan_path(g.id, p.id);
+        Data d = plan_data(path, g, p);
+        add_plan_history(d, path, g, p);
+        add(path, "plan", std::move(d));
+    }
+
+    // What a plan page shows. An older version of a plan carries no activities of its own: its
+    // page then shows the plan's own fields only.
+    Data plan_data(const std::string& path, const Group& g, const Plan& p) const {
         Data d = common(path, p.title, "groups");
         d.set("draft", p.draft || p.status == PlanStatus::Draft || g.draft);
         d.set("breadcrumbs", crumbs(path, {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}}));
@@ -665,15 +673,22 @@ private:
         d.set("timeline_height", static_cast<int>(bars.items().size()) * 28 + 8);
         d.set("has_timeline", !bars.items().empty());
         d.set("timeline", std::move(bars));
-        if (options_.history && options_.history->available()) {
-            const auto versions = history::plan_versions(*options_.history, p.path, g.id, p.id);
-            const std::string history_page = plan_history_path(g.id, p.id);
-            add_record_history(history_page, p.title, path, versions,
-                               [&](const history::RecordVersion&, const std::string&) -> std::optional<Data> { return std::nullopt; },
-                               {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, path}});
-            set_last_changed(d, path, p.path, history_page);
-        }
-        add(path, "plan", std::move(d));
+        return d;
+    }
+
+    void add_plan_history(Data& d, const std::string& path, const Group& g, const Plan& p) {
+        if (!options_.history || !options_.history->available()) return;
+        const auto versions = history::plan_versions(*options_.history, p.path, g.id, p.id);
+        const std::string history_page = plan_history_path(g.id, p.id);
+        add_record_history(history_page, p.title, path, versions,
+                           [&](const history::RecordVersion& v, const std::string& rev_path) -> std::optional<Data> {
+                               if (!v.plan) return std::nullopt;
+                               Data old = plan_data(rev_path, g, *v.plan);
+                               old.set("layout_plan", true);
+                               return old;
+                           },
+                           {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, path}});
+        set_last_changed(d, path, p.path, history_page);
     }
 
     // A small bar chart: baseline, values and target as bars scaled to the largest.
@@ -1039,7 +1054,8 @@ private:
                                                     {"short_id", rev.short_id},
                                                     {"current_href", href(rev_path, current_page)},
                                                     {"history_href", href(rev_path, path)}}));
-                add(rev_path, "activity", std::move(*page));
+                const bool is_plan = page->get("layout_plan") != nullptr;
+                add(rev_path, is_plan ? "plan" : "activity", std::move(*page));
                 item.set("revision_href", href(path, rev_path));
             }
             list.push(std::move(item));

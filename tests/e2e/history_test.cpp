@@ -110,6 +110,15 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
 
     const std::string plan_history = read_file(site / "history/alfa/2025/index.html");
     CHECK(plan_history.find("<li>Aktivitet tillagd: Ny aktivitet</li>") != std::string::npos);
+    size_t old_plans = 0;
+    for (const auto& e : fs::directory_iterator(site / "history/alfa/2025"))
+        if (e.path().filename().string()[0] == '_') {
+            const std::string page = read_file(e.path() / "index.html");
+            CHECK(page.find("<strong>Äldre version.</strong>") != std::string::npos);
+            CHECK(page.find("<h1>Lokal handlingsplan 2025</h1>") != std::string::npos);
+            ++old_plans;
+        }
+    CHECK(old_plans == 1);  // plan.toml itself changed once: when it was added
 
     // The first version, as it was: still ongoing, marked as an older version.
     fs::path old_page;
