@@ -269,6 +269,10 @@ History read_history(const std::string& content_dir) {
             commits.emplace_back(parent);
         }
     }
+    if (commits.empty()) {
+        h.note_ = "cannot read the repository's commits (is it damaged?): no history";
+        return h;
+    }
     if (git_repository_is_shallow(repo->repo.get()) == 1)
         h.note_ = "shallow clone: history is incomplete (fetch the full history)";
 

@@ -174,3 +174,25 @@ TEST_CASE("a shallow clone builds with the history it has, and says once to fetc
     CHECK(r.err.find("fetch the full history", first + 1) == std::string::npos);
     CHECK(fs::exists(clone.path() / "site/history/alfa/2025/utbildning/index.html"));
 }
+
+TEST_CASE("a corrupt repository gives a clean fall back to no history, never a crash") {
+    TempDir repo;
+    copy_base_fixture(repo.path() / "content");
+    git(repo.path(), "init");
+    git(repo.path(), "add -A");
+    git(repo.path(), "commit -m first", "2025-01-05T10:00:00");
+    // Every object of the repository gone, HEAD pointing at nothing readable.
+    fs::remove_all(repo.path() / ".git/objects");
+    fs::create_directories(repo.path() / ".git/objects");
+    const auto r = run_samplan({"build", "--content", (repo.path() / "content").string(), "--output",
+                                (repo.path() / "site").string(), "--today", "2025-06-01"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("samplan: note: cannot read the repository's commits") != std::string::npos);
+    CHECK(fs::exists(repo.path() / "site/index.html"));
+    CHECK_FALSE(fs::exists(repo.path() / "site/changes/index.html"));
+
+    write_file(repo.path() / ".git/HEAD", "garbage\n");
+    const auto r2 = run_samplan({"check", "--content", (repo.path() / "content").string(), "--today", "2025-06-01"});
+    CHECK(r2.exit_code == 0);
+    CHECK(r2.err.find("samplan: note:") != std::string::npos);
+}
