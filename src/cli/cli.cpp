@@ -152,11 +152,20 @@ struct Loaded {
     history::History history;
 };
 
-void load_and_check(const Args& options, Loaded& loaded) {
+// The history cache of a build: beside the output folder, not in it, since what it holds
+// (commit authors among it) is not all for the public site.
+std::string history_cache_file(const std::string& output) {
+    const std::filesystem::path out = std::filesystem::path(output).lexically_normal();
+    std::string name = out.filename().string();
+    if (name.empty()) name = out.parent_path().filename().string();
+    return (out.parent_path() / ".samplan-cache" / name / "history.txt").string();
+}
+
+void load_and_check(const Args& options, Loaded& loaded, const std::string& cache_file = "") {
     const auto source = content::make_disk_source(options.content);
     loaded.records = content::load_records(*source, loaded.diagnostics);
     loaded.site = model::build_model(loaded.records, loaded.diagnostics);
-    loaded.history = history::read_history(options.content);
+    loaded.history = history::read_history(options.content, cache_file);
     check::run_checks(loaded.site, check::CheckOptions{options.today, &loaded.history}, loaded.diagnostics);
     loaded.diagnostics.sort();
 }
@@ -201,7 +210,10 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
         return kOk;
     }
     Loaded loaded;
-    load_and_check(options, loaded);
+    load_and_check(options, loaded, history_cache_file(options.output));
+    if (!options.quiet && loaded.history.available())
+        err << "samplan: history: " << loaded.history.commits_read() << " commits read, "
+            << loaded.history.commits_from_cache() << " from the cache\n";
     print_diagnostics(loaded, options, out, err);
     if (loaded.diagnostics.has_errors()) {
         err << "samplan: the site was not built; " << quote(options.output) << " is unchanged\n";

@@ -2,7 +2,10 @@
 #include <git2.h>
 
 #include <algorithm>
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -214,7 +217,100 @@ std::vector<Tag> History::tags(const std::string& glob) const {
     return out;
 }
 
-History read_history(const std::string& content_dir) {
+namespace {
+
+// The cache: a text file of the revisions and their changes, newest first, for one head.
+struct Cache {
+    std::string head;
+    std::vector<Revision> revisions;
+    std::vector<std::vector<Change>> changes;
+};
+
+constexpr const char* kCacheMagic = "samplan-history-cache 1";
+
+std::string escape_field(const std::string& s) {
+    std::string out;
+    for (const char c : s) {
+        if (c == '\\') out += "\\\\";
+        else if (c == '\t') out += "\\t";
+        else if (c == '\n') out += "\\n";
+        else if (c == '\r') out += "\\r";
+        else out += c;
+    }
+    return out;
+}
+
+std::vector<std::string> split_fields(const std::string& line) {
+    std::vector<std::string> fields(1);
+    for (size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == '\t') { fields.emplace_back(); continue; }
+        if (line[i] == '\\' && i + 1 < line.size()) {
+            const char n = line[++i];
+            fields.back() += n == 't' ? '\t' : n == 'n' ? '\n' : n == 'r' ? '\r' : n;
+            continue;
+        }
+        fields.back() += line[i];
+    }
+    return fields;
+}
+
+bool read_cache(const std::string& file, const std::string& prefix, Cache& cache) {
+    std::ifstream in(file, std::ios::binary);
+    std::string line;
+    if (!std::getline(in, line) || line != kCacheMagic) return false;
+    if (!std::getline(in, line) || line.rfind("head\t", 0) != 0) return false;
+    cache.head = line.substr(5);
+    if (!std::getline(in, line) || split_fields(line) != std::vector<std::string>{"prefix", prefix}) return false;
+    while (std::getline(in, line)) {
+        const auto f = split_fields(line);
+        if (f[0] == "R" && f.size() == 6) {
+            const auto date = parse_iso_date(f[2]);
+            if (!date) return false;
+            cache.revisions.push_back({f[1], f[1].substr(0, 7), *date, f[3], f[4]});
+            cache.changes.emplace_back();
+            if (f[5] != "") return false;
+        } else if (f[0] == "C" && f.size() == 4 && !cache.changes.empty() && f[1].size() == 1) {
+            const char k = f[1][0];
+            if (k != 'A' && k != 'M' && k != 'D' && k != 'R') return false;
+            cache.changes.back().push_back({k == 'A' ? ChangeKind::Added : k == 'M' ? ChangeKind::Modified
+                                            : k == 'D' ? ChangeKind::Deleted : ChangeKind::Renamed, f[2], f[3]});
+        } else {
+            return false;  // anything unexpected: read the history again
+        }
+    }
+    return true;
+}
+
+void write_cache(const std::string& file, const std::string& head, const std::string& prefix,
+                 const std::vector<Revision>& revisions, const std::vector<std::vector<Change>>& changes) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(file).parent_path(), ec);
+    const std::string tmp = file + ".tmp-" + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << kCacheMagic << "\nhead\t" << head << "\nprefix\t" << escape_field(prefix) << "\n";
+        for (size_t i = 0; i < revisions.size(); ++i) {
+            const auto& r = revisions[i];
+            out << "R\t" << r.commit << "\t" << r.date.iso() << "\t" << escape_field(r.author) << "\t"
+                << escape_field(r.summary) << "\t\n";
+            for (const auto& c : changes[i]) {
+                const char k = c.kind == ChangeKind::Added ? 'A' : c.kind == ChangeKind::Modified ? 'M'
+                               : c.kind == ChangeKind::Deleted ? 'D' : 'R';
+                out << "C\t" << k << "\t" << escape_field(c.path) << "\t" << escape_field(c.old_path) << "\n";
+            }
+        }
+        if (!out) {
+            std::filesystem::remove(tmp, ec);
+            return;
+        }
+    }
+    std::filesystem::rename(tmp, file, ec);
+    if (ec) std::filesystem::remove(tmp, ec);
+}
+
+}  // namespace
+
+History read_history(const std::string& content_dir, const std::string& cache_file) {
     static LibGit lib;  // libgit2 is initialised once per process
     History h;
     namespace fs = std::filesystem;
@@ -244,6 +340,21 @@ History read_history(const std::string& content_dir) {
         return h;
     }
 
+    // What an earlier build read: only the commits since its head are walked now.
+    Cache cache;
+    bool from_cache = !cache_file.empty() && read_cache(cache_file, prefix, cache);
+    git_oid cached_head;
+    if (from_cache && git_oid_fromstr(&cached_head, cache.head.c_str()) != 0) from_cache = false;
+    if (from_cache && git_oid_equal(&cached_head, &head)) {
+        h.revisions_ = std::move(cache.revisions);
+        h.changes_ = std::move(cache.changes);
+        h.cached_ = h.revisions_.size();
+        h.index_files();
+        h.repo_ = std::move(repo);
+        return h;
+    }
+    if (from_cache && git_graph_descendant_of(repo->repo.get(), &head, &cached_head) != 1) from_cache = false;
+
     // Commits newest first. Debian's libgit2 cannot walk a shallow clone: then follow first
     // parents until an object is missing.
     std::vector<Commit> commits;
@@ -251,6 +362,7 @@ History read_history(const std::string& content_dir) {
     if (git_revwalk_new(&raw_walk, repo->repo.get()) == 0) {
         Walk walk(raw_walk);
         git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+        if (from_cache) git_revwalk_hide(walk.get(), &cached_head);
         if (git_revwalk_push(walk.get(), &head) == 0) {
             git_oid oid;
             while (git_revwalk_next(&oid, walk.get()) == 0) {
@@ -260,7 +372,7 @@ History read_history(const std::string& content_dir) {
             }
         }
     }
-    if (commits.empty()) {
+    if (commits.empty() && !from_cache) {
         git_commit* c = nullptr;
         if (git_commit_lookup(&c, repo->repo.get(), &head) == 0) commits.emplace_back(c);
         while (!commits.empty() && git_commit_parentcount(commits.back().get()) > 0) {
@@ -269,7 +381,7 @@ History read_history(const std::string& content_dir) {
             commits.emplace_back(parent);
         }
     }
-    if (commits.empty()) {
+    if (commits.empty() && !from_cache) {
         h.note_ = "cannot read the repository's commits (is it damaged?): no history";
         return h;
     }
@@ -291,12 +403,6 @@ History read_history(const std::string& content_dir) {
     git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
     find.flags = GIT_DIFF_FIND_RENAMES;
 
-    // Walking from new to old, `now` maps a path as it was to the path the file has today.
-    std::map<std::string, std::string> now;
-    auto current = [&](const std::string& path) {
-        auto it = now.find(path);
-        return it == now.end() ? path : it->second;
-    };
     auto inside = [&](const char* path) { return path && std::string_view(path).substr(0, prefix.size()) == prefix; };
 
     for (const auto& commit : commits) {
@@ -333,7 +439,6 @@ History read_history(const std::string& content_dir) {
         }
         const char* summary = git_commit_summary(commit.get());
         rev.summary = summary ? summary : "";
-        const size_t index = h.revisions_.size();
         std::vector<Change> changes;
         for (size_t i = 0; i < n; ++i) {
             const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
@@ -349,16 +454,11 @@ History read_history(const std::string& content_dir) {
             if (c.kind == ChangeKind::Deleted) {
                 if (!inside(old_path)) continue;
                 c.old_path = std::string(old_path).substr(prefix.size());
-                h.files_[current(c.old_path)].push_back({index, c.kind, c.old_path});
             } else {
                 if (!inside(new_path)) continue;
                 c.path = std::string(new_path).substr(prefix.size());
-                const std::string today = current(c.path);
-                h.files_[today].push_back({index, c.kind, c.path});
-                if (c.kind == ChangeKind::Renamed && inside(old_path)) {
-                    c.old_path = std::string(old_path).substr(prefix.size());
-                    now[c.old_path] = today;  // older commits knew the file by its old name
-                }
+                if (c.kind == ChangeKind::Renamed && inside(old_path)) c.old_path = std::string(old_path).substr(prefix.size());
+                else if (c.kind == ChangeKind::Renamed) c.kind = ChangeKind::Added;  // moved in from outside
             }
             changes.push_back(std::move(c));
         }
@@ -366,8 +466,37 @@ History read_history(const std::string& content_dir) {
         h.revisions_.push_back(std::move(rev));
         h.changes_.push_back(std::move(changes));
     }
+    if (from_cache) {
+        h.cached_ = cache.revisions.size();
+        h.revisions_.insert(h.revisions_.end(), std::make_move_iterator(cache.revisions.begin()),
+                            std::make_move_iterator(cache.revisions.end()));
+        h.changes_.insert(h.changes_.end(), std::make_move_iterator(cache.changes.begin()),
+                          std::make_move_iterator(cache.changes.end()));
+    }
+    h.index_files();
+    if (!cache_file.empty() && h.note_.empty()) write_cache(cache_file, oid_string(&head), prefix, h.revisions_, h.changes_);
     h.repo_ = std::move(repo);
     return h;
+}
+
+// Walking from new to old, `now` maps a path as it was to the path the file has today.
+void History::index_files() {
+    files_.clear();
+    std::map<std::string, std::string> now;
+    auto current = [&](const std::string& path) {
+        auto it = now.find(path);
+        return it == now.end() ? path : it->second;
+    };
+    for (size_t index = 0; index < changes_.size(); ++index)
+        for (const auto& c : changes_[index]) {
+            if (c.kind == ChangeKind::Deleted) {
+                files_[current(c.old_path)].push_back({index, c.kind, c.old_path});
+                continue;
+            }
+            const std::string today = current(c.path);
+            files_[today].push_back({index, c.kind, c.path});
+            if (c.kind == ChangeKind::Renamed) now[c.old_path] = today;  // older commits knew it by its old name
+        }
 }
 
 }  // namespace samplan::history

@@ -59,7 +59,8 @@ public:
     [[nodiscard]] bool available() const { return !revisions_.empty(); }
     // Why history is reduced or missing; empty when complete.
     [[nodiscard]] const std::string& note() const { return note_; }
-    [[nodiscard]] size_t commits_read() const { return revisions_.size(); }
+    [[nodiscard]] size_t commits_read() const { return revisions_.size() - cached_; }
+    [[nodiscard]] size_t commits_from_cache() const { return cached_; }
 
     // Every commit that changed the content folder, newest first, and what each changed.
     [[nodiscard]] const std::vector<Revision>& revisions() const { return revisions_; }
@@ -81,7 +82,9 @@ public:
     struct Repository;  // the open repository (opaque outside the history stage)
 
 private:
-    friend History read_history(const std::string& content_dir);
+    friend History read_history(const std::string& content_dir, const std::string& cache_file);
+    void index_files();
+    size_t cached_ = 0;  // revisions that came from the cache
     std::unique_ptr<Repository> repo_;
     std::string note_;
     std::vector<Revision> revisions_;
@@ -90,6 +93,8 @@ private:
 };
 
 // Never fails: without a usable repository the History is simply not available, with a note.
-History read_history(const std::string& content_dir);
+// With `cache_file`, what was read is kept there, and the next call walks only the commits
+// since (the cache is ignored when it does not fit the repository).
+History read_history(const std::string& content_dir, const std::string& cache_file = "");
 
 }  // namespace samplan::history

@@ -196,3 +196,25 @@ TEST_CASE("a corrupt repository gives a clean fall back to no history, never a c
     CHECK(r2.exit_code == 0);
     CHECK(r2.err.find("samplan: note:") != std::string::npos);
 }
+
+TEST_CASE("a rebuild reads only the commits since the last build; a damaged cache is read again") {
+    TempDir repo;
+    const fs::path content = repo.path() / "content";
+    copy_base_fixture(content);
+    git(repo.path(), "init");
+    git(repo.path(), "add -A");
+    git(repo.path(), "commit -m first", "2025-01-05T10:00:00");
+    write_file(content / "pages/vagledning.md", "+++\ntitle = \"Vägledning\"\n+++\nAndra.\n");
+    git(repo.path(), "commit -am second", "2025-02-05T10:00:00");
+    const std::vector<std::string> args = {"build", "--content", content.string(), "--output",
+                                           (repo.path() / "site").string(), "--today", "2025-06-01"};
+    CHECK(run_samplan(args).err.find("samplan: history: 2 commits read, 0 from the cache") != std::string::npos);
+    write_file(content / "pages/vagledning.md", "+++\ntitle = \"Vägledning\"\n+++\nTredje.\n");
+    git(repo.path(), "commit -am third", "2025-03-05T10:00:00");
+    CHECK(run_samplan(args).err.find("samplan: history: 1 commits read, 2 from the cache") != std::string::npos);
+    const std::string history = read_file(repo.path() / "site/history/_pages/vagledning/index.html");
+    for (const char* message : {"<p>first</p>", "<p>second</p>", "<p>third</p>"}) CHECK(history.find(message) != std::string::npos);
+
+    write_file(repo.path() / ".samplan-cache/site/history.txt", "samplan-history-cache 1\nhead\tnonsense\n");
+    CHECK(run_samplan(args).err.find("samplan: history: 3 commits read, 0 from the cache") != std::string::npos);
+}
