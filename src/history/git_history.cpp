@@ -420,6 +420,28 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
                 h.note_ = "history is incomplete: a parent commit is missing (fetch the full history)";
             }
         }
+        // A merge only counts for what it changed itself: a file as it came from another parent
+        // was changed by that parent's commits, which the walk meets on their own.
+        std::vector<Tree> other_parents;
+        for (unsigned i = 1; i < git_commit_parentcount(commit.get()); ++i) {
+            git_commit* parent = nullptr;
+            if (git_commit_parent(&parent, commit.get(), i) != 0) continue;
+            Commit owned(parent);
+            git_tree* pt = nullptr;
+            if (git_commit_tree(&pt, owned.get()) == 0) other_parents.emplace_back(pt);
+        }
+        auto from_other_parent = [&](const git_diff_delta* delta) {
+            for (const auto& t : other_parents) {
+                git_tree_entry* raw_entry = nullptr;
+                const char* path = delta->status == GIT_DELTA_DELETED ? delta->old_file.path : delta->new_file.path;
+                const bool found = git_tree_entry_bypath(&raw_entry, t.get(), path) == 0;
+                TreeEntry entry(found ? raw_entry : nullptr);
+                if (delta->status == GIT_DELTA_DELETED ? !found
+                                                       : found && git_oid_equal(git_tree_entry_id(entry.get()), &delta->new_file.id))
+                    return true;
+            }
+            return false;
+        };
         git_diff* raw_diff = nullptr;
         if (git_diff_tree_to_tree(&raw_diff, repo->repo.get(), parent_tree.get(), tree.get(), &options) != 0) continue;
         Diff diff(raw_diff);
@@ -442,6 +464,7 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
         std::vector<Change> changes;
         for (size_t i = 0; i < n; ++i) {
             const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+            if (!other_parents.empty() && from_other_parent(delta)) continue;
             const char* new_path = delta->new_file.path;
             const char* old_path = delta->old_file.path;
             Change c;

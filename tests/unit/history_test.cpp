@@ -93,3 +93,24 @@ TEST_CASE("a folder outside git has no history, and says why") {
     CHECK(h.file_revisions("x").empty());
     fs::remove_all(dir);
 }
+
+TEST_CASE("a merge counts only for what it changed itself") {
+    Repo repo;
+    repo.write("a.md", "a\n");
+    repo.write("b.md", "b\n");
+    repo.run("add -A");
+    repo.run("commit -q -m base", "2025-01-01T12:00:00");
+    repo.run("checkout -q -b gren");
+    repo.write("a.md", "a från grenen\n");
+    repo.run("commit -q -am 'På grenen'", "2025-01-02T12:00:00");
+    repo.run("checkout -q main");
+    repo.write("b.md", "b på main\n");
+    repo.run("commit -q -am 'På main'", "2025-01-03T12:00:00");
+    repo.run("merge -q --no-edit gren", "2025-01-04T12:00:00");
+
+    const history::History h = history::read_history((repo.dir / "content").string());
+    const auto& a = h.file_revisions("a.md");
+    REQUIRE(a.size() == 2);  // the branch commit and the base; not the merge
+    CHECK(h.revisions()[a[0].revision].summary == "På grenen");
+    CHECK(h.file_revisions("b.md").size() == 2);
+}
