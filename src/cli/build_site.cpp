@@ -71,6 +71,13 @@ bool safe_version_name(const std::string& name) {
 
 }  // namespace
 
+site::Strings load_strings(const model::Site& site, const std::string& themes) {
+    BuildSettings settings;
+    settings.themes = themes;
+    Diagnostics ignored;
+    return render::load_theme(find_themes(settings) + "/" + site.settings.theme, "", site.settings.language, ignored).strings;
+}
+
 int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,
                  const BuildSettings& settings, BuildReport& report, std::ostream& err) {
     const std::string theme_dir = find_themes(settings) + "/" + site.settings.theme;

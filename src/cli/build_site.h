@@ -10,6 +10,7 @@
 #include "core/diagnostics.h"
 #include "history/history.h"
 #include "model/model.h"
+#include "site/site.h"
 
 namespace samplan::cli {
 
@@ -27,6 +28,9 @@ struct BuildReport {
     size_t pages = 0;
     size_t files = 0;
 };
+
+// The theme's UI strings in the site's language (for text the terminal shows in that language).
+site::Strings load_strings(const model::Site& site, const std::string& themes);
 
 // Returns an exit code: 0 on success, 2 when the theme or the output folder fails.
 int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,

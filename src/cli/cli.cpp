@@ -11,6 +11,8 @@
 #include "history/history.h"
 #include "model/build.h"
 #include "cli/build_site.h"
+#include "history/versions.h"
+#include "site/site.h"
 
 #ifndef SAMPLAN_VERSION
 #define SAMPLAN_VERSION "0.0.0"
@@ -30,6 +32,7 @@ Usage: samplan COMMAND [OPTIONS]
 Commands:
   check      load every record of the content folder and check it against the rules
   build      check, then publish the whole static site into the output folder
+  history    print a record's revisions and what changed in each, from git
 
 Options:
   -h, --help     show this help (samplan COMMAND --help for a command)
@@ -199,6 +202,107 @@ int check_command(const std::vector<std::string>& args, std::ostream& out, std::
     return loaded.diagnostics.has_errors() ? kContentErrors : kOk;
 }
 
+constexpr const char* kHistoryHelp = R"(Usage: samplan history PATH [--content DIR] [--themes DIR]
+
+Prints the revisions of one record (PATH relative to the content folder, e.g.
+groups/uddevalla/plans/2026/activities/sip.md) from git, newest first, with what changed in each:
+for plans and activities in the content model's own words, text changes as [-deleted-]{+inserted+}.
+
+Options:
+  --content DIR   the content folder (default: content)
+  --themes DIR    where the theme's UI strings are (default: themes/ here, else beside samplan)
+  -h, --help      show this help
+)";
+
+int history_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    // The one positional argument is the record's path; the rest are options.
+    std::vector<std::string> option_args = {args[0]};
+    std::string record;
+    for (size_t i = 1; i < args.size(); ++i) {
+        if (args[i].rfind("-", 0) == 0) {
+            option_args.push_back(args[i]);
+            if (args[i].find('=') == std::string::npos && args[i] != "-h" && args[i] != "--help" && i + 1 < args.size())
+                option_args.push_back(args[++i]);
+        } else if (record.empty()) {
+            record = args[i];
+        } else {
+            err << "samplan history: one record at a time (" << quote(record) << " and " << quote(args[i]) << ")\n";
+            return kUsage;
+        }
+    }
+    Args options;
+    bool help = false;
+    if (!parse_args(option_args, {"--content", "--themes"}, {}, options, err, help)) return kUsage;
+    if (help) {
+        out << kHistoryHelp;
+        return kOk;
+    }
+    if (record.empty()) {
+        err << "samplan history: which record? " << kHistoryHelp;
+        return kUsage;
+    }
+    // A path given from the working folder ("content/groups/…") is taken relative to the content.
+    const std::string prefix = std::filesystem::path(options.content).lexically_normal().generic_string() + "/";
+    if (record.rfind(prefix, 0) == 0) record = record.substr(prefix.size());
+
+    Loaded loaded;
+    load_and_check(options, loaded);
+    if (!loaded.history.available()) {
+        err << "samplan history: " << (loaded.history.note().empty() ? "no history" : loaded.history.note()) << "\n";
+        return kUsage;
+    }
+    const auto strings = load_strings(loaded.site, options.themes);
+    std::vector<history::RecordVersion> versions;
+    bool found = false;
+    for (const auto& g : loaded.site.groups)
+        for (const auto& p : g.plans) {
+            if (p.path == record) {
+                versions = history::plan_versions(loaded.history, p.path, g.id, p.id);
+                found = true;
+            }
+            for (const auto& a : p.activities)
+                if (a.path == record) {
+                    versions = history::activity_versions(loaded.history, a.path, g.id, p.id, a.id);
+                    found = true;
+                }
+        }
+    if (!found)
+        for (const auto& fr : loaded.history.file_revisions(record)) {
+            history::RecordVersion v;
+            v.revision = fr.revision;
+            v.change = fr.kind;
+            v.path = fr.path;
+            versions.push_back(std::move(v));
+        }
+    if (versions.empty()) {
+        err << "samplan history: git knows no revision of " << quote(record) << "\n";
+        return kUsage;
+    }
+    out << record << ": " << versions.size() << (versions.size() == 1 ? " revision" : " revisions") << "\n";
+    for (const auto& v : versions) {
+        const auto& rev = loaded.history.revisions().at(v.revision);
+        out << rev.date.iso() << "  " << rev.short_id << "  " << rev.summary << " (" << rev.author << ")\n";
+        if (v.change == history::ChangeKind::Added) out << "    " << strings.get("history_created") << "\n";
+        if (v.change == history::ChangeKind::Deleted) out << "    " << strings.get("history_deleted") << "\n";
+        if (v.change == history::ChangeKind::Renamed) out << "    " << strings.get("history_renamed") << " (" << v.path << ")\n";
+        for (const auto& d : v.differences) {
+            out << "    " << site::describe_difference(d, strings);
+            if (!d.words.empty()) {
+                out << ": ";
+                for (const auto& w : d.words) {
+                    std::string text = w.text;
+                    std::replace(text.begin(), text.end(), '\n', ' ');
+                    if (w.kind == history::WordRun::Kind::Inserted) out << "{+" << text << "+}";
+                    else if (w.kind == history::WordRun::Kind::Deleted) out << "[-" << text << "-]";
+                    else out << text;
+                }
+            }
+            out << "\n";
+        }
+    }
+    return kOk;
+}
+
 int build_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Args options;
     bool help = false;
@@ -248,7 +352,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         }
         if (command == "check") return check_command(args, out, err);
         if (command == "build") return build_command(args, out, err);
-        err << "samplan: unknown command " << quote(command) << suggestion(command, {"check", "build"}) << "\n"
+        if (command == "history") return history_command(args, out, err);
+        err << "samplan: unknown command " << quote(command) << suggestion(command, {"check", "build", "history"}) << "\n"
             << "Run 'samplan --help' for the commands.\n";
         return kUsage;
     } catch (const std::exception& e) {

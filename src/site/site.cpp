@@ -115,6 +115,33 @@ const char* plan_status_class(PlanStatus s) {
     return "";
 }
 
+}  // namespace
+
+std::string fill(const std::string& pattern, const std::vector<std::string>& args) {
+    std::string out;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] == '{' && i + 2 < pattern.size() && pattern[i + 2] == '}' && pattern[i + 1] >= '0' &&
+            pattern[i + 1] <= '9') {
+            const size_t n = static_cast<size_t>(pattern[i + 1] - '0');
+            out += n < args.size() ? args[n] : std::string();
+            i += 2;
+        } else {
+            out += pattern[i];
+        }
+    }
+    return out;
+}
+
+std::string describe_difference(const history::Difference& diff, const Strings& strings) {
+    std::string key = "diff_" + diff.kind;
+    if (diff.kind == "text" && !diff.args.empty()) key = "diff_text_" + diff.args[0];
+    if (diff.args.size() == 2 && diff.args[0].empty() && strings.get(key + "_set") != key + "_set") key += "_set";
+    const std::string text = fill(strings.get(key), diff.args);
+    return text == key ? diff.kind : text;
+}
+
+namespace {
+
 class Builder {
 public:
     Builder(const Site& site, const SiteOptions& options)
@@ -984,12 +1011,7 @@ private:
 
     // One difference in the site's language; "text" differences carry their word runs.
     Data difference_data(const history::Difference& diff) const {
-        std::string key = "diff_" + diff.kind;
-        if (diff.kind == "text" && !diff.args.empty()) key = "diff_text_" + diff.args[0];
-        if (diff.args.size() == 2 && diff.args[0].empty() && s_.get(key + "_set") != key + "_set") key += "_set";
-        if (diff.args.size() == 2 && diff.args[1].empty() && s_.get(key + "_unset") != key + "_unset") key += "_unset";
-        std::string text = fill(s_.get(key), diff.args);
-        if (text == key) text = diff.kind;
+        const std::string text = describe_difference(diff, s_);
         Data words = Data::list();
         for (const auto& run : diff.words)
             words.push(Data::map({{"text", run.text},
@@ -997,21 +1019,6 @@ private:
                                   {"deleted", run.kind == history::WordRun::Kind::Deleted},
                                   {"same", run.kind == history::WordRun::Kind::Same}}));
         return Data::map({{"text", text}, {"words", std::move(words)}, {"has_words", !diff.words.empty()}});
-    }
-
-    static std::string fill(const std::string& pattern, const std::vector<std::string>& args) {
-        std::string out;
-        for (size_t i = 0; i < pattern.size(); ++i) {
-            if (pattern[i] == '{' && i + 2 < pattern.size() && pattern[i + 2] == '}' && pattern[i + 1] >= '0' &&
-                pattern[i + 1] <= '9') {
-                const size_t n = static_cast<size_t>(pattern[i + 1] - '0');
-                out += n < args.size() ? args[n] : std::string();
-                i += 2;
-            } else {
-                out += pattern[i];
-            }
-        }
-        return out;
     }
 
     template <typename PageOf>

@@ -10,6 +10,7 @@
 #include "core/date.h"
 #include "core/diagnostics.h"
 #include "history/history.h"
+#include "history/versions.h"
 #include "model/model.h"
 #include "site/data.h"
 
@@ -71,6 +72,12 @@ struct SiteOptions {
 };
 
 SiteView build_site(const model::Site& site, const SiteOptions& options);
+
+// A difference between two versions of a record, in the strings' language
+// ("Status ändrad från planerad till pågår").
+std::string describe_difference(const history::Difference& difference, const Strings& strings);
+// `pattern` with {0}, {1}, … replaced by `args`.
+std::string fill(const std::string& pattern, const std::vector<std::string>& args);
 
 // "../../" for "a/b/index.html": the way back to the site root from `page_path`.
 std::string root_prefix(const std::string& page_path);

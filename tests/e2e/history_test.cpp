@@ -154,6 +154,16 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     CHECK(archived.find("status-ongoing") != std::string::npos);
     CHECK_FALSE(fs::exists(site / "versions/v1/groups/alfa/2025/ny/index.html"));
     CHECK(fs::exists(site / "versions/v1/assets/style.css"));
+
+    // The same history in the terminal.
+    const auto terminal = run_samplan({"history", "--content", content.string(),
+                                       "groups/alfa/plans/2025/activities/utbildning.md"});
+    CHECK(terminal.exit_code == 0);
+    CHECK(terminal.out.find("groups/alfa/plans/2025/activities/utbildning.md: 2 revisions\n") == 0);
+    CHECK(terminal.out.find("  Utbildningen klar (Test)\n    Status ändrad från pågår till avslutad\n    Steg 4 → 5\n") !=
+          std::string::npos);
+    CHECK(terminal.out.find("Beskrivningen ändrad: Vi utbildar [-personal. -]{+personal i hela kommunen. +}") != std::string::npos);
+    CHECK(run_samplan({"history", "--content", content.string(), "groups/alfa/nothing.md"}).exit_code == 2);
 }
 
 TEST_CASE("a shallow clone builds with the history it has, and says once to fetch the rest") {
