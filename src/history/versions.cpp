@@ -170,8 +170,12 @@ std::vector<Difference> diff_plans(const Plan& x, const Plan& y) {
     return out;
 }
 
-std::vector<RecordVersion> activity_versions(const History& history, const std::string& path, const std::string& group,
-                                             const std::string& plan, const std::string& id) {
+namespace {
+
+// Every revision of the file now at `path`, with the record as it was (`load` sets it) and the
+// differences from each version to the next newer one (`compare`); newest first.
+template <typename Load, typename Compare>
+std::vector<RecordVersion> versions_of(const History& history, const std::string& path, Load load, Compare compare) {
     std::vector<RecordVersion> versions;
     for (const auto& fr : history.file_revisions(path)) {
         RecordVersion v;
@@ -179,38 +183,43 @@ std::vector<RecordVersion> activity_versions(const History& history, const std::
         v.change = fr.kind;
         v.path = fr.path;
         if (fr.kind != ChangeKind::Deleted)
-            if (auto text = history.read(fr.revision, fr.path))
-                if (auto rec = parse(fr.path, *text, true, content::RecordKind::Activity, group, plan, id)) {
-                    Diagnostics ignored;
-                    v.activity = model::build_activity(*rec, ignored);
-                }
+            if (auto text = history.read(fr.revision, fr.path)) load(v, *text);
         versions.push_back(std::move(v));
     }
-    // Differences from each version to the next newer one (versions are newest first).
-    for (size_t i = 0; i + 1 < versions.size(); ++i)
-        if (versions[i].activity && versions[i + 1].activity)
-            versions[i].differences = diff_activities(*versions[i + 1].activity, *versions[i].activity);
+    for (size_t i = 0; i + 1 < versions.size(); ++i) compare(versions[i + 1], versions[i]);
     return versions;
+}
+
+}  // namespace
+
+std::vector<RecordVersion> activity_versions(const History& history, const std::string& path, const std::string& group,
+                                             const std::string& plan, const std::string& id) {
+    return versions_of(
+        history, path,
+        [&](RecordVersion& v, const std::string& text) {
+            if (auto rec = parse(v.path, text, true, content::RecordKind::Activity, group, plan, id)) {
+                Diagnostics ignored;
+                v.activity = model::build_activity(*rec, ignored);
+            }
+        },
+        [](const RecordVersion& older, RecordVersion& newer) {
+            if (older.activity && newer.activity) newer.differences = diff_activities(*older.activity, *newer.activity);
+        });
 }
 
 std::vector<RecordVersion> plan_versions(const History& history, const std::string& path, const std::string& group,
                                          const std::string& id) {
-    std::vector<RecordVersion> versions;
-    for (const auto& fr : history.file_revisions(path)) {
-        RecordVersion v;
-        v.revision = fr.revision;
-        v.change = fr.kind;
-        v.path = fr.path;
-        if (fr.kind != ChangeKind::Deleted)
-            if (auto text = history.read(fr.revision, fr.path))
-                if (auto rec = parse(fr.path, *text, false, content::RecordKind::Plan, group, id, id)) {
-                    Diagnostics ignored;
-                    v.plan = model::build_plan(*rec, ignored);
-                }
-        versions.push_back(std::move(v));
-    }
-    for (size_t i = 0; i + 1 < versions.size(); ++i)
-        if (versions[i].plan && versions[i + 1].plan) versions[i].differences = diff_plans(*versions[i + 1].plan, *versions[i].plan);
+    auto versions = versions_of(
+        history, path,
+        [&](RecordVersion& v, const std::string& text) {
+            if (auto rec = parse(v.path, text, false, content::RecordKind::Plan, group, id, id)) {
+                Diagnostics ignored;
+                v.plan = model::build_plan(*rec, ignored);
+            }
+        },
+        [](const RecordVersion& older, RecordVersion& newer) {
+            if (older.plan && newer.plan) newer.differences = diff_plans(*older.plan, *newer.plan);
+        });
 
     // Activities added to or removed from the plan's folder, named by their title where readable.
     const std::string folder = path.substr(0, path.rfind('/') + 1) + "activities/";

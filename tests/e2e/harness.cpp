@@ -15,9 +15,7 @@ extern char** environ;
 namespace samplan::test {
 namespace fs = std::filesystem;
 
-RunResult run_samplan(const std::vector<std::string>& args) {
-    TempDir tmp;
-    const fs::path out_file = tmp.path() / "stdout", err_file = tmp.path() / "stderr";
+int spawn_samplan(const std::vector<std::string>& args, const std::string& out_file, const std::string& err_file) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -32,6 +30,13 @@ RunResult run_samplan(const std::vector<std::string>& args) {
     const int rc = posix_spawn(&pid, SAMPLAN_BINARY, &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) throw std::runtime_error("cannot start " SAMPLAN_BINARY);
+    return pid;
+}
+
+RunResult run_samplan(const std::vector<std::string>& args) {
+    TempDir tmp;
+    const fs::path out_file = tmp.path() / "stdout", err_file = tmp.path() / "stderr";
+    const int pid = spawn_samplan(args, out_file.string(), err_file.string());
     int status = 0;
     waitpid(pid, &status, 0);
     RunResult result;
@@ -39,24 +44,6 @@ RunResult run_samplan(const std::vector<std::string>& args) {
     result.out = read_file(out_file);
     result.err = read_file(err_file);
     return result;
-}
-
-int spawn_samplan(const std::vector<std::string>& args) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    std::vector<std::string> argv_strings = {SAMPLAN_BINARY};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& s : argv_strings) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, SAMPLAN_BINARY, &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start " SAMPLAN_BINARY);
-    return pid;
 }
 
 TempDir::TempDir() {

@@ -15,8 +15,9 @@ struct RunResult {
 
 // Runs samplan with `args` (no shell), capturing standard output and standard error.
 RunResult run_samplan(const std::vector<std::string>& args);
-// Starts samplan with `args` (output discarded) and returns its process id.
-int spawn_samplan(const std::vector<std::string>& args);
+// Starts samplan with `args`, its output going to the files named, and returns its process id.
+int spawn_samplan(const std::vector<std::string>& args, const std::string& out_file = "/dev/null",
+                  const std::string& err_file = "/dev/null");
 
 // A fresh temporary folder, removed when the object goes out of scope.
 class TempDir {
