@@ -58,7 +58,7 @@ TEST_CASE("SIGKILL during a build leaves the previous or the new complete site")
         const Snapshot before = snapshot(output);
         const int pid = spawn_samplan(args);
         std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-        if (::kill(pid, SIGKILL) == 0) ++killed;
+        if (::kill(-pid, SIGKILL) == 0) ++killed;  // samplan and anything it started (Pagefind)
         int status = 0;
         ::waitpid(pid, &status, 0);
         const Snapshot after = snapshot(output);

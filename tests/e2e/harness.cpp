@@ -26,8 +26,14 @@ int spawn_samplan(const std::vector<std::string>& args, const std::string& out_f
     std::vector<char*> argv;
     for (auto& s : argv_strings) argv.push_back(s.data());
     argv.push_back(nullptr);
+    // Its own process group, so that a test can stop it together with what it started.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
     pid_t pid = 0;
-    const int rc = posix_spawn(&pid, SAMPLAN_BINARY, &actions, nullptr, argv.data(), environ);
+    const int rc = posix_spawn(&pid, SAMPLAN_BINARY, &actions, &attributes, argv.data(), environ);
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) throw std::runtime_error("cannot start " SAMPLAN_BINARY);
     return pid;

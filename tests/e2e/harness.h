@@ -15,7 +15,8 @@ struct RunResult {
 
 // Runs samplan with `args` (no shell), capturing standard output and standard error.
 RunResult run_samplan(const std::vector<std::string>& args);
-// Starts samplan with `args`, its output going to the files named, and returns its process id.
+// Starts samplan with `args` in a process group of its own, its output going to the files
+// named, and returns its process id (which is also the group's id).
 int spawn_samplan(const std::vector<std::string>& args, const std::string& out_file = "/dev/null",
                   const std::string& err_file = "/dev/null");
 
