@@ -11,6 +11,7 @@
 #include "history/history.h"
 #include "model/build.h"
 #include "cli/build_site.h"
+#include "cli/new_record.h"
 #include "history/versions.h"
 #include "site/site.h"
 
@@ -33,6 +34,7 @@ Commands:
   check      load every record of the content folder and check it against the rules
   build      check, then publish the whole static site into the output folder
   history    print a record's revisions and what changed in each, from git
+  new        create a group, plan, activity or evaluation with every key, commented
 
 Options:
   -h, --help     show this help (samplan COMMAND --help for a command)
@@ -353,7 +355,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         if (command == "check") return check_command(args, out, err);
         if (command == "build") return build_command(args, out, err);
         if (command == "history") return history_command(args, out, err);
-        err << "samplan: unknown command " << quote(command) << suggestion(command, {"check", "build", "history"}) << "\n"
+        if (command == "new") return new_command(args, out, err);
+        err << "samplan: unknown command " << quote(command) << suggestion(command, {"check", "build", "history", "new"}) << "\n"
             << "Run 'samplan --help' for the commands.\n";
         return kUsage;
     } catch (const std::exception& e) {
