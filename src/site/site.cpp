@@ -962,8 +962,9 @@ private:
         Data d = common("404.html", s_.get("not_found_title"), "");
         auto rebase = [&](Data& map) {
             for (const auto& key : {"home_href", "css_href", "print_css_href", "search_href", "accessibility_href",
-                                    "data_href", "activities_csv_href", "indicators_csv_href", "feed_href"})
-                if (const Data* v = map.get(key)) map.set(key, base + v->text());
+                                    "data_href", "activities_csv_href", "indicators_csv_href", "feed_href",
+                                    "changes_href", "versions_href"})
+                if (const Data* v = map.get(key); v && !v->text().empty()) map.set(key, base + v->text());
         };
         rebase(d);
         Data nav = Data::list();
