@@ -1,6 +1,7 @@
 #include "publish/publish.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <signal.h>
@@ -57,8 +58,49 @@ Output::~Output() {
     fs::remove_all(staging_, ec);
 }
 
+namespace {
+
+bool read_whole(const fs::path& file, std::string& out) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return false;
+    }
+    out.resize(static_cast<size_t>(st.st_size));
+    size_t done = 0;
+    while (done < out.size()) {
+        const ssize_t n = ::read(fd, out.data() + done, out.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    return done == out.size();
+}
+
+}  // namespace
+
+// When the previous site has the same bytes at `path`, the new site gets that very file (a hard
+// link): unchanged files keep their modification time, so deployment by rsync copies only what
+// changed, and nothing is written twice.
+bool Output::reuse(const std::string& path, const std::string& content) const {
+    const fs::path old = fs::path(output_) / path;
+    struct stat st {};
+    if (::lstat(old.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || static_cast<size_t>(st.st_size) != content.size())
+        return false;
+    std::string previous;
+    if (!read_whole(old, previous) || previous != content) return false;
+    const fs::path full = fs::path(staging_) / path;
+    std::error_code ec;
+    fs::create_directories(full.parent_path(), ec);
+    return ::link(old.c_str(), full.c_str()) == 0;
+}
+
 void Output::write(const std::string& path, const std::string& content) const {
     check_relative(path);
+    if (reuse(path, content)) return;
     const fs::path full = fs::path(staging_) / path;
     std::error_code ec;
     fs::create_directories(full.parent_path(), ec);
@@ -79,6 +121,10 @@ void Output::write(const std::string& path, const std::string& content) const {
 
 void Output::copy(const std::string& path, const std::string& source_file) const {
     check_relative(path);
+    if (std::string content; read_whole(source_file, content)) {
+        write(path, content);
+        return;
+    }
     const fs::path full = fs::path(staging_) / path;
     std::error_code ec;
     fs::create_directories(full.parent_path(), ec);

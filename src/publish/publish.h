@@ -16,10 +16,13 @@ public:
     Output(const Output&) = delete;
     Output& operator=(const Output&) = delete;
 
-    // Writes `content` at the relative `path` (no "..", not absolute). Thread-safe.
+    // Writes `content` at the relative `path` (no "..", not absolute); a file the previous site
+    // has unchanged is kept as it was (same file, same time). Thread-safe.
     void write(const std::string& path, const std::string& content) const;
     void copy(const std::string& path, const std::string& source_file) const;
     [[nodiscard]] const std::string& staging_dir() const { return staging_; }
+    // Hard-links the previous site's file at `path` when it holds exactly `content`.
+    bool reuse(const std::string& path, const std::string& content) const;
     // Swaps the staging folder in as the output folder, atomically where the system allows.
     void commit();
 

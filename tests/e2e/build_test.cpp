@@ -2,6 +2,8 @@
 // output folder that only ever holds a complete site.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <regex>
 #include <set>
 
@@ -155,4 +157,27 @@ TEST_CASE("a site can override a template, and English sites use the English str
     CHECK(contains(read_file(out.path() / "site/index.html"), "Key figures"));
     CHECK(contains(read_file(out.path() / "site/sitemap.xml"), "<loc>https://example.org/plans/groups/alfa/2025/utbildning/</loc>"));
     CHECK(contains(read_file(out.path() / "site/404.html"), "href=\"/plans/assets/style.css\""));
+}
+
+TEST_CASE("a rebuild leaves unchanged files untouched, so deployments copy only what changed") {
+    TempDir dir;
+    copy_base_fixture(dir.path());
+    TempDir out;
+    const fs::path site = out.path() / "site";
+    REQUIRE(build(dir.path(), site, "2025-06-01").exit_code == 0);
+    struct stat before_css {}, before_page {};
+    REQUIRE(::stat((site / "assets/style.css").c_str(), &before_css) == 0);
+    REQUIRE(::stat((site / "groups/alfa/2025/sip/index.html").c_str(), &before_page) == 0);
+
+    // Change one activity: its page changes, the stylesheet does not.
+    const fs::path activity = dir.path() / "groups/alfa/plans/2025/activities/sip.md";
+    write_file(activity, read_file(activity) + "\nEtt nytt stycke.\n");
+    REQUIRE(build(dir.path(), site, "2025-06-01").exit_code == 0);
+    struct stat after_css {}, after_page {};
+    REQUIRE(::stat((site / "assets/style.css").c_str(), &after_css) == 0);
+    REQUIRE(::stat((site / "groups/alfa/2025/sip/index.html").c_str(), &after_page) == 0);
+    CHECK(after_css.st_ino == before_css.st_ino);
+    CHECK(after_css.st_mtim.tv_nsec == before_css.st_mtim.tv_nsec);
+    CHECK(after_page.st_ino != before_page.st_ino);
+    CHECK(contains(read_file(site / "groups/alfa/2025/sip/index.html"), "Ett nytt stycke."));
 }
