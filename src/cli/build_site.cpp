@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <atomic>
 #include <filesystem>
 #include <mutex>
@@ -71,6 +72,32 @@ bool safe_version_name(const std::string& name) {
 
 }  // namespace
 
+void Timings::start(const std::string& name) {
+    stop();
+    current_ = name;
+    began_ = std::chrono::steady_clock::now();
+}
+
+void Timings::stop() {
+    if (current_.empty()) return;
+    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - began_;
+    stages_.emplace_back(current_, took.count());
+    current_.clear();
+}
+
+std::string Timings::report() const {
+    std::string out = "samplan: timings:";
+    double total = 0;
+    char buf[64];
+    for (const auto& [name, ms] : stages_) {
+        std::snprintf(buf, sizeof buf, " %s %.1f ms,", name.c_str(), ms);
+        out += buf;
+        total += ms;
+    }
+    std::snprintf(buf, sizeof buf, " total %.1f ms", total);
+    return out + buf;
+}
+
 site::Strings load_strings(const model::Site& site, const std::string& themes) {
     BuildSettings settings;
     settings.themes = themes;
@@ -95,6 +122,7 @@ int publish_site(const model::Site& site, const history::History& history, const
         return 2;
     }
 
+    report.timings.start("theme");
     // Published versions: git tags matching [history] versions, read from the tree at the tag.
     std::vector<history::Tag> tags;
     for (const auto& tag : history.tags(site.settings.history_versions)) {
@@ -113,20 +141,24 @@ int publish_site(const model::Site& site, const history::History& history, const
             options.warnings.push_back(d);
     options.draft_paths = settings.draft_paths;
     for (const auto& t : tags) options.versions.push_back({t.name, t.date});
+    report.timings.start("view models");
     const site::SiteView view = site::build_site(site, options);
 
     try {
         publish::Output output(settings.output);
         const render::Renderer renderer(theme);
+        report.timings.start("render and write");
         write_site(view, renderer, theme, output, "");
         report.pages = view.pages.size();
         report.files = view.files.size() + theme.assets.size();
 
         // Search covers the current site only: index it before the archived versions are added.
+        report.timings.start("search index");
         bool search_ok = false;
         const std::string search = publish::run_pagefind(output.staging_dir(), search_ok);
         if (!settings.quiet || !search_ok) err << "samplan: " << search << "\n";
 
+        report.timings.start("versions");
         std::vector<std::string> current_pages;
         for (const auto& p : view.pages) current_pages.push_back(p.path);
         std::sort(current_pages.begin(), current_pages.end());
@@ -150,7 +182,9 @@ int publish_site(const model::Site& site, const history::History& history, const
             write_site(version_view, renderer, theme, output, archive.prefix);
             report.pages += version_view.pages.size();
         }
+        report.timings.start("swap output");
         output.commit();
+        report.timings.stop();
     } catch (const std::exception& e) {
         err << "samplan: the site was not built: " << e.what() << "; " << quote(settings.output) << " is unchanged\n";
         return 2;

@@ -2,6 +2,7 @@
 // theme → view models → pages rendered in parallel → output folder swapped in.
 #pragma once
 
+#include <chrono>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -24,9 +25,24 @@ struct BuildSettings {
     std::vector<std::string> draft_paths;  // the drafts left out (sorted)
 };
 
+// Wall time per named stage of a build, in the order they ran (`--timings`).
+class Timings {
+public:
+    // Ends the running stage (if any) and starts `name`.
+    void start(const std::string& name);
+    void stop();
+    [[nodiscard]] std::string report() const;
+
+private:
+    std::vector<std::pair<std::string, double>> stages_;
+    std::string current_;
+    std::chrono::steady_clock::time_point began_;
+};
+
 struct BuildReport {
     size_t pages = 0;
     size_t files = 0;
+    Timings timings;
 };
 
 // The theme's UI strings in the site's language (for text the terminal shows in that language).

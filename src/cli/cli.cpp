@@ -56,7 +56,7 @@ Options:
   -h, --help           show this help
 )";
 
-constexpr const char* kBuildHelp = R"(Usage: samplan build [--content DIR] [--output DIR] [--themes DIR] [--today YYYY-MM-DD] [--drafts] [--quiet]
+constexpr const char* kBuildHelp = R"(Usage: samplan build [--content DIR] [--output DIR] [--themes DIR] [--today YYYY-MM-DD] [--drafts] [--timings] [--quiet]
 
 Checks the content (as samplan check does) and, when there is no error, publishes the whole
 static site. The site is written into a temporary folder that replaces the output folder only
@@ -70,6 +70,7 @@ Options:
   --format text|json   how diagnostics are printed
   --drafts             publish drafts too (records with draft = true, plans with status
                        "utkast"), marked as drafts; without it they are left out everywhere
+  --timings            print the time each stage of the build took
   --quiet              print only diagnostics
   -h, --help           show this help
 )";
@@ -82,6 +83,7 @@ struct Args {
     Date today = today_local();
     bool quiet = false;
     bool drafts = false;
+    bool timings = false;
 };
 
 // Parses `--name value` and `--name=value` options of `command`; `allowed` lists the options
@@ -101,6 +103,7 @@ bool parse_args(const std::vector<std::string>& args, const std::vector<std::str
         if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
             if (name == "--quiet") out.quiet = true;
             if (name == "--drafts") out.drafts = true;
+            if (name == "--timings") out.timings = true;
             continue;
         }
         const auto eq = name.find('=');
@@ -166,13 +169,21 @@ std::string history_cache_file(const std::string& output) {
     return (out.parent_path() / ".samplan-cache" / name / "history.txt").string();
 }
 
-void load_and_check(const Args& options, Loaded& loaded, const std::string& cache_file = "") {
+void load_and_check(const Args& options, Loaded& loaded, const std::string& cache_file = "", Timings* timings = nullptr) {
+    auto stage = [&](const char* name) {
+        if (timings) timings->start(name);
+    };
+    stage("load");
     const auto source = content::make_disk_source(options.content);
     loaded.records = content::load_records(*source, loaded.diagnostics);
+    stage("model");
     loaded.site = model::build_model(loaded.records, loaded.diagnostics);
+    stage("history");
     loaded.history = history::read_history(options.content, cache_file);
+    stage("check");
     check::run_checks(loaded.site, check::CheckOptions{options.today, &loaded.history}, loaded.diagnostics);
     loaded.diagnostics.sort();
+    if (timings) timings->stop();
 }
 
 void print_diagnostics(const Loaded& loaded, const Args& options, std::ostream& out, std::ostream& err) {
@@ -308,7 +319,7 @@ int history_command(const std::vector<std::string>& args, std::ostream& out, std
 int build_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Args options;
     bool help = false;
-    if (!parse_args(args, {"--content", "--output", "--today", "--themes", "--format"}, {"--quiet", "--drafts"}, options,
+    if (!parse_args(args, {"--content", "--output", "--today", "--themes", "--format"}, {"--quiet", "--drafts", "--timings"}, options,
                     err, help))
         return kUsage;
     if (help) {
@@ -316,7 +327,8 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
         return kOk;
     }
     Loaded loaded;
-    load_and_check(options, loaded, history_cache_file(options.output));
+    BuildReport report;
+    load_and_check(options, loaded, history_cache_file(options.output), &report.timings);
     if (!options.quiet && loaded.history.available())
         err << "samplan: history: " << loaded.history.commits_read() << " commits read, "
             << loaded.history.commits_from_cache() << " from the cache\n";
@@ -325,10 +337,10 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
         err << "samplan: the site was not built; " << quote(options.output) << " is unchanged\n";
         return kContentErrors;
     }
-    BuildReport report;
     BuildSettings settings{options.content, options.output, options.themes, options.today, options.quiet, options.drafts, {}};
     if (!options.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
     const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err);
+    if (options.timings) err << report.timings.report() << "\n";
     if (rc == kOk && !options.quiet)
         err << "samplan: wrote " << report.pages << " pages and " << report.files << " files to "
             << quote(options.output) << "\n";

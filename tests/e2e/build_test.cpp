@@ -159,6 +159,18 @@ TEST_CASE("a site can override a template, and English sites use the English str
     CHECK(contains(read_file(out.path() / "site/404.html"), "href=\"/plans/assets/style.css\""));
 }
 
+TEST_CASE("--timings tells how long each stage took") {
+    TempDir dir;
+    copy_base_fixture(dir.path());
+    TempDir out;
+    const auto r = run_samplan({"build", "--content", dir.path().string(), "--output", (out.path() / "site").string(),
+                                "--today", "2025-06-01", "--timings"});
+    REQUIRE(r.exit_code == 0);
+    for (const char* stage : {"samplan: timings: load ", " model ", " history ", " check ", " view models ",
+                              " render and write ", " swap output ", " total "})
+        CHECK_MESSAGE(contains(r.err, stage), stage);
+}
+
 TEST_CASE("a rebuild leaves unchanged files untouched, so deployments copy only what changed") {
     TempDir dir;
     copy_base_fixture(dir.path());
