@@ -182,14 +182,85 @@ std::string csv_field(const std::string& value) {
     return out + "\"";
 }
 
+namespace {
+
+struct Field {
+    const char* name;
+    const char* type;   // Table Schema type
+    const char* title;  // Swedish title
+    const char* description;
+};
+
+const std::vector<Field> kActivityFields = {
+    {"group", "string", "Samverkansgrupp", "id of the group"},
+    {"plan", "string", "Handlingsplan", "id of the plan"},
+    {"activity", "string", "Aktivitet", "id of the activity"},
+    {"title", "string", "Titel", ""},
+    {"status", "string", "Status", "planerad, pågår, avslutad or avbruten"},
+    {"target_group", "string", "Målgrupp", "id of the target group"},
+    {"focus_area", "string", "Fokusområde", "id of the regional focus area"},
+    {"goal", "string", "Mål", "id of the regional goal"},
+    {"process", "string", "Process", "id of the process"},
+    {"step", "integer", "Steg", "current step of the process, 1..n"},
+    {"start", "date", "Start", ""},
+    {"end", "date", "Slut", ""},
+};
+
+const std::vector<Field> kIndicatorFields = {
+    {"level", "string", "Nivå", "regional or local"},
+    {"group", "string", "Samverkansgrupp", "id of the group (local indicators)"},
+    {"plan", "string", "Handlingsplan", "id of the plan (local indicators)"},
+    {"activity", "string", "Aktivitet", "id of the activity (local indicators)"},
+    {"indicator", "string", "Indikator", "id of the indicator"},
+    {"title", "string", "Titel", ""},
+    {"unit", "string", "Enhet", "the unit of value"},
+    {"kind", "string", "Slag", "baseline, target or value"},
+    {"date", "string", "Tidpunkt", "a year (regional indicators) or a date YYYY-MM-DD (local indicators)"},
+    {"value", "number", "Värde", "in the row's unit"},
+};
+
+void write_resource(Json& j, const char* name, const char* path, const char* title, const std::vector<Field>& fields) {
+    j.open('{').field("name", name).field("path", path).field("title", title).field("format", "csv")
+        .field("mediatype", "text/csv").field("encoding", "utf-8");
+    j.key("schema").open('{').key("fields").open('[');
+    for (const auto& f : fields) {
+        j.open('{').field("name", f.name).field("type", f.type).field("title", f.title);
+        if (*f.description) j.field("description", f.description);
+        j.close('}');
+    }
+    j.close(']').close('}').close('}');
+}
+
+std::string datapackage(const Site& site) {
+    Json j;
+    j.open('{');
+    j.field("profile", "data-package").field("name", "samplan-open-data").field("title", site.settings.title);
+    j.field("description", "Lokala handlingsplaner, aktiviteter och indikatorer för " + site.settings.title);
+    j.key("resources").open('[');
+    write_resource(j, "activities", "activities.csv", "Aktiviteter", kActivityFields);
+    write_resource(j, "indicators", "indicators.csv", "Indikatorer", kIndicatorFields);
+    j.open('{').field("name", "site").field("path", "site.json").field("title", "Hela innehållet som länkad data")
+        .field("format", "json").field("mediatype", "application/json").field("encoding", "utf-8").close('}');
+    j.close(']');
+    j.close('}');
+    return j.take();
+}
+
+std::vector<std::string> names_of(const std::vector<Field>& fields) {
+    std::vector<std::string> out;
+    for (const auto& f : fields) out.emplace_back(f.name);
+    return out;
+}
+
+}  // namespace
+
 std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) {
     std::vector<FileView> files;
     files.push_back({"data/site.json", site_json(site)});
 
-    std::string activities = csv_line({"group", "plan", "activity", "title", "status", "target_group", "focus_area",
-                                       "goal", "process", "step", "start", "end"});
-    std::string indicators = csv_line({"level", "group", "plan", "activity", "indicator", "title", "unit", "kind",
-                                       "date", "value"});
+    files.push_back({"data/datapackage.json", datapackage(site)});
+    std::string activities = csv_line(names_of(kActivityFields));
+    std::string indicators = csv_line(names_of(kIndicatorFields));
     for (const auto& fa : site.regional.focus_areas)
         for (const auto& g : fa.goals)
             for (const auto& i : g.indicators) {

@@ -1,0 +1,89 @@
+// The open data is a Frictionless Data Package: every CSV matches the schema the package declares.
+#include <doctest/doctest.h>
+
+#include <regex>
+#include <sstream>
+
+#include "harness.h"
+
+namespace fs = std::filesystem;
+using namespace samplan::test;
+
+namespace {
+
+struct DeclaredField {
+    std::string name;
+    std::string type;
+};
+
+// The fields of resource `name` as datapackage.json declares them, in order.
+std::vector<DeclaredField> declared_fields(const std::string& package, const std::string& name) {
+    const auto start = package.find("{\"name\":\"" + name + "\"");
+    REQUIRE(start != std::string::npos);
+    const auto end = package.find("]}}", start);
+    const std::string resource = package.substr(start, end - start);
+    std::vector<DeclaredField> fields;
+    const std::regex field(R"re(\{"name":"([a-z_]+)","type":"([a-z]+)")re");
+    for (std::sregex_iterator it(resource.begin(), resource.end(), field), stop; it != stop; ++it)
+        fields.push_back({(*it)[1], (*it)[2]});
+    return fields;
+}
+
+// RFC 4180 rows: quoted fields may hold commas, quotes ("") and line breaks.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+    std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
+    bool quoted = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') { rows.back().back() += '"'; ++i; }
+            else if (c == '"') quoted = false;
+            else rows.back().back() += c;
+        } else if (c == '"') quoted = true;
+        else if (c == ',') rows.back().emplace_back();
+        else if (c == '\r') continue;
+        else if (c == '\n') rows.emplace_back(1);
+        else rows.back().back() += c;
+    }
+    if (rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
+    return rows;
+}
+
+bool valid(const std::string& type, const std::string& value) {
+    if (value.empty() || type == "string") return true;
+    if (type == "integer") return std::regex_match(value, std::regex("-?[0-9]+"));
+    if (type == "number") return std::regex_match(value, std::regex("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?"));
+    if (type == "date") return std::regex_match(value, std::regex("[0-9]{4}-[0-9]{2}-[0-9]{2}"));
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("every CSV of the open data matches the schema its data package declares") {
+    TempDir out;
+    REQUIRE(run_samplan({"build", "--content", SAMPLAN_EXAMPLE_CONTENT, "--output", (out.path() / "site").string(),
+                         "--today", "2026-11-24", "--quiet"})
+                .exit_code == 0);
+    const fs::path data = out.path() / "site/data";
+    const std::string package = read_file(data / "datapackage.json");
+    CHECK(package.rfind("{\"profile\":\"data-package\"", 0) == 0);
+    CHECK(package.find("{\"name\":\"site\",\"path\":\"site.json\"") != std::string::npos);
+    for (const std::string resource : {"activities", "indicators"}) {
+        INFO(resource);
+        const auto fields = declared_fields(package, resource);
+        REQUIRE(fields.size() >= 10);
+        const auto rows = parse_csv(read_file(data / (resource + ".csv")));
+        REQUIRE(rows.size() > 5);
+        std::vector<std::string> header;
+        for (const auto& f : fields) header.push_back(f.name);
+        CHECK(rows[0] == header);
+        for (size_t r = 1; r < rows.size(); ++r) {
+            INFO("row " << r);
+            REQUIRE(rows[r].size() == fields.size());
+            for (size_t c = 0; c < fields.size(); ++c)
+                CHECK_MESSAGE(valid(fields[c].type, rows[r][c]), fields[c].name << " = " << rows[r][c]);
+        }
+    }
+    // Units travel with the values.
+    CHECK(read_file(data / "indicators.csv").find(",dagar,baseline,") != std::string::npos);
+}
