@@ -1,5 +1,7 @@
 #include "content/source.h"
 
+#include "core/files.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,33 +53,11 @@ public:
 
     ReadStatus read(const std::string& path, size_t max_bytes, std::string& out,
                     std::string& error) const override {
-        // O_NONBLOCK so that a FIFO never blocks the build; fstat then refuses it.
-        const int fd = ::open((root_ / path).c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0) {
-            error = std::strerror(errno);
-            return ReadStatus::Error;
+        switch (read_regular_file((root_ / path).string(), max_bytes, out, error)) {
+            case FileRead::Ok: return ReadStatus::Ok;
+            case FileRead::TooLarge: return ReadStatus::TooLarge;
+            default: return ReadStatus::Error;
         }
-        struct stat st {};
-        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-            ::close(fd);
-            error = "not a regular file";
-            return ReadStatus::Error;
-        }
-        if (static_cast<size_t>(st.st_size) > max_bytes) {
-            ::close(fd);
-            return ReadStatus::TooLarge;
-        }
-        out.resize(static_cast<size_t>(st.st_size));
-        size_t done = 0;
-        while (done < out.size()) {
-            const ssize_t n = ::read(fd, out.data() + done, out.size() - done);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break;
-            done += static_cast<size_t>(n);
-        }
-        out.resize(done);
-        ::close(fd);
-        return ReadStatus::Ok;
     }
 
 private:

@@ -1,5 +1,7 @@
 #include "publish/publish.h"
 
+#include "core/files.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <spawn.h>
@@ -61,23 +63,8 @@ Output::~Output() {
 namespace {
 
 bool read_whole(const fs::path& file, std::string& out) {
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) return false;
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        return false;
-    }
-    out.resize(static_cast<size_t>(st.st_size));
-    size_t done = 0;
-    while (done < out.size()) {
-        const ssize_t n = ::read(fd, out.data() + done, out.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        done += static_cast<size_t>(n);
-    }
-    ::close(fd);
-    return done == out.size();
+    std::string error;
+    return read_regular_file(file.string(), static_cast<size_t>(1) << 31, out, error, true) == FileRead::Ok;
 }
 
 }  // namespace
