@@ -133,6 +133,24 @@ std::string fill(const std::string& pattern, const std::vector<std::string>& arg
 }
 
 std::string describe_difference(const history::Difference& diff, const Strings& strings) {
+    // Status values are the content's own words; say them in the site's language, in lower case
+    // as they stand mid-sentence ("från planerad till pågår").
+    if (diff.kind == "status" || diff.kind == "plan_status") {
+        static const std::map<std::string, std::string> kLabels = {
+            {"planerad", "status_planned"}, {"pågår", "status_ongoing"}, {"avbruten", "status_cancelled"},
+            {"utkast", "plan_status_draft"}, {"beslutad", "plan_status_decided"}};
+        history::Difference translated = diff;
+        for (auto& value : translated.args) {
+            std::string key = value == "avslutad" ? (diff.kind == "status" ? "status_finished" : "plan_status_finished")
+                                                  : (kLabels.count(value) ? kLabels.at(value) : "");
+            if (key.empty() || strings.get(key) == key) continue;
+            value = strings.get(key);
+            if (!value.empty() && value[0] >= 'A' && value[0] <= 'Z') value[0] = static_cast<char>(value[0] - 'A' + 'a');
+        }
+        const std::string key = "diff_" + diff.kind;
+        const std::string text = fill(strings.get(key), translated.args);
+        return text == key ? diff.kind : text;
+    }
     std::string key = "diff_" + diff.kind;
     if (diff.kind == "text" && !diff.args.empty()) key = "diff_text_" + diff.args[0];
     if (diff.args.size() == 2 && diff.args[0].empty() && strings.get(key + "_set") != key + "_set") key += "_set";

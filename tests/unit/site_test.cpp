@@ -55,3 +55,15 @@ TEST_CASE("a goal page lists the linked activities and the start page counts gap
     CHECK(figures->get("goals_uncovered")->text() == "1");
     CHECK(home->data.get("gaps")->items().at(0).get("href")->text() == "regional/fb/fb-1/index.html");
 }
+
+TEST_CASE("differences are told in the site's language, status words included") {
+    site::Strings sv({{"diff_status", "Status ändrad från {0} till {1}"}, {"status_planned", "Planerad"},
+                      {"status_ongoing", "Pågår"}, {"diff_step", "Steg {0} → {1}"}, {"diff_step_set", "Steg {1}"}});
+    site::Strings en({{"diff_status", "Status changed from {0} to {1}"}, {"status_planned", "Planned"},
+                      {"status_ongoing", "Ongoing"}});
+    const history::Difference status{"status", {"planerad", "pågår"}, {}};
+    CHECK(site::describe_difference(status, sv) == "Status ändrad från planerad till pågår");
+    CHECK(site::describe_difference(status, en) == "Status changed from planned to ongoing");
+    CHECK(site::describe_difference({"step", {"", "3"}, {}}, sv) == "Steg 3");
+    CHECK(site::describe_difference({"step", {"3", "5"}, {}}, sv) == "Steg 3 → 5");
+}
