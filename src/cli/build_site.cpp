@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <filesystem>
 #include <mutex>
 #include <ostream>
@@ -35,31 +38,111 @@ std::string find_themes(const BuildSettings& settings) {
     return "themes";
 }
 
-// Renders and writes every page under `prefix`, on every core; throws on the first failure.
-void write_site(const site::SiteView& view, const render::Renderer& renderer, const render::Theme& theme,
-                const publish::Output& output, const std::string& prefix) {
-    std::atomic<size_t> next{0};
+// Pages travel from the thread that builds the view models to the render workers through this
+// bounded queue: rendering starts with the first page, and only a few pages are in memory at once.
+class PageQueue {
+public:
+    explicit PageQueue(size_t capacity) : capacity_(capacity) {}
+
+    // Blocks while the queue is full; false once the workers gave up (a page failed).
+    bool push(site::PageView&& page) {
+        std::unique_lock lock(mutex_);
+        space_.wait(lock, [&] { return pages_.size() < capacity_ || stopped_; });
+        if (stopped_) return false;
+        pages_.push_back(std::move(page));
+        ready_.notify_one();
+        return true;
+    }
+    // Blocks until a page is there; false when the queue is closed and empty, or stopped.
+    bool pop(site::PageView& page) {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [&] { return !pages_.empty() || closed_ || stopped_; });
+        if (stopped_ || pages_.empty()) return false;
+        page = std::move(pages_.front());
+        pages_.pop_front();
+        space_.notify_one();
+        return true;
+    }
+    void close() {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        ready_.notify_all();
+    }
+    void stop() {
+        std::lock_guard lock(mutex_);
+        stopped_ = true;
+        ready_.notify_all();
+        space_.notify_all();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable ready_, space_;
+    std::deque<site::PageView> pages_;
+    size_t capacity_;
+    bool closed_ = false, stopped_ = false;
+};
+
+struct Stopped {};  // thrown through the view-model builder when a page failed to render
+
+// Builds the view models with `build` on this thread while every core renders and writes the
+// pages under `prefix`; then writes the other files and the theme's assets. Returns the number of
+// pages; throws on the first failure.
+size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& build, const render::Renderer& renderer,
+                  const render::Theme& theme, const publish::Output& output, const std::string& prefix,
+                  Timings& timings) {
+    using Clock = std::chrono::steady_clock;
+    auto ms_since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
+    std::atomic<long long> render_us{0}, write_us{0};
+    const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 16u));
+    PageQueue queue(4 * workers);
     std::mutex failure_mutex;
     std::string failure;
     auto work = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < view.pages.size();) {
+        for (site::PageView page; queue.pop(page);) {
             try {
-                output.write(prefix + view.pages[i].path, renderer.render(view.pages[i]));
+                const auto began = Clock::now();
+                const std::string html = renderer.render(page);
+                const auto rendered = Clock::now();
+                output.write(prefix + page.path, html);
+                render_us += std::chrono::duration_cast<std::chrono::microseconds>(rendered - began).count();
+                write_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - rendered).count();
             } catch (const std::exception& e) {
                 std::lock_guard lock(failure_mutex);
-                if (failure.empty()) failure = prefix + view.pages[i].path + ": " + e.what();
-                next = view.pages.size();
+                if (failure.empty()) failure = prefix + page.path + ": " + e.what();
+                queue.stop();
             }
         }
     };
-    const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 16u));
     std::vector<std::thread> threads;
-    for (unsigned t = 1; t < workers; ++t) threads.emplace_back(work);
-    work();
+    for (unsigned t = 0; t < workers; ++t) threads.emplace_back(work);
+    size_t pages = 0;
+    site::SiteView view;
+    std::exception_ptr build_failure;
+    double waited_ms = 0;  // the builder's time blocked on a full queue
+    const auto build_began = Clock::now();
+    try {
+        view = build([&](site::PageView&& page) {
+            const auto began = Clock::now();
+            if (!queue.push(std::move(page))) throw Stopped{};
+            waited_ms += ms_since(began);
+            ++pages;
+        });
+    } catch (const Stopped&) {
+    } catch (...) {
+        build_failure = std::current_exception();
+        queue.stop();
+    }
+    timings.detail("view models", ms_since(build_began) - waited_ms);
+    queue.close();
     for (auto& t : threads) t.join();
+    timings.detail("render", static_cast<double>(render_us) / 1000);
+    timings.detail("write", static_cast<double>(write_us) / 1000);
     if (!failure.empty()) throw std::runtime_error(failure);
+    if (build_failure) std::rethrow_exception(build_failure);
     for (const auto& f : view.files) output.write(prefix + f.path, f.content);
     for (const auto& [name, source] : theme.assets) output.copy(prefix + "assets/" + name, source);
+    return pages;
 }
 
 // A tag becomes a folder name: letters, digits, '.', '_' and '-', not starting with '.'.
@@ -85,6 +168,15 @@ void Timings::stop() {
     current_.clear();
 }
 
+void Timings::detail(const std::string& name, double ms) {
+    for (auto& [n, total] : details_)
+        if (n == name) {
+            total += ms;
+            return;
+        }
+    details_.emplace_back(name, ms);
+}
+
 std::string Timings::report() const {
     std::string out = "samplan: timings:";
     double total = 0;
@@ -95,7 +187,16 @@ std::string Timings::report() const {
         total += ms;
     }
     std::snprintf(buf, sizeof buf, " total %.1f ms", total);
-    return out + buf;
+    out += buf;
+    if (!details_.empty()) {
+        out += "; within pages (summed over threads):";
+        for (const auto& [name, ms] : details_) {
+            std::snprintf(buf, sizeof buf, " %s %.1f ms,", name.c_str(), ms);
+            out += buf;
+        }
+        out.pop_back();
+    }
+    return out;
 }
 
 site::Strings load_strings(const model::Site& site, const std::string& themes) {
@@ -141,16 +242,23 @@ int publish_site(const model::Site& site, const history::History& history, const
             options.warnings.push_back(d);
     options.draft_paths = settings.draft_paths;
     for (const auto& t : tags) options.versions.push_back({t.name, t.date});
-    report.timings.start("view models");
-    const site::SiteView view = site::build_site(site, options);
-
     try {
         publish::Output output(settings.output);
         const render::Renderer renderer(theme);
-        report.timings.start("render and write");
-        write_site(view, renderer, theme, output, "");
-        report.pages = view.pages.size();
-        report.files = view.files.size() + theme.assets.size();
+        report.timings.start("pages");
+        std::vector<std::string> current_pages;
+        size_t files = 0;
+        report.pages = write_site(
+            [&](const site::PageSink& sink) {
+                auto view = site::build_site(site, options, [&](site::PageView&& page) {
+                    current_pages.push_back(page.path);
+                    sink(std::move(page));
+                });
+                files = view.files.size();
+                return view;
+            },
+            renderer, theme, output, "", report.timings);
+        report.files = files + theme.assets.size();
 
         // Search covers the current site only: index it before the archived versions are added.
         report.timings.start("search index");
@@ -159,8 +267,6 @@ int publish_site(const model::Site& site, const history::History& history, const
         if (!settings.quiet || !search_ok) err << "samplan: " << search << "\n";
 
         report.timings.start("versions");
-        std::vector<std::string> current_pages;
-        for (const auto& p : view.pages) current_pages.push_back(p.path);
         std::sort(current_pages.begin(), current_pages.end());
         for (const auto& tag : tags) {
             const auto source = history.tree_source(tag.commit);
@@ -178,9 +284,9 @@ int publish_site(const model::Site& site, const history::History& history, const
             version_options.today = tag.date;
             version_options.strings = &theme.strings;
             version_options.archive = &archive;
-            const site::SiteView version_view = site::build_site(version, version_options);
-            write_site(version_view, renderer, theme, output, archive.prefix);
-            report.pages += version_view.pages.size();
+            report.pages += write_site(
+                [&](const site::PageSink& sink) { return site::build_site(version, version_options, sink); }, renderer,
+                theme, output, archive.prefix, report.timings);
         }
         report.timings.start("swap output");
         output.commit();

@@ -31,10 +31,13 @@ public:
     // Ends the running stage (if any) and starts `name`.
     void start(const std::string& name);
     void stop();
+    // Adds time spent within a stage (e.g. summed over threads); shown apart, not in the total.
+    void detail(const std::string& name, double ms);
     [[nodiscard]] std::string report() const;
 
 private:
     std::vector<std::pair<std::string, double>> stages_;
+    std::vector<std::pair<std::string, double>> details_;
     std::string current_;
     std::chrono::steady_clock::time_point began_;
 };

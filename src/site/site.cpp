@@ -162,8 +162,8 @@ namespace {
 
 class Builder {
 public:
-    Builder(const Site& site, const SiteOptions& options)
-        : site_(site), options_(options), s_(*options.strings), lang_(site.settings.language) {
+    Builder(const Site& site, const SiteOptions& options, const PageSink& sink)
+        : site_(site), options_(options), sink_(sink), s_(*options.strings), lang_(site.settings.language) {
         for (const auto& fa : site.regional.focus_areas)
             for (const auto& g : fa.goals) goal_area_[g.id] = &fa;
         for (const auto& g : site.groups)
@@ -275,7 +275,8 @@ private:
     }
 
     void add(std::string path, std::string layout, Data data) {
-        view_.pages.push_back(PageView{std::move(path), std::move(layout), std::move(data)});
+        page_paths_.push_back(path);
+        sink_(PageView{std::move(path), std::move(layout), std::move(data)});
     }
 
     Data crumbs(const std::string& from, std::vector<std::pair<std::string, std::string>> trail) const {
@@ -498,9 +499,9 @@ private:
         add("feed.xml", "feed", std::move(feed));
         if (base.empty()) return;  // a sitemap needs absolute addresses
         Data urls = Data::list();
-        for (const auto& p : view_.pages)
-            if (p.path.size() > 5 && p.path.compare(p.path.size() - 5, 5, ".html") == 0 && p.path != "404.html")
-                urls.push(Data::map({{"loc", absolute(p.path)}}));
+        for (const auto& p : page_paths_)
+            if (p.size() > 5 && p.compare(p.size() - 5, 5, ".html") == 0 && p != "404.html")
+                urls.push(Data::map({{"loc", absolute(p)}}));
         add("sitemap.xml", "sitemap", Data::map({{"urls", std::move(urls)}}));
     }
 
@@ -1596,11 +1597,13 @@ private:
 
     const Site& site_;
     const SiteOptions& options_;
+    const PageSink& sink_;
     const Strings& s_;
     std::string lang_;
     std::map<std::string, const FocusArea*> goal_area_;
     std::map<std::string, std::vector<Linked>> activities_by_goal_;
     SiteView view_;
+    std::vector<std::string> page_paths_;  // every page handed to the sink, in order
     struct ChangelogEntry {
         std::string title;
         std::string history_page;
@@ -1612,6 +1615,15 @@ private:
 
 }  // namespace
 
-SiteView build_site(const Site& site, const SiteOptions& options) { return Builder(site, options).run(); }
+SiteView build_site(const Site& site, const SiteOptions& options, const PageSink& sink) {
+    return Builder(site, options, sink).run();
+}
+
+SiteView build_site(const Site& site, const SiteOptions& options) {
+    std::vector<PageView> pages;
+    SiteView view = build_site(site, options, [&](PageView&& page) { pages.push_back(std::move(page)); });
+    view.pages = std::move(pages);
+    return view;
+}
 
 }  // namespace samplan::site

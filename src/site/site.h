@@ -3,6 +3,7 @@
 // the page it appears on, so the output works from any sub-path or from disk.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -71,6 +72,15 @@ struct SiteOptions {
     std::vector<std::string> draft_paths;  // records left out as drafts, sorted
 };
 
+// Receives each page as soon as its view model is complete (called on the building thread, in
+// page order); it may throw to stop the build.
+using PageSink = std::function<void(PageView&&)>;
+
+// Builds every page and hands each to `sink` at once, so that pages can be rendered while the
+// rest are still being built and no more than a few are held in memory. Returns the files that
+// are not pages (open data, calendars); `SiteView::pages` is empty.
+SiteView build_site(const model::Site& site, const SiteOptions& options, const PageSink& sink);
+// The same, with every page collected in `SiteView::pages` (for tests and small sites).
 SiteView build_site(const model::Site& site, const SiteOptions& options);
 
 // A difference between two versions of a record, in the strings' language

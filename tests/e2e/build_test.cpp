@@ -166,8 +166,8 @@ TEST_CASE("--timings tells how long each stage took") {
     const auto r = run_samplan({"build", "--content", dir.path().string(), "--output", (out.path() / "site").string(),
                                 "--today", "2025-06-01", "--timings"});
     REQUIRE(r.exit_code == 0);
-    for (const char* stage : {"samplan: timings: load ", " model ", " history ", " check ", " view models ",
-                              " render and write ", " swap output ", " total "})
+    for (const char* stage : {"samplan: timings: load ", " model ", " history ", " check ", " pages ",
+                              "within pages (summed over threads): view models ", " render ", " write ", " swap output ", " total "})
         CHECK_MESSAGE(contains(r.err, stage), stage);
 }
 
