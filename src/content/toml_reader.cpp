@@ -2,6 +2,9 @@
 
 #include <pthread.h>
 
+#include <condition_variable>
+#include <mutex>
+
 #include <toml++/toml.h>
 
 namespace samplan::content {
@@ -71,24 +74,71 @@ void run_parse(ParseJob& job) {
     }
 }
 
-void* parse_thread(void* arg) {
-    run_parse(*static_cast<ParseJob*>(arg));
-    return nullptr;
-}
+// toml++ recurses once per nesting level (up to 256) and so does convert(): parsing runs on a
+// thread with a 64 MiB stack. Each calling thread keeps one such helper thread for all its parses
+// (starting a thread per file was a visible cost on large sites).
+class BigStackThread {
+public:
+    BigStackThread() {
+        constexpr size_t kStack = 64u * 1024u * 1024u;
+        pthread_attr_t attr;
+        started_ = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, kStack) == 0 &&
+                   pthread_create(&thread_, &attr, &BigStackThread::main, this) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    ~BigStackThread() {
+        if (!started_) return;
+        {
+            std::lock_guard lock(mutex_);
+            quit_ = true;
+        }
+        wake_.notify_one();
+        pthread_join(thread_, nullptr);
+    }
+    BigStackThread(const BigStackThread&) = delete;
+    BigStackThread& operator=(const BigStackThread&) = delete;
+
+    void run(ParseJob& job) {
+        if (!started_) {
+            run_parse(job);
+            return;
+        }
+        std::unique_lock lock(mutex_);
+        job_ = &job;
+        wake_.notify_one();
+        done_.wait(lock, [&] { return job_ == nullptr; });
+    }
+
+private:
+    static void* main(void* self) {
+        static_cast<BigStackThread*>(self)->loop();
+        return nullptr;
+    }
+    void loop() {
+        std::unique_lock lock(mutex_);
+        for (;;) {
+            wake_.wait(lock, [&] { return job_ != nullptr || quit_; });
+            if (job_ == nullptr) return;  // quit
+            run_parse(*job_);
+            job_ = nullptr;
+            done_.notify_one();
+        }
+    }
+
+    pthread_t thread_{};
+    bool started_ = false;
+    std::mutex mutex_;
+    std::condition_variable wake_, done_;
+    ParseJob* job_ = nullptr;
+    bool quit_ = false;
+};
 
 }  // namespace
 
 std::optional<Value> parse_toml(std::string_view text, int line_offset, TomlError& error) {
     ParseJob job{text, line_offset, std::nullopt, {}};
-    // toml++ recurses once per nesting level (up to 256) and so does convert(): give both room.
-    constexpr size_t kStack = 64u * 1024u * 1024u;
-    pthread_attr_t attr;
-    pthread_t thread;
-    bool threaded = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, kStack) == 0 &&
-                    pthread_create(&thread, &attr, parse_thread, &job) == 0;
-    if (threaded) pthread_join(thread, nullptr);
-    else run_parse(job);
-    pthread_attr_destroy(&attr);
+    thread_local BigStackThread parser;
+    parser.run(job);
     if (!job.result) error = job.error;
     return std::move(job.result);
 }
