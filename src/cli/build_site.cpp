@@ -25,18 +25,7 @@ namespace samplan::cli {
 namespace fs = std::filesystem;
 namespace {
 
-// The folder that holds the themes: --themes, else ./themes, else ../themes beside the binary.
-std::string find_themes(const BuildSettings& settings) {
-    if (!settings.themes.empty()) return settings.themes;
-    std::error_code ec;
-    if (fs::is_directory("themes", ec)) return "themes";
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        for (const fs::path& candidate : {exe.parent_path() / "../themes", exe.parent_path() / "../share/samplan/themes"})
-            if (fs::is_directory(candidate, ec)) return candidate.lexically_normal().string();
-    }
-    return "themes";
-}
+std::string find_themes(const BuildSettings& settings) { return themes_folder(settings.themes); }
 
 // Pages travel from the thread that builds the view models to the render workers through this
 // bounded queue: rendering starts with the first page, and only a few pages are in memory at once.
@@ -154,6 +143,19 @@ bool safe_version_name(const std::string& name) {
 }
 
 }  // namespace
+
+std::string themes_folder(const std::string& option) {
+    if (!option.empty()) return option;
+    std::error_code ec;
+    if (fs::is_directory("themes", ec)) return "themes";
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        for (const fs::path& candidate : {exe.parent_path() / "../themes", exe.parent_path() / "../share/samplan/themes"})
+            if (fs::is_directory(candidate, ec)) return candidate.lexically_normal().string();
+    }
+    return "themes";
+}
+
 
 void Timings::start(const std::string& name) {
     stop();

@@ -48,6 +48,10 @@ struct BuildReport {
     Timings timings;
 };
 
+// The folder that holds the themes: `option` (--themes), else ./themes, else ../themes or
+// ../share/samplan/themes beside the samplan binary.
+std::string themes_folder(const std::string& option);
+
 // The theme's UI strings in the site's language (for text the terminal shows in that language).
 site::Strings load_strings(const model::Site& site, const std::string& themes);
 

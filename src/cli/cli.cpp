@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 #include "check/check.h"
 #include "content/content.h"
@@ -11,6 +12,7 @@
 #include "history/history.h"
 #include "model/build.h"
 #include "cli/build_site.h"
+#include "cli/up_to_date.h"
 #include "cli/new_record.h"
 #include "history/versions.h"
 #include "site/site.h"
@@ -167,6 +169,11 @@ std::string history_cache_file(const std::string& output) {
     std::string name = out.filename().string();
     if (name.empty()) name = out.parent_path().filename().string();
     return (out.parent_path() / ".samplan-cache" / name / "history.txt").string();
+}
+
+// Beside the history cache: what the last successful build read and wrote (see up_to_date.h).
+std::string stamp_file(const std::string& output) {
+    return (std::filesystem::path(history_cache_file(output)).parent_path() / "stamp.txt").string();
 }
 
 void load_and_check(const Args& options, Loaded& loaded, const std::string& cache_file = "", Timings* timings = nullptr) {
@@ -328,11 +335,28 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
     }
     Loaded loaded;
     BuildReport report;
+    // Nothing to do when nothing that the site is made of changed since the last build.
+    report.timings.start("up-to-date check");
+    std::error_code ec;
+    const Inputs inputs = read_inputs(options.content, themes_folder(options.themes),
+                                      "today " + options.today.iso() + (options.drafts ? " drafts" : "") + " format " +
+                                          options.format + " output " +
+                                          std::filesystem::absolute(options.output, ec).lexically_normal().string());
+    if (std::string previous; up_to_date(stamp_file(options.output), inputs, options.output, previous)) {
+        out << previous;  // that build's diagnostics, as they were
+        report.timings.stop();
+        if (options.timings) err << report.timings.report() << "\n";
+        if (!options.quiet)
+            err << "samplan: nothing changed since the last build; " << quote(options.output) << " is up to date\n";
+        return kOk;
+    }
     load_and_check(options, loaded, history_cache_file(options.output), &report.timings);
     if (!options.quiet && loaded.history.available())
         err << "samplan: history: " << loaded.history.commits_read() << " commits read, "
             << loaded.history.commits_from_cache() << " from the cache\n";
-    print_diagnostics(loaded, options, out, err);
+    std::ostringstream diagnostics_text;
+    print_diagnostics(loaded, options, diagnostics_text, err);
+    out << diagnostics_text.str();
     if (loaded.diagnostics.has_errors()) {
         err << "samplan: the site was not built; " << quote(options.output) << " is unchanged\n";
         return kContentErrors;
@@ -340,6 +364,7 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
     BuildSettings settings{options.content, options.output, options.themes, options.today, options.quiet, options.drafts, {}};
     if (!options.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
     const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err);
+    if (rc == kOk) write_stamp(stamp_file(options.output), inputs, options.output, diagnostics_text.str());
     if (options.timings) err << report.timings.report() << "\n";
     if (rc == kOk && !options.quiet)
         err << "samplan: wrote " << report.pages << " pages and " << report.files << " files to "

@@ -1,5 +1,6 @@
 #include <fnmatch.h>
 #include <git2.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <unistd.h>
@@ -309,6 +310,39 @@ void write_cache(const std::string& file, const std::string& head, const std::st
 }
 
 }  // namespace
+
+std::string repository_state(const std::string& content_dir) {
+    static LibGit lib;
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path content = fs::weakly_canonical(fs::absolute(content_dir, ec), ec);
+    git_repository* raw = nullptr;
+    if (git_repository_open_ext(&raw, content.c_str(), 0, nullptr) != 0) return "no repository";
+    Repo repo(raw);
+    std::string state;
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid oid;
+    if (git_reference_name_to_id(&oid, repo.get(), "HEAD") == 0) state += std::string("head ") + git_oid_tostr(hex, sizeof hex, &oid) + "\n";
+    if (git_repository_is_shallow(repo.get()) == 1) state += "shallow\n";
+    git_reference_iterator* raw_it = nullptr;
+    if (git_reference_iterator_glob_new(&raw_it, repo.get(), "refs/tags/*") == 0) {
+        std::vector<std::string> tags;
+        for (git_reference* ref = nullptr; git_reference_next(&ref, raw_it) == 0; git_reference_free(ref)) {
+            const git_oid* target = git_reference_target(ref);
+            tags.push_back(std::string(git_reference_name(ref)) + " " + (target ? git_oid_tostr(hex, sizeof hex, target) : "?"));
+        }
+        git_reference_iterator_free(raw_it);
+        std::sort(tags.begin(), tags.end());
+        for (const auto& t : tags) state += "tag " + t + "\n";
+    }
+    if (const char* workdir = git_repository_workdir(repo.get())) {
+        struct stat st {};
+        if (::stat((std::string(workdir) + ".mailmap").c_str(), &st) == 0)
+            state += "mailmap " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
+                     std::to_string(st.st_mtim.tv_nsec) + "\n";
+    }
+    return state;
+}
 
 History read_history(const std::string& content_dir, const std::string& cache_file) {
     static LibGit lib;  // libgit2 is initialised once per process

@@ -97,4 +97,8 @@ private:
 // since (the cache is ignored when it does not fit the repository).
 History read_history(const std::string& content_dir, const std::string& cache_file = "");
 
+// A short text that changes whenever what read_history would find changes: the head commit, the
+// tags, .mailmap. Cheap (no walk); used to tell whether a site is up to date.
+std::string repository_state(const std::string& content_dir);
+
 }  // namespace samplan::history

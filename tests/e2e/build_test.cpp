@@ -2,6 +2,7 @@
 // output folder that only ever holds a complete site.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <regex>
@@ -166,7 +167,7 @@ TEST_CASE("--timings tells how long each stage took") {
     const auto r = run_samplan({"build", "--content", dir.path().string(), "--output", (out.path() / "site").string(),
                                 "--today", "2025-06-01", "--timings"});
     REQUIRE(r.exit_code == 0);
-    for (const char* stage : {"samplan: timings: load ", " model ", " history ", " check ", " pages ",
+    for (const char* stage : {"samplan: timings: up-to-date check ", " load ", " model ", " history ", " check ", " pages ",
                               "within pages (summed over threads): view models ", " render ", " write ", " swap output ", " total "})
         CHECK_MESSAGE(contains(r.err, stage), stage);
 }
@@ -192,4 +193,54 @@ TEST_CASE("a rebuild leaves unchanged files untouched, so deployments copy only 
     CHECK(after_css.st_mtim.tv_nsec == before_css.st_mtim.tv_nsec);
     CHECK(after_page.st_ino != before_page.st_ino);
     CHECK(contains(read_file(site / "groups/alfa/2025/sip/index.html"), "Ett nytt stycke."));
+}
+
+// Sets every file under `dir` an hour back, as if written well before the build.
+void age_files(const fs::path& dir) {
+    const struct timespec hour_ago[2] = {{::time(nullptr) - 3600, 0}, {::time(nullptr) - 3600, 0}};
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file()) REQUIRE(::utimensat(AT_FDCWD, e.path().c_str(), hour_ago, 0) == 0);
+}
+
+TEST_CASE("a rebuild with nothing changed is skipped; a change to the content, the date or the output is not") {
+    TempDir dir;
+    copy_base_fixture(dir.path());
+    age_files(dir.path());
+    TempDir out;
+    const fs::path site = out.path() / "site";
+    const fs::path page = site / "groups/alfa/2025/sip/index.html";
+    const auto first = build(dir.path(), site, "2025-06-01");
+    REQUIRE(first.exit_code == 0);
+    CHECK_FALSE(contains(first.err, "nothing changed"));
+    struct stat before {};
+    REQUIRE(::stat(page.c_str(), &before) == 0);
+
+    const auto again = build(dir.path(), site, "2025-06-01");
+    REQUIRE(again.exit_code == 0);
+    CHECK(contains(again.err, "nothing changed since the last build"));
+    CHECK(again.out == first.out);  // the same warnings, told again
+    struct stat after {};
+    REQUIRE(::stat(page.c_str(), &after) == 0);
+    CHECK(after.st_ino == before.st_ino);
+
+    // Another day: the follow-up depends on it.
+    CHECK_FALSE(contains(build(dir.path(), site, "2025-06-02").err, "nothing changed"));
+    CHECK(contains(build(dir.path(), site, "2025-06-02").err, "nothing changed"));
+
+    // A page removed from the output by hand is written again.
+    fs::remove(page);
+    CHECK_FALSE(contains(build(dir.path(), site, "2025-06-02").err, "nothing changed"));
+    CHECK(fs::exists(page));
+
+    // An edited record (even one whose time was set back) is built.
+    const fs::path activity = dir.path() / "groups/alfa/plans/2025/activities/sip.md";
+    write_file(activity, read_file(activity) + "\nEtt nytt stycke.\n");
+    age_files(dir.path());
+    CHECK_FALSE(contains(build(dir.path(), site, "2025-06-02").err, "nothing changed"));
+    CHECK(contains(read_file(page), "Ett nytt stycke."));
+
+    // A file written a moment ago may change again within the same second: no skipping then.
+    write_file(activity, read_file(activity) + "\nÄnnu ett stycke.\n");
+    CHECK_FALSE(contains(build(dir.path(), site, "2025-06-02").err, "nothing changed"));
+    CHECK_FALSE(contains(build(dir.path(), site, "2025-06-02").err, "nothing changed"));
 }

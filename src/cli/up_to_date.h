@@ -1,0 +1,29 @@
+// cli/up_to_date.h — whether `samplan build` would write exactly the site that is already there.
+// A stamp beside the output (in .samplan-cache/) records a digest of everything a build reads —
+// every content and theme file's size, times and inode, the repository's head, tags and .mailmap,
+// the options and samplan itself — and of the output folder as it was written. When both still
+// match, the build is skipped: a no-change rebuild costs a walk over the file names.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace samplan::cli {
+
+struct Inputs {
+    std::uint64_t digest = 0;
+    bool settled = true;  // false when a file changed in the last seconds (its time may not tell a change)
+};
+
+// `options` is any text that changes the site (today's date, --drafts, …).
+Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir, const std::string& options);
+
+// The report of the build the stamp was written for, when the inputs and the output folder are as
+// they were then; false otherwise (and when there is no stamp).
+bool up_to_date(const std::string& stamp_file, const Inputs& inputs, const std::string& output_dir, std::string& report);
+
+// Records a successful build. Without settled inputs, removes the stamp instead.
+void write_stamp(const std::string& stamp_file, const Inputs& inputs, const std::string& output_dir,
+                 const std::string& report);
+
+}  // namespace samplan::cli
