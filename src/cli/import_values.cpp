@@ -572,7 +572,15 @@ bool write_files(const std::string& content, const std::vector<FileChange>& file
     };
     for (const auto& f : files) {
         if (f.edits.empty()) continue;
-        const fs::path target = fs::path(content) / f.record->path;
+        // A record that is a symbolic link (inside the content folder) is written where it points.
+        std::error_code link_ec;
+        fs::path target = fs::path(content) / f.record->path;
+        if (fs::is_symlink(target, link_ec)) target = fs::canonical(target, link_ec);
+        if (link_ec) {
+            err << "samplan import: cannot resolve " << quote(f.record->path) << ": " << link_ec.message() << "\n";
+            remove_temps();
+            return false;
+        }
         const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".import-" + std::to_string(getpid()));
         renames.emplace_back(tmp, target);
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -769,6 +777,10 @@ int import_command(const std::vector<std::string>& args, std::ostream& out, std:
         }
     }
     const std::string unchanged = same ? "; " + plural(same, "value was", "values were") + " there already" : "";
+    if (rows.empty()) {
+        err << "samplan import: no values in " << quote(csv_path) << ": only the line naming the columns\n";
+        return kOk;
+    }
     if (adds + changes == 0) {
         err << "samplan import: nothing to change: " << plural(same, "value is", "values are") << " in the records already\n";
         return kOk;

@@ -93,6 +93,13 @@ TEST_CASE("import: a dry run says what would change and writes nothing") {
                    "  would add    antal-utbildade 2025-09-30 = 80  [" + csv + ":4]\n");
     CHECK(r.err == "samplan import: dry run: 2 values to add and 1 to change in 2 files; 1 value was there already; nothing written\n");
     CHECK(snapshot(dir.path()) == before);
+
+    TempDir other;
+    write_file(other.path() / "empty.csv", "indicator,year,value\n");
+    const auto empty = run_samplan({"import", "values", (other.path() / "empty.csv").string(), "--content", dir.path().string()});
+    CHECK(empty.exit_code == 0);
+    CHECK(empty.err == "samplan import: no values in '" + (other.path() / "empty.csv").string() + "': only the line naming the columns\n");
+    CHECK(snapshot(dir.path()) == before);
 }
 
 TEST_CASE("import: values land in their records, show on the built site, and a re-import changes nothing") {
