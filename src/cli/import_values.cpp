@@ -104,7 +104,7 @@ std::string lower(std::string_view s) {
 // Numbers and dates as staff write them.
 
 // A number as TOML writes it, from "12", "-3", "12.5" or "12,5". Returns the error message.
-std::optional<std::string> read_number(const CsvField& field, char delimiter, std::string& toml, double& value) {
+std::optional<std::string> read_number(const CsvField& field, std::string& toml, double& value) {
     std::string t = trim(field.text);
     const std::string shown = quote(t);
     if (t.empty()) return std::string("no value: write a number such as 12 or 12,5");
@@ -115,10 +115,8 @@ std::optional<std::string> read_number(const CsvField& field, char delimiter, st
     if (t.rfind("\xE2\x88\x92", 0) == 0) t = "-" + t.substr(3);  // the minus sign U+2212
     const auto commas = std::count(t.begin(), t.end(), ','), points = std::count(t.begin(), t.end(), '.');
     if (commas + points > 1) return "bad number " + shown + ": leave out thousands separators" + example;
-    // With ',' between columns an unquoted field cannot hold a comma: a decimal comma is then
-    // only read inside quotes, where it is unambiguous.
-    if (commas && delimiter == ',' && !field.quoted)
-        return "bad number " + shown + ": with ',' between columns, quote a decimal comma or use a point";
+    // A comma here is a decimal comma: with ',' between columns an unquoted field cannot hold
+    // one, so it comes from a ';' file or from inside quotes, where it is unambiguous.
     std::string sign;
     size_t i = 0;
     if (t[0] == '-' || t[0] == '+') {
@@ -274,8 +272,8 @@ bool read_header(const CsvRow& row, const std::string& path, Header& header, Dia
 
 class RowReader {
 public:
-    RowReader(const std::string& path, const Header& header, const ContentIndex& index, char delimiter, Diagnostics& d)
-        : path_(path), header_(header), index_(index), delimiter_(delimiter), d_(d) {}
+    RowReader(const std::string& path, const Header& header, const ContentIndex& index, Diagnostics& d)
+        : path_(path), header_(header), index_(index), d_(d) {}
 
     // The row checked and placed, or nullopt after reporting every problem it has.
     std::optional<ImportRow> read(const CsvRow& row) {
@@ -291,7 +289,7 @@ public:
         r.line = row.line;
         bool ok = place(r);
         ok = when(r) && ok;
-        if (const auto error = read_number(field(Column::Value), delimiter_, r.number, r.value)) {
+        if (const auto error = read_number(field(Column::Value), r.number, r.value)) {
             d_.error(path_, field(Column::Value).pos, *error, "import-bad-number");
             ok = false;
         }
@@ -422,7 +420,6 @@ private:
     const std::string& path_;
     const Header& header_;
     const ContentIndex& index_;
-    char delimiter_;
     Diagnostics& d_;
     const CsvRow* row_ = nullptr;
     std::map<std::string, int> seen_;  // place|indicator|when → line
@@ -687,7 +684,7 @@ int import_command(const std::vector<std::string>& args, std::ostream& out, std:
     } else {
         Header header;
         if (read_header(table.rows.front(), csv_path, header, problems)) {
-            RowReader reader(csv_path, header, index, table.delimiter, problems);
+            RowReader reader(csv_path, header, index, problems);
             for (size_t i = 1; i < table.rows.size(); ++i)
                 if (auto r = reader.read(table.rows[i])) rows.push_back(std::move(*r));
         }
