@@ -13,6 +13,7 @@
 #include "model/build.h"
 #include "cli/build_site.h"
 #include "cli/up_to_date.h"
+#include "cli/import_values.h"
 #include "cli/new_record.h"
 #include "history/versions.h"
 #include "site/site.h"
@@ -37,6 +38,7 @@ Commands:
   build      check, then publish the whole static site into the output folder
   history    print a record's revisions and what changed in each, from git
   new        create a group, plan, activity or evaluation with every key, commented
+  import     write indicator values from a CSV file into the records (import values FILE.csv)
 
 Options:
   -h, --help     show this help (samplan COMMAND --help for a command)
@@ -393,7 +395,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         if (command == "build") return build_command(args, out, err);
         if (command == "history") return history_command(args, out, err);
         if (command == "new") return new_command(args, out, err);
-        err << "samplan: unknown command " << quote(command) << suggestion(command, {"check", "build", "history", "new"}) << "\n"
+        if (command == "import") return import_command(args, out, err);
+        err << "samplan: unknown command " << quote(command) << suggestion(command, {"check", "build", "history", "new", "import"}) << "\n"
             << "Run 'samplan --help' for the commands.\n";
         return kUsage;
     } catch (const std::exception& e) {
