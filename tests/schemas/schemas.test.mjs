@@ -1,6 +1,7 @@
 // The JSON Schemas in schemas/ against the content model as samplan checks it:
 //   node --test tests/schemas/schemas.test.mjs
-// Every record of the example content and of the base fixture validates; every fixture case of
+// Every record of the example content and of the base fixture validates, and so does every record
+// that `samplan new` writes (with the binary in $SAMPLAN, else build/samplan); every fixture case of
 // tests/fixtures/cases/ whose error (or unknown-key warning) a schema can express is rejected, and
 // every case whose findings lie beyond a schema (references to other records, dates relative to
 // today, counts) is accepted, so editors do not mark valid records. Records are handed to the
@@ -8,7 +9,9 @@
 // node with its text), so a quoted date cannot be told from a date here either.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
@@ -126,6 +129,10 @@ const CASE_VERDICTS = {
   'bad-id-goal': ['reject', 'id pattern'],
   'bad-id-group-folder': ['skip', 'the id is the folder name, not content'],
   'bad-value-activity-status': ['reject', 'status enum'],
+  'bad-value-funding-amount': ['reject', 'amount_sek minimum 0'],
+  'bad-value-group-kind': ['reject', 'kind enum'],
+  'bad-value-rules-zero': ['reject', '[rules] between 1 and 1000'],
+  'bad-value-site-compliance': ['reject', 'compliance enum'],
   'date-order-activity': ['accept', 'end before start compares two values, beyond JSON Schema'],
   'date-order-plan': ['accept', 'end before start compares two values, beyond JSON Schema'],
   'duplicate-id-goal': ['accept', 'ids unique across nested tables, beyond JSON Schema'],
@@ -143,6 +150,8 @@ const CASE_VERDICTS = {
   'plan-revision': ['accept', 'revision interval relative to today and to git history'],
   'plan-revision-old-revision': ['accept', 'revision interval relative to today'],
   'required-activity-title': ['reject', 'required key'],
+  'required-evaluation-date': ['reject', 'required key'],
+  'required-process-steps': ['reject', 'required key'],
   'required-duplicate-principals': ['reject', 'principals: uniqueItems and minItems 2'],
   'required-group-principals': ['reject', 'principals: minItems 2'],
   'required-plan-decided': ['reject', 'status "beslutad" requires decided (if-then)'],
@@ -154,6 +163,7 @@ const CASE_VERDICTS = {
   'toml-regional-cascade': ['reject', 'does not parse'],
   'type-float-step': ['accept', 'JSON Schema (draft 6 on) counts 4.0 as an integer, and JSON has no other 4.0'],
   'type-quoted-date': ['accept', 'Taplo hands a TOML date to the schema as a string, so "2025-01-15" and 2025-01-15 look alike'],
+  'type-page-weight': ['reject', 'integer type'],
   'type-string-integer': ['reject', 'integer type'],
   'unexpected-file': ['skip', 'a .txt file is no record'],
   'unknown-key-misspelt': ['reject', 'additionalProperties: false (and the missing title)'],
@@ -217,3 +227,28 @@ test('content/.taplo.toml maps each kind of TOML record to its schema', () => {
     assert.ok(fs.existsSync(path.resolve(REPO, 'content', rules[0].schema.path)), rules[0].schema.path);
   }
 });
+
+// What `samplan new` writes validates too, '#:schema' line included.
+const SAMPLAN = process.env.SAMPLAN || path.join(REPO, 'build/samplan');
+test('the records samplan new writes validate against their schemas',
+  { skip: fs.existsSync(SAMPLAN) ? false : `no samplan binary at ${SAMPLAN} (set SAMPLAN)` }, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'samplan-schemas-'));
+    try {
+      const content = path.join(dir, 'content');
+      fs.cpSync(path.join(REPO, 'tests/fixtures/base'), content, { recursive: true });
+      fs.cpSync(SCHEMAS, path.join(dir, 'schemas'), { recursive: true });
+      const created = [
+        ['group', 'beta'], ['plan', 'alfa', '2026'], ['activity', 'alfa', '2025', 'ny'], ['evaluation', 'alfa', 'utv'],
+      ].map((args) => {
+        const out = execFileSync(SAMPLAN, ['new', ...args, '--content', content], { encoding: 'utf8' });
+        return path.relative(content, out.trim().replace(/^samplan: created /, '')).split(path.sep).join('/');
+      });
+      assert.deepEqual(created, ['groups/beta/group.toml', 'groups/alfa/plans/2026/plan.toml',
+        'groups/alfa/plans/2025/activities/ny.md', 'groups/alfa/evaluations/utv.md']);
+      for (const relative of created) assert.deepEqual(problems(path.join(content, relative), relative), [], relative);
+      const group = fs.readFileSync(path.join(content, created[0]), 'utf8');
+      assert.match(group, /^#:schema \.\.\/\.\.\/\.\.\/schemas\/group\.json\n/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
