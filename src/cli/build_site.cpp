@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "check/check.h"
+#include "cli/progress.h"
 #include "content/content.h"
 #include "core/text.h"
 #include "model/build.h"
@@ -37,7 +38,7 @@ std::string find_themes(const BuildSettings& settings) {
 
 // Renders and writes every page under `prefix`, on every core; throws on the first failure.
 void write_site(const site::SiteView& view, const render::Renderer& renderer, const render::Theme& theme,
-                const publish::Output& output, const std::string& prefix) {
+                const publish::Output& output, const std::string& prefix, Progress* progress = nullptr) {
     std::atomic<size_t> next{0};
     std::mutex failure_mutex;
     std::string failure;
@@ -45,6 +46,7 @@ void write_site(const site::SiteView& view, const render::Renderer& renderer, co
         for (size_t i; (i = next.fetch_add(1)) < view.pages.size();) {
             try {
                 output.write(prefix + view.pages[i].path, renderer.render(view.pages[i]));
+                if (progress) progress->advance();
             } catch (const std::exception& e) {
                 std::lock_guard lock(failure_mutex);
                 if (failure.empty()) failure = prefix + view.pages[i].path + ": " + e.what();
@@ -72,13 +74,15 @@ bool safe_version_name(const std::string& name) {
 
 }  // namespace
 
-void Timings::start(const std::string& name) {
+void Timings::start(const std::string& name, size_t total) {
     stop();
+    if (progress_) progress_->stage(name, total);
     current_ = name;
     began_ = std::chrono::steady_clock::now();
 }
 
 void Timings::stop() {
+    if (progress_) progress_->finish();
     if (current_.empty()) return;
     const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - began_;
     stages_.emplace_back(current_, took.count());
@@ -147,18 +151,22 @@ int publish_site(const model::Site& site, const history::History& history, const
     try {
         publish::Output output(settings.output);
         const render::Renderer renderer(theme);
-        report.timings.start("render and write");
-        write_site(view, renderer, theme, output, "");
+        Progress* progress = report.timings.progress();
+        if (progress) progress->detail(std::to_string(view.pages.size()) + " pages and " + std::to_string(view.files.size()) + " other files to write");
+        report.timings.start("render and write", view.pages.size());
+        write_site(view, renderer, theme, output, "", progress);
         report.pages = view.pages.size();
         report.files = view.files.size() + theme.assets.size();
+        if (progress) progress->detail(std::to_string(output.written()) + " files written, " + std::to_string(output.kept()) + " kept unchanged from the previous site");
 
         // Search covers the current site only: index it before the archived versions are added.
         report.timings.start("search index");
         bool search_ok = false;
         const std::string search = publish::run_pagefind(output.staging_dir(), search_ok);
-        if (!settings.quiet || !search_ok) err << "samplan: " << search << "\n";
+        if (progress) progress->note(search, !search_ok);
+        else if (!settings.quiet || !search_ok) err << "samplan: " << search << "\n";
 
-        report.timings.start("versions");
+        report.timings.start("versions", tags.size());
         std::vector<std::string> current_pages;
         for (const auto& p : view.pages) current_pages.push_back(p.path);
         std::sort(current_pages.begin(), current_pages.end());
@@ -181,11 +189,16 @@ int publish_site(const model::Site& site, const history::History& history, const
             const site::SiteView version_view = site::build_site(version, version_options);
             write_site(version_view, renderer, theme, output, archive.prefix);
             report.pages += version_view.pages.size();
+            if (progress) {
+                progress->detail("version " + quote(tag.name) + ": " + std::to_string(version_view.pages.size()) + " pages");
+                progress->advance();
+            }
         }
         report.timings.start("swap output");
         output.commit();
         report.timings.stop();
     } catch (const std::exception& e) {
+        report.timings.stop();
         err << "samplan: the site was not built: " << e.what() << "; " << quote(settings.output) << " is unchanged\n";
         return 2;
     }

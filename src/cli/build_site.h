@@ -15,6 +15,8 @@
 
 namespace samplan::cli {
 
+class Progress;
+
 struct BuildSettings {
     std::string content;
     std::string output;
@@ -25,15 +27,19 @@ struct BuildSettings {
     std::vector<std::string> draft_paths;  // the drafts left out (sorted)
 };
 
-// Wall time per named stage of a build, in the order they ran (`--timings`).
+// Wall time per named stage of a build, in the order they ran (`--timings`); each stage is also
+// shown on the attached Progress, if any.
 class Timings {
 public:
-    // Ends the running stage (if any) and starts `name`.
-    void start(const std::string& name);
+    // Ends the running stage (if any) and starts `name`, of `total` steps when known.
+    void start(const std::string& name, size_t total = 0);
     void stop();
     [[nodiscard]] std::string report() const;
+    void attach(Progress* progress) { progress_ = progress; }
+    [[nodiscard]] Progress* progress() const { return progress_; }
 
 private:
+    Progress* progress_ = nullptr;
     std::vector<std::pair<std::string, double>> stages_;
     std::string current_;
     std::chrono::steady_clock::time_point began_;
