@@ -26,7 +26,8 @@ if ! command -v npm >/dev/null 2>&1; then
   apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 
-# Pagefind (search) ships its binary in npm packages, pinned in package.json and package-lock.json.
-if [ ! -x node_modules/.bin/pagefind ]; then
+# Pagefind (search) ships its binary in npm packages, pinned in package.json and package-lock.json,
+# with the schema test's ajv and smol-toml.
+if [ ! -x node_modules/.bin/pagefind ] || [ ! -d node_modules/ajv ] || [ ! -d node_modules/smol-toml ]; then
   npm ci --no-audit --no-fund
 fi

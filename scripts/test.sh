@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: unit and end-to-end tests, built twice — with g++ and warnings as
 # errors, and with clang 14 under AddressSanitizer and UndefinedBehaviorSanitizer — then the
-# browser tests (html-validate, axe-core WCAG 2.1 AA, links, keyboard) on the example site.
+# browser tests (html-validate, axe-core WCAG 2.1 AA, links, keyboard) on the example site; and
+# the JSON Schemas for editors against the example content and the fixture cases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,9 @@ echo "== clang 14, AddressSanitizer + UndefinedBehaviorSanitizer"
 CXX=clang++-14 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSAMPLAN_WERROR=ON -DSAMPLAN_SANITIZE=ON
 cmake --build build-asan -j2
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j2 --output-on-failure)
+
+echo "== JSON Schemas (schemas/) against the example content and the fixture cases"
+node --test tests/schemas/schemas.test.mjs
 
 echo "== browser tests on the example site"
 rm -rf build/browser-site

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "check/check.h"
+#include "cli/progress.h"
 #include "content/content.h"
 #include "core/text.h"
 #include "model/build.h"
@@ -83,6 +84,7 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     using Clock = std::chrono::steady_clock;
     auto ms_since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
     std::atomic<long long> render_us{0}, write_us{0};
+    Progress* progress = prefix.empty() ? timings.progress() : nullptr;  // archived versions count as one step each
     const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 16u));
     PageQueue queue(4 * workers);
     std::mutex failure_mutex;
@@ -96,6 +98,7 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
                 output.write(prefix + page.path, html);
                 render_us += std::chrono::duration_cast<std::chrono::microseconds>(rendered - began).count();
                 write_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - rendered).count();
+                if (progress) progress->advance();
             } catch (const std::exception& e) {
                 std::lock_guard lock(failure_mutex);
                 if (failure.empty()) failure = prefix + page.path + ": " + e.what();
@@ -125,12 +128,28 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     timings.detail("view models", ms_since(build_began) - waited_ms);
     queue.close();
     for (auto& t : threads) t.join();
+    if (progress) progress->settle_total(pages);
     timings.detail("render", static_cast<double>(render_us) / 1000);
     timings.detail("write", static_cast<double>(write_us) / 1000);
     if (!failure.empty()) throw std::runtime_error(failure);
     if (build_failure) std::rethrow_exception(build_failure);
     for (const auto& f : view.files) output.write(prefix + f.path, f.content);
     for (const auto& [name, source] : theme.assets) output.copy(prefix + "assets/" + name, source);
+    return pages;
+}
+
+// About how many pages the site will have, for the progress bar (pages are counted only as they
+// are built): one per record, and one per earlier version of each plan and activity.
+size_t expected_pages(const model::Site& site, const history::History& history) {
+    size_t pages = 40 + site.regional.focus_areas.size() + site.processes.size() + site.pages.size();
+    for (const auto& fa : site.regional.focus_areas) pages += fa.goals.size();
+    for (const auto& g : site.groups) {
+        pages += 2 + g.evaluations.size();
+        for (const auto& p : g.plans) {
+            pages += 2 + history.file_revisions(p.path).size();
+            for (const auto& a : p.activities) pages += 2 + a.indicators.size() + history.file_revisions(a.path).size();
+        }
+    }
     return pages;
 }
 
@@ -155,15 +174,15 @@ std::string themes_folder(const std::string& option) {
     }
     return "themes";
 }
-
-
-void Timings::start(const std::string& name) {
+void Timings::start(const std::string& name, size_t total) {
     stop();
+    if (progress_) progress_->stage(name, total);
     current_ = name;
     began_ = std::chrono::steady_clock::now();
 }
 
 void Timings::stop() {
+    if (progress_) progress_->finish();
     if (current_.empty()) return;
     const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - began_;
     stages_.emplace_back(current_, took.count());
@@ -247,7 +266,8 @@ int publish_site(const model::Site& site, const history::History& history, const
     try {
         publish::Output output(settings.output);
         const render::Renderer renderer(theme);
-        report.timings.start("pages");
+        report.timings.start("pages", expected_pages(site, history));
+        Progress* progress = report.timings.progress();
         std::vector<std::string> current_pages;
         size_t files = 0;
         report.pages = write_site(
@@ -260,15 +280,18 @@ int publish_site(const model::Site& site, const history::History& history, const
                 return view;
             },
             renderer, theme, output, "", report.timings);
+        if (progress) progress->detail(std::to_string(report.pages) + " pages and " + std::to_string(files) + " other files");
+        if (progress) progress->detail(std::to_string(output.written()) + " files written, " + std::to_string(output.kept()) + " kept unchanged from the previous site");
         report.files = files + theme.assets.size();
 
         // Search covers the current site only: index it before the archived versions are added.
         report.timings.start("search index");
         bool search_ok = false;
         const std::string search = publish::run_pagefind(output.staging_dir(), search_ok);
-        if (!settings.quiet || !search_ok) err << "samplan: " << search << "\n";
+        if (progress) progress->note(search, !search_ok);
+        else if (!settings.quiet || !search_ok) err << "samplan: " << search << "\n";
 
-        report.timings.start("versions");
+        report.timings.start("versions", tags.size());
         std::sort(current_pages.begin(), current_pages.end());
         for (const auto& tag : tags) {
             const auto source = history.tree_source(tag.commit);
@@ -289,11 +312,13 @@ int publish_site(const model::Site& site, const history::History& history, const
             report.pages += write_site(
                 [&](const site::PageSink& sink) { return site::build_site(version, version_options, sink); }, renderer,
                 theme, output, archive.prefix, report.timings);
+            if (progress) progress->advance();
         }
         report.timings.start("swap output");
         output.commit();
         report.timings.stop();
     } catch (const std::exception& e) {
+        report.timings.stop();
         err << "samplan: the site was not built: " << e.what() << "; " << quote(settings.output) << " is unchanged\n";
         return 2;
     }

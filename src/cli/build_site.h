@@ -15,6 +15,8 @@
 
 namespace samplan::cli {
 
+class Progress;
+
 struct BuildSettings {
     std::string content;
     std::string output;
@@ -25,17 +27,21 @@ struct BuildSettings {
     std::vector<std::string> draft_paths;  // the drafts left out (sorted)
 };
 
-// Wall time per named stage of a build, in the order they ran (`--timings`).
+// Wall time per named stage of a build, in the order they ran (`--timings`); each stage is also
+// shown on the attached Progress, if any.
 class Timings {
 public:
-    // Ends the running stage (if any) and starts `name`.
-    void start(const std::string& name);
+    // Ends the running stage (if any) and starts `name`, of `total` steps when known.
+    void start(const std::string& name, size_t total = 0);
     void stop();
     // Adds time spent within a stage (e.g. summed over threads); shown apart, not in the total.
     void detail(const std::string& name, double ms);
     [[nodiscard]] std::string report() const;
+    void attach(Progress* progress) { progress_ = progress; }
+    [[nodiscard]] Progress* progress() const { return progress_; }
 
 private:
+    Progress* progress_ = nullptr;
     std::vector<std::pair<std::string, double>> stages_;
     std::vector<std::pair<std::string, double>> details_;
     std::string current_;

@@ -15,6 +15,7 @@
 #include "cli/up_to_date.h"
 #include "cli/import_values.h"
 #include "cli/new_record.h"
+#include "cli/progress.h"
 #include "history/versions.h"
 #include "site/site.h"
 
@@ -60,7 +61,7 @@ Options:
   -h, --help           show this help
 )";
 
-constexpr const char* kBuildHelp = R"(Usage: samplan build [--content DIR] [--output DIR] [--themes DIR] [--today YYYY-MM-DD] [--drafts] [--timings] [--quiet]
+constexpr const char* kBuildHelp = R"(Usage: samplan build [--content DIR] [--output DIR] [--themes DIR] [--today YYYY-MM-DD] [--drafts] [--timings] [--quiet | --verbose]
 
 Checks the content (as samplan check does) and, when there is no error, publishes the whole
 static site. The site is written into a temporary folder that replaces the output folder only
@@ -75,7 +76,11 @@ Options:
   --drafts             publish drafts too (records with draft = true, plans with status
                        "utkast"), marked as drafts; without it they are left out everywhere
   --timings            print the time each stage of the build took
-  --quiet              print only diagnostics
+  --quiet              print only diagnostics and errors
+  --verbose            print each stage's details: counts, files written and kept, time
+
+On a terminal the build shows its stage and a progress bar on standard error; when standard
+error is not a terminal (a CI log) it prints one line as each stage starts and ends.
   -h, --help           show this help
 )";
 
@@ -86,6 +91,7 @@ struct Args {
     std::string themes;
     Date today = today_local();
     bool quiet = false;
+    bool verbose = false;
     bool drafts = false;
     bool timings = false;
 };
@@ -106,6 +112,7 @@ bool parse_args(const std::vector<std::string>& args, const std::vector<std::str
         }
         if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
             if (name == "--quiet") out.quiet = true;
+            if (name == "--verbose") out.verbose = true;
             if (name == "--drafts") out.drafts = true;
             if (name == "--timings") out.timings = true;
             continue;
@@ -148,6 +155,10 @@ bool parse_args(const std::vector<std::string>& args, const std::vector<std::str
             out.today = *date;
         }
     }
+    if (out.quiet && out.verbose) {
+        err << command << ": --quiet and --verbose exclude each other\n";
+        return false;
+    }
     std::error_code ec;
     if (!std::filesystem::is_directory(out.content, ec)) {
         err << command << ": content folder " << quote(out.content) << " does not exist or is not a folder\n";
@@ -185,6 +196,7 @@ void load_and_check(const Args& options, Loaded& loaded, const std::string& cach
     stage("load");
     const auto source = content::make_disk_source(options.content);
     loaded.records = content::load_records(*source, loaded.diagnostics);
+    if (timings && timings->progress()) timings->progress()->detail(std::to_string(loaded.records.size()) + " records");
     stage("model");
     loaded.site = model::build_model(loaded.records, loaded.diagnostics);
     stage("history");
@@ -201,6 +213,7 @@ void print_diagnostics(const Loaded& loaded, const Args& options, std::ostream& 
     } else {
         for (const auto& d : loaded.diagnostics.all()) out << format_text(d) << "\n";
     }
+    if (options.quiet && !loaded.diagnostics.has_errors()) return;
     if (!loaded.history.note().empty()) err << "samplan: note: " << loaded.history.note() << "\n";
     const size_t errors = loaded.diagnostics.error_count(), warnings = loaded.diagnostics.warning_count();
     err << "samplan: " << errors << (errors == 1 ? " error, " : " errors, ") << warnings
@@ -328,7 +341,7 @@ int history_command(const std::vector<std::string>& args, std::ostream& out, std
 int build_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Args options;
     bool help = false;
-    if (!parse_args(args, {"--content", "--output", "--today", "--themes", "--format"}, {"--quiet", "--drafts", "--timings"}, options,
+    if (!parse_args(args, {"--content", "--output", "--today", "--themes", "--format"}, {"--quiet", "--verbose", "--drafts", "--timings"}, options,
                     err, help))
         return kUsage;
     if (help) {
@@ -337,6 +350,9 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
     }
     Loaded loaded;
     BuildReport report;
+    Progress progress(err, options.quiet ? Verbosity::Quiet : options.verbose ? Verbosity::Verbose : Verbosity::Normal,
+                      &err == &std::cerr && stderr_is_terminal());
+    report.timings.attach(&progress);
     // Nothing to do when nothing that the site is made of changed since the last build.
     report.timings.start("up-to-date check");
     std::error_code ec;

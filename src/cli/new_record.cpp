@@ -23,7 +23,9 @@ constexpr const char* kHelp = R"(Usage: samplan new KIND IDS… [--content DIR]
 
 Writes the record with every key of the content model, commented in Swedish, with today's dates
 and the references that can be known (principals, process, focus area) filled in. Never
-overwrites a file. Ids are 1 to 64 of a-z, 0-9 and '-'.
+overwrites a file. Ids are 1 to 64 of a-z, 0-9 and '-'. A group.toml or plan.toml starts with
+a '#:schema' line naming its JSON Schema (when schemas/ lies beside the content folder), so that
+editors with Taplo validate and complete it while typing.
 )";
 
 std::string toml_string(const std::string& s) {
@@ -128,6 +130,20 @@ std::string evaluation_text(const Date& today) {
            "+++\nMinnesanteckningar från utvärderingen.\n";
 }
 
+// The `#:schema` line that makes Taplo (Even Better TOML and other editors) validate and complete
+// a new TOML record: a path relative to the record, when the schemas lie beside the content folder
+// (schemas/ at the top of a samplan checkout or a site repository); else no line, since an
+// absolute path would only hold on this machine.
+std::string schema_directive(const std::string& content, const std::string& record, const std::string& schema) {
+    std::error_code ec;
+    const fs::path file = fs::weakly_canonical(fs::absolute(fs::path(content) / ".." / "schemas" / schema, ec), ec);
+    if (ec || !fs::is_regular_file(file, ec)) return "";
+    const fs::path folder = fs::weakly_canonical(fs::absolute(fs::path(content) / record, ec), ec).parent_path();
+    if (ec) return "";
+    const fs::path relative = file.lexically_relative(folder);
+    return relative.empty() ? "" : "#:schema " + relative.generic_string() + "\n";
+}
+
 }  // namespace
 
 int new_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -190,6 +206,8 @@ int new_command(const std::vector<std::string>& args, std::ostream& out, std::os
         path = "groups/" + words[1] + "/evaluations/" + words[2] + ".md";
         text = evaluation_text(today);
     }
+    if (what == "group") text = schema_directive(content, path, "group.json") + text;
+    if (what == "plan") text = schema_directive(content, path, "plan.json") + text;
     const fs::path full = fs::path(content) / path;
     std::error_code ec;
     if (fs::exists(full, ec) || fs::is_symlink(full, ec)) {

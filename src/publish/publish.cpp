@@ -87,7 +87,10 @@ bool Output::reuse(const std::string& path, const std::string& content) const {
 
 void Output::write(const std::string& path, const std::string& content) const {
     check_relative(path);
-    if (reuse(path, content)) return;
+    if (reuse(path, content)) {
+        ++kept_;
+        return;
+    }
     const fs::path full = fs::path(staging_) / path;
     std::error_code ec;
     fs::create_directories(full.parent_path(), ec);
@@ -104,6 +107,7 @@ void Output::write(const std::string& path, const std::string& content) const {
         done += static_cast<size_t>(n);
     }
     ::close(fd);
+    ++written_;
 }
 
 void Output::copy(const std::string& path, const std::string& source_file) const {
@@ -117,6 +121,7 @@ void Output::copy(const std::string& path, const std::string& source_file) const
     fs::create_directories(full.parent_path(), ec);
     fs::copy_file(source_file, full, fs::copy_options::overwrite_existing, ec);
     if (ec) throw std::runtime_error("cannot copy " + source_file + ": " + ec.message());
+    ++written_;
 }
 
 void Output::commit() {

@@ -3,6 +3,7 @@
 // an interrupted or failed build leaves the previous site as it was.
 #pragma once
 
+#include <atomic>
 #include <string>
 
 namespace samplan::publish {
@@ -25,11 +26,16 @@ public:
     bool reuse(const std::string& path, const std::string& content) const;
     // Swaps the staging folder in as the output folder, atomically where the system allows.
     void commit();
+    // Files written so far, and files kept as they were in the previous site (reuse()).
+    [[nodiscard]] size_t written() const { return written_; }
+    [[nodiscard]] size_t kept() const { return kept_; }
 
 private:
     std::string output_;
     std::string staging_;
     bool committed_ = false;
+    mutable std::atomic<size_t> written_{0};
+    mutable std::atomic<size_t> kept_{0};
 };
 
 // Runs Pagefind over `dir` when it is installed (node_modules/.bin/pagefind, or on PATH).

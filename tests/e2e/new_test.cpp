@@ -41,3 +41,26 @@ TEST_CASE("new records pass the checks, stay drafts, and are never overwritten")
                 .exit_code == 0);
     CHECK(read_file(out.path() / "site/groups/alfa/2025/ny-aktivitet/index.html").find("draft-marker") != std::string::npos);
 }
+
+TEST_CASE("new TOML records name their JSON Schema when schemas/ lies beside the content folder") {
+    TempDir dir;
+    copy_base_fixture(dir.path() / "content");
+    const std::string content = (dir.path() / "content").string();
+    CHECK(run_samplan({"new", "group", "beta", "--content", content}).exit_code == 0);
+    CHECK(read_file(dir.path() / "content/groups/beta/group.toml").rfind("#:schema", 0) == std::string::npos);
+
+    fs::copy(fs::path(SAMPLAN_EXAMPLE_CONTENT) / "../schemas", dir.path() / "schemas", fs::copy_options::recursive);
+    CHECK(run_samplan({"new", "group", "gamma", "--content", content}).exit_code == 0);
+    CHECK(run_samplan({"new", "plan", "alfa", "2026", "--content", content}).exit_code == 0);
+    CHECK(run_samplan({"new", "activity", "alfa", "2025", "ny", "--content", content}).exit_code == 0);
+    const std::string group = read_file(dir.path() / "content/groups/gamma/group.toml");
+    const std::string plan = read_file(dir.path() / "content/groups/alfa/plans/2026/plan.toml");
+    CHECK(group.rfind("#:schema ../../../schemas/group.json\n", 0) == 0);
+    CHECK(plan.rfind("#:schema ../../../../../schemas/plan.json\n", 0) == 0);
+    // The path holds from the record's folder, as Taplo resolves it.
+    CHECK(fs::exists(dir.path() / "content/groups/gamma" / "../../../schemas/group.json"));
+    CHECK(fs::exists(dir.path() / "content/groups/alfa/plans/2026" / "../../../../../schemas/plan.json"));
+    // Taplo does not read front matter: an activity gets no line.
+    CHECK(read_file(dir.path() / "content/groups/alfa/plans/2025/activities/ny.md").rfind("+++\n", 0) == 0);
+    CHECK(run_samplan({"check", "--content", content, "--today", "2025-06-01"}).out == "");
+}
