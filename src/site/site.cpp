@@ -1,6 +1,10 @@
 #include "site/site.h"
 
 #include <algorithm>
+#include <thread>
+#include <mutex>
+#include <memory>
+#include <condition_variable>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -160,6 +164,87 @@ std::string describe_difference(const history::Difference& diff, const Strings& 
 
 namespace {
 
+// Reading a record's earlier versions (git reads, parsing, diffs) is most of the view models' work:
+// worker threads do it for the records in the order the builder visits them, at most `window`
+// records ahead of it, and the builder takes each record's versions when it gets there.
+class VersionPrefetch {
+public:
+    struct Job {
+        const Group* group;
+        const Plan* plan;
+        const Activity* activity;  // null: the plan itself
+    };
+
+    VersionPrefetch(const history::History& history, std::vector<Job> jobs, size_t window)
+        : history_(history), jobs_(std::move(jobs)), results_(jobs_.size()), ready_(jobs_.size(), false), window_(window) {
+        for (size_t i = 0; i < jobs_.size(); ++i) index_[path_of(jobs_[i])] = i;
+        const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 8u));
+        for (unsigned t = 0; t < workers; ++t) threads_.emplace_back([this] { work(); });
+    }
+    ~VersionPrefetch() {
+        {
+            std::lock_guard lock(mutex_);
+            stopped_ = true;
+        }
+        changed_.notify_all();
+        for (auto& t : threads_) t.join();
+    }
+    VersionPrefetch(const VersionPrefetch&) = delete;
+    VersionPrefetch& operator=(const VersionPrefetch&) = delete;
+
+    // The versions of the record at `path` (computed here if it was not planned).
+    std::vector<history::RecordVersion> take(const std::string& path) {
+        const auto it = index_.find(path);
+        if (it == index_.end()) return {};
+        const size_t i = it->second;
+        std::unique_lock lock(mutex_);
+        taken_ = std::max(taken_, i + 1);
+        changed_.notify_all();
+        changed_.wait(lock, [&] { return ready_[i]; });
+        return std::move(results_[i]);
+    }
+
+private:
+    static const std::string& path_of(const Job& job) { return job.activity ? job.activity->path : job.plan->path; }
+
+    void work() {
+        for (;;) {
+            size_t i = 0;
+            {
+                std::unique_lock lock(mutex_);
+                changed_.wait(lock, [&] { return stopped_ || (next_ < jobs_.size() && next_ < taken_ + window_); });
+                if (stopped_) return;
+                i = next_++;
+            }
+            std::vector<history::RecordVersion> versions;
+            const Job& job = jobs_[i];
+            try {
+                versions = job.activity ? history::activity_versions(history_, job.activity->path, job.group->id,
+                                                                     job.plan->id, job.activity->id)
+                                        : history::plan_versions(history_, job.plan->path, job.group->id, job.plan->id);
+            } catch (const std::exception&) {
+                versions.clear();  // history is shown where it can be read
+            }
+            std::lock_guard lock(mutex_);
+            results_[i] = std::move(versions);
+            ready_[i] = true;
+            changed_.notify_all();
+        }
+    }
+
+    const history::History& history_;
+    std::vector<Job> jobs_;
+    std::map<std::string, size_t> index_;
+    std::vector<std::vector<history::RecordVersion>> results_;
+    std::vector<bool> ready_;
+    size_t window_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    size_t next_ = 0, taken_ = 0;
+    bool stopped_ = false;
+    std::vector<std::thread> threads_;
+};
+
 class Builder {
 public:
     Builder(const Site& site, const SiteOptions& options, const PageSink& sink)
@@ -171,6 +256,15 @@ public:
                 for (const auto& a : p.activities) activities_by_goal_[a.goal.id].push_back({&g, &p, &a});
         for (auto& [goal, list] : activities_by_goal_)
             collate_sort(list, lang_, [](const Linked& l) { return l.activity->title; });
+        if (options_.history && options_.history->available()) {
+            std::vector<VersionPrefetch::Job> jobs;
+            for (const auto& g : site.groups)
+                for (const auto& p : g.plans) {
+                    jobs.push_back({&g, &p, nullptr});
+                    for (const auto& a : p.activities) jobs.push_back({&g, &p, &a});
+                }
+            versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 64);
+        }
     }
 
     SiteView run() {
@@ -724,7 +818,7 @@ private:
 
     void add_plan_history(Data& d, const std::string& path, const Group& g, const Plan& p) {
         if (!options_.history || !options_.history->available()) return;
-        const auto versions = history::plan_versions(*options_.history, p.path, g.id, p.id);
+        const auto versions = versions_->take(p.path);
         const std::string history_page = plan_history_path(g.id, p.id);
         add_record_history(history_page, p.title, path, versions,
                            [&](const history::RecordVersion& v, const std::string& rev_path) -> std::optional<Data> {
@@ -768,7 +862,7 @@ private:
         const std::string path = activity_path(g.id, p.id, a.id);
         Data d = activity_data(path, g, p, a);
         if (options_.history && options_.history->available()) {
-            const auto versions = history::activity_versions(*options_.history, a.path, g.id, p.id, a.id);
+            const auto versions = versions_->take(a.path);
             const std::string history_page = activity_history_path(g.id, p.id, a.id);
             add_record_history(history_page, a.title, path, versions,
                                [&](const history::RecordVersion& v, const std::string& rev_path) -> std::optional<Data> {
@@ -1604,6 +1698,7 @@ private:
     std::map<std::string, std::vector<Linked>> activities_by_goal_;
     SiteView view_;
     std::vector<std::string> page_paths_;  // every page handed to the sink, in order
+    std::unique_ptr<VersionPrefetch> versions_;  // set when there is history
     struct ChangelogEntry {
         std::string title;
         std::string history_page;
