@@ -1,15 +1,11 @@
 #include "render/render.h"
 
-#include <mstch/mstch.hpp>
-
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
 #include "content/toml_reader.h"
-#include "render/markdown.h"
 
 namespace samplan::render {
 namespace fs = std::filesystem;
@@ -17,16 +13,7 @@ namespace fs = std::filesystem;
 std::string escape_html(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 8);
-    for (const char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
+    mustache::append_escaped(out, text);
     return out;
 }
 
@@ -39,11 +26,16 @@ std::string slurp(const fs::path& p) {
     return ss.str();
 }
 
-void read_templates(const fs::path& dir, std::map<std::string, std::string>& out) {
+// Templates by name, and where each was read from (for diagnostics).
+void read_templates(const fs::path& dir, std::map<std::string, std::string>& out,
+                    std::map<std::string, std::string>& paths) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) return;
     for (const auto& e : fs::directory_iterator(dir, ec))
-        if (e.is_regular_file() && e.path().extension() == ".mustache") out[e.path().stem().string()] = slurp(e.path());
+        if (e.is_regular_file() && e.path().extension() == ".mustache") {
+            out[e.path().stem().string()] = slurp(e.path());
+            paths[e.path().stem().string()] = e.path().generic_string();
+        }
 }
 
 void list_assets(const fs::path& dir, std::map<std::string, std::string>& out) {
@@ -76,68 +68,50 @@ void read_strings(const fs::path& file, const std::string& shown, std::map<std::
     else diagnostics.error(shown, error.pos, "TOML: " + error.message, "toml");
 }
 
-mstch::node to_node(const site::Data& d) {
-    using Kind = site::Data::Kind;
-    switch (d.kind()) {
-        case Kind::Null: return mstch::node(std::string());
-        case Kind::Text: return mstch::node(d.text());
-        case Kind::Markdown: return mstch::node(markdown_to_html(d.text()));
-        case Kind::Bool: return mstch::node(d.flag());
-        case Kind::List: {
-            mstch::array a;
-            a.reserve(d.items().size());
-            for (const auto& item : d.items()) a.push_back(to_node(item));
-            return mstch::node(std::move(a));
-        }
-        case Kind::Map: {
-            mstch::map m;
-            for (const auto& [k, v] : d.entries()) m.emplace(k, to_node(v));
-            return mstch::node(std::move(m));
-        }
-    }
-    return mstch::node(std::string());
-}
-
 }  // namespace
 
 Theme load_theme(const std::string& theme_dir, const std::string& override_dir, const std::string& language,
                  Diagnostics& diagnostics) {
     Theme theme;
-    read_templates(fs::path(theme_dir) / "templates", theme.templates);
+    std::map<std::string, std::string> templates, template_paths;
+    read_templates(fs::path(theme_dir) / "templates", templates, template_paths);
     list_assets(fs::path(theme_dir) / "assets", theme.assets);
     std::map<std::string, std::string> strings;
     read_strings(fs::path(theme_dir) / "i18n" / (language + ".toml"), "theme/i18n/" + language + ".toml", strings, diagnostics);
     if (!override_dir.empty()) {
-        read_templates(fs::path(override_dir) / "templates", theme.templates);
+        read_templates(fs::path(override_dir) / "templates", templates, template_paths);
         list_assets(fs::path(override_dir) / "assets", theme.assets);
         read_strings(fs::path(override_dir) / "i18n" / (language + ".toml"), "theme/i18n/" + language + ".toml", strings,
                      diagnostics);
     }
     theme.strings = site::Strings(std::move(strings));
+    std::vector<mustache::TemplateError> errors;
+    theme.templates = std::make_shared<const mustache::TemplateSet>(templates, errors);
+    for (auto& e : errors) diagnostics.error(template_paths[e.template_name], e.pos, std::move(e.message), "template");
     return theme;
 }
 
 struct Renderer::Impl {
-    std::map<std::string, std::string> templates;
-    mstch::node strings;
+    std::shared_ptr<const mustache::TemplateSet> templates;
+    site::Data strings;  // {"t": the UI strings}, the context outside every page's data
 };
 
 Renderer::Renderer(const Theme& theme) : impl_(std::make_unique<Impl>()) {
-    // mstch escapes '/' as well; ours escapes what HTML needs. Set once, before any rendering.
-    static std::once_flag once;
-    std::call_once(once, [] { mstch::config::escape = [](const std::string& s) { return escape_html(s); }; });
     impl_->templates = theme.templates;
-    impl_->strings = to_node(theme.strings.as_data());
+    if (!impl_->templates) throw std::runtime_error("the theme's templates were not loaded");
+    impl_->strings = site::Data::map({{"t", theme.strings.as_data()}});
 }
 
 Renderer::~Renderer() = default;
 
 std::string Renderer::render(const site::PageView& page) const {
-    auto it = impl_->templates.find(page.layout);
-    if (it == impl_->templates.end()) throw std::runtime_error("the theme has no template '" + page.layout + ".mustache'");
-    mstch::node root = to_node(page.data);
-    boost::get<mstch::map>(root).emplace("t", impl_->strings);
-    return mstch::render(it->second, root, impl_->templates);
+    // libmstch added "t" to the page's own map (unless the page had one); looking it up in an
+    // outer context finds the same values.
+    const site::Data* contexts[] = {&impl_->strings, &page.data};
+    std::string out;
+    out.reserve(64 * 1024);
+    impl_->templates->render(page.layout, contexts, out);
+    return out;
 }
 
 }  // namespace samplan::render

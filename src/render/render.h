@@ -1,5 +1,5 @@
 // render/render.h — view models to HTML through the theme's Mustache templates. Text is
-// escaped; Markdown fields are rendered safely. Templates are read once per build.
+// escaped; Markdown fields are rendered safely. Templates are read and parsed once per build.
 #pragma once
 
 #include <map>
@@ -8,20 +8,22 @@
 #include <vector>
 
 #include "core/diagnostics.h"
+#include "render/mustache.h"
 #include "site/data.h"
 #include "site/site.h"
 
 namespace samplan::render {
 
-// The theme's files: templates by name ("activity" for templates/activity.mustache), assets by
-// relative path, and UI strings. A site's content/theme/ overrides any of them by name.
+// The theme's files: templates by name ("activity" for templates/activity.mustache), compiled;
+// assets by relative path; and UI strings. A site's content/theme/ overrides any of them by name.
 struct Theme {
-    std::map<std::string, std::string> templates;
+    std::shared_ptr<const mustache::TemplateSet> templates;  // shared, read-only, by every Renderer
     std::map<std::string, std::string> assets;  // "style.css" → file path on disk
     site::Strings strings;
 };
 
-// Reads `theme_dir` then `override_dir` (may be missing). Problems are reported as diagnostics.
+// Reads `theme_dir` then `override_dir` (may be missing) and compiles the templates. Problems,
+// template errors among them, are reported as diagnostics ("…/templates/x.mustache:3:5: error: …").
 Theme load_theme(const std::string& theme_dir, const std::string& override_dir, const std::string& language,
                  Diagnostics& diagnostics);
 
@@ -29,7 +31,8 @@ class Renderer {
 public:
     explicit Renderer(const Theme& theme);
     ~Renderer();
-    // Renders one page; thread-safe. Throws std::runtime_error for a missing template.
+    // Renders one page; thread-safe. Throws std::runtime_error for a missing template (or one
+    // left out for its errors).
     [[nodiscard]] std::string render(const site::PageView& page) const;
 
 private:
