@@ -62,6 +62,23 @@ void write_site(const site::SiteView& view, const render::Renderer& renderer, co
     for (const auto& [name, source] : theme.assets) output.copy(prefix + "assets/" + name, source);
 }
 
+// In `samplan serve`, the foot partial loads the live-reload script (themes/<name>/serve/).
+void add_live_reload(site::SiteView& view, const BuildSettings& settings) {
+    if (settings.live_script_href.empty()) return;
+    for (auto& page : view.pages)
+        page.data.set("live_reload", site::Data::map({{"script_href", settings.live_script_href},
+                                                      {"status_href", settings.live_status_href}}));
+}
+
+// Hard-links the previous site's pagefind/ folder into the staging folder; false when there is none.
+bool keep_search_index(const std::string& previous_site, const std::string& staging) {
+    const fs::path from = fs::path(previous_site) / "pagefind";
+    std::error_code ec;
+    if (!fs::is_regular_file(from / "pagefind.js", ec)) return false;
+    fs::copy(from, fs::path(staging) / "pagefind", fs::copy_options::recursive | fs::copy_options::create_hard_links, ec);
+    return !ec;
+}
+
 // A tag becomes a folder name: letters, digits, '.', '_' and '-', not starting with '.'.
 bool safe_version_name(const std::string& name) {
     if (name.empty() || name[0] == '.' || name.size() > 100) return false;
@@ -96,6 +113,12 @@ std::string Timings::report() const {
     }
     std::snprintf(buf, sizeof buf, " total %.1f ms", total);
     return out + buf;
+}
+
+std::string themes_folder(const std::string& themes) {
+    BuildSettings settings;
+    settings.themes = themes;
+    return find_themes(settings);
 }
 
 site::Strings load_strings(const model::Site& site, const std::string& themes) {
@@ -142,7 +165,8 @@ int publish_site(const model::Site& site, const history::History& history, const
     options.draft_paths = settings.draft_paths;
     for (const auto& t : tags) options.versions.push_back({t.name, t.date});
     report.timings.start("view models");
-    const site::SiteView view = site::build_site(site, options);
+    site::SiteView view = site::build_site(site, options);
+    add_live_reload(view, settings);
 
     try {
         publish::Output output(settings.output);
@@ -154,9 +178,11 @@ int publish_site(const model::Site& site, const history::History& history, const
 
         // Search covers the current site only: index it before the archived versions are added.
         report.timings.start("search index");
-        bool search_ok = false;
-        const std::string search = publish::run_pagefind(output.staging_dir(), search_ok);
-        if (!settings.quiet || !search_ok) err << "samplan: " << search << "\n";
+        if (!settings.reuse_search || !keep_search_index(settings.output, output.staging_dir())) {
+            bool search_ok = false;
+            const std::string search = publish::run_pagefind(output.staging_dir(), search_ok);
+            if (!settings.quiet || !search_ok) err << "samplan: " << search << "\n";
+        }
 
         report.timings.start("versions");
         std::vector<std::string> current_pages;
@@ -178,7 +204,8 @@ int publish_site(const model::Site& site, const history::History& history, const
             version_options.today = tag.date;
             version_options.strings = &theme.strings;
             version_options.archive = &archive;
-            const site::SiteView version_view = site::build_site(version, version_options);
+            site::SiteView version_view = site::build_site(version, version_options);
+            add_live_reload(version_view, settings);
             write_site(version_view, renderer, theme, output, archive.prefix);
             report.pages += version_view.pages.size();
         }
