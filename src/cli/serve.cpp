@@ -206,9 +206,18 @@ void text_response(httplib::Response& res, int status, const std::string& text) 
     res.set_content(text, "text/plain; charset=utf-8");
 }
 
-void handle(const httplib::Request& req, httplib::Response& res, const Paths& paths, const BuildStatus& status) {
+void handle(const httplib::Request& req, httplib::Response& res, const Paths& paths, const BuildStatus& status,
+            int port) {
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Content-Type-Options", "nosniff");
+    // Only pages of this computer's own addresses: another site's page that renamed its host to
+    // 127.0.0.1 (DNS rebinding) must not read the preview, drafts included.
+    const std::string host = req.get_header_value("Host");
+    const std::string suffix = ":" + std::to_string(port);
+    if (host != "127.0.0.1" + suffix && host != "localhost" + suffix) {
+        text_response(res, 421, "Open the preview at http://127.0.0.1" + suffix + "/\n");
+        return;
+    }
     if (req.method != "GET" && req.method != "HEAD") {
         res.set_header("Allow", "GET, HEAD");
         text_response(res, 405, "Method not allowed\n");
@@ -316,11 +325,11 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     httplib::Server server;
     server.new_task_queue = [] { return new httplib::ThreadPool(16); };
     server.set_keep_alive_timeout(2);
+    int port = settings.port;
     server.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
-        handle(req, res, paths, status);
+        handle(req, res, paths, status, port);
         return httplib::Server::HandlerResponse::Handled;
     });
-    int port = settings.port;
     if (port == 0) port = server.bind_to_any_port("127.0.0.1");
     else if (!server.bind_to_port("127.0.0.1", port)) port = -1;
     if (port <= 0) {
@@ -332,6 +341,7 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     g_stop_signal = 0;
     struct sigaction action {}, old_int {}, old_term {};
     action.sa_handler = on_stop_signal;
+    action.sa_flags = SA_RESTART;
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGINT, &action, &old_int);
     ::sigaction(SIGTERM, &action, &old_term);

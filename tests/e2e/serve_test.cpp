@@ -62,13 +62,13 @@ public:
     [[nodiscard]] int port() const { return port_; }
     [[nodiscard]] std::string output() const { return read_file(out_) + read_file(err_); }
 
-    Reply get(const std::string& path) const {
+    Reply get(const std::string& path, const httplib::Headers& headers = {}) const {
         httplib::Client client("127.0.0.1", port_);
         client.set_url_encode(false);  // the path goes out exactly as written
         client.set_connection_timeout(5);
         client.set_read_timeout(10);
         Reply reply;
-        if (auto r = client.Get(path.c_str())) {
+        if (auto r = client.Get(path.c_str(), headers)) {
             reply.status = r->status;
             reply.body = r->body;
             reply.content_type = r->get_header_value("Content-Type");
@@ -185,6 +185,11 @@ TEST_CASE("serve answers nothing outside the site's folder") {
         CHECK(reply.body.find("title =") == std::string::npos);
     }
     CHECK(serve.get("/index.html").status == 200);
+    // A page of another site that made its name point at 127.0.0.1 (DNS rebinding) reads nothing.
+    const Reply rebound = serve.get("/index.html", {{"Host", "angripare.example:" + std::to_string(serve.port())}});
+    CHECK(rebound.status == 421);
+    CHECK(rebound.body.find("<html") == std::string::npos);
+    CHECK(serve.get("/index.html", {{"Host", "localhost:" + std::to_string(serve.port())}}).status == 200);
     CHECK(serve.stop(SIGTERM) == 0);
 }
 
