@@ -193,7 +193,7 @@ std::string changed_path(const Snapshot& before, const Snapshot& after) {
 }
 
 // Sleeps `ms`, waking early when a stop signal came; returns false then.
-bool pause(int ms) {
+bool sleep_unless_stopped(int ms) {
     for (int waited = 0; waited < ms; waited += 50) {
         if (g_stop_signal) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -378,10 +378,10 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
 
     // Poll the watched folders; rebuild once their files have settled.
     for (int tick = 0; !g_stop_signal && !listening_ended; ++tick) {
-        if (!pause(100) || tick % 3 != 0) continue;
+        if (!sleep_unless_stopped(100) || tick % 3 != 0) continue;
         Snapshot now = scan(watched);
         if (now == last) continue;
-        for (int settle = 0; settle < 20 && pause(150); ++settle) {
+        for (int settle = 0; settle < 20 && sleep_unless_stopped(150); ++settle) {
             Snapshot again = scan(watched);
             if (again == now) break;
             now = std::move(again);
