@@ -32,3 +32,6 @@ mkdir -p build/hostile-content
 cp -r tests/fixtures/base/. tests/fixtures/hostile/. build/hostile-content/
 ./build/samplan build --content build/hostile-content --output build/hostile-site --quiet --today 2025-06-01
 TESTS=hostile.test.mjs bash tests/browser/run.sh build/hostile-site
+
+echo "== browser test of samplan serve (live reload, error overlay)"
+SAMPLAN=build/samplan node --test --test-reporter=tap tests/browser/serve.test.mjs

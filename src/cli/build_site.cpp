@@ -153,6 +153,26 @@ size_t expected_pages(const model::Site& site, const history::History& history) 
     return pages;
 }
 
+// In `samplan serve`, the foot partial loads the live-reload script (themes/<name>/serve/): a sink
+// that adds its addresses to each page on the way to `sink`.
+site::PageSink with_live_reload(const site::PageSink& sink, const BuildSettings& settings) {
+    if (settings.live_script_href.empty()) return sink;
+    return [&sink, &settings](site::PageView&& page) {
+        page.data.set("live_reload", site::Data::map({{"script_href", settings.live_script_href},
+                                                      {"status_href", settings.live_status_href}}));
+        sink(std::move(page));
+    };
+}
+
+// Hard-links the previous site's pagefind/ folder into the staging folder; false when there is none.
+bool keep_search_index(const std::string& previous_site, const std::string& staging) {
+    const fs::path from = fs::path(previous_site) / "pagefind";
+    std::error_code ec;
+    if (!fs::is_regular_file(from / "pagefind.js", ec)) return false;
+    fs::copy(from, fs::path(staging) / "pagefind", fs::copy_options::recursive | fs::copy_options::create_hard_links, ec);
+    return !ec;
+}
+
 // A tag becomes a folder name: letters, digits, '.', '_' and '-', not starting with '.'.
 bool safe_version_name(const std::string& name) {
     if (name.empty() || name[0] == '.' || name.size() > 100) return false;
@@ -272,9 +292,10 @@ int publish_site(const model::Site& site, const history::History& history, const
         size_t files = 0;
         report.pages = write_site(
             [&](const site::PageSink& sink) {
+                const site::PageSink to_render = with_live_reload(sink, settings);
                 auto view = site::build_site(site, options, [&](site::PageView&& page) {
                     current_pages.push_back(page.path);
-                    sink(std::move(page));
+                    to_render(std::move(page));
                 });
                 files = view.files.size();
                 return view;
@@ -286,10 +307,12 @@ int publish_site(const model::Site& site, const history::History& history, const
 
         // Search covers the current site only: index it before the archived versions are added.
         report.timings.start("search index");
-        bool search_ok = false;
-        const std::string search = publish::run_pagefind(output.staging_dir(), search_ok);
-        if (progress) progress->note(search, !search_ok);
-        else if (!settings.quiet || !search_ok) err << "samplan: " << search << "\n";
+        if (!settings.reuse_search || !keep_search_index(settings.output, output.staging_dir())) {
+            bool search_ok = false;
+            const std::string search = publish::run_pagefind(output.staging_dir(), search_ok);
+            if (progress) progress->note(search, !search_ok);
+            else if (!settings.quiet || !search_ok) err << "samplan: " << search << "\n";
+        }
 
         report.timings.start("versions", tags.size());
         std::sort(current_pages.begin(), current_pages.end());
@@ -310,7 +333,7 @@ int publish_site(const model::Site& site, const history::History& history, const
             version_options.strings = &theme.strings;
             version_options.archive = &archive;
             report.pages += write_site(
-                [&](const site::PageSink& sink) { return site::build_site(version, version_options, sink); }, renderer,
+                [&](const site::PageSink& sink) { return site::build_site(version, version_options, with_live_reload(sink, settings)); }, renderer,
                 theme, output, archive.prefix, report.timings);
             if (progress) progress->advance();
         }

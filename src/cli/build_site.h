@@ -25,6 +25,12 @@ struct BuildSettings {
     bool quiet = false;
     bool drafts = false;                   // publish drafts too, marked as such
     std::vector<std::string> draft_paths;  // the drafts left out (sorted)
+    // `samplan serve`: every page loads the live-reload script from these server addresses.
+    std::string live_script_href = {};  // empty: no script (a published site never has one)
+    std::string live_status_href = {};
+    // `samplan serve`'s rebuilds: keep the previous site's search index instead of running
+    // Pagefind again (seconds); it is rebuilt when serve starts.
+    bool reuse_search = false;
 };
 
 // Wall time per named stage of a build, in the order they ran (`--timings`); each stage is also

@@ -16,6 +16,7 @@
 #include "cli/import_values.h"
 #include "cli/new_record.h"
 #include "cli/progress.h"
+#include "cli/serve.h"
 #include "history/versions.h"
 #include "site/site.h"
 
@@ -40,6 +41,7 @@ Commands:
   history    print a record's revisions and what changed in each, from git
   new        create a group, plan, activity or evaluation with every key, commented
   import     write indicator values from a CSV file into the records (import values FILE.csv)
+  serve      preview the site with its drafts on 127.0.0.1, rebuilt and reloaded on every change
 
 Options:
   -h, --help     show this help (samplan COMMAND --help for a command)
@@ -94,6 +96,7 @@ struct Args {
     bool verbose = false;
     bool drafts = false;
     bool timings = false;
+    int port = 1313;
 };
 
 // Parses `--name value` and `--name=value` options of `command`; `allowed` lists the options
@@ -153,6 +156,13 @@ bool parse_args(const std::vector<std::string>& args, const std::vector<std::str
                 return false;
             }
             out.today = *date;
+        } else if (name == "--port") {
+            const bool digits = !value.empty() && value.size() <= 5 && value.find_first_not_of("0123456789") == std::string::npos;
+            if (!digits || std::stoi(value) > 65535) {
+                err << command << ": --port needs a port number from 0 to 65535, not " << quote(value) << "\n";
+                return false;
+            }
+            out.port = std::stoi(value);
         }
     }
     if (out.quiet && out.verbose) {
@@ -390,6 +400,17 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
     return rc;
 }
 
+int serve_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Args options;
+    bool help = false;
+    if (!parse_args(args, {"--content", "--port", "--themes"}, {}, options, err, help)) return kUsage;
+    if (help) {
+        out << kServeHelp;
+        return kOk;
+    }
+    return serve(ServeSettings{options.content, options.themes, options.port}, out, err);
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -412,7 +433,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         if (command == "history") return history_command(args, out, err);
         if (command == "new") return new_command(args, out, err);
         if (command == "import") return import_command(args, out, err);
-        err << "samplan: unknown command " << quote(command) << suggestion(command, {"check", "build", "history", "new", "import"}) << "\n"
+        if (command == "serve") return serve_command(args, out, err);
+        err << "samplan: unknown command " << quote(command) << suggestion(command, {"check", "build", "history", "new", "import", "serve"}) << "\n"
             << "Run 'samplan --help' for the commands.\n";
         return kUsage;
     } catch (const std::exception& e) {

@@ -1,0 +1,413 @@
+#include "cli/serve.h"
+
+#include <httplib.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <ostream>
+#include <sstream>
+#include <string_view>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "check/check.h"
+#include "cli/build_site.h"
+#include "content/content.h"
+#include "content/source.h"
+#include "core/diagnostics.h"
+#include "core/files.h"
+#include "core/text.h"
+#include "history/history.h"
+#include "model/build.h"
+
+namespace samplan::cli {
+namespace fs = std::filesystem;
+
+const char* const kServeHelp = R"(Usage: samplan serve [--content DIR] [--port N] [--themes DIR]
+
+Builds the site with its drafts (marked "Utkast") and shows it at http://127.0.0.1:PORT/ while
+you edit. When a file of the content folder or of the theme changes, the site is rebuilt and open
+pages reload by themselves. When the content has an error, the pages show its diagnostics over
+the last version that built, until the error is fixed.
+
+The site is built into .samplan-cache/serve/ beside the content folder, never into the output
+folder. Only this computer can open the address. Ctrl-C stops it.
+
+Options:
+  --content DIR   the content folder (default: content)
+  --port N        the port (default: 1313; 0 picks a free one)
+  --themes DIR    the folder holding themes (default: themes/ here, else beside samplan)
+  -h, --help      show this help
+)";
+
+namespace {
+
+constexpr const char* kScriptHref = "/_samplan/live.js";
+constexpr const char* kStatusHref = "/_samplan/status";
+constexpr size_t kMaxFile = static_cast<size_t>(1) << 30;
+
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+void on_stop_signal(int sig) {
+    g_stop_signal = sig;
+    std::signal(sig, SIG_DFL);  // a second Ctrl-C stops at once, even in the middle of a build
+}
+
+// What a build left: served to the pages' script as /_samplan/status.
+class BuildStatus {
+public:
+    void finished(bool ok, std::vector<std::string> problems, const std::string& theme) {
+        std::lock_guard lock(mutex_);
+        ++generation_;
+        if (ok) site_generation_ = generation_;
+        ok_ = ok;
+        problems_ = std::move(problems);
+        if (!theme.empty()) theme_ = theme;
+    }
+    std::string json() const {
+        std::lock_guard lock(mutex_);
+        std::string out = "{\"generation\":" + std::to_string(generation_) +
+                          ",\"site_generation\":" + std::to_string(site_generation_) +
+                          ",\"ok\":" + (ok_ ? "true" : "false") + ",\"diagnostics\":[";
+        for (size_t i = 0; i < problems_.size(); ++i) out += (i ? "," : "") + json_quote(problems_[i]);
+        return out + "]}\n";
+    }
+    std::vector<std::string> problems() const {
+        std::lock_guard lock(mutex_);
+        return problems_;
+    }
+    std::string theme() const {
+        std::lock_guard lock(mutex_);
+        return theme_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    long generation_ = 0;       // builds finished
+    long site_generation_ = 0;  // the last build that succeeded: the site served
+    bool ok_ = true;
+    std::vector<std::string> problems_;
+    std::string theme_ = "default";
+};
+
+struct Paths {
+    std::string content;
+    std::string themes;
+    std::string site;
+    std::string history_cache;
+};
+
+// One build: the same stages as samplan build --drafts, into the private site folder. Returns
+// false with the lines that tell why, after which the previous site is still there.
+bool build_once(const Paths& paths, bool first, std::vector<std::string>& problems, std::string& theme, size_t& pages,
+                std::ostream& out, std::ostream& err) {
+    try {
+        Diagnostics diagnostics;
+        const auto source = content::make_disk_source(paths.content);
+        const auto records = content::load_records(*source, diagnostics);
+        model::Site site = model::build_model(records, diagnostics);
+        theme = site.settings.theme;
+        const history::History history = history::read_history(paths.content, paths.history_cache);
+        const Date today = today_local();
+        check::run_checks(site, check::CheckOptions{today, &history}, diagnostics);
+        diagnostics.sort();
+        for (const auto& d : diagnostics.all()) {
+            out << format_text(d) << "\n";
+            if (d.severity == Severity::Error) problems.push_back(format_text(d));
+        }
+        if (!problems.empty()) return false;
+
+        BuildSettings settings;
+        settings.content = paths.content;
+        settings.output = paths.site;
+        settings.themes = paths.themes;
+        settings.today = today;
+        settings.quiet = true;
+        settings.drafts = true;
+        settings.live_script_href = kScriptHref;
+        settings.live_status_href = kStatusHref;
+        settings.reuse_search = !first;
+        BuildReport report;
+        std::ostringstream messages;
+        const int rc = publish_site(site, history, diagnostics, settings, report, messages);
+        err << messages.str();
+        if (rc != 0) {
+            std::istringstream lines(messages.str());
+            for (std::string line; std::getline(lines, line);)
+                if (!line.empty()) problems.push_back(line);
+            if (problems.empty()) problems.push_back("samplan: the site was not built");
+            return false;
+        }
+        pages = report.pages;
+        return true;
+    } catch (const std::exception& e) {
+        problems.push_back(std::string("samplan: internal error: ") + e.what());
+        return false;
+    }
+}
+
+// Modification time, size and inode of every file and folder under the watched folders; names
+// starting with '.' (editor swap files, .git) and ending with '~' (backups) are left out.
+using Snapshot = std::map<std::string, std::tuple<long long, long long, unsigned long long>>;
+
+Snapshot scan(const std::vector<std::string>& roots) {
+    Snapshot snapshot;
+    for (const auto& root : roots) {
+        std::error_code ec;
+        for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+             !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            const std::string name = it->path().filename().string();
+            struct stat st {};
+            if (::stat(it->path().c_str(), &st) != 0) continue;
+            if (name.empty() || name[0] == '.' || name.back() == '~') {
+                if (S_ISDIR(st.st_mode)) it.disable_recursion_pending();
+                continue;
+            }
+            snapshot[it->path().string()] = {static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec,
+                                             static_cast<long long>(st.st_size), static_cast<unsigned long long>(st.st_ino)};
+        }
+    }
+    return snapshot;
+}
+
+// A path that differs between two snapshots, for the message: a file rather than its folder.
+std::string changed_path(const Snapshot& before, const Snapshot& after) {
+    std::vector<std::string> changed;
+    for (const auto& [path, stamp] : after) {
+        const auto it = before.find(path);
+        if (it == before.end() || it->second != stamp) changed.push_back(path);
+    }
+    for (const auto& [path, stamp] : before)
+        if (!after.count(path)) changed.push_back(path);
+    std::error_code ec;
+    for (const auto& path : changed)
+        if (!fs::is_directory(path, ec)) return path;
+    return changed.empty() ? std::string() : changed.front();
+}
+
+// Sleeps `ms`, waking early when a stop signal came; returns false then.
+bool sleep_unless_stopped(int ms) {
+    for (int waited = 0; waited < ms; waited += 50) {
+        if (g_stop_signal) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return !g_stop_signal;
+}
+
+void text_response(httplib::Response& res, int status, const std::string& text) {
+    res.status = status;
+    res.set_content(text, "text/plain; charset=utf-8");
+}
+
+void handle(const httplib::Request& req, httplib::Response& res, const Paths& paths, const BuildStatus& status,
+            int port) {
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    // Only pages of this computer's own addresses: another site's page that renamed its host to
+    // 127.0.0.1 (DNS rebinding) must not read the preview, drafts included.
+    const std::string host = req.get_header_value("Host");
+    const std::string suffix = ":" + std::to_string(port);
+    if (host != "127.0.0.1" + suffix && host != "localhost" + suffix) {
+        text_response(res, 421, "Open the preview at http://127.0.0.1" + suffix + "/\n");
+        return;
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+        res.set_header("Allow", "GET, HEAD");
+        text_response(res, 405, "Method not allowed\n");
+        return;
+    }
+    if (req.path == kStatusHref) {
+        res.set_content(status.json(), "application/json");
+        return;
+    }
+    std::string body, error;
+    if (req.path == kScriptHref) {
+        // From the site's theme, else from the default theme.
+        for (const auto& theme : {status.theme(), std::string("default")})
+            if (read_regular_file(paths.themes + "/" + theme + "/serve/live.js", kMaxFile, body, error) == FileRead::Ok) {
+                res.set_content(body, "text/javascript; charset=utf-8");
+                return;
+            }
+        text_response(res, 404, "The theme has no serve/live.js\n");
+        return;
+    }
+    const auto file = file_for_url_path(paths.site, req.path);
+    if (!file) {
+        text_response(res, 400, "Bad path\n");
+        return;
+    }
+    std::error_code ec;
+    if (!fs::is_directory(paths.site, ec)) {
+        std::string text = "Webbplatsen har inte kunnat byggas ännu:\n\n";
+        for (const auto& line : status.problems()) text += line + "\n";
+        text_response(res, 503, text);
+        return;
+    }
+    std::string target = *file;
+    if (fs::is_directory(target, ec)) {
+        if (req.path.back() != '/') {
+            // Relative links need the slash: /groups/alfa → /groups/alfa/
+            const auto query = req.target.find('?');
+            const std::string location = req.target.substr(0, query) + "/" +
+                                         (query == std::string::npos ? std::string() : req.target.substr(query));
+            res.status = 301;
+            res.set_header("Location", location);
+            return;
+        }
+        target += "index.html";
+    }
+    if (read_regular_file(target, kMaxFile, body, error, true) == FileRead::Ok) {
+        res.set_content(body, content_type(target));
+        return;
+    }
+    if (read_regular_file(paths.site + "/404.html", kMaxFile, body, error, true) == FileRead::Ok) {
+        res.status = 404;
+        res.set_content(body, "text/html; charset=utf-8");
+        return;
+    }
+    text_response(res, 404, "Not found\n");
+}
+
+}  // namespace
+
+std::optional<std::string> file_for_url_path(const std::string& root, const std::string& path) {
+    if (path.empty() || path[0] != '/') return std::nullopt;
+    if (path.find('\0') != std::string::npos || path.find('\\') != std::string::npos) return std::nullopt;
+    for (size_t start = 1; start <= path.size();) {
+        size_t end = path.find('/', start);
+        if (end == std::string::npos) end = path.size();
+        const std::string_view segment(path.data() + start, end - start);
+        if (segment == ".." || segment == ".") return std::nullopt;
+        start = end + 1;
+    }
+    return root + path;
+}
+
+std::string content_type(const std::string& file) {
+    static const std::map<std::string, std::string> types = {
+        {".html", "text/html; charset=utf-8"},        {".css", "text/css; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},    {".mjs", "text/javascript; charset=utf-8"},
+        {".json", "application/json"},                {".xml", "application/xml"},
+        {".csv", "text/csv; charset=utf-8"},          {".ics", "text/calendar; charset=utf-8"},
+        {".txt", "text/plain; charset=utf-8"},        {".svg", "image/svg+xml"},
+        {".png", "image/png"},                        {".jpg", "image/jpeg"},
+        {".jpeg", "image/jpeg"},                      {".gif", "image/gif"},
+        {".webp", "image/webp"},                      {".ico", "image/x-icon"},
+        {".woff", "font/woff"},                       {".woff2", "font/woff2"},
+        {".wasm", "application/wasm"},                {".pdf", "application/pdf"}};
+    std::string extension = fs::path(file).extension().string();
+    for (auto& c : extension) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    const auto it = types.find(extension);
+    return it == types.end() ? "application/octet-stream" : it->second;
+}
+
+int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
+    fs::path content = fs::absolute(settings.content).lexically_normal();
+    if (content.filename().empty()) content = content.parent_path();
+    const fs::path cache = content.parent_path() / ".samplan-cache" / "serve";
+    std::error_code ec;
+    fs::create_directories(cache, ec);
+    if (ec) {
+        err << "samplan serve: cannot create " << quote(cache.string()) << ": " << ec.message() << "\n";
+        return 2;
+    }
+    Paths paths{content.string(), themes_folder(settings.themes), (cache / "site").string(),
+                (cache / "history.txt").string()};
+    BuildStatus status;
+
+    httplib::Server server;
+    server.new_task_queue = [] { return new httplib::ThreadPool(16); };
+    server.set_keep_alive_timeout(2);
+    int port = settings.port;
+    server.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
+        handle(req, res, paths, status, port);
+        return httplib::Server::HandlerResponse::Handled;
+    });
+    if (port == 0) port = server.bind_to_any_port("127.0.0.1");
+    else if (!server.bind_to_port("127.0.0.1", port)) port = -1;
+    if (port <= 0) {
+        err << "samplan serve: cannot listen on 127.0.0.1:" << settings.port
+            << " (is another program using it? --port 0 picks a free port)\n";
+        return 2;
+    }
+
+    g_stop_signal = 0;
+    struct sigaction action {}, old_int {}, old_term {};
+    action.sa_handler = on_stop_signal;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, &old_int);
+    ::sigaction(SIGTERM, &action, &old_term);
+
+    const std::vector<std::string> watched = {paths.content, paths.themes};
+    bool first = true;
+    auto rebuild = [&] {
+        const auto began = std::chrono::steady_clock::now();
+        std::vector<std::string> problems;
+        std::string theme;
+        size_t pages = 0;
+        const bool ok = build_once(paths, first, problems, theme, pages, out, err);
+        first = false;
+        status.finished(ok, problems, theme);
+        const auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count();
+        if (ok) {
+            out << "samplan serve: byggde " << pages << " sidor på " << ms << " ms\n";
+        } else {
+            out << "samplan serve: webbplatsen kunde inte byggas (" << problems.size()
+                << " fel); den senaste versionen som gick att bygga visas\n";
+        }
+        out.flush();
+    };
+
+    Snapshot last = scan(watched);
+    rebuild();
+    std::atomic<bool> listening_ended{false};
+    std::thread listener([&] {
+        server.listen_after_bind();
+        listening_ended = true;
+    });
+    out << "Webbplatsen visas på http://127.0.0.1:" << port << "/ (Ctrl-C avslutar)" << std::endl;
+
+    // Poll the watched folders; rebuild once their files have settled.
+    for (int tick = 0; !g_stop_signal && !listening_ended; ++tick) {
+        if (!sleep_unless_stopped(100) || tick % 3 != 0) continue;
+        Snapshot now = scan(watched);
+        if (now == last) continue;
+        for (int settle = 0; settle < 20 && sleep_unless_stopped(150); ++settle) {
+            Snapshot again = scan(watched);
+            if (again == now) break;
+            now = std::move(again);
+        }
+        if (g_stop_signal) break;
+        std::string changed = changed_path(last, now);
+        const fs::path relative = fs::path(changed).lexically_relative(content);
+        if (!relative.empty() && *relative.begin() != "..") changed = relative.string();
+        out << "samplan serve: " << changed << " ändrades; bygger om\n";
+        last = std::move(now);
+        rebuild();
+    }
+
+    // stop() only reaches a server that is running.
+    while (!server.is_running() && !listening_ended) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    server.stop();
+    listener.join();
+    ::sigaction(SIGINT, &old_int, nullptr);
+    ::sigaction(SIGTERM, &old_term, nullptr);
+    if (!g_stop_signal) {
+        err << "samplan serve: the web server stopped unexpectedly\n";
+        return 2;
+    }
+    g_stop_signal = 0;
+    out << "samplan serve: avslutad" << std::endl;
+    return 0;
+}
+
+}  // namespace samplan::cli

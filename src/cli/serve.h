@@ -1,0 +1,31 @@
+// cli/serve.h — `samplan serve`: builds the site with drafts into a private folder, serves it on
+// 127.0.0.1, rebuilds when the content or the theme changes, and tells open pages to reload
+// (or, when a build failed, to show its diagnostics while the last good site stays served).
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace samplan::cli {
+
+struct ServeSettings {
+    std::string content = "content";
+    std::string themes;  // empty: as samplan build finds them
+    int port = 1313;     // 0: any free port
+};
+
+extern const char* const kServeHelp;
+
+// Runs until SIGINT or SIGTERM; returns the exit code (0 after a signal, 2 when it cannot serve).
+int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err);
+
+// The file under `root` that the URL path `path` (already percent-decoded, starting with '/')
+// names, or nothing when the path could leave `root` ("..", ".", backslashes, NUL bytes).
+// A folder's path is returned as is: the caller serves its index.html.
+std::optional<std::string> file_for_url_path(const std::string& root, const std::string& path);
+
+// The Content-Type for a file name, by its extension.
+std::string content_type(const std::string& file);
+
+}  // namespace samplan::cli

@@ -1,0 +1,215 @@
+// `samplan serve`: builds the site with drafts into a private folder, serves it on 127.0.0.1,
+// rebuilds it when a record changes, reports a broken record at /_samplan/status while the last
+// good site stays served, and stops cleanly on SIGINT.
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include "harness.h"
+
+namespace fs = std::filesystem;
+using namespace samplan::test;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Polls `condition` until it holds, for at most `seconds`.
+template <class Condition>
+bool eventually(Condition condition, int seconds = 20) {
+    const auto deadline = Clock::now() + std::chrono::seconds(seconds);
+    while (Clock::now() < deadline) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return condition();
+}
+
+struct Reply {
+    int status = 0;  // 0: no answer
+    std::string body;
+    std::string content_type;
+    std::string location;
+};
+
+// A `samplan serve --port 0` process; killed (with its process group) if a test leaves early.
+class Serve {
+public:
+    Serve(const fs::path& content, const fs::path& dir) : out_(dir / "serve.out"), err_(dir / "serve.err") {
+        pid_ = spawn_samplan({"serve", "--content", content.string(), "--port", "0"}, out_.string(), err_.string());
+        const std::regex url("Webbplatsen visas på http://127\\.0\\.0\\.1:([0-9]+)/");
+        eventually([&] {
+            const std::string text = read_file(out_);
+            std::smatch m;
+            if (std::regex_search(text, m, url)) port_ = std::stoi(m[1]);
+            return port_ > 0 || exited();
+        });
+    }
+    ~Serve() {
+        if (status_ < 0) {
+            ::kill(-pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+    }
+    Serve(const Serve&) = delete;
+    Serve& operator=(const Serve&) = delete;
+
+    [[nodiscard]] int port() const { return port_; }
+    [[nodiscard]] std::string output() const { return read_file(out_) + read_file(err_); }
+
+    Reply get(const std::string& path, const httplib::Headers& headers = {}) const {
+        httplib::Client client("127.0.0.1", port_);
+        client.set_url_encode(false);  // the path goes out exactly as written
+        client.set_connection_timeout(5);
+        client.set_read_timeout(10);
+        Reply reply;
+        if (auto r = client.Get(path.c_str(), headers)) {
+            reply.status = r->status;
+            reply.body = r->body;
+            reply.content_type = r->get_header_value("Content-Type");
+            reply.location = r->get_header_value("Location");
+        }
+        return reply;
+    }
+
+    // Sends `signal` and waits (at most 20 s) for the exit; returns the exit code, -1 if none.
+    int stop(int signal) {
+        ::kill(pid_, signal);
+        eventually([&] { return exited(); });
+        return status_ >= 0 && WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
+    }
+
+private:
+    bool exited() {
+        if (status_ >= 0) return true;
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) status_ = status;
+        return status_ >= 0;
+    }
+
+    fs::path out_, err_;
+    int pid_ = -1;
+    int port_ = 0;
+    int status_ = -1;  // the wait status once exited
+};
+
+const char* const kActivity = "groups/alfa/plans/2025/activities/sip.md";
+const char* const kActivityPage = "/groups/alfa/2025/sip/";
+
+void retitle(const fs::path& content, const std::string& title) {
+    std::string text = read_file(content / kActivity);
+    const size_t start = text.find("title = \"") + 9;
+    text.replace(start, text.find('"', start) - start, title);
+    write_file(content / kActivity, text);
+}
+
+}  // namespace
+
+TEST_CASE("serve shows the site, follows every change, and keeps the last good site while a record is broken") {
+    TempDir dir;
+    const fs::path content = dir.path() / "content";
+    copy_base_fixture(content);
+    // A draft is shown, marked (as build --drafts does).
+    std::string draft = read_file(content / kActivity);
+    draft.replace(draft.find("Samordnad individuell plan"), 26, "Utkastaktivitet");
+    draft.replace(draft.find("priority = 2"), 12, "priority = 3\ndraft = true");
+    write_file(content / "groups/alfa/plans/2025/activities/utkastet.md", draft);
+
+    Serve serve(content, dir.path());
+    REQUIRE_MESSAGE(serve.port() > 0, serve.output());
+
+    const Reply home = serve.get("/");
+    CHECK(home.status == 200);
+    CHECK(home.content_type == "text/html; charset=utf-8");
+    CHECK(home.body.find("<script src=\"/_samplan/live.js\"") != std::string::npos);
+    CHECK(serve.get("/_samplan/live.js").content_type == "text/javascript; charset=utf-8");
+    CHECK(serve.get("/assets/style.css").content_type == "text/css; charset=utf-8");
+    CHECK(serve.get(kActivityPage).body.find("Samordnad individuell plan") != std::string::npos);
+    CHECK(serve.get("/groups/alfa/2025/utkastet/").body.find("class=\"draft-marker\"") != std::string::npos);
+    // A folder without its slash is redirected, so that the page's relative links work.
+    const Reply bare = serve.get("/groups/alfa/2025/sip");
+    CHECK(bare.status == 301);
+    CHECK(bare.location == kActivityPage);
+    const Reply missing = serve.get("/finns/inte/");
+    CHECK(missing.status == 404);
+    CHECK(missing.body.find("Sidan finns inte") != std::string::npos);
+
+    // A changed record shows on its page.
+    retitle(content, "Ny titel från testet");
+    CHECK_MESSAGE(eventually([&] { return serve.get(kActivityPage).body.find("Ny titel från testet") != std::string::npos; }),
+                  serve.output());
+
+    // A broken record: the status tells where, and the last good page is still served.
+    const std::string good = read_file(content / kActivity);
+    write_file(content / kActivity, "+++\ntitle = = \"trasig\n" + good.substr(good.find('\n', 4) + 1));
+    const std::regex located("\"ok\":false.*groups/alfa/plans/2025/activities/sip\\.md:2:[0-9]+: error: ");
+    CHECK_MESSAGE(eventually([&] { return std::regex_search(serve.get("/_samplan/status").body, located); }),
+                  serve.get("/_samplan/status").body, serve.output());
+    const Reply kept = serve.get(kActivityPage);
+    CHECK(kept.status == 200);
+    CHECK(kept.body.find("Ny titel från testet") != std::string::npos);
+
+    // Fixed again: the status is fine and the page follows.
+    write_file(content / kActivity, good);
+    retitle(content, "Rättad titel");
+    CHECK(eventually([&] { return serve.get("/_samplan/status").body.find("\"ok\":true") != std::string::npos; }));
+    CHECK(eventually([&] { return serve.get(kActivityPage).body.find("Rättad titel") != std::string::npos; }));
+
+    CHECK(serve.stop(SIGINT) == 0);
+    CHECK(serve.output().find("avslutad") != std::string::npos);
+    // Never into the content folder or an output folder beside it.
+    CHECK(!fs::exists(dir.path() / "output"));
+    CHECK(fs::exists(dir.path() / ".samplan-cache/serve/site/index.html"));
+}
+
+TEST_CASE("serve answers nothing outside the site's folder") {
+    TempDir dir;
+    const fs::path content = dir.path() / "content";
+    copy_base_fixture(content);
+    write_file(dir.path() / ".samplan-cache/serve/secret.txt", "hemligt innehåll\n");
+    Serve serve(content, dir.path());
+    REQUIRE_MESSAGE(serve.port() > 0, serve.output());
+    for (const std::string path : {"/../secret.txt", "/%2e%2e/secret.txt", "/assets/../../secret.txt",
+                                   "/..%2fsecret.txt", "/../../content/site.toml", "/%2e%2e/%2e%2e/content/site.toml"}) {
+        CAPTURE(path);
+        const Reply reply = serve.get(path);
+        CHECK(reply.status != 0);
+        CHECK(reply.status != 200);
+        CHECK(reply.body.find("hemligt") == std::string::npos);
+        CHECK(reply.body.find("[history]") == std::string::npos);
+        CHECK(reply.body.find("title =") == std::string::npos);
+    }
+    CHECK(serve.get("/index.html").status == 200);
+    // A page of another site that made its name point at 127.0.0.1 (DNS rebinding) reads nothing.
+    const Reply rebound = serve.get("/index.html", {{"Host", "angripare.example:" + std::to_string(serve.port())}});
+    CHECK(rebound.status == 421);
+    CHECK(rebound.body.find("<html") == std::string::npos);
+    CHECK(serve.get("/index.html", {{"Host", "localhost:" + std::to_string(serve.port())}}).status == 200);
+    CHECK(serve.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("a built site has no live-reload script, and the help tells of serve") {
+    TempDir dir;
+    copy_base_fixture(dir.path() / "content");
+    const auto r = run_samplan({"build", "--content", (dir.path() / "content").string(), "--output",
+                                (dir.path() / "site").string(), "--drafts", "--quiet"});
+    REQUIRE(r.exit_code == 0);
+    for (const auto& e : fs::recursive_directory_iterator(dir.path() / "site")) {
+        if (!e.is_regular_file()) continue;
+        CAPTURE(e.path());
+        CHECK(read_file(e.path()).find("_samplan") == std::string::npos);
+        CHECK(e.path().filename() != "live.js");
+    }
+    const auto help = run_samplan({"serve", "--help"});
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("--port N") != std::string::npos);
+    CHECK(run_samplan({"--help"}).out.find("  serve ") != std::string::npos);
+    const auto bad = run_samplan({"serve", "--content", (dir.path() / "content").string(), "--port", "http"});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("--port needs a port number") != std::string::npos);
+}
