@@ -68,9 +68,10 @@ std::string plan_history_path(const std::string& g, const std::string& p) { retu
 std::string activity_history_path(const std::string& g, const std::string& p, const std::string& a) {
     return "history/" + g + "/" + p + "/" + a + "/index.html";
 }
-// Revisions live beside the history page; "_" cannot start an id, so no activity can clash.
+// Revisions live beside the history page, one file each (not a folder each: a site with a long
+// history has thousands); "_" and "." cannot be in an id, so no activity's folder can clash.
 std::string revision_path(const std::string& history_page, const std::string& short_id) {
-    return history_page.substr(0, history_page.size() - 10) + "_" + short_id + "/index.html";
+    return history_page.substr(0, history_page.size() - 10) + "_" + short_id + ".html";
 }
 std::string changes_path() { return "changes/index.html"; }
 std::string versions_path() { return "versions/index.html"; }
