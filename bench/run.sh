@@ -21,24 +21,32 @@ fi
 cp bench/hugo/hugo.toml "$corpus/hugo.toml"
 rm -rf "$corpus/layouts" && cp -r bench/hugo/layouts "$corpus/layouts"
 
-# measure NAME COMMAND…: prints "wall cpu peak_kib" medians over $runs runs.
+# measure NAME COMMAND…: prints "wall cpu peak_kib" medians over $runs runs. "{out}" in the
+# command is replaced by the output folder: a new one for every full build, since ext4 scans past
+# recently deleted inodes when it makes new ones (deleting the previous run's output just before
+# a build would slow down whoever writes more files); they are deleted after all runs.
 measure() {
   local name="$1"; shift
-  local results=()
+  local results=() run=0
   for _ in $(seq "$runs"); do
-    [ "$name" = "samplan-rebuild" ] || rm -rf "$corpus/out-samplan" "$corpus/public" "$corpus/.samplan-cache"
-    /usr/bin/time -f "%e %U %S %M" -o "$corpus/time.txt" "$@" >/dev/null 2>&1
+    run=$((run + 1))
+    local out="$name-$run"
+    [ "$name" = "samplan-rebuild" ] && out="samplan-1"
+    local args=("${@//\{out\}/$out}")
+    /usr/bin/time -f "%e %U %S %M" -o "$corpus/time.txt" "${args[@]}" >/dev/null 2>&1
     results+=("$(awk '{printf "%.3f %.3f %d\n", $1, $2 + $3, $4}' "$corpus/time.txt")")
   done
   printf '%s\n' "${results[@]}" | sort -n | awk -v n="$runs" -v name="$name" 'NR == int((n + 1) / 2) {printf "%-16s wall %8.3f s   cpu %8.3f s   peak %8.1f MiB\n", name, $1, $2, $3 / 1024}'
 }
 
 echo "bench: $activities activities, $commits commits, median of $runs runs, $(nproc) cores"
-s=$(cd "$corpus" && measure samplan "$samplan" build --content content --output out-samplan --quiet --today 2026-01-01)
+(cd "$corpus" && rm -rf out .samplan-cache samplan-* samplan-rebuild-* hugo-*)
+s=$(cd "$corpus" && measure samplan "$samplan" build --content content --output out/{out} --quiet --today 2026-01-01)
 echo "$s"
-r=$(cd "$corpus" && measure samplan-rebuild "$samplan" build --content content --output out-samplan --quiet --today 2026-01-01)
+r=$(cd "$corpus" && measure samplan-rebuild "$samplan" build --content content --output out/{out} --quiet --today 2026-01-01)
 echo "$r"
-h=$(cd "$corpus" && measure hugo hugo --quiet --enableGitInfo --destination public)
+h=$(cd "$corpus" && measure hugo hugo --quiet --enableGitInfo --destination out/{out})
 echo "$h"
 sw=$(echo "$s" | awk '{print $3}'); hw=$(echo "$h" | awk '{print $3}'); rw=$(echo "$r" | awk '{print $3}')
 awk -v s="$sw" -v h="$hw" -v r="$rw" 'BEGIN {printf "ratio samplan / hugo (wall): %.2f; no-change rebuild / full build: %.2f\n", s / h, r / s}'
+(cd "$corpus" && rm -rf out)

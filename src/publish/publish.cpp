@@ -69,6 +69,18 @@ bool read_whole(const fs::path& file, std::string& out) {
 
 }  // namespace
 
+void Output::make_folder(const std::string& dir) const {
+    {
+        std::lock_guard lock(folders_mutex_);
+        if (folders_.count(dir)) return;
+    }
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return;  // the write that follows reports it
+    std::lock_guard lock(folders_mutex_);
+    folders_.insert(dir);
+}
+
 // When the previous site has the same bytes at `path`, the new site gets that very file (a hard
 // link): unchanged files keep their modification time, so deployment by rsync copies only what
 // changed, and nothing is written twice.
@@ -80,8 +92,7 @@ bool Output::reuse(const std::string& path, const std::string& content) const {
     std::string previous;
     if (!read_whole(old, previous) || previous != content) return false;
     const fs::path full = fs::path(staging_) / path;
-    std::error_code ec;
-    fs::create_directories(full.parent_path(), ec);
+    make_folder(full.parent_path().string());
     return ::link(old.c_str(), full.c_str()) == 0;
 }
 
@@ -92,8 +103,7 @@ void Output::write(const std::string& path, const std::string& content) const {
         return;
     }
     const fs::path full = fs::path(staging_) / path;
-    std::error_code ec;
-    fs::create_directories(full.parent_path(), ec);
+    make_folder(full.parent_path().string());
     const int fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) throw std::runtime_error("cannot write " + full.string() + ": " + std::strerror(errno));
     size_t done = 0;
@@ -118,7 +128,7 @@ void Output::copy(const std::string& path, const std::string& source_file) const
     }
     const fs::path full = fs::path(staging_) / path;
     std::error_code ec;
-    fs::create_directories(full.parent_path(), ec);
+    make_folder(full.parent_path().string());
     fs::copy_file(source_file, full, fs::copy_options::overwrite_existing, ec);
     if (ec) throw std::runtime_error("cannot copy " + source_file + ": " + ec.message());
     ++written_;

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
 #include <string>
+#include <unordered_set>
 
 namespace samplan::publish {
 
@@ -36,6 +38,10 @@ private:
     bool committed_ = false;
     mutable std::atomic<size_t> written_{0};
     mutable std::atomic<size_t> kept_{0};
+    // Creates the staging folder's sub-folder `dir` once (many pages share a folder).
+    void make_folder(const std::string& dir) const;
+    mutable std::mutex folders_mutex_;
+    mutable std::unordered_set<std::string> folders_;  // made so far
 };
 
 // Runs Pagefind over `dir` when it is installed (node_modules/.bin/pagefind, or on PATH).
