@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <thread>
+#include <atomic>
 #include <unistd.h>
 
 #include <filesystem>
@@ -309,6 +311,116 @@ void write_cache(const std::string& file, const std::string& head, const std::st
     if (ec) std::filesystem::remove(tmp, ec);
 }
 
+// What one commit changed in the content folder itself (see read_history).
+struct CommitChanges {
+    Revision revision;
+    std::vector<Change> changes;  // empty: the commit did not touch the content
+    std::string note;             // why history is incomplete, if this commit tells
+};
+
+void diff_commit(git_repository* repo, const git_oid& id, const std::string& prefix, const git_mailmap* mailmap,
+                 CommitChanges& out) {
+    git_commit* raw_commit = nullptr;
+    if (git_commit_lookup(&raw_commit, repo, &id) != 0) return;
+    const Commit commit(raw_commit);
+    git_diff_options options;
+    git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
+    std::string pathspec = prefix;
+    char* spec = pathspec.data();
+    if (!pathspec.empty()) {
+        options.pathspec.strings = &spec;
+        options.pathspec.count = 1;
+    }
+    git_diff_find_options find;
+    git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+    find.flags = GIT_DIFF_FIND_RENAMES;
+
+    auto inside = [&](const char* path) { return path && std::string_view(path).substr(0, prefix.size()) == prefix; };
+
+    git_tree* raw_tree = nullptr;
+    if (git_commit_tree(&raw_tree, commit.get()) != 0) return;
+    Tree tree(raw_tree);
+    Tree parent_tree;
+    if (git_commit_parentcount(commit.get()) > 0) {
+        git_commit* parent = nullptr;
+        if (git_commit_parent(&parent, commit.get(), 0) == 0) {
+            Commit owned(parent);
+            git_tree* pt = nullptr;
+            if (git_commit_tree(&pt, owned.get()) == 0) parent_tree.reset(pt);
+        } else {
+            out.note = "history is incomplete: a parent commit is missing (fetch the full history)";
+        }
+    }
+    // A merge only counts for what it changed itself: a file as it came from another parent
+    // was changed by that parent's commits, which the walk meets on their own.
+    std::vector<Tree> other_parents;
+    for (unsigned i = 1; i < git_commit_parentcount(commit.get()); ++i) {
+        git_commit* parent = nullptr;
+        if (git_commit_parent(&parent, commit.get(), i) != 0) continue;
+        Commit owned(parent);
+        git_tree* pt = nullptr;
+        if (git_commit_tree(&pt, owned.get()) == 0) other_parents.emplace_back(pt);
+    }
+    auto from_other_parent = [&](const git_diff_delta* delta) {
+        for (const auto& t : other_parents) {
+            git_tree_entry* raw_entry = nullptr;
+            const char* path = delta->status == GIT_DELTA_DELETED ? delta->old_file.path : delta->new_file.path;
+            const bool found = git_tree_entry_bypath(&raw_entry, t.get(), path) == 0;
+            TreeEntry entry(found ? raw_entry : nullptr);
+            if (delta->status == GIT_DELTA_DELETED ? !found
+                                                   : found && git_oid_equal(git_tree_entry_id(entry.get()), &delta->new_file.id))
+                return true;
+        }
+        return false;
+    };
+    git_diff* raw_diff = nullptr;
+    if (git_diff_tree_to_tree(&raw_diff, repo, parent_tree.get(), tree.get(), &options) != 0) return;
+    Diff diff(raw_diff);
+    git_diff_find_similar(diff.get(), &find);
+    const size_t n = git_diff_num_deltas(diff.get());
+    if (n == 0) return;
+
+    std::vector<Change> changes;
+    for (size_t i = 0; i < n; ++i) {
+        const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+        if (!other_parents.empty() && from_other_parent(delta)) continue;
+        const char* new_path = delta->new_file.path;
+        const char* old_path = delta->old_file.path;
+        Change c;
+        switch (delta->status) {
+            case GIT_DELTA_ADDED: c.kind = ChangeKind::Added; break;
+            case GIT_DELTA_DELETED: c.kind = ChangeKind::Deleted; break;
+            case GIT_DELTA_RENAMED: c.kind = ChangeKind::Renamed; break;
+            default: c.kind = ChangeKind::Modified;
+        }
+        if (c.kind == ChangeKind::Deleted) {
+            if (!inside(old_path)) continue;
+            c.old_path = std::string(old_path).substr(prefix.size());
+        } else {
+            if (!inside(new_path)) continue;
+            c.path = std::string(new_path).substr(prefix.size());
+            if (c.kind == ChangeKind::Renamed && inside(old_path)) c.old_path = std::string(old_path).substr(prefix.size());
+            else if (c.kind == ChangeKind::Renamed) c.kind = ChangeKind::Added;  // moved in from outside
+        }
+        changes.push_back(std::move(c));
+    }
+    if (changes.empty()) return;
+
+    Revision& rev = out.revision;
+    rev.commit = oid_string(git_commit_id(commit.get()));
+    rev.short_id = rev.commit.substr(0, 7);
+    const git_signature* committer = git_commit_committer(commit.get());
+    rev.date = date_of(committer->when.time, committer->when.offset);
+    git_signature* author = nullptr;
+    if (git_commit_author_with_mailmap(&author, commit.get(), mailmap) == 0) {
+        Signature owned(author);
+        rev.author = owned->name ? owned->name : "";
+    }
+    const char* summary = git_commit_summary(commit.get());
+    rev.summary = summary ? summary : "";
+    out.changes = std::move(changes);
+}
+
 }  // namespace
 
 std::string repository_state(const std::string& content_dir) {
@@ -422,106 +534,38 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
     if (git_repository_is_shallow(repo->repo.get()) == 1)
         h.note_ = "shallow clone: history is incomplete (fetch the full history)";
 
-    git_mailmap* raw_mailmap = nullptr;
-    Mailmap mailmap(git_mailmap_from_repository(&raw_mailmap, repo->repo.get()) == 0 ? raw_mailmap : nullptr);
-
-    git_diff_options options;
-    git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
-    std::string pathspec = prefix;
-    char* spec = pathspec.data();
-    if (!pathspec.empty()) {
-        options.pathspec.strings = &spec;
-        options.pathspec.count = 1;
-    }
-    git_diff_find_options find;
-    git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
-    find.flags = GIT_DIFF_FIND_RENAMES;
-
-    auto inside = [&](const char* path) { return path && std::string_view(path).substr(0, prefix.size()) == prefix; };
-
-    for (const auto& commit : commits) {
-        git_tree* raw_tree = nullptr;
-        if (git_commit_tree(&raw_tree, commit.get()) != 0) break;
-        Tree tree(raw_tree);
-        Tree parent_tree;
-        if (git_commit_parentcount(commit.get()) > 0) {
-            git_commit* parent = nullptr;
-            if (git_commit_parent(&parent, commit.get(), 0) == 0) {
-                Commit owned(parent);
-                git_tree* pt = nullptr;
-                if (git_commit_tree(&pt, owned.get()) == 0) parent_tree.reset(pt);
-            } else if (h.note_.empty()) {
-                h.note_ = "history is incomplete: a parent commit is missing (fetch the full history)";
-            }
-        }
-        // A merge only counts for what it changed itself: a file as it came from another parent
-        // was changed by that parent's commits, which the walk meets on their own.
-        std::vector<Tree> other_parents;
-        for (unsigned i = 1; i < git_commit_parentcount(commit.get()); ++i) {
-            git_commit* parent = nullptr;
-            if (git_commit_parent(&parent, commit.get(), i) != 0) continue;
-            Commit owned(parent);
-            git_tree* pt = nullptr;
-            if (git_commit_tree(&pt, owned.get()) == 0) other_parents.emplace_back(pt);
-        }
-        auto from_other_parent = [&](const git_diff_delta* delta) {
-            for (const auto& t : other_parents) {
-                git_tree_entry* raw_entry = nullptr;
-                const char* path = delta->status == GIT_DELTA_DELETED ? delta->old_file.path : delta->new_file.path;
-                const bool found = git_tree_entry_bypath(&raw_entry, t.get(), path) == 0;
-                TreeEntry entry(found ? raw_entry : nullptr);
-                if (delta->status == GIT_DELTA_DELETED ? !found
-                                                       : found && git_oid_equal(git_tree_entry_id(entry.get()), &delta->new_file.id))
-                    return true;
-            }
-            return false;
-        };
-        git_diff* raw_diff = nullptr;
-        if (git_diff_tree_to_tree(&raw_diff, repo->repo.get(), parent_tree.get(), tree.get(), &options) != 0) continue;
-        Diff diff(raw_diff);
-        git_diff_find_similar(diff.get(), &find);
-        const size_t n = git_diff_num_deltas(diff.get());
-        if (n == 0) continue;
-
-        Revision rev;
-        rev.commit = oid_string(git_commit_id(commit.get()));
-        rev.short_id = rev.commit.substr(0, 7);
-        const git_signature* committer = git_commit_committer(commit.get());
-        rev.date = date_of(committer->when.time, committer->when.offset);
-        git_signature* author = nullptr;
-        if (git_commit_author_with_mailmap(&author, commit.get(), mailmap.get()) == 0) {
-            Signature owned(author);
-            rev.author = owned->name ? owned->name : "";
-        }
-        const char* summary = git_commit_summary(commit.get());
-        rev.summary = summary ? summary : "";
-        std::vector<Change> changes;
-        for (size_t i = 0; i < n; ++i) {
-            const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
-            if (!other_parents.empty() && from_other_parent(delta)) continue;
-            const char* new_path = delta->new_file.path;
-            const char* old_path = delta->old_file.path;
-            Change c;
-            switch (delta->status) {
-                case GIT_DELTA_ADDED: c.kind = ChangeKind::Added; break;
-                case GIT_DELTA_DELETED: c.kind = ChangeKind::Deleted; break;
-                case GIT_DELTA_RENAMED: c.kind = ChangeKind::Renamed; break;
-                default: c.kind = ChangeKind::Modified;
-            }
-            if (c.kind == ChangeKind::Deleted) {
-                if (!inside(old_path)) continue;
-                c.old_path = std::string(old_path).substr(prefix.size());
-            } else {
-                if (!inside(new_path)) continue;
-                c.path = std::string(new_path).substr(prefix.size());
-                if (c.kind == ChangeKind::Renamed && inside(old_path)) c.old_path = std::string(old_path).substr(prefix.size());
-                else if (c.kind == ChangeKind::Renamed) c.kind = ChangeKind::Added;  // moved in from outside
-            }
-            changes.push_back(std::move(c));
-        }
-        if (changes.empty()) continue;
-        h.revisions_.push_back(std::move(rev));
-        h.changes_.push_back(std::move(changes));
+    // Each commit's own changes, from one tree diff against its first parent. The commits are
+    // independent of each other: they are shared out to one thread per core, each with its own
+    // handle on the repository (libgit2 objects belong to one handle).
+    std::vector<git_oid> ids;
+    ids.reserve(commits.size());
+    for (const auto& c : commits) ids.push_back(*git_commit_id(c.get()));
+    commits.clear();
+    std::vector<CommitChanges> results(ids.size());
+    std::atomic<size_t> next{0};
+    const std::string gitdir = git_repository_path(repo->repo.get());
+    auto work = [&](git_repository* handle) {
+        git_mailmap* raw_mailmap = nullptr;
+        Mailmap mailmap(git_mailmap_from_repository(&raw_mailmap, handle) == 0 ? raw_mailmap : nullptr);
+        for (size_t i; (i = next.fetch_add(1)) < ids.size();) diff_commit(handle, ids[i], prefix, mailmap.get(), results[i]);
+    };
+    const unsigned workers = std::max(1u, std::min({std::thread::hardware_concurrency(), 8u,
+                                                    static_cast<unsigned>(ids.size() / 64 + 1)}));
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < workers; ++t)
+        threads.emplace_back([&] {
+            git_repository* raw_handle = nullptr;
+            if (git_repository_open(&raw_handle, gitdir.c_str()) != 0) return;  // the other threads go on
+            Repo handle(raw_handle);
+            work(handle.get());
+        });
+    work(repo->repo.get());
+    for (auto& t : threads) t.join();
+    for (auto& r : results) {
+        if (!r.note.empty() && h.note_.empty()) h.note_ = r.note;
+        if (r.changes.empty()) continue;
+        h.revisions_.push_back(std::move(r.revision));
+        h.changes_.push_back(std::move(r.changes));
     }
     if (from_cache) {
         h.cached_ = cache.revisions.size();
