@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <thread>
-#include <atomic>
 #include <unistd.h>
 
 #include <filesystem>
@@ -34,7 +33,12 @@ using Signature = std::unique_ptr<git_signature, Deleter<git_signature, git_sign
 using Object = std::unique_ptr<git_object, Deleter<git_object, git_object_free>>;
 
 struct LibGit {
-    LibGit() { git_libgit2_init(); }
+    LibGit() {
+        git_libgit2_init();
+        // libgit2 keeps no tree larger than 4 KiB in its object cache by default; a folder of
+        // many groups or activities is larger, and every commit's diff reads it again.
+        git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, static_cast<size_t>(1) << 20);
+    }
     ~LibGit() { git_libgit2_shutdown(); }
 };
 
@@ -376,7 +380,10 @@ void diff_commit(git_repository* repo, const git_oid& id, const std::string& pre
     git_diff* raw_diff = nullptr;
     if (git_diff_tree_to_tree(&raw_diff, repo, parent_tree.get(), tree.get(), &options) != 0) return;
     Diff diff(raw_diff);
-    git_diff_find_similar(diff.get(), &find);
+    // A rename is an addition and a deletion that match: only then is it worth looking for one.
+    if (git_diff_num_deltas_of_type(diff.get(), GIT_DELTA_ADDED) > 0 &&
+        git_diff_num_deltas_of_type(diff.get(), GIT_DELTA_DELETED) > 0)
+        git_diff_find_similar(diff.get(), &find);
     const size_t n = git_diff_num_deltas(diff.get());
     if (n == 0) return;
 
@@ -542,25 +549,34 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
     for (const auto& c : commits) ids.push_back(*git_commit_id(c.get()));
     commits.clear();
     std::vector<CommitChanges> results(ids.size());
-    std::atomic<size_t> next{0};
+    // Each thread takes a run of consecutive commits: a commit's parent tree is the tree the
+    // thread read for the commit before, still in that handle's object cache.
     const std::string gitdir = git_repository_path(repo->repo.get());
-    auto work = [&](git_repository* handle) {
-        git_mailmap* raw_mailmap = nullptr;
-        Mailmap mailmap(git_mailmap_from_repository(&raw_mailmap, handle) == 0 ? raw_mailmap : nullptr);
-        for (size_t i; (i = next.fetch_add(1)) < ids.size();) diff_commit(handle, ids[i], prefix, mailmap.get(), results[i]);
-    };
     const unsigned workers = std::max(1u, std::min({std::thread::hardware_concurrency(), 8u,
                                                     static_cast<unsigned>(ids.size() / 64 + 1)}));
+    auto work = [&](git_repository* handle, unsigned part) {
+        git_mailmap* raw_mailmap = nullptr;
+        Mailmap mailmap(git_mailmap_from_repository(&raw_mailmap, handle) == 0 ? raw_mailmap : nullptr);
+        const size_t begin = ids.size() * part / workers, end = ids.size() * (part + 1) / workers;
+        for (size_t i = begin; i < end; ++i) diff_commit(handle, ids[i], prefix, mailmap.get(), results[i]);
+    };
     std::vector<std::thread> threads;
+    std::vector<char> opened(workers, 1);
     for (unsigned t = 1; t < workers; ++t)
-        threads.emplace_back([&] {
+        threads.emplace_back([&, t] {
             git_repository* raw_handle = nullptr;
-            if (git_repository_open(&raw_handle, gitdir.c_str()) != 0) return;  // the other threads go on
+            if (git_repository_open(&raw_handle, gitdir.c_str()) != 0) {
+                opened[t] = 0;
+                return;
+            }
             Repo handle(raw_handle);
-            work(handle.get());
+            work(handle.get(), t);
         });
-    work(repo->repo.get());
+    work(repo->repo.get(), 0);
     for (auto& t : threads) t.join();
+    threads.clear();
+    for (unsigned t = 1; t < workers; ++t)
+        if (!opened[t]) work(repo->repo.get(), t);  // a handle could not be opened: do its part here
     for (auto& r : results) {
         if (!r.note.empty() && h.note_.empty()) h.note_ = r.note;
         if (r.changes.empty()) continue;
