@@ -366,7 +366,7 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
     // Nothing to do when nothing that the site is made of changed since the last build.
     report.timings.start("up-to-date check");
     std::error_code ec;
-    const Inputs inputs = read_inputs(options.content, themes_folder(options.themes),
+    const Inputs inputs = read_inputs(options.content, themes_folder(options.themes), options.output,
                                       "today " + options.today.iso() + (options.drafts ? " drafts" : "") + " format " +
                                           options.format + " output " +
                                           std::filesystem::absolute(options.output, ec).lexically_normal().string());

@@ -33,13 +33,24 @@ private:
 };
 
 // Adds every entry under `root` (names sorted, so that the order of the directory does not
-// matter) with its size, modification and change times and inode. Returns the newest time seen.
-std::int64_t add_tree(Digest& digest, const std::string& root) {
+// matter) with its size, modification and change times and inode; `skip` names a folder to
+// leave out, with its staging folders (the output, when it is inside; a path as `root` spells it). Returns the newest modification time seen.
+std::int64_t add_tree(Digest& digest, const std::string& root, const std::string& skip = {}) {
     std::vector<std::string> entries;
     std::error_code ec;
     for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-         !ec && it != end; it.increment(ec))
-        entries.push_back(it->path().string());
+         !ec && it != end; it.increment(ec)) {
+        // Hidden entries (.git, .samplan-cache, editors' files) and node_modules are not content;
+        // without this, a content folder at the top of a repository would never be up to date.
+        const std::string name = it->path().filename().string();
+        const std::string path = it->path().string();
+        if (name[0] == '.' || name == "node_modules" ||
+            (!skip.empty() && (path == skip || path.rfind(skip + ".tmp-", 0) == 0))) {
+            if (it->is_directory(ec)) it.disable_recursion_pending();
+            continue;
+        }
+        entries.push_back(path);
+    }
     std::sort(entries.begin(), entries.end());
     std::int64_t newest = 0;
     digest.add(root);
@@ -75,7 +86,8 @@ std::string hex(std::uint64_t v) {
 
 }  // namespace
 
-Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir, const std::string& options) {
+Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir, const std::string& output_dir,
+                   const std::string& options) {
     Digest d;
     d.add("samplan-stamp 1");
     d.add(options);
@@ -91,7 +103,15 @@ Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir
     for (const char* pagefind : {"node_modules/.bin/pagefind"}) d.add(::access(pagefind, X_OK) == 0 ? "pagefind" : "-");
     if (const char* path = std::getenv("PATH")) d.add(path);
     d.add(history::repository_state(content_dir));
-    const std::int64_t newest = std::max(add_tree(d, content_dir), add_tree(d, themes_dir));
+    // The output folder as the walk under each root would spell it, to leave it out.
+    auto output_under = [&](const std::string& root) {
+        const fs::path rel = fs::absolute(output_dir, ec).lexically_normal().lexically_relative(
+            fs::absolute(root, ec).lexically_normal());
+        if (rel.empty() || *rel.begin() == "..") return std::string();
+        return (fs::path(root) / rel).string();
+    };
+    const std::int64_t newest = std::max(add_tree(d, content_dir, output_under(content_dir)),
+                                         add_tree(d, themes_dir, output_under(themes_dir)));
     Inputs inputs;
     inputs.digest = d.value();
     // Racily clean, as git calls it: a file written in the same second as it is read may change

@@ -15,8 +15,10 @@ struct Inputs {
     bool settled = true;  // false when a file changed in the last seconds (its time may not tell a change)
 };
 
-// `options` is any text that changes the site (today's date, --drafts, …).
-Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir, const std::string& options);
+// `options` is any text that changes the site (today's date, --drafts, …). Hidden files and
+// folders, node_modules and the output folder (should it be inside) are not inputs.
+Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir, const std::string& output_dir,
+                   const std::string& options);
 
 // The report of the build the stamp was written for, when the inputs and the output folder are as
 // they were then; false otherwise (and when there is no stamp).

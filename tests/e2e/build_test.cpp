@@ -244,3 +244,15 @@ TEST_CASE("a rebuild with nothing changed is skipped; a change to the content, t
     CHECK_FALSE(contains(build(dir.path(), site, "2025-06-02").err, "nothing changed"));
     CHECK_FALSE(contains(build(dir.path(), site, "2025-06-02").err, "nothing changed"));
 }
+
+TEST_CASE("an output folder inside the content folder, and hidden files there, do not count as content") {
+    TempDir dir;
+    copy_base_fixture(dir.path());
+    write_file(dir.path() / ".editorconfig", "root = true\n");
+    age_files(dir.path());
+    const fs::path site = dir.path() / "site";
+    REQUIRE(build(dir.path(), site, "2025-06-01").exit_code == 0);
+    CHECK(contains(build(dir.path(), site, "2025-06-01").err, "nothing changed"));
+    write_file(dir.path() / ".editorconfig", "root = false\n");
+    CHECK(contains(build(dir.path(), site, "2025-06-01").err, "nothing changed"));
+}
