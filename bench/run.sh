@@ -22,9 +22,8 @@ cp bench/hugo/hugo.toml "$corpus/hugo.toml"
 rm -rf "$corpus/layouts" && cp -r bench/hugo/layouts "$corpus/layouts"
 
 # measure NAME COMMAND…: prints "wall cpu peak_kib" medians over $runs runs. "{out}" in the
-# command is replaced by the output folder: a new one for every full build, since ext4 scans past
-# recently deleted inodes when it makes new ones (deleting the previous run's output just before
-# a build would slow down whoever writes more files); they are deleted after all runs.
+# command is replaced by the output folder: a new one for every full build (nothing is deleted
+# between runs; see below), all removed at the end.
 measure() {
   local name="$1"; shift
   local results=() run=0
@@ -40,7 +39,9 @@ measure() {
 }
 
 echo "bench: $activities activities, $commits commits, median of $runs runs, $(nproc) cores"
-(cd "$corpus" && rm -rf out .samplan-cache samplan-* samplan-rebuild-* hugo-*)
+# ext4 passes over inodes deleted in the last half minute when it makes new ones: after deleting
+# an earlier run's output, wait, so that no tool pays for it.
+if [ -e "$corpus/out" ]; then rm -rf "$corpus/out"; echo "bench: waiting 40 s after removing the previous output"; sleep 40; fi
 s=$(cd "$corpus" && measure samplan "$samplan" build --content content --output out/{out} --quiet --today 2026-01-01)
 echo "$s"
 r=$(cd "$corpus" && measure samplan-rebuild "$samplan" build --content content --output out/{out} --quiet --today 2026-01-01)
@@ -49,4 +50,4 @@ h=$(cd "$corpus" && measure hugo hugo --quiet --enableGitInfo --destination out/
 echo "$h"
 sw=$(echo "$s" | awk '{print $3}'); hw=$(echo "$h" | awk '{print $3}'); rw=$(echo "$r" | awk '{print $3}')
 awk -v s="$sw" -v h="$hw" -v r="$rw" 'BEGIN {printf "ratio samplan / hugo (wall): %.2f; no-change rebuild / full build: %.2f\n", s / h, r / s}'
-(cd "$corpus" && rm -rf out)
+rm -rf "$corpus/out"
