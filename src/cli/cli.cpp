@@ -380,7 +380,8 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
     }
     load_and_check(options, loaded, history_cache_file(options.output), &report.timings);
     if (!options.quiet && loaded.history.available())
-        err << "samplan: history: " << loaded.history.commits_read() << " commits read, "
+        err << "samplan: history: " << loaded.history.commits_read()
+            << (loaded.history.commits_read() == 1 ? " commit read, " : " commits read, ")
             << loaded.history.commits_from_cache() << " from the cache\n";
     std::ostringstream diagnostics_text;
     print_diagnostics(loaded, options, diagnostics_text, err);

@@ -221,7 +221,7 @@ TEST_CASE("a rebuild reads only the commits since the last build; a damaged cach
     CHECK(run_samplan(args).err.find("samplan: history: 2 commits read, 0 from the cache") != std::string::npos);
     write_file(content / "pages/vagledning.md", "+++\ntitle = \"Vägledning\"\n+++\nTredje.\n");
     git(repo.path(), "commit -am third", "2025-03-05T10:00:00");
-    CHECK(run_samplan(args).err.find("samplan: history: 1 commits read, 2 from the cache") != std::string::npos);
+    CHECK(run_samplan(args).err.find("samplan: history: 1 commit read, 2 from the cache") != std::string::npos);
     const std::string history = read_file(repo.path() / "site/history/_pages/vagledning/index.html");
     for (const char* message : {"<p>first</p>", "<p>second</p>", "<p>third</p>"}) CHECK(history.find(message) != std::string::npos);
 
