@@ -322,11 +322,69 @@ struct CommitChanges {
     std::string note;             // why history is incomplete, if this commit tells
 };
 
-void diff_commit(git_repository* repo, const git_oid& id, const std::string& prefix, const git_mailmap* mailmap,
-                 CommitChanges& out) {
-    git_commit* raw_commit = nullptr;
-    if (git_commit_lookup(&raw_commit, repo, &id) != 0) return;
-    const Commit commit(raw_commit);
+// One file changed between two trees; paths from the top of the repository.
+struct Delta {
+    git_delta_t status = GIT_DELTA_MODIFIED;
+    std::string old_path, new_path;
+    git_oid new_id{};
+};
+
+Tree subtree(git_repository* repo, const git_tree_entry* entry) {
+    git_tree* t = nullptr;
+    if (!entry || git_tree_entry_type(entry) != GIT_OBJECT_TREE || git_tree_lookup(&t, repo, git_tree_entry_id(entry)) != 0)
+        return {};
+    return Tree(t);
+}
+
+// The content folder's tree in `root` (`prefix` is "" or ends in '/'); null when it is not there.
+Tree content_tree(git_repository* repo, const git_tree* root, const std::string& prefix) {
+    if (!root) return {};
+    if (prefix.empty()) {
+        git_tree* t = nullptr;
+        return git_tree_dup(&t, const_cast<git_tree*>(root)) == 0 ? Tree(t) : Tree();
+    }
+    git_tree_entry* raw = nullptr;
+    if (git_tree_entry_bypath(&raw, root, prefix.substr(0, prefix.size() - 1).c_str()) != 0) return {};
+    const TreeEntry entry(raw);
+    return subtree(repo, entry.get());
+}
+
+// The files that differ between trees `a` and `b` (either may be null: empty), found by walking
+// both at once and never entering a folder whose id is the same on both sides. (libgit2 1.5's
+// tree diff expands every folder, so each commit cost as much as the whole content folder.)
+void diff_trees(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& base,
+                std::vector<Delta>& out) {
+    std::vector<std::string_view> names;
+    for (const git_tree* t : {a, b})
+        if (t)
+            for (size_t i = 0; i < git_tree_entrycount(t); ++i) names.emplace_back(git_tree_entry_name(git_tree_entry_byindex(t, i)));
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    for (const std::string_view name : names) {
+        // Entry names point into the trees and end in a NUL.
+        const git_tree_entry* ea = a ? git_tree_entry_byname(a, name.data()) : nullptr;
+        const git_tree_entry* eb = b ? git_tree_entry_byname(b, name.data()) : nullptr;
+        if (ea && eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+            git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
+            continue;
+        const std::string path = base + std::string(name);
+        const bool tree_a = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
+        const bool tree_b = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+        if (tree_a || tree_b) {
+            const Tree sa = tree_a ? subtree(repo, ea) : Tree(), sb = tree_b ? subtree(repo, eb) : Tree();
+            diff_trees(repo, sa.get(), sb.get(), path + "/", out);
+        }
+        const bool blob_a = ea && git_tree_entry_type(ea) == GIT_OBJECT_BLOB;
+        const bool blob_b = eb && git_tree_entry_type(eb) == GIT_OBJECT_BLOB;
+        if (blob_a && blob_b) out.push_back({GIT_DELTA_MODIFIED, path, path, *git_tree_entry_id(eb)});
+        else if (blob_a) out.push_back({GIT_DELTA_DELETED, path, path, {}});
+        else if (blob_b) out.push_back({GIT_DELTA_ADDED, path, path, *git_tree_entry_id(eb)});
+    }
+}
+
+// The same through libgit2, with its rename detection: used for a commit that adds and deletes.
+bool libgit2_deltas(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
+                    std::vector<Delta>& out) {
     git_diff_options options;
     git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
     std::string pathspec = prefix;
@@ -335,11 +393,29 @@ void diff_commit(git_repository* repo, const git_oid& id, const std::string& pre
         options.pathspec.strings = &spec;
         options.pathspec.count = 1;
     }
+    git_diff* raw_diff = nullptr;
+    if (git_diff_tree_to_tree(&raw_diff, repo, const_cast<git_tree*>(a), const_cast<git_tree*>(b), &options) != 0)
+        return false;
+    Diff diff(raw_diff);
     git_diff_find_options find;
     git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
     find.flags = GIT_DIFF_FIND_RENAMES;
+    git_diff_find_similar(diff.get(), &find);
+    out.clear();
+    for (size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
+        const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+        out.push_back({d->status, d->old_file.path ? d->old_file.path : "", d->new_file.path ? d->new_file.path : "",
+                       d->new_file.id});
+    }
+    return true;
+}
 
-    auto inside = [&](const char* path) { return path && std::string_view(path).substr(0, prefix.size()) == prefix; };
+void diff_commit(git_repository* repo, const git_oid& id, const std::string& prefix, const git_mailmap* mailmap,
+                 CommitChanges& out) {
+    git_commit* raw_commit = nullptr;
+    if (git_commit_lookup(&raw_commit, repo, &id) != 0) return;
+    const Commit commit(raw_commit);
+    auto inside = [&](const std::string& path) { return path.compare(0, prefix.size(), prefix) == 0; };
 
     git_tree* raw_tree = nullptr;
     if (git_commit_tree(&raw_tree, commit.get()) != 0) return;
@@ -365,48 +441,47 @@ void diff_commit(git_repository* repo, const git_oid& id, const std::string& pre
         git_tree* pt = nullptr;
         if (git_commit_tree(&pt, owned.get()) == 0) other_parents.emplace_back(pt);
     }
-    auto from_other_parent = [&](const git_diff_delta* delta) {
+    auto from_other_parent = [&](const Delta& delta) {
         for (const auto& t : other_parents) {
             git_tree_entry* raw_entry = nullptr;
-            const char* path = delta->status == GIT_DELTA_DELETED ? delta->old_file.path : delta->new_file.path;
-            const bool found = git_tree_entry_bypath(&raw_entry, t.get(), path) == 0;
+            const std::string& path = delta.status == GIT_DELTA_DELETED ? delta.old_path : delta.new_path;
+            const bool found = git_tree_entry_bypath(&raw_entry, t.get(), path.c_str()) == 0;
             TreeEntry entry(found ? raw_entry : nullptr);
-            if (delta->status == GIT_DELTA_DELETED ? !found
-                                                   : found && git_oid_equal(git_tree_entry_id(entry.get()), &delta->new_file.id))
+            if (delta.status == GIT_DELTA_DELETED ? !found : found && git_oid_equal(git_tree_entry_id(entry.get()), &delta.new_id))
                 return true;
         }
         return false;
     };
-    git_diff* raw_diff = nullptr;
-    if (git_diff_tree_to_tree(&raw_diff, repo, parent_tree.get(), tree.get(), &options) != 0) return;
-    Diff diff(raw_diff);
-    // A rename is an addition and a deletion that match: only then is it worth looking for one.
-    if (git_diff_num_deltas_of_type(diff.get(), GIT_DELTA_ADDED) > 0 &&
-        git_diff_num_deltas_of_type(diff.get(), GIT_DELTA_DELETED) > 0)
-        git_diff_find_similar(diff.get(), &find);
-    const size_t n = git_diff_num_deltas(diff.get());
-    if (n == 0) return;
+    std::vector<Delta> deltas;
+    {
+        const Tree before = content_tree(repo, parent_tree.get(), prefix), after = content_tree(repo, tree.get(), prefix);
+        diff_trees(repo, before.get(), after.get(), prefix, deltas);
+    }
+    // A rename is an addition and a deletion that match: only then is libgit2's detection needed.
+    const bool adds = std::any_of(deltas.begin(), deltas.end(), [](const Delta& d) { return d.status == GIT_DELTA_ADDED; });
+    const bool deletes = std::any_of(deltas.begin(), deltas.end(), [](const Delta& d) { return d.status == GIT_DELTA_DELETED; });
+    if (adds && deletes && !libgit2_deltas(repo, parent_tree.get(), tree.get(), prefix, deltas)) return;
+    std::sort(deltas.begin(), deltas.end(), [](const Delta& x, const Delta& y) {
+        return (x.status == GIT_DELTA_DELETED ? x.old_path : x.new_path) < (y.status == GIT_DELTA_DELETED ? y.old_path : y.new_path);
+    });
 
     std::vector<Change> changes;
-    for (size_t i = 0; i < n; ++i) {
-        const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+    for (const Delta& delta : deltas) {
         if (!other_parents.empty() && from_other_parent(delta)) continue;
-        const char* new_path = delta->new_file.path;
-        const char* old_path = delta->old_file.path;
         Change c;
-        switch (delta->status) {
+        switch (delta.status) {
             case GIT_DELTA_ADDED: c.kind = ChangeKind::Added; break;
             case GIT_DELTA_DELETED: c.kind = ChangeKind::Deleted; break;
             case GIT_DELTA_RENAMED: c.kind = ChangeKind::Renamed; break;
             default: c.kind = ChangeKind::Modified;
         }
         if (c.kind == ChangeKind::Deleted) {
-            if (!inside(old_path)) continue;
-            c.old_path = std::string(old_path).substr(prefix.size());
+            if (!inside(delta.old_path)) continue;
+            c.old_path = delta.old_path.substr(prefix.size());
         } else {
-            if (!inside(new_path)) continue;
-            c.path = std::string(new_path).substr(prefix.size());
-            if (c.kind == ChangeKind::Renamed && inside(old_path)) c.old_path = std::string(old_path).substr(prefix.size());
+            if (!inside(delta.new_path)) continue;
+            c.path = delta.new_path.substr(prefix.size());
+            if (c.kind == ChangeKind::Renamed && inside(delta.old_path)) c.old_path = delta.old_path.substr(prefix.size());
             else if (c.kind == ChangeKind::Renamed) c.kind = ChangeKind::Added;  // moved in from outside
         }
         changes.push_back(std::move(c));
