@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -366,11 +367,12 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
     // Nothing to do when nothing that the site is made of changed since the last build.
     report.timings.start("up-to-date check");
     std::error_code ec;
+    auto output = std::async(std::launch::async, [&] { return output_state(options.output); });
     const Inputs inputs = read_inputs(options.content, themes_folder(options.themes), options.output,
                                       "today " + options.today.iso() + (options.drafts ? " drafts" : "") + " format " +
                                           options.format + " output " +
                                           std::filesystem::absolute(options.output, ec).lexically_normal().string());
-    if (std::string previous; up_to_date(stamp_file(options.output), inputs, options.output, previous)) {
+    if (std::string previous; up_to_date(stamp_file(options.output), inputs, output.get(), previous)) {
         out << previous;  // that build's diagnostics, as they were
         report.timings.stop();
         if (options.timings) err << report.timings.report() << "\n";

@@ -1,5 +1,7 @@
 #include "cli/up_to_date.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,44 +34,62 @@ private:
     std::uint64_t hash_ = 0xcbf29ce484222325ULL;
 };
 
-// Adds every entry under `root` (names sorted, so that the order of the directory does not
-// matter) with its size, modification and change times and inode; `skip` names a folder to
-// leave out, with its staging folders (the output, when it is inside; a path as `root` spells it). Returns the newest modification time seen.
-std::int64_t add_tree(Digest& digest, const std::string& root, const std::string& skip = {}) {
-    std::vector<std::string> entries;
-    std::error_code ec;
-    for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-         !ec && it != end; it.increment(ec)) {
+// Adds every entry of the folder open as `dir` and below it (names sorted, so that the order of a
+// directory does not matter) with its type, size, inode and modification and change times, read
+// relative to the open folder (no path walk per file). `path` spells the folder as `root` began.
+void add_folder(Digest& digest, int dir, const std::string& path, std::size_t root_size, const std::string& skip,
+                std::int64_t& newest) {
+    const int listing = ::dup(dir);
+    DIR* stream = listing >= 0 ? ::fdopendir(listing) : nullptr;
+    if (!stream) {
+        if (listing >= 0) ::close(listing);
+        return;
+    }
+    std::vector<std::string> names;
+    while (const dirent* e = ::readdir(stream)) names.emplace_back(e->d_name);
+    ::closedir(stream);
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
         // Hidden entries (.git, .samplan-cache, editors' files) and node_modules are not content;
         // without this, a content folder at the top of a repository would never be up to date.
-        const std::string name = it->path().filename().string();
-        const std::string path = it->path().string();
-        if (name[0] == '.' || name == "node_modules" ||
-            (!skip.empty() && (path == skip || path.rfind(skip + ".tmp-", 0) == 0))) {
-            if (it->is_directory(ec)) it.disable_recursion_pending();
+        if (name[0] == '.' || name == "node_modules") continue;
+        const std::string child = path + "/" + name;
+        if (!skip.empty() && (child == skip || child.rfind(skip + ".tmp-", 0) == 0)) continue;
+        struct stat st {};
+        if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        digest.add(std::string_view(child).substr(root_size));
+        digest.add(static_cast<std::int64_t>(st.st_mode));
+        if (S_ISDIR(st.st_mode)) {  // a folder's times change with its entries, which are listed
+            const int sub = ::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub < 0) continue;
+            add_folder(digest, sub, child, root_size, skip, newest);
+            ::close(sub);
             continue;
         }
-        entries.push_back(path);
-    }
-    std::sort(entries.begin(), entries.end());
-    std::int64_t newest = 0;
-    digest.add(root);
-    for (const auto& path : entries) {
-        struct stat st {};
-        if (::lstat(path.c_str(), &st) != 0) continue;
-        digest.add(std::string_view(path).substr(root.size()));
-        digest.add(static_cast<std::int64_t>(st.st_mode));
-        if (S_ISDIR(st.st_mode)) continue;  // a directory's times change with its entries, which are listed
         digest.add(static_cast<std::int64_t>(st.st_size));
         digest.add(static_cast<std::int64_t>(st.st_ino));
         digest.add(static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec);
         digest.add(static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec);
         newest = std::max<std::int64_t>(newest, st.st_mtim.tv_sec);
     }
+}
+
+// Adds `root` and everything under it; `skip` is a folder to leave out, with its staging folders
+// (the output, when it is inside), spelled as `root` begins. Returns the newest modification time.
+std::int64_t add_tree(Digest& digest, std::string root, const std::string& skip = {}) {
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    digest.add(root);
+    std::int64_t newest = 0;
+    const int dir = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return newest;
+    add_folder(digest, dir, root, root.size(), skip, newest);
+    ::close(dir);
     return newest;
 }
 
-std::uint64_t output_digest(const std::string& output_dir) {
+}  // namespace
+
+std::uint64_t output_state(const std::string& output_dir) {
     Digest d;
     struct stat st {};
     if (::stat(output_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return 0;
@@ -77,6 +97,8 @@ std::uint64_t output_digest(const std::string& output_dir) {
     add_tree(d, output_dir);
     return d.value();
 }
+
+namespace {
 
 std::string hex(std::uint64_t v) {
     std::ostringstream s;
@@ -120,13 +142,12 @@ Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir
     return inputs;
 }
 
-bool up_to_date(const std::string& stamp_file, const Inputs& inputs, const std::string& output_dir, std::string& report) {
+bool up_to_date(const std::string& stamp_file, const Inputs& inputs, std::uint64_t output, std::string& report) {
     std::ifstream in(stamp_file, std::ios::binary);
     std::string inputs_line, output_line;
     if (!std::getline(in, inputs_line) || !std::getline(in, output_line)) return false;
     if (inputs_line != "inputs " + hex(inputs.digest)) return false;
-    const std::uint64_t out = output_digest(output_dir);
-    if (out == 0 || output_line != "output " + hex(out)) return false;
+    if (output == 0 || output_line != "output " + hex(output)) return false;
     std::ostringstream rest;
     rest << in.rdbuf();
     report = rest.str();
@@ -144,7 +165,7 @@ void write_stamp(const std::string& stamp_file, const Inputs& inputs, const std:
     const std::string tmp = stamp_file + ".tmp-" + std::to_string(::getpid());
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << "inputs " << hex(inputs.digest) << "\n" << "output " << hex(output_digest(output_dir)) << "\n" << report;
+        out << "inputs " << hex(inputs.digest) << "\n" << "output " << hex(output_state(output_dir)) << "\n" << report;
         if (!out) {
             fs::remove(tmp, ec);
             return;

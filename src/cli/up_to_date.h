@@ -20,9 +20,13 @@ struct Inputs {
 Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir, const std::string& output_dir,
                    const std::string& options);
 
-// The report of the build the stamp was written for, when the inputs and the output folder are as
-// they were then; false otherwise (and when there is no stamp).
-bool up_to_date(const std::string& stamp_file, const Inputs& inputs, const std::string& output_dir, std::string& report);
+// A digest of the output folder as it is (every file's size, inode and times); 0 when it is missing.
+// Independent of read_inputs: the two may run at the same time.
+std::uint64_t output_state(const std::string& output_dir);
+
+// The report of the build the stamp was written for, when the inputs and the output folder
+// (`output`, from output_state) are as they were then; false otherwise (and when there is no stamp).
+bool up_to_date(const std::string& stamp_file, const Inputs& inputs, std::uint64_t output, std::string& report);
 
 // Records a successful build. Without settled inputs, removes the stamp instead.
 void write_stamp(const std::string& stamp_file, const Inputs& inputs, const std::string& output_dir,
