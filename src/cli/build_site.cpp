@@ -301,8 +301,11 @@ int publish_site(const model::Site& site, const history::History& history, const
                 return view;
             },
             renderer, theme, output, "", report.timings);
-        if (progress) progress->detail(std::to_string(report.pages) + " pages and " + std::to_string(files) + " other files");
-        if (progress) progress->detail(std::to_string(output.written()) + " files written, " + std::to_string(output.kept()) + " kept unchanged from the previous site");
+        if (progress) {
+            progress->detail(std::to_string(report.pages) + " pages and " + std::to_string(files) + " other files");
+            progress->detail(std::to_string(output.written()) + " files written, " + std::to_string(output.kept()) +
+                             " kept unchanged from the previous site");
+        }
         report.files = files + theme.assets.size();
 
         // Search covers the current site only: index it before the archived versions are added.
@@ -333,8 +336,10 @@ int publish_site(const model::Site& site, const history::History& history, const
             version_options.strings = &theme.strings;
             version_options.archive = &archive;
             report.pages += write_site(
-                [&](const site::PageSink& sink) { return site::build_site(version, version_options, with_live_reload(sink, settings)); }, renderer,
-                theme, output, archive.prefix, report.timings);
+                [&](const site::PageSink& sink) {
+                    return site::build_site(version, version_options, with_live_reload(sink, settings));
+                },
+                renderer, theme, output, archive.prefix, report.timings);
             if (progress) progress->advance();
         }
         report.timings.start("swap output");
