@@ -122,7 +122,7 @@ Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir
         d.add(static_cast<std::int64_t>(self.st_mtim.tv_sec) * 1'000'000'000 + self.st_mtim.tv_nsec);
     }
     // Whether search can be built.
-    for (const char* pagefind : {"node_modules/.bin/pagefind"}) d.add(::access(pagefind, X_OK) == 0 ? "pagefind" : "-");
+    d.add(::access("node_modules/.bin/pagefind", X_OK) == 0 ? "pagefind" : "-");
     if (const char* path = std::getenv("PATH")) d.add(path);
     d.add(history::repository_state(content_dir));
     // The output folder as the walk under each root would spell it, to leave it out.

@@ -193,7 +193,8 @@ public:
     VersionPrefetch(const VersionPrefetch&) = delete;
     VersionPrefetch& operator=(const VersionPrefetch&) = delete;
 
-    // The versions of the record at `path` (computed here if it was not planned).
+    // The versions of the record at `path`; none for a record that was not planned (every plan and
+    // activity of the site is).
     std::vector<history::RecordVersion> take(const std::string& path) {
         const auto it = index_.find(path);
         if (it == index_.end()) return {};
