@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 extern char** environ;
@@ -23,12 +24,24 @@ namespace samplan::publish {
 namespace fs = std::filesystem;
 namespace {
 
-// Refuses any path that could leave the staging folder.
+// Refuses any path that could leave the staging folder: absolute, empty, or with a "." or ".."
+// part (checked on the text, as the system will read it).
 void check_relative(const std::string& path) {
-    const fs::path p(path);
-    if (path.empty() || p.is_absolute()) throw std::runtime_error("refusing to write outside the output: " + path);
-    for (const auto& part : p)
-        if (part == ".." || part == ".") throw std::runtime_error("refusing to write outside the output: " + path);
+    bool bad = path.empty() || path.front() == '/' || path.back() == '/';
+    for (size_t start = 0; !bad && start <= path.size();) {
+        size_t end = path.find('/', start);
+        if (end == std::string::npos) end = path.size();
+        const std::string_view part(path.data() + start, end - start);
+        bad = part == "." || part == "..";
+        start = end + 1;
+    }
+    if (bad) throw std::runtime_error("refusing to write outside the output: " + path);
+}
+
+// The folder part of a relative path ("" for a file at the top).
+std::string folder_of(const std::string& path) {
+    const size_t slash = path.rfind('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash);
 }
 
 }  // namespace
@@ -52,9 +65,15 @@ Output::Output(std::string output_dir) : output_(std::move(output_dir)) {
     fs::remove_all(staging_, ec);
     fs::create_directories(staging_, ec);
     if (ec) throw std::runtime_error("cannot create " + staging_ + ": " + ec.message());
+    staging_fd_ = ::open(staging_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (staging_fd_ < 0) throw std::runtime_error("cannot open " + staging_ + ": " + std::strerror(errno));
+    folders_.insert("");
+    previous_fd_ = ::open(output_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 Output::~Output() {
+    if (staging_fd_ >= 0) ::close(staging_fd_);
+    if (previous_fd_ >= 0) ::close(previous_fd_);
     if (committed_) return;
     std::error_code ec;
     fs::remove_all(staging_, ec);
@@ -74,9 +93,9 @@ void Output::make_folder(const std::string& dir) const {
         std::lock_guard lock(folders_mutex_);
         if (folders_.count(dir)) return;
     }
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) return;  // the write that follows reports it
+    make_folder(folder_of(dir));
+    // Another thread may have made it in the meantime: EEXIST is success.
+    if (::mkdirat(staging_fd_, dir.c_str(), 0755) != 0 && errno != EEXIST) return;  // the write that follows reports it
     std::lock_guard lock(folders_mutex_);
     folders_.insert(dir);
 }
@@ -85,15 +104,25 @@ void Output::make_folder(const std::string& dir) const {
 // link): unchanged files keep their modification time, so deployment by rsync copies only what
 // changed, and nothing is written twice.
 bool Output::reuse(const std::string& path, const std::string& content) const {
-    const fs::path old = fs::path(output_) / path;
+    if (previous_fd_ < 0) return false;
     struct stat st {};
-    if (::lstat(old.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || static_cast<size_t>(st.st_size) != content.size())
+    if (::fstatat(previous_fd_, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+        static_cast<size_t>(st.st_size) != content.size())
         return false;
-    std::string previous;
-    if (!read_whole(old, previous) || previous != content) return false;
-    const fs::path full = fs::path(staging_) / path;
-    make_folder(full.parent_path().string());
-    return ::link(old.c_str(), full.c_str()) == 0;
+    const int fd = ::openat(previous_fd_, path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return false;
+    std::string previous(content.size(), '\0');
+    size_t done = 0;
+    while (done < previous.size()) {
+        const ssize_t n = ::read(fd, previous.data() + done, previous.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    if (done != previous.size() || previous != content) return false;
+    make_folder(folder_of(path));
+    return ::linkat(previous_fd_, path.c_str(), staging_fd_, path.c_str(), 0) == 0;
 }
 
 void Output::write(const std::string& path, const std::string& content) const {
@@ -102,17 +131,19 @@ void Output::write(const std::string& path, const std::string& content) const {
         ++kept_;
         return;
     }
-    const fs::path full = fs::path(staging_) / path;
-    make_folder(full.parent_path().string());
-    const int fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw std::runtime_error("cannot write " + full.string() + ": " + std::strerror(errno));
+    make_folder(folder_of(path));
+    const int fd = ::openat(staging_fd_, path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    auto fail = [&] { throw std::runtime_error("cannot write " + staging_ + "/" + path + ": " + std::strerror(errno)); };
+    if (fd < 0) fail();
     size_t done = 0;
     while (done < content.size()) {
         const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
+            const int saved = n < 0 ? errno : EIO;
             ::close(fd);
-            throw std::runtime_error("cannot write " + full.string() + ": " + std::strerror(errno));
+            errno = saved;
+            fail();
         }
         done += static_cast<size_t>(n);
     }
@@ -128,7 +159,7 @@ void Output::copy(const std::string& path, const std::string& source_file) const
     }
     const fs::path full = fs::path(staging_) / path;
     std::error_code ec;
-    make_folder(full.parent_path().string());
+    make_folder(folder_of(path));
     fs::copy_file(source_file, full, fs::copy_options::overwrite_existing, ec);
     if (ec) throw std::runtime_error("cannot copy " + source_file + ": " + ec.message());
     ++written_;

@@ -35,10 +35,13 @@ public:
 private:
     std::string output_;
     std::string staging_;
+    int staging_fd_ = -1;   // the staging folder, open: files are made relative to it
+    int previous_fd_ = -1;  // the previous site's folder, open; -1 when there is none
     bool committed_ = false;
     mutable std::atomic<size_t> written_{0};
     mutable std::atomic<size_t> kept_{0};
-    // Creates the staging folder's sub-folder `dir` once (many pages share a folder).
+    // Creates the staging folder's sub-folder `dir` (relative; "" is the staging folder itself)
+    // and the folders above it, each once (many pages share a folder).
     void make_folder(const std::string& dir) const;
     mutable std::mutex folders_mutex_;
     mutable std::unordered_set<std::string> folders_;  // made so far
