@@ -60,6 +60,28 @@ struct History::Repository {
     Repo repo;
     std::string prefix;  // the content folder inside the work tree, "" or ending in '/'
     std::mutex mutex;
+    // More handles on the same repository, for reading objects on several threads at once
+    // (a handle and its objects belong to one thread at a time).
+    std::mutex pool_mutex;
+    std::vector<Repo> pool;
+
+    Repo take_handle() {
+        {
+            std::lock_guard lock(pool_mutex);
+            if (!pool.empty()) {
+                Repo r = std::move(pool.back());
+                pool.pop_back();
+                return r;
+            }
+        }
+        git_repository* raw = nullptr;
+        if (git_repository_open(&raw, git_repository_path(repo.get())) != 0) return {};
+        return Repo(raw);
+    }
+    void give_back(Repo handle) {
+        std::lock_guard lock(pool_mutex);
+        pool.push_back(std::move(handle));
+    }
 
     Tree tree_of(const std::string& commit_id) {
         git_oid oid;
@@ -193,6 +215,28 @@ std::optional<std::string> History::read(size_t revision, const std::string& pat
     return text;
 }
 
+std::optional<std::string> History::read(const FileRevision& revision, size_t max_bytes) const {
+    if (revision.kind == ChangeKind::Deleted) return std::nullopt;
+    if (revision.blob.empty()) return read(revision.revision, revision.path, max_bytes);
+    return read_blob(revision.blob, max_bytes);
+}
+
+std::optional<std::string> History::read_blob(const std::string& blob, size_t max_bytes) const {
+    git_oid oid;
+    if (!repo_ || git_oid_fromstr(&oid, blob.c_str()) != 0) return std::nullopt;
+    Repo handle = repo_->take_handle();
+    if (!handle) return std::nullopt;
+    std::optional<std::string> text;
+    git_blob* raw = nullptr;
+    if (git_blob_lookup(&raw, handle.get(), &oid) == 0) {
+        const Blob b(raw);
+        const auto size = static_cast<size_t>(git_blob_rawsize(b.get()));
+        if (size <= max_bytes) text.emplace(static_cast<const char*>(git_blob_rawcontent(b.get())), size);
+    }
+    repo_->give_back(std::move(handle));
+    return text;
+}
+
 std::unique_ptr<content::Source> History::tree_source(const std::string& commit) const {
     if (!repo_) return nullptr;
     std::lock_guard lock(repo_->mutex);
@@ -233,7 +277,7 @@ struct Cache {
     std::vector<std::vector<Change>> changes;
 };
 
-constexpr const char* kCacheMagic = "samplan-history-cache 1";
+constexpr const char* kCacheMagic = "samplan-history-cache 2";
 
 std::string escape_field(const std::string& s) {
     std::string out;
@@ -276,11 +320,11 @@ bool read_cache(const std::string& file, const std::string& prefix, Cache& cache
             cache.revisions.push_back({f[1], f[1].substr(0, 7), *date, f[3], f[4]});
             cache.changes.emplace_back();
             if (f[5] != "") return false;
-        } else if (f[0] == "C" && f.size() == 4 && !cache.changes.empty() && f[1].size() == 1) {
+        } else if (f[0] == "C" && f.size() == 5 && !cache.changes.empty() && f[1].size() == 1) {
             const char k = f[1][0];
             if (k != 'A' && k != 'M' && k != 'D' && k != 'R') return false;
             cache.changes.back().push_back({k == 'A' ? ChangeKind::Added : k == 'M' ? ChangeKind::Modified
-                                            : k == 'D' ? ChangeKind::Deleted : ChangeKind::Renamed, f[2], f[3]});
+                                            : k == 'D' ? ChangeKind::Deleted : ChangeKind::Renamed, f[2], f[3], f[4]});
         } else {
             return false;  // anything unexpected: read the history again
         }
@@ -303,7 +347,8 @@ void write_cache(const std::string& file, const std::string& head, const std::st
             for (const auto& c : changes[i]) {
                 const char k = c.kind == ChangeKind::Added ? 'A' : c.kind == ChangeKind::Modified ? 'M'
                                : c.kind == ChangeKind::Deleted ? 'D' : 'R';
-                out << "C\t" << k << "\t" << escape_field(c.path) << "\t" << escape_field(c.old_path) << "\n";
+                out << "C\t" << k << "\t" << escape_field(c.path) << "\t" << escape_field(c.old_path) << "\t" << c.blob
+                    << "\n";
             }
         }
         if (!out) {
@@ -483,6 +528,7 @@ void diff_commit(git_repository* repo, const git_oid& id, const std::string& pre
             c.path = delta.new_path.substr(prefix.size());
             if (c.kind == ChangeKind::Renamed && inside(delta.old_path)) c.old_path = delta.old_path.substr(prefix.size());
             else if (c.kind == ChangeKind::Renamed) c.kind = ChangeKind::Added;  // moved in from outside
+            if (!git_oid_is_zero(&delta.new_id)) c.blob = oid_string(&delta.new_id);
         }
         changes.push_back(std::move(c));
     }
@@ -682,11 +728,11 @@ void History::index_files() {
     for (size_t index = 0; index < changes_.size(); ++index)
         for (const auto& c : changes_[index]) {
             if (c.kind == ChangeKind::Deleted) {
-                files_[current(c.old_path)].push_back({index, c.kind, c.old_path});
+                files_[current(c.old_path)].push_back({index, c.kind, c.old_path, {}});
                 continue;
             }
             const std::string today = current(c.path);
-            files_[today].push_back({index, c.kind, c.path});
+            files_[today].push_back({index, c.kind, c.path, c.blob});
             if (c.kind == ChangeKind::Renamed) now[c.old_path] = today;  // older commits knew it by its old name
         }
 }

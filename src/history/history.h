@@ -29,6 +29,7 @@ struct Change {
     ChangeKind kind = ChangeKind::Modified;
     std::string path;      // the path in that commit ("" for a deletion: see old_path)
     std::string old_path;  // the path before (renames and deletions)
+    std::string blob;      // the file's object id after the change (hex); "" for a deletion
 };
 
 // One revision of a file, identified by its path now (or its last path, if deleted).
@@ -36,6 +37,7 @@ struct FileRevision {
     size_t revision = 0;  // index into History::revisions()
     ChangeKind kind = ChangeKind::Modified;
     std::string path;     // the file's path in that commit (for a deletion: the path it had)
+    std::string blob;     // the file's object id in that commit (hex); "" for a deletion
 };
 
 struct FileChange {
@@ -74,6 +76,11 @@ public:
     // The text of `path` in the tree of `revision`, or nullopt (missing, too large, not a file).
     [[nodiscard]] std::optional<std::string> read(size_t revision, const std::string& path,
                                                   size_t max_bytes = 1024 * 1024) const;
+    // The text of the file as it was in one of its revisions (straight from its object id:
+    // no tree is read). Safe to call from several threads at once.
+    [[nodiscard]] std::optional<std::string> read(const FileRevision& revision, size_t max_bytes = 1024 * 1024) const;
+    // The text of the object `blob` (hex id), as read().
+    [[nodiscard]] std::optional<std::string> read_blob(const std::string& blob, size_t max_bytes = 1024 * 1024) const;
     // The content folder as it was in `commit`, to load records from.
     [[nodiscard]] std::unique_ptr<content::Source> tree_source(const std::string& commit) const;
     // Tags whose name matches `glob` (fnmatch), oldest first.

@@ -182,8 +182,7 @@ std::vector<RecordVersion> versions_of(const History& history, const std::string
         v.revision = fr.revision;
         v.change = fr.kind;
         v.path = fr.path;
-        if (fr.kind != ChangeKind::Deleted)
-            if (auto text = history.read(fr.revision, fr.path)) load(v, *text);
+        if (auto text = history.read(fr)) load(v, *text);
         versions.push_back(std::move(v));
     }
     for (size_t i = 0; i + 1 < versions.size(); ++i) compare(versions[i + 1], versions[i]);
@@ -223,8 +222,8 @@ std::vector<RecordVersion> plan_versions(const History& history, const std::stri
 
     // Activities added to or removed from the plan's folder, named by their title where readable.
     const std::string folder = path.substr(0, path.rfind('/') + 1) + "activities/";
-    auto title_at = [&](size_t revision, const std::string& file) {
-        if (auto text = history.read(revision, file))
+    auto title_at = [&](size_t revision, const std::string& file, const std::string& blob) {
+        if (auto text = blob.empty() ? history.read(revision, file) : history.read_blob(blob))
             if (auto rec = parse(file, *text, true, content::RecordKind::Activity, group, id, "x")) {
                 if (const auto* t = rec->data.get("title"); t && t->type == content::Value::Type::String) return t->string;
             }
@@ -234,10 +233,10 @@ std::vector<RecordVersion> plan_versions(const History& history, const std::stri
         std::vector<Difference> found;
         for (const auto& c : history.changes(r)) {
             if (c.kind == ChangeKind::Added && c.path.rfind(folder, 0) == 0)
-                found.push_back({"activity_added", {title_at(r, c.path), c.path}, {}});
+                found.push_back({"activity_added", {title_at(r, c.path, c.blob), c.path}, {}});
             if (c.kind == ChangeKind::Deleted && c.old_path.rfind(folder, 0) == 0)
                 found.push_back({"activity_removed",
-                                 {r + 1 < history.revisions().size() ? title_at(r + 1, c.old_path) : c.old_path, c.old_path},
+                                 {r + 1 < history.revisions().size() ? title_at(r + 1, c.old_path, {}) : c.old_path, c.old_path},
                                  {}});
         }
         if (found.empty()) continue;
