@@ -1,7 +1,10 @@
 #include "content/content.h"
 
+#include "core/big_stack.h"
+
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <thread>
 
 #include "content/toml_reader.h"
@@ -290,12 +293,12 @@ std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics,
         for (size_t i = 0; i < pending.size(); ++i) work(i);
     } else {
         std::atomic<size_t> next{0};
-        std::vector<std::thread> threads;
+        std::vector<std::unique_ptr<BigStackThread>> threads;  // they parse
         for (size_t t = 0; t < workers; ++t)
-            threads.emplace_back([&] {
+            threads.push_back(std::make_unique<BigStackThread>([&] {
                 for (size_t i; (i = next.fetch_add(1)) < pending.size();) work(i);
-            });
-        for (auto& t : threads) t.join();
+            }));
+        for (auto& t : threads) t->join();
     }
 
     std::vector<Record> records;

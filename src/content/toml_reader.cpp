@@ -7,6 +7,8 @@
 
 #include <toml++/toml.h>
 
+#include "core/big_stack.h"
+
 namespace samplan::content {
 namespace {
 
@@ -75,18 +77,19 @@ void run_parse(ParseJob& job) {
 }
 
 // toml++ recurses once per nesting level (up to 256) and so does convert(): parsing runs on a
-// thread with a 64 MiB stack. Each calling thread keeps one such helper thread for all its parses
-// (starting a thread per file was a visible cost on large sites).
-class BigStackThread {
+// thread with a 64 MiB stack. A thread made by samplan::BigStackThread parses itself; any other
+// keeps one helper thread for all its parses (starting a thread per file was a visible cost on
+// large sites, and handing each parse over one too).
+class ParserThread {
 public:
-    BigStackThread() {
+    ParserThread() {
         constexpr size_t kStack = 64u * 1024u * 1024u;
         pthread_attr_t attr;
         started_ = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, kStack) == 0 &&
-                   pthread_create(&thread_, &attr, &BigStackThread::main, this) == 0;
+                   pthread_create(&thread_, &attr, &ParserThread::main, this) == 0;
         pthread_attr_destroy(&attr);
     }
-    ~BigStackThread() {
+    ~ParserThread() {
         if (!started_) return;
         {
             std::lock_guard lock(mutex_);
@@ -95,8 +98,8 @@ public:
         wake_.notify_one();
         pthread_join(thread_, nullptr);
     }
-    BigStackThread(const BigStackThread&) = delete;
-    BigStackThread& operator=(const BigStackThread&) = delete;
+    ParserThread(const ParserThread&) = delete;
+    ParserThread& operator=(const ParserThread&) = delete;
 
     void run(ParseJob& job) {
         if (!started_) {
@@ -111,7 +114,7 @@ public:
 
 private:
     static void* main(void* self) {
-        static_cast<BigStackThread*>(self)->loop();
+        static_cast<ParserThread*>(self)->loop();
         return nullptr;
     }
     void loop() {
@@ -137,8 +140,12 @@ private:
 
 std::optional<Value> parse_toml(std::string_view text, int line_offset, TomlError& error) {
     ParseJob job{text, line_offset, std::nullopt, {}};
-    thread_local BigStackThread parser;
-    parser.run(job);
+    if (on_big_stack()) {
+        run_parse(job);
+    } else {
+        thread_local ParserThread parser;
+        parser.run(job);
+    }
     if (!job.result) error = job.error;
     return std::move(job.result);
 }

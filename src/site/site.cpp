@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "core/big_stack.h"
 #include "core/collate.h"
 #include "history/versions.h"
 #include "site/open_data.h"
@@ -180,7 +181,7 @@ public:
         : history_(history), jobs_(std::move(jobs)), results_(jobs_.size()), ready_(jobs_.size(), false), window_(window) {
         for (size_t i = 0; i < jobs_.size(); ++i) index_[path_of(jobs_[i])] = i;
         const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 8u));
-        for (unsigned t = 0; t < workers; ++t) threads_.emplace_back([this] { work(); });
+        for (unsigned t = 0; t < workers; ++t) threads_.push_back(std::make_unique<BigStackThread>([this] { work(); }));
     }
     ~VersionPrefetch() {
         {
@@ -188,7 +189,7 @@ public:
             stopped_ = true;
         }
         changed_.notify_all();
-        for (auto& t : threads_) t.join();
+        for (auto& t : threads_) t->join();
     }
     VersionPrefetch(const VersionPrefetch&) = delete;
     VersionPrefetch& operator=(const VersionPrefetch&) = delete;
@@ -244,7 +245,7 @@ private:
     std::condition_variable changed_;
     size_t next_ = 0, taken_ = 0;
     bool stopped_ = false;
-    std::vector<std::thread> threads_;
+    std::vector<std::unique_ptr<BigStackThread>> threads_;  // they parse older versions
 };
 
 class Builder {

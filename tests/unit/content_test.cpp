@@ -2,6 +2,7 @@
 
 #include "content/content.h"
 #include "content/toml_reader.h"
+#include "core/big_stack.h"
 #include "pipeline.h"
 
 using namespace samplan;
@@ -52,6 +53,37 @@ TEST_CASE("deeply nested TOML is parsed or refused without overflowing the stack
     CHECK_FALSE(error.message.empty());
     std::string ok = "a = " + std::string(200, '[') + std::string(200, ']') + "\n";
     CHECK(parse_toml(ok, 0, error));
+}
+
+TEST_CASE("a big-stack thread parses deep TOML itself, and the loader's threads are such threads") {
+    CHECK_FALSE(on_big_stack());
+    bool inside = false, parsed = false, refused = false;
+    BigStackThread thread([&] {
+        inside = on_big_stack();
+        TomlError error;
+        parsed = parse_toml("a = " + std::string(250, '[') + std::string(250, ']') + "\n", 0, error).has_value();
+        refused = !parse_toml("a = " + std::string(5000, '[') + std::string(5000, ']') + "\n", 0, error);
+    });
+    thread.join();
+    CHECK(inside);
+    CHECK(parsed);
+    CHECK(refused);
+
+    // Enough activities for the loader to use its worker threads; one nested as deep as TOML allows.
+    std::map<std::string, std::string> files = {
+        {"site.toml", "title = \"T\"\n"},
+        {"groups/alfa/group.toml", "name = \"A\"\n"},
+        {"groups/alfa/plans/2025/plan.toml", "title = \"P\"\nx = " + std::string(250, '[') + std::string(250, ']') + "\n"},
+    };
+    for (int i = 0; i < 40; ++i)
+        files["groups/alfa/plans/2025/activities/a" + std::to_string(i) + ".md"] = "+++\ntitle = \"A\"\n+++\nText\n";
+    MemorySource source(files);
+    Diagnostics d;
+    const auto records = load_records(source, d);
+    size_t readable = 0;
+    for (const auto& r : records)
+        if (files.count(r.path)) readable += r.readable ? 1 : 0;
+    CHECK(readable == files.size());
 }
 
 TEST_CASE("the loader walks the layout and reports every broken file") {
