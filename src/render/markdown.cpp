@@ -7,6 +7,7 @@
 #include <cctype>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 namespace samplan::render {
@@ -56,8 +57,9 @@ bool is_safe_link(std::string_view url) {
     return scheme == "http" || scheme == "https" || scheme == "mailto" || scheme == "tel";
 }
 
-std::string markdown_to_html(std::string_view source, const MarkdownOptions& options) {
-    if (source.find_first_not_of(" \t\r\n") == std::string_view::npos) return {};
+namespace {
+
+std::string convert(std::string_view source, const MarkdownOptions& options) {
     ensure_extensions();
     const int flags = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG;
     std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(flags));
@@ -108,6 +110,41 @@ std::string markdown_to_html(std::string_view source, const MarkdownOptions& opt
     std::string out(html ? html : "");
     cmark_get_default_mem_allocator()->free(html);
     return out;
+}
+
+// The same text is shown on several pages (an activity, its older versions whose text did not
+// change, the summaries that quote it), which are rendered close together: recent results are
+// kept, so that each text is parsed once. Bounded: emptied when full.
+class RecentHtml {
+public:
+    std::string get(std::string_view source, const MarkdownOptions& options) {
+        std::string key;
+        key.reserve(source.size() + 1);
+        key += static_cast<char>('0' + options.top_heading_level);
+        key += source;
+        {
+            std::lock_guard lock(mutex_);
+            if (auto it = entries_.find(key); it != entries_.end()) return it->second;
+        }
+        std::string html = convert(source, options);
+        std::lock_guard lock(mutex_);
+        if (entries_.size() >= kMaxEntries) entries_.clear();
+        entries_.emplace(std::move(key), html);
+        return html;
+    }
+
+private:
+    static constexpr size_t kMaxEntries = 4096;
+    std::mutex mutex_;
+    std::unordered_map<std::string, std::string> entries_;
+};
+
+}  // namespace
+
+std::string markdown_to_html(std::string_view source, const MarkdownOptions& options) {
+    if (source.find_first_not_of(" \t\r\n") == std::string_view::npos) return {};
+    static RecentHtml recent;
+    return recent.get(source, options);
 }
 
 }  // namespace samplan::render

@@ -34,3 +34,12 @@ TEST_CASE("Markdown is rendered with GFM and without raw HTML") {
 TEST_CASE("HTML escaping covers attributes and text") {
     CHECK(escape_html("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
 }
+
+TEST_CASE("the same Markdown shown at different heading levels gets each level, however often it is shown") {
+    const std::string text = "# Bakgrund\n\nText.\n";
+    for (int round = 0; round < 2; ++round) {
+        CHECK(markdown_to_html(text).find("<h2>Bakgrund</h2>") != std::string::npos);
+        CHECK(markdown_to_html(text, MarkdownOptions{3}).find("<h3>Bakgrund</h3>") != std::string::npos);
+        CHECK(markdown_to_html(text + "x") != markdown_to_html(text));
+    }
+}
