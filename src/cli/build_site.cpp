@@ -83,7 +83,7 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
                   Timings& timings) {
     using Clock = std::chrono::steady_clock;
     auto ms_since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
-    std::atomic<long long> render_us{0}, write_us{0};
+    std::atomic<long long> model_us{0}, render_us{0}, write_us{0};
     Progress* progress = prefix.empty() ? timings.progress() : nullptr;  // archived versions count as one step each
     const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 16u));
     PageQueue queue(4 * workers);
@@ -93,10 +93,13 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
         for (site::PageView page; queue.pop(page);) {
             try {
                 const auto began = Clock::now();
+                site::resolve(page);
+                const auto made = Clock::now();
                 const std::string html = renderer.render(page);
                 const auto rendered = Clock::now();
                 output.write(prefix + page.path, html);
-                render_us += std::chrono::duration_cast<std::chrono::microseconds>(rendered - began).count();
+                model_us += std::chrono::duration_cast<std::chrono::microseconds>(made - began).count();
+                render_us += std::chrono::duration_cast<std::chrono::microseconds>(rendered - made).count();
                 write_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - rendered).count();
                 if (progress) progress->advance();
             } catch (const std::exception& e) {
@@ -125,9 +128,10 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
         build_failure = std::current_exception();
         queue.stop();
     }
-    timings.detail("view models", ms_since(build_began) - waited_ms);
+    const double build_ms = ms_since(build_began) - waited_ms;
     queue.close();
     for (auto& t : threads) t.join();
+    timings.detail("view models", build_ms + static_cast<double>(model_us) / 1000);
     if (progress) progress->settle_total(pages);
     timings.detail("render", static_cast<double>(render_us) / 1000);
     timings.detail("write", static_cast<double>(write_us) / 1000);
@@ -158,8 +162,10 @@ size_t expected_pages(const model::Site& site, const history::History& history) 
 site::PageSink with_live_reload(const site::PageSink& sink, const BuildSettings& settings) {
     if (settings.live_script_href.empty()) return sink;
     return [&sink, &settings](site::PageView&& page) {
-        page.data.set("live_reload", site::Data::map({{"script_href", settings.live_script_href},
-                                                      {"status_href", settings.live_status_href}}));
+        site::amend(page, [&settings](site::Data& data) {
+            data.set("live_reload", site::Data::map({{"script_href", settings.live_script_href},
+                                                     {"status_href", settings.live_status_href}}));
+        });
         sink(std::move(page));
     };
 }

@@ -248,7 +248,9 @@ private:
     std::vector<std::unique_ptr<BigStackThread>> threads_;  // they parse older versions
 };
 
-class Builder {
+// Built once per site and shared: the pages left to be made later (PageView::make) keep it alive
+// and call its const members, which read only what the constructor set.
+class Builder : public std::enable_shared_from_this<Builder> {
 public:
     Builder(const Site& site, const SiteOptions& options, const PageSink& sink)
         : site_(site), options_(options), sink_(sink), s_(*options.strings), lang_(site.settings.language) {
@@ -303,6 +305,7 @@ public:
         add_versions();
         add_feed_and_sitemap();
         for (auto& f : open_data_files(site_, OpenDataOptions{lang_})) view_.files.push_back(std::move(f));
+        versions_.reset();  // its threads are done
         return std::move(view_);
     }
 
@@ -373,7 +376,15 @@ private:
 
     void add(std::string path, std::string layout, Data data) {
         page_paths_.push_back(path);
-        sink_(PageView{std::move(path), std::move(layout), std::move(data)});
+        sink_(PageView{std::move(path), std::move(layout), std::move(data), {}});
+    }
+
+    // A page whose data `make` makes later, on the thread that renders it, from this builder's
+    // const members.
+    void add_later(std::string path, std::string layout, std::function<Data(const Builder&)> make) {
+        page_paths_.push_back(path);
+        sink_(PageView{std::move(path), std::move(layout), {},
+                       [self = std::shared_ptr<const Builder>(shared_from_this()), make = std::move(make)] { return make(*self); }});
     }
 
     Data crumbs(const std::string& from, std::vector<std::pair<std::string, std::string>> trail) const {
@@ -779,9 +790,12 @@ private:
 
     void add_plan(const Group& g, const Plan& p) {
         const std::string path = plan_path(g.id, p.id);
-        Data d = plan_data(path, g, p);
-        add_plan_history(d, path, g, p);
-        add(path, "plan", std::move(d));
+        const std::string history_page = add_plan_history(path, g, p);
+        add_later(path, "plan", [&g, &p, path, history_page](const Builder& b) {
+            Data d = b.plan_data(path, g, p);
+            if (!history_page.empty()) b.set_last_changed(d, path, p.path, history_page);
+            return d;
+        });
     }
 
     // What a plan page shows. An older version of a plan carries no activities of its own: its
@@ -819,19 +833,20 @@ private:
         return d;
     }
 
-    void add_plan_history(Data& d, const std::string& path, const Group& g, const Plan& p) {
-        if (!options_.history || !options_.history->available()) return;
-        const auto versions = versions_->take(p.path);
+    // The plan's history page and its older versions; returns the history page's path ("" without history).
+    std::string add_plan_history(const std::string& path, const Group& g, const Plan& p) {
+        if (!options_.history || !options_.history->available()) return {};
+        const auto versions = std::make_shared<const std::vector<history::RecordVersion>>(versions_->take(p.path));
         const std::string history_page = plan_history_path(g.id, p.id);
-        add_record_history(history_page, p.title, path, versions,
-                           [&](const history::RecordVersion& v, const std::string& rev_path) -> std::optional<Data> {
-                               if (!v.plan) return std::nullopt;
-                               Data old = plan_data(rev_path, g, *v.plan);
-                               old.set("layout_plan", true);
-                               return old;
+        add_record_history(history_page, p.title, path, versions, "plan",
+                           [&g](const history::RecordVersion& v) -> OldPage {
+                               if (!v.plan) return {};
+                               return [&g, &v](const Builder& b, const std::string& rev_path) {
+                                   return b.plan_data(rev_path, g, *v.plan);
+                               };
                            },
                            {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, path}});
-        set_last_changed(d, path, p.path, history_page);
+        return history_page;
     }
 
     // A small bar chart: baseline, values and target as bars scaled to the largest.
@@ -863,21 +878,26 @@ private:
 
     void add_activity(const Group& g, const Plan& p, const Activity& a) {
         const std::string path = activity_path(g.id, p.id, a.id);
-        Data d = activity_data(path, g, p, a);
+        std::string history_page;
         if (options_.history && options_.history->available()) {
-            const auto versions = versions_->take(a.path);
-            const std::string history_page = activity_history_path(g.id, p.id, a.id);
-            add_record_history(history_page, a.title, path, versions,
-                               [&](const history::RecordVersion& v, const std::string& rev_path) -> std::optional<Data> {
-                                   if (!v.activity) return std::nullopt;
-                                   return activity_data(rev_path, g, p, *v.activity);
+            const auto versions = std::make_shared<const std::vector<history::RecordVersion>>(versions_->take(a.path));
+            history_page = activity_history_path(g.id, p.id, a.id);
+            add_record_history(history_page, a.title, path, versions, "activity",
+                               [&g, &p](const history::RecordVersion& v) -> OldPage {
+                                   if (!v.activity) return {};
+                                   return [&g, &p, &v](const Builder& b, const std::string& rev_path) {
+                                       return b.activity_data(rev_path, g, p, *v.activity);
+                                   };
                                },
                                {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, plan_path(g.id, p.id)},
                                 {a.title, path}});
-            set_last_changed(d, path, a.path, history_page);
-            note_working_group_change(g, a, versions, path, history_page);
+            note_working_group_change(g, a, *versions, path, history_page);
         }
-        add(path, "activity", std::move(d));
+        add_later(path, "activity", [&g, &p, &a, path, history_page](const Builder& b) {
+            Data d = b.activity_data(path, g, p, a);
+            if (!history_page.empty()) b.set_last_changed(d, path, a.path, history_page);
+            return d;
+        });
     }
 
     Data activity_data(const std::string& path, const Group& g, const Plan& p, const Activity& a) const {
@@ -1111,9 +1131,9 @@ private:
             versions.push_back(std::move(v));
         }
         if (versions.empty()) return;
-        add_record_history(history_page, title, from, versions,
-                           [](const history::RecordVersion&, const std::string&) -> std::optional<Data> { return std::nullopt; },
-                           std::move(trail));
+        add_record_history(history_page, title, from,
+                           std::make_shared<const std::vector<history::RecordVersion>>(std::move(versions)), "",
+                           [](const history::RecordVersion&) -> OldPage { return {}; }, std::move(trail));
         set_last_changed(d, from, record_path, history_page);
     }
 
@@ -1138,10 +1158,17 @@ private:
         return Data::map({{"text", text}, {"words", std::move(words)}, {"has_words", !diff.words.empty()}});
     }
 
+    // Makes an older version's page (the record as it was, at the path given), from what
+    // `versions` holds.
+    using OldPage = std::function<Data(const Builder&, const std::string&)>;
+
+    // The history page at `path` of the record whose page is `current_page`, and a page of layout
+    // `layout` for each older version that `page_of` can make (made later, on the render threads).
     template <typename PageOf>
     void add_record_history(const std::string& path, const std::string& title, const std::string& current_page,
-                            const std::vector<history::RecordVersion>& versions, PageOf page_of,
-                            std::vector<std::pair<std::string, std::string>> trail) {
+                            const std::shared_ptr<const std::vector<history::RecordVersion>>& shared_versions,
+                            const std::string& layout, PageOf page_of, std::vector<std::pair<std::string, std::string>> trail) {
+        const auto& versions = *shared_versions;
         const auto& revisions = options_.history->revisions();
         Data d = common(path, s_.get("history_title") + ": " + title, "groups");
         d.set("breadcrumbs", crumbs(path, trail));
@@ -1170,16 +1197,20 @@ private:
             if (v.differences.empty()) changelog_[v.revision].push_back({title, path, {}});
             item.set("differences", std::move(diffs));
             const std::string rev_path = revision_path(path, rev.short_id);
-            if (auto page = page_of(v, rev_path)) {
-                Data c = common(rev_path, title, "groups");
-                for (const auto& [k, val] : c.entries()) page->set(k, val);
-                page->set("breadcrumbs", crumbs(rev_path, trail));
-                page->set("old_version", Data::map({{"date", rev.date.iso()},
-                                                    {"short_id", rev.short_id},
-                                                    {"current_href", href(rev_path, current_page)},
-                                                    {"history_href", href(rev_path, path)}}));
-                const bool is_plan = page->get("layout_plan") != nullptr;
-                add(rev_path, is_plan ? "plan" : "activity", std::move(*page));
+            if (OldPage make = page_of(v)) {
+                add_later(rev_path, layout,
+                          [make = std::move(make), shared_versions, rev_path, title, trail, path, current_page,
+                           date = rev.date.iso(), short_id = rev.short_id](const Builder& b) {
+                              Data page = make(b, rev_path);
+                              Data c = b.common(rev_path, title, "groups");
+                              for (const auto& [k, val] : c.entries()) page.set(k, val);
+                              page.set("breadcrumbs", b.crumbs(rev_path, trail));
+                              page.set("old_version", Data::map({{"date", date},
+                                                                 {"short_id", short_id},
+                                                                 {"current_href", b.href(rev_path, current_page)},
+                                                                 {"history_href", b.href(rev_path, path)}}));
+                              return page;
+                          });
                 item.set("revision_href", href(path, rev_path));
             }
             list.push(std::move(item));
@@ -1713,13 +1744,34 @@ private:
 
 }  // namespace
 
+void resolve(PageView& page) {
+    if (!page.make) return;
+    page.data = page.make();
+    page.make = nullptr;
+}
+
+void amend(PageView& page, std::function<void(Data&)> change) {
+    if (!page.make) {
+        change(page.data);
+        return;
+    }
+    page.make = [make = std::move(page.make), change = std::move(change)] {
+        Data d = make();
+        change(d);
+        return d;
+    };
+}
+
 SiteView build_site(const Site& site, const SiteOptions& options, const PageSink& sink) {
-    return Builder(site, options, sink).run();
+    return std::make_shared<Builder>(site, options, sink)->run();
 }
 
 SiteView build_site(const Site& site, const SiteOptions& options) {
     std::vector<PageView> pages;
-    SiteView view = build_site(site, options, [&](PageView&& page) { pages.push_back(std::move(page)); });
+    SiteView view = build_site(site, options, [&](PageView&& page) {
+        resolve(page);
+        pages.push_back(std::move(page));
+    });
     view.pages = std::move(pages);
     return view;
 }

@@ -35,7 +35,15 @@ struct PageView {
     std::string path;      // output path, e.g. "groups/uddevalla/index.html"
     std::string layout;    // template name, e.g. "group"
     Data data;
+    // When set, the page's data is made by calling this, on whichever thread renders the page
+    // (see resolve()): pages that need nothing else the builder collects are made on every core.
+    std::function<Data()> make = {};
 };
+
+// Makes the page's data now if it was left to be made later (PageView::make).
+void resolve(PageView& page);
+// Applies `change` to the page's data: now, or as soon as it is made.
+void amend(PageView& page, std::function<void(Data&)> change);
 
 struct FileView {
     std::string path;      // e.g. "data/site.json"
@@ -72,8 +80,8 @@ struct SiteOptions {
     std::vector<std::string> draft_paths;  // records left out as drafts, sorted
 };
 
-// Receives each page as soon as its view model is complete (called on the building thread, in
-// page order); it may throw to stop the build.
+// Receives each page as soon as its view model is complete or left to be made (called on the
+// building thread, in page order); it may throw to stop the build.
 using PageSink = std::function<void(PageView&&)>;
 
 // Builds every page and hands each to `sink` at once, so that pages can be rendered while the
