@@ -16,7 +16,7 @@ Data& Data::set(const std::string& key, Data value) {
 const Data* Data::get(const std::string& key) const {
     for (const auto& e : entries_)
         if (e.first == key) return &e.second;
-    return nullptr;
+    return base_ ? base_->get(key) : nullptr;
 }
 
 Data& Data::push(Data value) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,8 +46,14 @@ public:
 
     // Map: sets `key` (replacing an earlier value); returns *this for chaining.
     Data& set(const std::string& key, Data value);
-    // Map: the value at `key`, or nullptr.
+    // Map: the value at `key` (in this map, else in its base), or nullptr.
     [[nodiscard]] const Data* get(const std::string& key) const;
+    // Map: keys this map does not set are looked up in `base`, which many maps may share (the
+    // parts every page at the same depth shows alike).
+    void inherit(std::shared_ptr<const Data> base) {
+        kind_ = Kind::Map;
+        base_ = std::move(base);
+    }
     // List: appends; returns the new element.
     Data& push(Data value);
 
@@ -54,6 +61,7 @@ public:
     [[nodiscard]] const std::string& text() const { return text_; }
     [[nodiscard]] bool flag() const { return flag_; }
     [[nodiscard]] const std::vector<Data>& items() const { return items_; }
+    // Map: the entries set in this map itself (not those of its base).
     [[nodiscard]] const std::vector<std::pair<std::string, Data>>& entries() const { return entries_; }
     [[nodiscard]] bool empty_list() const { return kind_ == Kind::List && items_.empty(); }
 
@@ -63,6 +71,7 @@ private:
     bool flag_ = false;
     std::vector<Data> items_;
     std::vector<std::pair<std::string, Data>> entries_;
+    std::shared_ptr<const Data> base_;
 };
 
 }  // namespace samplan::site

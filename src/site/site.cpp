@@ -326,23 +326,15 @@ private:
     // What every page carries: language, site name, navigation, footer links.
     Data common(const std::string& path, const std::string& title, const std::string& section) const {
         Data d = Data::map();
-        const std::string root = root_prefix(path);
-        d.set("lang", lang_);
-        d.set("site_title", site_.settings.title);
-        d.set("organisation", site_.settings.organisation);
+        add_common(d, path, title, section);
+        return d;
+    }
+
+    // Gives `d` what every page carries (see common()): the parts alike on all pages at the same
+    // depth in the same section are shared, the rest set on `d`.
+    void add_common(Data& d, const std::string& path, const std::string& title, const std::string& section) const {
+        d.inherit(shared_common(root_prefix(path), section));
         d.set("title", title);
-        d.set("root", root);
-        d.set("home_href", root + home_path());
-        d.set("css_href", root + "assets/style.css");
-        d.set("print_css_href", root + "assets/print.css");
-        d.set("search_href", root + search_path());
-        d.set("accessibility_href", root + accessibility_path());
-        d.set("data_href", root + "data/site.json");
-        d.set("activities_csv_href", root + "data/activities.csv");
-        d.set("indicators_csv_href", root + "data/indicators.csv");
-        d.set("feed_href", root + "feed.xml");
-        d.set("changes_href", options_.history && options_.history->available() ? root + changes_path() : std::string());
-        d.set("versions_href", options_.versions.empty() ? std::string() : root + versions_path());
         if (const ArchiveInfo* a = options_.archive) {
             // From versions/<name>/<path> back to the current site's <path>.
             const std::string to_current = root_prefix(a->prefix + path);
@@ -360,6 +352,31 @@ private:
                 clean.resize(clean.size() - 10);
             d.set("canonical", url + clean);
         }
+    }
+
+    // The part of common() that depends only on the way back to the root and the section; made
+    // once for each (pages are made on several threads).
+    std::shared_ptr<const Data> shared_common(const std::string& root, const std::string& section) const {
+        const std::string key = root + '\n' + section;
+        std::lock_guard lock(common_mutex_);
+        auto& slot = common_cache_[key];
+        if (slot) return slot;
+        Data d = Data::map();
+        d.set("lang", lang_);
+        d.set("site_title", site_.settings.title);
+        d.set("organisation", site_.settings.organisation);
+        d.set("root", root);
+        d.set("home_href", root + home_path());
+        d.set("css_href", root + "assets/style.css");
+        d.set("print_css_href", root + "assets/print.css");
+        d.set("search_href", root + search_path());
+        d.set("accessibility_href", root + accessibility_path());
+        d.set("data_href", root + "data/site.json");
+        d.set("activities_csv_href", root + "data/activities.csv");
+        d.set("indicators_csv_href", root + "data/indicators.csv");
+        d.set("feed_href", root + "feed.xml");
+        d.set("changes_href", options_.history && options_.history->available() ? root + changes_path() : std::string());
+        d.set("versions_href", options_.versions.empty() ? std::string() : root + versions_path());
         Data nav = Data::list();
         const std::vector<std::pair<std::string, std::string>> items = {
             {"home", home_path()}, {"regional", regional_path()}, {"groups", groups_path()},
@@ -371,7 +388,8 @@ private:
         for (const auto& p : site_.pages)
             nav.push(Data::map({{"label", p.title}, {"href", root + page_path(p.id)}, {"current", section == "page:" + p.id}}));
         d.set("nav", std::move(nav));
-        return d;
+        slot = std::make_shared<const Data>(std::move(d));
+        return slot;
     }
 
     void add(std::string path, std::string layout, Data data) {
@@ -686,8 +704,7 @@ private:
     void add_goal(const FocusArea& fa, const Goal& g) {
         const std::string path = goal_path(fa.id, g.id);
         Data d = goal_summary(path, fa, g, 3);
-        Data c = common(path, g.title, "regional");
-        for (const auto& [k, v] : c.entries()) d.set(k, v);
+        add_common(d, path, g.title, "regional");
         d.set("breadcrumbs", crumbs(path, {{site_.regional.title, regional_path()}, {fa.title, focus_path(fa.id)}}));
         d.set("focus_area", fa.title);
         d.set("focus_area_href", href(path, focus_path(fa.id)));
@@ -903,8 +920,7 @@ private:
     Data activity_data(const std::string& path, const Group& g, const Plan& p, const Activity& a) const {
         Data d = activity_summary(path, g, p, a);
         d.set("draft", a.draft || p.draft || p.status == PlanStatus::Draft || g.draft);
-        Data c = common(path, a.title, "groups");
-        for (const auto& [k, v] : c.entries()) d.set(k, v);
+        add_common(d, path, a.title, "groups");
         d.set("breadcrumbs", crumbs(path, {{s_.get("groups_title"), groups_path()},
                                            {g.name, group_path(g.id)},
                                            {p.title, plan_path(g.id, p.id)}}));
@@ -1202,8 +1218,7 @@ private:
                           [make = std::move(make), shared_versions, rev_path, title, trail, path, current_page,
                            date = rev.date.iso(), short_id = rev.short_id](const Builder& b) {
                               Data page = make(b, rev_path);
-                              Data c = b.common(rev_path, title, "groups");
-                              for (const auto& [k, val] : c.entries()) page.set(k, val);
+                              b.add_common(page, rev_path, title, "groups");
                               page.set("breadcrumbs", b.crumbs(rev_path, trail));
                               page.set("old_version", Data::map({{"date", date},
                                                                  {"short_id", short_id},
@@ -1740,6 +1755,8 @@ private:
     };
     std::map<size_t, std::vector<ChangelogEntry>> changelog_;  // by revision index
     std::vector<HistoryFinding> history_findings_;
+    mutable std::mutex common_mutex_;
+    mutable std::map<std::string, std::shared_ptr<const Data>> common_cache_;  // shared_common(), by root and section
 };
 
 }  // namespace

@@ -67,3 +67,17 @@ TEST_CASE("differences are told in the site's language, status words included") 
     CHECK(site::describe_difference({"step", {"", "3"}, {}}, sv) == "Steg 3");
     CHECK(site::describe_difference({"step", {"3", "5"}, {}}, sv) == "Steg 3 → 5");
 }
+
+TEST_CASE("a map's own values hide those of the base it shares with other maps") {
+    auto base = std::make_shared<const site::Data>(site::Data::map({{"lang", "sv"}, {"title", "Bas"}}));
+    site::Data a = site::Data::map(), b = site::Data::map();
+    a.inherit(base);
+    b.inherit(base);
+    a.set("title", "Sida A");
+    REQUIRE(a.get("title"));
+    CHECK(a.get("title")->text() == "Sida A");
+    CHECK(b.get("title")->text() == "Bas");
+    CHECK(a.get("lang")->text() == "sv");
+    CHECK(a.get("missing") == nullptr);
+    CHECK(a.entries().size() == 1);
+}
