@@ -15,6 +15,7 @@
 
 #include "check/check.h"
 #include "cli/progress.h"
+#include "cli/up_to_date.h"
 #include "content/content.h"
 #include "core/text.h"
 #include "model/build.h"
@@ -350,6 +351,7 @@ int publish_site(const model::Site& site, const history::History& history, const
         }
         report.timings.start("swap output");
         output.commit();
+        report.output_state = output_state(settings.output, output.inode(), output.made());
         report.timings.stop();
     } catch (const std::exception& e) {
         report.timings.stop();

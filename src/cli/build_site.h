@@ -57,6 +57,7 @@ private:
 struct BuildReport {
     size_t pages = 0;
     size_t files = 0;
+    std::uint64_t output_state = 0;  // the output folder as written (cli/up_to_date.h); 0 if unknown
     Timings timings;
 };
 

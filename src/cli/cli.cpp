@@ -395,7 +395,7 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
     BuildSettings settings{options.content, options.output, options.themes, options.today, options.quiet, options.drafts, {}};
     if (!options.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
     const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err);
-    if (rc == kOk) write_stamp(stamp_file(options.output), inputs, options.output, diagnostics_text.str());
+    if (rc == kOk) write_stamp(stamp_file(options.output), inputs, report.output_state, diagnostics_text.str());
     if (options.timings) err << report.timings.report() << "\n";
     if (rc == kOk && !options.quiet)
         err << "samplan: wrote " << report.pages << " pages and " << report.files << " files to "

@@ -7,6 +7,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "publish/publish.h"
 
 namespace samplan::cli {
 
@@ -20,16 +23,19 @@ struct Inputs {
 Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir, const std::string& output_dir,
                    const std::string& options);
 
-// A digest of the output folder as it is (every file's size, inode and times); 0 when it is missing.
-// Independent of read_inputs: the two may run at the same time.
+// A digest of the output folder as it is (every file's size, inode and modification time); 0 when
+// it is missing. Independent of read_inputs: the two may run at the same time.
 std::uint64_t output_state(const std::string& output_dir);
+// The same digest, of the output folder that a build just made: from what its Output recorded
+// (`inode` and `made`), with only what others added at the top (Pagefind) read from the disk.
+std::uint64_t output_state(const std::string& output_dir, std::int64_t inode, std::vector<publish::Made> made);
 
 // The report of the build the stamp was written for, when the inputs and the output folder
 // (`output`, from output_state) are as they were then; false otherwise (and when there is no stamp).
 bool up_to_date(const std::string& stamp_file, const Inputs& inputs, std::uint64_t output, std::string& report);
 
-// Records a successful build. Without settled inputs, removes the stamp instead.
-void write_stamp(const std::string& stamp_file, const Inputs& inputs, const std::string& output_dir,
-                 const std::string& report);
+// Records a successful build whose output folder has the digest `output`. Without settled inputs,
+// removes the stamp instead.
+void write_stamp(const std::string& stamp_file, const Inputs& inputs, std::uint64_t output, const std::string& report);
 
 }  // namespace samplan::cli

@@ -88,14 +88,42 @@ bool read_whole(const fs::path& file, std::string& out) {
 
 }  // namespace
 
+void Output::note(const std::string& path, int fd) const {
+    struct stat st {};
+    if ((fd >= 0 ? ::fstat(fd, &st) : ::fstatat(staging_fd_, path.c_str(), &st, AT_SYMLINK_NOFOLLOW)) != 0) return;
+    Made m;
+    m.path = path;
+    m.folder = S_ISDIR(st.st_mode);
+    m.mode = st.st_mode;
+    m.size = st.st_size;
+    m.inode = static_cast<std::int64_t>(st.st_ino);
+    m.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    std::lock_guard lock(made_mutex_);
+    made_.push_back(std::move(m));
+}
+
+std::vector<Made> Output::made() const {
+    std::lock_guard lock(made_mutex_);
+    return made_;
+}
+
+std::int64_t Output::inode() const {
+    struct stat st {};
+    return ::fstat(staging_fd_, &st) == 0 ? static_cast<std::int64_t>(st.st_ino) : 0;
+}
+
 void Output::make_folder(const std::string& dir) const {
     {
         std::lock_guard lock(folders_mutex_);
         if (folders_.count(dir)) return;
     }
     make_folder(folder_of(dir));
-    // Another thread may have made it in the meantime: EEXIST is success.
-    if (::mkdirat(staging_fd_, dir.c_str(), 0755) != 0 && errno != EEXIST) return;  // the write that follows reports it
+    // Another thread may have made it in the meantime: EEXIST is success (and that thread notes it).
+    if (::mkdirat(staging_fd_, dir.c_str(), 0755) != 0) {
+        if (errno != EEXIST) return;  // the write that follows reports it
+    } else {
+        note(dir, -1);
+    }
     std::lock_guard lock(folders_mutex_);
     folders_.insert(dir);
 }
@@ -122,7 +150,9 @@ bool Output::reuse(const std::string& path, const std::string& content) const {
     ::close(fd);
     if (done != previous.size() || previous != content) return false;
     make_folder(folder_of(path));
-    return ::linkat(previous_fd_, path.c_str(), staging_fd_, path.c_str(), 0) == 0;
+    if (::linkat(previous_fd_, path.c_str(), staging_fd_, path.c_str(), 0) != 0) return false;
+    note(path, -1);
+    return true;
 }
 
 void Output::write(const std::string& path, const std::string& content) const {
@@ -147,6 +177,7 @@ void Output::write(const std::string& path, const std::string& content) const {
         }
         done += static_cast<size_t>(n);
     }
+    note(path, fd);
     ::close(fd);
     ++written_;
 }
@@ -162,6 +193,7 @@ void Output::copy(const std::string& path, const std::string& source_file) const
     make_folder(folder_of(path));
     fs::copy_file(source_file, full, fs::copy_options::overwrite_existing, ec);
     if (ec) throw std::runtime_error("cannot copy " + source_file + ": " + ec.message());
+    note(path, -1);
     ++written_;
 }
 

@@ -4,11 +4,21 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 namespace samplan::publish {
+
+// A file or folder that Output made, as the system described it just after.
+struct Made {
+    std::string path;  // relative to the output folder
+    bool folder = false;
+    std::uint32_t mode = 0;
+    std::int64_t size = 0, inode = 0, mtime_ns = 0;
+};
 
 class Output {
 public:
@@ -31,6 +41,10 @@ public:
     // Files written so far, and files kept as they were in the previous site (reuse()).
     [[nodiscard]] size_t written() const { return written_; }
     [[nodiscard]] size_t kept() const { return kept_; }
+    // Every file and folder made so far (not those that others put in the staging folder), and
+    // the staging folder's own inode (the output folder's after commit()).
+    [[nodiscard]] std::vector<Made> made() const;
+    [[nodiscard]] std::int64_t inode() const;
 
 private:
     std::string output_;
@@ -45,6 +59,10 @@ private:
     void make_folder(const std::string& dir) const;
     mutable std::mutex folders_mutex_;
     mutable std::unordered_set<std::string> folders_;  // made so far
+    // Records what the entry at `path` is now (`fd` open on it, or -1 to look it up).
+    void note(const std::string& path, int fd) const;
+    mutable std::mutex made_mutex_;
+    mutable std::vector<Made> made_;
 };
 
 // Runs Pagefind over `dir` when it is installed (node_modules/.bin/pagefind, or on PATH).

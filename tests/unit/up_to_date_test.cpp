@@ -1,0 +1,42 @@
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cli/up_to_date.h"
+#include "publish/publish.h"
+
+using namespace samplan;
+namespace fs = std::filesystem;
+
+TEST_CASE("the output digest from what a build wrote equals the digest of a walk over the folder") {
+    const fs::path dir = fs::temp_directory_path() / ("samplan-up-to-date-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string out = (dir / "site").string();
+    auto build = [&](const std::string& extra) {
+        publish::Output output(out);
+        // Names whose order differs between whole paths and folder by folder ('-' and '.' sort before '/').
+        for (const char* path : {"a/index.html", "a-b/index.html", "a.html", "a/b/c/index.html", "index.html", "z/_1.html"})
+            output.write(path, std::string("<p>") + path + (std::string(path) == "a.html" ? extra : "") + "</p>");
+        // What another program puts in the folder being built (Pagefind's index), and a hidden file.
+        fs::create_directories(fs::path(output.staging_dir()) / "pagefind" / "index");
+        std::ofstream(fs::path(output.staging_dir()) / "pagefind" / "index" / "x.pf") << "index";
+        std::ofstream(fs::path(output.staging_dir()) / ".hidden") << "h";
+        output.commit();
+        return cli::output_state(out, output.inode(), output.made());
+    };
+    const std::uint64_t first = build("");
+    CHECK(first != 0);
+    CHECK(first == cli::output_state(out));
+    // A second build keeps the unchanged files (hard links) and writes the changed one.
+    const std::uint64_t second = build(" ändrad");
+    CHECK(second == cli::output_state(out));
+    CHECK(second != first);
+    // Any change to the folder afterwards shows.
+    std::ofstream(fs::path(out) / "pagefind" / "index" / "x.pf", std::ios::app) << "more";
+    CHECK(cli::output_state(out) != second);
+    fs::remove_all(dir);
+}
