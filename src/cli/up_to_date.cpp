@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <thread>
+#include <map>
+#include <atomic>
 #include <cerrno>
 #include <ctime>
 #include <filesystem>
@@ -107,77 +110,205 @@ std::int64_t add_tree(Digest& digest, std::string root, bool with_ctime, const s
 
 }  // namespace
 
-std::uint64_t output_state(const std::string& output_dir) {
+namespace {
+
+// ---- The output folder --------------------------------------------------------------------------
+// Its digest is a tree of digests: a folder's digest covers its entries' names and types, each
+// file's size, inode and modification time, and each sub-folder's digest. (The output holds many
+// folders: their digests are made on several threads, and a build computes the same digest from
+// what it wrote without reading the folder again.)
+
+struct OutEntry {
+    std::string name;
+    bool folder = false;
+    std::int64_t size = 0, inode = 0, mtime_ns = 0;
+    std::uint64_t digest = 0;  // a folder's
+};
+
+std::uint64_t folder_digest(std::vector<OutEntry>& entries) {
+    std::sort(entries.begin(), entries.end(), [](const OutEntry& a, const OutEntry& b) { return a.name < b.name; });
     Digest d;
-    struct stat st {};
-    if (::stat(output_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return 0;
-    d.add(static_cast<std::int64_t>(st.st_ino));
-    add_tree(d, output_dir, false);
+    for (const auto& e : entries) {
+        if (left_out(e.name)) continue;
+        d.add(e.name);
+        if (e.folder) {
+            d.add("folder");
+            d.add(static_cast<std::int64_t>(e.digest));
+            continue;
+        }
+        d.add(e.size);
+        d.add(e.inode);
+        d.add(e.mtime_ns);
+    }
     return d.value();
 }
 
-std::uint64_t output_state(const std::string& output_dir, std::int64_t inode, std::vector<publish::Made> made) {
-    std::string root = output_dir;
-    while (root.size() > 1 && root.back() == '/') root.pop_back();
-    const int dir = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0) return 0;
-    // What others put at the top of the folder (Pagefind's index) is read from the disk.
-    std::vector<std::string> names;
-    if (const int listing = ::dup(dir); listing >= 0) {
-        if (DIR* stream = ::fdopendir(listing)) {
-            while (const dirent* e = ::readdir(stream)) names.emplace_back(e->d_name);
-            ::closedir(stream);
-        } else {
-            ::close(listing);
+int open_folder(int parent, const char* name) {
+    // Reading a folder would update its access time, a write to the disk: not for a check.
+    int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+    if (fd < 0 && errno == EPERM) fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    return fd;
+}
+
+// The entries of the open folder `dir`; a sub-folder's digest is left at 0 for the caller.
+std::vector<OutEntry> read_folder(int dir) {
+    std::vector<OutEntry> entries;
+    alignas(8) char buffer[32768];
+    for (;;) {
+        const ssize_t n = ::getdents64(dir, buffer, sizeof buffer);
+        if (n <= 0) break;
+        for (ssize_t at = 0; at < n;) {
+            const auto* e = reinterpret_cast<const dirent64*>(buffer + at);
+            at += e->d_reclen;
+            const std::string_view name(e->d_name);
+            if (name == "." || name == ".." || left_out(name)) continue;
+            OutEntry entry;
+            entry.name = std::string(name);
+            if (e->d_type == DT_DIR) {
+                entry.folder = true;
+            } else {
+                struct stat st {};
+                if (::fstatat(dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+                entry.folder = S_ISDIR(st.st_mode);
+                entry.size = S_ISREG(st.st_mode) ? st.st_size : -static_cast<std::int64_t>(st.st_mode);
+                entry.inode = static_cast<std::int64_t>(st.st_ino);
+                entry.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+            }
+            entries.push_back(std::move(entry));
         }
     }
-    std::set<std::string> ours;
-    for (const auto& m : made)
-        if (m.path.find('/') == std::string::npos) ours.insert(m.path);
-    for (const auto& name : names)
-        if (name != "." && name != ".." && !ours.count(name)) made.push_back({name, false, 0, -1, 0, 0});  // size -1: read it
-    // The walk's order: each folder's names sorted, its entries right after it.
-    auto key = [](const std::string& path) {
-        std::string k = path;
-        std::replace(k.begin(), k.end(), '/', '\x01');
-        return k;
-    };
-    std::vector<std::pair<std::string, const publish::Made*>> order;
-    order.reserve(made.size());
-    for (const auto& m : made) order.emplace_back(key(m.path), &m);
-    std::sort(order.begin(), order.end());
+    return entries;
+}
 
-    Digest d;
-    d.add(inode);
-    d.add(root);
-    std::int64_t newest = 0;
-    std::string_view left_out_below;  // a left-out folder: what is below it is left out too
-    for (const auto& [k, m] : order) {
-        if (!left_out_below.empty() && m->path.size() > left_out_below.size() &&
-            m->path.compare(0, left_out_below.size(), left_out_below) == 0 && m->path[left_out_below.size()] == '/')
-            continue;
-        const std::string_view name = std::string_view(m->path).substr(m->path.rfind('/') + 1);
-        if (left_out(name)) {
-            left_out_below = m->path;
-            continue;
-        }
-        const std::string relative = "/" + m->path;
-        if (m->size >= 0) {
-            add_entry(d, relative, m->mode, m->size, m->inode, m->mtime_ns);
-            continue;
-        }
-        struct stat st {};
-        if (::fstatat(dir, m->path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-        add_entry(d, relative, st.st_mode, st.st_size, static_cast<std::int64_t>(st.st_ino),
-                  static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec);
-        if (!S_ISDIR(st.st_mode)) continue;
-        const int sub = ::openat(dir, m->path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+// The digest of the open folder `dir` and everything below it.
+std::uint64_t disk_digest(int dir) {
+    auto entries = read_folder(dir);
+    for (auto& e : entries) {
+        if (!e.folder) continue;
+        const int sub = open_folder(dir, e.name.c_str());
         if (sub < 0) continue;
-        add_folder(d, sub, root + relative, root.size(), {}, false, newest);
+        e.digest = disk_digest(sub);
         ::close(sub);
     }
-    ::close(dir);
+    return folder_digest(entries);
+}
+
+std::uint64_t root_digest(std::int64_t inode, const std::string& root, std::uint64_t folder) {
+    Digest d;
+    d.add("samplan-output 2");
+    d.add(inode);
+    d.add(root);
+    d.add(static_cast<std::int64_t>(folder));
     return d.value();
+}
+
+// Runs `job(i)` for i in [0, n) on up to one thread per core.
+template <typename Job>
+void on_all_cores(size_t n, Job job) {
+    const size_t workers = std::min<size_t>(n, std::max(1u, std::min(std::thread::hardware_concurrency(), 8u)));
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+        for (size_t i; (i = next.fetch_add(1)) < n;) job(i);
+    };
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+}
+
+std::string trimmed(std::string path) {
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    return path;
+}
+
+}  // namespace
+
+std::uint64_t output_state(const std::string& output_dir) {
+    const std::string root = trimmed(output_dir);
+    struct stat st {};
+    if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return 0;
+    const int dir = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return 0;
+    // The top two levels are read here; the folders below them are shared out to the cores.
+    auto top = read_folder(dir);
+    struct Task {
+        OutEntry* entry;
+        std::string path;  // from the output folder
+    };
+    std::vector<std::vector<OutEntry>> second(top.size());
+    std::vector<Task> tasks;
+    for (size_t i = 0; i < top.size(); ++i) {
+        if (!top[i].folder) continue;
+        const int sub = open_folder(dir, top[i].name.c_str());
+        if (sub < 0) continue;
+        second[i] = read_folder(sub);
+        ::close(sub);
+        for (auto& e : second[i])
+            if (e.folder) tasks.push_back({&e, top[i].name + "/" + e.name});
+    }
+    on_all_cores(tasks.size(), [&](size_t i) {
+        const int sub = open_folder(dir, tasks[i].path.c_str());
+        if (sub < 0) return;
+        tasks[i].entry->digest = disk_digest(sub);
+        ::close(sub);
+    });
+    for (size_t i = 0; i < top.size(); ++i)
+        if (top[i].folder) top[i].digest = folder_digest(second[i]);
+    const std::uint64_t digest = root_digest(static_cast<std::int64_t>(st.st_ino), root, folder_digest(top));
+    ::close(dir);
+    return digest;
+}
+
+std::uint64_t output_state(const std::string& output_dir, std::int64_t inode, std::vector<publish::Made> made) {
+    const std::string root = trimmed(output_dir);
+    const int dir = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return 0;
+    // Every folder's entries, by the folder's path ("" for the top).
+    std::map<std::string, std::vector<OutEntry>> folders;
+    folders[""];
+    for (const auto& m : made) {
+        const size_t slash = m.path.rfind('/');
+        const std::string parent = slash == std::string::npos ? std::string() : m.path.substr(0, slash);
+        OutEntry e;
+        e.name = m.path.substr(slash == std::string::npos ? 0 : slash + 1);
+        e.folder = m.folder;
+        e.size = S_ISREG(static_cast<mode_t>(m.mode)) ? m.size : -static_cast<std::int64_t>(m.mode);
+        e.inode = m.inode;
+        e.mtime_ns = m.mtime_ns;
+        folders[parent].push_back(std::move(e));
+        if (m.folder) folders[m.path];
+    }
+    // What others put at the top of the folder (Pagefind's index) is read from the disk.
+    std::set<std::string> ours;
+    for (const auto& e : folders[""]) ours.insert(e.name);
+    for (auto& e : read_folder(dir)) {
+        if (ours.count(e.name)) continue;
+        if (e.folder) {
+            const int sub = open_folder(dir, e.name.c_str());
+            if (sub < 0) continue;
+            e.digest = disk_digest(sub);
+            ::close(sub);
+        }
+        folders[""].push_back(std::move(e));
+    }
+    ::close(dir);
+    // Deepest folders first: a folder's digest needs those of its sub-folders.
+    auto by_name = [](const OutEntry& a, const OutEntry& b) { return a.name < b.name; };
+    for (auto& [path, entries] : folders) std::sort(entries.begin(), entries.end(), by_name);
+    std::vector<std::string> order;
+    for (const auto& [path, entries] : folders) order.push_back(path);
+    auto depth = [](const std::string& p) { return p.empty() ? 0 : 1 + std::count(p.begin(), p.end(), '/'); };
+    std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) { return depth(a) > depth(b); });
+    for (const auto& path : order) {
+        if (path.empty()) continue;
+        const size_t slash = path.rfind('/');
+        OutEntry key;
+        key.name = path.substr(slash == std::string::npos ? 0 : slash + 1);
+        auto& siblings = folders[slash == std::string::npos ? std::string() : path.substr(0, slash)];
+        const auto it = std::lower_bound(siblings.begin(), siblings.end(), key, by_name);
+        if (it != siblings.end() && it->name == key.name && it->folder) it->digest = folder_digest(folders[path]);
+    }
+    return root_digest(inode, root, folder_digest(folders[""]));
 }
 
 namespace {
