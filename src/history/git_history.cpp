@@ -14,6 +14,8 @@
 
 #include "history/history.h"
 
+#include "core/files.h"
+
 namespace samplan::history {
 namespace {
 
@@ -58,7 +60,8 @@ std::string oid_string(const git_oid* oid) {
 // The open repository; libgit2 objects are used from one thread at a time.
 struct History::Repository {
     Repo repo;
-    std::string prefix;  // the content folder inside the work tree, "" or ending in '/'
+    std::string prefix;   // the content folder inside the work tree, "" or ending in '/'
+    std::string content;  // the content folder on disk
     std::mutex mutex;
     // More handles on the same repository, for reading objects on several threads at once
     // (a handle and its objects belong to one thread at a time).
@@ -235,6 +238,16 @@ std::optional<std::string> History::read_blob(const std::string& blob, size_t ma
     }
     repo_->give_back(std::move(handle));
     return text;
+}
+
+bool History::in_working_folder(const FileRevision& revision) const {
+    git_oid committed, now;
+    if (!repo_ || revision.kind == ChangeKind::Deleted || git_oid_fromstr(&committed, revision.blob.c_str()) != 0)
+        return false;
+    std::string text, error;
+    if (read_regular_file(repo_->content + "/" + revision.path, 64 * 1024 * 1024, text, error, true) != FileRead::Ok)
+        return false;
+    return git_odb_hash(&now, text.data(), text.size(), GIT_OBJECT_BLOB) == 0 && git_oid_equal(&now, &committed);
 }
 
 std::unique_ptr<content::Source> History::tree_source(const std::string& commit) const {
@@ -607,6 +620,7 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
     if (prefix == ".") prefix.clear();
     if (!prefix.empty()) prefix += "/";
     repo->prefix = prefix;
+    repo->content = content.string();
 
     git_oid head;
     if (git_reference_name_to_id(&head, repo->repo.get(), "HEAD") != 0) {

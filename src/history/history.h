@@ -81,6 +81,9 @@ public:
     [[nodiscard]] std::optional<std::string> read(const FileRevision& revision, size_t max_bytes = 1024 * 1024) const;
     // The text of the object `blob` (hex id), as read().
     [[nodiscard]] std::optional<std::string> read_blob(const std::string& blob, size_t max_bytes = 1024 * 1024) const;
+    // Whether the file in the content folder now holds exactly this revision's text (it is the
+    // newest and the file was not edited since it was committed). Safe from several threads.
+    [[nodiscard]] bool in_working_folder(const FileRevision& revision) const;
     // The content folder as it was in `commit`, to load records from.
     [[nodiscard]] std::unique_ptr<content::Source> tree_source(const std::string& commit) const;
     // Tags whose name matches `glob` (fnmatch), oldest first.

@@ -177,12 +177,15 @@ namespace {
 template <typename Load, typename Compare>
 std::vector<RecordVersion> versions_of(const History& history, const std::string& path, Load load, Compare compare) {
     std::vector<RecordVersion> versions;
-    for (const auto& fr : history.file_revisions(path)) {
+    const auto& revisions = history.file_revisions(path);
+    for (const auto& fr : revisions) {
         RecordVersion v;
         v.revision = fr.revision;
         v.change = fr.kind;
         v.path = fr.path;
-        if (auto text = history.read(fr)) load(v, *text);
+        v.current = versions.empty() && history.in_working_folder(fr);
+        if (!(v.current && revisions.size() == 1))  // else nothing needs it as it was
+            if (auto text = history.read(fr)) load(v, *text);
         versions.push_back(std::move(v));
     }
     for (size_t i = 0; i + 1 < versions.size(); ++i) compare(versions[i + 1], versions[i]);

@@ -33,6 +33,9 @@ struct RecordVersion {
     std::optional<model::Activity> activity;  // as it was (activities), if it could be read
     std::optional<model::Plan> plan;          // as it was (plans)
     std::vector<Difference> differences;      // from the version before (older) to this one
+    // The newest version, and the file in the content folder is still exactly it: the record's own
+    // page shows it. (It is then read only when there is an older version to compare it with.)
+    bool current = false;
 };
 
 // Newest first. `group` and `plan` are the ids the record has now.

@@ -1213,7 +1213,9 @@ private:
             if (v.differences.empty()) changelog_[v.revision].push_back({title, path, {}});
             item.set("differences", std::move(diffs));
             const std::string rev_path = revision_path(path, rev.short_id);
-            if (OldPage make = page_of(v)) {
+            if (v.current) {
+                item.set("revision_href", href(path, current_page));  // the record's own page is this version
+            } else if (OldPage make = page_of(v)) {
                 add_later(rev_path, layout,
                           [make = std::move(make), shared_versions, rev_path, title, trail, path, current_page,
                            date = rev.date.iso(), short_id = rev.short_id](const Builder& b) {

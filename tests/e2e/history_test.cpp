@@ -110,15 +110,21 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
 
     const std::string plan_history = read_file(site / "history/alfa/2025/index.html");
     CHECK(plan_history.find("<li>Aktivitet tillagd: Ny aktivitet</li>") != std::string::npos);
+    // plan.toml itself changed once, when it was added, and is still as it was then: that version
+    // is the plan's own page, not a copy marked as older.
     size_t old_plans = 0;
     for (const auto& e : fs::directory_iterator(site / "history/alfa/2025"))
-        if (e.path().filename().string()[0] == '_') {
-            const std::string page = read_file(e.path());
-            CHECK(page.find("<strong>Äldre version.</strong>") != std::string::npos);
-            CHECK(page.find("<h1>Lokal handlingsplan 2025</h1>") != std::string::npos);
-            ++old_plans;
-        }
-    CHECK(old_plans == 1);  // plan.toml itself changed once: when it was added
+        if (e.path().filename().string()[0] == '_') ++old_plans;
+    CHECK(old_plans == 0);
+    CHECK(plan_history.find("<a href=\"../../../groups/alfa/2025/index.html\">Visa versionen från 2025-01-05</a>") !=
+          std::string::npos);
+    // The activity's newest version is its own page too; its first version is a page of its own.
+    CHECK(history.find("<a href=\"../../../../groups/alfa/2025/utbildning/index.html\">Visa versionen från 2025-05-31</a>") !=
+          std::string::npos);
+    size_t old_activities = 0;
+    for (const auto& e : fs::directory_iterator(site / "history/alfa/2025/utbildning"))
+        if (e.path().filename().string()[0] == '_') ++old_activities;
+    CHECK(old_activities == 1);
 
     // The first version, as it was: still ongoing, marked as an older version.
     fs::path old_page;
@@ -227,4 +233,34 @@ TEST_CASE("a rebuild reads only the commits since the last build; a damaged cach
 
     write_file(repo.path() / ".samplan-cache/site/history.txt", "samplan-history-cache 1\nhead\tnonsense\n");
     CHECK(run_samplan(args).err.find("samplan: history: 3 commits read, 0 from the cache") != std::string::npos);
+}
+
+TEST_CASE("a record edited since its last commit keeps a page for that commit's version") {
+    TempDir repo;
+    const fs::path content = repo.path() / "content";
+    copy_base_fixture(content);
+    git(repo.path(), "init");
+    git(repo.path(), "add -A");
+    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
+    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
+    std::string text = read_file(activity);
+    replace(text, "Vi utbildar personal.", "Vi utbildar all personal.");
+    write_file(activity, text);  // not committed
+
+    const auto r = run_samplan({"build", "--content", content.string(), "--output", (repo.path() / "site").string(),
+                                "--today", "2025-06-01"});
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    const fs::path site = repo.path() / "site";
+    fs::path committed;
+    for (const auto& e : fs::directory_iterator(site / "history/alfa/2025/utbildning"))
+        if (e.path().filename().string()[0] == '_') committed = e.path();
+    REQUIRE(!committed.empty());
+    const std::string old = read_file(committed);
+    CHECK(old.find("<strong>Äldre version.</strong>") != std::string::npos);
+    CHECK(old.find("Vi utbildar personal.") != std::string::npos);  // as committed, not as edited since
+    CHECK(read_file(site / "groups/alfa/2025/utbildning/index.html").find("Vi utbildar all personal.") != std::string::npos);
+    const std::string history = read_file(site / "history/alfa/2025/utbildning/index.html");
+    CHECK(history.find("<a href=\"../../../../history/alfa/2025/utbildning/" + committed.filename().string() +
+                       "\">Visa versionen från 2025-01-05</a>") != std::string::npos);
 }
