@@ -146,13 +146,15 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
 // About how many pages the site will have, for the progress bar (pages are counted only as they
 // are built): one per record, and one per earlier version of each plan and activity.
 size_t expected_pages(const model::Site& site, const history::History& history) {
+    // A page per older version: every revision but the newest (usually the record's own page).
+    auto older = [&](const std::string& path) { return std::max<size_t>(history.file_revisions(path).size(), 1) - 1; };
     size_t pages = 40 + site.regional.focus_areas.size() + site.processes.size() + site.pages.size();
     for (const auto& fa : site.regional.focus_areas) pages += fa.goals.size();
     for (const auto& g : site.groups) {
         pages += 2 + g.evaluations.size();
         for (const auto& p : g.plans) {
-            pages += 2 + history.file_revisions(p.path).size();
-            for (const auto& a : p.activities) pages += 2 + a.indicators.size() + history.file_revisions(a.path).size();
+            pages += 2 + older(p.path);
+            for (const auto& a : p.activities) pages += 2 + a.indicators.size() + older(a.path);
         }
     }
     return pages;
