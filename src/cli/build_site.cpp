@@ -133,6 +133,7 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     queue.close();
     for (auto& t : threads) t.join();
     timings.detail("view models", build_ms + static_cast<double>(model_us) / 1000);
+    timings.detail("of which on the builder thread", build_ms);
     if (progress) progress->settle_total(pages);
     timings.detail("render", static_cast<double>(render_us) / 1000);
     timings.detail("write", static_cast<double>(write_us) / 1000);

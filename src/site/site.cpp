@@ -484,15 +484,20 @@ private:
         return d;
     }
 
-    Data goal_summary(const std::string& from, const FocusArea& fa, const Goal& g, int indicator_level = 4) const {
+    // A goal with the number of activities linked to it and, with ActivityList::Full, those
+    // activities (pages that show only the number leave the list out).
+    enum class ActivityList { Count, Full };
+    Data goal_summary(const std::string& from, const FocusArea& fa, const Goal& g, ActivityList list = ActivityList::Full,
+                      int indicator_level = 4) const {
         Data d = Data::map({{"id", g.id}, {"title", g.title}, {"href", href(from, goal_path(fa.id, g.id))}});
+        const auto it = activities_by_goal_.find(g.id);
+        const size_t count = it == activities_by_goal_.end() ? 0 : it->second.size();
         Data activities = Data::list();
-        if (auto it = activities_by_goal_.find(g.id); it != activities_by_goal_.end())
-            for (const auto& l : it->second)
-                activities.push(activity_summary(from, *l.group, *l.plan, *l.activity));
-        d.set("activity_count", activities.items().size());
-        d.set("activity_count_text", count_text(activities.items().size()));
-        d.set("gap", activities.items().empty());
+        if (list == ActivityList::Full && count > 0)
+            for (const auto& l : it->second) activities.push(activity_summary(from, *l.group, *l.plan, *l.activity));
+        d.set("activity_count", count);
+        d.set("activity_count_text", count_text(count));
+        d.set("gap", count == 0);
         d.set("activities", std::move(activities));
         Data indicators = Data::list();
         for (const auto& ind : g.indicators) indicators.push(regional_indicator(ind, indicator_level));
@@ -533,7 +538,7 @@ private:
         for (const auto& fa : site_.regional.focus_areas) {
             Data area = Data::map({{"title", fa.title}, {"href", href(path, focus_path(fa.id))}});
             Data goal_list = Data::list();
-            for (const auto& g : fa.goals) goal_list.push(goal_summary(path, fa, g));
+            for (const auto& g : fa.goals) goal_list.push(goal_summary(path, fa, g, ActivityList::Count));
             area.set("goals", std::move(goal_list));
             areas.push(std::move(area));
         }
@@ -672,45 +677,54 @@ private:
     void add_regional() {
         const std::string path = regional_path();
         const auto& r = site_.regional;
-        Data d = common(path, r.title, "regional");
-        d.set("breadcrumbs", crumbs(path, {}));
-        d.set("period", period(r.start, r.end));
-        d.set("summary", Data::markdown(r.summary));
-        Data areas = Data::list();
-        for (const auto& fa : r.focus_areas) {
-            Data area = Data::map({{"id", fa.id}, {"title", fa.title}, {"href", href(path, focus_path(fa.id))},
-                                   {"description", Data::markdown(fa.description)}});
-            Data goals = Data::list();
-            for (const auto& g : fa.goals) goals.push(goal_summary(path, fa, g));
-            area.set("goals", std::move(goals));
-            areas.push(std::move(area));
-        }
-        d.set("focus_areas", std::move(areas));
-        add_plain_history(d, path, r.path, "history/_regional/index.html", r.title, {{r.title, path}});
-        add(path, "regional", std::move(d));
+        Data changed = Data::map();  // when it last changed, and its history page
+        add_plain_history(changed, path, r.path, "history/_regional/index.html", r.title, {{r.title, path}});
+        add_later(path, "regional", [path, changed = std::move(changed)](const Builder& b) {
+            const auto& r = b.site_.regional;
+            Data d = b.common(path, r.title, "regional");
+            d.set("breadcrumbs", b.crumbs(path, {}));
+            d.set("period", b.period(r.start, r.end));
+            d.set("summary", Data::markdown(r.summary));
+            Data areas = Data::list();
+            for (const auto& fa : r.focus_areas) {
+                Data area = Data::map({{"id", fa.id}, {"title", fa.title}, {"href", b.href(path, focus_path(fa.id))},
+                                       {"description", Data::markdown(fa.description)}});
+                Data goals = Data::list();
+                for (const auto& g : fa.goals) goals.push(b.goal_summary(path, fa, g));
+                area.set("goals", std::move(goals));
+                areas.push(std::move(area));
+            }
+            d.set("focus_areas", std::move(areas));
+            for (const auto& [key, value] : changed.entries()) d.set(key, value);
+            return d;
+        });
     }
 
     void add_focus_area(const FocusArea& fa) {
         const std::string path = focus_path(fa.id);
-        Data d = common(path, fa.title, "regional");
-        d.set("breadcrumbs", crumbs(path, {{site_.regional.title, regional_path()}}));
-        d.set("description", Data::markdown(fa.description));
-        Data goals = Data::list();
-        for (const auto& g : fa.goals) goals.push(goal_summary(path, fa, g));
-        d.set("goals", std::move(goals));
-        add(path, "focus_area", std::move(d));
+        add_later(path, "focus_area", [&fa, path](const Builder& b) {
+            Data d = b.common(path, fa.title, "regional");
+            d.set("breadcrumbs", b.crumbs(path, {{b.site_.regional.title, regional_path()}}));
+            d.set("description", Data::markdown(fa.description));
+            Data goals = Data::list();
+            for (const auto& g : fa.goals) goals.push(b.goal_summary(path, fa, g, ActivityList::Count));
+            d.set("goals", std::move(goals));
+            return d;
+        });
     }
 
     void add_goal(const FocusArea& fa, const Goal& g) {
         const std::string path = goal_path(fa.id, g.id);
-        Data d = goal_summary(path, fa, g, 3);
-        add_common(d, path, g.title, "regional");
-        d.set("breadcrumbs", crumbs(path, {{site_.regional.title, regional_path()}, {fa.title, focus_path(fa.id)}}));
-        d.set("focus_area", fa.title);
-        d.set("focus_area_href", href(path, focus_path(fa.id)));
-        d.set("description", Data::markdown(g.description));
-        d.set("caption", s_.get("linked_activities"));
-        add(path, "goal", std::move(d));
+        add_later(path, "goal", [&fa, &g, path](const Builder& b) {
+            Data d = b.goal_summary(path, fa, g, ActivityList::Full, 3);
+            b.add_common(d, path, g.title, "regional");
+            d.set("breadcrumbs", b.crumbs(path, {{b.site_.regional.title, regional_path()}, {fa.title, focus_path(fa.id)}}));
+            d.set("focus_area", fa.title);
+            d.set("focus_area_href", b.href(path, focus_path(fa.id)));
+            d.set("description", Data::markdown(g.description));
+            d.set("caption", b.s_.get("linked_activities"));
+            return d;
+        });
     }
 
     void add_groups() {
@@ -1553,17 +1567,19 @@ private:
                             const std::string& owner, const std::string& owner_href_target,
                             const std::vector<IndicatorRow>& rows, const std::string& verdict,
                             std::vector<std::pair<std::string, std::string>> trail) {
-        Data d = common(path, title, "follow-up");
-        d.set("breadcrumbs", crumbs(path, std::move(trail)));
-        d.set("unit", unit);
-        d.set("owner", owner);
-        d.set("owner_href", href(path, owner_href_target));
-        d.set("verdict", s_.get(verdict));
-        d.set("verdict_class", verdict);
-        Data bars = indicator_bars(rows);
-        d.set("chart_height", static_cast<int>(bars.items().size()) * 28);
-        d.set("bars", std::move(bars));
-        add(path, "indicator", std::move(d));
+        add_later(path, "indicator", [=, trail = std::move(trail)](const Builder& b) {
+            Data d = b.common(path, title, "follow-up");
+            d.set("breadcrumbs", b.crumbs(path, trail));
+            d.set("unit", unit);
+            d.set("owner", owner);
+            d.set("owner_href", b.href(path, owner_href_target));
+            d.set("verdict", b.s_.get(verdict));
+            d.set("verdict_class", verdict);
+            Data bars = b.indicator_bars(rows);
+            d.set("chart_height", static_cast<int>(bars.items().size()) * 28);
+            d.set("bars", std::move(bars));
+            return d;
+        });
     }
 
     void add_indicators() {
