@@ -5,6 +5,7 @@
 #include <set>
 
 #include "content/content.h"
+#include "core/text.h"
 #include "model/build.h"
 
 namespace samplan::history {
@@ -48,6 +49,48 @@ std::optional<content::Record> parse(const std::string& path, const std::string&
     if (!content::parse_record_text(path, text, markdown, rec, ignored)) return std::nullopt;
     return rec;
 }
+
+}  // namespace
+
+std::optional<std::string> plain_title(std::string_view text) {
+    content::FrontMatter fm;
+    SourcePos pos;
+    std::string error;
+    if (!content::split_front_matter(text, fm, pos, error)) return std::nullopt;
+    std::string_view rest = fm.toml;
+    while (!rest.empty()) {
+        const size_t end = rest.find('\n');
+        std::string_view line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.find("\"\"\"") != std::string_view::npos || line.find("\'\'\'") != std::string_view::npos) return std::nullopt;
+        const size_t first = line.find_first_not_of(" \t");
+        if (first == std::string_view::npos || line[first] == '#') continue;
+        line.remove_prefix(first);
+        if (line[0] == '[') return std::nullopt;  // a table: the title is not stated before it
+        if (line.substr(0, 5) != "title") continue;
+        line.remove_prefix(5);
+        line.remove_prefix(std::min(line.find_first_not_of(" \t"), line.size()));
+        if (line.empty() || line[0] != '=') continue;  // another key that starts with "title"
+        line.remove_prefix(1);
+        line.remove_prefix(std::min(line.find_first_not_of(" \t"), line.size()));
+        if (line.empty() || line[0] != '"') return std::nullopt;
+        const size_t close = line.find('"', 1);
+        if (close == std::string_view::npos) return std::nullopt;
+        const std::string_view value = line.substr(1, close - 1);
+        if (value.find('\\') != std::string_view::npos) return std::nullopt;
+        std::string_view after = line.substr(close + 1);
+        after.remove_prefix(std::min(after.find_first_not_of(" \t"), after.size()));
+        if (!after.empty() && after[0] != '#') return std::nullopt;
+        for (const char c : value)
+            if (static_cast<unsigned char>(c) < 0x20 && c != '\t') return std::nullopt;  // not valid TOML: parse it
+        if (find_invalid_utf8(value)) return std::nullopt;
+        return std::string(value);
+    }
+    return std::nullopt;
+}
+
+namespace {
 
 std::vector<std::string> split_words(const std::string& s) {
     std::vector<std::string> words;
@@ -226,10 +269,12 @@ std::vector<RecordVersion> plan_versions(const History& history, const std::stri
     // Activities added to or removed from the plan's folder, named by their title where readable.
     const std::string folder = path.substr(0, path.rfind('/') + 1) + "activities/";
     auto title_at = [&](size_t revision, const std::string& file, const std::string& blob) {
-        if (auto text = blob.empty() ? history.read(revision, file) : history.read_blob(blob))
+        if (auto text = blob.empty() ? history.read(revision, file) : history.read_blob(blob)) {
+            if (auto title = plain_title(*text)) return *title;
             if (auto rec = parse(file, *text, true, content::RecordKind::Activity, group, id, "x")) {
                 if (const auto* t = rec->data.get("title"); t && t->type == content::Value::Type::String) return t->string;
             }
+        }
         return file.substr(file.rfind('/') + 1);
     };
     for (size_t r = 0; r < history.revisions().size(); ++r) {

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "history/history.h"
@@ -37,6 +38,12 @@ struct RecordVersion {
     // page shows it. (It is then read only when there is an older version to compare it with.)
     bool current = false;
 };
+
+// The title of an activity file (front matter and body) when its front matter states it in the
+// plainest way: a line `title = "…"` (a basic string without escapes) before any table and any
+// multi-line string, so that it can only be the top-level title. Otherwise nullopt: the file must
+// be parsed. (A plan's history names each activity added; most are in no other version.)
+std::optional<std::string> plain_title(std::string_view text);
 
 // Newest first. `group` and `plan` are the ids the record has now.
 std::vector<RecordVersion> activity_versions(const History& history, const std::string& path, const std::string& group,

@@ -8,6 +8,7 @@
 
 #include "content/content.h"
 #include "history/history.h"
+#include "history/versions.h"
 
 namespace fs = std::filesystem;
 using namespace samplan;
@@ -113,4 +114,19 @@ TEST_CASE("a merge counts only for what it changed itself") {
     REQUIRE(a.size() == 2);  // the branch commit and the base; not the merge
     CHECK(h.revisions()[a[0].revision].summary == "På grenen");
     CHECK(h.file_revisions("b.md").size() == 2);
+}
+
+TEST_CASE("an activity's title is read without a parse only where TOML leaves no doubt") {
+    using history::plain_title;
+    CHECK(plain_title("+++\ntitle = \"Utbildning i SIP\"\nstatus = \"pågår\"\n+++\nText\n") == "Utbildning i SIP");
+    CHECK(plain_title("+++\r\n# kommentar\r\n  title=\"Å ä ö\"  # efter\r\n+++\r\n") == "Å ä ö");
+    CHECK(plain_title("+++\nsubtitle = \"x\"\ntitles = \"y\"\ntitle = \"Rätt\"\n+++\n") == "Rätt");
+    // Everything else is left to the parser.
+    CHECK_FALSE(plain_title("+++\ntitle = \"Med \\\"citat\\\"\"\n+++\n"));       // an escape
+    CHECK_FALSE(plain_title("+++\ntitle = 'Literal'\n+++\n"));                    // a literal string
+    CHECK_FALSE(plain_title("+++\n[funding]\ntitle = \"Tabellens\"\n+++\n"));     // inside a table
+    CHECK_FALSE(plain_title("+++\nnote = \"\"\"\ntitle = \"i en text\"\n\"\"\"\n+++\n"));  // inside a multi-line string
+    CHECK_FALSE(plain_title("+++\ntitle = \"x\" y\n+++\n"));                      // not valid TOML
+    CHECK_FALSE(plain_title("+++\ntitle = \"\xff\"\n+++\n"));                     // not UTF-8
+    CHECK_FALSE(plain_title("title = \"utan front matter\"\n"));
 }
