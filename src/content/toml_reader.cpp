@@ -21,15 +21,17 @@ Value convert(const toml::node& node, int line_offset) {
     v.pos = pos_of(node.source(), line_offset);
     if (const auto* t = node.as_table()) {
         v.type = Value::Type::Table;
+        v.entries.reserve(t->size());
         for (auto&& [k, child] : *t) {
-            Entry e;
+            Entry& e = v.entries.emplace_back();
             e.key = std::string(k.str());
             e.key_pos = pos_of(k.source(), line_offset);
+            e.value.reserve(1);
             e.value.push_back(convert(child, line_offset));
-            v.entries.push_back(std::move(e));
         }
     } else if (const auto* a = node.as_array()) {
         v.type = Value::Type::Array;
+        v.items.reserve(a->size());
         for (const auto& child : *a) v.items.push_back(convert(child, line_offset));
     } else if (const auto* s = node.as_string()) {
         v.type = Value::Type::String;
