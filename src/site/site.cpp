@@ -60,19 +60,28 @@ std::string follow_up_path() { return "follow-up/index.html"; }
 std::string coverage_path() { return "follow-up/coverage/index.html"; }
 std::string indicators_path() { return "indicators/index.html"; }
 std::string regional_indicator_path(const std::string& id) { return "indicators/regional/" + id + "/index.html"; }
+// An activity's indicator and history pages are files in its plan's folder, not folders of their
+// own (a large site has tens of thousands of activities, and every folder costs the file system
+// more than a file): "_" cannot be in an id, so "<activity>_<indicator>" clashes with nothing.
 std::string local_indicator_path(const std::string& g, const std::string& p, const std::string& a, const std::string& id) {
-    return "indicators/local/" + g + "/" + p + "/" + a + "/" + id + "/index.html";
+    return "indicators/local/" + g + "/" + p + "/" + a + "_" + id + ".html";
 }
 std::string meeting_paper_path(const std::string& g) { return "meeting-papers/" + g + "/index.html"; }
 std::string calendar_path(const std::string& g) { return "calendars/" + g + ".ics"; }
 std::string plan_history_path(const std::string& g, const std::string& p) { return "history/" + g + "/" + p + "/index.html"; }
+// (In a folder of the plan's history folder: an activity may be called "index".)
 std::string activity_history_path(const std::string& g, const std::string& p, const std::string& a) {
-    return "history/" + g + "/" + p + "/" + a + "/index.html";
+    return "history/" + g + "/" + p + "/activities/" + a + ".html";
 }
 // Revisions live beside the history page, one file each (not a folder each: a site with a long
-// history has thousands); "_" and "." cannot be in an id, so no activity's folder can clash.
+// history has thousands): "history/<g>/<p>/_<commit>.html" beside a plan's history page
+// (…/index.html), "history/<g>/<p>/activities/<activity>_<commit>.html" beside an activity's.
+// "_" cannot be in an id, so none of them clashes with an activity's history page.
 std::string revision_path(const std::string& history_page, const std::string& short_id) {
-    return history_page.substr(0, history_page.size() - 10) + "_" + short_id + ".html";
+    const std::string index = "index.html";
+    if (history_page.size() >= index.size() && history_page.compare(history_page.size() - index.size(), index.size(), index) == 0)
+        return history_page.substr(0, history_page.size() - index.size()) + "_" + short_id + ".html";
+    return history_page.substr(0, history_page.size() - 5) + "_" + short_id + ".html";
 }
 std::string changes_path() { return "changes/index.html"; }
 std::string versions_path() { return "versions/index.html"; }

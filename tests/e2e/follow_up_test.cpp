@@ -52,7 +52,7 @@ TEST_CASE("every warning appears on the follow-up page in Swedish, linked to its
     CHECK(contains(paper, "<li>Planen beslutades 2024-01-10 men har inte skickats till kansliet.</li>"));
 
     // Indicator verdicts: the local indicator has no value yet, the regional one is on track.
-    CHECK(contains(read_file(site / "indicators/local/alfa/2025/utbildning/antal-utbildade/index.html"),
+    CHECK(contains(read_file(site / "indicators/local/alfa/2025/utbildning_antal-utbildade.html"),
                    "<span class=\"track track_unknown\">Kan inte bedömas ännu</span>"));
 }
 

@@ -101,7 +101,7 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
     const fs::path site = repo.path() / "site";
-    const std::string history = read_file(site / "history/alfa/2025/utbildning/index.html");
+    const std::string history = read_file(site / "history/alfa/2025/activities/utbildning.html");
     CHECK(history.find("<li>Status ändrad från pågår till avslutad</li>") != std::string::npos);
     CHECK(history.find("<li>Steg 4 → 5</li>") != std::string::npos);
     CHECK(history.find("<li>Slutrapport 2025-05-30</li>") != std::string::npos);
@@ -122,14 +122,14 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     CHECK(history.find("<a href=\"../../../../groups/alfa/2025/utbildning/index.html\">Visa versionen från 2025-05-31</a>") !=
           std::string::npos);
     size_t old_activities = 0;
-    for (const auto& e : fs::directory_iterator(site / "history/alfa/2025/utbildning"))
-        if (e.path().filename().string()[0] == '_') ++old_activities;
+    for (const auto& e : fs::directory_iterator(site / "history/alfa/2025/activities"))
+        if (e.path().filename().string().rfind("utbildning_", 0) == 0) ++old_activities;
     CHECK(old_activities == 1);
 
     // The first version, as it was: still ongoing, marked as an older version.
     fs::path old_page;
-    for (const auto& e : fs::directory_iterator(site / "history/alfa/2025/utbildning"))
-        if (e.path().filename().string()[0] == '_' && read_file(e.path()).find("2025-01-05 (") != std::string::npos)
+    for (const auto& e : fs::directory_iterator(site / "history/alfa/2025/activities"))
+        if (e.path().filename().string().rfind("utbildning_", 0) == 0 && read_file(e.path()).find("2025-01-05 (") != std::string::npos)
             old_page = e.path();
     REQUIRE(!old_page.empty());
     const std::string old = read_file(old_page);
@@ -139,7 +139,7 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
           std::string::npos);
 
     const std::string activity_page = read_file(site / "groups/alfa/2025/utbildning/index.html");
-    CHECK(activity_page.find("Senast ändrad 2025-05-31 · <a href=\"../../../../history/alfa/2025/utbildning/index.html\">") !=
+    CHECK(activity_page.find("Senast ändrad 2025-05-31 · <a href=\"../../../../history/alfa/2025/activities/utbildning.html\">") !=
           std::string::npos);
     const std::string changes = read_file(site / "changes/index.html");
     CHECK(changes.find("<p>Utbildningen klar</p>") != std::string::npos);
@@ -148,8 +148,8 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     CHECK(history.find("<li>Sammankallande Sara Lind → Per Holm</li>") != std::string::npos);
     CHECK(read_file(site / "follow-up/index.html")
               .find("Arbetsgruppen fick ny sammankallande 2025-05-31: Sara Lind → Per Holm. – <a href=\"../groups/alfa/2025/"
-                    "utbildning/index.html\">Utbildning i suicidprevention</a> (<a href=\"../history/alfa/2025/utbildning/"
-                    "index.html\">Historik</a>)") != std::string::npos);
+                    "utbildning/index.html\">Utbildning i suicidprevention</a> (<a href=\"../history/alfa/2025/activities/"
+                    "utbildning.html\">Historik</a>)") != std::string::npos);
 
     // The tagged version is published whole, from the tree at the tag, with a banner.
     CHECK(read_file(site / "versions/index.html").find("<a href=\"../versions/v1/index.html\">v1</a> (2025-01-05)") != std::string::npos);
@@ -188,7 +188,7 @@ TEST_CASE("a shallow clone builds with the history it has, and says once to fetc
     const auto first = r.err.find("fetch the full history");
     CHECK(first != std::string::npos);
     CHECK(r.err.find("fetch the full history", first + 1) == std::string::npos);
-    CHECK(fs::exists(clone.path() / "site/history/alfa/2025/utbildning/index.html"));
+    CHECK(fs::exists(clone.path() / "site/history/alfa/2025/activities/utbildning.html"));
 }
 
 TEST_CASE("a corrupt repository gives a clean fall back to no history, never a crash") {
@@ -253,14 +253,14 @@ TEST_CASE("a record edited since its last commit keeps a page for that commit's 
     REQUIRE(r.exit_code == 0);
     const fs::path site = repo.path() / "site";
     fs::path committed;
-    for (const auto& e : fs::directory_iterator(site / "history/alfa/2025/utbildning"))
-        if (e.path().filename().string()[0] == '_') committed = e.path();
+    for (const auto& e : fs::directory_iterator(site / "history/alfa/2025/activities"))
+        if (e.path().filename().string().rfind("utbildning_", 0) == 0) committed = e.path();
     REQUIRE(!committed.empty());
     const std::string old = read_file(committed);
     CHECK(old.find("<strong>Äldre version.</strong>") != std::string::npos);
     CHECK(old.find("Vi utbildar personal.") != std::string::npos);  // as committed, not as edited since
     CHECK(read_file(site / "groups/alfa/2025/utbildning/index.html").find("Vi utbildar all personal.") != std::string::npos);
-    const std::string history = read_file(site / "history/alfa/2025/utbildning/index.html");
-    CHECK(history.find("<a href=\"../../../../history/alfa/2025/utbildning/" + committed.filename().string() +
+    const std::string history = read_file(site / "history/alfa/2025/activities/utbildning.html");
+    CHECK(history.find("<a href=\"../../../../history/alfa/2025/activities/" + committed.filename().string() +
                        "\">Visa versionen från 2025-01-05</a>") != std::string::npos);
 }
