@@ -217,8 +217,11 @@ namespace {
 
 // Every revision of the file now at `path`, with the record as it was (`load` sets it) and the
 // differences from each version to the next newer one (`compare`); newest first.
-template <typename Load, typename Compare>
-std::vector<RecordVersion> versions_of(const History& history, const std::string& path, Load load, Compare compare) {
+// `current` sets the newest version from the record as loaded now, when the file is unchanged
+// since (it returns false when it cannot).
+template <typename Load, typename Current, typename Compare>
+std::vector<RecordVersion> versions_of(const History& history, const std::string& path, Load load, Current current,
+                                       Compare compare) {
     std::vector<RecordVersion> versions;
     const auto& revisions = history.file_revisions(path);
     for (const auto& fr : revisions) {
@@ -227,7 +230,8 @@ std::vector<RecordVersion> versions_of(const History& history, const std::string
         v.change = fr.kind;
         v.path = fr.path;
         v.current = versions.empty() && history.in_working_folder(fr);
-        if (!(v.current && revisions.size() == 1))  // else nothing needs it as it was
+        // The current version is needed only to compare the one before with it.
+        if (!(v.current && (revisions.size() == 1 || current(v))))
             if (auto text = history.read(fr)) load(v, *text);
         versions.push_back(std::move(v));
     }
@@ -238,7 +242,7 @@ std::vector<RecordVersion> versions_of(const History& history, const std::string
 }  // namespace
 
 std::vector<RecordVersion> activity_versions(const History& history, const std::string& path, const std::string& group,
-                                             const std::string& plan, const std::string& id) {
+                                             const std::string& plan, const std::string& id, const model::Activity* current) {
     return versions_of(
         history, path,
         [&](RecordVersion& v, const std::string& text) {
@@ -246,6 +250,11 @@ std::vector<RecordVersion> activity_versions(const History& history, const std::
                 Diagnostics ignored;
                 v.activity = model::build_activity(*rec, ignored);
             }
+        },
+        [&](RecordVersion& v) {
+            if (!current) return false;
+            v.activity = *current;
+            return true;
         },
         [](const RecordVersion& older, RecordVersion& newer) {
             if (older.activity && newer.activity) newer.differences = diff_activities(*older.activity, *newer.activity);
@@ -262,6 +271,7 @@ std::vector<RecordVersion> plan_versions(const History& history, const std::stri
                 v.plan = model::build_plan(*rec, ignored);
             }
         },
+        [](RecordVersion&) { return false; },  // the plan as loaded carries its activities: read it as it was
         [](const RecordVersion& older, RecordVersion& newer) {
             if (older.plan && newer.plan) newer.differences = diff_plans(*older.plan, *newer.plan);
         });

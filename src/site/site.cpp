@@ -232,7 +232,7 @@ private:
             const Job& job = jobs_[i];
             try {
                 versions = job.activity ? history::activity_versions(history_, job.activity->path, job.group->id,
-                                                                     job.plan->id, job.activity->id)
+                                                                     job.plan->id, job.activity->id, job.activity)
                                         : history::plan_versions(history_, job.plan->path, job.group->id, job.plan->id);
             } catch (const std::exception&) {
                 versions.clear();  // history is shown where it can be read
