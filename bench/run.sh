@@ -42,7 +42,12 @@ measure() {
 echo "bench: $activities activities, $commits commits, median of $runs runs, $(nproc) cores"
 # ext4 passes over inodes deleted in the last half minute when it makes new ones: after deleting
 # an earlier run's output, wait, so that no tool pays for it.
-if [ -e "$corpus/out" ]; then rm -rf "$corpus/out"; echo "bench: waiting 40 s after removing the previous output"; sleep 40; fi
+# Outputs stay until the next run of the script (for any corpus) removes them here.
+removed=0
+for previous in bench/corpus/*/out; do
+  if [ -e "$previous" ]; then rm -rf "$previous"; removed=1; fi
+done
+if [ "$removed" = 1 ]; then echo "bench: waiting 40 s after removing the previous outputs"; sleep 40; fi
 s=$(cd "$corpus" && measure samplan "$samplan" build --content content --output out/{out} --quiet --today 2026-01-01)
 echo "$s"
 r=$(cd "$corpus" && measure samplan-rebuild "$samplan" build --content content --output out/{out} --quiet --today 2026-01-01)
@@ -51,4 +56,4 @@ h=$(cd "$corpus" && measure hugo hugo --quiet --enableGitInfo --destination out/
 echo "$h"
 sw=$(echo "$s" | awk '{print $3}'); hw=$(echo "$h" | awk '{print $3}'); rw=$(echo "$r" | awk '{print $3}')
 awk -v s="$sw" -v h="$hw" -v r="$rw" 'BEGIN {printf "ratio samplan / hugo (wall): %.2f; no-change rebuild / full build: %.2f\n", s / h, r / s}'
-rm -rf "$corpus/out"
+echo "bench: outputs in $corpus/out (removed by the next run)"
