@@ -204,6 +204,9 @@ void load_and_check(const Args& options, Loaded& loaded, const std::string& cach
     auto stage = [&](const char* name) {
         if (timings) timings->start(name);
     };
+    // The history is read from git while the files are loaded (neither needs the other); the
+    // "history" stage is the time left to wait for it.
+    auto history = std::async(std::launch::async, [&] { return history::read_history(options.content, cache_file); });
     stage("load");
     const auto source = content::make_disk_source(options.content);
     loaded.records = content::load_records(*source, loaded.diagnostics);
@@ -211,7 +214,7 @@ void load_and_check(const Args& options, Loaded& loaded, const std::string& cach
     stage("model");
     loaded.site = model::build_model(loaded.records, loaded.diagnostics);
     stage("history");
-    loaded.history = history::read_history(options.content, cache_file);
+    loaded.history = history.get();
     stage("check");
     check::run_checks(loaded.site, check::CheckOptions{options.today, &loaded.history}, loaded.diagnostics);
     loaded.diagnostics.sort();
