@@ -6,15 +6,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <thread>
-#include <map>
 #include <atomic>
 #include <cerrno>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "history/history.h"
@@ -43,26 +43,13 @@ private:
 // would never be up to date.
 bool left_out(std::string_view name) { return name.empty() || name[0] == '.' || name == "node_modules"; }
 
-// One entry as the walk adds it: its path below the root, type, and for a file its size, inode and
-// modification time.
-void add_entry(Digest& digest, std::string_view relative, std::int64_t mode, std::int64_t size, std::int64_t inode,
-               std::int64_t mtime_ns) {
-    digest.add(relative);
-    digest.add(mode);
-    if (S_ISDIR(static_cast<mode_t>(mode))) return;  // a folder's times change with its entries, which are listed
-    digest.add(size);
-    digest.add(inode);
-    digest.add(mtime_ns);
-}
-
 // Adds every entry of the folder open as `dir` and below it (names sorted, so that the order of a
-// directory does not matter) with add_entry(), read relative to the open folder (no path walk per
-// file). `path` spells the folder as `root` began. Inputs add each file's change time too, which
-// no one can set: a file overwritten in place with its old size and modification time (cp -p)
-// still shows. (The output's digest leaves it out: it is taken from what the build wrote, before
-// the previous site's names are removed, which changes the change time of every file kept.)
+// directory does not matter) with its type, and for a file its size, inode, modification time
+// and change time (which no one can set: a file overwritten in place with its old size and
+// modification time, as cp -p does, still shows), read relative to the open folder (no path walk
+// per file). `path` spells the folder as `root` began.
 void add_folder(Digest& digest, int dir, const std::string& path, std::size_t root_size, const std::string& skip,
-                bool with_ctime, std::int64_t& newest) {
+                std::int64_t& newest) {
     const int listing = ::dup(dir);
     DIR* stream = listing >= 0 ? ::fdopendir(listing) : nullptr;
     if (!stream) {
@@ -79,31 +66,32 @@ void add_folder(Digest& digest, int dir, const std::string& path, std::size_t ro
         if (!skip.empty() && (child == skip || child.rfind(skip + ".tmp-", 0) == 0)) continue;
         struct stat st {};
         if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-        add_entry(digest, std::string_view(child).substr(root_size), st.st_mode, st.st_size,
-                  static_cast<std::int64_t>(st.st_ino),
-                  static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec);
-        if (with_ctime && !S_ISDIR(st.st_mode))
-            digest.add(static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec);
-        if (S_ISDIR(st.st_mode)) {
+        digest.add(std::string_view(child).substr(root_size));
+        digest.add(static_cast<std::int64_t>(st.st_mode));
+        if (S_ISDIR(st.st_mode)) {  // a folder's times change with its entries, which are listed
             const int sub = ::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (sub < 0) continue;
-            add_folder(digest, sub, child, root_size, skip, with_ctime, newest);
+            add_folder(digest, sub, child, root_size, skip, newest);
             ::close(sub);
             continue;
         }
+        digest.add(static_cast<std::int64_t>(st.st_size));
+        digest.add(static_cast<std::int64_t>(st.st_ino));
+        digest.add(static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec);
+        digest.add(static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec);
         newest = std::max<std::int64_t>(newest, st.st_mtim.tv_sec);
     }
 }
 
 // Adds `root` and everything under it; `skip` is a folder to leave out, with its staging folders
 // (the output, when it is inside), spelled as `root` begins. Returns the newest modification time.
-std::int64_t add_tree(Digest& digest, std::string root, bool with_ctime, const std::string& skip = {}) {
+std::int64_t add_tree(Digest& digest, std::string root, const std::string& skip = {}) {
     while (root.size() > 1 && root.back() == '/') root.pop_back();
     digest.add(root);
     std::int64_t newest = 0;
     const int dir = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return newest;
-    add_folder(digest, dir, root, root.size(), skip, with_ctime, newest);
+    add_folder(digest, dir, root, root.size(), skip, newest);
     ::close(dir);
     return newest;
 }
@@ -345,8 +333,8 @@ Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir
         if (rel.empty() || *rel.begin() == "..") return std::string();
         return (fs::path(root) / rel).string();
     };
-    const std::int64_t newest = std::max(add_tree(d, content_dir, true, output_under(content_dir)),
-                                         add_tree(d, themes_dir, true, output_under(themes_dir)));
+    const std::int64_t newest = std::max(add_tree(d, content_dir, output_under(content_dir)),
+                                         add_tree(d, themes_dir, output_under(themes_dir)));
     Inputs inputs;
     inputs.digest = d.value();
     // Racily clean, as git calls it: a file written in the same second as it is read may change
