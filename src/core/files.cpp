@@ -11,8 +11,13 @@ namespace samplan {
 
 FileRead read_regular_file(const std::string& path, size_t max_bytes, std::string& out, std::string& error,
                            bool no_follow) {
+    return read_regular_file_at(AT_FDCWD, path, max_bytes, out, error, no_follow);
+}
+
+FileRead read_regular_file_at(int folder, const std::string& path, size_t max_bytes, std::string& out,
+                              std::string& error, bool no_follow) {
     // O_NONBLOCK so that opening a FIFO never blocks; fstat then refuses it.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | (no_follow ? O_NOFOLLOW : 0));
+    const int fd = ::openat(folder, path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | (no_follow ? O_NOFOLLOW : 0));
     if (fd < 0) {
         error = std::strerror(errno);
         return FileRead::Error;

@@ -137,18 +137,10 @@ bool Output::reuse(const std::string& path, const std::string& content) const {
     if (::fstatat(previous_fd_, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
         static_cast<size_t>(st.st_size) != content.size())
         return false;
-    const int fd = ::openat(previous_fd_, path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return false;
-    std::string previous(content.size(), '\0');
-    size_t done = 0;
-    while (done < previous.size()) {
-        const ssize_t n = ::read(fd, previous.data() + done, previous.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        done += static_cast<size_t>(n);
-    }
-    ::close(fd);
-    if (done != previous.size() || previous != content) return false;
+    std::string previous, error;
+    if (read_regular_file_at(previous_fd_, path, content.size(), previous, error, true) != FileRead::Ok ||
+        previous != content)
+        return false;
     make_folder(folder_of(path));
     if (::linkat(previous_fd_, path.c_str(), staging_fd_, path.c_str(), 0) != 0) return false;
     note(path, -1);

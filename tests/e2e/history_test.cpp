@@ -29,6 +29,16 @@ void replace(std::string& text, const std::string& from, const std::string& to) 
     text.replace(at, from.size(), to);
 }
 
+// The base fixture in repo/content, committed as the first plan on 2025-01-05; returns the
+// path of its activity "utbildning".
+fs::path first_plan_repository(const fs::path& repo) {
+    copy_base_fixture(repo / "content");
+    git(repo, "init");
+    git(repo, "add -A");
+    git(repo, "commit -m 'Första planen'", "2025-01-05T10:00:00");
+    return repo / "content/groups/alfa/plans/2025/activities/utbildning.md";
+}
+
 std::string check_on(const fs::path& content, const char* today) {
     return run_samplan({"check", "--content", content.string(), "--today", today}).out;
 }
@@ -74,11 +84,7 @@ TEST_CASE("without git the revision counts from the decision, and the build says
 TEST_CASE("history pages tell what changed in plain words, and old versions can be opened") {
     TempDir repo;
     const fs::path content = repo.path() / "content";
-    copy_base_fixture(content);
-    git(repo.path(), "init");
-    git(repo.path(), "add -A");
-    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
-    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
+    const fs::path activity = first_plan_repository(repo.path());
     std::string text = read_file(activity);
     replace(text, "status = \"pågår\"", "status = \"avslutad\"");
     replace(text, "step = 4", "step = 5");
@@ -238,11 +244,7 @@ TEST_CASE("a rebuild reads only the commits since the last build; a damaged cach
 TEST_CASE("a record edited since its last commit keeps a page for that commit's version") {
     TempDir repo;
     const fs::path content = repo.path() / "content";
-    copy_base_fixture(content);
-    git(repo.path(), "init");
-    git(repo.path(), "add -A");
-    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
-    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
+    const fs::path activity = first_plan_repository(repo.path());
     std::string text = read_file(activity);
     replace(text, "Vi utbildar personal.", "Vi utbildar all personal.");
     write_file(activity, text);  // not committed
