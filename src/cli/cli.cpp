@@ -181,7 +181,7 @@ bool parse_args(const std::vector<std::string>& args, const std::vector<std::str
 // The stages every command shares: content → model → history → check.
 struct Loaded {
     Diagnostics diagnostics;
-    std::vector<content::Record> records;
+    size_t records = 0;  // readable records (the records themselves are let go once the model is built)
     model::Site site;
     history::History history;
 };
@@ -209,10 +209,14 @@ void load_and_check(const Args& options, Loaded& loaded, const std::string& cach
     auto history = std::async(std::launch::async, [&] { return history::read_history(options.content, cache_file); });
     stage("load");
     const auto source = content::make_disk_source(options.content);
-    loaded.records = content::load_records(*source, loaded.diagnostics);
-    if (timings && timings->progress()) timings->progress()->detail(std::to_string(loaded.records.size()) + " records");
-    stage("model");
-    loaded.site = model::build_model(loaded.records, loaded.diagnostics);
+    {
+        const auto records = content::load_records(*source, loaded.diagnostics);
+        if (timings && timings->progress()) timings->progress()->detail(std::to_string(records.size()) + " records");
+        stage("model");
+        loaded.site = model::build_model(records, loaded.diagnostics);
+        loaded.records = static_cast<size_t>(
+            std::count_if(records.begin(), records.end(), [](const content::Record& r) { return r.readable; }));
+    }  // the model holds what the pages need: the records' memory goes back to the pages
     stage("history");
     loaded.history = history.get();
     stage("check");
@@ -232,9 +236,7 @@ void print_diagnostics(const Loaded& loaded, const Args& options, std::ostream& 
     const size_t errors = loaded.diagnostics.error_count(), warnings = loaded.diagnostics.warning_count();
     err << "samplan: " << errors << (errors == 1 ? " error, " : " errors, ") << warnings
         << (warnings == 1 ? " warning" : " warnings") << " in "
-        << std::count_if(loaded.records.begin(), loaded.records.end(),
-                         [](const content::Record& r) { return r.readable; })
-        << " records\n";
+        << loaded.records << " records\n";
 }
 
 int check_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
