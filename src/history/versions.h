@@ -42,7 +42,8 @@ struct RecordVersion {
 // The title of an activity file (front matter and body) when its front matter states it in the
 // plainest way: a line `title = "…"` (a basic string without escapes) before any table and any
 // multi-line string, so that it can only be the top-level title. Otherwise nullopt: the file must
-// be parsed. (A plan's history names each activity added; most are in no other version.)
+// be parsed. (A plan's history names each activity added; most are in no other version. A label
+// only: a file whose TOML is broken further down still gives its title here.)
 std::optional<std::string> plain_title(std::string_view text);
 
 // Newest first. `group` and `plan` are the ids the record has now. `current`, the activity as
