@@ -202,6 +202,18 @@ const std::vector<FileRevision>& History::file_revisions(const std::string& path
     return it == files_.end() ? kNone : it->second;
 }
 
+std::vector<std::pair<size_t, const Change*>> History::added_or_deleted_under(const std::string& folder) const {
+    std::vector<std::pair<size_t, size_t>> refs;
+    for (auto it = added_or_deleted_.lower_bound(folder);
+         it != added_or_deleted_.end() && it->first.compare(0, folder.size(), folder) == 0; ++it)
+        refs.insert(refs.end(), it->second.begin(), it->second.end());
+    std::sort(refs.begin(), refs.end());
+    std::vector<std::pair<size_t, const Change*>> out;
+    out.reserve(refs.size());
+    for (const auto& [revision, i] : refs) out.emplace_back(revision, &changes_[revision][i]);
+    return out;
+}
+
 std::optional<FileChange> History::last_change(const std::string& path) const {
     const auto& revs = file_revisions(path);
     if (revs.empty()) return std::nullopt;
@@ -734,6 +746,14 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
 // Walking from new to old, `now` maps a path as it was to the path the file has today.
 void History::index_files() {
     files_.clear();
+    added_or_deleted_.clear();
+    for (size_t revision = 0; revision < changes_.size(); ++revision)
+        for (size_t i = 0; i < changes_[revision].size(); ++i) {
+            const Change& c = changes_[revision][i];
+            if (c.kind != ChangeKind::Added && c.kind != ChangeKind::Deleted) continue;
+            const std::string& file = c.kind == ChangeKind::Deleted ? c.old_path : c.path;
+            added_or_deleted_[file.substr(0, file.rfind('/') + 1)].emplace_back(revision, i);
+        }
     std::map<std::string, std::string> now;
     auto current = [&](const std::string& path) {
         auto it = now.find(path);

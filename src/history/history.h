@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "content/source.h"
@@ -68,6 +69,9 @@ public:
     [[nodiscard]] const std::vector<Revision>& revisions() const { return revisions_; }
     [[nodiscard]] const std::vector<Change>& changes(size_t revision) const { return changes_.at(revision); }
 
+    // The files added to or deleted from `folder` (ending in '/') or a folder in it, as
+    // (revision, change), newest revision first and in each revision in the order of changes().
+    [[nodiscard]] std::vector<std::pair<size_t, const Change*>> added_or_deleted_under(const std::string& folder) const;
     // The revisions of the file now at `path`, newest first, following renames.
     [[nodiscard]] const std::vector<FileRevision>& file_revisions(const std::string& path) const;
     // The newest commit that changed `path`.
@@ -100,6 +104,9 @@ private:
     std::vector<Revision> revisions_;
     std::vector<std::vector<Change>> changes_;
     std::map<std::string, std::vector<FileRevision>> files_;
+    // Additions and deletions by the folder of the file ("a/b/" for "a/b/c.md"), as (revision, index
+    // into changes(revision)), in walk order.
+    std::map<std::string, std::vector<std::pair<size_t, size_t>>> added_or_deleted_;
 };
 
 // Never fails: without a usable repository the History is simply not available, with a note.

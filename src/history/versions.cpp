@@ -287,17 +287,19 @@ std::vector<RecordVersion> plan_versions(const History& history, const std::stri
         }
         return file.substr(file.rfind('/') + 1);
     };
-    for (size_t r = 0; r < history.revisions().size(); ++r) {
+    const auto changes = history.added_or_deleted_under(folder);
+    for (size_t at = 0; at < changes.size();) {
+        const size_t r = changes[at].first;
         std::vector<Difference> found;
-        for (const auto& c : history.changes(r)) {
-            if (c.kind == ChangeKind::Added && c.path.rfind(folder, 0) == 0)
+        for (; at < changes.size() && changes[at].first == r; ++at) {
+            const Change& c = *changes[at].second;
+            if (c.kind == ChangeKind::Added)
                 found.push_back({"activity_added", {title_at(r, c.path, c.blob), c.path}, {}});
-            if (c.kind == ChangeKind::Deleted && c.old_path.rfind(folder, 0) == 0)
+            else
                 found.push_back({"activity_removed",
                                  {r + 1 < history.revisions().size() ? title_at(r + 1, c.old_path, {}) : c.old_path, c.old_path},
                                  {}});
         }
-        if (found.empty()) continue;
         auto it = std::find_if(versions.begin(), versions.end(), [&](const RecordVersion& v) { return v.revision == r; });
         if (it == versions.end()) {
             RecordVersion v;

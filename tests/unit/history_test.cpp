@@ -85,6 +85,37 @@ TEST_CASE("one pass over the history finds each file's revisions, following rena
     CHECK(source->list("").size() == 2);
 }
 
+TEST_CASE("a plan's history names the activities added to and removed from its folder, by their titles then") {
+    Repo repo;
+    const std::string plan = "groups/alfa/plans/2025/";
+    repo.write(plan + "plan.toml", "title = \"Plan\"\n");
+    repo.write(plan + "activities/sip.md", "+++\ntitle = \"Samordnad plan\"\n+++\nSIP för barn och unga i skolan.\n");
+    repo.write("groups/beta/plans/2025/activities/annan.md", "+++\ntitle = \"Annan grupp\"\n+++\n");
+    repo.run("add -A");
+    repo.run("commit -q -m first", "2025-01-10T12:00:00");
+    // No plainly stated title, and nothing like sip.md (which would make it a rename).
+    repo.write(plan + "activities/ny.md", "+++\n[funding]\namount_sek = 1\n+++\nEn helt annan text om äldreomsorg.\n");
+    repo.run("rm -q content/" + plan + "activities/sip.md");
+    repo.run("add -A");
+    repo.run("commit -q -m second", "2025-02-10T12:00:00");
+
+    const history::History h = history::read_history((repo.dir / "content").string());
+    REQUIRE(h.revisions().size() == 2);
+    const auto under = h.added_or_deleted_under(plan + "activities/");
+    REQUIRE(under.size() == 3);  // the other group's activity is not under this plan
+    CHECK(under[0].first == 0);
+    CHECK(under[2].first == 1);
+    CHECK(under[2].second->path == plan + "activities/sip.md");
+
+    const auto versions = history::plan_versions(h, plan + "plan.toml", "alfa", "2025");
+    REQUIRE(versions.size() == 2);
+    std::vector<std::string> said;
+    for (const auto& v : versions)
+        for (const auto& d : v.differences) said.push_back(d.kind + ": " + d.args.front());
+    CHECK(said == std::vector<std::string>{"activity_added: ny.md", "activity_removed: Samordnad plan",
+                                           "activity_added: Samordnad plan"});
+}
+
 TEST_CASE("a folder outside git has no history, and says why") {
     const fs::path dir = fs::temp_directory_path() / ("samplan-nogit-" + std::to_string(std::random_device{}()));
     fs::create_directories(dir);
