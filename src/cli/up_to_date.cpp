@@ -43,6 +43,26 @@ private:
 // would never be up to date.
 bool left_out(std::string_view name) { return name.empty() || name[0] == '.' || name == "node_modules"; }
 
+std::string trimmed(std::string path) {
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    return path;
+}
+
+// The names in the open folder `dir` (not "." and ".."), each with its type where the file system
+// tells it (DT_UNKNOWN where not).
+std::vector<std::pair<std::string, unsigned char>> list_folder(int dir) {
+    std::vector<std::pair<std::string, unsigned char>> names;
+    alignas(8) char buffer[32768];
+    for (ssize_t n; (n = ::getdents64(dir, buffer, sizeof buffer)) > 0;)
+        for (ssize_t at = 0; at < n;) {
+            const auto* e = reinterpret_cast<const dirent64*>(buffer + at);
+            at += e->d_reclen;
+            const std::string_view name(e->d_name);
+            if (name != "." && name != "..") names.emplace_back(name, e->d_type);
+        }
+    return names;
+}
+
 // Adds every entry of the folder open as `dir` and below it (names sorted, so that the order of a
 // directory does not matter) with its type, and for a file its size, inode, modification time
 // and change time (which no one can set: a file overwritten in place with its old size and
@@ -50,17 +70,9 @@ bool left_out(std::string_view name) { return name.empty() || name[0] == '.' || 
 // per file). `path` spells the folder as `root` began.
 void add_folder(Digest& digest, int dir, const std::string& path, std::size_t root_size, const std::string& skip,
                 std::int64_t& newest) {
-    const int listing = ::dup(dir);
-    DIR* stream = listing >= 0 ? ::fdopendir(listing) : nullptr;
-    if (!stream) {
-        if (listing >= 0) ::close(listing);
-        return;
-    }
-    std::vector<std::string> names;
-    while (const dirent* e = ::readdir(stream)) names.emplace_back(e->d_name);
-    ::closedir(stream);
+    auto names = list_folder(dir);
     std::sort(names.begin(), names.end());
-    for (const auto& name : names) {
+    for (const auto& [name, type] : names) {
         if (left_out(name)) continue;
         const std::string child = path + "/" + name;
         if (!skip.empty() && (child == skip || child.rfind(skip + ".tmp-", 0) == 0)) continue;
@@ -85,8 +97,8 @@ void add_folder(Digest& digest, int dir, const std::string& path, std::size_t ro
 
 // Adds `root` and everything under it; `skip` is a folder to leave out, with its staging folders
 // (the output, when it is inside), spelled as `root` begins. Returns the newest modification time.
-std::int64_t add_tree(Digest& digest, std::string root, const std::string& skip = {}) {
-    while (root.size() > 1 && root.back() == '/') root.pop_back();
+std::int64_t add_tree(Digest& digest, const std::string& folder, const std::string& skip = {}) {
+    const std::string root = trimmed(folder);
     digest.add(root);
     std::int64_t newest = 0;
     const int dir = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -95,10 +107,6 @@ std::int64_t add_tree(Digest& digest, std::string root, const std::string& skip 
     ::close(dir);
     return newest;
 }
-
-}  // namespace
-
-namespace {
 
 // ---- The output folder --------------------------------------------------------------------------
 // Its digest is a tree of digests: a folder's digest covers its entries' names and types, each
@@ -109,9 +117,19 @@ namespace {
 struct OutEntry {
     std::string name;
     bool folder = false;
-    std::int64_t size = 0, inode = 0, mtime_ns = 0;
-    std::uint64_t digest = 0;  // a folder's
+    std::int64_t size = 0, inode = 0, mtime_ns = 0;  // a file's (size: minus the mode if not a regular file)
+    std::uint64_t digest = 0;                         // a folder's
 };
+
+OutEntry file_entry(std::string name, std::uint32_t mode, std::int64_t size, std::int64_t inode, std::int64_t mtime_ns) {
+    OutEntry e;
+    e.name = std::move(name);
+    e.folder = S_ISDIR(static_cast<mode_t>(mode));
+    e.size = S_ISREG(static_cast<mode_t>(mode)) ? size : -static_cast<std::int64_t>(mode);
+    e.inode = inode;
+    e.mtime_ns = mtime_ns;
+    return e;
+}
 
 std::uint64_t folder_digest(std::vector<OutEntry>& entries) {
     std::sort(entries.begin(), entries.end(), [](const OutEntry& a, const OutEntry& b) { return a.name < b.name; });
@@ -141,29 +159,19 @@ int open_folder(int parent, const char* name) {
 // The entries of the open folder `dir`; a sub-folder's digest is left at 0 for the caller.
 std::vector<OutEntry> read_folder(int dir) {
     std::vector<OutEntry> entries;
-    alignas(8) char buffer[32768];
-    for (;;) {
-        const ssize_t n = ::getdents64(dir, buffer, sizeof buffer);
-        if (n <= 0) break;
-        for (ssize_t at = 0; at < n;) {
-            const auto* e = reinterpret_cast<const dirent64*>(buffer + at);
-            at += e->d_reclen;
-            const std::string_view name(e->d_name);
-            if (name == "." || name == ".." || left_out(name)) continue;
-            OutEntry entry;
-            entry.name = std::string(name);
-            if (e->d_type == DT_DIR) {
-                entry.folder = true;
-            } else {
-                struct stat st {};
-                if (::fstatat(dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-                entry.folder = S_ISDIR(st.st_mode);
-                entry.size = S_ISREG(st.st_mode) ? st.st_size : -static_cast<std::int64_t>(st.st_mode);
-                entry.inode = static_cast<std::int64_t>(st.st_ino);
-                entry.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-            }
-            entries.push_back(std::move(entry));
+    for (auto& [name, type] : list_folder(dir)) {
+        if (left_out(name)) continue;
+        if (type == DT_DIR) {
+            OutEntry folder;
+            folder.name = std::move(name);
+            folder.folder = true;
+            entries.push_back(std::move(folder));
+            continue;
         }
+        struct stat st {};
+        if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        entries.push_back(file_entry(std::move(name), st.st_mode, st.st_size, static_cast<std::int64_t>(st.st_ino),
+                                     static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec));
     }
     return entries;
 }
@@ -202,11 +210,6 @@ void on_all_cores(size_t n, Job job) {
     for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
     work();
     for (auto& t : threads) t.join();
-}
-
-std::string trimmed(std::string path) {
-    while (path.size() > 1 && path.back() == '/') path.pop_back();
-    return path;
 }
 
 }  // namespace
@@ -254,17 +257,12 @@ std::uint64_t output_state(const std::string& output_dir, std::int64_t inode, st
     // Every folder's entries, by the folder's path ("" for the top).
     std::map<std::string, std::vector<OutEntry>> folders;
     folders[""];
-    for (const auto& m : made) {
+    for (auto& m : made) {
         const size_t slash = m.path.rfind('/');
         const std::string parent = slash == std::string::npos ? std::string() : m.path.substr(0, slash);
-        OutEntry e;
-        e.name = m.path.substr(slash == std::string::npos ? 0 : slash + 1);
-        e.folder = m.folder;
-        e.size = S_ISREG(static_cast<mode_t>(m.mode)) ? m.size : -static_cast<std::int64_t>(m.mode);
-        e.inode = m.inode;
-        e.mtime_ns = m.mtime_ns;
-        folders[parent].push_back(std::move(e));
         if (m.folder) folders[m.path];
+        folders[parent].push_back(
+            file_entry(m.path.substr(slash == std::string::npos ? 0 : slash + 1), m.mode, m.size, m.inode, m.mtime_ns));
     }
     // What others put at the top of the folder (Pagefind's index) is read from the disk.
     std::set<std::string> ours;
@@ -280,23 +278,17 @@ std::uint64_t output_state(const std::string& output_dir, std::int64_t inode, st
         folders[""].push_back(std::move(e));
     }
     ::close(dir);
-    // Deepest folders first: a folder's digest needs those of its sub-folders.
-    auto by_name = [](const OutEntry& a, const OutEntry& b) { return a.name < b.name; };
-    for (auto& [path, entries] : folders) std::sort(entries.begin(), entries.end(), by_name);
-    std::vector<std::string> order;
-    for (const auto& [path, entries] : folders) order.push_back(path);
-    auto depth = [](const std::string& p) { return p.empty() ? 0 : 1 + std::count(p.begin(), p.end(), '/'); };
-    std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) { return depth(a) > depth(b); });
-    for (const auto& path : order) {
-        if (path.empty()) continue;
-        const size_t slash = path.rfind('/');
-        OutEntry key;
-        key.name = path.substr(slash == std::string::npos ? 0 : slash + 1);
-        auto& siblings = folders[slash == std::string::npos ? std::string() : path.substr(0, slash)];
-        const auto it = std::lower_bound(siblings.begin(), siblings.end(), key, by_name);
-        if (it != siblings.end() && it->name == key.name && it->folder) it->digest = folder_digest(folders[path]);
-    }
-    return root_digest(inode, root, folder_digest(folders[""]));
+    // A folder's digest needs its sub-folders' (those it made; the others were read above).
+    auto digest_of = [&](auto& self, const std::string& path) -> std::uint64_t {
+        auto& entries = folders[path];
+        for (auto& e : entries) {
+            if (!e.folder) continue;
+            const std::string child = path.empty() ? e.name : path + "/" + e.name;
+            if (folders.count(child)) e.digest = self(self, child);
+        }
+        return folder_digest(entries);
+    };
+    return root_digest(inode, root, digest_of(digest_of, ""));
 }
 
 namespace {
