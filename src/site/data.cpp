@@ -9,6 +9,7 @@ Data& Data::set(const std::string& key, Data value) {
             e.second = std::move(value);
             return *this;
         }
+    if (entries_.empty()) entries_.reserve(8);  // page maps hold tens of entries: fewer moves as they grow
     entries_.emplace_back(key, std::move(value));
     return *this;
 }
@@ -21,6 +22,7 @@ const Data* Data::get(const std::string& key) const {
 
 Data& Data::push(Data value) {
     kind_ = Kind::List;
+    if (items_.empty()) items_.reserve(4);
     items_.push_back(std::move(value));
     return items_.back();
 }

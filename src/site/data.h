@@ -10,6 +10,8 @@
 
 namespace samplan::site {
 
+struct DataEntry;
+
 class Data {
 public:
     enum class Kind { Null, Text, Markdown, Bool, List, Map };
@@ -38,11 +40,8 @@ public:
         d.kind_ = Kind::Map;
         return d;
     }
-    static Data map(std::initializer_list<std::pair<std::string, Data>> entries) {
-        Data d = map();
-        for (const auto& e : entries) d.entries_.push_back(e);
-        return d;
-    }
+    // A map of the entries given, which are moved, not copied, into it.
+    static Data map(std::initializer_list<DataEntry> entries);
 
     // Map: sets `key` (replacing an earlier value); returns *this for chaining.
     Data& set(const std::string& key, Data value);
@@ -73,5 +72,19 @@ private:
     std::vector<std::pair<std::string, Data>> entries_;
     std::shared_ptr<const Data> base_;
 };
+
+// An entry of Data::map({{"key", value}, …}). The value is mutable so that map() can move it out
+// of the initializer list (whose elements are const) instead of copying the whole tree.
+struct DataEntry {
+    std::string key;
+    mutable Data value;
+};
+
+inline Data Data::map(std::initializer_list<DataEntry> entries) {
+    Data d = map();
+    d.entries_.reserve(entries.size());
+    for (const auto& e : entries) d.entries_.emplace_back(e.key, std::move(e.value));
+    return d;
+}
 
 }  // namespace samplan::site
