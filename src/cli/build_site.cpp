@@ -31,6 +31,8 @@ std::string find_themes(const BuildSettings& settings) { return themes_folder(se
 
 // Pages travel from the thread that builds the view models to the render workers through this
 // bounded queue: rendering starts with the first page, and only a few pages are in memory at once.
+// A full queue makes the builder wait until it is half empty (and an empty one makes a worker
+// wait), so the threads wake each other once per several pages, not once per page.
 class PageQueue {
 public:
     explicit PageQueue(size_t capacity) : capacity_(capacity) {}
@@ -38,20 +40,26 @@ public:
     // Blocks while the queue is full; false once the workers gave up (a page failed).
     bool push(site::PageView&& page) {
         std::unique_lock lock(mutex_);
-        space_.wait(lock, [&] { return pages_.size() < capacity_ || stopped_; });
+        if (pages_.size() >= capacity_ && !stopped_) {
+            builder_waits_ = true;
+            space_.wait(lock, [&] { return pages_.size() <= capacity_ / 2 || stopped_; });
+            builder_waits_ = false;
+        }
         if (stopped_) return false;
         pages_.push_back(std::move(page));
-        ready_.notify_one();
+        if (idle_ > 0) ready_.notify_one();
         return true;
     }
     // Blocks until a page is there; false when the queue is closed and empty, or stopped.
     bool pop(site::PageView& page) {
         std::unique_lock lock(mutex_);
+        ++idle_;
         ready_.wait(lock, [&] { return !pages_.empty() || closed_ || stopped_; });
+        --idle_;
         if (stopped_ || pages_.empty()) return false;
         page = std::move(pages_.front());
         pages_.pop_front();
-        space_.notify_one();
+        if (builder_waits_ && pages_.size() <= capacity_ / 2) space_.notify_one();
         return true;
     }
     void close() {
@@ -71,7 +79,8 @@ private:
     std::condition_variable ready_, space_;
     std::deque<site::PageView> pages_;
     size_t capacity_;
-    bool closed_ = false, stopped_ = false;
+    size_t idle_ = 0;  // workers waiting for a page
+    bool builder_waits_ = false, closed_ = false, stopped_ = false;
 };
 
 struct Stopped {};  // thrown through the view-model builder when a page failed to render
@@ -87,7 +96,7 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     std::atomic<long long> model_us{0}, render_us{0}, write_us{0};
     Progress* progress = prefix.empty() ? timings.progress() : nullptr;  // archived versions count as one step each
     const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 16u));
-    PageQueue queue(4 * workers);
+    PageQueue queue(16 * workers);
     std::mutex failure_mutex;
     std::string failure;
     auto work = [&] {

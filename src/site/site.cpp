@@ -197,7 +197,7 @@ public:
             std::lock_guard lock(mutex_);
             stopped_ = true;
         }
-        changed_.notify_all();
+        work_.notify_all();
         for (auto& t : threads_) t->join();
     }
     VersionPrefetch(const VersionPrefetch&) = delete;
@@ -211,12 +211,19 @@ public:
         const size_t i = it->second;
         std::unique_lock lock(mutex_);
         taken_ = std::max(taken_, i + 1);
-        changed_.notify_all();
-        changed_.wait(lock, [&] { return ready_[i]; });
+        // The workers are woken when half the window is free, not for every record taken: each
+        // wake-up is a system call and a switch between threads.
+        if (idle_ > 0 && next_ <= taken_ + window_ / 2) work_.notify_all();
+        if (!ready_[i]) {
+            awaited_ = i;
+            done_.wait(lock, [&] { return ready_[i]; });
+            awaited_ = kNone;
+        }
         return std::move(results_[i]);
     }
 
 private:
+    static constexpr size_t kNone = static_cast<size_t>(-1);
     static const std::string& path_of(const Job& job) { return job.activity ? job.activity->path : job.plan->path; }
 
     void work() {
@@ -224,7 +231,9 @@ private:
             size_t i = 0;
             {
                 std::unique_lock lock(mutex_);
-                changed_.wait(lock, [&] { return stopped_ || (next_ < jobs_.size() && next_ < taken_ + window_); });
+                ++idle_;
+                work_.wait(lock, [&] { return stopped_ || (next_ < jobs_.size() && next_ < taken_ + window_); });
+                --idle_;
                 if (stopped_) return;
                 i = next_++;
             }
@@ -240,7 +249,7 @@ private:
             std::lock_guard lock(mutex_);
             results_[i] = std::move(versions);
             ready_[i] = true;
-            changed_.notify_all();
+            if (awaited_ == i) done_.notify_one();  // the builder waits for this one
         }
     }
 
@@ -251,8 +260,8 @@ private:
     std::vector<bool> ready_;
     size_t window_;
     std::mutex mutex_;
-    std::condition_variable changed_;
-    size_t next_ = 0, taken_ = 0;
+    std::condition_variable work_, done_;  // wake the workers; wake the builder
+    size_t next_ = 0, taken_ = 0, idle_ = 0, awaited_ = kNone;
     bool stopped_ = false;
     std::vector<std::unique_ptr<BigStackThread>> threads_;  // they parse older versions
 };
