@@ -141,6 +141,11 @@ private:
 }  // namespace
 
 std::optional<Value> parse_toml(std::string_view text, int line_offset, TomlError& error) {
+    if (auto fast = parse_toml_fast(text, line_offset)) return fast;
+    return parse_toml_reference(text, line_offset, error);
+}
+
+std::optional<Value> parse_toml_reference(std::string_view text, int line_offset, TomlError& error) {
     ParseJob job{text, line_offset, std::nullopt, {}};
     if (on_big_stack()) {
         run_parse(job);

@@ -38,6 +38,10 @@ struct Value {
     [[nodiscard]] const Value* get(std::string_view key) const;
 };
 
+// Where `a` and `b` first differ (type, value, key, key order or source position), as a path such
+// as "activities[2].title: position 4:9 vs 4:10"; empty when they are identical.
+std::string first_difference(const Value& a, const Value& b);
+
 // A human name for a type, used in "must be a date, not a string".
 const char* type_name(Value::Type type);
 

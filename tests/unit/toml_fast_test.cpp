@@ -1,0 +1,168 @@
+// The fast TOML reader against toml++: what it reads must be exactly what toml++ gives (values,
+// key order, source positions), and what it refuses is read by toml++, errors included.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "content/content.h"
+#include "content/toml_reader.h"
+
+using namespace samplan;
+using namespace samplan::content;
+
+namespace {
+
+// The fast reader reads `text` itself, and its Value is the one toml++ gives.
+void read_alike(const std::string& text, int line_offset = 0) {
+    CAPTURE(text);
+    TomlError error;
+    const auto reference = parse_toml_reference(text, line_offset, error);
+    CAPTURE(error.message);
+    REQUIRE(reference);
+    const auto fast = parse_toml_fast(text, line_offset);
+    REQUIRE(fast);
+    CHECK(first_difference(*fast, *reference) == "");
+}
+
+// The fast reader leaves `text` to toml++; parse_toml gives toml++'s result.
+void refused(const std::string& text, bool valid) {
+    CAPTURE(text);
+    CHECK_FALSE(parse_toml_fast(text, 0));
+    TomlError reference_error, error;
+    const auto reference = parse_toml_reference(text, 0, reference_error);
+    CHECK(reference.has_value() == valid);
+    const auto result = parse_toml(text, 0, error);
+    REQUIRE(result.has_value() == valid);
+    if (valid) CHECK(first_difference(*result, *reference) == "");
+    else CHECK(error.message == reference_error.message);
+}
+
+std::string read_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("the fast TOML reader reads records exactly as toml++ does") {
+    read_alike(
+        "title = \"Aktivitet 1\"\nstep = 3\nstart = 2025-01-01\npriority = -7\ndone = true\nshare = 0.25\n"
+        "\n[assignment]\nscope = \"Vad uppdraget gäller.\"\n\n[[working_group]]\nname = \"A\"\nconvener = false\n"
+        "\n[[working_group]]\nname = \"B\"\n\n[[indicators]]\nid = \"antal\"\n"
+        "baseline = { date = 2025-01-01, value = 0 }\nvalues = [ { date = 2025-06-30, value = 12.5 } ]\n",
+        3);
+    // Strings of every kind, escapes, and characters wider than a byte before a value.
+    read_alike("a = \"tab\\tq\\\"b\\\\ \\u00e5\\U0001F600 \\b\\f\\r\\n\"\nb = 'C:\\path'\nc = \"åäö\" # ok\n");
+    read_alike("a = [\"åäö\", 5, 'ü', { x = \"ø\", y = 2 }]\n");
+    read_alike("text = \"\"\"\nFirst line\n  second \"quoted\" \"\"line\\\n    joined\"\"\"\nafter = 1\n");
+    read_alike("text = '''\nraw \\n text\nline'''  # comment\nnext = '''one line'''\n");
+    read_alike("a = \"\"\"\"\"\"\nb = ''''''\nc = \"\"\nd = ''\n");
+    // Numbers.
+    read_alike("a = 0\nb = +17\nc = -0\nd = 1_000_000\ne = 9223372036854775807\nf = -9223372036854775808\n"
+               "g = 1.5\nh = -0.0\ni = 1e5\nj = 6.626e-34\nk = 1E+3\nl = 3_141.592_65\nm = 0.1\nn = 1e05\n");
+    // Dates, leap days included.
+    read_alike("a = 2024-02-29\nb = 2000-02-29\nc = 2025-12-31 # a comment\nd = [2025-01-01,2025-01-02]\n");
+    // Arrays over several lines, comments and a trailing comma.
+    read_alike("list = [\n  1, # one\n  2,\n\n  [3, [4, []]],\n]\nempty = []\ntable = {}\n");
+    // Headers: nested tables, arrays of tables, tables inside the last element of an array.
+    read_alike("[a.b.c]\nx = 1\n[a.b.d]\ny = 2\n[[p.q]]\nr = 1\n[p.q.s]\nt = 2\n[[p.q]]\nr = 3\n[[p.q.u]]\nv = 4\n"
+               "[ spaced . header ]\nz = true\n[[ list ]]\n");
+    read_alike("[[focus_areas]]\nid = \"a\"\n  [[focus_areas.goals]]\n  id = \"a-1\"\n[[focus_areas]]\nid = \"b\"\n");
+    // Keys in any order come out sorted, as toml++ keeps them; bare keys of digits and dashes.
+    read_alike("zeta = 1\nalpha = 2\n1234 = 3\n-x_y- = 4\nMixed = 5\n");
+    // Windows line endings, blank documents, comments only; a front matter's line offset.
+    read_alike("a = 1\r\n# c\r\nb = \"x\"\r\n\r\n[t]\r\nc = [1,\r\n 2]\r\n");
+    read_alike("");
+    read_alike("# only a comment\n\n   \t\n");
+    read_alike("a = 1\n\n[t]\nb = 2", 7);
+}
+
+TEST_CASE("the fast TOML reader leaves to toml++ what it does not read, valid or not") {
+    // Valid TOML in forms that records rarely use.
+    refused("\"quoted key\" = 1\n", true);
+    refused("a.b = 1\n", true);
+    refused("t = { a.b = 1 }\n", true);
+    refused("when = 2025-01-01T12:00:00Z\n", true);
+    refused("when = 2025-01-01 12:00:00\n", true);
+    refused("at = 07:30:00\n", true);
+    refused("h = 0xFF\n", true);
+    refused("o = 0o17\n", true);
+    refused("i = inf\n", true);
+    refused("n = -nan\n", true);
+    refused("[a.b]\nx = 1\n[a]\ny = 2\n", true);
+    refused("\xEF\xBB\xBF" "a = 1\n", true);
+    refused("s = \"\"\"a\r\nb\"\"\"\n", true);
+    refused("s = \"\"\"a\"\"\"\"\n", true);
+    // Errors: toml++ reports them.
+    refused("a = 1\na = 2\n", false);
+    refused("[t]\n[t]\n", false);
+    refused("a = 1\n[a]\n", false);
+    refused("a = [1]\n[[a]]\n", false);
+    refused("t = {x = 1}\n[t.y]\n", false);
+    refused("[[a]]\n[a]\n", false);
+    refused("d = 2025-02-29\n", false);
+    refused("d = 2025-04-31\n", false);
+    refused("d = 2025-13-01\n", false);
+    refused("n = 01\n", false);
+    refused("n = 1__0\n", false);
+    refused("n = 1_\n", false);
+    refused("n = 1.\n", false);
+    refused("n = .5\n", false);
+    refused("n = 1e\n", false);
+    refused("n = 99999999999999999999\n", false);
+    refused("t = { a = 1, }\n", false);
+    refused("t = { a = 1,\n b = 2 }\n", false);
+    refused("s = \"never closed\n", false);
+    refused("s = \"tab\x01\"\n", false);
+    refused("s = \"\\x41\"\n", false);
+    refused("s = \"\\uD800\"\n", false);
+    refused("s = \"a\" \"b\"\n", false);
+    refused("a = truex\n", false);
+    refused("a = [1 2]\n", false);
+    refused("a = \n", false);
+    refused("a = 1 # bad \x7f comment\n", false);
+    refused("s = \"\xc3\x28\"\n", false);
+    refused("a = 1\rb = 2\n", false);
+    refused("[a]]\n", false);
+    refused("[[a] ]\n", false);
+}
+
+TEST_CASE("the fast TOML reader reads the example site and every fixture as toml++ does") {
+    size_t read = 0, left = 0, example = 0;
+    for (const char* root : {SAMPLAN_EXAMPLE_CONTENT, SAMPLAN_FIXTURES}) {
+        for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+            const auto& p = entry.path();
+            if (!entry.is_regular_file() || (p.extension() != ".toml" && p.extension() != ".md")) continue;
+            CAPTURE(p.string());
+            const std::string text = read_file(p);
+            std::string toml = text;
+            int offset = 0;
+            if (p.extension() == ".md") {
+                FrontMatter fm;
+                SourcePos pos;
+                std::string error;
+                if (!split_front_matter(text, fm, pos, error)) continue;
+                toml = fm.toml;
+                offset = 1;
+            }
+            TomlError error;
+            const auto reference = parse_toml_reference(toml, offset, error);
+            const auto fast = parse_toml_fast(toml, offset);
+            if (!fast) {
+                ++left;
+                continue;
+            }
+            ++read;
+            if (std::string(root) == SAMPLAN_EXAMPLE_CONTENT) ++example;
+            REQUIRE(reference);  // never a document toml++ refuses
+            CHECK(first_difference(*fast, *reference) == "");
+        }
+    }
+    MESSAGE("fast reader: " << read << " files read, " << left << " left to toml++");
+    CHECK(example > 20);  // the example site is written in what the fast reader reads
+    CHECK(read > left);
+}
