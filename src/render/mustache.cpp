@@ -1,5 +1,7 @@
 #include "render/mustache.h"
 
+#include <array>
+
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -11,22 +13,27 @@
 namespace samplan::render::mustache {
 
 void append_escaped(std::string& out, std::string_view text) {
+    // Runs of text without a character to escape are appended at once.
+    static constexpr auto kSpecial = [] {
+        std::array<bool, 256> table{};
+        for (const unsigned char c : {'&', '<', '>', '"', '\''}) table[c] = true;
+        return table;
+    }();
+    out.reserve(out.size() + text.size());
     size_t done = 0;
     for (size_t i = 0; i < text.size(); ++i) {
-        const char* entity = nullptr;
+        if (!kSpecial[static_cast<unsigned char>(text[i])]) continue;
+        out.append(text.data() + done, i - done);
         switch (text[i]) {
-            case '&': entity = "&amp;"; break;
-            case '<': entity = "&lt;"; break;
-            case '>': entity = "&gt;"; break;
-            case '"': entity = "&quot;"; break;
-            case '\'': entity = "&#39;"; break;
-            default: continue;
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += "&#39;"; break;
         }
-        out.append(text.substr(done, i - done));
-        out += entity;
         done = i + 1;
     }
-    out.append(text.substr(done));
+    out.append(text.data() + done, text.size() - done);
 }
 
 namespace {

@@ -15,9 +15,14 @@ Data& Data::set(const std::string& key, Data value) {
 }
 
 const Data* Data::get(const std::string& key) const {
-    for (const auto& e : entries_)
-        if (e.first == key) return &e.second;
-    return base_ ? base_->get(key) : nullptr;
+    // Templates look most names up in several maps before one has it: the length and the first
+    // letter rule out nearly every entry without a call to compare.
+    const size_t size = key.size();
+    const char first = size ? key[0] : '\0';
+    for (const Data* map = this; map; map = map->base_.get())
+        for (const auto& e : map->entries_)
+            if (e.first.size() == size && (size == 0 || (e.first[0] == first && e.first == key))) return &e.second;
+    return nullptr;
 }
 
 Data& Data::push(Data value) {
