@@ -41,8 +41,21 @@ Date Date::from_days_since_epoch(long z) {
 }
 
 std::string Date::iso() const {
+    const int y = year % 10000, m = month % 100, d = day % 100;
+    if (y >= 0 && m >= 0 && d >= 0) {  // written by hand: snprintf was 3% of a build's instructions
+        std::string s = "0000-00-00";
+        s[0] = static_cast<char>('0' + y / 1000);
+        s[1] = static_cast<char>('0' + y / 100 % 10);
+        s[2] = static_cast<char>('0' + y / 10 % 10);
+        s[3] = static_cast<char>('0' + y % 10);
+        s[5] = static_cast<char>('0' + m / 10);
+        s[6] = static_cast<char>('0' + m % 10);
+        s[8] = static_cast<char>('0' + d / 10);
+        s[9] = static_cast<char>('0' + d % 10);
+        return s;
+    }
     char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year % 10000, month % 100, day % 100);
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
     return buf;
 }
 

@@ -10,6 +10,8 @@ TEST_CASE("dates parse, compare and count months") {
     const auto d = parse_iso_date("2025-03-01");
     REQUIRE(d);
     CHECK(d->iso() == "2025-03-01");
+    CHECK(Date{987, 1, 5}.iso() == "0987-01-05");
+    CHECK(Date{2025, 12, 31}.iso() == "2025-12-31");
     CHECK_FALSE(parse_iso_date("2025-02-30"));
     CHECK_FALSE(parse_iso_date("2025-3-1"));
     CHECK_FALSE(parse_iso_date("20250301xx"));
