@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <set>
 #include <sstream>
@@ -317,7 +318,9 @@ Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir
     // Whether search can be built.
     d.add(::access("node_modules/.bin/pagefind", X_OK) == 0 ? "pagefind" : "-");
     if (const char* path = std::getenv("PATH")) d.add(path);
-    d.add(history::repository_state(content_dir));
+    // The repository's state is read while the folders are walked (libgit2's start-up alone reads
+    // the system's certificates).
+    auto repository = std::async(std::launch::async, [&] { return history::repository_state(content_dir); });
     // The output folder as the walk under each root would spell it, to leave it out.
     auto output_under = [&](const std::string& root) {
         const fs::path rel = fs::absolute(output_dir, ec).lexically_normal().lexically_relative(
@@ -327,6 +330,7 @@ Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir
     };
     const std::int64_t newest = std::max(add_tree(d, content_dir, output_under(content_dir)),
                                          add_tree(d, themes_dir, output_under(themes_dir)));
+    d.add(repository.get());
     Inputs inputs;
     inputs.digest = d.value();
     // Racily clean, as git calls it: a file written in the same second as it is read may change
