@@ -231,6 +231,7 @@ struct Node {
     Kind kind = Kind::Text;
     std::string text;  // Text: the text; Partial: the partial's name
     std::vector<std::string> name;  // the dotted name's parts; {"."} for the current item
+    std::vector<std::uint32_t> hashes;  // Data::key_hash of each part
     std::vector<Node> children;  // Section, Inverted
     std::string indentation;  // Partial
     size_t offset = 0;  // Partial: where its tag is, for errors
@@ -240,6 +241,12 @@ struct Node {
 struct Compiled {
     std::vector<Node> nodes;
 };
+
+std::vector<std::uint32_t> hashes_of(const std::vector<std::string>& parts) {
+    std::vector<std::uint32_t> hashes;
+    for (const auto& part : parts) hashes.push_back(Data::key_hash(part));
+    return hashes;
+}
 
 std::vector<std::string> split_name(const std::string& name) {
     if (name == ".") return {name};
@@ -275,6 +282,7 @@ bool build_tree(const std::vector<Token>& tokens, Tokenizer& reporter, std::vect
             case TokenType::Unescaped:
                 n.kind = t.type == TokenType::Variable ? Node::Kind::Variable : Node::Kind::Unescaped;
                 n.name = split_name(t.text);
+                n.hashes = hashes_of(n.name);
                 break;
             case TokenType::Partial:
                 n.kind = Node::Kind::Partial;
@@ -290,6 +298,7 @@ bool build_tree(const std::vector<Token>& tokens, Tokenizer& reporter, std::vect
                 }
                 n.kind = t.type == TokenType::Section ? Node::Kind::Section : Node::Kind::Inverted;
                 n.name = split_name(t.text);
+                n.hashes = hashes_of(n.name);
                 nodes->push_back(std::move(n));
                 open.push_back({nodes, &t});
                 nodes = &nodes->back().children;
@@ -327,8 +336,8 @@ bool build_tree(const std::vector<Token>& tokens, Tokenizer& reporter, std::vect
 const Data kNull;
 
 // A name's part in one context: a map's entry; "." is the context itself when it is not a map.
-const Data* find_in(const Data& context, const std::string& part) {
-    if (context.kind() == Data::Kind::Map) return context.get(part);
+const Data* find_in(const Data& context, const std::string& part, std::uint32_t hash) {
+    if (context.kind() == Data::Kind::Map) return context.get(part, hash);
     return part == "." ? &context : nullptr;
 }
 
@@ -373,10 +382,10 @@ public:
 
 private:
     // The first part is looked up from the innermost context outwards; the others in what it found.
-    const Data& lookup(const std::vector<std::string>& name) const {
+    const Data& lookup(const Node& n) const {
         const Data* found = nullptr;
-        for (auto it = stack_.rbegin(); it != stack_.rend() && !found; ++it) found = find_in(**it, name.front());
-        for (size_t i = 1; found && i < name.size(); ++i) found = find_in(*found, name[i]);
+        for (auto it = stack_.rbegin(); it != stack_.rend() && !found; ++it) found = find_in(**it, n.name.front(), n.hashes.front());
+        for (size_t i = 1; found && i < n.name.size(); ++i) found = find_in(*found, n.name[i], n.hashes[i]);
         return found ? *found : kNull;
     }
 
@@ -389,10 +398,10 @@ private:
     void node(const Node& n, int depth) {
         switch (n.kind) {
             case Node::Kind::Text: out_ += n.text; break;
-            case Node::Kind::Variable: write_value(lookup(n.name), true, out_); break;
-            case Node::Kind::Unescaped: write_value(lookup(n.name), false, out_); break;
+            case Node::Kind::Variable: write_value(lookup(n), true, out_); break;
+            case Node::Kind::Unescaped: write_value(lookup(n), false, out_); break;
             case Node::Kind::Section: {
-                const Data& value = lookup(n.name);
+                const Data& value = lookup(n);
                 if (is_empty(value)) break;
                 if (value.kind() == Data::Kind::List)
                     for (const auto& item : value.items()) with_context(item, n.children, depth);
@@ -401,7 +410,7 @@ private:
             }
             case Node::Kind::Inverted:
                 // libmstch renders an inverted section over an empty context: {{.}} in it is empty.
-                if (is_empty(lookup(n.name))) with_context(kNull, n.children, depth);
+                if (is_empty(lookup(n))) with_context(kNull, n.children, depth);
                 break;
             case Node::Kind::Partial:
                 if (depth >= kMaxPartialDepth)

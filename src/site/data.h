@@ -2,9 +2,11 @@
 // Text is escaped by the renderer; Markdown nodes are rendered (safely) by the renderer.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -46,7 +48,15 @@ public:
     // Map: sets `key` (replacing an earlier value); returns *this for chaining.
     Data& set(const std::string& key, Data value);
     // Map: the value at `key` (in this map, else in its base), or nullptr.
-    [[nodiscard]] const Data* get(const std::string& key) const;
+    [[nodiscard]] const Data* get(std::string_view key) const { return get(key, key_hash(key)); }
+    // The same with `hash` = key_hash(key), which a template computes once per name.
+    [[nodiscard]] const Data* get(std::string_view key, std::uint32_t hash) const;
+    // The hash that maps index their keys by (FNV-1a).
+    static constexpr std::uint32_t key_hash(std::string_view key) {
+        std::uint32_t h = 2166136261u;
+        for (const char c : key) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+        return h;
+    }
     // Map: keys this map does not set are looked up in `base`, which many maps may share (the
     // parts every page at the same depth shows alike).
     void inherit(std::shared_ptr<const Data> base) {
@@ -70,6 +80,14 @@ private:
     bool flag_ = false;
     std::vector<Data> items_;
     std::vector<std::pair<std::string, Data>> entries_;
+    std::vector<std::uint32_t> hashes_;  // key_hash of each entry's key: lookups compare these first
+    // Maps of many entries (a page's, the UI strings) are also indexed: an open-addressing table
+    // of entry positions + 1 (0: an empty slot), at most half full.
+    std::vector<std::uint32_t> index_;
+    static constexpr size_t kIndexFrom = 12;
+    void index_last();
+    // The entry of `key` in this map itself; entries_.size() when there is none.
+    [[nodiscard]] size_t position(std::string_view key, std::uint32_t hash) const;
     std::shared_ptr<const Data> base_;
 };
 
@@ -83,7 +101,12 @@ struct DataEntry {
 inline Data Data::map(std::initializer_list<DataEntry> entries) {
     Data d = map();
     d.entries_.reserve(entries.size());
-    for (const auto& e : entries) d.entries_.emplace_back(e.key, std::move(e.value));
+    d.hashes_.reserve(entries.size());
+    for (const auto& e : entries) {
+        d.entries_.emplace_back(e.key, std::move(e.value));
+        d.hashes_.push_back(key_hash(e.key));
+        d.index_last();
+    }
     return d;
 }
 

@@ -81,3 +81,24 @@ TEST_CASE("a map's own values hide those of the base it shares with other maps")
     CHECK(a.get("missing") == nullptr);
     CHECK(a.entries().size() == 1);
 }
+
+TEST_CASE("view-model maps find every key, small or indexed, set again or inherited") {
+    using samplan::site::Data;
+    for (const int count : {3, 11, 12, 13, 40, 300}) {
+        CAPTURE(count);
+        Data d = Data::map();
+        for (int i = 0; i < count; ++i) d.set("key_" + std::to_string(i), "v" + std::to_string(i));
+        d.set("key_0", "replaced");  // setting a key again replaces its value, in place
+        CHECK(d.entries().size() == static_cast<size_t>(count));
+        CHECK(d.get("key_0")->text() == "replaced");
+        for (int i = 1; i < count; ++i) REQUIRE(d.get("key_" + std::to_string(i))->text() == "v" + std::to_string(i));
+        CHECK(d.get("key_" + std::to_string(count)) == nullptr);
+        CHECK(d.get("") == nullptr);
+        Data child = Data::map({{"own", "o"}, {"key_1", "shadow"}});
+        child.inherit(std::make_shared<const Data>(d));
+        CHECK(child.get("own")->text() == "o");
+        CHECK(child.get("key_1")->text() == "shadow");  // a map's own key hides its base's
+        CHECK(child.get("key_" + std::to_string(count - 1))->text() == (count > 1 ? "v" + std::to_string(count - 1) : "replaced"));
+        CHECK(child.get("missing") == nullptr);
+    }
+}
