@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "content/toml_reader.h"
@@ -68,9 +69,10 @@ private:
         return false;
     }
 
+    // `known`: the kind the folder listing already gave.
     void expect_file(const std::string& path, RecordKind kind, const std::string& id, const std::string& group,
-                     const std::string& plan, bool markdown, bool required) {
-        const EntryKind k = source_.kind(path);
+                     const std::string& plan, bool markdown, bool required, std::optional<EntryKind> known = {}) {
+        const EntryKind k = known ? *known : source_.kind(path);
         const bool missing = k == EntryKind::Missing;
         if (missing && !required) return;
         if (missing) diagnostics_.error(path, kFileStart, "missing file: " + describe(kind) + " is required", "missing-file");
@@ -125,7 +127,7 @@ private:
                 report_bad_id(path, id);
                 continue;
             }
-            expect_file(path, kind, id, group, plan, ext == ".md", false);
+            expect_file(path, kind, id, group, plan, ext == ".md", false, e.kind);
         }
     }
 

@@ -45,7 +45,16 @@ public:
         std::error_code ec;
         for (fs::directory_iterator it(root_ / dir, ec), end; !ec && it != end; it.increment(ec)) {
             const std::string name = it->path().filename().string();
-            out.push_back({name, kind(dir.empty() ? name : dir + "/" + name)});
+            const std::string path = dir.empty() ? name : dir + "/" + name;
+            // The folder listing tells files and folders apart (d_type) without a stat of each;
+            // symbolic links, and file systems that do not tell, get the full check.
+            std::error_code type_ec;
+            EntryKind k = EntryKind::Other;
+            if (it->is_symlink(type_ec) || type_ec) k = kind(path);
+            else if (it->is_regular_file(type_ec) && !type_ec) k = EntryKind::File;
+            else if (it->is_directory(type_ec) && !type_ec) k = EntryKind::Directory;
+            else k = kind(path);
+            out.push_back({name, k});
         }
         std::sort(out.begin(), out.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
         return out;
