@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -71,6 +72,60 @@ struct History::Repository {
     // (a handle and its objects belong to one thread at a time).
     std::mutex pool_mutex;
     std::vector<Repo> pool;
+
+    // The git index's record of each file in the content folder (by path inside it): its blob
+    // and what stat() said when git last wrote it. When the file's stat() still says the same,
+    // the file still holds that blob (git status trusts the index the same way), so it need not
+    // be read and hashed. Read once, on first use.
+    struct Staged {
+        git_oid id{};
+        git_index_entry stat{};  // times, inode and size (path not kept)
+    };
+    std::once_flag index_once;
+    std::map<std::string, Staged, std::less<>> index;
+    struct timespec index_written {};  // the index file's own modification time
+
+    void read_index() {
+        Repo handle = take_handle();
+        if (!handle) return;
+        git_index* raw = nullptr;
+        if (git_repository_index(&raw, handle.get()) == 0) {
+            struct stat st {};
+            if (const char* file = git_index_path(raw); file && ::stat(file, &st) == 0) {
+                index_written = st.st_mtim;
+                for (size_t i = 0, n = git_index_entrycount(raw); i < n; ++i) {
+                    const git_index_entry* e = git_index_get_byindex(raw, i);
+                    if (!e || GIT_INDEX_ENTRY_STAGE(e) != 0) continue;  // a merge conflict's sides
+                    const std::string_view path(e->path);
+                    if (path.compare(0, prefix.size(), prefix) != 0) continue;
+                    Staged& s = index[std::string(path.substr(prefix.size()))];
+                    s.id = e->id;
+                    s.stat = *e;
+                    s.stat.path = nullptr;
+                }
+            }
+            git_index_free(raw);
+        }
+        give_back(std::move(handle));
+    }
+
+    // Whether the index says the file at `path` (in the content folder) holds `blob` now.
+    bool index_vouches(const std::string& path, const git_oid& blob) {
+        std::call_once(index_once, [this] { read_index(); });
+        const auto it = index.find(path);
+        if (it == index.end() || !git_oid_equal(&it->second.id, &blob)) return false;
+        const git_index_entry& e = it->second.stat;
+        // Racily clean, as git calls it: written in the same instant as the index, the file may
+        // have changed again without its times showing it.
+        if (e.mtime.seconds > index_written.tv_sec ||
+            (e.mtime.seconds == index_written.tv_sec && e.mtime.nanoseconds >= static_cast<unsigned>(index_written.tv_nsec)))
+            return false;
+        struct stat st {};
+        if (::lstat((content + "/" + path).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+        return static_cast<std::uint32_t>(st.st_size) == e.file_size && static_cast<std::uint32_t>(st.st_ino) == e.ino &&
+               st.st_mtim.tv_sec == e.mtime.seconds && static_cast<unsigned>(st.st_mtim.tv_nsec) == e.mtime.nanoseconds &&
+               st.st_ctim.tv_sec == e.ctime.seconds && static_cast<unsigned>(st.st_ctim.tv_nsec) == e.ctime.nanoseconds;
+    }
 
     Repo take_handle() {
         {
@@ -260,6 +315,7 @@ bool History::in_working_folder(const FileRevision& revision) const {
     git_oid committed, now;
     if (!repo_ || revision.kind == ChangeKind::Deleted || git_oid_fromstr(&committed, revision.blob.c_str()) != 0)
         return false;
+    if (repo_->index_vouches(revision.path, committed)) return true;
     std::string text, error;
     if (read_regular_file(repo_->content + "/" + revision.path, 64 * 1024 * 1024, text, error, true) != FileRead::Ok)
         return false;

@@ -1,10 +1,12 @@
 // The history stage on a real repository made with the git command.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "content/content.h"
 #include "history/history.h"
@@ -160,4 +162,29 @@ TEST_CASE("an activity's title is read without a parse only where TOML leaves no
     CHECK_FALSE(plain_title("+++\ntitle = \"x\" y\n+++\n"));                      // not valid TOML
     CHECK_FALSE(plain_title("+++\ntitle = \"\xff\"\n+++\n"));                     // not UTF-8
     CHECK_FALSE(plain_title("title = \"utan front matter\"\n"));
+}
+
+TEST_CASE("a file is its newest revision only while it holds that revision's text") {
+    Repo repo;
+    repo.write("a.md", "första\n");
+    repo.write("b.md", "b1\n");
+    repo.write("c.md", "c1\n");
+    repo.run("add -A");
+    repo.run("commit -q -m 'Första versionen'", "2025-01-10T12:00:00");
+    // Once the index is older than the files' times, git (and samplan) trust its stat data.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    repo.run("update-index --really-refresh");
+    repo.write("b.md", "b2\n");  // edited, same size: only its times tell
+    repo.write("c.md", "c2\n");
+    repo.run("add content/c.md");  // staged, not committed: the index names another blob
+
+    const history::History h = history::read_history((repo.dir / "content").string());
+    REQUIRE(h.available());
+    CHECK(h.in_working_folder(h.file_revisions("a.md").front()));
+    CHECK_FALSE(h.in_working_folder(h.file_revisions("b.md").front()));
+    CHECK_FALSE(h.in_working_folder(h.file_revisions("c.md").front()));
+    // Back to the committed text: a fresh write's times differ from the index, so it is hashed.
+    repo.write("b.md", "b1\n");
+    const history::History again = history::read_history((repo.dir / "content").string());
+    CHECK(again.in_working_folder(again.file_revisions("b.md").front()));
 }
