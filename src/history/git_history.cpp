@@ -481,28 +481,31 @@ Tree content_tree(git_repository* repo, const git_tree* root, const std::string&
 
 // The files that differ between trees `a` and `b` (either may be null: empty), found by walking
 // both at once and never entering a folder whose id is the same on both sides. (libgit2 1.5's
-// tree diff expands every folder, so each commit cost as much as the whole content folder.)
+// tree diff expands every folder, so each commit cost as much as the whole content folder.) Both
+// trees list their entries in git's order, so one merge pass pairs them; a file and a folder of
+// the same name do not pair (git orders a folder as its name and '/'), which makes the file
+// deleted or added and the folder walked on its own.
 void diff_trees(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& base,
                 std::vector<Delta>& out) {
-    std::vector<std::string_view> names;
-    for (const git_tree* t : {a, b})
-        if (t)
-            for (size_t i = 0; i < git_tree_entrycount(t); ++i) names.emplace_back(git_tree_entry_name(git_tree_entry_byindex(t, i)));
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    for (const std::string_view name : names) {
-        // Entry names point into the trees and end in a NUL.
-        const git_tree_entry* ea = a ? git_tree_entry_byname(a, name.data()) : nullptr;
-        const git_tree_entry* eb = b ? git_tree_entry_byname(b, name.data()) : nullptr;
+    const size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+    for (size_t i = 0, j = 0; i < na || j < nb;) {
+        const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
+        const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
+        const int order = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+        if (order < 0) eb = nullptr;
+        if (order > 0) ea = nullptr;
+        if (ea) ++i;
+        if (eb) ++j;
         if (ea && eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
             git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
             continue;
-        const std::string path = base + std::string(name);
+        const std::string path = base + git_tree_entry_name(ea ? ea : eb);
         const bool tree_a = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
         const bool tree_b = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
         if (tree_a || tree_b) {
             const Tree sa = tree_a ? subtree(repo, ea) : Tree(), sb = tree_b ? subtree(repo, eb) : Tree();
             diff_trees(repo, sa.get(), sb.get(), path + "/", out);
+            continue;
         }
         const bool blob_a = ea && git_tree_entry_type(ea) == GIT_OBJECT_BLOB;
         const bool blob_b = eb && git_tree_entry_type(eb) == GIT_OBJECT_BLOB;
