@@ -52,6 +52,13 @@ TEST_CASE("UTF-8 validation finds the first bad byte and its line and column") {
     CHECK(line_column_at(bad, 5) == std::pair{2, 2});
     CHECK(find_invalid_utf8("\xc0\xaf"));      // overlong '/'
     CHECK(find_invalid_utf8("\xed\xa0\x80"));  // surrogate
+    // Long runs of ASCII are skipped eight bytes at a time: the offset stays exact around them.
+    for (size_t before = 0; before < 20; ++before) {
+        const std::string text = std::string(before, 'a') + "\xc3\xa5" + std::string(9, 'b') + "\xff" + "cc";
+        REQUIRE(find_invalid_utf8(text));
+        CHECK(*find_invalid_utf8(text) == before + 11);
+        CHECK_FALSE(find_invalid_utf8(text.substr(0, before + 11)));
+    }
 }
 
 TEST_CASE("diagnostics are sorted by path and position and formatted like a compiler") {
