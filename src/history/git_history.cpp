@@ -720,7 +720,8 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
 
     // Commits newest first. Debian's libgit2 cannot walk a shallow clone: then follow first
     // parents until an object is missing.
-    std::vector<Commit> commits;
+    // (The walk itself reads every commit: their ids are all the diffs below need.)
+    std::vector<git_oid> ids;
     git_revwalk* raw_walk = nullptr;
     if (git_revwalk_new(&raw_walk, repo->repo.get()) == 0) {
         Walk walk(raw_walk);
@@ -728,14 +729,11 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
         if (from_cache) git_revwalk_hide(walk.get(), &cached_head);
         if (git_revwalk_push(walk.get(), &head) == 0) {
             git_oid oid;
-            while (git_revwalk_next(&oid, walk.get()) == 0) {
-                git_commit* c = nullptr;
-                if (git_commit_lookup(&c, repo->repo.get(), &oid) != 0) break;
-                commits.emplace_back(c);
-            }
+            while (git_revwalk_next(&oid, walk.get()) == 0) ids.push_back(oid);
         }
     }
-    if (commits.empty() && !from_cache) {
+    if (ids.empty() && !from_cache) {
+        std::vector<Commit> commits;
         git_commit* c = nullptr;
         if (git_commit_lookup(&c, repo->repo.get(), &head) == 0) commits.emplace_back(c);
         while (!commits.empty() && git_commit_parentcount(commits.back().get()) > 0) {
@@ -743,8 +741,9 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
             if (git_commit_parent(&parent, commits.back().get(), 0) != 0) break;
             commits.emplace_back(parent);
         }
+        for (const auto& commit : commits) ids.push_back(*git_commit_id(commit.get()));
     }
-    if (commits.empty() && !from_cache) {
+    if (ids.empty() && !from_cache) {
         h.note_ = "cannot read the repository's commits (is it damaged?): no history";
         return h;
     }
@@ -754,10 +753,6 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
     // Each commit's own changes, from one tree diff against its first parent. The commits are
     // independent of each other: they are shared out to one thread per core, each with its own
     // handle on the repository (libgit2 objects belong to one handle).
-    std::vector<git_oid> ids;
-    ids.reserve(commits.size());
-    for (const auto& c : commits) ids.push_back(*git_commit_id(c.get()));
-    commits.clear();
     std::vector<CommitChanges> results(ids.size());
     // Each thread takes a run of consecutive commits: a commit's parent tree is the tree the
     // thread read for the commit before, still in that handle's object cache.
