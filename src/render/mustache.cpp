@@ -1,9 +1,9 @@
 #include "render/mustache.h"
 
-#include <array>
-
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <utility>
 
@@ -12,26 +12,41 @@
 
 namespace samplan::render::mustache {
 
+namespace {
+
+// Whether any of the eight bytes in `word` is one that HTML escaping replaces (& < > " ').
+bool has_special(std::uint64_t word) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+    auto has_byte = [&](unsigned char c) {
+        const std::uint64_t x = word ^ (kOnes * c);
+        return (x - kOnes) & ~x & kHighs;
+    };
+    return has_byte('&') | has_byte('<') | has_byte('>') | has_byte('"') | has_byte('\'');
+}
+
+}  // namespace
+
 void append_escaped(std::string& out, std::string_view text) {
-    // Runs of text without a character to escape are appended at once.
-    static constexpr auto kSpecial = [] {
-        std::array<bool, 256> table{};
-        for (const unsigned char c : {'&', '<', '>', '"', '\''}) table[c] = true;
-        return table;
-    }();
     out.reserve(out.size() + text.size());
-    size_t done = 0;
-    for (size_t i = 0; i < text.size(); ++i) {
-        if (!kSpecial[static_cast<unsigned char>(text[i])]) continue;
-        out.append(text.data() + done, i - done);
-        switch (text[i]) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += "&#39;"; break;
+    size_t done = 0, i = 0;
+    while (i < text.size()) {
+        // Eight bytes at a time while none needs escaping (nearly all text).
+        if (std::uint64_t word = 0; i + 8 <= text.size() && (std::memcpy(&word, text.data() + i, 8), !has_special(word))) {
+            i += 8;
+            continue;
         }
-        done = i + 1;
+        const char* entity = nullptr;
+        switch (text[i]) {
+            case '&': entity = "&amp;"; break;
+            case '<': entity = "&lt;"; break;
+            case '>': entity = "&gt;"; break;
+            case '"': entity = "&quot;"; break;
+            case '\'': entity = "&#39;"; break;
+            default: ++i; continue;
+        }
+        out.append(text.data() + done, i - done);
+        out += entity;
+        done = ++i;
     }
     out.append(text.data() + done, text.size() - done);
 }

@@ -60,6 +60,20 @@ TEST_CASE("{{x}} is escaped, {{{x}}} and {{&x}} are not") {
                                                                 {"null", Data()}})) == "[][][]");
 }
 
+TEST_CASE("escaping finds each special character wherever it stands in long text") {
+    const std::pair<char, std::string> specials[] = {{'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}, {'"', "&quot;"}, {'\'', "&#39;"}};
+    for (const auto& [c, entity] : specials)
+        for (size_t before = 0; before < 20; ++before) {
+            const std::string plain(before, 'a'), tail = "åäö bcdefghijk";
+            std::string out = "[";
+            samplan::render::mustache::append_escaped(out, plain + c + tail + c);
+            CHECK(out == "[" + plain + entity + tail + entity);
+        }
+    std::string out;
+    samplan::render::mustache::append_escaped(out, std::string(100, 'x'));
+    CHECK(out == std::string(100, 'x'));
+}
+
 TEST_CASE("Markdown values are rendered to safe HTML, and escaped again by {{x}}") {
     const Data data = Data::map({{"body", Data::markdown("*kursiv* <script>x</script>")}});
     CHECK(render("{{{body}}}", data) == "<p><em>kursiv</em> <!-- raw HTML omitted -->x<!-- raw HTML omitted --></p>\n");
