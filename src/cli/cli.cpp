@@ -200,13 +200,22 @@ std::string stamp_file(const std::string& output) {
     return (std::filesystem::path(history_cache_file(output)).parent_path() / "stamp.txt").string();
 }
 
-void load_and_check(const Args& options, Loaded& loaded, const std::string& cache_file = "", Timings* timings = nullptr) {
+// Starts reading the git history on another thread.
+std::future<history::History> read_history_later(const Args& options, const std::string& cache_file) {
+    return std::async(std::launch::async, [content = options.content, cache_file] {
+        return history::read_history(content, cache_file);
+    });
+}
+
+// `started`: the history, when the caller already began reading it.
+void load_and_check(const Args& options, Loaded& loaded, const std::string& cache_file = "", Timings* timings = nullptr,
+                    std::future<history::History> started = {}) {
     auto stage = [&](const char* name) {
         if (timings) timings->start(name);
     };
     // The history is read from git while the files are loaded (neither needs the other); the
     // "history" stage is the time left to wait for it.
-    auto history = std::async(std::launch::async, [&] { return history::read_history(options.content, cache_file); });
+    auto history = started.valid() ? std::move(started) : read_history_later(options, cache_file);
     stage("load");
     const auto source = content::make_disk_source(options.content);
     {
@@ -372,6 +381,10 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
     // Nothing to do when nothing that the site is made of changed since the last build.
     report.timings.start("up-to-date check");
     std::error_code ec;
+    // Without a stamp the site will be built: the git history, the longest part of reading, is
+    // read while the inputs are looked at.
+    std::future<history::History> history;
+    if (!std::filesystem::exists(stamp_file(options.output), ec)) history = read_history_later(options, history_cache_file(options.output));
     auto output = std::async(std::launch::async, [&] { return output_state(options.output); });
     const Inputs inputs = read_inputs(options.content, themes_folder(options.themes), options.output,
                                       "today " + options.today.iso() + (options.drafts ? " drafts" : "") + " format " +
@@ -385,7 +398,7 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
             err << "samplan: nothing changed since the last build; " << quote(options.output) << " is up to date\n";
         return kOk;
     }
-    load_and_check(options, loaded, history_cache_file(options.output), &report.timings);
+    load_and_check(options, loaded, history_cache_file(options.output), &report.timings, std::move(history));
     if (!options.quiet && loaded.history.available())
         err << "samplan: history: " << loaded.history.commits_read()
             << (loaded.history.commits_read() == 1 ? " commit read, " : " commits read, ")

@@ -49,6 +49,9 @@ struct LibGit {
     ~LibGit() { git_libgit2_shutdown(); }
 };
 
+// libgit2, initialised once per process (and its options set once) whichever thread comes first.
+void use_libgit2() { static LibGit lib; }
+
 Date date_of(git_time_t time, int offset_minutes) {
     const long seconds = static_cast<long>(time) + 60L * offset_minutes;
     return Date::from_days_since_epoch(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400);
@@ -640,7 +643,7 @@ void diff_commit(git_repository* repo, const git_oid& id, const std::string& pre
 }  // namespace
 
 std::string repository_state(const std::string& content_dir) {
-    static LibGit lib;
+    use_libgit2();
     namespace fs = std::filesystem;
     std::error_code ec;
     const fs::path content = fs::weakly_canonical(fs::absolute(content_dir, ec), ec);
@@ -673,7 +676,7 @@ std::string repository_state(const std::string& content_dir) {
 }
 
 History read_history(const std::string& content_dir, const std::string& cache_file) {
-    static LibGit lib;  // libgit2 is initialised once per process
+    use_libgit2();
     History h;
     namespace fs = std::filesystem;
     std::error_code ec;
