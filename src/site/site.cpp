@@ -175,6 +175,9 @@ std::string describe_difference(const history::Difference& diff, const Strings& 
 
 namespace {
 
+// The change log shows the newest commits only (changes/index.html).
+constexpr size_t kChangelogRevisions = 100;
+
 // Reading a record's earlier versions (git reads, parsing, diffs) is most of the view models' work:
 // worker threads do it for the records in the order the builder visits them, at most `window`
 // records ahead of it, and the builder takes each record's versions when it gets there.
@@ -1211,12 +1214,57 @@ private:
     using OldPage = std::function<Data(const Builder&, const std::string&)>;
 
     // The history page at `path` of the record whose page is `current_page`, and a page of layout
-    // `layout` for each older version that `page_of` can make (made later, on the render threads).
+    // `layout` for each older version that `page_of` can make. The pages are made later, on the
+    // render threads; here only the change log takes what it shows.
     template <typename PageOf>
     void add_record_history(const std::string& path, const std::string& title, const std::string& current_page,
                             const std::shared_ptr<const std::vector<history::RecordVersion>>& shared_versions,
                             const std::string& layout, PageOf page_of, std::vector<std::pair<std::string, std::string>> trail) {
         const auto& versions = *shared_versions;
+        const auto& revisions = options_.history->revisions();
+        std::vector<char> has_page(versions.size(), 0);  // whether version i has a page of its own
+        for (size_t i = 0; i < versions.size(); ++i) {
+            const auto& v = versions[i];
+            if (v.revision < kChangelogRevisions) {
+                for (const auto& diff : v.differences)
+                    if (!draft_difference(diff)) changelog_[v.revision].push_back({title, path, diff});
+                if (v.differences.empty()) changelog_[v.revision].push_back({title, path, {}});
+            }
+            if (v.current) continue;
+            OldPage make = page_of(v);
+            if (!make) continue;
+            has_page[i] = 1;
+            const auto& rev = revisions.at(v.revision);
+            const std::string rev_path = revision_path(path, rev.short_id);
+            add_later(rev_path, layout,
+                      [make = std::move(make), shared_versions, rev_path, title, trail, path, current_page,
+                       date = rev.date.iso(), short_id = rev.short_id](const Builder& b) {
+                          Data page = make(b, rev_path);
+                          b.add_common(page, rev_path, title, "groups");
+                          page.set("breadcrumbs", b.crumbs(rev_path, trail));
+                          page.set("old_version", Data::map({{"date", date},
+                                                             {"short_id", short_id},
+                                                             {"current_href", b.href(rev_path, current_page)},
+                                                             {"history_href", b.href(rev_path, path)}}));
+                          return page;
+                      });
+        }
+        add_later(path, "history",
+                  [path, title, current_page, shared_versions, has_page = std::move(has_page), trail = std::move(trail)](
+                      const Builder& b) { return b.history_data(path, title, current_page, *shared_versions, has_page, trail); });
+    }
+
+    // A difference that names a draft activity, which stays unpublished, in the history too.
+    bool draft_difference(const history::Difference& diff) const {
+        return (diff.kind == "activity_added" || diff.kind == "activity_removed") && diff.args.size() > 1 &&
+               std::binary_search(options_.draft_paths.begin(), options_.draft_paths.end(), diff.args[1]);
+    }
+
+    // What a record's history page shows: every version, what changed in it, and a link to the
+    // page of each version that has one (`has_page`) or to the record's own page for the current.
+    Data history_data(const std::string& path, const std::string& title, const std::string& current_page,
+                      const std::vector<history::RecordVersion>& versions, const std::vector<char>& has_page,
+                      const std::vector<std::pair<std::string, std::string>>& trail) const {
         const auto& revisions = options_.history->revisions();
         Data d = common(path, s_.get("history_title") + ": " + title, "groups");
         d.set("breadcrumbs", crumbs(path, trail));
@@ -1224,7 +1272,8 @@ private:
         d.set("record_href", href(path, current_page));
         d.set("note", options_.history->note());
         Data list = Data::list();
-        for (const auto& v : versions) {
+        for (size_t i = 0; i < versions.size(); ++i) {
+            const auto& v = versions[i];
             const auto& rev = revisions.at(v.revision);
             Data item = Data::map({{"date", rev.date.iso()},
                                    {"summary", rev.summary},
@@ -1235,37 +1284,15 @@ private:
                                    {"renamed", v.change == history::ChangeKind::Renamed},
                                    {"revision_href", ""}});
             Data diffs = Data::list();
-            for (const auto& diff : v.differences) {
-                if ((diff.kind == "activity_added" || diff.kind == "activity_removed") && diff.args.size() > 1 &&
-                    std::binary_search(options_.draft_paths.begin(), options_.draft_paths.end(), diff.args[1]))
-                    continue;  // a draft stays unpublished, in the history too
-                diffs.push(difference_data(diff));
-                changelog_[v.revision].push_back({title, path, diff});
-            }
-            if (v.differences.empty()) changelog_[v.revision].push_back({title, path, {}});
+            for (const auto& diff : v.differences)
+                if (!draft_difference(diff)) diffs.push(difference_data(diff));
             item.set("differences", std::move(diffs));
-            const std::string rev_path = revision_path(path, rev.short_id);
-            if (v.current) {
-                item.set("revision_href", href(path, current_page));  // the record's own page is this version
-            } else if (OldPage make = page_of(v)) {
-                add_later(rev_path, layout,
-                          [make = std::move(make), shared_versions, rev_path, title, trail, path, current_page,
-                           date = rev.date.iso(), short_id = rev.short_id](const Builder& b) {
-                              Data page = make(b, rev_path);
-                              b.add_common(page, rev_path, title, "groups");
-                              page.set("breadcrumbs", b.crumbs(rev_path, trail));
-                              page.set("old_version", Data::map({{"date", date},
-                                                                 {"short_id", short_id},
-                                                                 {"current_href", b.href(rev_path, current_page)},
-                                                                 {"history_href", b.href(rev_path, path)}}));
-                              return page;
-                          });
-                item.set("revision_href", href(path, rev_path));
-            }
+            if (v.current) item.set("revision_href", href(path, current_page));  // the record's own page is this version
+            else if (has_page[i]) item.set("revision_href", href(path, revision_path(path, rev.short_id)));
             list.push(std::move(item));
         }
         d.set("versions", std::move(list));
-        add(path, "history", std::move(d));
+        return d;
     }
 
     // The site-wide change log: the newest commits and, per record they touched, what changed.
@@ -1279,7 +1306,7 @@ private:
         Data entries = Data::list();
         std::string base = site_.settings.base_url;
         if (!base.empty() && base.back() != '/') base += '/';
-        for (size_t r = 0; r < revisions.size() && r < 100; ++r) {
+        for (size_t r = 0; r < revisions.size() && r < kChangelogRevisions; ++r) {
             const auto& rev = revisions[r];
             Data records = Data::list();
             std::string summary;
