@@ -121,26 +121,36 @@ std::string suggestion(std::string_view value, const std::vector<std::string>& c
     return out + ")";
 }
 
-std::string json_quote(std::string_view s) {
-    std::string out = "\"";
-    for (const char c : s) {
+void append_json_quoted(std::string& out, std::string_view s) {
+    out.reserve(out.size() + s.size() + 2);
+    out += '"';
+    size_t done = 0;  // text up to here is in `out`; runs that need no escape are appended at once
+    for (size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(s.data() + done, i - done);
+        done = i + 1;
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
             case '\n': out += "\\n"; break;
             case '\r': out += "\\r"; break;
             case '\t': out += "\\t"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-                    out += buf;
-                } else {
-                    out += c;
-                }
+            default: {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            }
         }
     }
-    return out + "\"";
+    out.append(s.data() + done, s.size() - done);
+    out += '"';
+}
+
+std::string json_quote(std::string_view s) {
+    std::string out;
+    append_json_quoted(out, s);
+    return out;
 }
 
 std::string quote(std::string_view value) {

@@ -25,6 +25,8 @@ std::string suggestion(std::string_view value, const std::vector<std::string>& c
 
 // A JSON string literal with escapes.
 std::string json_quote(std::string_view s);
+// The same, appended to `out`.
+void append_json_quoted(std::string& out, std::string_view s);
 // 'value' quoted for a diagnostic, control characters escaped and long values shortened.
 std::string quote(std::string_view value);
 

@@ -24,8 +24,18 @@ class Json {
 public:
     Json& open(char bracket) { separate(); out_ += bracket; first_ = true; return *this; }
     Json& close(char bracket) { out_ += bracket; first_ = false; return *this; }
-    Json& key(const std::string& k) { separate(); out_ += json_quote(k) + ":"; first_ = true; return *this; }
-    Json& str(const std::string& v) { separate(); out_ += json_quote(v); return *this; }
+    Json& key(const std::string& k) {
+        separate();
+        append_json_quoted(out_, k);
+        out_ += ':';
+        first_ = true;
+        return *this;
+    }
+    Json& str(const std::string& v) {
+        separate();
+        append_json_quoted(out_, v);
+        return *this;
+    }
     Json& num(double v) { separate(); out_ += number(v); return *this; }
     Json& boolean(bool v) { separate(); out_ += v ? "true" : "false"; return *this; }
     Json& null() { separate(); out_ += "null"; return *this; }

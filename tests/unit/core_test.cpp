@@ -77,6 +77,11 @@ TEST_CASE("diagnostics are sorted by path and position and formatted like a comp
           "[\n  {\"path\": \"b.toml\", \"line\": 3, \"column\": 1, \"severity\": \"warning\", \"message\": \"late\", "
           "\"rule\": \"x\"}\n]\n");
     CHECK(json_quote("a\"b\\\n\x01") == "\"a\\\"b\\\\\\n\\u0001\"");
+    CHECK(json_quote("åäö plain text\tend") == "\"åäö plain text\\tend\"");
+    std::string out = "[";
+    append_json_quoted(out, "x\"");
+    append_json_quoted(out, "");
+    CHECK(out == "[\"x\\\"\"\"\"");
 }
 
 TEST_CASE("quoted values are shortened and control characters escaped") {
