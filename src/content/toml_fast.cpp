@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
-#include <cstring>
 #include <string>
 
 #include "content/toml_reader.h"
+#include "core/text.h"
 
 namespace samplan::content {
 namespace {
@@ -22,37 +22,6 @@ struct Refused {};  // thrown inside the reader; parse_toml_fast returns nullopt
 constexpr std::int64_t kByHeader = 1, kImplicit = 2, kInline = 3;
 constexpr std::int64_t kTableArray = 1;
 constexpr int kMaxDepth = 32;  // deeper nesting is left to toml++ (on a big stack)
-
-bool valid_utf8(std::string_view s) {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const auto* end = p + s.size();
-    while (p < end) {
-        std::uint64_t word = 0;
-        if (end - p >= 8 && (std::memcpy(&word, p, 8), (word & 0x8080808080808080ull) == 0)) {
-            p += 8;  // eight plain ASCII bytes
-            continue;
-        }
-        const unsigned c = *p;
-        if (c < 0x80) {
-            ++p;
-            continue;
-        }
-        int n = 0;
-        unsigned cp = 0, min = 0;
-        if ((c & 0xE0) == 0xC0) n = 1, cp = c & 0x1F, min = 0x80;
-        else if ((c & 0xF0) == 0xE0) n = 2, cp = c & 0x0F, min = 0x800;
-        else if ((c & 0xF8) == 0xF0) n = 3, cp = c & 0x07, min = 0x10000;
-        else return false;
-        if (end - p <= n) return false;
-        for (int k = 1; k <= n; ++k) {
-            if ((p[k] & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (p[k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-        p += n + 1;
-    }
-    return true;
-}
 
 bool bare_key_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
@@ -546,7 +515,7 @@ private:
 }  // namespace
 
 std::optional<Value> parse_toml_fast(std::string_view text, int line_offset) {
-    if (text.substr(0, 3) == "\xEF\xBB\xBF" || !valid_utf8(text)) return std::nullopt;
+    if (text.substr(0, 3) == "\xEF\xBB\xBF" || find_invalid_utf8(text)) return std::nullopt;
     try {
         return Reader(text, line_offset).run();
     } catch (const Refused&) {
