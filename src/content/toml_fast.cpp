@@ -50,12 +50,6 @@ void append_utf8(std::string& out, unsigned cp) {
     }
 }
 
-int days_in_month(int year, int month) {
-    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
 Value make(Value::Type type, SourcePos pos, std::int64_t flags = 0) {
     Value v;
     v.type = type;
@@ -451,9 +445,9 @@ private:
                     if (!digit(c)) refuse();
                     parts[p] = parts[p] * 10 + (c - '0');
                 }
-            if (parts[1] < 1 || parts[1] > 12 || parts[2] < 1 || parts[2] > days_in_month(parts[0], parts[1])) refuse();
             Value v = make(Value::Type::Date, {});
             v.date = Date{parts[0], parts[1], parts[2]};
+            if (!v.date.valid()) refuse();  // no such day (year 0 is left to toml++ too)
             return v;
         }
         // Decimal integers and floats; hexadecimal, octal, binary, inf and nan are left to toml++.
