@@ -22,6 +22,7 @@ struct Refused {};  // thrown inside the reader; parse_toml_fast returns nullopt
 constexpr std::int64_t kByHeader = 1, kImplicit = 2, kInline = 3;
 constexpr std::int64_t kTableArray = 1;
 constexpr int kMaxDepth = 32;  // deeper nesting is left to toml++ (on a big stack)
+constexpr size_t kMaxNumber = 40;  // characters of a number, underscores included (an int64 needs 37)
 
 bool bare_key_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
@@ -433,7 +434,8 @@ private:
         const size_t from = i_;
         while (i_ < s_.size() && (bare_key_char(s_[i_]) || s_[i_] == '+' || s_[i_] == '.' || s_[i_] == ':')) ++i_;
         const std::string_view token = s_.substr(from, i_ - from);
-        if (token.empty()) refuse();
+        // toml++ refuses numbers longer than it reads (128 digits for a float); long ones are its.
+        if (token.empty() || token.size() > kMaxNumber) refuse();
         if (token.size() == 10 && token[4] == '-' && token[7] == '-') {
             // A local date; one followed by " 12:00" is a date-time, left to toml++.
             if (peek() == ' ' && digit(peek(1))) refuse();

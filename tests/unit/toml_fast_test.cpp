@@ -93,6 +93,7 @@ TEST_CASE("the fast TOML reader leaves to toml++ what it does not read, valid or
     refused("o = 0o17\n", true);
     refused("i = inf\n", true);
     refused("n = -nan\n", true);
+    refused("n = 1." + std::string(41, '0') + "1\n", true);  // long numbers are toml++'s to read
     refused("[a.b]\nx = 1\n[a]\ny = 2\n", true);
     refused("\xEF\xBB\xBF" "a = 1\n", true);
     refused("s = \"\"\"a\r\nb\"\"\"\n", true);
@@ -114,6 +115,7 @@ TEST_CASE("the fast TOML reader leaves to toml++ what it does not read, valid or
     refused("n = .5\n", false);
     refused("n = 1e\n", false);
     refused("n = 99999999999999999999\n", false);
+    refused("n = 3" + std::string(150, '0') + ".5\n", false);  // beyond toml++'s 128 digits (found by fuzzing)
     refused("t = { a = 1, }\n", false);
     refused("t = { a = 1,\n b = 2 }\n", false);
     refused("s = \"never closed\n", false);
