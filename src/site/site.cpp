@@ -5,6 +5,7 @@
 #include <mutex>
 #include <memory>
 #include <condition_variable>
+#include <future>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -294,6 +295,8 @@ public:
     }
 
     SiteView run() {
+        // The open data files need only the model: they are made on another thread meanwhile.
+        auto open_data = std::async(std::launch::async, [this] { return open_data_files(site_, OpenDataOptions{lang_}); });
         add_home();
         add_regional();
         for (const auto& fa : site_.regional.focus_areas) {
@@ -325,7 +328,7 @@ public:
         add_changelog();
         add_versions();
         add_feed_and_sitemap();
-        for (auto& f : open_data_files(site_, OpenDataOptions{lang_})) view_.files.push_back(std::move(f));
+        for (auto& f : open_data.get()) view_.files.push_back(std::move(f));
         versions_.reset();  // its threads are done
         return std::move(view_);
     }
