@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <thread>
 #include <unistd.h>
 
@@ -757,34 +758,34 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
     // independent of each other: they are shared out to one thread per core, each with its own
     // handle on the repository (libgit2 objects belong to one handle).
     std::vector<CommitChanges> results(ids.size());
-    // Each thread takes a run of consecutive commits: a commit's parent tree is the tree the
-    // thread read for the commit before, still in that handle's object cache.
+    // Each thread takes runs of consecutive commits (a commit's parent tree is then the tree the
+    // thread read for the commit before, still in that handle's object cache), the next run as
+    // soon as it is done: commits differ in cost (newer trees hold more files), so a fixed share
+    // per thread would leave one waiting for the other.
     const std::string gitdir = git_repository_path(repo->repo.get());
     const unsigned workers = std::max(1u, std::min({std::thread::hardware_concurrency(), 8u,
                                                     static_cast<unsigned>(ids.size() / 64 + 1)}));
-    auto work = [&](git_repository* handle, unsigned part) {
+    constexpr size_t kRun = 32;
+    std::atomic<size_t> next_run{0};
+    auto work = [&](git_repository* handle) {
         git_mailmap* raw_mailmap = nullptr;
         Mailmap mailmap(git_mailmap_from_repository(&raw_mailmap, handle) == 0 ? raw_mailmap : nullptr);
-        const size_t begin = ids.size() * part / workers, end = ids.size() * (part + 1) / workers;
-        for (size_t i = begin; i < end; ++i) diff_commit(handle, ids[i], prefix, mailmap.get(), results[i]);
+        for (size_t begin; (begin = next_run.fetch_add(kRun)) < ids.size();)
+            for (size_t i = begin; i < std::min(begin + kRun, ids.size()); ++i)
+                diff_commit(handle, ids[i], prefix, mailmap.get(), results[i]);
     };
+    // A thread that cannot open a handle of its own leaves the runs to the others.
     std::vector<std::thread> threads;
-    std::vector<char> opened(workers, 1);
     for (unsigned t = 1; t < workers; ++t)
-        threads.emplace_back([&, t] {
+        threads.emplace_back([&] {
             git_repository* raw_handle = nullptr;
-            if (git_repository_open(&raw_handle, gitdir.c_str()) != 0) {
-                opened[t] = 0;
-                return;
-            }
+            if (git_repository_open(&raw_handle, gitdir.c_str()) != 0) return;
             Repo handle(raw_handle);
-            work(handle.get(), t);
+            work(handle.get());
         });
-    work(repo->repo.get(), 0);
+    work(repo->repo.get());
     for (auto& t : threads) t.join();
     threads.clear();
-    for (unsigned t = 1; t < workers; ++t)
-        if (!opened[t]) work(repo->repo.get(), t);  // a handle could not be opened: do its part here
     for (auto& r : results) {
         if (!r.note.empty() && h.note_.empty()) h.note_ = r.note;
         if (r.changes.empty()) continue;
