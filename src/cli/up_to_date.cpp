@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/parallel.h"
 #include "history/history.h"
 
 namespace samplan::cli {
@@ -199,19 +200,6 @@ std::uint64_t root_digest(std::int64_t inode, const std::string& root, std::uint
     return d.value();
 }
 
-// Runs `job(i)` for i in [0, n) on up to one thread per core.
-template <typename Job>
-void on_all_cores(size_t n, Job job) {
-    const size_t workers = std::min<size_t>(n, std::max(1u, std::min(std::thread::hardware_concurrency(), 8u)));
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < n;) job(i);
-    };
-    std::vector<std::thread> threads;
-    for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
-    work();
-    for (auto& t : threads) t.join();
-}
 
 }  // namespace
 

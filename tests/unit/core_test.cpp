@@ -1,7 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <vector>
+
 #include "core/date.h"
 #include "core/diagnostics.h"
+#include "core/parallel.h"
 #include "core/text.h"
 
 using namespace samplan;
@@ -88,4 +92,12 @@ TEST_CASE("quoted values are shortened and control characters escaped") {
     CHECK(quote("a\tb") == "'a\\x09b'");
     const std::string long_value(100, 'x');
     CHECK(quote(long_value) == "'" + std::string(60, 'x') + "…'");
+}
+
+TEST_CASE("on_all_cores runs every job once") {
+    for (const size_t n : {size_t{0}, size_t{1}, size_t{7}, size_t{1000}}) {
+        std::vector<std::atomic<int>> runs(n);
+        on_all_cores(n, [&](size_t i) { ++runs[i]; });
+        for (size_t i = 0; i < n; ++i) CHECK(runs[i].load() == 1);
+    }
 }

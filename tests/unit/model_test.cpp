@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <cstdio>
+
 #include "pipeline.h"
 
 using namespace samplan;
@@ -65,4 +67,34 @@ TEST_CASE("regional targets are read by year") {
     CHECK(ind.targets[0].year == 2025);
     CHECK(ind.targets[0].value == doctest::Approx(45.5));
     CHECK(ind.values.at(0).value == 50);
+}
+
+TEST_CASE("activities read on every core come out as if read one by one") {
+    // Enough activities that every core reads some; every third one has a problem to report.
+    auto files = minimal_site();
+    for (int i = 0; i < 300; ++i) {
+        char id[8];
+        std::snprintf(id, sizeof id, "a%03d", i);
+        files[std::string("groups/g/plans/p1/activities/") + id + ".md"] =
+            activity("priority = " + std::to_string(300 - i) + "\n" + (i % 3 == 0 ? "stepp = 1\n" : ""));
+    }
+    content::MemorySource source(files);
+    Diagnostics load_diagnostics;
+    const auto records = content::load_records(source, load_diagnostics);
+    Diagnostics d;
+    const model::Site site = model::build_model(records, d);
+    REQUIRE(site.groups.size() == 1);
+    const auto& activities = site.groups[0].plans.at(0).activities;
+    REQUIRE(activities.size() == 300);
+    CHECK(activities.front().id == "a299");  // priority 1
+    CHECK(activities.back().id == "a000");   // priority 300
+    // The diagnostics, unsorted, are those of each activity on its own, in record order.
+    Diagnostics expected;
+    for (const auto& r : records)
+        if (r.kind == content::RecordKind::Activity) model::build_activity(r, expected);
+    REQUIRE(d.all().size() == 100);
+    REQUIRE(expected.all().size() == 100);
+    for (size_t i = 0; i < d.all().size(); ++i) CHECK(format_text(d.all()[i]) == format_text(expected.all()[i]));
+    CHECK(d.all().front().path == "groups/g/plans/p1/activities/a000.md");
+    CHECK(d.all().back().path == "groups/g/plans/p1/activities/a297.md");
 }
