@@ -184,6 +184,9 @@ struct Loaded {
     size_t records = 0;  // readable records (the records themselves are let go once the model is built)
     model::Site site;
     history::History history;
+    // The records, let go on another thread once the model is built (freeing tens of thousands of
+    // small values takes a while): done by the time this is destroyed.
+    std::future<void> records_freed;
 };
 
 // The history cache of a build: beside the output folder, not in it, since what it holds
@@ -219,13 +222,16 @@ void load_and_check(const Args& options, Loaded& loaded, const std::string& cach
     stage("load");
     const auto source = content::make_disk_source(options.content);
     {
-        const auto records = content::load_records(*source, loaded.diagnostics);
+        auto records = content::load_records(*source, loaded.diagnostics);
         if (timings && timings->progress()) timings->progress()->detail(std::to_string(records.size()) + " records");
         stage("model");
         loaded.site = model::build_model(records, loaded.diagnostics);
         loaded.records = static_cast<size_t>(
             std::count_if(records.begin(), records.end(), [](const content::Record& r) { return r.readable; }));
-    }  // the model holds what the pages need: the records' memory goes back to the pages
+        // The model holds what the pages need: the records' memory goes back to the pages while
+        // the build goes on.
+        loaded.records_freed = std::async(std::launch::async, [gone = std::move(records)]() mutable { const auto local = std::move(gone); });
+    }
     stage("history");
     loaded.history = history.get();
     stage("check");
