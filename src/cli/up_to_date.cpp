@@ -200,7 +200,6 @@ std::uint64_t root_digest(std::int64_t inode, const std::string& root, std::uint
     return d.value();
 }
 
-
 }  // namespace
 
 std::uint64_t output_state(const std::string& output_dir) {

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <vector>
 
 #include "core/date.h"
@@ -100,4 +101,15 @@ TEST_CASE("on_all_cores runs every job once") {
         on_all_cores(n, [&](size_t i) { ++runs[i]; });
         for (size_t i = 0; i < n; ++i) CHECK(runs[i].load() == 1);
     }
+}
+
+TEST_CASE("on_all_cores hands the first failure to its caller once every thread has stopped") {
+    std::atomic<int> ran{0};
+    CHECK_THROWS_WITH(on_all_cores(1000,
+                                   [&](size_t i) {
+                                       ++ran;
+                                       if (i == 10) throw std::runtime_error("job 10 failed");
+                                   }),
+                      "job 10 failed");
+    CHECK(ran.load() < 1000);  // the jobs not yet started when it failed did not run
 }
