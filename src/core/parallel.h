@@ -13,8 +13,9 @@ namespace samplan {
 
 // Runs `job(i)` for every i in [0, n) on up to one thread per core (at most 8), the calling
 // thread among them, each taking the next i as it comes free; returns when all are done. The
-// jobs must be independent of each other. When a job throws, no further jobs start, and the first
-// exception is thrown again here once every thread has stopped.
+// jobs must be independent of each other. When a job throws, the threads take no further jobs
+// (those already started finish), and the first exception is thrown again here once every
+// thread has stopped.
 template <typename Job>
 void on_all_cores(size_t n, Job job) {
     const size_t workers = std::min<size_t>(n, std::max(1u, std::min(std::thread::hardware_concurrency(), 8u)));
