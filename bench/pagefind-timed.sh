@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Stands in for node_modules/.bin/pagefind in the corpus folders of bench/deep.sh, so that the
+# Pagefind that samplan starts is Pagefind's own program (the one node_modules/.bin/pagefind starts
+# through node) under /usr/bin/time. Writes to $BENCH_PAGEFIND_LOG.parent the resident memory of
+# the process that started it (samplan, waiting for Pagefind while holding its memory) as
+# "rss_kib hwm_kib", and to $BENCH_PAGEFIND_LOG Pagefind's "wall user system peak_kib".
+set -eu
+awk '/^VmRSS/ {r = $2} /^VmHWM/ {h = $2} END {print r, h}' "/proc/$PPID/status" > "$BENCH_PAGEFIND_LOG.parent"
+exec /usr/bin/time -f "%e %U %S %M" -o "$BENCH_PAGEFIND_LOG" "$BENCH_PAGEFIND_BIN" "$@"
