@@ -112,8 +112,8 @@ rows=()
 for c in "${counts[@]}"; do
   dir="$(corpus "$c")"
   cd "$dir"
-  rm -f ./*.times
   if [ "$mode" = full ]; then
+    rm -f ./*.times
     # Taking turns, each build into a new folder: samplan (with its Pagefind), Hugo then Pagefind
     # over Hugo's output, and the floor: reading every content file, `git log --name-status`, and
     # copying samplan's output (search index included) into a new folder.

@@ -3,7 +3,8 @@
 # time, CPU time and peak memory, the median of RUNS runs each, and the ratio samplan / Hugo.
 #   bash bench/run.sh [ACTIVITIES] [COMMITS]      (default 1000 activities, 2000 commits)
 # Needs Debian's hugo and time packages; builds samplan first if needed. Search indexing is
-# left out of samplan's figures (Pagefind is a separate program that Hugo sites also run).
+# left out of samplan's figures (Pagefind is a separate program that Hugo sites also run); bench/deep.sh
+# measures it, on the deep-history corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 activities="${1:-1000}"
