@@ -54,7 +54,8 @@ else
 fi
 cleanup() {
   cd "$root"
-  for c in "${counts[@]}"; do rm -f "bench/corpus/deep-a$activities-c$c/out"; done
+  # The corpora are left as generated plus Hugo's site files, for anyone to build.
+  for c in "${counts[@]}"; do rm -rf "bench/corpus/deep-a$activities-c$c/out" "bench/corpus/deep-a$activities-c$c/node_modules"; done
   if [ "$mounted" = 1 ]; then umount "$fresh"; fi
   rm -f "$fresh.img"
 }
