@@ -1,5 +1,6 @@
 #include "cli/build_site.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +10,8 @@
 #include <deque>
 #include <functional>
 #include <filesystem>
+#include <fstream>
+#include <unordered_map>
 #include <mutex>
 #include <ostream>
 #include <thread>
@@ -17,6 +20,8 @@
 #include "cli/progress.h"
 #include "cli/up_to_date.h"
 #include "content/content.h"
+#include "core/digest.h"
+#include "core/files.h"
 #include "core/text.h"
 #include "model/build.h"
 #include "publish/publish.h"
@@ -102,6 +107,12 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     auto work = [&] {
         for (site::PageView page; queue.pop(page);) {
             try {
+                if (page.keep) {
+                    if (!output.keep(prefix + page.path))
+                        throw std::runtime_error("the previous site's file is gone (build again: every page will be made)");
+                    if (progress) progress->advance();
+                    continue;
+                }
                 const auto began = Clock::now();
                 site::resolve(page);
                 const auto made = Clock::now();
@@ -190,6 +201,90 @@ bool keep_search_index(const std::string& previous_site, const std::string& stag
     if (!fs::is_regular_file(from / "pagefind.js", ec)) return false;
     fs::copy(from, fs::path(staging) / "pagefind", fs::copy_options::recursive | fs::copy_options::create_hard_links, ec);
     return !ec;
+}
+
+// The keys of the pages a build wrote (site::PageView::key), by path: valid for the output folder
+// only while it is in the state `output` (output_state) that follows the first line.
+using PageKeys = std::unordered_map<std::string, std::string>;
+
+PageKeys read_page_keys(const std::string& file, std::uint64_t output) {
+    PageKeys keys;
+    std::ifstream in(file);
+    std::string line;
+    if (output == 0 || !std::getline(in, line) || line != "samplan page keys 1 " + std::to_string(output)) return keys;
+    while (std::getline(in, line)) {
+        const size_t space = line.find(' ');
+        if (space == std::string::npos) return {};  // cut short: trust none of it
+        keys.emplace(line.substr(space + 1), line.substr(0, space));
+    }
+    return keys;
+}
+
+void write_page_keys(const std::string& file, std::uint64_t output, const std::vector<std::pair<std::string, std::string>>& keys) {
+    std::error_code ec;
+    fs::create_directories(fs::path(file).parent_path(), ec);
+    const std::string temporary = file + ".tmp-" + std::to_string(::getpid());
+    {
+        std::ofstream out(temporary, std::ios::trunc);
+        out << "samplan page keys 1 " << output << "\n";
+        for (const auto& [path, key] : keys) out << key << ' ' << path << "\n";
+        if (!out.flush()) {
+            fs::remove(temporary, ec);
+            return;
+        }
+    }
+    fs::rename(temporary, file, ec);
+    if (ec) fs::remove(temporary, ec);
+}
+
+// Adds every file below `folder` (names and bytes, in a fixed order) to `digest`, leaving out
+// hidden entries, node_modules and the top-level names in `skip`.
+void add_files(Digest& digest, const fs::path& folder, const std::vector<std::string>& skip = {}) {
+    std::error_code ec;
+    std::vector<fs::path> entries;
+    for (const auto& e : fs::directory_iterator(folder, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.empty() || name[0] == '.' || name == "node_modules" ||
+            std::find(skip.begin(), skip.end(), name) != skip.end())
+            continue;
+        entries.push_back(e.path());
+    }
+    std::sort(entries.begin(), entries.end());
+    for (const auto& path : entries) {
+        digest.add(path.filename().string());
+        if (fs::is_symlink(path, ec)) continue;  // never followed (the loaders refuse links)
+        if (fs::is_directory(path, ec)) {
+            add_files(digest, path);
+            digest.add("/");
+        } else if (std::string text, error; read_regular_file(path.string(), 16 * 1024 * 1024, text, error, true) == FileRead::Ok) {
+            digest.add(text);
+        }
+    }
+}
+
+// What a record's pages depend on outside the groups' records (site::SiteOptions::inputs_key):
+// samplan itself, the theme and the site's override of it, every content file outside groups/
+// (settings, regional plan, processes, pages), and the options that change pages.
+std::string inputs_key(const BuildSettings& settings, const std::string& theme_dir, const std::vector<site::VersionInfo>& versions) {
+    Digest digest;
+    digest.add("samplan inputs 1");
+    struct stat self {};
+    if (::stat("/proc/self/exe", &self) == 0) {
+        digest.add(static_cast<std::int64_t>(self.st_size));
+        digest.add(static_cast<std::int64_t>(self.st_ino));
+        digest.add(static_cast<std::int64_t>(self.st_mtim.tv_sec) * 1'000'000'000 + self.st_mtim.tv_nsec);
+    }
+    add_files(digest, theme_dir);
+    digest.add("content");
+    add_files(digest, settings.content, {"groups", fs::path(settings.output).filename().string()});
+    digest.add(settings.drafts ? "drafts" : "-");
+    digest.add(settings.live_script_href);
+    digest.add(settings.live_status_href);
+    for (const auto& v : versions) {
+        digest.add(v.name);
+        digest.add(v.date.iso());
+    }
+    return digest.hex();
 }
 
 // A tag becomes a folder name: letters, digits, '.', '_' and '-', not starting with '.'.
@@ -302,6 +397,17 @@ int publish_site(const model::Site& site, const history::History& history, const
             options.warnings.push_back(d);
     options.draft_paths = settings.draft_paths;
     for (const auto& t : tags) options.versions.push_back({t.name, t.date});
+    // Incremental builds: what the previous build wrote from which inputs.
+    PageKeys previous_keys;
+    std::vector<std::pair<std::string, std::string>> page_keys;  // this build's, for the next
+    if (!settings.page_keys_file.empty()) {
+        previous_keys = read_page_keys(settings.page_keys_file, settings.output_before);
+        options.inputs_key = inputs_key(settings, theme_dir, options.versions);
+        options.unchanged = [&previous_keys](const std::string& path, const std::string& key) {
+            const auto it = previous_keys.find(path);
+            return it != previous_keys.end() && it->second == key;
+        };
+    }
     try {
         publish::Output output(settings.output);
         const render::Renderer renderer(theme);
@@ -314,6 +420,7 @@ int publish_site(const model::Site& site, const history::History& history, const
                 const site::PageSink to_render = with_live_reload(sink, settings);
                 auto view = site::build_site(site, options, [&](site::PageView&& page) {
                     current_pages.push_back(page.path);
+                    if (!page.key.empty()) page_keys.emplace_back(page.path, page.key);
                     to_render(std::move(page));
                 });
                 files = view.files.size();
@@ -362,8 +469,10 @@ int publish_site(const model::Site& site, const history::History& history, const
             if (progress) progress->advance();
         }
         report.timings.start("swap output");
+        if (!settings.page_keys_file.empty()) fs::remove(settings.page_keys_file, ec);  // for the folder as it is now
         output.commit();
         report.output_state = output_state(settings.output, output.inode(), output.made());
+        if (!settings.page_keys_file.empty()) write_page_keys(settings.page_keys_file, report.output_state, page_keys);
         report.timings.stop();
     } catch (const std::exception& e) {
         report.timings.stop();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -31,6 +32,13 @@ struct BuildSettings {
     // `samplan serve`'s rebuilds: keep the previous site's search index instead of running
     // Pagefind again (seconds); it is rebuilt when serve starts.
     bool reuse_search = false;
+    // Incremental builds: the file where the keys of the pages written are kept (beside the
+    // stamp), and the output folder's state before this build (output_state in up_to_date.h).
+    // A page whose inputs did not change since the last build is kept as that build wrote it,
+    // not made again, but only while the output folder is exactly as that build left it.
+    // Empty: every page is made.
+    std::string page_keys_file = {};
+    std::uint64_t output_before = 0;
 };
 
 // Wall time per named stage of a build, in the order they ran (`--timings`); each stage is also

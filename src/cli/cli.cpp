@@ -198,6 +198,11 @@ std::string history_cache_file(const std::string& output) {
     return (out.parent_path() / ".samplan-cache" / name / "history.txt").string();
 }
 
+// Beside the history cache: the keys of the pages the last build wrote (cli/build_site.h).
+std::string page_keys_file(const std::string& output) {
+    return (std::filesystem::path(history_cache_file(output)).parent_path() / "pages.txt").string();
+}
+
 // Beside the history cache: what the last successful build read and wrote (see up_to_date.h).
 std::string stamp_file(const std::string& output) {
     return (std::filesystem::path(history_cache_file(output)).parent_path() / "stamp.txt").string();
@@ -396,7 +401,8 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
                                       "today " + options.today.iso() + (options.drafts ? " drafts" : "") + " format " +
                                           options.format + " output " +
                                           std::filesystem::absolute(options.output, ec).lexically_normal().string());
-    if (std::string previous; up_to_date(stamp_file(options.output), inputs, output.get(), previous)) {
+    const std::uint64_t output_before = output.get();
+    if (std::string previous; up_to_date(stamp_file(options.output), inputs, output_before, previous)) {
         out << previous;  // that build's diagnostics, as they were
         report.timings.stop();
         if (options.timings) err << report.timings.report() << "\n";
@@ -417,6 +423,8 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
         return kContentErrors;
     }
     BuildSettings settings{options.content, options.output, options.themes, options.today, options.quiet, options.drafts, {}};
+    settings.page_keys_file = page_keys_file(options.output);
+    settings.output_before = output_before;
     if (!options.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
     const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err);
     if (rc == kOk) write_stamp(stamp_file(options.output), inputs, report.output_state, diagnostics_text.str());

@@ -19,6 +19,7 @@
 
 #include "check/check.h"
 #include "cli/build_site.h"
+#include "cli/up_to_date.h"
 #include "content/content.h"
 #include "content/source.h"
 #include "core/diagnostics.h"
@@ -134,6 +135,9 @@ bool build_once(const Paths& paths, bool first, std::vector<std::string>& proble
         settings.live_script_href = kScriptHref;
         settings.live_status_href = kStatusHref;
         settings.reuse_search = !first;
+        // Rebuilds make again only the pages whose inputs changed.
+        settings.page_keys_file = (std::filesystem::path(paths.history_cache).parent_path() / "pages.txt").string();
+        settings.output_before = output_state(paths.site);
         BuildReport report;
         std::ostringstream messages;
         const int rc = publish_site(site, history, diagnostics, settings, report, messages);

@@ -16,27 +16,13 @@
 #include <sstream>
 #include <vector>
 
+#include "core/digest.h"
 #include "core/parallel.h"
 #include "history/history.h"
 
 namespace samplan::cli {
 namespace fs = std::filesystem;
 namespace {
-
-// FNV-1a, 64 bits: a change detector, not a defence against crafted collisions (whoever can
-// craft content can also simply publish it).
-class Digest {
-public:
-    void add(std::string_view text) {
-        for (const unsigned char c : text) hash_ = (hash_ ^ c) * 0x100000001b3ULL;
-        hash_ = (hash_ ^ 0xff) * 0x100000001b3ULL;  // a separator, so that "ab"+"c" ≠ "a"+"bc"
-    }
-    void add(std::int64_t number) { add(std::to_string(number)); }
-    [[nodiscard]] std::uint64_t value() const { return hash_; }
-
-private:
-    std::uint64_t hash_ = 0xcbf29ce484222325ULL;
-};
 
 // Whether a name is left out of the walk: hidden entries (.git, .samplan-cache, editors' files)
 // and node_modules are not content; without this, a content folder at the top of a repository

@@ -221,10 +221,11 @@ namespace {
 // since (it returns false when it cannot).
 template <typename Load, typename Current, typename Compare>
 std::vector<RecordVersion> versions_of(const History& history, const std::string& path, Load load, Current current,
-                                       Compare compare) {
+                                       Compare compare, size_t newest = 0) {
     std::vector<RecordVersion> versions;
     const auto& revisions = history.file_revisions(path);
     for (const auto& fr : revisions) {
+        if (newest > 0 && versions.size() == newest) break;
         RecordVersion v;
         v.revision = fr.revision;
         v.change = fr.kind;
@@ -242,7 +243,8 @@ std::vector<RecordVersion> versions_of(const History& history, const std::string
 }  // namespace
 
 std::vector<RecordVersion> activity_versions(const History& history, const std::string& path, const std::string& group,
-                                             const std::string& plan, const std::string& id, const model::Activity* current) {
+                                             const std::string& plan, const std::string& id, const model::Activity* current,
+                                             size_t newest) {
     return versions_of(
         history, path,
         [&](RecordVersion& v, const std::string& text) {
@@ -258,7 +260,8 @@ std::vector<RecordVersion> activity_versions(const History& history, const std::
         },
         [](const RecordVersion& older, RecordVersion& newer) {
             if (older.activity && newer.activity) newer.differences = diff_activities(*older.activity, *newer.activity);
-        });
+        },
+        newest);
 }
 
 std::vector<RecordVersion> plan_versions(const History& history, const std::string& path, const std::string& group,

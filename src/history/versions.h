@@ -48,10 +48,11 @@ std::optional<std::string> plain_title(std::string_view text);
 
 // Newest first. `group` and `plan` are the ids the record has now. `current`, the activity as
 // loaded from the content folder, stands in for the newest version when the file is unchanged
-// since its last commit (the same text gives the same activity).
+// since its last commit (the same text gives the same activity). With `newest`, only that many of
+// the newest versions are read (the oldest of them then has no differences).
 std::vector<RecordVersion> activity_versions(const History& history, const std::string& path, const std::string& group,
                                              const std::string& plan, const std::string& id,
-                                             const model::Activity* current = nullptr);
+                                             const model::Activity* current = nullptr, size_t newest = 0);
 // A plan's versions include the commits that added or removed one of its activities.
 std::vector<RecordVersion> plan_versions(const History& history, const std::string& path, const std::string& group,
                                          const std::string& id);

@@ -147,6 +147,18 @@ bool Output::reuse(const std::string& path, const std::string& content) const {
     return true;
 }
 
+bool Output::keep(const std::string& path) const {
+    check_relative(path);
+    struct stat st {};
+    if (previous_fd_ < 0 || ::fstatat(previous_fd_, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    make_folder(folder_of(path));
+    if (::linkat(previous_fd_, path.c_str(), staging_fd_, path.c_str(), 0) != 0) return false;
+    note(path, -1);
+    ++kept_;
+    return true;
+}
+
 void Output::write(const std::string& path, const std::string& content) const {
     check_relative(path);
     if (reuse(path, content)) {

@@ -36,6 +36,10 @@ public:
     [[nodiscard]] const std::string& staging_dir() const { return staging_; }
     // Hard-links the previous site's file at `path` when it holds exactly `content`.
     bool reuse(const std::string& path, const std::string& content) const;
+    // Hard-links the previous site's file at `path`, unread: the caller knows it is still right
+    // (its inputs did not change since the build that wrote it). False when that file is missing
+    // or not a regular file; thread-safe, counted as kept.
+    bool keep(const std::string& path) const;
     // Swaps the staging folder in as the output folder, atomically where the system allows.
     void commit();
     // Files written so far, and files kept as they were in the previous site (reuse()).

@@ -13,6 +13,7 @@
 
 #include "core/big_stack.h"
 #include "core/collate.h"
+#include "core/digest.h"
 #include "history/versions.h"
 #include "site/open_data.h"
 
@@ -188,6 +189,7 @@ public:
         const Group* group;
         const Plan* plan;
         const Activity* activity;  // null: the plan itself
+        size_t newest = 0;          // read only this many of the newest versions (0: all)
     };
 
     VersionPrefetch(const history::History& history, std::vector<Job> jobs, size_t window)
@@ -245,7 +247,7 @@ private:
             const Job& job = jobs_[i];
             try {
                 versions = job.activity ? history::activity_versions(history_, job.activity->path, job.group->id,
-                                                                     job.plan->id, job.activity->id, job.activity)
+                                                                     job.plan->id, job.activity->id, job.activity, job.newest)
                                         : history::plan_versions(history_, job.plan->path, job.group->id, job.plan->id);
             } catch (const std::exception&) {
                 versions.clear();  // history is shown where it can be read
@@ -288,7 +290,23 @@ public:
             for (const auto& g : site.groups)
                 for (const auto& p : g.plans) {
                     jobs.push_back({&g, &p, nullptr});
-                    for (const auto& a : p.activities) jobs.push_back({&g, &p, &a});
+                    for (const auto& a : p.activities) {
+                        VersionPrefetch::Job job{&g, &p, &a};
+                        if (incremental()) {
+                            RecordKeys& keys = record_keys_[a.path];
+                            keys = activity_keys(g, p, a);
+                            keys.history_kept = options_.unchanged(activity_history_path(g.id, p.id, a.id), keys.history);
+                            // What is still read: the versions the change log shows (and the one
+                            // before each), and the two newest for the working group's finding.
+                            if (keys.history_kept) {
+                                size_t shown = 0;
+                                for (const auto& fr : options_.history->file_revisions(a.path))
+                                    if (fr.revision < kChangelogRevisions) ++shown;
+                                job.newest = std::max<size_t>(2, shown + 1);
+                            }
+                        }
+                        jobs.push_back(job);
+                    }
                 }
             versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 64);
         }
@@ -334,6 +352,60 @@ public:
     }
 
 private:
+    // ---- Incremental builds (SiteOptions::unchanged) -------------------------------------------
+
+    // The keys of an activity's pages: its history page and older versions share one (they
+    // depend on its git history only, besides the group, the plan and the site); its own page
+    // has one only when the file is exactly its newest commit (else its text is not named by git).
+    struct RecordKeys {
+        std::string history;
+        std::string page;
+        bool history_kept = false;  // the previous build's history pages are all still right
+    };
+
+    [[nodiscard]] bool incremental() const {
+        return options_.unchanged && !options_.archive && options_.history && options_.history->available();
+    }
+
+    RecordKeys activity_keys(const Group& g, const Plan& p, const Activity& a) const {
+        Digest d;
+        d.add(options_.inputs_key);
+        for (const std::string* text : {&g.id, &g.name, &p.id, &p.title, &p.process.id, &a.path, &a.id, &a.title})
+            d.add(*text);
+        d.add(std::int64_t{g.draft});
+        d.add(std::int64_t{p.draft});
+        d.add(plan_status_class(p.status));
+        d.add(options_.history->note());
+        const auto& revisions = options_.history->revisions();
+        const auto& file = options_.history->file_revisions(a.path);
+        for (const auto& fr : file) {
+            const auto& rev = revisions.at(fr.revision);
+            for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path, &fr.blob}) d.add(*text);
+            d.add(rev.date.iso());
+            d.add(static_cast<std::int64_t>(fr.kind));
+        }
+        const bool current = !file.empty() && options_.history->in_working_folder(file.front());
+        d.add(std::int64_t{current});
+        RecordKeys keys;
+        keys.history = d.hex();
+        if (current) {
+            d.add("page");
+            keys.page = d.hex();
+        }
+        return keys;
+    }
+
+    const RecordKeys* keys_of(const std::string& record_path) const {
+        const auto it = record_keys_.find(record_path);
+        return it == record_keys_.end() ? nullptr : &it->second;
+    }
+
+    // Hands on the page at `path` as kept from the previous build.
+    void keep(std::string path, std::string key) {
+        page_paths_.push_back(path);
+        sink_(PageView{std::move(path), {}, {}, {}, std::move(key), true});
+    }
+
     struct Linked {
         const Group* group;
         const Plan* plan;
@@ -423,10 +495,11 @@ private:
 
     // A page whose data `make` makes later, on the thread that renders it, from this builder's
     // const members.
-    void add_later(std::string path, std::string layout, std::function<Data(const Builder&)> make) {
+    void add_later(std::string path, std::string layout, std::function<Data(const Builder&)> make, std::string key = {}) {
         page_paths_.push_back(path);
         sink_(PageView{std::move(path), std::move(layout), {},
-                       [self = std::shared_ptr<const Builder>(shared_from_this()), make = std::move(make)] { return make(*self); }});
+                       [self = std::shared_ptr<const Builder>(shared_from_this()), make = std::move(make)] { return make(*self); },
+                       std::move(key)});
     }
 
     Data crumbs(const std::string& from, std::vector<std::pair<std::string, std::string>> trail) const {
@@ -934,10 +1007,12 @@ private:
     void add_activity(const Group& g, const Plan& p, const Activity& a) {
         const std::string path = activity_path(g.id, p.id, a.id);
         std::string history_page;
+        const RecordKeys* keys = keys_of(a.path);
         if (options_.history && options_.history->available()) {
             const auto versions = std::make_shared<const std::vector<history::RecordVersion>>(versions_->take(a.path));
             history_page = activity_history_path(g.id, p.id, a.id);
-            add_record_history(history_page, a.title, path, versions, "activity",
+            if (keys && keys->history_kept) keep_record_history(history_page, a.title, a.path, *versions, keys->history);
+            else add_record_history(history_page, a.title, path, versions, "activity",
                                [&g, &p](const history::RecordVersion& v) -> OldPage {
                                    if (!v.activity) return {};
                                    return [&g, &p, &v](const Builder& b, const std::string& rev_path) {
@@ -945,14 +1020,22 @@ private:
                                    };
                                },
                                {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, plan_path(g.id, p.id)},
-                                {a.title, path}});
+                                {a.title, path}},
+                               keys ? keys->history : std::string());
             note_working_group_change(g, a, *versions, path, history_page);
         }
-        add_later(path, "activity", [&g, &p, &a, path, history_page](const Builder& b) {
-            Data d = b.activity_data(path, g, p, a);
-            if (!history_page.empty()) b.set_last_changed(d, path, a.path, history_page);
-            return d;
-        });
+        if (keys && !keys->page.empty() && options_.unchanged(path, keys->page)) {
+            keep(path, keys->page);
+            return;
+        }
+        add_later(
+            path, "activity",
+            [&g, &p, &a, path, history_page](const Builder& b) {
+                Data d = b.activity_data(path, g, p, a);
+                if (!history_page.empty()) b.set_last_changed(d, path, a.path, history_page);
+                return d;
+            },
+            keys ? keys->page : std::string());
     }
 
     Data activity_data(const std::string& path, const Group& g, const Plan& p, const Activity& a) const {
@@ -1222,17 +1305,14 @@ private:
     template <typename PageOf>
     void add_record_history(const std::string& path, const std::string& title, const std::string& current_page,
                             const std::shared_ptr<const std::vector<history::RecordVersion>>& shared_versions,
-                            const std::string& layout, PageOf page_of, std::vector<std::pair<std::string, std::string>> trail) {
+                            const std::string& layout, PageOf page_of, std::vector<std::pair<std::string, std::string>> trail,
+                            const std::string& key = {}) {
         const auto& versions = *shared_versions;
         const auto& revisions = options_.history->revisions();
+        note_changes(path, title, versions);
         std::vector<char> has_page(versions.size(), 0);  // whether version i has a page of its own
         for (size_t i = 0; i < versions.size(); ++i) {
             const auto& v = versions[i];
-            if (v.revision < kChangelogRevisions) {
-                for (const auto& diff : v.differences)
-                    if (!draft_difference(diff)) changelog_[v.revision].push_back({title, path, diff});
-                if (v.differences.empty()) changelog_[v.revision].push_back({title, path, {}});
-            }
             if (v.current) continue;
             OldPage make = page_of(v);
             if (!make) continue;
@@ -1250,11 +1330,41 @@ private:
                                                              {"current_href", b.href(rev_path, current_page)},
                                                              {"history_href", b.href(rev_path, path)}}));
                           return page;
-                      });
+                      },
+                      key);
         }
-        add_later(path, "history",
-                  [path, title, current_page, shared_versions, has_page = std::move(has_page), trail = std::move(trail)](
-                      const Builder& b) { return b.history_data(path, title, current_page, *shared_versions, has_page, trail); });
+        add_later(
+            path, "history",
+            [path, title, current_page, shared_versions, has_page = std::move(has_page), trail = std::move(trail)](
+                const Builder& b) { return b.history_data(path, title, current_page, *shared_versions, has_page, trail); },
+            key);
+    }
+
+    // The history page at `path` and the older versions' pages of a record whose history the
+    // previous build published from the same inputs (`key`): kept as they are. `versions` holds
+    // only the newest versions, those the change log needs.
+    void keep_record_history(const std::string& path, const std::string& title, const std::string& record_path,
+                             const std::vector<history::RecordVersion>& versions, const std::string& key) {
+        note_changes(path, title, versions);
+        const auto& revisions = options_.history->revisions();
+        keep(path, key);
+        const auto& file = options_.history->file_revisions(record_path);
+        for (size_t i = 0; i < file.size(); ++i) {
+            const std::string rev_path = revision_path(path, revisions.at(file[i].revision).short_id);
+            // The newest version may be the record's own page, and a version that could not be
+            // read has none: only the pages the previous build wrote with this key are kept.
+            if (options_.unchanged(rev_path, key)) keep(rev_path, key);
+        }
+    }
+
+    // What the change log shows of a record's versions: those of its newest commits.
+    void note_changes(const std::string& path, const std::string& title, const std::vector<history::RecordVersion>& versions) {
+        for (const auto& v : versions)
+            if (v.revision < kChangelogRevisions) {
+                for (const auto& diff : v.differences)
+                    if (!draft_difference(diff)) changelog_[v.revision].push_back({title, path, diff});
+                if (v.differences.empty()) changelog_[v.revision].push_back({title, path, {}});
+            }
     }
 
     // A difference that names a draft activity, which stays unpublished, in the history too.
@@ -1813,6 +1923,7 @@ private:
     std::map<std::string, std::vector<Linked>> activities_by_goal_;
     SiteView view_;
     std::vector<std::string> page_paths_;  // every page handed to the sink, in order
+    std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds
     std::unique_ptr<VersionPrefetch> versions_;  // set when there is history
     struct ChangelogEntry {
         std::string title;
@@ -1834,6 +1945,7 @@ void resolve(PageView& page) {
 }
 
 void amend(PageView& page, std::function<void(Data&)> change) {
+    if (page.keep) return;  // neither made nor rendered
     if (!page.make) {
         change(page.data);
         return;

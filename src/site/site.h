@@ -38,6 +38,12 @@ struct PageView {
     // When set, the page's data is made by calling this, on whichever thread renders the page
     // (see resolve()): pages that need nothing else the builder collects are made on every core.
     std::function<Data()> make = {};
+    // A digest of everything the page's bytes depend on, for the pages that can tell it without
+    // being made (a record's pages: see SiteOptions::unchanged); empty for the others.
+    std::string key = {};
+    // The previous build wrote this page from the same inputs (same key): it is neither made nor
+    // rendered, and its file is kept as it is.
+    bool keep = false;
 };
 
 // Makes the page's data now if it was left to be made later (PageView::make).
@@ -78,6 +84,14 @@ struct SiteOptions {
     const Strings* strings = nullptr;
     std::vector<Diagnostic> warnings;  // the check's warnings, shown on the follow-up pages
     std::vector<std::string> draft_paths;  // records left out as drafts, sorted
+    // Incremental builds. `inputs_key` is a digest of everything outside the groups' records that
+    // a record's pages depend on (the theme, the site's other content files, samplan itself, the
+    // options); `unchanged(path, key)` tells whether the previous build wrote the page at `path`
+    // with that key (and its file is still as written). Then the page is handed on with `keep`
+    // set, and a record all of whose history pages are kept is not read from git again beyond
+    // what the change log and the findings need. Unset: every page is made.
+    std::string inputs_key;
+    std::function<bool(const std::string& path, const std::string& key)> unchanged;
 };
 
 // Receives each page as soon as its view model is complete or left to be made (called on the
