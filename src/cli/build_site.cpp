@@ -252,12 +252,13 @@ void add_files(Digest& digest, const fs::path& folder, const std::vector<std::st
     std::sort(entries.begin(), entries.end());
     for (const auto& path : entries) {
         digest.add(path.filename().string());
-        if (fs::is_symlink(path, ec)) continue;  // never followed (the loaders refuse links)
+        const bool link = fs::is_symlink(path, ec);
+        if (link) digest.add(fs::read_symlink(path, ec).string());
         if (fs::is_directory(path, ec)) {
-            add_files(digest, path);
+            if (!link) add_files(digest, path);  // a linked folder counts by its target's name (no loops)
             digest.add("/");
-        } else if (std::string text, error; read_regular_file(path.string(), 16 * 1024 * 1024, text, error, true) == FileRead::Ok) {
-            digest.add(text);
+        } else if (std::string text, error; read_regular_file(path.string(), 16 * 1024 * 1024, text, error) == FileRead::Ok) {
+            digest.add(text);  // through a link too: a link that leads out is refused when the theme is read
         }
     }
 }

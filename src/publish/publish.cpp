@@ -91,6 +91,10 @@ bool read_whole(const fs::path& file, std::string& out) {
 void Output::note(const std::string& path, int fd) const {
     struct stat st {};
     if ((fd >= 0 ? ::fstat(fd, &st) : ::fstatat(staging_fd_, path.c_str(), &st, AT_SYMLINK_NOFOLLOW)) != 0) return;
+    note(path, st);
+}
+
+void Output::note(const std::string& path, const struct stat& st) const {
     Made m;
     m.path = path;
     m.folder = S_ISDIR(st.st_mode);
@@ -143,7 +147,7 @@ bool Output::reuse(const std::string& path, const std::string& content) const {
         return false;
     make_folder(folder_of(path));
     if (::linkat(previous_fd_, path.c_str(), staging_fd_, path.c_str(), 0) != 0) return false;
-    note(path, -1);
+    note(path, st);
     return true;
 }
 
@@ -154,7 +158,7 @@ bool Output::keep(const std::string& path) const {
         return false;
     make_folder(folder_of(path));
     if (::linkat(previous_fd_, path.c_str(), staging_fd_, path.c_str(), 0) != 0) return false;
-    note(path, -1);
+    note(path, st);  // a hard link: the same file, with the same description
     ++kept_;
     return true;
 }

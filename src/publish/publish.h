@@ -10,6 +10,8 @@
 #include <unordered_set>
 #include <vector>
 
+struct stat;
+
 namespace samplan::publish {
 
 // A file or folder that Output made, as the system described it just after.
@@ -65,6 +67,7 @@ private:
     mutable std::unordered_set<std::string> folders_;  // made so far
     // Records what the entry at `path` is now (`fd` open on it, or -1 to look it up).
     void note(const std::string& path, int fd) const;
+    void note(const std::string& path, const struct stat& st) const;  // as `st` describes it
     mutable std::mutex made_mutex_;
     mutable std::vector<Made> made_;
 };
