@@ -149,7 +149,7 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     if (!failure.empty()) throw std::runtime_error(failure);
     if (build_failure) std::rethrow_exception(build_failure);
     for (const auto& f : view.files) output.write(prefix + f.path, f.content);
-    for (const auto& [name, source] : theme.assets) output.copy(prefix + "assets/" + name, source);
+    for (const auto& [name, bytes] : theme.assets) output.write(prefix + "assets/" + name, bytes);
     return pages;
 }
 
@@ -263,12 +263,15 @@ site::Strings load_strings(const model::Site& site, const std::string& themes) {
     BuildSettings settings;
     settings.themes = themes;
     Diagnostics ignored;
-    return render::load_theme(find_themes(settings) + "/" + site.settings.theme, "", site.settings.language, ignored).strings;
+    return render::load_theme({find_themes(settings), site.settings.theme, "themes folder"}, std::nullopt,
+                              site.settings.language, ignored)
+        .strings;
 }
 
 int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,
                  const BuildSettings& settings, BuildReport& report, std::ostream& err) {
-    const std::string theme_dir = find_themes(settings) + "/" + site.settings.theme;
+    const std::string themes = find_themes(settings);
+    const std::string theme_dir = themes + "/" + site.settings.theme;
     std::error_code ec;
     if (!fs::is_directory(theme_dir + "/templates", ec)) {
         err << "samplan: theme " << quote(site.settings.theme) << " not found (looked for " << quote(theme_dir)
@@ -277,7 +280,9 @@ int publish_site(const model::Site& site, const history::History& history, const
     }
     Diagnostics theme_problems;
     const render::Theme theme =
-        render::load_theme(theme_dir, settings.content + "/theme", site.settings.language, theme_problems);
+        render::load_theme({themes, site.settings.theme, "themes folder"},
+                           render::ThemeFolder{settings.content, "theme", "content folder"}, site.settings.language,
+                           theme_problems);
     if (theme_problems.has_errors()) {
         for (const auto& d : theme_problems.all()) err << format_text(d) << "\n";
         return 2;

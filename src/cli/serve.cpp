@@ -229,9 +229,11 @@ void handle(const httplib::Request& req, httplib::Response& res, const Paths& pa
     }
     std::string body, error;
     if (req.path == kScriptHref) {
-        // From the site's theme, else from the default theme.
+        // From the site's theme, else from the default theme; never through a link out of the
+        // themes folder.
+        const InsideFolder themes(paths.themes);
         for (const auto& theme : {status.theme(), std::string("default")})
-            if (read_regular_file(paths.themes + "/" + theme + "/serve/live.js", kMaxFile, body, error) == FileRead::Ok) {
+            if (themes.read(theme + "/serve/live.js", kMaxFile, body, error) == FileRead::Ok) {
                 res.set_content(body, "text/javascript; charset=utf-8");
                 return;
             }
