@@ -353,6 +353,12 @@ int publish_site(const model::Site& site, const history::History& history, const
             if (version_diagnostics.has_errors())
                 err << "samplan: warning: version " << quote(tag.name) << " has " << version_diagnostics.error_count()
                     << " content errors; published as it was\n";
+            // A link in the tagged tree is never followed (a tree cannot tell where it would lead):
+            // its record is left out of the version, and named.
+            version_diagnostics.sort();
+            for (const auto& d : version_diagnostics.all())
+                if (d.rule == "outside-content")
+                    err << "samplan: warning: version " << quote(tag.name) << ": " << format_text(d) << "\n";
             if (!settings.drafts) model::remove_drafts(version);
             const site::ArchiveInfo archive{tag.name, tag.date, "versions/" + tag.name + "/", &current_pages};
             site::SiteOptions version_options;

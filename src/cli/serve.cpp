@@ -115,6 +115,7 @@ bool build_once(const Paths& paths, bool first, std::vector<std::string>& proble
         model::Site site = model::build_model(records, diagnostics);
         theme = site.settings.theme;
         const history::History history = history::read_history(paths.content, paths.history_cache);
+        for (const auto& d : history.problems()) diagnostics.add(d);
         const Date today = today_local();
         check::run_checks(site, check::CheckOptions{today, &history}, diagnostics);
         diagnostics.sort();

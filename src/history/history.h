@@ -12,6 +12,7 @@
 
 #include "content/source.h"
 #include "core/date.h"
+#include "core/diagnostics.h"
 
 namespace samplan::history {
 
@@ -62,6 +63,9 @@ public:
     [[nodiscard]] bool available() const { return !revisions_.empty(); }
     // Why history is reduced or missing; empty when complete.
     [[nodiscard]] const std::string& note() const { return note_; }
+    // Errors in what was read besides the commits (a .mailmap that is a link out of the
+    // repository), with paths relative to the content folder.
+    [[nodiscard]] const std::vector<Diagnostic>& problems() const { return problems_; }
     [[nodiscard]] size_t commits_read() const { return revisions_.size() - cached_; }
     [[nodiscard]] size_t commits_from_cache() const { return cached_; }
 
@@ -101,6 +105,7 @@ private:
     size_t cached_ = 0;  // revisions that came from the cache
     std::unique_ptr<Repository> repo_;
     std::string note_;
+    std::vector<Diagnostic> problems_;
     std::vector<Revision> revisions_;
     std::vector<std::vector<Change>> changes_;
     std::map<std::string, std::vector<FileRevision>> files_;

@@ -4,6 +4,8 @@
 // in an archived version — and one tag that cannot be read does not drop the others (finding 6).
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+
 #include "harness.h"
 
 namespace fs = std::filesystem;
@@ -13,6 +15,14 @@ namespace {
 
 // What the link targets hold: never to be seen in any output.
 const std::string kSecret = "HEMLIG-root:x:0:0:root";
+
+void git(const fs::path& repo, const std::string& args, const std::string& date = "2025-03-01T12:00:00") {
+    const std::string command = "cd '" + repo.string() + "' && GIT_AUTHOR_DATE=" + date + " GIT_COMMITTER_DATE=" +
+                                date +
+                                " git -c user.name=Test -c user.email=test@example.org -c init.defaultBranch=main " +
+                                args + " >/dev/null 2>&1";
+    REQUIRE(std::system(command.c_str()) == 0);
+}
 
 // Whether any file under `dir` holds `text`.
 bool found_under(const fs::path& dir, const std::string& text) {
@@ -143,4 +153,81 @@ TEST_CASE("a theme's file that links out of the themes folder is refused") {
     s.refused((themes.path() / "default/templates/page.mustache").generic_string() +
                   ":1:1: error: symbolic link points outside the themes folder; refused [outside-content]\n",
               with_themes);
+}
+
+TEST_CASE("a .mailmap that links out of the repository is refused") {
+    TempDir repo, outside, out;
+    const fs::path content = repo.path() / "content";
+    copy_base_fixture(content);
+    std::string site_toml = read_file(content / "site.toml");
+    site_toml.replace(site_toml.find("authors = false"), 15, "authors = true");
+    write_file(content / "site.toml", site_toml);
+    // Were it read, this mailmap would publish its name on every history page.
+    write_file(outside.path() / "mailmap", "HEMLIG-root:x:0:0:root <test@example.org>\n");
+    git(repo.path(), "init");
+    git(repo.path(), "add -A");
+    git(repo.path(), "commit -m first");
+    const fs::path site = out.path() / "site";
+    const std::vector<std::string> args{"build",  "--content", content.string(), "--output", site.string(),
+                                        "--today", "2025-06-01"};
+    REQUIRE(run_samplan(args).exit_code == 0);
+    CHECK(found_under(site, " – Test</p>"));  // the author, on the history pages
+    const std::string before = read_file(site / "index.html");
+
+    // Committed as a link (as an attacker would), with an edit: the new commit's author is read.
+    fs::create_symlink(outside.path() / "mailmap", repo.path() / ".mailmap");
+    write_file(content / "pages/ny.md", "+++\ntitle = \"Ny sida\"\n+++\nText.\n");
+    git(repo.path(), "add -A");
+    git(repo.path(), "commit -m mailmap", "2025-03-02T12:00:00");
+    const auto r = run_samplan(args);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out == "../.mailmap:1:1: error: symbolic link points outside the repository; refused [outside-content]\n");
+    CHECK(r.err.find(kSecret) == std::string::npos);
+    CHECK(read_file(site / "index.html") == before);
+    CHECK_FALSE(found_under(out.path(), kSecret));
+    const auto check = run_samplan({"check", "--content", content.string(), "--today", "2025-06-01"});
+    CHECK(check.exit_code == 1);
+    CHECK(check.out == r.out);
+
+    // A .mailmap of its own is read as before.
+    fs::remove(repo.path() / ".mailmap");
+    write_file(repo.path() / ".mailmap", "Anna Berg <test@example.org>\n");
+    git(repo.path(), "add -A");
+    git(repo.path(), "commit -m 'mailmap as a file'", "2025-03-03T12:00:00");
+    REQUIRE(run_samplan(args).exit_code == 0);
+    CHECK(found_under(site, "Anna Berg"));
+}
+
+TEST_CASE("symbolic links in an archived version's tree are never followed") {
+    TempDir repo, outside, out;
+    write_file(outside.path() / "secret.md", "+++\ntitle = \"" + kSecret + "\"\n+++\n" + kSecret + "\n");
+    write_file(outside.path() / "page.mustache", "{{> head}}\n<main>" + kSecret + "</main>\n{{> foot}}\n");
+    const fs::path content = repo.path() / "content";
+    copy_base_fixture(content);
+    git(repo.path(), "init");
+    git(repo.path(), "add -A");
+    git(repo.path(), "commit -m first", "2025-01-05T10:00:00");
+    // The tagged commit holds links (git keeps them as links, mode 120000): an activity and a
+    // template of the site's theme, both to files outside.
+    const fs::path activity = content / "groups/alfa/plans/2025/activities/lank.md";
+    fs::create_symlink(outside.path() / "secret.md", activity);
+    fs::create_directories(content / "theme/templates");
+    fs::create_symlink(outside.path() / "page.mustache", content / "theme/templates/page.mustache");
+    git(repo.path(), "add -A");
+    git(repo.path(), "commit -m links", "2025-02-01T10:00:00");
+    git(repo.path(), "tag v1");
+    git(repo.path(), "rm -q -r content/theme " + activity.string());
+    git(repo.path(), "commit -m 'no links'", "2025-03-01T10:00:00");
+
+    const fs::path site = out.path() / "site";
+    const auto r = run_samplan({"build", "--content", content.string(), "--output", site.string(), "--today", "2025-06-01"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("samplan: warning: version 'v1': groups/alfa/plans/2025/activities/lank.md:1:1: error: symbolic "
+                     "link points outside the content folder; refused [outside-content]\n") != std::string::npos);
+    CHECK(fs::exists(site / "versions/v1/index.html"));
+    CHECK_FALSE(fs::exists(site / "versions/v1/grupper/alfa/planer/2025/aktiviteter/lank/index.html"));
+    CHECK(r.out.find(kSecret) == std::string::npos);
+    CHECK(r.err.find(kSecret) == std::string::npos);
+    CHECK_FALSE(found_under(out.path(), kSecret));
+    CHECK_FALSE(found_under(out.path(), outside.path().string()));  // not even where the link led
 }
