@@ -291,7 +291,11 @@ int publish_site(const model::Site& site, const history::History& history, const
     report.timings.start("theme");
     // Published versions: git tags matching [history] versions, read from the tree at the tag.
     std::vector<history::Tag> tags;
-    for (const auto& tag : history.tags(site.settings.history_versions)) {
+    std::vector<history::UnreadableTag> unreadable;
+    const auto matching = history.tags(site.settings.history_versions, &unreadable);
+    for (const auto& tag : unreadable)
+        err << "samplan: warning: tag " << quote(tag.name) << " cannot be read (" << tag.reason << "); not published\n";
+    for (const auto& tag : matching) {
         if (safe_version_name(tag.name)) tags.push_back(tag);
         else err << "samplan: warning: tag " << quote(tag.name) << " is not a usable folder name; not published\n";
     }

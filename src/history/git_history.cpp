@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <thread>
 #include <unistd.h>
 
@@ -334,25 +335,45 @@ std::unique_ptr<content::Source> History::tree_source(const std::string& commit)
     return std::make_unique<TreeSource>(*repo_, std::move(tree), repo_->prefix);
 }
 
-std::vector<Tag> History::tags(const std::string& glob) const {
+std::vector<Tag> History::tags(const std::string& glob, std::vector<UnreadableTag>* unreadable) const {
     std::vector<Tag> out;
     if (!repo_) return out;
     std::lock_guard lock(repo_->mutex);
-    git_strarray names{nullptr, 0};
-    if (git_tag_list(&names, repo_->repo.get()) != 0) return out;
-    for (size_t i = 0; i < names.count; ++i) {
-        const std::string name = names.strings[i];
+    // Every name under refs/tags/, loose or packed, one at a time: git_tag_list gives up on all of
+    // them (and says nothing) when one packed name is broken.
+    std::vector<std::string> names;
+    git_reference_iterator* raw_it = nullptr;
+    if (git_reference_iterator_glob_new(&raw_it, repo_->repo.get(), "refs/tags/*") != 0) return out;
+    const char* refname = nullptr;
+    while (git_reference_next_name(&refname, raw_it) == 0) names.emplace_back(refname + std::strlen("refs/tags/"));
+    git_reference_iterator_free(raw_it);
+    auto cannot = [&](const std::string& name, const char* fallback) {
+        const git_error* e = git_error_last();
+        if (unreadable) unreadable->push_back({name, e && e->message ? e->message : fallback});
+    };
+    for (const auto& name : names) {
         if (fnmatch(glob.c_str(), name.c_str(), 0) != 0) continue;
+        const std::string full = "refs/tags/" + name;
+        int valid = 0;
+        if (git_reference_name_is_valid(&valid, full.c_str()) != 0 || !valid) {
+            if (unreadable) unreadable->push_back({name, "not a valid tag name"});
+            continue;
+        }
         git_object* raw = nullptr;
-        if (git_revparse_single(&raw, repo_->repo.get(), ("refs/tags/" + name).c_str()) != 0) continue;
+        if (git_revparse_single(&raw, repo_->repo.get(), full.c_str()) != 0) {
+            cannot(name, "its object is missing");
+            continue;
+        }
         Object object(raw);
         git_object* peeled = nullptr;
-        if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) != 0) continue;
+        if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) != 0) {
+            cannot(name, "it does not point to a commit");
+            continue;
+        }
         Commit commit(reinterpret_cast<git_commit*>(peeled));
         const git_signature* committer = git_commit_committer(commit.get());
         out.push_back({name, oid_string(git_commit_id(commit.get())), date_of(committer->when.time, committer->when.offset)});
     }
-    git_strarray_dispose(&names);
     std::sort(out.begin(), out.end(), [](const Tag& a, const Tag& b) { return a.date != b.date ? a.date < b.date : a.name < b.name; });
     return out;
 }

@@ -53,6 +53,11 @@ struct Tag {
     Date date;
 };
 
+struct UnreadableTag {
+    std::string name;
+    std::string reason;
+};
+
 class History {
 public:
     History();
@@ -94,8 +99,10 @@ public:
     [[nodiscard]] bool in_working_folder(const FileRevision& revision) const;
     // The content folder as it was in `commit`, to load records from.
     [[nodiscard]] std::unique_ptr<content::Source> tree_source(const std::string& commit) const;
-    // Tags whose name matches `glob` (fnmatch), oldest first.
-    [[nodiscard]] std::vector<Tag> tags(const std::string& glob) const;
+    // Tags whose name matches `glob` (fnmatch), oldest first. A matching tag that cannot be read
+    // (a broken name, a missing object, not a commit) is left out and, with `unreadable`, added
+    // there with the reason; the others are still read.
+    [[nodiscard]] std::vector<Tag> tags(const std::string& glob, std::vector<UnreadableTag>* unreadable = nullptr) const;
 
     struct Repository;  // the open repository (opaque outside the history stage)
 

@@ -231,3 +231,28 @@ TEST_CASE("symbolic links in an archived version's tree are never followed") {
     CHECK_FALSE(found_under(out.path(), kSecret));
     CHECK_FALSE(found_under(out.path(), outside.path().string()));  // not even where the link led
 }
+
+TEST_CASE("a tag that cannot be read is a warning naming it; the other versions are still published") {
+    TempDir repo, out;
+    const fs::path content = repo.path() / "content";
+    copy_base_fixture(content);
+    git(repo.path(), "init");
+    git(repo.path(), "add -A");
+    git(repo.path(), "commit -m first", "2025-01-05T10:00:00");
+    git(repo.path(), "tag v1");
+    git(repo.path(), "pack-refs --all");
+    // A packed ref with a name git refuses, beside the valid one.
+    std::string packed = read_file(repo.path() / ".git/packed-refs");
+    const auto at = packed.find(" refs/tags/v1\n");
+    REQUIRE(at != std::string::npos);
+    packed += packed.substr(at - 40, 40) + " refs/tags/v..x\n";
+    write_file(repo.path() / ".git/packed-refs", packed);
+
+    const fs::path site = out.path() / "site";
+    const auto r = run_samplan({"build", "--content", content.string(), "--output", site.string(), "--today", "2025-06-01"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("samplan: warning: tag 'v..x' cannot be read (not a valid tag name); not published\n") !=
+          std::string::npos);
+    CHECK(fs::exists(site / "versions/v1/index.html"));
+    CHECK_FALSE(fs::exists(site / "versions/v..x"));
+}
