@@ -181,7 +181,10 @@ TEST_CASE("InsideFolder follows links that stay inside and refuses those that le
     std::vector<InsideFolder::Entry> entries;
     REQUIRE(folder.list("a", entries, error) == FileRead::Ok);
     std::vector<std::string> names;
-    for (const auto& e : entries) names.push_back(e.name + (e.type == InsideFolder::Entry::Type::Link ? "@" : e.type == InsideFolder::Entry::Type::Folder ? "/" : ""));
+    for (const auto& e : entries) {
+        using Type = InsideFolder::Entry::Type;
+        names.push_back(e.name + (e.type == Type::Link ? "@" : e.type == Type::Folder ? "/" : ""));
+    }
     CHECK(names == std::vector<std::string>{"absolut@", "b/", "c@", "mapp@", "relativ@", "upp@", "ut@"});
     CHECK(folder.list("a/mapp", entries, error) == FileRead::Outside);
     CHECK(entries.empty());
