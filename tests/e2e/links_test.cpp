@@ -232,7 +232,7 @@ TEST_CASE("symbolic links in an archived version's tree are never followed") {
     CHECK_FALSE(found_under(out.path(), outside.path().string()));  // not even where the link led
 }
 
-TEST_CASE("a tag that cannot be read is a warning naming it; the other versions are still published") {
+TEST_CASE("a tag that cannot be read is a warning naming it, and the other versions are still published") {
     TempDir repo, out;
     const fs::path content = repo.path() / "content";
     copy_base_fixture(content);
