@@ -27,7 +27,8 @@ const std::map<std::string, std::string> kSite = {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static samplan::Diagnostics theme_problems;
-    static const samplan::render::Theme theme = samplan::render::load_theme(SAMPLAN_THEME_DIR, "", "sv", theme_problems);
+    static const samplan::render::Theme theme =
+        samplan::render::load_theme({SAMPLAN_THEMES_DIR, "default", "themes folder"}, std::nullopt, "sv", theme_problems);
     static const samplan::render::Renderer renderer(theme);
     auto files = kSite;
     files["groups/g/plans/p1/activities/a.md"] = std::string(reinterpret_cast<const char*>(data), size);

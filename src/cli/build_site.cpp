@@ -160,7 +160,7 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     if (!failure.empty()) throw std::runtime_error(failure);
     if (build_failure) std::rethrow_exception(build_failure);
     for (const auto& f : view.files) output.write(prefix + f.path, f.content);
-    for (const auto& [name, source] : theme.assets) output.copy(prefix + "assets/" + name, source);
+    for (const auto& [name, bytes] : theme.assets) output.write(prefix + "assets/" + name, bytes);
     return pages;
 }
 
@@ -359,12 +359,15 @@ site::Strings load_strings(const model::Site& site, const std::string& themes) {
     BuildSettings settings;
     settings.themes = themes;
     Diagnostics ignored;
-    return render::load_theme(find_themes(settings) + "/" + site.settings.theme, "", site.settings.language, ignored).strings;
+    return render::load_theme({find_themes(settings), site.settings.theme, "themes folder"}, std::nullopt,
+                              site.settings.language, ignored)
+        .strings;
 }
 
 int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,
                  const BuildSettings& settings, BuildReport& report, std::ostream& err) {
-    const std::string theme_dir = find_themes(settings) + "/" + site.settings.theme;
+    const std::string themes = find_themes(settings);
+    const std::string theme_dir = themes + "/" + site.settings.theme;
     std::error_code ec;
     if (!fs::is_directory(theme_dir + "/templates", ec)) {
         err << "samplan: theme " << quote(site.settings.theme) << " not found (looked for " << quote(theme_dir)
@@ -373,7 +376,9 @@ int publish_site(const model::Site& site, const history::History& history, const
     }
     Diagnostics theme_problems;
     const render::Theme theme =
-        render::load_theme(theme_dir, settings.content + "/theme", site.settings.language, theme_problems);
+        render::load_theme({themes, site.settings.theme, "themes folder"},
+                           render::ThemeFolder{settings.content, "theme", "content folder"}, site.settings.language,
+                           theme_problems);
     if (theme_problems.has_errors()) {
         for (const auto& d : theme_problems.all()) err << format_text(d) << "\n";
         return 2;
@@ -382,7 +387,11 @@ int publish_site(const model::Site& site, const history::History& history, const
     report.timings.start("theme");
     // Published versions: git tags matching [history] versions, read from the tree at the tag.
     std::vector<history::Tag> tags;
-    for (const auto& tag : history.tags(site.settings.history_versions)) {
+    std::vector<history::UnreadableTag> unreadable;
+    const auto matching = history.tags(site.settings.history_versions, &unreadable);
+    for (const auto& tag : unreadable)
+        err << "samplan: warning: tag " << quote(tag.name) << " cannot be read (" << tag.reason << "); not published\n";
+    for (const auto& tag : matching) {
         if (safe_version_name(tag.name)) tags.push_back(tag);
         else err << "samplan: warning: tag " << quote(tag.name) << " is not a usable folder name; not published\n";
     }
@@ -456,6 +465,12 @@ int publish_site(const model::Site& site, const history::History& history, const
             if (version_diagnostics.has_errors())
                 err << "samplan: warning: version " << quote(tag.name) << " has " << version_diagnostics.error_count()
                     << " content errors; published as it was\n";
+            // A link in the tagged tree is never followed (a tree cannot tell where it would lead):
+            // its record is left out of the version, and named.
+            version_diagnostics.sort();
+            for (const auto& d : version_diagnostics.all())
+                if (d.rule == "outside-content")
+                    err << "samplan: warning: version " << quote(tag.name) << ": " << format_text(d) << "\n";
             if (!settings.drafts) model::remove_drafts(version);
             const site::ArchiveInfo archive{tag.name, tag.date, "versions/" + tag.name + "/", &current_pages};
             site::SiteOptions version_options;

@@ -239,6 +239,7 @@ void load_and_check(const Args& options, Loaded& loaded, const std::string& cach
     }
     stage("history");
     loaded.history = history.get();
+    for (const auto& d : loaded.history.problems()) loaded.diagnostics.add(d);
     stage("check");
     check::run_checks(loaded.site, check::CheckOptions{options.today, &loaded.history}, loaded.diagnostics);
     loaded.diagnostics.sort();

@@ -116,6 +116,7 @@ bool build_once(const Paths& paths, bool first, std::vector<std::string>& proble
         model::Site site = model::build_model(records, diagnostics);
         theme = site.settings.theme;
         const history::History history = history::read_history(paths.content, paths.history_cache);
+        for (const auto& d : history.problems()) diagnostics.add(d);
         const Date today = today_local();
         check::run_checks(site, check::CheckOptions{today, &history}, diagnostics);
         diagnostics.sort();
@@ -233,9 +234,11 @@ void handle(const httplib::Request& req, httplib::Response& res, const Paths& pa
     }
     std::string body, error;
     if (req.path == kScriptHref) {
-        // From the site's theme, else from the default theme.
+        // From the site's theme, else from the default theme; never through a link out of the
+        // themes folder.
+        const InsideFolder themes(paths.themes);
         for (const auto& theme : {status.theme(), std::string("default")})
-            if (read_regular_file(paths.themes + "/" + theme + "/serve/live.js", kMaxFile, body, error) == FileRead::Ok) {
+            if (themes.read(theme + "/serve/live.js", kMaxFile, body, error) == FileRead::Ok) {
                 res.set_content(body, "text/javascript; charset=utf-8");
                 return;
             }

@@ -286,6 +286,10 @@ std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics,
             case ReadStatus::Error:
                 per_file[i].error(p.record.path, kFileStart, "cannot read: " + error, "io");
                 return;
+            case ReadStatus::Outside:
+                per_file[i].error(p.record.path, kFileStart, "symbolic link points outside the content folder; refused",
+                                  "outside-content");
+                return;
             case ReadStatus::Ok: break;
         }
         ok[i] = parse_record_text(p.record.path, text, p.markdown, p.record, per_file[i]) ? 1 : 0;

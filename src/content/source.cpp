@@ -18,7 +18,7 @@ namespace {
 
 class DiskSource final : public Source {
 public:
-    explicit DiskSource(const std::string& root) {
+    explicit DiskSource(const std::string& root) : folder_(root) {
         std::error_code ec;
         root_ = fs::weakly_canonical(fs::absolute(root, ec), ec);
     }
@@ -62,9 +62,10 @@ public:
 
     ReadStatus read(const std::string& path, size_t max_bytes, std::string& out,
                     std::string& error) const override {
-        switch (read_regular_file((root_ / path).string(), max_bytes, out, error)) {
+        switch (folder_.read(path, max_bytes, out, error)) {
             case FileRead::Ok: return ReadStatus::Ok;
             case FileRead::TooLarge: return ReadStatus::TooLarge;
+            case FileRead::Outside: return ReadStatus::Outside;
             default: return ReadStatus::Error;
         }
     }
@@ -76,6 +77,7 @@ private:
     }
 
     fs::path root_;
+    InsideFolder folder_;
 };
 
 }  // namespace

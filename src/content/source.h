@@ -16,7 +16,8 @@ struct DirEntry {
     EntryKind kind = EntryKind::Missing;
 };
 
-enum class ReadStatus { Ok, TooLarge, Error };
+// Outside: the file is reached through a symbolic link that leads out of the root.
+enum class ReadStatus { Ok, TooLarge, Error, Outside };
 
 class Source {
 public:
@@ -25,7 +26,8 @@ public:
     [[nodiscard]] virtual EntryKind kind(const std::string& path) const = 0;
     // The entries of a directory, sorted by name (byte order). Empty if it is not a directory.
     [[nodiscard]] virtual std::vector<DirEntry> list(const std::string& dir) const = 0;
-    // Reads a regular file of at most `max_bytes` into `out`.
+    // Reads a regular file of at most `max_bytes` into `out`. What a disk source reads is checked
+    // to lie inside the root once it is open (a link changed after kind() cannot lead out).
     [[nodiscard]] virtual ReadStatus read(const std::string& path, size_t max_bytes, std::string& out,
                                           std::string& error) const = 0;
 };

@@ -1,12 +1,16 @@
 // core/files.h — reading a whole regular file safely: a FIFO or device is never read (it could
-// block), and a file larger than the limit is refused before it is read.
+// block), a file larger than the limit is refused before it is read, and a folder's files can be
+// read without ever following a symbolic link out of the folder (InsideFolder).
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace samplan {
 
-enum class FileRead { Ok, NotRegular, TooLarge, Error };
+// Outside: the path leads out of the folder it must stay in; Missing: nothing there (both only
+// from InsideFolder).
+enum class FileRead { Ok, NotRegular, TooLarge, Error, Outside, Missing };
 
 // Reads `path` into `out`. With `no_follow`, a symbolic link is refused. `error` says why not.
 FileRead read_regular_file(const std::string& path, size_t max_bytes, std::string& out, std::string& error,
@@ -14,5 +18,46 @@ FileRead read_regular_file(const std::string& path, size_t max_bytes, std::strin
 // The same, with `path` relative to the open folder `folder`.
 FileRead read_regular_file_at(int folder, const std::string& path, size_t max_bytes, std::string& out,
                               std::string& error, bool no_follow = false);
+
+// A folder that reading must not leave (the content folder, the themes folder, a repository's
+// work tree). Paths inside it are opened following symbolic links, as a program would, but what
+// was opened is kept only when it lies inside the folder: its real path is asked of the open
+// file itself (/proc/self/fd), so a link changed between a check and the read cannot lead
+// elsewhere. A path without any link on the way is opened with openat2(RESOLVE_BENEATH |
+// RESOLVE_NO_SYMLINKS) and needs no such question. Where /proc is not mounted, a path through a
+// link is refused. Thread-safe.
+class InsideFolder {
+public:
+    // Opens `root` (following links: whoever names the folder chose it).
+    explicit InsideFolder(const std::string& root);
+    ~InsideFolder();
+    InsideFolder(const InsideFolder&) = delete;
+    InsideFolder& operator=(const InsideFolder&) = delete;
+
+    // Whether the folder itself could be opened.
+    [[nodiscard]] bool usable() const { return fd_ >= 0; }
+
+    // Opens `path` (relative, '/' separated) with `flags` (O_CLOEXEC is added). Returns the
+    // descriptor, or -1 with errno set: EXDEV when the path leads outside the folder.
+    [[nodiscard]] int open(const std::string& path, int flags) const;
+
+    // Reads the regular file at `path` as read_regular_file does; Outside when it leads out,
+    // Missing when there is no such file (or a part of the path is not a folder).
+    FileRead read(const std::string& path, size_t max_bytes, std::string& out, std::string& error) const;
+
+    struct Entry {
+        std::string name;
+        enum class Type { File, Folder, Link, Other } type = Type::Other;  // a link is not followed here
+    };
+    // The entries of the folder at `path` ("" for the folder itself), sorted by name, without
+    // "." and "..". Ok, Outside (the folder is reached through a link that leads out), Missing,
+    // or Error (not a folder, not readable: `error` says).
+    FileRead list(const std::string& path, std::vector<Entry>& out, std::string& error) const;
+
+private:
+    [[nodiscard]] bool inside(int fd) const;
+    int fd_ = -1;
+    std::string real_;  // the folder's real path
+};
 
 }  // namespace samplan

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <thread>
 #include <unistd.h>
 
@@ -196,9 +197,9 @@ public:
             return content::ReadStatus::Error;
         }
         TreeEntry entry(raw);
-        if (kind_of(entry.get()) != content::EntryKind::File) {
+        if (const auto k = kind_of(entry.get()); k != content::EntryKind::File) {
             error = "not a regular file";
-            return content::ReadStatus::Error;
+            return k == content::EntryKind::Outside ? content::ReadStatus::Outside : content::ReadStatus::Error;
         }
         git_blob* b = nullptr;
         if (git_blob_lookup(&b, git_tree_owner(tree_.get()), git_tree_entry_id(entry.get())) != 0) {
@@ -334,25 +335,45 @@ std::unique_ptr<content::Source> History::tree_source(const std::string& commit)
     return std::make_unique<TreeSource>(*repo_, std::move(tree), repo_->prefix);
 }
 
-std::vector<Tag> History::tags(const std::string& glob) const {
+std::vector<Tag> History::tags(const std::string& glob, std::vector<UnreadableTag>* unreadable) const {
     std::vector<Tag> out;
     if (!repo_) return out;
     std::lock_guard lock(repo_->mutex);
-    git_strarray names{nullptr, 0};
-    if (git_tag_list(&names, repo_->repo.get()) != 0) return out;
-    for (size_t i = 0; i < names.count; ++i) {
-        const std::string name = names.strings[i];
+    // Every name under refs/tags/, loose or packed, one at a time: git_tag_list gives up on all of
+    // them (and says nothing) when one packed name is broken.
+    std::vector<std::string> names;
+    git_reference_iterator* raw_it = nullptr;
+    if (git_reference_iterator_glob_new(&raw_it, repo_->repo.get(), "refs/tags/*") != 0) return out;
+    const char* refname = nullptr;
+    while (git_reference_next_name(&refname, raw_it) == 0) names.emplace_back(refname + std::strlen("refs/tags/"));
+    git_reference_iterator_free(raw_it);
+    auto cannot = [&](const std::string& name, const char* fallback) {
+        const git_error* e = git_error_last();
+        if (unreadable) unreadable->push_back({name, e && e->message ? e->message : fallback});
+    };
+    for (const auto& name : names) {
         if (fnmatch(glob.c_str(), name.c_str(), 0) != 0) continue;
+        const std::string full = "refs/tags/" + name;
+        int valid = 0;
+        if (git_reference_name_is_valid(&valid, full.c_str()) != 0 || !valid) {
+            if (unreadable) unreadable->push_back({name, "not a valid tag name"});
+            continue;
+        }
         git_object* raw = nullptr;
-        if (git_revparse_single(&raw, repo_->repo.get(), ("refs/tags/" + name).c_str()) != 0) continue;
+        if (git_revparse_single(&raw, repo_->repo.get(), full.c_str()) != 0) {
+            cannot(name, "its object is missing");
+            continue;
+        }
         Object object(raw);
         git_object* peeled = nullptr;
-        if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) != 0) continue;
+        if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) != 0) {
+            cannot(name, "it does not point to a commit");
+            continue;
+        }
         Commit commit(reinterpret_cast<git_commit*>(peeled));
         const git_signature* committer = git_commit_committer(commit.get());
         out.push_back({name, oid_string(git_commit_id(commit.get())), date_of(committer->when.time, committer->when.offset)});
     }
-    git_strarray_dispose(&names);
     std::sort(out.begin(), out.end(), [](const Tag& a, const Tag& b) { return a.date != b.date ? a.date < b.date : a.name < b.name; });
     return out;
 }
@@ -483,6 +504,12 @@ Tree content_tree(git_repository* repo, const git_tree* root, const std::string&
     return subtree(repo, entry.get());
 }
 
+// The object id of a file's text; none (zero) for a symbolic link, whose object holds where the
+// link leads: the file is then read through its tree, which refuses links (see TreeSource).
+git_oid file_id(const git_tree_entry* entry) {
+    return git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK ? git_oid{} : *git_tree_entry_id(entry);
+}
+
 // The files that differ between trees `a` and `b` (either may be null: empty), found by walking
 // both at once and never entering a folder whose id is the same on both sides. (libgit2 1.5's
 // tree diff expands every folder, so each commit cost as much as the whole content folder.) Both
@@ -513,9 +540,10 @@ void diff_trees(git_repository* repo, const git_tree* a, const git_tree* b, cons
         }
         const bool blob_a = ea && git_tree_entry_type(ea) == GIT_OBJECT_BLOB;
         const bool blob_b = eb && git_tree_entry_type(eb) == GIT_OBJECT_BLOB;
-        if (blob_a && blob_b) out.push_back({GIT_DELTA_MODIFIED, path, path, *git_tree_entry_id(eb)});
+        const git_oid id = blob_b ? file_id(eb) : git_oid{};
+        if (blob_a && blob_b) out.push_back({GIT_DELTA_MODIFIED, path, path, id});
         else if (blob_a) out.push_back({GIT_DELTA_DELETED, path, path, {}});
-        else if (blob_b) out.push_back({GIT_DELTA_ADDED, path, path, *git_tree_entry_id(eb)});
+        else if (blob_b) out.push_back({GIT_DELTA_ADDED, path, path, id});
     }
 }
 
@@ -542,7 +570,7 @@ bool libgit2_deltas(git_repository* repo, const git_tree* a, const git_tree* b, 
     for (size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
         const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
         out.push_back({d->status, d->old_file.path ? d->old_file.path : "", d->new_file.path ? d->new_file.path : "",
-                       d->new_file.id});
+                       d->new_file.mode == GIT_FILEMODE_LINK ? git_oid{} : d->new_file.id});
     }
     return true;
 }
@@ -641,6 +669,56 @@ void diff_commit(git_repository* repo, const git_oid& id, const std::string& pre
     out.changes = std::move(changes);
 }
 
+// The mailmap, as libgit2's git_mailmap_from_repository reads it, but with the work tree's
+// .mailmap never read through a symbolic link out of the work tree (libgit2 would follow it):
+// the .mailmap of the work tree, then the blob named by git's config `mailmap.blob`, then the
+// file named by `mailmap.file` (the config is the operator's, not the repository's content).
+// Later entries win, so one text of all three reads the same. A .mailmap that leads out of the
+// work tree is left out and reported in `problems`, with its path from the content folder
+// (`prefix` is the content folder inside the work tree).
+std::string mailmap_text(git_repository* repo, const std::string& workdir, const std::string& prefix,
+                         std::vector<Diagnostic>& problems) {
+    std::string text, error;
+    const InsideFolder work_tree(workdir);
+    if (work_tree.read(".mailmap", 1024 * 1024, text, error) == FileRead::Outside) {
+        std::string shown = ".mailmap";
+        for (size_t i = 0; i < prefix.size(); ++i)
+            if (prefix[i] == '/') shown = "../" + shown;
+        Diagnostic d;
+        d.path = shown;
+        d.pos = {1, 1};
+        d.message = "symbolic link points outside the repository; refused";
+        d.rule = "outside-content";
+        problems.push_back(std::move(d));
+        text.clear();
+    }
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    git_config* raw_config = nullptr;
+    if (git_repository_config_snapshot(&raw_config, repo) != 0) return text;
+    const std::unique_ptr<git_config, Deleter<git_config, git_config_free>> config(raw_config);
+    git_buf value = GIT_BUF_INIT;
+    if (git_config_get_string_buf(&value, config.get(), "mailmap.blob") == 0) {
+        git_object* raw = nullptr;
+        if (git_revparse_single(&raw, repo, value.ptr) == 0) {
+            const Object object(raw);
+            git_object* peeled = nullptr;
+            if (git_object_peel(&peeled, object.get(), GIT_OBJECT_BLOB) == 0) {
+                const Blob blob(reinterpret_cast<git_blob*>(peeled));
+                text.append(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                            static_cast<size_t>(git_blob_rawsize(blob.get())));
+                text += '\n';
+            }
+        }
+    }
+    git_buf_dispose(&value);
+    if (git_config_get_path(&value, config.get(), "mailmap.file") == 0) {
+        const std::string file = value.ptr[0] == '/' ? std::string(value.ptr) : workdir + value.ptr;
+        if (std::string more; read_regular_file(file, 1024 * 1024, more, error) == FileRead::Ok) text += more;
+    }
+    git_buf_dispose(&value);
+    return text;
+}
+
 }  // namespace
 
 std::string repository_state(const std::string& content_dir) {
@@ -700,6 +778,8 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
     if (!prefix.empty()) prefix += "/";
     repo->prefix = prefix;
     repo->content = content.string();
+    // Read before the cache is looked at: a .mailmap that leads out is reported on every build.
+    const std::string mailmap = mailmap_text(repo->repo.get(), workdir, prefix, h.problems_);
 
     git_oid head;
     if (git_reference_name_to_id(&head, repo->repo.get(), "HEAD") != 0) {
@@ -769,10 +849,10 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
     std::atomic<size_t> next_run{0};
     auto work = [&](git_repository* handle) {
         git_mailmap* raw_mailmap = nullptr;
-        Mailmap mailmap(git_mailmap_from_repository(&raw_mailmap, handle) == 0 ? raw_mailmap : nullptr);
+        const Mailmap map(git_mailmap_from_buffer(&raw_mailmap, mailmap.data(), mailmap.size()) == 0 ? raw_mailmap : nullptr);
         for (size_t begin; (begin = next_run.fetch_add(kRun)) < ids.size();)
             for (size_t i = begin; i < std::min(begin + kRun, ids.size()); ++i)
-                diff_commit(handle, ids[i], prefix, mailmap.get(), results[i]);
+                diff_commit(handle, ids[i], prefix, map.get(), results[i]);
     };
     // A thread that cannot open a handle of its own leaves the runs to the others.
     std::vector<std::thread> threads;

@@ -12,6 +12,7 @@
 
 #include "content/source.h"
 #include "core/date.h"
+#include "core/diagnostics.h"
 
 namespace samplan::history {
 
@@ -52,6 +53,11 @@ struct Tag {
     Date date;
 };
 
+struct UnreadableTag {
+    std::string name;
+    std::string reason;
+};
+
 class History {
 public:
     History();
@@ -62,6 +68,9 @@ public:
     [[nodiscard]] bool available() const { return !revisions_.empty(); }
     // Why history is reduced or missing; empty when complete.
     [[nodiscard]] const std::string& note() const { return note_; }
+    // Errors in what was read besides the commits (a .mailmap that is a link out of the
+    // repository), with paths relative to the content folder.
+    [[nodiscard]] const std::vector<Diagnostic>& problems() const { return problems_; }
     [[nodiscard]] size_t commits_read() const { return revisions_.size() - cached_; }
     [[nodiscard]] size_t commits_from_cache() const { return cached_; }
 
@@ -90,8 +99,10 @@ public:
     [[nodiscard]] bool in_working_folder(const FileRevision& revision) const;
     // The content folder as it was in `commit`, to load records from.
     [[nodiscard]] std::unique_ptr<content::Source> tree_source(const std::string& commit) const;
-    // Tags whose name matches `glob` (fnmatch), oldest first.
-    [[nodiscard]] std::vector<Tag> tags(const std::string& glob) const;
+    // Tags whose name matches `glob` (fnmatch), oldest first. A matching tag that cannot be read
+    // (a broken name, a missing object, not a commit) is left out and, with `unreadable`, added
+    // there with the reason; the others are still read.
+    [[nodiscard]] std::vector<Tag> tags(const std::string& glob, std::vector<UnreadableTag>* unreadable = nullptr) const;
 
     struct Repository;  // the open repository (opaque outside the history stage)
 
@@ -101,6 +112,7 @@ private:
     size_t cached_ = 0;  // revisions that came from the cache
     std::unique_ptr<Repository> repo_;
     std::string note_;
+    std::vector<Diagnostic> problems_;
     std::vector<Revision> revisions_;
     std::vector<std::vector<Change>> changes_;
     std::map<std::string, std::vector<FileRevision>> files_;

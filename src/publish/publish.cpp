@@ -79,15 +79,6 @@ Output::~Output() {
     fs::remove_all(staging_, ec);
 }
 
-namespace {
-
-bool read_whole(const fs::path& file, std::string& out) {
-    std::string error;
-    return read_regular_file(file.string(), static_cast<size_t>(1) << 31, out, error, true) == FileRead::Ok;
-}
-
-}  // namespace
-
 void Output::note(const std::string& path, int fd) const {
     struct stat st {};
     if ((fd >= 0 ? ::fstat(fd, &st) : ::fstatat(staging_fd_, path.c_str(), &st, AT_SYMLINK_NOFOLLOW)) != 0) return;
@@ -187,21 +178,6 @@ void Output::write(const std::string& path, const std::string& content) const {
     }
     note(path, fd);
     ::close(fd);
-    ++written_;
-}
-
-void Output::copy(const std::string& path, const std::string& source_file) const {
-    check_relative(path);
-    if (std::string content; read_whole(source_file, content)) {
-        write(path, content);
-        return;
-    }
-    const fs::path full = fs::path(staging_) / path;
-    std::error_code ec;
-    make_folder(folder_of(path));
-    fs::copy_file(source_file, full, fs::copy_options::overwrite_existing, ec);
-    if (ec) throw std::runtime_error("cannot copy " + source_file + ": " + ec.message());
-    note(path, -1);
     ++written_;
 }
 

@@ -34,7 +34,6 @@ public:
     // Writes `content` at the relative `path` (no "..", not absolute); a file the previous site
     // has unchanged is kept as it was (same file, same time). Thread-safe.
     void write(const std::string& path, const std::string& content) const;
-    void copy(const std::string& path, const std::string& source_file) const;
     [[nodiscard]] const std::string& staging_dir() const { return staging_; }
     // Hard-links the previous site's file at `path` when it holds exactly `content`.
     bool reuse(const std::string& path, const std::string& content) const;

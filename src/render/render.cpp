@@ -1,14 +1,12 @@
 #include "render/render.h"
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include "content/toml_reader.h"
+#include "core/files.h"
 
 namespace samplan::render {
-namespace fs = std::filesystem;
 
 std::string escape_html(std::string_view text) {
     std::string out;
@@ -19,70 +17,135 @@ std::string escape_html(std::string_view text) {
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+// A theme file may be as large as this (fonts and images among the assets).
+constexpr size_t kMaxThemeFile = 64 * 1024 * 1024;
+constexpr SourcePos kFileStart{1, 1};
 
-// Templates by name, and where each was read from (for diagnostics).
-void read_templates(const fs::path& dir, std::map<std::string, std::string>& out,
-                    std::map<std::string, std::string>& paths) {
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) return;
-    for (const auto& e : fs::directory_iterator(dir, ec))
-        if (e.is_regular_file() && e.path().extension() == ".mustache") {
-            out[e.path().stem().string()] = slurp(e.path());
-            paths[e.path().stem().string()] = e.path().generic_string();
+// Reads one theme's files from its folder, reporting what cannot be read.
+class ThemeReader {
+public:
+    ThemeReader(const ThemeFolder& folder, Diagnostics& diagnostics)
+        : where_(folder), folder_(folder.root), diagnostics_(diagnostics) {}
+
+    // Whether the theme's folder itself may be read: not when it is a link out of the root.
+    bool usable() {
+        std::vector<InsideFolder::Entry> entries;
+        std::string error;
+        if (folder_.list(where_.dir, entries, error) != FileRead::Outside) return true;
+        refuse(where_.dir);
+        return false;
+    }
+
+    // Templates by name, and where each was read from (for diagnostics).
+    void read_templates(std::map<std::string, std::string>& out, std::map<std::string, std::string>& paths) {
+        const std::string dir = where_.dir + "/templates";
+        std::vector<InsideFolder::Entry> entries;
+        if (!list(dir, entries)) return;
+        for (const auto& e : entries) {
+            constexpr std::string_view kExt = ".mustache";
+            if (e.type == InsideFolder::Entry::Type::Folder || e.name.size() <= kExt.size() ||
+                e.name.compare(e.name.size() - kExt.size(), kExt.size(), kExt) != 0)
+                continue;
+            std::string text;
+            if (!read(dir + "/" + e.name, text)) continue;
+            const std::string name = e.name.substr(0, e.name.size() - kExt.size());
+            out[name] = std::move(text);
+            paths[name] = shown(dir + "/" + e.name);
         }
-}
-
-void list_assets(const fs::path& dir, std::map<std::string, std::string>& out) {
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) return;
-    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        // Symlinks are not followed: assets come from the theme folder itself.
-        if (it->is_symlink() || !it->is_regular_file()) continue;
-        out[fs::relative(it->path(), dir).generic_string()] = it->path().string();
     }
-}
 
-// Flat "a.b" keys from a TOML table of strings.
-void flatten(const content::Value& v, const std::string& prefix, std::map<std::string, std::string>& out) {
-    for (const auto& e : v.entries) {
-        const auto& child = e.value.front();
-        const std::string key = prefix.empty() ? e.key : prefix + "." + e.key;
-        if (child.type == content::Value::Type::String) out[key] = child.string;
-        else if (child.type == content::Value::Type::Table) flatten(child, key, out);
+    // Every file under assets/, by its path inside it. Links to files inside the root are read;
+    // links to folders are not followed.
+    void read_assets(std::map<std::string, std::string>& out) { read_assets(where_.dir + "/assets", "", out, 0); }
+
+    // Flat "a.b" keys of the UI strings in `language`.
+    void read_strings(const std::string& language, std::map<std::string, std::string>& out) {
+        const std::string path = where_.dir + "/i18n/" + language + ".toml";
+        std::string text;
+        if (!read(path, text)) return;
+        content::TomlError error;
+        if (auto v = content::parse_toml(text, 0, error)) flatten(*v, "", out);
+        else diagnostics_.error("theme/i18n/" + language + ".toml", error.pos, "TOML: " + error.message, "toml");
     }
-}
 
-void read_strings(const fs::path& file, const std::string& shown, std::map<std::string, std::string>& out,
-                  Diagnostics& diagnostics) {
-    std::error_code ec;
-    if (!fs::is_regular_file(file, ec)) return;
-    content::TomlError error;
-    const std::string text = slurp(file);
-    if (auto v = content::parse_toml(text, 0, error)) flatten(*v, "", out);
-    else diagnostics.error(shown, error.pos, "TOML: " + error.message, "toml");
-}
+private:
+    std::string shown(const std::string& path) const { return where_.root + "/" + path; }
+
+    void refuse(const std::string& path) {
+        diagnostics_.error(shown(path), kFileStart,
+                           "symbolic link points outside the " + where_.root_noun + "; refused", "outside-content");
+    }
+
+    // False, quietly, when the folder is not there; false with an error when it leads out.
+    bool list(const std::string& dir, std::vector<InsideFolder::Entry>& entries) {
+        std::string error;
+        const FileRead r = folder_.list(dir, entries, error);
+        if (r == FileRead::Outside) refuse(dir);
+        return r == FileRead::Ok;
+    }
+
+    // False, quietly, when there is no regular file at `path` (missing, a folder, a FIFO).
+    bool read(const std::string& path, std::string& text) {
+        std::string error;
+        switch (folder_.read(path, kMaxThemeFile, text, error)) {
+            case FileRead::Ok: return true;
+            case FileRead::Outside: refuse(path); return false;
+            case FileRead::TooLarge:
+                diagnostics_.error(shown(path), kFileStart, "file is larger than the limit of 64 MiB", "file-too-large");
+                return false;
+            case FileRead::Error:
+                diagnostics_.error(shown(path), kFileStart, "cannot read: " + error, "io");
+                return false;
+            case FileRead::NotRegular:
+            case FileRead::Missing: return false;
+        }
+        return false;
+    }
+
+    void read_assets(const std::string& dir, const std::string& prefix, std::map<std::string, std::string>& out,
+                     int depth) {
+        std::vector<InsideFolder::Entry> entries;
+        if (depth > 32 || !list(dir, entries)) return;
+        for (const auto& e : entries) {
+            const std::string path = dir + "/" + e.name;
+            if (e.type == InsideFolder::Entry::Type::Folder) {
+                read_assets(path, prefix + e.name + "/", out, depth + 1);
+            } else if (e.type == InsideFolder::Entry::Type::File || e.type == InsideFolder::Entry::Type::Link) {
+                // A link to a folder is NotRegular here: not followed.
+                if (std::string bytes; read(path, bytes)) out[prefix + e.name] = std::move(bytes);
+            }
+        }
+    }
+
+    // Flat "a.b" keys from a TOML table of strings.
+    static void flatten(const content::Value& v, const std::string& prefix, std::map<std::string, std::string>& out) {
+        for (const auto& e : v.entries) {
+            const auto& child = e.value.front();
+            const std::string key = prefix.empty() ? e.key : prefix + "." + e.key;
+            if (child.type == content::Value::Type::String) out[key] = child.string;
+            else if (child.type == content::Value::Type::Table) flatten(child, key, out);
+        }
+    }
+
+    const ThemeFolder& where_;
+    InsideFolder folder_;
+    Diagnostics& diagnostics_;
+};
 
 }  // namespace
 
-Theme load_theme(const std::string& theme_dir, const std::string& override_dir, const std::string& language,
-                 Diagnostics& diagnostics) {
+Theme load_theme(const ThemeFolder& theme_folder, const std::optional<ThemeFolder>& site_override,
+                 const std::string& language, Diagnostics& diagnostics) {
     Theme theme;
-    std::map<std::string, std::string> templates, template_paths;
-    read_templates(fs::path(theme_dir) / "templates", templates, template_paths);
-    list_assets(fs::path(theme_dir) / "assets", theme.assets);
-    std::map<std::string, std::string> strings;
-    read_strings(fs::path(theme_dir) / "i18n" / (language + ".toml"), "theme/i18n/" + language + ".toml", strings, diagnostics);
-    if (!override_dir.empty()) {
-        read_templates(fs::path(override_dir) / "templates", templates, template_paths);
-        list_assets(fs::path(override_dir) / "assets", theme.assets);
-        read_strings(fs::path(override_dir) / "i18n" / (language + ".toml"), "theme/i18n/" + language + ".toml", strings,
-                     diagnostics);
+    std::map<std::string, std::string> templates, template_paths, strings;
+    // The theme first, then the site's own files by the same names over it.
+    for (const ThemeFolder* folder : {&theme_folder, site_override ? &*site_override : nullptr}) {
+        if (!folder) continue;
+        ThemeReader reader(*folder, diagnostics);
+        if (!reader.usable()) continue;
+        reader.read_templates(templates, template_paths);
+        reader.read_assets(theme.assets);
+        reader.read_strings(language, strings);
     }
     theme.strings = site::Strings(std::move(strings));
     std::vector<mustache::TemplateError> errors;

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,13 +19,23 @@ namespace samplan::render {
 // assets by relative path; and UI strings. A site's content/theme/ overrides any of them by name.
 struct Theme {
     std::shared_ptr<const mustache::TemplateSet> templates;  // shared, read-only, by every Renderer
-    std::map<std::string, std::string> assets;  // "style.css" → file path on disk
+    std::map<std::string, std::string> assets;  // "style.css" → the file's bytes
     site::Strings strings;
 };
 
-// Reads `theme_dir` then `override_dir` (may be missing) and compiles the templates. Problems,
+// Where a theme's files are read from: the folder `dir` inside `root`, which no file may lead out
+// of. A symbolic link is followed only to a place inside `root` (core/files.h, InsideFolder); one
+// that leads out is an error [outside-content] and nothing is read through it. Inside assets/,
+// links to folders are not followed (a loop of links would never end).
+struct ThemeFolder {
+    std::string root;       // the themes folder, or the content folder for a site's own theme/
+    std::string dir;        // the theme inside it: "default", or "theme"
+    std::string root_noun;  // for messages: "themes folder", "content folder"
+};
+
+// Reads `theme` then `site_override` (may be missing) and compiles the templates. Problems,
 // template errors among them, are reported as diagnostics ("…/templates/x.mustache:3:5: error: …").
-Theme load_theme(const std::string& theme_dir, const std::string& override_dir, const std::string& language,
+Theme load_theme(const ThemeFolder& theme, const std::optional<ThemeFolder>& site_override, const std::string& language,
                  Diagnostics& diagnostics);
 
 class Renderer {

@@ -2,12 +2,16 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
 #include "core/date.h"
 #include "core/diagnostics.h"
+#include "core/files.h"
 #include "core/parallel.h"
 #include "core/text.h"
 
@@ -120,4 +124,70 @@ TEST_CASE("on_all_cores hands the first failure to its caller, and no job starts
     CHECK(after < 100);
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
     CHECK(ran.load() == after);  // every thread had stopped when it returned
+}
+
+namespace {
+
+// A fresh folder under the system's temporary folder, removed at the end.
+struct Scratch {
+    std::filesystem::path path;
+    Scratch() {
+        path = std::filesystem::temp_directory_path() / ("samplan-core-" + std::to_string(std::random_device{}()));
+        std::filesystem::create_directories(path);
+    }
+    ~Scratch() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("InsideFolder follows links that stay inside and refuses those that lead out") {
+    namespace fs = std::filesystem;
+    Scratch scratch;
+    const fs::path root = scratch.path / "root", outside = scratch.path / "outside";
+    fs::create_directories(root / "a/b");
+    fs::create_directories(outside);
+    std::ofstream(root / "a/b/inne.txt") << "inne";
+    std::ofstream(outside / "ute.txt") << "ute";
+    fs::create_symlink("b/inne.txt", root / "a/relativ");
+    fs::create_symlink(root / "a/b/inne.txt", root / "a/absolut");
+    fs::create_symlink("../../outside/ute.txt", root / "a/upp");
+    fs::create_symlink(outside / "ute.txt", root / "a/ut");
+    fs::create_symlink(outside, root / "a/mapp");
+    fs::create_symlink("b", root / "a/c");
+
+    const InsideFolder folder(root.string());
+    REQUIRE(folder.usable());
+    std::string text, error;
+    CHECK(folder.read("a/b/inne.txt", 100, text, error) == FileRead::Ok);
+    CHECK(text == "inne");
+    text.clear();
+    CHECK(folder.read("a/relativ", 100, text, error) == FileRead::Ok);
+    CHECK(text == "inne");
+    CHECK(folder.read("a/absolut", 100, text, error) == FileRead::Ok);
+    CHECK(folder.read("a/c/inne.txt", 100, text, error) == FileRead::Ok);  // a linked folder inside
+    CHECK(folder.read("a/upp", 100, text, error) == FileRead::Outside);
+    CHECK(folder.read("a/ut", 100, text, error) == FileRead::Outside);
+    CHECK(folder.read("a/mapp/ute.txt", 100, text, error) == FileRead::Outside);
+    CHECK(folder.read("../outside/ute.txt", 100, text, error) == FileRead::Outside);
+    CHECK(folder.read(outside.string() + "/ute.txt", 100, text, error) == FileRead::Outside);
+    CHECK(folder.read("a/b/../../a/b/inne.txt", 100, text, error) == FileRead::Ok);
+    CHECK(folder.read("a/saknas", 100, text, error) == FileRead::Missing);
+    CHECK(folder.read("a/b", 100, text, error) == FileRead::NotRegular);
+    CHECK(folder.read("a/b/inne.txt", 2, text, error) == FileRead::TooLarge);
+
+    std::vector<InsideFolder::Entry> entries;
+    REQUIRE(folder.list("a", entries, error) == FileRead::Ok);
+    std::vector<std::string> names;
+    for (const auto& e : entries) {
+        using Type = InsideFolder::Entry::Type;
+        names.push_back(e.name + (e.type == Type::Link ? "@" : e.type == Type::Folder ? "/" : ""));
+    }
+    CHECK(names == std::vector<std::string>{"absolut@", "b/", "c@", "mapp@", "relativ@", "upp@", "ut@"});
+    CHECK(folder.list("a/mapp", entries, error) == FileRead::Outside);
+    CHECK(entries.empty());
+    CHECK(folder.list("a/c", entries, error) == FileRead::Ok);
+    CHECK(folder.list("a/saknas", entries, error) == FileRead::Missing);
 }
