@@ -303,8 +303,9 @@ test('console and network: no console errors, no request leaves 127.0.0.1', LONG
 
 // 7 -------------------------------------------------------------------------------------------
 // The search page (assets/search.js over Pagefind's index): ?q= from the header form is searched,
-// the number of results is announced, filters carry the theme's names, everything works with the
-// keyboard, at 320 px wide, and nothing on screen moves as the results arrive.
+// the number of results is announced, excerpts keep words apart, filters carry the theme's names,
+// everything works with the keyboard, at 320 px wide, and nothing on screen moves as the results
+// arrive.
 const searchBuilt = () => fs.existsSync(path.join(SITE_DIR, 'pagefind', 'pagefind.js'));
 
 test('search: ?q= is searched, results announced, Swedish filter names, keyboard, 320 px, no layout shift', {
@@ -336,6 +337,11 @@ test('search: ?q= is searched, results announced, Swedish filter names, keyboard
   if (!/^\d+ träff(ar)?$/.test(announced) || count < 1) problems.push(`status says "${announced}" with ${count} results shown`);
   const filterNames = await page.locator('#search-filters summary').allTextContents();
   assert.deepEqual(filterNames, ['Grupp', 'Fokusområde', 'Målgrupp', 'Status']);
+  // A label and its value are separate words in the index ("Status Avslutad", not "StatusAvslutad").
+  for (const excerpt of await page.locator('#search-results .search-excerpt').allTextContents()) {
+    const glued = excerpt.match(/(Status|Grupp|Handlingsplan|Målgrupp|Period)(Planerad|Pågår|Avslutad|Avbruten|Lokal|Vuxna|Barn|\d)/);
+    if (glued) problems.push(`an excerpt glues words together: "${glued[0]}"`);
+  }
   const shift = await page.evaluate(() => window.__shift);
   if (shift >= 0.1) problems.push(`layout shift ${shift.toFixed(3)} while the results arrived (at most 0.1)`);
 
