@@ -1217,8 +1217,6 @@ private:
         const std::string path = search_path();
         Data d = common(path, s_.get("search_title"), "");
         d.set("breadcrumbs", crumbs(path, {}));
-        d.set("pagefind_css_href", root_prefix(path) + "pagefind/pagefind-ui.css");
-        d.set("pagefind_js_href", root_prefix(path) + "pagefind/pagefind-ui.js");
         d.set("search_js_href", root_prefix(path) + "assets/search.js");
         add(path, "search", std::move(d));
     }

@@ -1,6 +1,7 @@
 // samplan serve in the browser: a page reloads by itself after a change; a broken record shows
 // the overlay with its diagnostics (a labelled alertdialog, no axe violation, no console error),
-// while the last good page stays; fixing the record removes it.
+// while the last good page stays (styled under the page's Content-Security-Policy); fixing the
+// record removes it.
 //
 //   SAMPLAN=build/samplan node --test tests/browser/serve.test.mjs   (scripts/test.sh runs it)
 import { test, after } from 'node:test';
@@ -81,6 +82,9 @@ test('serve reloads the page after a change and shows a broken record in an over
   const text = await dialog.textContent();
   assert.match(text, /groups\/alfa\/plans\/2025\/activities\/sip\.md:2:\d+: error: /);
   assert.match(await page.locator('h1').textContent(), /Omdöpt aktivitet/);
+  // The page's Content-Security-Policy lets the script (a file of the site) style its overlay.
+  assert.equal(await page.locator('meta[http-equiv="Content-Security-Policy"]').count(), 1);
+  assert.equal(await dialog.evaluate((e) => getComputedStyle(e).position), 'fixed');
   const { default: AxeBuilder } = await import('@axe-core/playwright');
   const axe = await new AxeBuilder({ page, axeSource: fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') })
     .include('.samplan-live-errors')

@@ -300,3 +300,89 @@ test('console and network: no console errors, no request leaves 127.0.0.1', LONG
   t.diagnostic(`watched ${site.pages.size} pages`);
   report('console errors and foreign requests', problems);
 });
+
+// 7 -------------------------------------------------------------------------------------------
+// The search page (assets/search.js over Pagefind's index): ?q= from the header form is searched,
+// the number of results is announced, excerpts keep words apart, filters carry the theme's names,
+// everything works with the keyboard, at 320 px wide, and nothing on screen moves as the results
+// arrive.
+const searchBuilt = () => fs.existsSync(path.join(SITE_DIR, 'pagefind', 'pagefind.js'));
+
+test('search: ?q= is searched, results announced, Swedish filter names, keyboard, 320 px, no layout shift', {
+  ...LONG,
+  skip: siteExists() && !searchBuilt() && 'Pagefind is not installed: no index to search',
+}, async (t) => {
+  assert.ok(siteExists(), `no site at ${SITE_DIR}`);
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const { AXE_TAGS } = await import('./lib.mjs');
+  const context = await newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && !/favicon/.test(m.location()?.url ?? '') && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.addInitScript(() => {
+    window.__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  const problems = [];
+  const status = page.locator('#search-status[role="status"]');
+
+  await page.goto(`${pageUrl(BASE, 'search/index.html')}?q=samordning`, { waitUntil: 'load' });
+  await page.locator('#search-results .search-result a').first().waitFor({ timeout: 15_000 });
+  if ((await page.inputValue('#search-input')) !== 'samordning') problems.push('?q= is not in the search field');
+  const announced = await status.textContent();
+  const count = await page.locator('#search-results .search-result').count();
+  if (!/^\d+ träff(ar)?$/.test(announced) || count < 1) problems.push(`status says "${announced}" with ${count} results shown`);
+  const filterNames = await page.locator('#search-filters summary').allTextContents();
+  assert.deepEqual(filterNames, ['Grupp', 'Fokusområde', 'Målgrupp', 'Status']);
+  // A label and its value are separate words in the index ("Status Avslutad", not "StatusAvslutad").
+  for (const excerpt of await page.locator('#search-results .search-excerpt').allTextContents()) {
+    const glued = excerpt.match(/(Status|Grupp|Handlingsplan|Målgrupp|Period)(Planerad|Pågår|Avslutad|Avbruten|Lokal|Vuxna|Barn|\d)/);
+    if (glued) problems.push(`an excerpt glues words together: "${glued[0]}"`);
+  }
+  const shift = await page.evaluate(() => window.__shift);
+  if (shift >= 0.1) problems.push(`layout shift ${shift.toFixed(3)} while the results arrived (at most 0.1)`);
+
+  // Keyboard only: field -> button -> first filter; Enter opens it, Space chooses its first value.
+  await page.focus('#search-input');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  if ((await page.evaluate(() => document.activeElement.textContent)) !== 'Grupp') problems.push('Tab from the field does not reach the filters');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  await page.waitForFunction((before) => document.getElementById('search-status').textContent !== before, announced, { timeout: 15_000 })
+    .catch(() => problems.push(`choosing a group did not change "${announced}"`));
+  await page.keyboard.press('Space');
+  // A group that has results: the count beside it is the number of results when it is chosen.
+  const group = page.locator('#search-filters details').first().locator('li').filter({ hasText: /\([1-9]\d*\)$/ }).first();
+  const expected = Number((await group.textContent()).match(/\((\d+)\)$/)[1]);
+  await group.locator('input').check();
+  const want = expected === 1 ? '1 träff' : `${expected} träffar`;
+  await page.waitForFunction((w) => document.getElementById('search-status').textContent === w, want, { timeout: 15_000 })
+    .catch(async () => problems.push(`choosing ${await group.textContent()} announced "${await status.textContent()}", not "${want}"`));
+  const narrowed = await page.locator('#search-results .search-result').count();
+  if (narrowed !== expected || narrowed > count) problems.push(`choosing ${await group.textContent()} shows ${narrowed} results`);
+  // A new search from the field, with Enter; ?q= follows it.
+  await page.fill('#search-input', 'suicidprevention');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/[?&]q=suicidprevention/, { timeout: 15_000 }).catch(() => problems.push('?q= does not follow the field'));
+
+  const axe = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  for (const v of axe.violations) problems.push(`axe: ${v.id} ${v.help} -> ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+
+  // 320 px wide (WCAG 1.4.10): no horizontal scrolling.
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(`${pageUrl(BASE, 'search/index.html')}?q=samordning`, { waitUntil: 'load' });
+  await page.locator('#search-results .search-result').first().waitFor({ timeout: 15_000 });
+  for (const summary of await page.locator('#search-filters summary').all()) await summary.click();
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (width > 320) problems.push(`at 320 px the page is ${width} px wide`);
+
+  await context.close();
+  for (const e of errors) problems.push(`console: ${e}`);
+  t.diagnostic(`"samordning": ${announced}; one group chosen: ${narrowed} results`);
+  report('search page', problems);
+});

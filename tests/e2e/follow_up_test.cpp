@@ -63,9 +63,9 @@ TEST_CASE("coverage, indicators and calendars of the example content") {
     REQUIRE(r.exit_code == 0);
     const fs::path site = out.path() / "site";
     const std::string home = read_file(site / "index.html");
-    CHECK(contains(home, "<dt>Samverkansgrupper</dt><dd>5</dd>"));
-    CHECK(contains(home, "<dt>Aktiviteter</dt><dd>21</dd>"));
-    CHECK(contains(home, "<dt>Regionala mål med aktiviteter</dt><dd>10 / 11</dd>"));
+    CHECK(contains(home, "<dt>Samverkansgrupper</dt> <dd>5</dd>"));
+    CHECK(contains(home, "<dt>Aktiviteter</dt> <dd>21</dd>"));
+    CHECK(contains(home, "<dt>Regionala mål med aktiviteter</dt> <dd>10 / 11</dd>"));
 
     const std::string coverage = read_file(site / "follow-up/coverage/index.html");
     CHECK(contains(coverage, "<th scope=\"row\"><a href=\"../../groups/uddevalla/index.html\">Lokal samverkansgrupp Uddevalla</a></th>"
