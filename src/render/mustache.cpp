@@ -52,6 +52,11 @@ void append_escaped(std::string& out, std::string_view text) {
                     ++i;
                     continue;
                 }
+                // Most letters outside ASCII (å, ä, ö, é, …): two bytes, U+00C0 to U+07FF, all allowed.
+                if (b >= 0xC3 && b <= 0xDF && i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+                    i += 2;
+                    continue;
+                }
                 const TextChar c = text_char_at(text, i);
                 if (c.publishable) {
                     i += c.length;
