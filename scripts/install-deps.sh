@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   cmake make g++ clang-14 libclang-rt-14-dev libfuzzer-14-dev pkg-config git
   libcmark-gfm-dev libcmark-gfm-extensions-dev libtomlplusplus-dev libgit2-dev doctest-dev libicu-dev
-  libcpp-httplib-dev libmimalloc-dev
+  libcpp-httplib-dev libmimalloc-dev libexpat1-dev
 )
 
 missing=()

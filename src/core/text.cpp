@@ -8,6 +8,8 @@
 namespace samplan {
 namespace {
 
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
 // Decodes one code point at `i`; returns its length or 0 when the sequence is invalid.
 size_t utf8_sequence_length(std::string_view s, size_t i) {
     const auto b0 = static_cast<unsigned char>(s[i]);
@@ -60,6 +62,83 @@ std::optional<size_t> find_invalid_utf8(std::string_view text) {
         i += len;
     }
     return std::nullopt;
+}
+
+std::string valid_utf8(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    size_t done = 0;  // text up to here is in `out`
+    for (size_t i = 0; i < text.size();) {
+        const size_t len = utf8_sequence_length(text, i);
+        if (len > 0) {
+            i += len;
+            continue;
+        }
+        out.append(text.data() + done, i - done);
+        out += kReplacement;
+        done = ++i;
+    }
+    out.append(text.data() + done, text.size() - done);
+    return out;
+}
+
+bool is_publishable(char32_t c) {
+    if (c < 0x20) return c == '\t' || c == '\n' || c == '\r';
+    if (c < 0x7F) return true;
+    if (c <= 0x9F) return false;  // DEL and the C1 controls
+    if (c >= 0xFDD0 && c <= 0xFDEF) return false;
+    if ((c & 0xFFFE) == 0xFFFE) return false;
+    return c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF);
+}
+
+TextChar text_char_at(std::string_view text, size_t i) {
+    const auto b0 = static_cast<unsigned char>(text[i]);
+    if (b0 < 0x80) return {1, is_publishable(b0)};
+    const size_t len = utf8_sequence_length(text, i);
+    if (len == 0) return {1, false};
+    char32_t cp = b0 & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    return {len, is_publishable(cp)};
+}
+
+bool is_publishable(std::string_view text) {
+    for (size_t i = 0; i < text.size();) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        if (b >= 0x20 && b < 0x7F) {
+            ++i;
+            continue;
+        }
+        const TextChar c = text_char_at(text, i);
+        if (!c.publishable) return false;
+        i += c.length;
+    }
+    return true;
+}
+
+void append_publishable(std::string& out, std::string_view text) {
+    out.reserve(out.size() + text.size());
+    size_t done = 0;  // text up to here is in `out`
+    for (size_t i = 0; i < text.size();) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        if (b >= 0x20 && b < 0x7F) {
+            ++i;
+            continue;
+        }
+        const TextChar c = text_char_at(text, i);
+        if (!c.publishable) {
+            out.append(text.data() + done, i - done);
+            out += kReplacement;
+            done = i + c.length;
+        }
+        i += c.length;
+    }
+    out.append(text.data() + done, text.size() - done);
+}
+
+std::string publishable(std::string_view text) {
+    std::string out;
+    append_publishable(out, text);
+    return out;
 }
 
 std::pair<int, int> line_column_at(std::string_view text, size_t offset) {

@@ -10,6 +10,30 @@ namespace samplan {
 
 // Byte offset of the first invalid UTF-8 sequence, or nullopt when `text` is valid UTF-8.
 std::optional<size_t> find_invalid_utf8(std::string_view text);
+// `text` with every byte that starts no valid UTF-8 sequence replaced by U+FFFD (text from git,
+// which need not be UTF-8).
+std::string valid_utf8(std::string_view text);
+
+// A character every published format may hold as text: tab, line feed, carriage return and the
+// code points from U+0020 up, less DEL, the C1 controls (U+0080 to U+009F) and the noncharacters
+// (U+FDD0 to U+FDEF and every U+xFFFE and U+xFFFF). XML 1.0 forbids the other C0 controls, U+FFFE
+// and U+FFFF; HTML calls all of them parse errors; iCalendar forbids the controls.
+bool is_publishable(char32_t c);
+// The character at byte `i` of `text`: its length in bytes (1 for a byte that starts no valid
+// UTF-8 sequence), and whether it is valid UTF-8 and publishable.
+struct TextChar {
+    size_t length = 1;
+    bool publishable = false;
+};
+TextChar text_char_at(std::string_view text, size_t i);
+// Whether `text` is valid UTF-8 of publishable characters only.
+bool is_publishable(std::string_view text);
+// `text` with every character that is not publishable, and every byte that starts no valid UTF-8
+// sequence, replaced by U+FFFD.
+std::string publishable(std::string_view text);
+// The same, appended to `out`.
+void append_publishable(std::string& out, std::string_view text);
+
 // 1-based line and column (in code points) of a byte offset.
 std::pair<int, int> line_column_at(std::string_view text, size_t offset);
 

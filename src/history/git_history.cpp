@@ -18,6 +18,7 @@
 #include "history/history.h"
 
 #include "core/files.h"
+#include "core/text.h"
 
 namespace samplan::history {
 namespace {
@@ -387,7 +388,7 @@ struct Cache {
     std::vector<std::vector<Change>> changes;
 };
 
-constexpr const char* kCacheMagic = "samplan-history-cache 2";
+constexpr const char* kCacheMagic = "samplan-history-cache 3";  // 3: authors and summaries made valid UTF-8
 
 std::string escape_field(const std::string& s) {
     std::string out;
@@ -662,10 +663,12 @@ void diff_commit(git_repository* repo, const git_oid& id, const std::string& pre
     git_signature* author = nullptr;
     if (git_commit_author_with_mailmap(&author, commit.get(), mailmap) == 0) {
         Signature owned(author);
-        rev.author = owned->name ? owned->name : "";
+        rev.author = publishable(owned->name ? owned->name : "");
     }
+    // Git stores a message's bytes as they were typed: decoded here as UTF-8, with U+FFFD for
+    // invalid bytes and for characters no published format allows (controls among them).
     const char* summary = git_commit_summary(commit.get());
-    rev.summary = summary ? summary : "";
+    rev.summary = publishable(summary ? summary : "");
     out.changes = std::move(changes);
 }
 

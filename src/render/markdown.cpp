@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/text.h"
+
 namespace samplan::render {
 namespace {
 
@@ -109,6 +111,9 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
     char* html = cmark_render_html(doc.get(), flags, cmark_parser_get_syntax_extensions(parser.get()));
     std::string out(html ? html : "");
     cmark_get_default_mem_allocator()->free(html);
+    // cmark-gfm passes control characters through, and writes those that character references
+    // such as &#1; name: U+FFFD for each, as the escape of plain text does.
+    if (!is_publishable(out)) out = publishable(out);
     return out;
 }
 

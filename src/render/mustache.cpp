@@ -14,14 +14,17 @@ namespace samplan::render::mustache {
 
 namespace {
 
-// Whether any of the eight bytes in `word` is one that HTML escaping replaces (& < > " ').
-bool has_special(std::uint64_t word) {
+// Whether any of the eight bytes in `word` is one that HTML escaping replaces (& < > " ') or one
+// that is not printable ASCII (a control, DEL, or part of a multi-byte character).
+bool needs_look(std::uint64_t word) {
     constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
     auto has_byte = [&](unsigned char c) {
         const std::uint64_t x = word ^ (kOnes * c);
         return (x - kOnes) & ~x & kHighs;
     };
-    return has_byte('&') | has_byte('<') | has_byte('>') | has_byte('"') | has_byte('\'');
+    const std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
+    return (word & kHighs) | below_space | has_byte(0x7F) | has_byte('&') | has_byte('<') | has_byte('>') |
+           has_byte('"') | has_byte('\'');
 }
 
 }  // namespace
@@ -30,23 +33,43 @@ void append_escaped(std::string& out, std::string_view text) {
     out.reserve(out.size() + text.size());
     size_t done = 0, i = 0;
     while (i < text.size()) {
-        // Eight bytes at a time while none needs escaping (nearly all text).
-        if (std::uint64_t word = 0; i + 8 <= text.size() && (std::memcpy(&word, text.data() + i, 8), !has_special(word))) {
+        // Eight bytes at a time while none needs a look (most text).
+        if (std::uint64_t word = 0; i + 8 <= text.size() && (std::memcpy(&word, text.data() + i, 8), !needs_look(word))) {
             i += 8;
             continue;
         }
         const char* entity = nullptr;
+        size_t length = 1;
         switch (text[i]) {
             case '&': entity = "&amp;"; break;
             case '<': entity = "&lt;"; break;
             case '>': entity = "&gt;"; break;
             case '"': entity = "&quot;"; break;
             case '\'': entity = "&#39;"; break;
-            default: ++i; continue;
+            default: {
+                const auto b = static_cast<unsigned char>(text[i]);
+                if (b >= 0x20 && b < 0x7F) {
+                    ++i;
+                    continue;
+                }
+                // Most letters outside ASCII (å, ä, ö, é, …): two bytes, U+00C0 to U+07FF, all allowed.
+                if (b >= 0xC3 && b <= 0xDF && i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+                    i += 2;
+                    continue;
+                }
+                const TextChar c = text_char_at(text, i);
+                if (c.publishable) {
+                    i += c.length;
+                    continue;
+                }
+                entity = "\xEF\xBF\xBD";  // U+FFFD for what XML 1.0 or HTML does not allow
+                length = c.length;
+            }
         }
         out.append(text.data() + done, i - done);
         out += entity;
-        done = ++i;
+        i += length;
+        done = i;
     }
     out.append(text.data() + done, text.size() - done);
 }

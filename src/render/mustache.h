@@ -17,7 +17,9 @@
 
 namespace samplan::render::mustache {
 
-// Appends `text` with &, <, >, " and ' as entities.
+// Appends `text` with &, <, >, " and ' as entities, and U+FFFD for each character that XML 1.0 or
+// HTML does not allow (see is_publishable in core/text.h) and each byte of invalid UTF-8: the
+// same escape serves the HTML pages and the XML feeds.
 void append_escaped(std::string& out, std::string_view text);
 
 // A problem in one template's text, found when the templates are compiled.

@@ -51,7 +51,7 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// &, <, >, " and ' as entities.
+// &, <, >, " and ' as entities; characters XML 1.0 or HTML does not allow as U+FFFD.
 std::string escape_html(std::string_view text);
 
 }  // namespace samplan::render

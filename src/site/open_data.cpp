@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 
 #include "core/text.h"
 #include "site/site.h"
@@ -173,6 +174,26 @@ std::string site_json(const Site& site) {
     return j.take();
 }
 
+// A number as spreadsheets read one: an optional sign, digits with an optional fraction, and an
+// optional exponent ("-12", "+3", "-1.5", "2.5e-07"). Anything else is text.
+bool plain_number(std::string_view v) {
+    size_t i = 0;
+    auto digits = [&] {
+        const size_t start = i;
+        while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
+        return i > start;
+    };
+    if (i < v.size() && (v[i] == '-' || v[i] == '+')) ++i;
+    if (!digits()) return false;
+    if (i < v.size() && v[i] == '.' && (++i, !digits())) return false;
+    if (i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
+        ++i;
+        if (i < v.size() && (v[i] == '-' || v[i] == '+')) ++i;
+        if (!digits()) return false;
+    }
+    return i == v.size();
+}
+
 std::string csv_line(const std::vector<std::string>& fields) {
     std::string line;
     for (size_t i = 0; i < fields.size(); ++i) line += (i ? "," : "") + csv_field(fields[i]);
@@ -182,10 +203,8 @@ std::string csv_line(const std::vector<std::string>& fields) {
 }  // namespace
 
 std::string csv_field(const std::string& value) {
-    std::string v = value;
-    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@') &&
-        !(v.size() > 1 && v[0] == '-' && std::isdigit(static_cast<unsigned char>(v[1]))))
-        v = "'" + v;
+    std::string v = is_publishable(std::string_view(value)) ? value : publishable(value);
+    if (!v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos && !plain_number(v)) v = "'" + v;
     if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
     std::string out = "\"";
     for (const char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);

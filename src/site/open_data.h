@@ -17,7 +17,10 @@ struct OpenDataOptions {
 
 std::vector<FileView> open_data_files(const model::Site& site, const OpenDataOptions& options);
 
-// One CSV field: quoted when needed; a leading = + - @ is neutralised for spreadsheets.
+// One CSV field, quoted when needed. A text starting with = + - @, a tab or a carriage return
+// gets a leading ' so that spreadsheets do not read it as a formula (OWASP's CSV injection
+// advice); a plain number ("-12", "-1.5") stays as it is, to be read as a number. Control
+// characters but tab, line feed and carriage return, and noncharacters, become U+FFFD.
 std::string csv_field(const std::string& value);
 
 }  // namespace samplan::site

@@ -14,6 +14,7 @@
 #include "core/big_stack.h"
 #include "core/collate.h"
 #include "core/digest.h"
+#include "core/text.h"
 #include "history/versions.h"
 #include "site/open_data.h"
 
@@ -1843,10 +1844,11 @@ private:
         add(path, "meeting_paper", std::move(d));
     }
 
-    // iCalendar text: escape , ; \ and newlines, fold lines at 75 octets (RFC 5545).
+    // iCalendar text: escape , ; \ and newlines, fold lines at 75 octets (RFC 5545). TEXT allows
+    // no control character but tab: the others, and what no published format allows, become U+FFFD.
     static std::string ics_text(const std::string& s) {
         std::string out;
-        for (const char c : s) {
+        for (const char c : publishable(s)) {
             if (c == '\\' || c == ';' || c == ',') { out += '\\'; out += c; }
             else if (c == '\n') out += "\\n";
             else if (c != '\r') out += c;

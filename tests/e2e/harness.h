@@ -37,5 +37,8 @@ private:
 void copy_base_fixture(const std::filesystem::path& dir);
 void write_file(const std::filesystem::path& path, const std::string& text);
 std::string read_file(const std::filesystem::path& path);
+// RFC 4180 rows: quoted fields may hold commas, quotes ("") and line breaks; a carriage return
+// outside quotes ends nothing (rows end at line feeds).
+std::vector<std::vector<std::string>> parse_csv(const std::string& text);
 
 }  // namespace samplan::test

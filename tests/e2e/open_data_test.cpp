@@ -29,26 +29,6 @@ std::vector<DeclaredField> declared_fields(const std::string& package, const std
     return fields;
 }
 
-// RFC 4180 rows: quoted fields may hold commas, quotes ("") and line breaks.
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-    std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
-    bool quoted = false;
-    for (size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') { rows.back().back() += '"'; ++i; }
-            else if (c == '"') quoted = false;
-            else rows.back().back() += c;
-        } else if (c == '"') quoted = true;
-        else if (c == ',') rows.back().emplace_back();
-        else if (c == '\r') continue;
-        else if (c == '\n') rows.emplace_back(1);
-        else rows.back().back() += c;
-    }
-    if (rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
-    return rows;
-}
-
 bool valid(const std::string& type, const std::string& value) {
     if (value.empty() || type == "string") return true;
     if (type == "integer") return std::regex_match(value, std::regex("-?[0-9]+"));

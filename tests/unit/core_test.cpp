@@ -190,4 +190,29 @@ TEST_CASE("InsideFolder follows links that stay inside and refuses those that le
     CHECK(entries.empty());
     CHECK(folder.list("a/c", entries, error) == FileRead::Ok);
     CHECK(folder.list("a/saknas", entries, error) == FileRead::Missing);
+TEST_CASE("text from outside becomes valid UTF-8 of characters every published format allows") {
+    const std::string fffd = "\xEF\xBF\xBD";
+    // Invalid bytes (Latin-1, a lone continuation byte, a cut sequence, an overlong form) become U+FFFD.
+    CHECK(valid_utf8("\xC4ndrad") == fffd + "ndrad");
+    CHECK(valid_utf8("a\x80" "b\xE2\x82") == "a" + fffd + "b" + fffd + fffd);
+    CHECK(valid_utf8("\xC0\xAF") == fffd + fffd);
+    CHECK(valid_utf8("Ändrad \x01 \xEF\xBF\xBE") == "Ändrad \x01 \xEF\xBF\xBE");  // valid UTF-8 is kept as it is
+    // Tab, line feed and carriage return stay; other C0 controls, DEL, C1 controls and noncharacters go.
+    for (const char32_t c : {U'\t', U'\n', U'\r', U' ', U'~', U'\u00A0', U'å', U'\uD7FF', U'\uE000', U'\uFFFD', U'\U00010000', U'\U0010FFFD'})
+        CHECK_MESSAGE(is_publishable(c), static_cast<unsigned>(c));
+    for (const char32_t c : {0x0u, 0x1u, 0x8u, 0xBu, 0xCu, 0x1Bu, 0x1Fu, 0x7Fu, 0x80u, 0x9Fu, 0xFDD0u, 0xFDEFu, 0xFFFEu, 0xFFFFu,
+                             0x1FFFEu, 0x10FFFFu, 0xD800u, 0x110000u})
+        CHECK_MESSAGE(!is_publishable(static_cast<char32_t>(c)), c);
+    CHECK(is_publishable(std::string_view("Åsa\tsa \"hej\"\r\n\xF0\x9F\x98\x80")));
+    CHECK_FALSE(is_publishable(std::string_view("a\x01")));
+    CHECK_FALSE(is_publishable(std::string_view("\xEF\xBF\xBE")));
+    CHECK_FALSE(is_publishable(std::string_view("\xC2\x85")));  // U+0085, a C1 control
+    CHECK_FALSE(is_publishable(std::string_view("\xFF")));
+    CHECK(publishable("a\x01" "b\x1B[31mc\xEF\xBF\xBE" "d\xEF\xBF\xBF" "e\xC3") ==
+          "a" + fffd + "b" + fffd + "[31mc" + fffd + "d" + fffd + "e" + fffd);
+    CHECK(publishable("Ändrad\tå\r\n") == "Ändrad\tå\r\n");
+    CHECK(text_char_at("\xF0\x9F\x98\x80", 0).length == 4);
+    CHECK(text_char_at("\xF0\x9F\x98\x80", 0).publishable);
+    CHECK(text_char_at("\xF0\x9F\x98", 0).length == 1);
+    CHECK_FALSE(text_char_at("\xF0\x9F\x98", 0).publishable);
 }

@@ -72,6 +72,14 @@ TEST_CASE("escaping finds each special character wherever it stands in long text
     std::string out;
     samplan::render::mustache::append_escaped(out, std::string(100, 'x'));
     CHECK(out == std::string(100, 'x'));
+    // A control character or noncharacter becomes U+FFFD wherever it stands.
+    for (const std::string bad : {"\x01", "\x1F", "\x7F", "\xEF\xBF\xBE", "\xEF\xBF\xBF", "\xFF"})
+        for (size_t before = 0; before < 20; ++before) {
+            const std::string plain(before, 'a'), tail = "åäö bcdefghijk";
+            std::string escaped;
+            samplan::render::mustache::append_escaped(escaped, plain + bad + tail + bad);
+            CHECK(escaped == plain + "\xEF\xBF\xBD" + tail + "\xEF\xBF\xBD");
+        }
 }
 
 TEST_CASE("Markdown values are rendered to safe HTML, and escaped again by {{x}}") {

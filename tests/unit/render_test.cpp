@@ -35,6 +35,16 @@ TEST_CASE("HTML escaping covers attributes and text") {
     CHECK(escape_html("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
 }
 
+TEST_CASE("escaping replaces what XML 1.0 and HTML do not allow, so that feeds stay well formed") {
+    const std::string fffd = "\xEF\xBF\xBD";
+    CHECK(escape_html("Titel\x01 \xEF\xBF\xBE\xEF\xBF\xBF & \x7F\xC2\x85") ==
+          "Titel" + fffd + " " + fffd + fffd + " &amp; " + fffd + fffd);
+    CHECK(escape_html("\xC4ndrad\x80") == fffd + "ndrad" + fffd);  // invalid UTF-8
+    CHECK(escape_html("Åsa\tå\r\nö \xF0\x9F\x98\x80 \xEE\x80\x80") == "Åsa\tå\r\nö \xF0\x9F\x98\x80 \xEE\x80\x80");
+    // In Markdown too, typed or named by a character reference.
+    CHECK(markdown_to_html("a\x01" "b &#1; &#xFFFE;") == "<p>a" + fffd + "b " + fffd + " " + fffd + "</p>\n");
+}
+
 TEST_CASE("the same Markdown shown at different heading levels gets each level, however often it is shown") {
     const std::string text = "# Bakgrund\n\nText.\n";
     for (int round = 0; round < 2; ++round) {

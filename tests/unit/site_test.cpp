@@ -25,6 +25,17 @@ TEST_CASE("CSV fields are quoted and formulas neutralised") {
     CHECK(site::csv_field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"");
     CHECK(site::csv_field("-12") == "-12");
     CHECK(site::csv_field("@x") == "'@x");
+    // OWASP's list: = + - @ tab and carriage return; a plain number stays a number.
+    CHECK(site::csv_field("-1+cmd|' /C calc'!A0") == "'-1+cmd|' /C calc'!A0");
+    CHECK(site::csv_field("+1+1") == "'+1+1");
+    CHECK(site::csv_field("-2-3") == "'-2-3");
+    CHECK(site::csv_field("\t=1+1") == "'\t=1+1");
+    CHECK(site::csv_field("\r=1+1") == "\"'\r=1+1\"");
+    CHECK(site::csv_field("-") == "'-");
+    CHECK(site::csv_field("-1.") == "'-1.");
+    for (const char* number : {"-1.5", "+3", "-0", "2.5e-07", "-1E+06", "12"}) CHECK(site::csv_field(number) == number);
+    CHECK(site::csv_field(" =1") == " =1");  // only the first character counts
+    CHECK(site::csv_field("\x01=1\xEF\xBF\xBE") == "\xEF\xBF\xBD=1\xEF\xBF\xBD");
 }
 
 TEST_CASE("a goal page lists the linked activities and the start page counts gaps") {
