@@ -202,7 +202,7 @@ void age_files(const fs::path& dir) {
         if (e.is_regular_file()) REQUIRE(::utimensat(AT_FDCWD, e.path().c_str(), hour_ago, 0) == 0);
 }
 
-TEST_CASE("a rebuild with nothing changed is skipped; a change to the content, the date or the output is not") {
+TEST_CASE("a rebuild with nothing changed is skipped, but a change to the content, the date or the output is not") {
     TempDir dir;
     copy_base_fixture(dir.path());
     age_files(dir.path());

@@ -222,7 +222,7 @@ TEST_CASE("a corrupt repository gives a clean fall back to no history, never a c
     CHECK(r2.err.find("samplan: note:") != std::string::npos);
 }
 
-TEST_CASE("a rebuild reads only the commits since the last build; a damaged cache is read again") {
+TEST_CASE("a rebuild reads only the commits since the last build, and a damaged cache is read again") {
     TempDir repo;
     const fs::path content = repo.path() / "content";
     copy_base_fixture(content);
