@@ -15,8 +15,10 @@
 
 #include "check/check.h"
 #include "cli/progress.h"
+#include "cli/stop_signals.h"
 #include "cli/up_to_date.h"
 #include "content/content.h"
+#include "core/stop.h"
 #include "core/text.h"
 #include "model/build.h"
 #include "publish/publish.h"
@@ -83,14 +85,56 @@ private:
     bool builder_waits_ = false, closed_ = false, stopped_ = false;
 };
 
-struct Stopped {};  // thrown through the view-model builder when a page failed to render
+struct QueueStopped {};  // thrown through the view-model builder when a page failed to render
+
+// The pages Pagefind reads: those whose HTML has data-pagefind-body, since Pagefind then indexes
+// no other page (history pages and older versions have none); when no page has it, Pagefind would
+// read every page, and so it gets every page. Thread-safe.
+class SearchedPages {
+public:
+    void add(const std::string& path, const std::string& html) {
+        if (path.size() < 5 || path.compare(path.size() - 5, 5, ".html") != 0) return;
+        const bool searched = html.find("data-pagefind-body") != std::string::npos;
+        Page page{path, std::hash<std::string_view>{}(html), html.size()};
+        std::lock_guard lock(mutex_);
+        (searched ? searched_ : others_).push_back(std::move(page));
+    }
+    // The pages, sorted, with a digest of their paths and bytes.
+    void fill(publish::SearchOptions& options) {
+        std::lock_guard lock(mutex_);
+        auto& pages = searched_.empty() ? others_ : searched_;
+        std::sort(pages.begin(), pages.end(), [](const Page& a, const Page& b) { return a.path < b.path; });
+        std::uint64_t digest = 0xcbf29ce484222325ULL;  // FNV-1a over the paths, sizes and hashes
+        auto add = [&](std::string_view text) {
+            for (const unsigned char c : text) digest = (digest ^ c) * 0x100000001b3ULL;
+            digest = (digest ^ 0xff) * 0x100000001b3ULL;
+        };
+        options.pages.clear();
+        for (const auto& p : pages) {
+            add(p.path);
+            add(std::to_string(p.size) + " " + std::to_string(p.hash));
+            options.pages.push_back(p.path);
+        }
+        options.pages_digest = digest;
+    }
+
+private:
+    struct Page {
+        std::string path;
+        std::size_t hash;
+        std::size_t size;
+    };
+    std::mutex mutex_;
+    std::vector<Page> searched_, others_;
+};
 
 // Builds the view models with `build` on this thread while every core renders and writes the
-// pages under `prefix`; then writes the other files and the theme's assets. Returns the number of
-// pages; throws on the first failure.
+// pages under `prefix` (telling `searched` of each, when given); then writes the other files and
+// the theme's assets. Returns the number of pages; throws on the first failure, and Stopped
+// (core/stop.h) when a stop was asked for: the workers look between pages.
 size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& build, const render::Renderer& renderer,
                   const render::Theme& theme, const publish::Output& output, const std::string& prefix,
-                  Timings& timings) {
+                  Timings& timings, SearchedPages* searched = nullptr) {
     using Clock = std::chrono::steady_clock;
     auto ms_since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
     std::atomic<long long> model_us{0}, render_us{0}, write_us{0};
@@ -108,10 +152,12 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
                 const std::string html = renderer.render(page);
                 const auto rendered = Clock::now();
                 output.write(prefix + page.path, html);
+                if (searched) searched->add(prefix + page.path, html);
                 model_us += std::chrono::duration_cast<std::chrono::microseconds>(made - began).count();
                 render_us += std::chrono::duration_cast<std::chrono::microseconds>(rendered - made).count();
                 write_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - rendered).count();
                 if (progress) progress->advance();
+                if (stop_requested()) queue.stop();
             } catch (const std::exception& e) {
                 std::lock_guard lock(failure_mutex);
                 if (failure.empty()) failure = prefix + page.path + ": " + e.what();
@@ -129,11 +175,12 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     try {
         view = build([&](site::PageView&& page) {
             const auto began = Clock::now();
-            if (!queue.push(std::move(page))) throw Stopped{};
+            if (stop_requested() || !queue.push(std::move(page))) throw QueueStopped{};
             waited_ms += ms_since(began);
             ++pages;
         });
-    } catch (const Stopped&) {
+    } catch (const QueueStopped&) {
+        queue.stop();
     } catch (...) {
         build_failure = std::current_exception();
         queue.stop();
@@ -146,9 +193,11 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     if (progress) progress->settle_total(pages);
     timings.detail("render", static_cast<double>(render_us) / 1000);
     timings.detail("write", static_cast<double>(write_us) / 1000);
+    throw_if_stopped();
     if (!failure.empty()) throw std::runtime_error(failure);
     if (build_failure) std::rethrow_exception(build_failure);
     for (const auto& f : view.files) output.write(prefix + f.path, f.content);
+    throw_if_stopped();
     for (const auto& [name, source] : theme.assets) output.copy(prefix + "assets/" + name, source);
     return pages;
 }
@@ -181,15 +230,6 @@ site::PageSink with_live_reload(const site::PageSink& sink, const BuildSettings&
         });
         sink(std::move(page));
     };
-}
-
-// Hard-links the previous site's pagefind/ folder into the staging folder; false when there is none.
-bool keep_search_index(const std::string& previous_site, const std::string& staging) {
-    const fs::path from = fs::path(previous_site) / "pagefind";
-    std::error_code ec;
-    if (!fs::is_regular_file(from / "pagefind.js", ec)) return false;
-    fs::copy(from, fs::path(staging) / "pagefind", fs::copy_options::recursive | fs::copy_options::create_hard_links, ec);
-    return !ec;
 }
 
 // A tag becomes a folder name: letters, digits, '.', '_' and '-', not starting with '.'.
@@ -308,6 +348,7 @@ int publish_site(const model::Site& site, const history::History& history, const
         report.timings.start("pages", expected_pages(site, history));
         Progress* progress = report.timings.progress();
         std::vector<std::string> current_pages;
+        SearchedPages searched;
         size_t files = 0;
         report.pages = write_site(
             [&](const site::PageSink& sink) {
@@ -319,7 +360,7 @@ int publish_site(const model::Site& site, const history::History& history, const
                 files = view.files.size();
                 return view;
             },
-            renderer, theme, output, "", report.timings);
+            renderer, theme, output, "", report.timings, &searched);
         if (progress) {
             progress->detail(std::to_string(report.pages) + " pages and " + std::to_string(files) + " other files");
             progress->detail(std::to_string(output.written()) + " files written, " + std::to_string(output.kept()) +
@@ -329,16 +370,20 @@ int publish_site(const model::Site& site, const history::History& history, const
 
         // Search covers the current site only: index it before the archived versions are added.
         report.timings.start("search index");
-        if (!settings.reuse_search || !keep_search_index(settings.output, output.staging_dir())) {
-            bool search_ok = false;
-            const std::string search = publish::run_pagefind(output.staging_dir(), search_ok);
-            if (progress) progress->note(search, !search_ok);
-            else if (!settings.quiet || !search_ok) err << "samplan: " << search << "\n";
-        }
+        publish::SearchOptions search_options;
+        searched.fill(search_options);
+        search_options.stamp_file = settings.search_stamp;
+        search_options.keep_previous = settings.reuse_search;
+        search_options.time_limit = settings.search_time_limit;
+        const publish::SearchOutcome search = publish::build_search_index(output, search_options);
+        report.search_failed = search.failed;
+        if (progress) progress->note(search.message, !search.built);
+        else if (!settings.quiet || !search.built) err << "samplan: " << search.message << "\n";
 
         report.timings.start("versions", tags.size());
         std::sort(current_pages.begin(), current_pages.end());
         for (const auto& tag : tags) {
+            throw_if_stopped();
             const auto source = history.tree_source(tag.commit);
             if (!source) continue;
             Diagnostics version_diagnostics;
@@ -363,8 +408,15 @@ int publish_site(const model::Site& site, const history::History& history, const
         }
         report.timings.start("swap output");
         output.commit();
+        // From here on the new site is in place: a stop lets the clean-up and the stamps finish.
+        if (!settings.search_stamp.empty()) publish::write_search_stamp(settings.search_stamp, search.stamp);
         report.output_state = output_state(settings.output, output.inode(), output.made());
+        report.swapped_then_stopped = stop_requested();
         report.timings.stop();
+    } catch (const Stopped&) {
+        report.timings.stop();  // the staging folder is gone, Pagefind with it
+        err << "samplan: stopped; " << quote(settings.output) << " is unchanged\n";
+        return stopped_exit_code();
     } catch (const std::exception& e) {
         report.timings.stop();
         err << "samplan: the site was not built: " << e.what() << "; " << quote(settings.output) << " is unchanged\n";
