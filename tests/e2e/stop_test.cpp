@@ -3,8 +3,11 @@
 // A stand-in for Pagefind that waits (FakePagefind) makes the moment of the kill certain.
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -83,6 +86,27 @@ void check_nothing_runs_on(const FakePagefind& pagefind) {
         INFO("process " << pid);
         CHECK(wait_until([&] { return process_gone(pid); }));
     }
+}
+
+// Whether something listens on 127.0.0.1:`port`; with `port` 0, a port that was free a moment ago.
+int connect_or_find_port(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    int result = 0;
+    if (port == 0) {
+        socklen_t size = sizeof address;
+        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0);
+        result = ntohs(address.sin_port);
+    } else {
+        result = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 ? 1 : 0;
+    }
+    ::close(fd);
+    return result;
 }
 
 }  // namespace
@@ -229,4 +253,25 @@ TEST_CASE("Pagefind is stopped after --search-timeout: the site is published wit
     const auto bad = run_samplan({"build", "--content", site.content.string(), "--search-timeout", "soon"});
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--search-timeout needs a number of seconds") != std::string::npos);
+}
+
+TEST_CASE("SIGTERM stops serve in the middle of a build: Pagefind ends, nothing is left, the port is closed") {
+    FakePagefind pagefind;
+    TempDir dir;
+    const fs::path content = dir.path() / "content";
+    copy_base_fixture(content);
+    pagefind.hold();
+    const int port = connect_or_find_port(0);
+    const fs::path err = dir.path() / "err.txt";
+    const int pid = spawn_samplan({"serve", "--content", content.string(), "--port", std::to_string(port)}, "/dev/null",
+                                  err.string());
+    REQUIRE(wait_until([&] { return pagefind.held(); }));
+    CHECK(connect_or_find_port(port) == 1);  // bound before the first build
+    REQUIRE(::kill(pid, SIGTERM) == 0);
+    CHECK(wait_for(pid) == 128 + SIGTERM);
+    const fs::path site = dir.path() / ".samplan-cache/serve/site";
+    CHECK(read_file(err).find("samplan: stopped; '" + site.string() + "' is unchanged\n") != std::string::npos);
+    check_nothing_runs_on(pagefind);
+    CHECK(staging_folders(site).empty());
+    CHECK(connect_or_find_port(port) == 0);
 }
