@@ -95,9 +95,12 @@ public:
     void add(const std::string& path, const std::string& html) {
         if (path.size() < 5 || path.compare(path.size() - 5, 5, ".html") != 0) return;
         const bool searched = html.find("data-pagefind-body") != std::string::npos;
+        if (!searched && any_searched_) return;  // the others are needed only while no page is searched
         Page page{path, std::hash<std::string_view>{}(html), html.size()};
         std::lock_guard lock(mutex_);
-        (searched ? searched_ : others_).push_back(std::move(page));
+        if (searched && !any_searched_.exchange(true)) others_.clear();
+        if (searched) searched_.push_back(std::move(page));
+        else if (!any_searched_) others_.push_back(std::move(page));
     }
     // The pages, sorted, with a digest of their paths and bytes.
     void fill(publish::SearchOptions& options) {
@@ -125,6 +128,7 @@ private:
         std::size_t size;
     };
     std::mutex mutex_;
+    std::atomic<bool> any_searched_{false};
     std::vector<Page> searched_, others_;
 };
 

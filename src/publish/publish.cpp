@@ -429,6 +429,9 @@ RunEnd run_guarded(std::vector<std::string> args, std::chrono::seconds limit) {
     if (::pipe2(alive, O_CLOEXEC) != 0) return RunEnd::CannotStart;
     sigset_t none;
     sigemptyset(&none);
+    // Children that are waited for: a SIGCHLD ignored by whoever started samplan would have them
+    // collected by the system, and their ends unseen.
+    ::signal(SIGCHLD, SIG_DFL);
     const pid_t guard = ::fork();
     if (guard < 0) {
         ::close(alive[0]);
@@ -471,7 +474,8 @@ RunEnd run_guarded(std::vector<std::string> args, std::chrono::seconds limit) {
     for (;;) {
         siginfo_t info {};
         // Not reaped yet, so that its id (the group's) cannot be taken by another process meanwhile.
-        if (::waitid(P_PID, static_cast<id_t>(guard), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == guard) break;
+        const int waited = ::waitid(P_PID, static_cast<id_t>(guard), &info, WEXITED | WNOHANG | WNOWAIT);
+        if ((waited == 0 && info.si_pid == guard) || (waited != 0 && errno != EINTR)) break;
         if (!stopped && !timed_out) {
             stopped = stop_requested();
             timed_out = limit.count() > 0 && std::chrono::steady_clock::now() - began >= limit;
