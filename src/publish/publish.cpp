@@ -101,8 +101,17 @@ std::vector<Abandoned> take_abandoned(const Parent& parent, const std::string& o
         const int fd = ::openat(parent.fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) continue;
         if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            ::close(fd);  // a running build's
-            continue;
+            // Held: a running build's. Where the file system has no locks, the process id in the
+            // name tells whether its build may still run.
+            const bool held = errno == EWOULDBLOCK;
+            const std::string pid_text = name.substr(stem.size(), name.find('-', stem.size()) - stem.size());
+            const bool alive = pid_text.empty() || pid_text.size() > 9 ||
+                               pid_text.find_first_not_of("0123456789") != std::string::npos ||
+                               ::kill(static_cast<pid_t>(std::stol(pid_text)), 0) == 0 || errno != ESRCH;
+            if (held || alive) {
+                ::close(fd);
+                continue;
+            }
         }
         found.push_back({name, fd});
     }
@@ -154,7 +163,10 @@ Output::Output(std::string output_dir) : output_(std::move(output_dir)) {
                 throw std::runtime_error("cannot create " + staging_ + ": " + std::strerror(saved));
             }
             staging_fd_ = ::open(staging_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (staging_fd_ < 0 || ::flock(staging_fd_, LOCK_EX | LOCK_NB) != 0) {
+            // Where the file system has no locks, the folder stays unlocked: other builds cannot
+            // lock it either, and so leave it alone.
+            if (staging_fd_ >= 0) ::flock(staging_fd_, LOCK_EX | LOCK_NB);
+            if (staging_fd_ < 0) {
                 const int saved = errno;
                 std::error_code ec;
                 fs::remove(staging_, ec);
