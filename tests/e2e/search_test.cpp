@@ -137,3 +137,30 @@ TEST_CASE("the real Pagefind indexes exactly the searched pages of the example s
     CHECK(static_cast<size_t>(std::stoul(count[1])) == searched_pages(site).size());
     CHECK(fs::exists(site / "pagefind/pagefind-ui.js"));
 }
+
+TEST_CASE("a theme that marks no page for search gets every page of the current site indexed, as Pagefind would") {
+    FakePagefind pagefind;
+    TempDir dir;
+    const fs::path content = dir.path() / "content", site = dir.path() / "site";
+    copy_base_fixture(content);
+    // The default templates, overridden by the site without data-pagefind-body.
+    const fs::path templates = fs::path(SAMPLAN_EXAMPLE_CONTENT).parent_path() / "themes/default/templates";
+    for (const auto& e : fs::directory_iterator(templates)) {
+        std::string text = read_file(e.path());
+        if (text.find("data-pagefind-body") == std::string::npos) continue;
+        for (size_t at; (at = text.find(" data-pagefind-body")) != std::string::npos;) text.erase(at, 19);
+        write_file(content / "theme/templates" / e.path().filename(), text);
+    }
+    const auto r = run_samplan({"build", "--content", content.string(), "--output", site.string(), "--today", "2025-06-01"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    REQUIRE(searched_pages(site).empty());
+    REQUIRE(pagefind.runs() == 1);
+    std::set<std::string> pages;
+    for (const auto& e : fs::recursive_directory_iterator(site)) {
+        const std::string rel = fs::relative(e.path(), site).string();
+        if (e.path().extension() == ".html" && rel.rfind("versions/", 0) != 0) pages.insert(rel);
+    }
+    const auto files = pagefind.files(1);
+    CHECK(std::set<std::string>(files.begin(), files.end()) == pages);
+}
