@@ -18,8 +18,10 @@
 
 #include "check/check.h"
 #include "cli/progress.h"
+#include "cli/stop_signals.h"
 #include "cli/up_to_date.h"
 #include "content/content.h"
+#include "core/stop.h"
 #include "core/digest.h"
 #include "core/files.h"
 #include "core/text.h"
@@ -88,14 +90,60 @@ private:
     bool builder_waits_ = false, closed_ = false, stopped_ = false;
 };
 
-struct Stopped {};  // thrown through the view-model builder when a page failed to render
+struct QueueStopped {};  // thrown through the view-model builder when a page failed to render
+
+// The pages Pagefind reads: those whose HTML has data-pagefind-body, since Pagefind then indexes
+// no other page (history pages and older versions have none); when no page has it, Pagefind would
+// read every page, and so it gets every page. Thread-safe.
+class SearchedPages {
+public:
+    void add(const std::string& path, const std::string& html) {
+        if (path.size() < 5 || path.compare(path.size() - 5, 5, ".html") != 0) return;
+        const bool searched = html.find("data-pagefind-body") != std::string::npos;
+        if (!searched && any_searched_) return;  // the others are needed only while no page is searched
+        Page page{path, std::hash<std::string_view>{}(html), html.size()};
+        std::lock_guard lock(mutex_);
+        if (searched && !any_searched_.exchange(true)) others_.clear();
+        if (searched) searched_.push_back(std::move(page));
+        else if (!any_searched_) others_.push_back(std::move(page));
+    }
+    // The pages, sorted, with a digest of their paths and bytes.
+    void fill(publish::SearchOptions& options) {
+        std::lock_guard lock(mutex_);
+        auto& pages = searched_.empty() ? others_ : searched_;
+        std::sort(pages.begin(), pages.end(), [](const Page& a, const Page& b) { return a.path < b.path; });
+        std::uint64_t digest = 0xcbf29ce484222325ULL;  // FNV-1a over the paths, sizes and hashes
+        auto add = [&](std::string_view text) {
+            for (const unsigned char c : text) digest = (digest ^ c) * 0x100000001b3ULL;
+            digest = (digest ^ 0xff) * 0x100000001b3ULL;
+        };
+        options.pages.clear();
+        for (const auto& p : pages) {
+            add(p.path);
+            add(std::to_string(p.size) + " " + std::to_string(p.hash));
+            options.pages.push_back(p.path);
+        }
+        options.pages_digest = digest;
+    }
+
+private:
+    struct Page {
+        std::string path;
+        std::size_t hash;
+        std::size_t size;
+    };
+    std::mutex mutex_;
+    std::atomic<bool> any_searched_{false};
+    std::vector<Page> searched_, others_;
+};
 
 // Builds the view models with `build` on this thread while every core renders and writes the
-// pages under `prefix`; then writes the other files and the theme's assets. Returns the number of
-// pages; throws on the first failure.
+// pages under `prefix` (telling `searched` of each, when given); then writes the other files and
+// the theme's assets. Returns the number of pages; throws on the first failure, and Stopped
+// (core/stop.h) when a stop was asked for: the workers look between pages.
 size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& build, const render::Renderer& renderer,
                   const render::Theme& theme, const publish::Output& output, const std::string& prefix,
-                  Timings& timings) {
+                  Timings& timings, SearchedPages* searched = nullptr) {
     using Clock = std::chrono::steady_clock;
     auto ms_since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
     std::atomic<long long> model_us{0}, render_us{0}, write_us{0};
@@ -110,7 +158,15 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
                 if (page.keep) {
                     if (!output.keep(prefix + page.path))
                         throw std::runtime_error("the previous site's file is gone (build again: every page will be made)");
+                    // Search needs to know what a kept page holds too.
+                    if (searched) {
+                        std::string html, error;
+                        if (read_regular_file_at(output.staging_fd(), prefix + page.path, static_cast<size_t>(1) << 30, html,
+                                                 error, true) == FileRead::Ok)
+                            searched->add(prefix + page.path, html);
+                    }
                     if (progress) progress->advance();
+                    if (stop_requested()) queue.stop();
                     continue;
                 }
                 const auto began = Clock::now();
@@ -119,10 +175,12 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
                 const std::string html = renderer.render(page);
                 const auto rendered = Clock::now();
                 output.write(prefix + page.path, html);
+                if (searched) searched->add(prefix + page.path, html);
                 model_us += std::chrono::duration_cast<std::chrono::microseconds>(made - began).count();
                 render_us += std::chrono::duration_cast<std::chrono::microseconds>(rendered - made).count();
                 write_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - rendered).count();
                 if (progress) progress->advance();
+                if (stop_requested()) queue.stop();
             } catch (const std::exception& e) {
                 std::lock_guard lock(failure_mutex);
                 if (failure.empty()) failure = prefix + page.path + ": " + e.what();
@@ -140,11 +198,12 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     try {
         view = build([&](site::PageView&& page) {
             const auto began = Clock::now();
-            if (!queue.push(std::move(page))) throw Stopped{};
+            if (stop_requested() || !queue.push(std::move(page))) throw QueueStopped{};
             waited_ms += ms_since(began);
             ++pages;
         });
-    } catch (const Stopped&) {
+    } catch (const QueueStopped&) {
+        queue.stop();
     } catch (...) {
         build_failure = std::current_exception();
         queue.stop();
@@ -157,9 +216,11 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     if (progress) progress->settle_total(pages);
     timings.detail("render", static_cast<double>(render_us) / 1000);
     timings.detail("write", static_cast<double>(write_us) / 1000);
+    throw_if_stopped();
     if (!failure.empty()) throw std::runtime_error(failure);
     if (build_failure) std::rethrow_exception(build_failure);
     for (const auto& f : view.files) output.write(prefix + f.path, f.content);
+    throw_if_stopped();
     for (const auto& [name, bytes] : theme.assets) output.write(prefix + "assets/" + name, bytes);
     return pages;
 }
@@ -192,15 +253,6 @@ site::PageSink with_live_reload(const site::PageSink& sink, const BuildSettings&
         });
         sink(std::move(page));
     };
-}
-
-// Hard-links the previous site's pagefind/ folder into the staging folder; false when there is none.
-bool keep_search_index(const std::string& previous_site, const std::string& staging) {
-    const fs::path from = fs::path(previous_site) / "pagefind";
-    std::error_code ec;
-    if (!fs::is_regular_file(from / "pagefind.js", ec)) return false;
-    fs::copy(from, fs::path(staging) / "pagefind", fs::copy_options::recursive | fs::copy_options::create_hard_links, ec);
-    return !ec;
 }
 
 // The keys of the pages a build wrote (site::PageView::key), by path: valid for the output folder
@@ -424,6 +476,7 @@ int publish_site(const model::Site& site, const history::History& history, const
         report.timings.start("pages", expected_pages(site, history));
         Progress* progress = report.timings.progress();
         std::vector<std::string> current_pages;
+        SearchedPages searched;
         size_t files = 0;
         report.pages = write_site(
             [&](const site::PageSink& sink) {
@@ -436,7 +489,7 @@ int publish_site(const model::Site& site, const history::History& history, const
                 files = view.files.size();
                 return view;
             },
-            renderer, theme, output, "", report.timings);
+            renderer, theme, output, "", report.timings, &searched);
         if (progress) {
             progress->detail(std::to_string(report.pages) + " pages and " + std::to_string(files) + " other files");
             progress->detail(std::to_string(output.written()) + " files written, " + std::to_string(output.kept()) +
@@ -446,16 +499,20 @@ int publish_site(const model::Site& site, const history::History& history, const
 
         // Search covers the current site only: index it before the archived versions are added.
         report.timings.start("search index");
-        if (!settings.reuse_search || !keep_search_index(settings.output, output.staging_dir())) {
-            bool search_ok = false;
-            const std::string search = publish::run_pagefind(output.staging_dir(), search_ok);
-            if (progress) progress->note(search, !search_ok);
-            else if (!settings.quiet || !search_ok) err << "samplan: " << search << "\n";
-        }
+        publish::SearchOptions search_options;
+        searched.fill(search_options);
+        search_options.stamp_file = settings.search_stamp;
+        search_options.keep_previous = settings.reuse_search;
+        search_options.time_limit = settings.search_time_limit;
+        const publish::SearchOutcome search = publish::build_search_index(output, search_options);
+        report.search_failed = search.failed;
+        if (progress) progress->note(search.message, !search.built);
+        else if (!settings.quiet || !search.built) err << "samplan: " << search.message << "\n";
 
         report.timings.start("versions", tags.size());
         std::sort(current_pages.begin(), current_pages.end());
         for (const auto& tag : tags) {
+            throw_if_stopped();
             const auto source = history.tree_source(tag.commit);
             if (!source) continue;
             Diagnostics version_diagnostics;
@@ -487,11 +544,20 @@ int publish_site(const model::Site& site, const history::History& history, const
         report.timings.start("swap output");
         if (!settings.page_keys_file.empty()) fs::remove(settings.page_keys_file, ec);  // for the folder as it is now
         output.commit();
+        // From here on the new site is in place: a stop lets the clean-up and the stamps finish.
+        if (!settings.search_stamp.empty()) publish::write_search_stamp(settings.search_stamp, search.stamp);
         report.output_state = output_state(settings.output, output.inode(), output.made());
-        if (!settings.page_keys_file.empty()) write_page_keys(settings.page_keys_file, report.output_state, page_keys);
+        if (!settings.page_keys_file.empty() && !page_keys.empty()) write_page_keys(settings.page_keys_file, report.output_state, page_keys);
+        report.swapped_then_stopped = stop_requested();
         report.timings.stop();
+    } catch (const Stopped&) {
+        report.timings.stop();  // the staging folder is gone, Pagefind with it
+        err << "samplan: stopped; " << quote(settings.output) << " is unchanged\n";
+        return stopped_exit_code();
     } catch (const std::exception& e) {
         report.timings.stop();
+        // The next build makes every page again (whatever went wrong, a kept page may be why).
+        if (!settings.page_keys_file.empty()) fs::remove(settings.page_keys_file, ec);
         err << "samplan: the site was not built: " << e.what() << "; " << quote(settings.output) << " is unchanged\n";
         return 2;
     }

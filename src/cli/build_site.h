@@ -32,6 +32,9 @@ struct BuildSettings {
     // `samplan serve`'s rebuilds: keep the previous site's search index instead of running
     // Pagefind again (seconds); it is rebuilt when serve starts.
     bool reuse_search = false;
+    // Beside the output: what the output's search index was made from (publish::SearchOptions).
+    std::string search_stamp = {};
+    std::chrono::seconds search_time_limit{600};  // Pagefind is stopped after it (0: never)
     // Incremental builds: the file where the keys of the pages written are kept (beside the
     // stamp), and the output folder's state before this build (output_state in up_to_date.h).
     // A page whose inputs did not change since the last build is kept as that build wrote it,
@@ -66,6 +69,8 @@ struct BuildReport {
     size_t pages = 0;
     size_t files = 0;
     std::uint64_t output_state = 0;  // the output folder as written (cli/up_to_date.h); 0 if unknown
+    bool search_failed = false;      // Pagefind failed or took too long: the next build tries again
+    bool swapped_then_stopped = false;  // a stop came after the new site was swapped in
     Timings timings;
 };
 
@@ -76,7 +81,10 @@ std::string themes_folder(const std::string& option);
 // The theme's UI strings in the site's language (for text the terminal shows in that language).
 site::Strings load_strings(const model::Site& site, const std::string& themes);
 
-// Returns an exit code: 0 on success, 2 when the theme or the output folder fails.
+// Returns an exit code: 0 on success, 2 when the theme or the output folder fails, 128 + the
+// signal's number when a stop signal came before the new site was swapped in (cli/stop_signals.h):
+// the staging folder is then removed and the output folder left as it was. A stop that comes
+// after the swap lets the build finish (report.swapped_then_stopped).
 int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,
                  const BuildSettings& settings, BuildReport& report, std::ostream& err);
 

@@ -1,5 +1,7 @@
 #include "cli/cli.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <future>
@@ -18,6 +20,8 @@
 #include "cli/new_record.h"
 #include "cli/progress.h"
 #include "cli/serve.h"
+#include "cli/stop_signals.h"
+#include "publish/publish.h"
 #include "history/versions.h"
 #include "site/site.h"
 
@@ -64,7 +68,7 @@ Options:
   -h, --help           show this help
 )";
 
-constexpr const char* kBuildHelp = R"(Usage: samplan build [--content DIR] [--output DIR] [--themes DIR] [--today YYYY-MM-DD] [--drafts] [--timings] [--quiet | --verbose]
+constexpr const char* kBuildHelp = R"(Usage: samplan build [--content DIR] [--output DIR] [--themes DIR] [--today YYYY-MM-DD] [--drafts] [--search-timeout SECONDS] [--timings] [--quiet | --verbose]
 
 Checks the content (as samplan check does) and, when there is no error, publishes the whole
 static site. The site is written into a temporary folder that replaces the output folder only
@@ -78,12 +82,17 @@ Options:
   --format text|json   how diagnostics are printed
   --drafts             publish drafts too (records with draft = true, plans with status
                        "utkast"), marked as drafts; without it they are left out everywhere
+  --search-timeout SECONDS
+                       stop Pagefind (search) after this long: the site is then published
+                       without search (default 600; 0: no limit)
   --timings            print the time each stage of the build took
   --quiet              print only diagnostics and errors
   --verbose            print each stage's details: counts, files written and kept, time
 
 On a terminal the build shows its stage and a progress bar on standard error; when standard
 error is not a terminal (a CI log) it prints one line as each stage starts and ends.
+SIGTERM, SIGINT or SIGHUP stop the build within a second: Pagefind is ended, the temporary
+folder removed, the output folder left as it was, and the exit status is 128 + the signal.
   -h, --help           show this help
 )";
 
@@ -98,6 +107,7 @@ struct Args {
     bool drafts = false;
     bool timings = false;
     int port = 1313;
+    int search_timeout = 600;  // seconds; 0: no limit
 };
 
 // Parses `--name value` and `--name=value` options of `command`; `allowed` lists the options
@@ -164,6 +174,13 @@ bool parse_args(const std::vector<std::string>& args, const std::vector<std::str
                 return false;
             }
             out.port = std::stoi(value);
+        } else if (name == "--search-timeout") {
+            const bool digits = !value.empty() && value.size() <= 7 && value.find_first_not_of("0123456789") == std::string::npos;
+            if (!digits) {
+                err << command << ": --search-timeout needs a number of seconds (0 for no limit), not " << quote(value) << "\n";
+                return false;
+            }
+            out.search_timeout = std::stoi(value);
         }
     }
     if (out.quiet && out.verbose) {
@@ -206,6 +223,11 @@ std::string page_keys_file(const std::string& output) {
 // Beside the history cache: what the last successful build read and wrote (see up_to_date.h).
 std::string stamp_file(const std::string& output) {
     return (std::filesystem::path(history_cache_file(output)).parent_path() / "stamp.txt").string();
+}
+
+// Beside the history cache: what the output's search index was made from (publish::SearchOptions).
+std::string search_stamp_file(const std::string& output) {
+    return (std::filesystem::path(history_cache_file(output)).parent_path() / "search.txt").string();
 }
 
 // Starts reading the git history on another thread.
@@ -378,13 +400,20 @@ int history_command(const std::vector<std::string>& args, std::ostream& out, std
 int build_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Args options;
     bool help = false;
-    if (!parse_args(args, {"--content", "--output", "--today", "--themes", "--format"}, {"--quiet", "--verbose", "--drafts", "--timings"}, options,
-                    err, help))
+    if (!parse_args(args, {"--content", "--output", "--today", "--themes", "--format", "--search-timeout"},
+                    {"--quiet", "--verbose", "--drafts", "--timings"}, options, err, help))
         return kUsage;
     if (help) {
         out << kBuildHelp;
         return kOk;
     }
+    // Before any thread starts: the stop signals are blocked in every thread but the one that
+    // waits for them. Until the staging folder is made, there is nothing to undo: a signal ends
+    // the build at once (with the history cache's temporary file, should it be writing it).
+    handle_stop_signals();
+    std::optional<StopAtOnce> reading(std::in_place, "samplan: stopped; " + quote(options.output) + " is unchanged\n",
+                                      std::vector<std::string>{history_cache_file(options.output) + ".tmp-" +
+                                                               std::to_string(::getpid())});
     Loaded loaded;
     BuildReport report;
     Progress progress(err, options.quiet ? Verbosity::Quiet : options.verbose ? Verbosity::Verbose : Verbosity::Normal,
@@ -404,6 +433,8 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
                                           std::filesystem::absolute(options.output, ec).lexically_normal().string());
     const std::uint64_t output_before = output.get();
     if (std::string previous; up_to_date(stamp_file(options.output), inputs, output_before, previous)) {
+        // What killed builds left beside the output goes, even when there is nothing to build.
+        publish::remove_abandoned_staging(options.output);
         out << previous;  // that build's diagnostics, as they were
         report.timings.stop();
         if (options.timings) err << report.timings.report() << "\n";
@@ -424,12 +455,24 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
         return kContentErrors;
     }
     BuildSettings settings{options.content, options.output, options.themes, options.today, options.quiet, options.drafts, {}};
+    settings.search_stamp = search_stamp_file(options.output);
+    settings.search_time_limit = std::chrono::seconds(options.search_timeout);
     settings.page_keys_file = page_keys_file(options.output);
     settings.output_before = output_before;
     if (!options.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
+    out.flush();
+    // From here on a signal asks the build to stop at its next step (publish_site).
+    reading.reset();
     const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err);
-    if (rc == kOk) write_stamp(stamp_file(options.output), inputs, report.output_state, diagnostics_text.str());
+    // A build whose search failed is not recorded: the next one tries again.
+    if (rc == kOk && !report.search_failed) write_stamp(stamp_file(options.output), inputs, report.output_state, diagnostics_text.str());
+    else if (rc == kOk) std::filesystem::remove(stamp_file(options.output), ec);
     if (options.timings) err << report.timings.report() << "\n";
+    if (rc == kOk && report.swapped_then_stopped) {
+        err << "samplan: stopped after the new site was swapped in; " << quote(options.output)
+            << " holds the new site, complete\n";
+        return stopped_exit_code();
+    }
     if (rc == kOk && !options.quiet)
         err << "samplan: wrote " << report.pages << " pages and " << report.files << " files to "
             << quote(options.output) << "\n";

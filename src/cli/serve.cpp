@@ -1,12 +1,11 @@
 #include "cli/serve.h"
 
 #include <httplib.h>
-#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -19,11 +18,13 @@
 
 #include "check/check.h"
 #include "cli/build_site.h"
+#include "cli/stop_signals.h"
 #include "cli/up_to_date.h"
 #include "content/content.h"
 #include "content/source.h"
 #include "core/diagnostics.h"
 #include "core/files.h"
+#include "core/stop.h"
 #include "core/text.h"
 #include "history/history.h"
 #include "model/build.h"
@@ -53,13 +54,6 @@ namespace {
 constexpr const char* kScriptHref = "/_samplan/live.js";
 constexpr const char* kStatusHref = "/_samplan/status";
 constexpr size_t kMaxFile = static_cast<size_t>(1) << 30;
-
-volatile std::sig_atomic_t g_stop_signal = 0;
-
-void on_stop_signal(int sig) {
-    g_stop_signal = sig;
-    std::signal(sig, SIG_DFL);  // a second Ctrl-C stops at once, even in the middle of a build
-}
 
 // What a build left: served to the pages' script as /_samplan/status.
 class BuildStatus {
@@ -103,6 +97,7 @@ struct Paths {
     std::string themes;
     std::string site;
     std::string history_cache;
+    std::string search_stamp;
 };
 
 // One build: the same stages as samplan build --drafts, into the private site folder. Returns
@@ -111,15 +106,22 @@ bool build_once(const Paths& paths, bool first, std::vector<std::string>& proble
                 std::ostream& out, std::ostream& err) {
     try {
         Diagnostics diagnostics;
-        const auto source = content::make_disk_source(paths.content);
-        const auto records = content::load_records(*source, diagnostics);
-        model::Site site = model::build_model(records, diagnostics);
-        theme = site.settings.theme;
-        const history::History history = history::read_history(paths.content, paths.history_cache);
-        for (const auto& d : history.problems()) diagnostics.add(d);
+        model::Site site;
+        history::History history;
         const Date today = today_local();
-        check::run_checks(site, check::CheckOptions{today, &history}, diagnostics);
-        diagnostics.sort();
+        {
+            // Reading and checking leave nothing to undo: a stop signal ends serve at once.
+            const StopAtOnce reading("samplan: stopped; " + quote(paths.site) + " is unchanged\n",
+                                     {paths.history_cache + ".tmp-" + std::to_string(::getpid())});
+            const auto source = content::make_disk_source(paths.content);
+            const auto records = content::load_records(*source, diagnostics);
+            site = model::build_model(records, diagnostics);
+            theme = site.settings.theme;
+            history = history::read_history(paths.content, paths.history_cache);
+            for (const auto& d : history.problems()) diagnostics.add(d);
+            check::run_checks(site, check::CheckOptions{today, &history}, diagnostics);
+            diagnostics.sort();
+        }
         for (const auto& d : diagnostics.all()) {
             out << format_text(d) << "\n";
             if (d.severity == Severity::Error) problems.push_back(format_text(d));
@@ -136,6 +138,7 @@ bool build_once(const Paths& paths, bool first, std::vector<std::string>& proble
         settings.live_script_href = kScriptHref;
         settings.live_status_href = kStatusHref;
         settings.reuse_search = !first;
+        settings.search_stamp = paths.search_stamp;
         // Rebuilds make again only the pages whose inputs changed.
         settings.page_keys_file = (std::filesystem::path(paths.history_cache).parent_path() / "pages.txt").string();
         settings.output_before = output_state(paths.site);
@@ -200,10 +203,10 @@ std::string changed_path(const Snapshot& before, const Snapshot& after) {
 // Sleeps `ms`, waking early when a stop signal came; returns false then.
 bool sleep_unless_stopped(int ms) {
     for (int waited = 0; waited < ms; waited += 50) {
-        if (g_stop_signal) return false;
+        if (stop_requested()) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    return !g_stop_signal;
+    return !stop_requested();
 }
 
 void text_response(httplib::Response& res, int status, const std::string& text) {
@@ -316,6 +319,9 @@ std::string content_type(const std::string& file) {
 }
 
 int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
+    // Before any thread starts (see cli/stop_signals.h). Between rebuilds a signal only ends the
+    // loop below; during one, it stops the rebuild too.
+    handle_stop_signals();
     fs::path content = fs::absolute(settings.content).lexically_normal();
     if (content.filename().empty()) content = content.parent_path();
     const fs::path cache = content.parent_path() / ".samplan-cache" / "serve";
@@ -326,7 +332,7 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
         return 2;
     }
     Paths paths{content.string(), themes_folder(settings.themes), (cache / "site").string(),
-                (cache / "history.txt").string()};
+                (cache / "history.txt").string(), (cache / "search.txt").string()};
     BuildStatus status;
 
     httplib::Server server;
@@ -345,22 +351,19 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
         return 2;
     }
 
-    g_stop_signal = 0;
-    struct sigaction action {}, old_int {}, old_term {};
-    action.sa_handler = on_stop_signal;
-    action.sa_flags = SA_RESTART;
-    sigemptyset(&action.sa_mask);
-    ::sigaction(SIGINT, &action, &old_int);
-    ::sigaction(SIGTERM, &action, &old_term);
-
     const std::vector<std::string> watched = {paths.content, paths.themes};
     bool first = true;
+    bool rebuild_stopped = false;  // a stop signal came in the middle of a rebuild
     auto rebuild = [&] {
         const auto began = std::chrono::steady_clock::now();
         std::vector<std::string> problems;
         std::string theme;
         size_t pages = 0;
         const bool ok = build_once(paths, first, problems, theme, pages, out, err);
+        if (!ok && stop_requested()) {
+            rebuild_stopped = true;
+            return;
+        }
         first = false;
         status.finished(ok, problems, theme);
         const auto ms =
@@ -376,6 +379,7 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
 
     Snapshot last = scan(watched);
     rebuild();
+    if (rebuild_stopped) return stopped_exit_code();  // the port is closed with the server
     std::atomic<bool> listening_ended{false};
     std::thread listener([&] {
         server.listen_after_bind();
@@ -384,7 +388,7 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     out << "Webbplatsen visas på http://127.0.0.1:" << port << "/ (Ctrl-C avslutar)" << std::endl;
 
     // Poll the watched folders; rebuild once their files have settled.
-    for (int tick = 0; !g_stop_signal && !listening_ended; ++tick) {
+    for (int tick = 0; !stop_requested() && !listening_ended; ++tick) {
         if (!sleep_unless_stopped(100) || tick % 3 != 0) continue;
         Snapshot now = scan(watched);
         if (now == last) continue;
@@ -393,7 +397,7 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
             if (again == now) break;
             now = std::move(again);
         }
-        if (g_stop_signal) break;
+        if (stop_requested()) break;
         std::string changed = changed_path(last, now);
         const fs::path relative = fs::path(changed).lexically_relative(content);
         if (!relative.empty() && *relative.begin() != "..") changed = relative.string();
@@ -406,13 +410,11 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     while (!server.is_running() && !listening_ended) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     server.stop();
     listener.join();
-    ::sigaction(SIGINT, &old_int, nullptr);
-    ::sigaction(SIGTERM, &old_term, nullptr);
-    if (!g_stop_signal) {
+    if (rebuild_stopped) return stopped_exit_code();  // publish_site said so
+    if (!stop_requested()) {
         err << "samplan serve: the web server stopped unexpectedly\n";
         return 2;
     }
-    g_stop_signal = 0;
     out << "samplan serve: avslutad" << std::endl;
     return 0;
 }

@@ -1,19 +1,24 @@
 #include "publish/publish.h"
 
 #include "core/files.h"
+#include "core/stop.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <spawn.h>
-#include <stdio.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -46,37 +51,154 @@ std::string folder_of(const std::string& path) {
 
 }  // namespace
 
-Output::Output(std::string output_dir) : output_(std::move(output_dir)) {
-    while (output_.size() > 1 && output_.back() == '/') output_.pop_back();
-    staging_ = output_ + ".tmp-" + std::to_string(::getpid());
-    std::error_code ec;
-    // A build that was killed leaves its staging folder: remove those of processes that are gone.
-    const fs::path out(output_);
-    const std::string stem = out.filename().string() + ".tmp-";
-    const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
-    for (const auto& e : fs::directory_iterator(parent, ec)) {
-        const std::string name = e.path().filename().string();
-        if (name.rfind(stem, 0) != 0) continue;
-        const std::string pid_text = name.substr(stem.size());
-        if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
-        const long pid = std::stol(pid_text);
-        if (pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
+namespace {
+
+// "<output>.tmp-" and what a build adds: its process id, and a random part (the process ids of
+// builds in different containers may be the same). Older builds added the process id alone.
+bool is_staging_name(const std::string& name, const std::string& stem) {
+    return name.size() > stem.size() && name.rfind(stem, 0) == 0 &&
+           name.find_first_not_of("0123456789abcdef-", stem.size()) == std::string::npos;
+}
+
+// The folder that holds the output folder, open; its lock is held by a build while it looks for
+// abandoned staging folders and makes its own (between making a staging folder and locking it,
+// no other build may take it for abandoned).
+struct Parent {
+    fs::path path;
+    int fd = -1;
+    explicit Parent(const std::string& output) {
+        const fs::path out(output);
+        path = out.has_parent_path() ? out.parent_path() : fs::path(".");
+        fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0) {
+            while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+            }
+        }
     }
-    fs::remove_all(staging_, ec);
-    fs::create_directories(staging_, ec);
-    if (ec) throw std::runtime_error("cannot create " + staging_ + ": " + ec.message());
-    staging_fd_ = ::open(staging_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (staging_fd_ < 0) throw std::runtime_error("cannot open " + staging_ + ": " + std::strerror(errno));
+    ~Parent() {
+        if (fd >= 0) ::close(fd);  // and so unlocked
+    }
+    Parent(const Parent&) = delete;
+    Parent& operator=(const Parent&) = delete;
+};
+
+// A staging folder of a killed build, locked by this process until it is removed.
+struct Abandoned {
+    std::string name;
+    int fd;
+};
+
+// With the parent's lock held: the staging folders of `output` that no running build holds, each
+// locked now.
+std::vector<Abandoned> take_abandoned(const Parent& parent, const std::string& output) {
+    std::vector<Abandoned> found;
+    if (parent.fd < 0) return found;
+    const std::string stem = fs::path(output).filename().string() + ".tmp-";
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(parent.path, ec)) {
+        const std::string name = e.path().filename().string();
+        if (!is_staging_name(name, stem)) continue;
+        const int fd = ::openat(parent.fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) continue;
+        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            // Held: a running build's. Where the file system has no locks, the process id in the
+            // name tells whether its build may still run.
+            const bool held = errno == EWOULDBLOCK;
+            const std::string pid_text = name.substr(stem.size(), name.find('-', stem.size()) - stem.size());
+            const bool alive = pid_text.empty() || pid_text.size() > 9 ||
+                               pid_text.find_first_not_of("0123456789") != std::string::npos ||
+                               ::kill(static_cast<pid_t>(std::stol(pid_text)), 0) == 0 || errno != ESRCH;
+            if (held || alive) {
+                ::close(fd);
+                continue;
+            }
+        }
+        found.push_back({name, fd});
+    }
+    return found;
+}
+
+void remove_abandoned(const Parent& parent, std::vector<Abandoned>& abandoned) {
+    for (auto& a : abandoned) {
+        std::error_code ec;
+        fs::remove_all(parent.path / a.name, ec);
+        ::close(a.fd);
+    }
+    abandoned.clear();
+}
+
+std::string random_hex() {
+    std::random_device random;
+    char text[16];
+    std::snprintf(text, sizeof text, "%08x", static_cast<unsigned>(random()));
+    return text;
+}
+
+// Removes the folder at `path` when no one else holds its lock (another build may be removing it).
+void remove_unless_locked(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return;
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    ::close(fd);
+}
+
+}  // namespace
+
+Output::Output(std::string output_dir) : output_(std::move(output_dir)) {
+    throw_if_stopped();
+    while (output_.size() > 1 && output_.back() == '/') output_.pop_back();
+    std::vector<Abandoned> abandoned;
+    {
+        const Parent parent(output_);
+        abandoned = take_abandoned(parent, output_);
+        for (int attempt = 0; staging_fd_ < 0; ++attempt) {
+            staging_ = output_ + ".tmp-" + std::to_string(::getpid()) + "-" + random_hex();
+            if (::mkdir(staging_.c_str(), 0777) != 0) {
+                if (errno == EEXIST && attempt < 100) continue;
+                const int saved = errno;
+                remove_abandoned(parent, abandoned);
+                throw std::runtime_error("cannot create " + staging_ + ": " + std::strerror(saved));
+            }
+            staging_fd_ = ::open(staging_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            // Where the file system has no locks, the folder stays unlocked: other builds cannot
+            // lock it either, and so leave it alone.
+            if (staging_fd_ >= 0) ::flock(staging_fd_, LOCK_EX | LOCK_NB);
+            if (staging_fd_ < 0) {
+                const int saved = errno;
+                std::error_code ec;
+                fs::remove(staging_, ec);
+                remove_abandoned(parent, abandoned);
+                throw std::runtime_error("cannot open " + staging_ + ": " + std::strerror(saved));
+            }
+        }
+        // The others' staging folders are removed with the parent's lock let go.
+        ::flock(parent.fd, LOCK_UN);
+        remove_abandoned(parent, abandoned);
+    }
     folders_.insert("");
     previous_fd_ = ::open(output_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 Output::~Output() {
-    if (staging_fd_ >= 0) ::close(staging_fd_);
     if (previous_fd_ >= 0) ::close(previous_fd_);
-    if (committed_) return;
-    std::error_code ec;
-    fs::remove_all(staging_, ec);
+    if (!committed_) {
+        std::error_code ec;
+        fs::remove_all(staging_, ec);  // still locked: no other build looks at it meanwhile
+    }
+    if (staging_fd_ >= 0) ::close(staging_fd_);
+}
+
+void remove_abandoned_staging(const std::string& output_dir) {
+    std::string output = output_dir;
+    while (output.size() > 1 && output.back() == '/') output.pop_back();
+    std::vector<Abandoned> abandoned;
+    const Parent parent(output);
+    abandoned = take_abandoned(parent, output);
+    ::flock(parent.fd, LOCK_UN);
+    remove_abandoned(parent, abandoned);
 }
 
 void Output::note(const std::string& path, int fd) const {
@@ -182,13 +304,14 @@ void Output::write(const std::string& path, const std::string& content) const {
 }
 
 void Output::commit() {
+    throw_if_stopped();
     std::error_code ec;
     if (fs::exists(output_, ec)) {
         // Exchange both names in one step, so that there is never a moment without a complete site.
         if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, output_.c_str(), RENAME_EXCHANGE) != 0)
             throw std::runtime_error("cannot replace " + output_ + ": " + std::strerror(errno));
         committed_ = true;
-        fs::remove_all(staging_, ec);  // now the previous site
+        remove_unless_locked(staging_);  // now the previous site
     } else {
         if (::rename(staging_.c_str(), output_.c_str()) != 0)
             throw std::runtime_error("cannot create " + output_ + ": " + std::strerror(errno));
@@ -196,11 +319,14 @@ void Output::commit() {
     }
 }
 
-std::string run_pagefind(const std::string& dir, bool& ok) {
-    ok = false;
+namespace {
+
+// Pagefind: node_modules/.bin/pagefind (npm's wrapper, which starts the binary of
+// @pagefind/linux-x64), else the first pagefind on PATH. Empty when there is none.
+std::string find_pagefind() {
     std::vector<std::string> candidates = {"node_modules/.bin/pagefind"};
     if (const char* path = std::getenv("PATH")) {
-        std::string p = path;
+        const std::string p = path;
         for (size_t start = 0; start <= p.size();) {
             const size_t end = p.find(':', start);
             const std::string d = p.substr(start, end == std::string::npos ? std::string::npos : end - start);
@@ -209,32 +335,257 @@ std::string run_pagefind(const std::string& dir, bool& ok) {
             start = end + 1;
         }
     }
-    std::string binary;
     for (const auto& c : candidates)
-        if (::access(c.c_str(), X_OK) == 0) {
-            binary = c;
-            break;
-        }
-    if (binary.empty())
-        return "search is not built: Pagefind is not installed (npm install pagefind in this folder, or put pagefind "
-               "on PATH)";
-    std::vector<std::string> args = {binary, "--site", dir, "--silent"};
+        if (::access(c.c_str(), X_OK) == 0) return c;
+    return {};
+}
+
+// FNV-1a, 64 bits: a change detector for the stamp.
+class Digest {
+public:
+    void add(std::string_view text) {
+        for (const unsigned char c : text) hash_ = (hash_ ^ c) * 0x100000001b3ULL;
+        hash_ = (hash_ ^ 0xff) * 0x100000001b3ULL;
+    }
+    void add(std::uint64_t number) { add(std::to_string(number)); }
+    [[nodiscard]] std::uint64_t value() const { return hash_; }
+
+private:
+    std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
+
+std::string hex(std::uint64_t v) {
+    char text[20];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(v));
+    return text;
+}
+
+// Which file is `path` now (its target's when it is a link): inode, size, modification time.
+std::string identity(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return {};
+    return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+           std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+}
+
+// What Pagefind is: the program found and, for npm's wrapper, the package's binary beside it.
+std::string pagefind_identity(const std::string& binary) {
+    std::error_code ec;
+    const fs::path real = fs::canonical(binary, ec);
+    std::string id = real.string() + " " + identity(binary);
+    if (!ec && real.parent_path().filename() == "runner") {  // node_modules/pagefind/lib/runner/bin.cjs
+        const fs::path modules = real.parent_path().parent_path().parent_path().parent_path();
+        for (const char* name : {"pagefind_extended", "pagefind"})
+            id += " " + identity((modules / "@pagefind/linux-x64/bin" / name).string());
+        id += " " + identity((modules / "pagefind/package.json").string());
+    }
+    return id;
+}
+
+// Hard-links the previous site's pagefind/ folder into the staging folder; false when it fails.
+bool keep_index(const std::string& previous_site, const std::string& staging) {
+    const fs::path from = fs::path(previous_site) / "pagefind";
+    std::error_code ec;
+    if (!fs::is_regular_file(from / "pagefind.js", ec)) return false;
+    fs::copy(from, fs::path(staging) / "pagefind", fs::copy_options::recursive | fs::copy_options::create_hard_links, ec);
+    if (ec) fs::remove_all(fs::path(staging) / "pagefind", ec);
+    return !ec;
+}
+
+// Hard-links `pages` (relative to `staging`) into the folder `scratch`, at the same paths.
+void link_pages(const std::string& staging, const std::string& scratch, const std::vector<std::string>& pages) {
+    std::unordered_set<std::string> made;
+    auto make = [&](auto& self, const std::string& dir) -> void {
+        if (dir.empty() || made.count(dir)) return;
+        const size_t slash = dir.rfind('/');
+        if (slash != std::string::npos) self(self, dir.substr(0, slash));
+        const std::string full = scratch + "/" + dir;
+        if (::mkdir(full.c_str(), 0777) != 0 && errno != EEXIST)
+            throw std::runtime_error("cannot create " + full + ": " + std::strerror(errno));
+        made.insert(dir);
+    };
+    if (::mkdir(scratch.c_str(), 0777) != 0) throw std::runtime_error("cannot create " + scratch + ": " + std::strerror(errno));
+    for (const auto& page : pages) {
+        check_relative(page);
+        make(make, folder_of(page));
+        const std::string from = staging + "/" + page, to = scratch + "/" + page;
+        if (::link(from.c_str(), to.c_str()) != 0)
+            throw std::runtime_error("cannot link " + from + " to " + to + ": " + std::strerror(errno));
+    }
+}
+
+enum class RunEnd { Ok, Failed, CannotStart, TimedOut };
+
+// Runs `args` (args[0] the program) in a process group of its own, led by a guard process that
+// samplan forks: the guard starts the program and waits for it, and when samplan ends without
+// ending it (SIGKILL) the guard sees the pipe from samplan close and kills the whole group, the
+// program and whatever it started (npm's wrapper starts the real Pagefind) among it; the
+// program also has PR_SET_PDEATHSIG for the guard. Standard input and output are /dev/null;
+// standard error is samplan's. The group is killed after `limit` (0: none) or when a stop is asked
+// for (then Stopped is thrown once it is gone).
+RunEnd run_guarded(std::vector<std::string> args, std::chrono::seconds limit) {
+    // Everything the children need is made before fork(): between fork() and exec only
+    // async-signal-safe calls are allowed in a copy of a process with threads.
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) return "search is not built: cannot start " + binary;
+    int alive[2];
+    if (::pipe2(alive, O_CLOEXEC) != 0) return RunEnd::CannotStart;
+    sigset_t none;
+    sigemptyset(&none);
+    // Children that are waited for: a SIGCHLD ignored by whoever started samplan would have them
+    // collected by the system, and their ends unseen.
+    ::signal(SIGCHLD, SIG_DFL);
+    const pid_t guard = ::fork();
+    if (guard < 0) {
+        ::close(alive[0]);
+        ::close(alive[1]);
+        return RunEnd::CannotStart;
+    }
+    if (guard == 0) {
+        ::close(alive[1]);
+        ::setpgid(0, 0);
+        const pid_t self = ::getpid();
+        const pid_t program = ::_Fork();  // fork() is not async-signal-safe; _Fork() is
+        if (program == 0) {
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (::getppid() != self) ::_exit(127);  // the guard is already gone
+            ::close(alive[0]);
+            const int null = ::open("/dev/null", O_RDWR);
+            if (null >= 0) {
+                ::dup2(null, 0);
+                ::dup2(null, 1);
+            }
+            // samplan's blocked signals (cli/stop_signals.cpp) and ignored ones would carry over.
+            for (const int sig : {SIGPIPE, SIGTERM, SIGINT, SIGHUP}) ::signal(sig, SIG_DFL);
+            ::sigprocmask(SIG_SETMASK, &none, nullptr);
+            ::execve(argv[0], argv.data(), environ);
+            ::_exit(127);
+        }
+        if (program < 0) ::_exit(127);
+        for (;;) {
+            struct pollfd p {alive[0], POLLIN, 0};
+            if (::poll(&p, 1, 100) > 0) ::kill(0, SIGKILL);  // samplan is gone: so is the group, this guard with it
+            int status = 0;
+            if (::waitpid(program, &status, WNOHANG) == program)
+                ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+        }
+    }
+    ::close(alive[0]);
+    ::setpgid(guard, guard);  // also here: a kill must reach the group even before the guard made it
+    const auto began = std::chrono::steady_clock::now();
+    bool stopped = false, timed_out = false;
+    for (;;) {
+        siginfo_t info {};
+        // Not reaped yet, so that its id (the group's) cannot be taken by another process meanwhile.
+        const int waited = ::waitid(P_PID, static_cast<id_t>(guard), &info, WEXITED | WNOHANG | WNOWAIT);
+        if ((waited == 0 && info.si_pid == guard) || (waited != 0 && errno != EINTR)) break;
+        if (!stopped && !timed_out) {
+            stopped = stop_requested();
+            timed_out = limit.count() > 0 && std::chrono::steady_clock::now() - began >= limit;
+            if (stopped || timed_out) ::kill(-guard, SIGKILL);
+        }
+        ::poll(nullptr, 0, 20);
+    }
+    ::kill(-guard, SIGKILL);  // whatever the program left behind in its group
     int status = 0;
-    waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return "search is not built: Pagefind failed (" + binary + ")";
-    ok = true;
-    return "search index built with " + binary;
+    while (::waitpid(guard, &status, 0) < 0 && errno == EINTR) {
+    }
+    ::close(alive[1]);
+    if (stopped) throw Stopped();
+    if (timed_out) return RunEnd::TimedOut;
+    if (!WIFEXITED(status)) return RunEnd::Failed;
+    if (WEXITSTATUS(status) == 127) return RunEnd::CannotStart;
+    return WEXITSTATUS(status) == 0 ? RunEnd::Ok : RunEnd::Failed;
+}
+
+}  // namespace
+
+SearchOutcome build_search_index(const Output& output, const SearchOptions& options) {
+    SearchOutcome outcome;
+    const std::string& staging = output.staging_dir();
+    if (options.keep_previous && keep_index(output.output_dir(), staging)) {
+        outcome.built = true;
+        outcome.message = "search index kept from the previous site";
+        return outcome;
+    }
+    const std::string binary = find_pagefind();
+    if (binary.empty()) {
+        outcome.message =
+            "search is not built: Pagefind is not installed (npm install pagefind in this folder, or put pagefind on PATH)";
+        return outcome;
+    }
+    const std::string scratch = staging + "/.samplan-search";
+    const std::string index = staging + "/pagefind";
+    std::vector<std::string> args = {binary, "--site", scratch, "--output-path", index, "--silent"};
+    Digest digest;
+    digest.add("samplan-search 1");
+    digest.add(pagefind_identity(binary));
+    for (size_t i = 1; i < args.size(); ++i)
+        if (args[i] != scratch && args[i] != index) digest.add(args[i]);
+    digest.add(options.pages_digest);
+    const std::string pages_line = "search " + hex(digest.value());
+
+    // The previous site's index, when it was made from the same pages by the same Pagefind.
+    if (!options.stamp_file.empty()) {
+        std::ifstream in(options.stamp_file, std::ios::binary);
+        std::string line;
+        const std::string previous_index = output.output_dir() + "/pagefind/pagefind.js";
+        if (std::getline(in, line) && line == pages_line + " " + identity(previous_index) &&
+            keep_index(output.output_dir(), staging)) {
+            outcome.built = true;
+            outcome.message = "search index kept: no searched page changed";
+            outcome.stamp = pages_line + " " + identity(index + "/pagefind.js");
+            return outcome;
+        }
+    }
+
+    std::error_code ec;
+    RunEnd end = RunEnd::Failed;
+    try {
+        link_pages(staging, scratch, options.pages);
+        end = run_guarded(args, options.time_limit);
+    } catch (...) {
+        fs::remove_all(scratch, ec);
+        throw;
+    }
+    fs::remove_all(scratch, ec);
+    if (end == RunEnd::Ok && fs::is_regular_file(index + "/pagefind.js", ec)) {
+        outcome.built = true;
+        outcome.message = "search index built with " + binary + " (" + std::to_string(options.pages.size()) + " pages)";
+        outcome.stamp = pages_line + " " + identity(index + "/pagefind.js");
+        return outcome;
+    }
+    fs::remove_all(index, ec);  // what it left, if anything
+    outcome.failed = true;
+    if (end == RunEnd::TimedOut)
+        outcome.message = "search is not built: Pagefind took longer than " + std::to_string(options.time_limit.count()) +
+                          " s and was stopped (--search-timeout SECONDS allows more)";
+    else if (end == RunEnd::CannotStart)
+        outcome.message = "search is not built: cannot start " + binary;
+    else
+        outcome.message = "search is not built: Pagefind failed (" + binary + ")";
+    return outcome;
+}
+
+void write_search_stamp(const std::string& stamp_file, const std::string& stamp) {
+    std::error_code ec;
+    if (stamp.empty()) {
+        fs::remove(stamp_file, ec);
+        return;
+    }
+    fs::create_directories(fs::path(stamp_file).parent_path(), ec);
+    const std::string tmp = stamp_file + ".tmp-" + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << stamp << "\n";
+        if (!out) {
+            fs::remove(tmp, ec);
+            return;
+        }
+    }
+    fs::rename(tmp, stamp_file, ec);
+    if (ec) fs::remove(tmp, ec);
 }
 
 }  // namespace samplan::publish

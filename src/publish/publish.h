@@ -1,9 +1,11 @@
 // publish/publish.h — writes the output folder. Everything goes into a temporary folder beside
 // it, which replaces the output folder in one rename only when the whole site was written:
-// an interrupted or failed build leaves the previous site as it was.
+// an interrupted or failed build leaves the previous site as it was. Also runs Pagefind, the
+// search indexer, over the pages readers search.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -22,11 +24,15 @@ struct Made {
     std::int64_t size = 0, inode = 0, mtime_ns = 0;
 };
 
+// The staging folder, "<output>.tmp-<pid>-<random>" beside the output folder, is locked (flock)
+// while its build runs. Staging folders whose lock can be taken are those of builds that were
+// killed: the next build removes them; a running build's is never touched.
 class Output {
 public:
-    // Creates "<output>.tmp-<pid>" beside `output_dir`. Throws std::runtime_error on failure.
+    // Removes the staging folders of killed builds and creates this build's. Throws
+    // std::runtime_error on failure, Stopped when a stop was asked for (core/stop.h).
     explicit Output(std::string output_dir);
-    // Removes the temporary folder unless commit() succeeded.
+    // Removes the staging folder unless commit() succeeded.
     ~Output();
     Output(const Output&) = delete;
     Output& operator=(const Output&) = delete;
@@ -35,14 +41,18 @@ public:
     // has unchanged is kept as it was (same file, same time). Thread-safe.
     void write(const std::string& path, const std::string& content) const;
     [[nodiscard]] const std::string& staging_dir() const { return staging_; }
+    [[nodiscard]] const std::string& output_dir() const { return output_; }
+    [[nodiscard]] int staging_fd() const { return staging_fd_; }  // open on the staging folder
     // Hard-links the previous site's file at `path` when it holds exactly `content`.
     bool reuse(const std::string& path, const std::string& content) const;
     // Hard-links the previous site's file at `path`, unread: the caller knows it is still right
     // (its inputs did not change since the build that wrote it). False when that file is missing
     // or not a regular file; thread-safe, counted as kept.
     bool keep(const std::string& path) const;
-    // Swaps the staging folder in as the output folder, atomically where the system allows.
+    // Swaps the staging folder in as the output folder, atomically where the system allows, then
+    // removes the previous site.
     void commit();
+    [[nodiscard]] bool committed() const { return committed_; }
     // Files written so far, and files kept as they were in the previous site (reuse()).
     [[nodiscard]] size_t written() const { return written_; }
     [[nodiscard]] size_t kept() const { return kept_; }
@@ -71,8 +81,39 @@ private:
     mutable std::vector<Made> made_;
 };
 
-// Runs Pagefind over `dir` when it is installed (node_modules/.bin/pagefind, or on PATH).
-// Returns a line for the user: what was done, or why search is missing.
-std::string run_pagefind(const std::string& dir, bool& ok);
+// Removes the staging folders beside `output_dir` that no running build holds (see Output), for
+// a build that has nothing else to do.
+void remove_abandoned_staging(const std::string& output_dir);
+
+// What the search index is made of.
+struct SearchOptions {
+    // The pages Pagefind reads (relative to the staging folder): those that readers search. The
+    // rest of the site (history, older versions, archived versions) is never given to it.
+    std::vector<std::string> pages;
+    std::uint64_t pages_digest = 0;  // the pages' paths and bytes
+    // Where the digest of the output folder's index is kept (beside the output, not in it); the
+    // index is kept as it was when its digest is the same. Empty: Pagefind always runs.
+    std::string stamp_file;
+    // `samplan serve`'s rebuilds: keep the previous site's index whatever changed.
+    bool keep_previous = false;
+    std::chrono::seconds time_limit{600};  // 0: none
+};
+
+struct SearchOutcome {
+    bool built = false;   // the staging folder has a search index (made now or kept)
+    bool failed = false;  // Pagefind ran and failed or took too long (not: it is not installed)
+    std::string message;  // what was done, or why search is missing, for the user
+    std::string stamp;    // to write to the stamp file once the site is swapped in ("" removes it)
+};
+
+// Builds the search index into the staging folder's pagefind/ with Pagefind when it is installed
+// (node_modules/.bin/pagefind, or on PATH), or keeps the previous site's when it was made from
+// the same pages by the same Pagefind. Pagefind runs in a process group of its own that ends
+// with samplan, however samplan ends; it is stopped after `time_limit` or when a stop is asked
+// for (then Stopped is thrown).
+SearchOutcome build_search_index(const Output& output, const SearchOptions& options);
+
+// Writes `stamp` (from SearchOutcome) to `stamp_file`, or removes the file when `stamp` is empty.
+void write_search_stamp(const std::string& stamp_file, const std::string& stamp);
 
 }  // namespace samplan::publish

@@ -2,10 +2,14 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <fstream>
+#include <thread>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -80,6 +84,133 @@ std::string read_file(const fs::path& path) {
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+namespace {
+
+std::vector<std::string> lines_of(const fs::path& file) {
+    std::vector<std::string> lines;
+    std::istringstream in(read_file(file));
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+// What /proc tells of a process: its state letter and process group; false when it is gone.
+bool proc_stat(int pid, char& state, int& group) {
+    const std::string text = read_file("/proc/" + std::to_string(pid) + "/stat");
+    const auto paren = text.rfind(')');
+    if (paren == std::string::npos) return false;
+    std::istringstream rest(text.substr(paren + 1));
+    int parent = 0;
+    return static_cast<bool>(rest >> state >> parent >> group);
+}
+
+}  // namespace
+
+FakePagefind::FakePagefind() {
+    std::string script = R"sh(#!/bin/sh
+dir='@DIR@'
+site=; out=
+for a in "$@"; do printf '%s\n' "$a"; done > "$dir/args.tmp-$$"
+while [ $# -gt 0 ]; do
+  case "$1" in --site) site=$2; shift ;; --output-path) out=$2; shift ;; esac
+  shift
+done
+n=1; while ! mkdir "$dir/run-$n" 2>/dev/null; do n=$((n+1)); done
+mv "$dir/args.tmp-$$" "$dir/run-$n/args"
+(cd "$site" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) > "$dir/run-$n/files.tmp"
+mv "$dir/run-$n/files.tmp" "$dir/run-$n/files"
+if [ -e "$dir/hold" ] && mkdir "$dir/holding" 2>/dev/null; then
+  if [ "$(cat "$dir/hold")" = release ]; then
+    while [ ! -e "$dir/release" ]; do sleep 0.05; done
+  else
+    sleep 100000 &
+    echo "$$ $!" > "$dir/pids"
+    : > "$dir/held"
+    wait
+  fi
+fi
+mkdir -p "$out" && echo '// index' > "$out/pagefind.js"
+)sh";
+    script.replace(script.find("@DIR@"), 5, dir_.path().string());
+    write_file(dir_.path() / "bin/pagefind", script);
+    ::chmod((dir_.path() / "bin/pagefind").c_str(), 0755);
+    const char* path = std::getenv("PATH");
+    old_path_ = path ? path : "";
+    ::setenv("PATH", ((dir_.path() / "bin").string() + ":" + old_path_).c_str(), 1);
+}
+
+FakePagefind::~FakePagefind() {
+    release();
+    ::setenv("PATH", old_path_.c_str(), 1);
+}
+
+void FakePagefind::hold(bool until_release) {
+    std::error_code ec;
+    fs::remove(dir_.path() / "holding", ec);
+    write_file(dir_.path() / "hold", until_release ? "release" : "forever");
+}
+
+bool FakePagefind::held() const {
+    if (fs::exists(dir_.path() / "held")) return true;
+    return fs::exists(dir_.path() / "holding") && read_file(dir_.path() / "hold") == "release";
+}
+
+void FakePagefind::release() { write_file(dir_.path() / "release", ""); }
+
+std::vector<int> FakePagefind::held_processes() const {
+    std::vector<int> pids;
+    std::istringstream in(read_file(dir_.path() / "pids"));
+    for (int pid; in >> pid;) pids.push_back(pid);
+    return pids;
+}
+
+int FakePagefind::runs() const {
+    int n = 0;
+    while (fs::exists(dir_.path() / ("run-" + std::to_string(n + 1)) / "files")) ++n;
+    return n;
+}
+
+std::vector<std::string> FakePagefind::arguments(int run) const {
+    return lines_of(dir_.path() / ("run-" + std::to_string(run)) / "args");
+}
+
+std::vector<std::string> FakePagefind::files(int run) const {
+    return lines_of(dir_.path() / ("run-" + std::to_string(run)) / "files");
+}
+
+bool wait_until(const std::function<bool()>& done, int seconds) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+}
+
+bool process_gone(int pid) {
+    char state = 0;
+    int group = 0;
+    return !proc_stat(pid, state, group) || state == 'Z' || state == 'X';
+}
+
+int process_group(int pid) {
+    char state = 0;
+    int group = 0;
+    return proc_stat(pid, state, group) ? group : -1;
+}
+
+std::vector<int> processes_in_group(int group) {
+    std::vector<int> found;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator("/proc", ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        char state = 0;
+        int g = 0;
+        if (proc_stat(std::stoi(name), state, g) && g == group && state != 'Z' && state != 'X') found.push_back(std::stoi(name));
+    }
+    return found;
 }
 
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,5 +41,38 @@ std::string read_file(const std::filesystem::path& path);
 // RFC 4180 rows: quoted fields may hold commas, quotes ("") and line breaks; a carriage return
 // outside quotes ends nothing (rows end at line feeds).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text);
+
+// A stand-in for Pagefind, first on PATH while it lives. Each run records what it was given
+// (run 1, 2, …: its arguments and the files under --site) and writes a one-line pagefind.js
+// into --output-path. hold() makes the next run stop before that: it starts a child (sleep), writes
+// both process ids, and waits, forever or until release().
+class FakePagefind {
+public:
+    FakePagefind();
+    ~FakePagefind();
+    FakePagefind(const FakePagefind&) = delete;
+    FakePagefind& operator=(const FakePagefind&) = delete;
+
+    void hold(bool until_release = false);
+    [[nodiscard]] bool held() const;  // the held run has started its child
+    void release();
+    [[nodiscard]] std::vector<int> held_processes() const;  // the script's, then its child's
+    [[nodiscard]] int runs() const;
+    [[nodiscard]] std::vector<std::string> arguments(int run) const;
+    [[nodiscard]] std::vector<std::string> files(int run) const;  // relative to --site, sorted
+
+private:
+    TempDir dir_;
+    std::string old_path_;
+};
+
+// Polls `done` until it holds or `seconds` pass (a bound against hanging, not a measurement).
+bool wait_until(const std::function<bool()>& done, int seconds = 60);
+// Whether the process is gone (or a zombie: it has ended, only its parent has not collected it).
+bool process_gone(int pid);
+// The process group of a running process, or -1.
+int process_group(int pid);
+// The processes, not zombies, of process group `group`.
+std::vector<int> processes_in_group(int group);
 
 }  // namespace samplan::test

@@ -19,25 +19,6 @@ size_t count(const std::string& text, const std::string& part) {
     return n;
 }
 
-// A stand-in for Pagefind on PATH, so that a build has nothing to say about search.
-class FakePagefind {
-public:
-    FakePagefind() {
-        write_file(dir_.path() / "pagefind", "#!/bin/sh\nexit 0\n");
-        ::chmod((dir_.path() / "pagefind").c_str(), 0755);
-        const char* path = std::getenv("PATH");
-        old_ = path ? path : "";
-        ::setenv("PATH", (dir_.path().string() + ":" + old_).c_str(), 1);
-    }
-    ~FakePagefind() { ::setenv("PATH", old_.c_str(), 1); }
-    FakePagefind(const FakePagefind&) = delete;
-    FakePagefind& operator=(const FakePagefind&) = delete;
-
-private:
-    TempDir dir_;
-    std::string old_;
-};
-
 }  // namespace
 
 TEST_CASE("a build that is not on a terminal prints one line as each stage starts and ends, not one per page") {
@@ -64,7 +45,7 @@ TEST_CASE("a build that is not on a terminal prints one line as each stage start
 }
 
 TEST_CASE("--quiet prints nothing for a clean build, and still the errors of a broken one") {
-    FakePagefind pagefind;
+    FakePagefind pagefind;  // so that the build has nothing to say about search
     TempDir dir;
     copy_base_fixture(dir.path() / "content");
     const std::string content = (dir.path() / "content").string(), site = (dir.path() / "site").string();
