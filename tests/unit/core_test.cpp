@@ -190,6 +190,8 @@ TEST_CASE("InsideFolder follows links that stay inside and refuses those that le
     CHECK(entries.empty());
     CHECK(folder.list("a/c", entries, error) == FileRead::Ok);
     CHECK(folder.list("a/saknas", entries, error) == FileRead::Missing);
+}
+
 TEST_CASE("text from outside becomes valid UTF-8 of characters every published format allows") {
     const std::string fffd = "\xEF\xBF\xBD";
     // Invalid bytes (Latin-1, a lone continuation byte, a cut sequence, an overlong form) become U+FFFD.
