@@ -179,7 +179,7 @@ TEST_CASE("SIGTERM while the pages are written: the output as it was, no staging
     if (site.pagefind.held()) check_nothing_runs_on(site.pagefind);  // if the pages were done by then
 }
 
-TEST_CASE("a staging folder of a running build is never touched by another; both builds complete") {
+TEST_CASE("a staging folder of a running build is never touched by another, and both builds complete") {
     BuiltSite site;
     site.pagefind.hold(true);
     site.forget_search_index();
