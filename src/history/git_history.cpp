@@ -78,6 +78,12 @@ struct History::Repository {
     // (a handle and its objects belong to one thread at a time).
     std::mutex pool_mutex;
     std::vector<Repo> pool;
+    // A handle for each thread that reads blobs, kept for the thread's next reads: libgit2 keeps
+    // the delta bases it unpacked in a cache per handle, so the versions of one file, read one
+    // after the other on one thread, each cost one delta from the one before. Through handles
+    // taken at random from the pool, each version in a packed repository would be rebuilt from
+    // the start of its delta chain (up to 50 deltas): a cost per pair of versions.
+    std::map<std::thread::id, Repo> by_thread;
 
     // The git index's record of each file in the content folder (by path inside it): its blob
     // and what stat() said when git last wrote it. When the file's stat() still says the same,
@@ -131,6 +137,18 @@ struct History::Repository {
         return static_cast<std::uint32_t>(st.st_size) == e.file_size && static_cast<std::uint32_t>(st.st_ino) == e.ino &&
                st.st_mtim.tv_sec == e.mtime.seconds && static_cast<unsigned>(st.st_mtim.tv_nsec) == e.mtime.nanoseconds &&
                st.st_ctim.tv_sec == e.ctime.seconds && static_cast<unsigned>(st.st_ctim.tv_nsec) == e.ctime.nanoseconds;
+    }
+
+    // This thread's handle (see by_thread); a thread uses only its own, and a thread id is
+    // given again only after its thread ended.
+    git_repository* thread_handle() {
+        std::lock_guard lock(pool_mutex);
+        Repo& handle = by_thread[std::this_thread::get_id()];
+        if (!handle) {
+            git_repository* raw = nullptr;
+            if (git_repository_open(&raw, git_repository_path(repo.get())) == 0) handle.reset(raw);
+        }
+        return handle.get();
     }
 
     Repo take_handle() {
@@ -304,16 +322,15 @@ std::optional<std::string> History::read(const FileRevision& revision, size_t ma
 std::optional<std::string> History::read_blob(const std::string& blob, size_t max_bytes) const {
     git_oid oid;
     if (!repo_ || git_oid_fromstr(&oid, blob.c_str()) != 0) return std::nullopt;
-    Repo handle = repo_->take_handle();
+    git_repository* handle = repo_->thread_handle();
     if (!handle) return std::nullopt;
     std::optional<std::string> text;
     git_blob* raw = nullptr;
-    if (git_blob_lookup(&raw, handle.get(), &oid) == 0) {
+    if (git_blob_lookup(&raw, handle, &oid) == 0) {
         const Blob b(raw);
         const auto size = static_cast<size_t>(git_blob_rawsize(b.get()));
         if (size <= max_bytes) text.emplace(static_cast<const char*>(git_blob_rawcontent(b.get())), size);
     }
-    repo_->give_back(std::move(handle));
     return text;
 }
 
