@@ -146,6 +146,7 @@ std::optional<Value> parse_toml(std::string_view text, int line_offset, TomlErro
 }
 
 std::optional<Value> parse_toml_reference(std::string_view text, int line_offset, TomlError& error) {
+    if (!check_toml_nesting(text, line_offset, error)) return std::nullopt;
     ParseJob job{text, line_offset, std::nullopt, {}};
     if (on_big_stack()) {
         run_parse(job);
