@@ -142,20 +142,29 @@ TEST_CASE("very wide table rows are refused before Markdown sees them") {
           "shown) [markdown-limits]");
 }
 
-TEST_CASE("invalid UTF-8, NUL bytes and oversized files are refused with their position") {
+TEST_CASE("invalid UTF-8, NUL bytes, two BOMs and oversized files are refused with their position") {
     MemorySource source({
         {"site.toml", "title = \"T\"\nx = \"\xc3\x28\"\n"},
         {"regional/plan.toml", std::string("title = \"R\"\n\0", 13)},
         {"processes/big.toml", std::string(2000, '#')},
+        {"processes/bom.toml", "\xEF\xBB\xBFtitle = \"One BOM is fine\"\nsteps = []\n"},
+        {"processes/two-boms.toml", "\xEF\xBB\xBF\xEF\xBB\xBFtitle = \"P\"\n"},
+        {"pages/two-boms.md", "\xEF\xBB\xBF\xEF\xBB\xBF+++\ntitle = \"P\"\n+++\nText\n"},
     });
     Diagnostics d;
     LoadOptions options;
     options.max_record_bytes = 1000;
-    load_records(source, d, options);
+    const auto records = load_records(source, d, options);
     d.sort();
+    for (const auto& r : records)
+        if (r.path == "processes/bom.toml") CHECK((r.readable && r.data.get("title")));
     CHECK(lines(d) == std::vector<std::string>{
+                          "pages/two-boms.md:1:1: error: the file starts with two byte order marks (BOM): save it "
+                          "as UTF-8 with at most one [utf8]",
                           "processes/big.toml:1:1: error: file is larger than the limit of 1000 bytes; split it or "
                           "shorten it [file-too-large]",
+                          "processes/two-boms.toml:1:1: error: the file starts with two byte order marks (BOM): save "
+                          "it as UTF-8 with at most one [utf8]",
                           "regional/plan.toml:2:1: error: NUL byte in text [utf8]",
                           "site.toml:2:6: error: invalid UTF-8: save the file as UTF-8 [utf8]",
                       });
