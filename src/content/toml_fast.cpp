@@ -92,12 +92,16 @@ private:
     [[nodiscard]] char peek(size_t ahead = 0) const { return i_ + ahead < s_.size() ? s_[i_ + ahead] : '\0'; }
     [[nodiscard]] bool at_end() const { return i_ >= s_.size(); }
 
-    // Columns count characters, not bytes, as toml++ does.
+    // Columns count characters, not bytes, as toml++ does; counted on from the last position asked
+    // for on the same line, so that a long line of many values costs no more than a short one.
     [[nodiscard]] SourcePos pos() const {
-        int column = 1;
-        for (size_t k = line_start_; k < i_; ++k)
-            if ((static_cast<unsigned char>(s_[k]) & 0xC0) != 0x80) ++column;
-        return SourcePos{line_ + line_offset_, column};
+        if (counted_to_ < line_start_ || counted_to_ > i_) {
+            counted_to_ = line_start_;
+            column_ = 1;
+        }
+        for (; counted_to_ < i_; ++counted_to_)
+            if ((static_cast<unsigned char>(s_[counted_to_]) & 0xC0) != 0x80) ++column_;
+        return SourcePos{line_ + line_offset_, column_};
     }
 
     void skip_blank() {
@@ -517,6 +521,8 @@ private:
     size_t i_ = 0;
     int line_ = 1;
     size_t line_start_ = 0;
+    mutable size_t counted_to_ = 0;  // pos(): the column at this offset is column_
+    mutable int column_ = 1;
 };
 
 }  // namespace
