@@ -78,8 +78,9 @@ void run_parse(ParseJob& job) {
     }
 }
 
-// toml++ recurses once per nesting level (up to 256) and so does convert(): parsing runs on a
-// thread with a 64 MiB stack. A thread made by samplan::BigStackThread parses itself; any other
+// toml++ recurses once per nesting level and so does convert(); check_toml_nesting bounds both
+// to kMaxTomlNesting levels before they start, and parsing also runs on a thread with a 64 MiB
+// stack, a margin. A thread made by samplan::BigStackThread parses itself; any other
 // keeps one helper thread for all its parses (starting a thread per file was a visible cost on
 // large sites, and handing each parse over one too).
 class ParserThread {
