@@ -330,6 +330,8 @@ private:
                         else if (peek() == '\r') refuse();
                         else break;
                     }
+                    // toml++ trims Unicode blanks (U+00A0, U+FEFF, ...) too: those are its to read.
+                    if (static_cast<unsigned char>(peek()) >= 0x80) refuse();
                 } else {
                     escape(v.string);
                 }

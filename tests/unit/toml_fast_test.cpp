@@ -138,6 +138,7 @@ TEST_CASE("the fast TOML reader leaves to toml++ what it does not read, valid or
     refused("\xEF\xBB\xBF" "a = 1\n", true);
     refused("s = \"\"\"a\r\nb\"\"\"\n", true);
     refused("s = \"\"\"a\"\"\"\"\n", true);
+    refused("s = \"\"\"a\\\n\n\xEF\xBB\xBF\xC2\xA0" "b\"\"\"\n", true);  // toml++ trims U+FEFF and U+00A0 (found by fuzzing)
     // Errors: toml++ reports them.
     refused("a = 1\na = 2\n", false);
     refused("[t]\n[t]\n", false);
