@@ -110,11 +110,17 @@ void Progress::draw(size_t done, bool force) {
     if (total > 0) {
         const size_t shown = done < total ? done : total;
         const int filled = static_cast<int>(shown * kBarCells / total);
-        line += " " + std::to_string(shown) + "/" + std::to_string(total) + " ▕";
+        // Appended piece by piece: GCC 12 at -O3 warns falsely of -Wrestrict in " " + std::string.
+        line += ' ';
+        line += std::to_string(shown);
+        line += '/';
+        line += std::to_string(total);
+        line += " ▕";
         for (int i = 0; i < kBarCells; ++i) line += i < filled ? "█" : "░";
         line += "▏";
     } else if (done > 0) {
-        line += " " + std::to_string(done);
+        line += ' ';
+        line += std::to_string(done);
     }
     err_ << line << std::flush;
     bar_shown_ = true;

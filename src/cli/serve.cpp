@@ -71,7 +71,10 @@ public:
         std::string out = "{\"generation\":" + std::to_string(generation_) +
                           ",\"site_generation\":" + std::to_string(site_generation_) +
                           ",\"ok\":" + (ok_ ? "true" : "false") + ",\"diagnostics\":[";
-        for (size_t i = 0; i < problems_.size(); ++i) out += (i ? "," : "") + json_quote(problems_[i]);
+        for (size_t i = 0; i < problems_.size(); ++i) {
+            if (i) out += ',';  // not "," + std::string: GCC 12 at -O3 warns falsely of -Wrestrict
+            out += json_quote(problems_[i]);
+        }
         return out + "]}\n";
     }
     std::vector<std::string> problems() const {

@@ -214,7 +214,14 @@ bool split_front_matter(std::string_view text, FrontMatter& out, SourcePos& erro
 
 bool parse_record_text(const std::string& path, std::string_view text, bool markdown, Record& record,
                        Diagnostics& diagnostics) {
-    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a BOM is fine
+    constexpr std::string_view kBom = "\xEF\xBB\xBF";
+    if (text.starts_with(kBom)) text.remove_prefix(kBom.size());  // a BOM is fine
+    if (text.starts_with(kBom)) {  // toml++ would take a second one for a BOM too
+        diagnostics.error(path, kFileStart,
+                          "the file starts with two byte order marks (BOM): save it as UTF-8 with at most one",
+                          "utf8");
+        return false;
+    }
     if (const auto bad = find_invalid_utf8(text)) {
         const auto [line, column] = line_column_at(text, *bad);
         diagnostics.error(path, {line, column}, "invalid UTF-8: save the file as UTF-8", "utf8");

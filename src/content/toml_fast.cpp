@@ -21,7 +21,6 @@ struct Refused {};  // thrown inside the reader; parse_toml_fast returns nullopt
 // are reset to 0 when the document is read.
 constexpr std::int64_t kByHeader = 1, kImplicit = 2, kInline = 3;
 constexpr std::int64_t kTableArray = 1;
-constexpr int kMaxDepth = 32;  // deeper nesting is left to toml++ (on a big stack)
 constexpr size_t kMaxNumber = 40;  // characters of a number, underscores included (an int64 needs 37)
 
 bool bare_key_char(char c) {
@@ -67,6 +66,7 @@ public:
         Value root = make(Value::Type::Table, SourcePos{1 + line_offset_, 1}, kByHeader);
         root.entries.reserve(16);  // a record's top level has about that many keys
         Value* table = &root;
+        int level = 0;  // of `table`, counted as check_toml_nesting counts
         while (i_ < s_.size()) {
             skip_blank();
             if (i_ == s_.size()) break;
@@ -79,8 +79,8 @@ public:
                 comment();
                 continue;
             }
-            if (c == '[') table = header(root);
-            else key_value(*table);
+            if (c == '[') table = header(root, level);
+            else key_value(*table, level);
             end_of_line();
         }
         finish(root);
@@ -92,12 +92,16 @@ private:
     [[nodiscard]] char peek(size_t ahead = 0) const { return i_ + ahead < s_.size() ? s_[i_ + ahead] : '\0'; }
     [[nodiscard]] bool at_end() const { return i_ >= s_.size(); }
 
-    // Columns count characters, not bytes, as toml++ does.
+    // Columns count characters, not bytes, as toml++ does; counted on from the last position asked
+    // for on the same line, so that a long line of many values costs no more than a short one.
     [[nodiscard]] SourcePos pos() const {
-        int column = 1;
-        for (size_t k = line_start_; k < i_; ++k)
-            if ((static_cast<unsigned char>(s_[k]) & 0xC0) != 0x80) ++column;
-        return SourcePos{line_ + line_offset_, column};
+        if (counted_to_ < line_start_ || counted_to_ > i_) {
+            counted_to_ = line_start_;
+            column_ = 1;
+        }
+        for (; counted_to_ < i_; ++counted_to_)
+            if ((static_cast<unsigned char>(s_[counted_to_]) & 0xC0) != 0x80) ++column_;
+        return SourcePos{line_ + line_offset_, column_};
     }
 
     void skip_blank() {
@@ -161,17 +165,18 @@ private:
         return e.value.emplace_back(std::move(value));
     }
 
-    void key_value(Value& table) {
+    void key_value(Value& table, int level) {
         const SourcePos key_pos = pos();
         std::string key = bare_key();
         skip_blank();
         expect('=');  // a '.' here is a dotted key
         skip_blank();
-        add(table, std::move(key), key_pos, value(0));
+        add(table, std::move(key), key_pos, value(level + 1));
     }
 
-    // [a.b] or [[a.b]]: the table that the following key/value pairs go into.
-    Value* header(Value& root) {
+    // [a.b] or [[a.b]]: the table that the following key/value pairs go into; `level` becomes its
+    // level (the number of parts).
+    Value* header(Value& root, int& level) {
         const SourcePos at = pos();
         const bool array = peek(1) == '[';
         i_ += array ? 2 : 1;
@@ -180,12 +185,14 @@ private:
             skip_blank();
             const SourcePos key_pos = pos();
             path.emplace_back(bare_key(), key_pos);
+            if (path.size() > static_cast<size_t>(kMaxTomlNesting)) refuse();  // for toml++'s error
             skip_blank();
             if (peek() != '.') break;
             ++i_;
         }
         expect(']');
         if (array) expect(']');
+        level = static_cast<int>(path.size());
         Value* table = &root;
         for (size_t k = 0; k + 1 < path.size(); ++k) {
             Entry* e = find(*table, path[k].first);
@@ -214,15 +221,17 @@ private:
         return &list.items.emplace_back(make(Value::Type::Table, at, kByHeader));
     }
 
-    Value value(int depth) {
-        if (depth > kMaxDepth) refuse();
+    // A value at `level` (see kMaxTomlNesting); deeper ones are left to the error after toml++'s
+    // nesting check.
+    Value value(int level) {
+        if (level > kMaxTomlNesting) refuse();
         const SourcePos at = pos();
         Value v;
         switch (peek()) {
             case '"': v = peek(1) == '"' && peek(2) == '"' ? multiline_basic() : basic(); break;
             case '\'': v = peek(1) == '\'' && peek(2) == '\'' ? multiline_literal() : literal(); break;
-            case '[': v = array(depth); break;
-            case '{': v = inline_table(depth); break;
+            case '[': v = array(level); break;
+            case '{': v = inline_table(level); break;
             case 't': v = word("true", true); break;
             case 'f': v = word("false", false); break;
             default: v = number_or_date(); break;
@@ -321,6 +330,8 @@ private:
                         else if (peek() == '\r') refuse();
                         else break;
                     }
+                    // toml++ trims Unicode blanks (U+00A0, U+FEFF, ...) too: those are its to read.
+                    if (static_cast<unsigned char>(peek()) >= 0x80) refuse();
                 } else {
                     escape(v.string);
                 }
@@ -370,13 +381,13 @@ private:
         }
     }
 
-    Value array(int depth) {
+    Value array(int level) {
         ++i_;
         Value v = make(Value::Type::Array, {});
         for (;;) {
             skip_space();
             if (peek() == ']') break;
-            v.items.push_back(value(depth + 1));
+            v.items.push_back(value(level + 1));
             skip_space();
             if (peek() == ',') {
                 ++i_;
@@ -389,7 +400,7 @@ private:
         return v;
     }
 
-    Value inline_table(int depth) {
+    Value inline_table(int level) {
         ++i_;
         Value v = make(Value::Type::Table, {}, kInline);
         skip_blank();
@@ -404,7 +415,7 @@ private:
             skip_blank();
             expect('=');
             skip_blank();
-            add(v, std::move(key), key_pos, value(depth + 1));
+            add(v, std::move(key), key_pos, value(level + 1));
             skip_blank();
             if (peek() == ',') {
                 ++i_;
@@ -489,15 +500,21 @@ private:
         return v;
     }
 
-    // Keys in toml++'s order (sorted), and the reading marks cleared.
-    static void finish(Value& v) {
-        if (v.type == Value::Type::Table) {
-            v.integer = 0;
-            std::sort(v.entries.begin(), v.entries.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
-            for (auto& e : v.entries) finish(e.value.front());
-        } else if (v.type == Value::Type::Array) {
-            v.integer = 0;
-            for (auto& item : v.items) finish(item);
+    // Keys in toml++'s order (sorted), and the reading marks cleared; without recursion, as it
+    // reads trees of any depth (the limits bound them, but this needs no stack to spare).
+    static void finish(Value& root) {
+        std::vector<Value*> todo{&root};
+        while (!todo.empty()) {
+            Value& v = *todo.back();
+            todo.pop_back();
+            if (v.type == Value::Type::Table) {
+                v.integer = 0;
+                std::sort(v.entries.begin(), v.entries.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
+                for (auto& e : v.entries) todo.push_back(&e.value.front());
+            } else if (v.type == Value::Type::Array) {
+                v.integer = 0;
+                for (auto& item : v.items) todo.push_back(&item);
+            }
         }
     }
 
@@ -506,6 +523,8 @@ private:
     size_t i_ = 0;
     int line_ = 1;
     size_t line_start_ = 0;
+    mutable size_t counted_to_ = 0;  // pos(): the column at this offset is column_
+    mutable int column_ = 1;
 };
 
 }  // namespace

@@ -78,8 +78,9 @@ void run_parse(ParseJob& job) {
     }
 }
 
-// toml++ recurses once per nesting level (up to 256) and so does convert(): parsing runs on a
-// thread with a 64 MiB stack. A thread made by samplan::BigStackThread parses itself; any other
+// toml++ recurses once per nesting level and so does convert(); check_toml_nesting bounds both
+// to kMaxTomlNesting levels before they start, and parsing also runs on a thread with a 64 MiB
+// stack, a margin. A thread made by samplan::BigStackThread parses itself; any other
 // keeps one helper thread for all its parses (starting a thread per file was a visible cost on
 // large sites, and handing each parse over one too).
 class ParserThread {
@@ -146,6 +147,7 @@ std::optional<Value> parse_toml(std::string_view text, int line_offset, TomlErro
 }
 
 std::optional<Value> parse_toml_reference(std::string_view text, int line_offset, TomlError& error) {
+    if (!check_toml_nesting(text, line_offset, error)) return std::nullopt;
     ParseJob job{text, line_offset, std::nullopt, {}};
     if (on_big_stack()) {
         run_parse(job);

@@ -1,6 +1,8 @@
 // core/big_stack.h — threads with a large stack. Parsing recurses once per nesting level of the
-// input (toml++ up to 256 levels, and the conversion after it): code that parses runs on a thread
-// made here, or hands its parse to one (see content/toml_reader.cpp).
+// input (toml++, and the conversion after it): code that parses runs on a thread made here, or
+// hands its parse to one (see content/toml_reader.cpp). Nesting is bounded anyway (64 levels, see
+// content::kMaxTomlNesting, checked before anything recurses), so no correctness depends on this
+// stack: it is a margin, and the tests run the readers on small stacks.
 #pragma once
 
 #include <functional>

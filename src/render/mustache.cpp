@@ -78,9 +78,11 @@ namespace {
 
 using site::Data;
 
-// Nesting limits keep a hostile theme override from exhausting the stack.
+// Nesting limits keep a hostile theme override from exhausting the stack. Rendering counts
+// sections and partials together: a partial that includes itself inside 99 sections nested
+// 100 x 99 levels deep, which overflowed a 1 MiB stack.
 constexpr int kMaxSectionDepth = 100;
-constexpr int kMaxPartialDepth = 100;
+constexpr int kMaxRenderDepth = 100;
 
 // ---- Tokens: the template's text cut at tags and at line ends, as libmstch cuts it ----
 
@@ -428,8 +430,11 @@ private:
     }
 
     void with_context(const Data& context, const std::vector<Node>& children, int depth) {
+        if (depth >= kMaxRenderDepth)
+            throw std::runtime_error("template sections and partials are nested more than " +
+                                     std::to_string(kMaxRenderDepth) + " deep");
         stack_.push_back(&context);
-        nodes(children, depth);
+        nodes(children, depth + 1);
         stack_.pop_back();
     }
 
@@ -451,9 +456,9 @@ private:
                 if (is_empty(lookup(n))) with_context(kNull, n.children, depth);
                 break;
             case Node::Kind::Partial:
-                if (depth >= kMaxPartialDepth)
-                    throw std::runtime_error("template partials are nested more than " + std::to_string(kMaxPartialDepth) +
-                                             " deep ('" + n.text + "' includes itself?)");
+                if (depth >= kMaxRenderDepth)
+                    throw std::runtime_error("template sections and partials are nested more than " +
+                                             std::to_string(kMaxRenderDepth) + " deep ('" + n.text + "' includes itself?)");
                 if (n.partial) nodes(n.partial->nodes, depth + 1);
                 break;
         }

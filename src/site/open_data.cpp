@@ -195,9 +195,14 @@ bool plain_number(std::string_view v) {
 }
 
 std::string csv_line(const std::vector<std::string>& fields) {
+    // Appended piece by piece: GCC 12 at -O3 warns falsely of -Wrestrict in "," + std::string.
     std::string line;
-    for (size_t i = 0; i < fields.size(); ++i) line += (i ? "," : "") + csv_field(fields[i]);
-    return line + "\r\n";
+    for (size_t i = 0; i < fields.size(); ++i) {
+        if (i) line += ',';
+        line += csv_field(fields[i]);
+    }
+    line += "\r\n";
+    return line;
 }
 
 }  // namespace

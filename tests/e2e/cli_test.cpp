@@ -2,6 +2,7 @@
 // and the example content.
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -116,4 +117,40 @@ TEST_CASE("hostile files give diagnostics, never a crash") {
           "groups/alfa/plans/2025/activities/tom.md:1:1: error: missing front matter: a .md record starts with a "
           "line '+++', then TOML, then a line '+++' [front-matter]\n"
           "groups/utanfor:1:1: error: symbolic link points outside the content folder; refused [outside-content]\n");
+}
+
+TEST_CASE("TOML nested 100,000 deep gets a diagnostic, never a crash, even on a 1 MiB stack") {
+    TempDir dir, out;
+    copy_base_fixture(dir.path());
+    const fs::path activities = dir.path() / kActivityDir;
+    constexpr int kDeep = 100000;
+    std::string header = "[b", dotted = "a", arrays = "x = ", tables = "x = ";
+    for (int i = 1; i < kDeep; ++i) header += ".b", dotted += ".a";
+    header += "]\ny = 1";
+    dotted += " = 1";
+    arrays += std::string(kDeep, '[') + std::string(kDeep, ']');
+    for (int i = 0; i < kDeep; ++i) tables += "{b = ";
+    tables += "1" + std::string(kDeep, '}');
+    write_file(activities / "rubrik.md", "+++\ntitle = \"T\"\n" + header + "\n+++\nText\n");
+    write_file(activities / "nyckel.md", "+++\ntitle = \"T\"\n" + dotted + "\n+++\nText\n");
+    write_file(activities / "lista.md", "+++\ntitle = \"T\"\n" + arrays + "\n+++\nText\n");
+    write_file(activities / "tabell.md", "+++\ntitle = \"T\"\n" + tables + "\n+++\nText\n");
+
+    // samplan's threads get the stack size that the limit says; this one's main thread too.
+    rlimit saved{};
+    REQUIRE(getrlimit(RLIMIT_STACK, &saved) == 0);
+    rlimit small = saved;
+    small.rlim_cur = 1024 * 1024;
+    REQUIRE(setrlimit(RLIMIT_STACK, &small) == 0);
+    const auto r = run_samplan({"build", "--content", dir.path().string(), "--output", (out.path() / "site").string(),
+                                "--today", "2025-06-01"});
+    setrlimit(RLIMIT_STACK, &saved);
+    CHECK(r.exit_code == 1);
+    // The first node too deep: the 65th part of the header and of the key, the 65th bracket, and
+    // the key inside the 64th inline table.
+    const std::string message = ": error: TOML: tables and arrays nested too deeply (at most 64 levels) [toml]\n";
+    CHECK(r.out == "groups/alfa/plans/2025/activities/lista.md:3:69" + message +
+                       "groups/alfa/plans/2025/activities/nyckel.md:3:129" + message +
+                       "groups/alfa/plans/2025/activities/rubrik.md:3:130" + message +
+                       "groups/alfa/plans/2025/activities/tabell.md:3:321" + message);
 }

@@ -2,6 +2,8 @@
 // from the spec (the default theme was written against it).
 #include <doctest/doctest.h>
 
+#include <pthread.h>
+
 #include <stdexcept>
 
 #include "render/mustache.h"
@@ -208,6 +210,44 @@ TEST_CASE("a template that includes itself without end is an error, not a crash"
     const Data data = Data::map();
     const Data* contexts[] = {&data};
     CHECK_THROWS_AS(set.render("main", contexts, out), std::runtime_error);
+}
+
+TEST_CASE("a partial that includes itself inside sections is an error, not a crash, on a small stack") {
+    std::string main;
+    for (int i = 0; i < 99; ++i) main += "{{^none}}";
+    main += "{{> main}}";
+    for (int i = 0; i < 99; ++i) main += "{{/none}}";
+    std::vector<mustache::TemplateError> found;
+    const mustache::TemplateSet set({{"main", main}}, found);
+    REQUIRE(found.empty());
+    std::string out, error;
+    const Data data = Data::map();
+    // 100 partials of 99 sections each overflowed a 256 KiB stack; sections count towards the limit.
+    pthread_attr_t attr;
+    REQUIRE(pthread_attr_init(&attr) == 0);
+    REQUIRE(pthread_attr_setstacksize(&attr, 256 * 1024) == 0);
+    struct Job {
+        const mustache::TemplateSet* set;
+        const Data* data;
+        std::string* out;
+        std::string* error;
+    } job{&set, &data, &out, &error};
+    pthread_t thread;
+    REQUIRE(pthread_create(&thread, &attr,
+                           [](void* p) -> void* {
+                               auto& j = *static_cast<Job*>(p);
+                               const Data* contexts[] = {j.data};
+                               try {
+                                   j.set->render("main", contexts, *j.out);
+                               } catch (const std::runtime_error& e) {
+                                   *j.error = e.what();
+                               }
+                               return nullptr;
+                           },
+                           &job) == 0);
+    pthread_join(thread, nullptr);
+    pthread_attr_destroy(&attr);
+    CHECK(error == "template sections and partials are nested more than 100 deep");
 }
 
 TEST_CASE("the Renderer gives every page the UI strings as {{t.key}}") {

@@ -2,8 +2,11 @@
 // key order, source positions), and what it refuses is read by toml++, errors included.
 #include <doctest/doctest.h>
 
+#include <pthread.h>
+
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "content/content.h"
@@ -44,6 +47,43 @@ std::string read_file(const std::filesystem::path& p) {
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
+}
+
+// Runs `body` on a thread with a 256 KiB stack, where recursion once per level of a deep document
+// overflows.
+void on_small_stack(const std::function<void()>& body) {
+    pthread_attr_t attr;
+    REQUIRE(pthread_attr_init(&attr) == 0);
+    REQUIRE(pthread_attr_setstacksize(&attr, 256 * 1024) == 0);
+    pthread_t thread;
+    auto main = [](void* f) -> void* {
+        (*static_cast<const std::function<void()>*>(f))();
+        return nullptr;
+    };
+    REQUIRE(pthread_create(&thread, &attr, main, const_cast<std::function<void()>*>(&body)) == 0);
+    pthread_join(thread, nullptr);
+    pthread_attr_destroy(&attr);
+}
+
+// `text` nests too deeply: parse_toml reports it at `pos`, and the fast reader leaves it.
+void too_deep(const std::string& text, SourcePos pos, int line_offset = 0) {
+    CAPTURE(text.substr(0, 200));
+    bool fast = true, parsed = true;
+    TomlError error;
+    on_small_stack([&] {
+        fast = parse_toml_fast(text, line_offset).has_value();
+        parsed = parse_toml(text, line_offset, error).has_value();
+    });
+    CHECK_FALSE(fast);
+    CHECK_FALSE(parsed);
+    CHECK(error.message == "tables and arrays nested too deeply (at most 64 levels)");
+    CHECK(error.pos == pos);
+}
+
+std::string repeat(std::string_view part, int times) {
+    std::string out;
+    for (int i = 0; i < times; ++i) out += part;
+    return out;
 }
 
 }  // namespace
@@ -98,6 +138,7 @@ TEST_CASE("the fast TOML reader leaves to toml++ what it does not read, valid or
     refused("\xEF\xBB\xBF" "a = 1\n", true);
     refused("s = \"\"\"a\r\nb\"\"\"\n", true);
     refused("s = \"\"\"a\"\"\"\"\n", true);
+    refused("s = \"\"\"a\\\n\n\xEF\xBB\xBF\xC2\xA0" "b\"\"\"\n", true);  // toml++ trims U+FEFF and U+00A0 (found by fuzzing)
     // Errors: toml++ reports them.
     refused("a = 1\na = 2\n", false);
     refused("[t]\n[t]\n", false);
@@ -167,4 +208,39 @@ TEST_CASE("the fast TOML reader reads the example site and every fixture as toml
     MESSAGE("fast reader: " << read << " files read, " << left << " left to toml++");
     CHECK(example > 20);  // the example site is written in what the fast reader reads
     CHECK(read > left);
+}
+
+TEST_CASE("TOML nested deeper than 64 levels is an error at the first node too deep, whatever the stack") {
+    static_assert(kMaxTomlNesting == 64);
+    constexpr int kDeep = 100000;
+    // A table header, a dotted key, arrays and inline tables of 100,000 levels (a 200 KB header
+    // overflowed an 8 MiB stack in Release builds).
+    too_deep("[b" + repeat(".b", kDeep - 1) + "]\nx = 1\n", {1, 2 + 2 * 64});
+    too_deep("[[b" + repeat(" . b", kDeep - 1) + "]]\n", {1, 3 + 4 * 64});
+    too_deep("a" + repeat(".a", kDeep - 1) + " = 1\n", {1, 1 + 2 * 64});
+    too_deep("x = " + std::string(kDeep, '[') + std::string(kDeep, ']') + "\n", {1, 5 + 64});
+    too_deep("x = " + repeat("{b = ", kDeep) + "1" + std::string(kDeep, '}') + "\n", {1, 6 + 5 * 63});
+    too_deep("x = " + repeat("{b.c = ", kDeep) + "1" + std::string(kDeep, '}') + "\n", {1, 8 + 7 * 31});
+    too_deep("x = [" + repeat("[1, {b = ", kDeep) + "\n", {1, 7 + 9 * 31});  // never closed: still too deep
+    // The levels add up: a header's parts, a key's parts, brackets; positions shift with the front
+    // matter and count characters.
+    too_deep("title = \"å\"\n[t.u]\n\"ä\".v = 1\n\"ö\" = " + std::string(63, '[') + std::string(63, ']') + "\n",
+             {5, 7 + 62}, 1);
+    too_deep("[t" + repeat(".t", 63) + "]\nx = 1\n", {2, 1});
+    too_deep("a = [1979-05-27 07:32:00, " + std::string(70, '[') + std::string(70, ']') + "]\n", {1, 27 + 63});
+
+    // Exactly 64 levels are read, by the fast reader as by toml++; empty containers add none.
+    read_alike("x = " + std::string(64, '[') + std::string(64, ']') + "\n");
+    read_alike("x = " + std::string(63, '[') + "1" + std::string(63, ']') + "\n");
+    read_alike("x = " + repeat("{b = ", 63) + "{}" + std::string(63, '}') + "\n");
+    read_alike("[t" + repeat(".t", 61) + "]\nx = [[]]\n");
+    read_alike("[[t" + repeat(".t", 62) + "]]\nx = 1\n[[t" + repeat(".t", 62) + "]]\nx = 2\n");
+    TomlError error;
+    CHECK(parse_toml("[t" + repeat(".t", 61) + "]\nx.y = 1\n", 0, error));
+    // Brackets and dots in strings and comments are not nesting.
+    const std::string brackets(5000, '[');
+    CHECK(parse_toml("\"" + repeat("k.", 100) + "\" = 1\ns = \"" + brackets + "\"\nl = '" + brackets + "' # " +
+                         brackets + "\nm = \"\"\"\n" + brackets + "\n\"\"\"\nn = '''" + brackets +
+                         "\n'''\na = [ # " + brackets + "\n  \"]\", '}', \"\\\"[\",\n]\n",
+                     0, error));
 }
