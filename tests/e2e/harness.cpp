@@ -1,5 +1,7 @@
 #include "harness.h"
 
+#include <doctest/doctest.h>
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -211,6 +213,13 @@ std::vector<int> processes_in_group(int group) {
         if (proc_stat(std::stoi(name), state, g) && g == group && state != 'Z' && state != 'X') found.push_back(std::stoi(name));
     }
     return found;
+}
+
+void git(const fs::path& repo, const std::string& args, const std::string& date) {
+    const std::string command = "cd '" + repo.string() + "' && GIT_AUTHOR_DATE=" + date + " GIT_COMMITTER_DATE=" + date +
+                                " git -c user.name=Test -c user.email=test@example.org -c init.defaultBranch=main " +
+                                args + " >/dev/null 2>&1";
+    REQUIRE(std::system(command.c_str()) == 0);
 }
 
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {

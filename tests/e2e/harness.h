@@ -37,6 +37,9 @@ private:
 // Copies the base fixture site into `dir`.
 void copy_base_fixture(const std::filesystem::path& dir);
 void write_file(const std::filesystem::path& path, const std::string& text);
+// Runs `git ARGS` in `repo` as a test author, with the author and commit dates set to `date`;
+// the test fails when git does.
+void git(const std::filesystem::path& repo, const std::string& args, const std::string& date = "2025-03-01T12:00:00");
 std::string read_file(const std::filesystem::path& path);
 // RFC 4180 rows: quoted fields may hold commas, quotes ("") and line breaks; a carriage return
 // outside quotes ends nothing (rows end at line feeds).

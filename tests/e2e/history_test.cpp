@@ -10,13 +10,6 @@ using namespace samplan::test;
 
 namespace {
 
-void git(const fs::path& repo, const std::string& args, const std::string& date = "2025-03-01T12:00:00") {
-    const std::string command = "cd '" + repo.string() + "' && GIT_AUTHOR_DATE=" + date + " GIT_COMMITTER_DATE=" +
-                                date +
-                                " git -c user.name=Test -c user.email=test@example.org -c init.defaultBranch=main " +
-                                args + " >/dev/null 2>&1";
-    REQUIRE(std::system(command.c_str()) == 0);
-}
 
 const std::string kPlan =
     "title = \"Lokal handlingsplan\"\nstart = 2024-01-01\nend = 2026-12-31\nstatus = \"beslutad\"\n"

@@ -16,13 +16,6 @@ namespace {
 // What the link targets hold: never to be seen in any output.
 const std::string kSecret = "HEMLIG-root:x:0:0:root";
 
-void git(const fs::path& repo, const std::string& args, const std::string& date = "2025-03-01T12:00:00") {
-    const std::string command = "cd '" + repo.string() + "' && GIT_AUTHOR_DATE=" + date + " GIT_COMMITTER_DATE=" +
-                                date +
-                                " git -c user.name=Test -c user.email=test@example.org -c init.defaultBranch=main " +
-                                args + " >/dev/null 2>&1";
-    REQUIRE(std::system(command.c_str()) == 0);
-}
 
 // Whether any file under `dir` holds `text`.
 bool found_under(const fs::path& dir, const std::string& text) {

@@ -16,13 +16,6 @@ using namespace samplan::test;
 
 namespace {
 
-void git(const fs::path& repo, const std::string& args, const std::string& date) {
-    const std::string command = "cd '" + repo.string() + "' && GIT_AUTHOR_DATE=" + date + " GIT_COMMITTER_DATE=" +
-                                date +
-                                " git -c user.name=Test -c user.email=test@example.org -c init.defaultBranch=main " +
-                                args + " >/dev/null 2>&1";
-    REQUIRE(std::system(command.c_str()) == 0);
-}
 
 bool ends_with(const std::string& text, const std::string& end) {
     return text.size() >= end.size() && text.compare(text.size() - end.size(), end.size(), end) == 0;

@@ -23,11 +23,10 @@ const std::string kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 // Commits declare their messages Latin-1, so that git stores the bytes as given (a message that
 // is not UTF-8 in a commit that says UTF-8, git would itself read as Latin-1 and re-encode).
-void git(const fs::path& repo, const std::string& args, const std::string& date) {
-    const std::string command = "cd '" + repo.string() + "' && GIT_AUTHOR_DATE=" + date + " GIT_COMMITTER_DATE=" + date +
-                                " git -c user.name=Test -c user.email=test@example.org -c init.defaultBranch=main "
-                                "-c i18n.commitEncoding=ISO-8859-1 " + args + " >/dev/null 2>&1";
-    REQUIRE(std::system(command.c_str()) == 0);
+// Commits whose messages keep their bytes as written (git would re-encode a message that is not
+// UTF-8 as Latin-1 itself).
+void git_latin1(const fs::path& repo, const std::string& args, const std::string& date) {
+    samplan::test::git(repo, "-c i18n.commitEncoding=ISO-8859-1 " + args, date);
 }
 
 // Empty when `text` is a well-formed XML document, else expat's complaint and where.
@@ -112,17 +111,17 @@ TEST_CASE("feeds, calendars, pages and open data stay well formed whatever the r
     // are not UTF-8 (a message typed in Latin-1).
     const fs::path message = repo.path() / "message.txt";
     write_file(message, "F\xC3\xB6rsta\x01 versionen \xEF\xBF\xBE\xEF\xBF\xBF \x1B[31mr\xC3\xB6" "d\n");
-    git(repo.path(), "init", "2025-05-01T10:00:00");
-    git(repo.path(), "add -A", "2025-05-01T10:00:00");
-    git(repo.path(), "commit -q -F '" + message.string() + "'", "2025-05-01T10:00:00");
-    git(repo.path(), "tag v1", "2025-05-01T10:00:00");
+    git_latin1(repo.path(), "init", "2025-05-01T10:00:00");
+    git_latin1(repo.path(), "add -A", "2025-05-01T10:00:00");
+    git_latin1(repo.path(), "commit -q -F '" + message.string() + "'", "2025-05-01T10:00:00");
+    git_latin1(repo.path(), "tag v1", "2025-05-01T10:00:00");
     const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
     std::string text = read_file(activity);
     text.replace(text.find("step = 4"), 8, "step = 5");
     write_file(activity, text);
     write_file(message, "\xC4ndrad av \xFF\xFE n\xE5gon \xC2\x85\x01\n");
-    git(repo.path(), "add -A", "2025-05-20T10:00:00");
-    git(repo.path(), "commit -q -F '" + message.string() + "' --author='Ann\x01 \xC5kesson\xEF\xBF\xBF <ann@example.org>'",
+    git_latin1(repo.path(), "add -A", "2025-05-20T10:00:00");
+    git_latin1(repo.path(), "commit -q -F '" + message.string() + "' --author='Ann\x01 \xC5kesson\xEF\xBF\xBF <ann@example.org>'",
         "2025-05-20T10:00:00");
 
     const fs::path site = repo.path() / "site";
