@@ -112,18 +112,14 @@ public:
         std::lock_guard lock(mutex_);
         auto& pages = searched_.empty() ? others_ : searched_;
         std::sort(pages.begin(), pages.end(), [](const Page& a, const Page& b) { return a.path < b.path; });
-        std::uint64_t digest = 0xcbf29ce484222325ULL;  // FNV-1a over the paths, sizes and hashes
-        auto add = [&](std::string_view text) {
-            for (const unsigned char c : text) digest = (digest ^ c) * 0x100000001b3ULL;
-            digest = (digest ^ 0xff) * 0x100000001b3ULL;
-        };
+        Digest digest;  // over the paths, sizes and hashes
         options.pages.clear();
         for (const auto& p : pages) {
-            add(p.path);
-            add(std::to_string(p.size) + " " + std::to_string(p.hash));
+            digest.add(p.path);
+            digest.add(std::to_string(p.size) + " " + std::to_string(p.hash));
             options.pages.push_back(p.path);
         }
-        options.pages_digest = digest;
+        options.pages_digest = digest.value();
     }
 
 private:

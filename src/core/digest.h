@@ -16,6 +16,7 @@ public:
         hash_ = (hash_ ^ 0xff) * 0x100000001b3ULL;  // a separator, so that "ab"+"c" ≠ "a"+"bc"
     }
     void add(std::int64_t number) { add(std::to_string(number)); }
+    void add(std::uint64_t number) { add(std::to_string(number)); }
     [[nodiscard]] std::uint64_t value() const { return hash_; }
     // The value as 16 hex digits.
     [[nodiscard]] std::string hex() const {

@@ -1,5 +1,6 @@
 #include "publish/publish.h"
 
+#include "core/digest.h"
 #include "core/files.h"
 #include "core/stop.h"
 
@@ -340,26 +341,6 @@ std::string find_pagefind() {
     return {};
 }
 
-// FNV-1a, 64 bits: a change detector for the stamp.
-class Digest {
-public:
-    void add(std::string_view text) {
-        for (const unsigned char c : text) hash_ = (hash_ ^ c) * 0x100000001b3ULL;
-        hash_ = (hash_ ^ 0xff) * 0x100000001b3ULL;
-    }
-    void add(std::uint64_t number) { add(std::to_string(number)); }
-    [[nodiscard]] std::uint64_t value() const { return hash_; }
-
-private:
-    std::uint64_t hash_ = 0xcbf29ce484222325ULL;
-};
-
-std::string hex(std::uint64_t v) {
-    char text[20];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(v));
-    return text;
-}
-
 // Which file is `path` now (its target's when it is a link): inode, size, modification time.
 std::string identity(const std::string& path) {
     struct stat st {};
@@ -524,7 +505,7 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
     for (size_t i = 1; i < args.size(); ++i)
         if (args[i] != scratch && args[i] != index) digest.add(args[i]);
     digest.add(options.pages_digest);
-    const std::string pages_line = "search " + hex(digest.value());
+    const std::string pages_line = "search " + digest.hex();
 
     // The previous site's index, when it was made from the same pages by the same Pagefind.
     if (!options.stamp_file.empty()) {
