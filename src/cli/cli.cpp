@@ -206,28 +206,16 @@ struct Loaded {
     std::future<void> records_freed;
 };
 
-// The history cache of a build: beside the output folder, not in it, since what it holds
-// (commit authors among it) is not all for the public site.
-std::string history_cache_file(const std::string& output) {
+// A file of the build's cache: beside the output folder, not in it, since what it holds (commit
+// authors among it) is not all for the public site. `.samplan-cache/<output's name>/<name>`:
+// "history.txt" the history cache (history.h), "stamp.txt" what the last successful build read
+// and wrote (up_to_date.h), "pages.txt" the keys of the pages it wrote (build_site.h),
+// "search.txt" what the output's search index was made from (publish::SearchOptions).
+std::string cache_file(const std::string& output, const char* name) {
     const std::filesystem::path out = std::filesystem::path(output).lexically_normal();
-    std::string name = out.filename().string();
-    if (name.empty()) name = out.parent_path().filename().string();
-    return (out.parent_path() / ".samplan-cache" / name / "history.txt").string();
-}
-
-// Beside the history cache: the keys of the pages the last build wrote (cli/build_site.h).
-std::string page_keys_file(const std::string& output) {
-    return (std::filesystem::path(history_cache_file(output)).parent_path() / "pages.txt").string();
-}
-
-// Beside the history cache: what the last successful build read and wrote (see up_to_date.h).
-std::string stamp_file(const std::string& output) {
-    return (std::filesystem::path(history_cache_file(output)).parent_path() / "stamp.txt").string();
-}
-
-// Beside the history cache: what the output's search index was made from (publish::SearchOptions).
-std::string search_stamp_file(const std::string& output) {
-    return (std::filesystem::path(history_cache_file(output)).parent_path() / "search.txt").string();
+    std::string folder = out.filename().string();
+    if (folder.empty()) folder = out.parent_path().filename().string();
+    return (out.parent_path() / ".samplan-cache" / folder / name).string();
 }
 
 // Starts reading the git history on another thread.
@@ -412,7 +400,7 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
     // the build at once (with the history cache's temporary file, should it be writing it).
     handle_stop_signals();
     std::optional<StopAtOnce> reading(std::in_place, "samplan: stopped; " + quote(options.output) + " is unchanged\n",
-                                      std::vector<std::string>{history_cache_file(options.output) + ".tmp-" +
+                                      std::vector<std::string>{cache_file(options.output, "history.txt") + ".tmp-" +
                                                                std::to_string(::getpid())});
     Loaded loaded;
     BuildReport report;
@@ -425,14 +413,15 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
     // Without a stamp the site will be built: the git history, the longest part of reading, is
     // read while the inputs are looked at.
     std::future<history::History> history;
-    if (!std::filesystem::exists(stamp_file(options.output), ec)) history = read_history_later(options, history_cache_file(options.output));
+    if (!std::filesystem::exists(cache_file(options.output, "stamp.txt"), ec))
+        history = read_history_later(options, cache_file(options.output, "history.txt"));
     auto output = std::async(std::launch::async, [&] { return output_state(options.output); });
     const Inputs inputs = read_inputs(options.content, themes_folder(options.themes), options.output,
                                       "today " + options.today.iso() + (options.drafts ? " drafts" : "") + " format " +
                                           options.format + " output " +
                                           std::filesystem::absolute(options.output, ec).lexically_normal().string());
     const std::uint64_t output_before = output.get();
-    if (std::string previous; up_to_date(stamp_file(options.output), inputs, output_before, previous)) {
+    if (std::string previous; up_to_date(cache_file(options.output, "stamp.txt"), inputs, output_before, previous)) {
         // What killed builds left beside the output goes, even when there is nothing to build.
         publish::remove_abandoned_staging(options.output);
         out << previous;  // that build's diagnostics, as they were
@@ -442,7 +431,7 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
             err << "samplan: nothing changed since the last build; " << quote(options.output) << " is up to date\n";
         return kOk;
     }
-    load_and_check(options, loaded, history_cache_file(options.output), &report.timings, std::move(history));
+    load_and_check(options, loaded, cache_file(options.output, "history.txt"), &report.timings, std::move(history));
     if (!options.quiet && loaded.history.available())
         err << "samplan: history: " << loaded.history.commits_read()
             << (loaded.history.commits_read() == 1 ? " commit read, " : " commits read, ")
@@ -455,9 +444,9 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
         return kContentErrors;
     }
     BuildSettings settings{options.content, options.output, options.themes, options.today, options.quiet, options.drafts, {}};
-    settings.search_stamp = search_stamp_file(options.output);
+    settings.search_stamp = cache_file(options.output, "search.txt");
     settings.search_time_limit = std::chrono::seconds(options.search_timeout);
-    settings.page_keys_file = page_keys_file(options.output);
+    settings.page_keys_file = cache_file(options.output, "pages.txt");
     settings.output_before = output_before;
     if (!options.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
     out.flush();
@@ -465,8 +454,9 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
     reading.reset();
     const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err);
     // A build whose search failed is not recorded: the next one tries again.
-    if (rc == kOk && !report.search_failed) write_stamp(stamp_file(options.output), inputs, report.output_state, diagnostics_text.str());
-    else if (rc == kOk) std::filesystem::remove(stamp_file(options.output), ec);
+    if (rc == kOk && !report.search_failed)
+        write_stamp(cache_file(options.output, "stamp.txt"), inputs, report.output_state, diagnostics_text.str());
+    else if (rc == kOk) std::filesystem::remove(cache_file(options.output, "stamp.txt"), ec);
     if (options.timings) err << report.timings.report() << "\n";
     if (rc == kOk && report.swapped_then_stopped) {
         err << "samplan: stopped after the new site was swapped in; " << quote(options.output)
