@@ -15,20 +15,6 @@
 namespace fs = std::filesystem;
 using namespace samplan::test;
 
-namespace {
-
-using Snapshot = std::map<std::string, std::string>;
-
-Snapshot snapshot(const fs::path& dir) {
-    Snapshot s;
-    if (!fs::exists(dir)) return s;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file()) s[fs::relative(e.path(), dir).string()] = read_file(e.path());
-    return s;
-}
-
-}  // namespace
-
 TEST_CASE("SIGKILL during a build leaves the previous or the new complete site") {
     TempDir dir;
     const fs::path content = dir.path() / "content";

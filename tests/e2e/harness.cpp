@@ -215,6 +215,14 @@ std::vector<int> processes_in_group(int group) {
     return found;
 }
 
+Snapshot snapshot(const fs::path& dir) {
+    Snapshot files;
+    if (!fs::exists(dir)) return files;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file()) files[fs::relative(e.path(), dir).generic_string()] = read_file(e.path());
+    return files;
+}
+
 void git(const fs::path& repo, const std::string& args, const std::string& date) {
     const std::string command = "cd '" + repo.string() + "' && GIT_AUTHOR_DATE=" + date + " GIT_COMMITTER_DATE=" + date +
                                 " git -c user.name=Test -c user.email=test@example.org -c init.defaultBranch=main " +

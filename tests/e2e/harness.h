@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <functional>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ void write_file(const std::filesystem::path& path, const std::string& text);
 // the test fails when git does.
 void git(const std::filesystem::path& repo, const std::string& args, const std::string& date = "2025-03-01T12:00:00");
 std::string read_file(const std::filesystem::path& path);
+// Every file below `dir` (none when it is missing) with its bytes, by path relative to `dir`.
+using Snapshot = std::map<std::string, std::string>;
+Snapshot snapshot(const std::filesystem::path& dir);
 // RFC 4180 rows: quoted fields may hold commas, quotes ("") and line breaks; a carriage return
 // outside quotes ends nothing (rows end at line feeds).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text);

@@ -13,14 +13,6 @@ namespace {
 
 const std::string kImport = std::string(SAMPLAN_FIXTURES) + "/import/";
 
-// Every file under `dir` with its content, to show that nothing changed.
-std::map<std::string, std::string> snapshot(const fs::path& dir) {
-    std::map<std::string, std::string> files;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file()) files[fs::relative(e.path(), dir).generic_string()] = read_file(e.path());
-    return files;
-}
-
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
     const size_t at = text.find(from);
     REQUIRE_MESSAGE(at != std::string::npos, from);

@@ -23,17 +23,10 @@ void replace(const fs::path& file, const std::string& from, const std::string& t
     write_file(file, text);
 }
 
-// Every file below `root` (Pagefind's index left out: its names change with every run), by path.
-std::map<std::string, std::string> files_of(const fs::path& root) {
-    std::map<std::string, std::string> files;
-    for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
-        const std::string rel = fs::relative(it->path(), root).generic_string();
-        if (rel == "pagefind") {
-            it.disable_recursion_pending();
-            continue;
-        }
-        if (it->is_regular_file()) files[rel] = read_file(it->path());
-    }
+// Every file below `root` but Pagefind's index (its names change with every run), by path.
+Snapshot files_of(const fs::path& root) {
+    Snapshot files = snapshot(root);
+    std::erase_if(files, [](const auto& file) { return file.first.rfind("pagefind/", 0) == 0; });
     return files;
 }
 

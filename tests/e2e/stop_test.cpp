@@ -23,16 +23,6 @@ using namespace samplan::test;
 
 namespace {
 
-using Snapshot = std::map<std::string, std::string>;
-
-Snapshot snapshot(const fs::path& dir) {
-    Snapshot s;
-    if (!fs::exists(dir)) return s;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file()) s[fs::relative(e.path(), dir).string()] = read_file(e.path());
-    return s;
-}
-
 // The staging folders beside `output` ("<output>.tmp-…").
 std::vector<fs::path> staging_folders(const fs::path& output) {
     std::vector<fs::path> found;
