@@ -77,7 +77,7 @@ when everything succeeded: after an error the previous site is left as it was.
 Options:
   --content DIR        the content folder (default: content)
   --output DIR         the output folder (default: output)
-  --themes DIR         the folder holding themes (default: themes/ here, else beside samplan)
+  --themes DIR         the folder holding themes (default: themes/ here, else the built-in theme)
   --today DATE         check and date the site as of DATE instead of today
   --format text|json   how diagnostics are printed
   --drafts             publish drafts too (records with draft = true, plans with status
@@ -292,7 +292,7 @@ for plans and activities in the content model's own words, text changes as [-del
 
 Options:
   --content DIR   the content folder (default: content)
-  --themes DIR    where the theme's UI strings are (default: themes/ here, else beside samplan)
+  --themes DIR    where the theme's UI strings are (default: themes/ here, else the built-in theme)
   -h, --help      show this help
 )";
 
