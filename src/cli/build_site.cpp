@@ -513,6 +513,7 @@ int publish_site(const model::Site& site, const history::History& history, const
         search_options.stamp_file = settings.search_stamp;
         search_options.keep_previous = settings.reuse_search;
         search_options.time_limit = settings.search_time_limit;
+        search_options.site_folder = fs::absolute(settings.content, ec).lexically_normal().parent_path().string();
         const publish::SearchOutcome search = publish::build_search_index(output, search_options);
         report.search_failed = search.failed;
         if (progress) progress->note(search.message, !search.built);
