@@ -1,7 +1,9 @@
 #include "cli/init.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <ostream>
 
 #include "core/date.h"
@@ -28,7 +30,8 @@ Creates a new content repository in DIR (default: the current folder), in Swedis
   .github/workflows/pages.yml          GitHub Actions: the same with GitHub Pages
   README.md                            what to run, in Swedish
 The site passes `samplan check` and `samplan build` publishes it. Never overwrites anything:
-when DIR already holds a content/ folder or any of these files, nothing is written.
+when DIR already holds a content/ folder, nothing is written; a README.md or CI file that is
+there already is kept as it is, and a .gitignore gets only the lines it lacks.
 
 Options:
   -h, --help   show this help
@@ -102,19 +105,40 @@ int init_command(const std::vector<std::string>& args, std::ostream& out, std::o
         text = replace_all(std::move(text), "@TODAY@", today.iso());
         return replace_all(std::move(text), "@VERSION@", SAMPLAN_VERSION);
     };
-    // Nothing is written when anything is in the way.
+    // A site is never written over: nothing is written when the folder holds content/.
     if (taken(dir / "content")) {
         err << "samplan init: " << quote((dir / "content").string())
             << " exists already: this folder holds a site; nothing written (samplan init NEW-FOLDER starts another)\n";
         return 2;
     }
-    for (const auto& file : starter_files())
-        if (const fs::path path = dir / fill(std::string(file.path)); taken(path)) {
-            err << "samplan init: " << quote(path.string()) << " exists already; nothing written\n";
-            return 2;
+    // Beside it, a new repository's own README.md, .gitignore or CI file is kept as it is (a forge
+    // makes a README with the repository); .gitignore gets the lines it lacks.
+    std::vector<std::string> kept;
+    for (const auto& file : starter_files()) {
+        const std::string path = fill(std::string(file.path));
+        std::string text = fill(std::string(file.bytes));
+        if (taken(dir / path)) {
+            if (path != ".gitignore") {
+                kept.push_back(path);
+                continue;
+            }
+            std::ifstream in(dir / path, std::ios::binary);
+            std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            std::string added;
+            for (size_t at = 0; at < text.size();) {
+                const size_t end = std::min(text.find('\n', at), text.size());
+                const std::string line = text.substr(at, end - at);
+                at = end + 1;
+                if (line.empty() || line[0] == '#' || ("\n" + old + "\n").find("\n" + line + "\n") != std::string::npos) continue;
+                added += line + "\n";
+            }
+            if (added.empty()) continue;
+            text = old + (old.empty() || old.back() == '\n' ? "" : "\n") + "# samplan\n" + added;
+            out << "samplan: added to .gitignore: " << replace_all(added.substr(0, added.size() - 1), "\n", " ") << "\n";
         }
-    for (const auto& file : starter_files())
-        if (!write_file(dir / fill(std::string(file.path)), fill(std::string(file.bytes)), err, "init")) return 2;
+        if (!write_file(dir / path, text, err, "init")) return 2;
+    }
+    for (const auto& path : kept) out << "samplan: kept " << quote(path) << " as it was (samplan init did not write it)\n";
 
     const std::string shown = dir.string();
     out << "samplan: created a new site in " << quote(shown) << "\n"

@@ -31,8 +31,11 @@ site=$tmp/kansliet
 mkdir "$site"
 cd "$site"
 git init -q
+echo "# Kansliets planer" > README.md   # as a forge makes a new repository: kept as it is
 "$samplan" init > "$tmp/init.out" 2>&1 || { cat "$tmp/init.out"; fail "samplan init failed"; }
 grep -q "samplan check" "$tmp/init.out" || fail "samplan init does not say what to do next"
+[ "$(cat README.md)" = "# Kansliets planer" ] || fail "samplan init overwrote the repository's README.md"
+grep -q "kept 'README.md'" "$tmp/init.out" || fail "samplan init does not say it kept README.md"
 for f in content/site.toml content/regional/plan.toml content/pages/vagledning.md .gitignore .gitlab-ci.yml \
          .github/workflows/pages.yml; do
   [ -f "$f" ] || fail "samplan init did not write $f"
