@@ -323,7 +323,8 @@ std::string inputs_key(const BuildSettings& settings, const std::string& theme_d
         digest.add(static_cast<std::int64_t>(self.st_ino));
         digest.add(static_cast<std::int64_t>(self.st_mtim.tv_sec) * 1'000'000'000 + self.st_mtim.tv_nsec);
     }
-    add_files(digest, theme_dir);
+    digest.add(theme_dir.empty() ? "built-in theme" : "theme");
+    if (!theme_dir.empty()) add_files(digest, theme_dir);
     digest.add("content");
     add_files(digest, settings.content, {"groups", fs::path(settings.output).filename().string()});
     digest.add(settings.drafts ? "drafts" : "-");
@@ -350,12 +351,22 @@ std::string themes_folder(const std::string& option) {
     if (!option.empty()) return option;
     std::error_code ec;
     if (fs::is_directory("themes", ec)) return "themes";
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        for (const fs::path& candidate : {exe.parent_path() / "../themes", exe.parent_path() / "../share/samplan/themes"})
-            if (fs::is_directory(candidate, ec)) return candidate.lexically_normal().string();
+    return {};  // the theme built into samplan
+}
+
+std::optional<render::ThemeFolder> theme_source(const std::string& themes, const std::string& name, std::string& problem) {
+    if (themes.empty()) {
+        if (name == render::kBuiltinTheme.dir) return render::kBuiltinTheme;
+        problem = "theme " + quote(name) + " not found (samplan has only " + quote(render::kBuiltinTheme.dir) +
+                  " built in, and there is no themes/ folder here); use --themes DIR";
+        return std::nullopt;
     }
-    return "themes";
+    std::error_code ec;
+    if (!fs::is_directory(themes + "/" + name + "/templates", ec)) {
+        problem = "theme " + quote(name) + " not found (looked for " + quote(themes + "/" + name) + "); use --themes DIR";
+        return std::nullopt;
+    }
+    return render::ThemeFolder{themes, name, "themes folder"};
 }
 void Timings::start(const std::string& name, size_t total) {
     stop();
@@ -407,26 +418,28 @@ site::Strings load_strings(const model::Site& site, const std::string& themes) {
     BuildSettings settings;
     settings.themes = themes;
     Diagnostics ignored;
-    return render::load_theme({find_themes(settings), site.settings.theme, "themes folder"}, std::nullopt,
-                              site.settings.language, ignored)
+    std::string problem;
+    const auto source = theme_source(find_themes(settings), site.settings.theme, problem);
+    return render::load_theme(source ? *source : render::kBuiltinTheme, std::nullopt, site.settings.language, ignored)
         .strings;
 }
 
 int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,
                  const BuildSettings& settings, BuildReport& report, std::ostream& err) {
     const std::string themes = find_themes(settings);
-    const std::string theme_dir = themes + "/" + site.settings.theme;
-    std::error_code ec;
-    if (!fs::is_directory(theme_dir + "/templates", ec)) {
-        err << "samplan: theme " << quote(site.settings.theme) << " not found (looked for " << quote(theme_dir)
-            << "); use --themes DIR\n";
+    std::string problem;
+    const auto source = theme_source(themes, site.settings.theme, problem);
+    if (!source) {
+        err << "samplan: " << problem << "\n";
         return 2;
     }
+    // The built-in theme has no folder: samplan's own identity (in inputs_key) stands for it.
+    const std::string theme_dir = themes.empty() ? std::string() : themes + "/" + site.settings.theme;
+    std::error_code ec;
     Diagnostics theme_problems;
     const render::Theme theme =
-        render::load_theme({themes, site.settings.theme, "themes folder"},
-                           render::ThemeFolder{settings.content, "theme", "content folder"}, site.settings.language,
-                           theme_problems);
+        render::load_theme(*source, render::ThemeFolder{settings.content, "theme", "content folder"},
+                           site.settings.language, theme_problems);
     if (theme_problems.has_errors()) {
         for (const auto& d : theme_problems.all()) err << format_text(d) << "\n";
         return 2;
@@ -500,6 +513,7 @@ int publish_site(const model::Site& site, const history::History& history, const
         search_options.stamp_file = settings.search_stamp;
         search_options.keep_previous = settings.reuse_search;
         search_options.time_limit = settings.search_time_limit;
+        search_options.site_folder = fs::absolute(settings.content, ec).lexically_normal().parent_path().string();
         const publish::SearchOutcome search = publish::build_search_index(output, search_options);
         report.search_failed = search.failed;
         if (progress) progress->note(search.message, !search.built);

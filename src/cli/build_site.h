@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "core/diagnostics.h"
 #include "history/history.h"
 #include "model/model.h"
+#include "render/render.h"
 #include "site/site.h"
 
 namespace samplan::cli {
@@ -21,7 +23,7 @@ class Progress;
 struct BuildSettings {
     std::string content;
     std::string output;
-    std::string themes;  // empty: themes/ in the working folder, else beside the executable
+    std::string themes;  // --themes; empty: themes/ in the working folder, else the built-in theme
     Date today;
     bool quiet = false;
     bool drafts = false;                   // publish drafts too, marked as such
@@ -74,9 +76,13 @@ struct BuildReport {
     Timings timings;
 };
 
-// The folder that holds the themes: `option` (--themes), else ./themes, else ../themes or
-// ../share/samplan/themes beside the samplan binary.
+// The folder that holds the themes: `option` (--themes), else ./themes when there is one, else
+// empty: the theme built into samplan (render::kBuiltinTheme).
 std::string themes_folder(const std::string& option);
+
+// Where the theme `name` is read from, given themes_folder()'s answer; nullopt with `problem` set
+// when it is not there.
+std::optional<render::ThemeFolder> theme_source(const std::string& themes, const std::string& name, std::string& problem);
 
 // The theme's UI strings in the site's language (for text the terminal shows in that language).
 site::Strings load_strings(const model::Site& site, const std::string& themes);

@@ -17,6 +17,7 @@
 #include "cli/build_site.h"
 #include "cli/up_to_date.h"
 #include "cli/import_values.h"
+#include "cli/init.h"
 #include "cli/new_record.h"
 #include "cli/progress.h"
 #include "cli/serve.h"
@@ -47,6 +48,8 @@ Commands:
   new        create a group, plan, activity or evaluation with every key, commented
   import     write indicator values from a CSV file into the records (import values FILE.csv)
   serve      preview the site with its drafts on 127.0.0.1, rebuilt and reloaded on every change
+  init       create a new content repository (samplan init [DIR]), with CI files
+  theme      write the built-in theme into content/theme/ for customising
 
 Options:
   -h, --help     show this help (samplan COMMAND --help for a command)
@@ -77,7 +80,7 @@ when everything succeeded: after an error the previous site is left as it was.
 Options:
   --content DIR        the content folder (default: content)
   --output DIR         the output folder (default: output)
-  --themes DIR         the folder holding themes (default: themes/ here, else beside samplan)
+  --themes DIR         the folder holding themes (default: themes/ here, else the built-in theme)
   --today DATE         check and date the site as of DATE instead of today
   --format text|json   how diagnostics are printed
   --drafts             publish drafts too (records with draft = true, plans with status
@@ -292,7 +295,7 @@ for plans and activities in the content model's own words, text changes as [-del
 
 Options:
   --content DIR   the content folder (default: content)
-  --themes DIR    where the theme's UI strings are (default: themes/ here, else beside samplan)
+  --themes DIR    where the theme's UI strings are (default: themes/ here, else the built-in theme)
   -h, --help      show this help
 )";
 
@@ -503,7 +506,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         if (command == "new") return new_command(args, out, err);
         if (command == "import") return import_command(args, out, err);
         if (command == "serve") return serve_command(args, out, err);
-        err << "samplan: unknown command " << quote(command) << suggestion(command, {"check", "build", "history", "new", "import", "serve"}) << "\n"
+        if (command == "init") return init_command(args, out, err);
+        if (command == "theme") return theme_command(args, out, err);
+        err << "samplan: unknown command " << quote(command) << suggestion(command, {"check", "build", "history", "new", "import", "serve", "init", "theme"}) << "\n"
             << "Run 'samplan --help' for the commands.\n";
         return kUsage;
     } catch (const std::exception& e) {

@@ -28,6 +28,7 @@
 #include "core/text.h"
 #include "history/history.h"
 #include "model/build.h"
+#include "render/builtin_theme.h"
 
 namespace samplan::cli {
 namespace fs = std::filesystem;
@@ -45,7 +46,7 @@ folder. Only this computer can open the address. Ctrl-C stops it.
 Options:
   --content DIR   the content folder (default: content)
   --port N        the port (default: 1313; 0 picks a free one)
-  --themes DIR    the folder holding themes (default: themes/ here, else beside samplan)
+  --themes DIR    the folder holding themes (default: themes/ here, else the built-in theme)
   -h, --help      show this help
 )";
 
@@ -241,13 +242,17 @@ void handle(const httplib::Request& req, httplib::Response& res, const Paths& pa
     std::string body, error;
     if (req.path == kScriptHref) {
         // From the site's theme, else from the default theme; never through a link out of the
-        // themes folder.
+        // themes folder. Without a themes folder, from the theme built into samplan.
         const InsideFolder themes(paths.themes);
         for (const auto& theme : {status.theme(), std::string("default")})
-            if (themes.read(theme + "/serve/live.js", kMaxFile, body, error) == FileRead::Ok) {
+            if (!paths.themes.empty() && themes.read(theme + "/serve/live.js", kMaxFile, body, error) == FileRead::Ok) {
                 res.set_content(body, "text/javascript; charset=utf-8");
                 return;
             }
+        if (const auto* builtin = render::builtin_theme_file("serve/live.js"); builtin && paths.themes.empty()) {
+            res.set_content(std::string(*builtin), "text/javascript; charset=utf-8");
+            return;
+        }
         text_response(res, 404, "The theme has no serve/live.js\n");
         return;
     }

@@ -288,7 +288,10 @@ Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir
     }
     // Whether search can be built.
     d.add(::access("node_modules/.bin/pagefind", X_OK) == 0 ? "pagefind" : "-");
+    d.add(::access((fs::absolute(content_dir, ec).lexically_normal().parent_path() / "node_modules/.bin/pagefind").c_str(),
+                   X_OK) == 0 ? "pagefind" : "-");
     if (const char* path = std::getenv("PATH")) d.add(path);
+    if (const char* named = std::getenv("SAMPLAN_PAGEFIND")) d.add(named);
     // The repository's state is read while the folders are walked (libgit2's start-up alone reads
     // the system's certificates).
     auto repository = std::async(std::launch::async, [&] { return history::repository_state(content_dir); });

@@ -322,10 +322,15 @@ void Output::commit() {
 
 namespace {
 
-// Pagefind: node_modules/.bin/pagefind (npm's wrapper, which starts the binary of
-// @pagefind/linux-x64), else the first pagefind on PATH. Empty when there is none.
-std::string find_pagefind() {
+// Pagefind: the program SAMPLAN_PAGEFIND names when it is set (and only it), else
+// node_modules/.bin/pagefind (npm's wrapper, which starts the binary of @pagefind/linux-x64) in
+// the working folder, then in the site's folder, else the first pagefind on PATH. Empty when
+// there is none.
+std::string find_pagefind(const std::string& site_folder) {
+    if (const char* named = std::getenv("SAMPLAN_PAGEFIND"); named && *named)
+        return ::access(named, X_OK) == 0 ? std::string(named) : std::string();
     std::vector<std::string> candidates = {"node_modules/.bin/pagefind"};
+    if (!site_folder.empty()) candidates.push_back(site_folder + "/node_modules/.bin/pagefind");
     if (const char* path = std::getenv("PATH")) {
         const std::string p = path;
         for (size_t start = 0; start <= p.size();) {
@@ -490,10 +495,13 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
         outcome.message = "search index kept from the previous site";
         return outcome;
     }
-    const std::string binary = find_pagefind();
+    const std::string binary = find_pagefind(options.site_folder);
     if (binary.empty()) {
+        const char* named = std::getenv("SAMPLAN_PAGEFIND");
         outcome.message =
-            "search is not built: Pagefind is not installed (npm install pagefind in this folder, or put pagefind on PATH)";
+            named && *named ? "search is not built: SAMPLAN_PAGEFIND names no program that can be run (" + std::string(named) + ")"
+                            : "search is not built: Pagefind is not installed (npm install pagefind in this folder, or put "
+                              "pagefind on PATH, or name it in SAMPLAN_PAGEFIND)";
         return outcome;
     }
     const std::string scratch = staging + "/.samplan-search";

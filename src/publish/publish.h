@@ -97,6 +97,8 @@ struct SearchOptions {
     // `samplan serve`'s rebuilds: keep the previous site's index whatever changed.
     bool keep_previous = false;
     std::chrono::seconds time_limit{600};  // 0: none
+    // The folder that holds the content folder, where the site's node_modules/.bin/pagefind may be.
+    std::string site_folder;
 };
 
 struct SearchOutcome {
@@ -107,7 +109,8 @@ struct SearchOutcome {
 };
 
 // Builds the search index into the staging folder's pagefind/ with Pagefind when it is installed
-// (node_modules/.bin/pagefind, or on PATH), or keeps the previous site's when it was made from
+// (the program the environment variable SAMPLAN_PAGEFIND names; else node_modules/.bin/pagefind
+// in the working folder or in `site_folder`; else on PATH), or keeps the previous site's when it was made from
 // the same pages by the same Pagefind. Pagefind runs in a process group of its own that ends
 // with samplan, however samplan ends; it is stopped after `time_limit` or when a stop is asked
 // for (then Stopped is thrown).

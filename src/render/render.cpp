@@ -1,10 +1,12 @@
 #include "render/render.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string_view>
 
 #include "content/toml_reader.h"
 #include "core/files.h"
+#include "render/builtin_theme.h"
 
 namespace samplan::render {
 
@@ -15,20 +17,46 @@ std::string escape_html(std::string_view text) {
     return out;
 }
 
+const std::string_view* builtin_theme_file(std::string_view path) {
+    const auto files = builtin_theme();
+    const auto it = std::lower_bound(files.begin(), files.end(), path,
+                                     [](const BuiltinFile& f, std::string_view p) { return f.path < p; });
+    return it != files.end() && it->path == path ? &it->bytes : nullptr;
+}
+
+const ThemeFolder kBuiltinTheme{"", "default", "built-in theme"};
+
 namespace {
 
 // A theme file may be as large as this (fonts and images among the assets).
 constexpr size_t kMaxThemeFile = 64 * 1024 * 1024;
 constexpr SourcePos kFileStart{1, 1};
 
-// Reads one theme's files from its folder, reporting what cannot be read.
+// The built-in theme's files seen as a folder: the entries of `dir` (a path inside the theme),
+// and a file's bytes.
+void list_builtin(const std::string& dir, std::vector<InsideFolder::Entry>& entries) {
+    const std::string prefix = dir + "/";
+    for (const auto& f : builtin_theme()) {
+        if (f.path.substr(0, prefix.size()) != prefix) continue;
+        const std::string_view rest = f.path.substr(prefix.size());
+        const size_t slash = rest.find('/');
+        InsideFolder::Entry e;
+        e.name = std::string(rest.substr(0, slash));
+        e.type = slash == std::string_view::npos ? InsideFolder::Entry::Type::File : InsideFolder::Entry::Type::Folder;
+        if (entries.empty() || entries.back().name != e.name) entries.push_back(std::move(e));
+    }
+}
+
+// Reads one theme's files from its folder, or from the theme built into samplan (an empty root),
+// reporting what cannot be read.
 class ThemeReader {
 public:
     ThemeReader(const ThemeFolder& folder, Diagnostics& diagnostics)
-        : where_(folder), folder_(folder.root), diagnostics_(diagnostics) {}
+        : where_(folder), builtin_(folder.root.empty()), folder_(folder.root), diagnostics_(diagnostics) {}
 
     // Whether the theme's folder itself may be read: not when it is a link out of the root.
     bool usable() {
+        if (builtin_) return true;
         std::vector<InsideFolder::Entry> entries;
         std::string error;
         if (folder_.list(where_.dir, entries, error) != FileRead::Outside) return true;
@@ -69,7 +97,10 @@ public:
     }
 
 private:
-    std::string shown(const std::string& path) const { return where_.root + "/" + path; }
+    std::string shown(const std::string& path) const { return (builtin_ ? "(built-in)" : where_.root) + "/" + path; }
+
+    // A path inside the built-in theme: without the leading "default/".
+    std::string inside_builtin(const std::string& path) const { return path.substr(std::min(path.size(), where_.dir.size() + 1)); }
 
     void refuse(const std::string& path) {
         diagnostics_.error(shown(path), kFileStart,
@@ -78,6 +109,10 @@ private:
 
     // False, quietly, when the folder is not there; false with an error when it leads out.
     bool list(const std::string& dir, std::vector<InsideFolder::Entry>& entries) {
+        if (builtin_) {
+            list_builtin(inside_builtin(dir), entries);
+            return !entries.empty();
+        }
         std::string error;
         const FileRead r = folder_.list(dir, entries, error);
         if (r == FileRead::Outside) refuse(dir);
@@ -86,6 +121,11 @@ private:
 
     // False, quietly, when there is no regular file at `path` (missing, a folder, a FIFO).
     bool read(const std::string& path, std::string& text) {
+        if (builtin_) {
+            const std::string_view* bytes = builtin_theme_file(inside_builtin(path));
+            if (bytes) text.assign(*bytes);
+            return bytes != nullptr;
+        }
         std::string error;
         switch (folder_.read(path, kMaxThemeFile, text, error)) {
             case FileRead::Ok: return true;
@@ -128,6 +168,7 @@ private:
     }
 
     const ThemeFolder& where_;
+    bool builtin_;
     InsideFolder folder_;
     Diagnostics& diagnostics_;
 };

@@ -24,7 +24,7 @@ struct Theme {
 };
 
 // Where a theme's files are read from: the folder `dir` inside `root`, which no file may lead out
-// of. A symbolic link is followed only to a place inside `root` (core/files.h, InsideFolder); one
+// of; an empty `root` is the theme built into samplan (render/builtin_theme.h, kBuiltinTheme). A symbolic link is followed only to a place inside `root` (core/files.h, InsideFolder); one
 // that leads out is an error [outside-content] and nothing is read through it. Inside assets/,
 // links to folders are not followed (a loop of links would never end).
 struct ThemeFolder {
@@ -32,6 +32,9 @@ struct ThemeFolder {
     std::string dir;        // the theme inside it: "default", or "theme"
     std::string root_noun;  // for messages: "themes folder", "content folder"
 };
+
+// The default theme as built into samplan: the same files as themes/default/ when it was built.
+extern const ThemeFolder kBuiltinTheme;
 
 // Reads `theme` then `site_override` (may be missing) and compiles the templates. Problems,
 // template errors among them, are reported as diagnostics ("…/templates/x.mustache:3:5: error: …").
