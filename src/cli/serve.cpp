@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "check/check.h"
-#include "cli/build_site.h"
+#include "build/build_site.h"
 #include "cli/stop_signals.h"
-#include "cli/up_to_date.h"
+#include "build/up_to_date.h"
 #include "content/content.h"
 #include "content/source.h"
 #include "core/diagnostics.h"

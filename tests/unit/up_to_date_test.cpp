@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cli/up_to_date.h"
+#include "build/up_to_date.h"
 #include "publish/publish.h"
 
 using namespace samplan;

@@ -1,4 +1,4 @@
-#include "cli/build_site.h"
+#include "build/build_site.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,7 +19,7 @@
 #include "check/check.h"
 #include "cli/progress.h"
 #include "cli/stop_signals.h"
-#include "cli/up_to_date.h"
+#include "build/up_to_date.h"
 #include "content/content.h"
 #include "core/stop.h"
 #include "core/digest.h"

@@ -1,4 +1,4 @@
-// cli/up_to_date.h — whether `samplan build` would write exactly the site that is already there.
+// build/up_to_date.h — whether `samplan build` would write exactly the site that is already there.
 // A stamp beside the output (in .samplan-cache/) records a digest of everything a build reads —
 // every content and theme file's size, times and inode, the repository's head, tags and .mailmap,
 // the options and samplan itself — and of the output folder as it was written. When both still

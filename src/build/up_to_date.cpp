@@ -1,4 +1,4 @@
-#include "cli/up_to_date.h"
+#include "build/up_to_date.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-// cli/build_site.h — the publishing half of `samplan build`, run after the checks passed:
+// build/build_site.h — the publishing half of `samplan build`, run after the checks passed:
 // theme → view models → pages rendered in parallel → output folder swapped in.
 #pragma once
 
