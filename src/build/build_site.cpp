@@ -16,21 +16,19 @@
 #include <ostream>
 #include <thread>
 
-#include "check/check.h"
-#include "cli/progress.h"
-#include "cli/stop_signals.h"
+#include "build/build.h"
 #include "build/up_to_date.h"
 #include "content/content.h"
-#include "core/stop.h"
 #include "core/digest.h"
 #include "core/files.h"
+#include "core/stop.h"
 #include "core/text.h"
 #include "model/build.h"
 #include "publish/publish.h"
 #include "render/render.h"
 #include "site/site.h"
 
-namespace samplan::cli {
+namespace samplan::build {
 namespace fs = std::filesystem;
 namespace {
 
@@ -143,7 +141,7 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     using Clock = std::chrono::steady_clock;
     auto ms_since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
     std::atomic<long long> model_us{0}, render_us{0}, write_us{0};
-    Progress* progress = prefix.empty() ? timings.progress() : nullptr;  // archived versions count as one step each
+    Reporter* progress = prefix.empty() ? timings.progress() : nullptr;  // archived versions count as one step each
     const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 16u));
     PageQueue queue(16 * workers);
     std::mutex failure_mutex;
@@ -420,7 +418,7 @@ int publish_site(const model::Site& site, const history::History& history, const
     if (!fs::is_directory(theme_dir + "/templates", ec)) {
         err << "samplan: theme " << quote(site.settings.theme) << " not found (looked for " << quote(theme_dir)
             << "); use --themes DIR\n";
-        return 2;
+        return kFailed;
     }
     Diagnostics theme_problems;
     const render::Theme theme =
@@ -429,7 +427,7 @@ int publish_site(const model::Site& site, const history::History& history, const
                            theme_problems);
     if (theme_problems.has_errors()) {
         for (const auto& d : theme_problems.all()) err << format_text(d) << "\n";
-        return 2;
+        return kFailed;
     }
 
     report.timings.start("theme");
@@ -470,7 +468,7 @@ int publish_site(const model::Site& site, const history::History& history, const
         publish::Output output(settings.output);
         const render::Renderer renderer(theme);
         report.timings.start("pages", expected_pages(site, history));
-        Progress* progress = report.timings.progress();
+        Reporter* progress = report.timings.progress();
         std::vector<std::string> current_pages;
         SearchedPages searched;
         size_t files = 0;
@@ -511,16 +509,16 @@ int publish_site(const model::Site& site, const history::History& history, const
             throw_if_stopped();
             const auto source = history.tree_source(tag.commit);
             if (!source) continue;
-            Diagnostics version_diagnostics;
-            const auto records = content::load_records(*source, version_diagnostics);
-            model::Site version = model::build_model(records, version_diagnostics);
-            check::run_checks(version, check::CheckOptions{tag.date, nullptr}, version_diagnostics);
+            // The tagged tree, checked as of the tag's date (its history is not read).
+            Loaded loaded;
+            load_and_check(*source, LoadOptions{tag.date, true, false, {}, {}, false}, loaded);
+            model::Site& version = loaded.site;
+            const Diagnostics& version_diagnostics = loaded.diagnostics;
             if (version_diagnostics.has_errors())
                 err << "samplan: warning: version " << quote(tag.name) << " has " << version_diagnostics.error_count()
                     << " content errors; published as it was\n";
             // A link in the tagged tree is never followed (a tree cannot tell where it would lead):
             // its record is left out of the version, and named.
-            version_diagnostics.sort();
             for (const auto& d : version_diagnostics.all())
                 if (d.rule == "outside-content")
                     err << "samplan: warning: version " << quote(tag.name) << ": " << format_text(d) << "\n";
@@ -555,9 +553,9 @@ int publish_site(const model::Site& site, const history::History& history, const
         // The next build makes every page again (whatever went wrong, a kept page may be why).
         if (!settings.page_keys_file.empty()) fs::remove(settings.page_keys_file, ec);
         err << "samplan: the site was not built: " << e.what() << "; " << quote(settings.output) << " is unchanged\n";
-        return 2;
+        return kFailed;
     }
-    return 0;
+    return kOk;
 }
 
-}  // namespace samplan::cli
+}  // namespace samplan::build

@@ -11,7 +11,7 @@
 
 #include "publish/publish.h"
 
-namespace samplan::cli {
+namespace samplan::build {
 
 struct Inputs {
     std::uint64_t digest = 0;
@@ -38,4 +38,4 @@ bool up_to_date(const std::string& stamp_file, const Inputs& inputs, std::uint64
 // removes the stamp instead.
 void write_stamp(const std::string& stamp_file, const Inputs& inputs, std::uint64_t output, const std::string& report);
 
-}  // namespace samplan::cli
+}  // namespace samplan::build

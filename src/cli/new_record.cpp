@@ -5,10 +5,10 @@
 #include <fstream>
 #include <ostream>
 
+#include "build/build.h"
 #include "content/content.h"
 #include "core/date.h"
 #include "core/text.h"
-#include "model/build.h"
 
 namespace samplan::cli {
 namespace fs = std::filesystem;
@@ -169,9 +169,11 @@ int new_command(const std::vector<std::string>& args, std::ostream& out, std::os
             err << "samplan new: bad id " << quote(words[i]) << ": use 1 to 64 of a-z, 0-9 and '-'\n";
             return 2;
         }
-    Diagnostics ignored;
-    const auto source = content::make_disk_source(content);
-    const auto site = model::build_model(content::load_records(*source, ignored), ignored);
+    // The model only: what is there to refer to (its diagnostics are samplan check's business).
+    build::Loaded loaded;
+    build::load_and_check(*content::make_disk_source(content), build::LoadOptions{today_local(), false, false, {}, {}, false},
+                          loaded);
+    const model::Site& site = loaded.site;
     const Date today = today_local();
     auto find_group = [&](const std::string& id) -> const model::Group* {
         for (const auto& g : site.groups)
