@@ -19,6 +19,7 @@
 #include "build/build.h"
 #include "build/up_to_date.h"
 #include "content/content.h"
+#include "content/layout.h"
 #include "core/digest.h"
 #include "core/files.h"
 #include "core/stop.h"
@@ -323,7 +324,7 @@ std::string inputs_key(const BuildSettings& settings, const std::string& theme_d
     }
     add_files(digest, theme_dir);
     digest.add("content");
-    add_files(digest, settings.content, {"groups", fs::path(settings.output).filename().string()});
+    add_files(digest, settings.content, {content::layout::kGroups, fs::path(settings.output).filename().string()});
     digest.add(settings.drafts ? "drafts" : "-");
     digest.add(settings.live_script_href);
     digest.add(settings.live_status_href);

@@ -7,6 +7,7 @@
 
 #include "build/build.h"
 #include "content/content.h"
+#include "content/layout.h"
 #include "core/date.h"
 #include "core/text.h"
 
@@ -189,23 +190,23 @@ int new_command(const std::vector<std::string>& args, std::ostream& out, std::os
         return 2;
     }
     if (what == "group") {
-        path = "groups/" + words[1] + "/group.toml";
+        path = content::layout::group_file(words[1]);
         text = group_text(words[1], today);
     } else if (what == "plan") {
-        path = "groups/" + words[1] + "/plans/" + words[2] + "/plan.toml";
+        path = content::layout::plan_file(words[1], words[2]);
         text = plan_text(find_group(words[1])->name, site.processes.empty() ? "vagledning" : site.processes.front().id, today);
     } else if (what == "activity") {
         const auto* group = find_group(words[1]);
-        if (!fs::exists(fs::path(content) / "groups" / words[1] / "plans" / words[2] / "plan.toml")) {
+        if (!fs::exists(fs::path(content) / content::layout::plan_file(words[1], words[2]))) {
             std::vector<std::string> ids;
             for (const auto& p : group->plans) ids.push_back(p.id);
             err << "samplan new: group " << quote(words[1]) << " has no plan " << quote(words[2]) << suggestion(words[2], ids) << "\n";
             return 2;
         }
-        path = "groups/" + words[1] + "/plans/" + words[2] + "/activities/" + words[3] + ".md";
+        path = content::layout::activity_file(words[1], words[2], words[3]);
         text = activity_text(site, *group, today);
     } else {
-        path = "groups/" + words[1] + "/evaluations/" + words[2] + ".md";
+        path = content::layout::evaluation_file(words[1], words[2]);
         text = evaluation_text(today);
     }
     if (what == "group") text = schema_directive(content, path, "group.json") + text;

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "content/layout.h"
 #include "core/big_stack.h"
 #include "core/collate.h"
 #include "core/digest.h"
@@ -1528,7 +1529,7 @@ private:
         Subject s;
         if (path == site_.regional.path) return {"", regional_path(), site_.regional.title, "history/_regional/index.html"};
         for (const auto& g : site_.groups) {
-            if (path.rfind("groups/" + g.id + "/", 0) != 0) continue;
+            if (path.rfind(content::layout::group_dir(g.id) + "/", 0) != 0) continue;
             s.group = g.id;
             s.page = group_path(g.id);
             s.title = g.name;
@@ -1562,7 +1563,7 @@ private:
     size_t warning_count_for_group(const std::string& group_id) const {
         size_t n = 0;
         for (const auto& d : options_.warnings)
-            if (d.path.rfind("groups/" + group_id + "/", 0) == 0) ++n;
+            if (d.path.rfind(content::layout::group_dir(group_id) + "/", 0) == 0) ++n;
         return n;
     }
 
