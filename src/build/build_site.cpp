@@ -22,6 +22,7 @@
 #include "content/layout.h"
 #include "core/digest.h"
 #include "core/files.h"
+#include "core/parallel.h"
 #include "core/stop.h"
 #include "core/text.h"
 #include "model/build.h"
@@ -143,7 +144,7 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     auto ms_since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
     std::atomic<long long> model_us{0}, render_us{0}, write_us{0};
     Reporter* progress = prefix.empty() ? timings.progress() : nullptr;  // archived versions count as one step each
-    const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 16u));
+    const unsigned workers = worker_count(16);
     PageQueue queue(16 * workers);
     std::mutex failure_mutex;
     std::string failure;

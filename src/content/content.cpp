@@ -10,6 +10,7 @@
 
 #include "content/layout.h"
 #include "content/toml_reader.h"
+#include "core/parallel.h"
 #include "core/text.h"
 
 namespace samplan::content {
@@ -300,7 +301,7 @@ std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics,
         }
         ok[i] = parse_record_text(p.record.path, text, p.markdown, p.record, per_file[i]) ? 1 : 0;
     };
-    const size_t workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 8u));
+    const size_t workers = worker_count();
     if (workers == 1 || pending.size() < 16) {
         for (size_t i = 0; i < pending.size(); ++i) work(i);
     } else {

@@ -15,6 +15,7 @@
 #include "core/big_stack.h"
 #include "core/collate.h"
 #include "core/digest.h"
+#include "core/parallel.h"
 #include "core/text.h"
 #include "history/versions.h"
 #include "site/open_data.h"
@@ -197,7 +198,7 @@ public:
     VersionPrefetch(const history::History& history, std::vector<Job> jobs, size_t window)
         : history_(history), jobs_(std::move(jobs)), results_(jobs_.size()), ready_(jobs_.size(), false), window_(window) {
         for (size_t i = 0; i < jobs_.size(); ++i) index_[path_of(jobs_[i])] = i;
-        const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 8u));
+        const unsigned workers = worker_count();
         for (unsigned t = 0; t < workers; ++t) threads_.push_back(std::make_unique<BigStackThread>([this] { work(); }));
     }
     ~VersionPrefetch() {
