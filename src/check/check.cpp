@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/rules.h"
 #include "core/text.h"
 
 namespace samplan::check {
@@ -37,16 +38,16 @@ private:
         if (!ref.present()) return false;
         if (std::find(known.begin(), known.end(), ref.id) != known.end()) return true;
         if (!source.empty() && site_.unreadable(source)) return false;
-        d_.error(path, ref.pos,
-                 std::string(what) + " " + quote(ref.id) + " does not exist" + scope + suggestion(ref.id, known),
-                 "unknown-reference");
+        rules::report(d_, rules::kUnknownReference, path, ref.pos,
+                      std::string(what) + " " + quote(ref.id) + " does not exist" + scope + suggestion(ref.id, known));
         return false;
     }
 
     void check_regional() {
         const auto& r = site_.regional;
         if (r.start && r.end && *r.end < *r.start)
-            d_.error(r.path, r.end_pos, "end " + r.end->iso() + " is before start " + r.start->iso(), "date-order");
+            rules::report(d_, rules::kDateOrder, r.path, r.end_pos,
+                          "end " + r.end->iso() + " is before start " + r.start->iso());
         for (const auto& fa : r.focus_areas)
             for (const auto& g : fa.goals)
                 for (const auto& ind : g.indicators) check_regional_indicator(r.path, ind);
@@ -59,11 +60,10 @@ private:
             const bool has_value = std::any_of(ind.values.begin(), ind.values.end(),
                                                [&](const YearValue& v) { return v.year >= t.year; });
             if (!has_value)
-                d_.warning(path, t.pos,
-                           "indicator " + quote(ind.id) + " has a target for " + std::to_string(t.year) +
-                               " but no value for that year: add the outcome to 'values'",
-                           "indicator-values")
-                    .args = {ind.title, std::to_string(t.year)};
+                rules::report(d_, rules::kIndicatorValues, path, t.pos,
+                              "indicator " + quote(ind.id) + " has a target for " + std::to_string(t.year) +
+                                  " but no value for that year: add the outcome to 'values'",
+                              {ind.title, std::to_string(t.year)});
         }
     }
 
@@ -77,11 +77,10 @@ private:
         // The standing item follows up the group's plan: a group without plans has none to follow up.
         for (const auto& m : g.meetings)
             if (!m.plan_followed_up && !g.plans.empty())
-                d_.warning(g.path, m.pos,
-                           "meeting on " + m.date.iso() +
-                               " did not follow up the plan: it is a standing item at every meeting",
-                           "meeting-follow-up")
-                    .args = {m.date.iso()};
+                rules::report(d_, rules::kMeetingFollowUp, g.path, m.pos,
+                              "meeting on " + m.date.iso() +
+                                  " did not follow up the plan: it is a standing item at every meeting",
+                              {m.date.iso()});
         for (const auto& p : g.plans) check_plan(g, p);
     }
 
@@ -100,12 +99,11 @@ private:
         for (const auto& fa : site_.regional.focus_areas)
             for (const auto& goal : fa.goals)
                 if (goal.id == a.goal.id) {
-                    d_.error(a.path, a.goal.pos,
-                             "goal " + quote(a.goal.id) + " belongs to focus area " + quote(fa.id) + ", not to " +
-                                 quote(area->id) + ": change 'focus_area' to " + quote(fa.id) + ", or pick a goal of " +
-                                 quote(area->id) +
-                                 suggestion(a.goal.id, goals),
-                             "unknown-reference");
+                    rules::report(d_, rules::kUnknownReference, a.path, a.goal.pos,
+                                  "goal " + quote(a.goal.id) + " belongs to focus area " + quote(fa.id) + ", not to " +
+                                      quote(area->id) + ": change 'focus_area' to " + quote(fa.id) + ", or pick a goal of " +
+                                      quote(area->id) +
+                                      suggestion(a.goal.id, goals));
                     return;
                 }
         resolve(a.path, a.goal, goals, "goal", " in focus area " + quote(area->id));
@@ -119,24 +117,23 @@ private:
 
     void check_plan(const Group& g, const Plan& p) {
         if (p.start && p.end && *p.end < *p.start)
-            d_.error(p.path, p.end_pos, "end " + p.end->iso() + " is before start " + p.start->iso(), "date-order");
+            rules::report(d_, rules::kDateOrder, p.path, p.end_pos,
+                          "end " + p.end->iso() + " is before start " + p.start->iso());
         if (p.process.present()) resolve(p.path, p.process, process_ids_, "process", "", process_path(p.process));
 
         if (p.status != PlanStatus::Draft && p.decided && !p.sent_to_office)
-            d_.warning(p.path, p.decided_pos,
-                       "plan decided on " + p.decided->iso() +
-                           " but not sent to the regional office: add 'sent_to_office' with the date it was sent",
-                       "plan-not-sent")
-                .args = {p.decided->iso()};
+            rules::report(d_, rules::kPlanNotSent, p.path, p.decided_pos,
+                          "plan decided on " + p.decided->iso() +
+                              " but not sent to the regional office: add 'sent_to_office' with the date it was sent",
+                          {p.decided->iso()});
         check_revision(p);
 
         const int max = site_.settings.rules.max_activities_per_plan;
         if (static_cast<int>(p.activities.size()) > max)
-            d_.warning(p.path, p.pos,
-                       "plan has " + std::to_string(p.activities.size()) + " activities, more than " +
-                           std::to_string(max) + ": fewer activities, done well",
-                       "max-activities")
-                .args = {std::to_string(p.activities.size()), std::to_string(max)};
+            rules::report(d_, rules::kMaxActivities, p.path, p.pos,
+                          "plan has " + std::to_string(p.activities.size()) + " activities, more than " +
+                              std::to_string(max) + ": fewer activities, done well",
+                          {std::to_string(p.activities.size()), std::to_string(max)});
         for (const auto& a : p.activities) check_activity(g, p, a);
     }
 
@@ -162,18 +159,17 @@ private:
         }
         const int interval = site_.settings.rules.revision_interval_months;
         if (last->add_months(interval) < options_.today)
-            d_.warning(p.path, p.decided_pos,
-                       "plan not revised within " + plural(interval, "month", "months") + " (" + basis +
-                           "): revise it and add the date to 'revised'",
-                       "plan-revision")
-                .args = {last->iso(), std::to_string(interval)};
+            rules::report(d_, rules::kPlanRevision, p.path, p.decided_pos,
+                          "plan not revised within " + plural(interval, "month", "months") + " (" + basis +
+                              "): revise it and add the date to 'revised'", {last->iso(), std::to_string(interval)});
     }
 
     void check_activity(const Group& g, const Plan& p, const Activity& a) {
         resolve(a.path, a.target_group, target_group_ids_, "target group", "", site_.settings.path);
         check_goal(a);
         if (a.start && a.end && *a.end < *a.start)
-            d_.error(a.path, a.end_pos, "end " + a.end->iso() + " is before start " + a.start->iso(), "date-order");
+            rules::report(d_, rules::kDateOrder, a.path, a.end_pos,
+                          "end " + a.end->iso() + " is before start " + a.start->iso());
 
         const Ref& process_ref = a.process.present() ? a.process : p.process;
         const Process* process = nullptr;
@@ -187,35 +183,28 @@ private:
             if (process) {
                 const int n = static_cast<int>(process->steps.size());
                 if (*a.step < 1 || *a.step > n)
-                    d_.error(a.path, a.step_pos,
-                             "step " + std::to_string(*a.step) + " is outside process " + quote(process->id) +
-                                 ", which has steps 1 to " + std::to_string(n),
-                             "step-range");
+                    rules::report(d_, rules::kStepRange, a.path, a.step_pos,
+                                  "step " + std::to_string(*a.step) + " is outside process " + quote(process->id) +
+                                      ", which has steps 1 to " + std::to_string(n));
             } else if (!process_ref.present()) {
-                d_.error(a.path, a.step_pos,
-                         "'step' needs a process: set 'process' here or in the plan" + suggestion("", process_ids_),
-                         "step-range");
+                rules::report(d_, rules::kStepRange, a.path, a.step_pos,
+                              "'step' needs a process: set 'process' here or in the plan" + suggestion("", process_ids_));
             }
         }
         check_working_group(g, a);
         if (a.status == ActivityStatus::Finished && !a.final_report)
-            d_.error(a.path, a.status_pos,
-                     "activity is 'avslutad' but has no [final_report]: add the final report (slutrapport)",
-                     "final-report");
+            rules::report(d_, rules::kFinalReport, a.path, a.status_pos,
+                          "activity is 'avslutad' but has no [final_report]: add the final report (slutrapport)");
         if (a.final_report && !a.final_report->sent_to_office && a.status == ActivityStatus::Finished)
-            d_.warning(a.path, a.final_report->pos,
-                       "final report not sent to the regional office: add 'sent_to_office' to [final_report] with "
-                       "the date it was sent",
-                       "final-report-not-sent")
-                .args = {a.final_report->date ? a.final_report->date->iso() : std::string()};
+            rules::report(d_, rules::kFinalReportNotSent, a.path, a.final_report->pos,
+                          "final report not sent to the regional office: add 'sent_to_office' to [final_report] with "
+                          "the date it was sent", {a.final_report->date ? a.final_report->date->iso() : std::string()});
         check_reports(a);
         for (const auto& ind : a.indicators) {
             if (ind.target && ind.target->date < options_.today && ind.values.empty())
-                d_.warning(a.path, ind.target->pos,
-                           "indicator " + quote(ind.id) + " passed its target date " + ind.target->date.iso() +
-                               " with no value: add the outcome to 'values'",
-                           "indicator-values")
-                    .args = {ind.title, ind.target->date.iso()};
+                rules::report(d_, rules::kIndicatorValues, a.path, ind.target->pos,
+                              "indicator " + quote(ind.id) + " passed its target date " + ind.target->date.iso() +
+                                  " with no value: add the outcome to 'values'", {ind.title, ind.target->date.iso()});
         }
     }
 
@@ -231,10 +220,9 @@ private:
         const SourcePos where = a.working_group.empty() ? a.status_pos : a.working_group.front().pos;
         for (const auto& principal : g.principals)
             if (!covered.count(principal))
-                d_.error(a.path, where,
-                         "working group has no member from " + quote(principal) +
-                             ": it needs at least one named person from each principal",
-                         "working-group-principals");
+                rules::report(d_, rules::kWorkingGroupPrincipals, a.path, where,
+                              "working group has no member from " + quote(principal) +
+                                  ": it needs at least one named person from each principal");
         const auto conveners = std::count_if(a.working_group.begin(), a.working_group.end(),
                                              [](const WorkingGroupMember& m) { return m.convener; });
         if (conveners != 1) {
@@ -244,10 +232,9 @@ private:
                 for (const auto& m : a.working_group)
                     if (m.convener && ++seen == 2) pos = m.pos;
             }
-            d_.error(a.path, pos,
-                     "working group has " + plural(conveners, "convener", "conveners") +
-                         ": exactly one member must have convener = true",
-                     "working-group-convener");
+            rules::report(d_, rules::kWorkingGroupConvener, a.path, pos,
+                          "working group has " + plural(conveners, "convener", "conveners") +
+                              ": exactly one member must have convener = true");
         }
     }
 
@@ -263,12 +250,11 @@ private:
         const long actual = std::count_if(a.reports.begin(), a.reports.end(),
                                           [&](const Report& r) { return r.date <= options_.today; });
         if (actual < expected)
-            d_.warning(a.path, a.status_pos,
-                       "ongoing activity has " + plural(actual, "progress report", "progress reports") + " but " +
-                           std::to_string(expected) + (expected == 1 ? " was" : " were") + " due by " + until.iso() + " (" +
-                           plural(per_year, "report", "reports") + " a year)",
-                       "activity-reports")
-                .args = {std::to_string(actual), std::to_string(expected), until.iso()};
+            rules::report(d_, rules::kActivityReports, a.path, a.status_pos,
+                          "ongoing activity has " + plural(actual, "progress report", "progress reports") + " but " +
+                              std::to_string(expected) + (expected == 1 ? " was" : " were") + " due by " + until.iso() + " (" +
+                              plural(per_year, "report", "reports") + " a year)",
+                              {std::to_string(actual), std::to_string(expected), until.iso()});
     }
 
     const Site& site_;

@@ -4,25 +4,21 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <future>
 #include <iostream>
 #include <optional>
 #include <sstream>
 
-#include "check/check.h"
-#include "content/content.h"
-#include "core/text.h"
-#include "history/history.h"
-#include "model/build.h"
-#include "cli/build_site.h"
-#include "cli/up_to_date.h"
+#include "build/build.h"
 #include "cli/import_values.h"
 #include "cli/init.h"
 #include "cli/new_record.h"
 #include "cli/progress.h"
 #include "cli/serve.h"
 #include "cli/stop_signals.h"
-#include "publish/publish.h"
+#include "content/content.h"
+#include "core/stop.h"
+#include "core/text.h"
+#include "history/history.h"
 #include "history/versions.h"
 #include "site/site.h"
 
@@ -33,9 +29,9 @@
 namespace samplan::cli {
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kContentErrors = 1;
-constexpr int kUsage = 2;
+using build::kContentErrors;
+using build::kOk;
+constexpr int kUsage = build::kFailed;
 
 constexpr const char* kMainHelp = R"(samplan — publishes the action plans of local collaboration groups
 
@@ -198,21 +194,10 @@ bool parse_args(const std::vector<std::string>& args, const std::vector<std::str
     return true;
 }
 
-// The stages every command shares: content → model → history → check.
-struct Loaded {
-    Diagnostics diagnostics;
-    size_t records = 0;  // readable records (the records themselves are let go once the model is built)
-    model::Site site;
-    history::History history;
-    // The records, let go on another thread once the model is built (freeing tens of thousands of
-    // small values takes a while): done by the time this is destroyed.
-    std::future<void> records_freed;
-};
-
 // A file of the build's cache: beside the output folder, not in it, since what it holds (commit
 // authors among it) is not all for the public site. `.samplan-cache/<output's name>/<name>`:
 // "history.txt" the history cache (history.h), "stamp.txt" what the last successful build read
-// and wrote (up_to_date.h), "pages.txt" the keys of the pages it wrote (build_site.h),
+// and wrote (build/up_to_date.h), "pages.txt" the keys of the pages it wrote (build/build_site.h),
 // "search.txt" what the output's search index was made from (publish::SearchOptions).
 std::string cache_file(const std::string& output, const char* name) {
     const std::filesystem::path out = std::filesystem::path(output).lexically_normal();
@@ -221,45 +206,13 @@ std::string cache_file(const std::string& output, const char* name) {
     return (out.parent_path() / ".samplan-cache" / folder / name).string();
 }
 
-// Starts reading the git history on another thread.
-std::future<history::History> read_history_later(const Args& options, const std::string& cache_file) {
-    return std::async(std::launch::async, [content = options.content, cache_file] {
-        return history::read_history(content, cache_file);
-    });
-}
-
-// `started`: the history, when the caller already began reading it.
-void load_and_check(const Args& options, Loaded& loaded, const std::string& cache_file = "", Timings* timings = nullptr,
-                    std::future<history::History> started = {}) {
-    auto stage = [&](const char* name) {
-        if (timings) timings->start(name);
-    };
-    // The history is read from git while the files are loaded (neither needs the other); the
-    // "history" stage is the time left to wait for it.
-    auto history = started.valid() ? std::move(started) : read_history_later(options, cache_file);
-    stage("load");
+// The content folder as `check` and `history` read it: with its history, without a cache.
+void load_and_check(const Args& options, build::Loaded& loaded) {
     const auto source = content::make_disk_source(options.content);
-    {
-        auto records = content::load_records(*source, loaded.diagnostics);
-        if (timings && timings->progress()) timings->progress()->detail(std::to_string(records.size()) + " records");
-        stage("model");
-        loaded.site = model::build_model(records, loaded.diagnostics);
-        loaded.records = static_cast<size_t>(
-            std::count_if(records.begin(), records.end(), [](const content::Record& r) { return r.readable; }));
-        // The model holds what the pages need: the records' memory goes back to the pages while
-        // the build goes on.
-        loaded.records_freed = std::async(std::launch::async, [gone = std::move(records)]() mutable { const auto local = std::move(gone); });
-    }
-    stage("history");
-    loaded.history = history.get();
-    for (const auto& d : loaded.history.problems()) loaded.diagnostics.add(d);
-    stage("check");
-    check::run_checks(loaded.site, check::CheckOptions{options.today, &loaded.history}, loaded.diagnostics);
-    loaded.diagnostics.sort();
-    if (timings) timings->stop();
+    build::load_and_check(*source, build::LoadOptions{options.today, true, true, options.content, "", false}, loaded);
 }
 
-void print_diagnostics(const Loaded& loaded, const Args& options, std::ostream& out, std::ostream& err) {
+void print_diagnostics(const build::Loaded& loaded, const Args& options, std::ostream& out, std::ostream& err) {
     if (options.format == "json") {
         out << format_json(loaded.diagnostics.all());
     } else {
@@ -281,7 +234,7 @@ int check_command(const std::vector<std::string>& args, std::ostream& out, std::
         out << kCheckHelp;
         return kOk;
     }
-    Loaded loaded;
+    build::Loaded loaded;
     load_and_check(options, loaded);
     print_diagnostics(loaded, options, out, err);
     return loaded.diagnostics.has_errors() ? kContentErrors : kOk;
@@ -330,13 +283,13 @@ int history_command(const std::vector<std::string>& args, std::ostream& out, std
     const std::string prefix = std::filesystem::path(options.content).lexically_normal().generic_string() + "/";
     if (record.rfind(prefix, 0) == 0) record = record.substr(prefix.size());
 
-    Loaded loaded;
+    build::Loaded loaded;
     load_and_check(options, loaded);
     if (!loaded.history.available()) {
         err << "samplan history: " << (loaded.history.note().empty() ? "no history" : loaded.history.note()) << "\n";
         return kUsage;
     }
-    const auto strings = load_strings(loaded.site, options.themes);
+    const auto strings = build::load_strings(loaded.site, options.themes);
     std::vector<history::RecordVersion> versions;
     bool found = false;
     for (const auto& g : loaded.site.groups)
@@ -405,61 +358,51 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
     std::optional<StopAtOnce> reading(std::in_place, "samplan: stopped; " + quote(options.output) + " is unchanged\n",
                                       std::vector<std::string>{cache_file(options.output, "history.txt") + ".tmp-" +
                                                                std::to_string(::getpid())});
-    Loaded loaded;
-    BuildReport report;
+    build::BuildReport report;
     Progress progress(err, options.quiet ? Verbosity::Quiet : options.verbose ? Verbosity::Verbose : Verbosity::Normal,
                       &err == &std::cerr && stderr_is_terminal());
     report.timings.attach(&progress);
-    // Nothing to do when nothing that the site is made of changed since the last build.
-    report.timings.start("up-to-date check");
     std::error_code ec;
-    // Without a stamp the site will be built: the git history, the longest part of reading, is
-    // read while the inputs are looked at.
-    std::future<history::History> history;
-    if (!std::filesystem::exists(cache_file(options.output, "stamp.txt"), ec))
-        history = read_history_later(options, cache_file(options.output, "history.txt"));
-    auto output = std::async(std::launch::async, [&] { return output_state(options.output); });
-    const Inputs inputs = read_inputs(options.content, themes_folder(options.themes), options.output,
-                                      "today " + options.today.iso() + (options.drafts ? " drafts" : "") + " format " +
-                                          options.format + " output " +
-                                          std::filesystem::absolute(options.output, ec).lexically_normal().string());
-    const std::uint64_t output_before = output.get();
-    if (std::string previous; up_to_date(cache_file(options.output, "stamp.txt"), inputs, output_before, previous)) {
-        // What killed builds left beside the output goes, even when there is nothing to build.
-        publish::remove_abandoned_staging(options.output);
+    build::SiteRequest request;
+    request.settings = build::BuildSettings{options.content, options.output, options.themes, options.today,
+                                            options.quiet,   options.drafts, {}};
+    request.settings.search_stamp = cache_file(options.output, "search.txt");
+    request.settings.search_time_limit = std::chrono::seconds(options.search_timeout);
+    request.settings.page_keys_file = cache_file(options.output, "pages.txt");
+    request.history_cache = cache_file(options.output, "history.txt");
+    request.stamp_file = cache_file(options.output, "stamp.txt");
+    request.stamp_options = "today " + options.today.iso() + (options.drafts ? " drafts" : "") + " format " + options.format +
+                            " output " + std::filesystem::absolute(options.output, ec).lexically_normal().string();
+    build::SiteHooks hooks;
+    hooks.up_to_date = [&](const std::string& previous) {
         out << previous;  // that build's diagnostics, as they were
-        report.timings.stop();
+    };
+    hooks.checked = [&](const build::Loaded& loaded) {
+        if (!options.quiet && loaded.history.available())
+            err << "samplan: history: " << loaded.history.commits_read()
+                << (loaded.history.commits_read() == 1 ? " commit read, " : " commits read, ")
+                << loaded.history.commits_from_cache() << " from the cache\n";
+        std::ostringstream diagnostics_text;
+        print_diagnostics(loaded, options, diagnostics_text, err);
+        out << diagnostics_text.str();
+        return diagnostics_text.str();
+    };
+    hooks.publishing = [&] {
+        out.flush();
+        // From here on a signal asks the build to stop at its next step (build::publish_site).
+        reading.reset();
+    };
+    const int rc = build::make_site(std::move(request), hooks, report, err);
+    if (report.up_to_date) {
         if (options.timings) err << report.timings.report() << "\n";
         if (!options.quiet)
             err << "samplan: nothing changed since the last build; " << quote(options.output) << " is up to date\n";
         return kOk;
     }
-    load_and_check(options, loaded, cache_file(options.output, "history.txt"), &report.timings, std::move(history));
-    if (!options.quiet && loaded.history.available())
-        err << "samplan: history: " << loaded.history.commits_read()
-            << (loaded.history.commits_read() == 1 ? " commit read, " : " commits read, ")
-            << loaded.history.commits_from_cache() << " from the cache\n";
-    std::ostringstream diagnostics_text;
-    print_diagnostics(loaded, options, diagnostics_text, err);
-    out << diagnostics_text.str();
-    if (loaded.diagnostics.has_errors()) {
+    if (rc == kContentErrors) {
         err << "samplan: the site was not built; " << quote(options.output) << " is unchanged\n";
         return kContentErrors;
     }
-    BuildSettings settings{options.content, options.output, options.themes, options.today, options.quiet, options.drafts, {}};
-    settings.search_stamp = cache_file(options.output, "search.txt");
-    settings.search_time_limit = std::chrono::seconds(options.search_timeout);
-    settings.page_keys_file = cache_file(options.output, "pages.txt");
-    settings.output_before = output_before;
-    if (!options.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
-    out.flush();
-    // From here on a signal asks the build to stop at its next step (publish_site).
-    reading.reset();
-    const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err);
-    // A build whose search failed is not recorded: the next one tries again.
-    if (rc == kOk && !report.search_failed)
-        write_stamp(cache_file(options.output, "stamp.txt"), inputs, report.output_state, diagnostics_text.str());
-    else if (rc == kOk) std::filesystem::remove(cache_file(options.output, "stamp.txt"), ec);
     if (options.timings) err << report.timings.report() << "\n";
     if (rc == kOk && report.swapped_then_stopped) {
         err << "samplan: stopped after the new site was swapped in; " << quote(options.output)

@@ -1,5 +1,5 @@
-// cli/cli.h — the samplan command line: parses arguments, wires the stages, prints, and picks
-// the exit code (0 fine, 1 content errors, 2 usage or I/O errors).
+// cli/cli.h — the samplan command line: parses arguments, runs the build stage (build/build.h),
+// prints, and picks the exit code (build.h: 0 fine, 1 content errors, 2 usage or I/O errors).
 #pragma once
 
 #include <iosfwd>

@@ -12,21 +12,20 @@
 #include <set>
 #include <tuple>
 
-#include "check/check.h"
+#include "build/build.h"
 #include "cli/csv_reader.h"
 #include "content/content.h"
 #include "content/toml_edit.h"
 #include "core/files.h"
 #include "core/text.h"
-#include "model/build.h"
 
 namespace samplan::cli {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kContentErrors = 1;
-constexpr int kUsage = 2;
+using build::kContentErrors;
+using build::kOk;
+constexpr int kUsage = build::kFailed;
 constexpr size_t kMaxCsvBytes = 16u * 1024u * 1024u;
 
 constexpr const char* kHelp = R"(Usage: samplan import values FILE.csv [--content DIR] [--dry-run]
@@ -524,17 +523,9 @@ private:
     const std::map<std::string, std::string>& edited_;
 };
 
-struct Loaded {
-    Diagnostics diagnostics;
-    std::vector<content::Record> records;
-    model::Site site;
-};
-
-void load(const content::Source& source, Loaded& out) {
-    out.records = content::load_records(source, out.diagnostics);
-    out.site = model::build_model(out.records, out.diagnostics);
-    check::run_checks(out.site, check::CheckOptions{today_local(), nullptr}, out.diagnostics);
-    out.diagnostics.sort();
+// The content as a build reads and checks it, without its history; the records are kept.
+void load(const content::Source& source, build::Loaded& out) {
+    build::load_and_check(source, build::LoadOptions{today_local(), true, false, {}, {}, true}, out);
 }
 
 // Whether the edited content holds every imported value, as the model reads it.
@@ -661,7 +652,7 @@ int import_command(const std::vector<std::string>& args, std::ostream& out, std:
 
     // 1. The content as it is: it must check without errors, or the edit could not be verified.
     const auto source = content::make_disk_source(content);
-    Loaded before;
+    build::Loaded before;
     load(*source, before);
     if (before.diagnostics.has_errors()) {
         for (const auto& d : before.diagnostics.all())
@@ -669,7 +660,7 @@ int import_command(const std::vector<std::string>& args, std::ostream& out, std:
         err << "samplan import: the content has errors; fix them first (samplan check); nothing written\n";
         return kContentErrors;
     }
-    const ContentIndex index = index_content(before.records);
+    const ContentIndex index = index_content(before.kept);
 
     // 2. The CSV, every row checked before anything is edited.
     Diagnostics problems;
@@ -700,7 +691,7 @@ int import_command(const std::vector<std::string>& args, std::ostream& out, std:
             if (list.empty()) indicator_order.push_back(r.target.table);
             list.push_back(&r);
         }
-        for (const auto& rec : before.records) {
+        for (const auto& rec : before.kept) {
             FileChange file;
             file.record = &rec;
             for (const content::Value* t : indicator_order) {
@@ -734,7 +725,7 @@ int import_command(const std::vector<std::string>& args, std::ostream& out, std:
     }
     if (!edited.empty()) {
         const EditedSource edited_source(*source, edited);
-        Loaded after;
+        build::Loaded after;
         load(edited_source, after);
         bool ok = !after.diagnostics.has_errors();
         for (const auto& d : after.diagnostics.all())

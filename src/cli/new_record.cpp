@@ -5,10 +5,11 @@
 #include <fstream>
 #include <ostream>
 
+#include "build/build.h"
 #include "content/content.h"
+#include "content/layout.h"
 #include "core/date.h"
 #include "core/text.h"
-#include "model/build.h"
 
 namespace samplan::cli {
 namespace fs = std::filesystem;
@@ -152,7 +153,7 @@ int new_command(const std::vector<std::string>& args, std::ostream& out, std::os
     for (size_t i = 1; i < args.size(); ++i) {
         if (args[i] == "-h" || args[i] == "--help") {
             out << kHelp;
-            return 0;
+            return build::kOk;
         }
         if (args[i] == "--content" && i + 1 < args.size()) content = args[++i];
         else if (args[i].rfind("--content=", 0) == 0) content = args[i].substr(10);
@@ -162,16 +163,18 @@ int new_command(const std::vector<std::string>& args, std::ostream& out, std::os
     auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const auto& k) { return !words.empty() && k.first == words[0]; });
     if (kind == kinds.end() || words.size() != kind->second + 1) {
         err << "samplan new: " << (words.empty() ? std::string("what?") : "unexpected arguments") << "\n" << kHelp;
-        return 2;
+        return build::kFailed;
     }
     for (size_t i = 1; i < words.size(); ++i)
         if (!is_valid_id(words[i])) {
             err << "samplan new: bad id " << quote(words[i]) << ": use 1 to 64 of a-z, 0-9 and '-'\n";
-            return 2;
+            return build::kFailed;
         }
-    Diagnostics ignored;
-    const auto source = content::make_disk_source(content);
-    const auto site = model::build_model(content::load_records(*source, ignored), ignored);
+    // The model only: what is there to refer to (its diagnostics are samplan check's business).
+    build::Loaded loaded;
+    build::load_and_check(*content::make_disk_source(content), build::LoadOptions{today_local(), false, false, {}, {}, false},
+                          loaded);
+    const model::Site& site = loaded.site;
     const Date today = today_local();
     auto find_group = [&](const std::string& id) -> const model::Group* {
         for (const auto& g : site.groups)
@@ -184,26 +187,26 @@ int new_command(const std::vector<std::string>& args, std::ostream& out, std::os
         std::vector<std::string> ids;
         for (const auto& g : site.groups) ids.push_back(g.id);
         err << "samplan new: no group " << quote(words[1]) << suggestion(words[1], ids) << "\n";
-        return 2;
+        return build::kFailed;
     }
     if (what == "group") {
-        path = "groups/" + words[1] + "/group.toml";
+        path = content::layout::group_file(words[1]);
         text = group_text(words[1], today);
     } else if (what == "plan") {
-        path = "groups/" + words[1] + "/plans/" + words[2] + "/plan.toml";
+        path = content::layout::plan_file(words[1], words[2]);
         text = plan_text(find_group(words[1])->name, site.processes.empty() ? "vagledning" : site.processes.front().id, today);
     } else if (what == "activity") {
         const auto* group = find_group(words[1]);
-        if (!fs::exists(fs::path(content) / "groups" / words[1] / "plans" / words[2] / "plan.toml")) {
+        if (!fs::exists(fs::path(content) / content::layout::plan_file(words[1], words[2]))) {
             std::vector<std::string> ids;
             for (const auto& p : group->plans) ids.push_back(p.id);
             err << "samplan new: group " << quote(words[1]) << " has no plan " << quote(words[2]) << suggestion(words[2], ids) << "\n";
-            return 2;
+            return build::kFailed;
         }
-        path = "groups/" + words[1] + "/plans/" + words[2] + "/activities/" + words[3] + ".md";
+        path = content::layout::activity_file(words[1], words[2], words[3]);
         text = activity_text(site, *group, today);
     } else {
-        path = "groups/" + words[1] + "/evaluations/" + words[2] + ".md";
+        path = content::layout::evaluation_file(words[1], words[2]);
         text = evaluation_text(today);
     }
     if (what == "group") text = schema_directive(content, path, "group.json") + text;
@@ -212,17 +215,17 @@ int new_command(const std::vector<std::string>& args, std::ostream& out, std::os
     std::error_code ec;
     if (fs::exists(full, ec) || fs::is_symlink(full, ec)) {
         err << "samplan new: " << full.string() << " exists already; not overwritten\n";
-        return 2;
+        return build::kFailed;
     }
     fs::create_directories(full.parent_path(), ec);
     std::ofstream file(full, std::ios::binary);
     file << text;
     if (!file) {
         err << "samplan new: cannot write " << full.string() << "\n";
-        return 2;
+        return build::kFailed;
     }
     out << "samplan: created " << full.string() << "\n";
-    return 0;
+    return build::kOk;
 }
 
 }  // namespace samplan::cli

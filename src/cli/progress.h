@@ -11,30 +11,32 @@
 #include <mutex>
 #include <string>
 
+#include "build/build_site.h"
+
 namespace samplan::cli {
 
 enum class Verbosity { Quiet, Normal, Verbose };
 
-class Progress {
+class Progress final : public build::Reporter {
 public:
     // `terminal`: whether `err` is an interactive terminal (see stderr_is_terminal()).
     Progress(std::ostream& err, Verbosity verbosity, bool terminal);
-    ~Progress();
+    ~Progress() override;
     Progress(const Progress&) = delete;
     Progress& operator=(const Progress&) = delete;
 
     // Ends the running stage, if any, and starts `name`, with `total` steps when they are known.
-    void stage(const std::string& name, size_t total = 0);
+    void stage(const std::string& name, size_t total = 0) override;
     // The running stage's true number of steps, once known (its start gave an estimate).
-    void settle_total(size_t total) { total_ = total; }
+    void settle_total(size_t total) override { total_ = total; }
     // One or more steps of the running stage done. Thread-safe: pages are written in parallel.
-    void advance(size_t steps = 1);
+    void advance(size_t steps = 1) override;
     // A detail of the running stage, printed with --verbose only.
-    void detail(const std::string& text);
+    void detail(const std::string& text) override;
     // A line that is printed in every mode but --quiet (or in that too), without tearing the bar.
-    void note(const std::string& text, bool even_when_quiet = false);
+    void note(const std::string& text, bool even_when_quiet = false) override;
     // Ends the running stage and clears the bar.
-    void finish();
+    void finish() override;
 
 private:
     void draw(size_t done, bool force);  // with mutex_ held

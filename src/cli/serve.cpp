@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <string_view>
@@ -16,18 +17,12 @@
 #include <tuple>
 #include <vector>
 
-#include "check/check.h"
-#include "cli/build_site.h"
+#include "build/build.h"
 #include "cli/stop_signals.h"
-#include "cli/up_to_date.h"
-#include "content/content.h"
-#include "content/source.h"
 #include "core/diagnostics.h"
 #include "core/files.h"
 #include "core/stop.h"
 #include "core/text.h"
-#include "history/history.h"
-#include "model/build.h"
 #include "render/builtin_theme.h"
 
 namespace samplan::cli {
@@ -109,34 +104,12 @@ struct Paths {
 bool build_once(const Paths& paths, bool first, std::vector<std::string>& problems, std::string& theme, size_t& pages,
                 std::ostream& out, std::ostream& err) {
     try {
-        Diagnostics diagnostics;
-        model::Site site;
-        history::History history;
-        const Date today = today_local();
-        {
-            // Reading and checking leave nothing to undo: a stop signal ends serve at once.
-            const StopAtOnce reading("samplan: stopped; " + quote(paths.site) + " is unchanged\n",
-                                     {paths.history_cache + ".tmp-" + std::to_string(::getpid())});
-            const auto source = content::make_disk_source(paths.content);
-            const auto records = content::load_records(*source, diagnostics);
-            site = model::build_model(records, diagnostics);
-            theme = site.settings.theme;
-            history = history::read_history(paths.content, paths.history_cache);
-            for (const auto& d : history.problems()) diagnostics.add(d);
-            check::run_checks(site, check::CheckOptions{today, &history}, diagnostics);
-            diagnostics.sort();
-        }
-        for (const auto& d : diagnostics.all()) {
-            out << format_text(d) << "\n";
-            if (d.severity == Severity::Error) problems.push_back(format_text(d));
-        }
-        if (!problems.empty()) return false;
-
-        BuildSettings settings;
+        build::SiteRequest request;
+        build::BuildSettings& settings = request.settings;
         settings.content = paths.content;
         settings.output = paths.site;
         settings.themes = paths.themes;
-        settings.today = today;
+        settings.today = today_local();
         settings.quiet = true;
         settings.drafts = true;
         settings.live_script_href = kScriptHref;
@@ -145,12 +118,27 @@ bool build_once(const Paths& paths, bool first, std::vector<std::string>& proble
         settings.search_stamp = paths.search_stamp;
         // Rebuilds make again only the pages whose inputs changed.
         settings.page_keys_file = (std::filesystem::path(paths.history_cache).parent_path() / "pages.txt").string();
-        settings.output_before = output_state(paths.site);
-        BuildReport report;
+        request.history_cache = paths.history_cache;
+        // Reading and checking leave nothing to undo: a stop signal ends serve at once.
+        std::optional<StopAtOnce> reading(std::in_place, "samplan: stopped; " + quote(paths.site) + " is unchanged\n",
+                                          std::vector<std::string>{paths.history_cache + ".tmp-" + std::to_string(::getpid())});
+        build::SiteHooks hooks;
+        hooks.checked = [&](const build::Loaded& loaded) {
+            theme = loaded.site.settings.theme;
+            for (const auto& d : loaded.diagnostics.all()) {
+                out << format_text(d) << "\n";
+                if (d.severity == Severity::Error) problems.push_back(format_text(d));
+            }
+            return std::string();
+        };
+        hooks.publishing = [&] { reading.reset(); };
+        build::BuildReport report;
         std::ostringstream messages;
-        const int rc = publish_site(site, history, diagnostics, settings, report, messages);
+        const int rc = build::make_site(std::move(request), hooks, report, messages);
+        reading.reset();
+        if (rc == build::kContentErrors) return false;
         err << messages.str();
-        if (rc != 0) {
+        if (rc != build::kOk) {
             std::istringstream lines(messages.str());
             for (std::string line; std::getline(lines, line);)
                 if (!line.empty()) problems.push_back(line);
@@ -337,9 +325,9 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     fs::create_directories(cache, ec);
     if (ec) {
         err << "samplan serve: cannot create " << quote(cache.string()) << ": " << ec.message() << "\n";
-        return 2;
+        return build::kFailed;
     }
-    Paths paths{content.string(), themes_folder(settings.themes), (cache / "site").string(),
+    Paths paths{content.string(), build::themes_folder(settings.themes), (cache / "site").string(),
                 (cache / "history.txt").string(), (cache / "search.txt").string()};
     BuildStatus status;
 
@@ -356,7 +344,7 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     if (port <= 0) {
         err << "samplan serve: cannot listen on 127.0.0.1:" << settings.port
             << " (is another program using it? --port 0 picks a free port)\n";
-        return 2;
+        return build::kFailed;
     }
 
     const std::vector<std::string> watched = {paths.content, paths.themes};
@@ -421,10 +409,10 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     if (rebuild_stopped) return stopped_exit_code();  // publish_site said so
     if (!stop_requested()) {
         err << "samplan serve: the web server stopped unexpectedly\n";
-        return 2;
+        return build::kFailed;
     }
     out << "samplan serve: avslutad" << std::endl;
-    return 0;
+    return build::kOk;
 }
 
 }  // namespace samplan::cli

@@ -78,6 +78,5 @@ StopAtOnce::~StopAtOnce() {
     g_leftovers = std::move(previous_leftovers_);
 }
 
-int stopped_exit_code() { return 128 + stop_signal(); }
 
 }  // namespace samplan::cli

@@ -30,7 +30,4 @@ private:
     std::vector<std::string> previous_leftovers_;
 };
 
-// The exit code of a command that a stop signal ended: 128 + the signal's number.
-int stopped_exit_code();
-
 }  // namespace samplan::cli

@@ -8,7 +8,9 @@
 #include <optional>
 #include <thread>
 
+#include "content/layout.h"
 #include "content/toml_reader.h"
+#include "core/parallel.h"
 #include "core/text.h"
 
 namespace samplan::content {
@@ -33,18 +35,16 @@ public:
     Walker(const Source& source, Diagnostics& diagnostics) : source_(source), diagnostics_(diagnostics) {}
 
     void run() {
-        expect_file("site.toml", RecordKind::Site, "", "", "", false, true);
-        expect_file("regional/plan.toml", RecordKind::RegionalPlan, "", "", "", false, true);
-        collect_dir("processes", ".toml", RecordKind::Process, "", "");
-        collect_dir("pages", ".md", RecordKind::Page, "", "");
-        for (const auto& g : subdirs("groups")) {
-            const std::string gdir = "groups/" + g;
-            expect_file(gdir + "/group.toml", RecordKind::Group, g, g, "", false, true);
-            collect_dir(gdir + "/evaluations", ".md", RecordKind::GroupEvaluation, g, "");
-            for (const auto& p : subdirs(gdir + "/plans")) {
-                const std::string pdir = gdir + "/plans/" + p;
-                expect_file(pdir + "/plan.toml", RecordKind::Plan, p, g, p, false, true);
-                collect_dir(pdir + "/activities", ".md", RecordKind::Activity, g, p);
+        expect_file(layout::kSite, RecordKind::Site, "", "", "", false, true);
+        expect_file(layout::kRegionalPlan, RecordKind::RegionalPlan, "", "", "", false, true);
+        collect_dir(layout::kProcesses, ".toml", RecordKind::Process, "", "");
+        collect_dir(layout::kPages, ".md", RecordKind::Page, "", "");
+        for (const auto& g : subdirs(layout::kGroups)) {
+            expect_file(layout::group_file(g), RecordKind::Group, g, g, "", false, true);
+            collect_dir(layout::evaluations_dir(g), ".md", RecordKind::GroupEvaluation, g, "");
+            for (const auto& p : subdirs(layout::plans_dir(g))) {
+                expect_file(layout::plan_file(g, p), RecordKind::Plan, p, g, p, false, true);
+                collect_dir(layout::activities_dir(g, p), ".md", RecordKind::Activity, g, p);
             }
         }
     }
@@ -301,7 +301,7 @@ std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics,
         }
         ok[i] = parse_record_text(p.record.path, text, p.markdown, p.record, per_file[i]) ? 1 : 0;
     };
-    const size_t workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 8u));
+    const size_t workers = worker_count();
     if (workers == 1 || pending.size() < 16) {
         for (size_t i = 0; i < pending.size(); ++i) work(i);
     } else {

@@ -11,6 +11,11 @@
 
 namespace samplan {
 
+// The number of worker threads for work shared out to the cores: one per core, at least one and
+// at most `most` (8 for reading and building, where more threads mostly contend for memory; the
+// render workers take up to 16). Defined here only.
+inline unsigned worker_count(unsigned most = 8) { return std::max(1u, std::min(std::thread::hardware_concurrency(), most)); }
+
 // Runs `job(i)` for every i in [0, n) on up to one thread per core (at most 8), the calling
 // thread among them, each taking the next i as it comes free; returns when all are done. The
 // jobs must be independent of each other. When a job throws, the threads take no further jobs
@@ -18,7 +23,7 @@ namespace samplan {
 // thread has stopped.
 template <typename Job>
 void on_all_cores(size_t n, Job job) {
-    const size_t workers = std::min<size_t>(n, std::max(1u, std::min(std::thread::hardware_concurrency(), 8u)));
+    const size_t workers = std::min<size_t>(n, worker_count());
     std::atomic<size_t> next{0};
     std::mutex failure_mutex;
     std::exception_ptr failure;

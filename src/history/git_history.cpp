@@ -18,6 +18,7 @@
 #include "history/history.h"
 
 #include "core/files.h"
+#include "core/parallel.h"
 #include "core/text.h"
 
 namespace samplan::history {
@@ -863,8 +864,7 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
     // soon as it is done: commits differ in cost (newer trees hold more files), so a fixed share
     // per thread would leave one waiting for the other.
     const std::string gitdir = git_repository_path(repo->repo.get());
-    const unsigned workers = std::max(1u, std::min({std::thread::hardware_concurrency(), 8u,
-                                                    static_cast<unsigned>(ids.size() / 64 + 1)}));
+    const unsigned workers = std::min(worker_count(), static_cast<unsigned>(ids.size() / 64 + 1));
     constexpr size_t kRun = 32;
     std::atomic<size_t> next_run{0};
     auto work = [&](git_repository* handle) {

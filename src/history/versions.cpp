@@ -5,6 +5,7 @@
 #include <set>
 
 #include "content/content.h"
+#include "content/layout.h"
 #include "core/text.h"
 #include "model/build.h"
 
@@ -280,7 +281,7 @@ std::vector<RecordVersion> plan_versions(const History& history, const std::stri
         });
 
     // Activities added to or removed from the plan's folder, named by their title where readable.
-    const std::string folder = path.substr(0, path.rfind('/') + 1) + "activities/";
+    const std::string folder = content::layout::activities_beside(path) + "/";
     auto title_at = [&](size_t revision, const std::string& file, const std::string& blob) {
         if (auto text = blob.empty() ? history.read(revision, file) : history.read_blob(blob)) {
             if (auto title = plain_title(*text)) return *title;

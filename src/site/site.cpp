@@ -11,9 +11,11 @@
 #include <map>
 #include <set>
 
+#include "content/layout.h"
 #include "core/big_stack.h"
 #include "core/collate.h"
 #include "core/digest.h"
+#include "core/parallel.h"
 #include "core/text.h"
 #include "history/versions.h"
 #include "site/open_data.h"
@@ -196,7 +198,7 @@ public:
     VersionPrefetch(const history::History& history, std::vector<Job> jobs, size_t window)
         : history_(history), jobs_(std::move(jobs)), results_(jobs_.size()), ready_(jobs_.size(), false), window_(window) {
         for (size_t i = 0; i < jobs_.size(); ++i) index_[path_of(jobs_[i])] = i;
-        const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 8u));
+        const unsigned workers = worker_count();
         for (unsigned t = 0; t < workers; ++t) threads_.push_back(std::make_unique<BigStackThread>([this] { work(); }));
     }
     ~VersionPrefetch() {
@@ -1528,7 +1530,7 @@ private:
         Subject s;
         if (path == site_.regional.path) return {"", regional_path(), site_.regional.title, "history/_regional/index.html"};
         for (const auto& g : site_.groups) {
-            if (path.rfind("groups/" + g.id + "/", 0) != 0) continue;
+            if (path.rfind(content::layout::group_dir(g.id) + "/", 0) != 0) continue;
             s.group = g.id;
             s.page = group_path(g.id);
             s.title = g.name;
@@ -1562,7 +1564,7 @@ private:
     size_t warning_count_for_group(const std::string& group_id) const {
         size_t n = 0;
         for (const auto& d : options_.warnings)
-            if (d.path.rfind("groups/" + group_id + "/", 0) == 0) ++n;
+            if (d.path.rfind(content::layout::group_dir(group_id) + "/", 0) == 0) ++n;
         return n;
     }
 

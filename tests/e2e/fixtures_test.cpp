@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/rules.h"
 #include "harness.h"
 
 namespace fs = std::filesystem;
@@ -59,11 +60,14 @@ TEST_CASE("each fixture prints exactly its expected diagnostics") {
     }
 }
 
-TEST_CASE("every rule of the contract has a fixture that triggers it") {
-    const std::vector<std::string> rules = {
-        "toml", "front-matter", "required", "type", "bad-id", "unknown-key", "unknown-reference", "date-order",
-        "step-range", "working-group-principals", "working-group-convener", "final-report", "plan-revision",
-        "plan-not-sent", "final-report-not-sent", "activity-reports", "max-activities", "indicator-values", "meeting-follow-up"};
+TEST_CASE("every rule of the registry has a fixture that triggers it") {
+    // But those that files laid over the base cannot well make (bytes that are not UTF-8, files
+    // over 1 MiB, links, devices, unreadable files): the unit and e2e tests of content/ make them.
+    const std::set<std::string> elsewhere = {"utf8",       "file-too-large",  "markdown-limits", "not-a-file",
+                                             "not-a-directory", "outside-content", "io"};
+    std::vector<std::string> rules;
+    for (const samplan::rules::Rule* rule : samplan::rules::all())
+        if (!elsewhere.count(std::string(rule->id))) rules.emplace_back(rule->id);
     std::set<std::string> seen;
     for (const auto& c : cases()) {
         const std::string expected = read_file(c / "expected.txt");

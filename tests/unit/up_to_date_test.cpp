@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cli/up_to_date.h"
+#include "build/up_to_date.h"
 #include "publish/publish.h"
 
 using namespace samplan;
@@ -26,17 +26,17 @@ TEST_CASE("the output digest from what a build wrote equals the digest of a walk
         std::ofstream(fs::path(output.staging_dir()) / "pagefind" / "index" / "x.pf") << "index";
         std::ofstream(fs::path(output.staging_dir()) / ".hidden") << "h";
         output.commit();
-        return cli::output_state(out, output.inode(), output.made());
+        return build::output_state(out, output.inode(), output.made());
     };
     const std::uint64_t first = build("");
     CHECK(first != 0);
-    CHECK(first == cli::output_state(out));
+    CHECK(first == build::output_state(out));
     // A second build keeps the unchanged files (hard links) and writes the changed one.
     const std::uint64_t second = build(" ändrad");
-    CHECK(second == cli::output_state(out));
+    CHECK(second == build::output_state(out));
     CHECK(second != first);
     // Any change to the folder afterwards shows.
     std::ofstream(fs::path(out) / "pagefind" / "index" / "x.pf", std::ios::app) << "more";
-    CHECK(cli::output_state(out) != second);
+    CHECK(build::output_state(out) != second);
     fs::remove_all(dir);
 }

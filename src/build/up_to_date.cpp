@@ -1,4 +1,4 @@
-#include "cli/up_to_date.h"
+#include "build/up_to_date.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -20,7 +20,7 @@
 #include "core/parallel.h"
 #include "history/history.h"
 
-namespace samplan::cli {
+namespace samplan::build {
 namespace fs = std::filesystem;
 namespace {
 
@@ -345,4 +345,4 @@ void write_stamp(const std::string& stamp_file, const Inputs& inputs, std::uint6
     if (ec) fs::remove(tmp, ec);
 }
 
-}  // namespace samplan::cli
+}  // namespace samplan::build

@@ -1,4 +1,4 @@
-#include "cli/build_site.h"
+#include "build/build_site.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,21 +16,21 @@
 #include <ostream>
 #include <thread>
 
-#include "check/check.h"
-#include "cli/progress.h"
-#include "cli/stop_signals.h"
-#include "cli/up_to_date.h"
+#include "build/build.h"
+#include "build/up_to_date.h"
 #include "content/content.h"
-#include "core/stop.h"
+#include "content/layout.h"
 #include "core/digest.h"
 #include "core/files.h"
+#include "core/parallel.h"
+#include "core/stop.h"
 #include "core/text.h"
 #include "model/build.h"
 #include "publish/publish.h"
 #include "render/render.h"
 #include "site/site.h"
 
-namespace samplan::cli {
+namespace samplan::build {
 namespace fs = std::filesystem;
 namespace {
 
@@ -143,8 +143,8 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     using Clock = std::chrono::steady_clock;
     auto ms_since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
     std::atomic<long long> model_us{0}, render_us{0}, write_us{0};
-    Progress* progress = prefix.empty() ? timings.progress() : nullptr;  // archived versions count as one step each
-    const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), 16u));
+    Reporter* progress = prefix.empty() ? timings.progress() : nullptr;  // archived versions count as one step each
+    const unsigned workers = worker_count(16);
     PageQueue queue(16 * workers);
     std::mutex failure_mutex;
     std::string failure;
@@ -326,7 +326,7 @@ std::string inputs_key(const BuildSettings& settings, const std::string& theme_d
     digest.add(theme_dir.empty() ? "built-in theme" : "theme");
     if (!theme_dir.empty()) add_files(digest, theme_dir);
     digest.add("content");
-    add_files(digest, settings.content, {"groups", fs::path(settings.output).filename().string()});
+    add_files(digest, settings.content, {content::layout::kGroups, fs::path(settings.output).filename().string()});
     digest.add(settings.drafts ? "drafts" : "-");
     digest.add(settings.live_script_href);
     digest.add(settings.live_status_href);
@@ -431,7 +431,7 @@ int publish_site(const model::Site& site, const history::History& history, const
     const auto source = theme_source(themes, site.settings.theme, problem);
     if (!source) {
         err << "samplan: " << problem << "\n";
-        return 2;
+        return kFailed;
     }
     // The built-in theme has no folder: samplan's own identity (in inputs_key) stands for it.
     const std::string theme_dir = themes.empty() ? std::string() : themes + "/" + site.settings.theme;
@@ -442,7 +442,7 @@ int publish_site(const model::Site& site, const history::History& history, const
                            site.settings.language, theme_problems);
     if (theme_problems.has_errors()) {
         for (const auto& d : theme_problems.all()) err << format_text(d) << "\n";
-        return 2;
+        return kFailed;
     }
 
     report.timings.start("theme");
@@ -483,7 +483,7 @@ int publish_site(const model::Site& site, const history::History& history, const
         publish::Output output(settings.output);
         const render::Renderer renderer(theme);
         report.timings.start("pages", expected_pages(site, history));
-        Progress* progress = report.timings.progress();
+        Reporter* progress = report.timings.progress();
         std::vector<std::string> current_pages;
         SearchedPages searched;
         size_t files = 0;
@@ -525,16 +525,16 @@ int publish_site(const model::Site& site, const history::History& history, const
             throw_if_stopped();
             const auto source = history.tree_source(tag.commit);
             if (!source) continue;
-            Diagnostics version_diagnostics;
-            const auto records = content::load_records(*source, version_diagnostics);
-            model::Site version = model::build_model(records, version_diagnostics);
-            check::run_checks(version, check::CheckOptions{tag.date, nullptr}, version_diagnostics);
+            // The tagged tree, checked as of the tag's date (its history is not read).
+            Loaded loaded;
+            load_and_check(*source, LoadOptions{tag.date, true, false, {}, {}, false}, loaded);
+            model::Site& version = loaded.site;
+            const Diagnostics& version_diagnostics = loaded.diagnostics;
             if (version_diagnostics.has_errors())
                 err << "samplan: warning: version " << quote(tag.name) << " has " << version_diagnostics.error_count()
                     << " content errors; published as it was\n";
             // A link in the tagged tree is never followed (a tree cannot tell where it would lead):
             // its record is left out of the version, and named.
-            version_diagnostics.sort();
             for (const auto& d : version_diagnostics.all())
                 if (d.rule == "outside-content")
                     err << "samplan: warning: version " << quote(tag.name) << ": " << format_text(d) << "\n";
@@ -569,9 +569,9 @@ int publish_site(const model::Site& site, const history::History& history, const
         // The next build makes every page again (whatever went wrong, a kept page may be why).
         if (!settings.page_keys_file.empty()) fs::remove(settings.page_keys_file, ec);
         err << "samplan: the site was not built: " << e.what() << "; " << quote(settings.output) << " is unchanged\n";
-        return 2;
+        return kFailed;
     }
-    return 0;
+    return kOk;
 }
 
-}  // namespace samplan::cli
+}  // namespace samplan::build

@@ -1,4 +1,4 @@
-// cli/up_to_date.h — whether `samplan build` would write exactly the site that is already there.
+// build/up_to_date.h — whether `samplan build` would write exactly the site that is already there.
 // A stamp beside the output (in .samplan-cache/) records a digest of everything a build reads —
 // every content and theme file's size, times and inode, the repository's head, tags and .mailmap,
 // the options and samplan itself — and of the output folder as it was written. When both still
@@ -11,7 +11,7 @@
 
 #include "publish/publish.h"
 
-namespace samplan::cli {
+namespace samplan::build {
 
 struct Inputs {
     std::uint64_t digest = 0;
@@ -38,4 +38,4 @@ bool up_to_date(const std::string& stamp_file, const Inputs& inputs, std::uint64
 // removes the stamp instead.
 void write_stamp(const std::string& stamp_file, const Inputs& inputs, std::uint64_t output, const std::string& report);
 
-}  // namespace samplan::cli
+}  // namespace samplan::build

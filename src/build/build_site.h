@@ -1,5 +1,6 @@
-// cli/build_site.h — the publishing half of `samplan build`, run after the checks passed:
-// theme → view models → pages rendered in parallel → output folder swapped in.
+// build/build_site.h — the publishing half of a build (build.h), run after the checks passed:
+// theme → view models → pages rendered in parallel → search index → archived versions → output
+// folder swapped in.
 #pragma once
 
 #include <chrono>
@@ -16,9 +17,26 @@
 #include "render/render.h"
 #include "site/site.h"
 
-namespace samplan::cli {
+namespace samplan::build {
 
-class Progress;
+// What a build tells while it runs: the cli shows it on standard error (cli/progress.h). Each
+// method does nothing unless overridden.
+class Reporter {
+public:
+    virtual ~Reporter() = default;
+    // Ends the running stage, if any, and starts `name`, with `total` steps when they are known.
+    virtual void stage(const std::string& /*name*/, size_t /*total*/ = 0) {}
+    // The running stage's true number of steps, once known (its start gave an estimate).
+    virtual void settle_total(size_t /*total*/) {}
+    // One or more steps of the running stage done. Called from several threads at once.
+    virtual void advance(size_t /*steps*/ = 1) {}
+    // A detail of the running stage (counts, files written).
+    virtual void detail(const std::string& /*text*/) {}
+    // A line for the user (`even_when_quiet`: one that --quiet shows too).
+    virtual void note(const std::string& /*text*/, bool /*even_when_quiet*/ = false) {}
+    // Ends the running stage.
+    virtual void finish() {}
+};
 
 struct BuildSettings {
     std::string content;
@@ -47,7 +65,7 @@ struct BuildSettings {
 };
 
 // Wall time per named stage of a build, in the order they ran (`--timings`); each stage is also
-// shown on the attached Progress, if any.
+// told to the attached Reporter, if any.
 class Timings {
 public:
     // Ends the running stage (if any) and starts `name`, of `total` steps when known.
@@ -56,11 +74,11 @@ public:
     // Adds time spent within a stage (e.g. summed over threads); shown apart, not in the total.
     void detail(const std::string& name, double ms);
     [[nodiscard]] std::string report() const;
-    void attach(Progress* progress) { progress_ = progress; }
-    [[nodiscard]] Progress* progress() const { return progress_; }
+    void attach(Reporter* progress) { progress_ = progress; }
+    [[nodiscard]] Reporter* progress() const { return progress_; }
 
 private:
-    Progress* progress_ = nullptr;
+    Reporter* progress_ = nullptr;
     std::vector<std::pair<std::string, double>> stages_;
     std::vector<std::pair<std::string, double>> details_;
     std::string current_;
@@ -70,9 +88,10 @@ private:
 struct BuildReport {
     size_t pages = 0;
     size_t files = 0;
-    std::uint64_t output_state = 0;  // the output folder as written (cli/up_to_date.h); 0 if unknown
+    std::uint64_t output_state = 0;  // the output folder as written (build/up_to_date.h); 0 if unknown
     bool search_failed = false;      // Pagefind failed or took too long: the next build tries again
     bool swapped_then_stopped = false;  // a stop came after the new site was swapped in
+    bool up_to_date = false;            // nothing changed since the last build: nothing was built (build.h)
     Timings timings;
 };
 
@@ -88,10 +107,10 @@ std::optional<render::ThemeFolder> theme_source(const std::string& themes, const
 site::Strings load_strings(const model::Site& site, const std::string& themes);
 
 // Returns an exit code: 0 on success, 2 when the theme or the output folder fails, 128 + the
-// signal's number when a stop signal came before the new site was swapped in (cli/stop_signals.h):
+// signal's number when a stop signal came before the new site was swapped in (core/stop.h):
 // the staging folder is then removed and the output folder left as it was. A stop that comes
 // after the swap lets the build finish (report.swapped_then_stopped).
 int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,
                  const BuildSettings& settings, BuildReport& report, std::ostream& err);
 
-}  // namespace samplan::cli
+}  // namespace samplan::build

@@ -1,0 +1,102 @@
+#include "build/build.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "build/up_to_date.h"
+#include "check/check.h"
+#include "model/build.h"
+#include "publish/publish.h"
+
+namespace samplan::build {
+
+std::future<history::History> read_history_later(const std::string& content_dir, const std::string& cache_file) {
+    return std::async(std::launch::async, [content_dir, cache_file] { return history::read_history(content_dir, cache_file); });
+}
+
+void load_and_check(const content::Source& source, const LoadOptions& options, Loaded& loaded, Timings* timings,
+                    std::future<history::History> started) {
+    auto stage = [&](const char* name) {
+        if (timings) timings->start(name);
+    };
+    // The history is read from git while the files are loaded (neither needs the other); the
+    // "history" stage is the time left to wait for it.
+    std::future<history::History> history;
+    if (options.history)
+        history = started.valid() ? std::move(started) : read_history_later(options.content_dir, options.history_cache);
+    stage("load");
+    {
+        auto records = content::load_records(source, loaded.diagnostics);
+        if (timings && timings->progress()) timings->progress()->detail(std::to_string(records.size()) + " records");
+        stage("model");
+        loaded.site = model::build_model(records, loaded.diagnostics);
+        loaded.records = static_cast<size_t>(
+            std::count_if(records.begin(), records.end(), [](const content::Record& r) { return r.readable; }));
+        // The model holds what the pages need: the records' memory goes back to the pages while
+        // the build goes on.
+        if (options.keep_records) loaded.kept = std::move(records);
+        else
+            loaded.records_freed =
+                std::async(std::launch::async, [gone = std::move(records)]() mutable { const auto local = std::move(gone); });
+    }
+    if (options.history) {
+        stage("history");
+        loaded.history = history.get();
+        for (const auto& d : loaded.history.problems()) loaded.diagnostics.add(d);
+    }
+    if (options.check) {
+        stage("check");
+        check::run_checks(loaded.site, check::CheckOptions{options.today, options.history ? &loaded.history : nullptr},
+                          loaded.diagnostics);
+    }
+    loaded.diagnostics.sort();
+    if (timings) timings->stop();
+}
+
+int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, std::ostream& err) {
+    BuildSettings& settings = request.settings;
+    std::future<history::History> history;
+    Inputs inputs;
+    const bool stamped = !request.stamp_file.empty();
+    if (stamped) {
+        // Nothing to do when nothing that the site is made of changed since the last build.
+        report.timings.start("up-to-date check");
+        std::error_code ec;
+        // Without a stamp the site will be built: the git history, the longest part of reading, is
+        // read while the inputs are looked at.
+        if (!std::filesystem::exists(request.stamp_file, ec))
+            history = read_history_later(settings.content, request.history_cache);
+        auto output = std::async(std::launch::async, [&] { return output_state(settings.output); });
+        inputs = read_inputs(settings.content, themes_folder(settings.themes), settings.output, request.stamp_options);
+        settings.output_before = output.get();
+        if (std::string previous; up_to_date(request.stamp_file, inputs, settings.output_before, previous)) {
+            // What killed builds left beside the output goes, even when there is nothing to build.
+            publish::remove_abandoned_staging(settings.output);
+            if (hooks.up_to_date) hooks.up_to_date(previous);
+            report.timings.stop();
+            report.up_to_date = true;
+            return kOk;
+        }
+    }
+    Loaded loaded;
+    const auto source = content::make_disk_source(settings.content);
+    load_and_check(*source, LoadOptions{settings.today, true, true, settings.content, request.history_cache, false}, loaded,
+                   &report.timings, std::move(history));
+    const std::string diagnostics_text = hooks.checked ? hooks.checked(loaded) : std::string();
+    if (loaded.diagnostics.has_errors()) return kContentErrors;
+    if (!stamped) settings.output_before = output_state(settings.output);
+    if (!settings.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
+    if (hooks.publishing) hooks.publishing();
+    const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err);
+    if (stamped && rc == kOk) {
+        // A build whose search failed is not recorded: the next one tries again.
+        if (!report.search_failed) write_stamp(request.stamp_file, inputs, report.output_state, diagnostics_text);
+        else {
+            std::error_code ec;
+            std::filesystem::remove(request.stamp_file, ec);
+        }
+    }
+    return rc;
+}
+
+}  // namespace samplan::build

@@ -1,0 +1,36 @@
+// content/layout.h — where each kind of record lives in the content folder (the content model's
+// layout), spelled out here only: the loader walks it, `samplan new` writes into it, the history
+// follows a plan's activities in it and the build tells the groups' records from the rest.
+#pragma once
+
+#include <string>
+
+namespace samplan::content::layout {
+
+inline constexpr const char* kSite = "site.toml";
+inline constexpr const char* kRegionalPlan = "regional/plan.toml";
+inline constexpr const char* kProcesses = "processes";  // <process>.toml
+inline constexpr const char* kPages = "pages";          // <page>.md
+inline constexpr const char* kGroups = "groups";        // one folder per group
+
+inline std::string group_dir(const std::string& group) { return std::string(kGroups) + "/" + group; }
+inline std::string group_file(const std::string& group) { return group_dir(group) + "/group.toml"; }
+inline std::string evaluations_dir(const std::string& group) { return group_dir(group) + "/evaluations"; }
+inline std::string evaluation_file(const std::string& group, const std::string& evaluation) {
+    return evaluations_dir(group) + "/" + evaluation + ".md";
+}
+inline std::string plans_dir(const std::string& group) { return group_dir(group) + "/plans"; }
+inline std::string plan_dir(const std::string& group, const std::string& plan) { return plans_dir(group) + "/" + plan; }
+inline std::string plan_file(const std::string& group, const std::string& plan) { return plan_dir(group, plan) + "/plan.toml"; }
+inline std::string activities_dir(const std::string& group, const std::string& plan) {
+    return plan_dir(group, plan) + "/activities";
+}
+inline std::string activity_file(const std::string& group, const std::string& plan, const std::string& activity) {
+    return activities_dir(group, plan) + "/" + activity + ".md";
+}
+// The activities' folder beside a plan's file (plan_file), wherever that file was.
+inline std::string activities_beside(const std::string& plan_file) {
+    return plan_file.substr(0, plan_file.rfind('/') + 1) + "activities";
+}
+
+}  // namespace samplan::content::layout

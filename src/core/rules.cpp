@@ -1,0 +1,26 @@
+#include "core/rules.h"
+
+namespace samplan::rules {
+
+const std::vector<const Rule*>& all() {
+    static const std::vector<const Rule*> rules = {
+        &kToml, &kFrontMatter, &kUtf8, &kFileTooLarge, &kMarkdownLimits, &kMissingFile, &kNotAFile, &kNotADirectory,
+        &kOutsideContent, &kUnexpectedFile, &kIo, &kRequired, &kType, &kBadId, &kBadValue, &kDuplicateId, &kUnknownKey,
+        &kUnknownReference, &kDateOrder, &kStepRange, &kWorkingGroupPrincipals, &kWorkingGroupConvener, &kFinalReport,
+        &kPlanRevision, &kPlanNotSent, &kFinalReportNotSent, &kActivityReports, &kMaxActivities, &kIndicatorValues,
+        &kMeetingFollowUp};
+    return rules;
+}
+
+const Rule* find(std::string_view id) {
+    for (const Rule* r : all())
+        if (r->id == id) return r;
+    return nullptr;
+}
+
+void report(Diagnostics& diagnostics, const Rule& rule, std::string path, SourcePos pos, std::string message,
+            std::vector<std::string> args) {
+    diagnostics.add({std::move(path), pos, rule.severity, std::move(message), std::string(rule.id), std::move(args)});
+}
+
+}  // namespace samplan::rules

@@ -1,0 +1,65 @@
+// core/rules.h — the one registry of the content model's rules: each rule's id, its severity and
+// the names of the values its diagnostics carry (Diagnostic::args, which the theme's
+// "warning_<id>" strings show as {0}, {1}…). The checker reports through it; the tests read it
+// against docs/rules.md, the fixtures and the strings of both languages.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diagnostics.h"
+
+namespace samplan::rules {
+
+struct Rule {
+    std::string_view id;
+    Severity severity;
+    std::vector<std::string_view> args = {};  // what {0}, {1}… of the rule's message are
+};
+
+// Reading the files (content/).
+inline const Rule kToml{"toml", Severity::Error};
+inline const Rule kFrontMatter{"front-matter", Severity::Error};
+inline const Rule kUtf8{"utf8", Severity::Error};
+inline const Rule kFileTooLarge{"file-too-large", Severity::Error};
+inline const Rule kMarkdownLimits{"markdown-limits", Severity::Error};
+inline const Rule kMissingFile{"missing-file", Severity::Error};
+inline const Rule kNotAFile{"not-a-file", Severity::Error};
+inline const Rule kNotADirectory{"not-a-directory", Severity::Error};
+inline const Rule kOutsideContent{"outside-content", Severity::Error};
+inline const Rule kUnexpectedFile{"unexpected-file", Severity::Warning};
+inline const Rule kIo{"io", Severity::Error};
+// Keys and values (model/).
+inline const Rule kRequired{"required", Severity::Error};
+inline const Rule kType{"type", Severity::Error};
+inline const Rule kBadId{"bad-id", Severity::Error};
+inline const Rule kBadValue{"bad-value", Severity::Error};
+inline const Rule kDuplicateId{"duplicate-id", Severity::Error};
+inline const Rule kUnknownKey{"unknown-key", Severity::Warning};
+// Links between records (check/).
+inline const Rule kUnknownReference{"unknown-reference", Severity::Error};
+inline const Rule kDateOrder{"date-order", Severity::Error};
+inline const Rule kStepRange{"step-range", Severity::Error};
+// The guidance (check/).
+inline const Rule kWorkingGroupPrincipals{"working-group-principals", Severity::Error};
+inline const Rule kWorkingGroupConvener{"working-group-convener", Severity::Error};
+inline const Rule kFinalReport{"final-report", Severity::Error};
+inline const Rule kPlanRevision{"plan-revision", Severity::Warning, {"last revised", "months"}};
+inline const Rule kPlanNotSent{"plan-not-sent", Severity::Warning, {"decided"}};
+inline const Rule kFinalReportNotSent{"final-report-not-sent", Severity::Warning, {"report date"}};
+inline const Rule kActivityReports{"activity-reports", Severity::Warning, {"reports", "reports due", "until"}};
+inline const Rule kMaxActivities{"max-activities", Severity::Warning, {"activities", "most"}};
+inline const Rule kIndicatorValues{"indicator-values", Severity::Warning, {"indicator", "target year or date"}};
+inline const Rule kMeetingFollowUp{"meeting-follow-up", Severity::Warning, {"meeting date"}};
+
+// Every rule above, in the order docs/rules.md lists them.
+const std::vector<const Rule*>& all();
+// The rule with this id, or nullptr.
+const Rule* find(std::string_view id);
+
+// Adds a diagnostic of `rule` (its severity and id) carrying `args`, one per name in rule.args.
+void report(Diagnostics& diagnostics, const Rule& rule, std::string path, SourcePos pos, std::string message,
+            std::vector<std::string> args = {});
+
+}  // namespace samplan::rules
