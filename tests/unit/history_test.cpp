@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 #include <thread>
+#include <utility>
 
 #include "content/content.h"
 #include "history/history.h"
@@ -187,4 +188,90 @@ TEST_CASE("a file is its newest revision only while it holds that revision's tex
     repo.write("b.md", "b1\n");
     const history::History again = history::read_history((repo.dir / "content").string());
     CHECK(again.in_working_folder(again.file_revisions("b.md").front()));
+}
+
+namespace {
+
+// The word difference as a longest common subsequence over the whole texts, the plain way:
+// what history::diff_words must give, without its shortcuts at the texts' common start and end.
+std::vector<history::WordRun> plain_word_diff(const std::string& before, const std::string& after) {
+    auto split = [](const std::string& s) {
+        std::vector<std::string> words;
+        std::string current;
+        for (const char c : s) {
+            current += c;
+            if (c == ' ' || c == '\n' || c == '\t') words.push_back(std::exchange(current, {}));
+        }
+        if (!current.empty()) words.push_back(current);
+        return words;
+    };
+    const auto a = split(before), b = split(after);
+    std::vector<std::vector<unsigned>> lcs(a.size() + 1, std::vector<unsigned>(b.size() + 1, 0));
+    for (size_t i = a.size(); i-- > 0;)
+        for (size_t j = b.size(); j-- > 0;)
+            lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    std::vector<history::WordRun> runs;
+    auto push = [&](history::WordRun::Kind kind, const std::string& word) {
+        if (!runs.empty() && runs.back().kind == kind) runs.back().text += word;
+        else runs.push_back({kind, word});
+    };
+    size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (a[i] == b[j]) { push(history::WordRun::Kind::Same, a[i]); ++i; ++j; }
+        else if (lcs[i + 1][j] >= lcs[i][j + 1]) push(history::WordRun::Kind::Deleted, a[i++]);
+        else push(history::WordRun::Kind::Inserted, b[j++]);
+    }
+    while (i < a.size()) push(history::WordRun::Kind::Deleted, a[i++]);
+    while (j < b.size()) push(history::WordRun::Kind::Inserted, b[j++]);
+    return runs;
+}
+
+std::string runs_text(const std::vector<history::WordRun>& runs) {
+    std::string out;
+    for (const auto& r : runs)
+        out += (r.kind == history::WordRun::Kind::Same ? "=" : r.kind == history::WordRun::Kind::Inserted ? "+" : "-") + r.text + "|";
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a text's word difference marks the same words as the whole texts' longest common subsequence") {
+    // Words from a small vocabulary, so that a word recurs and the subsequence has many choices;
+    // the second text is the first with words replaced, inserted and removed, near its start,
+    // its end or anywhere.
+    std::mt19937 rng(17);
+    const std::vector<std::string> vocabulary = {"a ", "b ", "c ", "a\n", "b\n", "dd ", "e\t", "a", "b"};
+    auto word = [&] { return vocabulary[rng() % vocabulary.size()]; };
+    for (int round = 0; round < 3000; ++round) {
+        std::vector<std::string> before(rng() % 14);
+        for (auto& w : before) w = word();
+        std::vector<std::string> after = before;
+        for (unsigned edits = rng() % 4; edits-- > 0;) {
+            const size_t at = after.empty() ? 0 : rng() % 3 == 0 ? 0 : rng() % 3 == 0 ? after.size() - 1 : rng() % after.size();
+            switch (rng() % 3) {
+                case 0: if (!after.empty()) after[at] = word(); break;
+                case 1: after.insert(after.begin() + static_cast<std::ptrdiff_t>(std::min(at, after.size())), word()); break;
+                default: if (!after.empty()) after.erase(after.begin() + static_cast<std::ptrdiff_t>(at));
+            }
+        }
+        std::string x, y;
+        for (const auto& w : before) x += w;
+        for (const auto& w : after) y += w;
+        INFO("before: " << x << " after: " << y);
+        CHECK(runs_text(history::diff_words(x, y)) == runs_text(plain_word_diff(x, y)));
+        CHECK(runs_text(history::diff_words(y, x)) == runs_text(plain_word_diff(y, x)));
+    }
+    // A word added to a long text: the runs are its common start, the word, its common end.
+    std::string text, edited;
+    for (int k = 0; k < 1500; ++k) {
+        if (k == 700) edited += "nytt ";
+        const std::string w = "ord" + std::to_string(k % 50) + " ";
+        text += w;
+        edited += w;
+    }
+    const auto runs = history::diff_words(text, edited);
+    CHECK(runs_text(runs) == runs_text(plain_word_diff(text, edited)));
+    REQUIRE(runs.size() == 3);
+    CHECK(runs[1].kind == history::WordRun::Kind::Inserted);
+    CHECK(runs[1].text == "nytt ");
 }
