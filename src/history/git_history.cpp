@@ -19,6 +19,7 @@
 
 #include "core/files.h"
 #include "core/text.h"
+#include "history/packs.h"
 
 namespace samplan::history {
 namespace {
@@ -44,6 +45,9 @@ struct LibGit {
         // libgit2 keeps no tree larger than 4 KiB in its object cache by default; a folder of
         // many groups or activities is larger, and every commit's diff reads it again.
         git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, static_cast<size_t>(1) << 20);
+        // Of the objects cached (256 MiB by default, for all handles together), the history walk
+        // reuses the trees of the commit before; blobs are read through history/packs.h.
+        git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(16) << 20);
         // libgit2 hashes every object it reads again, with collision-detecting SHA-1, to check it
         // against its id: a tenth of a build's work. samplan only reads the repository (git
         // itself does not check objects on reading either).
@@ -84,6 +88,20 @@ struct History::Repository {
     // taken at random from the pool, each version in a packed repository would be rebuilt from
     // the start of its delta chain (up to 50 deltas): a cost per pair of versions.
     std::map<std::thread::id, Repo> by_thread;
+    // Blobs are read from the pack files by samplan's own reader where it can (history/packs.h):
+    // its cache of unpacked objects keeps a long history's delta chains from being unpacked again
+    // for every version. Made on first use.
+    std::once_flag packs_once;
+    std::unique_ptr<PackReader> packs;
+    PackReader& pack_reader() {
+        std::call_once(packs_once, [this] {
+            constexpr size_t kCacheBytes = static_cast<size_t>(64) << 20;
+            const char* common = git_repository_commondir(repo.get());
+            packs = std::make_unique<PackReader>(std::string(common ? common : git_repository_path(repo.get())) + "objects/pack",
+                                                 kCacheBytes);
+        });
+        return *packs;
+    }
 
     // The git index's record of each file in the content folder (by path inside it): its blob
     // and what stat() said when git last wrote it. When the file's stat() still says the same,
@@ -322,6 +340,7 @@ std::optional<std::string> History::read(const FileRevision& revision, size_t ma
 std::optional<std::string> History::read_blob(const std::string& blob, size_t max_bytes) const {
     git_oid oid;
     if (!repo_ || git_oid_fromstr(&oid, blob.c_str()) != 0) return std::nullopt;
+    if (auto text = repo_->pack_reader().read_blob(oid.id, max_bytes)) return text;
     git_repository* handle = repo_->thread_handle();
     if (!handle) return std::nullopt;
     std::optional<std::string> text;

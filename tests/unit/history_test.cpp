@@ -6,11 +6,13 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 #include <utility>
 
 #include "content/content.h"
 #include "history/history.h"
+#include "history/packs.h"
 #include "history/versions.h"
 
 namespace fs = std::filesystem;
@@ -274,4 +276,80 @@ TEST_CASE("a text's word difference marks the same words as the whole texts' lon
     REQUIRE(runs.size() == 3);
     CHECK(runs[1].kind == history::WordRun::Kind::Inserted);
     CHECK(runs[1].text == "nytt ");
+}
+
+namespace {
+
+// What a shell command prints.
+std::string output_of(const std::string& command) {
+    std::string out;
+    if (FILE* f = popen(command.c_str(), "r")) {
+        char buf[4096];
+        for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+        pclose(f);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("blobs read from a packed repository are the texts git gives, deltas and all") {
+    Repo repo;
+    std::string text;
+    for (int k = 0; k < 12; ++k) text += "Rad " + std::to_string(k) + " med lite text som upprepas.\n";
+    for (int v = 0; v < 30; ++v) {
+        // Versions that differ a little, so that git stores most of them as deltas on others.
+        text.insert(text.size() / 2, "Version " + std::to_string(v) + " lade till en rad.\n");
+        repo.write("a.md", text);
+        repo.write("b.md", "b " + text.substr(0, text.size() / 3 + static_cast<size_t>(v)));
+        repo.run("add -A");
+        repo.run("commit -q -m v" + std::to_string(v));
+    }
+    repo.run("gc -q --aggressive");
+    const std::string git = "git -C '" + repo.dir.string() + "' ";
+    REQUIRE(output_of(git + "count-objects -v | grep '^count:'") == "count: 0\n");  // all packed
+    std::vector<std::string> blobs;
+    std::istringstream list(output_of(git + "rev-list --objects --all | cut -d ' ' -f 1 | " + git +
+                                      "cat-file --batch-check='%(objecttype) %(objectname) %(deltabase)' | grep '^blob'"));
+    size_t deltas = 0;
+    for (std::string type, id, base; list >> type >> id >> base;) {
+        blobs.push_back(id);
+        if (base.find_first_not_of('0') != std::string::npos) ++deltas;
+    }
+    REQUIRE(blobs.size() == 60);
+    CHECK(deltas > 20);
+    history::PackReader reader((repo.dir / ".git/objects/pack").string(), 1 << 20);
+    for (const auto& id : blobs) {
+        unsigned char raw[20];
+        for (size_t i = 0; i < 20; ++i) raw[i] = static_cast<unsigned char>(std::stoi(id.substr(2 * i, 2), nullptr, 16));
+        const auto read = reader.read_blob(raw, 1 << 20);
+        REQUIRE(read);
+        CHECK(*read == output_of(git + "cat-file blob " + id));
+        CHECK_FALSE(reader.read_blob(raw, read->size() - 1));  // larger than asked for
+    }
+    // A tree is not read as a blob, and an id that no pack holds is left to libgit2.
+    const std::string tree = output_of(git + "rev-parse HEAD^{tree}");
+    unsigned char raw[20];
+    for (size_t i = 0; i < 20; ++i) raw[i] = static_cast<unsigned char>(std::stoi(tree.substr(2 * i, 2), nullptr, 16));
+    CHECK_FALSE(reader.read_blob(raw, 1 << 20));
+    raw[19] ^= 1;
+    CHECK_FALSE(reader.read_blob(raw, 1 << 20));
+}
+
+TEST_CASE("a git delta is applied only when it fits its base") {
+    const std::string base = "abcdefghij";
+    // Source size 10, target size 7: copy 4 bytes from offset 2, then insert "XYZ".
+    const unsigned char delta[] = {10, 7, 0x80 | 0x01 | 0x10, 2, 4, 3, 'X', 'Y', 'Z'};
+    const auto out = history::apply_git_delta(base, delta, sizeof delta);
+    REQUIRE(out);
+    CHECK(*out == "cdefXYZ");
+    CHECK_FALSE(history::apply_git_delta("abc", delta, sizeof delta));  // another base size
+    const unsigned char past_end[] = {10, 7, 0x80 | 0x01 | 0x10, 8, 4, 3, 'X', 'Y', 'Z'};
+    CHECK_FALSE(history::apply_git_delta(base, past_end, sizeof past_end));  // copies beyond the base
+    const unsigned char too_long[] = {10, 2, 3, 'X', 'Y', 'Z'};
+    CHECK_FALSE(history::apply_git_delta(base, too_long, sizeof too_long));  // more than the target size
+    const unsigned char cut[] = {10, 7, 0x80 | 0x01 | 0x10, 2};
+    CHECK_FALSE(history::apply_git_delta(base, cut, sizeof cut));  // ends inside an instruction
+    const unsigned char reserved[] = {10, 0, 0};
+    CHECK_FALSE(history::apply_git_delta(base, reserved, sizeof reserved));
 }
