@@ -82,11 +82,8 @@ struct History::Repository {
     // (a handle and its objects belong to one thread at a time).
     std::mutex pool_mutex;
     std::vector<Repo> pool;
-    // A handle for each thread that reads blobs, kept for the thread's next reads: libgit2 keeps
-    // the delta bases it unpacked in a cache per handle, so the versions of one file, read one
-    // after the other on one thread, each cost one delta from the one before. Through handles
-    // taken at random from the pool, each version in a packed repository would be rebuilt from
-    // the start of its delta chain (up to 50 deltas): a cost per pair of versions.
+    // A handle for each thread that reads blobs through libgit2 (those the pack reader below
+    // leaves to it), kept for the thread's next reads.
     std::map<std::thread::id, Repo> by_thread;
     // Blobs are read from the pack files by samplan's own reader where it can (history/packs.h):
     // its cache of unpacked objects keeps a long history's delta chains from being unpacked again
@@ -351,6 +348,10 @@ std::optional<std::string> History::read_blob(const std::string& blob, size_t ma
         if (size <= max_bytes) text.emplace(static_cast<const char*>(git_blob_rawcontent(b.get())), size);
     }
     return text;
+}
+
+void History::release_read_cache() const {
+    if (repo_) repo_->pack_reader().release_cache();
 }
 
 bool History::in_working_folder(const FileRevision& revision) const {

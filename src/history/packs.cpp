@@ -333,6 +333,13 @@ PackReader::PackReader(const std::string& pack_dir, size_t max_cache_bytes) : im
 
 PackReader::~PackReader() = default;
 
+void PackReader::release_cache() {
+    std::lock_guard lock(impl_->mutex);
+    impl_->cache.clear();
+    impl_->order.clear();
+    impl_->used = 0;
+}
+
 std::optional<std::string> PackReader::read_blob(const unsigned char* id, size_t max_bytes) {
     for (size_t p = 0; p < impl_->packs.size(); ++p) {
         const auto offset = impl_->packs[p]->find(id);

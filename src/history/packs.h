@@ -31,6 +31,8 @@ public:
     // (a loose object, another pack format, an object that is not a blob, a damaged pack: the
     // caller reads it the ordinary way). Thread-safe.
     std::optional<std::string> read_blob(const unsigned char* id, size_t max_bytes);
+    // Empties the cache (thread-safe).
+    void release_cache();
 
 private:
     struct Impl;
