@@ -20,6 +20,7 @@
 #include "core/files.h"
 #include "core/parallel.h"
 #include "core/text.h"
+#include "history/packs.h"
 
 namespace samplan::history {
 namespace {
@@ -45,6 +46,9 @@ struct LibGit {
         // libgit2 keeps no tree larger than 4 KiB in its object cache by default; a folder of
         // many groups or activities is larger, and every commit's diff reads it again.
         git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, static_cast<size_t>(1) << 20);
+        // Of the objects cached (256 MiB by default, for all handles together), the history walk
+        // reuses the trees of the commit before; blobs are read through history/packs.h.
+        git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(16) << 20);
         // libgit2 hashes every object it reads again, with collision-detecting SHA-1, to check it
         // against its id: a tenth of a build's work. samplan only reads the repository (git
         // itself does not check objects on reading either).
@@ -79,12 +83,23 @@ struct History::Repository {
     // (a handle and its objects belong to one thread at a time).
     std::mutex pool_mutex;
     std::vector<Repo> pool;
-    // A handle for each thread that reads blobs, kept for the thread's next reads: libgit2 keeps
-    // the delta bases it unpacked in a cache per handle, so the versions of one file, read one
-    // after the other on one thread, each cost one delta from the one before. Through handles
-    // taken at random from the pool, each version in a packed repository would be rebuilt from
-    // the start of its delta chain (up to 50 deltas): a cost per pair of versions.
+    // A handle for each thread that reads blobs through libgit2 (those the pack reader below
+    // leaves to it), kept for the thread's next reads.
     std::map<std::thread::id, Repo> by_thread;
+    // Blobs are read from the pack files by samplan's own reader where it can (history/packs.h):
+    // its cache of unpacked objects keeps a long history's delta chains from being unpacked again
+    // for every version. Made on first use.
+    std::once_flag packs_once;
+    std::unique_ptr<PackReader> packs;
+    PackReader& pack_reader() {
+        std::call_once(packs_once, [this] {
+            constexpr size_t kCacheBytes = static_cast<size_t>(64) << 20;
+            const char* common = git_repository_commondir(repo.get());
+            packs = std::make_unique<PackReader>(std::string(common ? common : git_repository_path(repo.get())) + "objects/pack",
+                                                 kCacheBytes);
+        });
+        return *packs;
+    }
 
     // The git index's record of each file in the content folder (by path inside it): its blob
     // and what stat() said when git last wrote it. When the file's stat() still says the same,
@@ -323,6 +338,7 @@ std::optional<std::string> History::read(const FileRevision& revision, size_t ma
 std::optional<std::string> History::read_blob(const std::string& blob, size_t max_bytes) const {
     git_oid oid;
     if (!repo_ || git_oid_fromstr(&oid, blob.c_str()) != 0) return std::nullopt;
+    if (auto text = repo_->pack_reader().read_blob(oid.id, max_bytes)) return text;
     git_repository* handle = repo_->thread_handle();
     if (!handle) return std::nullopt;
     std::optional<std::string> text;
@@ -333,6 +349,10 @@ std::optional<std::string> History::read_blob(const std::string& blob, size_t ma
         if (size <= max_bytes) text.emplace(static_cast<const char*>(git_blob_rawcontent(b.get())), size);
     }
     return text;
+}
+
+void History::release_read_cache() const {
+    if (repo_) repo_->pack_reader().release_cache();
 }
 
 bool History::in_working_folder(const FileRevision& revision) const {

@@ -94,6 +94,9 @@ public:
     [[nodiscard]] std::optional<std::string> read(const FileRevision& revision, size_t max_bytes = 1024 * 1024) const;
     // The text of the object `blob` (hex id), as read().
     [[nodiscard]] std::optional<std::string> read_blob(const std::string& blob, size_t max_bytes = 1024 * 1024) const;
+    // Lets go of the objects kept to read the next versions faster (history/packs.h), once the
+    // versions are read: reading again is as right, only slower.
+    void release_read_cache() const;
     // Whether the file in the content folder now holds exactly this revision's text (it is the
     // newest and the file was not edited since it was committed). Safe from several threads.
     [[nodiscard]] bool in_working_folder(const FileRevision& revision) const;

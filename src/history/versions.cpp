@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "content/content.h"
 #include "content/layout.h"
@@ -93,47 +95,85 @@ std::optional<std::string> plain_title(std::string_view text) {
 
 namespace {
 
-std::vector<std::string> split_words(const std::string& s) {
-    std::vector<std::string> words;
-    std::string current;
-    for (const char c : s) {
-        current += c;
-        if (c == ' ' || c == '\n' || c == '\t') {
-            words.push_back(std::move(current));
-            current.clear();
+// The words of `s`, each with the space, newline or tab that ends it.
+std::vector<std::string_view> split_words(const std::string& s) {
+    std::vector<std::string_view> words;
+    size_t start = 0;
+    for (size_t i = 0; i < s.size(); ++i)
+        if (s[i] == ' ' || s[i] == '\n' || s[i] == '\t') {
+            words.push_back(std::string_view(s).substr(start, i + 1 - start));
+            start = i + 1;
         }
-    }
-    if (!current.empty()) words.push_back(std::move(current));
+    if (start < s.size()) words.push_back(std::string_view(s).substr(start));
     return words;
 }
 
 }  // namespace
 
+// The runs are those of the longest common subsequence of words, walked from the start: equal
+// words are kept, else a word of `before` is deleted when the rest of the texts have as long a
+// common subsequence without it as without the word of `after`, else that word is inserted. Only
+// the part between the words the texts start and end with alike is compared word by word (an
+// edit of one sentence costs that sentence, not the square of the text); what this walk does at
+// those ends is known without it:
+// - the common start: the walk keeps each word of it in turn;
+// - the common end Z: in the middle (i, j before Z in both), the rest's common subsequence is the
+//   middle's plus all of Z, so the middle decides alike; once the walk reaches Z in `before`,
+//   what is left of `after` holds all of Z's rest at its end, so deleting the word of `before`
+//   would lose a word of that subsequence where inserting the word of `after` loses none: the
+//   walk keeps equal words and inserts the others (and, reaching Z in `after` first, deletes).
 std::vector<WordRun> diff_words(const std::string& before, const std::string& after) {
     const auto a = split_words(before), b = split_words(after);
     std::vector<WordRun> runs;
-    auto push = [&](WordRun::Kind kind, const std::string& word) {
+    auto push = [&](WordRun::Kind kind, std::string_view word) {
         if (!runs.empty() && runs.back().kind == kind) runs.back().text += word;
-        else runs.push_back({kind, word});
+        else runs.push_back({kind, std::string(word)});
     };
-    // Longest common subsequence; texts too long for it are shown as replaced whole.
+    // Texts too long for it are shown as replaced whole.
     if (a.size() * b.size() > 4'000'000) {
         if (!before.empty()) runs.push_back({WordRun::Kind::Deleted, before});
         if (!after.empty()) runs.push_back({WordRun::Kind::Inserted, after});
         return runs;
     }
-    std::vector<std::vector<unsigned>> lcs(a.size() + 1, std::vector<unsigned>(b.size() + 1, 0));
-    for (size_t i = a.size(); i-- > 0;)
-        for (size_t j = b.size(); j-- > 0;)
-            lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    const size_t n = a.size(), m = b.size();
+    size_t start = 0;
+    while (start < n && start < m && a[start] == b[start]) ++start;
+    size_t end = 0;
+    while (end < n - start && end < m - start && a[n - 1 - end] == b[m - 1 - end]) ++end;
+    for (size_t k = 0; k < start; ++k) push(WordRun::Kind::Same, a[k]);
+
+    // The middle, its words numbered so that equal words have equal numbers.
+    const size_t rows = n - end - start, cols = m - end - start;
+    std::vector<unsigned> x(rows), y(cols);
+    {
+        std::unordered_map<std::string_view, unsigned> number;
+        for (size_t i = 0; i < rows; ++i) x[i] = number.try_emplace(a[start + i], static_cast<unsigned>(number.size())).first->second;
+        for (size_t j = 0; j < cols; ++j) y[j] = number.try_emplace(b[start + j], static_cast<unsigned>(number.size())).first->second;
+    }
+    // lcs[i * (cols + 1) + j]: the longest common subsequence of x[i..] and y[j..].
+    const size_t stride = cols + 1;
+    std::vector<unsigned> lcs((rows + 1) * stride, 0);
+    for (size_t i = rows; i-- > 0;)
+        for (size_t j = cols; j-- > 0;)
+            lcs[i * stride + j] = x[i] == y[j] ? lcs[(i + 1) * stride + j + 1] + 1
+                                               : std::max(lcs[(i + 1) * stride + j], lcs[i * stride + j + 1]);
     size_t i = 0, j = 0;
-    while (i < a.size() && j < b.size()) {
+    while (i < rows && j < cols) {
+        if (x[i] == y[j]) { push(WordRun::Kind::Same, a[start + i]); ++i; ++j; }
+        else if (lcs[(i + 1) * stride + j] >= lcs[i * stride + j + 1]) push(WordRun::Kind::Deleted, a[start + i++]);
+        else push(WordRun::Kind::Inserted, b[start + j++]);
+    }
+    // Into the common end: equal words kept, the others of the longer rest left out.
+    i += start;
+    j += start;
+    const bool before_left = j == m - end && i < n - end;  // `after` reached its common end first
+    while (i < n && j < m) {
         if (a[i] == b[j]) { push(WordRun::Kind::Same, a[i]); ++i; ++j; }
-        else if (lcs[i + 1][j] >= lcs[i][j + 1]) push(WordRun::Kind::Deleted, a[i++]);
+        else if (before_left) push(WordRun::Kind::Deleted, a[i++]);
         else push(WordRun::Kind::Inserted, b[j++]);
     }
-    while (i < a.size()) push(WordRun::Kind::Deleted, a[i++]);
-    while (j < b.size()) push(WordRun::Kind::Inserted, b[j++]);
+    while (i < n) push(WordRun::Kind::Deleted, a[i++]);
+    while (j < m) push(WordRun::Kind::Inserted, b[j++]);
     return runs;
 }
 

@@ -208,6 +208,7 @@ public:
         }
         work_.notify_all();
         for (auto& t : threads_) t->join();
+        history_.release_read_cache();  // every version is read
     }
     VersionPrefetch(const VersionPrefetch&) = delete;
     VersionPrefetch& operator=(const VersionPrefetch&) = delete;

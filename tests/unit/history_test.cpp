@@ -6,10 +6,13 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
+#include <utility>
 
 #include "content/content.h"
 #include "history/history.h"
+#include "history/packs.h"
 #include "history/versions.h"
 
 namespace fs = std::filesystem;
@@ -187,4 +190,166 @@ TEST_CASE("a file is its newest revision only while it holds that revision's tex
     repo.write("b.md", "b1\n");
     const history::History again = history::read_history((repo.dir / "content").string());
     CHECK(again.in_working_folder(again.file_revisions("b.md").front()));
+}
+
+namespace {
+
+// The word difference as a longest common subsequence over the whole texts, the plain way:
+// what history::diff_words must give, without its shortcuts at the texts' common start and end.
+std::vector<history::WordRun> plain_word_diff(const std::string& before, const std::string& after) {
+    auto split = [](const std::string& s) {
+        std::vector<std::string> words;
+        std::string current;
+        for (const char c : s) {
+            current += c;
+            if (c == ' ' || c == '\n' || c == '\t') words.push_back(std::exchange(current, {}));
+        }
+        if (!current.empty()) words.push_back(current);
+        return words;
+    };
+    const auto a = split(before), b = split(after);
+    std::vector<std::vector<unsigned>> lcs(a.size() + 1, std::vector<unsigned>(b.size() + 1, 0));
+    for (size_t i = a.size(); i-- > 0;)
+        for (size_t j = b.size(); j-- > 0;)
+            lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    std::vector<history::WordRun> runs;
+    auto push = [&](history::WordRun::Kind kind, const std::string& word) {
+        if (!runs.empty() && runs.back().kind == kind) runs.back().text += word;
+        else runs.push_back({kind, word});
+    };
+    size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (a[i] == b[j]) { push(history::WordRun::Kind::Same, a[i]); ++i; ++j; }
+        else if (lcs[i + 1][j] >= lcs[i][j + 1]) push(history::WordRun::Kind::Deleted, a[i++]);
+        else push(history::WordRun::Kind::Inserted, b[j++]);
+    }
+    while (i < a.size()) push(history::WordRun::Kind::Deleted, a[i++]);
+    while (j < b.size()) push(history::WordRun::Kind::Inserted, b[j++]);
+    return runs;
+}
+
+std::string runs_text(const std::vector<history::WordRun>& runs) {
+    std::string out;
+    for (const auto& r : runs)
+        out += (r.kind == history::WordRun::Kind::Same ? "=" : r.kind == history::WordRun::Kind::Inserted ? "+" : "-") + r.text + "|";
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a text's word difference marks the same words as the whole texts' longest common subsequence") {
+    // Words from a small vocabulary, so that a word recurs and the subsequence has many choices;
+    // the second text is the first with words replaced, inserted and removed, near its start,
+    // its end or anywhere.
+    std::mt19937 rng(17);
+    const std::vector<std::string> vocabulary = {"a ", "b ", "c ", "a\n", "b\n", "dd ", "e\t", "a", "b"};
+    auto word = [&] { return vocabulary[rng() % vocabulary.size()]; };
+    for (int round = 0; round < 3000; ++round) {
+        std::vector<std::string> before(rng() % 14);
+        for (auto& w : before) w = word();
+        std::vector<std::string> after = before;
+        for (unsigned edits = rng() % 4; edits-- > 0;) {
+            const size_t at = after.empty() ? 0 : rng() % 3 == 0 ? 0 : rng() % 3 == 0 ? after.size() - 1 : rng() % after.size();
+            switch (rng() % 3) {
+                case 0: if (!after.empty()) after[at] = word(); break;
+                case 1: after.insert(after.begin() + static_cast<std::ptrdiff_t>(std::min(at, after.size())), word()); break;
+                default: if (!after.empty()) after.erase(after.begin() + static_cast<std::ptrdiff_t>(at));
+            }
+        }
+        std::string x, y;
+        for (const auto& w : before) x += w;
+        for (const auto& w : after) y += w;
+        INFO("before: " << x << " after: " << y);
+        CHECK(runs_text(history::diff_words(x, y)) == runs_text(plain_word_diff(x, y)));
+        CHECK(runs_text(history::diff_words(y, x)) == runs_text(plain_word_diff(y, x)));
+    }
+    // A word added to a long text: the runs are its common start, the word, its common end.
+    std::string text, edited;
+    for (int k = 0; k < 1500; ++k) {
+        if (k == 700) edited += "nytt ";
+        const std::string w = "ord" + std::to_string(k % 50) + " ";
+        text += w;
+        edited += w;
+    }
+    const auto runs = history::diff_words(text, edited);
+    CHECK(runs_text(runs) == runs_text(plain_word_diff(text, edited)));
+    REQUIRE(runs.size() == 3);
+    CHECK(runs[1].kind == history::WordRun::Kind::Inserted);
+    CHECK(runs[1].text == "nytt ");
+}
+
+namespace {
+
+// What a shell command prints.
+std::string output_of(const std::string& command) {
+    std::string out;
+    if (FILE* f = popen(command.c_str(), "r")) {
+        char buf[4096];
+        for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+        pclose(f);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("blobs read from a packed repository are the texts git gives, deltas and all") {
+    Repo repo;
+    std::string text;
+    for (int k = 0; k < 12; ++k) text += "Rad " + std::to_string(k) + " med lite text som upprepas.\n";
+    for (int v = 0; v < 30; ++v) {
+        // Versions that differ a little, so that git stores most of them as deltas on others.
+        text.insert(text.size() / 2, "Version " + std::to_string(v) + " lade till en rad.\n");
+        repo.write("a.md", text);
+        repo.write("b.md", "b " + text.substr(0, text.size() / 3 + static_cast<size_t>(v)));
+        repo.run("add -A");
+        repo.run("commit -q -m v" + std::to_string(v));
+    }
+    repo.run("gc -q --aggressive");
+    const std::string git = "git -C '" + repo.dir.string() + "' ";
+    REQUIRE(output_of(git + "count-objects -v | grep '^count:'") == "count: 0\n");  // all packed
+    std::vector<std::string> blobs;
+    std::istringstream list(output_of(git + "rev-list --objects --all | cut -d ' ' -f 1 | " + git +
+                                      "cat-file --batch-check='%(objecttype) %(objectname) %(deltabase)' | grep '^blob'"));
+    size_t deltas = 0;
+    for (std::string type, id, base; list >> type >> id >> base;) {
+        blobs.push_back(id);
+        if (base.find_first_not_of('0') != std::string::npos) ++deltas;
+    }
+    REQUIRE(blobs.size() == 60);
+    CHECK(deltas > 20);
+    history::PackReader reader((repo.dir / ".git/objects/pack").string(), 1 << 20);
+    for (const auto& id : blobs) {
+        unsigned char raw[20];
+        for (size_t i = 0; i < 20; ++i) raw[i] = static_cast<unsigned char>(std::stoi(id.substr(2 * i, 2), nullptr, 16));
+        const auto read = reader.read_blob(raw, 1 << 20);
+        REQUIRE(read);
+        CHECK(*read == output_of(git + "cat-file blob " + id));
+        CHECK_FALSE(reader.read_blob(raw, read->size() - 1));  // larger than asked for
+    }
+    // A tree is not read as a blob, and an id that no pack holds is left to libgit2.
+    const std::string tree = output_of(git + "rev-parse HEAD^{tree}");
+    unsigned char raw[20];
+    for (size_t i = 0; i < 20; ++i) raw[i] = static_cast<unsigned char>(std::stoi(tree.substr(2 * i, 2), nullptr, 16));
+    CHECK_FALSE(reader.read_blob(raw, 1 << 20));
+    raw[19] ^= 1;
+    CHECK_FALSE(reader.read_blob(raw, 1 << 20));
+}
+
+TEST_CASE("a git delta is applied only when it fits its base") {
+    const std::string base = "abcdefghij";
+    // Source size 10, target size 7: copy 4 bytes from offset 2, then insert "XYZ".
+    const unsigned char delta[] = {10, 7, 0x80 | 0x01 | 0x10, 2, 4, 3, 'X', 'Y', 'Z'};
+    const auto out = history::apply_git_delta(base, delta, sizeof delta);
+    REQUIRE(out);
+    CHECK(*out == "cdefXYZ");
+    CHECK_FALSE(history::apply_git_delta("abc", delta, sizeof delta));  // another base size
+    const unsigned char past_end[] = {10, 7, 0x80 | 0x01 | 0x10, 8, 4, 3, 'X', 'Y', 'Z'};
+    CHECK_FALSE(history::apply_git_delta(base, past_end, sizeof past_end));  // copies beyond the base
+    const unsigned char too_long[] = {10, 2, 3, 'X', 'Y', 'Z'};
+    CHECK_FALSE(history::apply_git_delta(base, too_long, sizeof too_long));  // more than the target size
+    const unsigned char cut[] = {10, 7, 0x80 | 0x01 | 0x10, 2};
+    CHECK_FALSE(history::apply_git_delta(base, cut, sizeof cut));  // ends inside an instruction
+    const unsigned char reserved[] = {10, 0, 0};
+    CHECK_FALSE(history::apply_git_delta(base, reserved, sizeof reserved));
 }
