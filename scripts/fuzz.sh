@@ -8,11 +8,11 @@ seconds="${1:-60}"
 
 bash scripts/install-deps.sh
 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSAMPLAN_FUZZ=ON -DSAMPLAN_TESTS=OFF -DSAMPLAN_WERROR=ON >/dev/null
-cmake --build build-fuzz -j2 --target front_matter_fuzz records_fuzz markdown_fuzz pipeline_fuzz toml_fuzz
+cmake --build build-fuzz -j2 --target front_matter_fuzz records_fuzz markdown_fuzz pipeline_fuzz toml_fuzz git_delta_fuzz
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-for target in front_matter records markdown pipeline toml; do
+for target in front_matter records markdown pipeline toml git_delta; do
   corpus="$work/$target"
   mkdir -p "$corpus"
   # Seeds: every record of the example content and the fixtures (the corpus grows in $work only).

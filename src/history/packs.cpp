@@ -291,7 +291,9 @@ struct PackReader::Impl {
             Entry e;
             if (!read_entry(pack, at, e)) return std::nullopt;
             if (e.type == 6 || e.type == 7) {
-                if (deltas.size() > 100000) return std::nullopt;  // a cycle of deltas named by id
+                // git writes chains of at most 4,095 deltas (pack.depth's limit): a longer one is a cycle
+                // of deltas named by id, or a pack made to cost time; libgit2 reads it instead.
+                if (deltas.size() > 4095) return std::nullopt;
                 deltas.push_back({at, e});
                 at = e.base;
                 continue;
