@@ -1,6 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <string>
+
 #include "render/markdown.h"
+#include "render/markdown_tame.h"
 #include "render/render.h"
 
 using namespace samplan::render;
@@ -51,5 +55,71 @@ TEST_CASE("the same Markdown shown at different heading levels gets each level, 
         CHECK(markdown_to_html(text).find("<h2>Bakgrund</h2>") != std::string::npos);
         CHECK(markdown_to_html(text, MarkdownOptions{3}).find("<h3>Bakgrund</h3>") != std::string::npos);
         CHECK(markdown_to_html(text + "x") != markdown_to_html(text));
+    }
+}
+
+namespace {
+
+std::string repeat(std::string_view unit, size_t bytes) {
+    std::string s;
+    s.reserve(bytes + unit.size());
+    while (s.size() + unit.size() <= bytes) s += unit;
+    return s;
+}
+
+}  // namespace
+
+// Issue 18, finding 5. cmark-gfm 0.29 is quadratic on these shapes: a page body of `a <?` repeated
+// to 960 KB took 109 s, the others seconds to minutes. No test here is timed: each asserts that
+// the work cmark-gfm would do (markdown_cost, the bytes its scans would read, counted by a linear
+// pass) is quadratic before taming — far over the limit, for a text under a megabyte — and at most
+// a few times the text's length after; and that the text still shows what was written.
+TEST_CASE("the shapes cmark-gfm is quadratic on are tamed: what it is given costs linear work") {
+    constexpr size_t kBytes = 960'000;
+    struct Shape {
+        const char* unit;
+        size_t MarkdownCost::*kind;
+    };
+    const Shape shapes[] = {
+        {"a <?", &MarkdownCost::html},          {"x<?\n", &MarkdownCost::html},
+        {"2. <?\n", &MarkdownCost::html},        {"a <![CDATA[", &MarkdownCost::html},
+        {"a <!A ", &MarkdownCost::html},         {"![[]()", &MarkdownCost::images},
+        {"www.a_", &MarkdownCost::www},          {"a@", &MarkdownCost::email},
+        {"a.a.a.a.b@", &MarkdownCost::email},
+    };
+    for (const Shape& shape : shapes) {
+        const std::string source = repeat(shape.unit, kBytes);
+        INFO(shape.unit);
+        CHECK(markdown_cost(source).*shape.kind > size_t{1} << 30);
+        const TamedMarkdown tamed = tame_markdown(source, MarkdownOptions{}.cost_limit);
+        const MarkdownCost after = markdown_cost(tamed.text);
+        for (size_t MarkdownCost::*kind :
+             {&MarkdownCost::html, &MarkdownCost::images, &MarkdownCost::www, &MarkdownCost::email})
+            CHECK(after.*kind <= 4 * tamed.text.size());
+    }
+    // The text is shown as it was written: every `<?` as text.
+    const std::string pi = repeat("a <?", kBytes);
+    CHECK(markdown_to_html(pi) == "<p>" + repeat("a &lt;?", kBytes / 4 * 7) + "</p>\n");
+    const std::string at = repeat("a@", kBytes);
+    CHECK(markdown_to_html(at) == "<p>" + at + "</p>\n");
+}
+
+TEST_CASE("taming changes nothing that was not quadratic") {
+    // Ordinary text is far under the limit, and is given to cmark-gfm as it is.
+    const std::string ordinary = repeat("Text med <b>fetstil</b>, <!-- en kommentar -->, [en länk](https://a.se), "
+                                        "![bild](b.png), <https://a.se>, a@b.se och www.a.se.\n\n", 900'000);
+    const MarkdownCost cost = markdown_cost(ordinary);
+    CHECK(std::max({cost.html, cost.images, cost.www, cost.email}) < MarkdownOptions{}.cost_limit / 8);
+    CHECK(tame_markdown(ordinary, MarkdownOptions{}.cost_limit).text == ordinary);
+    // Tamed everywhere (limit 0), these render as they did: code keeps its `<?`, closed raw HTML
+    // is still dropped, autolinks and addresses are still links.
+    MarkdownOptions everywhere;
+    everywhere.cost_limit = 0;
+    for (const char* text : {"```php\n<?php echo 1;\n```\n", "`<?x` och `<!A b` <?", "    <![CDATA[ x\n",
+                             "a <?php echo 1; ?> b <?", "a <![CDATA[x]]> <!DOCTYPE html> b",
+                             "a@b@c.se d@e.se", "_www.a_www.b.se", "_www.a_www.b_c", "![a](b.png) [c](d) ![e](<f.png>)",
+                             "\\<? <? <?", "*<?*a <!-- c --> <?", "www.a.se_www.b"}) {
+        INFO(text);
+        CHECK(markdown_to_html(text, everywhere) == markdown_to_html(text));
     }
 }
