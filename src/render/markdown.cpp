@@ -12,6 +12,7 @@
 
 #include "core/text.h"
 #include "render/markdown_tame.h"
+#include "render/render.h"
 
 namespace samplan::render {
 namespace {
@@ -61,6 +62,10 @@ bool is_safe_link(std::string_view url) {
 }
 
 namespace {
+
+// Elements inside one another in the HTML of one text: 32 levels of lists (two elements each),
+// a table, and inline elements leave a wide margin.
+constexpr int kMaxElementDepth = 128;
 
 std::string replace_all(std::string text, const std::vector<std::pair<std::string, char>>& restore) {
     for (const auto& [sentinel, original] : restore) {
@@ -118,6 +123,7 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
     ensure_extensions();
     // cmark-gfm 0.29 is quadratic on a few shapes (an unclosed `<?` repeated, ...): those are
     // made harmless first, when a text holds enough of them to cost (see markdown_tame.h).
+    const std::string_view written = source;
     const TamedMarkdown tamed = tame_markdown(source, options.cost_limit);
     source = tamed.text;
     const int flags = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG;
@@ -131,10 +137,13 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
 
     // Collect first, change after: the iterator must not see a tree that changes under it.
     std::vector<cmark_node*> links, images, headings;
+    int depth = 0, deepest = 0;
     {
         std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(doc.get()));
         for (cmark_event_type ev; (ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;) {
+            if (ev == CMARK_EVENT_EXIT) --depth;
             if (ev != CMARK_EVENT_ENTER) continue;
+            if (cmark_node_first_child(cmark_iter_get_node(iter.get()))) deepest = std::max(deepest, ++depth);
             cmark_node* node = cmark_iter_get_node(iter.get());
             switch (cmark_node_get_type(node)) {
                 case CMARK_NODE_LINK: links.push_back(node); break;
@@ -143,6 +152,12 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
                 default: break;
             }
         }
+    }
+    // A page nested thousands of elements deep (`*` repeated makes as many <strong> inside one
+    // another; lists and block quotes are refused deeper than 32 where they are written) costs
+    // Pagefind time growing with the square of the depth: such a text is shown as plain text.
+    if (deepest > kMaxElementDepth) {
+        return "<p>" + escape_html(written) + "</p>\n";
     }
     int highest = 6;
     for (cmark_node* h : headings) highest = std::min(highest, cmark_node_get_heading_level(h));

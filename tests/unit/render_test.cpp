@@ -123,3 +123,13 @@ TEST_CASE("taming changes nothing that was not quadratic") {
         CHECK(markdown_to_html(text, everywhere) == markdown_to_html(text));
     }
 }
+
+// Pagefind's indexing grows with the square of a page's nesting; `*` repeated nests as many
+// <strong> (20,000 from 40 KB). A text whose HTML would nest more than 128 elements is shown as
+// plain text; 100 levels are still rendered.
+TEST_CASE("Markdown that would nest elements more than 128 deep is shown as plain text") {
+    const std::string deep = std::string(2000, '*') + "<b>x" + std::string(2000, '*');
+    CHECK(markdown_to_html(deep) == "<p>" + std::string(2000, '*') + "&lt;b&gt;x" + std::string(2000, '*') + "</p>\n");
+    const std::string fine = std::string(200, '*') + "x" + std::string(200, '*');
+    CHECK(markdown_to_html(fine).find("<strong><strong>") != std::string::npos);
+}
