@@ -66,6 +66,9 @@ namespace {
 // Elements inside one another in the HTML of one text: 32 levels of lists (two elements each),
 // a table, and inline elements leave a wide margin.
 constexpr int kMaxElementDepth = 128;
+// Nodes (elements and texts) of one text: a table of 50,000 cells (the most allowed) makes about
+// 130,000; a megabyte of prose a few tens of thousands.
+constexpr size_t kMaxNodes = 200000;
 
 std::string replace_all(std::string text, const std::vector<std::pair<std::string, char>>& restore) {
     for (const auto& [sentinel, original] : restore) {
@@ -138,11 +141,13 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
     // Collect first, change after: the iterator must not see a tree that changes under it.
     std::vector<cmark_node*> links, images, headings;
     int depth = 0, deepest = 0;
+    size_t nodes = 0;
     {
         std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(doc.get()));
         for (cmark_event_type ev; (ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;) {
             if (ev == CMARK_EVENT_EXIT) --depth;
             if (ev != CMARK_EVENT_ENTER) continue;
+            ++nodes;
             if (cmark_node_first_child(cmark_iter_get_node(iter.get()))) deepest = std::max(deepest, ++depth);
             cmark_node* node = cmark_iter_get_node(iter.get());
             switch (cmark_node_get_type(node)) {
@@ -155,8 +160,9 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
     }
     // A page nested thousands of elements deep (`*` repeated makes as many <strong> inside one
     // another; lists and block quotes are refused deeper than 32 where they are written) costs
-    // Pagefind time growing with the square of the depth: such a text is shown as plain text.
-    if (deepest > kMaxElementDepth) {
+    // Pagefind time growing with the square of the depth, and one of a million elements (a
+    // megabyte of lines each 32 levels deep) seconds: such a text is shown as plain text.
+    if (deepest > kMaxElementDepth || nodes > kMaxNodes) {
         return "<p>" + escape_html(written) + "</p>\n";
     }
     int highest = 6;

@@ -127,9 +127,15 @@ TEST_CASE("taming changes nothing that was not quadratic") {
 // Pagefind's indexing grows with the square of a page's nesting; `*` repeated nests as many
 // <strong> (20,000 from 40 KB). A text whose HTML would nest more than 128 elements is shown as
 // plain text; 100 levels are still rendered.
-TEST_CASE("Markdown that would nest elements more than 128 deep is shown as plain text") {
+TEST_CASE("Markdown that would nest elements more than 128 deep, or make more than 200,000 nodes, is shown as plain text") {
     const std::string deep = std::string(2000, '*') + "<b>x" + std::string(2000, '*');
     CHECK(markdown_to_html(deep) == "<p>" + std::string(2000, '*') + "&lt;b&gt;x" + std::string(2000, '*') + "</p>\n");
     const std::string fine = std::string(200, '*') + "x" + std::string(200, '*');
     CHECK(markdown_to_html(fine).find("<strong><strong>") != std::string::npos);
+    // More than 200,000 nodes (elements and texts): plain text too. 60,000 one-word list items
+    // make 180,001 (a list, and an item, a paragraph and a text each); 70,000 make 210,001.
+    std::string items;
+    for (int i = 0; i < 70000; ++i) items += "- a\n";
+    CHECK(markdown_to_html(items) == "<p>" + items + "</p>\n");
+    CHECK(markdown_to_html(items.substr(0, 60000 * 4)).starts_with("<ul>\n<li>a</li>"));
 }
