@@ -6,6 +6,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -201,6 +204,63 @@ bool sleep_unless_stopped(int ms) {
     return !stop_requested();
 }
 
+// httplib's own pool has a fixed number of threads, each held by a connection until its request
+// has been read: 16 connections that never finished their headers made every other request wait
+// for their read timeouts (issue 18, finding 7). Here each connection gets a thread of its own, up
+// to kMaxConnectionThreads at once (a connection beyond waits for one to end); idle threads end
+// after a while. With the short read timeout set on the server, an idle or trickling client holds
+// one thread for a few seconds at a time and no other request waits behind it.
+class ConnectionThreads : public httplib::TaskQueue {
+public:
+    static constexpr int kMaxConnectionThreads = 256;
+
+    void enqueue(std::function<void()> fn) override {
+        std::unique_lock lock(mutex_);
+        jobs_.push_back(std::move(fn));
+        if (idle_ > 0) {
+            wake_.notify_one();
+        } else if (threads_ < kMaxConnectionThreads) {
+            ++threads_;
+            std::thread([this] { work(); }).detach();
+        }
+    }
+
+    void shutdown() override {
+        std::unique_lock lock(mutex_);
+        shutdown_ = true;
+        wake_.notify_all();
+        ended_.wait(lock, [&] { return threads_ == 0; });
+    }
+
+private:
+    void work() {
+        std::unique_lock lock(mutex_);
+        for (;;) {
+            if (jobs_.empty()) {
+                if (shutdown_) break;
+                ++idle_;
+                const bool woken = wake_.wait_for(lock, std::chrono::seconds(10), [&] { return !jobs_.empty() || shutdown_; });
+                --idle_;
+                if (!woken) break;  // idle for long: end, another starts when needed
+                continue;
+            }
+            std::function<void()> job = std::move(jobs_.front());
+            jobs_.pop_front();
+            lock.unlock();
+            job();
+            lock.lock();
+        }
+        --threads_;
+        ended_.notify_all();  // under the lock: shutdown() returns only after it is released
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_, ended_;
+    std::deque<std::function<void()>> jobs_;
+    int threads_ = 0, idle_ = 0;
+    bool shutdown_ = false;
+};
+
 void text_response(httplib::Response& res, int status, const std::string& text) {
     res.status = status;
     res.set_content(text, "text/plain; charset=utf-8");
@@ -332,8 +392,9 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     BuildStatus status;
 
     httplib::Server server;
-    server.new_task_queue = [] { return new httplib::ThreadPool(16); };
+    server.new_task_queue = [] { return new ConnectionThreads; };
     server.set_keep_alive_timeout(2);
+    server.set_read_timeout(2, 0);  // a request's headers, a wait between two of its reads
     int port = settings.port;
     server.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
         handle(req, res, paths, status, port);

@@ -212,6 +212,134 @@ bool split_front_matter(std::string_view text, FrontMatter& out, SourcePos& erro
     return false;
 }
 
+namespace {
+
+// Lists and block quotes inside one another: at most this many deep. Pagefind's indexing grows
+// with the square of a page's nesting (20,000 nested list items took it 61 s), and no plan needs
+// more than a few levels.
+constexpr int kMaxMarkdownNesting = 32;
+
+std::string too_deep_message() {
+    return "Markdown nested too deeply: at most " + std::to_string(kMaxMarkdownNesting) +
+           " lists and block quotes inside one another";
+}
+
+struct TooDeep {
+    int line = 0;    // 0-based line in the text
+    int column = 0;  // 1-based column of the first marker beyond the limit
+    std::string message;
+};
+
+// Table cells (rows times columns) in one table: cmark-gfm makes a node for each (a table of a
+// megabyte of one-letter rows took 2 s and 480 MB), and no plan needs more than a few thousand.
+constexpr size_t kMaxTableCells = 50000;
+
+// A GFM table's delimiter row ("|---|:--:|", "-|-"): its number of columns, or 0.
+size_t delimiter_columns(std::string_view line) {
+    size_t dashes = 0, columns = 0, pipes = 0;
+    bool in_cell = false;
+    for (char c : line) {
+        if (c == '-') {
+            ++dashes;
+            if (!in_cell) ++columns, in_cell = true;
+        } else if (c == '|') {
+            ++pipes;
+            in_cell = false;
+        } else if (c != ':' && c != ' ' && c != '\t' && c != '\r') {
+            return 0;
+        }
+    }
+    return dashes > 0 && pipes > 0 ? columns : 0;
+}
+
+bool is_thematic_break(std::string_view line) {
+    char mark = 0;
+    int count = 0;
+    for (char c : line) {
+        if (c == ' ' || c == '\t' || c == '\r') continue;
+        if ((c != '-' && c != '*' && c != '_') || (mark && c != mark)) return false;
+        mark = c;
+        ++count;
+    }
+    return count >= 3;
+}
+
+// The first line whose container markers (`>`, `-`, `+`, `*`, `1.`, `1)`) and indentation (two
+// columns a level, only on a line with a marker) open more than kMaxMarkdownNesting levels.
+// Lines in fenced code (between lines starting with ``` or ~~~) are skipped. Also the first table
+// of more than kMaxTableCells cells (rows up to the next blank line, times the columns of its
+// delimiter row), at its delimiter row.
+std::optional<TooDeep> markdown_too_deep(std::string_view text) {
+    int line_number = 0;
+    size_t table_columns = 0, table_rows = 0;  // of the table being read (a line after its delimiter row)
+    int table_line = 0;                         // its delimiter row
+    std::string_view fence;  // the ``` or ~~~ of the fenced code block the line is in
+    for (size_t start = 0; start < text.size(); ++line_number) {
+        const size_t end = std::min(text.find('\n', start), text.size());
+        const std::string_view line = text.substr(start, end - start);
+        start = end + 1;
+        const size_t first = line.find_first_not_of(' ');
+        if (first != std::string_view::npos && first < 4 &&
+            (line.substr(first, 3) == "```" || line.substr(first, 3) == "~~~")) {
+            if (fence.empty()) fence = line.substr(first, 3);
+            else if (line.substr(first, 3) == fence) fence = {};
+            continue;
+        }
+        if (!fence.empty()) continue;
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+            table_columns = 0;  // a blank line ends a table
+        } else if (table_columns > 0) {
+            if (table_columns * ++table_rows > kMaxTableCells)
+                return TooDeep{table_line, 1,
+                               "table with more than " + std::to_string(kMaxTableCells) + " cells (" +
+                                   std::to_string(table_columns) + " columns): split it"};
+        } else if ((table_columns = delimiter_columns(line)) > 0) {
+            table_rows = 0;
+            table_line = line_number;
+        }
+        if (line.size() <= kMaxMarkdownNesting || is_thematic_break(line)) continue;
+        size_t i = 0, indent = 0;
+        for (; i < line.size() && (line[i] == ' ' || line[i] == '\t'); ++i) indent += line[i] == '\t' ? 4 : 1;
+        int depth = static_cast<int>(indent / 2);
+        while (i < line.size()) {
+            size_t next = i;
+            if (line[i] == '>') {
+                next = i + 1;
+            } else if ((line[i] == '-' || line[i] == '+' || line[i] == '*') && i + 1 < line.size() &&
+                       (line[i + 1] == ' ' || line[i + 1] == '\t')) {
+                next = i + 2;
+            } else {
+                size_t d = i;
+                while (d < line.size() && d - i < 9 && line[d] >= '0' && line[d] <= '9') ++d;
+                if (d > i && d + 1 < line.size() && (line[d] == '.' || line[d] == ')') &&
+                    (line[d + 1] == ' ' || line[d + 1] == '\t'))
+                    next = d + 2;
+            }
+            if (next == i) break;
+            if (++depth > kMaxMarkdownNesting)
+                return TooDeep{line_number, static_cast<int>(i) + 1, too_deep_message()};
+            i = next;
+            while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+        }
+    }
+    return std::nullopt;
+}
+
+// Every string of a record may be Markdown (descriptions, summaries, notes): each is checked,
+// reported at the string's position.
+bool strings_nested_ok(const std::string& path, const Value& value, Diagnostics& diagnostics) {
+    bool ok = true;
+    if (value.type == Value::Type::String) {
+        if (const auto problem = markdown_too_deep(value.string))
+            diagnostics.error(path, value.pos, problem->message, "markdown-limits"), ok = false;
+    }
+    for (const Entry& entry : value.entries) ok = strings_nested_ok(path, entry.value[0], diagnostics) && ok;
+    for (const Value& item : value.items) ok = strings_nested_ok(path, item, diagnostics) && ok;
+    return ok;
+}
+
+}  // namespace
+
 bool parse_record_text(const std::string& path, std::string_view text, bool markdown, Record& record,
                        Diagnostics& diagnostics) {
     constexpr std::string_view kBom = "\xEF\xBB\xBF";
@@ -268,7 +396,15 @@ bool parse_record_text(const std::string& path, std::string_view text, bool mark
         return false;
     }
     record.data = std::move(*value);
-    return true;
+    bool nested_ok = strings_nested_ok(path, record.data, diagnostics);
+    if (markdown) {
+        if (const auto deep = markdown_too_deep(record.body)) {
+            diagnostics.error(path, {record.body_line + deep->line, deep->column}, deep->message,
+                              "markdown-limits");
+            nested_ok = false;
+        }
+    }
+    return nested_ok;
 }
 
 std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics, const LoadOptions& options) {

@@ -16,6 +16,10 @@ SourcePos pos_of(const toml::source_region& src, int line_offset) {
     return SourcePos{static_cast<int>(src.begin.line) + line_offset, static_cast<int>(src.begin.column)};
 }
 
+TimeOfDay time_of_day(const toml::time& t) {
+    return TimeOfDay{t.hour, t.minute, t.second, t.nanosecond};
+}
+
 Value convert(const toml::node& node, int line_offset) {
     Value v;
     v.pos = pos_of(node.source(), line_offset);
@@ -48,10 +52,18 @@ Value convert(const toml::node& node, int line_offset) {
     } else if (const auto* d = node.as_date()) {
         v.type = Value::Type::Date;
         v.date = Date{d->get().year, d->get().month, d->get().day};
-    } else if (node.is_time()) {
+    } else if (const auto* t = node.as_time()) {
         v.type = Value::Type::Time;
-    } else {
+        v.time = time_of_day(t->get());
+    } else if (const auto* dt = node.as_date_time()) {
         v.type = Value::Type::DateTime;
+        const toml::date_time& value = dt->get();
+        v.date = Date{value.date.year, value.date.month, value.date.day};
+        v.time = time_of_day(value.time);
+        if (value.offset) {
+            v.has_offset = true;
+            v.offset_minutes = value.offset->minutes;
+        }
     }
     return v;
 }

@@ -1,5 +1,7 @@
 #include "content/value.h"
 
+#include <cstdio>
+
 #include <cmath>
 
 namespace samplan::content {
@@ -60,7 +62,11 @@ std::string differ(const Value& a, const Value& b, const std::string& at) {
             }
             break;
         case Value::Type::Time:
-        case Value::Type::DateTime: break;
+        case Value::Type::DateTime:
+            if (a.date != b.date || a.time != b.time || a.has_offset != b.has_offset ||
+                a.offset_minutes != b.offset_minutes)
+                return where + ": " + date_time_text(a) + " vs " + date_time_text(b);
+            break;
     }
     return {};
 }
@@ -68,6 +74,33 @@ std::string differ(const Value& a, const Value& b, const std::string& at) {
 }  // namespace
 
 std::string first_difference(const Value& a, const Value& b) { return differ(a, b, ""); }
+
+std::string TimeOfDay::iso() const {
+    char text[32];
+    std::snprintf(text, sizeof text, "%02d:%02d:%02d", hour, minute, second);
+    std::string out = text;
+    if (nanosecond > 0) {
+        std::snprintf(text, sizeof text, ".%09u", static_cast<unsigned>(nanosecond));
+        std::string fraction = text;
+        while (fraction.back() == '0') fraction.pop_back();
+        out += fraction;
+    }
+    return out;
+}
+
+std::string date_time_text(const Value& value) {
+    if (value.type == Value::Type::Date) return value.date.iso();
+    if (value.type == Value::Type::Time) return value.time.iso();
+    std::string out = value.date.iso() + "T" + value.time.iso();
+    if (value.has_offset) {
+        if (value.offset_minutes == 0) return out + "Z";
+        const int minutes = value.offset_minutes < 0 ? -value.offset_minutes : value.offset_minutes;
+        char text[16];
+        std::snprintf(text, sizeof text, "%c%02d:%02d", value.offset_minutes < 0 ? '-' : '+', minutes / 60, minutes % 60);
+        out += text;
+    }
+    return out;
+}
 
 const char* type_name(Value::Type type) {
     switch (type) {

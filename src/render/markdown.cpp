@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "core/text.h"
+#include "render/markdown_tame.h"
+#include "render/render.h"
 
 namespace samplan::render {
 namespace {
@@ -61,8 +63,72 @@ bool is_safe_link(std::string_view url) {
 
 namespace {
 
+// Elements inside one another in the HTML of one text: 32 levels of lists (two elements each),
+// a table, and inline elements leave a wide margin.
+constexpr int kMaxElementDepth = 128;
+// Nodes (elements and texts) of one text: a table of 50,000 cells (the most allowed) makes about
+// 130,000; a megabyte of prose a few tens of thousands.
+constexpr size_t kMaxNodes = 200000;
+
+std::string replace_all(std::string text, const std::vector<std::pair<std::string, char>>& restore) {
+    for (const auto& [sentinel, original] : restore) {
+        size_t at = text.find(sentinel);
+        if (at == std::string::npos) continue;
+        std::string out(text, 0, at);
+        for (; at != std::string::npos;) {
+            out += original;
+            const size_t next = text.find(sentinel, at + sentinel.size());
+            out.append(text, at + sentinel.size(), (next == std::string::npos ? text.size() : next) - at - sentinel.size());
+            at = next;
+        }
+        text = std::move(out);
+    }
+    return text;
+}
+
+// Puts back the characters that taming replaced, wherever cmark-gfm kept text.
+void restore_tamed(cmark_node* doc, const std::vector<std::pair<std::string, char>>& restore) {
+    auto fix = [&](const char* text, auto set) {
+        if (!text) return;
+        const std::string before(text);
+        std::string after = replace_all(before, restore);
+        if (after != before) set(after.c_str());
+    };
+    std::vector<cmark_node*> nodes;
+    {
+        std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(doc));
+        for (cmark_event_type ev; (ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;)
+            if (ev == CMARK_EVENT_ENTER) nodes.push_back(cmark_iter_get_node(iter.get()));
+    }
+    for (cmark_node* node : nodes) {
+        switch (cmark_node_get_type(node)) {
+            case CMARK_NODE_TEXT:
+            case CMARK_NODE_CODE:
+            case CMARK_NODE_HTML_INLINE:
+            case CMARK_NODE_HTML_BLOCK:
+                fix(cmark_node_get_literal(node), [&](const char* t) { cmark_node_set_literal(node, t); });
+                break;
+            case CMARK_NODE_CODE_BLOCK:
+                fix(cmark_node_get_literal(node), [&](const char* t) { cmark_node_set_literal(node, t); });
+                fix(cmark_node_get_fence_info(node), [&](const char* t) { cmark_node_set_fence_info(node, t); });
+                break;
+            case CMARK_NODE_LINK:
+            case CMARK_NODE_IMAGE:
+                fix(cmark_node_get_url(node), [&](const char* t) { cmark_node_set_url(node, t); });
+                fix(cmark_node_get_title(node), [&](const char* t) { cmark_node_set_title(node, t); });
+                break;
+            default: break;
+        }
+    }
+}
+
 std::string convert(std::string_view source, const MarkdownOptions& options) {
     ensure_extensions();
+    // cmark-gfm 0.29 is quadratic on a few shapes (an unclosed `<?` repeated, ...): those are
+    // made harmless first, when a text holds enough of them to cost (see markdown_tame.h).
+    const std::string_view written = source;
+    const TamedMarkdown tamed = tame_markdown(source, options.cost_limit);
+    source = tamed.text;
     const int flags = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG;
     std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(flags));
     for (const char* name : {"table", "strikethrough", "autolink", "tasklist", "tagfilter"})
@@ -70,13 +136,19 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
             cmark_parser_attach_syntax_extension(parser.get(), ext);
     cmark_parser_feed(parser.get(), source.data(), source.size());
     std::unique_ptr<cmark_node, NodeDeleter> doc(cmark_parser_finish(parser.get()));
+    if (!tamed.restore.empty()) restore_tamed(doc.get(), tamed.restore);
 
     // Collect first, change after: the iterator must not see a tree that changes under it.
     std::vector<cmark_node*> links, images, headings;
+    int depth = 0, deepest = 0;
+    size_t nodes = 0;
     {
         std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(doc.get()));
         for (cmark_event_type ev; (ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;) {
+            if (ev == CMARK_EVENT_EXIT) --depth;
             if (ev != CMARK_EVENT_ENTER) continue;
+            ++nodes;
+            if (cmark_node_first_child(cmark_iter_get_node(iter.get()))) deepest = std::max(deepest, ++depth);
             cmark_node* node = cmark_iter_get_node(iter.get());
             switch (cmark_node_get_type(node)) {
                 case CMARK_NODE_LINK: links.push_back(node); break;
@@ -85,6 +157,13 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
                 default: break;
             }
         }
+    }
+    // A page nested thousands of elements deep (`*` repeated makes as many <strong> inside one
+    // another; lists and block quotes are refused deeper than 32 where they are written) costs
+    // Pagefind time growing with the square of the depth, and one of a million elements (a
+    // megabyte of lines each 32 levels deep) seconds: such a text is shown as plain text.
+    if (deepest > kMaxElementDepth || nodes > kMaxNodes) {
+        return "<p>" + escape_html(written) + "</p>\n";
     }
     int highest = 6;
     for (cmark_node* h : headings) highest = std::min(highest, cmark_node_get_heading_level(h));
@@ -148,6 +227,7 @@ private:
 
 std::string markdown_to_html(std::string_view source, const MarkdownOptions& options) {
     if (source.find_first_not_of(" \t\r\n") == std::string_view::npos) return {};
+    if (options.cost_limit != MarkdownOptions{}.cost_limit) return convert(source, options);
     static RecentHtml recent;
     return recent.get(source, options);
 }

@@ -3,6 +3,7 @@
 // the site itself.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,9 @@ struct MarkdownOptions {
     // The level the text's highest heading is shown at; the others keep their distance to it.
     // The page's own title is its only <h1>, so a text's "#" or "##" both become <h2>.
     int top_heading_level = 2;
+    // The work (bytes cmark-gfm would scan) over which a quadratic shape is made harmless
+    // (render/markdown_tame.h); the tests lower it to see that taming changes no output.
+    size_t cost_limit = size_t{8} << 20;
 };
 
 std::string markdown_to_html(std::string_view source, const MarkdownOptions& options = {});

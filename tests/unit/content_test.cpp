@@ -46,6 +46,36 @@ TEST_CASE("TOML positions include the front matter offset") {
     CHECK(error.pos.line == 2);
 }
 
+// Issue 18, finding 8: a Value kept only the type of a date-time or a local time; it keeps the
+// value now, so that a schema, `import values` or a later key can use it.
+TEST_CASE("TOML date-times and local times keep their values") {
+    TomlError error;
+    const auto v = parse_toml("a = 1979-05-27T07:32:00Z\nb = 1979-05-27 00:32:00.999999-07:00\n"
+                              "c = 07:32:00\nd = 1979-05-27T07:32:00.5\ne = 2025-03-01\n", 0, error);
+    REQUIRE(v);
+    const Value& a = *v->get("a");
+    CHECK(a.type == Value::Type::DateTime);
+    CHECK(a.date == samplan::Date{1979, 5, 27});
+    CHECK(a.time == TimeOfDay{7, 32, 0, 0});
+    CHECK(a.has_offset);
+    CHECK(a.offset_minutes == 0);
+    CHECK(date_time_text(a) == "1979-05-27T07:32:00Z");
+    const Value& b = *v->get("b");
+    CHECK(b.time == TimeOfDay{0, 32, 0, 999999000});
+    CHECK(b.offset_minutes == -420);
+    CHECK(date_time_text(b) == "1979-05-27T00:32:00.999999-07:00");
+    CHECK(v->get("c")->type == Value::Type::Time);
+    CHECK(date_time_text(*v->get("c")) == "07:32:00");
+    CHECK_FALSE(v->get("d")->has_offset);
+    CHECK(date_time_text(*v->get("d")) == "1979-05-27T07:32:00.5");
+    CHECK(date_time_text(*v->get("e")) == "2025-03-01");
+    // Two documents that differ only in a date-time's value differ.
+    const auto w = parse_toml("a = 1979-05-27T07:32:01Z\n", 0, error);
+    const auto x = parse_toml("a = 1979-05-27T07:32:00Z\n", 0, error);
+    REQUIRE((w && x));
+    CHECK(first_difference(*w, *x) == "a: 1979-05-27T07:32:01Z vs 1979-05-27T07:32:00Z");
+}
+
 TEST_CASE("deeply nested TOML is parsed or refused without overflowing the stack") {
     std::string deep = "a = " + std::string(5000, '[') + std::string(5000, ']') + "\n";
     TomlError error;

@@ -1,6 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <string>
+
 #include "render/markdown.h"
+#include "render/markdown_tame.h"
 #include "render/render.h"
 
 using namespace samplan::render;
@@ -52,4 +56,86 @@ TEST_CASE("the same Markdown shown at different heading levels gets each level, 
         CHECK(markdown_to_html(text, MarkdownOptions{3}).find("<h3>Bakgrund</h3>") != std::string::npos);
         CHECK(markdown_to_html(text + "x") != markdown_to_html(text));
     }
+}
+
+namespace {
+
+std::string repeat(std::string_view unit, size_t bytes) {
+    std::string s;
+    s.reserve(bytes + unit.size());
+    while (s.size() + unit.size() <= bytes) s += unit;
+    return s;
+}
+
+}  // namespace
+
+// Issue 18, finding 5. cmark-gfm 0.29 is quadratic on these shapes: a page body of `a <?` repeated
+// to 960 KB took 109 s, the others seconds to minutes. No test here is timed: each asserts that
+// the work cmark-gfm would do (markdown_cost, the bytes its scans would read, counted by a linear
+// pass) is quadratic before taming — far over the limit, for a text under a megabyte — and at most
+// a few times the text's length after; and that the text still shows what was written.
+TEST_CASE("the shapes cmark-gfm is quadratic on are tamed: what it is given costs linear work") {
+    constexpr size_t kBytes = 960'000;
+    struct Shape {
+        const char* unit;
+        size_t MarkdownCost::*kind;
+    };
+    const Shape shapes[] = {
+        {"a <?", &MarkdownCost::html},          {"x<?\n", &MarkdownCost::html},
+        {"2. <?\n", &MarkdownCost::html},        {"a <![CDATA[", &MarkdownCost::html},
+        {"a <!A ", &MarkdownCost::html},         {"![[]()", &MarkdownCost::images},
+        {"www.a_", &MarkdownCost::www},          {"a@", &MarkdownCost::email},
+        {"a.a.a.a.b@", &MarkdownCost::email},
+    };
+    for (const Shape& shape : shapes) {
+        const std::string source = repeat(shape.unit, kBytes);
+        INFO(shape.unit);
+        CHECK(markdown_cost(source).*shape.kind > size_t{1} << 30);
+        const TamedMarkdown tamed = tame_markdown(source, MarkdownOptions{}.cost_limit);
+        const MarkdownCost after = markdown_cost(tamed.text);
+        for (size_t MarkdownCost::*kind :
+             {&MarkdownCost::html, &MarkdownCost::images, &MarkdownCost::www, &MarkdownCost::email})
+            CHECK(after.*kind <= 4 * tamed.text.size());
+    }
+    // The text is shown as it was written: every `<?` as text.
+    const std::string pi = repeat("a <?", kBytes);
+    CHECK(markdown_to_html(pi) == "<p>" + repeat("a &lt;?", kBytes / 4 * 7) + "</p>\n");
+    const std::string at = repeat("a@", kBytes);
+    CHECK(markdown_to_html(at) == "<p>" + at + "</p>\n");
+}
+
+TEST_CASE("taming changes nothing that was not quadratic") {
+    // Ordinary text is far under the limit, and is given to cmark-gfm as it is.
+    const std::string ordinary = repeat("Text med <b>fetstil</b>, <!-- en kommentar -->, [en länk](https://a.se), "
+                                        "![bild](b.png), <https://a.se>, a@b.se och www.a.se.\n\n", 900'000);
+    const MarkdownCost cost = markdown_cost(ordinary);
+    CHECK(std::max({cost.html, cost.images, cost.www, cost.email}) < MarkdownOptions{}.cost_limit / 8);
+    CHECK(tame_markdown(ordinary, MarkdownOptions{}.cost_limit).text == ordinary);
+    // Tamed everywhere (limit 0), these render as they did: code keeps its `<?`, closed raw HTML
+    // is still dropped, autolinks and addresses are still links.
+    MarkdownOptions everywhere;
+    everywhere.cost_limit = 0;
+    for (const char* text : {"```php\n<?php echo 1;\n```\n", "`<?x` och `<!A b` <?", "    <![CDATA[ x\n",
+                             "a <?php echo 1; ?> b <?", "a <![CDATA[x]]> <!DOCTYPE html> b",
+                             "a@b@c.se d@e.se", "_www.a_www.b.se", "_www.a_www.b_c", "![a](b.png) [c](d) ![e](<f.png>)",
+                             "\\<? <? <?", "*<?*a <!-- c --> <?", "www.a.se_www.b"}) {
+        INFO(text);
+        CHECK(markdown_to_html(text, everywhere) == markdown_to_html(text));
+    }
+}
+
+// Pagefind's indexing grows with the square of a page's nesting; `*` repeated nests as many
+// <strong> (20,000 from 40 KB). A text whose HTML would nest more than 128 elements is shown as
+// plain text; 100 levels are still rendered.
+TEST_CASE("Markdown that would nest elements more than 128 deep, or make more than 200,000 nodes, is shown as plain text") {
+    const std::string deep = std::string(2000, '*') + "<b>x" + std::string(2000, '*');
+    CHECK(markdown_to_html(deep) == "<p>" + std::string(2000, '*') + "&lt;b&gt;x" + std::string(2000, '*') + "</p>\n");
+    const std::string fine = std::string(200, '*') + "x" + std::string(200, '*');
+    CHECK(markdown_to_html(fine).find("<strong><strong>") != std::string::npos);
+    // More than 200,000 nodes (elements and texts): plain text too. 60,000 one-word list items
+    // make 180,001 (a list, and an item, a paragraph and a text each); 70,000 make 210,001.
+    std::string items;
+    for (int i = 0; i < 70000; ++i) items += "- a\n";
+    CHECK(markdown_to_html(items) == "<p>" + items + "</p>\n");
+    CHECK(markdown_to_html(items.substr(0, 60000 * 4)).starts_with("<ul>\n<li>a</li>"));
 }
