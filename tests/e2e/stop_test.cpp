@@ -57,12 +57,14 @@ struct BuiltSite {
     fs::path content = dir.path() / "content";
     fs::path output = dir.path() / "site";
     Snapshot old_site;
+    int first_runs = 0;  // Pagefind's runs in the first build (one per part of the index)
     BuiltSite() {
         copy_base_fixture(content);
         age_files(content);
         REQUIRE(run_samplan(build_args(content, output, "2025-06-01")).exit_code == 0);
         old_site = snapshot(output);
         REQUIRE(old_site.count("pagefind/pagefind.js"));
+        first_runs = pagefind.runs();
     }
     // The next build runs Pagefind even though no searched page changed.
     void forget_search_index() const { REQUIRE(fs::remove(dir.path() / ".samplan-cache/site/search.txt")); }
@@ -120,7 +122,7 @@ TEST_CASE("SIGTERM, SIGINT and SIGHUP stop a build during Pagefind: nothing left
         check_nothing_runs_on(site.pagefind);
         CHECK(wait_until([&] { return processes_in_group(group).empty(); }));
         CHECK(snapshot(site.output) == site.old_site);
-        CHECK(site.pagefind.runs() == 2);
+        CHECK(site.pagefind.runs() > site.first_runs);
     }
 }
 
