@@ -110,7 +110,7 @@ struct PageKey {
 using PageKeys = std::unordered_map<std::string, PageKey>;
 
 // The part of the search index a page belongs to (publish::SearchPart): the pages of a group and
-// its evaluations go to one of 64 parts by their group's id, the others by their top folder, the
+// its evaluations go to one of 32 parts by their group's id, the others by their top folder, the
 // pages at the top to the main part (""). An edit so makes again the index of a few pages.
 std::string search_part(const std::string& path) {
     const size_t first = path.find('/');
@@ -120,7 +120,7 @@ std::string search_part(const std::string& path) {
     if ((top == "groups" || top == "evaluations") && second != std::string::npos) {
         Digest group;
         group.add(std::string_view(path).substr(first + 1, second - first - 1));
-        return "groups-" + std::to_string(group.value() % 64);
+        return "groups-" + std::to_string(group.value() % 32);
     }
     const bool plain = top.size() <= 64 && std::all_of(top.begin(), top.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';

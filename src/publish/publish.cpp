@@ -11,6 +11,7 @@
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -344,6 +345,29 @@ std::string find_pagefind() {
     return {};
 }
 
+// npm's wrapper (node_modules/.bin/pagefind, a Node script) starts the binary of the platform's
+// package, @pagefind/linux-<arch>/bin/pagefind_extended or pagefind, as its resolveBinary.js does
+// (honouring PAGEFIND_EXTENDED_BINARY_PATH and PAGEFIND_BINARY_PATH): that binary, started
+// directly, so that each part of the index does not pay for starting Node. `program` itself
+// when it is not npm's wrapper or the binary is not found.
+std::string npm_binary(const std::string& program) {
+    std::error_code ec;
+    const fs::path real = fs::canonical(program, ec);
+    if (ec || real.filename() != "bin.cjs" || real.parent_path().filename() != "runner") return program;
+    for (const char* variable : {"PAGEFIND_EXTENDED_BINARY_PATH", "PAGEFIND_BINARY_PATH"})
+        if (const char* set = std::getenv(variable); set && *set) return program;  // the wrapper's choice: leave it to it
+    struct utsname system {};
+    if (::uname(&system) != 0) return program;
+    const std::string machine = system.machine;
+    const std::string arch = machine == "x86_64" ? "x64" : machine == "aarch64" ? "arm64" : machine;
+    const fs::path modules = real.parent_path().parent_path().parent_path().parent_path();
+    for (const char* name : {"pagefind_extended", "pagefind"}) {
+        const fs::path binary = modules / "@pagefind" / ("linux-" + arch) / "bin" / name;
+        if (::access(binary.c_str(), X_OK) == 0) return binary.string();
+    }
+    return program;
+}
+
 // Which file is `path` now (its target's when it is a link): inode, size, modification time.
 std::string identity(const std::string& path) {
     struct stat st {};
@@ -523,6 +547,7 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
             "search is not built: Pagefind is not installed (npm install pagefind in this folder, or put pagefind on PATH)";
         return outcome;
     }
+    const std::string program = npm_binary(binary);
     Digest tool;
     tool.add("samplan-search 2");
     tool.add(pagefind_identity(binary));
@@ -581,7 +606,7 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
             RunEnd result = RunEnd::Failed;
             try {
                 link_pages(staging, scratch, part.pages);
-                result = run_guarded({binary, "--site", scratch, "--output-path", index, "--silent"}, deadline);
+                result = run_guarded({program, "--site", scratch, "--output-path", index, "--silent"}, deadline);
                 std::error_code e;
                 if (result == RunEnd::Ok && !fs::is_regular_file(index + "/pagefind-entry.json", e) &&
                     !fs::is_regular_file(index + "/pagefind.js", e))
