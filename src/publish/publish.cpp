@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/file.h>
@@ -139,11 +140,55 @@ std::string random_hex() {
     return text;
 }
 
-// Removes the folder at `path` when no one else holds its lock (another build may be removing it).
-void remove_unless_locked(const std::string& path) {
+// The processes that remove previous sites, waited for once they are done (samplan serve swaps
+// many sites in).
+std::mutex removers_mutex;
+std::vector<pid_t> removers;
+
+void reap_removers() {
+    std::lock_guard lock(removers_mutex);
+    std::erase_if(removers, [](pid_t pid) { return ::waitpid(pid, nullptr, WNOHANG) != 0; });
+}
+
+// Removes the previous site's folder at `path` after this build: `rm -rf` in a session of its own,
+// not waited for, holding the folder's lock (its copy of the locked descriptor) until it is done,
+// so that no other build takes the folder meanwhile; if samplan ends first, rm goes on, and if rm
+// is killed, the next build removes what is left (an abandoned staging folder). Removed here and
+// now when rm cannot be started. Nothing when another process holds the lock.
+void remove_in_background(const std::string& path) {
+    reap_removers();
     const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return;
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd);
+        return;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    ::posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    ::posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    if (fd != 3) ::posix_spawn_file_actions_adddup2(&actions, fd, 3);  // the lock goes with rm
+    ::posix_spawnattr_init(&attributes);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    for (const int sig : {SIGPIPE, SIGTERM, SIGINT, SIGHUP}) sigaddset(&defaults, sig);
+    ::posix_spawnattr_setsigmask(&attributes, &none);
+    ::posix_spawnattr_setsigdefault(&attributes, &defaults);
+    ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    std::string rm = "rm", force = "-rf", end = "--", target = path;
+    char* argv[] = {rm.data(), force.data(), end.data(), target.data(), nullptr};
+    pid_t pid = 0;
+    ::signal(SIGCHLD, SIG_DFL);  // waited for (see run_guarded)
+    const int started = fd == 3 ? -1 : ::posix_spawn(&pid, "/bin/rm", &actions, &attributes, argv, environ);
+    ::posix_spawn_file_actions_destroy(&actions);
+    ::posix_spawnattr_destroy(&attributes);
+    if (started == 0) {
+        std::lock_guard lock(removers_mutex);
+        removers.push_back(pid);
+    } else {
         std::error_code ec;
         fs::remove_all(path, ec);
     }
@@ -316,7 +361,7 @@ void Output::commit() {
         if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, output_.c_str(), RENAME_EXCHANGE) != 0)
             throw std::runtime_error("cannot replace " + output_ + ": " + std::strerror(errno));
         committed_ = true;
-        remove_unless_locked(staging_);  // now the previous site
+        remove_in_background(staging_);  // now the previous site
     } else {
         if (::rename(staging_.c_str(), output_.c_str()) != 0)
             throw std::runtime_error("cannot create " + output_ + ": " + std::strerror(errno));
