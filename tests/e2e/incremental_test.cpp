@@ -97,6 +97,23 @@ TEST_CASE("an incremental build writes the same site as a full build, after edit
         check_same_as_full_build(content, out, repo.path());
         CHECK(inode_of(old_page) == old_inode);
     }
+    SUBCASE("an indicator's value and an activity's title: its indicator page is made again, the others kept") {
+        const fs::path page = out / "indicators/local/alfa/2025/utbildning_antal-utbildade.html";
+        REQUIRE(fs::exists(page));
+        const ino_t page_inode = inode_of(page);
+        replace(activity, "value = 48 }", "value = 47 }");  // the same verdict: only the value changes
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(inode_of(page) != page_inode);
+        CHECK(read_file(page).find("47") != std::string::npos);
+        // An edit that does not concern it keeps it, the very file.
+        const ino_t kept_inode = inode_of(page);
+        replace(other, "+++\n", "+++\n# en rad till\n");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(inode_of(page) == kept_inode);
+        replace(activity, "title = \"", "title = \"Ny: ");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(read_file(page).find("Ny: ") != std::string::npos);
+    }
     SUBCASE("the group's name, shown on every page of its records") {
         replace(content / "groups/alfa/group.toml", "name = \"", "name = \"Nya ");
         check_same_as_full_build(content, out, repo.path());
