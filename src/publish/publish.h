@@ -50,7 +50,7 @@ public:
     // or not a regular file; thread-safe, counted as kept.
     bool keep(const std::string& path) const;
     // Swaps the staging folder in as the output folder, atomically where the system allows, then
-    // removes the previous site.
+    // has the previous site removed in the background (rm -rf, not waited for, holding its lock).
     void commit();
     [[nodiscard]] bool committed() const { return committed_; }
     // Files written so far, and files kept as they were in the previous site (reuse()).
