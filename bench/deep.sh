@@ -26,8 +26,8 @@ read -r -a counts <<< "${counts[*]}"
 activities="${ACTIVITIES:-1000}"
 runs="${RUNS:-3}"
 command -v hugo >/dev/null && [ -x /usr/bin/time ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo time >/dev/null
-[ -x build/samplan ] || { cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null && cmake --build build -j2 >/dev/null; }
-samplan="${SAMPLAN:-$root/build/samplan}"  # SAMPLAN=PATH to measure another build
+[ -n "${SAMPLAN:-}" ] || [ -x build/samplan ] || { cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null && cmake --build build -j2 >/dev/null; }
+samplan="${SAMPLAN:-$root/build/samplan}"  # SAMPLAN=path to compare builds
 # Pagefind's own program, the one node_modules/.bin/pagefind starts through node (node's launcher
 # is left out of both sides).
 pagefind="$(find -L "$root/node_modules/@pagefind" -path '*/bin/pagefind_extended' -type f 2>/dev/null | head -n 1)"

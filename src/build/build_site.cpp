@@ -11,6 +11,8 @@
 #include <functional>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <unordered_map>
 #include <mutex>
 #include <ostream>
@@ -92,6 +94,40 @@ private:
 
 struct QueueStopped {};  // thrown through the view-model builder when a page failed to render
 
+// What a page holds, as search needs to know it: whether Pagefind reads it, and its size and hash
+// (kept in the page keys, so that a kept page need not be read again).
+struct PageFacts {
+    bool searched = false;
+    std::size_t size = 0, hash = 0;
+};
+
+// The keys of the pages a build wrote (site::PageView::key) and what they held, by path: valid for
+// the output folder only while it is in the state `output` (output_state) that follows the first line.
+struct PageKey {
+    std::string key;
+    PageFacts facts;
+};
+using PageKeys = std::unordered_map<std::string, PageKey>;
+
+// The part of the search index a page belongs to (publish::SearchPart): the pages of a group and
+// its evaluations go to one of 32 parts by their group's id, the others by their top folder, the
+// pages at the top to the main part (""). An edit so makes again the index of a few pages.
+std::string search_part(const std::string& path) {
+    const size_t first = path.find('/');
+    if (first == std::string::npos) return "";
+    const std::string top = path.substr(0, first);
+    const size_t second = path.find('/', first + 1);
+    if ((top == "groups" || top == "evaluations") && second != std::string::npos) {
+        Digest group;
+        group.add(std::string_view(path).substr(first + 1, second - first - 1));
+        return "groups-" + std::to_string(group.value() % 32);
+    }
+    const bool plain = top.size() <= 64 && std::all_of(top.begin(), top.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    });
+    return plain ? top : "other";
+}
+
 // The pages Pagefind reads: those whose HTML has data-pagefind-body, since Pagefind then indexes
 // no other page (history pages and older versions have none); when no page has it, Pagefind would
 // read every page, and so it gets every page. Thread-safe.
@@ -99,38 +135,50 @@ class SearchedPages {
 public:
     void add(const std::string& path, const std::string& html) {
         if (path.size() < 5 || path.compare(path.size() - 5, 5, ".html") != 0) return;
-        const bool searched = html.find("data-pagefind-body") != std::string::npos;
-        if (!searched && any_searched_) return;  // the others are needed only while no page is searched
-        Page page{path, std::hash<std::string_view>{}(html), html.size()};
-        std::lock_guard lock(mutex_);
-        if (searched && !any_searched_.exchange(true)) others_.clear();
-        if (searched) searched_.push_back(std::move(page));
-        else if (!any_searched_) others_.push_back(std::move(page));
+        add(path, PageFacts{html.find("data-pagefind-body") != std::string::npos, html.size(),
+                            std::hash<std::string_view>{}(html)});
     }
-    // The pages, sorted, with a digest of their paths and bytes.
+    void add(const std::string& path, const PageFacts& facts) {
+        std::lock_guard lock(mutex_);
+        pages_.emplace(path, facts);
+        any_searched_ = any_searched_ || facts.searched;
+    }
+    [[nodiscard]] const PageFacts* facts(const std::string& path) const {
+        const auto it = pages_.find(path);
+        return it == pages_.end() ? nullptr : &it->second;
+    }
+    // The parts of the index (search_part), the main one first, each with its pages sorted and a
+    // digest of their paths and bytes. When no page is at the top, one part holds them all.
     void fill(publish::SearchOptions& options) {
         std::lock_guard lock(mutex_);
-        auto& pages = searched_.empty() ? others_ : searched_;
-        std::sort(pages.begin(), pages.end(), [](const Page& a, const Page& b) { return a.path < b.path; });
-        Digest digest;  // over the paths, sizes and hashes
-        options.pages.clear();
-        for (const auto& p : pages) {
-            digest.add(p.path);
-            digest.add(std::to_string(p.size) + " " + std::to_string(p.hash));
-            options.pages.push_back(p.path);
+        std::map<std::string, std::vector<std::pair<std::string, const PageFacts*>>> parts;
+        for (const auto& [path, facts] : pages_)
+            if (facts.searched || !any_searched_) parts[search_part(path)].emplace_back(path, &facts);
+        if (!parts.empty() && !parts.count("")) {
+            auto& all = parts[""];
+            for (auto it = std::next(parts.begin()); it != parts.end(); it = parts.erase(it))
+                all.insert(all.end(), it->second.begin(), it->second.end());
         }
-        options.pages_digest = digest.value();
+        options.parts.clear();
+        for (auto& [name, pages] : parts) {
+            std::sort(pages.begin(), pages.end());
+            publish::SearchPart part;
+            part.name = name;
+            Digest digest;  // over the paths, sizes and hashes
+            for (const auto& [path, facts] : pages) {
+                digest.add(path);
+                digest.add(std::to_string(facts->size) + " " + std::to_string(facts->hash));
+                part.pages.push_back(path);
+            }
+            part.digest = digest.value();
+            options.parts.push_back(std::move(part));
+        }
     }
 
 private:
-    struct Page {
-        std::string path;
-        std::size_t hash;
-        std::size_t size;
-    };
     std::mutex mutex_;
-    std::atomic<bool> any_searched_{false};
-    std::vector<Page> searched_, others_;
+    bool any_searched_ = false;
+    std::unordered_map<std::string, PageFacts> pages_;  // every page: the kept ones need their facts too
 };
 
 // Builds the view models with `build` on this thread while every core renders and writes the
@@ -139,7 +187,7 @@ private:
 // (core/stop.h) when a stop was asked for: the workers look between pages.
 size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& build, const render::Renderer& renderer,
                   const render::Theme& theme, const publish::Output& output, const std::string& prefix,
-                  Timings& timings, SearchedPages* searched = nullptr) {
+                  Timings& timings, SearchedPages* searched = nullptr, const PageKeys* previous = nullptr) {
     using Clock = std::chrono::steady_clock;
     auto ms_since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
     std::atomic<long long> model_us{0}, render_us{0}, write_us{0};
@@ -154,8 +202,11 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
                 if (page.keep) {
                     if (!output.keep(prefix + page.path))
                         throw std::runtime_error("the previous site's file is gone (build again: every page will be made)");
-                    // Search needs to know what a kept page holds too.
-                    if (searched) {
+                    // Search needs to know what a kept page holds too: the previous build noted it.
+                    const auto known = previous ? previous->find(prefix + page.path) : PageKeys::const_iterator{};
+                    if (searched && previous && known != previous->end() && known->second.facts.size > 0) {
+                        searched->add(prefix + page.path, known->second.facts);
+                    } else if (searched) {
                         std::string html, error;
                         if (read_regular_file_at(output.staging_fd(), prefix + page.path, static_cast<size_t>(1) << 30, html,
                                                  error, true) == FileRead::Ok)
@@ -251,31 +302,39 @@ site::PageSink with_live_reload(const site::PageSink& sink, const BuildSettings&
     };
 }
 
-// The keys of the pages a build wrote (site::PageView::key), by path: valid for the output folder
-// only while it is in the state `output` (output_state) that follows the first line.
-using PageKeys = std::unordered_map<std::string, std::string>;
-
 PageKeys read_page_keys(const std::string& file, std::uint64_t output) {
     PageKeys keys;
     std::ifstream in(file);
     std::string line;
-    if (output == 0 || !std::getline(in, line) || line != "samplan page keys 1 " + std::to_string(output)) return keys;
+    if (output == 0 || !std::getline(in, line) || line != "samplan page keys 2 " + std::to_string(output)) return keys;
+    // "key searched size hash path", searched "s" or "-"
     while (std::getline(in, line)) {
-        const size_t space = line.find(' ');
-        if (space == std::string::npos) return {};  // cut short: trust none of it
-        keys.emplace(line.substr(space + 1), line.substr(0, space));
+        std::istringstream fields(line);
+        PageKey entry;
+        std::string searched, path;
+        if (!(fields >> entry.key >> searched >> entry.facts.size >> entry.facts.hash) || fields.get() != ' ' ||
+            !std::getline(fields, path) || path.empty())
+            return {};  // cut short: trust none of it
+        entry.facts.searched = searched == "s";
+        keys.emplace(std::move(path), std::move(entry));
     }
     return keys;
 }
 
-void write_page_keys(const std::string& file, std::uint64_t output, const std::vector<std::pair<std::string, std::string>>& keys) {
+void write_page_keys(const std::string& file, std::uint64_t output, const std::vector<std::pair<std::string, std::string>>& keys,
+                     const SearchedPages& pages) {
     std::error_code ec;
     fs::create_directories(fs::path(file).parent_path(), ec);
     const std::string temporary = file + ".tmp-" + std::to_string(::getpid());
     {
         std::ofstream out(temporary, std::ios::trunc);
-        out << "samplan page keys 1 " << output << "\n";
-        for (const auto& [path, key] : keys) out << key << ' ' << path << "\n";
+        out << "samplan page keys 2 " << output << "\n";
+        for (const auto& [path, key] : keys) {
+            const PageFacts* facts = pages.facts(path);
+            const PageFacts none;
+            if (!facts) facts = &none;  // size 0: read again when kept
+            out << key << ' ' << (facts->searched ? "s" : "-") << ' ' << facts->size << ' ' << facts->hash << ' ' << path << "\n";
+        }
         if (!out.flush()) {
             fs::remove(temporary, ec);
             return;
@@ -476,7 +535,7 @@ int publish_site(const model::Site& site, const history::History& history, const
         options.inputs_key = inputs_key(settings, theme_dir, options.versions);
         options.unchanged = [&previous_keys](const std::string& path, const std::string& key) {
             const auto it = previous_keys.find(path);
-            return it != previous_keys.end() && it->second == key;
+            return it != previous_keys.end() && it->second.key == key;
         };
     }
     try {
@@ -498,7 +557,7 @@ int publish_site(const model::Site& site, const history::History& history, const
                 files = view.files.size();
                 return view;
             },
-            renderer, theme, output, "", report.timings, &searched);
+            renderer, theme, output, "", report.timings, &searched, &previous_keys);
         if (progress) {
             progress->detail(std::to_string(report.pages) + " pages and " + std::to_string(files) + " other files");
             progress->detail(std::to_string(output.written()) + " files written, " + std::to_string(output.kept()) +
@@ -557,7 +616,7 @@ int publish_site(const model::Site& site, const history::History& history, const
         // From here on the new site is in place: a stop lets the clean-up and the stamps finish.
         if (!settings.search_stamp.empty()) publish::write_search_stamp(settings.search_stamp, search.stamp);
         report.output_state = output_state(settings.output, output.inode(), output.made());
-        if (!settings.page_keys_file.empty() && !page_keys.empty()) write_page_keys(settings.page_keys_file, report.output_state, page_keys);
+        if (!settings.page_keys_file.empty() && !page_keys.empty()) write_page_keys(settings.page_keys_file, report.output_state, page_keys, searched);
         report.swapped_then_stopped = stop_requested();
         report.timings.stop();
     } catch (const Stopped&) {

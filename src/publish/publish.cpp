@@ -6,14 +6,17 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -22,6 +25,8 @@
 #include <random>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
+#include <unordered_set>
 #include <vector>
 
 extern char** environ;
@@ -135,11 +140,55 @@ std::string random_hex() {
     return text;
 }
 
-// Removes the folder at `path` when no one else holds its lock (another build may be removing it).
-void remove_unless_locked(const std::string& path) {
+// The processes that remove previous sites, waited for once they are done (samplan serve swaps
+// many sites in).
+std::mutex removers_mutex;
+std::vector<pid_t> removers;
+
+void reap_removers() {
+    std::lock_guard lock(removers_mutex);
+    std::erase_if(removers, [](pid_t pid) { return ::waitpid(pid, nullptr, WNOHANG) != 0; });
+}
+
+// Removes the previous site's folder at `path` after this build: `rm -rf` in a session of its own,
+// not waited for, holding the folder's lock (its copy of the locked descriptor) until it is done,
+// so that no other build takes the folder meanwhile; if samplan ends first, rm goes on, and if rm
+// is killed, the next build removes what is left (an abandoned staging folder). Removed here and
+// now when rm cannot be started. Nothing when another process holds the lock.
+void remove_in_background(const std::string& path) {
+    reap_removers();
     const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return;
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd);
+        return;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    ::posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    ::posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    if (fd != 3) ::posix_spawn_file_actions_adddup2(&actions, fd, 3);  // the lock goes with rm
+    ::posix_spawnattr_init(&attributes);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    for (const int sig : {SIGPIPE, SIGTERM, SIGINT, SIGHUP}) sigaddset(&defaults, sig);
+    ::posix_spawnattr_setsigmask(&attributes, &none);
+    ::posix_spawnattr_setsigdefault(&attributes, &defaults);
+    ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    std::string rm = "rm", force = "-rf", end = "--", target = path;
+    char* argv[] = {rm.data(), force.data(), end.data(), target.data(), nullptr};
+    pid_t pid = 0;
+    ::signal(SIGCHLD, SIG_DFL);  // waited for (see run_guarded)
+    const int started = fd == 3 ? -1 : ::posix_spawn(&pid, "/bin/rm", &actions, &attributes, argv, environ);
+    ::posix_spawn_file_actions_destroy(&actions);
+    ::posix_spawnattr_destroy(&attributes);
+    if (started == 0) {
+        std::lock_guard lock(removers_mutex);
+        removers.push_back(pid);
+    } else {
         std::error_code ec;
         fs::remove_all(path, ec);
     }
@@ -312,7 +361,7 @@ void Output::commit() {
         if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, output_.c_str(), RENAME_EXCHANGE) != 0)
             throw std::runtime_error("cannot replace " + output_ + ": " + std::strerror(errno));
         committed_ = true;
-        remove_unless_locked(staging_);  // now the previous site
+        remove_in_background(staging_);  // now the previous site
     } else {
         if (::rename(staging_.c_str(), output_.c_str()) != 0)
             throw std::runtime_error("cannot create " + output_ + ": " + std::strerror(errno));
@@ -344,6 +393,29 @@ std::string find_pagefind(const std::string& site_folder) {
     for (const auto& c : candidates)
         if (::access(c.c_str(), X_OK) == 0) return c;
     return {};
+}
+
+// npm's wrapper (node_modules/.bin/pagefind, a Node script) starts the binary of the platform's
+// package, @pagefind/linux-<arch>/bin/pagefind_extended or pagefind, as its resolveBinary.js does
+// (honouring PAGEFIND_EXTENDED_BINARY_PATH and PAGEFIND_BINARY_PATH): that binary, started
+// directly, so that each part of the index does not pay for starting Node. `program` itself
+// when it is not npm's wrapper or the binary is not found.
+std::string npm_binary(const std::string& program) {
+    std::error_code ec;
+    const fs::path real = fs::canonical(program, ec);
+    if (ec || real.filename() != "bin.cjs" || real.parent_path().filename() != "runner") return program;
+    for (const char* variable : {"PAGEFIND_EXTENDED_BINARY_PATH", "PAGEFIND_BINARY_PATH"})
+        if (const char* set = std::getenv(variable); set && *set) return program;  // the wrapper's choice: leave it to it
+    struct utsname system {};
+    if (::uname(&system) != 0) return program;
+    const std::string machine = system.machine;
+    const std::string arch = machine == "x86_64" ? "x64" : machine == "aarch64" ? "arm64" : machine;
+    const fs::path modules = real.parent_path().parent_path().parent_path().parent_path();
+    for (const char* name : {"pagefind_extended", "pagefind"}) {
+        const fs::path binary = modules / "@pagefind" / ("linux-" + arch) / "bin" / name;
+        if (::access(binary.c_str(), X_OK) == 0) return binary.string();
+    }
+    return program;
 }
 
 // Which file is `path` now (its target's when it is a link): inode, size, modification time.
@@ -378,6 +450,31 @@ bool keep_index(const std::string& previous_site, const std::string& staging) {
     return !ec;
 }
 
+// The folder of a part of the index, relative to the site.
+std::string part_folder(const std::string& name) { return name.empty() ? "pagefind" : "pagefind/parts/" + name; }
+
+// Hard-links the files of the folder `from` into `to` (made here), its sub-folders too, but not
+// the entries named in `skip` at its top (the main index leaves out the other parts and their list).
+bool link_folder(const fs::path& from, const fs::path& to, const std::vector<std::string>& skip) {
+    std::error_code ec;
+    fs::create_directories(to, ec);
+    if (ec) return false;
+    for (const auto& e : fs::directory_iterator(from, ec)) {
+        const std::string name = e.path().filename().string();
+        if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+        fs::copy(e.path(), to / name, fs::copy_options::recursive | fs::copy_options::create_hard_links, ec);
+        if (ec) return false;
+    }
+    return !ec;
+}
+
+// Pagefind's files that only the main index needs (the parts share its program and its
+// WebAssembly in the browser): removed from the parts.
+bool main_index_only(const std::string& name) {
+    return name != "pagefind-entry.json" &&
+           (name.rfind("pagefind.js", 0) == 0 || name.rfind("pagefind-", 0) == 0 || name.rfind("wasm.", 0) == 0);
+}
+
 // Hard-links `pages` (relative to `staging`) into the folder `scratch`, at the same paths.
 void link_pages(const std::string& staging, const std::string& scratch, const std::vector<std::string>& pages) {
     std::unordered_set<std::string> made;
@@ -407,9 +504,9 @@ enum class RunEnd { Ok, Failed, CannotStart, TimedOut };
 // ending it (SIGKILL) the guard sees the pipe from samplan close and kills the whole group, the
 // program and whatever it started (npm's wrapper starts the real Pagefind) among it; the
 // program also has PR_SET_PDEATHSIG for the guard. Standard input and output are /dev/null;
-// standard error is samplan's. The group is killed after `limit` (0: none) or when a stop is asked
-// for (then Stopped is thrown once it is gone).
-RunEnd run_guarded(std::vector<std::string> args, std::chrono::seconds limit) {
+// standard error is samplan's. The group is killed at `deadline` or when a stop is asked for (then
+// Stopped is thrown once it is gone).
+RunEnd run_guarded(std::vector<std::string> args, std::chrono::steady_clock::time_point deadline) {
     // Everything the children need is made before fork(): between fork() and exec only
     // async-signal-safe calls are allowed in a copy of a process with threads.
     std::vector<char*> argv;
@@ -459,7 +556,6 @@ RunEnd run_guarded(std::vector<std::string> args, std::chrono::seconds limit) {
     }
     ::close(alive[0]);
     ::setpgid(guard, guard);  // also here: a kill must reach the group even before the guard made it
-    const auto began = std::chrono::steady_clock::now();
     bool stopped = false, timed_out = false;
     for (;;) {
         siginfo_t info {};
@@ -468,7 +564,7 @@ RunEnd run_guarded(std::vector<std::string> args, std::chrono::seconds limit) {
         if ((waited == 0 && info.si_pid == guard) || (waited != 0 && errno != EINTR)) break;
         if (!stopped && !timed_out) {
             stopped = stop_requested();
-            timed_out = limit.count() > 0 && std::chrono::steady_clock::now() - began >= limit;
+            timed_out = std::chrono::steady_clock::now() >= deadline;
             if (stopped || timed_out) ::kill(-guard, SIGKILL);
         }
         ::poll(nullptr, 0, 20);
@@ -504,46 +600,121 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
                               "pagefind on PATH, or name it in SAMPLAN_PAGEFIND)";
         return outcome;
     }
-    const std::string scratch = staging + "/.samplan-search";
-    const std::string index = staging + "/pagefind";
-    std::vector<std::string> args = {binary, "--site", scratch, "--output-path", index, "--silent"};
-    Digest digest;
-    digest.add("samplan-search 1");
-    digest.add(pagefind_identity(binary));
-    for (size_t i = 1; i < args.size(); ++i)
-        if (args[i] != scratch && args[i] != index) digest.add(args[i]);
-    digest.add(options.pages_digest);
-    const std::string pages_line = "search " + digest.hex();
+    const std::string program = npm_binary(binary);
+    Digest tool;
+    tool.add("samplan-search 2");
+    tool.add(pagefind_identity(binary));
+    tool.add("--silent");
+    const std::string tool_line = "search " + tool.hex();
+    auto part_line = [](const SearchPart& part) {
+        return (part.name.empty() ? std::string("-") : part.name) + " " + std::to_string(part.digest);
+    };
 
-    // The previous site's index, when it was made from the same pages by the same Pagefind.
+    // The previous site's parts, each kept when it was made from the same pages by the same Pagefind.
+    std::unordered_set<std::string> previous;  // "name digest identity"
     if (!options.stamp_file.empty()) {
         std::ifstream in(options.stamp_file, std::ios::binary);
         std::string line;
-        const std::string previous_index = output.output_dir() + "/pagefind/pagefind.js";
-        if (std::getline(in, line) && line == pages_line + " " + identity(previous_index) &&
-            keep_index(output.output_dir(), staging)) {
-            outcome.built = true;
-            outcome.message = "search index kept: no searched page changed";
-            outcome.stamp = pages_line + " " + identity(index + "/pagefind.js");
-            return outcome;
+        if (std::getline(in, line) && line == tool_line)
+            while (std::getline(in, line)) previous.insert(line);
+    }
+    std::vector<const SearchPart*> to_make;
+    std::vector<std::string> stamp_lines(options.parts.size());
+    std::error_code ec;
+    for (size_t i = 0; i < options.parts.size(); ++i) {
+        const SearchPart& part = options.parts[i];
+        check_relative(part_folder(part.name));
+        const fs::path before = fs::path(output.output_dir()) / part_folder(part.name);
+        const fs::path now = fs::path(staging) / part_folder(part.name);
+        if (previous.count(part_line(part) + " " + identity((before / "pagefind-entry.json").string())) &&
+            link_folder(before, now, {"parts", "parts.json"})) {
+            ++outcome.parts_kept;
+            continue;
         }
+        if (fs::exists(now / "pagefind-entry.json", ec)) {  // the main part, half linked: made again
+            for (const auto& e : fs::directory_iterator(now, ec))
+                if (e.path().filename() != "parts") fs::remove_all(e.path(), ec);
+        }
+        to_make.push_back(&part);
     }
 
-    std::error_code ec;
-    RunEnd end = RunEnd::Failed;
-    try {
-        link_pages(staging, scratch, options.pages);
-        end = run_guarded(args, options.time_limit);
-    } catch (...) {
-        fs::remove_all(scratch, ec);
-        throw;
-    }
-    fs::remove_all(scratch, ec);
+    // Pagefind, over each part's pages linked into a scratch folder of their own, several at once.
+    const auto deadline = options.time_limit.count() > 0 ? std::chrono::steady_clock::now() + options.time_limit
+                                                         : std::chrono::steady_clock::time_point::max();
+    std::mutex mutex;
+    size_t next = 0;
+    RunEnd end = RunEnd::Ok;
+    std::exception_ptr failure;
+    auto work = [&] {
+        for (;;) {
+            size_t i = 0;
+            {
+                std::lock_guard lock(mutex);
+                if (next >= to_make.size() || end != RunEnd::Ok || failure) return;
+                i = next++;
+            }
+            const SearchPart& part = *to_make[i];
+            const std::string scratch = staging + "/.samplan-search-" + std::to_string(i);
+            const std::string index = staging + "/" + part_folder(part.name);
+            RunEnd result = RunEnd::Failed;
+            try {
+                link_pages(staging, scratch, part.pages);
+                result = run_guarded({program, "--site", scratch, "--output-path", index, "--silent"}, deadline);
+                std::error_code e;
+                if (result == RunEnd::Ok && !fs::is_regular_file(index + "/pagefind-entry.json", e) &&
+                    !fs::is_regular_file(index + "/pagefind.js", e))
+                    result = RunEnd::Failed;
+                if (result == RunEnd::Ok && !part.name.empty())
+                    for (const auto& f : fs::directory_iterator(index, e))
+                        if (main_index_only(f.path().filename().string())) fs::remove_all(f.path(), e);
+            } catch (...) {
+                std::error_code e;
+                fs::remove_all(scratch, e);
+                std::lock_guard lock(mutex);
+                if (!failure) failure = std::current_exception();
+                return;
+            }
+            std::error_code e;
+            fs::remove_all(scratch, e);
+            std::lock_guard lock(mutex);
+            if (result != RunEnd::Ok && end == RunEnd::Ok) end = result;
+        }
+    };
+    const size_t threads_wanted = std::min<size_t>(to_make.size(), std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < threads_wanted; ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+    if (failure) std::rethrow_exception(failure);  // Stopped, or a part's pages could not be linked
+
+    const std::string index = staging + "/pagefind";
     if (end == RunEnd::Ok && fs::is_regular_file(index + "/pagefind.js", ec)) {
-        outcome.built = true;
-        outcome.message = "search index built with " + binary + " (" + std::to_string(options.pages.size()) + " pages)";
-        outcome.stamp = pages_line + " " + identity(index + "/pagefind.js");
-        return outcome;
+        // The other parts, for the search page to merge.
+        std::string list = "[";
+        for (const auto& part : options.parts)
+            if (!part.name.empty()) list += std::string(list.size() > 1 ? "," : "") + "\"parts/" + part.name + "/\"";
+        list += "]\n";
+        const int fd = ::openat(output.staging_fd(), "pagefind/parts.json", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+        const bool listed = fd >= 0 && ::write(fd, list.data(), list.size()) == static_cast<ssize_t>(list.size());
+        if (fd >= 0) ::close(fd);
+        if (listed) {
+            outcome.built = true;
+            outcome.parts_made = to_make.size();
+            size_t pages = 0;
+            for (const auto* part : to_make) pages += part->pages.size();
+            if (to_make.empty())
+                outcome.message = "search index kept: no searched page changed";
+            else
+                outcome.message = "search index built with " + binary + " (" + std::to_string(pages) + " pages in " +
+                                  std::to_string(to_make.size()) + (to_make.size() == 1 ? " part" : " parts") + ", " +
+                                  std::to_string(outcome.parts_kept) + " kept)";
+            outcome.stamp = tool_line;
+            for (const auto& part : options.parts)
+                outcome.stamp += "\n" + part_line(part) + " " +
+                                 identity(staging + "/" + part_folder(part.name) + "/pagefind-entry.json");
+            return outcome;
+        }
+        end = RunEnd::Failed;
     }
     fs::remove_all(index, ec);  // what it left, if anything
     outcome.failed = true;

@@ -50,7 +50,7 @@ public:
     // or not a regular file; thread-safe, counted as kept.
     bool keep(const std::string& path) const;
     // Swaps the staging folder in as the output folder, atomically where the system allows, then
-    // removes the previous site.
+    // has the previous site removed in the background (rm -rf, not waited for, holding its lock).
     void commit();
     [[nodiscard]] bool committed() const { return committed_; }
     // Files written so far, and files kept as they were in the previous site (reuse()).
@@ -85,14 +85,24 @@ private:
 // a build that has nothing else to do.
 void remove_abandoned_staging(const std::string& output_dir);
 
-// What the search index is made of.
-struct SearchOptions {
+// One part of the search index: Pagefind runs once per part, over its pages only, so that an
+// edit makes again the part of the pages it changed and keeps the others (the search page merges
+// the parts in the browser, with Pagefind's mergeIndex).
+struct SearchPart {
+    // "" for the main index, pagefind/ (whose pagefind.js the search page loads); else the part's
+    // folder under pagefind/parts/ (letters, digits, '-', '_').
+    std::string name;
     // The pages Pagefind reads (relative to the staging folder): those that readers search. The
     // rest of the site (history, older versions, archived versions) is never given to it.
     std::vector<std::string> pages;
-    std::uint64_t pages_digest = 0;  // the pages' paths and bytes
-    // Where the digest of the output folder's index is kept (beside the output, not in it); the
-    // index is kept as it was when its digest is the same. Empty: Pagefind always runs.
+    std::uint64_t digest = 0;  // the pages' paths and bytes
+};
+
+// What the search index is made of.
+struct SearchOptions {
+    std::vector<SearchPart> parts;  // the main one ("") first
+    // Where the digests of the output folder's index parts are kept (beside the output, not in
+    // it); a part is kept as it was when its digest is the same. Empty: Pagefind always runs.
     std::string stamp_file;
     // `samplan serve`'s rebuilds: keep the previous site's index whatever changed.
     bool keep_previous = false;
@@ -106,12 +116,15 @@ struct SearchOutcome {
     bool failed = false;  // Pagefind ran and failed or took too long (not: it is not installed)
     std::string message;  // what was done, or why search is missing, for the user
     std::string stamp;    // to write to the stamp file once the site is swapped in ("" removes it)
+    size_t parts_made = 0, parts_kept = 0;
 };
 
 // Builds the search index into the staging folder's pagefind/ with Pagefind when it is installed
 // (the program the environment variable SAMPLAN_PAGEFIND names; else node_modules/.bin/pagefind
-// in the working folder or in `site_folder`; else on PATH), or keeps the previous site's when it was made from
-// the same pages by the same Pagefind. Pagefind runs in a process group of its own that ends
+// in the working folder or in `site_folder`; else on PATH), one part at a time (several at once),
+// each kept from the previous site when it was made from the same pages by the same Pagefind;
+// lists the parts other than the main one in pagefind/parts.json for the search page. Pagefind
+// runs in a process group of its own that ends
 // with samplan, however samplan ends; it is stopped after `time_limit` or when a stop is asked
 // for (then Stopped is thrown).
 SearchOutcome build_search_index(const Output& output, const SearchOptions& options);

@@ -1727,6 +1727,32 @@ private:
                             const std::string& owner, const std::string& owner_href_target,
                             const std::vector<IndicatorRow>& rows, const std::string& verdict,
                             std::vector<std::pair<std::string, std::string>> trail) {
+        // An indicator page is made from these arguments alone (and the site inputs): its key is
+        // their digest, so that a rebuild keeps it while they stay the same.
+        std::string key;
+        if (incremental()) {
+            Digest d;
+            d.add(options_.inputs_key);
+            d.add("indicator 1");
+            d.add(options_.history->note());
+            for (const std::string* text : {&path, &title, &unit, &owner, &owner_href_target, &verdict}) d.add(*text);
+            for (const auto& row : rows) {
+                d.add(row.label);
+                d.add(row.kind);
+                char value[40];
+                std::snprintf(value, sizeof value, "%.17g", row.value);
+                d.add(std::string_view(value));
+            }
+            for (const auto& [label, target] : trail) {
+                d.add(label);
+                d.add(target);
+            }
+            key = d.hex();
+            if (options_.unchanged(path, key)) {
+                keep(path, key);
+                return;
+            }
+        }
         add_later(path, "indicator", [=, trail = std::move(trail)](const Builder& b) {
             Data d = b.common(path, title, "follow-up");
             d.set("breadcrumbs", b.crumbs(path, trail));
@@ -1739,7 +1765,7 @@ private:
             d.set("chart_height", static_cast<int>(bars.items().size()) * 28);
             d.set("bars", std::move(bars));
             return d;
-        });
+        }, key);
     }
 
     void add_indicators() {

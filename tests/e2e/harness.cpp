@@ -132,7 +132,7 @@ if [ -e "$dir/hold" ] && mkdir "$dir/holding" 2>/dev/null; then
     wait
   fi
 fi
-mkdir -p "$out" && echo '// index' > "$out/pagefind.js"
+mkdir -p "$out" && echo '// index' > "$out/pagefind.js" && echo '{}' > "$out/pagefind-entry.json"
 )sh";
     script.replace(script.find("@DIR@"), 5, dir_.path().string());
     write_file(dir_.path() / "bin/pagefind", script);

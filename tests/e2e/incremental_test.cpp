@@ -36,6 +36,9 @@ ino_t inode_of(const fs::path& file) {
     return st.st_ino;
 }
 
+// Every file below `root`, Pagefind's index included.
+Snapshot all_files_of(const fs::path& root) { return snapshot(root); }
+
 std::string build(const fs::path& content, const fs::path& output) {
     const auto r = run_samplan({"build", "--content", content.string(), "--output", output.string(), "--today",
                                 "2025-06-01", "--verbose"});
@@ -94,6 +97,23 @@ TEST_CASE("an incremental build writes the same site as a full build, after edit
         check_same_as_full_build(content, out, repo.path());
         CHECK(inode_of(old_page) == old_inode);
     }
+    SUBCASE("an indicator's value and an activity's title: its indicator page is made again, the others kept") {
+        const fs::path page = out / "indicators/local/alfa/2025/utbildning_antal-utbildade.html";
+        REQUIRE(fs::exists(page));
+        const ino_t page_inode = inode_of(page);
+        replace(activity, "value = 48 }", "value = 47 }");  // the same verdict: only the value changes
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(inode_of(page) != page_inode);
+        CHECK(read_file(page).find("47") != std::string::npos);
+        // An edit that does not concern it keeps it, the very file.
+        const ino_t kept_inode = inode_of(page);
+        replace(other, "+++\n", "+++\n# en rad till\n");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(inode_of(page) == kept_inode);
+        replace(activity, "title = \"", "title = \"Ny: ");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(read_file(page).find("Ny: ") != std::string::npos);
+    }
     SUBCASE("the group's name, shown on every page of its records") {
         replace(content / "groups/alfa/group.toml", "name = \"", "name = \"Nya ");
         check_same_as_full_build(content, out, repo.path());
@@ -114,5 +134,58 @@ TEST_CASE("an incremental build writes the same site as a full build, after edit
         write_file(old_page, "changed by hand");
         check_same_as_full_build(content, out, repo.path());
         CHECK(read_file(old_page) != "changed by hand");
+    }
+}
+
+TEST_CASE("with the real Pagefind, an incremental build remakes one part of the search index, the same as a full build's") {
+    const fs::path bin = fs::path(SAMPLAN_EXAMPLE_CONTENT).parent_path() / "node_modules/.bin";
+    if (!fs::exists(bin / "pagefind")) {
+        MESSAGE("Pagefind is not installed (npm install): not tested");
+        return;
+    }
+    const char* path = std::getenv("PATH");
+    const std::string old_path = path ? path : "";
+    ::setenv("PATH", (bin.string() + ":" + old_path).c_str(), 1);
+    TempDir repo;
+    const fs::path content = repo.path() / "content";
+    const fs::path out = repo.path() / "out";
+    copy_base_fixture(content);
+    git(repo.path(), "init", "2025-01-05T10:00:00");
+    git(repo.path(), "add -A", "2025-01-05T10:00:00");
+    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
+    build(content, out);
+    REQUIRE(fs::exists(out / "pagefind/parts.json"));
+    const Snapshot before = all_files_of(out);
+
+    // A word that no page had, in one activity's text: after the rebuild, the part of the index
+    // that holds that group's pages is new, the other parts are the very files they were.
+    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
+    write_file(activity, read_file(activity) + "\nSnöskoterutbildning ingår.\n");
+    const std::string err = build(content, out);
+    CHECK(err.find("search index built") != std::string::npos);
+    CHECK(err.find("kept)") != std::string::npos);
+    const Snapshot after = all_files_of(out);
+    CHECK(after.at("pagefind/pagefind.js") == before.at("pagefind/pagefind.js"));
+    size_t changed = 0, kept = 0;
+    for (const auto& file : after) {
+        if (file.first.rfind("pagefind/", 0) != 0 || file.first == "pagefind/parts.json") continue;
+        const auto it = before.find(file.first);
+        (it != before.end() && it->second == file.second ? kept : changed) += 1;
+    }
+    CHECK(changed > 0);
+    CHECK(kept > changed);
+
+    // Byte for byte the index (and site) a full build makes.
+    const fs::path full = repo.path() / "full";
+    build(content, full);
+    ::setenv("PATH", old_path.c_str(), 1);
+    const Snapshot fresh = all_files_of(full);
+    CHECK(after.size() == fresh.size());
+    for (const auto& file : fresh) {
+        const std::string& name = file.first;
+        INFO(name);
+        const auto it = after.find(name);
+        REQUIRE(it != after.end());
+        CHECK(it->second == file.second);
     }
 }

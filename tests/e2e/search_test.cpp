@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <regex>
 #include <set>
@@ -58,7 +59,9 @@ TEST_CASE("Pagefind reads only the searched pages, and runs again only when one 
     const auto first = run_samplan(build);
     INFO(first.err);
     REQUIRE(first.exit_code == 0);
-    REQUIRE(pagefind.runs() == 1);
+    // One run per part of the index (docs/publishing.md).
+    const int parts = pagefind.runs();
+    REQUIRE(parts > 1);
     // The site has history pages, an older version and an archived version: none of them is read.
     CHECK(fs::exists(site / "history/alfa/2025/activities/utbildning.html"));
     CHECK(fs::exists(site / "versions/v1/index.html"));
@@ -66,25 +69,31 @@ TEST_CASE("Pagefind reads only the searched pages, and runs again only when one 
     for (const auto& e : fs::directory_iterator(site / "history/alfa/2025/activities"))
         older_version = older_version || e.path().filename().string().rfind("utbildning_", 0) == 0;
     CHECK(older_version);
-    const auto files = pagefind.files(1);
-    const std::set<std::string> given(files.begin(), files.end());
-    for (const auto& f : given) {
-        INFO(f);
-        CHECK(ends_with(f, ".html"));
-        CHECK(f.rfind("history/", 0) != 0);
-        CHECK(f.rfind("versions/", 0) != 0);
+    std::set<std::string> given;
+    int main_runs = 0;
+    for (int run = 1; run <= parts; ++run) {
+        for (const auto& f : pagefind.files(run)) {
+            INFO(f);
+            CHECK(given.insert(f).second);  // in one part only
+            CHECK(ends_with(f, ".html"));
+            CHECK(f.rfind("history/", 0) != 0);
+            CHECK(f.rfind("versions/", 0) != 0);
+        }
+        // It reads them from a scratch folder of their own and writes the index into the site:
+        // the main part into pagefind/, the others into pagefind/parts/, listed in parts.json.
+        const auto args = pagefind.arguments(run);
+        REQUIRE(args.size() >= 4);
+        CHECK(args[0] == "--site");
+        CHECK(args[2] == "--output-path");
+        CHECK_FALSE(fs::exists(args[1]));  // removed once done
+        if (ends_with(args[3], "/pagefind")) ++main_runs;
+        else CHECK(read_file(site / "pagefind/parts.json").find("\"parts/" + fs::path(args[3]).filename().string() + "/\"") != std::string::npos);
     }
+    CHECK(main_runs == 1);
     CHECK(given == searched_pages(site));
     CHECK(given.count("index.html"));
     CHECK(given.count("groups/alfa/2025/utbildning/index.html"));
     CHECK(given.count("pages/vagledning/index.html"));
-    // It reads them from a scratch folder of their own and writes the index into the site.
-    const auto args = pagefind.arguments(1);
-    REQUIRE(args.size() >= 4);
-    CHECK(args[0] == "--site");
-    CHECK(args[2] == "--output-path");
-    CHECK(ends_with(args[3], "/pagefind"));
-    CHECK_FALSE(fs::exists(args[1]));  // removed once done
     CHECK(fs::exists(site / "pagefind/pagefind.js"));
     for (const auto& e : fs::directory_iterator(site)) CHECK(e.path().filename().string()[0] != '.');
 
@@ -95,17 +104,22 @@ TEST_CASE("Pagefind reads only the searched pages, and runs again only when one 
     REQUIRE(second.exit_code == 0);
     CHECK(second.err.find("nothing changed") == std::string::npos);
     CHECK(second.err.find("search index kept: no searched page changed") != std::string::npos);
-    CHECK(pagefind.runs() == 1);
+    CHECK(pagefind.runs() == parts);
     CHECK(inode(site / "pagefind/pagefind.js") == index_inode);
 
-    // A change to an activity: Pagefind runs again, over the same pages.
+    // A change to an activity's text: Pagefind runs again over the part that holds the activity's
+    // pages, and only that part; the others are kept.
     write_file(activity, read_file(activity) + "\nÄnnu ett stycke.\n");
     const auto third = run_samplan(build);
+    INFO(third.err);
     REQUIRE(third.exit_code == 0);
-    CHECK(pagefind.runs() == 2);
-    CHECK(pagefind.files(2) == files);
-    CHECK(fs::exists(site / "pagefind/pagefind.js"));
-    CHECK(inode(site / "pagefind/pagefind.js") != index_inode);
+    REQUIRE(pagefind.runs() == parts + 1);
+    const auto again = pagefind.files(parts + 1);
+    CHECK(std::find(again.begin(), again.end(), "groups/alfa/2025/utbildning/index.html") != again.end());
+    CHECK(again.size() < given.size());
+    CHECK(std::find(again.begin(), again.end(), "index.html") == again.end());
+    CHECK(inode(site / "pagefind/pagefind.js") == index_inode);
+    CHECK(third.err.find("kept)") != std::string::npos);
 }
 
 TEST_CASE("the real Pagefind indexes exactly the searched pages of the example site") {
@@ -124,10 +138,22 @@ TEST_CASE("the real Pagefind indexes exactly the searched pages of the example s
     ::setenv("PATH", old_path.c_str(), 1);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    const std::string entry = read_file(site / "pagefind/pagefind-entry.json");
-    std::smatch count;
-    REQUIRE(std::regex_search(entry, count, std::regex(R"("page_count":(\d+))")));
-    CHECK(static_cast<size_t>(std::stoul(count[1])) == searched_pages(site).size());
+    // The main part and the others listed in parts.json hold every searched page between them.
+    size_t indexed = 0;
+    std::vector<fs::path> parts = {site / "pagefind"};
+    const std::string list = read_file(site / "pagefind/parts.json");
+    const std::regex part(R"re("(parts/[a-z0-9_-]+)/")re");
+    for (auto it = std::sregex_iterator(list.begin(), list.end(), part); it != std::sregex_iterator(); ++it)
+        parts.push_back(site / "pagefind" / (*it)[1].str());
+    CHECK(parts.size() > 2);
+    for (const auto& folder : parts) {
+        INFO(folder);
+        const std::string entry = read_file(folder / "pagefind-entry.json");
+        std::smatch count;
+        REQUIRE(std::regex_search(entry, count, std::regex(R"("page_count":(\d+))")));
+        indexed += static_cast<size_t>(std::stoul(count[1]));
+    }
+    CHECK(indexed == searched_pages(site).size());
     CHECK(fs::exists(site / "pagefind/pagefind-ui.js"));
 }
 
@@ -148,12 +174,14 @@ TEST_CASE("a theme that marks no page for search gets every page of the current 
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     REQUIRE(searched_pages(site).empty());
-    REQUIRE(pagefind.runs() == 1);
+    REQUIRE(pagefind.runs() >= 1);
     std::set<std::string> pages;
     for (const auto& e : fs::recursive_directory_iterator(site)) {
         const std::string rel = fs::relative(e.path(), site).string();
         if (e.path().extension() == ".html" && rel.rfind("versions/", 0) != 0) pages.insert(rel);
     }
-    const auto files = pagefind.files(1);
-    CHECK(std::set<std::string>(files.begin(), files.end()) == pages);
+    std::set<std::string> given;
+    for (int run = 1; run <= pagefind.runs(); ++run)
+        for (const auto& f : pagefind.files(run)) given.insert(f);
+    CHECK(given == pages);
 }

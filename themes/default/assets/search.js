@@ -247,9 +247,23 @@
   if (query) input.value = query;
 
   var bundle = new URL(attr("bundle-path") || "pagefind/", window.location.href).href;
+  // The index comes in parts (docs/publishing.md): pagefind/ and those listed in its parts.json,
+  // merged here into one search. Only folders under pagefind/parts/ are taken from the list.
+  function mergeParts(module) {
+    return fetch(bundle + "parts.json")
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .catch(function () { return []; })
+      .then(function (parts) {
+        var wanted = (Array.isArray(parts) ? parts : []).filter(function (p) {
+          return typeof p === "string" && /^parts\/[A-Za-z0-9_-]+\/$/.test(p);
+        });
+        return Promise.all(wanted.map(function (p) { return module.mergeIndex(bundle + p); }));
+      });
+  }
+
   import(bundle + "pagefind.js")
     .then(function (module) {
-      return module.init().then(function () { return module.filters(); }).then(function (all) {
+      return module.init().then(function () { return mergeParts(module); }).then(function () { return module.filters(); }).then(function (all) {
         pagefind = module;
         buildFilters(all);
         if (input.value.trim()) run(false);
