@@ -466,6 +466,7 @@ private:
         d.set("home_href", root + home_path());
         d.set("css_href", root + "assets/style.css");
         d.set("print_css_href", root + "assets/print.css");
+        d.set("menu_js_href", root + "assets/menu.js");
         d.set("search_href", root + search_path());
         d.set("accessibility_href", root + accessibility_path());
         d.set("data_href", root + "data/site.json");
@@ -1233,7 +1234,7 @@ private:
         }
         Data d = common("404.html", s_.get("not_found_title"), "");
         auto rebase = [&](Data& map) {
-            for (const auto& key : {"home_href", "css_href", "print_css_href", "search_href", "accessibility_href",
+            for (const auto& key : {"home_href", "css_href", "print_css_href", "menu_js_href", "search_href", "accessibility_href",
                                     "data_href", "activities_csv_href", "indicators_csv_href", "feed_href",
                                     "changes_href", "versions_href"})
                 if (const Data* v = map.get(key); v && !v->text().empty()) map.set(key, base + v->text());
@@ -1824,7 +1825,7 @@ private:
                 for (const auto& sg : a.subgoals) {
                     if (sg.done || !sg.due) continue;
                     if (*sg.due < options_.today)
-                        overdue.push(Data::map({{"text", s_.get("overdue_subgoal") + ": " + sg.title + " (" + sg.due->iso() + ")"}}));
+                        overdue.push(Data::map({{"text", s_.get("overdue_subgoal") + ": " + sg.title}, {"due", sg.due->iso()}}));
                     else if (!next || *sg.due < *next->due)
                         next = &sg;
                 }

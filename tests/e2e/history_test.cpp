@@ -115,10 +115,10 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     for (const auto& e : fs::directory_iterator(site / "history/alfa/2025"))
         if (e.path().filename().string()[0] == '_') ++old_plans;
     CHECK(old_plans == 0);
-    CHECK(plan_history.find("<a href=\"../../../groups/alfa/2025/index.html\">Visa versionen från 2025-01-05</a>") !=
+    CHECK(plan_history.find("<a href=\"../../../groups/alfa/2025/index.html\">Visa versionen från <span class=\"date\">2025-01-05</span></a>") !=
           std::string::npos);
     // The activity's newest version is its own page too; its first version is a page of its own.
-    CHECK(history.find("<a href=\"../../../../groups/alfa/2025/utbildning/index.html\">Visa versionen från 2025-05-31</a>") !=
+    CHECK(history.find("<a href=\"../../../../groups/alfa/2025/utbildning/index.html\">Visa versionen från <span class=\"date\">2025-05-31</span></a>") !=
           std::string::npos);
     size_t old_activities = 0;
     for (const auto& e : fs::directory_iterator(site / "history/alfa/2025/activities"))
@@ -128,7 +128,7 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     // The first version, as it was: still ongoing, marked as an older version.
     fs::path old_page;
     for (const auto& e : fs::directory_iterator(site / "history/alfa/2025/activities"))
-        if (e.path().filename().string().rfind("utbildning_", 0) == 0 && read_file(e.path()).find("2025-01-05 (") != std::string::npos)
+        if (e.path().filename().string().rfind("utbildning_", 0) == 0 && read_file(e.path()).find("<span class=\"date\">2025-01-05</span> (") != std::string::npos)
             old_page = e.path();
     REQUIRE(!old_page.empty());
     const std::string old = read_file(old_page);
@@ -141,7 +141,7 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
           std::string::npos);
 
     const std::string activity_page = read_file(site / "groups/alfa/2025/utbildning/index.html");
-    CHECK(activity_page.find("Senast ändrad 2025-05-31 · <a href=\"../../../../history/alfa/2025/activities/utbildning.html\">") !=
+    CHECK(activity_page.find("Senast ändrad <span class=\"date\">2025-05-31</span> · <a href=\"../../../../history/alfa/2025/activities/utbildning.html\">") !=
           std::string::npos);
     const std::string changes = read_file(site / "changes/index.html");
     CHECK(changes.find("<p>Utbildningen klar</p>") != std::string::npos);
@@ -154,10 +154,10 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
                     "utbildning.html\">Historik</a>)") != std::string::npos);
 
     // The tagged version is published whole, from the tree at the tag, with a banner.
-    CHECK(read_file(site / "versions/index.html").find("<a href=\"../versions/v1/index.html\">v1</a> (2025-01-05)") != std::string::npos);
+    CHECK(read_file(site / "versions/index.html").find("<a href=\"../versions/v1/index.html\">v1</a> (<span class=\"date\">2025-01-05</span>)") != std::string::npos);
     CHECK_FALSE(fs::exists(site / "versions/utkast-1"));
     const std::string archived = read_file(site / "versions/v1/groups/alfa/2025/utbildning/index.html");
-    CHECK(archived.find("<strong>Arkiverad version v1 (2025-01-05).</strong> <a href=\"../../../../../../groups/alfa/2025/"
+    CHECK(archived.find("<strong>Arkiverad version v1 (<span class=\"date\">2025-01-05</span>).</strong> <a href=\"../../../../../../groups/alfa/2025/"
                         "utbildning/index.html\">Den här sidan i den aktuella versionen</a>") != std::string::npos);
     CHECK(archived.find("status-ongoing") != std::string::npos);
     CHECK_FALSE(fs::exists(site / "versions/v1/groups/alfa/2025/ny/index.html"));
@@ -260,5 +260,5 @@ TEST_CASE("a record edited since its last commit keeps a page for that commit's 
     CHECK(read_file(site / "groups/alfa/2025/utbildning/index.html").find("Vi utbildar all personal.") != std::string::npos);
     const std::string history = read_file(site / "history/alfa/2025/activities/utbildning.html");
     CHECK(history.find("<a href=\"../../../../history/alfa/2025/activities/" + committed.filename().string() +
-                       "\">Visa versionen från 2025-01-05</a>") != std::string::npos);
+                       "\">Visa versionen från <span class=\"date\">2025-01-05</span></a>") != std::string::npos);
 }
