@@ -83,6 +83,22 @@ private:
                            "meeting-follow-up")
                     .args = {m.date.iso()};
         for (const auto& p : g.plans) check_plan(g, p);
+        check_newest_plan(g);
+    }
+
+    // A plan whose period has ended is no longer in force: a group whose newest plan (by start)
+    // has ended has no plan in force until it decides a new one.
+    void check_newest_plan(const Group& g) {
+        const Plan* newest = nullptr;
+        for (const auto& p : g.plans)
+            if (!newest || p.start > newest->start) newest = &p;
+        if (!newest || !newest->end || *newest->end >= options_.today) return;
+        if (newest->start && *newest->end < *newest->start) return;  // date-order says what is wrong
+        d_.warning(newest->path, newest->end_pos,
+                   "the group's newest plan ended on " + newest->end->iso() +
+                       " and is no longer in force: decide a new plan",
+                   "plan-ended")
+            .args = {newest->end->iso()};
     }
 
     static std::string process_path(const Ref& ref) { return "processes/" + ref.id + ".toml"; }
@@ -209,6 +225,15 @@ private:
                        "final-report-not-sent")
                 .args = {a.final_report->date ? a.final_report->date->iso() : std::string()};
         check_reports(a);
+        // A sub-goal past its date and not done, while the activity is still planned or running.
+        if (a.status == ActivityStatus::Planned || a.status == ActivityStatus::Ongoing)
+            for (const auto& sg : a.subgoals)
+                if (!sg.done && sg.due && *sg.due < options_.today)
+                    d_.warning(a.path, sg.pos,
+                               "sub-goal " + quote(sg.title) + " was due on " + sg.due->iso() +
+                                   " and is not done: set done = true, or a new 'due' date",
+                               "subgoal-overdue")
+                        .args = {sg.title, sg.due->iso()};
         for (const auto& ind : a.indicators) {
             if (ind.target && ind.target->date < options_.today && ind.values.empty())
                 d_.warning(a.path, ind.target->pos,

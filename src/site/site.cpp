@@ -1,6 +1,7 @@
 #include "site/site.h"
 
 #include <algorithm>
+#include <cctype>
 #include <thread>
 #include <mutex>
 #include <memory>
@@ -282,8 +283,9 @@ public:
         for (const auto& fa : site.regional.focus_areas)
             for (const auto& g : fa.goals) goal_area_[g.id] = &fa;
         for (const auto& g : site.groups)
-            for (const auto& p : g.plans)
-                for (const auto& a : p.activities) activities_by_goal_[a.goal.id].push_back({&g, &p, &a});
+            if (const Plan* p = current_plan(g))
+                for (const auto& a : p->activities)
+                    if (a.status != ActivityStatus::Cancelled) activities_by_goal_[a.goal.id].push_back({&g, p, &a});
         for (auto& [goal, list] : activities_by_goal_)
             collate_sort(list, lang_, [](const Linked& l) { return l.activity->title; });
         if (options_.history && options_.history->available()) {
@@ -612,8 +614,9 @@ private:
         d.set("summary", Data::markdown(site_.regional.summary));
         size_t ongoing = 0, finished = 0, activities = 0, goals = 0, goals_covered = 0;
         for (const auto& g : site_.groups)
-            for (const auto& p : g.plans)
-                for (const auto& a : p.activities) {
+            if (const Plan* p = current_plan(g))
+                for (const auto& a : p->activities) {
+                    if (a.status == ActivityStatus::Cancelled) continue;
                     ++activities;
                     ongoing += a.status == ActivityStatus::Ongoing;
                     finished += a.status == ActivityStatus::Finished;
@@ -743,7 +746,9 @@ private:
         for (const Group* g : groups) {
             size_t count = 0;
             const Plan* current = current_plan(*g);
-            if (current) count = current->activities.size();
+            if (current)
+                count = std::count_if(current->activities.begin(), current->activities.end(),
+                                      [](const Activity& a) { return a.status != ActivityStatus::Cancelled; });
             Data item = Data::map({{"name", g->name},
                                    {"href", href(from, group_path(g->id))},
                                    {"municipality", g->municipality},
@@ -760,16 +765,28 @@ private:
         return list;
     }
 
-    // The plan in force: the newest decided plan, else the newest plan of any status.
-    static const Plan* current_plan(const Group& g) {
+    // The one definition of "gällande": a decided plan whose period has begun and not ended.
+    // Every figure that counts "in current plans" (start page, coverage, goal pages, group list,
+    // group page) counts the activities of these plans, cancelled ones left out.
+    bool in_force(const Plan& p) const {
+        return p.status == PlanStatus::Decided && (!p.start || *p.start <= options_.today) &&
+               (!p.end || *p.end >= options_.today);
+    }
+
+    // The plan in force: the newest plan that is in force, or none.
+    const Plan* current_plan(const Group& g) const {
         const Plan* best = nullptr;
-        for (const auto& p : g.plans) {
-            if (p.status != PlanStatus::Decided) continue;
+        for (const auto& p : g.plans)
+            if (in_force(p) && (!best || p.start > best->start)) best = &p;
+        return best;
+    }
+
+    // The plan a meeting follows up: the one in force, else the newest (whose end check warns of).
+    const Plan* followed_plan(const Group& g) const {
+        if (const Plan* p = current_plan(g)) return p;
+        const Plan* best = nullptr;
+        for (const auto& p : g.plans)
             if (!best || p.start > best->start) best = &p;
-        }
-        if (!best)
-            for (const auto& p : g.plans)
-                if (!best || p.start > best->start) best = &p;
         return best;
     }
 
@@ -1553,6 +1570,29 @@ private:
         return pattern == key ? d.message : fill(pattern, d.args);
     }
 
+    // A warning as text with its dates apart: {text, date} pieces, so that a theme can keep each
+    // date on one line (<span class="date">).
+    static Data text_with_dates(const std::string& text) {
+        Data parts = Data::list();
+        auto is_date_at = [&](size_t i) {
+            if (i + 10 > text.size()) return false;
+            for (size_t k = 0; k < 10; ++k) {
+                const char c = text[i + k];
+                if ((k == 4 || k == 7) ? c != '-' : !std::isdigit(static_cast<unsigned char>(c))) return false;
+            }
+            return true;
+        };
+        size_t start = 0;
+        for (size_t i = 0; i < text.size();) {
+            if (!is_date_at(i)) { ++i; continue; }
+            if (i > start) parts.push(Data::map({{"text", text.substr(start, i - start)}, {"date", false}}));
+            parts.push(Data::map({{"text", text.substr(i, 10)}, {"date", true}}));
+            start = i += 10;
+        }
+        if (start < text.size()) parts.push(Data::map({{"text", text.substr(start)}, {"date", false}}));
+        return parts;
+    }
+
     std::vector<const Diagnostic*> warnings_for(const std::string& path) const {
         std::vector<const Diagnostic*> out;
         for (const auto& d : options_.warnings)
@@ -1803,7 +1843,7 @@ private:
         d.set("group", g.name);
         d.set("group_href", href(path, group_path(g.id)));
         d.set("date", options_.today.iso());
-        const Plan* plan = current_plan(g);
+        const Plan* plan = followed_plan(g);
         d.set("has_plan", plan != nullptr);
         d.set("plan", plan ? plan->title : std::string());
         d.set("plan_href", plan ? href(path, plan_path(g.id, plan->id)) : std::string());
@@ -1821,24 +1861,21 @@ private:
                 row.set("next_subgoal", "");
                 row.set("next_subgoal_due", "");
                 const Subgoal* next = nullptr;
+                for (const auto& sg : a.subgoals)
+                    if (!sg.done && sg.due && *sg.due >= options_.today && (!next || *sg.due < *next->due)) next = &sg;
+                // What is overdue is what check warns of (rule subgoal-overdue and the others),
+                // so that the paper, the follow-up page and the group page count the same.
                 Data overdue = Data::list();
-                for (const auto& sg : a.subgoals) {
-                    if (sg.done || !sg.due) continue;
-                    if (*sg.due < options_.today)
-                        overdue.push(Data::map({{"text", s_.get("overdue_subgoal") + ": " + sg.title}, {"due", sg.due->iso()}}));
-                    else if (!next || *sg.due < *next->due)
-                        next = &sg;
-                }
                 if (next) {
                     row.set("next_subgoal", next->title);
                     row.set("next_subgoal_due", next->due->iso());
                 }
-                for (const auto* w : warnings_for(a.path)) overdue.push(Data::map({{"text", warning_text(*w)}}));
+                for (const auto* w : warnings_for(a.path)) overdue.push(Data::map({{"parts", text_with_dates(warning_text(*w))}}));
                 row.set("overdue", std::move(overdue));
                 rows.push(std::move(row));
             }
             Data plan_items = Data::list();
-            for (const auto* w : warnings_for(plan->path)) plan_items.push(Data::map({{"text", warning_text(*w)}}));
+            for (const auto* w : warnings_for(plan->path)) plan_items.push(Data::map({{"parts", text_with_dates(warning_text(*w))}}));
             d.set("plan_warnings", std::move(plan_items));
         }
         d.set("activities", std::move(rows));
