@@ -288,6 +288,14 @@ public:
                     if (a.status != ActivityStatus::Cancelled) activities_by_goal_[a.goal.id].push_back({&g, p, &a});
         for (auto& [goal, list] : activities_by_goal_)
             collate_sort(list, lang_, [](const Linked& l) { return l.activity->title; });
+        // Each activity's process, by its history page: a change of step is told with the steps' names.
+        for (const auto& g : site.groups)
+            for (const auto& p : g.plans)
+                for (const auto& a : p.activities) {
+                    const std::string& id = a.process.present() ? a.process.id : p.process.id;
+                    for (const auto& process : site.processes)
+                        if (process.id == id) process_of_history_[activity_history_path(g.id, p.id, a.id)] = &process;
+                }
         if (options_.history && options_.history->available()) {
             std::vector<VersionPrefetch::Job> jobs;
             for (const auto& g : site.groups)
@@ -940,7 +948,12 @@ private:
         const std::string history_page = add_plan_history(path, g, p);
         add_later(path, "plan", [&g, &p, path, history_page](const Builder& b) {
             Data d = b.plan_data(path, g, p);
-            if (!history_page.empty()) b.set_last_changed(d, path, p.path, history_page);
+            if (!history_page.empty()) {
+                // "Senast ändrad": the newest change of the plan file or of any of its activities.
+                std::vector<std::string> paths{p.path};
+                for (const auto& a : p.activities) paths.push_back(a.path);
+                b.set_last_changed(d, path, paths, history_page);
+            }
             return d;
         });
     }
@@ -1292,12 +1305,43 @@ private:
     }
 
     void set_last_changed(Data& d, const std::string& from, const std::string& record_path, const std::string& history_page) const {
+        set_last_changed(d, from, std::vector<std::string>{record_path}, history_page);
+    }
+
+    void set_last_changed(Data& d, const std::string& from, const std::vector<std::string>& record_paths,
+                          const std::string& history_page) const {
         d.set("last_changed", "");
         d.set("history_href", "");
-        if (auto change = options_.history->last_change(record_path)) {
-            d.set("last_changed", change->date.iso());
+        std::optional<Date> newest;
+        for (const auto& record_path : record_paths)
+            if (auto change = options_.history->last_change(record_path); change && (!newest || change->date > *newest))
+                newest = change->date;
+        if (newest) {
+            d.set("last_changed", newest->iso());
             d.set("history_href", href(from, history_page));
         }
+    }
+
+    // A change of step as "5 Avrapportering": the number with the name of that step of the
+    // activity's process (the history page `path` tells which activity).
+    history::Difference with_step_names(const std::string& path, const history::Difference& diff) const {
+        if (diff.kind != "step") return diff;
+        const auto it = process_of_history_.find(path);
+        if (it == process_of_history_.end()) return diff;
+        history::Difference named = diff;
+        for (auto& value : named.args) {
+            if (value.empty()) continue;
+            const int n = std::atoi(value.c_str());
+            if (n >= 1 && n <= static_cast<int>(it->second->steps.size()))
+                value += " " + it->second->steps[static_cast<size_t>(n - 1)].title;
+        }
+        return named;
+    }
+
+    // Why the history is incomplete, in the site's language (the history stage's note is for
+    // the command line, in English); empty when it is complete.
+    std::string history_note() const {
+        return options_.history->note().empty() ? std::string() : s_.get("history_incomplete");
     }
 
     // One difference in the site's language; "text" differences carry their word runs.
@@ -1400,7 +1444,8 @@ private:
         d.set("breadcrumbs", crumbs(path, trail));
         d.set("record", title);
         d.set("record_href", href(path, current_page));
-        d.set("note", options_.history->note());
+        d.set("note", history_note());
+        const bool incomplete = !options_.history->note().empty();
         Data list = Data::list();
         for (size_t i = 0; i < versions.size(); ++i) {
             const auto& v = versions[i];
@@ -1409,13 +1454,14 @@ private:
                                    {"summary", rev.summary},
                                    {"short_id", rev.short_id},
                                    {"author", site_.settings.history_authors ? rev.author : std::string()},
-                                   {"created", v.change == history::ChangeKind::Added},
+                                   {"created", v.change == history::ChangeKind::Added &&
+                                                   !(incomplete && v.revision + 1 == revisions.size())},
                                    {"deleted", v.change == history::ChangeKind::Deleted},
                                    {"renamed", v.change == history::ChangeKind::Renamed},
                                    {"revision_href", ""}});
             Data diffs = Data::list();
             for (const auto& diff : v.differences)
-                if (!draft_difference(diff)) diffs.push(difference_data(diff));
+                if (!draft_difference(diff)) diffs.push(difference_data(with_step_names(path, diff)));
             item.set("differences", std::move(diffs));
             if (v.current) item.set("revision_href", href(path, current_page));  // the record's own page is this version
             else if (has_page[i]) item.set("revision_href", href(path, revision_path(path, rev.short_id)));
@@ -1451,7 +1497,7 @@ private:
                                                                       {"differences", Data::list()}}));
                     }
                     if (!e.difference.kind.empty()) {
-                        Data diff = difference_data(e.difference);
+                        Data diff = difference_data(with_step_names(e.history_page, e.difference));
                         summary += (summary.empty() ? "" : "; ") + e.title + ": " + diff.get("text")->text();
                         Data& rec = by_record.at(e.history_page);
                         Data diffs = *rec.get("differences");
@@ -1474,7 +1520,7 @@ private:
                                         {"summary", summary.empty() ? rev.summary : summary}}));
         }
         d.set("commits", std::move(list));
-        d.set("note", options_.history->note());
+        d.set("note", history_note());
         add(path, "changes", std::move(d));
         add("changes.xml", "feed",
             Data::map({{"title", site_.settings.title + " – " + s_.get("changes_title")},
@@ -1959,6 +2005,7 @@ private:
     std::string lang_;
     std::map<std::string, const FocusArea*> goal_area_;
     std::map<std::string, std::vector<Linked>> activities_by_goal_;
+    std::map<std::string, const Process*> process_of_history_;
     SiteView view_;
     std::vector<std::string> page_paths_;  // every page handed to the sink, in order
     std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds
