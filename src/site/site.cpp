@@ -477,6 +477,7 @@ private:
         d.set("css_href", root + "assets/style.css");
         d.set("print_css_href", root + "assets/print.css");
         d.set("menu_js_href", root + "assets/menu.js");
+        d.set("favicon_href", root + "assets/favicon.svg");
         d.set("search_href", root + search_path());
         d.set("accessibility_href", root + accessibility_path());
         d.set("data_href", root + "data/site.json");
@@ -617,6 +618,7 @@ private:
     void add_home() {
         const std::string path = home_path();
         Data d = common(path, site_.settings.title, "home");
+        d.set("title_is_site", true);  // the start page's title is the site's name, once
         d.set("regional_title", site_.regional.title);
         d.set("regional_href", href(path, regional_path()));
         d.set("summary", Data::markdown(site_.regional.summary));
@@ -1264,7 +1266,7 @@ private:
         }
         Data d = common("404.html", s_.get("not_found_title"), "");
         auto rebase = [&](Data& map) {
-            for (const auto& key : {"home_href", "css_href", "print_css_href", "menu_js_href", "search_href", "accessibility_href",
+            for (const auto& key : {"home_href", "css_href", "print_css_href", "menu_js_href", "favicon_href", "search_href", "accessibility_href",
                                     "data_href", "activities_csv_href", "indicators_csv_href", "feed_href",
                                     "changes_href", "versions_href"})
                 if (const Data* v = map.get(key); v && !v->text().empty()) map.set(key, base + v->text());

@@ -50,7 +50,9 @@ TEST_CASE("the example site is built with every page linked correctly") {
     const fs::path site = out.path() / "site";
     const std::string home = read_file(site / "index.html");
     CHECK(contains(home, "<html lang=\"sv\">"));
-    CHECK(contains(home, "<title>Lokal samverkan i Fyrbodal – Lokal samverkan i Fyrbodal</title>"));
+    CHECK(contains(home, "<title>Lokal samverkan i Fyrbodal</title>"));  // the site's name once
+    CHECK(contains(home, "<link rel=\"icon\" href=\"assets/favicon.svg\" type=\"image/svg+xml\">"));
+    CHECK(fs::exists(site / "assets/favicon.svg"));
     CHECK(contains(home, "<a href=\"regional/delaktighet/delaktighet-3/index.html\">Minskat stigma kring psykisk ohälsa</a> – "
                          "<strong class=\"gap\">Ingen grupp arbetar med detta mål i en gällande plan</strong>"));
     CHECK(contains(home, "<a href=\"tillganglighet/index.html\">Tillgänglighetsredogörelse</a>"));
