@@ -82,6 +82,21 @@ private:
                                   " did not follow up the plan: it is a standing item at every meeting",
                               {m.date.iso()});
         for (const auto& p : g.plans) check_plan(g, p);
+        check_newest_plan(g);
+    }
+
+    // A plan whose period has ended is no longer in force: a group whose newest plan (by start)
+    // has ended has no plan in force until it decides a new one.
+    void check_newest_plan(const Group& g) {
+        const Plan* newest = nullptr;
+        for (const auto& p : g.plans)
+            if (!newest || p.start > newest->start) newest = &p;
+        if (!newest || !newest->end || *newest->end >= options_.today) return;
+        if (newest->start && *newest->end < *newest->start) return;  // date-order says what is wrong
+        rules::report(d_, rules::kPlanEnded, newest->path, newest->end_pos,
+                      "the group's newest plan ended on " + newest->end->iso() +
+                          " and is no longer in force: decide a new plan",
+                      {newest->end->iso()});
     }
 
     static std::string process_path(const Ref& ref) { return "processes/" + ref.id + ".toml"; }
@@ -200,6 +215,14 @@ private:
                           "final report not sent to the regional office: add 'sent_to_office' to [final_report] with "
                           "the date it was sent", {a.final_report->date ? a.final_report->date->iso() : std::string()});
         check_reports(a);
+        // A sub-goal past its date and not done, while the activity is still planned or running.
+        if (a.status == ActivityStatus::Planned || a.status == ActivityStatus::Ongoing)
+            for (const auto& sg : a.subgoals)
+                if (!sg.done && sg.due && *sg.due < options_.today)
+                    rules::report(d_, rules::kSubgoalOverdue, a.path, sg.pos,
+                                  "sub-goal " + quote(sg.title) + " was due on " + sg.due->iso() +
+                                      " and is not done: set done = true, or a new 'due' date",
+                                  {sg.title, sg.due->iso()});
         for (const auto& ind : a.indicators) {
             if (ind.target && ind.target->date < options_.today && ind.values.empty())
                 rules::report(d_, rules::kIndicatorValues, a.path, ind.target->pos,

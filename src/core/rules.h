@@ -52,6 +52,8 @@ inline const Rule kActivityReports{"activity-reports", Severity::Warning, {"repo
 inline const Rule kMaxActivities{"max-activities", Severity::Warning, {"activities", "most"}};
 inline const Rule kIndicatorValues{"indicator-values", Severity::Warning, {"indicator", "target year or date"}};
 inline const Rule kMeetingFollowUp{"meeting-follow-up", Severity::Warning, {"meeting date"}};
+inline const Rule kPlanEnded{"plan-ended", Severity::Warning, {"end"}};
+inline const Rule kSubgoalOverdue{"subgoal-overdue", Severity::Warning, {"sub-goal", "due"}};
 
 // Every rule above, in the order docs/rules.md lists them.
 const std::vector<const Rule*>& all();

@@ -12,6 +12,7 @@
 
 #include "core/text.h"
 #include "render/markdown_tame.h"
+#include "render/mustache.h"
 #include "render/render.h"
 
 namespace samplan::render {
@@ -122,6 +123,57 @@ void restore_tamed(cmark_node* doc, const std::vector<std::pair<std::string, cha
     }
 }
 
+// The text of a table's header row, its cells separated by ", ": the name of the region the
+// table scrolls in on a narrow screen.
+std::string table_label(cmark_node* table) {
+    std::string label;
+    cmark_node* header = cmark_node_first_child(table);
+    if (!header) return label;
+    for (cmark_node* cell = cmark_node_first_child(header); cell; cell = cmark_node_next(cell)) {
+        std::string text;
+        std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(cell));
+        for (cmark_event_type ev; (ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;) {
+            if (ev != CMARK_EVENT_ENTER) continue;
+            cmark_node* node = cmark_iter_get_node(iter.get());
+            const cmark_node_type type = cmark_node_get_type(node);
+            if (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE)
+                if (const char* literal = cmark_node_get_literal(node)) text += literal;
+        }
+        if (text.empty()) continue;
+        if (!label.empty()) label += ", ";
+        label += text;
+    }
+    return label;
+}
+
+// Every table in its own region (a named <section>) that scrolls sideways when the table is wider than the screen
+// (WCAG 1.4.10), reachable with the keyboard and named by its header row. Raw HTML never
+// passes cmark-gfm here, so each "<table>" in its output is a table it made, in document order.
+std::string wrap_tables(const std::string& html, const std::vector<std::string>& labels) {
+    std::string out;
+    out.reserve(html.size() + labels.size() * 96);
+    size_t pos = 0, index = 0;
+    for (size_t at; (at = html.find("<table>", pos)) != std::string::npos; ++index) {
+        out.append(html, pos, at - pos);
+        out += "<section class=\"table-scroll\" tabindex=\"0\"";
+        const std::string& label = index < labels.size() ? labels[index] : std::string();
+        if (!label.empty()) {
+            out += " aria-label=\"";
+            mustache::append_escaped(out, label);
+            out += '"';
+        }
+        out += '>';
+        const size_t end = html.find("</table>", at);
+        size_t stop = end == std::string::npos ? html.size() : end + 8;
+        if (stop < html.size() && html[stop] == '\n') ++stop;
+        out.append(html, at, stop - at);
+        out += "</section>\n";
+        pos = stop;
+    }
+    out.append(html, pos, std::string::npos);
+    return out;
+}
+
 std::string convert(std::string_view source, const MarkdownOptions& options) {
     ensure_extensions();
     // cmark-gfm 0.29 is quadratic on a few shapes (an unclosed `<?` repeated, ...): those are
@@ -139,7 +191,7 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
     if (!tamed.restore.empty()) restore_tamed(doc.get(), tamed.restore);
 
     // Collect first, change after: the iterator must not see a tree that changes under it.
-    std::vector<cmark_node*> links, images, headings;
+    std::vector<cmark_node*> links, images, headings, tables;
     int depth = 0, deepest = 0;
     size_t nodes = 0;
     {
@@ -154,7 +206,9 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
                 case CMARK_NODE_LINK: links.push_back(node); break;
                 case CMARK_NODE_IMAGE: images.push_back(node); break;
                 case CMARK_NODE_HEADING: headings.push_back(node); break;
-                default: break;
+                default:
+                    if (std::string_view(cmark_node_get_type_string(node)) == "table") tables.push_back(node);
+                    break;
             }
         }
     }
@@ -187,9 +241,13 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
         cmark_node_replace(image, replacement);
         cmark_node_free(image);
     }
+    // Each table's header row names it (read before the tree is rendered).
+    std::vector<std::string> table_labels;
+    for (cmark_node* table : tables) table_labels.push_back(table_label(table));
     char* html = cmark_render_html(doc.get(), flags, cmark_parser_get_syntax_extensions(parser.get()));
     std::string out(html ? html : "");
     cmark_get_default_mem_allocator()->free(html);
+    if (!table_labels.empty()) out = wrap_tables(out, table_labels);
     // cmark-gfm passes control characters through, and writes those that character references
     // such as &#1; name: U+FFFD for each, as the escape of plain text does.
     if (!is_publishable(out)) out = publishable(out);

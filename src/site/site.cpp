@@ -1,6 +1,8 @@
 #include "site/site.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <thread>
 #include <mutex>
 #include <memory>
@@ -285,10 +287,19 @@ public:
         for (const auto& fa : site.regional.focus_areas)
             for (const auto& g : fa.goals) goal_area_[g.id] = &fa;
         for (const auto& g : site.groups)
-            for (const auto& p : g.plans)
-                for (const auto& a : p.activities) activities_by_goal_[a.goal.id].push_back({&g, &p, &a});
+            if (const Plan* p = current_plan(g))
+                for (const auto& a : p->activities)
+                    if (a.status != ActivityStatus::Cancelled) activities_by_goal_[a.goal.id].push_back({&g, p, &a});
         for (auto& [goal, list] : activities_by_goal_)
             collate_sort(list, lang_, [](const Linked& l) { return l.activity->title; });
+        // Each activity's process, by its history page: a change of step is told with the steps' names.
+        for (const auto& g : site.groups)
+            for (const auto& p : g.plans)
+                for (const auto& a : p.activities) {
+                    const std::string& id = a.process.present() ? a.process.id : p.process.id;
+                    for (const auto& process : site.processes)
+                        if (process.id == id) process_of_history_[activity_history_path(g.id, p.id, a.id)] = &process;
+                }
         if (options_.history && options_.history->available()) {
             std::vector<VersionPrefetch::Job> jobs;
             for (const auto& g : site.groups)
@@ -469,6 +480,8 @@ private:
         d.set("home_href", root + home_path());
         d.set("css_href", root + "assets/style.css");
         d.set("print_css_href", root + "assets/print.css");
+        d.set("menu_js_href", root + "assets/menu.js");
+        d.set("favicon_href", root + "assets/favicon.svg");
         d.set("search_href", root + search_path());
         d.set("accessibility_href", root + accessibility_path());
         d.set("data_href", root + "data/site.json");
@@ -609,13 +622,15 @@ private:
     void add_home() {
         const std::string path = home_path();
         Data d = common(path, site_.settings.title, "home");
+        d.set("title_is_site", true);  // the start page's title is the site's name, once
         d.set("regional_title", site_.regional.title);
         d.set("regional_href", href(path, regional_path()));
         d.set("summary", Data::markdown(site_.regional.summary));
         size_t ongoing = 0, finished = 0, activities = 0, goals = 0, goals_covered = 0;
         for (const auto& g : site_.groups)
-            for (const auto& p : g.plans)
-                for (const auto& a : p.activities) {
+            if (const Plan* p = current_plan(g))
+                for (const auto& a : p->activities) {
+                    if (a.status == ActivityStatus::Cancelled) continue;
                     ++activities;
                     ongoing += a.status == ActivityStatus::Ongoing;
                     finished += a.status == ActivityStatus::Finished;
@@ -745,7 +760,9 @@ private:
         for (const Group* g : groups) {
             size_t count = 0;
             const Plan* current = current_plan(*g);
-            if (current) count = current->activities.size();
+            if (current)
+                count = std::count_if(current->activities.begin(), current->activities.end(),
+                                      [](const Activity& a) { return a.status != ActivityStatus::Cancelled; });
             Data item = Data::map({{"name", g->name},
                                    {"href", href(from, group_path(g->id))},
                                    {"municipality", g->municipality},
@@ -762,16 +779,28 @@ private:
         return list;
     }
 
-    // The plan in force: the newest decided plan, else the newest plan of any status.
-    static const Plan* current_plan(const Group& g) {
+    // The one definition of "gällande": a decided plan whose period has begun and not ended.
+    // Every figure that counts "in current plans" (start page, coverage, goal pages, group list,
+    // group page) counts the activities of these plans, cancelled ones left out.
+    bool in_force(const Plan& p) const {
+        return p.status == PlanStatus::Decided && (!p.start || *p.start <= options_.today) &&
+               (!p.end || *p.end >= options_.today);
+    }
+
+    // The plan in force: the newest plan that is in force, or none.
+    const Plan* current_plan(const Group& g) const {
         const Plan* best = nullptr;
-        for (const auto& p : g.plans) {
-            if (p.status != PlanStatus::Decided) continue;
+        for (const auto& p : g.plans)
+            if (in_force(p) && (!best || p.start > best->start)) best = &p;
+        return best;
+    }
+
+    // The plan a meeting follows up: the one in force, else the newest (whose end check warns of).
+    const Plan* followed_plan(const Group& g) const {
+        if (const Plan* p = current_plan(g)) return p;
+        const Plan* best = nullptr;
+        for (const auto& p : g.plans)
             if (!best || p.start > best->start) best = &p;
-        }
-        if (!best)
-            for (const auto& p : g.plans)
-                if (!best || p.start > best->start) best = &p;
         return best;
     }
 
@@ -925,7 +954,12 @@ private:
         const std::string history_page = add_plan_history(path, g, p);
         add_later(path, "plan", [&g, &p, path, history_page](const Builder& b) {
             Data d = b.plan_data(path, g, p);
-            if (!history_page.empty()) b.set_last_changed(d, path, p.path, history_page);
+            if (!history_page.empty()) {
+                // "Senast ändrad": the newest change of the plan file or of any of its activities.
+                std::vector<std::string> paths{p.path};
+                for (const auto& a : p.activities) paths.push_back(a.path);
+                b.set_last_changed(d, path, paths, history_page);
+            }
             return d;
         });
     }
@@ -1236,7 +1270,7 @@ private:
         }
         Data d = common("404.html", s_.get("not_found_title"), "");
         auto rebase = [&](Data& map) {
-            for (const auto& key : {"home_href", "css_href", "print_css_href", "search_href", "accessibility_href",
+            for (const auto& key : {"home_href", "css_href", "print_css_href", "menu_js_href", "favicon_href", "search_href", "accessibility_href",
                                     "data_href", "activities_csv_href", "indicators_csv_href", "feed_href",
                                     "changes_href", "versions_href"})
                 if (const Data* v = map.get(key); v && !v->text().empty()) map.set(key, base + v->text());
@@ -1277,12 +1311,43 @@ private:
     }
 
     void set_last_changed(Data& d, const std::string& from, const std::string& record_path, const std::string& history_page) const {
+        set_last_changed(d, from, std::vector<std::string>{record_path}, history_page);
+    }
+
+    void set_last_changed(Data& d, const std::string& from, const std::vector<std::string>& record_paths,
+                          const std::string& history_page) const {
         d.set("last_changed", "");
         d.set("history_href", "");
-        if (auto change = options_.history->last_change(record_path)) {
-            d.set("last_changed", change->date.iso());
+        std::optional<Date> newest;
+        for (const auto& record_path : record_paths)
+            if (auto change = options_.history->last_change(record_path); change && (!newest || change->date > *newest))
+                newest = change->date;
+        if (newest) {
+            d.set("last_changed", newest->iso());
             d.set("history_href", href(from, history_page));
         }
+    }
+
+    // A change of step as "5 Avrapportering": the number with the name of that step of the
+    // activity's process (the history page `path` tells which activity).
+    history::Difference with_step_names(const std::string& path, const history::Difference& diff) const {
+        if (diff.kind != "step") return diff;
+        const auto it = process_of_history_.find(path);
+        if (it == process_of_history_.end()) return diff;
+        history::Difference named = diff;
+        for (auto& value : named.args) {
+            if (value.empty()) continue;
+            const int n = std::atoi(value.c_str());
+            if (n >= 1 && n <= static_cast<int>(it->second->steps.size()))
+                value += " " + it->second->steps[static_cast<size_t>(n - 1)].title;
+        }
+        return named;
+    }
+
+    // Why the history is incomplete, in the site's language (the history stage's note is for
+    // the command line, in English); empty when it is complete.
+    std::string history_note() const {
+        return options_.history->note().empty() ? std::string() : s_.get("history_incomplete");
     }
 
     // One difference in the site's language; "text" differences carry their word runs.
@@ -1385,7 +1450,8 @@ private:
         d.set("breadcrumbs", crumbs(path, trail));
         d.set("record", title);
         d.set("record_href", href(path, current_page));
-        d.set("note", options_.history->note());
+        d.set("note", history_note());
+        const bool incomplete = !options_.history->note().empty();
         Data list = Data::list();
         for (size_t i = 0; i < versions.size(); ++i) {
             const auto& v = versions[i];
@@ -1394,13 +1460,14 @@ private:
                                    {"summary", rev.summary},
                                    {"short_id", rev.short_id},
                                    {"author", site_.settings.history_authors ? rev.author : std::string()},
-                                   {"created", v.change == history::ChangeKind::Added},
+                                   {"created", v.change == history::ChangeKind::Added &&
+                                                   !(incomplete && v.revision + 1 == revisions.size())},
                                    {"deleted", v.change == history::ChangeKind::Deleted},
                                    {"renamed", v.change == history::ChangeKind::Renamed},
                                    {"revision_href", ""}});
             Data diffs = Data::list();
             for (const auto& diff : v.differences)
-                if (!draft_difference(diff)) diffs.push(difference_data(diff));
+                if (!draft_difference(diff)) diffs.push(difference_data(with_step_names(path, diff)));
             item.set("differences", std::move(diffs));
             if (v.current) item.set("revision_href", href(path, current_page));  // the record's own page is this version
             else if (has_page[i]) item.set("revision_href", href(path, revision_path(path, rev.short_id)));
@@ -1436,7 +1503,7 @@ private:
                                                                       {"differences", Data::list()}}));
                     }
                     if (!e.difference.kind.empty()) {
-                        Data diff = difference_data(e.difference);
+                        Data diff = difference_data(with_step_names(e.history_page, e.difference));
                         summary += (summary.empty() ? "" : "; ") + e.title + ": " + diff.get("text")->text();
                         Data& rec = by_record.at(e.history_page);
                         Data diffs = *rec.get("differences");
@@ -1459,7 +1526,7 @@ private:
                                         {"summary", summary.empty() ? rev.summary : summary}}));
         }
         d.set("commits", std::move(list));
-        d.set("note", options_.history->note());
+        d.set("note", history_note());
         add(path, "changes", std::move(d));
         add("changes.xml", "feed",
             Data::map({{"title", site_.settings.title + " – " + s_.get("changes_title")},
@@ -1553,6 +1620,29 @@ private:
         const std::string key = "warning_" + d.rule;
         const std::string& pattern = s_.get(key);
         return pattern == key ? d.message : fill(pattern, d.args);
+    }
+
+    // A warning as text with its dates apart: {text, date} pieces, so that a theme can keep each
+    // date on one line (<span class="date">).
+    static Data text_with_dates(const std::string& text) {
+        Data parts = Data::list();
+        auto is_date_at = [&](size_t i) {
+            if (i + 10 > text.size()) return false;
+            for (size_t k = 0; k < 10; ++k) {
+                const char c = text[i + k];
+                if ((k == 4 || k == 7) ? c != '-' : !std::isdigit(static_cast<unsigned char>(c))) return false;
+            }
+            return true;
+        };
+        size_t start = 0;
+        for (size_t i = 0; i < text.size();) {
+            if (!is_date_at(i)) { ++i; continue; }
+            if (i > start) parts.push(Data::map({{"text", text.substr(start, i - start)}, {"date", false}}));
+            parts.push(Data::map({{"text", text.substr(i, 10)}, {"date", true}}));
+            start = i += 10;
+        }
+        if (start < text.size()) parts.push(Data::map({{"text", text.substr(start)}, {"date", false}}));
+        return parts;
     }
 
     std::vector<const Diagnostic*> warnings_for(const std::string& path) const {
@@ -1831,7 +1921,7 @@ private:
         d.set("group", g.name);
         d.set("group_href", href(path, group_path(g.id)));
         d.set("date", options_.today.iso());
-        const Plan* plan = current_plan(g);
+        const Plan* plan = followed_plan(g);
         d.set("has_plan", plan != nullptr);
         d.set("plan", plan ? plan->title : std::string());
         d.set("plan_href", plan ? href(path, plan_path(g.id, plan->id)) : std::string());
@@ -1849,24 +1939,21 @@ private:
                 row.set("next_subgoal", "");
                 row.set("next_subgoal_due", "");
                 const Subgoal* next = nullptr;
+                for (const auto& sg : a.subgoals)
+                    if (!sg.done && sg.due && *sg.due >= options_.today && (!next || *sg.due < *next->due)) next = &sg;
+                // What is overdue is what check warns of (rule subgoal-overdue and the others),
+                // so that the paper, the follow-up page and the group page count the same.
                 Data overdue = Data::list();
-                for (const auto& sg : a.subgoals) {
-                    if (sg.done || !sg.due) continue;
-                    if (*sg.due < options_.today)
-                        overdue.push(Data::map({{"text", s_.get("overdue_subgoal") + ": " + sg.title + " (" + sg.due->iso() + ")"}}));
-                    else if (!next || *sg.due < *next->due)
-                        next = &sg;
-                }
                 if (next) {
                     row.set("next_subgoal", next->title);
                     row.set("next_subgoal_due", next->due->iso());
                 }
-                for (const auto* w : warnings_for(a.path)) overdue.push(Data::map({{"text", warning_text(*w)}}));
+                for (const auto* w : warnings_for(a.path)) overdue.push(Data::map({{"parts", text_with_dates(warning_text(*w))}}));
                 row.set("overdue", std::move(overdue));
                 rows.push(std::move(row));
             }
             Data plan_items = Data::list();
-            for (const auto* w : warnings_for(plan->path)) plan_items.push(Data::map({{"text", warning_text(*w)}}));
+            for (const auto* w : warnings_for(plan->path)) plan_items.push(Data::map({{"parts", text_with_dates(warning_text(*w))}}));
             d.set("plan_warnings", std::move(plan_items));
         }
         d.set("activities", std::move(rows));
@@ -1950,6 +2037,7 @@ private:
     std::string lang_;
     std::map<std::string, const FocusArea*> goal_area_;
     std::map<std::string, std::vector<Linked>> activities_by_goal_;
+    std::map<std::string, const Process*> process_of_history_;
     SiteView view_;
     std::vector<std::string> page_paths_;  // every page handed to the sink, in order
     std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds

@@ -83,8 +83,9 @@ fi
 
 echo "run.sh: checking $OUT served at $url"
 status=0
-# TESTS names the test files (default: site.test.mjs); hostile.test.mjs checks a hostile site.
+# TESTS names the test files (default: site.test.mjs narrow.test.mjs); hostile.test.mjs checks a
+# hostile site.
 tests=()
-for t in ${TESTS:-site.test.mjs}; do tests+=("$HERE/$t"); done
+for t in ${TESTS:-site.test.mjs narrow.test.mjs}; do tests+=("$HERE/$t"); done
 SITE_DIR="$OUT" SITE_URL="$url" node --test --test-reporter=tap "${tests[@]}" || status=$?
 exit "$status"

@@ -48,8 +48,8 @@ TEST_CASE("every warning appears on the follow-up page in Swedish, linked to its
 
     // The meeting paper lists what is overdue per activity.
     const std::string paper = read_file(site / "meeting-papers/alfa/index.html");
-    CHECK(contains(paper, "<li>Indikatorn ”Antal utbildade” saknar utfall för 2025-03-31.</li>"));
-    CHECK(contains(paper, "<li>Planen beslutades 2024-01-10 men har inte skickats till kansliet.</li>"));
+    CHECK(contains(paper, "<li>Indikatorn ”Antal utbildade” saknar utfall för <span class=\"date\">2025-03-31</span>.</li>"));
+    CHECK(contains(paper, "<li>Planen beslutades <span class=\"date\">2024-01-10</span> men har inte skickats till kansliet.</li>"));
 
     // Indicator verdicts: the local indicator has no value yet, the regional one is on track.
     CHECK(contains(read_file(site / "indicators/local/alfa/2025/utbildning_antal-utbildade.html"),
@@ -64,8 +64,8 @@ TEST_CASE("coverage, indicators and calendars of the example content") {
     const fs::path site = out.path() / "site";
     const std::string home = read_file(site / "index.html");
     CHECK(contains(home, "<dt>Samverkansgrupper</dt> <dd>5</dd>"));
-    CHECK(contains(home, "<dt>Aktiviteter</dt> <dd>21</dd>"));
-    CHECK(contains(home, "<dt>Regionala mål med aktiviteter</dt> <dd>10 / 11</dd>"));
+    CHECK(contains(home, "<dt>Aktiviteter i gällande planer</dt> <dd>12</dd>"));  // the 2026 plans
+    CHECK(contains(home, "<dt>Regionala mål med aktiviteter i gällande planer</dt> <dd>9 / 11</dd>"));
 
     const std::string coverage = read_file(site / "follow-up/coverage/index.html");
     CHECK(contains(coverage, "<th scope=\"row\"><a href=\"../../groups/uddevalla/index.html\">Lokal samverkansgrupp Uddevalla</a></th>"

@@ -10,6 +10,8 @@ using namespace samplan::test;
 
 namespace {
 
+bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+
 
 const std::string kPlan =
     "title = \"Lokal handlingsplan\"\nstart = 2024-01-01\nend = 2026-12-31\nstatus = \"beslutad\"\n"
@@ -102,7 +104,7 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     const fs::path site = repo.path() / "site";
     const std::string history = read_file(site / "history/alfa/2025/activities/utbildning.html");
     CHECK(history.find("<li>Status ändrad från pågår till avslutad</li>") != std::string::npos);
-    CHECK(history.find("<li>Steg 4 → 5</li>") != std::string::npos);
+    CHECK(history.find("<li>Steg ändrat från 4 Genomförandeplan till 5 Avrapportering</li>") != std::string::npos);
     CHECK(history.find("<li>Slutrapport 2025-05-30</li>") != std::string::npos);
     CHECK(history.find("<ins><span class=\"visually-hidden\">[tillagt: </span>personal i hela kommunen.") != std::string::npos);
     CHECK(history.find("Skapad.") != std::string::npos);
@@ -115,10 +117,10 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     for (const auto& e : fs::directory_iterator(site / "history/alfa/2025"))
         if (e.path().filename().string()[0] == '_') ++old_plans;
     CHECK(old_plans == 0);
-    CHECK(plan_history.find("<a href=\"../../../groups/alfa/2025/index.html\">Visa versionen från 2025-01-05</a>") !=
+    CHECK(plan_history.find("<a href=\"../../../groups/alfa/2025/index.html\">Visa versionen från <span class=\"date\">2025-01-05</span></a>") !=
           std::string::npos);
     // The activity's newest version is its own page too; its first version is a page of its own.
-    CHECK(history.find("<a href=\"../../../../groups/alfa/2025/utbildning/index.html\">Visa versionen från 2025-05-31</a>") !=
+    CHECK(history.find("<a href=\"../../../../groups/alfa/2025/utbildning/index.html\">Visa versionen från <span class=\"date\">2025-05-31</span></a>") !=
           std::string::npos);
     size_t old_activities = 0;
     for (const auto& e : fs::directory_iterator(site / "history/alfa/2025/activities"))
@@ -128,7 +130,7 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     // The first version, as it was: still ongoing, marked as an older version.
     fs::path old_page;
     for (const auto& e : fs::directory_iterator(site / "history/alfa/2025/activities"))
-        if (e.path().filename().string().rfind("utbildning_", 0) == 0 && read_file(e.path()).find("2025-01-05 (") != std::string::npos)
+        if (e.path().filename().string().rfind("utbildning_", 0) == 0 && read_file(e.path()).find("<span class=\"date\">2025-01-05</span> (") != std::string::npos)
             old_page = e.path();
     REQUIRE(!old_page.empty());
     const std::string old = read_file(old_page);
@@ -141,8 +143,11 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
           std::string::npos);
 
     const std::string activity_page = read_file(site / "groups/alfa/2025/utbildning/index.html");
-    CHECK(activity_page.find("Senast ändrad 2025-05-31 · <a href=\"../../../../history/alfa/2025/activities/utbildning.html\">") !=
+    CHECK(activity_page.find("Senast ändrad <span class=\"date\">2025-05-31</span> · <a href=\"../../../../history/alfa/2025/activities/utbildning.html\">") !=
           std::string::npos);
+    // The plan file did not change in the last commit, its activities did: the plan's "Senast
+    // ändrad" is the newest change of the plan or any of its activities.
+    CHECK(contains(read_file(site / "groups/alfa/2025/index.html"), "Senast ändrad <span class=\"date\">2025-05-31</span> · "));
     const std::string changes = read_file(site / "changes/index.html");
     CHECK(changes.find("<p>Utbildningen klar</p>") != std::string::npos);
     CHECK(read_file(site / "changes.xml").find("<title>Utbildningen klar</title>") != std::string::npos);
@@ -154,10 +159,10 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
                     "utbildning.html\">Historik</a>)") != std::string::npos);
 
     // The tagged version is published whole, from the tree at the tag, with a banner.
-    CHECK(read_file(site / "versions/index.html").find("<a href=\"../versions/v1/index.html\">v1</a> (2025-01-05)") != std::string::npos);
+    CHECK(read_file(site / "versions/index.html").find("<a href=\"../versions/v1/index.html\">v1</a> (<span class=\"date\">2025-01-05</span>)") != std::string::npos);
     CHECK_FALSE(fs::exists(site / "versions/utkast-1"));
     const std::string archived = read_file(site / "versions/v1/groups/alfa/2025/utbildning/index.html");
-    CHECK(archived.find("<strong>Arkiverad version v1 (2025-01-05).</strong> <a href=\"../../../../../../groups/alfa/2025/"
+    CHECK(archived.find("<strong>Arkiverad version v1 (<span class=\"date\">2025-01-05</span>).</strong> <a href=\"../../../../../../groups/alfa/2025/"
                         "utbildning/index.html\">Den här sidan i den aktuella versionen</a>") != std::string::npos);
     CHECK(archived.find("status-ongoing") != std::string::npos);
     CHECK_FALSE(fs::exists(site / "versions/v1/groups/alfa/2025/ny/index.html"));
@@ -168,7 +173,7 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
                                        "groups/alfa/plans/2025/activities/utbildning.md"});
     CHECK(terminal.exit_code == 0);
     CHECK(terminal.out.find("groups/alfa/plans/2025/activities/utbildning.md: 2 revisions\n") == 0);
-    CHECK(terminal.out.find("  Utbildningen klar (Test)\n    Status ändrad från pågår till avslutad\n    Steg 4 → 5\n") !=
+    CHECK(terminal.out.find("  Utbildningen klar (Test)\n    Status ändrad från pågår till avslutad\n    Steg ändrat från 4 till 5\n") !=
           std::string::npos);
     CHECK(terminal.out.find("Beskrivningen ändrad: Vi utbildar [-personal. -]{+personal i hela kommunen. +}") != std::string::npos);
     CHECK(run_samplan({"history", "--content", content.string(), "groups/alfa/nothing.md"}).exit_code == 2);
@@ -191,6 +196,16 @@ TEST_CASE("a shallow clone builds with the history it has, and says once to fetc
     CHECK(first != std::string::npos);
     CHECK(r.err.find("fetch the full history", first + 1) == std::string::npos);
     CHECK(fs::exists(clone.path() / "site/history/alfa/2025/activities/utbildning.html"));
+    // The public pages say it in Swedish, and claim no creation on the oldest commit present.
+    for (const char* page : {"site/history/alfa/2025/activities/utbildning.html", "site/history/alfa/2025/index.html",
+                             "site/changes/index.html"}) {
+        INFO(page);
+        const std::string html = read_file(clone.path() / page);
+        CHECK(!contains(html, "shallow"));
+        CHECK(!contains(html, "fetch the full history"));
+        CHECK(contains(html, "Historiken är ofullständig"));
+        CHECK(!contains(html, "Skapad."));
+    }
 }
 
 TEST_CASE("a corrupt repository gives a clean fall back to no history, never a crash") {
@@ -260,5 +275,5 @@ TEST_CASE("a record edited since its last commit keeps a page for that commit's 
     CHECK(read_file(site / "groups/alfa/2025/utbildning/index.html").find("Vi utbildar all personal.") != std::string::npos);
     const std::string history = read_file(site / "history/alfa/2025/activities/utbildning.html");
     CHECK(history.find("<a href=\"../../../../history/alfa/2025/activities/" + committed.filename().string() +
-                       "\">Visa versionen från 2025-01-05</a>") != std::string::npos);
+                       "\">Visa versionen från <span class=\"date\">2025-01-05</span></a>") != std::string::npos);
 }

@@ -133,10 +133,10 @@ TEST_CASE("import: values land in their records, show on the built site, and a r
     REQUIRE(run_samplan({"build", "--content", content, "--output", site.string(), "--today", "2025-10-01", "--quiet"})
                 .exit_code == 0);
     const std::string regional_page = read_file(site / "indicators/regional/vantetid/index.html");
-    CHECK(contains(regional_page, "<tr><th scope=\"row\">2024</th> <td>Utfall</td> <td>52</td></tr>"));
-    CHECK(contains(regional_page, "<tr><th scope=\"row\">2026</th> <td>Utfall</td> <td>42,5</td></tr>"));
+    CHECK(contains(regional_page, "<tr><th scope=\"row\"><span class=\"date\">2024</span></th> <td>Utfall</td> <td>52</td></tr>"));
+    CHECK(contains(regional_page, "<tr><th scope=\"row\"><span class=\"date\">2026</span></th> <td>Utfall</td> <td>42,5</td></tr>"));
     const std::string local_page = read_file(site / "indicators/local/alfa/2025/utbildning_antal-utbildade.html");
-    CHECK(contains(local_page, "<tr><th scope=\"row\">2025-09-30</th> <td>Utfall</td> <td>80</td></tr>"));
+    CHECK(contains(local_page, "<tr><th scope=\"row\"><span class=\"date\">2025-09-30</span></th> <td>Utfall</td> <td>80</td></tr>"));
     const std::string csv = read_file(site / "data/indicators.csv");
     CHECK(contains(csv, "regional,,,,vantetid,Väntetid till första besök,dagar,value,2025,50\r\n"));
     CHECK(contains(csv, "local,alfa,2025,utbildning,antal-utbildade,Antal utbildade,personer,value,2025-09-30,80\r\n"));

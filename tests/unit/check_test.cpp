@@ -57,7 +57,10 @@ TEST_CASE("the revision interval counts from the last revision") {
         "title = \"P\"\nstart = 2025-01-01\nend = 2026-12-31\nstatus = \"beslutad\"\ndecided = 2025-01-10\n"
         "sent_to_office = 2025-01-20\nrevised = [2026-01-05]\n";
     CHECK(run_pipeline(files, {2026, 6, 1}).lines.empty());
-    CHECK(run_pipeline(files, {2027, 1, 6}).lines.empty());  // the plan has ended
+    // The plan has ended: no revision is due, but the group has no plan in force any more.
+    CHECK(run_pipeline(files, {2027, 1, 6}).lines ==
+          std::vector<std::string>{"groups/g/plans/p1/plan.toml:3:7: warning: the group's newest plan ended on 2026-12-31 "
+                                   "and is no longer in force: decide a new plan [plan-ended]"});
     files["groups/g/plans/p1/plan.toml"] =
         "title = \"P\"\nstart = 2025-01-01\nend = 2026-12-31\nstatus = \"beslutad\"\ndecided = 2025-01-10\n"
         "sent_to_office = 2025-01-20\n";

@@ -46,9 +46,20 @@
         out.push(make("mark", "", decode(part.slice(0, end))));
         part = part.slice(end + "</mark>".length);
       }
-      if (part) out.push(document.createTextNode(decode(part)));
+      if (part) textWithDates(decode(part), out);
     });
     return out;
+  }
+
+  // Text as nodes, each date (2026-02-16) in a span that style.css keeps on one line.
+  function textWithDates(text, out) {
+    var re = /\d{4}-\d{2}-\d{2}/g, at = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      if (m.index > at) out.push(document.createTextNode(text.slice(at, m.index)));
+      out.push(make("span", "date", m[0]));
+      at = m.index + m[0].length;
+    }
+    if (at < text.length) out.push(document.createTextNode(text.slice(at)));
   }
 
   // Only a link on this site: Pagefind's URLs are paths of indexed pages.

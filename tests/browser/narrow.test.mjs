@@ -1,0 +1,210 @@
+// Phones: every page of a generated site at 320 and 375 px wide (WCAG 2.1 1.4.10 Reflow).
+//
+//   SITE_DIR=… SITE_URL=… node --test narrow.test.mjs    (run.sh runs it on the example site and,
+//                                                         with TESTS, on the hostile-content site)
+//
+// Every .html file is visited at both widths (the example site has about 150 pages, a visit
+// without axe takes a few tens of milliseconds). On each, it fails when
+//   - the page scrolls sideways (document.documentElement.scrollWidth wider than the viewport);
+//   - an element scrolls sideways on its own without being a labelled, keyboard-reachable region
+//     (role="region" or <section>, tabindex="0", aria-label or aria-labelledby), or a table wider
+//     than the screen is not inside one;
+//   - a label of an SVG chart or timeline sticks out of its picture (clipped);
+//   - a date (2026-02-16) is broken over two lines;
+//   - the header (site title, menu button, search) takes more than a third of the screen, or the
+//     menu's links are on screen before the menu button is pressed, or pressing it (Enter) does
+//     not show them, or the search field is not on screen.
+import { after, before, test } from 'node:test';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { HERE, closeBrowser, listHtmlFiles, newContext, pageUrl, report } from './lib.mjs';
+import { startServer } from './server.mjs';
+
+const SITE_DIR = path.resolve(process.env.SITE_DIR || path.join(HERE, '..', '..', 'output'));
+let BASE = process.env.SITE_URL || null;
+let ownServer = null;
+const WIDTHS = [320, 375];
+const LONG = { timeout: 20 * 60 * 1000 };
+
+before(async () => {
+  if (!BASE && fs.existsSync(SITE_DIR)) {
+    ownServer = await startServer(SITE_DIR);
+    BASE = ownServer.url;
+  }
+});
+
+after(async () => {
+  await closeBrowser();
+  if (ownServer) await ownServer.close();
+});
+
+// Runs in the page: what is wrong with it at the current width.
+function narrowProblems() {
+  const problems = [];
+  const vw = window.innerWidth;
+  const root = document.documentElement;
+  const name = (el) => {
+    const id = el.id ? `#${el.id}` : '';
+    const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+    return `<${el.tagName.toLowerCase()}${id}${cls}>`;
+  };
+  if (root.scrollWidth > vw) {
+    // Name the widest elements that reach past the right edge.
+    const wide = [...document.body.querySelectorAll('*')]
+      .filter((el) => el.getBoundingClientRect().right > vw + 0.5 && !el.closest('.visually-hidden'))
+      .filter((el) => !el.parentElement || el.parentElement.getBoundingClientRect().right <= vw + 0.5)
+      .slice(0, 4)
+      .map((el) => `${name(el)} ${Math.round(el.getBoundingClientRect().right)} px`);
+    problems.push(`the page is ${root.scrollWidth} px wide (${wide.join(', ')})`);
+  }
+  // A region: role="region", or a <section> with a name (whose role is region).
+  const isRegion = (el) =>
+    (el.getAttribute('role') === 'region' || (el.tagName === 'SECTION' && !el.hasAttribute('role'))) &&
+    el.getAttribute('tabindex') === '0' &&
+    ((el.getAttribute('aria-label') ?? '').trim() !== '' ||
+      (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).some((id) => id && document.getElementById(id)?.textContent.trim()));
+  for (const el of document.body.querySelectorAll('*')) {
+    const cs = getComputedStyle(el);
+    if (!['auto', 'scroll'].includes(cs.overflowX) || el.scrollWidth <= el.clientWidth + 1) continue;
+    if (!isRegion(el)) problems.push(`${name(el)} scrolls sideways but is not a labelled region with tabindex="0"`);
+  }
+  for (const table of document.querySelectorAll('table')) {
+    if (table.closest('.visually-hidden')) continue;
+    if (table.getBoundingClientRect().width <= vw) continue;
+    let scroller = table.parentElement;
+    while (scroller && !['auto', 'scroll'].includes(getComputedStyle(scroller).overflowX)) scroller = scroller.parentElement;
+    if (!scroller || !isRegion(scroller)) problems.push(`a table "${(table.caption?.textContent ?? '').trim().slice(0, 40)}" is wider than the screen outside a scrolling region`);
+  }
+  for (const svg of document.querySelectorAll('svg')) {
+    const box = svg.getBoundingClientRect();
+    if (box.width === 0) continue;
+    for (const text of svg.querySelectorAll('text')) {
+      const r = text.getBoundingClientRect();
+      if (r.width === 0) continue;
+      if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+        problems.push(`the label "${text.textContent.trim().slice(0, 40)}" sticks out of its picture (${Math.round(r.left - box.left)}..${Math.round(r.right - box.left)} of ${Math.round(box.width)} px)`);
+      }
+    }
+  }
+  // Dates: every yyyy-mm-dd in the text lies on one line.
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('.visually-hidden, script, style, title, desc, svg')) continue;
+    for (const m of node.data.matchAll(/\d{4}-\d{2}-\d{2}/g)) {
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (tops.size > 1) problems.push(`the date ${m[0]} is broken over two lines in ${name(parent)}`);
+    }
+  }
+  return problems;
+}
+
+// Runs in the page: the header's parts on a narrow screen.
+function headerInfo() {
+  const visible = (el) => {
+    if (!el || !el.checkVisibility({ visibilityProperty: true, contentVisibilityAuto: true })) return false;
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+  };
+  const header = document.querySelector('.site-header');
+  const summary = header?.querySelector('details summary');
+  const links = [...(header?.querySelectorAll('nav a') ?? [])];
+  const search = document.querySelector('#header-search-input');
+  return {
+    height: header ? header.getBoundingClientRect().height : 0,
+    button: summary ? { text: summary.textContent.trim(), visible: visible(summary) } : null,
+    linksShown: links.filter(visible).length,
+    links: links.length,
+    searchShown: visible(search),
+  };
+}
+
+const files = fs.existsSync(SITE_DIR) ? listHtmlFiles(SITE_DIR) : [];
+
+for (const width of WIDTHS) {
+  test(`${width} px: no page scrolls sideways; wide tables scroll in labelled regions; labels and dates whole`, LONG, async (t) => {
+    const context = await newContext({ viewport: { width, height: 700 } });
+    const problems = new Map();
+    let next = 0;
+    // Two tabs visit the pages (BROWSER_TESTS_CONCURRENCY changes it), as the crawl of site.test.mjs does.
+    const worker = async () => {
+      const page = await context.newPage();
+      while (next < files.length) {
+        const rel = files[next++];
+        await page.goto(pageUrl(BASE, rel), { waitUntil: 'load' });
+        // The search page shows results and filters after its index loads: open them all.
+        if (await page.locator('#search-input').count()) {
+          await page.goto(`${pageUrl(BASE, rel)}?q=a`, { waitUntil: 'load' });
+          await page.locator('#search-results .search-result').first().waitFor({ timeout: 5_000 }).catch(() => {});
+          for (const s of await page.locator('#search-filters summary').all()) await s.click();
+        }
+        problems.set(rel, (await page.evaluate(narrowProblems)).map((p) => `${rel}: ${p}`));
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Number(process.env.BROWSER_TESTS_CONCURRENCY) || 2 }, worker));
+    } finally {
+      await context.close();
+    }
+    t.diagnostic(`${files.length} pages at ${width} px`);
+    report(`${width} px wide`, files.flatMap((f) => problems.get(f) ?? []));
+  });
+}
+
+test('320 px: a compact header with a menu button (a disclosure) and the search field on screen', LONG, async (t) => {
+  const problems = [];
+  for (const javaScript of [true, false]) {
+    const context = await newContext({ viewport: { width: 320, height: 640 }, javaScriptEnabled: javaScript });
+    const page = await context.newPage();
+    try {
+      // Every page kind shares the header: the start page, a deep page and the not-found page.
+      const picks = files.filter((f, i) => i % 15 === 0 || f === 'index.html');
+      for (const rel of picks) {
+        await page.goto(pageUrl(BASE, rel), { waitUntil: 'load' });
+        const h = await page.evaluate(headerInfo);
+        const where = `${rel} (JavaScript ${javaScript ? 'on' : 'off'})`;
+        if (!h.button || !h.button.visible) {
+          problems.push(`${where}: no menu button in the header`);
+          continue;
+        }
+        if (!h.searchShown) problems.push(`${where}: the search field is not on screen`);
+        if (javaScript) {
+          if (h.height > 640 / 3) problems.push(`${where}: the header is ${Math.round(h.height)} px high`);
+          if (h.linksShown !== 0) problems.push(`${where}: ${h.linksShown} menu links shown before the menu button is pressed`);
+          await page.locator('.site-header details summary').focus();
+          await page.keyboard.press('Enter');
+          const opened = await page.evaluate(headerInfo);
+          if (opened.linksShown !== opened.links || opened.links === 0) problems.push(`${where}: Enter on "${h.button.text}" shows ${opened.linksShown} of ${opened.links} menu links`);
+          const expanded = await page.locator('.site-header details').evaluate((d) => d.open);
+          if (!expanded) problems.push(`${where}: the menu did not open`);
+        } else if (h.linksShown !== h.links || h.links === 0) {
+          // Without JavaScript the full list shows.
+          problems.push(`${where}: without JavaScript only ${h.linksShown} of ${h.links} menu links are shown`);
+        }
+      }
+      t.diagnostic(`${picks.length} pages, JavaScript ${javaScript ? 'on' : 'off'}`);
+    } finally {
+      await context.close();
+    }
+  }
+  report('compact header', problems);
+});
+
+test('wide screens: the menu shows in full, with no menu button', async () => {
+  const context = await newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  try {
+    await page.goto(pageUrl(BASE, 'index.html'), { waitUntil: 'load' });
+    const h = await page.evaluate(headerInfo);
+    const problems = [];
+    if (h.button?.visible) problems.push('a menu button is shown at 1280 px');
+    if (h.linksShown !== h.links || h.links === 0) problems.push(`${h.linksShown} of ${h.links} menu links shown at 1280 px`);
+    report('wide header', problems);
+  } finally {
+    await context.close();
+  }
+});
