@@ -307,7 +307,8 @@ IndicatorChart indicator_chart(std::vector<ChartPoint> points, const ChartWords&
     }
 
     // The time axis.
-    const auto [axis, last_row] = time_axis(points.front().date, points.back().date, yearly, c.left, c.right, c.top,
+    // The first and last points keep a marker's width from the value axis and the edge.
+    const auto [axis, last_row] = time_axis(points.front().date, points.back().date, yearly, c.left + 8, c.right - 8, c.top,
                                             c.bottom, words, c.lines, c.ticks);
     c.lines.push_back({c.left, c.bottom, c.right, c.bottom, "axis"});
     c.lines.push_back({c.left, c.top, c.left, c.bottom, "axis"});
