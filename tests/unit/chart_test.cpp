@@ -1,11 +1,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "pipeline.h"
 #include "site/chart.h"
+#include "site/site.h"
 
 using namespace samplan;
 using namespace samplan::site;
@@ -187,4 +190,51 @@ TEST_CASE("a plan's timeline has a time axis, rows in date order, wrapped titles
     for (const auto& r : t.rows) check_inside(r.title, t.width, t.height, t.font_size);
     // Outside the plan's time, today is not marked.
     CHECK(texts_of(plan_timeline(activities, {2025, 1, 1}, {2025, 12, 31}, Date{2027, 1, 1}, swedish()).ticks, "today").empty());
+}
+
+
+TEST_CASE("a regional indicator has its chart, verdict and links on the regional, goal and indicator pages") {
+    auto files = test::minimal_site();
+    files["regional/plan.toml"] =
+        "title = \"R\"\n[[focus_areas]]\nid = \"fa\"\ntitle = \"F\"\n[[focus_areas.goals]]\nid = \"fa-1\"\ntitle = \"G\"\n"
+        "[[focus_areas.goals.indicators]]\nid = \"vantetid\"\ntitle = \"Väntetid\"\nunit = \"dagar\"\n"
+        "baseline = { year = 2023, value = 62 }\ntargets = { 2026 = 30, 2025 = 45 }\n"
+        "values = [ { year = 2024, value = 55 }, { year = 2025, value = 47 } ]\n"
+        "[[focus_areas]]\nid = \"fb\"\ntitle = \"F2\"\n[[focus_areas.goals]]\nid = \"fb-1\"\ntitle = \"G2\"\n";
+    const auto r = test::run_pipeline(files);
+    site::Strings strings({{"track_behind", "Efter plan"}, {"indicator_baseline", "Utgångsläge"},
+                           {"indicator_value", "Utfall"}, {"indicator_target", "Målvärde"}});
+    site::SiteOptions options;
+    options.today = {2025, 6, 1};
+    options.strings = &strings;
+    const auto view = site::build_site(r.site, options);
+    std::map<std::string, const site::PageView*> pages;
+    for (const auto& p : view.pages) pages[p.path] = &p;
+    const auto indicator_of = [](const site::Data& goal) -> const site::Data& {
+        return goal.get("indicators")->items().at(0);
+    };
+    REQUIRE(pages.count("regional/index.html"));
+    REQUIRE(pages.count("regional/fa/fa-1/index.html"));
+    REQUIRE(pages.count("indicators/regional/vantetid/index.html"));
+    const auto& on_regional = indicator_of(pages["regional/index.html"]->data.get("focus_areas")->items().at(0).get("goals")->items().at(0));
+    const auto& on_goal = indicator_of(pages["regional/fa/fa-1/index.html"]->data);
+    CHECK(on_regional.get("indicator_href")->text() == "../indicators/regional/vantetid/index.html");
+    CHECK(on_goal.get("indicator_href")->text() == "../../../indicators/regional/vantetid/index.html");
+    // 47 in 2025 against 45 expected by then: behind.
+    CHECK(on_goal.get("verdict")->text() == "Efter plan");
+    CHECK(on_goal.get("verdict_class")->text() == "track_behind");
+    const auto& indicator = pages["indicators/regional/vantetid/index.html"]->data;
+    CHECK(indicator.get("verdict_class")->text() == "track_behind");
+    CHECK(indicator.get("owner_href")->text() == "../../../regional/fa/fa-1/index.html");
+    CHECK(indicator.get("plan_href")->text() == "../../../regional/index.html#goal-fa-1");
+    // The same chart everywhere, its figures in date order.
+    for (const site::Data* chart : {on_regional.get("chart"), on_goal.get("chart"), indicator.get("chart")}) {
+        REQUIRE(chart);
+        std::vector<std::string> rows;
+        for (const auto& m : chart->get("markers")->items())
+            rows.push_back(m.get("when")->text() + " " + m.get("kind_label")->text() + " " + m.get("value")->text());
+        CHECK(rows == std::vector<std::string>{"2023 Utgångsläge 62", "2024 Utfall 55", "2025 Utfall 47", "2025 Målvärde 45",
+                                               "2026 Målvärde 30"});
+        CHECK(chart->get("summary")->text() == "Utgångsläge: 62 (2023). Utfall: 55 (2024), 47 (2025). Målvärde: 45 (2025), 30 (2026).");
+    }
 }
