@@ -473,6 +473,62 @@ Timeline plan_timeline(const std::vector<TimelineActivity>& activities, Date fro
     return t;
 }
 
+ProcessDiagram process_diagram(const std::vector<std::string>& step_titles) {
+    ProcessDiagram p;
+    p.width = kWidth;
+    p.font_size = kFont;
+    const double left = 2, right = kWidth - 2, r = 14, text_x = left + 2 * r + 16, gap = 20;
+    double y = 2;
+    int n = 0;
+    for (const auto& title : step_titles) {
+        ++n;
+        ProcessBox b;
+        b.x = left;
+        b.y = y;
+        b.width = right - left;
+        const auto lines = wrap(title, right - 6 - text_x, kFont);
+        b.height = std::max(2 * r + 12, static_cast<double>(lines.size()) * kLineHeight + 14);
+        double ty = y + (b.height - static_cast<double>(lines.size()) * kLineHeight) / 2 + 0.75 * kFont + 1;
+        for (const auto& line : lines) {
+            b.title.push_back({text_x, ty, line, "start", "step"});
+            ty += kLineHeight;
+        }
+        b.cx = left + 6 + r;
+        b.cy = y + b.height / 2;
+        b.r = r;
+        b.number = {b.cx, b.cy + 0.35 * kFont, std::to_string(n), "middle", "number"};
+        if (n > 1) {
+            const double x = kWidth / 2, from = y - gap, to = y - 1;
+            p.arrows.push_back("M" + num(x) + " " + num(from) + "V" + num(to - 6) + "M" + num(x - 5) + " " + num(to - 7) + "L" +
+                               num(x) + " " + num(to) + "L" + num(x + 5) + " " + num(to - 7));
+        }
+        y += b.height + gap;
+        p.steps.push_back(std::move(b));
+    }
+    p.height = std::ceil(y - gap + 2);
+    return p;
+}
+
+Data process_diagram_data(const ProcessDiagram& p) {
+    Data d = Data::map({{"view_box", "0 0 " + num(p.width) + " " + num(p.height)}, {"font_size", num(p.font_size)}});
+    Data steps = Data::list();
+    for (const auto& b : p.steps)
+        steps.push(Data::map({{"x", num(b.x)},
+                              {"y", num(b.y)},
+                              {"width", num(b.width)},
+                              {"height", num(b.height)},
+                              {"cx", num(b.cx)},
+                              {"cy", num(b.cy)},
+                              {"r", num(b.r)},
+                              {"number", text_data(b.number)},
+                              {"title_lines", texts_data(b.title)}}));
+    d.set("steps", std::move(steps));
+    Data arrows = Data::list();
+    for (const auto& a : p.arrows) arrows.push(Data::map({{"d", a}}));
+    d.set("arrows", std::move(arrows));
+    return d;
+}
+
 Data chart_data(const IndicatorChart& c, const ChartWords& words) {
     Data d = Data::map({{"view_box", "0 0 " + num(c.width) + " " + num(c.height)},
                         {"font_size", num(c.font_size)},

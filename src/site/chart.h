@@ -116,9 +116,28 @@ struct Timeline {
 Timeline plan_timeline(const std::vector<TimelineActivity>& activities, Date from, Date to,
                        std::optional<Date> today, const ChartWords& words);
 
+// A process's steps as a diagram: one box per step, top to bottom, with its number in a circle
+// and its title wrapped to the width, joined by arrows.
+struct ProcessBox {
+    double x = 0, y = 0, width = 0, height = 0;
+    double cx = 0, cy = 0, r = 0;  // the number's circle
+    ChartText number;
+    std::vector<ChartText> title;  // one text per line
+};
+
+struct ProcessDiagram {
+    double width = 0, height = 0;
+    double font_size = 0;
+    std::vector<ProcessBox> steps;
+    std::vector<std::string> arrows;  // SVG path data, each from one box to the next
+};
+
+ProcessDiagram process_diagram(const std::vector<std::string>& step_titles);
+
 // The view-model data of each (keys as docs/themes.md lists them).
 Data chart_data(const IndicatorChart& chart, const ChartWords& words);
 Data timeline_data(const Timeline& timeline);
+Data process_diagram_data(const ProcessDiagram& diagram);
 
 // The estimated width of `text` at `font_size`, on the wide side of common sans-serif fonts, so
 // that a label placed by it is never cut off.

@@ -1180,7 +1180,25 @@ private:
                                   {"activities", std::move(activities)}}));
         }
         d.set("steps", std::move(steps));
+        d.set("diagram", process_diagram_view(pr, "diagram", ""));
         add(path, "process", std::move(d));
+    }
+
+    // A process's steps as a diagram (site/chart.h), with its steps in words for the diagram's
+    // description; `caption_href` links the process's page from elsewhere.
+    Data process_diagram_view(const Process& pr, const std::string& id, const std::string& caption_href) const {
+        std::vector<std::string> titles;
+        std::string words;
+        for (const auto& st : pr.steps) {
+            titles.push_back(st.title);
+            words += (words.empty() ? "" : ", ") + std::to_string(titles.size()) + " " + st.title;
+        }
+        Data d = process_diagram_data(process_diagram(titles));
+        d.set("diagram_id", id);
+        d.set("process_title", pr.title);
+        d.set("steps_text", words);
+        d.set("caption_href", caption_href);
+        return d;
     }
 
     void add_page(const Page& p) {
@@ -1190,6 +1208,11 @@ private:
         d.set("breadcrumbs", crumbs(path, {}));
         d.set("description", p.description);
         d.set("body", Data::markdown(p.body));
+        Data diagrams = Data::list();
+        for (const auto& pr : site_.processes)
+            if (pr.guidance.present() && pr.guidance.id == p.id)
+                diagrams.push(process_diagram_view(pr, "diagram-" + pr.id, href(path, process_path(pr.id))));
+        d.set("process_diagrams", std::move(diagrams));
         add_plain_history(d, path, p.path, "history/_pages/" + p.id + "/index.html", p.title, {{p.title, path}});
         add(path, "page", std::move(d));
     }

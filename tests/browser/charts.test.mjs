@@ -1,11 +1,11 @@
-// The site's charts (indicator charts and plan timelines, SVG made by samplan at build time), on
+// The site's charts (indicator charts, plan timelines and process diagrams: SVG made by samplan at build time), on
 // every page that has one, at 320 px and at 1280 px wide:
 //
 //   SITE_DIR=/tmp/site-out node --test --test-reporter=tap tests/browser/charts.test.mjs
 //
 // Each chart must have an accessible name (role="img", aria-labelledby naming its <title> and
 // <desc>, both with text) and the same figures as a table beside it, its rows in date order and
-// its values the chart's labels; no text of the chart may reach outside its viewBox (getBBox in
+// its values the chart's labels (a process diagram: its steps in its description); no text of the chart may reach outside its viewBox (getBBox in
 // Chromium: no label is cut off), no two value labels may cover each other, the chart must fit
 // the screen (no sideways scrolling for it), and axe must find nothing in it.
 
@@ -37,14 +37,14 @@ after(async () => {
 // The pages with a chart, from the files (the current site only: archived versions repeat them).
 function chartPages() {
   return listHtmlFiles(SITE_DIR).filter(
-    (rel) => !rel.startsWith('versions/') && fs.readFileSync(path.join(SITE_DIR, rel), 'utf8').includes('<svg class="chart'),
+    (rel) => !rel.startsWith('versions/') && /<svg class="(chart|diagram)/.test(fs.readFileSync(path.join(SITE_DIR, rel), 'utf8')),
   );
 }
 
 // Runs in the page: every problem of every chart on it.
 function chartProblems() {
   const problems = [];
-  const charts = [...document.querySelectorAll('svg.chart')];
+  const charts = [...document.querySelectorAll('svg.chart, svg.diagram')];
   charts.forEach((svg, index) => {
     const where = `chart ${index + 1} (${svg.querySelector('title')?.textContent ?? 'no title'})`;
     // An accessible name and description.
@@ -57,7 +57,12 @@ function chartProblems() {
     }
     // The same figures as a table, in date order.
     const table = svg.parentElement.querySelector('table');
-    if (!table || !table.querySelector('caption')?.textContent.trim()) {
+    if (svg.classList.contains('diagram')) {
+      // A process diagram: its steps are the list below it; its description names them all.
+      const steps = svg.querySelectorAll('rect.diagram-step').length;
+      const desc = svg.querySelector('desc')?.textContent ?? '';
+      if (steps < 1 || !desc.includes(`${steps} `)) problems.push(`${where}: ${steps} steps, description "${desc}"`);
+    } else if (!table || !table.querySelector('caption')?.textContent.trim()) {
       problems.push(`${where}: no table with a caption beside the chart`);
     } else {
       const rows = [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent.trim()));
@@ -120,7 +125,10 @@ test('charts: accessible name, the same figures as a table in date order, no lab
       const kind = rel.split('/').map((part, i, all) => (i === 0 || part === 'index.html' ? part : i === all.length - 1 ? '*.html' : '*')).join('/');
       if (width === 320 && !axed.has(kind)) {
         axed.add(kind);
-        const axe = await new AxeBuilder({ page }).include('.chart-figure').withTags(AXE_TAGS).analyze();
+        const builder = new AxeBuilder({ page }).withTags(AXE_TAGS);
+        for (const selector of ['.chart-figure', '.process-diagram'])
+          if ((await page.locator(selector).count()) > 0) builder.include(selector);
+        const axe = await builder.analyze();
         for (const v of axe.violations)
           problems.push(`${rel}: axe ${v.id} ${v.help} -> ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
       }

@@ -238,3 +238,28 @@ TEST_CASE("a regional indicator has its chart, verdict and links on the regional
         CHECK(chart->get("summary")->text() == "Utgångsläge: 62 (2023). Utfall: 55 (2024), 47 (2025). Målvärde: 45 (2025), 30 (2026).");
     }
 }
+
+TEST_CASE("a process diagram has a box per step, top to bottom, numbers in their circles and titles wrapped inside") {
+    std::vector<std::string> titles;
+    for (int i = 1; i <= 10; ++i) titles.push_back("Steg " + std::to_string(i));
+    titles[1] = "Prioritering och beslut om inriktning för hela samverkansgruppen och dess huvudmän";
+    const auto p = process_diagram(titles);
+    REQUIRE(p.steps.size() == 10);
+    CHECK(p.arrows.size() == 9);
+    CHECK(p.steps[1].title.size() >= 2);
+    for (size_t i = 0; i < p.steps.size(); ++i) {
+        const auto& b = p.steps[i];
+        if (i > 0) CHECK(b.y > p.steps[i - 1].y + p.steps[i - 1].height);
+        CHECK(b.y + b.height <= p.height);
+        CHECK(b.number.text == std::to_string(i + 1));
+        // "10" fits inside its circle.
+        CHECK(text_width(b.number.text, p.font_size) < 2 * b.r - 4);
+        check_inside(b.title, p.width, p.height, p.font_size);
+        for (const auto& line : b.title) {
+            CHECK(line.x > b.cx + b.r);
+            CHECK(line.x + text_width(line.text, p.font_size) <= b.x + b.width);
+            CHECK(line.y > b.y);
+            CHECK(line.y < b.y + b.height);
+        }
+    }
+}
