@@ -358,7 +358,6 @@ IndicatorChart indicator_chart(std::vector<ChartPoint> points, const ChartWords&
         const double offsets[] = {-11, 18, -11 - kLineHeight, 18 + kLineHeight, -11 - 2 * kLineHeight};
         ChartText best{m.x, m.y - 11, m.value, "middle", "value"};
         keep_inside(best, c.left + 1, kWidth - 1, kFont);
-        bool placed = false;
         for (double dy : offsets) {
             ChartText t{m.x, m.y + dy, m.value, "middle", "value"};
             keep_inside(t, c.left + 1, kWidth - 1, kFont);
@@ -367,11 +366,9 @@ IndicatorChart indicator_chart(std::vector<ChartPoint> points, const ChartWords&
             const Box padded{b.x0 - 1, b.y0 - 1, b.x1 + 1, b.y1 + 1};
             if (std::none_of(taken.begin(), taken.end(), [&](const Box& o) { return o.overlaps(padded); })) {
                 best = t;
-                placed = true;
                 break;
             }
         }
-        (void)placed;
         taken.push_back(text_box(best, kFont));
         m.label = std::move(best);
     }
@@ -435,10 +432,7 @@ Timeline plan_timeline(const std::vector<TimelineActivity>& activities, Date fro
     const bool show_today = today && *today >= from && *today <= to;
     double y = show_today ? 20 : 4;
     const double top = y;
-    // Rows first: the axis's extent is known before its labels are placed below the rows.
-    TimeAxis probe;
-    std::vector<ChartLine> axis_lines;
-    std::vector<ChartText> axis_texts;
+    // Rows first: the axis's labels go below them.
     for (const auto* a : rows) {
         TimelineRow r;
         r.name = a->title;
