@@ -31,7 +31,7 @@ rm -rf build/hostile-content build/hostile-site
 mkdir -p build/hostile-content
 cp -r tests/fixtures/base/. tests/fixtures/hostile/. build/hostile-content/
 ./build/samplan build --content build/hostile-content --output build/hostile-site --quiet --today 2025-06-01
-TESTS="hostile.test.mjs narrow.test.mjs" bash tests/browser/run.sh build/hostile-site
+TESTS="hostile.test.mjs narrow.test.mjs charts.test.mjs" bash tests/browser/run.sh build/hostile-site
 
 echo "== browser test of samplan serve (live reload, error overlay)"
 SAMPLAN=build/samplan node --test --test-reporter=tap tests/browser/serve.test.mjs

@@ -20,6 +20,7 @@
 #include "core/parallel.h"
 #include "core/text.h"
 #include "history/versions.h"
+#include "site/chart.h"
 #include "site/open_data.h"
 
 namespace samplan::site {
@@ -45,6 +46,26 @@ std::string root_prefix(const std::string& page_path) {
 }
 
 namespace {
+
+// Adds a view model's whole tree to a page key: what a page made from it shows.
+void add_data(Digest& digest, const Data& data) {
+    digest.add(static_cast<std::int64_t>(data.kind()));
+    switch (data.kind()) {
+        case Data::Kind::List:
+            digest.add(static_cast<std::int64_t>(data.items().size()));
+            for (const Data& item : data.items()) add_data(digest, item);
+            break;
+        case Data::Kind::Map:
+            digest.add(static_cast<std::int64_t>(data.entries().size()));
+            for (const auto& [name, value] : data.entries()) {
+                digest.add(name);
+                add_data(digest, value);
+            }
+            break;
+        case Data::Kind::Bool: digest.add(static_cast<std::int64_t>(data.flag())); break;
+        default: digest.add(data.text()); break;
+    }
+}
 
 // Output paths: one function per kind of page, so no two records can share a path.
 std::string home_path() { return "index.html"; }
@@ -576,9 +597,57 @@ private:
         return d;
     }
 
-    // `level` is the heading level of the indicator's title where it is shown.
-    Data regional_indicator(const RegionalIndicator& ind, int level) const {
-        Data d = Data::map({{"id", ind.id}, {"title", ind.title}, {"unit", ind.unit}, {"baseline", ""}, {"level", level}});
+    // The words and number format of the site's charts.
+    ChartWords chart_words() const {
+        ChartWords w;
+        w.baseline = s_.get("indicator_baseline");
+        w.value = s_.get("indicator_value");
+        w.target = s_.get("indicator_target");
+        w.target_path = s_.get("chart_target_path");
+        w.today = s_.get("chart_today");
+        w.months = chart_months(s_.get("chart_months"));
+        w.number = [lang = lang_](double v) { return format_number(v, lang); };
+        return w;
+    }
+
+    // An indicator's chart (site/chart.h): a regional one's figures are yearly, placed mid-year.
+    Data regional_chart(const RegionalIndicator& ind) const {
+        std::vector<ChartPoint> points;
+        const auto add = [&points](const YearValue& v, PointKind kind) {
+            points.push_back({Date{v.year, 7, 1}, std::to_string(v.year), v.value, kind});
+        };
+        if (ind.baseline) add(*ind.baseline, PointKind::Baseline);
+        for (const auto& v : ind.values) add(v, PointKind::Value);
+        for (const auto& t : ind.targets) add(t, PointKind::Target);
+        const ChartWords words = chart_words();
+        return chart_data(indicator_chart(std::move(points), words, true), words);
+    }
+
+    Data local_chart(const LocalIndicator& ind) const {
+        std::vector<ChartPoint> points;
+        const auto add = [&points](const DateValue& v, PointKind kind) {
+            points.push_back({v.date, v.date.iso(), v.value, kind});
+        };
+        if (ind.baseline) add(*ind.baseline, PointKind::Baseline);
+        for (const auto& v : ind.values) add(v, PointKind::Value);
+        if (ind.target) add(*ind.target, PointKind::Target);
+        const ChartWords words = chart_words();
+        return chart_data(indicator_chart(std::move(points), words), words);
+    }
+
+    // What an indicator shows wherever it appears: its chart and table, its verdict and a link to
+    // its own page. `level` is the heading level of the indicator's title where it is shown.
+    Data indicator_view(const std::string& from, const std::string& id, const std::string& title, const std::string& unit,
+                        int level, Data chart, const std::string& verdict, const std::string& page) const {
+        return Data::map({{"id", id}, {"title", title}, {"unit", unit}, {"level", level}, {"chart_id", "ind-" + id},
+                          {"chart", std::move(chart)}, {"verdict", s_.get(verdict)}, {"verdict_class", verdict},
+                          {"indicator_href", href(from, page)}});
+    }
+
+    Data regional_indicator(const std::string& from, const RegionalIndicator& ind, int level) const {
+        Data d = indicator_view(from, ind.id, ind.title, ind.unit, level, regional_chart(ind), regional_verdict(ind),
+                                regional_indicator_path(ind.id));
+        d.set("baseline", "");
         if (ind.baseline)
             d.set("baseline", std::to_string(ind.baseline->year) + ": " + format_number(ind.baseline->value, lang_));
         Data rows = Data::list();
@@ -614,7 +683,7 @@ private:
         d.set("gap", count == 0);
         d.set("activities", std::move(activities));
         Data indicators = Data::list();
-        for (const auto& ind : g.indicators) indicators.push(regional_indicator(ind, indicator_level));
+        for (const auto& ind : g.indicators) indicators.push(regional_indicator(from, ind, indicator_level));
         d.set("indicators", std::move(indicators));
         return d;
     }
@@ -918,35 +987,20 @@ private:
     }
 
     // Bars of a timeline: each activity's period as a share of the plan's span, in percent.
+    // The plan's activities on a time axis from the plan's start (or its first activity's) to its end.
     Data timeline(const Plan& p) const {
-        Data rows = Data::list();
         std::optional<Date> lo = p.start, hi = p.end;
+        std::vector<TimelineActivity> rows;
         for (const auto& a : p.activities) {
             if (a.start && (!lo || *a.start < *lo)) lo = a.start;
             if (a.end && (!hi || *a.end > *hi)) hi = a.end;
+            if (a.start && a.end && *a.start <= *a.end)
+                rows.push_back({a.title, *a.start, *a.end, s_.get(std::string("status_") + status_class(a.status)),
+                                status_class(a.status), period(a.start, a.end)});
         }
-        if (!lo || !hi || *hi <= *lo) return rows;
-        const double span = static_cast<double>(hi->days_since_epoch() - lo->days_since_epoch() + 1);
-        const int row_height = 28;
-        int index = 0;
-        for (const auto& a : p.activities) {
-            if (!a.start || !a.end) continue;
-            const double x = (static_cast<double>(a.start->days_since_epoch() - lo->days_since_epoch())) / span * 100.0;
-            const double w = std::max(0.5, static_cast<double>(a.end->days_since_epoch() - a.start->days_since_epoch() + 1) / span * 100.0);
-            char xs[32], ws[32];
-            std::snprintf(xs, sizeof xs, "%.2f", x);
-            std::snprintf(ws, sizeof ws, "%.2f", w);
-            rows.push(Data::map({{"title", a.title},
-                                 {"period", period(a.start, a.end)},
-                                 {"status", s_.get(std::string("status_") + status_class(a.status))},
-                                 {"status_class", status_class(a.status)},
-                                 {"x", std::string(xs) + "%"},
-                                 {"width", std::string(ws) + "%"},
-                                 {"y", index * row_height + 4},
-                                 {"text_y", index * row_height + 19}}));
-            ++index;
-        }
-        return rows;
+        if (!lo || !hi || *hi <= *lo) rows.clear();
+        const Timeline t = plan_timeline(rows, lo.value_or(Date{}), hi.value_or(Date{}), options_.today, chart_words());
+        return t.rows.empty() ? Data() : timeline_data(t);
     }
 
     void add_plan(const Group& g, const Plan& p) {
@@ -992,10 +1046,9 @@ private:
         }
         d.set("focus_areas", std::move(groups));
         d.set("activity_count", p.activities.size());
-        Data bars = timeline(p);
-        d.set("timeline_height", static_cast<int>(bars.items().size()) * 28 + 8);
-        d.set("has_timeline", !bars.items().empty());
-        d.set("timeline", std::move(bars));
+        Data chart = timeline(p);
+        d.set("has_timeline", chart.kind() == Data::Kind::Map);
+        d.set("timeline", std::move(chart));
         return d;
     }
 
@@ -1013,33 +1066,6 @@ private:
                            },
                            {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, path}});
         return history_page;
-    }
-
-    // A small bar chart: baseline, values and target as bars scaled to the largest.
-    Data indicator_chart(const LocalIndicator& ind) const {
-        struct Bar { std::string label; double value; const char* kind; };
-        std::vector<Bar> bars;
-        if (ind.baseline) bars.push_back({ind.baseline->date.iso(), ind.baseline->value, "baseline"});
-        for (const auto& v : ind.values) bars.push_back({v.date.iso(), v.value, "value"});
-        if (ind.target) bars.push_back({ind.target->date.iso(), ind.target->value, "target"});
-        double max = 0;
-        for (const auto& b : bars) max = std::max(max, std::fabs(b.value));
-        Data list = Data::list();
-        const int bar_height = 22, width = 300;
-        int i = 0;
-        for (const auto& b : bars) {
-            const int w = max > 0 ? static_cast<int>(std::lround(std::fabs(b.value) / max * width)) : 0;
-            list.push(Data::map({{"label", b.label},
-                                 {"kind", b.kind},
-                                 {"kind_label", s_.get(std::string("indicator_") + b.kind)},
-                                 {"value", format_number(b.value, lang_)},
-                                 {"width", std::max(w, 1)},
-                                 {"y", i * (bar_height + 6)},
-                                 {"text_y", i * (bar_height + 6) + 15},
-                                 {"text_x", std::max(w, 1) + 6}}));
-            ++i;
-        }
-        return list;
     }
 
     void add_activity(const Group& g, const Plan& p, const Activity& a) {
@@ -1102,13 +1128,9 @@ private:
                                      {"done", sg.done}}));
         d.set("subgoals", std::move(subgoals));
         Data indicators = Data::list();
-        for (const auto& ind : a.indicators) {
-            Data i = Data::map({{"id", ind.id}, {"title", ind.title}, {"unit", ind.unit}});
-            Data chart = indicator_chart(ind);
-            i.set("chart_height", static_cast<int>(chart.items().size()) * 28);
-            i.set("bars", std::move(chart));
-            indicators.push(std::move(i));
-        }
+        for (const auto& ind : a.indicators)
+            indicators.push(indicator_view(path, ind.id, ind.title, ind.unit, 3, local_chart(ind), local_verdict(ind),
+                                           local_indicator_path(g.id, p.id, a.id, ind.id)));
         d.set("indicators", std::move(indicators));
         Data reports = Data::list();
         for (auto it = a.reports.rbegin(); it != a.reports.rend(); ++it) {
@@ -1215,7 +1237,25 @@ private:
                                   {"activities", std::move(activities)}}));
         }
         d.set("steps", std::move(steps));
+        d.set("diagram", process_diagram_view(pr, "diagram", ""));
         add(path, "process", std::move(d));
+    }
+
+    // A process's steps as a diagram (site/chart.h), with its steps in words for the diagram's
+    // description; `caption_href` links the process's page from elsewhere.
+    Data process_diagram_view(const Process& pr, const std::string& id, const std::string& caption_href) const {
+        std::vector<std::string> titles;
+        std::string words;
+        for (const auto& st : pr.steps) {
+            titles.push_back(st.title);
+            words += (words.empty() ? "" : ", ") + std::to_string(titles.size()) + " " + st.title;
+        }
+        Data d = process_diagram_data(process_diagram(titles));
+        d.set("diagram_id", id);
+        d.set("process_title", pr.title);
+        d.set("steps_text", words);
+        d.set("caption_href", caption_href);
+        return d;
     }
 
     void add_page(const Page& p) {
@@ -1225,6 +1265,11 @@ private:
         d.set("breadcrumbs", crumbs(path, {}));
         d.set("description", p.description);
         d.set("body", Data::markdown(p.body));
+        Data diagrams = Data::list();
+        for (const auto& pr : site_.processes)
+            if (pr.guidance.present() && pr.guidance.id == p.id)
+                diagrams.push(process_diagram_view(pr, "diagram-" + pr.id, href(path, process_path(pr.id))));
+        d.set("process_diagrams", std::move(diagrams));
         add_plain_history(d, path, p.path, "history/_pages/" + p.id + "/index.html", p.title, {{p.title, path}});
         add(path, "page", std::move(d));
     }
@@ -1792,47 +1837,42 @@ private:
         return (up ? value >= expected : value <= expected) ? "track_on" : "track_behind";
     }
 
-    struct IndicatorRow {
-        std::string label;  // date or year
-        std::string kind;   // baseline | target | value
-        double value;
-    };
+    // The on-track verdict of an indicator (a UI string key), against the first target not before
+    // its latest value.
+    static std::string regional_verdict(const RegionalIndicator& ind) {
+        if (!ind.baseline || ind.values.empty() || ind.targets.empty()) return "track_unknown";
+        const auto& v = ind.values.back();
+        const YearValue* t = &ind.targets.back();
+        for (const auto& target : ind.targets)
+            if (target.year >= v.year) {
+                t = &target;
+                break;
+            }
+        return on_track(ind.baseline->value, ind.baseline->year * 365L, t->value, t->year * 365L, v.value, v.year * 365L);
+    }
 
-    Data indicator_bars(const std::vector<IndicatorRow>& rows) const {
-        double max = 0;
-        for (const auto& r : rows) max = std::max(max, std::fabs(r.value));
-        Data list = Data::list();
-        int i = 0;
-        for (const auto& r : rows) {
-            const int w = max > 0 ? std::max(1, static_cast<int>(std::lround(std::fabs(r.value) / max * 300))) : 1;
-            list.push(Data::map({{"label", r.label}, {"kind", r.kind}, {"kind_label", s_.get("indicator_" + r.kind)},
-                                 {"value", format_number(r.value, lang_)}, {"width", w}, {"y", i * 28},
-                                 {"text_y", i * 28 + 15}, {"text_x", w + 6}}));
-            ++i;
-        }
-        return list;
+    static std::string local_verdict(const LocalIndicator& ind) {
+        if (!ind.baseline || !ind.target || ind.values.empty()) return "track_unknown";
+        return on_track(ind.baseline->value, ind.baseline->date.days_since_epoch(), ind.target->value,
+                        ind.target->date.days_since_epoch(), ind.values.back().value,
+                        ind.values.back().date.days_since_epoch());
     }
 
     void add_indicator_page(const std::string& path, const std::string& title, const std::string& unit,
                             const std::string& owner, const std::string& owner_href_target,
-                            const std::vector<IndicatorRow>& rows, const std::string& verdict,
-                            std::vector<std::pair<std::string, std::string>> trail) {
+                            Data chart, const std::string& verdict,
+                            std::vector<std::pair<std::string, std::string>> trail, const std::string& plan_target = "") {
         // An indicator page is made from these arguments alone (and the site inputs): its key is
         // their digest, so that a rebuild keeps it while they stay the same.
         std::string key;
         if (incremental()) {
             Digest d;
             d.add(options_.inputs_key);
-            d.add("indicator 1");
+            d.add("indicator 2");
             d.add(options_.history->note());
-            for (const std::string* text : {&path, &title, &unit, &owner, &owner_href_target, &verdict}) d.add(*text);
-            for (const auto& row : rows) {
-                d.add(row.label);
-                d.add(row.kind);
-                char value[40];
-                std::snprintf(value, sizeof value, "%.17g", row.value);
-                d.add(std::string_view(value));
-            }
+            for (const std::string* text : {&path, &title, &unit, &owner, &owner_href_target, &verdict, &plan_target})
+                d.add(*text);
+            add_data(d, chart);
             for (const auto& [label, target] : trail) {
                 d.add(label);
                 d.add(target);
@@ -1843,7 +1883,7 @@ private:
                 return;
             }
         }
-        add_later(path, "indicator", [=, trail = std::move(trail)](const Builder& b) {
+        add_later(path, "indicator", [=, chart = std::move(chart), trail = std::move(trail)](const Builder& b) {
             Data d = b.common(path, title, "follow-up");
             d.set("breadcrumbs", b.crumbs(path, trail));
             d.set("unit", unit);
@@ -1851,9 +1891,9 @@ private:
             d.set("owner_href", b.href(path, owner_href_target));
             d.set("verdict", b.s_.get(verdict));
             d.set("verdict_class", verdict);
-            Data bars = b.indicator_bars(rows);
-            d.set("chart_height", static_cast<int>(bars.items().size()) * 28);
-            d.set("bars", std::move(bars));
+            d.set("chart_id", "chart");
+            d.set("chart", chart);
+            d.set("plan_href", plan_target.empty() ? std::string() : b.href(path, plan_target));
             return d;
         }, key);
     }
@@ -1866,22 +1906,11 @@ private:
         for (const auto& fa : site_.regional.focus_areas)
             for (const auto& goal : fa.goals)
                 for (const auto& ind : goal.indicators) {
-                    std::vector<IndicatorRow> rows;
-                    if (ind.baseline) rows.push_back({std::to_string(ind.baseline->year), "baseline", ind.baseline->value});
-                    for (const auto& v : ind.values) rows.push_back({std::to_string(v.year), "value", v.value});
-                    for (const auto& t : ind.targets) rows.push_back({std::to_string(t.year), "target", t.value});
-                    std::string verdict = "track_unknown";
-                    if (ind.baseline && !ind.values.empty() && !ind.targets.empty()) {
-                        const auto& v = ind.values.back();
-                        const YearValue* t = &ind.targets.back();
-                        for (const auto& target : ind.targets)
-                            if (target.year >= v.year) { t = &target; break; }
-                        verdict = on_track(ind.baseline->value, ind.baseline->year * 365L, t->value, t->year * 365L, v.value,
-                                           v.year * 365L);
-                    }
+                    const std::string verdict = regional_verdict(ind);
                     const std::string page = regional_indicator_path(ind.id);
-                    add_indicator_page(page, ind.title, ind.unit, goal.title, goal_path(fa.id, goal.id), rows, verdict,
-                                       {{s_.get("follow_up_title"), follow_up_path()}, {s_.get("indicators_title"), indicators_path()}});
+                    add_indicator_page(page, ind.title, ind.unit, goal.title, goal_path(fa.id, goal.id), regional_chart(ind), verdict,
+                                       {{s_.get("follow_up_title"), follow_up_path()}, {s_.get("indicators_title"), indicators_path()}},
+                                       regional_path() + "#goal-" + goal.id);
                     regional.push(Data::map({{"title", ind.title}, {"href", href(path, page)}, {"owner", goal.title},
                                              {"latest", ind.values.empty() ? std::string() : format_number(ind.values.back().value, lang_) + " (" + std::to_string(ind.values.back().year) + ")"},
                                              {"verdict", s_.get(verdict)}, {"verdict_class", verdict}}));
@@ -1892,17 +1921,9 @@ private:
             for (const auto& p : g.plans)
                 for (const auto& a : p.activities)
                     for (const auto& ind : a.indicators) {
-                        std::vector<IndicatorRow> rows;
-                        if (ind.baseline) rows.push_back({ind.baseline->date.iso(), "baseline", ind.baseline->value});
-                        for (const auto& v : ind.values) rows.push_back({v.date.iso(), "value", v.value});
-                        if (ind.target) rows.push_back({ind.target->date.iso(), "target", ind.target->value});
-                        std::string verdict = "track_unknown";
-                        if (ind.baseline && ind.target && !ind.values.empty())
-                            verdict = on_track(ind.baseline->value, ind.baseline->date.days_since_epoch(), ind.target->value,
-                                               ind.target->date.days_since_epoch(), ind.values.back().value,
-                                               ind.values.back().date.days_since_epoch());
+                        const std::string verdict = local_verdict(ind);
                         const std::string page = local_indicator_path(g.id, p.id, a.id, ind.id);
-                        add_indicator_page(page, ind.title, ind.unit, a.title, activity_path(g.id, p.id, a.id), rows, verdict,
+                        add_indicator_page(page, ind.title, ind.unit, a.title, activity_path(g.id, p.id, a.id), local_chart(ind), verdict,
                                            {{s_.get("follow_up_title"), follow_up_path()}, {s_.get("indicators_title"), indicators_path()}});
                         local.push(Data::map({{"title", ind.title}, {"href", href(path, page)}, {"owner", a.title},
                                               {"group", g.name},

@@ -4,7 +4,7 @@
 #   bash tests/browser/run.sh [OUTPUT_DIR]      (default: output/ at the top of the repo)
 #
 # Installs what is missing (Debian's chromium, the npm packages of package-lock.json), serves
-# OUTPUT_DIR on 127.0.0.1 with server.mjs, and runs site.test.mjs with Node's test runner
+# OUTPUT_DIR on 127.0.0.1 with server.mjs, and runs site.test.mjs and charts.test.mjs with Node's test runner
 # (TAP output, ending with its "# pass N" / "# fail N" summary). Exits non-zero on any failure.
 #
 # Environment: CHROMIUM_PATH (default /usr/bin/chromium), BROWSER_TESTS_CONCURRENCY (pages
@@ -83,9 +83,9 @@ fi
 
 echo "run.sh: checking $OUT served at $url"
 status=0
-# TESTS names the test files (default: site.test.mjs narrow.test.mjs); hostile.test.mjs checks a
+# TESTS names the test files (default: site.test.mjs narrow.test.mjs charts.test.mjs); hostile.test.mjs checks a
 # hostile site.
 tests=()
-for t in ${TESTS:-site.test.mjs narrow.test.mjs}; do tests+=("$HERE/$t"); done
+for t in ${TESTS:-site.test.mjs narrow.test.mjs charts.test.mjs}; do tests+=("$HERE/$t"); done
 SITE_DIR="$OUT" SITE_URL="$url" node --test --test-reporter=tap "${tests[@]}" || status=$?
 exit "$status"
