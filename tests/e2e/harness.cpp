@@ -109,6 +109,22 @@ bool proc_stat(int pid, char& state, int& group) {
 
 }  // namespace
 
+RealPagefind::RealPagefind() {
+    const fs::path bin = fs::path(SAMPLAN_EXAMPLE_CONTENT).parent_path() / "node_modules/.bin";
+    installed_ = fs::exists(bin / "pagefind");
+    if (!installed_) {
+        MESSAGE("Pagefind is not installed (npm install): not tested");
+        return;
+    }
+    const char* path = std::getenv("PATH");
+    old_path_ = path ? path : "";
+    ::setenv("PATH", (bin.string() + ":" + old_path_).c_str(), 1);
+}
+
+RealPagefind::~RealPagefind() {
+    if (installed_) ::setenv("PATH", old_path_.c_str(), 1);
+}
+
 FakePagefind::FakePagefind() {
     std::string script = R"sh(#!/bin/sh
 dir='@DIR@'

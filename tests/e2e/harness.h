@@ -49,6 +49,22 @@ Snapshot snapshot(const std::filesystem::path& dir);
 // outside quotes ends nothing (rows end at line feeds).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text);
 
+// The real Pagefind of the source tree (node_modules/.bin, from npm install), first on PATH while
+// it lives. installed() is false when it is absent: the test says so and tests nothing.
+class RealPagefind {
+public:
+    RealPagefind();
+    ~RealPagefind();
+    RealPagefind(const RealPagefind&) = delete;
+    RealPagefind& operator=(const RealPagefind&) = delete;
+
+    [[nodiscard]] bool installed() const { return installed_; }
+
+private:
+    bool installed_ = false;
+    std::string old_path_;
+};
+
 // A stand-in for Pagefind, first on PATH while it lives. Each run records what it was given
 // (run 1, 2, …: its arguments and the files under --site) and writes a one-line pagefind.js
 // into --output-path. hold() makes the next run stop before that: it starts a child (sleep), writes

@@ -123,19 +123,12 @@ TEST_CASE("Pagefind reads only the searched pages, and runs again only when one 
 }
 
 TEST_CASE("the real Pagefind indexes exactly the searched pages of the example site") {
-    const fs::path bin = fs::path(SAMPLAN_EXAMPLE_CONTENT).parent_path() / "node_modules/.bin";
-    if (!fs::exists(bin / "pagefind")) {
-        MESSAGE("Pagefind is not installed (npm install): not tested");
-        return;
-    }
-    const char* path = std::getenv("PATH");
-    const std::string old_path = path ? path : "";
-    ::setenv("PATH", (bin.string() + ":" + old_path).c_str(), 1);
+    const RealPagefind pagefind;
+    if (!pagefind.installed()) return;
     TempDir out;
     const fs::path site = out.path() / "site";
     const auto r = run_samplan({"build", "--content", SAMPLAN_EXAMPLE_CONTENT, "--output", site.string(), "--today",
                                 "2026-11-24"});
-    ::setenv("PATH", old_path.c_str(), 1);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     // The main part and the others listed in parts.json hold every searched page between them.
