@@ -140,6 +140,14 @@ std::string random_hex() {
     return text;
 }
 
+// Children that samplan waits for (rm, Pagefind's guard): a SIGCHLD ignored by whoever started
+// samplan would have them collected by the system, and their ends unseen. Set once, before the
+// first child is started.
+void wait_for_own_children() {
+    static std::once_flag once;
+    std::call_once(once, [] { ::signal(SIGCHLD, SIG_DFL); });
+}
+
 // The processes that remove previous sites, waited for once they are done (samplan serve swaps
 // many sites in).
 std::mutex removers_mutex;
@@ -181,7 +189,7 @@ void remove_in_background(const std::string& path) {
     std::string rm = "rm", force = "-rf", end = "--", target = path;
     char* argv[] = {rm.data(), force.data(), end.data(), target.data(), nullptr};
     pid_t pid = 0;
-    ::signal(SIGCHLD, SIG_DFL);  // waited for (see run_guarded)
+    wait_for_own_children();
     const int started = fd == 3 ? -1 : ::posix_spawn(&pid, "/bin/rm", &actions, &attributes, argv, environ);
     ::posix_spawn_file_actions_destroy(&actions);
     ::posix_spawnattr_destroy(&attributes);
@@ -516,9 +524,7 @@ RunEnd run_guarded(std::vector<std::string> args, std::chrono::steady_clock::tim
     if (::pipe2(alive, O_CLOEXEC) != 0) return RunEnd::CannotStart;
     sigset_t none;
     sigemptyset(&none);
-    // Children that are waited for: a SIGCHLD ignored by whoever started samplan would have them
-    // collected by the system, and their ends unseen.
-    ::signal(SIGCHLD, SIG_DFL);
+    wait_for_own_children();
     const pid_t guard = ::fork();
     if (guard < 0) {
         ::close(alive[0]);
