@@ -12,32 +12,18 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { AXE_TAGS, HERE, closeBrowser, listHtmlFiles, newContext, pageUrl, report } from './lib.mjs';
-import { startServer } from './server.mjs';
+import { AXE_TAGS, listHtmlFiles, newContext, pageUrl, report, useSite } from './lib.mjs';
 
-const SITE_DIR = path.resolve(process.env.SITE_DIR || path.join(HERE, '..', '..', 'output'));
-let BASE = process.env.SITE_URL || null;
-let ownServer = null;
+const served = useSite();
 const LONG = { timeout: 15 * 60 * 1000 };
 
-before(async () => {
-  if (!BASE && fs.existsSync(SITE_DIR)) {
-    ownServer = await startServer(SITE_DIR);
-    BASE = ownServer.url;
-  }
-});
-
-after(async () => {
-  await closeBrowser();
-  if (ownServer) await ownServer.close();
-});
 
 // The pages with a chart, from the files (the current site only: archived versions repeat them).
 function chartPages() {
-  return listHtmlFiles(SITE_DIR).filter(
-    (rel) => !rel.startsWith('versions/') && /<svg class="(chart|diagram)/.test(fs.readFileSync(path.join(SITE_DIR, rel), 'utf8')),
+  return listHtmlFiles(served.dir).filter(
+    (rel) => !rel.startsWith('versions/') && /<svg class="(chart|diagram)/.test(fs.readFileSync(path.join(served.dir, rel), 'utf8')),
   );
 }
 
@@ -107,7 +93,7 @@ function chartProblems() {
 }
 
 test('charts: accessible name, the same figures as a table in date order, no label cut off, fits at 320 and 1280 px, axe clean', LONG, async (t) => {
-  assert.ok(fs.existsSync(path.join(SITE_DIR, 'index.html')), `no site in ${SITE_DIR}`);
+  assert.ok(fs.existsSync(path.join(served.dir, 'index.html')), `no site in ${served.dir}`);
   const pages = chartPages();
   const { default: AxeBuilder } = await import('@axe-core/playwright');
   const problems = [];
@@ -117,7 +103,7 @@ test('charts: accessible name, the same figures as a table in date order, no lab
     const context = await newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
     for (const rel of pages) {
-      await page.goto(pageUrl(BASE, rel), { waitUntil: 'load' });
+      await page.goto(pageUrl(served.base, rel), { waitUntil: 'load' });
       const found = await page.evaluate(chartProblems);
       charts += found.count;
       for (const p of found.problems) problems.push(`${rel} at ${width} px: ${p}`);

@@ -4,7 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
+
+import { startServer } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -332,4 +335,31 @@ export function report(title, problems, limit = 400) {
   const err = new Error(`${title}: ${problems.length} problem(s)\n  ${shown.join('\n  ')}${more}`);
   err.stack = err.message; // the list is the useful part; no stack trace
   throw err;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The site under test
+
+/**
+ * The site a test file checks: `dir` is SITE_DIR (default: the repository's output/), `base`
+ * its URL — SITE_URL when a server already serves it, else a server of our own that the
+ * registered `before` hook starts. The `after` hook closes the browser and that server.
+ */
+export function useSite() {
+  const site = {
+    dir: path.resolve(process.env.SITE_DIR || path.join(HERE, '..', '..', 'output')),
+    base: process.env.SITE_URL || null,
+  };
+  let ownServer = null;
+  before(async () => {
+    if (!site.base && fs.existsSync(site.dir)) {
+      ownServer = await startServer(site.dir);
+      site.base = ownServer.url;
+    }
+  });
+  after(async () => {
+    await closeBrowser();
+    if (ownServer) await ownServer.close();
+  });
+  return site;
 }

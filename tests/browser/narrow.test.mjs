@@ -14,30 +14,16 @@
 //   - the header (site title, menu button, search) takes more than a third of the screen, or the
 //     menu's links are on screen before the menu button is pressed, or pressing it (Enter) does
 //     not show them, or the search field is not on screen.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { HERE, closeBrowser, listHtmlFiles, newContext, pageUrl, report } from './lib.mjs';
-import { startServer } from './server.mjs';
+import { listHtmlFiles, newContext, pageUrl, report, useSite } from './lib.mjs';
 
-const SITE_DIR = path.resolve(process.env.SITE_DIR || path.join(HERE, '..', '..', 'output'));
-let BASE = process.env.SITE_URL || null;
-let ownServer = null;
+const served = useSite();
 const WIDTHS = [320, 375];
 const LONG = { timeout: 20 * 60 * 1000 };
 
-before(async () => {
-  if (!BASE && fs.existsSync(SITE_DIR)) {
-    ownServer = await startServer(SITE_DIR);
-    BASE = ownServer.url;
-  }
-});
-
-after(async () => {
-  await closeBrowser();
-  if (ownServer) await ownServer.close();
-});
 
 // Runs in the page: what is wrong with it at the current width.
 function narrowProblems() {
@@ -123,7 +109,7 @@ function headerInfo() {
   };
 }
 
-const files = fs.existsSync(SITE_DIR) ? listHtmlFiles(SITE_DIR) : [];
+const files = fs.existsSync(served.dir) ? listHtmlFiles(served.dir) : [];
 
 for (const width of WIDTHS) {
   test(`${width} px: no page scrolls sideways; wide tables scroll in labelled regions; labels and dates whole`, LONG, async (t) => {
@@ -135,10 +121,10 @@ for (const width of WIDTHS) {
       const page = await context.newPage();
       while (next < files.length) {
         const rel = files[next++];
-        await page.goto(pageUrl(BASE, rel), { waitUntil: 'load' });
+        await page.goto(pageUrl(served.base, rel), { waitUntil: 'load' });
         // The search page shows results and filters after its index loads: open them all.
         if (await page.locator('#search-input').count()) {
-          await page.goto(`${pageUrl(BASE, rel)}?q=a`, { waitUntil: 'load' });
+          await page.goto(`${pageUrl(served.base, rel)}?q=a`, { waitUntil: 'load' });
           await page.locator('#search-results .search-result').first().waitFor({ timeout: 5_000 }).catch(() => {});
           for (const s of await page.locator('#search-filters summary').all()) await s.click();
         }
@@ -164,7 +150,7 @@ test('320 px: a compact header with a menu button (a disclosure) and the search 
       // Every page kind shares the header: the start page, a deep page and the not-found page.
       const picks = files.filter((f, i) => i % 15 === 0 || f === 'index.html');
       for (const rel of picks) {
-        await page.goto(pageUrl(BASE, rel), { waitUntil: 'load' });
+        await page.goto(pageUrl(served.base, rel), { waitUntil: 'load' });
         const h = await page.evaluate(headerInfo);
         const where = `${rel} (JavaScript ${javaScript ? 'on' : 'off'})`;
         if (!h.button || !h.button.visible) {
@@ -198,7 +184,7 @@ test('wide screens: the menu shows in full, with no menu button', async () => {
   const context = await newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   try {
-    await page.goto(pageUrl(BASE, 'index.html'), { waitUntil: 'load' });
+    await page.goto(pageUrl(served.base, 'index.html'), { waitUntil: 'load' });
     const h = await page.evaluate(headerInfo);
     const problems = [];
     if (h.button?.visible) problems.push('a menu button is shown at 1280 px');

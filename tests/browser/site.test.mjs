@@ -9,12 +9,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import {
   HERE,
   classifyLink,
-  closeBrowser,
   crawl,
   listHtmlFiles,
   newContext,
@@ -22,44 +21,31 @@ import {
   report,
   resolveFile,
   siteRel,
+  useSite,
 } from './lib.mjs';
-import { startServer } from './server.mjs';
 
-const SITE_DIR = path.resolve(process.env.SITE_DIR || path.join(HERE, '..', '..', 'output'));
-let BASE = process.env.SITE_URL || null;
-let ownServer = null;
+const served = useSite();
 
 const LONG = { timeout: 15 * 60 * 1000 };
 
-before(async () => {
-  if (!BASE && fs.existsSync(SITE_DIR)) {
-    ownServer = await startServer(SITE_DIR);
-    BASE = ownServer.url;
-  }
-});
 
-after(async () => {
-  await closeBrowser();
-  if (ownServer) await ownServer.close();
-});
-
-const siteExists = () => fs.existsSync(path.join(SITE_DIR, 'index.html'));
+const siteExists = () => fs.existsSync(path.join(served.dir, 'index.html'));
 
 test('the site folder has an index.html', () => {
-  assert.ok(siteExists(), `no index.html in ${SITE_DIR}: build the site first`);
+  assert.ok(siteExists(), `no index.html in ${served.dir}: build the site first`);
 });
 
 // 1 -------------------------------------------------------------------------------------------
 test('html-validate: every .html file is valid (recommended preset, .htmlvalidate.json)', LONG, async (t) => {
-  assert.ok(siteExists(), `no site in ${SITE_DIR}`);
+  assert.ok(siteExists(), `no site in ${served.dir}`);
   const { HtmlValidate, StaticConfigLoader } = await import('html-validate');
   const config = JSON.parse(fs.readFileSync(path.join(HERE, '.htmlvalidate.json'), 'utf8'));
   const validator = new HtmlValidate(new StaticConfigLoader(config));
-  const files = listHtmlFiles(SITE_DIR);
+  const files = listHtmlFiles(served.dir);
   const problems = [];
   let warnings = 0;
   for (const rel of files) {
-    const res = await validator.validateFile(path.join(SITE_DIR, rel));
+    const res = await validator.validateFile(path.join(served.dir, rel));
     for (const result of res.results) {
       for (const m of result.messages) {
         const line = `${rel}:${m.line}:${m.column}  ${m.ruleId}  ${m.message}`;
@@ -77,8 +63,8 @@ test('html-validate: every .html file is valid (recommended preset, .htmlvalidat
 
 // The crawl-based checks: every page is visited once and the results are shared.
 async function crawled() {
-  assert.ok(siteExists(), `no site in ${SITE_DIR}`);
-  return crawl(SITE_DIR, BASE);
+  assert.ok(siteExists(), `no site in ${served.dir}`);
+  return crawl(served.dir, served.base);
 }
 
 function crawlErrors({ pages }) {
@@ -111,14 +97,14 @@ test('links: every relative href/src resolves to a file of the site, every #frag
     if (!p.dom) continue;
     for (const link of p.dom.links) {
       const what = `<${link.tag} ${link.attr}="${link.value}">`;
-      const c = classifyLink(BASE, p.url, link.value);
+      const c = classifyLink(served.base, p.url, link.value);
       if (c.kind === 'external') continue;
       checked++;
       if (c.kind === 'outside') {
         problems.push(`${p.rel}: ${what} points outside the site (${c.resolved})`);
         continue;
       }
-      const file = resolveFile(SITE_DIR, c.rel);
+      const file = resolveFile(served.dir, c.rel);
       if (!file) {
         problems.push(`${p.rel}: ${what} -> ${c.rel} does not exist`);
         continue;
@@ -148,12 +134,12 @@ const MAX_TABS = 400;
 // The site-relative targets of the href attributes in a page's file (for picking a goal page
 // that has activities to go on to; the walk itself uses only the keyboard).
 function hrefsInFile(rel) {
-  const html = fs.readFileSync(path.join(SITE_DIR, rel), 'utf8');
-  const pageHref = pageUrl(BASE, rel);
+  const html = fs.readFileSync(path.join(served.dir, rel), 'utf8');
+  const pageHref = pageUrl(served.base, rel);
   const out = [];
   for (const m of html.matchAll(/<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi)) {
     const value = (m[1] ?? m[2] ?? m[3]).replace(/&amp;/g, '&');
-    const c = classifyLink(BASE, pageHref, value);
+    const c = classifyLink(served.base, pageHref, value);
     if (c.kind === 'local') out.push(c.rel);
   }
   return out;
@@ -192,8 +178,8 @@ function assertFocusVisible(f, where) {
 }
 
 test('keyboard: start page -> goal -> activity -> group with Tab and Enter only; skip link first; focus visible', LONG, async (t) => {
-  assert.ok(siteExists(), `no site in ${SITE_DIR}`);
-  const files = listHtmlFiles(SITE_DIR);
+  assert.ok(siteExists(), `no site in ${served.dir}`);
+  const files = listHtmlFiles(served.dir);
   const goalsWithActivities = new Set(
     files.filter((f) => GOAL.test(f) && hrefsInFile(f).some((h) => ACTIVITY.test(h))),
   );
@@ -209,10 +195,10 @@ test('keyboard: start page -> goal -> activity -> group with Tab and Enter only;
   try {
     const page = await context.newPage();
     page.on('pageerror', (err) => t.diagnostic(`uncaught exception on ${page.url()}: ${err.message}`));
-    await page.goto(pageUrl(BASE, 'index.html'), { waitUntil: 'load' });
+    await page.goto(pageUrl(served.base, 'index.html'), { waitUntil: 'load' });
     const walk = ['index.html'];
     for (const step of steps) {
-      const here = siteRel(BASE, page.url());
+      const here = siteRel(served.base, page.url());
       // The first Tab on the page lands on the skip link.
       await page.keyboard.press('Tab');
       let f = await page.evaluate(focusInfo);
@@ -225,7 +211,7 @@ test('keyboard: start page -> goal -> activity -> group with Tab and Enter only;
       // Then Tab on until the wanted link has the focus.
       const seen = [describe(f)];
       let tabs = 1;
-      while (!(f.tag === 'a' && f.href && step.want(siteRel(BASE, f.href) ?? ''))) {
+      while (!(f.tag === 'a' && f.href && step.want(siteRel(served.base, f.href) ?? ''))) {
         if (tabs >= MAX_TABS) {
           assert.fail(
             `${here}: no link to ${step.to} reached in ${MAX_TABS} presses of Tab; focus went through:\n    ` +
@@ -242,14 +228,14 @@ test('keyboard: start page -> goal -> activity -> group with Tab and Enter only;
 
       try {
         await Promise.all([
-          page.waitForURL((u) => step.pattern.test(siteRel(BASE, u.href) ?? ''), { timeout: 15_000 }),
+          page.waitForURL((u) => step.pattern.test(siteRel(served.base, u.href) ?? ''), { timeout: 15_000 }),
           page.keyboard.press('Enter'),
         ]);
       } catch (err) {
         assert.fail(`${here}: Enter on ${describe(f)} did not lead to ${step.to} (now at ${page.url()}): ${err.message.split('\n')[0]}`);
       }
       await page.waitForLoadState('load');
-      const now = siteRel(BASE, page.url());
+      const now = siteRel(served.base, page.url());
       assert.match(now ?? page.url(), step.pattern, `${here}: Enter on ${describe(f)} led to ${page.url()}`);
       walk.push(now);
     }
@@ -306,13 +292,13 @@ test('console and network: no console errors, no request leaves 127.0.0.1', LONG
 // the number of results is announced, excerpts keep words apart, filters carry the theme's names,
 // everything works with the keyboard, at 320 px wide, and nothing on screen moves as the results
 // arrive.
-const searchBuilt = () => fs.existsSync(path.join(SITE_DIR, 'pagefind', 'pagefind.js'));
+const searchBuilt = () => fs.existsSync(path.join(served.dir, 'pagefind', 'pagefind.js'));
 
 test('search: ?q= is searched, results announced, Swedish filter names, keyboard, 320 px, no layout shift', {
   ...LONG,
   skip: siteExists() && !searchBuilt() && 'Pagefind is not installed: no index to search',
 }, async (t) => {
-  assert.ok(siteExists(), `no site at ${SITE_DIR}`);
+  assert.ok(siteExists(), `no site at ${served.dir}`);
   const { default: AxeBuilder } = await import('@axe-core/playwright');
   const { AXE_TAGS } = await import('./lib.mjs');
   const context = await newContext();
@@ -329,7 +315,7 @@ test('search: ?q= is searched, results announced, Swedish filter names, keyboard
   const problems = [];
   const status = page.locator('#search-status[role="status"]');
 
-  await page.goto(`${pageUrl(BASE, 'search/index.html')}?q=samordning`, { waitUntil: 'load' });
+  await page.goto(`${pageUrl(served.base, 'search/index.html')}?q=samordning`, { waitUntil: 'load' });
   await page.locator('#search-results .search-result a').first().waitFor({ timeout: 15_000 });
   if ((await page.inputValue('#search-input')) !== 'samordning') problems.push('?q= is not in the search field');
   const announced = await status.textContent();
@@ -375,7 +361,7 @@ test('search: ?q= is searched, results announced, Swedish filter names, keyboard
 
   // 320 px wide (WCAG 1.4.10): no horizontal scrolling.
   await page.setViewportSize({ width: 320, height: 640 });
-  await page.goto(`${pageUrl(BASE, 'search/index.html')}?q=samordning`, { waitUntil: 'load' });
+  await page.goto(`${pageUrl(served.base, 'search/index.html')}?q=samordning`, { waitUntil: 'load' });
   await page.locator('#search-results .search-result').first().waitFor({ timeout: 15_000 });
   for (const summary of await page.locator('#search-filters summary').all()) await summary.click();
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
