@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <set>
 #include <stdexcept>
 
 #include "content/toml_edit.h"
@@ -191,6 +192,10 @@ public:
             edits_.push_back({doc_end_, doc_end_, text});
         }
         if (replace_body) edits_.push_back({body_begin, text_.size(), std::move(body_replacement)});
+        // Where an insertion and a removal start at one place, the insertion goes first.
+        std::stable_sort(edits_.begin(), edits_.end(), [](const content::TextEdit& a, const content::TextEdit& b) {
+            return a.begin != b.begin ? a.begin < b.begin : (a.end == a.begin) > (b.end == b.begin);
+        });
         try {
             out = content::apply_edits(text_, edits_);
         } catch (const std::logic_error&) {
@@ -275,11 +280,16 @@ private:
         return true;
     }
 
+    // A new `key = value` line after the table's last such line that stays (or first in it).
     void add_line(const Value& table, bool root, const std::string& line) {
-        const bool has_key_line = std::any_of(table.entries.begin(), table.entries.end(),
-                                              [&](const Entry& e) { return !content::written_as_header(text_, e); });
-        if (has_key_line) {
-            edits_.push_back(content::add_key_line(text_, table, line));
+        const Entry* last = nullptr;
+        for (const auto& e : table.entries)
+            if (!content::written_as_header(text_, e) && !removed_.count(&e) && (!last || last->key_pos < e.key_pos)) last = &e;
+        if (last) {
+            const size_t end = content::value_end(text_, content::offset_at(text_, last->value.front().pos));
+            const size_t at = next_line(text_, end);
+            const bool ends_line = at > 0 && text_[at - 1] == '\n';
+            edits_.push_back({at, at, ends_line ? line + nl_ : nl_ + line});
         } else if (root) {
             edits_.push_back({doc_begin_, doc_begin_, line + nl_});
         } else {
@@ -305,6 +315,7 @@ private:
     }
 
     void remove(const Entry& entry) {
+        removed_.insert(&entry);
         const Value& v = entry.value.front();
         if (content::written_as_header(text_, entry)) {
             if (v.type == Value::Type::Table) {
@@ -322,9 +333,14 @@ private:
 
     bool array_of_tables(const Value& array, const Json& page, const std::string& path) {
         const size_t kept = std::min(array.items.size(), page.items.size());
-        for (size_t i = 0; i < kept; ++i)
-            if (!same(array.items[i], page.items[i]) && !table(array.items[i], page.items[i], path + "." + std::to_string(i), false))
-                return false;
+        for (size_t i = 0; i < kept; ++i) {
+            // An item is the page's whole: a key it no longer has is removed (items after a
+            // removed one move up a place).
+            Json item = page.items[i];
+            for (const auto& e : array.items[i].entries)
+                if (!item.find(e.key)) item.set(e.key, Json{});
+            if (!same(array.items[i], item) && !table(array.items[i], item, path + "." + std::to_string(i), false)) return false;
+        }
         for (size_t i = kept; i < array.items.size(); ++i)
             edits_.push_back({line_start(text_, content::offset_at(text_, array.items[i].pos)), block_end(array.items[i]), ""});
         if (page.items.size() > kept) {
@@ -347,6 +363,7 @@ private:
     std::vector<content::TextEdit> edits_;
     std::string appended_;
     std::string error_;
+    std::set<const Entry*> removed_;
 };
 
 void collect_fields(const Value& table, const std::string& path, std::vector<std::pair<int, std::string>>& out) {
