@@ -264,10 +264,7 @@ public:
             const content::Value* title = r.data.get(r.kind == content::RecordKind::Group ? "name" : "title");
             o.set("title", str(title && title->type == content::Value::Type::String ? title->string : r.id));
             const content::Value* draft = r.data.get("draft");
-            Json d;
-            d.kind = Json::Kind::Bool;
-            d.boolean = draft && draft->type == content::Value::Type::Boolean && draft->boolean;
-            o.set("draft", d);
+            o.set("draft", Json::boolean_value(draft && draft->type == content::Value::Type::Boolean && draft->boolean));
             o.set("path", str(r.path));
             list.items.push_back(std::move(o));
         }
@@ -358,7 +355,7 @@ public:
         }
         Json out = Json::object();
         out.set("diagnostics", std::move(diagnostics));
-        out.set("changed", Json{Json::Kind::Bool, new_text != text, {}, {}, {}});
+        out.set("changed", Json::boolean_value(new_text != text));
         out.set("summary", str(summary(before, after, a, create, text != new_text)));
         if (!save) return json_response(200, out);
         if (errors > 0) return json_response(422, out);

@@ -4,6 +4,20 @@
 
 namespace samplan::edit {
 
+Json::Json() = default;
+Json::~Json() = default;
+Json::Json(const Json&) = default;
+Json::Json(Json&&) noexcept = default;
+Json& Json::operator=(const Json&) = default;
+Json& Json::operator=(Json&&) noexcept = default;
+
+Json Json::boolean_value(bool b) {
+    Json j;
+    j.kind = Kind::Bool;
+    j.boolean = b;
+    return j;
+}
+
 const Json* Json::find(std::string_view key) const {
     if (kind != Kind::Object) return nullptr;
     for (const auto& [k, v] : members)

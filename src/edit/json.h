@@ -12,6 +12,14 @@ namespace samplan::edit {
 
 struct Json {
     enum class Kind { Null, Bool, Number, String, Array, Object };
+    // Out of line: `members` holds pairs of this type (clang 14 with libstdc++ needs it complete).
+    Json();
+    ~Json();
+    Json(const Json&);
+    Json(Json&&) noexcept;
+    Json& operator=(const Json&);
+    Json& operator=(Json&&) noexcept;
+
     Kind kind = Kind::Null;
     bool boolean = false;
     std::string text;  // a String's value, a Number's text
@@ -21,6 +29,7 @@ struct Json {
     [[nodiscard]] const Json* find(std::string_view key) const;
     [[nodiscard]] std::string string_or(std::string_view key, std::string fallback = {}) const;
     static Json string_value(std::string s);
+    static Json boolean_value(bool b);
     static Json object() { Json j; j.kind = Kind::Object; return j; }
     static Json array() { Json j; j.kind = Kind::Array; return j; }
     Json& set(std::string key, Json value);

@@ -213,6 +213,16 @@ test('the editor makes, checks, saves and commits an activity, by keyboard', asy
   assert.match(fs.readFileSync(example, 'utf8'), /priority = 6/);
   assert.doesNotMatch(fs.readFileSync(example, 'utf8'), /\(ändrad\)/);
 
+  // The other forms: a group, a plan and an evaluation open without errors and are axe-clean.
+  for (const title of ['Lokal samverkansgrupp Uddevalla', 'Lokal handlingsplan psykisk hälsa Uddevalla 2025', 'Utvärdering 2025']) {
+    await tabTo(page, { tag: 'button', text: title });
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((t) => document.getElementById('form-heading').textContent.endsWith(': ' + t), title);
+    await page.waitForFunction(() => /^(Inga fel\.|\d+ varningar)/.test(document.getElementById('status').textContent));
+    assert.doesNotMatch(await page.locator('#fields').textContent(), /\b(null|undefined)\b/);
+    await axeClean(page);
+  }
+
   assert.deepEqual(errors, []);
   await context.close();
   const exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
