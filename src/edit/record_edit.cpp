@@ -423,6 +423,13 @@ Json record_to_json(const content::Record& record) {
 
 bool write_record(std::string_view text, bool markdown, const Value& data, const Json& page, std::string& out,
                   std::string& error) {
+    // The positions were counted after a byte order mark (content.h): edit what follows it.
+    constexpr std::string_view kBom = "\xEF\xBB\xBF";
+    if (text.starts_with(kBom)) {
+        if (!write_record(text.substr(kBom.size()), markdown, data, page, out, error)) return false;
+        out.insert(0, kBom);
+        return true;
+    }
     size_t doc_begin = 0, doc_end = text.size(), body_begin = text.size();
     std::string_view body;
     if (markdown) {

@@ -181,6 +181,16 @@ test('the editor makes, checks, saves and commits an activity, by keyboard', asy
   const frame = page.frameLocator('#preview');
   await frame.locator('h1').filter({ hasText: 'Stöd till unga vuxna' }).waitFor({ timeout: 30000 });
 
+  // Published: the draft line goes, in a commit of its own.
+  assert.match(fs.readFileSync(file, 'utf8'), /^draft = true/m);
+  await tabTo(page, '#publish');
+  await page.keyboard.press('Enter');
+  const commits = () => git('log', '--format=%an', '--', 'content/groups/uddevalla/plans/2025/activities/ny-insats.md');
+  for (let i = 0; i < 200 && commits() !== 'Sara Lind\nSara Lind\n'; i++) await page.waitForTimeout(100);
+  assert.equal(commits(), 'Sara Lind\nSara Lind\n');
+  assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /draft/);
+  await page.waitForFunction(() => /incheckad/.test(document.getElementById('status').textContent));
+
   // One field of an example record: exactly that line changes.
   const example = path.join(content, 'groups/uddevalla/plans/2025/activities/sip-skola-bup.md');
   const before = fs.readFileSync(example, 'utf8');

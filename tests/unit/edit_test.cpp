@@ -87,6 +87,16 @@ TEST_CASE("edit: an untouched record is written back byte for byte") {
     CHECK(round_trip("a.md", kActivity, [](Json&) {}) == kActivity);
     const std::string crlf = "title = \"T\"\r\nstart = 2025-01-01\r\n";
     CHECK(round_trip("plan.toml", crlf, [](Json&) {}) == crlf);
+    const std::string bom = "\xEF\xBB\xBFtitle = \"T\"\nstart = 2025-01-01\n";
+    CHECK(round_trip("plan.toml", bom, [](Json&) {}) == bom);
+    CHECK(round_trip("plan.toml", bom, [](Json& p) { data(p).set("title", Json::string_value("Ny")); }) ==
+          "\xEF\xBB\xBFtitle = \"Ny\"\nstart = 2025-01-01\n");
+}
+
+TEST_CASE("edit: publishing a draft removes its line, comment and all") {
+    const std::string text = "+++\ntitle = \"T\"\ndraft = true                      # utkast\nstart = 2025-01-01\n+++\nText.\n";
+    CHECK(round_trip("a.md", text, [](Json& p) { data(p).set("draft", Json{}); }) ==
+          "+++\ntitle = \"T\"\nstart = 2025-01-01\n+++\nText.\n");
 }
 
 TEST_CASE("edit: one changed field changes exactly its line, comments and order kept") {
