@@ -39,6 +39,9 @@ you edit. When a file of the content folder or of the theme changes, the site is
 pages reload by themselves. When the content has an error, the pages show its diagnostics over
 the last version that built, until the error is fixed.
 
+It also prints the address of the editor (/_edit/?token=…): forms for groups, plans, activities
+and evaluations, checked while you type, saved into the record's file and committed to git.
+
 The site is built into .samplan-cache/serve/ beside the content folder, never into the output
 folder. Only this computer can open the address. Ctrl-C stops it.
 
