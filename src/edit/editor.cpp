@@ -481,11 +481,19 @@ private:
         const fs::path root = fs::canonical(s_.content, ec);
         if (ec) return message(500, "Innehållsmappen går inte att nå.");
         const fs::path file = root / a.path;
+        auto inside_root = [&](const fs::path& p) {
+            std::error_code e;
+            const fs::path relative = fs::canonical(p, e).lexically_relative(root);
+            return !e && !relative.empty() && *relative.begin() != "..";
+        };
+        const auto outside = [] { return message(403, "Posten skulle hamna utanför innehållsmappen: den sparas inte."); };
+        // The nearest folder that exists must lie inside before any folder is made below it.
+        fs::path existing = file.parent_path();
+        while (!fs::exists(existing, ec) && existing != root) existing = existing.parent_path();
+        if (!inside_root(existing)) return outside();
         fs::create_directories(file.parent_path(), ec);
         const fs::path folder = fs::canonical(file.parent_path(), ec);
-        const fs::path inside = folder.lexically_relative(root);
-        if (ec || inside.empty() || *inside.begin() == ".." || fs::is_symlink(file, ec))
-            return message(403, "Posten skulle hamna utanför innehållsmappen: den sparas inte.");
+        if (ec || !inside_root(folder) || fs::is_symlink(file, ec)) return outside();
         const fs::path temporary = folder / ("." + file.filename().string() + ".samplan-edit");
         {
             std::ofstream stream(temporary, std::ios::binary | std::ios::trunc);

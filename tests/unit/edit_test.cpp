@@ -290,6 +290,17 @@ TEST_CASE("edit: a folder that leads out of the content folder is not written") 
     const Response saved = editor.handle(post("/_edit/api/save", to_json(save)));
     CHECK(saved.status == 403);
     CHECK(fs::is_empty(outside));
+
+    // A new plan under a plans folder that leads out: no folder is made there either.
+    fs::rename(site.dir / "content/groups/lysekil/plans", site.dir / "lysekil-plans");
+    fs::create_directory_symlink(outside, site.dir / "content/groups/lysekil/plans");
+    const Response plan = editor.handle(post("/_edit/api/new", R"({"kind":"plan","group":"lysekil","plan":"2030","id":""})"));
+    REQUIRE(plan.status == 200);
+    REQUIRE(parse_json(plan.body, page, error));
+    save.set("address", *page.find("address"));
+    save.set("record", *page.find("record"));
+    CHECK(editor.handle(post("/_edit/api/save", to_json(save))).status == 403);
+    CHECK(fs::is_empty(outside));
 }
 
 TEST_CASE("edit: a save over a record changed since it was loaded is refused") {

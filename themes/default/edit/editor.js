@@ -85,6 +85,7 @@
     $('record-form').hidden = false;
     $('commit-message').value = '';
     $('commit-message').dataset.auto = 'yes';
+    lastDiagnostics = [];  // the previous record's
     render();
     status(message);
     setPreview(loaded.preview);
@@ -111,6 +112,9 @@
   const existed = (path) => getAt(current.original.data, path) !== undefined;
 
   function render() {
+    // Made again when a choice changes what other fields offer (a focus area's goals): the
+    // field that had the focus keeps it.
+    const active = document.activeElement && document.activeElement.id;
     const fields = $('fields');
     fields.replaceChildren(...objectFields(current.schema, []));
     if (current.original.body !== undefined) {
@@ -118,6 +122,7 @@
     }
     $('publish').hidden = !(current.record.data.draft === true);
     showDiagnostics(lastDiagnostics);
+    if (active && fields.contains($(active))) $(active).focus();
   }
 
   function objectFields(schema, path) {
