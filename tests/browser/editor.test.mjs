@@ -140,6 +140,15 @@ test('the editor makes, checks, saves and commits an activity, by keyboard', asy
   await tabTo(page, '#f-title');
   await page.keyboard.press('Control+A');
   await page.keyboard.type('Stöd till unga vuxna');
+  // Goals are chosen among the chosen focus area's only; the focus stays on the list.
+  await tabTo(page, '#f-focus_area');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => document.getElementById('f-focus_area').value === 'suicidprevention' && document.activeElement.id === 'f-focus_area');
+  await tabTo(page, '#f-goal');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => document.getElementById('f-goal').value === 'suicidprevention-1');
+  assert.deepEqual(await page.$$eval('#f-goal option', (os) => os.map((o) => o.value)), ['', 'suicidprevention-1', 'suicidprevention-2', 'tidiga-insatser-1']);
   // A second convener: the working group rule's error appears at the working group.
   await tabTo(page, '#f-working_group-1-convener');
   await page.keyboard.press('Space');
@@ -173,6 +182,8 @@ test('the editor makes, checks, saves and commits an activity, by keyboard', asy
   await page.waitForFunction(() => /incheckad/.test(document.getElementById('status').textContent), null, { timeout: 20000 });
   assert.equal(fs.existsSync(file), true);
   assert.match(fs.readFileSync(file, 'utf8'), /^title = "Stöd till unga vuxna"/m);
+  assert.match(fs.readFileSync(file, 'utf8'), /^focus_area = "suicidprevention"/m);
+  assert.match(fs.readFileSync(file, 'utf8'), /^goal = "suicidprevention-1"/m);
   assert.equal(git('log', '-1', '--format=%an|%ae|%s'), 'Sara Lind|sara.lind@example.org|Ny aktivitet: ”Stöd till unga vuxna”\n');
   assert.equal(git('status', '--porcelain', '--', 'content'), '');
   execFileSync(SAMPLAN, ['check', '--content', content]);  // throws on errors
