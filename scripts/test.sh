@@ -35,3 +35,6 @@ TESTS="hostile.test.mjs narrow.test.mjs charts.test.mjs" bash tests/browser/run.
 
 echo "== browser test of samplan serve (live reload, error overlay)"
 SAMPLAN=build/samplan node --test --test-reporter=tap tests/browser/serve.test.mjs
+
+echo "== browser test of the editor of samplan serve (forms, checks as you type, saves as commits)"
+SAMPLAN=build/samplan node --test --test-reporter=tap tests/browser/editor.test.mjs

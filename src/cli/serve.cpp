@@ -26,6 +26,7 @@
 #include "core/files.h"
 #include "core/stop.h"
 #include "core/text.h"
+#include "edit/editor.h"
 #include "render/builtin_theme.h"
 
 namespace samplan::cli {
@@ -37,6 +38,9 @@ Builds the site with its drafts (marked "Utkast") and shows it at http://127.0.0
 you edit. When a file of the content folder or of the theme changes, the site is rebuilt and open
 pages reload by themselves. When the content has an error, the pages show its diagnostics over
 the last version that built, until the error is fixed.
+
+It also prints the address of the editor (/_edit/?token=…): forms for groups, plans, activities
+and evaluations, checked while you type, saved into the record's file and committed to git.
 
 The site is built into .samplan-cache/serve/ beside the content folder, never into the output
 folder. Only this computer can open the address. Ctrl-C stops it.
@@ -266,8 +270,31 @@ void text_response(httplib::Response& res, int status, const std::string& text) 
     res.set_content(text, "text/plain; charset=utf-8");
 }
 
+// A file of the site's theme, else of the default theme; never through a link out of the themes
+// folder. Without a themes folder, from the theme built into samplan.
+std::optional<std::string> theme_file(const Paths& paths, const std::string& theme, const std::string& name) {
+    std::string body, error;
+    const InsideFolder themes(paths.themes);
+    for (const auto& t : {theme, std::string("default")})
+        if (!paths.themes.empty() && themes.read(t + "/" + name, kMaxFile, body, error) == FileRead::Ok) return body;
+    if (const auto* builtin = render::builtin_theme_file(name); builtin && paths.themes.empty()) return std::string(*builtin);
+    return std::nullopt;
+}
+
+// The editor (edit/editor.h) sees the request as plain data.
+void handle_edit(const httplib::Request& req, httplib::Response& res, edit::Editor& editor) {
+    edit::Request request{req.method, req.path, {}, req.get_header_value("Host"), req.get_header_value("Origin"),
+                          req.get_header_value("Cookie"), req.body};
+    for (const auto& [key, value] : req.params) request.query.emplace(key, value);
+    edit::Response response = editor.handle(request);
+    res.status = response.status;
+    for (const auto& [name, value] : response.headers) res.set_header(name, value);
+    res.set_content(response.body, response.content_type);
+}
+
 void handle(const httplib::Request& req, httplib::Response& res, const Paths& paths, const BuildStatus& status,
-            int port) {
+            int port, edit::Editor& editor) {
+    if (req.path.rfind(edit::kEditPrefix, 0) == 0) return handle_edit(req, res, editor);
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Content-Type-Options", "nosniff");
     // Only pages of this computer's own addresses: another site's page that renamed its host to
@@ -289,16 +316,8 @@ void handle(const httplib::Request& req, httplib::Response& res, const Paths& pa
     }
     std::string body, error;
     if (req.path == kScriptHref) {
-        // From the site's theme, else from the default theme; never through a link out of the
-        // themes folder. Without a themes folder, from the theme built into samplan.
-        const InsideFolder themes(paths.themes);
-        for (const auto& theme : {status.theme(), std::string("default")})
-            if (!paths.themes.empty() && themes.read(theme + "/serve/live.js", kMaxFile, body, error) == FileRead::Ok) {
-                res.set_content(body, "text/javascript; charset=utf-8");
-                return;
-            }
-        if (const auto* builtin = render::builtin_theme_file("serve/live.js"); builtin && paths.themes.empty()) {
-            res.set_content(std::string(*builtin), "text/javascript; charset=utf-8");
+        if (auto script = theme_file(paths, status.theme(), "serve/live.js")) {
+            res.set_content(*script, "text/javascript; charset=utf-8");
             return;
         }
         text_response(res, 404, "The theme has no serve/live.js\n");
@@ -396,10 +415,15 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     server.set_keep_alive_timeout(2);
     server.set_read_timeout(2, 0);  // a request's headers, a wait between two of its reads
     int port = settings.port;
+    std::optional<edit::Editor> editor;
     server.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
-        handle(req, res, paths, status, port);
+        // The editor's POSTs go on to the route below, which has their bodies read.
+        if (req.method == "POST" && req.path.rfind(edit::kEditPrefix, 0) == 0) return httplib::Server::HandlerResponse::Unhandled;
+        handle(req, res, paths, status, port, *editor);
         return httplib::Server::HandlerResponse::Handled;
     });
+    server.set_payload_max_length(size_t{4} << 20);
+    server.Post(R"(/_edit/.*)", [&](const httplib::Request& req, httplib::Response& res) { handle_edit(req, res, *editor); });
     if (port == 0) port = server.bind_to_any_port("127.0.0.1");
     else if (!server.bind_to_port("127.0.0.1", port)) port = -1;
     if (port <= 0) {
@@ -408,6 +432,8 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
         return build::kFailed;
     }
 
+    editor.emplace(edit::EditorSettings{paths.content, paths.themes, port, {}, {},
+                                        [&](const std::string& name) { return theme_file(paths, status.theme(), "edit/" + name); }});
     const std::vector<std::string> watched = {paths.content, paths.themes};
     bool first = true;
     bool rebuild_stopped = false;  // a stop signal came in the middle of a rebuild
@@ -442,7 +468,8 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
         server.listen_after_bind();
         listening_ended = true;
     });
-    out << "Webbplatsen visas på http://127.0.0.1:" << port << "/ (Ctrl-C avslutar)" << std::endl;
+    out << "Webbplatsen visas på http://127.0.0.1:" << port << "/ (Ctrl-C avslutar)\n"
+        << "Redigera på " << editor->address() << std::endl;
 
     // Poll the watched folders; rebuild once their files have settled.
     for (int tick = 0; !stop_requested() && !listening_ended; ++tick) {

@@ -1,0 +1,349 @@
+// The editor's engine (src/edit/): the page's JSON written surgically into a record's text, and
+// the editor's refusals (token, Host, Origin, ids that are not ids, conflicts, folders outside).
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "content/content.h"
+#include "edit/editor.h"
+#include "edit/git_save.h"
+#include "edit/json.h"
+#include "edit/record_edit.h"
+
+using namespace samplan;
+using namespace samplan::edit;
+namespace fs = std::filesystem;
+
+namespace {
+
+content::Record parse_record(const std::string& path, const std::string& text) {
+    content::Record record;
+    record.path = path;
+    Diagnostics diagnostics;
+    REQUIRE(content::parse_record_text(path, text, path.ends_with(".md"), record, diagnostics));
+    return record;
+}
+
+// The record as the page loaded it, changed by `change`, written back into `text`.
+std::string round_trip(const std::string& path, const std::string& text, void (*change)(Json&)) {
+    const content::Record record = parse_record(path, text);
+    Json page = record_to_json(record);
+    change(page);
+    std::string out, error;
+    REQUIRE_MESSAGE(write_record(text, path.ends_with(".md"), record.data, page, out, error), error);
+    return out;
+}
+
+Json& data(Json& page) { return const_cast<Json&>(*page.find("data")); }
+Json& member(Json& j, const std::string& key) { return const_cast<Json&>(*j.find(key)); }
+Json number(std::string text) {
+    Json j;
+    j.kind = Json::Kind::Number;
+    j.text = std::move(text);
+    return j;
+}
+Json date(std::string text) {
+    Json j = Json::object();
+    j.set("$date", Json::string_value(std::move(text)));
+    return j;
+}
+
+const std::string kActivity = R"(+++
+# A comment that stays.
+title = "Gemensam utbildning"   # trailing comment
+target_group = "vuxna"
+start = 2025-03-01
+end = 2025-12-31
+priority = 1
+
+[assignment]
+scope = """
+Vad det gäller.
+"""
+goal = "Målet"
+
+[[working_group]]
+name = "Sara Lind"
+principal = "Regionen"
+convener = true
+
+[[working_group]]
+name = "Per Ek"
+principal = "Kommunen"
+convener = false
+
+[[indicators]]
+id = "antal"
+values = [ { date = 2025-06-30, value = 48 } ]
++++
+Beskrivning.
+)";
+
+}  // namespace
+
+TEST_CASE("edit: an untouched record is written back byte for byte") {
+    CHECK(round_trip("a.md", kActivity, [](Json&) {}) == kActivity);
+    const std::string crlf = "title = \"T\"\r\nstart = 2025-01-01\r\n";
+    CHECK(round_trip("plan.toml", crlf, [](Json&) {}) == crlf);
+    const std::string bom = "\xEF\xBB\xBFtitle = \"T\"\nstart = 2025-01-01\n";
+    CHECK(round_trip("plan.toml", bom, [](Json&) {}) == bom);
+    CHECK(round_trip("plan.toml", bom, [](Json& p) { data(p).set("title", Json::string_value("Ny")); }) ==
+          "\xEF\xBB\xBFtitle = \"Ny\"\nstart = 2025-01-01\n");
+}
+
+TEST_CASE("edit: publishing a draft removes its line, comment and all") {
+    const std::string text = "+++\ntitle = \"T\"\ndraft = true                      # utkast\nstart = 2025-01-01\n+++\nText.\n";
+    CHECK(round_trip("a.md", text, [](Json& p) { data(p).set("draft", Json{}); }) ==
+          "+++\ntitle = \"T\"\nstart = 2025-01-01\n+++\nText.\n");
+}
+
+TEST_CASE("edit: one changed field changes exactly its line, comments and order kept") {
+    const std::string out = round_trip("a.md", kActivity, [](Json& p) { data(p).set("title", Json::string_value("Ny titel")); });
+    std::string expected = kActivity;
+    expected.replace(expected.find("\"Gemensam utbildning\""), 21, "\"Ny titel\"");
+    CHECK(out == expected);
+    const std::string dated = round_trip("a.md", kActivity, [](Json& p) { data(p).set("end", date("2026-01-31")); });
+    CHECK(dated.find("end = 2026-01-31\n") != std::string::npos);  // a TOML date, not a string
+    const std::string nested = round_trip("a.md", kActivity, [](Json& p) {
+        member(member(data(p), "working_group").items[1], "convener").boolean = true;
+    });
+    CHECK(nested.find("name = \"Per Ek\"\nprincipal = \"Kommunen\"\nconvener = true\n") != std::string::npos);
+    CHECK(nested.size() == kActivity.size() - 1);
+}
+
+TEST_CASE("edit: keys, sections and array items are added and removed in place") {
+    const std::string out = round_trip("a.md", kActivity, [](Json& p) {
+        Json& d = data(p);
+        d.set("priority", Json{});  // null: removed
+        d.set("step", number("3"));
+        Json funding = Json::object();
+        funding.set("amount_sek", number("1000"));
+        d.set("funding", funding);
+        Json person = Json::object();
+        person.set("name", Json::string_value("Ny Person"));
+        member(d, "working_group").items.push_back(person);
+        member(d, "working_group").items.erase(member(d, "working_group").items.begin());
+        Json value = Json::object();
+        value.set("date", date("2025-12-31"));
+        value.set("value", number("60"));
+        member(member(d, "indicators").items[0], "values").items.push_back(value);
+        p.set("body", Json::string_value("Ny beskrivning.\n"));
+    });
+    // Items are the page's whole, by position: the first takes Per Ek's values, the second is
+    // the new person (the keys it lacks are removed).
+    CHECK(out == R"(+++
+# A comment that stays.
+title = "Gemensam utbildning"   # trailing comment
+target_group = "vuxna"
+start = 2025-03-01
+end = 2025-12-31
+step = 3
+
+[assignment]
+scope = """
+Vad det gäller.
+"""
+goal = "Målet"
+
+[[working_group]]
+name = "Per Ek"
+principal = "Kommunen"
+convener = false
+
+[[working_group]]
+name = "Ny Person"
+
+[[indicators]]
+id = "antal"
+values = [ { date = 2025-06-30, value = 48 }, { date = 2025-12-31, value = 60 } ]
+
+[funding]
+amount_sek = 1000
++++
+Ny beskrivning.
+)");
+    CHECK(out.find("priority") == std::string::npos);
+    CHECK(out.find("step = 3\n") != std::string::npos);
+    CHECK(out.find("\n[funding]\namount_sek = 1000\n+++\n") != std::string::npos);
+    CHECK(out.find("values = [ { date = 2025-06-30, value = 48 }, { date = 2025-12-31, value = 60 } ]") != std::string::npos);
+    CHECK(out.ends_with("+++\nNy beskrivning.\n"));
+    parse_record("a.md", out);  // and it parses
+}
+
+TEST_CASE("edit: whatever is typed stays text") {
+    const std::string typed = "\"\"\"\n[[x]]\nevil = true\n\\u0000 \x01 '''";
+    const content::Record record = parse_record("plan.toml", "title = \"T\"\n");
+    Json page = record_to_json(record);
+    data(page).set("title", Json::string_value(typed));
+    std::string out, error;
+    REQUIRE(write_record("title = \"T\"\n", false, record.data, page, out, error));
+    const content::Record back = parse_record("plan.toml", out);
+    REQUIRE(back.data.get("title"));
+    CHECK(back.data.get("title")->string == typed);
+    CHECK(back.data.entries.size() == 1);
+    // A date that is not one is refused, not written.
+    data(page).set("title", Json::string_value("T"));
+    data(page).set("start", date("2025-02-30"));
+    CHECK_FALSE(write_record("title = \"T\"\n", false, record.data, page, out, error));
+    CHECK(error.find("2025-02-30") != std::string::npos);
+}
+
+TEST_CASE("edit: the JSON reader refuses what is not JSON") {
+    Json j;
+    std::string error;
+    CHECK(parse_json(R"({"a":[1,-2.5e3,true,null,"\u00e5\ud83d\ude00"]})", j, error));
+    CHECK(j.find("a")->items[4].text == "å😀");
+    CHECK_FALSE(parse_json("{\"a\":1,}", j, error));
+    CHECK_FALSE(parse_json(std::string(100, '['), j, error));
+    CHECK_FALSE(parse_json("\"\\ud800\"", j, error));
+}
+
+namespace {
+
+struct Site {
+    fs::path dir;
+    Site() {
+        dir = fs::temp_directory_path() / ("samplan-edit-" + std::to_string(std::random_device{}()));
+        fs::create_directories(dir);
+        fs::copy(SAMPLAN_EXAMPLE_CONTENT, dir / "content", fs::copy_options::recursive);
+    }
+    ~Site() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+    std::string content() const { return (dir / "content").string(); }
+};
+
+const std::string kOrigin = "http://127.0.0.1:4000";
+
+Request post(const std::string& path, const std::string& body) {
+    return Request{"POST", path, {}, "127.0.0.1:4000", kOrigin, "samplan_edit=secret", body};
+}
+
+Editor make_editor(const Site& site) {
+    return Editor(EditorSettings{site.content(), "", 4000, "secret", [] { return Date{2025, 6, 1}; }, {}});
+}
+
+}  // namespace
+
+TEST_CASE("edit: requests without the token, from another Host or another origin are refused") {
+    Site site;
+    Editor editor = make_editor(site);
+    Request r = post("/_edit/api/markdown", R"({"text":"*a*"})");
+    CHECK(editor.handle(r).status == 200);
+    r.cookie = "samplan_edit=wrong";
+    CHECK(editor.handle(r).status == 403);
+    r.cookie = "";
+    CHECK(editor.handle(r).status == 403);
+    r = post("/_edit/api/markdown", R"({"text":"*a*"})");
+    r.origin = "http://evil.example";
+    CHECK(editor.handle(r).status == 403);
+    r.origin = "";
+    CHECK(editor.handle(r).status == 403);
+    r = post("/_edit/api/markdown", R"({"text":"*a*"})");
+    r.host = "evil.example:4000";
+    CHECK(editor.handle(r).status == 421);
+    // The token in the address becomes a strict, HttpOnly cookie.
+    Request hand{"GET", "/_edit/", {{"token", "secret"}}, "127.0.0.1:4000", "", "", ""};
+    const Response handed = editor.handle(hand);
+    CHECK(handed.status == 303);
+    bool strict = false;
+    for (const auto& [name, value] : handed.headers)
+        if (name == "Set-Cookie") strict = value == "samplan_edit=secret; Path=/_edit/; HttpOnly; SameSite=Strict";
+    CHECK(strict);
+    hand.query["token"] = "secreT";
+    CHECK(editor.handle(hand).status == 403);
+}
+
+TEST_CASE("edit: records are addressed by ids, never by paths") {
+    Site site;
+    Editor editor = make_editor(site);
+    for (const char* body : {R"({"kind":"activity","group":"..","plan":"2025","id":"x"})",
+                             R"({"kind":"activity","group":"uddevalla","plan":"2025","id":"../../../site"})",
+                             R"({"kind":"activity","group":"uddevalla","plan":"2025","id":"a/b"})",
+                             R"({"kind":"file","group":"uddevalla","plan":"2025","id":"x"})"})
+        CHECK(editor.handle(post("/_edit/api/open", body)).status == 400);
+}
+
+TEST_CASE("edit: a folder that leads out of the content folder is not written") {
+    Site site;
+    const fs::path outside = site.dir / "outside";
+    fs::create_directories(outside);
+    fs::create_directory_symlink(outside, site.dir / "content/groups/uddevalla/evaluations");
+    Editor editor = make_editor(site);
+    const Response opened =
+        editor.handle(post("/_edit/api/new", R"({"kind":"evaluation","group":"uddevalla","plan":"","id":"ny"})"));
+    REQUIRE(opened.status == 200);
+    Json page;
+    std::string error;
+    REQUIRE(parse_json(opened.body, page, error));
+    Json save = Json::object();
+    save.set("address", *page.find("address"));
+    save.set("base", Json::string_value(""));
+    save.set("record", *page.find("record"));
+    Json author = Json::object();
+    author.set("name", Json::string_value("A"));
+    author.set("email", Json::string_value("a@example.org"));
+    save.set("author", author);
+    const Response saved = editor.handle(post("/_edit/api/save", to_json(save)));
+    CHECK(saved.status == 403);
+    CHECK(fs::is_empty(outside));
+
+    // A new plan under a plans folder that leads out: no folder is made there either.
+    fs::rename(site.dir / "content/groups/lysekil/plans", site.dir / "lysekil-plans");
+    fs::create_directory_symlink(outside, site.dir / "content/groups/lysekil/plans");
+    const Response plan = editor.handle(post("/_edit/api/new", R"({"kind":"plan","group":"lysekil","plan":"2030","id":""})"));
+    REQUIRE(plan.status == 200);
+    REQUIRE(parse_json(plan.body, page, error));
+    save.set("address", *page.find("address"));
+    save.set("record", *page.find("record"));
+    CHECK(editor.handle(post("/_edit/api/save", to_json(save))).status == 403);
+    CHECK(fs::is_empty(outside));
+}
+
+TEST_CASE("edit: a save over a record changed since it was loaded is refused") {
+    Site site;
+    Editor editor = make_editor(site);
+    const std::string address = R"({"kind":"activity","group":"uddevalla","plan":"2025","id":"sip-skola-bup"})";
+    const Response opened = editor.handle(post("/_edit/api/open", address));
+    REQUIRE(opened.status == 200);
+    Json page;
+    std::string error;
+    REQUIRE(parse_json(opened.body, page, error));
+    const fs::path file = site.dir / "content/groups/uddevalla/plans/2025/activities/sip-skola-bup.md";
+    std::ifstream in(file, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(page.string_or("base") == blob_id(text));
+    std::ofstream(file, std::ios::binary | std::ios::app) << "Någon annans rad.\n";
+    Json save = Json::object();
+    save.set("address", *page.find("address"));
+    save.set("base", *page.find("base"));
+    save.set("record", *page.find("record"));
+    const Response refused = editor.handle(post("/_edit/api/save", to_json(save)));
+    CHECK(refused.status == 409);
+    CHECK(refused.body.find("Någon annan har sparat") != std::string::npos);
+    // A new record whose id is taken is refused too.
+    save.set("base", Json::string_value(""));
+    CHECK(editor.handle(post("/_edit/api/save", to_json(save))).status == 409);
+}
+
+TEST_CASE("edit: the check reports rule errors at their fields") {
+    Site site;
+    Editor editor = make_editor(site);
+    const Response opened =
+        editor.handle(post("/_edit/api/open", R"({"kind":"activity","group":"uddevalla","plan":"2025","id":"sip-skola-bup"})"));
+    Json page;
+    std::string error;
+    REQUIRE(parse_json(opened.body, page, error));
+    Json check = Json::object();
+    check.set("address", *page.find("address"));
+    check.set("base", *page.find("base"));
+    Json record = *page.find("record");
+    data(record).set("end", date("2020-01-01"));
+    check.set("record", record);
+    const Response checked = editor.handle(post("/_edit/api/check", to_json(check)));
+    CHECK(checked.status == 200);
+    CHECK(checked.body.find(R"("field":"end","severity":"error","rule":"date-order")") != std::string::npos);
+}
