@@ -1,7 +1,7 @@
 // cli/serve.h: which file a URL path names, and with which Content-Type it is served.
 #include <doctest/doctest.h>
 
-#include "cli/serve.h"
+#include "serve/serve.h"
 
 using samplan::cli::content_type;
 using samplan::cli::file_for_url_path;

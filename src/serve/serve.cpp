@@ -1,4 +1,4 @@
-#include "cli/serve.h"
+#include "serve/serve.h"
 
 #include <httplib.h>
 #include <sys/stat.h>
@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "build/build.h"
-#include "cli/stop_signals.h"
+#include "core/stop_signals.h"
 #include "core/diagnostics.h"
 #include "core/files.h"
 #include "core/stop.h"
