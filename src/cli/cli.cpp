@@ -13,13 +13,13 @@
 #include "cli/init.h"
 #include "cli/new_record.h"
 #include "cli/progress.h"
-#include "serve/serve.h"
-#include "core/stop_signals.h"
 #include "content/content.h"
 #include "core/stop.h"
+#include "core/stop_signals.h"
 #include "core/text.h"
 #include "history/history.h"
 #include "history/versions.h"
+#include "serve/serve.h"
 #include "site/site.h"
 
 #ifndef SAMPLAN_VERSION
@@ -415,6 +415,23 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
     return rc;
 }
 
+constexpr const char* kServeHelp = R"(Usage: samplan serve [--content DIR] [--port N] [--themes DIR]
+
+Builds the site with its drafts (marked "Utkast") and shows it at http://127.0.0.1:PORT/ while
+you edit. When a file of the content folder or of the theme changes, the site is rebuilt and open
+pages reload by themselves. When the content has an error, the pages show its diagnostics over
+the last version that built, until the error is fixed.
+
+The site is built into .samplan-cache/serve/ beside the content folder, never into the output
+folder. Only this computer can open the address. Ctrl-C stops it.
+
+Options:
+  --content DIR   the content folder (default: content)
+  --port N        the port (default: 1313; 0 picks a free one)
+  --themes DIR    the folder holding themes (default: themes/ here, else the built-in theme)
+  -h, --help      show this help
+)";
+
 int serve_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Args options;
     bool help = false;
@@ -423,7 +440,7 @@ int serve_command(const std::vector<std::string>& args, std::ostream& out, std::
         out << kServeHelp;
         return kOk;
     }
-    return serve(ServeSettings{options.content, options.themes, options.port}, out, err);
+    return serve::serve(serve::ServeSettings{options.content, options.themes, options.port}, out, err);
 }
 
 }  // namespace

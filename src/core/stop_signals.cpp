@@ -9,7 +9,7 @@
 
 #include "core/stop.h"
 
-namespace samplan::cli {
+namespace samplan {
 namespace {
 
 std::mutex g_mutex;  // guards what follows, and orders a signal against the end of a StopAtOnce
@@ -79,4 +79,4 @@ StopAtOnce::~StopAtOnce() {
 }
 
 
-}  // namespace samplan::cli
+}  // namespace samplan
