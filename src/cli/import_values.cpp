@@ -1,4 +1,4 @@
-#include "cli/import_values.h"
+#include "cli/commands.h"
 
 #include <unistd.h>
 
@@ -21,16 +21,8 @@
 
 namespace samplan::cli {
 namespace fs = std::filesystem;
-namespace {
 
-using build::kContentErrors;
-using build::kOk;
-constexpr int kUsage = build::kFailed;
-constexpr size_t kMaxCsvBytes = 16u * 1024u * 1024u;
-
-constexpr const char* kHelp = R"(Usage: samplan import values FILE.csv [--content DIR] [--dry-run]
-
-Writes indicator values from a CSV file into the records that hold them: regional indicators
+const char* const kImportDescription = R"(Writes indicator values from a CSV file into the records that hold them: regional indicators
 into regional/plan.toml, local indicators into their activity's front matter. Only the
 'values' arrays change; every other line, comment and blank of the files stays as it was.
 
@@ -54,14 +46,14 @@ Every problem is reported with the CSV line and column, and then no file is writ
 unknown indicators, groups, plans or activities, a local indicator without its place, two rows
 for the same indicator and date, numbers and dates that cannot be read, missing columns and
 rows with the wrong number of fields. Each changed file is written whole or not at all.
-
-Options:
-  --content DIR   the content folder (default: content)
-  --dry-run       print what would be added and changed; write nothing
-  -h, --help      show this help
-
-Exit status: 0 done (or nothing to do), 1 problems in the CSV or the content, 2 usage or I/O errors.
 )";
+
+namespace {
+
+using build::kContentErrors;
+using build::kOk;
+constexpr int kUsage = build::kFailed;
+constexpr size_t kMaxCsvBytes = 16u * 1024u * 1024u;
 
 // ---------------------------------------------------------------------------------------------
 // The CSV's columns.
@@ -598,52 +590,24 @@ std::string plural(size_t n, const char* one, const char* many) { return std::to
 
 }  // namespace
 
-int import_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    std::string csv_path, content = "content";
-    bool dry_run = false, kind_given = false;
-    for (size_t i = 1; i < args.size(); ++i) {
-        std::string a = args[i], value;
-        if (a == "-h" || a == "--help") {
-            out << kHelp;
-            return kOk;
-        }
-        if (a == "--dry-run") {
-            dry_run = true;
-        } else if (a == "--content" || a.rfind("--content=", 0) == 0) {
-            if (a == "--content") {
-                if (i + 1 >= args.size()) {
-                    err << "samplan import: --content needs a value\n";
-                    return kUsage;
-                }
-                content = args[++i];
-            } else {
-                content = a.substr(10);
-            }
-        } else if (a.rfind("-", 0) == 0) {
-            err << "samplan import: unknown option " << quote(a) << suggestion(a, {"--content", "--dry-run", "--help"}) << "\n";
-            return kUsage;
-        } else if (!kind_given) {
-            if (a != "values") {
-                err << "samplan import: unknown kind " << quote(a) << suggestion(a, {"values"}) << "\n";
-                return kUsage;
-            }
-            kind_given = true;
-        } else if (csv_path.empty()) {
-            csv_path = a;
-        } else {
-            err << "samplan import: one CSV file at a time (" << quote(csv_path) << " and " << quote(a) << ")\n";
-            return kUsage;
-        }
-    }
-    if (!kind_given || csv_path.empty()) {
-        err << "samplan import: which file? " << kHelp;
+int import_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+    if (!args.words.empty() && args.words[0] != "values") {
+        err << "samplan import: unknown kind " << quote(args.words[0]) << suggestion(args.words[0], {"values"}) << "\n";
         return kUsage;
     }
-    std::error_code ec;
-    if (!fs::is_directory(content, ec)) {
-        err << "samplan import: content folder " << quote(content) << " does not exist or is not a folder\n";
+    if (args.words.size() < 2) {
+        err << "samplan import: which file? " << command_help(*args.command);
         return kUsage;
     }
+    if (args.words.size() > 2) {
+        err << "samplan import: one CSV file at a time (" << quote(args.words[1]) << " and " << quote(args.words[2]) << ")\n";
+        return kUsage;
+    }
+    const std::string& csv_path = args.words[1];
+    Options options;
+    if (!read_options(args, options, err)) return kUsage;
+    const bool dry_run = args.has("--dry-run");
+    const std::string& content = options.content;
     std::string csv_text, read_error;
     if (read_regular_file(csv_path, kMaxCsvBytes, csv_text, read_error) != FileRead::Ok) {
         err << "samplan import: cannot read " << quote(csv_path) << ": " << read_error << "\n";

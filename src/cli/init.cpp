@@ -6,6 +6,8 @@
 #include <iterator>
 #include <ostream>
 
+#include "build/build.h"
+#include "cli/commands.h"
 #include "core/date.h"
 #include "core/text.h"
 
@@ -15,11 +17,8 @@
 
 namespace samplan::cli {
 namespace fs = std::filesystem;
-namespace {
 
-constexpr const char* kInitHelp = R"(Usage: samplan init [DIR]
-
-Creates a new content repository in DIR (default: the current folder), in Swedish with comments:
+const char* const kInitDescription = R"(Creates a new content repository in DIR (default: the current folder), in Swedish with comments:
   content/site.toml                    the site's settings
   content/regional/plan.toml           a regional plan with one focus area and goal, to replace
   content/processes/vagledning.toml    the guidance's eight steps
@@ -32,22 +31,9 @@ Creates a new content repository in DIR (default: the current folder), in Swedis
 The site passes `samplan check` and `samplan build` publishes it. Never overwrites anything:
 when DIR already holds a content/ folder, nothing is written; a README.md or CI file that is
 there already is kept as it is, and a .gitignore gets only the lines it lacks.
-
-Options:
-  -h, --help   show this help
 )";
 
-constexpr const char* kThemeHelp = R"(Usage: samplan theme [--content DIR]
-
-Writes the theme built into samplan (templates/, assets/ and i18n/) into DIR/theme/ (default:
-content/theme/), where a site overrides its theme file by file: change what you need, and delete
-the files you did not change, so that they keep following samplan's own theme as it is updated.
-Files that are already there are kept as they are.
-
-Options:
-  --content DIR   the content folder (default: content)
-  -h, --help      show this help
-)";
+namespace {
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
     for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
@@ -75,28 +61,17 @@ bool taken(const fs::path& path) {
 
 }  // namespace
 
-int init_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    std::vector<std::string> words;
-    for (size_t i = 1; i < args.size(); ++i) {
-        if (args[i] == "-h" || args[i] == "--help") {
-            out << kInitHelp;
-            return 0;
-        }
-        if (args[i].size() > 1 && args[i][0] == '-') {
-            err << "samplan init: unknown option " << quote(args[i]) << "\n" << kInitHelp;
-            return 2;
-        }
-        words.push_back(args[i]);
-    }
+int init_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+    const std::vector<std::string>& words = args.words;
     if (words.size() > 1) {
-        err << "samplan init: one folder at most\n" << kInitHelp;
-        return 2;
+        err << "samplan init: one folder at most\n" << command_help(*args.command);
+        return build::kFailed;
     }
     const fs::path dir = words.empty() ? fs::path(".") : fs::path(words[0]);
     std::error_code ec;
     if (taken(dir) && !fs::is_directory(dir, ec)) {
         err << "samplan init: " << quote(dir.string()) << " is not a folder\n";
-        return 2;
+        return build::kFailed;
     }
     const Date today = today_local();
     const auto fill = [&](std::string text) {
@@ -109,7 +84,7 @@ int init_command(const std::vector<std::string>& args, std::ostream& out, std::o
     if (taken(dir / "content")) {
         err << "samplan init: " << quote((dir / "content").string())
             << " exists already: this folder holds a site; nothing written (samplan init NEW-FOLDER starts another)\n";
-        return 2;
+        return build::kFailed;
     }
     // Beside it, a new repository's own README.md, .gitignore or CI file is kept as it is (a forge
     // makes a README with the repository); .gitignore gets the lines it lacks.
@@ -136,7 +111,7 @@ int init_command(const std::vector<std::string>& args, std::ostream& out, std::o
             text = old + (old.empty() || old.back() == '\n' ? "" : "\n") + "# samplan\n" + added;
             out << "samplan: added to .gitignore: " << replace_all(added.substr(0, added.size() - 1), "\n", " ") << "\n";
         }
-        if (!write_file(dir / path, text, err, "init")) return 2;
+        if (!write_file(dir / path, text, err, "init")) return build::kFailed;
     }
     for (const auto& path : kept) out << "samplan: kept " << quote(path) << " as it was (samplan init did not write it)\n";
 
@@ -154,27 +129,15 @@ int init_command(const std::vector<std::string>& args, std::ostream& out, std::o
         << "(samplan new group ID adds another). Search needs Pagefind (npm install pagefind, or on PATH).\n"
         << "To publish from CI, keep .gitlab-ci.yml (GitLab Pages) or .github/workflows/pages.yml (GitHub\n"
         << "Pages), delete the other, and set SAMPLAN_DEB_URL to where samplan's .deb package is.\n";
-    return 0;
+    return build::kOk;
 }
 
-int theme_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    std::string content = "content";
-    for (size_t i = 1; i < args.size(); ++i) {
-        if (args[i] == "-h" || args[i] == "--help") {
-            out << kThemeHelp;
-            return 0;
-        }
-        if (args[i] == "--content" && i + 1 < args.size()) content = args[++i];
-        else if (args[i].rfind("--content=", 0) == 0) content = args[i].substr(10);
-        else {
-            err << "samplan theme: unexpected argument " << quote(args[i]) << "\n" << kThemeHelp;
-            return 2;
-        }
-    }
+int theme_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+    const std::string content = args.value("--content", "content");
     std::error_code ec;
     if (!fs::is_directory(content, ec)) {
         err << "samplan theme: no content folder " << quote(content) << " (use --content DIR)\n";
-        return 2;
+        return build::kFailed;
     }
     const fs::path folder = fs::path(content) / "theme";
     size_t written = 0, kept = 0;
@@ -186,14 +149,14 @@ int theme_command(const std::vector<std::string>& args, std::ostream& out, std::
             ++kept;
             continue;
         }
-        if (!write_file(path, file.bytes, err, "theme")) return 2;
+        if (!write_file(path, file.bytes, err, "theme")) return build::kFailed;
         ++written;
     }
     out << "samplan: wrote " << written << " files of the built-in theme into " << quote(folder.string());
     if (kept > 0) out << " (" << kept << " already there, kept as they were)";
     out << ".\nChange what you need and delete the files you did not change: those keep following the\n"
            "theme built into samplan as it is updated. See docs/themes.md.\n";
-    return 0;
+    return build::kOk;
 }
 
 }  // namespace samplan::cli

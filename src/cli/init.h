@@ -17,7 +17,4 @@ namespace samplan::cli {
 // time (cmake/embed_files.cmake).
 std::span<const render::BuiltinFile> starter_files();
 
-int init_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int theme_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-
 }  // namespace samplan::cli

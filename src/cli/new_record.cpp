@@ -1,4 +1,4 @@
-#include "cli/new_record.h"
+#include "cli/commands.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -14,20 +14,6 @@
 namespace samplan::cli {
 namespace fs = std::filesystem;
 namespace {
-
-constexpr const char* kHelp = R"(Usage: samplan new KIND IDS… [--content DIR]
-
-  samplan new group ID                  groups/ID/group.toml
-  samplan new plan GROUP ID             groups/GROUP/plans/ID/plan.toml
-  samplan new activity GROUP PLAN ID    groups/GROUP/plans/PLAN/activities/ID.md
-  samplan new evaluation GROUP ID       groups/GROUP/evaluations/ID.md
-
-Writes the record with every key of the content model, commented in Swedish, with today's dates
-and the references that can be known (principals, process, focus area) filled in. Never
-overwrites a file. Ids are 1 to 64 of a-z, 0-9 and '-'. A group.toml or plan.toml starts with
-a '#:schema' line naming its JSON Schema (when schemas/ lies beside the content folder), so that
-editors with Taplo validate and complete it while typing.
-)";
 
 std::string toml_string(const std::string& s) {
     std::string out = "\"";
@@ -147,22 +133,13 @@ std::string schema_directive(const std::string& content, const std::string& reco
 
 }  // namespace
 
-int new_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    std::string content = "content";
-    std::vector<std::string> words;
-    for (size_t i = 1; i < args.size(); ++i) {
-        if (args[i] == "-h" || args[i] == "--help") {
-            out << kHelp;
-            return build::kOk;
-        }
-        if (args[i] == "--content" && i + 1 < args.size()) content = args[++i];
-        else if (args[i].rfind("--content=", 0) == 0) content = args[i].substr(10);
-        else words.push_back(args[i]);
-    }
+int new_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+    const std::string content = args.value("--content", "content");
+    const std::vector<std::string>& words = args.words;
     const std::vector<std::pair<std::string, size_t>> kinds = {{"group", 1}, {"plan", 2}, {"activity", 3}, {"evaluation", 2}};
     auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const auto& k) { return !words.empty() && k.first == words[0]; });
     if (kind == kinds.end() || words.size() != kind->second + 1) {
-        err << "samplan new: " << (words.empty() ? std::string("what?") : "unexpected arguments") << "\n" << kHelp;
+        err << "samplan new: " << (words.empty() ? std::string("what?") : "unexpected arguments") << "\n" << command_help(*args.command);
         return build::kFailed;
     }
     for (size_t i = 1; i < words.size(); ++i)
