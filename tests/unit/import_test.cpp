@@ -1,16 +1,13 @@
 // The pieces of `samplan import values`: the CSV reader and the format-keeping TOML edits.
 #include <doctest/doctest.h>
 
-#include "cli/csv_reader.h"
 #include "content/content.h"
+#include "content/csv.h"
 #include "content/toml_edit.h"
 #include "content/toml_reader.h"
 
 using namespace samplan;
 using namespace samplan::content;
-using samplan::cli::CsvError;
-using samplan::cli::CsvTable;
-using samplan::cli::read_csv;
 
 namespace {
 
