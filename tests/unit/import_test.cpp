@@ -1,4 +1,5 @@
-// The pieces of `samplan import values`: the CSV reader, the format-keeping TOML edits, and the engine (build/import_values.h).
+// The pieces of `samplan import values`: the CSV reader, the format-keeping TOML edits, and the
+// engine (build/import_values.h).
 #include <doctest/doctest.h>
 
 #include "build/import_values.h"
