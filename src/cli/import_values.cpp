@@ -8,8 +8,9 @@
 
 namespace samplan::cli {
 
-const char* const kImportDescription = R"(Writes indicator values from a CSV file into the records that hold them: regional indicators
-into regional/plan.toml, local indicators into their activity's front matter. Only the
+const char* const kImportDescription =
+    "Writes indicator values from a CSV file into the records that hold them: regional indicators\n"
+    R"(into regional/plan.toml, local indicators into their activity's front matter. Only the
 'values' arrays change; every other line, comment and blank of the files stays as it was.
 
 The first line names the columns (in any order, any case, English or Swedish):

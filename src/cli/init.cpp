@@ -12,8 +12,9 @@
 
 namespace samplan::cli {
 
-const char* const kInitDescription = R"(Creates a new content repository in DIR (default: the current folder), in Swedish with comments:
-  content/site.toml                    the site's settings
+const char* const kInitDescription =
+    "Creates a new content repository in DIR (default: the current folder), in Swedish with comments:\n"
+    R"(  content/site.toml                    the site's settings
   content/regional/plan.toml           a regional plan with one focus area and goal, to replace
   content/processes/vagledning.toml    the guidance's eight steps
   content/pages/vagledning.md          the guidance page
