@@ -1,9 +1,9 @@
 # Writes a C++ source holding every file of a folder, so that the samplan program carries its
 # default theme (src/render/builtin_theme.h) and the files `samplan init` writes (starter/,
-# src/cli/init.h). Run at build time by CMakeLists.txt:
+# src/build/init_site.h). Run at build time by CMakeLists.txt:
 #   cmake -DTHEME_DIR=themes/default -DOUTPUT=builtin_theme.cpp -P cmake/embed_files.cmake
 #   cmake -DTHEME_DIR=starter -DOUTPUT=starter_files.cpp -DFUNCTION=starter_files
-#         -DHEADER=cli/init.h -DNAMESPACE=samplan::cli -DHIDDEN=ON -P cmake/embed_files.cmake
+#         -DHEADER=build/init_site.h -DNAMESPACE=samplan::build -DHIDDEN=ON -P cmake/embed_files.cmake
 # Nothing is downloaded; the bytes are copied exactly (an extra NUL ends each array, so that an
 # empty file is a valid array too, and is not counted).
 if(NOT THEME_DIR OR NOT OUTPUT)

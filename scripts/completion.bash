@@ -4,7 +4,11 @@ _samplan() {
   _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; cword=$COMP_CWORD; words=("${COMP_WORDS[@]}"); }
   local commands="check build history new import serve init theme"
   if [ "$cword" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+    COMPREPLY=($(compgen -W "$commands help --help --version" -- "$cur"))
+    return
+  fi
+  if [ "${words[1]}" = help ]; then
+    [ "$cword" -eq 2 ] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))
     return
   fi
   case "$prev" in
@@ -15,7 +19,7 @@ _samplan() {
   local options
   case "${words[1]}" in
     check) options="--content --format --today --help" ;;
-    build) options="--content --output --themes --today --drafts --search-timeout --timings --quiet --verbose --help" ;;
+    build) options="--content --output --themes --today --format --drafts --search-timeout --timings --quiet --verbose --help" ;;
     history) options="--content --themes --help" ;;
     new)
       if [ "$cword" -eq 2 ]; then COMPREPLY=($(compgen -W "group plan activity evaluation" -- "$cur")); return; fi

@@ -23,7 +23,8 @@
 
 namespace samplan::build {
 
-// The exit codes of every command; a stop signal gives 128 + its number (stopped_exit_code()).
+// The exit codes of every command, defined here only; a stop signal gives 128 + its number
+// (stopped_exit_code() in core/stop.h).
 constexpr int kOk = 0;
 constexpr int kContentErrors = 1;
 constexpr int kFailed = 2;  // usage, I/O, the theme or the output folder

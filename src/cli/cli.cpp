@@ -9,17 +9,15 @@
 #include <sstream>
 
 #include "build/build.h"
-#include "cli/import_values.h"
-#include "cli/init.h"
-#include "cli/new_record.h"
+#include "cli/commands.h"
 #include "cli/progress.h"
-#include "cli/serve.h"
-#include "cli/stop_signals.h"
 #include "content/content.h"
 #include "core/stop.h"
+#include "core/stop_signals.h"
 #include "core/text.h"
 #include "history/history.h"
 #include "history/versions.h"
+#include "serve/serve.h"
 #include "site/site.h"
 
 #ifndef SAMPLAN_VERSION
@@ -27,172 +25,64 @@
 #endif
 
 namespace samplan::cli {
-namespace {
 
-using build::kContentErrors;
-using build::kOk;
-constexpr int kUsage = build::kFailed;
+// ---------------------------------------------------------------------------------------------
+// The options several commands share.
 
-constexpr const char* kMainHelp = R"(samplan — publishes the action plans of local collaboration groups
-
-Usage: samplan COMMAND [OPTIONS]
-
-Commands:
-  check      load every record of the content folder and check it against the rules
-  build      check, then publish the whole static site into the output folder
-  history    print a record's revisions and what changed in each, from git
-  new        create a group, plan, activity or evaluation with every key, commented
-  import     write indicator values from a CSV file into the records (import values FILE.csv)
-  serve      preview the site with its drafts on 127.0.0.1, rebuilt and reloaded on every change
-  init       create a new content repository (samplan init [DIR]), with CI files
-  theme      write the built-in theme into content/theme/ for customising
-
-Options:
-  -h, --help     show this help (samplan COMMAND --help for a command)
-  --version      print the version
-
-Exit status: 0 no errors (warnings allowed), 1 content errors, 2 usage or I/O errors.
-)";
-
-constexpr const char* kCheckHelp = R"(Usage: samplan check [--content DIR] [--format text|json] [--today YYYY-MM-DD]
-
-Loads all records under the content folder and runs every rule of the content model.
-Prints one line per problem, sorted by file and line:
-  path:line:column: error|warning: message [rule]
-
-Options:
-  --content DIR        the content folder (default: content)
-  --format text|json   text lines (default) or a JSON array for CI tools
-  --today DATE         check the time-based rules as of DATE instead of today
-  -h, --help           show this help
-)";
-
-constexpr const char* kBuildHelp = R"(Usage: samplan build [--content DIR] [--output DIR] [--themes DIR] [--today YYYY-MM-DD] [--drafts] [--search-timeout SECONDS] [--timings] [--quiet | --verbose]
-
-Checks the content (as samplan check does) and, when there is no error, publishes the whole
-static site. The site is written into a temporary folder that replaces the output folder only
-when everything succeeded: after an error the previous site is left as it was.
-
-Options:
-  --content DIR        the content folder (default: content)
-  --output DIR         the output folder (default: output)
-  --themes DIR         the folder holding themes (default: themes/ here, else the built-in theme)
-  --today DATE         check and date the site as of DATE instead of today
-  --format text|json   how diagnostics are printed
-  --drafts             publish drafts too (records with draft = true, plans with status
-                       "utkast"), marked as drafts; without it they are left out everywhere
-  --search-timeout SECONDS
-                       stop Pagefind (search) after this long: the site is then published
-                       without search (default 600; 0: no limit)
-  --timings            print the time each stage of the build took
-  --quiet              print only diagnostics and errors
-  --verbose            print each stage's details: counts, files written and kept, time
-
-On a terminal the build shows its stage and a progress bar on standard error; when standard
-error is not a terminal (a CI log) it prints one line as each stage starts and ends.
-SIGTERM, SIGINT or SIGHUP stop the build within a second: Pagefind is ended, the temporary
-folder removed, the output folder left as it was, and the exit status is 128 + the signal.
-  -h, --help           show this help
-)";
-
-struct Args {
-    std::string content = "content";
-    std::string output = "output";
-    std::string format = "text";
-    std::string themes;
-    Date today = today_local();
-    bool quiet = false;
-    bool verbose = false;
-    bool drafts = false;
-    bool timings = false;
-    int port = 1313;
-    int search_timeout = 600;  // seconds; 0: no limit
-};
-
-// Parses `--name value` and `--name=value` options of `command`; `allowed` lists the options
-// that take a value, `flags` those that do not. Returns false after printing a usage error.
-bool parse_args(const std::vector<std::string>& args, const std::vector<std::string>& allowed,
-                const std::vector<std::string>& flags, Args& out, std::ostream& err, bool& help) {
-    const std::string command = "samplan " + args[0];
-    std::vector<std::string> known = allowed;
-    known.insert(known.end(), flags.begin(), flags.end());
-    known.push_back("--help");
-    for (size_t i = 1; i < args.size(); ++i) {
-        std::string name = args[i], value;
-        if (name == "-h" || name == "--help") {
-            help = true;
-            return true;
-        }
-        if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
-            if (name == "--quiet") out.quiet = true;
-            if (name == "--verbose") out.verbose = true;
-            if (name == "--drafts") out.drafts = true;
-            if (name == "--timings") out.timings = true;
-            continue;
-        }
-        const auto eq = name.find('=');
-        const bool inline_value = eq != std::string::npos && name.rfind("--", 0) == 0;
-        if (inline_value) {
-            value = name.substr(eq + 1);
-            name = name.substr(0, eq);
-        }
-        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-            err << command << ": unknown option " << quote(name) << suggestion(name, known) << "\n";
+bool read_options(const Arguments& args, Options& out, std::ostream& err) {
+    out.content = args.value("--content", "content");
+    out.output = args.value("--output", "output");
+    out.themes = args.value("--themes");
+    out.format = args.value("--format", "text");
+    out.quiet = args.has("--quiet");
+    out.verbose = args.has("--verbose");
+    out.drafts = args.has("--drafts");
+    out.timings = args.has("--timings");
+    const std::string who = args.who() + ": ";
+    const auto number = [](const std::string& value, size_t digits) {
+        return !value.empty() && value.size() <= digits && value.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (out.format != "text" && out.format != "json") {
+        err << who << "--format is 'text' or 'json', not " << quote(out.format) << "\n";
+        return false;
+    }
+    if (args.has("--today")) {
+        const auto date = parse_iso_date(args.value("--today"));
+        if (!date) {
+            err << who << "--today needs a date YYYY-MM-DD, not " << quote(args.value("--today")) << "\n";
             return false;
         }
-        if (!inline_value) {
-            if (i + 1 >= args.size()) {
-                err << command << ": " << name << " needs a value\n";
-                return false;
-            }
-            value = args[++i];
+        out.today = *date;
+    }
+    if (args.has("--port")) {
+        const std::string port = args.value("--port");
+        if (!number(port, 5) || std::stoi(port) > 65535) {
+            err << who << "--port needs a port number from 0 to 65535, not " << quote(port) << "\n";
+            return false;
         }
-        if (name == "--content") {
-            out.content = value;
-        } else if (name == "--output") {
-            out.output = value;
-        } else if (name == "--themes") {
-            out.themes = value;
-        } else if (name == "--format") {
-            if (value != "text" && value != "json") {
-                err << command << ": --format is 'text' or 'json', not " << quote(value) << "\n";
-                return false;
-            }
-            out.format = value;
-        } else if (name == "--today") {
-            const auto date = parse_iso_date(value);
-            if (!date) {
-                err << command << ": --today needs a date YYYY-MM-DD, not " << quote(value) << "\n";
-                return false;
-            }
-            out.today = *date;
-        } else if (name == "--port") {
-            const bool digits = !value.empty() && value.size() <= 5 && value.find_first_not_of("0123456789") == std::string::npos;
-            if (!digits || std::stoi(value) > 65535) {
-                err << command << ": --port needs a port number from 0 to 65535, not " << quote(value) << "\n";
-                return false;
-            }
-            out.port = std::stoi(value);
-        } else if (name == "--search-timeout") {
-            const bool digits = !value.empty() && value.size() <= 7 && value.find_first_not_of("0123456789") == std::string::npos;
-            if (!digits) {
-                err << command << ": --search-timeout needs a number of seconds (0 for no limit), not " << quote(value) << "\n";
-                return false;
-            }
-            out.search_timeout = std::stoi(value);
+        out.port = std::stoi(port);
+    }
+    if (args.has("--search-timeout")) {
+        const std::string seconds = args.value("--search-timeout");
+        if (!number(seconds, 7)) {
+            err << who << "--search-timeout needs a number of seconds (0 for no limit), not " << quote(seconds) << "\n";
+            return false;
         }
+        out.search_timeout = std::stoi(seconds);
     }
     if (out.quiet && out.verbose) {
-        err << command << ": --quiet and --verbose exclude each other\n";
+        err << who << "--quiet and --verbose exclude each other\n";
         return false;
     }
     std::error_code ec;
     if (!std::filesystem::is_directory(out.content, ec)) {
-        err << command << ": content folder " << quote(out.content) << " does not exist or is not a folder\n";
+        err << who << "content folder " << quote(out.content) << " does not exist or is not a folder\n";
         return false;
     }
     return true;
 }
+
+namespace {
 
 // A file of the build's cache: beside the output folder, not in it, since what it holds (commit
 // authors among it) is not all for the public site. `.samplan-cache/<output's name>/<name>`:
@@ -207,12 +97,12 @@ std::string cache_file(const std::string& output, const char* name) {
 }
 
 // The content folder as `check` and `history` read it: with its history, without a cache.
-void load_and_check(const Args& options, build::Loaded& loaded) {
+void load_and_check(const Options& options, build::Loaded& loaded) {
     const auto source = content::make_disk_source(options.content);
     build::load_and_check(*source, build::LoadOptions{options.today, true, true, options.content, "", false}, loaded);
 }
 
-void print_diagnostics(const build::Loaded& loaded, const Args& options, std::ostream& out, std::ostream& err) {
+void print_diagnostics(const build::Loaded& loaded, const Options& options, std::ostream& out, std::ostream& err) {
     if (options.format == "json") {
         out << format_json(loaded.diagnostics.all());
     } else {
@@ -226,60 +116,28 @@ void print_diagnostics(const build::Loaded& loaded, const Args& options, std::os
         << loaded.records << " records\n";
 }
 
-int check_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    Args options;
-    bool help = false;
-    if (!parse_args(args, {"--content", "--format", "--today"}, {}, options, err, help)) return kUsage;
-    if (help) {
-        out << kCheckHelp;
-        return kOk;
-    }
+int check_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+    Options options;
+    if (!read_options(args, options, err)) return build::kFailed;
     build::Loaded loaded;
     load_and_check(options, loaded);
     print_diagnostics(loaded, options, out, err);
-    return loaded.diagnostics.has_errors() ? kContentErrors : kOk;
+    return loaded.diagnostics.has_errors() ? build::kContentErrors : build::kOk;
 }
 
-constexpr const char* kHistoryHelp = R"(Usage: samplan history PATH [--content DIR] [--themes DIR]
-
-Prints the revisions of one record (PATH relative to the content folder, e.g.
-groups/uddevalla/plans/2026/activities/sip.md) from git, newest first, with what changed in each:
-for plans and activities in the content model's own words, text changes as [-deleted-]{+inserted+}.
-
-Options:
-  --content DIR   the content folder (default: content)
-  --themes DIR    where the theme's UI strings are (default: themes/ here, else the built-in theme)
-  -h, --help      show this help
-)";
-
-int history_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    // The one positional argument is the record's path; the rest are options.
-    std::vector<std::string> option_args = {args[0]};
-    std::string record;
-    for (size_t i = 1; i < args.size(); ++i) {
-        if (args[i].rfind("-", 0) == 0) {
-            option_args.push_back(args[i]);
-            if (args[i].find('=') == std::string::npos && args[i] != "-h" && args[i] != "--help" && i + 1 < args.size())
-                option_args.push_back(args[++i]);
-        } else if (record.empty()) {
-            record = args[i];
-        } else {
-            err << "samplan history: one record at a time (" << quote(record) << " and " << quote(args[i]) << ")\n";
-            return kUsage;
-        }
+int history_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+    Options options;
+    if (!read_options(args, options, err)) return build::kFailed;
+    if (args.words.empty()) {
+        err << "samplan history: which record? " << command_help(*args.command);
+        return build::kFailed;
     }
-    Args options;
-    bool help = false;
-    if (!parse_args(option_args, {"--content", "--themes"}, {}, options, err, help)) return kUsage;
-    if (help) {
-        out << kHistoryHelp;
-        return kOk;
-    }
-    if (record.empty()) {
-        err << "samplan history: which record? " << kHistoryHelp;
-        return kUsage;
+    if (args.words.size() > 1) {
+        err << "samplan history: one record at a time (" << quote(args.words[0]) << " and " << quote(args.words[1]) << ")\n";
+        return build::kFailed;
     }
     // A path given from the working folder ("content/groups/…") is taken relative to the content.
+    std::string record = args.words[0];
     const std::string prefix = std::filesystem::path(options.content).lexically_normal().generic_string() + "/";
     if (record.rfind(prefix, 0) == 0) record = record.substr(prefix.size());
 
@@ -287,34 +145,13 @@ int history_command(const std::vector<std::string>& args, std::ostream& out, std
     load_and_check(options, loaded);
     if (!loaded.history.available()) {
         err << "samplan history: " << (loaded.history.note().empty() ? "no history" : loaded.history.note()) << "\n";
-        return kUsage;
+        return build::kFailed;
     }
     const auto strings = build::load_strings(loaded.site, options.themes);
-    std::vector<history::RecordVersion> versions;
-    bool found = false;
-    for (const auto& g : loaded.site.groups)
-        for (const auto& p : g.plans) {
-            if (p.path == record) {
-                versions = history::plan_versions(loaded.history, p.path, g.id, p.id);
-                found = true;
-            }
-            for (const auto& a : p.activities)
-                if (a.path == record) {
-                    versions = history::activity_versions(loaded.history, a.path, g.id, p.id, a.id);
-                    found = true;
-                }
-        }
-    if (!found)
-        for (const auto& fr : loaded.history.file_revisions(record)) {
-            history::RecordVersion v;
-            v.revision = fr.revision;
-            v.change = fr.kind;
-            v.path = fr.path;
-            versions.push_back(std::move(v));
-        }
+    const auto versions = history::record_versions(loaded.history, loaded.site, record);
     if (versions.empty()) {
         err << "samplan history: git knows no revision of " << quote(record) << "\n";
-        return kUsage;
+        return build::kFailed;
     }
     out << record << ": " << versions.size() << (versions.size() == 1 ? " revision" : " revisions") << "\n";
     for (const auto& v : versions) {
@@ -338,19 +175,12 @@ int history_command(const std::vector<std::string>& args, std::ostream& out, std
             out << "\n";
         }
     }
-    return kOk;
+    return build::kOk;
 }
 
-int build_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    Args options;
-    bool help = false;
-    if (!parse_args(args, {"--content", "--output", "--today", "--themes", "--format", "--search-timeout"},
-                    {"--quiet", "--verbose", "--drafts", "--timings"}, options, err, help))
-        return kUsage;
-    if (help) {
-        out << kBuildHelp;
-        return kOk;
-    }
+int build_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+    Options options;
+    if (!read_options(args, options, err)) return build::kFailed;
     // Before any thread starts: the stop signals are blocked in every thread but the one that
     // waits for them. Until the staging folder is made, there is nothing to undo: a signal ends
     // the build at once (with the history cache's temporary file, should it be writing it).
@@ -397,66 +227,169 @@ int build_command(const std::vector<std::string>& args, std::ostream& out, std::
         if (options.timings) err << report.timings.report() << "\n";
         if (!options.quiet)
             err << "samplan: nothing changed since the last build; " << quote(options.output) << " is up to date\n";
-        return kOk;
+        return build::kOk;
     }
-    if (rc == kContentErrors) {
+    if (rc == build::kContentErrors) {
         err << "samplan: the site was not built; " << quote(options.output) << " is unchanged\n";
-        return kContentErrors;
+        return build::kContentErrors;
     }
     if (options.timings) err << report.timings.report() << "\n";
-    if (rc == kOk && report.swapped_then_stopped) {
+    if (rc == build::kOk && report.swapped_then_stopped) {
         err << "samplan: stopped after the new site was swapped in; " << quote(options.output)
             << " holds the new site, complete\n";
         return stopped_exit_code();
     }
-    if (rc == kOk && !options.quiet)
+    if (rc == build::kOk && !options.quiet)
         err << "samplan: wrote " << report.pages << " pages and " << report.files << " files to "
             << quote(options.output) << "\n";
     return rc;
 }
 
-int serve_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    Args options;
-    bool help = false;
-    if (!parse_args(args, {"--content", "--port", "--themes"}, {}, options, err, help)) return kUsage;
-    if (help) {
-        out << kServeHelp;
-        return kOk;
-    }
-    return serve(ServeSettings{options.content, options.themes, options.port}, out, err);
+int serve_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+    Options options;
+    if (!read_options(args, options, err)) return build::kFailed;
+    return serve::serve(serve::ServeSettings{options.content, options.themes, options.port}, out, err);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The commands.
+
+constexpr Option kContent{"--content", "DIR", "the content folder (default: content)"};
+constexpr Option kThemes{"--themes", "DIR", "the folder holding themes (default: themes/ here, else the built-in theme)"};
+
+const Command kCommands[] = {
+    {"check", "load every record of the content folder and check it against the rules",
+     "check [--content DIR] [--format text|json] [--today YYYY-MM-DD]",
+     "Loads all records under the content folder and runs every rule of the content model.\n"
+     "Prints one line per problem, sorted by file and line:\n"
+     "  path:line:column: error|warning: message [rule]\n",
+     {kContent,
+      {"--format", "text|json", "text lines (default) or a JSON array for CI tools"},
+      {"--today", "DATE", "check the time-based rules as of DATE instead of today"}},
+     false, "", check_command},
+    {"build", "check, then publish the whole static site into the output folder",
+     "build [--content DIR] [--output DIR] [--themes DIR] [--today YYYY-MM-DD] [--format text|json] [--drafts] "
+     "[--search-timeout SECONDS] "
+     "[--timings] [--quiet | --verbose]",
+     "Checks the content (as samplan check does) and, when there is no error, publishes the whole\n"
+     "static site. The site is written into a temporary folder that replaces the output folder only\n"
+     "when everything succeeded: after an error the previous site is left as it was.\n",
+     {kContent,
+      {"--output", "DIR", "the output folder (default: output)"},
+      kThemes,
+      {"--today", "DATE", "check and date the site as of DATE instead of today"},
+      {"--format", "text|json", "how diagnostics are printed"},
+      {"--drafts", "", "publish drafts too (records with draft = true, plans with status\n"
+                       "\"utkast\"), marked as drafts; without it they are left out everywhere"},
+      {"--search-timeout", "SECONDS", "stop Pagefind (search) after this long: the site is then published\n"
+                                      "without search (default 600; 0: no limit)"},
+      {"--timings", "", "print the time each stage of the build took"},
+      {"--quiet", "", "print only diagnostics and errors"},
+      {"--verbose", "", "print each stage's details: counts, files written and kept, time"}},
+     false,
+     "On a terminal the build shows its stage and a progress bar on standard error; when standard\n"
+     "error is not a terminal (a CI log) it prints one line as each stage starts and ends.\n"
+     "SIGTERM, SIGINT or SIGHUP stop the build within a second: Pagefind is ended, the temporary\n"
+     "folder removed, the output folder left as it was, and the exit status is 128 + the signal.\n",
+     build_command},
+    {"history", "print a record's revisions and what changed in each, from git", "history PATH [--content DIR] [--themes DIR]",
+     "Prints the revisions of one record (PATH relative to the content folder, e.g.\n"
+     "groups/uddevalla/plans/2026/activities/sip.md) from git, newest first, with what changed in each:\n"
+     "for plans and activities in the content model's own words, text changes as [-deleted-]{+inserted+}.\n",
+     {kContent, {"--themes", "DIR", "where the theme's UI strings are (default: themes/ here, else the built-in theme)"}},
+     true, "", history_command},
+    {"new", "create a group, plan, activity or evaluation with every key, commented", "new KIND IDS… [--content DIR]",
+     "  samplan new group ID                  groups/ID/group.toml\n"
+     "  samplan new plan GROUP ID             groups/GROUP/plans/ID/plan.toml\n"
+     "  samplan new activity GROUP PLAN ID    groups/GROUP/plans/PLAN/activities/ID.md\n"
+     "  samplan new evaluation GROUP ID       groups/GROUP/evaluations/ID.md\n\n"
+     "Writes the record with every key of the content model, commented in Swedish, with today's dates\n"
+     "and the references that can be known (principals, process, focus area) filled in. Never\n"
+     "overwrites a file. Ids are 1 to 64 of a-z, 0-9 and '-'. A group.toml or plan.toml starts with\n"
+     "a '#:schema' line naming its JSON Schema (when schemas/ lies beside the content folder), so that\n"
+     "editors with Taplo validate and complete it while typing.\n",
+     {kContent}, true, "", new_command},
+    {"import", "write indicator values from a CSV file into the records (import values FILE.csv)",
+     "import values FILE.csv [--content DIR] [--dry-run]", kImportDescription,
+     {kContent, {"--dry-run", "", "print what would be added and changed; write nothing"}}, true,
+     "Exit status: 0 done (or nothing to do), 1 problems in the CSV or the content, 2 usage or I/O errors.\n",
+     import_command},
+    {"serve", "preview the site with its drafts on 127.0.0.1, rebuilt and reloaded on every change",
+     "serve [--content DIR] [--port N] [--themes DIR]",
+     "Builds the site with its drafts (marked \"Utkast\") and shows it at http://127.0.0.1:PORT/ while\n"
+     "you edit. When a file of the content folder or of the theme changes, the site is rebuilt and open\n"
+     "pages reload by themselves. When the content has an error, the pages show its diagnostics over\n"
+     "the last version that built, until the error is fixed.\n\n"
+     "It also prints the address of the editor (/_edit/?token=…): forms for groups, plans, activities\n"
+     "and evaluations, checked while you type, saved into the record's file and committed to git.\n\n"
+     "The site is built into .samplan-cache/serve/ beside the content folder, never into the output\n"
+     "folder. Only this computer can open the address. Ctrl-C stops it.\n",
+     {kContent, {"--port", "N", "the port (default: 1313; 0 picks a free one)"}, kThemes}, false, "", serve_command},
+    {"init", "create a new content repository (samplan init [DIR]), with CI files", "init [DIR]", kInitDescription, {},
+     true, "", init_command},
+    {"theme", "write the built-in theme into content/theme/ for customising", "theme [--content DIR]",
+     "Writes the theme built into samplan (templates/, assets/ and i18n/) into DIR/theme/ (default:\n"
+     "content/theme/), where a site overrides its theme file by file: change what you need, and delete\n"
+     "the files you did not change, so that they keep following samplan's own theme as it is updated.\n"
+     "Files that are already there are kept as they are.\n",
+     {kContent}, false, "", theme_command},
+};
+
+constexpr std::string_view kIntro = "samplan — publishes the action plans of local collaboration groups\n\n"
+                                    "Usage: samplan COMMAND [OPTIONS]\n\n";
+constexpr std::string_view kOutro =
+    "\nOptions:\n"
+    "  -h, --help     show this help (samplan COMMAND --help for a command, or samplan help COMMAND)\n"
+    "  --version      print the version\n\n"
+    "Exit status: 0 no errors (warnings allowed), 1 content errors, 2 usage or I/O errors.\n";
 
 }  // namespace
 
+std::span<const Command> commands() { return kCommands; }
+
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     try {
+        const std::string help = main_help(kCommands, kIntro, kOutro);
         if (args.empty()) {
-            err << kMainHelp;
-            return kUsage;
+            err << help;
+            return build::kFailed;
         }
-        const std::string& command = args[0];
-        if (command == "-h" || command == "--help" || command == "help") {
-            out << kMainHelp;
-            return kOk;
+        std::string name = args[0];
+        std::vector<std::string> rest(args.begin() + 1, args.end());
+        if (name == "help" && !rest.empty()) {  // samplan help COMMAND: samplan COMMAND --help
+            name = rest[0];
+            rest = {"--help"};
+        } else if (name == "-h" || name == "--help" || name == "help") {
+            out << help;
+            return build::kOk;
         }
-        if (command == "--version") {
+        if (name == "--version") {
             out << "samplan " << SAMPLAN_VERSION << "\n";
-            return kOk;
+            return build::kOk;
         }
-        if (command == "check") return check_command(args, out, err);
-        if (command == "build") return build_command(args, out, err);
-        if (command == "history") return history_command(args, out, err);
-        if (command == "new") return new_command(args, out, err);
-        if (command == "import") return import_command(args, out, err);
-        if (command == "serve") return serve_command(args, out, err);
-        if (command == "init") return init_command(args, out, err);
-        if (command == "theme") return theme_command(args, out, err);
-        err << "samplan: unknown command " << quote(command) << suggestion(command, {"check", "build", "history", "new", "import", "serve", "init", "theme"}) << "\n"
-            << "Run 'samplan --help' for the commands.\n";
-        return kUsage;
+        const auto* command = std::find_if(std::begin(kCommands), std::end(kCommands),
+                                           [&](const Command& c) { return name == c.name; });
+        if (command == std::end(kCommands)) {
+            std::vector<std::string> names;
+            for (const auto& c : kCommands) names.emplace_back(c.name);
+            err << "samplan: unknown command " << quote(name) << suggestion(name, names) << "\n"
+                << "Run 'samplan --help' for the commands.\n";
+            return build::kFailed;
+        }
+        Arguments parsed;
+        std::string error;
+        if (!parse_arguments(*command, rest, parsed, error)) {
+            err << "samplan " << command->name << ": " << error << "\n";
+            return build::kFailed;
+        }
+        if (parsed.help) {
+            out << command_help(*command);
+            return build::kOk;
+        }
+        return command->run(parsed, out, err);
     } catch (const std::exception& e) {
         err << "samplan: internal error: " << e.what() << "\n";
-        return kUsage;
+        return build::kFailed;
     }
 }
 

@@ -1,5 +1,6 @@
-// cli/cli.h — the samplan command line: parses arguments, runs the build stage (build/build.h),
-// prints, and picks the exit code (build.h: 0 fine, 1 content errors, 2 usage or I/O errors).
+// cli/cli.h — the samplan command line: finds the command in the table (commands.h), parses its
+// arguments (args.h), runs it, and returns its exit code (build.h: 0 fine, 1 content errors,
+// 2 usage or I/O errors, 128 + a stop signal).
 #pragma once
 
 #include <iosfwd>

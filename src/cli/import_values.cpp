@@ -1,37 +1,16 @@
-#include "cli/import_values.h"
+#include "cli/commands.h"
 
-#include <unistd.h>
-
-#include <algorithm>
-#include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <map>
-#include <optional>
 #include <ostream>
-#include <set>
-#include <tuple>
 
 #include "build/build.h"
-#include "cli/csv_reader.h"
-#include "content/content.h"
-#include "content/toml_edit.h"
-#include "core/files.h"
+#include "build/import_values.h"
 #include "core/text.h"
 
 namespace samplan::cli {
-namespace fs = std::filesystem;
-namespace {
 
-using build::kContentErrors;
-using build::kOk;
-constexpr int kUsage = build::kFailed;
-constexpr size_t kMaxCsvBytes = 16u * 1024u * 1024u;
-
-constexpr const char* kHelp = R"(Usage: samplan import values FILE.csv [--content DIR] [--dry-run]
-
-Writes indicator values from a CSV file into the records that hold them: regional indicators
-into regional/plan.toml, local indicators into their activity's front matter. Only the
+const char* const kImportDescription =
+    "Writes indicator values from a CSV file into the records that hold them: regional indicators\n"
+    R"(into regional/plan.toml, local indicators into their activity's front matter. Only the
 'values' arrays change; every other line, comment and blank of the files stays as it was.
 
 The first line names the columns (in any order, any case, English or Swedish):
@@ -54,735 +33,69 @@ Every problem is reported with the CSV line and column, and then no file is writ
 unknown indicators, groups, plans or activities, a local indicator without its place, two rows
 for the same indicator and date, numbers and dates that cannot be read, missing columns and
 rows with the wrong number of fields. Each changed file is written whole or not at all.
-
-Options:
-  --content DIR   the content folder (default: content)
-  --dry-run       print what would be added and changed; write nothing
-  -h, --help      show this help
-
-Exit status: 0 done (or nothing to do), 1 problems in the CSV or the content, 2 usage or I/O errors.
 )";
 
-// ---------------------------------------------------------------------------------------------
-// The CSV's columns.
-
-enum class Column { Indicator, Date, Year, Value, Group, Plan, Activity };
-
-struct ColumnName {
-    const char* name;
-    Column column;
-};
-
-constexpr ColumnName kColumnNames[] = {
-    {"indicator", Column::Indicator}, {"date", Column::Date},   {"year", Column::Year},
-    {"value", Column::Value},         {"group", Column::Group}, {"plan", Column::Plan},
-    {"activity", Column::Activity},   {"indikator", Column::Indicator}, {"datum", Column::Date},
-    {"år", Column::Year},             {"värde", Column::Value}, {"grupp", Column::Group},
-    {"aktivitet", Column::Activity},
-};
-
-std::string trim(std::string_view s) {
-    const size_t b = s.find_first_not_of(" \t");
-    if (b == std::string_view::npos) return "";
-    const size_t e = s.find_last_not_of(" \t");
-    return std::string(s.substr(b, e - b + 1));
-}
-
-// Lower case for the header names: ASCII and the capital Å, Ä, Ö.
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (size_t i = 0; i < out.size(); ++i) {
-        if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
-        if (out[i] == '\xC3' && i + 1 < out.size() && (out[i + 1] == '\x85' || out[i + 1] == '\x84' || out[i + 1] == '\x96'))
-            out[i + 1] = static_cast<char>(out[i + 1] + 0x20);
-    }
-    return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Numbers and dates as staff write them.
-
-// A number as TOML writes it, from "12", "-3", "12.5" or "12,5". Returns the error message.
-std::optional<std::string> read_number(const CsvField& field, std::string& toml, double& value) {
-    std::string t = trim(field.text);
-    const std::string shown = quote(t);
-    if (t.empty()) return std::string("no value: write a number such as 12 or 12,5");
-    const std::string example = " (write 1200 or 1200,5, not 1 200 or 1.200,5)";
-    for (const char* separator : {" ", "\xC2\xA0", "\xE2\x80\xAF", "'"})
-        if (t.find(separator) != std::string::npos)
-            return "bad number " + shown + ": leave out thousands separators" + example;
-    if (t.rfind("\xE2\x88\x92", 0) == 0) t = "-" + t.substr(3);  // the minus sign U+2212
-    const auto commas = std::count(t.begin(), t.end(), ','), points = std::count(t.begin(), t.end(), '.');
-    if (commas + points > 1) return "bad number " + shown + ": leave out thousands separators" + example;
-    // A comma here is a decimal comma: with ',' between columns an unquoted field cannot hold
-    // one, so it comes from a ';' file or from inside quotes, where it is unambiguous.
-    std::string sign;
-    size_t i = 0;
-    if (t[0] == '-' || t[0] == '+') {
-        sign = t[0] == '-' ? "-" : "";
-        i = 1;
-    }
-    const size_t sep = t.find_first_of(",.", i);
-    std::string whole = t.substr(i, sep == std::string::npos ? std::string::npos : sep - i);
-    const std::string fraction = sep == std::string::npos ? "" : t.substr(sep + 1);
-    auto digits = [](const std::string& s) {
-        return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-    };
-    if (!digits(whole) || (sep != std::string::npos && !digits(fraction)))
-        return "bad number " + shown + ": write a number such as 12, 12.5 or 12,5";
-    whole.erase(0, std::min(whole.find_first_not_of('0'), whole.size() - 1));
-    if (whole.size() > 15) return "bad number " + shown + ": too large";
-    toml = sign + whole + (fraction.empty() ? "" : "." + fraction);
-    value = std::strtod(toml.c_str(), nullptr);
-    return std::nullopt;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Where the indicators are: the records' Value trees, with the tables the values go into.
-
-const content::Value* array_of(const content::Value& table, const char* key) {
-    const content::Value* v = table.get(key);
-    return v && v->type == content::Value::Type::Array ? v : nullptr;
-}
-
-const content::Value* id_of(const content::Value& table) {
-    const content::Value* id = table.get("id");
-    return id && id->type == content::Value::Type::String ? id : nullptr;
-}
-
-struct IndicatorPlace {
-    const content::Record* record = nullptr;
-    const content::Value* table = nullptr;  // the indicator's table
-};
-
-struct ActivityIndicators {
-    const content::Record* record = nullptr;
-    std::map<std::string, const content::Value*> indicators;
-};
-
-struct ContentIndex {
-    std::map<std::string, IndicatorPlace> regional;
-    std::map<std::string, std::string> local_path;  // local indicator id → one activity that has it
-    std::vector<std::string> all_ids;               // every indicator id, for suggestions
-    std::vector<std::string> groups;
-    std::map<std::string, std::vector<std::string>> plans;       // group → plan ids
-    std::map<std::string, std::vector<std::string>> activities;  // group/plan → activity ids
-    std::map<std::string, ActivityIndicators> activity;          // group/plan/activity → its indicators
-};
-
-ContentIndex index_content(const std::vector<content::Record>& records) {
-    using content::RecordKind;
-    ContentIndex ix;
-    std::set<std::string> ids;
-    for (const auto& rec : records) {
-        if (rec.kind == RecordKind::RegionalPlan) {
-            if (const auto* areas = array_of(rec.data, "focus_areas"))
-                for (const auto& area : areas->items)
-                    if (const auto* goals = array_of(area, "goals"))
-                        for (const auto& goal : goals->items)
-                            if (const auto* inds = array_of(goal, "indicators"))
-                                for (const auto& ind : inds->items)
-                                    if (const auto* id = id_of(ind)) {
-                                        ix.regional.emplace(id->string, IndicatorPlace{&rec, &ind});
-                                        ids.insert(id->string);
-                                    }
-        } else if (rec.kind == RecordKind::Group) {
-            ix.groups.push_back(rec.group);
-        } else if (rec.kind == RecordKind::Plan) {
-            ix.plans[rec.group].push_back(rec.plan);
-        } else if (rec.kind == RecordKind::Activity) {
-            ix.activities[rec.group + "/" + rec.plan].push_back(rec.id);
-            auto& a = ix.activity[rec.group + "/" + rec.plan + "/" + rec.id];
-            a.record = &rec;
-            if (const auto* inds = array_of(rec.data, "indicators"))
-                for (const auto& ind : inds->items)
-                    if (const auto* id = id_of(ind)) {
-                        a.indicators.emplace(id->string, &ind);
-                        ix.local_path.emplace(id->string, rec.path);
-                        ids.insert(id->string);
-                    }
-        }
-    }
-    ix.all_ids.assign(ids.begin(), ids.end());
-    return ix;
-}
-
-std::vector<std::string> keys_of(const std::map<std::string, const content::Value*>& m) {
-    std::vector<std::string> out;
-    for (const auto& [k, v] : m) out.push_back(k);
-    return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The rows, checked and placed.
-
-struct ImportRow {
-    int line = 0;
-    std::string indicator;
-    std::string place;  // "group/plan/activity", empty for a regional indicator
-    IndicatorPlace target;
-    bool regional = true;
-    int year = 0;  // regional
-    Date date;     // local
-    std::string number;  // as TOML writes it
-    double value = 0;
-
-    [[nodiscard]] std::string when() const { return regional ? std::to_string(year) : date.iso(); }
-};
-
-struct Header {
-    std::map<Column, size_t> index;
-    size_t size = 0;
-};
-
-bool read_header(const CsvRow& row, const std::string& path, Header& header, Diagnostics& d) {
-    std::vector<std::string> known;
-    for (const auto& c : kColumnNames) known.emplace_back(c.name);
-    header.size = row.fields.size();
-    bool ok = true;
-    for (size_t i = 0; i < row.fields.size(); ++i) {
-        const std::string name = lower(trim(row.fields[i].text));
-        const auto* match = std::find_if(std::begin(kColumnNames), std::end(kColumnNames),
-                                         [&](const ColumnName& c) { return name == c.name; });
-        if (match == std::end(kColumnNames)) {
-            d.error(path, row.fields[i].pos, "unknown column " + quote(name) + suggestion(name, known), "import-unknown-column");
-            ok = false;
-        } else if (!header.index.emplace(match->column, i).second) {
-            d.error(path, row.fields[i].pos, "column " + quote(name) + " is named twice", "import-unknown-column");
-            ok = false;
-        }
-    }
-    const SourcePos at{row.line, 1};
-    const std::string needs = ": the first line names the columns indicator, date or year, and value";
-    if (!header.index.count(Column::Indicator)) {
-        d.error(path, at, "missing column 'indicator'" + needs, "import-missing-column");
-        ok = false;
-    }
-    if (!header.index.count(Column::Value)) {
-        d.error(path, at, "missing column 'value'" + needs, "import-missing-column");
-        ok = false;
-    }
-    if (!header.index.count(Column::Date) && !header.index.count(Column::Year)) {
-        d.error(path, at, "missing column 'date' or 'year'" + needs, "import-missing-column");
-        ok = false;
-    }
-    return ok;
-}
-
-class RowReader {
-public:
-    RowReader(const std::string& path, const Header& header, const ContentIndex& index, Diagnostics& d)
-        : path_(path), header_(header), index_(index), d_(d) {}
-
-    // The row checked and placed, or nullopt after reporting every problem it has.
-    std::optional<ImportRow> read(const CsvRow& row) {
-        if (row.fields.size() != header_.size) {
-            d_.error(path_, {row.line, 1},
-                     "this row has " + std::to_string(row.fields.size()) + " fields, the first line names " +
-                         std::to_string(header_.size) + " columns",
-                     "import-column-count");
-            return std::nullopt;
-        }
-        row_ = &row;
-        ImportRow r;
-        r.line = row.line;
-        bool ok = place(r);
-        ok = when(r) && ok;
-        if (const auto error = read_number(field(Column::Value), r.number, r.value)) {
-            d_.error(path_, field(Column::Value).pos, *error, "import-bad-number");
-            ok = false;
-        }
-        if (!ok) return std::nullopt;
-        const std::string key = r.place + "|" + r.indicator + "|" + r.when();
-        const auto [it, fresh] = seen_.emplace(key, r.line);
-        if (!fresh) {
-            d_.error(path_, {row.line, 1},
-                     "duplicate row: indicator " + quote(r.indicator) + (r.place.empty() ? "" : " of " + quote(r.place)) +
-                         " for " + r.when() + " is on line " + std::to_string(it->second) + " already",
-                     "import-duplicate-row");
-            return std::nullopt;
-        }
-        return r;
-    }
-
-private:
-    [[nodiscard]] bool has(Column c) const { return header_.index.count(c) != 0; }
-    [[nodiscard]] const CsvField& field(Column c) const { return row_->fields.at(header_.index.at(c)); }
-    [[nodiscard]] std::string text(Column c) const { return has(c) ? trim(field(c).text) : ""; }
-
-    // Finds the indicator: in the regional plan without a place, else in the named activity.
-    bool place(ImportRow& r) {
-        r.indicator = text(Column::Indicator);
-        const CsvField& id_field = field(Column::Indicator);
-        if (r.indicator.empty()) {
-            d_.error(path_, id_field.pos, "no indicator: write the indicator's id", "import-unknown-indicator");
-            return false;
-        }
-        const std::string group = text(Column::Group), plan = text(Column::Plan), activity = text(Column::Activity);
-        if (group.empty() && plan.empty() && activity.empty()) {
-            if (const auto it = index_.regional.find(r.indicator); it != index_.regional.end()) {
-                r.target = it->second;
-                return true;
-            }
-            if (const auto it = index_.local_path.find(r.indicator); it != index_.local_path.end()) {
-                d_.error(path_, id_field.pos,
-                         "indicator " + quote(r.indicator) + " is a local indicator (in " + it->second +
-                             "): give its group, plan and activity",
-                         "import-missing-place");
-                return false;
-            }
-            d_.error(path_, id_field.pos, "unknown indicator " + quote(r.indicator) + suggestion(r.indicator, index_.all_ids),
-                     "import-unknown-indicator");
-            return false;
-        }
-        r.regional = false;
-        for (const auto& [column, value, name] : {std::tuple{Column::Group, group, "group"}, std::tuple{Column::Plan, plan, "plan"},
-                                                 std::tuple{Column::Activity, activity, "activity"}}) {
-            if (!value.empty()) continue;
-            const SourcePos at = has(column) ? field(column).pos : SourcePos{row_->line, 1};
-            d_.error(path_, at,
-                     std::string("no ") + name + ": a local indicator needs its group, plan and activity" +
-                         (has(column) ? "" : std::string(" (add the column ") + quote(name) + ")"),
-                     "import-missing-place");
-            return false;
-        }
-        if (std::find(index_.groups.begin(), index_.groups.end(), group) == index_.groups.end()) {
-            d_.error(path_, field(Column::Group).pos, "group " + quote(group) + " does not exist" + suggestion(group, index_.groups),
-                     "import-unknown-place");
-            return false;
-        }
-        const auto plans_it = index_.plans.find(group);
-        const auto plans = plans_it == index_.plans.end() ? std::vector<std::string>{} : plans_it->second;
-        if (std::find(plans.begin(), plans.end(), plan) == plans.end()) {
-            d_.error(path_, field(Column::Plan).pos,
-                     "plan " + quote(plan) + " does not exist in group " + quote(group) + suggestion(plan, plans),
-                     "import-unknown-place");
-            return false;
-        }
-        const auto acts_it = index_.activities.find(group + "/" + plan);
-        const auto acts = acts_it == index_.activities.end() ? std::vector<std::string>{} : acts_it->second;
-        if (std::find(acts.begin(), acts.end(), activity) == acts.end()) {
-            d_.error(path_, field(Column::Activity).pos,
-                     "activity " + quote(activity) + " does not exist in plan " + quote(group + "/" + plan) +
-                         suggestion(activity, acts),
-                     "import-unknown-place");
-            return false;
-        }
-        r.place = group + "/" + plan + "/" + activity;
-        const auto& a = index_.activity.at(r.place);
-        if (const auto it = a.indicators.find(r.indicator); it != a.indicators.end()) {
-            r.target = {a.record, it->second};
-            return true;
-        }
-        const std::string regional = index_.regional.count(r.indicator)
-                                         ? ": it is a regional indicator; leave group, plan and activity empty"
-                                         : suggestion(r.indicator, keys_of(a.indicators));
-        d_.error(path_, id_field.pos,
-                 "unknown indicator " + quote(r.indicator) + " in activity " + quote(r.place) + regional,
-                 "import-unknown-indicator");
-        return false;
-    }
-
-    bool when(ImportRow& r) {
-        const std::string date = text(Column::Date), year = text(Column::Year);
-        if (!date.empty() && !year.empty()) {
-            d_.error(path_, field(Column::Year).pos, "both a date and a year: give one of them", "import-bad-date");
-            return false;
-        }
-        if (!date.empty()) {
-            const auto d = parse_iso_date(date);
-            if (!d || !d->valid()) {
-                d_.error(path_, field(Column::Date).pos, "bad date " + quote(date) + ": write YYYY-MM-DD, such as 2025-06-30",
-                         "import-bad-date");
-                return false;
-            }
-            r.date = *d;
-            r.year = d->year;
-            return true;
-        }
-        if (!year.empty()) {
-            const bool four_digits = year.size() == 4 && std::all_of(year.begin(), year.end(), [](char c) { return c >= '0' && c <= '9'; });
-            if (!four_digits || year[0] == '0') {
-                d_.error(path_, field(Column::Year).pos, "bad year " + quote(year) + ": write four digits, such as 2025",
-                         "import-bad-date");
-                return false;
-            }
-            r.year = std::stoi(year);
-            r.date = Date{r.year, 12, 31};
-            return true;
-        }
-        const Column c = has(Column::Date) ? Column::Date : Column::Year;
-        d_.error(path_, field(c).pos, "no date or year for this value", "import-bad-date");
-        return false;
-    }
-
-    const std::string& path_;
-    const Header& header_;
-    const ContentIndex& index_;
-    Diagnostics& d_;
-    const CsvRow* row_ = nullptr;
-    std::map<std::string, int> seen_;  // place|indicator|when → line
-};
-
-// ---------------------------------------------------------------------------------------------
-// The edits.
-
-struct ValueChange {
-    enum class Kind { Add, Change, Same };
-    Kind kind = Kind::Add;
-    const ImportRow* row = nullptr;
-    std::string old_number;
-};
-
-struct FileChange {
-    const content::Record* record = nullptr;
-    std::string before;
-    std::string after;
-    std::vector<content::TextEdit> edits;
-    std::vector<ValueChange> changes;
-};
-
-std::optional<double> number_of(const content::Value* v) {
-    if (!v) return std::nullopt;
-    if (v->type == content::Value::Type::Integer) return static_cast<double>(v->integer);
-    if (v->type == content::Value::Type::Float) return v->floating;
-    return std::nullopt;
-}
-
-// The values of one indicator's table, edited in `file` for `rows` (all of that indicator).
-void edit_indicator(FileChange& file, const content::Value& table, const std::vector<const ImportRow*>& rows,
-                    Diagnostics& d) {
-    const bool regional = rows.front()->regional;
-    const content::Entry* values = table.find("values");
-    if (values && content::written_as_header(file.before, *values)) {
-        d.error(file.record->path, values->key_pos,
-                "'values' is written as [[…]] tables: write it as values = [ { year = …, value = … } ] to import into it",
-                "import-unsupported");
-        return;
-    }
-    std::map<std::string, const content::Value*> existing;  // when → the item's table
-    if (values)
-        for (const auto& item : values->value.front().items) {
-            if (regional) {
-                if (const auto* y = item.get("year"); y && y->type == content::Value::Type::Integer)
-                    existing.emplace(std::to_string(y->integer), &item);
-            } else if (const auto* dt = item.get("date"); dt && dt->type == content::Value::Type::Date) {
-                existing.emplace(dt->date.iso(), &item);
-            }
-        }
-    std::vector<const ImportRow*> added;
-    for (const ImportRow* r : rows) {
-        const auto it = existing.find(r->when());
-        if (it == existing.end()) {
-            added.push_back(r);
-            file.changes.push_back({ValueChange::Kind::Add, r, ""});
-            continue;
-        }
-        const content::Value* old = it->second->get("value");
-        const auto old_value = number_of(old);
-        if (old_value && *old_value == r->value) {
-            file.changes.push_back({ValueChange::Kind::Same, r, ""});
-            continue;
-        }
-        auto edit = content::replace_scalar(file.before, *old, r->number);
-        file.changes.push_back({ValueChange::Kind::Change, r, file.before.substr(edit.begin, edit.end - edit.begin)});
-        file.edits.push_back(std::move(edit));
-    }
-    if (added.empty()) return;
-    std::stable_sort(added.begin(), added.end(), [](const ImportRow* a, const ImportRow* b) { return a->date < b->date; });
-    std::vector<std::string> items;
-    for (const ImportRow* r : added)
-        items.push_back(std::string("{ ") + (regional ? "year = " : "date = ") + r->when() + ", value = " + r->number + " }");
-    if (values) {
-        for (auto& e : content::append_to_array(file.before, values->value.front(), items)) file.edits.push_back(std::move(e));
-    } else {
-        std::string line = "values = [ ";
-        for (size_t i = 0; i < items.size(); ++i) line += (i ? ", " : "") + items[i];
-        file.edits.push_back(content::add_key_line(file.before, table, line + " ]"));
-    }
-}
-
-// A source that reads the edited text for the files about to change, the disk for the rest.
-class EditedSource final : public content::Source {
-public:
-    EditedSource(const content::Source& base, const std::map<std::string, std::string>& edited)
-        : base_(base), edited_(edited) {}
-    [[nodiscard]] content::EntryKind kind(const std::string& path) const override { return base_.kind(path); }
-    [[nodiscard]] std::vector<content::DirEntry> list(const std::string& dir) const override { return base_.list(dir); }
-    [[nodiscard]] content::ReadStatus read(const std::string& path, size_t max_bytes, std::string& out,
-                                           std::string& error) const override {
-        const auto it = edited_.find(path);
-        if (it == edited_.end()) return base_.read(path, max_bytes, out, error);
-        if (it->second.size() > max_bytes) return content::ReadStatus::TooLarge;
-        out = it->second;
-        return content::ReadStatus::Ok;
-    }
-
-private:
-    const content::Source& base_;
-    const std::map<std::string, std::string>& edited_;
-};
-
-// The content as a build reads and checks it, without its history; the records are kept.
-void load(const content::Source& source, build::Loaded& out) {
-    build::load_and_check(source, build::LoadOptions{today_local(), true, false, {}, {}, true}, out);
-}
-
-// Whether the edited content holds every imported value, as the model reads it.
-bool has_value(const model::Site& site, const ImportRow& r) {
-    const auto same = [&](double v) { return v == r.value; };
-    if (r.regional) {
-        for (const auto& fa : site.regional.focus_areas)
-            for (const auto& g : fa.goals)
-                for (const auto& ind : g.indicators)
-                    if (ind.id == r.indicator)
-                        return std::any_of(ind.values.begin(), ind.values.end(),
-                                           [&](const model::YearValue& v) { return v.year == r.year && same(v.value); });
-        return false;
-    }
-    for (const auto& g : site.groups)
-        for (const auto& p : g.plans)
-            for (const auto& a : p.activities)
-                if (g.id + "/" + p.id + "/" + a.id == r.place)
-                    for (const auto& ind : a.indicators)
-                        if (ind.id == r.indicator)
-                            return std::any_of(ind.values.begin(), ind.values.end(),
-                                               [&](const model::DateValue& v) { return v.date == r.date && same(v.value); });
-    return false;
-}
-
-// Writes every file to a temporary file beside it, then renames them all into place.
-bool write_files(const std::string& content, const std::vector<FileChange>& files, std::ostream& err) {
-    std::vector<std::pair<fs::path, fs::path>> renames;
-    auto remove_temps = [&] {
-        std::error_code ec;
-        for (const auto& [tmp, target] : renames) fs::remove(tmp, ec);
-    };
-    for (const auto& f : files) {
-        if (f.edits.empty()) continue;
-        // A record that is a symbolic link (inside the content folder) is written where it points.
-        std::error_code link_ec;
-        fs::path target = fs::path(content) / f.record->path;
-        if (fs::is_symlink(target, link_ec)) target = fs::canonical(target, link_ec);
-        if (link_ec) {
-            err << "samplan import: cannot resolve " << quote(f.record->path) << ": " << link_ec.message() << "\n";
-            remove_temps();
-            return false;
-        }
-        const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".import-" + std::to_string(getpid()));
-        renames.emplace_back(tmp, target);
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << f.after;
-        out.close();
-        std::error_code ec;
-        if (out) fs::permissions(tmp, fs::status(target, ec).permissions(), ec);
-        if (!out || ec) {
-            err << "samplan import: cannot write " << quote(tmp.string()) << "; nothing written\n";
-            remove_temps();
-            return false;
-        }
-    }
-    for (const auto& [tmp, target] : renames) {
-        std::error_code ec;
-        fs::rename(tmp, target, ec);
-        if (ec) {
-            err << "samplan import: cannot replace " << quote(target.string()) << ": " << ec.message() << "\n";
-            remove_temps();
-            return false;
-        }
-    }
-    return true;
-}
+namespace {
 
 std::string plural(size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
 
 }  // namespace
 
-int import_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    std::string csv_path, content = "content";
-    bool dry_run = false, kind_given = false;
-    for (size_t i = 1; i < args.size(); ++i) {
-        std::string a = args[i], value;
-        if (a == "-h" || a == "--help") {
-            out << kHelp;
-            return kOk;
-        }
-        if (a == "--dry-run") {
-            dry_run = true;
-        } else if (a == "--content" || a.rfind("--content=", 0) == 0) {
-            if (a == "--content") {
-                if (i + 1 >= args.size()) {
-                    err << "samplan import: --content needs a value\n";
-                    return kUsage;
-                }
-                content = args[++i];
-            } else {
-                content = a.substr(10);
-            }
-        } else if (a.rfind("-", 0) == 0) {
-            err << "samplan import: unknown option " << quote(a) << suggestion(a, {"--content", "--dry-run", "--help"}) << "\n";
-            return kUsage;
-        } else if (!kind_given) {
-            if (a != "values") {
-                err << "samplan import: unknown kind " << quote(a) << suggestion(a, {"values"}) << "\n";
-                return kUsage;
-            }
-            kind_given = true;
-        } else if (csv_path.empty()) {
-            csv_path = a;
-        } else {
-            err << "samplan import: one CSV file at a time (" << quote(csv_path) << " and " << quote(a) << ")\n";
-            return kUsage;
-        }
+int import_command(const Arguments& args, std::ostream& out, std::ostream& err) {
+    if (!args.words.empty() && args.words[0] != "values") {
+        err << "samplan import: unknown kind " << quote(args.words[0]) << suggestion(args.words[0], {"values"}) << "\n";
+        return build::kFailed;
     }
-    if (!kind_given || csv_path.empty()) {
-        err << "samplan import: which file? " << kHelp;
-        return kUsage;
+    if (args.words.size() < 2) {
+        err << "samplan import: which file? " << command_help(*args.command);
+        return build::kFailed;
     }
-    std::error_code ec;
-    if (!fs::is_directory(content, ec)) {
-        err << "samplan import: content folder " << quote(content) << " does not exist or is not a folder\n";
-        return kUsage;
+    if (args.words.size() > 2) {
+        err << "samplan import: one CSV file at a time (" << quote(args.words[1]) << " and " << quote(args.words[2]) << ")\n";
+        return build::kFailed;
     }
-    std::string csv_text, read_error;
-    if (read_regular_file(csv_path, kMaxCsvBytes, csv_text, read_error) != FileRead::Ok) {
-        err << "samplan import: cannot read " << quote(csv_path) << ": " << read_error << "\n";
-        return kUsage;
-    }
-
-    // 1. The content as it is: it must check without errors, or the edit could not be verified.
-    const auto source = content::make_disk_source(content);
-    build::Loaded before;
-    load(*source, before);
-    if (before.diagnostics.has_errors()) {
-        for (const auto& d : before.diagnostics.all())
-            if (d.severity == Severity::Error) out << format_text(d) << "\n";
-        err << "samplan import: the content has errors; fix them first (samplan check); nothing written\n";
-        return kContentErrors;
-    }
-    const ContentIndex index = index_content(before.kept);
-
-    // 2. The CSV, every row checked before anything is edited.
-    Diagnostics problems;
-    CsvTable table;
-    CsvError csv_error;
-    std::vector<ImportRow> rows;
-    if (!read_csv(csv_text, table, csv_error)) {
-        problems.error(csv_path, csv_error.pos, csv_error.message, "import-csv");
-    } else if (table.rows.empty()) {
-        problems.error(csv_path, {1, 1}, "the file is empty: the first line names the columns indicator, date or year, and value",
-                       "import-missing-column");
-    } else {
-        Header header;
-        if (read_header(table.rows.front(), csv_path, header, problems)) {
-            RowReader reader(csv_path, header, index, problems);
-            for (size_t i = 1; i < table.rows.size(); ++i)
-                if (auto r = reader.read(table.rows[i])) rows.push_back(std::move(*r));
-        }
-    }
-
-    // 3. The edits, file by file in the records' order, indicator by indicator in the CSV's.
-    std::vector<FileChange> files;
-    if (!problems.has_errors()) {
-        std::map<const content::Value*, std::vector<const ImportRow*>> by_indicator;
-        std::vector<const content::Value*> indicator_order;
-        for (const auto& r : rows) {
-            auto& list = by_indicator[r.target.table];
-            if (list.empty()) indicator_order.push_back(r.target.table);
-            list.push_back(&r);
-        }
-        for (const auto& rec : before.kept) {
-            FileChange file;
-            file.record = &rec;
-            for (const content::Value* t : indicator_order) {
-                const auto& list = by_indicator.at(t);
-                if (list.front()->target.record != &rec) continue;
-                if (file.before.empty()) {
-                    std::string error;
-                    if (source->read(rec.path, SIZE_MAX, file.before, error) != content::ReadStatus::Ok) {
-                        err << "samplan import: cannot read " << quote(rec.path) << ": " << error << "\n";
-                        return kUsage;
-                    }
-                }
-                edit_indicator(file, *t, list, problems);
-            }
-            if (!file.changes.empty()) files.push_back(std::move(file));
-        }
-    }
-    if (problems.has_errors()) {
-        problems.sort();
-        for (const auto& d : problems.all()) out << format_text(d) << "\n";
-        err << "samplan import: " << plural(problems.error_count(), "error", "errors") << "; nothing written\n";
-        return kContentErrors;
-    }
-
-    // 4. The edited text, loaded and checked in memory as a build would, before any file changes.
-    std::map<std::string, std::string> edited;
-    for (auto& f : files) {
-        if (f.edits.empty()) continue;
-        f.after = content::apply_edits(f.before, f.edits);
-        edited.emplace(f.record->path, f.after);
-    }
-    if (!edited.empty()) {
-        const EditedSource edited_source(*source, edited);
-        build::Loaded after;
-        load(edited_source, after);
-        bool ok = !after.diagnostics.has_errors();
-        for (const auto& d : after.diagnostics.all())
-            if (d.severity == Severity::Error) out << format_text(d) << "\n";
-        for (const auto& r : rows)
-            if (ok && !has_value(after.site, r)) {
-                err << "samplan import: the edited records do not hold " << r.indicator << " " << r.when() << "\n";
-                ok = false;
-            }
-        if (!ok) {
-            err << "samplan import: the edited records would not check cleanly; nothing written\n";
-            return kContentErrors;
-        }
-    }
-
-    // 5. Report, and write.
+    Options options;
+    if (!read_options(args, options, err)) return build::kFailed;
+    const std::string& csv = args.words[1];
+    const bool dry_run = args.has("--dry-run");
+    const auto result = build::import_values({options.content, csv, dry_run});
+    for (const auto& d : result.problems) out << format_text(d) << "\n";
     size_t adds = 0, changes = 0, same = 0;
-    for (const auto& f : files) {
+    for (const auto& f : result.files) {
         bool named = false;
-        for (const auto& c : f.changes) {
-            if (c.kind == ValueChange::Kind::Same) {
+        for (const auto& v : f.values) {
+            if (v.kind == build::ImportedValue::Kind::Same) {
                 ++same;
                 continue;
             }
-            if (!named) out << f.record->path << "\n";
+            if (!named) out << f.path << "\n";
             named = true;
-            const ImportRow& r = *c.row;
-            if (c.kind == ValueChange::Kind::Add) {
+            if (v.kind == build::ImportedValue::Kind::Add) {
                 ++adds;
-                out << "  " << (dry_run ? "would add    " : "added    ") << r.indicator << " " << r.when() << " = " << r.number;
+                out << "  " << (dry_run ? "would add    " : "added    ") << v.indicator << " " << v.when << " = " << v.number;
             } else {
                 ++changes;
-                out << "  " << (dry_run ? "would change " : "changed  ") << r.indicator << " " << r.when() << " = " << r.number
-                    << " (was " << c.old_number << ")";
+                out << "  " << (dry_run ? "would change " : "changed  ") << v.indicator << " " << v.when << " = " << v.number
+                    << " (was " << v.old_number << ")";
             }
-            out << "  [" << csv_path << ":" << r.line << "]\n";
+            out << "  [" << csv << ":" << v.line << "]\n";
         }
     }
+    for (const auto& m : result.messages) err << "samplan import: " << m << "\n";
+    if (result.status != build::kOk) return result.status;
     const std::string unchanged = same ? "; " + plural(same, "value was", "values were") + " there already" : "";
-    if (rows.empty()) {
-        err << "samplan import: no values in " << quote(csv_path) << ": only the line naming the columns\n";
-        return kOk;
-    }
-    if (adds + changes == 0) {
+    if (result.rows == 0) {
+        err << "samplan import: no values in " << quote(csv) << ": only the line naming the columns\n";
+    } else if (adds + changes == 0) {
         err << "samplan import: nothing to change: " << plural(same, "value is", "values are") << " in the records already\n";
-        return kOk;
+    } else if (dry_run) {
+        err << "samplan import: dry run: " << plural(adds, "value", "values") << " to add and " << changes << " to change in "
+            << plural(result.files_edited, "file", "files") << unchanged << "; nothing written\n";
+    } else {
+        err << "samplan import: added " << plural(adds, "value", "values") << " and changed " << changes << " in "
+            << plural(result.files_edited, "file", "files") << unchanged << "\n";
     }
-    const std::string summary = plural(adds, "value", "values") + " to add and " + std::to_string(changes) + " to change in " +
-                                plural(edited.size(), "file", "files") + unchanged;
-    if (dry_run) {
-        err << "samplan import: dry run: " << summary << "; nothing written\n";
-        return kOk;
-    }
-    if (!write_files(content, files, err)) return kUsage;
-    err << "samplan import: added " << plural(adds, "value", "values") << " and changed " << changes << " in "
-        << plural(edited.size(), "file", "files") << unchanged << "\n";
-    return kOk;
+    return build::kOk;
 }
 
 }  // namespace samplan::cli

@@ -13,8 +13,11 @@ void request_stop(int signal);
 // The signal that asked for a stop, or 0.
 int stop_signal();
 inline bool stop_requested() { return stop_signal() != 0; }
-// The exit code of a command that a stop signal ended: 128 + the signal's number.
-inline int stopped_exit_code() { return 128 + stop_signal(); }
+// The exit code of a command that `signal` ended: 128 + the signal's number, as shells report it
+// (the other exit codes are in build/build.h).
+constexpr int signal_exit_code(int signal) { return 128 + signal; }
+// The exit code of a command that a stop signal ended.
+inline int stopped_exit_code() { return signal_exit_code(stop_signal()); }
 
 struct Stopped : std::runtime_error {
     Stopped() : std::runtime_error("stopped by a signal") {}

@@ -13,7 +13,7 @@
 #include "edit/json.h"
 #include "edit/record_edit.h"
 #include "edit/schemas.h"
-#include "edit/templates.h"
+#include "build/new_record.h"
 #include "history/versions.h"
 #include "render/markdown.h"
 #include "site/site.h"
@@ -409,17 +409,17 @@ private:
         }
         const Date today = s_.today();
         if (a.kind == "group") {
-            text = group_text(a.group, today);
+            text = build::group_text(a.group, today);
         } else if (a.kind == "plan") {
-            text = plan_text(group->name, site.processes.empty() ? "vagledning" : site.processes.front().id, today);
+            text = build::plan_text(group->name, site.processes.empty() ? "vagledning" : site.processes.front().id, today);
         } else if (a.kind == "activity") {
             if (std::none_of(group->plans.begin(), group->plans.end(), [&](const auto& p) { return p.id == a.plan; })) {
                 error = "Planen finns inte.";
                 return false;
             }
-            text = activity_text(site, *group, today);
+            text = build::activity_text(site, *group, today);
         } else {
-            text = evaluation_text(today);
+            text = build::evaluation_text(today);
         }
         return true;
     }

@@ -358,4 +358,22 @@ std::vector<RecordVersion> plan_versions(const History& history, const std::stri
     return versions;
 }
 
+std::vector<RecordVersion> record_versions(const History& history, const model::Site& site, const std::string& path) {
+    for (const auto& g : site.groups)
+        for (const auto& p : g.plans) {
+            if (p.path == path) return plan_versions(history, p.path, g.id, p.id);
+            for (const auto& a : p.activities)
+                if (a.path == path) return activity_versions(history, a.path, g.id, p.id, a.id);
+        }
+    std::vector<RecordVersion> versions;
+    for (const auto& fr : history.file_revisions(path)) {
+        RecordVersion v;
+        v.revision = fr.revision;
+        v.change = fr.kind;
+        v.path = fr.path;
+        versions.push_back(std::move(v));
+    }
+    return versions;
+}
+
 }  // namespace samplan::history

@@ -57,6 +57,10 @@ std::vector<RecordVersion> activity_versions(const History& history, const std::
 std::vector<RecordVersion> plan_versions(const History& history, const std::string& path, const std::string& group,
                                          const std::string& id);
 
+// The versions of the record at `path` (relative to the content folder), newest first: a plan's or
+// an activity's with their differences, any other file's as git's revisions of it alone.
+std::vector<RecordVersion> record_versions(const History& history, const model::Site& site, const std::string& path);
+
 std::vector<Difference> diff_activities(const model::Activity& before, const model::Activity& after);
 std::vector<Difference> diff_plans(const model::Plan& before, const model::Plan& after);
 std::vector<WordRun> diff_words(const std::string& before, const std::string& after);

@@ -545,7 +545,7 @@ RunEnd run_guarded(std::vector<std::string> args, std::chrono::steady_clock::tim
                 ::dup2(null, 0);
                 ::dup2(null, 1);
             }
-            // samplan's blocked signals (cli/stop_signals.cpp) and ignored ones would carry over.
+            // samplan's blocked signals (core/stop_signals.cpp) and ignored ones would carry over.
             for (const int sig : {SIGPIPE, SIGTERM, SIGINT, SIGHUP}) ::signal(sig, SIG_DFL);
             ::sigprocmask(SIG_SETMASK, &none, nullptr);
             ::execve(argv[0], argv.data(), environ);

@@ -47,6 +47,13 @@ TEST_CASE("help and version") {
     const auto check_help = run_samplan({"check", "--help"});
     CHECK(check_help.out.find("--format text|json") != std::string::npos);
     CHECK(run_samplan({"--version"}).out.rfind("samplan ", 0) == 0);
+    const auto help_build = run_samplan({"help", "build"});
+    CHECK(help_build.exit_code == 0);
+    CHECK(help_build.out == run_samplan({"build", "--help"}).out);
+    CHECK(help_build.out.find("  --format text|json   how diagnostics are printed\n") != std::string::npos);
+    const auto stray = run_samplan({"check", "stray"});
+    CHECK(stray.exit_code == 2);
+    CHECK(stray.err == "samplan check: unexpected argument 'stray'\n");
 }
 
 TEST_CASE("--format json prints the same diagnostics as a JSON array") {

@@ -1,16 +1,15 @@
-// The pieces of `samplan import values`: the CSV reader and the format-keeping TOML edits.
+// The pieces of `samplan import values`: the CSV reader, the format-keeping TOML edits, and the
+// engine (build/import_values.h).
 #include <doctest/doctest.h>
 
-#include "cli/csv_reader.h"
+#include "build/import_values.h"
 #include "content/content.h"
+#include "content/csv.h"
 #include "content/toml_edit.h"
 #include "content/toml_reader.h"
 
 using namespace samplan;
 using namespace samplan::content;
-using samplan::cli::CsvError;
-using samplan::cli::CsvTable;
-using samplan::cli::read_csv;
 
 namespace {
 
@@ -158,4 +157,35 @@ TEST_CASE("TOML edit: a value is replaced in place, and a key written as a heade
     CHECK(offset_at("a\nb", {2, 1}) == 2);
     CHECK(value_end("x = 'a' # c", 4) == 7);
     CHECK(value_end("{ a = [1, { b = \"}\" }] } tail", 0) == 24);
+}
+
+TEST_CASE("import: the engine places each row by the model, in its record, and a dry run writes nothing") {
+    const std::string content = std::string(SAMPLAN_FIXTURES) + "/base";
+    const std::string csv = std::string(SAMPLAN_FIXTURES) + "/import/values.csv";
+    const auto result = samplan::build::import_values({content, csv, true});
+    CHECK(result.status == 0);
+    CHECK(result.problems.empty());
+    CHECK(result.messages.empty());
+    CHECK(result.rows == 4);
+    CHECK(result.files_edited == 2);
+    CHECK(!result.written);
+    using Kind = samplan::build::ImportedValue::Kind;
+    REQUIRE(result.files.size() == 2);
+    CHECK(result.files[0].path == "regional/plan.toml");
+    REQUIRE(result.files[0].values.size() == 2);
+    CHECK(result.files[0].values[0].kind == Kind::Add);
+    CHECK(result.files[0].values[0].when == "2025");
+    CHECK(result.files[0].values[1].kind == Kind::Change);
+    CHECK(result.files[0].values[1].old_number == "55");
+    CHECK(result.files[0].values[1].line == 3);
+    CHECK(result.files[1].path == "groups/alfa/plans/2025/activities/utbildning.md");
+    REQUIRE(result.files[1].values.size() == 2);
+    CHECK(result.files[1].values[0].kind == Kind::Add);
+    CHECK(result.files[1].values[0].when == "2025-09-30");
+    CHECK(result.files[1].values[1].kind == Kind::Same);
+
+    const auto missing = samplan::build::import_values({content, "/nonexistent/x.csv", true});
+    CHECK(missing.status == 2);
+    REQUIRE(missing.messages.size() == 1);
+    CHECK(missing.messages[0].rfind("cannot read '/nonexistent/x.csv'", 0) == 0);
 }

@@ -1,10 +1,10 @@
-// cli/serve.h: which file a URL path names, and with which Content-Type it is served.
+// serve/serve.h: which file a URL path names, and with which Content-Type it is served.
 #include <doctest/doctest.h>
 
-#include "cli/serve.h"
+#include "serve/serve.h"
 
-using samplan::cli::content_type;
-using samplan::cli::file_for_url_path;
+using samplan::serve::content_type;
+using samplan::serve::file_for_url_path;
 
 TEST_CASE("a URL path names a file of the site folder, never one outside it") {
     CHECK(file_for_url_path("/site", "/") == "/site/");

@@ -1,4 +1,4 @@
-#include "cli/stop_signals.h"
+#include "core/stop_signals.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -9,7 +9,7 @@
 
 #include "core/stop.h"
 
-namespace samplan::cli {
+namespace samplan {
 namespace {
 
 std::mutex g_mutex;  // guards what follows, and orders a signal against the end of a StopAtOnce
@@ -35,12 +35,12 @@ std::string line_start() { return ::isatty(2) ? "\r\033[K" : ""; }
         std::lock_guard lock(g_mutex);
         if (stop_requested()) {
             write_all(line_start() + "samplan: stopped at once (a second signal); the next build removes what this one left\n");
-            ::_exit(128 + sig);
+            ::_exit(signal_exit_code(sig));
         }
         if (g_at_once) {
             for (const auto& file : g_leftovers) ::unlink(file.c_str());
             write_all(line_start() + g_message);
-            ::_exit(128 + sig);
+            ::_exit(signal_exit_code(sig));
         }
         request_stop(sig);
     }
@@ -79,4 +79,4 @@ StopAtOnce::~StopAtOnce() {
 }
 
 
-}  // namespace samplan::cli
+}  // namespace samplan

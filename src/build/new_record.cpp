@@ -1,8 +1,39 @@
-#include "edit/templates.h"
+#include "build/new_record.h"
 
-#include "edit/record_edit.h"
+#include <filesystem>
+#include <fstream>
 
-namespace samplan::edit {
+#include "build/build.h"
+#include "content/content.h"
+#include "content/layout.h"
+#include "core/date.h"
+#include "core/text.h"
+
+namespace samplan::build {
+namespace fs = std::filesystem;
+namespace {
+
+std::string toml_string(const std::string& s) {
+    std::string out = "\"";
+    for (const char c : s) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+    return out + "\"";
+}
+
+// The `#:schema` line that makes Taplo (Even Better TOML and other editors) validate and complete
+// a new TOML record: a path relative to the record, when the schemas lie beside the content folder
+// (schemas/ at the top of a samplan checkout or a site repository); else no line, since an
+// absolute path would only hold on this machine.
+std::string schema_directive(const std::string& content, const std::string& record, const std::string& schema) {
+    std::error_code ec;
+    const fs::path file = fs::weakly_canonical(fs::absolute(fs::path(content) / ".." / "schemas" / schema, ec), ec);
+    if (ec || !fs::is_regular_file(file, ec)) return "";
+    const fs::path folder = fs::weakly_canonical(fs::absolute(fs::path(content) / record, ec), ec).parent_path();
+    if (ec) return "";
+    const fs::path relative = file.lexically_relative(folder);
+    return relative.empty() ? "" : "#:schema " + relative.generic_string() + "\n";
+}
+
+}  // namespace
 
 std::string group_text(const std::string& id, const Date& today) {
     return "# Lokal samverkansgrupp. Se docs/ och samplan check.\n"
@@ -100,4 +131,57 @@ std::string evaluation_text(const Date& today) {
            "+++\nMinnesanteckningar från utvärderingen.\n";
 }
 
-}  // namespace samplan::edit
+NewRecordResult new_record(const std::string& content, const std::vector<std::string>& words, const Date& today) {
+    const auto fail = [](std::string message) { return NewRecordResult{kFailed, std::move(message)}; };
+    // The model only: what is there to refer to (its diagnostics are samplan check's business).
+    Loaded loaded;
+    load_and_check(*content::make_disk_source(content), LoadOptions{today, false, false, {}, {}, false}, loaded);
+    const model::Site& site = loaded.site;
+    auto find_group = [&](const std::string& id) -> const model::Group* {
+        for (const auto& g : site.groups)
+            if (g.id == id) return &g;
+        return nullptr;
+    };
+    std::string path, text;
+    const std::string& what = words[0];
+    if (what != "group" && !find_group(words[1])) {
+        std::vector<std::string> ids;
+        for (const auto& g : site.groups) ids.push_back(g.id);
+        return fail("no group " + quote(words[1]) + suggestion(words[1], ids));
+    }
+    if (what == "group") {
+        path = content::layout::group_file(words[1]);
+        text = group_text(words[1], today);
+    } else if (what == "plan") {
+        path = content::layout::plan_file(words[1], words[2]);
+        text = plan_text(find_group(words[1])->name, site.processes.empty() ? "vagledning" : site.processes.front().id, today);
+    } else if (what == "activity") {
+        const auto* group = find_group(words[1]);
+        if (!fs::exists(fs::path(content) / content::layout::plan_file(words[1], words[2]))) {
+            std::vector<std::string> ids;
+            for (const auto& p : group->plans) ids.push_back(p.id);
+            return fail("group " + quote(words[1]) + " has no plan " + quote(words[2]) + suggestion(words[2], ids));
+        }
+        path = content::layout::activity_file(words[1], words[2], words[3]);
+        text = activity_text(site, *group, today);
+    } else {
+        path = content::layout::evaluation_file(words[1], words[2]);
+        text = evaluation_text(today);
+    }
+    if (what == "group") text = schema_directive(content, path, "group.json") + text;
+    if (what == "plan") text = schema_directive(content, path, "plan.json") + text;
+    const fs::path full = fs::path(content) / path;
+    std::error_code ec;
+    if (fs::exists(full, ec) || fs::is_symlink(full, ec)) {
+        return fail(full.string() + " exists already; not overwritten");
+    }
+    fs::create_directories(full.parent_path(), ec);
+    std::ofstream file(full, std::ios::binary);
+    file << text;
+    if (!file) {
+        return fail("cannot write " + full.string());
+    }
+    return {kOk, full.string()};
+}
+
+}  // namespace samplan::build

@@ -1,4 +1,4 @@
-#include "cli/serve.h"
+#include "serve/serve.h"
 
 #include <httplib.h>
 #include <sys/stat.h>
@@ -21,36 +21,16 @@
 #include <vector>
 
 #include "build/build.h"
-#include "cli/stop_signals.h"
 #include "core/diagnostics.h"
 #include "core/files.h"
 #include "core/stop.h"
+#include "core/stop_signals.h"
 #include "core/text.h"
 #include "edit/editor.h"
 #include "render/builtin_theme.h"
 
-namespace samplan::cli {
+namespace samplan::serve {
 namespace fs = std::filesystem;
-
-const char* const kServeHelp = R"(Usage: samplan serve [--content DIR] [--port N] [--themes DIR]
-
-Builds the site with its drafts (marked "Utkast") and shows it at http://127.0.0.1:PORT/ while
-you edit. When a file of the content folder or of the theme changes, the site is rebuilt and open
-pages reload by themselves. When the content has an error, the pages show its diagnostics over
-the last version that built, until the error is fixed.
-
-It also prints the address of the editor (/_edit/?token=…): forms for groups, plans, activities
-and evaluations, checked while you type, saved into the record's file and committed to git.
-
-The site is built into .samplan-cache/serve/ beside the content folder, never into the output
-folder. Only this computer can open the address. Ctrl-C stops it.
-
-Options:
-  --content DIR   the content folder (default: content)
-  --port N        the port (default: 1313; 0 picks a free one)
-  --themes DIR    the folder holding themes (default: themes/ here, else the built-in theme)
-  -h, --help      show this help
-)";
 
 namespace {
 
@@ -394,7 +374,7 @@ std::string content_type(const std::string& file) {
 }
 
 int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
-    // Before any thread starts (see cli/stop_signals.h). Between rebuilds a signal only ends the
+    // Before any thread starts (see core/stop_signals.h). Between rebuilds a signal only ends the
     // loop below; during one, it stops the rebuild too.
     handle_stop_signals();
     fs::path content = fs::absolute(settings.content).lexically_normal();
@@ -503,4 +483,4 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     return build::kOk;
 }
 
-}  // namespace samplan::cli
+}  // namespace samplan::serve

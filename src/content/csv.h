@@ -1,4 +1,4 @@
-// cli/csv_reader.h — CSV as spreadsheets save it: comma or semicolon separated (taken from the
+// content/csv.h — CSV as spreadsheets save it: comma or semicolon separated (taken from the
 // header line), UTF-8 with or without a byte order mark, LF or CRLF, quoted fields with ""
 // escapes and line breaks. Every field keeps its line and column for diagnostics.
 #pragma once
@@ -9,7 +9,7 @@
 
 #include "core/diagnostics.h"
 
-namespace samplan::cli {
+namespace samplan::content {
 
 struct CsvField {
     std::string text;
@@ -36,4 +36,4 @@ struct CsvError {
 // UTF-8) returns false with `error` set.
 bool read_csv(std::string_view text, CsvTable& table, CsvError& error);
 
-}  // namespace samplan::cli
+}  // namespace samplan::content

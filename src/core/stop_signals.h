@@ -1,4 +1,4 @@
-// cli/stop_signals.h — what SIGTERM, SIGINT and SIGHUP do to `samplan build` and `samplan serve`.
+// core/stop_signals.h — what SIGTERM, SIGINT and SIGHUP do to `samplan build` and `samplan serve`.
 // A thread of its own waits for them. While the work has nothing to undo (reading and checking
 // the content), a signal ends the process at once, saying so. Once a build writes its staging
 // folder, a signal only records the stop (core/stop.h): the build stops at its next step, ends
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace samplan::cli {
+namespace samplan {
 
 // Starts handling the stop signals. Call it before any other thread is started: the signals are
 // blocked in the calling thread and in every thread started after it.
@@ -30,4 +30,4 @@ private:
     std::vector<std::string> previous_leftovers_;
 };
 
-}  // namespace samplan::cli
+}  // namespace samplan

@@ -1,8 +1,8 @@
-#include "cli/csv_reader.h"
+#include "content/csv.h"
 
 #include "core/text.h"
 
-namespace samplan::cli {
+namespace samplan::content {
 namespace {
 
 // The delimiter that occurs more often outside quotes on the first line; a comma on a tie.
@@ -100,4 +100,4 @@ bool read_csv(std::string_view text, CsvTable& table, CsvError& error) {
     return true;
 }
 
-}  // namespace samplan::cli
+}  // namespace samplan::content
