@@ -1,9 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <cmark-gfm.h>
+
 #include <algorithm>
 #include <string>
 
 #include "render/markdown.h"
+#include "render/markdown_memory.h"
 #include "render/markdown_tame.h"
 #include "render/render.h"
 
@@ -147,4 +150,57 @@ TEST_CASE("Markdown that would nest elements more than 128 deep, or make more th
     for (int i = 0; i < 70000; ++i) items += "- a\n";
     CHECK(markdown_to_html(items) == "<p>" + items + "</p>\n");
     CHECK(markdown_to_html(items.substr(0, 60000 * 4)).starts_with("<ul>\n<li>a</li>"));
+}
+
+namespace {
+
+// What cmark-gfm holds at most while parsing `text` (with the extensions samplan uses), and
+// whether it finished within `limit`.
+std::pair<bool, size_t> parse_peak(const std::string& text, size_t limit) {
+    ParseMemory memory(limit);
+    cmark_parser* parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, memory.mem());
+    cmark_node* doc = memory.parse(parser, text);
+    if (doc) {
+        cmark_node_free(doc);
+        cmark_parser_free(parser);
+    }
+    return {doc != nullptr, memory.peak()};
+}
+
+}  // namespace
+
+// cmark-gfm makes a node for each character of some shapes before it merges them into one
+// text: a megabyte of `<`, `[`, `]`, `!`, `&`, `w`, `:`, `a!` or `a\n` held 170–210 MB while
+// parsing. The parse is given up when it would hold more than 48 MiB, and the text is shown as
+// plain text; a megabyte of prose, even marked up on every line, holds about half. (Counted,
+// not timed.)
+TEST_CASE("Markdown whose parse would hold more than 48 MiB is shown as plain text") {
+    const size_t limit = MarkdownOptions{}.memory_limit;
+    CHECK(limit == size_t{48} << 20);
+    auto repeat = [](std::string_view unit, size_t bytes) {
+        std::string s;
+        while (s.size() < bytes) s += unit;
+        return s;
+    };
+    for (std::string_view unit : {"<", "[", "]", "!!!![", "&", "w", ":", "a!", "a\n", "*a", "\\\\"}) {
+        const std::string text = repeat(unit, 1000000);
+        INFO(unit);
+        const auto [finished, peak] = parse_peak(text, limit);
+        CHECK(!finished);
+        CHECK(peak <= limit);
+        CHECK(markdown_to_html(text) == "<p>" + escape_html(text) + "</p>\n");
+    }
+    // A megabyte of prose marked up on every line (eight nodes a line): rendered, with a margin.
+    const std::string prose = repeat("Det här är en mening om arbetet, med *några* ord och [en länk](a.html).\n", 1000000);
+    const auto [finished, peak] = parse_peak(prose, limit);
+    CHECK(finished);
+    CHECK(peak < limit * 2 / 3);
+    CHECK(markdown_to_html(prose).find("<em>några</em>") != std::string::npos);
+    // Below the limit the same text renders as ever; a lower limit shows it as plain text.
+    const std::string brackets = repeat("[", 10000);
+    CHECK(markdown_to_html(brackets) == "<p>" + brackets + "</p>\n");
+    MarkdownOptions small;
+    small.memory_limit = 64 << 10;
+    CHECK(markdown_to_html("*a* " + brackets, small) == "<p>*a* " + brackets + "</p>\n");
+    CHECK(markdown_to_html("*a* " + brackets).starts_with("<p><em>a</em> [[["));
 }
