@@ -70,3 +70,27 @@ TEST_CASE("a Markdown table of more than 50,000 cells is refused at its delimite
     CHECK(r.out.find("markdown-limits") == std::string::npos);
     CHECK(r.exit_code == 0);
 }
+
+// cmark-gfm's table extension takes time growing with the square of a row's cells: a line of more
+// than 500 '|' is refused. The check reads the decoded text, so a TOML string's `\u007c` escapes
+// count as the '|' they stand for (the old check read the file's lines and let them through).
+TEST_CASE("a line of more than 500 '|' is refused, also when a TOML string writes them as \\u007c") {
+    TempDir dir;
+    copy_base_fixture(dir.path());
+    const fs::path activity = dir.path() / "groups/alfa/plans/2025/activities/sip.md";
+    const std::string original = read_file(activity);
+    std::string text = original;
+    text.insert(text.find("\n[[working_group]]"), "\ndescription = \"| a | b |\\n|---|---|\\n" + repeat("\\u007c", 501) + "\"\n");
+    write_file(activity, text);
+    auto r = run_samplan({"check", "--content", dir.path().string()});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("groups/alfa/plans/2025/activities/sip.md:12:15: error: line has 501 '|' characters; at most 500 "
+                     "(a table of more columns cannot be shown) [markdown-limits]\n") != std::string::npos);
+    // 500 are read.
+    text = original;
+    text.insert(text.find("\n[[working_group]]"), "\ndescription = \"" + repeat("\\u007c", 500) + "\"\n");
+    write_file(activity, text);
+    r = run_samplan({"check", "--content", dir.path().string()});
+    CHECK(r.out.find("markdown-limits") == std::string::npos);
+    CHECK(r.exit_code == 0);
+}
