@@ -15,6 +15,7 @@
 #include "render/markdown_tame.h"
 #include "render/mustache.h"
 #include "render/render.h"
+#include "render/searched_text.h"
 
 namespace samplan::render {
 namespace {
@@ -178,7 +179,7 @@ std::string wrap_tables(const std::string& html, const std::vector<std::string>&
     return out;
 }
 
-std::string convert(std::string_view source, const MarkdownOptions& options) {
+std::string convert_html(std::string_view source, const MarkdownOptions& options) {
     ensure_extensions();
     // cmark-gfm 0.29 is quadratic on a few shapes (an unclosed `<?` repeated, ...): those are
     // made harmless first, when a text holds enough of them to cost (see markdown_tame.h).
@@ -263,6 +264,14 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
     return out;
 }
 
+// Search indexes the start of a long text only: Pagefind took about a second of CPU for each
+// megabyte of prose (see render/searched_text.h).
+std::string convert(std::string_view source, const MarkdownOptions& options) {
+    std::string html = convert_html(source, options);
+    if (html.size() > options.searched_bytes) html = mark_unsearched(html, options.searched_bytes);
+    return html;
+}
+
 // The same text is shown on several pages (an activity, its older versions whose text did not
 // change, the summaries that quote it), which are rendered close together: recent results are
 // kept, so that each text is parsed once. Bounded: emptied when full.
@@ -294,7 +303,8 @@ private:
 
 std::string markdown_to_html(std::string_view source, const MarkdownOptions& options) {
     if (source.find_first_not_of(" \t\r\n") == std::string_view::npos) return {};
-    if (options.cost_limit != MarkdownOptions{}.cost_limit || options.memory_limit != MarkdownOptions{}.memory_limit)
+    if (options.cost_limit != MarkdownOptions{}.cost_limit || options.memory_limit != MarkdownOptions{}.memory_limit ||
+        options.searched_bytes != MarkdownOptions{}.searched_bytes)
         return convert(source, options);
     static RecentHtml recent;
     return recent.get(source, options);

@@ -19,6 +19,9 @@ struct MarkdownOptions {
     // The most memory cmark-gfm may hold while it parses the text; a text that needs more is
     // shown as plain text (exposed for the tests).
     size_t memory_limit = size_t{48} << 20;
+    // The bytes of the text's HTML text that search indexes: the rest is marked
+    // data-pagefind-ignore (render/searched_text.h).
+    size_t searched_bytes = size_t{64} << 10;
 };
 
 std::string markdown_to_html(std::string_view source, const MarkdownOptions& options = {});

@@ -94,3 +94,26 @@ TEST_CASE("a line of more than 500 '|' is refused, also when a TOML string write
     CHECK(r.out.find("markdown-limits") == std::string::npos);
     CHECK(r.exit_code == 0);
 }
+
+// Pagefind took about a second of CPU for each megabyte of prose (and several of wall time): of
+// each Markdown text, search indexes the first 64 KiB of text; the rest is shown as before and
+// marked data-pagefind-ignore. Shorter texts are unchanged.
+TEST_CASE("search indexes the first 64 KiB of a long page: the rest is marked data-pagefind-ignore") {
+    TempDir dir, out;
+    copy_base_fixture(dir.path());
+    std::string body;
+    for (int i = 0; body.size() < 200000; ++i) body += "Stycke " + std::to_string(i) + " om arbetet i gruppen.\n\n";
+    write_file(dir.path() / "pages/vagledning.md", "+++\ntitle = \"Vägledning\"\nweight = 1\n+++\n" + body);
+    auto r = run_samplan({"build", "--content", dir.path().string(), "--output", (out.path() / "site").string()});
+    REQUIRE(r.exit_code == 0);
+    const std::string page = read_file(out.path() / "site/pages/vagledning/index.html");
+    // Paragraphs of 30-odd bytes: the first 64 KiB of text is about 2,000 of them.
+    const size_t first = page.find("<p data-pagefind-ignore>Stycke ");
+    REQUIRE(first != std::string::npos);
+    CHECK(page.find("<p>Stycke 1000 om") < first);
+    CHECK(page.find("<p data-pagefind-ignore>Stycke 3000 om") != std::string::npos);
+    CHECK(page.find("<p data-pagefind-ignore>Stycke " + std::to_string(body.size() / 35) + " om") != std::string::npos);
+    CHECK(page.find("<p>Stycke 3000") == std::string::npos);
+    // The home page and the other pages are not marked.
+    CHECK(read_file(out.path() / "site/index.html").find("data-pagefind-ignore") == std::string::npos);
+}
