@@ -3,6 +3,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace samplan::render {
 
 // Each block is preceded by this header, which keeps the 16-byte alignment malloc gives.
@@ -27,6 +31,11 @@ void mem_free(void* p) { t_current->release(p); }
 
 cmark_mem g_mem{mem_calloc, mem_realloc, mem_free};
 
+// What a block of `size` takes: its header, and malloc's own word and rounding to 16 bytes (as
+// glibc's malloc does). Most blocks are small (a node is about 170 bytes): the overheads are
+// about a quarter of what a parse holds.
+size_t footprint(size_t size) { return (sizeof(ParseMemory::Block) + size + 8 + 15) / 16 * 16; }
+
 }  // namespace
 
 ParseMemory::ParseMemory(size_t limit) : head_(new Block{}), limit_(limit), previous_(t_current) {
@@ -42,13 +51,17 @@ ParseMemory::~ParseMemory() {
     }
     delete head_;
     t_current = previous_;
+    // A parse given up held up to the limit in small blocks: give those pages back now, before
+    // the page that shows the text as plain text (a few large strings) is made.
+#if defined(__GLIBC__)
+    if (given_up_) malloc_trim(0);
+#endif
 }
 
 cmark_mem* ParseMemory::mem() { return &g_mem; }
 
-// What a block holds: its header too (32 bytes, about a sixth of a node).
 void* ParseMemory::allocate(size_t size) {
-    if (armed_ && held_ + sizeof(Block) + size > limit_) std::longjmp(escape_, 1);
+    if (armed_ && held_ + footprint(size) > limit_) std::longjmp(escape_, 1);
     auto* b = static_cast<Block*>(std::malloc(sizeof(Block) + size));
     if (!b) std::abort();  // as cmark-gfm's own allocator does
     b->size = size;
@@ -56,7 +69,7 @@ void* ParseMemory::allocate(size_t size) {
     b->next = head_->next;
     head_->next->previous = b;
     head_->next = b;
-    held_ += sizeof(Block) + size;
+    held_ += footprint(size);
     if (held_ > peak_) peak_ = held_;
     return b + 1;
 }
@@ -64,7 +77,7 @@ void* ParseMemory::allocate(size_t size) {
 void* ParseMemory::reallocate(void* p, size_t size) {
     if (!p) return allocate(size);
     Block* b = static_cast<Block*>(p) - 1;
-    if (armed_ && size > b->size && held_ + (size - b->size) > limit_) std::longjmp(escape_, 1);
+    if (armed_ && size > b->size && held_ + footprint(size) - footprint(b->size) > limit_) std::longjmp(escape_, 1);
     Block* previous = b->previous;
     Block* next = b->next;
     const size_t old = b->size;
@@ -73,7 +86,7 @@ void* ParseMemory::reallocate(void* p, size_t size) {
     moved->size = size;
     previous->next = moved;
     next->previous = moved;
-    held_ = held_ - old + size;
+    held_ = held_ - footprint(old) + footprint(size);
     if (held_ > peak_) peak_ = held_;
     return moved + 1;
 }
@@ -83,7 +96,7 @@ void ParseMemory::release(void* p) {
     Block* b = static_cast<Block*>(p) - 1;
     b->previous->next = b->next;
     b->next->previous = b->previous;
-    held_ -= sizeof(Block) + b->size;
+    held_ -= footprint(b->size);
     std::free(b);
 }
 
@@ -92,6 +105,7 @@ void ParseMemory::release(void* p) {
 cmark_node* ParseMemory::parse(cmark_parser* parser, std::string_view source) {
     if (setjmp(escape_) != 0) {
         armed_ = false;
+        given_up_ = true;
         return nullptr;
     }
     armed_ = true;

@@ -31,7 +31,7 @@ public:
     // The most held at once so far, in bytes.
     [[nodiscard]] size_t peak() const { return peak_; }
 
-    struct Block;
+    struct Block;  // the header of each block
     void* allocate(size_t size);
     void* reallocate(void* p, size_t size);
     void release(void* p);
@@ -39,7 +39,7 @@ public:
 private:
     Block* head_;  // a ring of the blocks held, through a header of its own
     size_t limit_, held_ = 0, peak_ = 0;
-    bool armed_ = false;
+    bool armed_ = false, given_up_ = false;
     ParseMemory* previous_;
     std::jmp_buf escape_;
 };
