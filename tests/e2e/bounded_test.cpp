@@ -117,3 +117,18 @@ TEST_CASE("search indexes the first 64 KiB of a long page: the rest is marked da
     // The home page and the other pages are not marked.
     CHECK(read_file(out.path() / "site/index.html").find("data-pagefind-ignore") == std::string::npos);
 }
+
+// A megabyte of `[` made cmark-gfm hold 256 MB (a node for each before it merges them). The parse
+// is given up at 48 MiB and the text shown as plain text, whose first 64 KiB search indexes.
+TEST_CASE("a page of a megabyte of '[' is built, shown as plain text, and searched for its first 64 KiB") {
+    TempDir dir, out;
+    copy_base_fixture(dir.path());
+    write_file(dir.path() / "pages/vagledning.md",
+               "+++\ntitle = \"Vägledning\"\nweight = 1\n+++\n" + std::string(1000000, '[') + "\n");
+    auto r = run_samplan({"build", "--content", dir.path().string(), "--output", (out.path() / "site").string()});
+    REQUIRE(r.exit_code == 0);
+    const std::string page = read_file(out.path() / "site/pages/vagledning/index.html");
+    const std::string shown = "<p>" + std::string(64 << 10, '[') + "<span data-pagefind-ignore>" +
+                              std::string(1000000 - (64 << 10), '[') + "\n</span></p>";
+    CHECK(page.find(shown) != std::string::npos);
+}
