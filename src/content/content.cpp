@@ -234,6 +234,10 @@ struct TooDeep {
 // megabyte of one-letter rows took 2 s and 480 MB), and no plan needs more than a few thousand.
 constexpr size_t kMaxTableCells = 50000;
 
+// '|' on one line: cmark-gfm's table extension takes time growing with the square of a row's
+// cells (a megabyte of rows of 1,000 took 2 s, a header row of 250,000 over a minute).
+constexpr size_t kMaxPipesPerLine = 500;
+
 // A GFM table's delimiter row ("|---|:--:|", "-|-"): its number of columns, or 0.
 size_t delimiter_columns(std::string_view line) {
     size_t dashes = 0, columns = 0, pipes = 0;
@@ -266,9 +270,10 @@ bool is_thematic_break(std::string_view line) {
 
 // The first line whose container markers (`>`, `-`, `+`, `*`, `1.`, `1)`) and indentation (two
 // columns a level, only on a line with a marker) open more than kMaxMarkdownNesting levels.
-// Lines in fenced code (between lines starting with ``` or ~~~) are skipped. Also the first table
-// of more than kMaxTableCells cells (rows up to the next blank line, times the columns of its
-// delimiter row), at its delimiter row.
+// Lines in fenced code (between lines starting with ``` or ~~~) are skipped. Also the first line
+// of more than kMaxPipesPerLine '|' (of the decoded text: a TOML string's `\u007c` counts), and
+// the first table of more than kMaxTableCells cells (rows up to the next blank line, times the
+// columns of its delimiter row), at its delimiter row.
 std::optional<TooDeep> markdown_too_deep(std::string_view text) {
     int line_number = 0;
     size_t table_columns = 0, table_rows = 0;  // of the table being read (a line after its delimiter row)
@@ -286,6 +291,10 @@ std::optional<TooDeep> markdown_too_deep(std::string_view text) {
             continue;
         }
         if (!fence.empty()) continue;
+        if (const auto pipes = static_cast<size_t>(std::count(line.begin(), line.end(), '|')); pipes > kMaxPipesPerLine)
+            return TooDeep{line_number, 1,
+                           "line has " + std::to_string(pipes) + " '|' characters; at most " +
+                               std::to_string(kMaxPipesPerLine) + " (a table of more columns cannot be shown)"};
         if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
             table_columns = 0;  // a blank line ends a table
         } else if (table_columns > 0) {
@@ -359,20 +368,6 @@ bool parse_record_text(const std::string& path, std::string_view text, bool mark
         const auto [line, column] = line_column_at(text, text.find('\0'));
         diagnostics.error(path, {line, column}, "NUL byte in text", "utf8");
         return false;
-    }
-    // cmark-gfm 0.29 takes quadratic time on very wide table rows: refuse them before parsing.
-    constexpr size_t kMaxPipesPerLine = 500;
-    for (size_t start = 0, line = 1; start < text.size(); ++line) {
-        const size_t end = std::min(text.find('\n', start), text.size());
-        const auto pipes = static_cast<size_t>(std::count(text.begin() + static_cast<long>(start), text.begin() + static_cast<long>(end), '|'));
-        if (pipes > kMaxPipesPerLine) {
-            diagnostics.error(path, {static_cast<int>(line), 1},
-                              "line has " + std::to_string(pipes) + " '|' characters; at most " +
-                                  std::to_string(kMaxPipesPerLine) + " (a table of more columns cannot be shown)",
-                              "markdown-limits");
-            return false;
-        }
-        start = end + 1;
     }
     std::string_view toml_text = text;
     int line_offset = 0;

@@ -101,36 +101,41 @@ TextChar text_char_at(std::string_view text, size_t i) {
     return {len, is_publishable(cp)};
 }
 
-bool is_publishable(std::string_view text) {
-    for (size_t i = 0; i < text.size();) {
-        const auto b = static_cast<unsigned char>(text[i]);
+namespace {
+
+// Moves `at` to the next character at or after it that is not publishable (or byte that starts
+// no valid UTF-8 sequence) and gives its length; at the end, gives a publishable character.
+TextChar next_unpublishable(std::string_view text, size_t& at) {
+    for (; at < text.size();) {
+        const auto b = static_cast<unsigned char>(text[at]);
         if (b >= 0x20 && b < 0x7F) {
-            ++i;
+            ++at;
             continue;
         }
-        const TextChar c = text_char_at(text, i);
-        if (!c.publishable) return false;
-        i += c.length;
+        const TextChar c = text_char_at(text, at);
+        if (!c.publishable) return c;
+        at += c.length;
     }
-    return true;
+    return {0, true};
+}
+
+}  // namespace
+
+bool is_publishable(std::string_view text) {
+    size_t at = 0;
+    return next_unpublishable(text, at).publishable;
 }
 
 void append_publishable(std::string& out, std::string_view text) {
     out.reserve(out.size() + text.size());
     size_t done = 0;  // text up to here is in `out`
-    for (size_t i = 0; i < text.size();) {
-        const auto b = static_cast<unsigned char>(text[i]);
-        if (b >= 0x20 && b < 0x7F) {
-            ++i;
-            continue;
-        }
-        const TextChar c = text_char_at(text, i);
-        if (!c.publishable) {
-            out.append(text.data() + done, i - done);
-            out += kReplacement;
-            done = i + c.length;
-        }
-        i += c.length;
+    for (size_t at = 0;;) {
+        const TextChar c = next_unpublishable(text, at);
+        if (c.publishable) break;
+        out.append(text.data() + done, at - done);
+        out += kReplacement;
+        at += c.length;
+        done = at;
     }
     out.append(text.data() + done, text.size() - done);
 }

@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "core/text.h"
+#include "render/markdown_memory.h"
 #include "render/markdown_tame.h"
 #include "render/mustache.h"
 #include "render/render.h"
+#include "render/searched_text.h"
 
 namespace samplan::render {
 namespace {
@@ -70,6 +72,9 @@ constexpr int kMaxElementDepth = 128;
 // Nodes (elements and texts) of one text: a table of 50,000 cells (the most allowed) makes about
 // 130,000; a megabyte of prose a few tens of thousands.
 constexpr size_t kMaxNodes = 200000;
+
+// A text shown as it was written, escaped, in one paragraph.
+std::string plain_text(std::string_view written) { return "<p>" + escape_html(written) + "</p>\n"; }
 
 std::string replace_all(std::string text, const std::vector<std::pair<std::string, char>>& restore) {
     for (const auto& [sentinel, original] : restore) {
@@ -174,7 +179,7 @@ std::string wrap_tables(const std::string& html, const std::vector<std::string>&
     return out;
 }
 
-std::string convert(std::string_view source, const MarkdownOptions& options) {
+std::string convert_html(std::string_view source, const MarkdownOptions& options) {
     ensure_extensions();
     // cmark-gfm 0.29 is quadratic on a few shapes (an unclosed `<?` repeated, ...): those are
     // made harmless first, when a text holds enough of them to cost (see markdown_tame.h).
@@ -182,12 +187,19 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
     const TamedMarkdown tamed = tame_markdown(source, options.cost_limit);
     source = tamed.text;
     const int flags = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG;
-    std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(flags));
+    // Made first, freed last: every block of the parse is its.
+    ParseMemory memory(options.memory_limit);
+    std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new_with_mem(flags, memory.mem()));
     for (const char* name : {"table", "strikethrough", "autolink", "tasklist", "tagfilter"})
         if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
             cmark_parser_attach_syntax_extension(parser.get(), ext);
-    cmark_parser_feed(parser.get(), source.data(), source.size());
-    std::unique_ptr<cmark_node, NodeDeleter> doc(cmark_parser_finish(parser.get()));
+    std::unique_ptr<cmark_node, NodeDeleter> doc(memory.parse(parser.get(), source));
+    // A text whose parse would hold more than the limit (a node for each of a megabyte of `<`,
+    // before cmark-gfm merges them) is shown as plain text, as one of too many nodes is below.
+    if (!doc) {
+        static_cast<void>(parser.release());  // given up half way: its memory goes with `memory`
+        return plain_text(written);
+    }
     if (!tamed.restore.empty()) restore_tamed(doc.get(), tamed.restore);
 
     // Collect first, change after: the iterator must not see a tree that changes under it.
@@ -216,9 +228,7 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
     // another; lists and block quotes are refused deeper than 32 where they are written) costs
     // Pagefind time growing with the square of the depth, and one of a million elements (a
     // megabyte of lines each 32 levels deep) seconds: such a text is shown as plain text.
-    if (deepest > kMaxElementDepth || nodes > kMaxNodes) {
-        return "<p>" + escape_html(written) + "</p>\n";
-    }
+    if (deepest > kMaxElementDepth || nodes > kMaxNodes) return plain_text(written);
     int highest = 6;
     for (cmark_node* h : headings) highest = std::min(highest, cmark_node_get_heading_level(h));
     for (cmark_node* h : headings)
@@ -232,7 +242,7 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
     for (cmark_node* image : images) {
         const char* url = cmark_node_get_url(image);
         if (url && is_local(url)) continue;
-        cmark_node* replacement = cmark_node_new(CMARK_NODE_LINK);
+        cmark_node* replacement = cmark_node_new_with_mem(CMARK_NODE_LINK, memory.mem());
         cmark_node_set_url(replacement, url && is_safe_link(url) ? url : "");
         while (cmark_node* child = cmark_node_first_child(image)) {
             cmark_node_unlink(child);
@@ -246,12 +256,20 @@ std::string convert(std::string_view source, const MarkdownOptions& options) {
     for (cmark_node* table : tables) table_labels.push_back(table_label(table));
     char* html = cmark_render_html(doc.get(), flags, cmark_parser_get_syntax_extensions(parser.get()));
     std::string out(html ? html : "");
-    cmark_get_default_mem_allocator()->free(html);
+    memory.mem()->free(html);
     if (!table_labels.empty()) out = wrap_tables(out, table_labels);
     // cmark-gfm passes control characters through, and writes those that character references
     // such as &#1; name: U+FFFD for each, as the escape of plain text does.
     if (!is_publishable(out)) out = publishable(out);
     return out;
+}
+
+// Search indexes the start of a long text only: Pagefind took about a second of CPU for each
+// megabyte of prose (see render/searched_text.h).
+std::string convert(std::string_view source, const MarkdownOptions& options) {
+    std::string html = convert_html(source, options);
+    if (html.size() > options.searched_bytes) html = mark_unsearched(html, options.searched_bytes);
+    return html;
 }
 
 // The same text is shown on several pages (an activity, its older versions whose text did not
@@ -285,7 +303,9 @@ private:
 
 std::string markdown_to_html(std::string_view source, const MarkdownOptions& options) {
     if (source.find_first_not_of(" \t\r\n") == std::string_view::npos) return {};
-    if (options.cost_limit != MarkdownOptions{}.cost_limit) return convert(source, options);
+    if (options.cost_limit != MarkdownOptions{}.cost_limit || options.memory_limit != MarkdownOptions{}.memory_limit ||
+        options.searched_bytes != MarkdownOptions{}.searched_bytes)
+        return convert(source, options);
     static RecentHtml recent;
     return recent.get(source, options);
 }

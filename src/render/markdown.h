@@ -16,6 +16,12 @@ struct MarkdownOptions {
     // The work (bytes cmark-gfm would scan) over which a quadratic shape is made harmless
     // (render/markdown_tame.h); the tests lower it to see that taming changes no output.
     size_t cost_limit = size_t{8} << 20;
+    // The most memory cmark-gfm may hold while it parses the text; a text that needs more is
+    // shown as plain text (exposed for the tests).
+    size_t memory_limit = size_t{48} << 20;
+    // The bytes of the text's HTML text that search indexes: the rest is marked
+    // data-pagefind-ignore (render/searched_text.h).
+    size_t searched_bytes = size_t{64} << 10;
 };
 
 std::string markdown_to_html(std::string_view source, const MarkdownOptions& options = {});

@@ -70,3 +70,65 @@ TEST_CASE("a Markdown table of more than 50,000 cells is refused at its delimite
     CHECK(r.out.find("markdown-limits") == std::string::npos);
     CHECK(r.exit_code == 0);
 }
+
+// cmark-gfm's table extension takes time growing with the square of a row's cells: a line of more
+// than 500 '|' is refused. The check reads the decoded text, so a TOML string's `\u007c` escapes
+// count as the '|' they stand for (the old check read the file's lines and let them through).
+TEST_CASE("a line of more than 500 '|' is refused, also when a TOML string writes them as \\u007c") {
+    TempDir dir;
+    copy_base_fixture(dir.path());
+    const fs::path activity = dir.path() / "groups/alfa/plans/2025/activities/sip.md";
+    const std::string original = read_file(activity);
+    std::string text = original;
+    text.insert(text.find("\n[[working_group]]"), "\ndescription = \"| a | b |\\n|---|---|\\n" + repeat("\\u007c", 501) + "\"\n");
+    write_file(activity, text);
+    auto r = run_samplan({"check", "--content", dir.path().string()});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("groups/alfa/plans/2025/activities/sip.md:12:15: error: line has 501 '|' characters; at most 500 "
+                     "(a table of more columns cannot be shown) [markdown-limits]\n") != std::string::npos);
+    // 500 are read.
+    text = original;
+    text.insert(text.find("\n[[working_group]]"), "\ndescription = \"" + repeat("\\u007c", 500) + "\"\n");
+    write_file(activity, text);
+    r = run_samplan({"check", "--content", dir.path().string()});
+    CHECK(r.out.find("markdown-limits") == std::string::npos);
+    CHECK(r.exit_code == 0);
+}
+
+// Pagefind took about a second of CPU for each megabyte of prose (and several of wall time): of
+// each Markdown text, search indexes the first 64 KiB of text; the rest is shown as before and
+// marked data-pagefind-ignore. Shorter texts are unchanged.
+TEST_CASE("search indexes the first 64 KiB of a long page: the rest is marked data-pagefind-ignore") {
+    TempDir dir, out;
+    copy_base_fixture(dir.path());
+    std::string body;
+    for (int i = 0; body.size() < 200000; ++i) body += "Stycke " + std::to_string(i) + " om arbetet i gruppen.\n\n";
+    write_file(dir.path() / "pages/vagledning.md", "+++\ntitle = \"Vägledning\"\nweight = 1\n+++\n" + body);
+    auto r = run_samplan({"build", "--content", dir.path().string(), "--output", (out.path() / "site").string()});
+    REQUIRE(r.exit_code == 0);
+    const std::string page = read_file(out.path() / "site/pages/vagledning/index.html");
+    // Paragraphs of 30-odd bytes: the first 64 KiB of text is about 2,000 of them.
+    const size_t first = page.find("<p data-pagefind-ignore>Stycke ");
+    REQUIRE(first != std::string::npos);
+    CHECK(page.find("<p>Stycke 1000 om") < first);
+    CHECK(page.find("<p data-pagefind-ignore>Stycke 3000 om") != std::string::npos);
+    CHECK(page.find("<p data-pagefind-ignore>Stycke " + std::to_string(body.size() / 35) + " om") != std::string::npos);
+    CHECK(page.find("<p>Stycke 3000") == std::string::npos);
+    // The home page and the other pages are not marked.
+    CHECK(read_file(out.path() / "site/index.html").find("data-pagefind-ignore") == std::string::npos);
+}
+
+// A megabyte of `[` made cmark-gfm hold 256 MB (a node for each before it merges them). The parse
+// is given up at 48 MiB and the text shown as plain text, whose first 64 KiB search indexes.
+TEST_CASE("a page of a megabyte of '[' is built, shown as plain text, and searched for its first 64 KiB") {
+    TempDir dir, out;
+    copy_base_fixture(dir.path());
+    write_file(dir.path() / "pages/vagledning.md",
+               "+++\ntitle = \"Vägledning\"\nweight = 1\n+++\n" + std::string(1000000, '[') + "\n");
+    auto r = run_samplan({"build", "--content", dir.path().string(), "--output", (out.path() / "site").string()});
+    REQUIRE(r.exit_code == 0);
+    const std::string page = read_file(out.path() / "site/pages/vagledning/index.html");
+    const std::string shown = "<p>" + std::string(64 << 10, '[') + "<span data-pagefind-ignore>" +
+                              std::string(1000000 - (64 << 10), '[') + "\n</span></p>";
+    CHECK(page.find(shown) != std::string::npos);
+}

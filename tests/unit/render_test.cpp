@@ -1,13 +1,30 @@
 #include <doctest/doctest.h>
 
+#include <cmark-gfm.h>
+
 #include <algorithm>
 #include <string>
 
 #include "render/markdown.h"
+#include "render/markdown_memory.h"
 #include "render/markdown_tame.h"
 #include "render/render.h"
+#include "render/searched_text.h"
 
 using namespace samplan::render;
+
+namespace {
+
+// `html` without the marks mark_unsearched adds.
+std::string unmarked(std::string html) {
+    for (std::string_view mark : {"<span data-pagefind-ignore>", " data-pagefind-ignore"})
+        for (size_t at; (at = html.find(mark)) != std::string::npos;) html.erase(at, mark.size());
+    // Each span it opened closes at the end of its text run, before the next tag.
+    for (size_t at; (at = html.find("</span>")) != std::string::npos;) html.erase(at, 7);
+    return html;
+}
+
+}  // namespace
 
 TEST_CASE("only http, https, mailto, tel and relative links are safe") {
     for (const char* ok : {"https://example.org", "http://x", "mailto:a@b.se", "tel:+4610", "../a/index.html", "#x",
@@ -108,9 +125,9 @@ TEST_CASE("the shapes cmark-gfm is quadratic on are tamed: what it is given cost
     }
     // The text is shown as it was written: every `<?` as text.
     const std::string pi = repeat("a <?", kBytes);
-    CHECK(markdown_to_html(pi) == "<p>" + repeat("a &lt;?", kBytes / 4 * 7) + "</p>\n");
+    CHECK(unmarked(markdown_to_html(pi)) == "<p>" + repeat("a &lt;?", kBytes / 4 * 7) + "</p>\n");
     const std::string at = repeat("a@", kBytes);
-    CHECK(markdown_to_html(at) == "<p>" + at + "</p>\n");
+    CHECK(unmarked(markdown_to_html(at)) == "<p>" + at + "</p>\n");
 }
 
 TEST_CASE("taming changes nothing that was not quadratic") {
@@ -145,6 +162,107 @@ TEST_CASE("Markdown that would nest elements more than 128 deep, or make more th
     // make 180,001 (a list, and an item, a paragraph and a text each); 70,000 make 210,001.
     std::string items;
     for (int i = 0; i < 70000; ++i) items += "- a\n";
-    CHECK(markdown_to_html(items) == "<p>" + items + "</p>\n");
+    CHECK(unmarked(markdown_to_html(items)) == "<p>" + items + "</p>\n");
     CHECK(markdown_to_html(items.substr(0, 60000 * 4)).starts_with("<ul>\n<li>a</li>"));
+}
+
+namespace {
+
+// What cmark-gfm holds at most while parsing `text` (with the extensions samplan uses), and
+// whether it finished within `limit`.
+std::pair<bool, size_t> parse_peak(const std::string& text, size_t limit) {
+    ParseMemory memory(limit);
+    cmark_parser* parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, memory.mem());
+    cmark_node* doc = memory.parse(parser, text);
+    if (doc) {
+        cmark_node_free(doc);
+        cmark_parser_free(parser);
+    }
+    return {doc != nullptr, memory.peak()};
+}
+
+}  // namespace
+
+// cmark-gfm makes a node for each character of some shapes before it merges them into one
+// text: a megabyte of `<`, `[`, `]`, `!`, `&`, `w`, `:`, `a!` or `a\n` held 170–210 MB while
+// parsing. The parse is given up when it would hold more than 48 MiB, and the text is shown as
+// plain text; a megabyte of prose, even marked up on every line, holds about half. (Counted,
+// not timed.)
+TEST_CASE("Markdown whose parse would hold more than 48 MiB is shown as plain text") {
+    const size_t limit = MarkdownOptions{}.memory_limit;
+    CHECK(limit == size_t{48} << 20);
+    auto repeat = [](std::string_view unit, size_t bytes) {
+        std::string s;
+        while (s.size() < bytes) s += unit;
+        return s;
+    };
+    for (std::string_view unit : {"<", "[", "]", "!!!![", "&", "w", ":", "a!", "a\n", "*a", "\\\\"}) {
+        const std::string text = repeat(unit, 1000000);
+        INFO(unit);
+        const auto [finished, peak] = parse_peak(text, limit);
+        CHECK(!finished);
+        CHECK(peak <= limit);
+        CHECK(unmarked(markdown_to_html(text)) == "<p>" + escape_html(text) + "</p>\n");
+    }
+    // A megabyte of prose marked up on every line (eight nodes a line): rendered, with a margin.
+    const std::string prose = repeat("Det här är en mening om arbetet, med *några* ord och [en länk](a.html).\n", 1000000);
+    const auto [finished, peak] = parse_peak(prose, limit);
+    CHECK(finished);
+    CHECK(peak < limit * 2 / 3);
+    CHECK(markdown_to_html(prose).find("<em>några</em>") != std::string::npos);
+    // Below the limit the same text renders as ever; a lower limit shows it as plain text.
+    const std::string brackets = repeat("[", 10000);
+    CHECK(markdown_to_html(brackets) == "<p>" + brackets + "</p>\n");
+    MarkdownOptions small;
+    small.memory_limit = 64 << 10;
+    CHECK(markdown_to_html("*a* " + brackets, small) == "<p>*a* " + brackets + "</p>\n");
+    CHECK(markdown_to_html("*a* " + brackets).starts_with("<p><em>a</em> [[["));
+}
+
+
+// Pagefind took about a second of CPU for each megabyte of prose: of each text, search indexes
+// the first 64 KiB of text; the rest is marked data-pagefind-ignore and shown as before.
+TEST_CASE("search indexes the first 64 KiB of a text's text: the rest is marked data-pagefind-ignore") {
+    const std::string html = "<ul>\n<li>\n<p>one two <em>three</em> four</p>\n</li>\n<li>five</li>\n</ul>\n<p>six<br />\nseven</p>\n";
+    CHECK(mark_unsearched(html, 1000) == html);
+    // Cut inside a paragraph inside a list: the rest of that paragraph, the next item and the next
+    // paragraph; a word is never cut.
+    CHECK(mark_unsearched(html, 5) ==
+          "<ul>\n<li>\n<p><span data-pagefind-ignore>one two </span><em data-pagefind-ignore>three</em>"
+          "<span data-pagefind-ignore> four</span></p>\n</li>\n<li data-pagefind-ignore>five</li>\n</ul>\n"
+          "<p data-pagefind-ignore>six<br />\nseven</p>\n");
+    CHECK(mark_unsearched(html, 6).starts_with("<ul>\n<li>\n<p>one <span data-pagefind-ignore>two </span>"));
+    CHECK(mark_unsearched(html, 27).ends_with("</ul>\n<p data-pagefind-ignore>six<br />\nseven</p>\n"));
+    CHECK(mark_unsearched(html, 30).ends_with("</ul>\n<p><span data-pagefind-ignore>six</span><br data-pagefind-ignore />"
+                                              "<span data-pagefind-ignore>\nseven</span></p>\n"));
+    // A run of one word: never inside a character reference or a UTF-8 sequence.
+    std::string word;
+    for (int i = 0; i < 100; ++i) word += "&lt;ä";
+    const std::string cut = mark_unsearched("<p>" + word + "</p>\n", 90);
+    CHECK(cut.find("<span data-pagefind-ignore>&lt;") != std::string::npos);
+    CHECK(unmarked(cut) == "<p>" + word + "</p>\n");
+
+    // Through markdown_to_html: a long text (the limit counts its HTML's text), and one shown as
+    // plain text (a megabyte of `<`).
+    CHECK(MarkdownOptions{}.searched_bytes == 64 << 10);
+    std::string prose;
+    while (prose.size() < 200000) prose += "En mening om arbetet, med *några* ord.\n\n";
+    const std::string long_html = markdown_to_html(prose);
+    const size_t first_mark = long_html.find("data-pagefind-ignore");
+    REQUIRE(first_mark != std::string::npos);
+    size_t text_before = 0;  // bytes of text before the first mark
+    for (size_t i = 0; i < first_mark; ++i) {
+        if (long_html[i] == '<') i = long_html.find('>', i);
+        else ++text_before;
+    }
+    CHECK(text_before <= 64 << 10);
+    CHECK(text_before > (64 << 10) - 64);
+    MarkdownOptions all;
+    all.searched_bytes = size_t{1} << 30;
+    CHECK(unmarked(long_html) == markdown_to_html(prose, all));
+    const std::string lt(1000000, '<');
+    const std::string plain = markdown_to_html(lt);
+    CHECK(plain.starts_with("<p>&lt;&lt;"));
+    CHECK(plain.find("<span data-pagefind-ignore>&lt;") == 3 + (64 << 10));
+    CHECK(unmarked(plain) == "<p>" + escape_html(lt) + "</p>\n");
 }
