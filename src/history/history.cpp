@@ -94,7 +94,7 @@ std::unique_ptr<content::Source> History::tree_source(const std::string& commit)
     std::lock_guard lock(repo_->mutex);
     Tree tree = repo_->tree_of(commit);
     if (!tree) return nullptr;
-    return std::make_unique<TreeSource>(*repo_, std::move(tree), repo_->prefix);
+    return make_tree_source(*repo_, std::move(tree));
 }
 
 std::vector<Tag> History::tags(const std::string& glob, std::vector<UnreadableTag>* unreadable) const {

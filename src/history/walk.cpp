@@ -1,9 +1,13 @@
 // history/walk.cpp — read_history (history.h): the revision walk, shared out over the worker
 // threads, one tree diff per commit (tree_diff.h), the cache (cache.h); and repository_state.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "core/files.h"
 #include "core/parallel.h"
@@ -41,7 +45,7 @@ std::string mailmap_text(git_repository* repo, const std::string& workdir, const
     if (!text.empty() && text.back() != '\n') text += '\n';
     git_config* raw_config = nullptr;
     if (git_repository_config_snapshot(&raw_config, repo) != 0) return text;
-    const std::unique_ptr<git_config, Deleter<git_config, git_config_free>> config(raw_config);
+    const Config config(raw_config);
     git_buf value = GIT_BUF_INIT;
     if (git_config_get_string_buf(&value, config.get(), "mailmap.blob") == 0) {
         git_object* raw = nullptr;
