@@ -497,7 +497,7 @@ int publish_site(const model::Site& site, const history::History& history, const
     std::error_code ec;
     Diagnostics theme_problems;
     const render::Theme theme =
-        render::load_theme(*source, render::ThemeFolder{settings.content, "theme", "content folder"},
+        render::load_theme(*source, render::ThemeFolder{settings.content, content::layout::kTheme, "content folder"},
                            site.settings.language, theme_problems);
     if (theme_problems.has_errors()) {
         for (const auto& d : theme_problems.all()) err << format_text(d) << "\n";

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "content/layout.h"
 #include "core/rules.h"
 #include "core/text.h"
 
@@ -69,7 +70,7 @@ private:
 
     void check_process(const Process& p) {
         if (p.guidance.present())
-            resolve(p.path, p.guidance, page_ids_, "guidance page", "", "pages/" + p.guidance.id + ".md");
+            resolve(p.path, p.guidance, page_ids_, "guidance page", "", content::layout::page_file(p.guidance.id));
     }
 
     void check_group(const Group& g) {
@@ -99,7 +100,7 @@ private:
                       {newest->end->iso()});
     }
 
-    static std::string process_path(const Ref& ref) { return "processes/" + ref.id + ".toml"; }
+    static std::string process_path(const Ref& ref) { return content::layout::process_file(ref.id); }
 
     // The activity's goal must be one of its focus area's goals; a goal of another focus area
     // is named as such.

@@ -12,6 +12,10 @@ inline constexpr const char* kRegionalPlan = "regional/plan.toml";
 inline constexpr const char* kProcesses = "processes";  // <process>.toml
 inline constexpr const char* kPages = "pages";          // <page>.md
 inline constexpr const char* kGroups = "groups";        // one folder per group
+inline constexpr const char* kTheme = "theme";          // the site's own theme files, over the theme's
+
+inline std::string process_file(const std::string& process) { return std::string(kProcesses) + "/" + process + ".toml"; }
+inline std::string page_file(const std::string& page) { return std::string(kPages) + "/" + page + ".md"; }
 
 inline std::string group_dir(const std::string& group) { return std::string(kGroups) + "/" + group; }
 inline std::string group_file(const std::string& group) { return group_dir(group) + "/group.toml"; }

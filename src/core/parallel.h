@@ -11,10 +11,13 @@
 
 namespace samplan {
 
+// The number of cores the system offers this process, at least one. Defined here only.
+inline unsigned core_count() { return std::max(1u, std::thread::hardware_concurrency()); }
+
 // The number of worker threads for work shared out to the cores: one per core, at least one and
 // at most `most` (8 for reading and building, where more threads mostly contend for memory; the
 // render workers take up to 16). Defined here only.
-inline unsigned worker_count(unsigned most = 8) { return std::max(1u, std::min(std::thread::hardware_concurrency(), most)); }
+inline unsigned worker_count(unsigned most = 8) { return std::min(core_count(), most); }
 
 // Runs `job(i)` for every i in [0, n) on up to one thread per core (at most 8), the calling
 // thread among them, each taking the next i as it comes free; returns when all are done. The

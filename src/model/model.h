@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "content/layout.h"
 #include "core/date.h"
 #include "core/diagnostics.h"
 
@@ -39,7 +40,7 @@ struct RuleSettings {
 };
 
 struct Settings {
-    std::string path = "site.toml";
+    std::string path = content::layout::kSite;
     std::string title;
     std::string organisation;
     std::string language = "sv";
@@ -85,7 +86,7 @@ struct FocusArea {
 };
 
 struct RegionalPlan {
-    std::string path = "regional/plan.toml";
+    std::string path = content::layout::kRegionalPlan;
     std::string title;
     std::optional<Date> start;
     std::optional<Date> end;

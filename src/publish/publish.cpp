@@ -2,6 +2,7 @@
 
 #include "core/digest.h"
 #include "core/files.h"
+#include "core/parallel.h"
 #include "core/stop.h"
 
 #include <fcntl.h>
@@ -686,7 +687,7 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
             if (result != RunEnd::Ok && end == RunEnd::Ok) end = result;
         }
     };
-    const size_t threads_wanted = std::min<size_t>(to_make.size(), std::max(1u, std::thread::hardware_concurrency()));
+    const size_t threads_wanted = std::min<size_t>(to_make.size(), core_count());
     std::vector<std::thread> threads;
     for (size_t t = 1; t < threads_wanted; ++t) threads.emplace_back(work);
     work();
