@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/digest.h"
+#include "model/queries.h"
 #include "site/chart.h"
 #include "site/paths.h"
 #include "site/site.h"
@@ -34,6 +35,32 @@ const char* plan_status_class(PlanStatus s);
 // The change log shows the newest commits only (changes/index.html).
 constexpr size_t kChangelogRevisions = 100;
 
+// What the page families hand to those after them, passed explicitly (site/families.h says
+// which family writes and which reads each part).
+// A record's change, as the change log (changes/index.html) shows it.
+struct ChangelogEntry {
+    std::string title;
+    std::string history_page;
+    history::Difference difference;
+};
+using Changelog = std::map<size_t, std::vector<ChangelogEntry>>;  // by revision index
+
+// A follow-up row that only the history can tell: the latest change of an activity gave its
+// working group another convener, or changed which principals it has members from.
+struct HistoryFinding {
+    std::string group;
+    std::string text;
+    std::string record;
+    std::string page;
+    std::string history_page;
+};
+using HistoryFindings = std::vector<HistoryFinding>;
+
+struct Handoff {
+    Changelog changelog;        // written by every family with history pages; read by "changes"
+    HistoryFindings findings;   // written by "groups"; read by "follow-up"
+};
+
 // Built once per site and shared: the pages left to be made later (PageView::make) keep it alive
 // and call its const members, which read only what the constructor set.
 class Builder : public std::enable_shared_from_this<Builder> {
@@ -41,6 +68,18 @@ public:
     Builder(const Site& site, const SiteOptions& options, const PageSink& sink);
 
     SiteView run();
+
+    // The page families (site/families.h), in site.cpp.
+    void add_start_family(Handoff& handoff);
+    void add_regional_family(Handoff& handoff);
+    void add_groups_family(Handoff& handoff);
+    void add_guidance_family(Handoff& handoff);
+    void add_follow_up_family(Handoff& handoff);
+    void add_indicators_family(Handoff& handoff);
+    void add_meeting_papers_family(Handoff& handoff);
+    void add_changes_family(Handoff& handoff);
+    void add_versions_family(Handoff& handoff);
+    void add_feeds_family(Handoff& handoff);
 
 private:
 
@@ -139,22 +178,15 @@ private:
     Data event_data(const std::string& from, const Event& e) const;
 
     // The Atom feed of recent events, and a sitemap when the site knows its address.
-    void add_feed_and_sitemap();
+    void add_feed_and_sitemap(const std::vector<std::string>& pages);
 
     Data group_list(const std::string& from) const;
 
-    // The one definition of "gällande": a decided plan whose period has begun and not ended.
-    // Every figure that counts "in current plans" (start page, coverage, goal pages, group list,
-    // group page) counts the activities of these plans, cancelled ones left out.
-    bool in_force(const Plan& p) const;
-
-    // The plan in force: the newest plan that is in force, or none.
+    // The plan in force and the plan a meeting follows up (model/queries.h), as of options_.today.
     const Plan* current_plan(const Group& g) const;
-
-    // The plan a meeting follows up: the one in force, else the newest (whose end check warns of).
     const Plan* followed_plan(const Group& g) const;
 
-    void add_regional();
+    void add_regional(Changelog& changelog);
 
     void add_focus_area(const FocusArea& fa);
 
@@ -162,22 +194,22 @@ private:
 
     void add_groups();
 
-    void add_group(const Group& g);
+    void add_group(Changelog& changelog, const Group& g);
 
     // Bars of a timeline: each activity's period as a share of the plan's span, in percent.
     // The plan's activities on a time axis from the plan's start (or its first activity's) to its end.
     Data timeline(const Plan& p) const;
 
-    void add_plan(const Group& g, const Plan& p);
+    void add_plan(Changelog& changelog, const Group& g, const Plan& p);
 
     // What a plan page shows. An older version of a plan carries no activities of its own: its
     // page then shows the plan's own fields only.
     Data plan_data(const std::string& path, const Group& g, const Plan& p) const;
 
     // The plan's history page and its older versions; returns the history page's path ("" without history).
-    std::string add_plan_history(const std::string& path, const Group& g, const Plan& p);
+    std::string add_plan_history(Changelog& changelog, const std::string& path, const Group& g, const Plan& p);
 
-    void add_activity(const Group& g, const Plan& p, const Activity& a);
+    void add_activity(Handoff& handoff, const Group& g, const Plan& p, const Activity& a);
 
     Data activity_data(const std::string& path, const Group& g, const Plan& p, const Activity& a) const;
 
@@ -191,7 +223,7 @@ private:
     // description; `caption_href` links the process's page from elsewhere.
     Data process_diagram_view(const Process& pr, const std::string& id, const std::string& caption_href) const;
 
-    void add_page(const Page& p);
+    void add_page(Changelog& changelog, const Page& p);
 
     void add_accessibility();
 
@@ -201,7 +233,7 @@ private:
 
     // A record whose history lists its commits without structured differences (groups, the
     // regional plan, pages). Their folders below history/ start with "_", which no id can.
-    void add_plain_history(Data& d, const std::string& from, const std::string& record_path, std::string history_page,
+    void add_plain_history(Changelog& changelog, Data& d, const std::string& from, const std::string& record_path, std::string history_page,
                            const std::string& title, std::vector<std::pair<std::string, std::string>> trail);
 
     void set_last_changed(Data& d, const std::string& from, const std::string& record_path, const std::string& history_page) const;
@@ -227,7 +259,7 @@ private:
     // The history page at `path` of the record whose page is `current_page`, and a page of layout
     // `layout` for each older version that `page_of` can make. The pages are made later, on the
     // render threads; here only the change log takes what it shows.
-    void add_record_history(const std::string& path, const std::string& title, const std::string& current_page,
+    void add_record_history(Changelog& changelog, const std::string& path, const std::string& title, const std::string& current_page,
                             const std::shared_ptr<const std::vector<history::RecordVersion>>& shared_versions,
                             const std::string& layout, const std::function<OldPage(const history::RecordVersion&)>& page_of, std::vector<std::pair<std::string, std::string>> trail,
                             const std::string& key = {});
@@ -235,11 +267,11 @@ private:
     // The history page at `path` and the older versions' pages of a record whose history the
     // previous build published from the same inputs (`key`): kept as they are. `versions` holds
     // only the newest versions, those the change log needs.
-    void keep_record_history(const std::string& path, const std::string& title, const std::string& record_path,
+    void keep_record_history(Changelog& changelog, const std::string& path, const std::string& title, const std::string& record_path,
                              const std::vector<history::RecordVersion>& versions, const std::string& key);
 
     // What the change log shows of a record's versions: those of its newest commits.
-    void note_changes(const std::string& path, const std::string& title, const std::vector<history::RecordVersion>& versions);
+    void note_changes(Changelog& changelog, const std::string& path, const std::string& title, const std::vector<history::RecordVersion>& versions);
 
     // A difference that names a draft activity, which stays unpublished, in the history too.
     bool draft_difference(const history::Difference& diff) const;
@@ -251,21 +283,11 @@ private:
                       const std::vector<std::pair<std::string, std::string>>& trail) const;
 
     // The site-wide change log: the newest commits and, per record they touched, what changed.
-    void add_changelog();
+    void add_changelog(const Changelog& changelog);
 
     void add_versions();
 
-    // A follow-up row that only the history can tell: the latest change of an activity gave its
-    // working group another convener, or changed which principals it has members from.
-    struct HistoryFinding {
-        std::string group;
-        std::string text;
-        std::string record;
-        std::string page;
-        std::string history_page;
-    };
-
-    void note_working_group_change(const Group& g, const Activity& a, const std::vector<history::RecordVersion>& versions,
+    void note_working_group_change(HistoryFindings& findings, const Group& g, const Activity& a, const std::vector<history::RecordVersion>& versions,
                                    const std::string& page, const std::string& history_page);
 
     // The page that shows the record a diagnostic is about, and the group it belongs to.
@@ -292,22 +314,16 @@ private:
 
     Data warning_item(const std::string& from, const Diagnostic& d) const;
 
-    void add_follow_up();
+    void add_follow_up(const HistoryFindings& findings);
 
     // Non-cancelled activities of a group's current plan, by focus area or goal id.
     std::map<std::string, size_t> coverage_counts(const Group& g, bool by_goal) const;
 
     void add_coverage();
 
-    // Whether the latest value is where a straight line from baseline to target says it should
-    // be by then. Returns the UI string key of the verdict.
-    static std::string on_track(double baseline, long baseline_day, double target, long target_day, double value,
-                                long value_day);
-
-    // The on-track verdict of an indicator (a UI string key), against the first target not before
-    // its latest value.
+    // An indicator's on-track verdict (model/queries.h) as a UI string key ("track_on").
+    static std::string verdict_key(model::Track track);
     static std::string regional_verdict(const RegionalIndicator& ind);
-
     static std::string local_verdict(const LocalIndicator& ind);
 
     void add_indicator_page(const std::string& path, const std::string& title, const std::string& unit,
@@ -342,13 +358,6 @@ private:
     std::vector<std::string> page_paths_;  // every page handed to the sink, in order
     std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds
     std::unique_ptr<VersionPrefetch> versions_;  // set when there is history
-    struct ChangelogEntry {
-        std::string title;
-        std::string history_page;
-        history::Difference difference;
-    };
-    std::map<size_t, std::vector<ChangelogEntry>> changelog_;  // by revision index
-    std::vector<HistoryFinding> history_findings_;
     mutable std::mutex common_mutex_;
     mutable std::map<std::string, std::shared_ptr<const Data>> common_cache_;  // shared_common(), by root and section
 };

@@ -21,6 +21,15 @@ Data Strings::as_data() const {
     return d;
 }
 
+std::string data_key(const PageView& page, const std::string& inputs_key) {
+    Digest d;
+    d.add("data 1");
+    d.add(inputs_key);
+    d.add(page.layout);
+    add_data(d, page.data);
+    return d.hex();
+}
+
 std::string root_prefix(const std::string& page_path) {
     std::string prefix;
     for (const char c : page_path)

@@ -41,7 +41,7 @@ Data Builder::event_data(const std::string& from, const Event& e) const {
 }
 
 // The Atom feed of recent events, and a sitemap when the site knows its address.
-void Builder::add_feed_and_sitemap() {
+void Builder::add_feed_and_sitemap(const std::vector<std::string>& pages) {
     std::string base = site_.settings.base_url;
     if (!base.empty() && base.back() != '/') base += '/';
     auto absolute = [&](const std::string& path) {
@@ -68,7 +68,7 @@ void Builder::add_feed_and_sitemap() {
     add("feed.xml", "feed", std::move(feed));
     if (base.empty()) return;  // a sitemap needs absolute addresses
     Data urls = Data::list();
-    for (const auto& p : page_paths_)
+    for (const auto& p : pages)
         if (p.size() > 5 && p.compare(p.size() - 5, 5, ".html") == 0 && p != "404.html")
             urls.push(Data::map({{"loc", absolute(p)}}));
     add("sitemap.xml", "sitemap", Data::map({{"urls", std::move(urls)}}));

@@ -8,7 +8,7 @@ namespace samplan::site {
 
 // A record whose history lists its commits without structured differences (groups, the
 // regional plan, pages). Their folders below history/ start with "_", which no id can.
-void Builder::add_plain_history(Data& d, const std::string& from, const std::string& record_path, std::string history_page,
+void Builder::add_plain_history(Changelog& changelog, Data& d, const std::string& from, const std::string& record_path, std::string history_page,
                        const std::string& title, std::vector<std::pair<std::string, std::string>> trail) {
     d.set("last_changed", "");
     d.set("history_href", "");
@@ -22,7 +22,7 @@ void Builder::add_plain_history(Data& d, const std::string& from, const std::str
         versions.push_back(std::move(v));
     }
     if (versions.empty()) return;
-    add_record_history(history_page, title, from,
+    add_record_history(changelog, history_page, title, from,
                        std::make_shared<const std::vector<history::RecordVersion>>(std::move(versions)), "",
                        [](const history::RecordVersion&) -> OldPage { return {}; }, std::move(trail));
     set_last_changed(d, from, record_path, history_page);
@@ -83,13 +83,13 @@ Data Builder::difference_data(const history::Difference& diff) const {
 // The history page at `path` of the record whose page is `current_page`, and a page of layout
 // `layout` for each older version that `page_of` can make. The pages are made later, on the
 // render threads; here only the change log takes what it shows.
-void Builder::add_record_history(const std::string& path, const std::string& title, const std::string& current_page,
+void Builder::add_record_history(Changelog& changelog, const std::string& path, const std::string& title, const std::string& current_page,
                         const std::shared_ptr<const std::vector<history::RecordVersion>>& shared_versions,
                         const std::string& layout, const std::function<OldPage(const history::RecordVersion&)>& page_of, std::vector<std::pair<std::string, std::string>> trail,
                         const std::string& key) {
     const auto& versions = *shared_versions;
     const auto& revisions = options_.history->revisions();
-    note_changes(path, title, versions);
+    note_changes(changelog, path, title, versions);
     std::vector<char> has_page(versions.size(), 0);  // whether version i has a page of its own
     for (size_t i = 0; i < versions.size(); ++i) {
         const auto& v = versions[i];
@@ -123,9 +123,9 @@ void Builder::add_record_history(const std::string& path, const std::string& tit
 // The history page at `path` and the older versions' pages of a record whose history the
 // previous build published from the same inputs (`key`): kept as they are. `versions` holds
 // only the newest versions, those the change log needs.
-void Builder::keep_record_history(const std::string& path, const std::string& title, const std::string& record_path,
+void Builder::keep_record_history(Changelog& changelog, const std::string& path, const std::string& title, const std::string& record_path,
                          const std::vector<history::RecordVersion>& versions, const std::string& key) {
-    note_changes(path, title, versions);
+    note_changes(changelog, path, title, versions);
     const auto& revisions = options_.history->revisions();
     keep(path, key);
     const auto& file = options_.history->file_revisions(record_path);
@@ -138,12 +138,12 @@ void Builder::keep_record_history(const std::string& path, const std::string& ti
 }
 
 // What the change log shows of a record's versions: those of its newest commits.
-void Builder::note_changes(const std::string& path, const std::string& title, const std::vector<history::RecordVersion>& versions) {
+void Builder::note_changes(Changelog& changelog, const std::string& path, const std::string& title, const std::vector<history::RecordVersion>& versions) {
     for (const auto& v : versions)
         if (v.revision < kChangelogRevisions) {
             for (const auto& diff : v.differences)
-                if (!draft_difference(diff)) changelog_[v.revision].push_back({title, path, diff});
-            if (v.differences.empty()) changelog_[v.revision].push_back({title, path, {}});
+                if (!draft_difference(diff)) changelog[v.revision].push_back({title, path, diff});
+            if (v.differences.empty()) changelog[v.revision].push_back({title, path, {}});
         }
 }
 
@@ -191,7 +191,7 @@ Data Builder::history_data(const std::string& path, const std::string& title, co
 }
 
 // The site-wide change log: the newest commits and, per record they touched, what changed.
-void Builder::add_changelog() {
+void Builder::add_changelog(const Changelog& changelog) {
     if (!options_.history || !options_.history->available()) return;
     const std::string path = changes_path();
     Data d = common(path, s_.get("changes_title"), "");
@@ -205,7 +205,7 @@ void Builder::add_changelog() {
         const auto& rev = revisions[r];
         Data records = Data::list();
         std::string summary;
-        if (auto it = changelog_.find(r); it != changelog_.end()) {
+        if (auto it = changelog.find(r); it != changelog.end()) {
             std::map<std::string, Data> by_record;
             std::vector<std::string> order;
             for (const auto& e : it->second) {

@@ -111,7 +111,7 @@ void Builder::add_process(const Process& pr) {
     add(path, "process", std::move(d));
 }
 
-void Builder::add_page(const Page& p) {
+void Builder::add_page(Changelog& changelog, const Page& p) {
     const std::string path = page_path(p.id);
     Data d = common(path, p.title, "page:" + p.id);
     d.set("draft", p.draft);
@@ -123,7 +123,7 @@ void Builder::add_page(const Page& p) {
         if (pr.guidance.present() && pr.guidance.id == p.id)
             diagrams.push(process_diagram_view(pr, "diagram-" + pr.id, href(path, process_path(pr.id))));
     d.set("process_diagrams", std::move(diagrams));
-    add_plain_history(d, path, p.path, "history/_pages/" + p.id + "/index.html", p.title, {{p.title, path}});
+    add_plain_history(changelog, d, path, p.path, "history/_pages/" + p.id + "/index.html", p.title, {{p.title, path}});
     add(path, "page", std::move(d));
 }
 

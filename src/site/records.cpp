@@ -38,7 +38,7 @@ const Builder::RecordKeys* Builder::keys_of(const std::string& record_path) cons
     return it == record_keys_.end() ? nullptr : &it->second;
 }
 
-void Builder::add_group(const Group& g) {
+void Builder::add_group(Changelog& changelog, const Group& g) {
     const std::string path = group_path(g.id);
     Data d = common(path, g.name, "groups");
     d.set("breadcrumbs", crumbs(path, {{s_.get("groups_title"), groups_path()}}));
@@ -85,7 +85,7 @@ void Builder::add_group(const Group& g) {
     d.set("follow_up_href", href(path, follow_up_path()) + "#group-" + g.id);
     d.set("paper_href", href(path, meeting_paper_path(g.id)));
     d.set("calendar_href", href(path, calendar_path(g.id)));
-    add_plain_history(d, path, g.path, "history/" + g.id + "/index.html", g.name,
+    add_plain_history(changelog, d, path, g.path, "history/" + g.id + "/index.html", g.name,
                       {{s_.get("groups_title"), groups_path()}, {g.name, path}});
     add(path, "group", std::move(d));
 }
@@ -107,9 +107,9 @@ Data Builder::timeline(const Plan& p) const {
     return t.rows.empty() ? Data() : timeline_data(t);
 }
 
-void Builder::add_plan(const Group& g, const Plan& p) {
+void Builder::add_plan(Changelog& changelog, const Group& g, const Plan& p) {
     const std::string path = plan_path(g.id, p.id);
-    const std::string history_page = add_plan_history(path, g, p);
+    const std::string history_page = add_plan_history(changelog, path, g, p);
     add_later(path, "plan", [&g, &p, path, history_page](const Builder& b) {
         Data d = b.plan_data(path, g, p);
         if (!history_page.empty()) {
@@ -157,11 +157,11 @@ Data Builder::plan_data(const std::string& path, const Group& g, const Plan& p) 
 }
 
 // The plan's history page and its older versions; returns the history page's path ("" without history).
-std::string Builder::add_plan_history(const std::string& path, const Group& g, const Plan& p) {
+std::string Builder::add_plan_history(Changelog& changelog, const std::string& path, const Group& g, const Plan& p) {
     if (!options_.history || !options_.history->available()) return {};
     const auto versions = std::make_shared<const std::vector<history::RecordVersion>>(versions_->take(p.path));
     const std::string history_page = plan_history_path(g.id, p.id);
-    add_record_history(history_page, p.title, path, versions, "plan",
+    add_record_history(changelog, history_page, p.title, path, versions, "plan",
                        [&g](const history::RecordVersion& v) -> OldPage {
                            if (!v.plan) return {};
                            return [&g, &v](const Builder& b, const std::string& rev_path) {
@@ -172,15 +172,15 @@ std::string Builder::add_plan_history(const std::string& path, const Group& g, c
     return history_page;
 }
 
-void Builder::add_activity(const Group& g, const Plan& p, const Activity& a) {
+void Builder::add_activity(Handoff& handoff, const Group& g, const Plan& p, const Activity& a) {
     const std::string path = activity_path(g.id, p.id, a.id);
     std::string history_page;
     const RecordKeys* keys = keys_of(a.path);
     if (options_.history && options_.history->available()) {
         const auto versions = std::make_shared<const std::vector<history::RecordVersion>>(versions_->take(a.path));
         history_page = activity_history_path(g.id, p.id, a.id);
-        if (keys && keys->history_kept) keep_record_history(history_page, a.title, a.path, *versions, keys->history);
-        else add_record_history(history_page, a.title, path, versions, "activity",
+        if (keys && keys->history_kept) keep_record_history(handoff.changelog, history_page, a.title, a.path, *versions, keys->history);
+        else add_record_history(handoff.changelog, history_page, a.title, path, versions, "activity",
                            [&g, &p](const history::RecordVersion& v) -> OldPage {
                                if (!v.activity) return {};
                                return [&g, &p, &v](const Builder& b, const std::string& rev_path) {
@@ -190,7 +190,7 @@ void Builder::add_activity(const Group& g, const Plan& p, const Activity& a) {
                            {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, plan_path(g.id, p.id)},
                             {a.title, path}},
                            keys ? keys->history : std::string());
-        note_working_group_change(g, a, *versions, path, history_page);
+        note_working_group_change(handoff.findings, g, a, *versions, path, history_page);
     }
     if (keys && !keys->page.empty() && options_.unchanged(path, keys->page)) {
         keep(path, keys->page);

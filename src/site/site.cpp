@@ -3,44 +3,151 @@
 #include <future>
 
 #include "site/builder.h"
+#include "site/families.h"
 #include "site/open_data.h"
 
 namespace samplan::site {
 
-SiteView Builder::run() {
-    // The open data files need only the model: they are made on another thread meanwhile.
-    auto open_data = std::async(std::launch::async, [this] { return open_data_files(site_, OpenDataOptions{lang_}); });
-    add_home();
-    add_regional();
+namespace {
+
+bool with_history(const SiteOptions& o) { return o.history && o.history->available(); }
+
+// 1 when the record at `path` has a history page of its own (one without older versions' pages).
+size_t plain_history(const SiteOptions& o, const std::string& path) {
+    return with_history(o) && !o.history->file_revisions(path).empty() ? 1 : 0;
+}
+
+// A plan's or an activity's history page and its older versions' pages.
+size_t record_history(const SiteOptions& o, const std::string& path) {
+    if (!with_history(o)) return 0;
+    const auto& file = o.history->file_revisions(path);
+    size_t older = 0;
+    for (size_t i = 0; i < file.size(); ++i)
+        if (file[i].kind != history::ChangeKind::Deleted && !(i == 0 && o.history->in_working_folder(file[i]))) ++older;
+    return 1 + older;
+}
+
+size_t count_start(const Site&, const SiteOptions&) { return 1; }
+
+size_t count_regional(const Site& site, const SiteOptions& o) {
+    size_t n = 1 + site.regional.focus_areas.size() + plain_history(o, site.regional.path);
+    for (const auto& fa : site.regional.focus_areas) n += fa.goals.size();
+    return n;
+}
+
+size_t count_groups(const Site& site, const SiteOptions& o) {
+    size_t n = 1;
+    for (const auto& g : site.groups) {
+        n += 1 + plain_history(o, g.path) + g.evaluations.size();
+        for (const auto& p : g.plans) {
+            n += 1 + record_history(o, p.path);
+            for (const auto& a : p.activities) n += 1 + record_history(o, a.path);
+        }
+    }
+    return n;
+}
+
+size_t count_guidance(const Site& site, const SiteOptions& o) {
+    size_t n = 4 + site.processes.size();  // the processes, accessibility, search and not-found pages
+    for (const auto& p : site.pages) n += 1 + plain_history(o, p.path);
+    return n;
+}
+
+size_t count_follow_up(const Site&, const SiteOptions&) { return 2; }
+
+size_t count_indicators(const Site& site, const SiteOptions&) {
+    size_t n = 1;
+    for (const auto& fa : site.regional.focus_areas)
+        for (const auto& goal : fa.goals) n += goal.indicators.size();
+    for (const auto& g : site.groups)
+        for (const auto& p : g.plans)
+            for (const auto& a : p.activities) n += a.indicators.size();
+    return n;
+}
+
+size_t count_meeting_papers(const Site& site, const SiteOptions&) { return site.groups.size(); }
+size_t count_changes(const Site&, const SiteOptions& o) { return with_history(o) ? 2 : 0; }
+size_t count_versions(const Site&, const SiteOptions& o) { return !o.versions.empty() && !o.archive ? 1 : 0; }
+size_t count_feeds(const Site& site, const SiteOptions&) { return site.settings.base_url.empty() ? 1 : 2; }
+
+}  // namespace
+
+const std::vector<PageFamily>& page_families() {
+    static const std::vector<PageFamily> families = {
+        {"start", count_start, &Builder::add_start_family},
+        {"regional", count_regional, &Builder::add_regional_family},
+        {"groups", count_groups, &Builder::add_groups_family},
+        {"guidance", count_guidance, &Builder::add_guidance_family},
+        {"follow-up", count_follow_up, &Builder::add_follow_up_family},
+        {"indicators", count_indicators, &Builder::add_indicators_family},
+        {"meeting papers", count_meeting_papers, &Builder::add_meeting_papers_family},
+        {"changes", count_changes, &Builder::add_changes_family},
+        {"versions", count_versions, &Builder::add_versions_family},
+        {"feeds", count_feeds, &Builder::add_feeds_family},
+    };
+    return families;
+}
+
+size_t page_count(const Site& site, const SiteOptions& options) {
+    size_t n = 0;
+    for (const auto& family : page_families()) n += family.count(site, options);
+    return n;
+}
+
+void Builder::add_start_family(Handoff&) { add_home(); }
+
+void Builder::add_regional_family(Handoff& handoff) {
+    add_regional(handoff.changelog);
     for (const auto& fa : site_.regional.focus_areas) {
         add_focus_area(fa);
         for (const auto& g : fa.goals) add_goal(fa, g);
     }
+}
+
+void Builder::add_groups_family(Handoff& handoff) {
     add_groups();
     for (const auto& g : site_.groups) {
-        add_group(g);
+        add_group(handoff.changelog, g);
         for (const auto& p : g.plans) {
-            add_plan(g, p);
-            for (const auto& a : p.activities) add_activity(g, p, a);
+            add_plan(handoff.changelog, g, p);
+            for (const auto& a : p.activities) add_activity(handoff, g, p, a);
         }
         for (const auto& e : g.evaluations) add_evaluation(g, e);
     }
+}
+
+void Builder::add_guidance_family(Handoff& handoff) {
     add_processes();
     for (const auto& p : site_.processes) add_process(p);
-    for (const auto& p : site_.pages) add_page(p);
+    for (const auto& p : site_.pages) add_page(handoff.changelog, p);
     add_accessibility();
     add_search();
     add_not_found();
-    add_follow_up();
+}
+
+void Builder::add_follow_up_family(Handoff& handoff) {
+    add_follow_up(handoff.findings);
     add_coverage();
-    add_indicators();
+}
+
+void Builder::add_indicators_family(Handoff&) { add_indicators(); }
+
+void Builder::add_meeting_papers_family(Handoff&) {
     for (const auto& g : site_.groups) {
         add_meeting_paper(g);
         view_.files.push_back({calendar_path(g.id), calendar(g)});
     }
-    add_changelog();
-    add_versions();
-    add_feed_and_sitemap();
+}
+
+void Builder::add_changes_family(Handoff& handoff) { add_changelog(handoff.changelog); }
+void Builder::add_versions_family(Handoff&) { add_versions(); }
+void Builder::add_feeds_family(Handoff&) { add_feed_and_sitemap(page_paths_); }
+
+SiteView Builder::run() {
+    // The open data files need only the model: they are made on another thread meanwhile.
+    auto open_data = std::async(std::launch::async, [this] { return open_data_files(site_, OpenDataOptions{lang_}); });
+    Handoff handoff;
+    for (const auto& family : page_families()) (this->*family.add)(handoff);
     for (auto& f : open_data.get()) view_.files.push_back(std::move(f));
     versions_.reset();  // its threads are done
     return std::move(view_);

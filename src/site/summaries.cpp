@@ -7,6 +7,7 @@
 
 #include "content/layout.h"
 #include "core/collate.h"
+#include "model/queries.h"
 
 namespace samplan::site {
 
@@ -158,30 +159,10 @@ Data Builder::group_list(const std::string& from) const {
     return list;
 }
 
-// The one definition of "gällande": a decided plan whose period has begun and not ended.
-// Every figure that counts "in current plans" (start page, coverage, goal pages, group list,
-// group page) counts the activities of these plans, cancelled ones left out.
-bool Builder::in_force(const Plan& p) const {
-    return p.status == PlanStatus::Decided && (!p.start || *p.start <= options_.today) &&
-           (!p.end || *p.end >= options_.today);
-}
+// The plan in force and the plan a meeting follows up (model/queries.h), as of the build's date.
+const Plan* Builder::current_plan(const Group& g) const { return model::current_plan(g, options_.today); }
 
-// The plan in force: the newest plan that is in force, or none.
-const Plan* Builder::current_plan(const Group& g) const {
-    const Plan* best = nullptr;
-    for (const auto& p : g.plans)
-        if (in_force(p) && (!best || p.start > best->start)) best = &p;
-    return best;
-}
-
-// The plan a meeting follows up: the one in force, else the newest (whose end check warns of).
-const Plan* Builder::followed_plan(const Group& g) const {
-    if (const Plan* p = current_plan(g)) return p;
-    const Plan* best = nullptr;
-    for (const auto& p : g.plans)
-        if (!best || p.start > best->start) best = &p;
-    return best;
-}
+const Plan* Builder::followed_plan(const Group& g) const { return model::followed_plan(g, options_.today); }
 
 // A process's steps as a diagram (site/chart.h), with its steps in words for the diagram's
 // description; `caption_href` links the process's page from elsewhere.
@@ -276,37 +257,19 @@ Data Builder::warning_item(const std::string& from, const Diagnostic& d) const {
                       {"source", d.path + ":" + std::to_string(d.pos.line)}});
 }
 
-// Whether the latest value is where a straight line from baseline to target says it should
-// be by then. Returns the UI string key of the verdict.
-std::string Builder::on_track(double baseline, long baseline_day, double target, long target_day, double value,
-                            long value_day) {
-    if (target_day <= baseline_day || target == baseline) return "track_unknown";
-    const double share = std::clamp(static_cast<double>(value_day - baseline_day) / static_cast<double>(target_day - baseline_day), 0.0, 1.0);
-    const double expected = baseline + (target - baseline) * share;
-    const bool up = target > baseline;
-    if (up ? value >= target : value <= target) return "track_reached";
-    return (up ? value >= expected : value <= expected) ? "track_on" : "track_behind";
+// The UI string key of an indicator's verdict (model/queries.h).
+std::string Builder::verdict_key(model::Track track) {
+    switch (track) {
+        case model::Track::Reached: return "track_reached";
+        case model::Track::On: return "track_on";
+        case model::Track::Behind: return "track_behind";
+        case model::Track::Unknown: break;
+    }
+    return "track_unknown";
 }
 
-// The on-track verdict of an indicator (a UI string key), against the first target not before
-// its latest value.
-std::string Builder::regional_verdict(const RegionalIndicator& ind) {
-    if (!ind.baseline || ind.values.empty() || ind.targets.empty()) return "track_unknown";
-    const auto& v = ind.values.back();
-    const YearValue* t = &ind.targets.back();
-    for (const auto& target : ind.targets)
-        if (target.year >= v.year) {
-            t = &target;
-            break;
-        }
-    return on_track(ind.baseline->value, ind.baseline->year * 365L, t->value, t->year * 365L, v.value, v.year * 365L);
-}
+std::string Builder::regional_verdict(const RegionalIndicator& ind) { return verdict_key(model::on_track(ind)); }
 
-std::string Builder::local_verdict(const LocalIndicator& ind) {
-    if (!ind.baseline || !ind.target || ind.values.empty()) return "track_unknown";
-    return on_track(ind.baseline->value, ind.baseline->date.days_since_epoch(), ind.target->value,
-                    ind.target->date.days_since_epoch(), ind.values.back().value,
-                    ind.values.back().date.days_since_epoch());
-}
+std::string Builder::local_verdict(const LocalIndicator& ind) { return verdict_key(model::on_track(ind)); }
 
 }  // namespace samplan::site
