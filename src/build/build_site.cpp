@@ -567,7 +567,8 @@ int publish_site(const model::Site& site, const history::History& history, const
                 return view;
             },
             renderer, theme, output, "", report.timings, &searched, &previous_keys,
-            settings.page_keys_file.empty() ? nullptr : &data_keys);
+            // (As the records' keys: only for a site in git, so that one outside has no cache folder.)
+            settings.page_keys_file.empty() || !history.available() ? nullptr : &data_keys);
         page_keys.insert(page_keys.end(), data_keys.keys.begin(), data_keys.keys.end());
         if (progress) {
             progress->detail(std::to_string(report.pages) + " pages and " + std::to_string(files) + " other files");
