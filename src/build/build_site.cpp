@@ -181,13 +181,22 @@ private:
     std::unordered_map<std::string, PageFacts> pages_;  // every page: the kept ones need their facts too
 };
 
+// Pages without a key of their own get one from their data once it is made (site::data_key), on
+// the render threads: a page whose key the previous build wrote is kept, not rendered again.
+struct DataKeys {
+    std::string inputs_key;
+    std::mutex mutex;
+    std::vector<std::pair<std::string, std::string>> keys;  // this build's, for the next
+};
+
 // Builds the view models with `build` on this thread while every core renders and writes the
 // pages under `prefix` (telling `searched` of each, when given); then writes the other files and
 // the theme's assets. Returns the number of pages; throws on the first failure, and Stopped
 // (core/stop.h) when a stop was asked for: the workers look between pages.
 size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& build, const render::Renderer& renderer,
                   const render::Theme& theme, const publish::Output& output, const std::string& prefix,
-                  Timings& timings, SearchedPages* searched = nullptr, const PageKeys* previous = nullptr) {
+                  Timings& timings, SearchedPages* searched = nullptr, const PageKeys* previous = nullptr,
+                  DataKeys* data_keys = nullptr) {
     using Clock = std::chrono::steady_clock;
     auto ms_since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
     std::atomic<long long> model_us{0}, render_us{0}, write_us{0};
@@ -199,8 +208,24 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     auto work = [&] {
         for (site::PageView page; queue.pop(page);) {
             try {
+                const auto began = Clock::now();
+                bool linked = false;  // kept by its data's key: its file is linked already
+                if (!page.keep && page.key.empty() && data_keys) {
+                    site::resolve(page);
+                    page.key = site::data_key(page, data_keys->inputs_key);
+                    {
+                        std::lock_guard lock(data_keys->mutex);
+                        data_keys->keys.emplace_back(page.path, page.key);
+                    }
+                    const auto known = previous ? previous->find(prefix + page.path) : PageKeys::const_iterator{};
+                    // (A file gone from the previous site is simply written again.)
+                    linked = previous && known != previous->end() && known->second.key == page.key &&
+                             output.keep(prefix + page.path);
+                    page.keep = linked;
+                    if (linked) model_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - began).count();
+                }
                 if (page.keep) {
-                    if (!output.keep(prefix + page.path))
+                    if (!linked && !output.keep(prefix + page.path))
                         throw std::runtime_error("the previous site's file is gone (build again: every page will be made)");
                     // Search needs to know what a kept page holds too: the previous build noted it.
                     const auto known = previous ? previous->find(prefix + page.path) : PageKeys::const_iterator{};
@@ -216,7 +241,6 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
                     if (stop_requested()) queue.stop();
                     continue;
                 }
-                const auto began = Clock::now();
                 site::resolve(page);
                 const auto made = Clock::now();
                 const std::string html = renderer.render(page);
@@ -269,23 +293,6 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     for (const auto& f : view.files) output.write(prefix + f.path, f.content);
     throw_if_stopped();
     for (const auto& [name, bytes] : theme.assets) output.write(prefix + "assets/" + name, bytes);
-    return pages;
-}
-
-// About how many pages the site will have, for the progress bar (pages are counted only as they
-// are built): one per record, and one per earlier version of each plan and activity.
-size_t expected_pages(const model::Site& site, const history::History& history) {
-    // A page per older version: every revision but the newest (usually the record's own page).
-    auto older = [&](const std::string& path) { return std::max<size_t>(history.file_revisions(path).size(), 1) - 1; };
-    size_t pages = 40 + site.regional.focus_areas.size() + site.processes.size() + site.pages.size();
-    for (const auto& fa : site.regional.focus_areas) pages += fa.goals.size();
-    for (const auto& g : site.groups) {
-        pages += 2 + g.evaluations.size();
-        for (const auto& p : g.plans) {
-            pages += 2 + older(p.path);
-            for (const auto& a : p.activities) pages += 2 + a.indicators.size() + older(a.path);
-        }
-    }
     return pages;
 }
 
@@ -530,9 +537,11 @@ int publish_site(const model::Site& site, const history::History& history, const
     // Incremental builds: what the previous build wrote from which inputs.
     PageKeys previous_keys;
     std::vector<std::pair<std::string, std::string>> page_keys;  // this build's, for the next
+    DataKeys data_keys;  // the same, of the pages keyed by their data
     if (!settings.page_keys_file.empty()) {
         previous_keys = read_page_keys(settings.page_keys_file, settings.output_before);
         options.inputs_key = inputs_key(settings, theme_dir, options.versions);
+        data_keys.inputs_key = options.inputs_key;
         options.unchanged = [&previous_keys](const std::string& path, const std::string& key) {
             const auto it = previous_keys.find(path);
             return it != previous_keys.end() && it->second.key == key;
@@ -541,7 +550,7 @@ int publish_site(const model::Site& site, const history::History& history, const
     try {
         publish::Output output(settings.output);
         const render::Renderer renderer(theme);
-        report.timings.start("pages", expected_pages(site, history));
+        report.timings.start("pages", site::page_count(site, options));
         Reporter* progress = report.timings.progress();
         std::vector<std::string> current_pages;
         SearchedPages searched;
@@ -557,7 +566,10 @@ int publish_site(const model::Site& site, const history::History& history, const
                 files = view.files.size();
                 return view;
             },
-            renderer, theme, output, "", report.timings, &searched, &previous_keys);
+            renderer, theme, output, "", report.timings, &searched, &previous_keys,
+            // (As the records' keys: only for a site in git, so that one outside has no cache folder.)
+            settings.page_keys_file.empty() || !history.available() ? nullptr : &data_keys);
+        page_keys.insert(page_keys.end(), data_keys.keys.begin(), data_keys.keys.end());
         if (progress) {
             progress->detail(std::to_string(report.pages) + " pages and " + std::to_string(files) + " other files");
             progress->detail(std::to_string(output.written()) + " files written, " + std::to_string(output.kept()) +

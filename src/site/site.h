@@ -48,6 +48,11 @@ struct PageView {
 
 // Makes the page's data now if it was left to be made later (PageView::make).
 void resolve(PageView& page);
+// The key of a page that has none of its own (PageView::key), once its data is made: a digest of
+// `inputs_key` (SiteOptions::inputs_key: the theme and samplan itself), its layout and its whole
+// data, which is all its bytes depend on. A rebuild that finds the same key keeps the page's file
+// instead of rendering it again.
+std::string data_key(const PageView& page, const std::string& inputs_key);
 // Applies `change` to the page's data: now, or as soon as it is made.
 void amend(PageView& page, std::function<void(Data&)> change);
 
@@ -104,6 +109,9 @@ using PageSink = std::function<void(PageView&&)>;
 SiteView build_site(const model::Site& site, const SiteOptions& options, const PageSink& sink);
 // The same, with every page collected in `SiteView::pages` (for tests and small sites).
 SiteView build_site(const model::Site& site, const SiteOptions& options);
+// The number of pages build_site hands on (site/families.h): exact but for older versions that
+// cannot be read, for the progress bar before the pages are made.
+size_t page_count(const model::Site& site, const SiteOptions& options);
 
 // A difference between two versions of a record, in the strings' language
 // ("Status ändrad från planerad till pågår").

@@ -1,0 +1,365 @@
+// site/builder.h — the page context shared by the page families: the model, the options, the
+// output paths and links, breadcrumbs and the parts every page carries. Each family's pages are
+// made by Builder members defined in the family's own file (site/families.h lists them).
+// Internal to site/.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/digest.h"
+#include "model/queries.h"
+#include "site/chart.h"
+#include "site/paths.h"
+#include "site/site.h"
+#include "site/version_prefetch.h"
+
+namespace samplan::site {
+
+using namespace samplan::model;
+
+// Adds a view model's whole tree to a page key: what a page made from it shows.
+void add_data(Digest& digest, const Data& data);
+std::string format_number(double value, const std::string& language);
+std::string format_sek(std::int64_t amount, const std::string& language);
+const char* status_class(ActivityStatus s);
+const char* plan_status_class(PlanStatus s);
+
+// The change log shows the newest commits only (changes/index.html).
+constexpr size_t kChangelogRevisions = 100;
+
+// What the page families hand to those after them, passed explicitly (site/families.h says
+// which family writes and which reads each part).
+// A record's change, as the change log (changes/index.html) shows it.
+struct ChangelogEntry {
+    std::string title;
+    std::string history_page;
+    history::Difference difference;
+};
+using Changelog = std::map<size_t, std::vector<ChangelogEntry>>;  // by revision index
+
+// A follow-up row that only the history can tell: the latest change of an activity gave its
+// working group another convener, or changed which principals it has members from.
+struct HistoryFinding {
+    std::string group;
+    std::string text;
+    std::string record;
+    std::string page;
+    std::string history_page;
+};
+using HistoryFindings = std::vector<HistoryFinding>;
+
+struct Handoff {
+    Changelog changelog;        // written by every family with history pages; read by "changes"
+    HistoryFindings findings;   // written by "groups"; read by "follow-up"
+};
+
+// Built once per site and shared: the pages left to be made later (PageView::make) keep it alive
+// and call its const members, which read only what the constructor set.
+class Builder : public std::enable_shared_from_this<Builder> {
+public:
+    Builder(const Site& site, const SiteOptions& options, const PageSink& sink);
+
+    SiteView run();
+
+    // The page families (site/families.h), in site.cpp.
+    void add_start_family(Handoff& handoff);
+    void add_regional_family(Handoff& handoff);
+    void add_groups_family(Handoff& handoff);
+    void add_guidance_family(Handoff& handoff);
+    void add_follow_up_family(Handoff& handoff);
+    void add_indicators_family(Handoff& handoff);
+    void add_meeting_papers_family(Handoff& handoff);
+    void add_changes_family(Handoff& handoff);
+    void add_versions_family(Handoff& handoff);
+    void add_feeds_family(Handoff& handoff);
+
+private:
+
+    // The keys of an activity's pages: its history page and older versions share one (they
+    // depend on its git history only, besides the group, the plan and the site); its own page
+    // has one only when the file is exactly its newest commit (else its text is not named by git).
+    struct RecordKeys {
+        std::string history;
+        std::string page;
+        bool history_kept = false;  // the previous build's history pages are all still right
+    };
+
+    [[nodiscard]] bool incremental() const;
+
+    RecordKeys activity_keys(const Group& g, const Plan& p, const Activity& a) const;
+
+    const RecordKeys* keys_of(const std::string& record_path) const;
+
+    // Hands on the page at `path` as kept from the previous build.
+    void keep(std::string path, std::string key);
+
+    struct Linked {
+        const Group* group;
+        const Plan* plan;
+        const Activity* activity;
+    };
+
+    // "1 aktivitet", "3 aktiviteter".
+    std::string count_text(size_t n) const;
+
+    std::string href(const std::string& from, const std::string& to) const;
+
+    // What every page carries: language, site name, navigation, footer links.
+    Data common(const std::string& path, const std::string& title, const std::string& section) const;
+
+    // Gives `d` what every page carries (see common()): the parts alike on all pages at the same
+    // depth in the same section are shared, the rest set on `d`.
+    void add_common(Data& d, const std::string& path, const std::string& title, const std::string& section) const;
+
+    // The part of common() that depends only on the way back to the root and the section; made
+    // once for each (pages are made on several threads).
+    std::shared_ptr<const Data> shared_common(const std::string& root, const std::string& section) const;
+
+    void add(std::string path, std::string layout, Data data);
+
+    // A page whose data `make` makes later, on the thread that renders it, from this builder's
+    // const members.
+    void add_later(std::string path, std::string layout, std::function<Data(const Builder&)> make, std::string key = {});
+
+    Data crumbs(const std::string& from, std::vector<std::pair<std::string, std::string>> trail) const;
+
+    std::string target_group_label(const std::string& id) const;
+
+    const Process* process_of(const Plan& p, const Activity& a) const;
+
+    std::string period(const std::optional<Date>& start, const std::optional<Date>& end) const;
+
+    Data activity_summary(const std::string& from, const Group& g, const Plan& p, const Activity& a) const;
+
+    // The words and number format of the site's charts.
+    ChartWords chart_words() const;
+
+    // An indicator's chart (site/chart.h): a regional one's figures are yearly, placed mid-year.
+    Data regional_chart(const RegionalIndicator& ind) const;
+
+    Data local_chart(const LocalIndicator& ind) const;
+
+    // What an indicator shows wherever it appears: its chart and table, its verdict and a link to
+    // its own page. `level` is the heading level of the indicator's title where it is shown.
+    Data indicator_view(const std::string& from, const std::string& id, const std::string& title, const std::string& unit,
+                        int level, Data chart, const std::string& verdict, const std::string& page) const;
+
+    Data regional_indicator(const std::string& from, const RegionalIndicator& ind, int level) const;
+
+    // A goal with the number of activities linked to it and, with ActivityList::Full, those
+    // activities (pages that show only the number leave the list out).
+    enum class ActivityList { Count, Full };
+
+    Data goal_summary(const std::string& from, const FocusArea& fa, const Goal& g, ActivityList list = ActivityList::Full,
+                      int indicator_level = 4) const;
+
+    void add_home();
+
+    // Something that happened, as the records tell it: a plan decided or revised, a progress
+    // report, a final report, a meeting.
+    struct Event {
+        Date date;
+        std::string what;   // UI string key
+        std::string title;
+        std::string group;
+        std::string path;   // output path of the page that shows it
+    };
+
+    std::vector<Event> recent_events(size_t limit) const;
+
+    Data event_data(const std::string& from, const Event& e) const;
+
+    // The Atom feed of recent events, and a sitemap when the site knows its address.
+    void add_feed_and_sitemap(const std::vector<std::string>& pages);
+
+    Data group_list(const std::string& from) const;
+
+    // The plan in force and the plan a meeting follows up (model/queries.h), as of options_.today.
+    const Plan* current_plan(const Group& g) const;
+    const Plan* followed_plan(const Group& g) const;
+
+    void add_regional(Changelog& changelog);
+
+    void add_focus_area(const FocusArea& fa);
+
+    void add_goal(const FocusArea& fa, const Goal& g);
+
+    void add_groups();
+
+    void add_group(Changelog& changelog, const Group& g);
+
+    // Bars of a timeline: each activity's period as a share of the plan's span, in percent.
+    // The plan's activities on a time axis from the plan's start (or its first activity's) to its end.
+    Data timeline(const Plan& p) const;
+
+    void add_plan(Changelog& changelog, const Group& g, const Plan& p);
+
+    // What a plan page shows. An older version of a plan carries no activities of its own: its
+    // page then shows the plan's own fields only.
+    Data plan_data(const std::string& path, const Group& g, const Plan& p) const;
+
+    // The plan's history page and its older versions; returns the history page's path ("" without history).
+    std::string add_plan_history(Changelog& changelog, const std::string& path, const Group& g, const Plan& p);
+
+    void add_activity(Handoff& handoff, const Group& g, const Plan& p, const Activity& a);
+
+    Data activity_data(const std::string& path, const Group& g, const Plan& p, const Activity& a) const;
+
+    void add_evaluation(const Group& g, const GroupEvaluation& e);
+
+    void add_processes();
+
+    void add_process(const Process& pr);
+
+    // A process's steps as a diagram (site/chart.h), with its steps in words for the diagram's
+    // description; `caption_href` links the process's page from elsewhere.
+    Data process_diagram_view(const Process& pr, const std::string& id, const std::string& caption_href) const;
+
+    void add_page(Changelog& changelog, const Page& p);
+
+    void add_accessibility();
+
+    void add_search();
+
+    void add_not_found();
+
+    // A record whose history lists its commits without structured differences (groups, the
+    // regional plan, pages). Their folders below history/ start with "_", which no id can.
+    void add_plain_history(Changelog& changelog, Data& d, const std::string& from, const std::string& record_path, std::string history_page,
+                           const std::string& title, std::vector<std::pair<std::string, std::string>> trail);
+
+    void set_last_changed(Data& d, const std::string& from, const std::string& record_path, const std::string& history_page) const;
+
+    void set_last_changed(Data& d, const std::string& from, const std::vector<std::string>& record_paths,
+                          const std::string& history_page) const;
+
+    // A change of step as "5 Avrapportering": the number with the name of that step of the
+    // activity's process (the history page `path` tells which activity).
+    history::Difference with_step_names(const std::string& path, const history::Difference& diff) const;
+
+    // Why the history is incomplete, in the site's language (the history stage's note is for
+    // the command line, in English); empty when it is complete.
+    std::string history_note() const;
+
+    // One difference in the site's language; "text" differences carry their word runs.
+    Data difference_data(const history::Difference& diff) const;
+
+    // Makes an older version's page (the record as it was, at the path given), from what
+    // `versions` holds.
+    using OldPage = std::function<Data(const Builder&, const std::string&)>;
+
+    // The history page at `path` of the record whose page is `current_page`, and a page of layout
+    // `layout` for each older version that `page_of` can make. The pages are made later, on the
+    // render threads; here only the change log takes what it shows.
+    void add_record_history(Changelog& changelog, const std::string& path, const std::string& title, const std::string& current_page,
+                            const std::shared_ptr<const std::vector<history::RecordVersion>>& shared_versions,
+                            const std::string& layout, const std::function<OldPage(const history::RecordVersion&)>& page_of, std::vector<std::pair<std::string, std::string>> trail,
+                            const std::string& key = {});
+
+    // The history page at `path` and the older versions' pages of a record whose history the
+    // previous build published from the same inputs (`key`): kept as they are. `versions` holds
+    // only the newest versions, those the change log needs.
+    void keep_record_history(Changelog& changelog, const std::string& path, const std::string& title, const std::string& record_path,
+                             const std::vector<history::RecordVersion>& versions, const std::string& key);
+
+    // What the change log shows of a record's versions: those of its newest commits.
+    void note_changes(Changelog& changelog, const std::string& path, const std::string& title, const std::vector<history::RecordVersion>& versions);
+
+    // A difference that names a draft activity, which stays unpublished, in the history too.
+    bool draft_difference(const history::Difference& diff) const;
+
+    // What a record's history page shows: every version, what changed in it, and a link to the
+    // page of each version that has one (`has_page`) or to the record's own page for the current.
+    Data history_data(const std::string& path, const std::string& title, const std::string& current_page,
+                      const std::vector<history::RecordVersion>& versions, const std::vector<char>& has_page,
+                      const std::vector<std::pair<std::string, std::string>>& trail) const;
+
+    // The site-wide change log: the newest commits and, per record they touched, what changed.
+    void add_changelog(const Changelog& changelog);
+
+    void add_versions();
+
+    void note_working_group_change(HistoryFindings& findings, const Group& g, const Activity& a, const std::vector<history::RecordVersion>& versions,
+                                   const std::string& page, const std::string& history_page);
+
+    // The page that shows the record a diagnostic is about, and the group it belongs to.
+    struct Subject {
+        std::string group;  // group id, empty for regional records
+        std::string page;   // output path, empty when no page shows it
+        std::string title;
+        std::string history;  // its history page
+    };
+
+    Subject subject_of(const std::string& path) const;
+
+    // The warning in the site's language: the theme's "warning_<rule>" with {0}, {1}… filled
+    // from the warning's values, else the checker's own message.
+    std::string warning_text(const Diagnostic& d) const;
+
+    // A warning as text with its dates apart: {text, date} pieces, so that a theme can keep each
+    // date on one line (<span class="date">).
+    static Data text_with_dates(const std::string& text);
+
+    std::vector<const Diagnostic*> warnings_for(const std::string& path) const;
+
+    size_t warning_count_for_group(const std::string& group_id) const;
+
+    Data warning_item(const std::string& from, const Diagnostic& d) const;
+
+    void add_follow_up(const HistoryFindings& findings);
+
+    // Non-cancelled activities of a group's current plan, by focus area or goal id.
+    std::map<std::string, size_t> coverage_counts(const Group& g, bool by_goal) const;
+
+    void add_coverage();
+
+    // An indicator's on-track verdict (model/queries.h) as a UI string key ("track_on").
+    static std::string verdict_key(model::Track track);
+    static std::string regional_verdict(const RegionalIndicator& ind);
+    static std::string local_verdict(const LocalIndicator& ind);
+
+    void add_indicator_page(const std::string& path, const std::string& title, const std::string& unit,
+                            const std::string& owner, const std::string& owner_href_target,
+                            Data chart, const std::string& verdict,
+                            std::vector<std::pair<std::string, std::string>> trail, const std::string& plan_target = "");
+
+    void add_indicators();
+
+    // The standing agenda item "follow-up of the plan", on one printable page per group.
+    void add_meeting_paper(const Group& g);
+
+    // iCalendar text: escape , ; \ and newlines, fold lines at 75 octets (RFC 5545). TEXT allows
+    // no control character but tab: the others, and what no published format allows, become U+FFFD.
+    static std::string ics_text(const std::string& s);
+
+    static void ics_line(std::string& out, const std::string& line);
+
+    static std::string ics_date(const Date& d);
+
+    std::string calendar(const Group& g) const;
+
+    const Site& site_;
+    const SiteOptions& options_;
+    const PageSink& sink_;
+    const Strings& s_;
+    std::string lang_;
+    std::map<std::string, const FocusArea*> goal_area_;
+    std::map<std::string, std::vector<Linked>> activities_by_goal_;
+    std::map<std::string, const Process*> process_of_history_;
+    SiteView view_;
+    std::vector<std::string> page_paths_;  // every page handed to the sink, in order
+    std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds
+    std::unique_ptr<VersionPrefetch> versions_;  // set when there is history
+    mutable std::mutex common_mutex_;
+    mutable std::map<std::string, std::shared_ptr<const Data>> common_cache_;  // shared_common(), by root and section
+};
+
+}  // namespace samplan::site

@@ -1,0 +1,317 @@
+// site/context.cpp — the page context: the parts every page carries, links, breadcrumbs, page hand-off.
+#include "site/builder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/collate.h"
+#include "core/parallel.h"
+
+namespace samplan::site {
+
+const std::string& Strings::get(const std::string& key) const {
+    auto it = entries_.find(key);
+    return it == entries_.end() ? key : it->second;
+}
+
+Data Strings::as_data() const {
+    Data d = Data::map();
+    for (const auto& [k, v] : entries_) d.set(k, v);
+    return d;
+}
+
+std::string data_key(const PageView& page, const std::string& inputs_key) {
+    Digest d;
+    d.add("data 1");
+    d.add(inputs_key);
+    d.add(page.layout);
+    add_data(d, page.data);
+    return d.hex();
+}
+
+std::string root_prefix(const std::string& page_path) {
+    std::string prefix;
+    for (const char c : page_path)
+        if (c == '/') prefix += "../";
+    return prefix;
+}
+
+// Adds a view model's whole tree to a page key: what a page made from it shows.
+void add_data(Digest& digest, const Data& data) {
+    digest.add(static_cast<std::int64_t>(data.kind()));
+    switch (data.kind()) {
+        case Data::Kind::List:
+            digest.add(static_cast<std::int64_t>(data.items().size()));
+            for (const Data& item : data.items()) add_data(digest, item);
+            break;
+        case Data::Kind::Map:
+            digest.add(static_cast<std::int64_t>(data.entries().size()));
+            for (const auto& [name, value] : data.entries()) {
+                digest.add(name);
+                add_data(digest, value);
+            }
+            break;
+        case Data::Kind::Bool: digest.add(static_cast<std::int64_t>(data.flag())); break;
+        default: digest.add(data.text()); break;
+    }
+}
+
+std::string format_number(double value, const std::string& language) {
+    char buf[64];
+    if (std::fabs(value - std::round(value)) < 1e-9 && std::fabs(value) < 1e15) {
+        std::snprintf(buf, sizeof buf, "%.0f", value);
+    } else {
+        std::snprintf(buf, sizeof buf, "%.2f", value);
+        std::string s = buf;
+        while (!s.empty() && s.back() == '0') s.pop_back();
+        if (!s.empty() && s.back() == '.') s.pop_back();
+        if (language != "en") std::replace(s.begin(), s.end(), '.', ',');
+        return s;
+    }
+    return buf;
+}
+
+std::string format_sek(std::int64_t amount, const std::string& language) {
+    std::string digits = std::to_string(amount < 0 ? -amount : amount), out;
+    const std::string sep = language == "en" ? "," : "\u00a0";
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
+        out += digits[i];
+    }
+    return (amount < 0 ? "-" : "") + out + (language == "en" ? " SEK" : "\u00a0kr");
+}
+
+const char* status_class(ActivityStatus s) {
+    switch (s) {
+        case ActivityStatus::Planned: return "planned";
+        case ActivityStatus::Ongoing: return "ongoing";
+        case ActivityStatus::Finished: return "finished";
+        case ActivityStatus::Cancelled: return "cancelled";
+    }
+    return "";
+}
+
+const char* plan_status_class(PlanStatus s) {
+    switch (s) {
+        case PlanStatus::Draft: return "draft";
+        case PlanStatus::Decided: return "decided";
+        case PlanStatus::Finished: return "finished";
+    }
+    return "";
+}
+
+
+std::string fill(const std::string& pattern, const std::vector<std::string>& args) {
+    std::string out;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] == '{' && i + 2 < pattern.size() && pattern[i + 2] == '}' && pattern[i + 1] >= '0' &&
+            pattern[i + 1] <= '9') {
+            const size_t n = static_cast<size_t>(pattern[i + 1] - '0');
+            out += n < args.size() ? args[n] : std::string();
+            i += 2;
+        } else {
+            out += pattern[i];
+        }
+    }
+    return out;
+}
+
+std::string describe_difference(const history::Difference& diff, const Strings& strings) {
+    // Status values are the content's own words; say them in the site's language, in lower case
+    // as they stand mid-sentence ("från planerad till pågår").
+    if (diff.kind == "status" || diff.kind == "plan_status") {
+        static const std::map<std::string, std::string> kLabels = {
+            {"planerad", "status_planned"}, {"pågår", "status_ongoing"}, {"avbruten", "status_cancelled"},
+            {"utkast", "plan_status_draft"}, {"beslutad", "plan_status_decided"}};
+        history::Difference translated = diff;
+        for (auto& value : translated.args) {
+            std::string key = value == "avslutad" ? (diff.kind == "status" ? "status_finished" : "plan_status_finished")
+                                                  : (kLabels.count(value) ? kLabels.at(value) : "");
+            if (key.empty() || strings.get(key) == key) continue;
+            value = strings.get(key);
+            if (!value.empty() && value[0] >= 'A' && value[0] <= 'Z') value[0] = static_cast<char>(value[0] - 'A' + 'a');
+        }
+        const std::string key = "diff_" + diff.kind;
+        const std::string text = fill(strings.get(key), translated.args);
+        return text == key ? diff.kind : text;
+    }
+    std::string key = "diff_" + diff.kind;
+    if (diff.kind == "text" && !diff.args.empty()) key = "diff_text_" + diff.args[0];
+    if (diff.args.size() == 2 && diff.args[0].empty() && strings.get(key + "_set") != key + "_set") key += "_set";
+    const std::string text = fill(strings.get(key), diff.args);
+    return text == key ? diff.kind : text;
+}
+
+Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& sink)
+    : site_(site), options_(options), sink_(sink), s_(*options.strings), lang_(site.settings.language) {
+    for (const auto& fa : site.regional.focus_areas)
+        for (const auto& g : fa.goals) goal_area_[g.id] = &fa;
+    for (const auto& g : site.groups)
+        if (const Plan* p = current_plan(g))
+            for (const auto& a : p->activities)
+                if (a.status != ActivityStatus::Cancelled) activities_by_goal_[a.goal.id].push_back({&g, p, &a});
+    for (auto& [goal, list] : activities_by_goal_)
+        collate_sort(list, lang_, [](const Linked& l) { return l.activity->title; });
+    // Each activity's process, by its history page: a change of step is told with the steps' names.
+    for (const auto& g : site.groups)
+        for (const auto& p : g.plans)
+            for (const auto& a : p.activities) {
+                const std::string& id = a.process.present() ? a.process.id : p.process.id;
+                for (const auto& process : site.processes)
+                    if (process.id == id) process_of_history_[activity_history_path(g.id, p.id, a.id)] = &process;
+            }
+    if (options_.history && options_.history->available()) {
+        std::vector<VersionPrefetch::Job> jobs;
+        for (const auto& g : site.groups)
+            for (const auto& p : g.plans) {
+                jobs.push_back({&g, &p, nullptr});
+                for (const auto& a : p.activities) {
+                    VersionPrefetch::Job job{&g, &p, &a};
+                    if (incremental()) {
+                        RecordKeys& keys = record_keys_[a.path];
+                        keys = activity_keys(g, p, a);
+                        keys.history_kept = options_.unchanged(activity_history_path(g.id, p.id, a.id), keys.history);
+                        // What is still read: the versions the change log shows (and the one
+                        // before each), and the two newest for the working group's finding.
+                        if (keys.history_kept) {
+                            size_t shown = 0;
+                            for (const auto& fr : options_.history->file_revisions(a.path))
+                                if (fr.revision < kChangelogRevisions) ++shown;
+                            job.newest = std::max<size_t>(2, shown + 1);
+                        }
+                    }
+                    jobs.push_back(job);
+                }
+            }
+        versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 64);
+    }
+}
+
+[[nodiscard]] bool Builder::incremental() const {
+    return options_.unchanged && !options_.archive && options_.history && options_.history->available();
+}
+
+// Hands on the page at `path` as kept from the previous build.
+void Builder::keep(std::string path, std::string key) {
+    page_paths_.push_back(path);
+    sink_(PageView{std::move(path), {}, {}, {}, std::move(key), true});
+}
+
+// "1 aktivitet", "3 aktiviteter".
+std::string Builder::count_text(size_t n) const {
+    return std::to_string(n) + " " + s_.get(n == 1 ? "activity_one" : "activity_many");
+}
+
+std::string Builder::href(const std::string& from, const std::string& to) const { return root_prefix(from) + to; }
+
+// What every page carries: language, site name, navigation, footer links.
+Data Builder::common(const std::string& path, const std::string& title, const std::string& section) const {
+    Data d = Data::map();
+    add_common(d, path, title, section);
+    return d;
+}
+
+// Gives `d` what every page carries (see common()): the parts alike on all pages at the same
+// depth in the same section are shared, the rest set on `d`.
+void Builder::add_common(Data& d, const std::string& path, const std::string& title, const std::string& section) const {
+    d.inherit(shared_common(root_prefix(path), section));
+    d.set("title", title);
+    if (const ArchiveInfo* a = options_.archive) {
+        // From versions/<name>/<path> back to the current site's <path>.
+        const std::string to_current = root_prefix(a->prefix + path);
+        const bool exists = a->current_pages && std::binary_search(a->current_pages->begin(), a->current_pages->end(), path);
+        d.set("archived", Data::map({{"name", a->name},
+                                     {"date", a->date.iso()},
+                                     {"current_href", exists ? to_current + path : std::string()},
+                                     {"current_home_href", to_current + home_path()}}));
+    }
+    if (!site_.settings.base_url.empty()) {
+        std::string url = site_.settings.base_url;
+        if (url.back() != '/') url += '/';
+        std::string clean = path;
+        if (clean.size() >= 10 && clean.compare(clean.size() - 10, 10, "index.html") == 0)
+            clean.resize(clean.size() - 10);
+        d.set("canonical", url + clean);
+    }
+}
+
+// The part of common() that depends only on the way back to the root and the section; made
+// once for each (pages are made on several threads).
+std::shared_ptr<const Data> Builder::shared_common(const std::string& root, const std::string& section) const {
+    const std::string key = root + '\n' + section;
+    std::lock_guard lock(common_mutex_);
+    auto& slot = common_cache_[key];
+    if (slot) return slot;
+    Data d = Data::map();
+    d.set("lang", lang_);
+    d.set("site_title", site_.settings.title);
+    d.set("organisation", site_.settings.organisation);
+    d.set("root", root);
+    d.set("home_href", root + home_path());
+    d.set("css_href", root + "assets/style.css");
+    d.set("print_css_href", root + "assets/print.css");
+    d.set("menu_js_href", root + "assets/menu.js");
+    d.set("favicon_href", root + "assets/favicon.svg");
+    d.set("search_href", root + search_path());
+    d.set("accessibility_href", root + accessibility_path());
+    d.set("data_href", root + "data/site.json");
+    d.set("activities_csv_href", root + "data/activities.csv");
+    d.set("indicators_csv_href", root + "data/indicators.csv");
+    d.set("feed_href", root + "feed.xml");
+    d.set("changes_href", options_.history && options_.history->available() ? root + changes_path() : std::string());
+    d.set("versions_href", options_.versions.empty() ? std::string() : root + versions_path());
+    Data nav = Data::list();
+    const std::vector<std::pair<std::string, std::string>> items = {
+        {"home", home_path()}, {"regional", regional_path()}, {"groups", groups_path()},
+        {"processes", processes_path()}, {"follow-up", follow_up_path()}};
+    for (const auto& [key, target] : items)
+        nav.push(Data::map({{"label", s_.get("nav_" + key)},
+                            {"href", root + target},
+                            {"current", key == section}}));
+    for (const auto& p : site_.pages)
+        nav.push(Data::map({{"label", p.title}, {"href", root + page_path(p.id)}, {"current", section == "page:" + p.id}}));
+    d.set("nav", std::move(nav));
+    slot = std::make_shared<const Data>(std::move(d));
+    return slot;
+}
+
+void Builder::add(std::string path, std::string layout, Data data) {
+    page_paths_.push_back(path);
+    sink_(PageView{std::move(path), std::move(layout), std::move(data), {}});
+}
+
+// A page whose data `make` makes later, on the thread that renders it, from this builder's
+// const members.
+void Builder::add_later(std::string path, std::string layout, std::function<Data(const Builder&)> make, std::string key) {
+    page_paths_.push_back(path);
+    sink_(PageView{std::move(path), std::move(layout), {},
+                   [self = std::shared_ptr<const Builder>(shared_from_this()), make = std::move(make)] { return make(*self); },
+                   std::move(key)});
+}
+
+Data Builder::crumbs(const std::string& from, std::vector<std::pair<std::string, std::string>> trail) const {
+    Data list = Data::list();
+    list.push(Data::map({{"label", s_.get("nav_home")}, {"href", href(from, home_path())}}));
+    for (auto& [label, to] : trail) list.push(Data::map({{"label", label}, {"href", href(from, to)}}));
+    return list;
+}
+
+std::string Builder::target_group_label(const std::string& id) const {
+    for (const auto& tg : site_.settings.target_groups)
+        if (tg.id == id) return tg.label;
+    return id;
+}
+
+const Process* Builder::process_of(const Plan& p, const Activity& a) const {
+    const std::string& id = a.process.present() ? a.process.id : p.process.id;
+    for (const auto& pr : site_.processes)
+        if (pr.id == id) return &pr;
+    return nullptr;
+}
+
+std::string Builder::period(const std::optional<Date>& start, const std::optional<Date>& end) const {
+    return (start ? start->iso() : std::string("?")) + "\u2009–\u2009" + (end ? end->iso() : std::string("?"));
+}
+
+}  // namespace samplan::site

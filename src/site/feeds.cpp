@@ -1,0 +1,147 @@
+// site/feeds.cpp — the Atom feed, the sitemap and the groups' calendars (iCalendar).
+#include "site/builder.h"
+
+#include <algorithm>
+
+#include "core/text.h"
+
+namespace samplan::site {
+
+std::vector<Builder::Event> Builder::recent_events(size_t limit) const {
+    std::vector<Event> events;
+    for (const auto& g : site_.groups) {
+        for (const auto& m : g.meetings)
+            if (m.date <= options_.today) events.push_back({m.date, "event_meeting", g.name, g.name, group_path(g.id)});
+        for (const auto& p : g.plans) {
+            if (p.decided && *p.decided <= options_.today)
+                events.push_back({*p.decided, "event_plan_decided", p.title, g.name, plan_path(g.id, p.id)});
+            for (const auto& r : p.revised)
+                if (r <= options_.today) events.push_back({r, "event_plan_revised", p.title, g.name, plan_path(g.id, p.id)});
+            for (const auto& a : p.activities) {
+                for (const auto& r : a.reports)
+                    if (r.date <= options_.today)
+                        events.push_back({r.date, "event_report", a.title, g.name, activity_path(g.id, p.id, a.id)});
+                if (a.final_report && a.final_report->date && *a.final_report->date <= options_.today)
+                    events.push_back({*a.final_report->date, "event_final_report", a.title, g.name,
+                                      activity_path(g.id, p.id, a.id)});
+            }
+        }
+    }
+    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.date > b.date; });
+    if (events.size() > limit) events.resize(limit);
+    return events;
+}
+
+Data Builder::event_data(const std::string& from, const Event& e) const {
+    return Data::map({{"date", e.date.iso()},
+                      {"what", s_.get(e.what)},
+                      {"title", e.title},
+                      {"group", e.group},
+                      {"href", href(from, e.path)}});
+}
+
+// The Atom feed of recent events, and a sitemap when the site knows its address.
+void Builder::add_feed_and_sitemap(const std::vector<std::string>& pages) {
+    std::string base = site_.settings.base_url;
+    if (!base.empty() && base.back() != '/') base += '/';
+    auto absolute = [&](const std::string& path) {
+        std::string clean = path;
+        if (clean.size() >= 10 && clean.compare(clean.size() - 10, 10, "index.html") == 0) clean.resize(clean.size() - 10);
+        return base + clean;
+    };
+    Data feed = Data::map({{"title", site_.settings.title + " – " + s_.get("feed_name")},
+                           {"id", base.empty() ? std::string("urn:samplan:feed") : base},
+                           {"self", base.empty() ? std::string("feed.xml") : base + "feed.xml"},
+                           {"home", base.empty() ? std::string("index.html") : base},
+                           {"author", site_.settings.organisation.empty() ? site_.settings.title : site_.settings.organisation},
+                           {"updated", options_.today.iso() + "T00:00:00Z"}});
+    Data entries = Data::list();
+    for (const auto& e : recent_events(30)) {
+        const std::string link = base.empty() ? e.path : absolute(e.path);
+        entries.push(Data::map({{"title", s_.get(e.what) + ": " + e.title},
+                                {"link", link},
+                                {"id", (base.empty() ? "urn:samplan:" : base) + e.path + "#" + e.what + "-" + e.date.iso()},
+                                {"updated", e.date.iso() + "T00:00:00Z"},
+                                {"summary", e.group + ", " + e.date.iso()}}));
+    }
+    feed.set("entries", std::move(entries));
+    add("feed.xml", "feed", std::move(feed));
+    if (base.empty()) return;  // a sitemap needs absolute addresses
+    Data urls = Data::list();
+    for (const auto& p : pages)
+        if (p.size() > 5 && p.compare(p.size() - 5, 5, ".html") == 0 && p != "404.html")
+            urls.push(Data::map({{"loc", absolute(p)}}));
+    add("sitemap.xml", "sitemap", Data::map({{"urls", std::move(urls)}}));
+}
+
+// iCalendar text: escape , ; \ and newlines, fold lines at 75 octets (RFC 5545). TEXT allows
+// no control character but tab: the others, and what no published format allows, become U+FFFD.
+std::string Builder::ics_text(const std::string& s) {
+    std::string out;
+    for (const char c : publishable(s)) {
+        if (c == '\\' || c == ';' || c == ',') { out += '\\'; out += c; }
+        else if (c == '\n') out += "\\n";
+        else if (c != '\r') out += c;
+    }
+    return out;
+}
+
+void Builder::ics_line(std::string& out, const std::string& line) {
+    size_t start = 0, width = 75;
+    while (line.size() - start > width) {
+        size_t cut = start + width;
+        while (cut > start && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 sequences
+        out += line.substr(start, cut - start) + "\r\n ";
+        start = cut;
+        width = 74;
+    }
+    out += line.substr(start) + "\r\n";
+}
+
+std::string Builder::ics_date(const Date& d) {
+    std::string s = d.iso();
+    s.erase(std::remove(s.begin(), s.end(), '-'), s.end());
+    return s;
+}
+
+std::string Builder::calendar(const Group& g) const {
+    std::string out;
+    ics_line(out, "BEGIN:VCALENDAR");
+    ics_line(out, "VERSION:2.0");
+    ics_line(out, "PRODID:-//samplan//" + ics_text(site_.settings.title) + "//SV");
+    ics_line(out, "CALSCALE:GREGORIAN");
+    ics_line(out, "X-WR-CALNAME:" + ics_text(g.name));
+    const std::string stamp = ics_date(options_.today) + "T000000Z";
+    auto event = [&](const std::string& uid, const Date& start, const Date& end_inclusive, const std::string& summary) {
+        ics_line(out, "BEGIN:VEVENT");
+        ics_line(out, "UID:" + uid + "@samplan");
+        ics_line(out, "DTSTAMP:" + stamp);
+        ics_line(out, "DTSTART;VALUE=DATE:" + ics_date(start));
+        ics_line(out, "DTEND;VALUE=DATE:" + ics_date(Date::from_days_since_epoch(end_inclusive.days_since_epoch() + 1)));
+        ics_line(out, "SUMMARY:" + ics_text(summary));
+        ics_line(out, "END:VEVENT");
+    };
+    const int per_year = site_.settings.rules.reports_per_year;
+    for (const auto& p : g.plans)
+        for (const auto& a : p.activities) {
+            const std::string base = g.id + "-" + p.id + "-" + a.id;
+            if (a.start && a.end) event(base, *a.start, *a.end, a.title);
+            int n = 0;
+            for (const auto& sg : a.subgoals) {
+                ++n;
+                if (sg.due) event(base + "-subgoal-" + std::to_string(n), *sg.due, *sg.due, s_.get("subgoal") + ": " + sg.title);
+            }
+            // Expected progress reports: every 12 / reports_per_year months from the start.
+            if (a.start && a.end && (a.status == ActivityStatus::Ongoing || a.status == ActivityStatus::Planned)) {
+                for (int k = 1; k <= 60; ++k) {
+                    const Date due = a.start->add_months(k * 12 / per_year);
+                    if (due > *a.end) break;
+                    event(base + "-report-" + std::to_string(k), due, due, s_.get("report") + ": " + a.title);
+                }
+            }
+        }
+    ics_line(out, "END:VCALENDAR");
+    return out;
+}
+
+}  // namespace samplan::site

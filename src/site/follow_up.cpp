@@ -1,0 +1,190 @@
+// site/follow_up.cpp — follow-up for the regional office: follow-up, coverage, meeting papers.
+#include "site/builder.h"
+
+#include <set>
+
+#include "core/collate.h"
+
+namespace samplan::site {
+
+void Builder::note_working_group_change(HistoryFindings& findings, const Group& g, const Activity& a, const std::vector<history::RecordVersion>& versions,
+                               const std::string& page, const std::string& history_page) {
+    if (versions.size() < 2 || !versions[0].activity || !versions[1].activity) return;
+    auto convener = [](const Activity& x) {
+        for (const auto& m : x.working_group)
+            if (m.convener) return m.name;
+        return std::string();
+    };
+    auto principals = [](const Activity& x) {
+        std::set<std::string> out;
+        for (const auto& m : x.working_group) out.insert(m.principal.id);
+        return out;
+    };
+    const Activity& before = *versions[1].activity;
+    const Activity& after = *versions[0].activity;
+    const std::string date = options_.history->revisions().at(versions[0].revision).date.iso();
+    if (convener(before) != convener(after))
+        findings.push_back({g.id, fill(s_.get("finding_convener"), {convener(before), convener(after), date}),
+                                     a.title, page, history_page});
+    if (principals(before) != principals(after))
+        findings.push_back({g.id, fill(s_.get("finding_principals"), {date}), a.title, page, history_page});
+}
+
+void Builder::add_follow_up(const HistoryFindings& findings) {
+    const std::string path = follow_up_path();
+    Data d = common(path, s_.get("follow_up_title"), "follow-up");
+    d.set("breadcrumbs", crumbs(path, {}));
+    d.set("coverage_href", href(path, coverage_path()));
+    d.set("indicators_href", href(path, indicators_path()));
+    d.set("warning_count", options_.warnings.size() + findings.size());
+    std::vector<const Group*> groups;
+    for (const auto& g : site_.groups) groups.push_back(&g);
+    collate_sort(groups, lang_, [](const Group* g) { return g->name; });
+    Data sections = Data::list();
+    for (const Group* g : groups) {
+        Data items = Data::list();
+        for (const auto& w : options_.warnings)
+            if (subject_of(w.path).group == g->id) items.push(warning_item(path, w));
+        for (const auto& f : findings)
+            if (f.group == g->id)
+                items.push(Data::map({{"text", f.text},
+                                      {"record", f.record},
+                                      {"record_href", href(path, f.page)},
+                                      {"history_href", href(path, f.history_page)},
+                                      {"source", ""}}));
+        sections.push(Data::map({{"id", g->id},
+                                 {"name", g->name},
+                                 {"href", href(path, group_path(g->id))},
+                                 {"paper_href", href(path, meeting_paper_path(g->id))},
+                                 {"count", items.items().size()},
+                                 {"items", std::move(items)}}));
+    }
+    d.set("groups", std::move(sections));
+    Data other = Data::list();
+    for (const auto& w : options_.warnings)
+        if (subject_of(w.path).group.empty()) other.push(warning_item(path, w));
+    d.set("other", std::move(other));
+    add(path, "follow_up", std::move(d));
+}
+
+// Non-cancelled activities of a group's current plan, by focus area or goal id.
+std::map<std::string, size_t> Builder::coverage_counts(const Group& g, bool by_goal) const {
+    std::map<std::string, size_t> counts;
+    if (const Plan* p = current_plan(g))
+        for (const auto& a : p->activities)
+            if (a.status != ActivityStatus::Cancelled) ++counts[by_goal ? a.goal.id : a.focus_area.id];
+    return counts;
+}
+
+void Builder::add_coverage() {
+    const std::string path = coverage_path();
+    Data d = common(path, s_.get("coverage_title"), "follow-up");
+    d.set("breadcrumbs", crumbs(path, {{s_.get("follow_up_title"), follow_up_path()}}));
+    std::vector<const Group*> groups;
+    for (const auto& g : site_.groups)
+        if (current_plan(g)) groups.push_back(&g);
+    collate_sort(groups, lang_, [](const Group* g) { return g->name; });
+
+    Data columns = Data::list();
+    for (const auto& fa : site_.regional.focus_areas)
+        columns.push(Data::map({{"title", fa.title}, {"href", href(path, focus_path(fa.id))}}));
+    d.set("columns", std::move(columns));
+    std::map<std::string, size_t> area_total, goal_total;
+    Data rows = Data::list();
+    for (const Group* g : groups) {
+        const auto areas = coverage_counts(*g, false);
+        const Plan* plan = current_plan(*g);
+        Data cells = Data::list();
+        for (const auto& fa : site_.regional.focus_areas) {
+            const size_t n = areas.count(fa.id) ? areas.at(fa.id) : 0;
+            area_total[fa.id] += n;
+            cells.push(Data::map({{"count", n}, {"zero", n == 0}, {"href", href(path, plan_path(g->id, plan->id))}}));
+        }
+        std::set<std::string> target_groups;
+        for (const auto& a : plan->activities) target_groups.insert(target_group_label(a.target_group.id));
+        Data tg = Data::list();
+        for (const auto& t : target_groups) tg.push(Data::map({{"label", t}}));
+        rows.push(Data::map({{"name", g->name}, {"href", href(path, group_path(g->id))}, {"cells", std::move(cells)},
+                             {"target_groups", std::move(tg)}}));
+    }
+    d.set("rows", std::move(rows));
+    // Per focus area, the same matrix by goal, shown on demand.
+    Data details = Data::list();
+    for (const auto& fa : site_.regional.focus_areas) {
+        Data goal_columns = Data::list();
+        for (const auto& goal : fa.goals)
+            goal_columns.push(Data::map({{"title", goal.title}, {"href", href(path, goal_path(fa.id, goal.id))}}));
+        Data goal_rows = Data::list();
+        for (const Group* g : groups) {
+            const auto goals = coverage_counts(*g, true);
+            Data cells = Data::list();
+            for (const auto& goal : fa.goals) {
+                const size_t n = goals.count(goal.id) ? goals.at(goal.id) : 0;
+                goal_total[goal.id] += n;
+                cells.push(Data::map({{"count", n}, {"zero", n == 0}}));
+            }
+            goal_rows.push(Data::map({{"name", g->name}, {"cells", std::move(cells)}}));
+        }
+        details.push(Data::map({{"title", fa.title}, {"columns", std::move(goal_columns)}, {"rows", std::move(goal_rows)}}));
+    }
+    d.set("by_goal", std::move(details));
+    Data uncovered_areas = Data::list(), uncovered_goals = Data::list();
+    for (const auto& fa : site_.regional.focus_areas) {
+        if (area_total[fa.id] == 0) uncovered_areas.push(Data::map({{"title", fa.title}, {"href", href(path, focus_path(fa.id))}}));
+        for (const auto& goal : fa.goals)
+            if (goal_total[goal.id] == 0)
+                uncovered_goals.push(Data::map({{"title", goal.title}, {"href", href(path, goal_path(fa.id, goal.id))}}));
+    }
+    d.set("uncovered_areas", std::move(uncovered_areas));
+    d.set("uncovered_goals", std::move(uncovered_goals));
+    add(path, "coverage", std::move(d));
+}
+
+// The standing agenda item "follow-up of the plan", on one printable page per group.
+void Builder::add_meeting_paper(const Group& g) {
+    const std::string path = meeting_paper_path(g.id);
+    Data d = common(path, s_.get("meeting_paper_title") + " – " + g.name, "follow-up");
+    d.set("breadcrumbs", crumbs(path, {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}}));
+    d.set("group", g.name);
+    d.set("group_href", href(path, group_path(g.id)));
+    d.set("date", options_.today.iso());
+    const Plan* plan = followed_plan(g);
+    d.set("has_plan", plan != nullptr);
+    d.set("plan", plan ? plan->title : std::string());
+    d.set("plan_href", plan ? href(path, plan_path(g.id, plan->id)) : std::string());
+    Data rows = Data::list();
+    if (plan) {
+        for (const auto& a : plan->activities) {
+            Data row = activity_summary(path, g, *plan, a);
+            row.set("latest_report", "");
+            row.set("latest_report_on_schedule", "");
+            if (!a.reports.empty()) {
+                row.set("latest_report", a.reports.back().date.iso());
+                if (a.reports.back().on_schedule)
+                    row.set("latest_report_on_schedule", s_.get(*a.reports.back().on_schedule ? "on_schedule_yes" : "on_schedule_no"));
+            }
+            row.set("next_subgoal", "");
+            row.set("next_subgoal_due", "");
+            const Subgoal* next = nullptr;
+            for (const auto& sg : a.subgoals)
+                if (!sg.done && sg.due && *sg.due >= options_.today && (!next || *sg.due < *next->due)) next = &sg;
+            // What is overdue is what check warns of (rule subgoal-overdue and the others),
+            // so that the paper, the follow-up page and the group page count the same.
+            Data overdue = Data::list();
+            if (next) {
+                row.set("next_subgoal", next->title);
+                row.set("next_subgoal_due", next->due->iso());
+            }
+            for (const auto* w : warnings_for(a.path)) overdue.push(Data::map({{"parts", text_with_dates(warning_text(*w))}}));
+            row.set("overdue", std::move(overdue));
+            rows.push(std::move(row));
+        }
+        Data plan_items = Data::list();
+        for (const auto* w : warnings_for(plan->path)) plan_items.push(Data::map({{"parts", text_with_dates(warning_text(*w))}}));
+        d.set("plan_warnings", std::move(plan_items));
+    }
+    d.set("activities", std::move(rows));
+    add(path, "meeting_paper", std::move(d));
+}
+
+}  // namespace samplan::site

@@ -1,0 +1,113 @@
+// site/version_prefetch.h — reads the records' older versions on worker threads, ahead of the
+// page builder (site/builder.h), which takes each record's versions when it gets there.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/big_stack.h"
+#include "core/parallel.h"
+#include "history/history.h"
+#include "history/versions.h"
+#include "model/model.h"
+
+namespace samplan::site {
+
+// Reading a record's earlier versions (git reads, parsing, diffs) is most of the view models' work:
+// worker threads do it for the records in the order the builder visits them, at most `window`
+// records ahead of it, and the builder takes each record's versions when it gets there.
+class VersionPrefetch {
+public:
+    struct Job {
+        const model::Group* group;
+        const model::Plan* plan;
+        const model::Activity* activity;  // null: the plan itself
+        size_t newest = 0;          // read only this many of the newest versions (0: all)
+    };
+
+    VersionPrefetch(const history::History& history, std::vector<Job> jobs, size_t window)
+        : history_(history), jobs_(std::move(jobs)), results_(jobs_.size()), ready_(jobs_.size(), false), window_(window) {
+        for (size_t i = 0; i < jobs_.size(); ++i) index_[path_of(jobs_[i])] = i;
+        const unsigned workers = worker_count();
+        for (unsigned t = 0; t < workers; ++t) threads_.push_back(std::make_unique<BigStackThread>([this] { work(); }));
+    }
+    ~VersionPrefetch() {
+        {
+            std::lock_guard lock(mutex_);
+            stopped_ = true;
+        }
+        work_.notify_all();
+        for (auto& t : threads_) t->join();
+        history_.release_read_cache();  // every version is read
+    }
+    VersionPrefetch(const VersionPrefetch&) = delete;
+    VersionPrefetch& operator=(const VersionPrefetch&) = delete;
+
+    // The versions of the record at `path`; none for a record that was not planned (every plan and
+    // activity of the site is).
+    std::vector<history::RecordVersion> take(const std::string& path) {
+        const auto it = index_.find(path);
+        if (it == index_.end()) return {};
+        const size_t i = it->second;
+        std::unique_lock lock(mutex_);
+        taken_ = std::max(taken_, i + 1);
+        // The workers are woken when half the window is free, not for every record taken: each
+        // wake-up is a system call and a switch between threads.
+        if (idle_ > 0 && next_ <= taken_ + window_ / 2) work_.notify_all();
+        if (!ready_[i]) {
+            awaited_ = i;
+            done_.wait(lock, [&] { return ready_[i]; });
+            awaited_ = kNone;
+        }
+        return std::move(results_[i]);
+    }
+
+private:
+    static constexpr size_t kNone = static_cast<size_t>(-1);
+    static const std::string& path_of(const Job& job) { return job.activity ? job.activity->path : job.plan->path; }
+
+    void work() {
+        for (;;) {
+            size_t i = 0;
+            {
+                std::unique_lock lock(mutex_);
+                ++idle_;
+                work_.wait(lock, [&] { return stopped_ || (next_ < jobs_.size() && next_ < taken_ + window_); });
+                --idle_;
+                if (stopped_) return;
+                i = next_++;
+            }
+            std::vector<history::RecordVersion> versions;
+            const Job& job = jobs_[i];
+            try {
+                versions = job.activity ? history::activity_versions(history_, job.activity->path, job.group->id,
+                                                                     job.plan->id, job.activity->id, job.activity, job.newest)
+                                        : history::plan_versions(history_, job.plan->path, job.group->id, job.plan->id);
+            } catch (const std::exception&) {
+                versions.clear();  // history is shown where it can be read
+            }
+            std::lock_guard lock(mutex_);
+            results_[i] = std::move(versions);
+            ready_[i] = true;
+            if (awaited_ == i) done_.notify_one();  // the builder waits for this one
+        }
+    }
+
+    const history::History& history_;
+    std::vector<Job> jobs_;
+    std::map<std::string, size_t> index_;
+    std::vector<std::vector<history::RecordVersion>> results_;
+    std::vector<bool> ready_;
+    size_t window_;
+    std::mutex mutex_;
+    std::condition_variable work_, done_;  // wake the workers; wake the builder
+    size_t next_ = 0, taken_ = 0, idle_ = 0, awaited_ = kNone;
+    bool stopped_ = false;
+    std::vector<std::unique_ptr<BigStackThread>> threads_;  // they parse older versions
+};
+
+}  // namespace samplan::site
