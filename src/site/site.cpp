@@ -196,7 +196,12 @@ std::string describe_difference(const history::Difference& diff, const Strings& 
     }
     std::string key = "diff_" + diff.kind;
     if (diff.kind == "text" && !diff.args.empty()) key = "diff_text_" + diff.args[0];
-    if (diff.args.size() == 2 && diff.args[0].empty() && strings.get(key + "_set") != key + "_set") key += "_set";
+    // A value set where there was none ("…_set"), or taken away ("…_unset"): the before and
+    // after values are the last two arguments.
+    const size_t n = diff.args.size();
+    if (diff.kind != "text" && n >= 2 && diff.args[n - 2].empty() && strings.get(key + "_set") != key + "_set") key += "_set";
+    else if (diff.kind != "text" && n >= 2 && diff.args[n - 1].empty() && strings.get(key + "_unset") != key + "_unset")
+        key += "_unset";
     const std::string text = fill(strings.get(key), diff.args);
     return text == key ? diff.kind : text;
 }
