@@ -331,6 +331,7 @@ public:
             for (const auto& g : site.groups)
                 for (const auto& p : g.plans) {
                     jobs.push_back({&g, &p, nullptr});
+                    const size_t first_activity = jobs.size();
                     for (const auto& a : p.activities) {
                         VersionPrefetch::Job job{&g, &p, &a};
                         if (incremental()) {
@@ -348,6 +349,10 @@ public:
                         }
                         jobs.push_back(job);
                     }
+                    // The plan's history shows its activities' changes: made again, it needs
+                    // every version of each.
+                    if (incremental() && !plan_history_kept(g, p))
+                        for (size_t j = first_activity; j < jobs.size(); ++j) jobs[j].newest = 0;
                 }
             versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 64);
         }
@@ -368,6 +373,7 @@ public:
             for (const auto& p : g.plans) {
                 add_plan(g, p);
                 for (const auto& a : p.activities) add_activity(g, p, a);
+                add_plan_history(g, p);  // it shows its activities' changes too
             }
             for (const auto& e : g.evaluations) add_evaluation(g, e);
         }
@@ -1010,7 +1016,13 @@ private:
 
     void add_plan(const Group& g, const Plan& p) {
         const std::string path = plan_path(g.id, p.id);
-        const std::string history_page = add_plan_history(path, g, p);
+        const std::string history_page =
+            options_.history && options_.history->available() ? plan_history_path(g.id, p.id) : std::string();
+        if (!history_page.empty()) {
+            // The change log lists the plan before its activities; its history page is made after them.
+            plan_versions_[p.path] = versions_->take(p.path);
+            note_changes(history_page, p.title, plan_versions_[p.path]);
+        }
         add_later(path, "plan", [&g, &p, path, history_page](const Builder& b) {
             Data d = b.plan_data(path, g, p);
             if (!history_page.empty()) {
@@ -1057,11 +1069,24 @@ private:
         return d;
     }
 
-    // The plan's history page and its older versions; returns the history page's path ("" without history).
-    std::string add_plan_history(const std::string& path, const Group& g, const Plan& p) {
-        if (!options_.history || !options_.history->available()) return {};
-        const auto versions = std::make_shared<const std::vector<history::RecordVersion>>(versions_->take(p.path));
+    // The plan's history page, with its activities' changes (after add_activity took their
+    // versions), and its older versions.
+    void add_plan_history(const Group& g, const Plan& p) {
+        if (!options_.history || !options_.history->available()) return;
+        const std::string path = plan_path(g.id, p.id);
+        auto own = std::move(plan_versions_[p.path]);
+        plan_versions_.erase(p.path);
         const std::string history_page = plan_history_path(g.id, p.id);
+        const auto taken = std::move(activity_histories_[p.path]);
+        activity_histories_.erase(p.path);
+        if (incremental() && plan_history_kept(g, p)) {
+            keep_record_history(history_page, p.title, p.path, own, plan_history_key(g, p));
+            return;
+        }
+        std::vector<history::ActivityHistory> activities;
+        for (const auto& [a, versions] : taken) activities.push_back({a->title, versions.get(), process_of(p, *a)});
+        const auto versions = std::make_shared<const std::vector<history::RecordVersion>>(
+            history::merge_activity_histories(std::move(own), activities));
         add_record_history(history_page, p.title, path, versions, "plan",
                            [&g](const history::RecordVersion& v) -> OldPage {
                                if (!v.plan) return {};
@@ -1069,8 +1094,37 @@ private:
                                    return b.plan_data(rev_path, g, *v.plan);
                                };
                            },
-                           {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, path}});
-        return history_page;
+                           {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, path}},
+                           incremental() ? plan_history_key(g, p) : std::string());
+    }
+
+    // The key of a plan's history page: the plan's own commits and its activities' (their keys).
+    std::string plan_history_key(const Group& g, const Plan& p) const {
+        Digest d;
+        d.add(options_.inputs_key);
+        for (const std::string* text : {&g.id, &g.name, &p.id, &p.title, &p.path}) d.add(*text);
+        d.add(options_.history->note());
+        const auto& revisions = options_.history->revisions();
+        for (const auto& fr : options_.history->file_revisions(p.path)) {
+            const auto& rev = revisions.at(fr.revision);
+            for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path, &fr.blob}) d.add(*text);
+            d.add(rev.date.iso());
+            d.add(static_cast<std::int64_t>(fr.kind));
+        }
+        for (const auto& [r, change] : options_.history->added_or_deleted_under(content::layout::activities_beside(p.path) + "/")) {
+            d.add(revisions.at(r).commit);
+            for (const std::string* text : {&change->path, &change->old_path, &change->blob}) d.add(*text);
+        }
+        for (const auto& a : p.activities) {
+            const RecordKeys* keys = keys_of(a.path);
+            d.add(keys ? keys->history : std::string());
+            d.add(std::int64_t{a.draft});
+        }
+        return d.hex();
+    }
+
+    [[nodiscard]] bool plan_history_kept(const Group& g, const Plan& p) const {
+        return options_.unchanged(plan_history_path(g.id, p.id), plan_history_key(g, p));
     }
 
     void add_activity(const Group& g, const Plan& p, const Activity& a) {
@@ -1092,6 +1146,7 @@ private:
                                 {a.title, path}},
                                keys ? keys->history : std::string());
             note_working_group_change(g, a, *versions, path, history_page);
+            activity_histories_[p.path].emplace_back(&a, versions);
         }
         if (keys && !keys->page.empty() && options_.unchanged(path, keys->page)) {
             keep(path, keys->page);
@@ -1409,7 +1464,7 @@ private:
                                   {"inserted", run.kind == history::WordRun::Kind::Inserted},
                                   {"deleted", run.kind == history::WordRun::Kind::Deleted},
                                   {"same", run.kind == history::WordRun::Kind::Same}}));
-        return Data::map({{"text", text}, {"words", std::move(words)}, {"has_words", !diff.words.empty()}});
+        return Data::map({{"text", text}, {"words", std::move(words)}, {"has_words", !diff.words.empty()}, {"record", diff.record}});
     }
 
     // Makes an older version's page (the record as it was, at the path given), from what
@@ -1476,10 +1531,13 @@ private:
 
     // What the change log shows of a record's versions: those of its newest commits.
     void note_changes(const std::string& path, const std::string& title, const std::vector<history::RecordVersion>& versions) {
+        if (!noted_.insert(path).second) return;  // once per history page
         for (const auto& v : versions)
             if (v.revision < kChangelogRevisions) {
+                // A plan's history holds its activities' changes too: the change log has them
+                // from the activities' own histories.
                 for (const auto& diff : v.differences)
-                    if (!draft_difference(diff)) changelog_[v.revision].push_back({title, path, diff});
+                    if (diff.record.empty() && !draft_difference(diff)) changelog_[v.revision].push_back({title, path, diff});
                 if (v.differences.empty()) changelog_[v.revision].push_back({title, path, {}});
             }
     }
@@ -2064,6 +2122,11 @@ private:
     std::map<std::string, const FocusArea*> goal_area_;
     std::map<std::string, std::vector<Linked>> activities_by_goal_;
     std::map<std::string, const Process*> process_of_history_;
+    std::set<std::string> noted_;  // the history pages whose changes the change log has
+    std::map<std::string, std::vector<history::RecordVersion>> plan_versions_;  // from add_plan to add_plan_history
+    // Each plan's activities' versions, from add_activity until add_plan_history takes them.
+    std::map<std::string, std::vector<std::pair<const Activity*, std::shared_ptr<const std::vector<history::RecordVersion>>>>>
+        activity_histories_;
     SiteView view_;
     std::vector<std::string> page_paths_;  // every page handed to the sink, in order
     std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds
