@@ -1424,9 +1424,15 @@ private:
         d.set("last_changed", "");
         d.set("history_href", "");
         std::optional<Date> newest;
+        bool boundary = false;  // only the oldest commit of an incomplete history: it may have changed before
+        const auto& revisions = options_.history->revisions();
         for (const auto& record_path : record_paths)
-            if (auto change = options_.history->last_change(record_path); change && (!newest || change->date > *newest))
+            if (auto change = options_.history->last_change(record_path); change && (!newest || change->date >= *newest)) {
+                const bool at_boundary = !options_.history->note().empty() && change->commit == revisions.back().commit;
+                boundary = (!newest || change->date > *newest) ? at_boundary : boundary && at_boundary;
                 newest = change->date;
+            }
+        d.set("last_changed_or_earlier", boundary);
         if (newest) {
             d.set("last_changed", newest->iso());
             d.set("history_href", href(from, history_page));

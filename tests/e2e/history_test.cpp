@@ -214,6 +214,12 @@ TEST_CASE("a shallow clone builds with the history it has, and says once to fetc
         CHECK(contains(html, "Historiken är ofullständig"));
         CHECK(!contains(html, "Skapad."));
     }
+    // Nor a false "Senast ändrad": the activity changed on the oldest commit present or before it.
+    for (const char* page : {"site/groups/alfa/2025/utbildning/index.html", "site/groups/alfa/2025/index.html"}) {
+        INFO(page);
+        CHECK(contains(read_file(clone.path() / page),
+                       "Senast ändrad <span class=\"date\">2025-02-05</span> eller tidigare (historiken är ofullständig) · "));
+    }
 }
 
 TEST_CASE("a corrupt repository gives a clean fall back to no history, never a crash") {
