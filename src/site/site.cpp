@@ -21,6 +21,7 @@
 #include "core/text.h"
 #include "history/versions.h"
 #include "site/chart.h"
+#include "site/meta_description.h"
 #include "site/open_data.h"
 
 namespace samplan::site {
@@ -2151,9 +2152,11 @@ private:
 }  // namespace
 
 void resolve(PageView& page) {
-    if (!page.make) return;
-    page.data = page.make();
-    page.make = nullptr;
+    if (page.make) {
+        page.data = page.make();
+        page.make = nullptr;
+    }
+    add_meta_description(page.data);
 }
 
 void amend(PageView& page, std::function<void(Data&)> change) {
