@@ -200,4 +200,6 @@ TEST_CASE("feeds, calendars, pages and open data stay well formed whatever the r
     std::string calendar = read_file(site / "calendars/alfa.ics");
     for (size_t fold; (fold = calendar.find("\r\n ")) != std::string::npos;) calendar.erase(fold, 3);
     CHECK(calendar.find(kReplacement + "\\;\\,\\\\" + kReplacement) != std::string::npos);
+    // With a base_url, each event links to its activity's page by its full address.
+    CHECK(calendar.find("URL:https://example.org/plan/groups/alfa/2025/utbildning/index.html\r\n") != std::string::npos);
 }
