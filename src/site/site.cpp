@@ -515,7 +515,7 @@ private:
         d.set("print_css_href", root + "assets/print.css");
         d.set("menu_js_href", root + "assets/menu.js");
         d.set("favicon_href", root + "assets/favicon.svg");
-        d.set("search_href", root + search_path());
+        d.set("search_href", options_.archive ? std::string() : root + search_path());  // archives are not searched
         d.set("accessibility_href", root + accessibility_path());
         d.set("data_href", root + "data/site.json");
         d.set("activities_csv_href", root + "data/activities.csv");
@@ -1358,6 +1358,7 @@ private:
     }
 
     void add_search() {
+        if (options_.archive) return;  // search indexes the current site only: no page that cannot search
         const std::string path = search_path();
         Data d = common(path, s_.get("search_title"), "");
         d.set("breadcrumbs", crumbs(path, {}));

@@ -175,6 +175,11 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     CHECK(archived.find("status-ongoing") != std::string::npos);
     CHECK_FALSE(fs::exists(site / "versions/v1/groups/alfa/2025/ny/index.html"));
     CHECK(fs::exists(site / "versions/v1/assets/style.css"));
+    // Search indexes the current site only: an archived version has no search page, and no search field to reach one.
+    CHECK_FALSE(fs::exists(site / "versions/v1/search/index.html"));
+    CHECK_FALSE(contains(archived, "header-search"));
+    CHECK(fs::exists(site / "search/index.html"));
+    CHECK(contains(read_file(site / "index.html"), "<form class=\"header-search\" role=\"search\" action=\"search/index.html\""));
 
     // The same history in the terminal.
     const auto terminal = run_samplan({"history", "--content", content.string(),
