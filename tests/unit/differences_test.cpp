@@ -26,13 +26,15 @@ struct Json {
     enum class Kind { Null, Bool, Number, String, Array, Object } kind = Kind::Null;
     std::string text;
     std::vector<Json> items;
-    std::vector<std::pair<std::string, Json>> members;
-    [[nodiscard]] const Json* get(const std::string& key) const {
-        for (const auto& [k, v] : members)
-            if (k == key) return &v;
-        return nullptr;
-    }
+    std::vector<std::string> keys;  // an object's keys, in order; `items` holds their values
+    [[nodiscard]] const Json* get(const std::string& key) const;
 };
+
+const Json* Json::get(const std::string& key) const {
+    for (size_t i = 0; i < keys.size(); ++i)
+        if (keys[i] == key) return &items[i];
+    return nullptr;
+}
 
 class JsonReader {
 public:
@@ -52,7 +54,8 @@ public:
                 space();
                 REQUIRE(s_.at(i_) == ':');
                 ++i_;
-                j.members.emplace_back(std::move(key), read());
+                j.keys.push_back(std::move(key));
+                j.items.push_back(read());
                 space();
                 if (s_.at(i_++) == '}') return j;
             }
@@ -115,8 +118,11 @@ void leaf_keys(const Json& root, const Json& schema, const std::string& path, st
         node = root.get("definitions")->get(name);
         REQUIRE(node);
     }
-    if (const Json* props = node->get("properties"); props && !props->members.empty()) {
-        for (const auto& [key, child] : props->members) leaf_keys(root, child, path.empty() ? key : path + "." + key, out);
+    if (const Json* props = node->get("properties"); props && !props->keys.empty()) {
+        for (size_t i = 0; i < props->keys.size(); ++i) {
+            const std::string& key = props->keys[i];
+            leaf_keys(root, props->items[i], path.empty() ? key : path + "." + key, out);
+        }
         return;
     }
     if (const Json* items = node->get("items")) {
