@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit and end-to-end tests, built twice — with g++ and warnings as
 # errors, and with clang 14 under AddressSanitizer and UndefinedBehaviorSanitizer — then the
-# browser tests (html-validate, axe-core WCAG 2.1 AA, links, keyboard) on the example site; and
+# browser tests (html-validate, axe-core WCAG 2.1 and 2.2 AA, links, keyboard) on the example site; and
 # the JSON Schemas for editors against the example content and the fixture cases.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -16,28 +16,6 @@ namespace {
 
 using namespace samplan::model;
 
-std::string text_of(const std::optional<Date>& d) { return d ? d->iso() : std::string(); }
-std::string text_of(const std::optional<int>& n) { return n ? std::to_string(*n) : std::string(); }
-std::string number_text(double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
-
-template <typename T>
-void field(std::vector<Difference>& out, const char* kind, const T& before, const T& after) {
-    if (before != after) out.push_back({kind, {text_of(before), text_of(after)}, {}});
-}
-
-void text_field(std::vector<Difference>& out, const char* name, const std::string& before, const std::string& after) {
-    if (before == after) return;
-    out.push_back({"text", {name}, diff_words(before, after)});
-}
-
-void plain(std::vector<Difference>& out, const char* kind, const std::string& before, const std::string& after) {
-    if (before != after) out.push_back({kind, {before, after}, {}});
-}
-
 // Parses `text` as the record at `path` with the current ids; nullopt when it does not parse.
 std::optional<content::Record> parse(const std::string& path, const std::string& text, bool markdown,
                                      content::RecordKind kind, const std::string& group, const std::string& plan,
@@ -175,83 +153,6 @@ std::vector<WordRun> diff_words(const std::string& before, const std::string& af
     while (i < n) push(WordRun::Kind::Deleted, a[i++]);
     while (j < m) push(WordRun::Kind::Inserted, b[j++]);
     return runs;
-}
-
-std::vector<Difference> diff_activities(const Activity& x, const Activity& y) {
-    std::vector<Difference> out;
-    plain(out, "title", x.title, y.title);
-    plain(out, "status", status_key(x.status), status_key(y.status));
-    field(out, "step", x.step, y.step);
-    field(out, "start", x.start, y.start);
-    field(out, "end", x.end, y.end);
-    plain(out, "target_group", x.target_group.id, y.target_group.id);
-    plain(out, "focus_area", x.focus_area.id, y.focus_area.id);
-    plain(out, "goal", x.goal.id, y.goal.id);
-    plain(out, "process", x.process.id, y.process.id);
-    field(out, "priority", x.priority, y.priority);
-
-    std::set<std::string> before_members, after_members;
-    std::string before_convener, after_convener;
-    for (const auto& m : x.working_group) {
-        before_members.insert(m.name);
-        if (m.convener) before_convener = m.name;
-    }
-    for (const auto& m : y.working_group) {
-        after_members.insert(m.name);
-        if (m.convener) after_convener = m.name;
-    }
-    for (const auto& m : after_members)
-        if (!before_members.count(m)) out.push_back({"member_added", {m}, {}});
-    for (const auto& m : before_members)
-        if (!after_members.count(m)) out.push_back({"member_removed", {m}, {}});
-    plain(out, "convener", before_convener, after_convener);
-
-    std::set<Date> before_reports;
-    for (const auto& r : x.reports) before_reports.insert(r.date);
-    for (const auto& r : y.reports)
-        if (!before_reports.count(r.date)) out.push_back({"report_added", {r.date.iso()}, {}});
-    if (!x.final_report && y.final_report) out.push_back({"final_report_added", {text_of(y.final_report->date)}, {}});
-    if (x.final_report && y.final_report && !x.final_report->sent_to_office && y.final_report->sent_to_office)
-        out.push_back({"final_report_sent", {y.final_report->sent_to_office->iso()}, {}});
-
-    for (const auto& s : y.subgoals) {
-        const auto old = std::find_if(x.subgoals.begin(), x.subgoals.end(), [&](const Subgoal& o) { return o.title == s.title; });
-        if (old == x.subgoals.end()) out.push_back({"subgoal_added", {s.title}, {}});
-        else if (!old->done && s.done) out.push_back({"subgoal_done", {s.title}, {}});
-    }
-    for (const auto& s : x.subgoals)
-        if (std::none_of(y.subgoals.begin(), y.subgoals.end(), [&](const Subgoal& n) { return n.title == s.title; }))
-            out.push_back({"subgoal_removed", {s.title}, {}});
-
-    for (const auto& ind : y.indicators) {
-        const auto old = std::find_if(x.indicators.begin(), x.indicators.end(), [&](const LocalIndicator& o) { return o.id == ind.id; });
-        if (old == x.indicators.end()) {
-            out.push_back({"indicator_added", {ind.title}, {}});
-            continue;
-        }
-        for (const auto& v : ind.values)
-            if (std::none_of(old->values.begin(), old->values.end(), [&](const DateValue& o) { return o.date == v.date; }))
-                out.push_back({"indicator_value", {ind.title, v.date.iso(), number_text(v.value)}, {}});
-    }
-    if (!x.evaluation && y.evaluation) out.push_back({"evaluation_added", {}, {}});
-    text_field(out, "description", x.body, y.body);
-    return out;
-}
-
-std::vector<Difference> diff_plans(const Plan& x, const Plan& y) {
-    std::vector<Difference> out;
-    plain(out, "title", x.title, y.title);
-    plain(out, "plan_status", status_key(x.status), status_key(y.status));
-    field(out, "start", x.start, y.start);
-    field(out, "end", x.end, y.end);
-    field(out, "decided", x.decided, y.decided);
-    field(out, "sent_to_office", x.sent_to_office, y.sent_to_office);
-    for (const auto& r : y.revised)
-        if (std::find(x.revised.begin(), x.revised.end(), r) == x.revised.end())
-            out.push_back({"revised_added", {r.iso()}, {}});
-    plain(out, "process", x.process.id, y.process.id);
-    text_field(out, "analysis", x.analysis, y.analysis);
-    return out;
 }
 
 namespace {

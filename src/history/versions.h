@@ -25,6 +25,8 @@ struct Difference {
     std::string kind;
     std::vector<std::string> args;
     std::vector<WordRun> words;
+    // In a plan's history, the activity the difference is of (its title); "" for the plan's own.
+    std::string record = {};
 };
 
 struct RecordVersion {
@@ -60,6 +62,20 @@ std::vector<RecordVersion> plan_versions(const History& history, const std::stri
 // The versions of the record at `path` (relative to the content folder), newest first: a plan's or
 // an activity's with their differences, any other file's as git's revisions of it alone.
 std::vector<RecordVersion> record_versions(const History& history, const model::Site& site, const std::string& path);
+
+// One activity's versions, to fold into its plan's history.
+struct ActivityHistory {
+    std::string title;
+    const std::vector<RecordVersion>* versions = nullptr;  // newest first, as activity_versions gives them
+    const model::Process* process = nullptr;  // its process: a step is told with its name ("5 Avrapportering")
+};
+
+// The plan's history with each activity's changes in it, newest first: each activity version
+// (but its first, which the plan tells as "activity added") gives its differences, marked with the
+// activity's title, to the plan's version of the same commit, or to a version of its own (with
+// "activity_changed" when no difference could be told). Every commit that changed the plan file or
+// one of its activities is then in the plan's history, and its newest is the plan's last change.
+std::vector<RecordVersion> merge_activity_histories(std::vector<RecordVersion> plan, const std::vector<ActivityHistory>& activities);
 
 std::vector<Difference> diff_activities(const model::Activity& before, const model::Activity& after);
 std::vector<Difference> diff_plans(const model::Plan& before, const model::Plan& after);

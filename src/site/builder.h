@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -206,8 +207,14 @@ private:
     // page then shows the plan's own fields only.
     Data plan_data(const std::string& path, const Group& g, const Plan& p) const;
 
-    // The plan's history page and its older versions; returns the history page's path ("" without history).
-    std::string add_plan_history(Changelog& changelog, const std::string& path, const Group& g, const Plan& p);
+    // The plan's history page, with its activities' changes (after add_activity took their
+    // versions), and its older versions.
+    void add_plan_history(Changelog& changelog, const Group& g, const Plan& p);
+
+    // The key of a plan's history page: the plan's own commits and its activities' (their keys).
+    std::string plan_history_key(const Group& g, const Plan& p) const;
+
+    [[nodiscard]] bool plan_history_kept(const Group& g, const Plan& p) const;
 
     void add_activity(Handoff& handoff, const Group& g, const Plan& p, const Activity& a);
 
@@ -354,6 +361,11 @@ private:
     std::map<std::string, const FocusArea*> goal_area_;
     std::map<std::string, std::vector<Linked>> activities_by_goal_;
     std::map<std::string, const Process*> process_of_history_;
+    std::set<std::string> noted_;  // the history pages whose changes the change log has
+    std::map<std::string, std::vector<history::RecordVersion>> plan_versions_;  // from add_plan to add_plan_history
+    // Each plan's activities' versions, from add_activity until add_plan_history takes them.
+    std::map<std::string, std::vector<std::pair<const Activity*, std::shared_ptr<const std::vector<history::RecordVersion>>>>>
+        activity_histories_;
     SiteView view_;
     std::vector<std::string> page_paths_;  // every page handed to the sink, in order
     std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds

@@ -138,7 +138,12 @@ std::string describe_difference(const history::Difference& diff, const Strings& 
     }
     std::string key = "diff_" + diff.kind;
     if (diff.kind == "text" && !diff.args.empty()) key = "diff_text_" + diff.args[0];
-    if (diff.args.size() == 2 && diff.args[0].empty() && strings.get(key + "_set") != key + "_set") key += "_set";
+    // A value set where there was none ("…_set"), or taken away ("…_unset"): the before and
+    // after values are the last two arguments.
+    const size_t n = diff.args.size();
+    if (diff.kind != "text" && n >= 2 && diff.args[n - 2].empty() && strings.get(key + "_set") != key + "_set") key += "_set";
+    else if (diff.kind != "text" && n >= 2 && diff.args[n - 1].empty() && strings.get(key + "_unset") != key + "_unset")
+        key += "_unset";
     const std::string text = fill(strings.get(key), diff.args);
     return text == key ? diff.kind : text;
 }
@@ -166,6 +171,7 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
         for (const auto& g : site.groups)
             for (const auto& p : g.plans) {
                 jobs.push_back({&g, &p, nullptr});
+                const size_t first_activity = jobs.size();
                 for (const auto& a : p.activities) {
                     VersionPrefetch::Job job{&g, &p, &a};
                     if (incremental()) {
@@ -183,6 +189,10 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                     }
                     jobs.push_back(job);
                 }
+                // The plan's history shows its activities' changes: made again, it needs
+                // every version of each.
+                if (incremental() && !plan_history_kept(g, p))
+                    for (size_t j = first_activity; j < jobs.size(); ++j) jobs[j].newest = 0;
             }
         versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 64);
     }
@@ -253,7 +263,7 @@ std::shared_ptr<const Data> Builder::shared_common(const std::string& root, cons
     d.set("print_css_href", root + "assets/print.css");
     d.set("menu_js_href", root + "assets/menu.js");
     d.set("favicon_href", root + "assets/favicon.svg");
-    d.set("search_href", root + search_path());
+    d.set("search_href", options_.archive ? std::string() : root + search_path());  // archives are not searched
     d.set("accessibility_href", root + accessibility_path());
     d.set("data_href", root + "data/site.json");
     d.set("activities_csv_href", root + "data/activities.csv");

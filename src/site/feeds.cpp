@@ -112,6 +112,11 @@ std::string Builder::calendar(const Group& g) const {
     ics_line(out, "CALSCALE:GREGORIAN");
     ics_line(out, "X-WR-CALNAME:" + ics_text(g.name));
     const std::string stamp = ics_date(options_.today) + "T000000Z";
+    // Each event links to its activity's page: absolute with a base_url, else relative to the calendar file.
+    std::string base_url = site_.settings.base_url;
+    if (!base_url.empty() && base_url.back() != '/') base_url += '/';
+    const std::string here = calendar_path(g.id);
+    std::string url;
     auto event = [&](const std::string& uid, const Date& start, const Date& end_inclusive, const std::string& summary) {
         ics_line(out, "BEGIN:VEVENT");
         ics_line(out, "UID:" + uid + "@samplan");
@@ -119,12 +124,14 @@ std::string Builder::calendar(const Group& g) const {
         ics_line(out, "DTSTART;VALUE=DATE:" + ics_date(start));
         ics_line(out, "DTEND;VALUE=DATE:" + ics_date(Date::from_days_since_epoch(end_inclusive.days_since_epoch() + 1)));
         ics_line(out, "SUMMARY:" + ics_text(summary));
+        if (!url.empty()) ics_line(out, "URL:" + url);
         ics_line(out, "END:VEVENT");
     };
     const int per_year = site_.settings.rules.reports_per_year;
     for (const auto& p : g.plans)
         for (const auto& a : p.activities) {
             const std::string base = g.id + "-" + p.id + "-" + a.id;
+            url = base_url.empty() ? href(here, activity_path(g.id, p.id, a.id)) : base_url + activity_path(g.id, p.id, a.id);
             if (a.start && a.end) event(base, *a.start, *a.end, a.title);
             int n = 0;
             for (const auto& sg : a.subgoals) {

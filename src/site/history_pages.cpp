@@ -37,9 +37,15 @@ void Builder::set_last_changed(Data& d, const std::string& from, const std::vect
     d.set("last_changed", "");
     d.set("history_href", "");
     std::optional<Date> newest;
+    bool boundary = false;  // only the oldest commit of an incomplete history: it may have changed before
+    const auto& revisions = options_.history->revisions();
     for (const auto& record_path : record_paths)
-        if (auto change = options_.history->last_change(record_path); change && (!newest || change->date > *newest))
+        if (auto change = options_.history->last_change(record_path); change && (!newest || change->date >= *newest)) {
+            const bool at_boundary = !options_.history->note().empty() && change->commit == revisions.back().commit;
+            boundary = (!newest || change->date > *newest) ? at_boundary : boundary && at_boundary;
             newest = change->date;
+        }
+    d.set("last_changed_or_earlier", boundary);
     if (newest) {
         d.set("last_changed", newest->iso());
         d.set("history_href", href(from, history_page));
@@ -77,7 +83,7 @@ Data Builder::difference_data(const history::Difference& diff) const {
                               {"inserted", run.kind == history::WordRun::Kind::Inserted},
                               {"deleted", run.kind == history::WordRun::Kind::Deleted},
                               {"same", run.kind == history::WordRun::Kind::Same}}));
-    return Data::map({{"text", text}, {"words", std::move(words)}, {"has_words", !diff.words.empty()}});
+    return Data::map({{"text", text}, {"words", std::move(words)}, {"has_words", !diff.words.empty()}, {"record", diff.record}});
 }
 
 // The history page at `path` of the record whose page is `current_page`, and a page of layout
@@ -139,10 +145,13 @@ void Builder::keep_record_history(Changelog& changelog, const std::string& path,
 
 // What the change log shows of a record's versions: those of its newest commits.
 void Builder::note_changes(Changelog& changelog, const std::string& path, const std::string& title, const std::vector<history::RecordVersion>& versions) {
+    if (!noted_.insert(path).second) return;  // once per history page
     for (const auto& v : versions)
         if (v.revision < kChangelogRevisions) {
+            // A plan's history holds its activities' changes too: the change log has them
+            // from the activities' own histories.
             for (const auto& diff : v.differences)
-                if (!draft_difference(diff)) changelog[v.revision].push_back({title, path, diff});
+                if (diff.record.empty() && !draft_difference(diff)) changelog[v.revision].push_back({title, path, diff});
             if (v.differences.empty()) changelog[v.revision].push_back({title, path, {}});
         }
 }

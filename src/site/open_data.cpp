@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <string_view>
 
 #include "core/text.h"
@@ -227,13 +228,17 @@ struct Field {
 
 const std::vector<Field> kActivityFields = {
     {"group", "string", "Samverkansgrupp", "id of the group"},
+    {"group_name", "string", "Samverkansgruppens namn", ""},
     {"plan", "string", "Handlingsplan", "id of the plan"},
     {"activity", "string", "Aktivitet", "id of the activity"},
     {"title", "string", "Titel", ""},
     {"status", "string", "Status", "planerad, pågår, avslutad or avbruten"},
     {"target_group", "string", "Målgrupp", "id of the target group"},
+    {"target_group_label", "string", "Målgruppens namn", ""},
     {"focus_area", "string", "Fokusområde", "id of the regional focus area"},
+    {"focus_area_title", "string", "Fokusområdets namn", ""},
     {"goal", "string", "Mål", "id of the regional goal"},
+    {"goal_title", "string", "Målets namn", ""},
     {"process", "string", "Process", "id of the process"},
     {"step", "integer", "Steg", "current step of the process, 1..n"},
     {"start", "date", "Start", ""},
@@ -295,6 +300,17 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
     files.push_back({"data/datapackage.json", datapackage(site)});
     std::string activities = csv_line(names_of(kActivityFields));
     std::string indicators = csv_line(names_of(kIndicatorFields));
+    // Names beside ids: a reader of the table needs no other file to know what an id means.
+    std::map<std::string, std::string> target_group_label, focus_area_title, goal_title;
+    for (const auto& t : site.settings.target_groups) target_group_label[t.id] = t.label;
+    for (const auto& fa : site.regional.focus_areas) {
+        focus_area_title[fa.id] = fa.title;
+        for (const auto& g : fa.goals) goal_title[g.id] = g.title;
+    }
+    auto name = [](const std::map<std::string, std::string>& names, const std::string& id) {
+        const auto it = names.find(id);
+        return it == names.end() ? std::string() : it->second;
+    };
     for (const auto& fa : site.regional.focus_areas)
         for (const auto& g : fa.goals)
             for (const auto& i : g.indicators) {
@@ -309,8 +325,10 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
     for (const auto& g : site.groups)
         for (const auto& p : g.plans)
             for (const auto& a : p.activities) {
-                activities += csv_line({g.id, p.id, a.id, a.title, status_key(a.status), a.target_group.id,
-                                        a.focus_area.id, a.goal.id, a.process.present() ? a.process.id : p.process.id,
+                activities += csv_line({g.id, g.name, p.id, a.id, a.title, status_key(a.status), a.target_group.id,
+                                        name(target_group_label, a.target_group.id), a.focus_area.id,
+                                        name(focus_area_title, a.focus_area.id), a.goal.id, name(goal_title, a.goal.id),
+                                        a.process.present() ? a.process.id : p.process.id,
                                         a.step ? std::to_string(*a.step) : "", a.start ? a.start->iso() : "",
                                         a.end ? a.end->iso() : ""});
                 for (const auto& i : a.indicators) {

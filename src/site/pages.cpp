@@ -150,6 +150,7 @@ void Builder::add_accessibility() {
 }
 
 void Builder::add_search() {
+    if (options_.archive) return;  // search indexes the current site only: no page that cannot search
     const std::string path = search_path();
     Data d = common(path, s_.get("search_title"), "");
     d.set("breadcrumbs", crumbs(path, {}));

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "content/layout.h"
+
 namespace samplan::site {
 
 Builder::RecordKeys Builder::activity_keys(const Group& g, const Plan& p, const Activity& a) const {
@@ -109,7 +111,13 @@ Data Builder::timeline(const Plan& p) const {
 
 void Builder::add_plan(Changelog& changelog, const Group& g, const Plan& p) {
     const std::string path = plan_path(g.id, p.id);
-    const std::string history_page = add_plan_history(changelog, path, g, p);
+    const std::string history_page =
+        options_.history && options_.history->available() ? plan_history_path(g.id, p.id) : std::string();
+    if (!history_page.empty()) {
+        // The change log lists the plan before its activities; its history page is made after them.
+        plan_versions_[p.path] = versions_->take(p.path);
+        note_changes(changelog, history_page, p.title, plan_versions_[p.path]);
+    }
     add_later(path, "plan", [&g, &p, path, history_page](const Builder& b) {
         Data d = b.plan_data(path, g, p);
         if (!history_page.empty()) {
@@ -157,10 +165,22 @@ Data Builder::plan_data(const std::string& path, const Group& g, const Plan& p) 
 }
 
 // The plan's history page and its older versions; returns the history page's path ("" without history).
-std::string Builder::add_plan_history(Changelog& changelog, const std::string& path, const Group& g, const Plan& p) {
-    if (!options_.history || !options_.history->available()) return {};
-    const auto versions = std::make_shared<const std::vector<history::RecordVersion>>(versions_->take(p.path));
+void Builder::add_plan_history(Changelog& changelog, const Group& g, const Plan& p) {
+    if (!options_.history || !options_.history->available()) return;
+    const std::string path = plan_path(g.id, p.id);
+    auto own = std::move(plan_versions_[p.path]);
+    plan_versions_.erase(p.path);
     const std::string history_page = plan_history_path(g.id, p.id);
+    const auto taken = std::move(activity_histories_[p.path]);
+    activity_histories_.erase(p.path);
+    if (incremental() && plan_history_kept(g, p)) {
+        keep_record_history(changelog, history_page, p.title, p.path, own, plan_history_key(g, p));
+        return;
+    }
+    std::vector<history::ActivityHistory> activities;
+    for (const auto& [a, versions] : taken) activities.push_back({a->title, versions.get(), process_of(p, *a)});
+    const auto versions = std::make_shared<const std::vector<history::RecordVersion>>(
+        history::merge_activity_histories(std::move(own), activities));
     add_record_history(changelog, history_page, p.title, path, versions, "plan",
                        [&g](const history::RecordVersion& v) -> OldPage {
                            if (!v.plan) return {};
@@ -168,8 +188,37 @@ std::string Builder::add_plan_history(Changelog& changelog, const std::string& p
                                return b.plan_data(rev_path, g, *v.plan);
                            };
                        },
-                       {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, path}});
-    return history_page;
+                       {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, path}},
+                       incremental() ? plan_history_key(g, p) : std::string());
+}
+
+// The key of a plan's history page: the plan's own commits and its activities' (their keys).
+std::string Builder::plan_history_key(const Group& g, const Plan& p) const {
+    Digest d;
+    d.add(options_.inputs_key);
+    for (const std::string* text : {&g.id, &g.name, &p.id, &p.title, &p.path}) d.add(*text);
+    d.add(options_.history->note());
+    const auto& revisions = options_.history->revisions();
+    for (const auto& fr : options_.history->file_revisions(p.path)) {
+        const auto& rev = revisions.at(fr.revision);
+        for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path, &fr.blob}) d.add(*text);
+        d.add(rev.date.iso());
+        d.add(static_cast<std::int64_t>(fr.kind));
+    }
+    for (const auto& [r, change] : options_.history->added_or_deleted_under(content::layout::activities_beside(p.path) + "/")) {
+        d.add(revisions.at(r).commit);
+        for (const std::string* text : {&change->path, &change->old_path, &change->blob}) d.add(*text);
+    }
+    for (const auto& a : p.activities) {
+        const RecordKeys* keys = keys_of(a.path);
+        d.add(keys ? keys->history : std::string());
+        d.add(std::int64_t{a.draft});
+    }
+    return d.hex();
+}
+
+bool Builder::plan_history_kept(const Group& g, const Plan& p) const {
+    return options_.unchanged(plan_history_path(g.id, p.id), plan_history_key(g, p));
 }
 
 void Builder::add_activity(Handoff& handoff, const Group& g, const Plan& p, const Activity& a) {
@@ -191,6 +240,7 @@ void Builder::add_activity(Handoff& handoff, const Group& g, const Plan& p, cons
                             {a.title, path}},
                            keys ? keys->history : std::string());
         note_working_group_change(handoff.findings, g, a, *versions, path, history_page);
+        activity_histories_[p.path].emplace_back(&a, versions);
     }
     if (keys && !keys->page.empty() && options_.unchanged(path, keys->page)) {
         keep(path, keys->page);

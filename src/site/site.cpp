@@ -4,6 +4,7 @@
 
 #include "site/builder.h"
 #include "site/families.h"
+#include "site/meta_description.h"
 #include "site/open_data.h"
 
 namespace samplan::site {
@@ -48,7 +49,8 @@ size_t count_groups(const Site& site, const SiteOptions& o) {
 }
 
 size_t count_guidance(const Site& site, const SiteOptions& o) {
-    size_t n = 4 + site.processes.size();  // the processes, accessibility, search and not-found pages
+    // the processes, accessibility, search (not in an archived version) and not-found pages
+    size_t n = (o.archive ? 3 : 4) + site.processes.size();
     for (const auto& p : site.pages) n += 1 + plain_history(o, p.path);
     return n;
 }
@@ -111,6 +113,7 @@ void Builder::add_groups_family(Handoff& handoff) {
         for (const auto& p : g.plans) {
             add_plan(handoff.changelog, g, p);
             for (const auto& a : p.activities) add_activity(handoff, g, p, a);
+            add_plan_history(handoff.changelog, g, p);  // it shows its activities' changes too
         }
         for (const auto& e : g.evaluations) add_evaluation(g, e);
     }
@@ -154,9 +157,11 @@ SiteView Builder::run() {
 }
 
 void resolve(PageView& page) {
-    if (!page.make) return;
-    page.data = page.make();
-    page.make = nullptr;
+    if (page.make) {
+        page.data = page.make();
+        page.make = nullptr;
+    }
+    add_meta_description(page.data);
 }
 
 void amend(PageView& page, std::function<void(Data&)> change) {

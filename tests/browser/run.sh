@@ -83,9 +83,9 @@ fi
 
 echo "run.sh: checking $OUT served at $url"
 status=0
-# TESTS names the test files (default: site.test.mjs narrow.test.mjs charts.test.mjs); hostile.test.mjs checks a
+# TESTS names the test files (default: site.test.mjs narrow.test.mjs charts.test.mjs layout.test.mjs); hostile.test.mjs checks a
 # hostile site.
 tests=()
-for t in ${TESTS:-site.test.mjs narrow.test.mjs charts.test.mjs}; do tests+=("$HERE/$t"); done
+for t in ${TESTS:-site.test.mjs narrow.test.mjs charts.test.mjs layout.test.mjs}; do tests+=("$HERE/$t"); done
 SITE_DIR="$OUT" SITE_URL="$url" node --test --test-reporter=tap "${tests[@]}" || status=$?
 exit "$status"

@@ -83,6 +83,8 @@ TEST_CASE("coverage, indicators and calendars of the example content") {
     std::string unfolded = ics;  // long lines are folded with CRLF and a space (RFC 5545)
     for (size_t at; (at = unfolded.find("\r\n ")) != std::string::npos;) unfolded.erase(at, 3);
     CHECK(contains(unfolded, "SUMMARY:Avrapportering: SIP i praktiken – uppföljning av rutinen i skolan\r\n"));
+    // Each event links back to its activity's page (relative: the example site has no base_url).
+    CHECK(contains(unfolded, "SUMMARY:SIP i praktiken – uppföljning av rutinen i skolan\r\nURL:../groups/uddevalla/2026/sip-i-praktiken/index.html\r\n"));
     CHECK(contains(ics, "END:VCALENDAR\r\n"));
     for (size_t start = 0, end; (end = ics.find("\r\n", start)) != std::string::npos; start = end + 2)
         CHECK(end - start <= 75);

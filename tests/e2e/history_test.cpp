@@ -111,6 +111,11 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
 
     const std::string plan_history = read_file(site / "history/alfa/2025/index.html");
     CHECK(plan_history.find("<li>Aktivitet tillagd: Ny aktivitet</li>") != std::string::npos);
+    // The plan's history holds its activities' changes, each saying which activity, steps by name.
+    CHECK(contains(plan_history, "<li><span class=\"diff-record\">Utbildning i suicidprevention:</span> Status ändrad från pågår till avslutad</li>"));
+    CHECK(contains(plan_history, "<li><span class=\"diff-record\">Utbildning i suicidprevention:</span> Steg ändrat från 4 Genomförandeplan till 5 Avrapportering</li>"));
+    // Its newest entry is the plan's "Senast ändrad" (below); the change log tells each change once.
+    CHECK(plan_history.find("<span class=\"date\">2025-05-31</span>") < plan_history.find("<span class=\"date\">2025-01-05</span>"));
     // plan.toml itself changed once, when it was added, and is still as it was then: that version
     // is the plan's own page, not a copy marked as older.
     size_t old_plans = 0;
@@ -150,6 +155,9 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     CHECK(contains(read_file(site / "groups/alfa/2025/index.html"), "Senast ändrad <span class=\"date\">2025-05-31</span> · "));
     const std::string changes = read_file(site / "changes/index.html");
     CHECK(changes.find("<p>Utbildningen klar</p>") != std::string::npos);
+    const size_t told = changes.find("Status ändrad från pågår till avslutad");
+    CHECK(told != std::string::npos);
+    CHECK(changes.find("Status ändrad från pågår till avslutad", told + 1) == std::string::npos);
     CHECK(read_file(site / "changes.xml").find("<title>Utbildningen klar</title>") != std::string::npos);
     CHECK(changes.find("Anna") == std::string::npos);  // authors are personal data: off by default
     CHECK(history.find("<li>Sammankallande Sara Lind → Per Holm</li>") != std::string::npos);
@@ -167,6 +175,11 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     CHECK(archived.find("status-ongoing") != std::string::npos);
     CHECK_FALSE(fs::exists(site / "versions/v1/groups/alfa/2025/ny/index.html"));
     CHECK(fs::exists(site / "versions/v1/assets/style.css"));
+    // Search indexes the current site only: an archived version has no search page, and no search field to reach one.
+    CHECK_FALSE(fs::exists(site / "versions/v1/search/index.html"));
+    CHECK_FALSE(contains(archived, "header-search"));
+    CHECK(fs::exists(site / "search/index.html"));
+    CHECK(contains(read_file(site / "index.html"), "<form class=\"header-search\" role=\"search\" action=\"search/index.html\""));
 
     // The same history in the terminal.
     const auto terminal = run_samplan({"history", "--content", content.string(),
@@ -205,6 +218,12 @@ TEST_CASE("a shallow clone builds with the history it has, and says once to fetc
         CHECK(!contains(html, "fetch the full history"));
         CHECK(contains(html, "Historiken är ofullständig"));
         CHECK(!contains(html, "Skapad."));
+    }
+    // Nor a false "Senast ändrad": the activity changed on the oldest commit present or before it.
+    for (const char* page : {"site/groups/alfa/2025/utbildning/index.html", "site/groups/alfa/2025/index.html"}) {
+        INFO(page);
+        CHECK(contains(read_file(clone.path() / page),
+                       "Senast ändrad <span class=\"date\">2025-02-05</span> eller tidigare (historiken är ofullständig) · "));
     }
 }
 

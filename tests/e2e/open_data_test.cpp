@@ -64,6 +64,12 @@ TEST_CASE("every CSV of the open data matches the schema its data package declar
                 CHECK_MESSAGE(valid(fields[c].type, rows[r][c]), fields[c].name << " = " << rows[r][c]);
         }
     }
+    // Names travel with the ids (focus area, goal, target group, group).
+    const std::string activities = read_file(data / "activities.csv");
+    CHECK(activities.rfind("group,group_name,plan,activity,title,status,target_group,target_group_label,focus_area,"
+                           "focus_area_title,goal,goal_title,", 0) == 0);
+    CHECK(activities.find("uddevalla,Lokal samverkansgrupp Uddevalla,2026,") != std::string::npos);
+    CHECK(activities.find(",barn-och-unga,Barn och unga,") != std::string::npos);
     // Units travel with the values.
     CHECK(read_file(data / "indicators.csv").find(",dagar,baseline,") != std::string::npos);
 }

@@ -141,6 +141,17 @@ TEST_CASE("feeds, calendars, pages and open data stay well formed whatever the r
         INFO(rel);
         const std::string file = read_file(e.path());
         ++text_files;
+        if (ext == ".html") {
+            // Every page describes itself for search engines and link previews: words, no markup.
+            const std::string meta = "<meta name=\"description\" content=\"";
+            const size_t at = file.find(meta);
+            REQUIRE(at != std::string::npos);
+            CHECK(file.find(meta, at + 1) == std::string::npos);
+            const std::string description = file.substr(at + meta.size(), file.find('"', at + meta.size()) - at - meta.size());
+            CHECK(description.size() > 10);
+            CHECK(description.find('<') == std::string::npos);
+            CHECK(description.find('>') == std::string::npos);
+        }
         if (ext == ".json") CHECK_FALSE(samplan::find_invalid_utf8(file));
         else CHECK(character_error(file) == "");
         if (ext == ".xml") {
@@ -189,4 +200,6 @@ TEST_CASE("feeds, calendars, pages and open data stay well formed whatever the r
     std::string calendar = read_file(site / "calendars/alfa.ics");
     for (size_t fold; (fold = calendar.find("\r\n ")) != std::string::npos;) calendar.erase(fold, 3);
     CHECK(calendar.find(kReplacement + "\\;\\,\\\\" + kReplacement) != std::string::npos);
+    // With a base_url, each event links to its activity's page by its full address.
+    CHECK(calendar.find("URL:https://example.org/plan/groups/alfa/2025/utbildning/index.html\r\n") != std::string::npos);
 }

@@ -2,6 +2,7 @@
 
 #include "core/collate.h"
 #include "pipeline.h"
+#include "site/meta_description.h"
 #include "site/open_data.h"
 #include "site/site.h"
 
@@ -112,4 +113,19 @@ TEST_CASE("view-model maps find every key, small or indexed, set again or inheri
         CHECK(child.get("key_" + std::to_string(count - 1))->text() == (count > 1 ? "v" + std::to_string(count - 1) : "replaced"));
         CHECK(child.get("missing") == nullptr);
     }
+}
+
+TEST_CASE("a page's meta description is the first paragraph of its text, in plain words") {
+    CHECK(site::plain_first_paragraph("## Rubrik\n\nFörsta *stycket* med [en länk](https://example.org/) och `kod`.\nRad två.\n\nAndra stycket.") ==
+          "Första stycket med en länk och kod. Rad två.");
+    CHECK(site::plain_first_paragraph("- punkt ett\n- punkt <script>alert(1)</script>två") == "punkt ett punkt alert(1) två");
+    CHECK(site::plain_first_paragraph("") == "");
+    const std::string cut = site::plain_first_paragraph(std::string(100, 'a') + " " + std::string(200, 'b') + " c", 160);
+    CHECK(cut == std::string(100, 'a') + "…");
+    const std::string long_words = site::plain_first_paragraph("ord " + std::string(300, 'x'), 160);
+    CHECK(long_words.size() <= 160 + 3);
+    CHECK(long_words.substr(long_words.size() - 3) == "…");
+    site::Data page = site::Data::map({{"title", "T"}, {"description", site::Data::markdown("")}, {"body", site::Data::markdown("Brödtext.")}});
+    site::add_meta_description(page);
+    CHECK(page.get("meta_description")->text() == "Brödtext.");
 }
