@@ -120,7 +120,7 @@ TEST_CASE("search indexes the first 64 KiB of a long page: the rest is marked da
 
 // A megabyte of `[` made cmark-gfm hold 256 MB (a node for each before it merges them). The parse
 // is given up at 48 MiB and the text shown as plain text, whose first 64 KiB search indexes.
-TEST_CASE("a page of a megabyte of '[' is built, shown as plain text, and searched for its first 64 KiB") {
+TEST_CASE("a page of a megabyte of opening brackets is built, shown as plain text, and searched for its first 64 KiB") {
     TempDir dir, out;
     copy_base_fixture(dir.path());
     write_file(dir.path() / "pages/vagledning.md",
