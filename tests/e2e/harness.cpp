@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -231,11 +232,20 @@ std::vector<int> processes_in_group(int group) {
     return found;
 }
 
-Snapshot snapshot(const fs::path& dir) {
+Snapshot snapshot(const fs::path& dir) { return snapshot(dir, {}); }
+
+Snapshot snapshot(const fs::path& dir, const std::vector<std::string>& skipped) {
     Snapshot files;
     if (!fs::exists(dir)) return files;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file()) files[fs::relative(e.path(), dir).generic_string()] = read_file(e.path());
+    for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
+        const std::string name = fs::relative(it->path(), dir).generic_string();
+        if (it.depth() == 0 && std::any_of(skipped.begin(), skipped.end(),
+                                           [&](const std::string& s) { return name.rfind(s, 0) == 0; })) {
+            it.disable_recursion_pending();
+            continue;
+        }
+        if (it->is_regular_file()) files[name] = read_file(it->path());
+    }
     return files;
 }
 

@@ -45,6 +45,9 @@ std::string read_file(const std::filesystem::path& path);
 // Every file below `dir` (none when it is missing) with its bytes, by path relative to `dir`.
 using Snapshot = std::map<std::string, std::string>;
 Snapshot snapshot(const std::filesystem::path& dir);
+// The same without the top-level entries whose names start with one of `skipped`, which are not
+// entered at all (a running build may still be writing below them).
+Snapshot snapshot(const std::filesystem::path& dir, const std::vector<std::string>& skipped);
 // RFC 4180 rows: quoted fields may hold commas, quotes ("") and line breaks; a carriage return
 // outside quotes ends nothing (rows end at line feeds).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text);
