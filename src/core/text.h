@@ -13,6 +13,8 @@ std::optional<size_t> find_invalid_utf8(std::string_view text);
 // `text` with every byte that starts no valid UTF-8 sequence replaced by U+FFFD (text from git,
 // which need not be UTF-8).
 std::string valid_utf8(std::string_view text);
+// Appends code point `cp` (at most U+10FFFF, not a surrogate: the caller has checked) as UTF-8.
+void append_utf8(std::string& out, unsigned cp);
 
 // A character every published format may hold as text: tab, line feed, carriage return and the
 // code points from U+0020 up, less DEL, the C1 controls (U+0080 to U+009F) and the noncharacters

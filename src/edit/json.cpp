@@ -82,23 +82,6 @@ private:
         }
         return true;
     }
-    static void utf8(std::string& out, unsigned cp) {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
-    }
     bool string(std::string& out) {
         if (at_ >= text_.size() || text_[at_] != '"') return false;
         ++at_;
@@ -131,7 +114,7 @@ private:
                     } else if (cp >= 0xDC00 && cp < 0xE000) {
                         return false;
                     }
-                    utf8(out, cp);
+                    append_utf8(out, cp);
                     break;
                 }
                 default: return false;
