@@ -20,7 +20,9 @@ exec /usr/bin/time -a -f "%e %U %S %M" -o "$work/pagefind.log" "$pagefind" "\$@"
 SH
 chmod +x "$work/pagefind"
 
-# Each shape: a Python expression of about 1,000,000 characters.
+# Each shape: a Python expression of about 1,000,000 characters, the body of a page; for
+# activity-title, the title of the activity utbildning.md instead (a plain value, shown on every
+# page that lists or links the activity).
 declare -A shapes=(
   [a-pi]="'a <?' * 240000"
   [cdata]="'a <![CDATA[' * 83000"
@@ -44,22 +46,31 @@ declare -A shapes=(
   [links]="'[a](b)' * 166000"
   [pipes]="('|' * 1000 + '\\n') * 1000"
   [small]="'Så här arbetar vi.'"
+  [activity-title]="'T' * 1000000"
   [prose]="'Det här är en vanlig mening om arbetet i gruppen, med några ord till. ' * 14000"
   [prose-lines]="'Det här är en vanlig mening om arbetet i gruppen, med några ord.\\n' * 15000"
 )
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(a-pi cdata decl nested-lists nested-quotes lt lbracket rbracket bang amp backslash backtick star underscore star-a a-bang a-newline colon www links pipes prose prose-lines)
+[ ${#names[@]} -gt 0 ] || names=(a-pi cdata decl nested-lists nested-quotes lt lbracket rbracket bang amp backslash backtick star underscore star-a a-bang a-newline colon www links pipes prose prose-lines activity-title)
 
 printf "%-14s %4s %8s %8s %8s | %s\n" shape exit wall_s cpu_s peak_MB "longest Pagefind run: wall_s cpu_s peak_MB"
 for name in "${names[@]}"; do
   content=$work/content
   rm -rf "$content" "$work/out" "$work/pagefind.log"
   cp -r "$here/tests/fixtures/base" "$content"
-  python3 -c "
+  if [ "$name" = activity-title ]; then
+    python3 -c "
+import re, sys
+text = open(sys.argv[1]).read()
+open(sys.argv[1], 'w').write(re.sub(r'(?m)^title = \".*\"$', 'title = \"' + ${shapes[$name]} + '\"', text, count=1))
+" "$content/groups/alfa/plans/2025/activities/utbildning.md"
+  else
+    python3 -c "
 import sys
 body = ${shapes[$name]}
 open(sys.argv[1], 'w').write('+++\ntitle = \"Vägledning\"\nweight = 1\n+++\n' + body + '\n')
 " "$content/pages/vagledning.md"
+  fi
   status=0
   SAMPLAN_PAGEFIND=$work/pagefind /usr/bin/time -f "%e %U %S %M" -o "$work/time" \
     "$samplan" build --quiet --content "$content" --output "$work/out" --today 2025-06-01 \

@@ -86,8 +86,8 @@ void read_site(const Record& rec, Site& site, Diagnostics& d) {
     TableReader r(rec.data, rec.path, d,
                   {"title", "organisation", "language", "base_url", "theme", "history", "accessibility", "rules",
                    "target_groups", "draft"});
-    s.title = r.text("title", true);
-    s.organisation = r.text("organisation");
+    s.title = r.label("title", true);
+    s.organisation = r.label("organisation");
     if (r.has("language")) {
         s.language = choice<std::string>(r, rec, d, "language", {{"sv", "sv"}, {"en", "en"}}, "sv");
     }
@@ -113,8 +113,8 @@ void read_site(const Record& rec, Site& site, Diagnostics& d) {
             s.accessibility.compliance = choice<std::string>(
                 ar, rec, d, "compliance", {{"helt", "helt"}, {"delvis", "delvis"}, {"inte", "inte"}}, "");
         s.accessibility.assessed = ar.date("assessed");
-        s.accessibility.method = ar.text("method");
-        s.accessibility.contact = ar.text("contact");
+        s.accessibility.method = ar.label("method");
+        s.accessibility.contact = ar.label("contact");
         s.accessibility.shortcomings = ar.strings("shortcomings");
     }
     if (const Value* rules = r.table("rules")) {
@@ -140,7 +140,7 @@ void read_site(const Record& rec, Site& site, Diagnostics& d) {
                 d.error(rec.path, e.key_pos, "bad target group id " + quote(e.key) + ": use a-z, 0-9 and '-'", "bad-id");
             } else if (v.type != Value::Type::String) {
                 r.wrong_type(e.key.c_str(), v, "a string (the label)");
-            } else {
+            } else if (r.within("the label of target group " + quote(e.key), v, kLabelChars)) {
                 s.target_groups.push_back({e.key, v.string});
             }
         }
@@ -163,7 +163,7 @@ void read_regional(const Record& rec, Site& site, Diagnostics& d) {
     RegionalPlan& p = site.regional;
     p.path = rec.path;
     TableReader r(rec.data, rec.path, d, {"title", "start", "end", "summary", "focus_areas", "draft"});
-    p.title = r.text("title", true);
+    p.title = r.label("title", true);
     p.start = r.date("start");
     p.end = r.date("end");
     p.end_pos = r.pos("end");
@@ -176,7 +176,7 @@ void read_regional(const Record& rec, Site& site, Diagnostics& d) {
         area.id = fr.text("id", true);
         check_inner_id(rec, d, fr, area.id);
         check_unique(rec, d, area_ids, area.id, fr.pos("id"), "focus area");
-        area.title = fr.text("title", true);
+        area.title = fr.label("title", true);
         area.description = fr.text("description");
         for (const Value* gv : fr.tables("goals", true)) {
             TableReader gr(*gv, rec.path, d, {"id", "title", "description", "indicators"}, "[[focus_areas.goals]]");
@@ -185,7 +185,7 @@ void read_regional(const Record& rec, Site& site, Diagnostics& d) {
             goal.id = gr.text("id", true);
             check_inner_id(rec, d, gr, goal.id);
             check_unique(rec, d, goal_ids, goal.id, gr.pos("id"), "goal");
-            goal.title = gr.text("title", true);
+            goal.title = gr.label("title", true);
             goal.description = gr.text("description");
             for (const Value* iv : gr.tables("indicators")) {
                 TableReader ir(*iv, rec.path, d, {"id", "title", "unit", "baseline", "targets", "values"},
@@ -195,8 +195,8 @@ void read_regional(const Record& rec, Site& site, Diagnostics& d) {
                 ind.id = ir.text("id", true);
                 check_inner_id(rec, d, ir, ind.id);
                 check_unique(rec, d, indicator_ids, ind.id, ir.pos("id"), "indicator");
-                ind.title = ir.text("title", true);
-                ind.unit = ir.text("unit");
+                ind.title = ir.label("title", true);
+                ind.unit = ir.label("unit");
                 if (const Value* b = iv->get("baseline")) ind.baseline = year_value(rec, d, *b, "'baseline'");
                 if (const Value* t = ir.table("targets")) {
                     for (const auto& e : t->entries) {
@@ -232,7 +232,7 @@ void read_process(const Record& rec, Site& site, Diagnostics& d) {
     p.id = rec.id;
     p.path = rec.path;
     TableReader r(rec.data, rec.path, d, {"title", "guidance", "steps", "draft"});
-    p.title = r.text("title", true);
+    p.title = r.label("title", true);
     p.guidance = r.ref("guidance");
     std::map<std::string, SourcePos> ids;
     for (const Value* sv : r.tables("steps", true)) {
@@ -241,7 +241,7 @@ void read_process(const Record& rec, Site& site, Diagnostics& d) {
         step.id = sr.text("id", true);
         check_inner_id(rec, d, sr, step.id);
         check_unique(rec, d, ids, step.id, sr.pos("id"), "step");
-        step.title = sr.text("title", true);
+        step.title = sr.label("title", true);
         step.summary = sr.text("summary");
         p.steps.push_back(std::move(step));
     }
@@ -253,7 +253,7 @@ void read_page(const Record& rec, Site& site, Diagnostics& d) {
     p.id = rec.id;
     p.path = rec.path;
     TableReader r(rec.data, rec.path, d, {"title", "description", "weight", "draft"});
-    p.title = r.text("title", true);
+    p.title = r.label("title", true);
     p.description = r.text("description");
     p.weight = static_cast<int>(std::clamp<std::int64_t>(r.integer("weight").value_or(0), -1000000, 1000000));
     p.draft = r.boolean("draft").value_or(false);
@@ -268,11 +268,11 @@ Group read_group(const Record& rec, Diagnostics& d) {
     g.path = rec.path;
     TableReader r(rec.data, rec.path, d,
                   {"name", "kind", "municipality", "principals", "description", "members", "meetings", "draft"});
-    g.name = r.text("name", true);
+    g.name = r.label("name", true);
     g.kind = choice<GroupKind>(r, rec, d, "kind", {{"lokal", GroupKind::Local}, {"politisk", GroupKind::Political}},
                                GroupKind::Local);
-    g.municipality = r.text("municipality");
-    g.principals = r.strings("principals", true);
+    g.municipality = r.label("municipality");
+    g.principals = r.strings("principals", true, kLabelChars);
     for (size_t i = 0; i < g.principals.size(); ++i)
         if (std::find(g.principals.begin(), g.principals.begin() + static_cast<long>(i), g.principals[i]) !=
             g.principals.begin() + static_cast<long>(i))
@@ -290,9 +290,9 @@ Group read_group(const Record& rec, Diagnostics& d) {
         TableReader mr(*mv, rec.path, d, {"name", "principal", "role"}, "[[members]]");
         Member m;
         m.pos = mv->pos;
-        m.name = mr.text("name", true);
+        m.name = mr.label("name", true);
         m.principal = mr.ref("principal", true);
-        m.role = mr.text("role");
+        m.role = mr.label("role");
         g.members.push_back(std::move(m));
     }
     for (const Value* mv : r.tables("meetings")) {
@@ -316,7 +316,7 @@ GroupEvaluation read_evaluation(const Record& rec, Diagnostics& d) {
     e.id = rec.id;
     e.path = rec.path;
     TableReader r(rec.data, rec.path, d, {"title", "date", "went_well", "worked_less_well", "carry_forward", "draft"});
-    e.title = r.text("title", true);
+    e.title = r.label("title", true);
     e.date = r.date("date", true);
     e.went_well = r.text("went_well");
     e.worked_less_well = r.text("worked_less_well");
@@ -336,7 +336,7 @@ Plan read_plan(const Record& rec, Diagnostics& d) {
     TableReader r(rec.data, rec.path, d,
                   {"title", "start", "end", "status", "decided", "sent_to_office", "revised", "analysis", "process",
                    "draft"});
-    p.title = r.text("title", true);
+    p.title = r.label("title", true);
     p.start = r.date("start", true);
     p.end = r.date("end", true);
     p.end_pos = r.pos("end");
@@ -387,7 +387,7 @@ Activity read_activity(const Record& rec, Diagnostics& d) {
                   {"title", "target_group", "focus_area", "goal", "process", "step", "status", "start", "end",
                    "priority", "assignment", "working_group", "subgoals", "indicators", "reports", "final_report",
                    "evaluation", "funding", "draft"});
-    a.title = r.text("title", true);
+    a.title = r.label("title", true);
     a.target_group = r.ref("target_group", true);
     a.focus_area = r.ref("focus_area", true);
     a.goal = r.ref("goal", true);
@@ -413,14 +413,14 @@ Activity read_activity(const Record& rec, Diagnostics& d) {
     if (const Value* av = r.table("assignment")) {
         TableReader ar(*av, rec.path, d, {"scope", "goal", "reporting", "final_report_form", "resources"},
                        "[assignment]");
-        a.assignment = Assignment{ar.text("scope"), ar.text("goal"), ar.text("reporting"),
-                                  ar.text("final_report_form"), ar.text("resources")};
+        a.assignment = Assignment{ar.text("scope"), ar.text("goal"), ar.plain("reporting"),
+                                  ar.plain("final_report_form"), ar.plain("resources")};
     }
     for (const Value* wv : r.tables("working_group")) {
         TableReader wr(*wv, rec.path, d, {"name", "principal", "convener"}, "[[working_group]]");
         WorkingGroupMember m;
         m.pos = wv->pos;
-        m.name = wr.text("name", true);
+        m.name = wr.label("name", true);
         m.principal = wr.ref("principal", true);
         m.convener = wr.boolean("convener").value_or(false);
         a.working_group.push_back(std::move(m));
@@ -429,8 +429,8 @@ Activity read_activity(const Record& rec, Diagnostics& d) {
         TableReader sr(*sv, rec.path, d, {"title", "responsible", "due", "done"}, "[[subgoals]]");
         Subgoal s;
         s.pos = sv->pos;
-        s.title = sr.text("title", true);
-        s.responsible = sr.text("responsible");
+        s.title = sr.label("title", true);
+        s.responsible = sr.label("responsible");
         s.due = sr.date("due");
         s.done = sr.boolean("done").value_or(false);
         a.subgoals.push_back(std::move(s));
@@ -443,8 +443,8 @@ Activity read_activity(const Record& rec, Diagnostics& d) {
         ind.id = ir.text("id", true);
         check_inner_id(rec, d, ir, ind.id);
         check_unique(rec, d, indicator_ids, ind.id, ir.pos("id"), "indicator");
-        ind.title = ir.text("title", true);
-        ind.unit = ir.text("unit");
+        ind.title = ir.label("title", true);
+        ind.unit = ir.label("unit");
         if (const Value* b = iv->get("baseline")) ind.baseline = date_value(rec, d, *b, "'baseline'");
         if (const Value* t = iv->get("target")) ind.target = date_value(rec, d, *t, "'target'");
         if (const Value* vs = ir.array("values")) {

@@ -56,6 +56,35 @@ std::string TableReader::text(const char* key, bool required) {
     return v ? v->string : std::string();
 }
 
+std::size_t char_count(std::string_view text) {
+    std::size_t n = 0;
+    for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
+bool TableReader::within(const std::string& what, const Value& value, std::size_t max_chars) {
+    if (max_chars == 0 || value.string.size() <= max_chars) return true;
+    const std::size_t n = char_count(value.string);
+    if (n <= max_chars) return true;
+    diagnostics_.error(path_, value.pos,
+                       what + " is " + std::to_string(n) + " characters long; at most " + std::to_string(max_chars) +
+                           " are allowed",
+                       "bad-value");
+    return false;
+}
+
+std::string TableReader::label(const char* key, bool required) {
+    std::string s = text(key, required);
+    if (const Value* v = table_.get(key); v && v->type == Value::Type::String) within(quote(key), *v, kLabelChars);
+    return s;
+}
+
+std::string TableReader::plain(const char* key, bool required) {
+    std::string s = text(key, required);
+    if (const Value* v = table_.get(key); v && v->type == Value::Type::String) within(quote(key), *v, kPlainChars);
+    return s;
+}
+
 std::optional<Date> TableReader::date(const char* key, bool required) {
     const Value* v = typed(key, Value::Type::Date, "a date (YYYY-MM-DD)", required);
     if (!v) return std::nullopt;
@@ -96,13 +125,15 @@ Ref TableReader::ref(const char* key, bool required) {
     return Ref{v->string, v->pos};
 }
 
-std::vector<std::string> TableReader::strings(const char* key, bool required) {
+std::vector<std::string> TableReader::strings(const char* key, bool required, std::size_t max_chars) {
     std::vector<std::string> out;
     const Value* v = typed(key, Value::Type::Array, "an array of strings", required);
     if (!v) return out;
     for (const auto& item : v->items) {
-        if (item.type == Value::Type::String) out.push_back(item.string);
-        else diagnostics_.error(path_, item.pos, "each element of " + quote(key) + " must be a string, not " +
+        if (item.type == Value::Type::String) {
+            within("an element of " + quote(key), item, max_chars);
+            out.push_back(item.string);
+        } else diagnostics_.error(path_, item.pos, "each element of " + quote(key) + " must be a string, not " +
                                                      type_name(item.type), "type");
     }
     return out;

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <initializer_list>
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "content/value.h"
@@ -12,6 +14,14 @@
 #include "model/model.h"
 
 namespace samplan::model {
+
+// The longest plain (non-Markdown) text values, in characters (code points, not bytes). Markdown
+// fields are bounded by render/markdown_tame instead. A plain value is repeated on many pages
+// (navigation, lists, breadcrumbs), so one huge title would make every one of them huge.
+inline constexpr std::size_t kLabelChars = 300;   // titles, names, roles, units, labels
+inline constexpr std::size_t kPlainChars = 2000;  // longer plain notes ([assignment] reporting …)
+// The number of characters of `text` (UTF-8): bytes that do not continue a sequence.
+std::size_t char_count(std::string_view text);
 
 class TableReader {
 public:
@@ -21,12 +31,17 @@ public:
                 std::initializer_list<const char*> known, std::string where = "");
 
     std::string text(const char* key, bool required = false);
+    // text() of at most kLabelChars (a title, a name) or kPlainChars characters; longer is a
+    // bad-value error at the value.
+    std::string label(const char* key, bool required = false);
+    std::string plain(const char* key, bool required = false);
     std::optional<Date> date(const char* key, bool required = false);
     std::optional<std::int64_t> integer(const char* key, bool required = false);
     std::optional<double> number(const char* key, bool required = false);
     std::optional<bool> boolean(const char* key, bool required = false);
     Ref ref(const char* key, bool required = false);  // a string value that names an id
-    std::vector<std::string> strings(const char* key, bool required = false);
+    // Each element at most `max_chars` characters (0: no limit).
+    std::vector<std::string> strings(const char* key, bool required = false, std::size_t max_chars = 0);
     std::vector<Date> dates(const char* key);
     // A sub-table, or nullptr when absent or of the wrong type (reported).
     const content::Value* table(const char* key, bool required = false);
@@ -44,6 +59,8 @@ public:
     // Reports a value of the wrong kind at the value's position.
     void wrong_type(const char* key, const content::Value& value, const char* expected);
     void missing(const char* key);
+    // Reports a string longer than `max_chars` characters (`what` names it); false when it is.
+    bool within(const std::string& what, const content::Value& value, std::size_t max_chars);
 
 private:
     const content::Value* typed(const char* key, content::Value::Type type, const char* expected, bool required);

@@ -133,6 +133,7 @@ const CASE_VERDICTS = {
   'bad-value-group-kind': ['reject', 'kind enum'],
   'bad-value-rules-zero': ['reject', '[rules] between 1 and 1000'],
   'bad-value-site-compliance': ['reject', 'compliance enum'],
+  'bad-value-title-length': ['reject', 'title maxLength 300'],
   'date-order-activity': ['accept', 'end before start compares two values, beyond JSON Schema'],
   'date-order-plan': ['accept', 'end before start compares two values, beyond JSON Schema'],
   'duplicate-id-goal': ['accept', 'ids unique across nested tables, beyond JSON Schema'],

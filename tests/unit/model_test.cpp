@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "model/table_reader.h"
 #include "pipeline.h"
 
 using namespace samplan;
@@ -97,4 +98,36 @@ TEST_CASE("activities read on every core come out as if read one by one") {
     for (size_t i = 0; i < d.all().size(); ++i) CHECK(format_text(d.all()[i]) == format_text(expected.all()[i]));
     CHECK(d.all().front().path == "groups/g/plans/p1/activities/a000.md");
     CHECK(d.all().back().path == "groups/g/plans/p1/activities/a297.md");
+}
+
+TEST_CASE("plain text values are limited in characters, not bytes, with the position of the value") {
+    std::string at_limit;
+    for (std::size_t i = 0; i < model::kLabelChars; ++i) at_limit += "ä";  // 600 bytes, 300 characters
+    auto files = minimal_site();
+    files["groups/g/group.toml"] = "name = \"" + at_limit + "\"\nprincipals = [\"K\", \"R\"]\n";
+    auto r = run_pipeline(files);
+    CHECK(r.lines.empty());
+    CHECK(r.site.groups.at(0).name == at_limit);
+
+    files["groups/g/group.toml"] = "name = \"" + at_limit + "x\"\nprincipals = [\"K\", \"" + at_limit + "y\"]\n";
+    r = run_pipeline(files);
+    CHECK(r.lines == std::vector<std::string>{
+                         "groups/g/group.toml:1:8: error: 'name' is 301 characters long; at most 300 are allowed "
+                         "[bad-value]",
+                         "groups/g/group.toml:2:20: error: an element of 'principals' is 301 characters long; at most "
+                         "300 are allowed [bad-value]"});
+}
+
+TEST_CASE("a long activity title and a long plain assignment field are refused") {
+    auto files = minimal_site();
+    files["groups/g/plans/p1/activities/a.md"] =
+        "+++\ntitle = \"" + std::string(1000, 'T') +
+        "\"\ntarget_group = \"vuxna\"\nfocus_area = \"fa\"\ngoal = \"fa-1\"\nstart = 2025-02-01\nend = 2025-03-01\n"
+        "[assignment]\nreporting = \"" + std::string(model::kPlainChars + 1, 'r') + "\"\n+++\n";
+    const auto r = run_pipeline(files);
+    REQUIRE(r.lines.size() >= 2);
+    CHECK(r.lines[0] == "groups/g/plans/p1/activities/a.md:2:9: error: 'title' is 1000 characters long; at most 300 "
+                        "are allowed [bad-value]");
+    CHECK(r.lines[1] == "groups/g/plans/p1/activities/a.md:9:13: error: 'reporting' is 2001 characters long; at "
+                        "most 2000 are allowed [bad-value]");
 }
