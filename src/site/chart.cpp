@@ -174,6 +174,21 @@ double nice(double x) {
     return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * std::pow(10.0, e);
 }
 
+// The width in ems of the character at `i` of `text` (its byte length in `len`).
+double char_em(const std::string& text, size_t i, size_t& len) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    len = std::min(text.size() - i, c < 0x80 ? size_t{1} : (c >> 5) == 0x6 ? size_t{2} : (c >> 4) == 0xE ? size_t{3} : size_t{4});
+    if (len == 1) {
+        if (c == ' ') return 0.34;
+        if (std::string_view("iljtfrI!.,:;'|()[]-").find(static_cast<char>(c)) != std::string_view::npos) return 0.44;
+        if (c == 'm' || c == 'w' || c == 'M' || c == 'W') return 1.0;
+        if (c >= 'A' && c <= 'Z') return 0.78;
+        return 0.66;
+    }
+    if (text.compare(i, len, "\u00a0") == 0 || text.compare(i, len, "\u2009") == 0) return 0.34;
+    return 0.8;
+}
+
 std::vector<std::string> wrap(const std::string& text, double width, double font_size) {
     std::vector<std::string> lines;
     std::string line;
@@ -190,17 +205,20 @@ std::vector<std::string> wrap(const std::string& text, double width, double font
         }
         if (!line.empty()) lines.push_back(line);
         line.clear();
-        // A word wider than the line is broken between characters (not inside a UTF-8 sequence).
-        while (text_width(word, font_size) > width) {
-            size_t cut = word.size();
-            while (cut > 1 && text_width(word.substr(0, cut), font_size) > width) {
-                --cut;
-                while (cut > 1 && (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) --cut;
+        // A word wider than the line is broken between characters (not inside a UTF-8 sequence):
+        // as many as fit on each line, at least one; in one pass, whatever the word's length.
+        size_t start = 0;
+        double w = 0;
+        for (size_t at = 0, len = 0; at < word.size(); at += len) {
+            const double cw = char_em(word, at, len) * font_size;
+            if (at > start && w + cw > width) {
+                lines.push_back(word.substr(start, at - start));
+                start = at;
+                w = 0;
             }
-            lines.push_back(word.substr(0, cut));
-            word = word.substr(cut);
+            w += cw;
         }
-        line = word;
+        line = word.substr(start);
     }
     if (!line.empty() || lines.empty()) lines.push_back(line);
     return lines;
@@ -244,22 +262,7 @@ std::array<std::string, 12> chart_months(const std::string& comma_separated) {
 
 double text_width(const std::string& text, double font_size) {
     double em = 0;
-    for (size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        const size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
-        if (len == 1) {
-            if (c == ' ') em += 0.34;
-            else if (std::string_view("iljtfrI!.,:;'|()[]-").find(static_cast<char>(c)) != std::string_view::npos) em += 0.44;
-            else if (c == 'm' || c == 'w' || c == 'M' || c == 'W') em += 1.0;
-            else if (c >= 'A' && c <= 'Z') em += 0.78;
-            else em += 0.66;
-        } else if (text.compare(i, len, "\u00a0") == 0 || text.compare(i, len, "\u2009") == 0) {
-            em += 0.34;
-        } else {
-            em += 0.8;
-        }
-        i += len;
-    }
+    for (size_t i = 0, len = 0; i < text.size(); i += len) em += char_em(text, i, len);
     return em * font_size;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/text.h"
 #include "pipeline.h"
 #include "site/chart.h"
 #include "site/site.h"
@@ -262,4 +263,22 @@ TEST_CASE("a process diagram has a box per step, top to bottom, numbers in their
             CHECK(line.y < b.y + b.height);
         }
     }
+}
+
+TEST_CASE("a word wider than a process box is broken into lines that each fit, and nothing of it is lost") {
+    // 20,000 letters and an "ä" at every 7th place: breaks fall between characters, never inside one.
+    std::string word;
+    for (int i = 0; i < 20000; ++i) word += i % 7 == 6 ? "ä" : "W";
+    const auto p = process_diagram({"Kort", word});
+    REQUIRE(p.steps.size() == 2);
+    const auto& b = p.steps[1];
+    REQUIRE(b.title.size() > 100);
+    std::string joined;
+    for (const auto& line : b.title) {
+        CHECK(!line.text.empty());
+        CHECK(line.x + text_width(line.text, p.font_size) <= b.x + b.width);
+        CHECK(!find_invalid_utf8(line.text));
+        joined += line.text;
+    }
+    CHECK(joined == word);
 }
