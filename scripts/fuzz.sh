@@ -7,8 +7,15 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 
 bash scripts/install-deps.sh
-CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSAMPLAN_FUZZ=ON -DSAMPLAN_TESTS=OFF -DSAMPLAN_WERROR=ON >/dev/null
-cmake --build build-fuzz -j2 --target front_matter_fuzz records_fuzz markdown_fuzz pipeline_fuzz toml_fuzz git_delta_fuzz
+# scripts/test.sh's sanitizer build (build-asan) is also instrumented for libFuzzer: reuse it rather
+# than compiling everything a third time; otherwise configure a build of the fuzz targets alone.
+dir=build-fuzz
+if grep -q '^SAMPLAN_FUZZ:BOOL=ON' build-asan/CMakeCache.txt 2>/dev/null; then
+  dir=build-asan
+else
+  CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSAMPLAN_FUZZ=ON -DSAMPLAN_TESTS=OFF -DSAMPLAN_WERROR=ON >/dev/null
+fi
+cmake --build "$dir" -j2 --target front_matter_fuzz records_fuzz markdown_fuzz pipeline_fuzz toml_fuzz git_delta_fuzz
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -20,7 +27,7 @@ for target in front_matter records markdown pipeline toml git_delta; do
     xargs -0 -I{} sh -c 'cp "$1" "$2/$(printf %s "$1" | md5sum | cut -c1-16)"' _ {} "$corpus"
   echo "== fuzzing $target for ${seconds}s"
   rc=0
-  ./build-fuzz/fuzz/"${target}_fuzz" "$corpus" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=4096 \
+  ./"$dir"/fuzz/"${target}_fuzz" "$corpus" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=4096 \
     -timeout=20 -print_final_stats=1 -artifact_prefix="$work/crash-$target-" >"$work/$target.log" 2>&1 || rc=$?
   grep -E '^(Done|stat::)' "$work/$target.log" || true
   if [ "$rc" -ne 0 ] || ls "$work"/crash-"$target"-* >/dev/null 2>&1; then

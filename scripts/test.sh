@@ -14,7 +14,8 @@ cmake --build build -j2
 (cd build && ctest -j2 --output-on-failure)
 
 echo "== clang 14, AddressSanitizer + UndefinedBehaviorSanitizer"
-CXX=clang++-14 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSAMPLAN_WERROR=ON -DSAMPLAN_SANITIZE=ON
+# Instrumented for libFuzzer as well: scripts/fuzz.sh takes its targets from this build.
+CXX=clang++-14 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSAMPLAN_WERROR=ON -DSAMPLAN_SANITIZE=ON -DSAMPLAN_FUZZ=ON
 cmake --build build-asan -j2
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j2 --output-on-failure)
 
