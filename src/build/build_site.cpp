@@ -577,6 +577,16 @@ int publish_site(const model::Site& site, const history::History& history, const
         }
         report.files = files + theme.assets.size();
 
+        if (site.settings.base_url.empty()) {
+            // What only a full address can give; said once per build (not a check: a site being
+            // written need not know its address yet).
+            const std::string text =
+                "no base_url in site.toml: the calendars' events link to no page, and there is no sitemap.xml "
+                "(set base_url to the site's public address, e.g. base_url = \"https://example.org/\")";
+            if (progress) progress->note(text);
+            else if (!settings.quiet) err << "samplan: " << text << "\n";
+        }
+
         // Search covers the current site only: index it before the archived versions are added.
         report.timings.start("search index");
         publish::SearchOptions search_options;

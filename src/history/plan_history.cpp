@@ -12,7 +12,9 @@ std::vector<RecordVersion> merge_activity_histories(std::vector<RecordVersion> p
     for (const auto& activity : activities) {
         if (!activity.versions) continue;
         for (const auto& v : *activity.versions) {
-            if (v.change == ChangeKind::Added) continue;  // the plan's own "activity added" tells it
+            // The plan's own "activity added" and "activity removed" tell these (a file deleted and
+            // added again has both in its revisions).
+            if (v.change == ChangeKind::Added || v.change == ChangeKind::Deleted) continue;
             std::vector<Difference> found;
             for (const auto& diff : v.differences) {
                 Difference labelled = diff;

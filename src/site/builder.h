@@ -216,6 +216,9 @@ private:
 
     [[nodiscard]] bool plan_history_kept(const Group& g, const Plan& p) const;
 
+    // The activity files removed from the plan (removed_activities_).
+    [[nodiscard]] const std::vector<std::string>& removed_activities(const Plan& p) const;
+
     void add_activity(Handoff& handoff, const Group& g, const Plan& p, const Activity& a);
 
     Data activity_data(const std::string& path, const Group& g, const Plan& p, const Activity& a) const;
@@ -363,6 +366,9 @@ private:
     std::map<std::string, const Process*> process_of_history_;
     std::set<std::string> noted_;  // the history pages whose changes the change log has
     std::map<std::string, std::vector<history::RecordVersion>> plan_versions_;  // from add_plan to add_plan_history
+    // By plan path: the activity files once in its folder and deleted since (not there now), newest
+    // deletion first. Their changes until then are in the plan's history.
+    std::map<std::string, std::vector<std::string>> removed_activities_;
     // Each plan's activities' versions, from add_activity until add_plan_history takes them.
     std::map<std::string, std::vector<std::pair<const Activity*, std::shared_ptr<const std::vector<history::RecordVersion>>>>>
         activity_histories_;

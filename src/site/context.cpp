@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
+#include "content/layout.h"
 #include "core/collate.h"
 #include "core/parallel.h"
 
@@ -167,6 +169,21 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                     if (process.id == id) process_of_history_[activity_history_path(g.id, p.id, a.id)] = &process;
             }
     if (options_.history && options_.history->available()) {
+        // Each plan's removed activities: a file deleted from its activities' folder (not from a
+        // folder in it) that is not one of its activities now.
+        for (const auto& g : site.groups)
+            for (const auto& p : g.plans) {
+                const std::string folder = content::layout::activities_beside(p.path) + "/";
+                std::set<std::string> seen;
+                for (const auto& a : p.activities) seen.insert(a.path);
+                auto& removed = removed_activities_[p.path];
+                for (const auto& [revision, change] : options_.history->added_or_deleted_under(folder)) {
+                    const std::string& file = change->old_path;
+                    if (change->kind == history::ChangeKind::Deleted && file.find('/', folder.size()) == std::string::npos &&
+                        file.size() > 3 && file.compare(file.size() - 3, 3, ".md") == 0 && seen.insert(file).second)
+                        removed.push_back(file);
+                }
+            }
         std::vector<VersionPrefetch::Job> jobs;
         for (const auto& g : site.groups)
             for (const auto& p : g.plans) {
@@ -190,9 +207,13 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                     jobs.push_back(job);
                 }
                 // The plan's history shows its activities' changes: made again, it needs
-                // every version of each.
-                if (incremental() && !plan_history_kept(g, p))
+                // every version of each, and of each activity removed from it. Kept, none of
+                // the removed ones' (no other page shows them).
+                const bool remade = !incremental() || !plan_history_kept(g, p);
+                if (incremental() && remade)
                     for (size_t j = first_activity; j < jobs.size(); ++j) jobs[j].newest = 0;
+                if (remade)
+                    for (const auto& file : removed_activities(p)) jobs.push_back({&g, &p, nullptr, 0, file});
             }
         versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 64);
     }

@@ -112,10 +112,11 @@ std::string Builder::calendar(const Group& g) const {
     ics_line(out, "CALSCALE:GREGORIAN");
     ics_line(out, "X-WR-CALNAME:" + ics_text(g.name));
     const std::string stamp = ics_date(options_.today) + "T000000Z";
-    // Each event links to its activity's page: absolute with a base_url, else relative to the calendar file.
+    // Each event links to its activity's page by its full address. Without a base_url there is
+    // none: a calendar program has the events without the file they came from, so a relative
+    // address would lead nowhere (and RFC 5545 wants a URI); the build says so (build_site.cpp).
     std::string base_url = site_.settings.base_url;
     if (!base_url.empty() && base_url.back() != '/') base_url += '/';
-    const std::string here = calendar_path(g.id);
     std::string url;
     auto event = [&](const std::string& uid, const Date& start, const Date& end_inclusive, const std::string& summary) {
         ics_line(out, "BEGIN:VEVENT");
@@ -131,7 +132,7 @@ std::string Builder::calendar(const Group& g) const {
     for (const auto& p : g.plans)
         for (const auto& a : p.activities) {
             const std::string base = g.id + "-" + p.id + "-" + a.id;
-            url = base_url.empty() ? href(here, activity_path(g.id, p.id, a.id)) : base_url + activity_path(g.id, p.id, a.id);
+            url = base_url.empty() ? std::string() : base_url + activity_path(g.id, p.id, a.id);
             if (a.start && a.end) event(base, *a.start, *a.end, a.title);
             int n = 0;
             for (const auto& sg : a.subgoals) {

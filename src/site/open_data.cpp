@@ -248,8 +248,16 @@ const std::vector<Field> kActivityFields = {
 const std::vector<Field> kIndicatorFields = {
     {"level", "string", "Nivå", "regional or local"},
     {"group", "string", "Samverkansgrupp", "id of the group (local indicators)"},
+    {"group_name", "string", "Samverkansgruppens namn", ""},
     {"plan", "string", "Handlingsplan", "id of the plan (local indicators)"},
     {"activity", "string", "Aktivitet", "id of the activity (local indicators)"},
+    {"activity_title", "string", "Aktivitetens titel", ""},
+    {"focus_area", "string", "Fokusområde", "id of the regional focus area (of the goal, or of the activity)"},
+    {"focus_area_title", "string", "Fokusområdets namn", ""},
+    {"goal", "string", "Mål", "id of the regional goal (the indicator's, or its activity's)"},
+    {"goal_title", "string", "Målets namn", ""},
+    {"target_group", "string", "Målgrupp", "id of the activity's target group (local indicators)"},
+    {"target_group_label", "string", "Målgruppens namn", ""},
     {"indicator", "string", "Indikator", "id of the indicator"},
     {"title", "string", "Titel", ""},
     {"unit", "string", "Enhet", "the unit of value"},
@@ -314,13 +322,13 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
     for (const auto& fa : site.regional.focus_areas)
         for (const auto& g : fa.goals)
             for (const auto& i : g.indicators) {
-                if (i.baseline)
-                    indicators += csv_line({"regional", "", "", "", i.id, i.title, i.unit, "baseline",
-                                            std::to_string(i.baseline->year), number(i.baseline->value)});
-                for (const auto& t : i.targets)
-                    indicators += csv_line({"regional", "", "", "", i.id, i.title, i.unit, "target", std::to_string(t.year), number(t.value)});
-                for (const auto& v : i.values)
-                    indicators += csv_line({"regional", "", "", "", i.id, i.title, i.unit, "value", std::to_string(v.year), number(v.value)});
+                auto row = [&](const char* kind, int year, double value) {
+                    indicators += csv_line({"regional", "", "", "", "", "", fa.id, fa.title, g.id, g.title, "", "", i.id, i.title,
+                                            i.unit, kind, std::to_string(year), number(value)});
+                };
+                if (i.baseline) row("baseline", i.baseline->year, i.baseline->value);
+                for (const auto& t : i.targets) row("target", t.year, t.value);
+                for (const auto& v : i.values) row("value", v.year, v.value);
             }
     for (const auto& g : site.groups)
         for (const auto& p : g.plans)
@@ -333,7 +341,10 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
                                         a.end ? a.end->iso() : ""});
                 for (const auto& i : a.indicators) {
                     auto row = [&](const char* kind, const DateValue& dv) {
-                        indicators += csv_line({"local", g.id, p.id, a.id, i.id, i.title, i.unit, kind, dv.date.iso(), number(dv.value)});
+                        indicators += csv_line({"local", g.id, g.name, p.id, a.id, a.title, a.focus_area.id,
+                                                name(focus_area_title, a.focus_area.id), a.goal.id, name(goal_title, a.goal.id),
+                                                a.target_group.id, name(target_group_label, a.target_group.id), i.id, i.title,
+                                                i.unit, kind, dv.date.iso(), number(dv.value)});
                     };
                     if (i.baseline) row("baseline", *i.baseline);
                     if (i.target) row("target", *i.target);

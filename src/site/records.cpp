@@ -124,6 +124,7 @@ void Builder::add_plan(Changelog& changelog, const Group& g, const Plan& p) {
             // "Senast ändrad": the newest change of the plan file or of any of its activities.
             std::vector<std::string> paths{p.path};
             for (const auto& a : p.activities) paths.push_back(a.path);
+            for (const auto& file : b.removed_activities(p)) paths.push_back(file);  // its removal was a change
             b.set_last_changed(d, path, paths, history_page);
         }
         return d;
@@ -179,6 +180,17 @@ void Builder::add_plan_history(Changelog& changelog, const Group& g, const Plan&
     }
     std::vector<history::ActivityHistory> activities;
     for (const auto& [a, versions] : taken) activities.push_back({a->title, versions.get(), process_of(p, *a)});
+    // The activities removed from the plan, named and with their steps' names as they were last.
+    std::vector<std::vector<history::RecordVersion>> removed;
+    removed.reserve(removed_activities(p).size());  // `activities` points into it
+    for (const auto& file : removed_activities(p)) {
+        removed.push_back(versions_->take(file));
+        const auto& versions = removed.back();
+        const auto last = std::find_if(versions.begin(), versions.end(), [](const history::RecordVersion& v) { return v.activity.has_value(); });
+        // Never readable, or a draft when removed (never published): the plan's "activity removed" is all it tells.
+        if (last == versions.end() || last->activity->draft) continue;
+        activities.push_back({last->activity->title, &versions, process_of(p, *last->activity)});
+    }
     const auto versions = std::make_shared<const std::vector<history::RecordVersion>>(
         history::merge_activity_histories(std::move(own), activities));
     add_record_history(changelog, history_page, p.title, path, versions, "plan",
@@ -214,7 +226,19 @@ std::string Builder::plan_history_key(const Group& g, const Plan& p) const {
         d.add(keys ? keys->history : std::string());
         d.add(std::int64_t{a.draft});
     }
+    for (const auto& file : removed_activities(p))
+        for (const auto& fr : options_.history->file_revisions(file)) {
+            const auto& rev = revisions.at(fr.revision);
+            for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path, &fr.blob}) d.add(*text);
+            d.add(rev.date.iso());
+        }
     return d.hex();
+}
+
+const std::vector<std::string>& Builder::removed_activities(const Plan& p) const {
+    static const std::vector<std::string> kNone;
+    const auto it = removed_activities_.find(p.path);
+    return it == removed_activities_.end() ? kNone : it->second;
 }
 
 bool Builder::plan_history_kept(const Group& g, const Plan& p) const {

@@ -25,8 +25,9 @@ public:
     struct Job {
         const model::Group* group;
         const model::Plan* plan;
-        const model::Activity* activity;  // null: the plan itself
+        const model::Activity* activity;  // null: the plan itself (or `removed`)
         size_t newest = 0;          // read only this many of the newest versions (0: all)
+        std::string removed = {};   // an activity file once in the plan's folder and deleted since
     };
 
     VersionPrefetch(const history::History& history, std::vector<Job> jobs, size_t window)
@@ -68,7 +69,14 @@ public:
 
 private:
     static constexpr size_t kNone = static_cast<size_t>(-1);
-    static const std::string& path_of(const Job& job) { return job.activity ? job.activity->path : job.plan->path; }
+    // "a/b/x.md" → "x": the id the activity had.
+    static std::string removed_id(const std::string& path) {
+        const std::string name = path.substr(path.rfind('/') + 1);
+        return name.substr(0, name.rfind('.'));
+    }
+    static const std::string& path_of(const Job& job) {
+        return job.activity ? job.activity->path : !job.removed.empty() ? job.removed : job.plan->path;
+    }
 
     void work() {
         for (;;) {
@@ -84,9 +92,14 @@ private:
             std::vector<history::RecordVersion> versions;
             const Job& job = jobs_[i];
             try {
-                versions = job.activity ? history::activity_versions(history_, job.activity->path, job.group->id,
-                                                                     job.plan->id, job.activity->id, job.activity, job.newest)
-                                        : history::plan_versions(history_, job.plan->path, job.group->id, job.plan->id);
+                if (job.activity)
+                    versions = history::activity_versions(history_, job.activity->path, job.group->id, job.plan->id,
+                                                          job.activity->id, job.activity, job.newest);
+                else if (!job.removed.empty())
+                    versions = history::activity_versions(history_, job.removed, job.group->id, job.plan->id,
+                                                          removed_id(job.removed));
+                else
+                    versions = history::plan_versions(history_, job.plan->path, job.group->id, job.plan->id);
             } catch (const std::exception&) {
                 versions.clear();  // history is shown where it can be read
             }

@@ -192,6 +192,55 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     CHECK(run_samplan({"history", "--content", content.string(), "groups/alfa/nothing.md"}).exit_code == 2);
 }
 
+TEST_CASE("an activity removed from its plan keeps its earlier changes in the plan's history, under its name then") {
+    TempDir repo;
+    const fs::path content = repo.path() / "content";
+    first_plan_repository(repo.path());
+    const fs::path sip = content / "groups/alfa/plans/2025/activities/sip.md";
+    std::string text = read_file(sip);
+    replace(text, "title = \"Samordnad individuell plan\"", "title = \"SIP i skolan\"");
+    replace(text, "step = 5", "step = 4");
+    write_file(sip, text);
+    // A draft when it was removed: never published, its changes stay untold.
+    const fs::path utbildning = content / "groups/alfa/plans/2025/activities/utbildning.md";
+    text = read_file(utbildning);
+    replace(text, "step = 4", "draft = true\nstep = 5");
+    write_file(utbildning, text);
+    git(repo.path(), "commit -am 'SIP byter namn'", "2025-03-01T10:00:00");
+    git(repo.path(), "rm -q content/groups/alfa/plans/2025/activities/sip.md content/groups/alfa/plans/2025/activities/utbildning.md");
+    git(repo.path(), "commit -m 'SIP utgår'", "2025-04-01T10:00:00");
+
+    const std::vector<std::string> args{"build", "--content", content.string(), "--output", (repo.path() / "site").string(),
+                                        "--today", "2025-06-01", "--quiet"};
+    auto plan_history_says = [&](const char* when) {
+        INFO(when);
+        const std::string page = read_file(repo.path() / "site/history/alfa/2025/index.html");
+        CHECK(contains(page, "<li>Aktivitet borttagen: SIP i skolan</li>"));
+        // Its change before the removal, labelled with its name as it was, the step by its name.
+        CHECK(contains(page, "<li><span class=\"diff-record\">SIP i skolan:</span> Titel ändrad från ”Samordnad individuell plan” till ”SIP i skolan”</li>"));
+        CHECK(contains(page, "<li><span class=\"diff-record\">SIP i skolan:</span> Steg ändrat från 5 Avrapportering till 4 Genomförandeplan</li>"));
+        CHECK(page.find("<span class=\"date\">2025-04-01</span>") < page.find("<span class=\"date\">2025-03-01</span>"));
+        // Told once: neither the removal nor the addition again as a change of the activity.
+        CHECK_FALSE(contains(page, "Filen ändrad"));
+        CHECK_FALSE(contains(page, "Utbildning i suicidprevention:</span>"));
+        // The removal is the plan's newest change.
+        CHECK(contains(read_file(repo.path() / "site/groups/alfa/2025/index.html"), "Senast ändrad <span class=\"date\">2025-04-01</span>"));
+    };
+    REQUIRE(run_samplan(args).exit_code == 0);
+    plan_history_says("full build");
+    // Rebuilt with the plan's history kept from before (nothing of the plan changed), and remade.
+    write_file(content / "pages/vagledning.md", "+++\ntitle = \"Vägledning\"\n+++\nNy text.\n");
+    git(repo.path(), "commit -am 'Vägledningen'", "2025-05-01T10:00:00");
+    REQUIRE(run_samplan(args).exit_code == 0);
+    plan_history_says("plan history kept");
+    std::string plan = read_file(content / kPlanPath);
+    replace(plan, "Vi saknar samordning.", "Ny analys.");
+    write_file(content / kPlanPath, plan);
+    git(repo.path(), "commit -am 'Ny analys'", "2025-05-15T10:00:00");
+    REQUIRE(run_samplan(args).exit_code == 0);
+    CHECK(contains(read_file(repo.path() / "site/history/alfa/2025/index.html"), "<li><span class=\"diff-record\">SIP i skolan:</span> Steg ändrat"));
+}
+
 TEST_CASE("a shallow clone builds with the history it has, and says once to fetch the rest") {
     TempDir repo;
     copy_base_fixture(repo.path() / "content");

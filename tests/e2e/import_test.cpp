@@ -138,9 +138,11 @@ TEST_CASE("import: values land in their records, show on the built site, and a r
     const std::string local_page = read_file(site / "indicators/local/alfa/2025/utbildning_antal-utbildade.html");
     CHECK(contains(local_page, "<tr><th scope=\"row\"><span class=\"date\">2025-09-30</span></th> <td>Utfall</td> <td>80</td></tr>"));
     const std::string csv = read_file(site / "data/indicators.csv");
-    CHECK(contains(csv, "regional,,,,vantetid,Väntetid till första besök,dagar,value,2025,50\r\n"));
-    CHECK(contains(csv, "local,alfa,2025,utbildning,antal-utbildade,Antal utbildade,personer,value,2025-09-30,80\r\n"));
-    CHECK(contains(csv, "local,alfa,2025,utbildning,antal-utbildade,Antal utbildade,personer,value,2025-12-31,96.25\r\n"));
+    CHECK(contains(csv, "regional,,,,,,tidiga-insatser,Tidiga insatser,tidiga-insatser-1,Fler barn får tidigt stöd,,,vantetid,Väntetid till första besök,dagar,value,2025,50\r\n"));
+    CHECK(contains(csv, "local,alfa,Lokal samverkansgrupp Alfa,2025,utbildning,Utbildning i suicidprevention,suicidprevention,"
+                        "Suicidprevention,suicidprevention-1,Fler kan upptäcka risk,vuxna,Vuxna,antal-utbildade,Antal utbildade,personer,value,2025-09-30,80\r\n"));
+    CHECK(contains(csv, "local,alfa,Lokal samverkansgrupp Alfa,2025,utbildning,Utbildning i suicidprevention,suicidprevention,"
+                        "Suicidprevention,suicidprevention-1,Fler kan upptäcka risk,vuxna,Vuxna,antal-utbildade,Antal utbildade,personer,value,2025-12-31,96.25\r\n"));
 }
 
 TEST_CASE("import: a multi-line array keeps its comments, a missing values key is added") {

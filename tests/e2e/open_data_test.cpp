@@ -70,6 +70,24 @@ TEST_CASE("every CSV of the open data matches the schema its data package declar
                            "focus_area_title,goal,goal_title,", 0) == 0);
     CHECK(activities.find("uddevalla,Lokal samverkansgrupp Uddevalla,2026,") != std::string::npos);
     CHECK(activities.find(",barn-och-unga,Barn och unga,") != std::string::npos);
+    // In the indicators too: a regional indicator's goal and focus area, a local one's activity,
+    // group, goal, focus area and target group, each id with its name.
+    const std::string indicators = read_file(data / "indicators.csv");
+    CHECK(indicators.rfind("level,group,group_name,plan,activity,activity_title,focus_area,focus_area_title,goal,goal_title,"
+                           "target_group,target_group_label,indicator,title,unit,", 0) == 0);
+    for (const auto& row : parse_csv(indicators)) {
+        INFO(row[0] << " " << row[12]);
+        if (row[0] == "level") continue;
+        CHECK(!row[6].empty());  // every indicator is placed in a focus area and a goal, named
+        CHECK(!row[7].empty());
+        CHECK(!row[8].empty());
+        CHECK(!row[9].empty());
+        CHECK(row[1].empty() == (row[0] == "regional"));
+        CHECK(row[2].empty() == row[1].empty());   // a group's name beside its id
+        CHECK(row[5].empty() == row[4].empty());   // an activity's title beside its id
+        CHECK(row[11].empty() == row[10].empty()); // a target group's name beside its id
+    }
+    CHECK(indicators.find(",uddevalla,Lokal samverkansgrupp Uddevalla,2026,") != std::string::npos);
     // Units travel with the values.
-    CHECK(read_file(data / "indicators.csv").find(",dagar,baseline,") != std::string::npos);
+    CHECK(indicators.find(",dagar,baseline,") != std::string::npos);
 }
