@@ -6,16 +6,14 @@
 //   SAMPLAN=build/samplan node --test tests/browser/serve.test.mjs   (scripts/test.sh runs it)
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
-import { AXE_TAGS, HERE, closeBrowser, newContext } from './lib.mjs';
+import { AXE_TAGS, HERE, closeBrowser, newContext, startServe, stopServe } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const SAMPLAN = path.resolve(process.env.SAMPLAN || path.join(HERE, '../../build/samplan'));
 const ACTIVITY = 'groups/alfa/plans/2025/activities/sip.md';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'samplan-serve-browser-'));
@@ -29,35 +27,17 @@ after(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-function startServe() {
-  server = spawn(SAMPLAN, ['serve', '--content', content, '--port', '0'], {
-    cwd: work,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`samplan serve printed no address:\n${output}`)), 20000);
-    const read = (chunk) => {
-      output += chunk;
-      const m = output.match(/Webbplatsen visas på (http:\/\/127\.0\.0\.1:\d+\/)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    server.stdout.on('data', read);
-    server.stderr.on('data', read);
-    server.on('exit', () => reject(new Error(`samplan serve ended:\n${output}`)));
-  });
-}
-
 function editActivity(change) {
   const file = path.join(content, ACTIVITY);
   fs.writeFileSync(file, change(fs.readFileSync(file, 'utf8')));
 }
 
 test('serve reloads the page after a change and shows a broken record in an overlay', async () => {
-  const base = await startServe();
+  let base;
+  ({ server, url: base } = await startServe(content, {
+    cwd: work,
+    address: /Webbplatsen visas på (http:\/\/127\.0\.0\.1:\d+\/)/,
+  }));
   const context = await newContext();
   const page = await context.newPage();
   const errors = [];
@@ -102,7 +82,5 @@ test('serve reloads the page after a change and shows a broken record in an over
   assert.deepEqual(errors, []);
   await context.close();
 
-  const exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
-  server.kill('SIGINT');
-  assert.equal(await exited, 0);
+  assert.equal(await stopServe(server), 0);
 });
