@@ -13,11 +13,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 
-import { AXE_TAGS, HERE, SAMPLAN, closeBrowser, newContext, startServe, stopServe } from './lib.mjs';
+import { HERE, SAMPLAN, axeViolations, closeBrowser, newContext, startServe, stopServe } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'samplan-editor-browser-'));
 const content = path.join(work, 'content');
 fs.cpSync(path.join(HERE, '../../content'), content, { recursive: true });
@@ -61,13 +59,7 @@ async function tabTo(page, selector, limit = 400) {
 }
 
 async function axeClean(page) {
-  const { default: AxeBuilder } = await import('@axe-core/playwright');
-  const axe = await new AxeBuilder({ page, axeSource: fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') })
-    .exclude('iframe')
-    .withTags(AXE_TAGS)
-    .setLegacyMode(true)
-    .analyze();
-  assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`), []);
+  assert.deepEqual(await axeViolations(page, { exclude: 'iframe' }), []);
 }
 
 test('the editor makes, checks, saves and commits an activity, by keyboard', async () => {

@@ -404,3 +404,16 @@ export function stopServe(server) {
   server.kill('SIGINT');
   return exited;
 }
+
+/**
+ * axe's violations of AXE_TAGS on `page` as it is now, one line each ("id: help (targets)"):
+ * only within the elements `include` selects when it is given, never within those `exclude` does.
+ */
+export async function axeViolations(page, { include, exclude } = {}) {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  let builder = new AxeBuilder({ page, axeSource: axeSource() });
+  if (include) builder = builder.include(include);
+  if (exclude) builder = builder.exclude(exclude);
+  const axe = await builder.withTags(AXE_TAGS).setLegacyMode(true).analyze();
+  return axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`);
+}

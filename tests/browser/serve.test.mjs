@@ -9,11 +9,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 
-import { AXE_TAGS, HERE, closeBrowser, newContext, startServe, stopServe } from './lib.mjs';
+import { HERE, axeViolations, closeBrowser, newContext, startServe, stopServe } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
 const ACTIVITY = 'groups/alfa/plans/2025/activities/sip.md';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'samplan-serve-browser-'));
@@ -65,13 +63,7 @@ test('serve reloads the page after a change and shows a broken record in an over
   // The page's Content-Security-Policy lets the script (a file of the site) style its overlay.
   assert.equal(await page.locator('meta[http-equiv="Content-Security-Policy"]').count(), 1);
   assert.equal(await dialog.evaluate((e) => getComputedStyle(e).position), 'fixed');
-  const { default: AxeBuilder } = await import('@axe-core/playwright');
-  const axe = await new AxeBuilder({ page, axeSource: fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') })
-    .include('.samplan-live-errors')
-    .withTags(AXE_TAGS)
-    .setLegacyMode(true)
-    .analyze();
-  assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), []);
+  assert.deepEqual(await axeViolations(page, { include: '.samplan-live-errors' }), []);
 
   // Fixed: the page reloads with the new title and the overlay is gone.
   fs.writeFileSync(path.join(content, ACTIVITY), good.replace('Omdöpt aktivitet', 'Rättad aktivitet'));
