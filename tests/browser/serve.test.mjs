@@ -44,11 +44,11 @@ test('serve reloads the page after a change and shows a broken record in an over
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(new URL('groups/alfa/2025/sip/', base).href, { waitUntil: 'load' });
-  await page.waitForFunction(() => document.querySelector('h1').textContent.includes('Samordnad individuell plan'));
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent.includes('Samordnad individuell plan'));
 
   // A change reloads the page by itself.
   editActivity((t) => t.replace('Samordnad individuell plan', 'Omdöpt aktivitet'));
-  await page.waitForFunction(() => document.querySelector('h1').textContent.includes('Omdöpt aktivitet'), null, {
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent.includes('Omdöpt aktivitet'), null, {
     timeout: 20000,
   });
 
@@ -67,7 +67,7 @@ test('serve reloads the page after a change and shows a broken record in an over
 
   // Fixed: the page reloads with the new title and the overlay is gone.
   fs.writeFileSync(path.join(content, ACTIVITY), good.replace('Omdöpt aktivitet', 'Rättad aktivitet'));
-  await page.waitForFunction(() => document.querySelector('h1').textContent.includes('Rättad aktivitet'), null, {
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent.includes('Rättad aktivitet'), null, {
     timeout: 20000,
   });
   assert.equal(await page.getByRole('alertdialog').count(), 0);
