@@ -30,6 +30,7 @@
 #include "model/build.h"
 #include "publish/publish.h"
 #include "render/render.h"
+#include "site/paths.h"
 #include "site/site.h"
 
 namespace samplan::build {
@@ -116,11 +117,10 @@ std::string search_part(const std::string& path) {
     const size_t first = path.find('/');
     if (first == std::string::npos) return "";
     const std::string top = path.substr(0, first);
-    const size_t second = path.find('/', first + 1);
-    if ((top == "groups" || top == "evaluations") && second != std::string::npos) {
-        Digest group;
-        group.add(std::string_view(path).substr(first + 1, second - first - 1));
-        return "groups-" + std::to_string(group.value() % 32);
+    if (const auto group = site::group_of_path(path)) {
+        Digest digest;
+        digest.add(*group);
+        return "groups-" + std::to_string(digest.value() % 32);
     }
     const bool plain = top.size() <= 64 && std::all_of(top.begin(), top.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
@@ -292,7 +292,7 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     if (build_failure) std::rethrow_exception(build_failure);
     for (const auto& f : view.files) output.write(prefix + f.path, f.content);
     throw_if_stopped();
-    for (const auto& [name, bytes] : theme.assets) output.write(prefix + "assets/" + name, bytes);
+    for (const auto& [name, bytes] : theme.assets) output.write(prefix + site::asset_path(name), bytes);
     return pages;
 }
 
@@ -620,7 +620,7 @@ int publish_site(const model::Site& site, const history::History& history, const
                 if (d.rule == "outside-content")
                     err << "samplan: warning: version " << quote(tag.name) << ": " << format_text(d) << "\n";
             if (!settings.drafts) model::remove_drafts(version);
-            const site::ArchiveInfo archive{tag.name, tag.date, "versions/" + tag.name + "/", &current_pages};
+            const site::ArchiveInfo archive{tag.name, tag.date, site::version_prefix(tag.name), &current_pages};
             site::SiteOptions version_options;
             version_options.today = tag.date;
             version_options.strings = &theme.strings;

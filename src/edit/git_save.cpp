@@ -1,28 +1,18 @@
 #include "edit/git_save.h"
 
-#include <git2.h>
-
 #include <filesystem>
-#include <memory>
+
+#include "history/libgit2.h"
 
 namespace samplan::edit {
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-    void operator()(T* p) const { Free(p); }
-};
-using Repository = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
-using Commit = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
-using Tree = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
-using Index = std::unique_ptr<git_index, Deleter<git_index, git_index_free>>;
-using Signature = std::unique_ptr<git_signature, Deleter<git_signature, git_signature_free>>;
-using TreeBuilder = std::unique_ptr<git_treebuilder, Deleter<git_treebuilder, git_treebuilder_free>>;
-
-struct Library {
-    Library() { git_libgit2_init(); }
-    ~Library() { git_libgit2_shutdown(); }
-};
+using history::Commit;
+using history::Index;
+using history::Repo;
+using history::Signature;
+using history::Tree;
+using history::TreeBuilder;
 
 std::string last_error(const char* what) {
     const git_error* e = git_error_last();
@@ -38,7 +28,7 @@ std::string hex(const git_oid& oid) {
 }  // namespace
 
 std::string blob_id(std::string_view text) {
-    Library library;
+    history::use_libgit2();
     git_oid oid;
     if (git_odb_hash(&oid, text.data(), text.size(), GIT_OBJECT_BLOB) != 0) return {};
     return hex(oid);
@@ -47,13 +37,13 @@ std::string blob_id(std::string_view text) {
 bool commit_file(const std::string& file, const Author& author, const std::string& message, std::string& commit_id,
                  std::string& error) {
     namespace fs = std::filesystem;
-    Library library;
+    history::use_libgit2();
     git_repository* raw_repo = nullptr;
     if (git_repository_open_ext(&raw_repo, fs::path(file).parent_path().c_str(), 0, nullptr) != 0) {
         error = "Innehållet ligger inte i ett git-arkiv: ändringen sparades men checkades inte in.";
         return false;
     }
-    Repository repo(raw_repo);
+    Repo repo(raw_repo);
     const char* workdir = git_repository_workdir(repo.get());
     if (!workdir) {
         error = "Git-arkivet har ingen arbetskatalog.";

@@ -1,5 +1,5 @@
-// edit/git_save.h — the editor's saves as git commits (libgit2, wrapped here only): a file's
-// blob id (what the page loaded, for the optimistic concurrency check), and a commit of one
+// edit/git_save.h — the editor's saves as git commits (libgit2, through history/libgit2.h): a
+// file's blob id (what the page loaded, for the optimistic concurrency check), and a commit of one
 // file on top of HEAD that changes nothing else (other staged changes stay staged, uncommitted).
 #pragma once
 

@@ -57,96 +57,104 @@ void draft(std::vector<Difference>& out, bool before, bool after) {
     if (before != after) out.push_back({after ? "draft_set" : "draft_cleared", {}, {}});
 }
 
+// A list whose items are told apart by `key` (a report by its date, a sub-goal by its title, an
+// indicator by its id, a value by its date, a member by name): `added` with the item's `args` for
+// an item only in `after`, `changed(before, after)` for one in both, `removed` with its `args` for
+// one only in `before`; the items of `after` in their order first, then those removed in theirs.
+// `added` and `removed` may be null: those items are then left out.
+template <typename Item, typename Key, typename Args, typename Changed>
+void items(std::vector<Difference>& out, const std::vector<Item>& before, const std::vector<Item>& after, const char* added,
+           const char* removed, Key key, Args args, Changed changed) {
+    for (const auto& now : after) {
+        const auto old = std::find_if(before.begin(), before.end(), [&](const Item& o) { return key(o) == key(now); });
+        if (old != before.end()) changed(*old, now);
+        else if (added) out.push_back({added, args(now), {}});
+    }
+    if (!removed) return;
+    for (const auto& was : before)
+        if (std::none_of(after.begin(), after.end(), [&](const Item& n) { return key(n) == key(was); }))
+            out.push_back({removed, args(was), {}});
+}
+
+// Members joined and left in the order of their names, then changes of principal, then of convener.
 void working_group(std::vector<Difference>& out, const Activity& x, const Activity& y) {
-    std::set<std::string> before_members, after_members;
-    std::string before_convener, after_convener;
-    for (const auto& m : x.working_group) {
-        before_members.insert(m.name);
-        if (m.convener) before_convener = m.name;
-    }
-    for (const auto& m : y.working_group) {
-        after_members.insert(m.name);
-        if (m.convener) after_convener = m.name;
-    }
-    for (const auto& m : after_members)
-        if (!before_members.count(m)) out.push_back({"member_added", {m}, {}});
-    for (const auto& m : before_members)
-        if (!after_members.count(m)) out.push_back({"member_removed", {m}, {}});
-    for (const auto& m : y.working_group) {
-        const auto old = std::find_if(x.working_group.begin(), x.working_group.end(),
-                                      [&](const WorkingGroupMember& o) { return o.name == m.name; });
-        if (old != x.working_group.end() && old->principal.id != m.principal.id)
-            out.push_back({"member_principal", {m.name, old->principal.id, m.principal.id}, {}});
-    }
-    plain(out, "convener", before_convener, after_convener);
+    auto names = [](const std::vector<WorkingGroupMember>& members) {
+        std::set<std::string> unique;
+        for (const auto& m : members) unique.insert(m.name);
+        return std::vector<std::string>(unique.begin(), unique.end());
+    };
+    auto convener = [](const std::vector<WorkingGroupMember>& members) {
+        std::string name;
+        for (const auto& m : members)
+            if (m.convener) name = m.name;
+        return name;
+    };
+    items(
+        out, names(x.working_group), names(y.working_group), "member_added", "member_removed",
+        [](const std::string& name) -> const std::string& { return name; },
+        [](const std::string& name) { return std::vector<std::string>{name}; }, [](const std::string&, const std::string&) {});
+    items(
+        out, x.working_group, y.working_group, nullptr, nullptr,
+        [](const WorkingGroupMember& m) -> const std::string& { return m.name; },
+        [](const WorkingGroupMember& m) { return std::vector<std::string>{m.name}; },
+        [&](const WorkingGroupMember& old, const WorkingGroupMember& m) {
+            if (old.principal.id != m.principal.id) out.push_back({"member_principal", {m.name, old.principal.id, m.principal.id}, {}});
+        });
+    plain(out, "convener", convener(x.working_group), convener(y.working_group));
 }
 
 void subgoals(std::vector<Difference>& out, const Activity& x, const Activity& y) {
-    for (const auto& s : y.subgoals) {
-        const auto old = std::find_if(x.subgoals.begin(), x.subgoals.end(), [&](const Subgoal& o) { return o.title == s.title; });
-        if (old == x.subgoals.end()) {
-            out.push_back({"subgoal_added", {s.title}, {}});
-            continue;
-        }
-        if (!old->done && s.done) out.push_back({"subgoal_done", {s.title}, {}});
-        if (old->done && !s.done) out.push_back({"subgoal_reopened", {s.title}, {}});
-        if (old->responsible != s.responsible) out.push_back({"subgoal_responsible", {s.title, old->responsible, s.responsible}, {}});
-        if (old->due != s.due) out.push_back({"subgoal_due", {s.title, text_of(old->due), text_of(s.due)}, {}});
-    }
-    for (const auto& s : x.subgoals)
-        if (std::none_of(y.subgoals.begin(), y.subgoals.end(), [&](const Subgoal& n) { return n.title == s.title; }))
-            out.push_back({"subgoal_removed", {s.title}, {}});
+    items(
+        out, x.subgoals, y.subgoals, "subgoal_added", "subgoal_removed",
+        [](const Subgoal& s) -> const std::string& { return s.title; },
+        [](const Subgoal& s) { return std::vector<std::string>{s.title}; },
+        [&](const Subgoal& old, const Subgoal& s) {
+            if (!old.done && s.done) out.push_back({"subgoal_done", {s.title}, {}});
+            if (old.done && !s.done) out.push_back({"subgoal_reopened", {s.title}, {}});
+            if (old.responsible != s.responsible) out.push_back({"subgoal_responsible", {s.title, old.responsible, s.responsible}, {}});
+            if (old.due != s.due) out.push_back({"subgoal_due", {s.title, text_of(old.due), text_of(s.due)}, {}});
+        });
 }
 
 void indicators(std::vector<Difference>& out, const Activity& x, const Activity& y) {
-    for (const auto& ind : y.indicators) {
-        const auto old = std::find_if(x.indicators.begin(), x.indicators.end(), [&](const LocalIndicator& o) { return o.id == ind.id; });
-        if (old == x.indicators.end()) {
-            out.push_back({"indicator_added", {ind.title}, {}});
-            continue;
-        }
-        if (old->title != ind.title) out.push_back({"indicator_title", {old->title, ind.title}, {}});
-        if (old->unit != ind.unit) out.push_back({"indicator_unit", {ind.title, old->unit, ind.unit}, {}});
-        auto same = [](const std::optional<DateValue>& a, const std::optional<DateValue>& b) {
-            return a.has_value() == b.has_value() && (!a || (a->date == b->date && a->value == b->value));
-        };
-        if (!same(old->baseline, ind.baseline))
-            out.push_back({"indicator_baseline", {ind.title, text_of(old->baseline), text_of(ind.baseline)}, {}});
-        if (!same(old->target, ind.target))
-            out.push_back({"indicator_target", {ind.title, text_of(old->target), text_of(ind.target)}, {}});
-        for (const auto& v : ind.values) {
-            const auto was = std::find_if(old->values.begin(), old->values.end(), [&](const DateValue& o) { return o.date == v.date; });
-            if (was == old->values.end())
-                out.push_back({"indicator_value", {ind.title, v.date.iso(), number_text(v.value)}, {}});
-            else if (was->value != v.value)
-                out.push_back({"indicator_value_changed", {ind.title, v.date.iso(), number_text(was->value), number_text(v.value)}, {}});
-        }
-        for (const auto& v : old->values)
-            if (std::none_of(ind.values.begin(), ind.values.end(), [&](const DateValue& n) { return n.date == v.date; }))
-                out.push_back({"indicator_value_removed", {ind.title, v.date.iso(), number_text(v.value)}, {}});
-    }
-    for (const auto& ind : x.indicators)
-        if (std::none_of(y.indicators.begin(), y.indicators.end(), [&](const LocalIndicator& n) { return n.id == ind.id; }))
-            out.push_back({"indicator_removed", {ind.title}, {}});
+    auto same = [](const std::optional<DateValue>& a, const std::optional<DateValue>& b) {
+        return a.has_value() == b.has_value() && (!a || (a->date == b->date && a->value == b->value));
+    };
+    items(
+        out, x.indicators, y.indicators, "indicator_added", "indicator_removed",
+        [](const LocalIndicator& i) -> const std::string& { return i.id; },
+        [](const LocalIndicator& i) { return std::vector<std::string>{i.title}; },
+        [&](const LocalIndicator& old, const LocalIndicator& ind) {
+            if (old.title != ind.title) out.push_back({"indicator_title", {old.title, ind.title}, {}});
+            if (old.unit != ind.unit) out.push_back({"indicator_unit", {ind.title, old.unit, ind.unit}, {}});
+            if (!same(old.baseline, ind.baseline))
+                out.push_back({"indicator_baseline", {ind.title, text_of(old.baseline), text_of(ind.baseline)}, {}});
+            if (!same(old.target, ind.target))
+                out.push_back({"indicator_target", {ind.title, text_of(old.target), text_of(ind.target)}, {}});
+            items(
+                out, old.values, ind.values, "indicator_value", "indicator_value_removed",
+                [](const DateValue& v) -> const Date& { return v.date; },
+                [&](const DateValue& v) { return std::vector<std::string>{ind.title, v.date.iso(), number_text(v.value)}; },
+                [&](const DateValue& was, const DateValue& v) {
+                    if (was.value != v.value)
+                        out.push_back({"indicator_value_changed",
+                                       {ind.title, v.date.iso(), number_text(was.value), number_text(v.value)}, {}});
+                });
+        });
 }
 
 // Reports are told apart by their date: a new date is a new report.
 void reports(std::vector<Difference>& out, const Activity& x, const Activity& y) {
-    for (const auto& r : y.reports) {
-        const auto old = std::find_if(x.reports.begin(), x.reports.end(), [&](const Report& o) { return o.date == r.date; });
-        if (old == x.reports.end()) {
-            out.push_back({"report_added", {r.date.iso()}, {}});
-            continue;
-        }
-        const std::string date = r.date.iso();
-        text_field(out, "report_progress", old->progress, r.progress, {date});
-        text_field(out, "report_works_well", old->works_well, r.works_well, {date});
-        text_field(out, "report_works_less_well", old->works_less_well, r.works_less_well, {date});
-        flag(out, "report_on_schedule", old->on_schedule, r.on_schedule, {date});
-    }
-    for (const auto& r : x.reports)
-        if (std::none_of(y.reports.begin(), y.reports.end(), [&](const Report& n) { return n.date == r.date; }))
-            out.push_back({"report_removed", {r.date.iso()}, {}});
+    items(
+        out, x.reports, y.reports, "report_added", "report_removed", [](const Report& r) -> const Date& { return r.date; },
+        [](const Report& r) { return std::vector<std::string>{r.date.iso()}; },
+        [&](const Report& old, const Report& r) {
+            const std::string date = r.date.iso();
+            text_field(out, "report_progress", old.progress, r.progress, {date});
+            text_field(out, "report_works_well", old.works_well, r.works_well, {date});
+            text_field(out, "report_works_less_well", old.works_less_well, r.works_less_well, {date});
+            flag(out, "report_on_schedule", old.on_schedule, r.on_schedule, {date});
+        });
 }
 
 void final_report(std::vector<Difference>& out, const Activity& x, const Activity& y) {
@@ -236,12 +244,9 @@ std::vector<Difference> diff_plans(const Plan& x, const Plan& y) {
     field(out, "end", x.end, y.end);
     field(out, "decided", x.decided, y.decided);
     field(out, "sent_to_office", x.sent_to_office, y.sent_to_office);
-    for (const auto& r : y.revised)
-        if (std::find(x.revised.begin(), x.revised.end(), r) == x.revised.end())
-            out.push_back({"revised_added", {r.iso()}, {}});
-    for (const auto& r : x.revised)
-        if (std::find(y.revised.begin(), y.revised.end(), r) == y.revised.end())
-            out.push_back({"revised_removed", {r.iso()}, {}});
+    items(
+        out, x.revised, y.revised, "revised_added", "revised_removed", [](const Date& d) -> const Date& { return d; },
+        [](const Date& d) { return std::vector<std::string>{d.iso()}; }, [](const Date&, const Date&) {});
     plain(out, "process", x.process.id, y.process.id);
     draft(out, x.draft, y.draft);
     text_field(out, "analysis", x.analysis, y.analysis);

@@ -28,7 +28,6 @@ struct LibGit {
 
 }  // namespace
 
-// libgit2, initialised once per process (and its options set once) whichever thread comes first.
 void use_libgit2() { static LibGit lib; }
 
 Date date_of(git_time_t time, int offset_minutes) {

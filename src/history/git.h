@@ -1,6 +1,6 @@
-// history/git.h — libgit2 as the history stage uses it (history stage, internal): owning
-// pointers for its objects, its process-wide set-up, and the open repository with its pool of
-// handles for reading on several threads at once.
+// history/git.h — libgit2 as the history stage uses it (history stage, internal): the open
+// repository with its pool of handles for reading on several threads at once (libgit2's owning
+// pointers and its set-up are in history/libgit2.h, shared with the editor).
 //
 // libgit2's objects belong to the handle (git_repository) they were read through, and a handle
 // to one thread at a time. History::Repository holds the main handle (guarded by `mutex`), spare
@@ -8,8 +8,6 @@
 // libgit2 (thread_handle()), the pack reader (history/packs.h) that reads most blobs instead, and
 // the git index's record of the content folder (index_vouches()).
 #pragma once
-
-#include <git2.h>
 
 #include <ctime>
 #include <map>
@@ -21,28 +19,10 @@
 
 #include "core/date.h"
 #include "history/history.h"
+#include "history/libgit2.h"
 #include "history/packs.h"
 
 namespace samplan::history {
-
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-    void operator()(T* p) const { Free(p); }
-};
-using Repo = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
-using Commit = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
-using Tree = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
-using TreeEntry = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>>;
-using Blob = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
-using Diff = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
-using Walk = std::unique_ptr<git_revwalk, Deleter<git_revwalk, git_revwalk_free>>;
-using Mailmap = std::unique_ptr<git_mailmap, Deleter<git_mailmap, git_mailmap_free>>;
-using Signature = std::unique_ptr<git_signature, Deleter<git_signature, git_signature_free>>;
-using Object = std::unique_ptr<git_object, Deleter<git_object, git_object_free>>;
-using Config = std::unique_ptr<git_config, Deleter<git_config, git_config_free>>;
-
-// libgit2, initialised once per process (and its options set once) whichever thread comes first.
-void use_libgit2();
 
 // The calendar date of a git time in its own time zone.
 Date date_of(git_time_t time, int offset_minutes);

@@ -1,7 +1,9 @@
 // publish/publish.h — writes the output folder. Everything goes into a temporary folder beside
 // it, which replaces the output folder in one rename only when the whole site was written:
 // an interrupted or failed build leaves the previous site as it was. Also runs Pagefind, the
-// search indexer, over the pages readers search.
+// search indexer, over the pages readers search. This header is the stage's whole contract;
+// inside, publish.cpp makes the output folder, search_index.cpp the search index, and
+// run_guarded.h runs the programs the stage starts.
 #pragma once
 
 #include <atomic>

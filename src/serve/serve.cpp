@@ -28,6 +28,7 @@
 #include "core/text.h"
 #include "edit/editor.h"
 #include "render/builtin_theme.h"
+#include "site/paths.h"
 
 namespace samplan::serve {
 namespace fs = std::filesystem;
@@ -332,7 +333,7 @@ void handle(const httplib::Request& req, httplib::Response& res, const Paths& pa
         res.set_content(body, content_type(target));
         return;
     }
-    if (read_regular_file(paths.site + "/404.html", kMaxFile, body, error, true) == FileRead::Ok) {
+    if (read_regular_file(paths.site + "/" + site::not_found_path(), kMaxFile, body, error, true) == FileRead::Ok) {
         res.status = 404;
         res.set_content(body, "text/html; charset=utf-8");
         return;

@@ -280,16 +280,16 @@ std::shared_ptr<const Data> Builder::shared_common(const std::string& root, cons
     d.set("organisation", site_.settings.organisation);
     d.set("root", root);
     d.set("home_href", root + home_path());
-    d.set("css_href", root + "assets/style.css");
-    d.set("print_css_href", root + "assets/print.css");
-    d.set("menu_js_href", root + "assets/menu.js");
-    d.set("favicon_href", root + "assets/favicon.svg");
+    d.set("css_href", root + asset_path("style.css"));
+    d.set("print_css_href", root + asset_path("print.css"));
+    d.set("menu_js_href", root + asset_path("menu.js"));
+    d.set("favicon_href", root + asset_path("favicon.svg"));
     d.set("search_href", options_.archive ? std::string() : root + search_path());  // archives are not searched
     d.set("accessibility_href", root + accessibility_path());
-    d.set("data_href", root + "data/site.json");
-    d.set("activities_csv_href", root + "data/activities.csv");
-    d.set("indicators_csv_href", root + "data/indicators.csv");
-    d.set("feed_href", root + "feed.xml");
+    d.set("data_href", root + site_data_path());
+    d.set("activities_csv_href", root + activities_csv_path());
+    d.set("indicators_csv_href", root + indicators_csv_path());
+    d.set("feed_href", root + feed_path());
     d.set("changes_href", options_.history && options_.history->available() ? root + changes_path() : std::string());
     d.set("versions_href", options_.versions.empty() ? std::string() : root + versions_path());
     Data nav = Data::list();

@@ -51,8 +51,8 @@ void Builder::add_feed_and_sitemap(const std::vector<std::string>& pages) {
     };
     Data feed = Data::map({{"title", site_.settings.title + " – " + s_.get("feed_name")},
                            {"id", base.empty() ? std::string("urn:samplan:feed") : base},
-                           {"self", base.empty() ? std::string("feed.xml") : base + "feed.xml"},
-                           {"home", base.empty() ? std::string("index.html") : base},
+                           {"self", base + feed_path()},
+                           {"home", base.empty() ? home_path() : base},
                            {"author", site_.settings.organisation.empty() ? site_.settings.title : site_.settings.organisation},
                            {"updated", options_.today.iso() + "T00:00:00Z"}});
     Data entries = Data::list();
@@ -65,13 +65,13 @@ void Builder::add_feed_and_sitemap(const std::vector<std::string>& pages) {
                                 {"summary", e.group + ", " + e.date.iso()}}));
     }
     feed.set("entries", std::move(entries));
-    add("feed.xml", "feed", std::move(feed));
+    add(feed_path(), "feed", std::move(feed));
     if (base.empty()) return;  // a sitemap needs absolute addresses
     Data urls = Data::list();
     for (const auto& p : pages)
-        if (p.size() > 5 && p.compare(p.size() - 5, 5, ".html") == 0 && p != "404.html")
+        if (p.size() > 5 && p.compare(p.size() - 5, 5, ".html") == 0 && p != not_found_path())
             urls.push(Data::map({{"loc", absolute(p)}}));
-    add("sitemap.xml", "sitemap", Data::map({{"urls", std::move(urls)}}));
+    add(sitemap_path(), "sitemap", Data::map({{"urls", std::move(urls)}}));
 }
 
 // iCalendar text: escape , ; \ and newlines, fold lines at 75 octets (RFC 5545). TEXT allows

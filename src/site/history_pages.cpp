@@ -250,10 +250,10 @@ void Builder::add_changelog(const Changelog& changelog) {
     d.set("commits", std::move(list));
     d.set("note", history_note());
     add(path, "changes", std::move(d));
-    add("changes.xml", "feed",
+    add(changes_feed_path(), "feed",
         Data::map({{"title", site_.settings.title + " – " + s_.get("changes_title")},
-                   {"id", base.empty() ? std::string("urn:samplan:changes") : base + "changes.xml"},
-                   {"self", base.empty() ? std::string("changes.xml") : base + "changes.xml"},
+                   {"id", base.empty() ? std::string("urn:samplan:changes") : base + changes_feed_path()},
+                   {"self", base + changes_feed_path()},
                    {"home", base.empty() ? path : base + "changes/"},
                    {"author", site_.settings.organisation.empty() ? site_.settings.title : site_.settings.organisation},
                    {"updated", (revisions.empty() ? options_.today : revisions.front().date).iso() + "T00:00:00Z"},
@@ -268,7 +268,7 @@ void Builder::add_versions() {
     Data list = Data::list();
     for (auto it = options_.versions.rbegin(); it != options_.versions.rend(); ++it)
         list.push(Data::map({{"name", it->name}, {"date", it->date.iso()},
-                             {"href", href(path, "versions/" + it->name + "/index.html")}}));
+                             {"href", href(path, version_prefix(it->name) + home_path())}}));
     d.set("versions", std::move(list));
     add(path, "versions", std::move(d));
 }

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/text.h"
+#include "site/paths.h"
 #include "site/site.h"
 
 namespace samplan::site {
@@ -303,9 +304,9 @@ std::vector<std::string> names_of(const std::vector<Field>& fields) {
 
 std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) {
     std::vector<FileView> files;
-    files.push_back({"data/site.json", site_json(site)});
+    files.push_back({site_data_path(), site_json(site)});
 
-    files.push_back({"data/datapackage.json", datapackage(site)});
+    files.push_back({data_package_path(), datapackage(site)});
     std::string activities = csv_line(names_of(kActivityFields));
     std::string indicators = csv_line(names_of(kIndicatorFields));
     // Names beside ids: a reader of the table needs no other file to know what an id means.
@@ -351,8 +352,8 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
                     for (const auto& v : i.values) row("value", v);
                 }
             }
-    files.push_back({"data/activities.csv", std::move(activities)});
-    files.push_back({"data/indicators.csv", std::move(indicators)});
+    files.push_back({activities_csv_path(), std::move(activities)});
+    files.push_back({indicators_csv_path(), std::move(indicators)});
     return files;
 }
 

@@ -123,7 +123,7 @@ void Builder::add_page(Changelog& changelog, const Page& p) {
         if (pr.guidance.present() && pr.guidance.id == p.id)
             diagrams.push(process_diagram_view(pr, "diagram-" + pr.id, href(path, process_path(pr.id))));
     d.set("process_diagrams", std::move(diagrams));
-    add_plain_history(changelog, d, path, p.path, "history/_pages/" + p.id + "/index.html", p.title, {{p.title, path}});
+    add_plain_history(changelog, d, path, p.path, page_history_path(p.id), p.title, {{p.title, path}});
     add(path, "page", std::move(d));
 }
 
@@ -154,7 +154,7 @@ void Builder::add_search() {
     const std::string path = search_path();
     Data d = common(path, s_.get("search_title"), "");
     d.set("breadcrumbs", crumbs(path, {}));
-    d.set("search_js_href", root_prefix(path) + "assets/search.js");
+    d.set("search_js_href", root_prefix(path) + asset_path("search.js"));
     add(path, "search", std::move(d));
 }
 
@@ -167,7 +167,7 @@ void Builder::add_not_found() {
         base = slash == std::string::npos ? "/" : site_.settings.base_url.substr(slash);
         if (base.back() != '/') base += '/';
     }
-    Data d = common("404.html", s_.get("not_found_title"), "");
+    Data d = common(not_found_path(), s_.get("not_found_title"), "");
     auto rebase = [&](Data& map) {
         for (const auto& key : {"home_href", "css_href", "print_css_href", "menu_js_href", "favicon_href", "search_href", "accessibility_href",
                                 "data_href", "activities_csv_href", "indicators_csv_href", "feed_href",
@@ -182,7 +182,7 @@ void Builder::add_not_found() {
         nav.push(std::move(copy));
     }
     d.set("nav", std::move(nav));
-    add("404.html", "not_found", std::move(d));
+    add(not_found_path(), "not_found", std::move(d));
 }
 
 }  // namespace samplan::site

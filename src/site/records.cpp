@@ -87,7 +87,7 @@ void Builder::add_group(Changelog& changelog, const Group& g) {
     d.set("follow_up_href", href(path, follow_up_path()) + "#group-" + g.id);
     d.set("paper_href", href(path, meeting_paper_path(g.id)));
     d.set("calendar_href", href(path, calendar_path(g.id)));
-    add_plain_history(changelog, d, path, g.path, "history/" + g.id + "/index.html", g.name,
+    add_plain_history(changelog, d, path, g.path, group_history_path(g.id), g.name,
                       {{s_.get("groups_title"), groups_path()}, {g.name, path}});
     add(path, "group", std::move(d));
 }

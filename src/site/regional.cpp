@@ -9,7 +9,7 @@ void Builder::add_regional(Changelog& changelog) {
     const std::string path = regional_path();
     const auto& r = site_.regional;
     Data changed = Data::map();  // when it last changed, and its history page
-    add_plain_history(changelog, changed, path, r.path, "history/_regional/index.html", r.title, {{r.title, path}});
+    add_plain_history(changelog, changed, path, r.path, regional_history_path(), r.title, {{r.title, path}});
     add_later(path, "regional", [path, changed = std::move(changed)](const Builder& b) {
         const auto& r = b.site_.regional;
         Data d = b.common(path, r.title, "regional");

@@ -183,13 +183,13 @@ Data Builder::process_diagram_view(const Process& pr, const std::string& id, con
 
 Builder::Subject Builder::subject_of(const std::string& path) const {
     Subject s;
-    if (path == site_.regional.path) return {"", regional_path(), site_.regional.title, "history/_regional/index.html"};
+    if (path == site_.regional.path) return {"", regional_path(), site_.regional.title, regional_history_path()};
     for (const auto& g : site_.groups) {
         if (path.rfind(content::layout::group_dir(g.id) + "/", 0) != 0) continue;
         s.group = g.id;
         s.page = group_path(g.id);
         s.title = g.name;
-        s.history = "history/" + g.id + "/index.html";
+        s.history = group_history_path(g.id);
         for (const auto& p : g.plans) {
             if (p.path == path) return {g.id, plan_path(g.id, p.id), p.title, plan_history_path(g.id, p.id)};
             for (const auto& a : p.activities)

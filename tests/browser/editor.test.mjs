@@ -8,17 +8,14 @@
 //   SAMPLAN=build/samplan node --test tests/browser/editor.test.mjs   (scripts/test.sh runs it)
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 
-import { AXE_TAGS, HERE, closeBrowser, newContext } from './lib.mjs';
+import { HERE, SAMPLAN, axeViolations, closeBrowser, newContext, startServe, stopServe } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const SAMPLAN = path.resolve(process.env.SAMPLAN || path.join(HERE, '../../build/samplan'));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'samplan-editor-browser-'));
 const content = path.join(work, 'content');
 fs.cpSync(path.join(HERE, '../../content'), content, { recursive: true });
@@ -33,25 +30,6 @@ after(async () => {
   if (server && server.exitCode === null) server.kill('SIGINT');
   fs.rmSync(work, { recursive: true, force: true });
 });
-
-function startServe() {
-  server = spawn(SAMPLAN, ['serve', '--content', content, '--port', '0'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`samplan serve printed no editor address:\n${output}`)), 30000);
-    const read = (chunk) => {
-      output += chunk;
-      const m = output.match(/Redigera på (http:\/\/127\.0\.0\.1:\d+\/_edit\/\?token=[0-9a-f]+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    server.stdout.on('data', read);
-    server.stderr.on('data', read);
-    server.on('exit', () => reject(new Error(`samplan serve ended:\n${output}`)));
-  });
-}
 
 // A raw request, with the headers a test chooses (Host included).
 function request(url, { method = 'GET', headers = {}, body } = {}) {
@@ -81,17 +59,15 @@ async function tabTo(page, selector, limit = 400) {
 }
 
 async function axeClean(page) {
-  const { default: AxeBuilder } = await import('@axe-core/playwright');
-  const axe = await new AxeBuilder({ page, axeSource: fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') })
-    .exclude('iframe')
-    .withTags(AXE_TAGS)
-    .setLegacyMode(true)
-    .analyze();
-  assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`), []);
+  assert.deepEqual(await axeViolations(page, { exclude: 'iframe' }), []);
 }
 
 test('the editor makes, checks, saves and commits an activity, by keyboard', async () => {
-  const address = await startServe();
+  let address;
+  ({ server, url: address } = await startServe(content, {
+    cwd: work,
+    address: /Redigera på (http:\/\/127\.0\.0\.1:\d+\/_edit\/\?token=[0-9a-f]+)/,
+  }));
   const origin = new URL(address).origin;
   const port = new URL(address).port;
 
@@ -246,7 +222,5 @@ test('the editor makes, checks, saves and commits an activity, by keyboard', asy
 
   assert.deepEqual(errors, []);
   await context.close();
-  const exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
-  server.kill('SIGINT');
-  assert.equal(await exited, 0);
+  assert.equal(await stopServe(server), 0);
 });

@@ -1,6 +1,7 @@
 // Helpers of the browser tests: the site's files, URL <-> file mapping, the browser, and one
 // crawl of every page whose results the checks share.
 
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -362,4 +363,57 @@ export function useSite() {
     if (ownServer) await ownServer.close();
   });
   return site;
+}
+
+// ---------------------------------------------------------------------------------------------
+// samplan serve
+
+/** The samplan program under test: $SAMPLAN, else the build folder's. */
+export const SAMPLAN = path.resolve(process.env.SAMPLAN || path.join(HERE, '../../build/samplan'));
+
+/**
+ * Starts `samplan serve --content <content> --port 0` in the folder `cwd` and waits until it
+ * prints a line that `address` matches (at most 30 s); resolves to { server, url }: the child
+ * process, and the address's first group. Rejects with what serve printed if it ends first.
+ */
+export function startServe(content, { cwd, address }) {
+  const server = spawn(SAMPLAN, ['serve', '--content', content, '--port', '0'], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`samplan serve printed no address:\n${output}`)), 30000);
+    const read = (chunk) => {
+      output += chunk;
+      const m = output.match(address);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ server, url: m[1] });
+      }
+    };
+    server.stdout.on('data', read);
+    server.stderr.on('data', read);
+    server.on('exit', () => reject(new Error(`samplan serve ended:\n${output}`)));
+  });
+}
+
+/** Stops a serve that startServe started, as Ctrl-C does; resolves to its exit code. */
+export function stopServe(server) {
+  const exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
+  server.kill('SIGINT');
+  return exited;
+}
+
+/**
+ * axe's violations of AXE_TAGS on `page` as it is now, one line each ("id: help (targets)"):
+ * only within the elements `include` selects when it is given, never within those `exclude` does.
+ */
+export async function axeViolations(page, { include, exclude } = {}) {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  let builder = new AxeBuilder({ page, axeSource: axeSource() });
+  if (include) builder = builder.include(include);
+  if (exclude) builder = builder.exclude(exclude);
+  const axe = await builder.withTags(AXE_TAGS).setLegacyMode(true).analyze();
+  return axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`);
 }

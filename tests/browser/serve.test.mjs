@@ -6,16 +6,12 @@
 //   SAMPLAN=build/samplan node --test tests/browser/serve.test.mjs   (scripts/test.sh runs it)
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 
-import { AXE_TAGS, HERE, closeBrowser, newContext } from './lib.mjs';
+import { HERE, axeViolations, closeBrowser, newContext, startServe, stopServe } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const SAMPLAN = path.resolve(process.env.SAMPLAN || path.join(HERE, '../../build/samplan'));
 const ACTIVITY = 'groups/alfa/plans/2025/activities/sip.md';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'samplan-serve-browser-'));
@@ -29,35 +25,17 @@ after(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-function startServe() {
-  server = spawn(SAMPLAN, ['serve', '--content', content, '--port', '0'], {
-    cwd: work,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`samplan serve printed no address:\n${output}`)), 20000);
-    const read = (chunk) => {
-      output += chunk;
-      const m = output.match(/Webbplatsen visas på (http:\/\/127\.0\.0\.1:\d+\/)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    server.stdout.on('data', read);
-    server.stderr.on('data', read);
-    server.on('exit', () => reject(new Error(`samplan serve ended:\n${output}`)));
-  });
-}
-
 function editActivity(change) {
   const file = path.join(content, ACTIVITY);
   fs.writeFileSync(file, change(fs.readFileSync(file, 'utf8')));
 }
 
 test('serve reloads the page after a change and shows a broken record in an overlay', async () => {
-  const base = await startServe();
+  let base;
+  ({ server, url: base } = await startServe(content, {
+    cwd: work,
+    address: /Webbplatsen visas på (http:\/\/127\.0\.0\.1:\d+\/)/,
+  }));
   const context = await newContext();
   const page = await context.newPage();
   const errors = [];
@@ -66,11 +44,11 @@ test('serve reloads the page after a change and shows a broken record in an over
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(new URL('groups/alfa/2025/sip/', base).href, { waitUntil: 'load' });
-  await page.waitForFunction(() => document.querySelector('h1').textContent.includes('Samordnad individuell plan'));
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent.includes('Samordnad individuell plan'));
 
   // A change reloads the page by itself.
   editActivity((t) => t.replace('Samordnad individuell plan', 'Omdöpt aktivitet'));
-  await page.waitForFunction(() => document.querySelector('h1').textContent.includes('Omdöpt aktivitet'), null, {
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent.includes('Omdöpt aktivitet'), null, {
     timeout: 20000,
   });
 
@@ -85,24 +63,16 @@ test('serve reloads the page after a change and shows a broken record in an over
   // The page's Content-Security-Policy lets the script (a file of the site) style its overlay.
   assert.equal(await page.locator('meta[http-equiv="Content-Security-Policy"]').count(), 1);
   assert.equal(await dialog.evaluate((e) => getComputedStyle(e).position), 'fixed');
-  const { default: AxeBuilder } = await import('@axe-core/playwright');
-  const axe = await new AxeBuilder({ page, axeSource: fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') })
-    .include('.samplan-live-errors')
-    .withTags(AXE_TAGS)
-    .setLegacyMode(true)
-    .analyze();
-  assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), []);
+  assert.deepEqual(await axeViolations(page, { include: '.samplan-live-errors' }), []);
 
   // Fixed: the page reloads with the new title and the overlay is gone.
   fs.writeFileSync(path.join(content, ACTIVITY), good.replace('Omdöpt aktivitet', 'Rättad aktivitet'));
-  await page.waitForFunction(() => document.querySelector('h1').textContent.includes('Rättad aktivitet'), null, {
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent.includes('Rättad aktivitet'), null, {
     timeout: 20000,
   });
   assert.equal(await page.getByRole('alertdialog').count(), 0);
   assert.deepEqual(errors, []);
   await context.close();
 
-  const exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
-  server.kill('SIGINT');
-  assert.equal(await exited, 0);
+  assert.equal(await stopServe(server), 0);
 });

@@ -3,45 +3,19 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 
 #include "build/build.h"
+#include "fixture_folder.h"
 
 using namespace samplan;
 namespace fs = std::filesystem;
 
 namespace {
 
-// The base fixture in a fresh folder (content/), its files an hour old: the up-to-date check
-// trusts only files that have not changed in the last seconds.
-struct Site {
-    fs::path dir;
-    Site() {
-        dir = fs::temp_directory_path() / ("samplan-build-" + std::to_string(std::random_device{}()));
-        fs::create_directories(dir / "content");
-        fs::copy(fs::path(SAMPLAN_FIXTURES) / "base", dir / "content", fs::copy_options::recursive);
-        settle();
-    }
-    ~Site() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-    void settle() const {
-        const auto old = fs::file_time_type::clock::now() - std::chrono::hours(1);
-        for (const auto& e : fs::recursive_directory_iterator(dir / "content")) fs::last_write_time(e.path(), old);
-    }
-    build::SiteRequest request() const {
-        build::SiteRequest r;
-        r.settings.content = (dir / "content").string();
-        r.settings.output = (dir / "output").string();
-        r.settings.themes = (fs::path(SAMPLAN_EXAMPLE_CONTENT).parent_path() / "themes").string();
-        r.settings.today = Date{2025, 6, 1};
-        r.settings.quiet = true;
-        r.stamp_file = (dir / "stamp.txt").string();
-        r.stamp_options = "test";
-        return r;
-    }
+// The base fixture in a fresh folder.
+struct Site : test::FixtureFolder {
+    Site() : FixtureFolder("build") {}
 };
 
 // Records the stages it is told of.

@@ -7,11 +7,11 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <set>
 #include <sstream>
 
 #include "build/build.h"
+#include "fixture_folder.h"
 #include "site/families.h"
 
 using namespace samplan;
@@ -19,14 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The base fixture with a second group (beta, a copy of alfa), in a git repository of two
-// commits; its files an hour old (the up-to-date check trusts no file changed in the last seconds).
-struct Repo {
-    fs::path dir;
-    Repo() {
-        dir = fs::temp_directory_path() / ("samplan-families-" + std::to_string(std::random_device{}()));
-        fs::create_directories(dir / "content");
-        fs::copy(fs::path(SAMPLAN_FIXTURES) / "base", dir / "content", fs::copy_options::recursive);
+// The base fixture with a second group (beta, a copy of alfa), in a git repository of two commits.
+struct Repo : test::FixtureFolder {
+    Repo() : FixtureFolder("families") {
         fs::copy(dir / "content/groups/alfa", dir / "content/groups/beta", fs::copy_options::recursive);
         replace("groups/beta/group.toml", "Alfa\"", "Beta\"");
         git("init -q");
@@ -35,43 +30,6 @@ struct Repo {
         replace("groups/alfa/plans/2025/activities/sip.md", "+++\n", "+++\n# andra versionen\n");
         git("commit -qam 'Andra'", "2025-02-05T10:00:00");
         settle();
-    }
-    ~Repo() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-    void git(const std::string& command, const std::string& date = "2025-01-05T10:00:00") const {
-        const std::string line = "cd '" + dir.string() + "' && GIT_AUTHOR_DATE=" + date + " GIT_COMMITTER_DATE=" + date +
-                                 " git -c user.name='Anna B' -c user.email=anna@example.org -c init.defaultBranch=main " +
-                                 command + " >/dev/null 2>&1";
-        REQUIRE(std::system(line.c_str()) == 0);
-    }
-    void replace(const std::string& path, const std::string& from, const std::string& to) const {
-        std::ifstream in(dir / "content" / path);
-        std::stringstream text;
-        text << in.rdbuf();
-        std::string s = text.str();
-        const auto at = s.find(from);
-        REQUIRE(at != std::string::npos);
-        s.replace(at, from.size(), to);
-        std::ofstream(dir / "content" / path, std::ios::trunc) << s;
-    }
-    void settle() const {
-        const auto old = fs::file_time_type::clock::now() - std::chrono::hours(1);
-        for (const auto& e : fs::recursive_directory_iterator(dir / "content")) fs::last_write_time(e.path(), old);
-    }
-    build::SiteRequest request() const {
-        build::SiteRequest r;
-        r.settings.content = (dir / "content").string();
-        r.settings.output = (dir / "output").string();
-        r.settings.themes = (fs::path(SAMPLAN_EXAMPLE_CONTENT).parent_path() / "themes").string();
-        r.settings.today = Date{2025, 6, 1};
-        r.settings.quiet = true;
-        r.settings.page_keys_file = (dir / "cache/pages.txt").string();
-        r.stamp_file = (dir / "cache/stamp.txt").string();
-        r.stamp_options = "test";
-        r.history_cache = (dir / "cache/history").string();
-        return r;
     }
     // Builds; returns the "pages" stage's total, as the progress bar is told it before the pages.
     size_t build(build::BuildReport& report) const {

@@ -1,0 +1,34 @@
+// publish/run_guarded.h — the programs the publish stage starts (publish stage, internal):
+// Pagefind, under a time limit, ended with samplan however samplan ends; and the set-up every
+// child that samplan waits for needs (the `rm` that removes a previous site among them).
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace samplan::publish {
+
+// Children that samplan waits for: a SIGCHLD ignored by whoever started samplan would have them
+// collected by the system, and their ends unseen. Sets SIGCHLD to its default once, whichever
+// thread comes first; called before each child is started.
+void wait_for_own_children();
+
+enum class RunEnd {
+    Ok,           // the program ended with status 0
+    Failed,       // it ended with another status, or by a signal
+    CannotStart,  // it could not be started (or exited with 127, as a shell does for that)
+    TimedOut,     // `deadline` came first: it was killed
+};
+
+// Runs `args` (args[0] the program, a path: PATH is not searched) in a process group of its own,
+// led by a guard process that samplan forks: the guard starts the program and waits for it, and
+// when samplan ends without ending it (SIGKILL) the guard sees the pipe from samplan close and
+// kills the whole group, the program and whatever it started (npm's wrapper starts the real
+// Pagefind) among it; the program also has PR_SET_PDEATHSIG for the guard. Standard input and
+// output are /dev/null; standard error is samplan's; the program starts with the default action
+// for SIGPIPE, SIGTERM, SIGINT and SIGHUP and no signal blocked. The group is killed at `deadline`
+// or when a stop is asked for (core/stop.h; then Stopped is thrown once it is gone).
+RunEnd run_guarded(std::vector<std::string> args, std::chrono::steady_clock::time_point deadline);
+
+}  // namespace samplan::publish

@@ -1,0 +1,324 @@
+// publish/search_index.cpp — the search index (build_search_index, write_search_stamp in
+// publish.h): finding Pagefind, its parts kept or made again, the stamp of what they were made from.
+#include "publish/publish.h"
+#include "publish/relative_path.h"
+#include "publish/run_guarded.h"
+
+#include "core/digest.h"
+#include "core/parallel.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+namespace samplan::publish {
+namespace fs = std::filesystem;
+namespace {
+
+// Pagefind: the program SAMPLAN_PAGEFIND names when it is set (and only it), else
+// node_modules/.bin/pagefind (npm's wrapper, which starts the binary of @pagefind/linux-x64) in
+// the working folder, then in the site's folder, else the first pagefind on PATH. Empty when
+// there is none.
+std::string find_pagefind(const std::string& site_folder) {
+    if (const char* named = std::getenv("SAMPLAN_PAGEFIND"); named && *named)
+        return ::access(named, X_OK) == 0 ? std::string(named) : std::string();
+    std::vector<std::string> candidates = {"node_modules/.bin/pagefind"};
+    if (!site_folder.empty()) candidates.push_back(site_folder + "/node_modules/.bin/pagefind");
+    if (const char* path = std::getenv("PATH")) {
+        const std::string p = path;
+        for (size_t start = 0; start <= p.size();) {
+            const size_t end = p.find(':', start);
+            const std::string d = p.substr(start, end == std::string::npos ? std::string::npos : end - start);
+            if (!d.empty()) candidates.push_back(d + "/pagefind");
+            if (end == std::string::npos) break;
+            start = end + 1;
+        }
+    }
+    for (const auto& c : candidates)
+        if (::access(c.c_str(), X_OK) == 0) return c;
+    return {};
+}
+
+// npm's wrapper (node_modules/.bin/pagefind, a Node script) starts the binary of the platform's
+// package, @pagefind/linux-<arch>/bin/pagefind_extended or pagefind, as its resolveBinary.js does
+// (honouring PAGEFIND_EXTENDED_BINARY_PATH and PAGEFIND_BINARY_PATH): that binary, started
+// directly, so that each part of the index does not pay for starting Node. `program` itself
+// when it is not npm's wrapper or the binary is not found.
+std::string npm_binary(const std::string& program) {
+    std::error_code ec;
+    const fs::path real = fs::canonical(program, ec);
+    if (ec || real.filename() != "bin.cjs" || real.parent_path().filename() != "runner") return program;
+    for (const char* variable : {"PAGEFIND_EXTENDED_BINARY_PATH", "PAGEFIND_BINARY_PATH"})
+        if (const char* set = std::getenv(variable); set && *set) return program;  // the wrapper's choice: leave it to it
+    struct utsname system {};
+    if (::uname(&system) != 0) return program;
+    const std::string machine = system.machine;
+    const std::string arch = machine == "x86_64" ? "x64" : machine == "aarch64" ? "arm64" : machine;
+    const fs::path modules = real.parent_path().parent_path().parent_path().parent_path();
+    for (const char* name : {"pagefind_extended", "pagefind"}) {
+        const fs::path binary = modules / "@pagefind" / ("linux-" + arch) / "bin" / name;
+        if (::access(binary.c_str(), X_OK) == 0) return binary.string();
+    }
+    return program;
+}
+
+// Which file is `path` now (its target's when it is a link): inode, size, modification time.
+std::string identity(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return {};
+    return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+           std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+}
+
+// What Pagefind is: the program found and, for npm's wrapper, the package's binary beside it.
+std::string pagefind_identity(const std::string& binary) {
+    std::error_code ec;
+    const fs::path real = fs::canonical(binary, ec);
+    std::string id = real.string() + " " + identity(binary);
+    if (!ec && real.parent_path().filename() == "runner") {  // node_modules/pagefind/lib/runner/bin.cjs
+        const fs::path modules = real.parent_path().parent_path().parent_path().parent_path();
+        for (const char* name : {"pagefind_extended", "pagefind"})
+            id += " " + identity((modules / "@pagefind/linux-x64/bin" / name).string());
+        id += " " + identity((modules / "pagefind/package.json").string());
+    }
+    return id;
+}
+
+// Hard-links the previous site's pagefind/ folder into the staging folder; false when it fails.
+bool keep_index(const std::string& previous_site, const std::string& staging) {
+    const fs::path from = fs::path(previous_site) / "pagefind";
+    std::error_code ec;
+    if (!fs::is_regular_file(from / "pagefind.js", ec)) return false;
+    fs::copy(from, fs::path(staging) / "pagefind", fs::copy_options::recursive | fs::copy_options::create_hard_links, ec);
+    if (ec) fs::remove_all(fs::path(staging) / "pagefind", ec);
+    return !ec;
+}
+
+// The folder of a part of the index, relative to the site.
+std::string part_folder(const std::string& name) { return name.empty() ? "pagefind" : "pagefind/parts/" + name; }
+
+// Hard-links the files of the folder `from` into `to` (made here), its sub-folders too, but not
+// the entries named in `skip` at its top (the main index leaves out the other parts and their list).
+bool link_folder(const fs::path& from, const fs::path& to, const std::vector<std::string>& skip) {
+    std::error_code ec;
+    fs::create_directories(to, ec);
+    if (ec) return false;
+    for (const auto& e : fs::directory_iterator(from, ec)) {
+        const std::string name = e.path().filename().string();
+        if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+        fs::copy(e.path(), to / name, fs::copy_options::recursive | fs::copy_options::create_hard_links, ec);
+        if (ec) return false;
+    }
+    return !ec;
+}
+
+// Pagefind's files that only the main index needs (the parts share its program and its
+// WebAssembly in the browser): removed from the parts.
+bool main_index_only(const std::string& name) {
+    return name != "pagefind-entry.json" &&
+           (name.rfind("pagefind.js", 0) == 0 || name.rfind("pagefind-", 0) == 0 || name.rfind("wasm.", 0) == 0);
+}
+
+// Hard-links `pages` (relative to `staging`) into the folder `scratch`, at the same paths.
+void link_pages(const std::string& staging, const std::string& scratch, const std::vector<std::string>& pages) {
+    std::unordered_set<std::string> made;
+    auto make = [&](auto& self, const std::string& dir) -> void {
+        if (dir.empty() || made.count(dir)) return;
+        const size_t slash = dir.rfind('/');
+        if (slash != std::string::npos) self(self, dir.substr(0, slash));
+        const std::string full = scratch + "/" + dir;
+        if (::mkdir(full.c_str(), 0777) != 0 && errno != EEXIST)
+            throw std::runtime_error("cannot create " + full + ": " + std::strerror(errno));
+        made.insert(dir);
+    };
+    if (::mkdir(scratch.c_str(), 0777) != 0) throw std::runtime_error("cannot create " + scratch + ": " + std::strerror(errno));
+    for (const auto& page : pages) {
+        check_relative(page);
+        make(make, folder_of(page));
+        const std::string from = staging + "/" + page, to = scratch + "/" + page;
+        if (::link(from.c_str(), to.c_str()) != 0)
+            throw std::runtime_error("cannot link " + from + " to " + to + ": " + std::strerror(errno));
+    }
+}
+
+}  // namespace
+
+SearchOutcome build_search_index(const Output& output, const SearchOptions& options) {
+    SearchOutcome outcome;
+    const std::string& staging = output.staging_dir();
+    if (options.keep_previous && keep_index(output.output_dir(), staging)) {
+        outcome.built = true;
+        outcome.message = "search index kept from the previous site";
+        return outcome;
+    }
+    const std::string binary = find_pagefind(options.site_folder);
+    if (binary.empty()) {
+        const char* named = std::getenv("SAMPLAN_PAGEFIND");
+        outcome.message =
+            named && *named ? "search is not built: SAMPLAN_PAGEFIND names no program that can be run (" + std::string(named) + ")"
+                            : "search is not built: Pagefind is not installed (npm install pagefind in this folder, or put "
+                              "pagefind on PATH, or name it in SAMPLAN_PAGEFIND)";
+        return outcome;
+    }
+    const std::string program = npm_binary(binary);
+    Digest tool;
+    tool.add("samplan-search 2");
+    tool.add(pagefind_identity(binary));
+    tool.add("--silent");
+    const std::string tool_line = "search " + tool.hex();
+    auto part_line = [](const SearchPart& part) {
+        return (part.name.empty() ? std::string("-") : part.name) + " " + std::to_string(part.digest);
+    };
+
+    // The previous site's parts, each kept when it was made from the same pages by the same Pagefind.
+    std::unordered_set<std::string> previous;  // "name digest identity"
+    if (!options.stamp_file.empty()) {
+        std::ifstream in(options.stamp_file, std::ios::binary);
+        std::string line;
+        if (std::getline(in, line) && line == tool_line)
+            while (std::getline(in, line)) previous.insert(line);
+    }
+    std::vector<const SearchPart*> to_make;
+    std::vector<std::string> stamp_lines(options.parts.size());
+    std::error_code ec;
+    for (size_t i = 0; i < options.parts.size(); ++i) {
+        const SearchPart& part = options.parts[i];
+        check_relative(part_folder(part.name));
+        const fs::path before = fs::path(output.output_dir()) / part_folder(part.name);
+        const fs::path now = fs::path(staging) / part_folder(part.name);
+        if (previous.count(part_line(part) + " " + identity((before / "pagefind-entry.json").string())) &&
+            link_folder(before, now, {"parts", "parts.json"})) {
+            ++outcome.parts_kept;
+            continue;
+        }
+        if (fs::exists(now / "pagefind-entry.json", ec)) {  // the main part, half linked: made again
+            for (const auto& e : fs::directory_iterator(now, ec))
+                if (e.path().filename() != "parts") fs::remove_all(e.path(), ec);
+        }
+        to_make.push_back(&part);
+    }
+
+    // Pagefind, over each part's pages linked into a scratch folder of their own, several at once.
+    const auto deadline = options.time_limit.count() > 0 ? std::chrono::steady_clock::now() + options.time_limit
+                                                         : std::chrono::steady_clock::time_point::max();
+    std::mutex mutex;
+    size_t next = 0;
+    RunEnd end = RunEnd::Ok;
+    std::exception_ptr failure;
+    auto work = [&] {
+        for (;;) {
+            size_t i = 0;
+            {
+                std::lock_guard lock(mutex);
+                if (next >= to_make.size() || end != RunEnd::Ok || failure) return;
+                i = next++;
+            }
+            const SearchPart& part = *to_make[i];
+            const std::string scratch = staging + "/.samplan-search-" + std::to_string(i);
+            const std::string index = staging + "/" + part_folder(part.name);
+            RunEnd result = RunEnd::Failed;
+            try {
+                link_pages(staging, scratch, part.pages);
+                result = run_guarded({program, "--site", scratch, "--output-path", index, "--silent"}, deadline);
+                std::error_code e;
+                if (result == RunEnd::Ok && !fs::is_regular_file(index + "/pagefind-entry.json", e) &&
+                    !fs::is_regular_file(index + "/pagefind.js", e))
+                    result = RunEnd::Failed;
+                if (result == RunEnd::Ok && !part.name.empty())
+                    for (const auto& f : fs::directory_iterator(index, e))
+                        if (main_index_only(f.path().filename().string())) fs::remove_all(f.path(), e);
+            } catch (...) {
+                std::error_code e;
+                fs::remove_all(scratch, e);
+                std::lock_guard lock(mutex);
+                if (!failure) failure = std::current_exception();
+                return;
+            }
+            std::error_code e;
+            fs::remove_all(scratch, e);
+            std::lock_guard lock(mutex);
+            if (result != RunEnd::Ok && end == RunEnd::Ok) end = result;
+        }
+    };
+    const size_t threads_wanted = std::min<size_t>(to_make.size(), core_count());
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < threads_wanted; ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+    if (failure) std::rethrow_exception(failure);  // Stopped, or a part's pages could not be linked
+
+    const std::string index = staging + "/pagefind";
+    if (end == RunEnd::Ok && fs::is_regular_file(index + "/pagefind.js", ec)) {
+        // The other parts, for the search page to merge.
+        std::string list = "[";
+        for (const auto& part : options.parts)
+            if (!part.name.empty()) list += std::string(list.size() > 1 ? "," : "") + "\"parts/" + part.name + "/\"";
+        list += "]\n";
+        const int fd = ::openat(output.staging_fd(), "pagefind/parts.json", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+        const bool listed = fd >= 0 && ::write(fd, list.data(), list.size()) == static_cast<ssize_t>(list.size());
+        if (fd >= 0) ::close(fd);
+        if (listed) {
+            outcome.built = true;
+            outcome.parts_made = to_make.size();
+            size_t pages = 0;
+            for (const auto* part : to_make) pages += part->pages.size();
+            if (to_make.empty())
+                outcome.message = "search index kept: no searched page changed";
+            else
+                outcome.message = "search index built with " + binary + " (" + std::to_string(pages) + " pages in " +
+                                  std::to_string(to_make.size()) + (to_make.size() == 1 ? " part" : " parts") + ", " +
+                                  std::to_string(outcome.parts_kept) + " kept)";
+            outcome.stamp = tool_line;
+            for (const auto& part : options.parts)
+                outcome.stamp += "\n" + part_line(part) + " " +
+                                 identity(staging + "/" + part_folder(part.name) + "/pagefind-entry.json");
+            return outcome;
+        }
+        end = RunEnd::Failed;
+    }
+    fs::remove_all(index, ec);  // what it left, if anything
+    outcome.failed = true;
+    if (end == RunEnd::TimedOut)
+        outcome.message = "search is not built: Pagefind took longer than " + std::to_string(options.time_limit.count()) +
+                          " s and was stopped (--search-timeout SECONDS allows more)";
+    else if (end == RunEnd::CannotStart)
+        outcome.message = "search is not built: cannot start " + binary;
+    else
+        outcome.message = "search is not built: Pagefind failed (" + binary + ")";
+    return outcome;
+}
+
+void write_search_stamp(const std::string& stamp_file, const std::string& stamp) {
+    std::error_code ec;
+    if (stamp.empty()) {
+        fs::remove(stamp_file, ec);
+        return;
+    }
+    fs::create_directories(fs::path(stamp_file).parent_path(), ec);
+    const std::string tmp = stamp_file + ".tmp-" + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << stamp << "\n";
+        if (!out) {
+            fs::remove(tmp, ec);
+            return;
+        }
+    }
+    fs::rename(tmp, stamp_file, ec);
+    if (ec) fs::remove(tmp, ec);
+}
+}  // namespace samplan::publish

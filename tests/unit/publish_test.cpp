@@ -1,0 +1,270 @@
+// publish/publish.h: the output folder as a user sees it between builds (the previous site until
+// a build succeeds, unchanged files left as they were, nothing beside it afterwards, nothing
+// written outside it), and the programs the stage starts (publish/run_guarded.h).
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "publish/publish.h"
+#include "publish/run_guarded.h"
+
+using namespace samplan;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A folder holding the output folder "site", removed at the end once the previous sites that
+// builds replaced are removed too (in the background, publish.h).
+struct Folder {
+    fs::path dir = fs::temp_directory_path() / ("samplan-publish-" + std::to_string(std::random_device{}()));
+    std::string out = (dir / "site").string();
+    Folder() { fs::create_directories(dir); }
+    ~Folder() {
+        wait_for_no_staging();
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+    // The entries beside the output folder, by name.
+    std::set<std::string> beside() const {
+        std::set<std::string> names;
+        for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+        return names;
+    }
+    // Waits (at most a minute) until no staging folder is beside the output folder: the previous
+    // sites that builds swapped out are removed in the background.
+    bool wait_for_no_staging() const {
+        for (int i = 0; i < 6000; ++i) {
+            const auto names = beside();
+            if (std::none_of(names.begin(), names.end(), [](const std::string& n) { return n.rfind("site.tmp-", 0) == 0; }))
+                return true;
+            ::usleep(10'000);
+        }
+        return false;
+    }
+    // Builds a site of `files` (path, content); commits unless `fail`.
+    void build(const std::vector<std::pair<std::string, std::string>>& files, bool fail = false) const {
+        publish::Output output(out);
+        for (const auto& [path, content] : files) output.write(path, content);
+        if (!fail) output.commit();
+    }
+    std::string read(const std::string& path) const {
+        std::ifstream in(fs::path(out) / path, std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }
+    struct stat status(const std::string& path) const {
+        struct stat st {};
+        REQUIRE_MESSAGE(::lstat((fs::path(out) / path).c_str(), &st) == 0, path);
+        return st;
+    }
+};
+
+bool same_file(const struct stat& a, const struct stat& b) {
+    return a.st_ino == b.st_ino && a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
+}
+
+}  // namespace
+
+TEST_CASE("publish: a build that fails leaves the previous site as it was, and nothing beside it") {
+    const Folder folder;
+    folder.build({{"index.html", "first"}, {"groups/a/index.html", "A"}});
+    const struct stat before = folder.status("index.html");
+
+    {
+        // A build that writes a changed page and a new one, then fails before the swap (an error,
+        // a stop): the Output is destroyed without commit().
+        publish::Output output(folder.out);
+        output.write("index.html", "second");
+        output.write("groups/b/index.html", "B");
+        CHECK(folder.beside().size() == 2);  // the site and this build's staging folder
+    }
+    CHECK(folder.beside() == std::set<std::string>{"site"});
+    CHECK(folder.read("index.html") == "first");
+    CHECK(same_file(folder.status("index.html"), before));
+    CHECK(folder.read("groups/a/index.html") == "A");
+    CHECK_FALSE(fs::exists(fs::path(folder.out) / "groups/b"));
+}
+
+TEST_CASE("publish: a build writes changed files, keeps unchanged ones as they were and drops removed pages") {
+    const Folder folder;
+    folder.build({{"index.html", "home"}, {"groups/a/index.html", "A"}, {"groups/b/index.html", "B"}, {"feed.xml", "1"}});
+    CHECK(folder.beside() == std::set<std::string>{"site"});  // the first build renames its folder into place
+    const struct stat home = folder.status("index.html"), a = folder.status("groups/a/index.html"),
+                      feed = folder.status("feed.xml");
+
+    publish::Output output(folder.out);
+    output.write("index.html", "home");
+    output.write("groups/a/index.html", "A");
+    output.write("feed.xml", "2");
+    output.write("groups/c/index.html", "C");
+    CHECK(output.kept() == 2);
+    CHECK(output.written() == 2);
+    output.commit();
+
+    // Unchanged: the same file, with the same modification time (rsync copies only what changed).
+    CHECK(same_file(folder.status("index.html"), home));
+    CHECK(same_file(folder.status("groups/a/index.html"), a));
+    // Changed or new: written.
+    CHECK(folder.read("feed.xml") == "2");
+    CHECK(folder.status("feed.xml").st_ino != feed.st_ino);
+    CHECK(folder.read("groups/c/index.html") == "C");
+    // A page the build did not make is gone, its folder too.
+    CHECK_FALSE(fs::exists(fs::path(folder.out) / "groups/b"));
+    // The previous site, swapped out, is removed in the background: nothing stays beside the output.
+    CHECK(folder.wait_for_no_staging());
+    CHECK(folder.beside() == std::set<std::string>{"site"});
+}
+
+TEST_CASE("publish: keep() takes the previous site's file unread; a missing one is reported, not made") {
+    const Folder folder;
+    folder.build({{"index.html", "home"}, {"a/b.html", "b"}});
+    const struct stat b = folder.status("a/b.html");
+    publish::Output output(folder.out);
+    CHECK(output.keep("a/b.html"));
+    CHECK_FALSE(output.keep("a/missing.html"));
+    CHECK(output.kept() == 1);
+    output.write("index.html", "home, changed");
+    output.commit();
+    CHECK(same_file(folder.status("a/b.html"), b));
+    CHECK_FALSE(fs::exists(fs::path(folder.out) / "a/missing.html"));
+}
+
+TEST_CASE("publish: no path leaves the output folder, whatever it is made of") {
+    const Folder folder;
+    // A previous site with a link that points outside it (a hand-made output folder, an attack).
+    fs::create_directories(folder.out);
+    std::ofstream(folder.dir / "outside.html") << "outside";
+    fs::create_symlink(folder.dir / "outside.html", fs::path(folder.out) / "linked.html");
+
+    publish::Output output(folder.out);
+    for (const char* path : {"../outside.html", "/tmp/x.html", "a/../../outside.html", "a/./b.html", "./a.html", "", "a/",
+                             "..", "a/.."}) {
+        CAPTURE(path);
+        CHECK_THROWS_WITH_AS(output.write(path, "x"), doctest::Contains("refusing to write outside the output"),
+                             std::runtime_error);
+        CHECK_THROWS_AS(output.keep(path), std::runtime_error);
+    }
+    // The link is neither kept nor followed: the new site has a file of its own there.
+    CHECK_FALSE(output.keep("linked.html"));
+    output.write("linked.html", "outside");  // the same bytes as the file the link points at
+    output.write("index.html", "home");
+    output.commit();
+    CHECK(fs::is_regular_file(fs::symlink_status(fs::path(folder.out) / "linked.html")));
+    std::ofstream(fs::path(folder.out) / "linked.html", std::ios::app) << " changed";
+    std::ifstream in(folder.dir / "outside.html");
+    std::string outside;
+    std::getline(in, outside);
+    CHECK(outside == "outside");
+    CHECK(folder.wait_for_no_staging());  // the previous site with its link, removed
+    CHECK(fs::is_regular_file(folder.dir / "outside.html"));
+}
+
+TEST_CASE("publish: a killed build's staging folder is removed by the next build; a running build's is left alone") {
+    const Folder folder;
+    folder.build({{"index.html", "home"}});
+    // Killed: unlocked, its process gone (no process has the id 999999999).
+    fs::create_directories(folder.dir / "site.tmp-999999999-0badf00d" / "groups");
+    // Running: locked (as a build holds its own while it runs).
+    const fs::path running = folder.dir / ("site.tmp-" + std::to_string(::getpid()) + "-00c0ffee");
+    fs::create_directories(running);
+    const int fd = ::open(running.c_str(), O_RDONLY | O_DIRECTORY);
+    REQUIRE(fd >= 0);
+    REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+    // Another program's folder with a name like it, that no build makes.
+    fs::create_directories(folder.dir / "site.tmp-notes");
+
+    publish::remove_abandoned_staging(folder.out);
+    CHECK(folder.beside() == std::set<std::string>{"site", running.filename().string(), "site.tmp-notes"});
+    ::close(fd);
+    fs::remove_all(running);
+    fs::remove_all(folder.dir / "site.tmp-notes");
+}
+
+TEST_CASE("publish: the pages and parts given to Pagefind stay inside the staging folder") {
+    const Folder folder;
+    std::ofstream(folder.dir / "outside.html") << "<p>outside</p>";
+    // Any program will do: the pages are linked into Pagefind's folder before it starts.
+    ::setenv("SAMPLAN_PAGEFIND", "/bin/true", 1);
+    publish::Output output(folder.out);
+    output.write("index.html", "<p>home</p>");
+    for (const auto& part : {publish::SearchPart{"", {"../outside.html"}, 1}, publish::SearchPart{"../x", {"index.html"}, 2}}) {
+        publish::SearchOptions options;
+        options.parts = {part};
+        CHECK_THROWS_WITH_AS(publish::build_search_index(output, options),
+                             doctest::Contains("refusing to write outside the output"), std::runtime_error);
+    }
+    ::unsetenv("SAMPLAN_PAGEFIND");
+    CHECK_FALSE(fs::exists(folder.dir / "x"));
+    CHECK(fs::hard_link_count(folder.dir / "outside.html") == 1);
+}
+
+TEST_CASE("publish: the search index is built by Pagefind, kept when its pages did not change, and missing when it fails") {
+    const Folder folder;
+    // A Pagefind that writes its index's two files: the entry lists the pages it was given.
+    const fs::path fake = folder.dir / "pagefind";
+    std::ofstream(fake) << "#!/bin/sh\n# --site SITE --output-path OUT --silent\nmkdir -p \"$4\" && echo js > \"$4/pagefind.js\" && "
+                           "(cd \"$2\" && find . -type f | sort) > \"$4/pagefind-entry.json\"\n";
+    fs::permissions(fake, fs::perms::owner_all);
+    ::setenv("SAMPLAN_PAGEFIND", fake.c_str(), 1);
+    const std::string stamp_file = (folder.dir / "search.txt").string();
+    auto build = [&](const std::string& page_b, std::uint64_t digest_b) {
+        publish::Output output(folder.out);
+        output.write("index.html", "home");
+        output.write("a/index.html", "a");
+        output.write("b/index.html", page_b);
+        publish::SearchOptions options;
+        options.parts = {{"", {"index.html"}, 1}, {"a", {"a/index.html"}, 2}, {"b", {"b/index.html"}, digest_b}};
+        options.stamp_file = stamp_file;
+        const publish::SearchOutcome outcome = publish::build_search_index(output, options);
+        output.commit();
+        publish::write_search_stamp(stamp_file, outcome.stamp);
+        return outcome;
+    };
+    const publish::SearchOutcome first = build("b", 3);
+    CHECK(first.built);
+    CHECK(first.parts_made == 3);
+    CHECK(folder.read("pagefind/parts.json") == "[\"parts/a/\",\"parts/b/\"]\n");
+    CHECK(folder.read("pagefind/parts/b/pagefind-entry.json") == "./b/index.html\n");
+    CHECK_FALSE(fs::exists(fs::path(folder.out) / "pagefind/parts/b/pagefind.js"));  // only the main part has it
+    const struct stat a = folder.status("pagefind/parts/a/pagefind-entry.json");
+
+    const publish::SearchOutcome second = build("b, changed", 4);
+    CHECK(second.built);
+    CHECK(second.parts_made == 1);
+    CHECK(second.parts_kept == 2);
+    CHECK(same_file(folder.status("pagefind/parts/a/pagefind-entry.json"), a));
+
+    // A Pagefind that fails: the site is published without search, and the stamp says there is none.
+    std::ofstream(fake, std::ios::trunc) << "#!/bin/sh\nexit 1\n";
+    const publish::SearchOutcome third = build("b, changed again", 5);
+    ::unsetenv("SAMPLAN_PAGEFIND");
+    CHECK_FALSE(third.built);
+    CHECK(third.failed);
+    CHECK(third.message.find("Pagefind failed") != std::string::npos);
+    CHECK_FALSE(fs::exists(fs::path(folder.out) / "pagefind"));
+    CHECK_FALSE(fs::exists(stamp_file));
+}
+
+TEST_CASE("publish: a program run under a time limit tells how it ended") {
+    const auto later = std::chrono::steady_clock::now() + std::chrono::hours(1);
+    CHECK(publish::run_guarded({"/bin/true"}, later) == publish::RunEnd::Ok);
+    CHECK(publish::run_guarded({"/bin/false"}, later) == publish::RunEnd::Failed);
+    CHECK(publish::run_guarded({"/nonexistent/pagefind"}, later) == publish::RunEnd::CannotStart);
+    // Past its time it is killed (the limit is already over: this does not depend on timing).
+    CHECK(publish::run_guarded({"/bin/sleep", "600"}, std::chrono::steady_clock::now()) == publish::RunEnd::TimedOut);
+}
