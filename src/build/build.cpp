@@ -83,11 +83,20 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
     load_and_check(*source, LoadOptions{settings.today, true, true, settings.content, request.history_cache, false}, loaded,
                    &report.timings, std::move(history));
     const std::string diagnostics_text = hooks.checked ? hooks.checked(loaded) : std::string();
-    if (loaded.diagnostics.has_errors()) return kContentErrors;
+    const auto hand_history = [&] {
+        if (!hooks.history_read) return;
+        loaded.history.release_read_cache();
+        hooks.history_read(std::move(loaded.history));
+    };
+    if (loaded.diagnostics.has_errors()) {
+        hand_history();
+        return kContentErrors;
+    }
     if (!stamped) settings.output_before = output_state(settings.output);
     if (!settings.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
     if (hooks.publishing) hooks.publishing();
     const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err);
+    hand_history();
     if (stamped && rc == kOk) {
         // A build whose search failed is not recorded: the next one tries again.
         if (!report.search_failed) write_stamp(request.stamp_file, inputs, report.output_state, diagnostics_text);

@@ -78,6 +78,9 @@ struct SiteHooks {
     std::function<std::string(const Loaded&)> checked;
     // The pages are about to be written: from here on there is a staging folder to remove.
     std::function<void()> publishing;
+    // The build is over (the site published, or the content had errors): the git history it read,
+    // for a caller that keeps it (serve hands it to its editor's checks).
+    std::function<void(history::History&&)> history_read;
 };
 
 // Checks, then publishes the site; returns kOk, kContentErrors, kFailed or stopped_exit_code(),

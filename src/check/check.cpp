@@ -40,7 +40,8 @@ private:
         if (std::find(known.begin(), known.end(), ref.id) != known.end()) return true;
         if (!source.empty() && site_.unreadable(source)) return false;
         rules::report(d_, rules::kUnknownReference, path, ref.pos,
-                      std::string(what) + " " + quote(ref.id) + " does not exist" + scope + suggestion(ref.id, known));
+                      std::string(what) + " " + quote(ref.id) + " does not exist" + scope + suggestion(ref.id, known))
+            .suggestion = close_match(ref.id, known).value_or("");
         return false;
     }
 
@@ -119,7 +120,8 @@ private:
                                   "goal " + quote(a.goal.id) + " belongs to focus area " + quote(fa.id) + ", not to " +
                                       quote(area->id) + ": change 'focus_area' to " + quote(fa.id) + ", or pick a goal of " +
                                       quote(area->id) +
-                                      suggestion(a.goal.id, goals));
+                                      suggestion(a.goal.id, goals))
+                        .suggestion = close_match(a.goal.id, goals).value_or("");
                     return;
                 }
         resolve(a.path, a.goal, goals, "goal", " in focus area " + quote(area->id));

@@ -402,6 +402,49 @@ bool parse_record_text(const std::string& path, std::string_view text, bool mark
     return nested_ok;
 }
 
+namespace {
+
+// Reads one record's file and parses it, reporting into `diagnostics`; returns whether it parsed.
+bool read_and_parse(const Source& source, Record& record, bool markdown, Diagnostics& diagnostics,
+                    const LoadOptions& options) {
+    std::string text, error;
+    switch (source.read(record.path, options.max_record_bytes, text, error)) {
+        case ReadStatus::TooLarge:
+            diagnostics.error(record.path, kFileStart,
+                              "file is larger than the limit of " + size_text(options.max_record_bytes) +
+                                  "; split it or shorten it",
+                              "file-too-large");
+            return false;
+        case ReadStatus::Error:
+            diagnostics.error(record.path, kFileStart, "cannot read: " + error, "io");
+            return false;
+        case ReadStatus::Outside:
+            diagnostics.error(record.path, kFileStart, "symbolic link points outside the content folder; refused",
+                              "outside-content");
+            return false;
+        case ReadStatus::Ok: break;
+    }
+    return parse_record_text(record.path, text, markdown, record, diagnostics);
+}
+
+}  // namespace
+
+bool is_markdown(RecordKind kind) {
+    return kind == RecordKind::Page || kind == RecordKind::GroupEvaluation || kind == RecordKind::Activity;
+}
+
+bool reload_record(const Source& source, Record& record, Diagnostics& diagnostics, const LoadOptions& options) {
+    Record fresh;
+    fresh.kind = record.kind;
+    fresh.path = record.path;
+    fresh.id = record.id;
+    fresh.group = record.group;
+    fresh.plan = record.plan;
+    fresh.readable = read_and_parse(source, fresh, is_markdown(fresh.kind), diagnostics, options);
+    record = std::move(fresh);
+    return record.readable;
+}
+
 std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics, const LoadOptions& options) {
     Walker walker(source, diagnostics);
     walker.run();
@@ -413,24 +456,7 @@ std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics,
     auto work = [&](size_t i) {
         Pending& p = pending[i];
         if (!p.record.readable) return;
-        std::string text, error;
-        switch (source.read(p.record.path, options.max_record_bytes, text, error)) {
-            case ReadStatus::TooLarge:
-                per_file[i].error(p.record.path, kFileStart,
-                                  "file is larger than the limit of " + size_text(options.max_record_bytes) +
-                                      "; split it or shorten it",
-                                  "file-too-large");
-                return;
-            case ReadStatus::Error:
-                per_file[i].error(p.record.path, kFileStart, "cannot read: " + error, "io");
-                return;
-            case ReadStatus::Outside:
-                per_file[i].error(p.record.path, kFileStart, "symbolic link points outside the content folder; refused",
-                                  "outside-content");
-                return;
-            case ReadStatus::Ok: break;
-        }
-        ok[i] = parse_record_text(p.record.path, text, p.markdown, p.record, per_file[i]) ? 1 : 0;
+        ok[i] = read_and_parse(source, p.record, p.markdown, per_file[i], options) ? 1 : 0;
     };
     const size_t workers = worker_count();
     if (workers == 1 || pending.size() < 16) {

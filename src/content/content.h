@@ -39,6 +39,14 @@ struct LoadOptions {
 std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics,
                                  const LoadOptions& options = {});
 
+// Whether records of `kind` are Markdown files with front matter (.md).
+bool is_markdown(RecordKind kind);
+
+// Reads and parses again one record that load_records found (its kind, ids and path stay), as
+// load_records would; for a reader that keeps the records and sees that one file changed.
+// Returns whether the record is readable.
+bool reload_record(const Source& source, Record& record, Diagnostics& diagnostics, const LoadOptions& options = {});
+
 // Splits a `.md` record into front matter and body. Exposed for tests and fuzzing.
 struct FrontMatter {
     std::string_view toml;

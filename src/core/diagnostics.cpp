@@ -7,8 +7,9 @@
 
 namespace samplan {
 
-void Diagnostics::error(std::string path, SourcePos pos, std::string message, std::string rule) {
+Diagnostic& Diagnostics::error(std::string path, SourcePos pos, std::string message, std::string rule) {
     items_.push_back({std::move(path), pos, Severity::Error, std::move(message), std::move(rule), {}});
+    return items_.back();
 }
 
 Diagnostic& Diagnostics::warning(std::string path, SourcePos pos, std::string message, std::string rule) {
@@ -16,7 +17,10 @@ Diagnostic& Diagnostics::warning(std::string path, SourcePos pos, std::string me
     return items_.back();
 }
 
-void Diagnostics::add(Diagnostic d) { items_.push_back(std::move(d)); }
+Diagnostic& Diagnostics::add(Diagnostic d) {
+    items_.push_back(std::move(d));
+    return items_.back();
+}
 
 void Diagnostics::merge(Diagnostics&& other) {
     items_.insert(items_.end(), std::make_move_iterator(other.items_.begin()),

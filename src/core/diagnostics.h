@@ -25,15 +25,18 @@ struct Diagnostic {
     // The values the message names (dates, counts, ids), in a fixed order per rule, so that the
     // site can say the same thing in the visitor's language.
     std::vector<std::string> args;
+    // The nearest valid value, when the message suggests one ("did you mean 'x'?"): the editor
+    // offers it at the field.
+    std::string suggestion = {};
 };
 
 // Collects diagnostics from every stage of a run. Not thread-safe: each worker keeps its own
 // and merges them in a fixed order.
 class Diagnostics {
 public:
-    void error(std::string path, SourcePos pos, std::string message, std::string rule);
+    Diagnostic& error(std::string path, SourcePos pos, std::string message, std::string rule);
     Diagnostic& warning(std::string path, SourcePos pos, std::string message, std::string rule);
-    void add(Diagnostic d);
+    Diagnostic& add(Diagnostic d);
     void merge(Diagnostics&& other);
 
     [[nodiscard]] const std::vector<Diagnostic>& all() const { return items_; }

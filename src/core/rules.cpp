@@ -18,9 +18,9 @@ const Rule* find(std::string_view id) {
     return nullptr;
 }
 
-void report(Diagnostics& diagnostics, const Rule& rule, std::string path, SourcePos pos, std::string message,
-            std::vector<std::string> args) {
-    diagnostics.add({std::move(path), pos, rule.severity, std::move(message), std::string(rule.id), std::move(args)});
+Diagnostic& report(Diagnostics& diagnostics, const Rule& rule, std::string path, SourcePos pos, std::string message,
+                   std::vector<std::string> args) {
+    return diagnostics.add({std::move(path), pos, rule.severity, std::move(message), std::string(rule.id), std::move(args)});
 }
 
 }  // namespace samplan::rules

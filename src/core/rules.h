@@ -61,7 +61,7 @@ const std::vector<const Rule*>& all();
 const Rule* find(std::string_view id);
 
 // Adds a diagnostic of `rule` (its severity and id) carrying `args`, one per name in rule.args.
-void report(Diagnostics& diagnostics, const Rule& rule, std::string path, SourcePos pos, std::string message,
+Diagnostic& report(Diagnostics& diagnostics, const Rule& rule, std::string path, SourcePos pos, std::string message,
             std::vector<std::string> args = {});
 
 }  // namespace samplan::rules

@@ -208,14 +208,20 @@ std::optional<std::string> nearest(std::string_view value, const std::vector<std
     return best;
 }
 
-std::string suggestion(std::string_view value, const std::vector<std::string>& candidates) {
-    const auto best = nearest(value, candidates);
-    if (!best) return {};
+std::optional<std::string> close_match(std::string_view value, const std::vector<std::string>& candidates) {
+    auto best = nearest(value, candidates);
+    if (!best || value.empty()) return std::nullopt;
     const size_t distance = edit_distance(value, *best);
     const size_t longest = std::max(code_points(value).size(), code_points(*best).size());
     const bool close = distance * 2 <= longest + 1 || best->find(value) != std::string::npos ||
                        value.find(*best) != std::string_view::npos;
-    if (!value.empty() && close) return " (did you mean " + quote(*best) + "?)";
+    if (!close) return std::nullopt;
+    return best;
+}
+
+std::string suggestion(std::string_view value, const std::vector<std::string>& candidates) {
+    if (candidates.empty()) return {};
+    if (const auto best = close_match(value, candidates)) return " (did you mean " + quote(*best) + "?)";
     std::string out = " (known: ";
     const size_t shown = std::min<size_t>(candidates.size(), 6);
     for (size_t i = 0; i < shown; ++i) out += (i ? ", " : "") + quote(candidates[i]);

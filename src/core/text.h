@@ -46,6 +46,9 @@ bool is_valid_id(std::string_view id);
 size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `value` by edit distance (ties: first in order); nullopt if none.
 std::optional<std::string> nearest(std::string_view value, const std::vector<std::string>& candidates);
+// The candidate close enough to `value` to be what was meant (suggestion() says "did you mean"
+// for it), or nullopt.
+std::optional<std::string> close_match(std::string_view value, const std::vector<std::string>& candidates);
 // " (did you mean 'x'?)" when a candidate is close, else " (known: 'a', 'b', …)"; empty without candidates.
 std::string suggestion(std::string_view value, const std::vector<std::string>& candidates);
 

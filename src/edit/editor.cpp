@@ -6,6 +6,8 @@
 #include <random>
 
 #include "build/build.h"
+#include "check/check.h"
+#include "edit/content_cache.h"
 #include "content/content.h"
 #include "content/layout.h"
 #include "core/text.h"
@@ -24,43 +26,6 @@ namespace {
 
 constexpr const char* kCookie = "samplan_edit";
 constexpr size_t kMaxBody = size_t{2} << 20;
-
-// The content folder with one record's text replaced (or added), as a check sees it.
-class OverlaySource final : public content::Source {
-public:
-    OverlaySource(const content::Source& base, std::string path, std::string text)
-        : base_(base), path_(std::move(path)), text_(std::move(text)) {}
-    [[nodiscard]] content::EntryKind kind(const std::string& path) const override {
-        if (path == path_) return content::EntryKind::File;
-        if (path_.rfind(path + "/", 0) == 0 && base_.kind(path) == content::EntryKind::Missing)
-            return content::EntryKind::Directory;
-        return base_.kind(path);
-    }
-    [[nodiscard]] std::vector<content::DirEntry> list(const std::string& dir) const override {
-        auto entries = base_.list(dir);
-        if (path_.rfind(dir + "/", 0) == 0) {
-            const std::string rest = path_.substr(dir.size() + 1);
-            const size_t slash = rest.find('/');
-            const std::string name = rest.substr(0, slash);
-            if (std::none_of(entries.begin(), entries.end(), [&](const auto& e) { return e.name == name; })) {
-                entries.push_back({name, slash == std::string::npos ? content::EntryKind::File : content::EntryKind::Directory});
-                std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-            }
-        }
-        return entries;
-    }
-    [[nodiscard]] content::ReadStatus read(const std::string& path, size_t max_bytes, std::string& out,
-                                           std::string& error) const override {
-        if (path != path_) return base_.read(path, max_bytes, out, error);
-        if (text_.size() > max_bytes) return content::ReadStatus::TooLarge;
-        out = text_;
-        return content::ReadStatus::Ok;
-    }
-
-private:
-    const content::Source& base_;
-    std::string path_, text_;
-};
 
 // A record as the page names it: its kind and ids.
 struct Address {
@@ -136,21 +101,6 @@ std::string cookie_value(const std::string& header, const std::string& name) {
         at = end + 1;
     }
     return {};
-}
-
-// What the editor needs to know of the content: the model, and the records as read.
-struct Content {
-    build::Loaded loaded;
-};
-
-void load(const content::Source& source, const EditorSettings& s, bool check, Content& out) {
-    build::LoadOptions options;
-    options.today = s.today();
-    options.check = check;
-    options.history = false;  // the plan-revision warning alone reads it: not worth a git walk per keystroke
-    options.content_dir = s.content;
-    options.keep_records = true;
-    build::load_and_check(source, options, out.loaded);
 }
 
 const model::Group* find_group(const model::Site& site, const std::string& id) {
@@ -229,9 +179,17 @@ std::string make_token() {
     return out;
 }
 
-Editor::Editor(EditorSettings settings) : settings_(std::move(settings)) {
+Editor::Editor(EditorSettings settings)
+    : settings_(std::move(settings)), cache_(std::make_unique<ContentCache>(settings_.content)) {
     if (settings_.token.empty()) settings_.token = make_token();
     if (!settings_.today) settings_.today = [] { return today_local(); };
+}
+
+Editor::~Editor() = default;
+
+void Editor::set_history(std::shared_ptr<const history::History> history) {
+    const std::lock_guard lock(history_mutex_);
+    history_ = std::move(history);
 }
 
 std::string Editor::address() const {
@@ -243,13 +201,14 @@ namespace {
 // The work of one request, once it is known to come from the session's own page.
 class Session {
 public:
-    Session(const EditorSettings& settings, std::mutex& save_mutex) : s_(settings), save_mutex_(save_mutex) {}
+    Session(const EditorSettings& settings, std::mutex& save_mutex, ContentCache& cache,
+            std::shared_ptr<const history::History> history)
+        : s_(settings), save_mutex_(save_mutex), cache_(cache), history_(std::move(history)) {}
 
     Response records() {
-        Content c;
-        load(*content::make_disk_source(s_.content), s_, false, c);
+        cache_.refresh();
         Json list = Json::array();
-        for (const auto& r : c.loaded.kept) {
+        for (const auto& r : cache_.records()) {
             const char* kind = r.kind == content::RecordKind::Group            ? "group"
                                : r.kind == content::RecordKind::Plan            ? "plan"
                                : r.kind == content::RecordKind::Activity        ? "activity"
@@ -278,11 +237,9 @@ public:
         Address a;
         std::string error;
         if (!resolve(request, a, error)) return message(400, error);
-        Content c;
-        const auto disk = content::make_disk_source(s_.content);
-        load(*disk, s_, false, c);
+        cache_.refresh();
         std::string text;
-        if (!original(c, a, create, text, error)) return message(create ? 409 : 404, error);
+        if (!original(cache_.site(), a, create, text, error)) return message(create ? 409 : 404, error);
         content::Record record;
         Diagnostics parse;
         record.path = a.path;
@@ -293,7 +250,7 @@ public:
         out.set("address", address_json(a));
         out.set("base", str(create ? "" : blob_id(text)));
         out.set("record", record_to_json(record));
-        out.set("choices", choices(c.loaded.site, a));
+        out.set("choices", choices(cache_.site(), a));
         out.set("preview", str(page_url(a)));
         return json_response(200, out);
     }
@@ -310,9 +267,8 @@ public:
 
         std::unique_lock<std::mutex> lock(save_mutex_, std::defer_lock);
         if (save) lock.lock();
-        Content before;
-        const auto disk = content::make_disk_source(s_.content);
-        load(*disk, s_, false, before);
+        cache_.refresh();
+        const model::Site& before = cache_.site();
         std::string text;
         if (!original(before, a, create, text, error)) return conflict(error);
         if (!create && blob_id(text) != request.string_or("base"))
@@ -326,29 +282,36 @@ public:
         std::string new_text;
         if (!write_record(text, a.markdown, old_record.data, *page, new_text, error)) return message(422, error);
 
-        Content after;
-        const OverlaySource overlay(*disk, a.path, new_text);
-        load(overlay, s_, true, after);
-        content::Record new_record;
-        Diagnostics parse;
-        new_record.path = a.path;
-        const bool parsed = content::parse_record_text(a.path, new_text, a.markdown, new_record, parse);
-        const site::Strings strings = build::load_strings(after.loaded.site, s_.themes);
+        // The kept content with this record as it would be saved (nothing is written): its parse,
+        // the model and the rules, with the history serve read for the plan-revision warning.
+        Diagnostics found;
+        content::Record new_record = record_at(a);
+        const size_t limit = content::LoadOptions{}.max_record_bytes;
+        if (new_text.size() > limit) {
+            found.error(a.path, SourcePos{1, 1},
+                        "file is larger than the limit of " + std::to_string(limit / 1024 / 1024) + " MiB; split it or shorten it",
+                        "file-too-large");
+            new_record.readable = false;
+        } else {
+            new_record.readable = content::parse_record_text(a.path, new_text, a.markdown, new_record, found);
+        }
+        const bool parsed = new_record.readable;
+        const model::Site after = cache_.with_record(new_record, found);
+        check::run_checks(after, check::CheckOptions{s_.today(), history_.get()}, found);
+        found.sort();
+        const site::Strings strings = build::load_strings(after, s_.themes);
         Json diagnostics = Json::array();
         size_t errors = 0;
-        for (const auto& d : after.loaded.diagnostics.all()) {
+        for (const auto& d : found.all()) {
             if (d.path != a.path) continue;
             Json o = Json::object();
             o.set("field", str(parsed && d.pos.line > 0 ? field_at_line(new_record.data, a.markdown ? new_record.body_line : 0, d.pos.line) : ""));
             o.set("severity", str(d.severity == Severity::Error ? "error" : "warning"));
             o.set("rule", str(d.rule));
             o.set("message", str(d.message));
-            std::string swedish;
-            if (d.severity == Severity::Warning) {
-                const std::string key = "warning_" + d.rule;
-                if (strings.get(key) != key) swedish = site::fill(strings.get(key), d.args);
-            }
-            o.set("message_sv", str(swedish));
+            // In the site's language from the theme's strings, as the site says its warnings.
+            o.set("message_sv", str(site::diagnostic_sentence(d, strings)));
+            o.set("suggestion", str(d.suggestion));
             o.set("line", str(std::to_string(d.pos.line)));
             if (d.severity == Severity::Error) ++errors;
             diagnostics.items.push_back(std::move(o));
@@ -385,8 +348,31 @@ private:
 
     static Response conflict(const std::string& text) { return message(409, text); }
 
+    // An empty record of the address's kind, where load_records would find it.
+    static content::Record record_at(const Address& a) {
+        content::Record r;
+        r.path = a.path;
+        r.group = a.group;
+        if (a.kind == "group") {
+            r.kind = content::RecordKind::Group;
+            r.id = a.group;
+        } else if (a.kind == "plan") {
+            r.kind = content::RecordKind::Plan;
+            r.id = a.plan;
+            r.plan = a.plan;
+        } else if (a.kind == "activity") {
+            r.kind = content::RecordKind::Activity;
+            r.id = a.id;
+            r.plan = a.plan;
+        } else {
+            r.kind = content::RecordKind::GroupEvaluation;
+            r.id = a.id;
+        }
+        return r;
+    }
+
     // The record's text on disk, or its template for a new one (which must not exist yet).
-    bool original(const Content& c, const Address& a, bool create, std::string& text, std::string& error) const {
+    bool original(const model::Site& site, const Address& a, bool create, std::string& text, std::string& error) const {
         const fs::path file = fs::path(s_.content) / a.path;
         std::error_code ec;
         const bool exists = fs::exists(fs::symlink_status(file, ec));
@@ -401,7 +387,6 @@ private:
             error = "Det finns redan en post med det id:t: välj ett annat.";
             return false;
         }
-        const model::Site& site = c.loaded.site;
         const model::Group* group = find_group(site, a.group);
         if (a.kind != "group" && !group) {
             error = "Gruppen finns inte.";
@@ -425,22 +410,22 @@ private:
     }
 
     // A Swedish summary of the change for the commit message, in the history pages' words.
-    std::string summary(const Content& before, const Content& after, const Address& a, bool create, bool changed) const {
+    std::string summary(const model::Site& before, const model::Site& after, const Address& a, bool create, bool changed) const {
         const char* what = a.kind == "group"  ? "gruppen"
                            : a.kind == "plan" ? "planen"
                            : a.kind == "activity" ? "aktiviteten"
                                                   : "utvärderingen";
         std::string title = a.id.empty() ? (a.kind == "plan" ? a.plan : a.group) : a.id;
         std::vector<std::string> parts;
-        const site::Strings strings = build::load_strings(after.loaded.site, s_.themes);
+        const site::Strings strings = build::load_strings(after, s_.themes);
         auto find_plan = [&](const model::Site& site) -> const model::Plan* {
             if (const auto* g = find_group(site, a.group))
                 for (const auto& p : g->plans)
                     if (p.id == a.plan) return &p;
             return nullptr;
         };
-        const model::Plan* old_plan = find_plan(before.loaded.site);
-        const model::Plan* new_plan = find_plan(after.loaded.site);
+        const model::Plan* old_plan = find_plan(before);
+        const model::Plan* new_plan = find_plan(after);
         if (a.kind == "activity" && new_plan) {
             const model::Activity* old_activity = nullptr;
             const model::Activity* new_activity = nullptr;
@@ -517,6 +502,8 @@ private:
 
     const EditorSettings& s_;
     std::mutex& save_mutex_;
+    ContentCache& cache_;
+    const std::shared_ptr<const history::History> history_;
 };
 
 std::string content_type_of(const std::string& name) {
@@ -530,6 +517,14 @@ std::string content_type_of(const std::string& name) {
 }  // namespace
 
 Response Editor::handle(const Request& request) {
+    auto session = [&] {
+        std::shared_ptr<const history::History> history;
+        {
+            const std::lock_guard lock(history_mutex_);
+            history = history_;
+        }
+        return Session(settings_, save_mutex_, *cache_, std::move(history));
+    };
     Response refused;
     const std::string port = std::to_string(settings_.port);
     auto finish = [](Response r) {
@@ -575,8 +570,8 @@ Response Editor::handle(const Request& request) {
     const std::string rest = request.path.substr(std::string(kEditPrefix).size());
     if (request.method == "GET") {
         if (rest == "api/records") {
-            Session session(settings_, save_mutex_);
-            return finish(session.records());
+            const std::lock_guard lock(cache_mutex_);
+            return finish(session().records());
         }
         std::string name = rest.empty() ? "index.html" : rest;
         const bool plain = name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_./") == std::string::npos &&
@@ -610,13 +605,13 @@ Response Editor::handle(const Request& request) {
     Json body;
     std::string error;
     if (!parse_json(request.body, body, error)) return finish(message(400, "Begäran gick inte att läsa."));
-    Session session(settings_, save_mutex_);
     try {
-        if (rest == "api/open") return finish(session.open(body, false));
-        if (rest == "api/new") return finish(session.open(body, true));
-        if (rest == "api/check") return finish(session.check(body, false));
-        if (rest == "api/save") return finish(session.check(body, true));
-        if (rest == "api/markdown") return finish(session.markdown(body));
+        if (rest == "api/markdown") return finish(session().markdown(body));
+        const std::lock_guard lock(cache_mutex_);
+        if (rest == "api/open") return finish(session().open(body, false));
+        if (rest == "api/new") return finish(session().open(body, true));
+        if (rest == "api/check") return finish(session().check(body, false));
+        if (rest == "api/save") return finish(session().check(body, true));
     } catch (const std::exception& e) {
         return finish(message(500, std::string("Internt fel: ") + e.what()));
     }

@@ -1,6 +1,6 @@
 // edit/editor.h — the local web editor that `samplan serve` offers at /_edit/ on 127.0.0.1:
 // forms for a group's records, checked as they are typed by the same rules as `samplan check`
-// (on the content with the record replaced in memory), saved surgically (record_edit.h) and
+// (on the content, loaded once and kept up to date, with the record replaced in memory), saved surgically (record_edit.h) and
 // committed to git (git_save.h). The stage sees requests as plain data, not the web server's types.
 //
 // Contract: only requests with this computer's Host, the session's token (a cookie set from the
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/date.h"
+#include "history/history.h"
 
 namespace samplan::edit {
 
@@ -53,9 +54,15 @@ struct EditorSettings {
 // 32 hex digits from the system's random source.
 std::string make_token();
 
+class ContentCache;
+
 class Editor {
 public:
     explicit Editor(EditorSettings settings);
+    ~Editor();
+    // The history serve read for its last build: the plan-revision warning of a check counts from
+    // a plan's last commit in it (as `samplan check` does). Without one, from `revised`/`decided`.
+    void set_history(std::shared_ptr<const history::History> history);
     // The address to open: it hands the page the session's token.
     [[nodiscard]] std::string address() const;
     [[nodiscard]] Response handle(const Request& request);
@@ -63,6 +70,11 @@ public:
 private:
     EditorSettings settings_;
     std::mutex save_mutex_;  // one save at a time: the conflict check and the write belong together
+    // The content as loaded and kept between requests (content_cache.h), one request at a time.
+    std::mutex cache_mutex_;
+    std::unique_ptr<ContentCache> cache_;
+    std::mutex history_mutex_;
+    std::shared_ptr<const history::History> history_;
 };
 
 }  // namespace samplan::edit

@@ -52,7 +52,8 @@ Enum choice(TableReader& r, const Record& rec, Diagnostics& d, const char* key,
         words.emplace_back(word);
     }
     d.error(rec.path, value.pos, "unknown " + std::string(key) + " " + quote(value.id) + suggestion(value.id, words),
-            "bad-value");
+            "bad-value")
+        .suggestion = close_match(value.id, words).value_or("");
     return fallback;
 }
 

@@ -19,7 +19,8 @@ TableReader::TableReader(const Value& table, const std::string& path, Diagnostic
         diagnostics_.warning(path_, entry.key_pos,
                              "unknown key " + quote(entry.key) + (where_.empty() ? "" : " in " + where_) +
                                  suggestion(entry.key, names),
-                             "unknown-key");
+                             "unknown-key")
+            .suggestion = close_match(entry.key, names).value_or("");
     }
 }
 

@@ -11,6 +11,7 @@
 #include <functional>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <ostream>
@@ -90,7 +91,7 @@ struct Paths {
 // One build: the same stages as samplan build --drafts, into the private site folder. Returns
 // false with the lines that tell why, after which the previous site is still there.
 bool build_once(const Paths& paths, bool first, std::vector<std::string>& problems, std::string& theme, size_t& pages,
-                std::ostream& out, std::ostream& err) {
+                edit::Editor& editor, std::ostream& out, std::ostream& err) {
     try {
         build::SiteRequest request;
         build::BuildSettings& settings = request.settings;
@@ -120,6 +121,11 @@ bool build_once(const Paths& paths, bool first, std::vector<std::string>& proble
             return std::string();
         };
         hooks.publishing = [&] { reading.reset(); };
+        // The editor's checks count a plan's revision from its last commit, as check does, from
+        // the history this build read (not a walk of their own per keystroke).
+        hooks.history_read = [&](history::History&& history) {
+            editor.set_history(std::make_shared<const history::History>(std::move(history)));
+        };
         build::BuildReport report;
         std::ostringstream messages;
         const int rc = build::make_site(std::move(request), hooks, report, messages);
@@ -423,7 +429,7 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
         std::vector<std::string> problems;
         std::string theme;
         size_t pages = 0;
-        const bool ok = build_once(paths, first, problems, theme, pages, out, err);
+        const bool ok = build_once(paths, first, problems, theme, pages, *editor, out, err);
         if (!ok && stop_requested()) {
             rebuild_stopped = true;
             return;

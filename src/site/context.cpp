@@ -119,6 +119,25 @@ std::string fill(const std::string& pattern, const std::vector<std::string>& arg
     return out;
 }
 
+std::string warning_sentence(const Diagnostic& d, const Strings& strings) {
+    if (d.severity != Severity::Warning) return {};
+    const std::string key = "warning_" + d.rule;
+    const std::string& pattern = strings.get(key);
+    return pattern == key ? std::string() : fill(pattern, d.args);
+}
+
+std::string diagnostic_sentence(const Diagnostic& d, const Strings& strings) {
+    std::string out = warning_sentence(d, strings);
+    if (out.empty()) {
+        const std::string key = "rule_" + d.rule;
+        if (strings.get(key) != key) out = strings.get(key);
+    }
+    if (out.empty() || d.suggestion.empty()) return out;
+    const std::string key = "did_you_mean";  // get() may answer with its argument
+    const std::string& pattern = strings.get(key);
+    return pattern == key ? out : out + " " + fill(pattern, {d.suggestion});
+}
+
 std::string describe_difference(const history::Difference& diff, const Strings& strings) {
     // Status values are the content's own words; say them in the site's language, in lower case
     // as they stand mid-sentence ("från planerad till pågår").

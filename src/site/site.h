@@ -118,6 +118,13 @@ size_t page_count(const model::Site& site, const SiteOptions& options);
 std::string describe_difference(const history::Difference& difference, const Strings& strings);
 // `pattern` with {0}, {1}, … replaced by `args`.
 std::string fill(const std::string& pattern, const std::vector<std::string>& args);
+// A warning in the strings' language, as the site shows it: the theme's "warning_<rule>" with
+// {0}, {1}… filled from the warning's values; "" when the theme has none for the rule.
+std::string warning_sentence(const Diagnostic& d, const Strings& strings);
+// A diagnostic in the strings' language, as the editor shows it at its field: warning_sentence(),
+// else the rule's own sentence ("rule_<rule>"), followed by the nearest valid value when the
+// diagnostic names one ("did_you_mean"); "" when the theme has neither sentence.
+std::string diagnostic_sentence(const Diagnostic& d, const Strings& strings);
 
 // "../../" for "a/b/index.html": the way back to the site root from `page_path`.
 std::string root_prefix(const std::string& page_path);

@@ -205,8 +205,7 @@ Builder::Subject Builder::subject_of(const std::string& path) const {
 // from the warning's values, else the checker's own message.
 std::string Builder::warning_text(const Diagnostic& d) const {
     const std::string key = "warning_" + d.rule;
-    const std::string& pattern = s_.get(key);
-    return pattern == key ? d.message : fill(pattern, d.args);
+    return s_.get(key) == key ? d.message : warning_sentence(d, s_);
 }
 
 // A warning as text with its dates apart: {text, date} pieces, so that a theme can keep each

@@ -2,8 +2,9 @@
 // from the template, a rule error is shown at its field and blocks saving, is fixed, and the save
 // becomes a file and a git commit with the author and message; samplan check passes and the
 // preview shows the page. Editing one field of an example record changes exactly that line; a
-// save over a record changed on disk meanwhile is refused and keeps what was typed. The page is
-// axe-clean. Requests without the session's cookie, from another origin or another Host are refused.
+// save over a record changed on disk meanwhile is refused and keeps what was typed; a record
+// changed on disk is checked as it now is, its error said in Swedish at the field. Every screen
+// (new record, edit, conflict, published draft, the other forms) is axe-clean. Requests without the session's cookie, from another origin or another Host are refused.
 //
 //   SAMPLAN=build/samplan node --test tests/browser/editor.test.mjs   (scripts/test.sh runs it)
 import { test, after } from 'node:test';
@@ -130,6 +131,8 @@ test('the editor makes, checks, saves and commits an activity, by keyboard', asy
   await page.keyboard.press('Space');
   const groupMessage = page.locator('#f-working_group-1-message, #f-working_group-message, #f-working_group-0-message').filter({ hasText: 'sammankallande' });
   await groupMessage.first().waitFor({ timeout: 20000 });
+  // Said in Swedish, in the theme's words for the rule (i18n/sv.toml), without samplan's English.
+  assert.match(await groupMessage.first().textContent(), /^Fel: Exakt en person i arbetsgruppen ska vara sammankallande\.$/);
   assert.equal(await page.locator('[aria-invalid=true]').count() > 0, true);
   const invalid = page.locator('[aria-invalid=true]').first();
   const describedBy = await invalid.getAttribute('aria-describedby');
@@ -177,6 +180,7 @@ test('the editor makes, checks, saves and commits an activity, by keyboard', asy
   assert.equal(commits(), 'Sara Lind\nSara Lind\n');
   assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /draft/);
   await page.waitForFunction(() => /incheckad/.test(document.getElementById('status').textContent));
+  await axeClean(page);
 
   // One field of an example record: exactly that line changes.
   const example = path.join(content, 'groups/uddevalla/plans/2025/activities/sip-skola-bup.md');
@@ -184,6 +188,8 @@ test('the editor makes, checks, saves and commits an activity, by keyboard', asy
   await tabTo(page, { tag: 'button', text: 'Gemensam rutin för SIP mellan skola, socialtjänst och BUP' });
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.getElementById('f-title') && document.getElementById('f-title').value.startsWith('Gemensam rutin'));
+  await page.waitForFunction(() => /^(Inga fel\.|\d+ varningar)/.test(document.getElementById('status').textContent));
+  await axeClean(page);
   await tabTo(page, '#f-priority');
   await page.keyboard.press('Control+A');
   await page.keyboard.type('5');
@@ -209,6 +215,7 @@ test('the editor makes, checks, saves and commits an activity, by keyboard', asy
   assert.match(await page.locator('#f-title').inputValue(), /\(ändrad\)$/);
   assert.match(fs.readFileSync(example, 'utf8'), /priority = 6/);
   assert.doesNotMatch(fs.readFileSync(example, 'utf8'), /\(ändrad\)/);
+  await axeClean(page);
 
   // The other forms: a group, a plan and an evaluation open without errors and are axe-clean.
   for (const title of ['Lokal samverkansgrupp Uddevalla', 'Lokal handlingsplan psykisk hälsa Uddevalla 2025', 'Utvärdering 2025']) {
@@ -219,6 +226,20 @@ test('the editor makes, checks, saves and commits an activity, by keyboard', asy
     assert.doesNotMatch(await page.locator('#fields').textContent(), /\b(null|undefined)\b/);
     await axeClean(page);
   }
+
+  // A record changed in a text editor while the editor runs: the check reads it again and says
+  // what is wrong at the field, in Swedish, with the nearest valid value.
+  const other = path.join(content, 'groups/uddevalla/plans/2025/activities/digital-anhorigtraff.md');
+  const otherText = fs.readFileSync(other, 'utf8');
+  fs.writeFileSync(other, otherText.replace('target_group = "vuxna"', 'target_group = "vuxen"'));
+  await tabTo(page, { tag: 'button', text: 'Digital träffpunkt för närstående' });
+  await page.keyboard.press('Enter');
+  const targetMessage = page.locator('#f-target_group-message');
+  await targetMessage.filter({ hasText: 'Menade du' }).waitFor({ timeout: 20000 });
+  assert.equal(await targetMessage.textContent(), 'Fel: Det finns inget sådant att hänvisa till. Menade du ”vuxna”?');
+  assert.equal(await page.locator('#f-target_group').getAttribute('aria-invalid'), 'true');
+  await axeClean(page);
+  fs.writeFileSync(other, otherText);
 
   assert.deepEqual(errors, []);
   await context.close();

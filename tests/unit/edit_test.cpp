@@ -7,10 +7,12 @@
 #include <random>
 
 #include "content/content.h"
+#include "edit/content_cache.h"
 #include "edit/editor.h"
 #include "edit/git_save.h"
 #include "edit/json.h"
 #include "edit/record_edit.h"
+#include "history/history.h"
 
 using namespace samplan;
 using namespace samplan::edit;
@@ -346,4 +348,145 @@ TEST_CASE("edit: the check reports rule errors at their fields") {
     const Response checked = editor.handle(post("/_edit/api/check", to_json(check)));
     CHECK(checked.status == 200);
     CHECK(checked.body.find(R"("field":"end","severity":"error","rule":"date-order")") != std::string::npos);
+}
+
+namespace {
+
+// The page's check of the activity sip-skola-bup after `change`, as the response's JSON.
+Json check_activity(Editor& editor, void (*change)(Json&)) {
+    const Response opened =
+        editor.handle(post("/_edit/api/open", R"({"kind":"activity","group":"uddevalla","plan":"2025","id":"sip-skola-bup"})"));
+    REQUIRE(opened.status == 200);
+    Json page;
+    std::string error;
+    REQUIRE(parse_json(opened.body, page, error));
+    Json check = Json::object();
+    check.set("address", *page.find("address"));
+    check.set("base", *page.find("base"));
+    Json record = *page.find("record");
+    change(data(record));
+    check.set("record", record);
+    const Response checked = editor.handle(post("/_edit/api/check", to_json(check)));
+    REQUIRE(checked.status == 200);
+    Json out;
+    REQUIRE(parse_json(checked.body, out, error));
+    return out;
+}
+
+// The diagnostic of `rule` in a check's response, or nothing.
+const Json* diagnostic(const Json& checked, const std::string& rule) {
+    for (const auto& d : checked.find("diagnostics")->items)
+        if (d.string_or("rule") == rule) return &d;
+    return nullptr;
+}
+
+void append(const fs::path& file, const std::string& text) { std::ofstream(file, std::ios::binary | std::ios::app) << text; }
+
+}  // namespace
+
+TEST_CASE("edit: a rule error is said in Swedish at its field, with the nearest valid value") {
+    Site site;
+    Editor editor = make_editor(site);
+    const Json checked = check_activity(editor, [](Json& d) { d.set("target_group", Json::string_value("vuxen")); });
+    const Json* d = diagnostic(checked, "unknown-reference");
+    REQUIRE(d != nullptr);
+    CHECK(d->string_or("field") == "target_group");
+    CHECK(d->string_or("severity") == "error");
+    // The sentence of themes/default/i18n/sv.toml (rule_unknown-reference, did_you_mean).
+    CHECK(d->string_or("message_sv") == "Det finns inget sådant att hänvisa till. Menade du ”vuxna”?");
+    CHECK(d->string_or("suggestion") == "vuxna");
+    // A value from a fixed set: the nearest word.
+    const Json status = check_activity(editor, [](Json& d) { d.set("status", Json::string_value("pagar")); });
+    REQUIRE(diagnostic(status, "bad-value") != nullptr);
+    CHECK(diagnostic(status, "bad-value")->string_or("message_sv") ==
+          "Värdet är inte tillåtet här (ett av de tillåtna värdena, och en text kortare än gränsen). Menade du ”pågår”?");
+    // Without a near value, the sentence alone.
+    const Json dates = check_activity(editor, [](Json& d) { d.set("end", date("2020-01-01")); });
+    REQUIRE(diagnostic(dates, "date-order") != nullptr);
+    CHECK(diagnostic(dates, "date-order")->string_or("message_sv") == "Slutdatumet ligger före startdatumet.");
+}
+
+TEST_CASE("edit: the kept content follows the files: one changed record is parsed again, a new file loads all") {
+    Site site;
+    ContentCache cache(site.content());
+    cache.refresh();
+    CHECK(cache.full_loads() == 1);
+    const size_t records = cache.records().size();
+    REQUIRE(cache.site().settings.target_groups.size() == 2);
+    cache.refresh();  // nothing changed: nothing read
+    CHECK(cache.full_loads() == 1);
+    CHECK(cache.reparsed() == 0);
+    // An edit in a text editor: the file alone is read again, and the model shows it.
+    append(site.dir / "content/site.toml", "aldre = \"Äldre\"\n");
+    cache.refresh();
+    CHECK(cache.full_loads() == 1);
+    CHECK(cache.reparsed() == 1);
+    CHECK(cache.site().settings.target_groups.size() == 3);
+    // A new record: the folder is read again.
+    fs::copy_file(site.dir / "content/groups/uddevalla/plans/2025/activities/sip-skola-bup.md",
+                  site.dir / "content/groups/uddevalla/plans/2025/activities/kopia.md");
+    cache.refresh();
+    CHECK(cache.full_loads() == 2);
+    CHECK(cache.records().size() == records + 1);
+    // A record swapped in for a check leaves the kept ones as they were.
+    content::Record changed = cache.records().back();
+    Diagnostics diagnostics;
+    changed.readable = false;
+    const model::Site with = cache.with_record(changed, diagnostics);
+    CHECK(with.unreadable_paths.size() == 1);
+    CHECK(cache.records().back().readable);
+    CHECK(cache.site().unreadable_paths.empty());
+}
+
+TEST_CASE("edit: a check sees a file that was changed outside the editor") {
+    Site site;
+    Editor editor = make_editor(site);
+    auto keep = [](Json&) {};
+    CHECK(diagnostic(check_activity(editor, keep), "unknown-reference") == nullptr);
+    // The activity's target group is taken out of site.toml in a text editor.
+    const fs::path settings = site.dir / "content/site.toml";
+    std::ifstream in(settings, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    const size_t at = text.find("barn-och-unga = \"Barn och unga\"\n");
+    REQUIRE(at != std::string::npos);
+    text.erase(at, std::string("barn-och-unga = \"Barn och unga\"\n").size());
+    std::ofstream(settings, std::ios::binary | std::ios::trunc) << text;
+    const Json checked = check_activity(editor, keep);
+    const Json* d = diagnostic(checked, "unknown-reference");
+    REQUIRE(d != nullptr);
+    CHECK(d->string_or("field") == "target_group");
+}
+
+TEST_CASE("edit: the plan-revision warning counts from the plan's last commit in the history serve read") {
+    Site site;
+    // The content in git, committed on 2026-03-01, after the plan's decision (2026-02-11).
+    const std::string dir = site.dir.string();
+    const std::string git = "cd '" + dir + "' && GIT_AUTHOR_DATE=2026-03-01T12:00:00 GIT_COMMITTER_DATE=2026-03-01T12:00:00 " +
+                            "git -c user.name=T -c user.email=t@example.org ";
+    REQUIRE(std::system((git + "init -q . && " + git + "add content && " + git + "commit -q -m c").c_str()) == 0);
+    Editor editor(EditorSettings{site.content(), "", 4000, "secret", [] { return Date{2027, 6, 1}; }, {}});
+    const auto check_plan = [&] {
+        const Response opened = editor.handle(post("/_edit/api/open", R"({"kind":"plan","group":"uddevalla","plan":"2026","id":""})"));
+        REQUIRE(opened.status == 200);
+        Json page;
+        std::string error;
+        REQUIRE(parse_json(opened.body, page, error));
+        Json check = Json::object();
+        check.set("address", *page.find("address"));
+        check.set("base", *page.find("base"));
+        Json record = *page.find("record");
+        data(record).set("end", date("2028-12-31"));
+        data(record).set("revised", Json());  // removed: the revision counts from git, else the decision
+        check.set("record", record);
+        const Response checked = editor.handle(post("/_edit/api/check", to_json(check)));
+        REQUIRE(checked.status == 200);
+        Json out;
+        REQUIRE(parse_json(checked.body, out, error));
+        const Json* d = diagnostic(out, "plan-revision");
+        return d ? d->string_or("message_sv") : std::string();
+    };
+    CHECK(check_plan() == "Planen har inte reviderats på 12 månader (senast 2026-02-11).");
+    editor.set_history(std::make_shared<const history::History>(history::read_history(site.content())));
+    CHECK(check_plan() == "Planen har inte reviderats på 12 månader (senast 2026-03-01).");
 }

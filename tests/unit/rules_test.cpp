@@ -38,14 +38,14 @@ std::set<int> placeholders(const std::string& text) {
 }
 
 // The "warning_<rule>" strings of a theme's i18n file, by rule.
-std::map<std::string, std::string> warning_strings(const std::string& language) {
+std::map<std::string, std::string> warning_strings(const std::string& language, const std::string& prefix = "warning_") {
     std::map<std::string, std::string> out;
     std::istringstream lines(read(kRepository / "themes/default/i18n" / (language + ".toml")));
     for (std::string line; std::getline(lines, line);) {
-        if (line.rfind("warning_", 0) != 0) continue;
+        if (line.rfind(prefix, 0) != 0) continue;
         const size_t eq = line.find(" = ");
         if (eq == std::string::npos) continue;
-        out[line.substr(8, eq - 8)] = line.substr(eq + 3);
+        out[line.substr(prefix.size(), eq - prefix.size())] = line.substr(eq + 3);
     }
     return out;
 }
@@ -100,6 +100,23 @@ TEST_CASE("every rule whose warnings carry values has a Swedish and an English m
             const std::string& id = entry.first;
             INFO("string: warning_" << id);
             CHECK(rules::find(id) != nullptr);
+        }
+}
+
+TEST_CASE("every rule without values has its own sentence in Swedish and English (the editor shows it at the field)") {
+    const auto sv = warning_strings("sv", "rule_"), en = warning_strings("en", "rule_");
+    for (const rules::Rule* rule : rules::all()) {
+        if (!rule->args.empty()) continue;  // said by its warning_ string, with its values
+        INFO("rule: " << rule->id);
+        CHECK(sv.count(std::string(rule->id)) == 1);
+        CHECK(en.count(std::string(rule->id)) == 1);
+    }
+    for (const auto* strings : {&sv, &en})
+        for (const auto& entry : *strings) {
+            const std::string& id = entry.first;
+            INFO("string: rule_" << id);
+            CHECK(rules::find(id) != nullptr);
+            CHECK(entry.second.find('{') == std::string::npos);  // the diagnostic carries no values for it
         }
 }
 

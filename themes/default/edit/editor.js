@@ -323,9 +323,10 @@
     showDiagnostics(json.diagnostics || []);
   }
 
+  // The rule's sentence from the theme's strings (themes/default/i18n), with the nearest valid
+  // value when there is one; samplan's own message only for a rule the strings do not know.
   function text(d) {
-    const sv = d.message_sv || S.rules[d.rule] || '';
-    return sv ? sv + (d.message_sv ? '' : ' ' + S.detail + ': ' + d.message) : d.message;
+    return d.message_sv || d.message;
   }
 
   // Each diagnostic at its field (or the nearest enclosing one), else in the summary at the top.
