@@ -251,6 +251,11 @@ Json cms_config(const model::Site& site, const CmsSettings& s) {
         backend.set("repo", str(s.repo));
         backend.set("branch", str(s.branch));
         if (!s.base_url.empty()) backend.set("base_url", str(s.base_url));
+        if (s.backend == "gitlab" && !s.base_url.empty()) {  // a self-hosted GitLab: its API there too
+            std::string root = s.base_url;
+            while (!root.empty() && root.back() == '/') root.pop_back();
+            backend.set("api_root", str(root + "/api/v4"));
+        }
         if (s.backend == "gitlab" && !s.app_id.empty()) {
             backend.set("auth_type", str("pkce"));
             backend.set("app_id", str(s.app_id));

@@ -222,11 +222,13 @@ TEST_CASE("the CMS's sign-in: GitLab with PKCE, GitHub through a relay; the page
     gitlab.branch = "huvud";
     gitlab.app_id = "abc123";
     gitlab.review = true;
+    gitlab.base_url = "https://gitlab.region.se/";
     const Json c = config_of(gitlab);
     const Json* b = c.find("backend");
     CHECK(b->string_or("auth_type") == "pkce");
     CHECK(b->string_or("app_id") == "abc123");
     CHECK(b->string_or("branch") == "huvud");
+    CHECK(b->string_or("api_root") == "https://gitlab.region.se/api/v4");
     CHECK(c.string_or("publish_mode") == "editorial_workflow");
 
     CmsSettings github;
