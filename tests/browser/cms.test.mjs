@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 
-import { HERE, closeBrowser, newContext } from './lib.mjs';
+import { HERE, closeBrowser, isLocalUrl, newContext } from './lib.mjs';
 import { handler } from './server.mjs';
 
 const SAMPLAN = path.resolve(process.env.SAMPLAN || path.join(HERE, '../../build/samplan'));
@@ -59,6 +59,8 @@ async function openCms() {
   page.setDefaultTimeout(180000);  // Decap's script is large: a loaded machine takes its time
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // Nothing from another server (no CDN): such requests are blocked, and named here.
+  page.on('request', (r) => { if (!isLocalUrl(r.url())) errors.push('request to ' + r.url()); });
   await page.addInitScript((files) => { window.repoFiles = files; }, repoFiles);
   await page.goto(base);
   await page.getByRole('button', { name: 'Logga in' }).click();  // the test repository's sign-in, in Swedish
