@@ -332,7 +332,7 @@ const Command kCommands[] = {
      "[--auth-url URL] [--site-url URL] [--script URL] [--toml URL] [--review]",
      kCmsDescription,
      {kContent,
-      {"--output", "DIR", "where config.yml and index.html are written (default: admin)"},
+      {"--output", "DIR", "where config.yml, index.html and samplan-cms.js are written (default: admin)"},
       {"--backend", "NAME", "github (default), gitlab, or test-repo (in memory, for tests)"},
       {"--repo", "OWNER/NAME", "the repository holding the content"},
       {"--branch", "NAME", "the branch staff save to (default: main)"},

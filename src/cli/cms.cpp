@@ -14,16 +14,16 @@ namespace fs = std::filesystem;
 
 const char* const kCmsDescription =
     "Writes the hosted editor into DIR (default: admin/): config.yml, the configuration of Decap CMS\n"
-    "generated from the content model (forms in Swedish for groups, plans, activities and\n"
-    "evaluations, from the JSON Schemas; target groups, focus areas, goals, processes and the\n"
-    "group's principals as lists made from the content), index.html, the page, and samplan-cms.js,\n"
-    "which loads the CMS and reads and writes the records' TOML with smol-toml (dates stay dates).\n"
-    "The CMS is not in samplan: CI installs decap-cms and smol-toml from npm and copies\n"
-    "node_modules/decap-cms/dist/*decap-cms.js and node_modules/smol-toml/dist/*.js (into\n"
-    "smol-toml/) beside index.html. Staff sign in with\n"
-    "GitHub or GitLab and every save is a commit (with --review a merge request), which CI checks\n"
-    "with samplan check. Nothing of this is published unless CI runs this command into the site's\n"
-    "output folder, e.g. samplan cms --output public/admin --backend gitlab --repo GROUP/PROJECT.\n"
+    "made from the content model (forms in Swedish for groups, plans, activities and evaluations,\n"
+    "from the JSON Schemas; target groups, focus areas, goals, processes and the group's principals\n"
+    "as lists made from the content), index.html, its page, and samplan-cms.js, which loads the CMS\n"
+    "and reads and writes the records' TOML with smol-toml (dates stay TOML dates).\n\n"
+    "The CMS is not part of samplan: CI installs decap-cms and smol-toml from npm and copies\n"
+    "node_modules/decap-cms/dist/*decap-cms.js beside index.html and node_modules/smol-toml/dist/*.js\n"
+    "into its smol-toml/ folder. Staff sign in with GitHub or GitLab; every save is a commit (with\n"
+    "--review a merge request), which CI checks with samplan check. Nothing of this is published\n"
+    "unless CI runs this command into the site's output folder, e.g.\n"
+    "  samplan cms --output public/admin --backend gitlab --repo GROUP/PROJECT --app-id ID\n"
     "See docs/editor.md.\n";
 
 int cms_command(const Arguments& args, std::ostream& out, std::ostream& err) {

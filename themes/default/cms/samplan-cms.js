@@ -18,7 +18,7 @@ const dateKeys = new Set(me.dataset.dates.split(' ').filter(Boolean));
 const isDay = (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
 
 function fromToml(value) {
-  if (value instanceof TomlDate) return value.isDate() ? value.toISOString() : value.toISOString();
+  if (value instanceof TomlDate) return value.toISOString();  // a local date: "2026-01-15"
   if (Array.isArray(value)) return value.map(fromToml);
   if (value && typeof value === 'object') {
     const out = {};
