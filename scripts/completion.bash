@@ -2,7 +2,7 @@
 _samplan() {
   local cur prev words cword
   _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; cword=$COMP_CWORD; words=("${COMP_WORDS[@]}"); }
-  local commands="check build history new import serve init theme"
+  local commands="check build history new import serve init cms theme"
   if [ "$cword" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$commands help --help --version" -- "$cur"))
     return
@@ -13,6 +13,8 @@ _samplan() {
   fi
   case "$prev" in
     --content|--output|--themes) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --backend) COMPREPLY=($(compgen -W "github gitlab test-repo" -- "$cur")); return ;;
+    --repo|--branch|--content-path|--app-id|--auth-url|--site-url|--script|--toml) return ;;
     --format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     --today|--port|--search-timeout) return ;;
   esac
@@ -29,6 +31,7 @@ _samplan() {
       options="--content --dry-run --help" ;;
     serve) options="--content --port --themes --help" ;;
     init) options="--help" ;;
+    cms) options="--content --output --backend --repo --branch --content-path --app-id --auth-url --site-url --script --toml --review --today --help" ;;
     theme) options="--content --help" ;;
   esac
   if [[ "$cur" == -* ]]; then

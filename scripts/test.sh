@@ -39,3 +39,6 @@ SAMPLAN=build/samplan node --test --test-reporter=tap tests/browser/serve.test.m
 
 echo "== browser test of the editor of samplan serve (forms, checks as you type, saves as commits)"
 SAMPLAN=build/samplan node --test --test-reporter=tap tests/browser/editor.test.mjs
+
+echo "== browser test of the hosted editor (samplan cms: Decap CMS on its test repository)"
+SAMPLAN=build/samplan node --test --test-reporter=tap tests/browser/cms.test.mjs

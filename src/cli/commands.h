@@ -37,9 +37,11 @@ bool read_options(const Arguments& args, Options& out, std::ostream& err);
 int import_command(const Arguments& args, std::ostream& out, std::ostream& err);
 int new_command(const Arguments& args, std::ostream& out, std::ostream& err);
 int init_command(const Arguments& args, std::ostream& out, std::ostream& err);
+int cms_command(const Arguments& args, std::ostream& out, std::ostream& err);
 int theme_command(const Arguments& args, std::ostream& out, std::ostream& err);
 
 extern const char* const kImportDescription;
 extern const char* const kInitDescription;
+extern const char* const kCmsDescription;
 
 }  // namespace samplan::cli

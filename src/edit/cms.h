@@ -1,0 +1,48 @@
+// edit/cms.h — the hosted editor: the configuration of a git-based CMS in the browser (Decap CMS,
+// whose config.yml Sveltia CMS reads too) generated from the content model, and the page that loads
+// it (admin/index.html). `samplan cms` writes both; docs/editor.md says how an office publishes them.
+//
+// Contract: one collection per kind of record and place in content/layout.h — the groups (one
+// file each), each group's plans, each plan's activities, each group's evaluations — with the
+// fields of the JSON Schemas (edit/schemas.h: labels = the Swedish titles, hints = the
+// descriptions, `required` as the schema says), dates as date fields, Markdown as Markdown, and
+// the references as lists whose options are the content's own (target groups, focus areas,
+// goals, processes, the group's principals). The options are those of the content the
+// configuration was generated from: the office's CI generates it again on every build.
+#pragma once
+
+#include <string>
+
+#include "edit/json.h"
+#include "model/model.h"
+
+namespace samplan::edit {
+
+struct CmsSettings {
+    std::string backend = "github";  // github, gitlab or test-repo (an in-memory repository, for tests)
+    std::string repo;                // owner/name (GitHub), group/project (GitLab)
+    std::string branch = "main";
+    std::string content_path = "content";  // the content folder's path inside the repository
+    std::string app_id;    // GitLab: the OAuth application's id (PKCE sign-in)
+    std::string base_url;  // GitHub: the OAuth relay's address; GitLab: a self-hosted GitLab's address
+    std::string site_url;  // the published site, for the CMS's links to it
+    bool review = false;   // saves become merge (pull) requests: the editorial workflow
+    std::string script = "decap-cms.js";       // Decap CMS's script, as the page refers to it
+    std::string toml = "./smol-toml/index.js"; // smol-toml's module (npm), which samplan-cms.js reads TOML with
+};
+
+// The configuration (JSON, which is also YAML: write it as config.yml).
+Json cms_config(const model::Site& site, const CmsSettings& settings);
+
+// JSON with two spaces of indentation, one member per line.
+std::string to_pretty_json(const Json& value);
+
+// admin/index.html, from the built-in theme's cms/index.mustache: it loads cms/samplan-cms.js
+// (written beside it), which loads Decap CMS with samplan's TOML formats.
+std::string cms_page(const CmsSettings& settings);
+
+// The keys whose values are dates in the records' JSON Schemas, separated by spaces: samplan-cms.js
+// writes them as TOML dates.
+std::string cms_date_keys();
+
+}  // namespace samplan::edit
