@@ -208,6 +208,9 @@ private:
             }
         }
         check_working_group(g, a);
+        if (options_.history && options_.history->available())
+            check_working_group_change(a, history::activity_versions(*options_.history, a.path, g.id, p.id, a.id, &a, 2),
+                                       options_.history->revisions(), d_);
         if (a.status == ActivityStatus::Finished && !a.final_report)
             rules::report(d_, rules::kFinalReport, a.path, a.status_pos,
                           "activity is 'avslutad' but has no [final_report]: add the final report (slutrapport)");
@@ -287,7 +290,38 @@ private:
     std::vector<std::string> target_group_ids_, focus_area_ids_, process_ids_, page_ids_;
 };
 
+std::string convener(const Activity& a) {
+    for (const auto& m : a.working_group)
+        if (m.convener) return m.name;
+    return {};
+}
+
+std::set<std::string> principals(const Activity& a) {
+    std::set<std::string> out;
+    for (const auto& m : a.working_group) out.insert(m.principal.id);
+    return out;
+}
+
 }  // namespace
+
+void check_working_group_change(const Activity& a, const std::vector<history::RecordVersion>& versions,
+                                const std::vector<history::Revision>& revisions, Diagnostics& diagnostics) {
+    if (versions.size() < 2 || !versions[0].activity || !versions[1].activity) return;
+    const Activity& before = *versions[1].activity;
+    const Activity& after = *versions[0].activity;
+    const std::string date = revisions.at(versions[0].revision).date.iso();
+    const SourcePos where = a.working_group.empty() ? a.pos : a.working_group.front().pos;
+    if (convener(before) != convener(after))
+        rules::report(diagnostics, rules::kWorkingGroupConvenerChanged, a.path, where,
+                      "the working group got a new convener on " + date + ": " + quote(convener(before)) + " → " +
+                          quote(convener(after)) + " (the latest change in git)",
+                      {convener(before), convener(after), date});
+    if (principals(before) != principals(after))
+        rules::report(diagnostics, rules::kWorkingGroupPrincipalsChanged, a.path, where,
+                      "the principals the working group has members from changed on " + date +
+                          " (the latest change in git)",
+                      {date});
+}
 
 void run_checks(const Site& site, const CheckOptions& options, Diagnostics& diagnostics) {
     Checker(site, options, diagnostics).run();
