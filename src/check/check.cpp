@@ -4,6 +4,7 @@
 #include <set>
 
 #include "content/layout.h"
+#include "core/parallel.h"
 #include "core/rules.h"
 #include "core/text.h"
 
@@ -29,6 +30,7 @@ public:
         check_regional();
         for (const auto& p : site_.processes) check_process(p);
         for (const auto& g : site_.groups) check_group(g);
+        check_working_group_changes();
     }
 
 private:
@@ -208,9 +210,7 @@ private:
             }
         }
         check_working_group(g, a);
-        if (options_.history && options_.history->available())
-            check_working_group_change(a, history::activity_versions(*options_.history, a.path, g.id, p.id, a.id, &a, 2),
-                                       options_.history->revisions(), d_);
+        if (options_.history && options_.history->available()) with_history_.push_back({&g, &p, &a});
         if (a.status == ActivityStatus::Finished && !a.final_report)
             rules::report(d_, rules::kFinalReport, a.path, a.status_pos,
                           "activity is 'avslutad' but has no [final_report]: add the final report (slutrapport)");
@@ -233,6 +233,24 @@ private:
                               "indicator " + quote(ind.id) + " passed its target date " + ind.target->date.iso() +
                                   " with no value: add the outcome to 'values'", {ind.title, ind.target->date.iso()});
         }
+    }
+
+    // The rules that read each activity's two newest versions from git, on every core (reading
+    // and parsing the older version is the work); reported in the order of the activities.
+    void check_working_group_changes() {
+        std::vector<Diagnostics> found(with_history_.size());
+        on_all_cores(with_history_.size(), [&](size_t i) {
+            const auto [g, p, a] = with_history_[i];
+            std::vector<history::RecordVersion> versions;
+            try {
+                versions = history::activity_versions(*options_.history, a->path, g->id, p->id, a->id, a, 2);
+            } catch (const std::exception&) {
+                return;  // as the history pages: told where it can be read
+            }
+            check_working_group_change(*a, versions, options_.history->revisions(), found[i]);
+        });
+        for (const auto& f : found)
+            for (const auto& x : f.all()) d_.add(x);
     }
 
     // Every working group has someone from each principal of the group and exactly one convener.
@@ -287,6 +305,12 @@ private:
     const Site& site_;
     const CheckOptions& options_;
     Diagnostics& d_;
+    struct ActivityOf {
+        const Group* group;
+        const Plan* plan;
+        const Activity* activity;
+    };
+    std::vector<ActivityOf> with_history_;
     std::vector<std::string> target_group_ids_, focus_area_ids_, process_ids_, page_ids_;
 };
 
