@@ -4,6 +4,7 @@
 #include <set>
 
 #include "content/layout.h"
+#include "core/parallel.h"
 #include "core/rules.h"
 #include "core/text.h"
 
@@ -29,6 +30,7 @@ public:
         check_regional();
         for (const auto& p : site_.processes) check_process(p);
         for (const auto& g : site_.groups) check_group(g);
+        check_working_group_changes();
     }
 
 private:
@@ -208,6 +210,7 @@ private:
             }
         }
         check_working_group(g, a);
+        if (options_.history && options_.history->available()) with_history_.push_back({&g, &p, &a});
         if (a.status == ActivityStatus::Finished && !a.final_report)
             rules::report(d_, rules::kFinalReport, a.path, a.status_pos,
                           "activity is 'avslutad' but has no [final_report]: add the final report (slutrapport)");
@@ -230,6 +233,24 @@ private:
                               "indicator " + quote(ind.id) + " passed its target date " + ind.target->date.iso() +
                                   " with no value: add the outcome to 'values'", {ind.title, ind.target->date.iso()});
         }
+    }
+
+    // The rules that read each activity's two newest versions from git, on every core (reading
+    // and parsing the older version is the work); reported in the order of the activities.
+    void check_working_group_changes() {
+        std::vector<Diagnostics> found(with_history_.size());
+        on_all_cores(with_history_.size(), [&](size_t i) {
+            const auto [g, p, a] = with_history_[i];
+            std::vector<history::RecordVersion> versions;
+            try {
+                versions = history::activity_versions(*options_.history, a->path, g->id, p->id, a->id, a, 2);
+            } catch (const std::exception&) {
+                return;  // as the history pages: told where it can be read
+            }
+            check_working_group_change(*a, versions, options_.history->revisions(), found[i]);
+        });
+        for (const auto& f : found)
+            for (const auto& x : f.all()) d_.add(x);
     }
 
     // Every working group has someone from each principal of the group and exactly one convener.
@@ -284,10 +305,47 @@ private:
     const Site& site_;
     const CheckOptions& options_;
     Diagnostics& d_;
+    struct ActivityOf {
+        const Group* group;
+        const Plan* plan;
+        const Activity* activity;
+    };
+    std::vector<ActivityOf> with_history_;
     std::vector<std::string> target_group_ids_, focus_area_ids_, process_ids_, page_ids_;
 };
 
+std::string convener(const Activity& a) {
+    for (const auto& m : a.working_group)
+        if (m.convener) return m.name;
+    return {};
+}
+
+std::set<std::string> principals(const Activity& a) {
+    std::set<std::string> out;
+    for (const auto& m : a.working_group) out.insert(m.principal.id);
+    return out;
+}
+
 }  // namespace
+
+void check_working_group_change(const Activity& a, const std::vector<history::RecordVersion>& versions,
+                                const std::vector<history::Revision>& revisions, Diagnostics& diagnostics) {
+    if (versions.size() < 2 || !versions[0].activity || !versions[1].activity) return;
+    const Activity& before = *versions[1].activity;
+    const Activity& after = *versions[0].activity;
+    const std::string date = revisions.at(versions[0].revision).date.iso();
+    const SourcePos where = a.working_group.empty() ? a.pos : a.working_group.front().pos;
+    if (convener(before) != convener(after))
+        rules::report(diagnostics, rules::kWorkingGroupConvenerChanged, a.path, where,
+                      "the working group got a new convener on " + date + ": " + quote(convener(before)) + " → " +
+                          quote(convener(after)) + " (the latest change in git)",
+                      {convener(before), convener(after), date});
+    if (principals(before) != principals(after))
+        rules::report(diagnostics, rules::kWorkingGroupPrincipalsChanged, a.path, where,
+                      "the principals the working group has members from changed on " + date +
+                          " (the latest change in git)",
+                      {date});
+}
 
 void run_checks(const Site& site, const CheckOptions& options, Diagnostics& diagnostics) {
     Checker(site, options, diagnostics).run();

@@ -179,12 +179,12 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                         keys = activity_keys(g, p, a);
                         keys.history_kept = options_.unchanged(activity_history_path(g.id, p.id, a.id), keys.history);
                         // What is still read: the versions the change log shows (and the one
-                        // before each), and the two newest for the working group's finding.
+                        // before each).
                         if (keys.history_kept) {
                             size_t shown = 0;
                             for (const auto& fr : options_.history->file_revisions(a.path))
                                 if (fr.revision < kChangelogRevisions) ++shown;
-                            job.newest = std::max<size_t>(2, shown + 1);
+                            job.newest = shown + 1;
                         }
                     }
                     jobs.push_back(job);

@@ -94,7 +94,7 @@ struct SiteOptions {
     // options); `unchanged(path, key)` tells whether the previous build wrote the page at `path`
     // with that key (and its file is still as written). Then the page is handed on with `keep`
     // set, and a record all of whose history pages are kept is not read from git again beyond
-    // what the change log and the findings need. Unset: every page is made.
+    // what the change log needs. Unset: every page is made.
     std::string inputs_key;
     std::function<bool(const std::string& path, const std::string& key)> unchanged;
 };

@@ -165,6 +165,14 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
               .find("Arbetsgruppen fick ny sammankallande 2025-05-31: Sara Lind → Per Holm. – <a href=\"../groups/alfa/2025/"
                     "utbildning/index.html\">Utbildning i suicidprevention</a> (<a href=\"../history/alfa/2025/activities/"
                     "utbildning.html\">Historik</a>)") != std::string::npos);
+    // The same finding from `samplan check`, as a warning of its rule.
+    const auto checked = run_samplan({"check", "--content", content.string(), "--today", "2025-06-01"});
+    INFO(checked.out);
+    CHECK(checked.exit_code == 0);
+    CHECK(contains(checked.out, "groups/alfa/plans/2025/activities/utbildning.md:18:1: warning: the working group got a new "
+                                "convener on 2025-05-31: 'Sara Lind' → 'Per Holm' (the latest change in git) "
+                                "[working-group-convener-changed]\n"));
+    CHECK_FALSE(contains(checked.out, "[working-group-principals-changed]"));
 
     // The tagged version is published whole, from the tree at the tag, with a banner.
     CHECK(read_file(site / "versions/index.html").find("<a href=\"../versions/v1/index.html\">v1</a> (<span class=\"date\">2025-01-05</span>)") != std::string::npos);
