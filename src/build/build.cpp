@@ -46,7 +46,9 @@ void load_and_check(const content::Source& source, const LoadOptions& options, L
     }
     if (options.check) {
         stage("check");
-        check::run_checks(loaded.site, check::CheckOptions{options.today, options.history ? &loaded.history : nullptr},
+        check::run_checks(loaded.site,
+                          check::CheckOptions{options.today, options.history ? &loaded.history : nullptr,
+                                              options.keep_versions ? &loaded.versions_read : nullptr},
                           loaded.diagnostics);
     }
     loaded.diagnostics.sort();
@@ -80,14 +82,14 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
     }
     Loaded loaded;
     const auto source = content::make_disk_source(settings.content);
-    load_and_check(*source, LoadOptions{settings.today, true, true, settings.content, request.history_cache, false}, loaded,
+    load_and_check(*source, LoadOptions{settings.today, true, true, settings.content, request.history_cache, false, true}, loaded,
                    &report.timings, std::move(history));
     const std::string diagnostics_text = hooks.checked ? hooks.checked(loaded) : std::string();
     if (loaded.diagnostics.has_errors()) return kContentErrors;
     if (!stamped) settings.output_before = output_state(settings.output);
     if (!settings.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
     if (hooks.publishing) hooks.publishing();
-    const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err);
+    const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err, &loaded.versions_read);
     if (stamped && rc == kOk) {
         // A build whose search failed is not recorded: the next one tries again.
         if (!report.search_failed) write_stamp(request.stamp_file, inputs, report.output_state, diagnostics_text);

@@ -239,6 +239,7 @@ private:
     // and parsing the older version is the work); reported in the order of the activities.
     void check_working_group_changes() {
         std::vector<Diagnostics> found(with_history_.size());
+        std::vector<std::vector<history::RecordVersion>> read(options_.versions_read ? with_history_.size() : 0);
         on_all_cores(with_history_.size(), [&](size_t i) {
             const auto [g, p, a] = with_history_[i];
             std::vector<history::RecordVersion> versions;
@@ -248,9 +249,15 @@ private:
                 return;  // as the history pages: told where it can be read
             }
             check_working_group_change(*a, versions, options_.history->revisions(), found[i]);
+            if (read.empty()) return;
+            // A current version is the activity as loaded: the site gets it from there again.
+            if (!versions.empty() && versions[0].current) versions[0].activity.reset();
+            read[i] = std::move(versions);
         });
         for (const auto& f : found)
             for (const auto& x : f.all()) d_.add(x);
+        for (size_t i = 0; i < read.size(); ++i)
+            if (!read[i].empty()) (*options_.versions_read)[with_history_[i].activity->path] = std::move(read[i]);
     }
 
     // Every working group has someone from each principal of the group and exactly one convener.

@@ -13,6 +13,9 @@ namespace samplan::check {
 struct CheckOptions {
     Date today;                                   // the date the time-based rules measure against
     const history::History* history = nullptr;    // for plan-revision when `revised` is empty, and the working-group-*-changed rules
+    // Set: the versions the working-group-*-changed rules read (each activity's two newest) are
+    // kept here, for the site to take over rather than read them again.
+    history::VersionsRead* versions_read = nullptr;
 };
 
 void run_checks(const model::Site& site, const CheckOptions& options, Diagnostics& diagnostics);

@@ -174,6 +174,11 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                 const size_t first_activity = jobs.size();
                 for (const auto& a : p.activities) {
                     VersionPrefetch::Job job{&g, &p, &a};
+                    if (options_.versions_read)
+                        if (auto it = options_.versions_read->find(a.path); it != options_.versions_read->end()) {
+                            job.read = std::move(it->second);
+                            options_.versions_read->erase(it);
+                        }
                     if (incremental()) {
                         RecordKeys& keys = record_keys_[a.path];
                         keys = activity_keys(g, p, a);

@@ -27,6 +27,7 @@ public:
         const model::Plan* plan;
         const model::Activity* activity;  // null: the plan itself
         size_t newest = 0;          // read only this many of the newest versions (0: all)
+        std::vector<history::RecordVersion> read = {};  // the newest, read already (activities)
     };
 
     VersionPrefetch(const history::History& history, std::vector<Job> jobs, size_t window)
@@ -82,10 +83,11 @@ private:
                 i = next_++;
             }
             std::vector<history::RecordVersion> versions;
-            const Job& job = jobs_[i];
+            Job& job = jobs_[i];
             try {
                 versions = job.activity ? history::activity_versions(history_, job.activity->path, job.group->id,
-                                                                     job.plan->id, job.activity->id, job.activity, job.newest)
+                                                                     job.plan->id, job.activity->id, job.activity, job.newest,
+                                                                     std::move(job.read))
                                         : history::plan_versions(history_, job.plan->path, job.group->id, job.plan->id);
             } catch (const std::exception&) {
                 versions.clear();  // history is shown where it can be read
