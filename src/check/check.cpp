@@ -1,6 +1,7 @@
 #include "check/check.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "content/layout.h"
@@ -12,6 +13,10 @@ namespace samplan::check {
 namespace {
 
 using namespace samplan::model;
+
+CheckOptions::WorkingGroupChange working_group_change(const Activity& before, const Activity& after);
+void report_working_group_change(const Activity& a, const CheckOptions::WorkingGroupChange& change, const std::string& date,
+                                 Diagnostics& diagnostics);
 
 std::string plural(long n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -240,8 +245,23 @@ private:
     void check_working_group_changes() {
         std::vector<Diagnostics> found(with_history_.size());
         std::vector<std::vector<history::RecordVersion>> read(options_.versions_read ? with_history_.size() : 0);
+        using Change = CheckOptions::WorkingGroupChange;
+        std::vector<std::string> keys(with_history_.size());
+        std::vector<std::optional<Change>> changes(with_history_.size());
+        if (options_.working_groups)
+            for (size_t i = 0; i < with_history_.size(); ++i) {
+                keys[i] = working_group_key(*options_.history, with_history_[i].activity->path);
+                if (auto it = options_.working_groups->find(keys[i]); !keys[i].empty() && it != options_.working_groups->end())
+                    changes[i] = it->second;
+            }
         on_all_cores(with_history_.size(), [&](size_t i) {
             const auto [g, p, a] = with_history_[i];
+            if (changes[i]) {  // found before, from the same two versions
+                report_working_group_change(*a, *changes[i], options_.history->revisions().at(
+                                                                 options_.history->file_revisions(a->path)[0].revision).date.iso(),
+                                            found[i]);
+                return;
+            }
             std::vector<history::RecordVersion> versions;
             try {
                 versions = history::activity_versions(*options_.history, a->path, g->id, p->id, a->id, a, 2);
@@ -249,6 +269,10 @@ private:
                 return;  // as the history pages: told where it can be read
             }
             check_working_group_change(*a, versions, options_.history->revisions(), found[i]);
+            if (versions.size() >= 2 && versions[0].activity && versions[1].activity)
+                changes[i] = working_group_change(*versions[1].activity, *versions[0].activity);
+            else if (versions.size() >= 2)
+                changes[i] = Change{};  // unreadable: nothing to say, now as then
             if (read.empty()) return;
             // A current version is the activity as loaded: the site gets it from there again.
             if (!versions.empty() && versions[0].current) versions[0].activity.reset();
@@ -256,6 +280,11 @@ private:
         });
         for (const auto& f : found)
             for (const auto& x : f.all()) d_.add(x);
+        if (options_.working_groups) {
+            options_.working_groups->clear();
+            for (size_t i = 0; i < keys.size(); ++i)
+                if (!keys[i].empty() && changes[i]) (*options_.working_groups)[keys[i]] = *changes[i];
+        }
         for (size_t i = 0; i < read.size(); ++i)
             if (!read[i].empty()) (*options_.versions_read)[with_history_[i].activity->path] = std::move(read[i]);
     }
@@ -335,23 +364,40 @@ std::set<std::string> principals(const Activity& a) {
 
 }  // namespace
 
-void check_working_group_change(const Activity& a, const std::vector<history::RecordVersion>& versions,
-                                const std::vector<history::Revision>& revisions, Diagnostics& diagnostics) {
-    if (versions.size() < 2 || !versions[0].activity || !versions[1].activity) return;
-    const Activity& before = *versions[1].activity;
-    const Activity& after = *versions[0].activity;
-    const std::string date = revisions.at(versions[0].revision).date.iso();
+namespace {
+
+CheckOptions::WorkingGroupChange working_group_change(const Activity& before, const Activity& after) {
+    return {convener(before), convener(after), principals(before) != principals(after)};
+}
+
+void report_working_group_change(const Activity& a, const CheckOptions::WorkingGroupChange& change, const std::string& date,
+                                 Diagnostics& diagnostics) {
     const SourcePos where = a.working_group.empty() ? a.pos : a.working_group.front().pos;
-    if (convener(before) != convener(after))
+    if (change.convener_before != change.convener_after)
         rules::report(diagnostics, rules::kWorkingGroupConvenerChanged, a.path, where,
-                      "the working group got a new convener on " + date + ": " + quote(convener(before)) + " → " +
-                          quote(convener(after)) + " (the latest change in git)",
-                      {convener(before), convener(after), date});
-    if (principals(before) != principals(after))
+                      "the working group got a new convener on " + date + ": " + quote(change.convener_before) + " → " +
+                          quote(change.convener_after) + " (the latest change in git)",
+                      {change.convener_before, change.convener_after, date});
+    if (change.principals_changed)
         rules::report(diagnostics, rules::kWorkingGroupPrincipalsChanged, a.path, where,
                       "the principals the working group has members from changed on " + date +
                           " (the latest change in git)",
                       {date});
+}
+
+}  // namespace
+
+std::string working_group_key(const history::History& history, const std::string& path) {
+    const auto& revisions = history.file_revisions(path);
+    if (revisions.size() < 2 || revisions[0].blob.empty() || revisions[1].blob.empty()) return {};
+    return revisions[0].blob + " " + revisions[1].blob;
+}
+
+void check_working_group_change(const Activity& a, const std::vector<history::RecordVersion>& versions,
+                                const std::vector<history::Revision>& revisions, Diagnostics& diagnostics) {
+    if (versions.size() < 2 || !versions[0].activity || !versions[1].activity) return;
+    report_working_group_change(a, working_group_change(*versions[1].activity, *versions[0].activity),
+                                revisions.at(versions[0].revision).date.iso(), diagnostics);
 }
 
 void run_checks(const Site& site, const CheckOptions& options, Diagnostics& diagnostics) {

@@ -2,6 +2,9 @@
 // Errors stop a build; warnings are printed and shown on the follow-up page.
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "core/date.h"
 #include "core/diagnostics.h"
 #include "history/history.h"
@@ -16,7 +19,19 @@ struct CheckOptions {
     // Set: the versions the working-group-*-changed rules read (each activity's two newest) are
     // kept here, for the site to take over rather than read them again.
     history::VersionsRead* versions_read = nullptr;
+    // Set: what the working-group-*-changed rules found before, by the object ids of an activity's
+    // two newest versions (working_group_key): those activities are not read again. Replaced by
+    // what this run found, for the next.
+    struct WorkingGroupChange {
+        std::string convener_before, convener_after;
+        bool principals_changed = false;
+    };
+    std::map<std::string, WorkingGroupChange>* working_groups = nullptr;
 };
+
+// The key of CheckOptions::working_groups for the file at `path`: its two newest object ids in
+// git, or "" (not two versions, or a deletion).
+std::string working_group_key(const history::History& history, const std::string& path);
 
 void run_checks(const model::Site& site, const CheckOptions& options, Diagnostics& diagnostics);
 
