@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <unistd.h>
 
 #include "build/up_to_date.h"
 #include "check/check.h"
@@ -10,9 +14,54 @@
 
 namespace samplan::build {
 
+// The first line of the working-group memo; another samplan's memo is not used.
+constexpr const char* kWorkingGroupMemoFormat = "samplan working-group memo 1";
+
 std::future<history::History> read_history_later(const std::string& content_dir, const std::string& cache_file) {
     return std::async(std::launch::async, [content_dir, cache_file] { return history::read_history(content_dir, cache_file); });
 }
+
+namespace {
+
+using WorkingGroupMemo = std::map<std::string, check::CheckOptions::WorkingGroupChange>;
+
+// One line per activity: "<key>\t<convener before>\t<convener after>\t<0|1>" (a name with a tab or
+// a line break is not kept: it is read again). A file that cannot be read is an empty memo.
+WorkingGroupMemo read_working_group_memo(const std::string& file) {
+    WorkingGroupMemo memo;
+    std::ifstream in(file, std::ios::binary);
+    std::string line;
+    if (!std::getline(in, line) || line != kWorkingGroupMemoFormat) return memo;
+    while (std::getline(in, line)) {
+        std::vector<std::string> fields;
+        size_t from = 0;
+        for (size_t tab; (tab = line.find('\t', from)) != std::string::npos; from = tab + 1)
+            fields.push_back(line.substr(from, tab - from));
+        fields.push_back(line.substr(from));
+        if (fields.size() != 4 || (fields[3] != "0" && fields[3] != "1")) return {};
+        memo[fields[0]] = {fields[1], fields[2], fields[3] == "1"};
+    }
+    return memo;
+}
+
+void write_working_group_memo(const std::string& file, const WorkingGroupMemo& memo) {
+    const std::string temporary = file + ".tmp-" + std::to_string(::getpid());  // builds may run side by side
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << kWorkingGroupMemoFormat << '\n';
+        for (const auto& [key, change] : memo) {
+            if ((change.convener_before + change.convener_after).find_first_of("\t\r\n") != std::string::npos) continue;
+            out << key << '\t' << change.convener_before << '\t' << change.convener_after << '\t'
+                << (change.principals_changed ? '1' : '0') << '\n';
+        }
+        if (!out) return;
+    }
+    std::error_code ec;
+    std::filesystem::rename(temporary, file, ec);
+    if (ec) std::filesystem::remove(temporary, ec);
+}
+
+}  // namespace
 
 void load_and_check(const content::Source& source, const LoadOptions& options, Loaded& loaded, Timings* timings,
                     std::future<history::History> started) {
@@ -46,8 +95,20 @@ void load_and_check(const content::Source& source, const LoadOptions& options, L
     }
     if (options.check) {
         stage("check");
-        check::run_checks(loaded.site, check::CheckOptions{options.today, options.history ? &loaded.history : nullptr},
-                          loaded.diagnostics);
+        check::CheckOptions check_options{options.today, options.history ? &loaded.history : nullptr,
+                                          options.keep_versions ? &loaded.versions_read : nullptr};
+        // What the working-group-*-changed rules found in the last build: only activities with a
+        // new version are read for them.
+        const std::string memo_file = options.history && !options.history_cache.empty() && loaded.history.available()
+                                          ? options.history_cache + ".working-groups"
+                                          : std::string();
+        WorkingGroupMemo memo;
+        if (!memo_file.empty()) {
+            memo = read_working_group_memo(memo_file);
+            check_options.working_groups = &memo;
+        }
+        check::run_checks(loaded.site, check_options, loaded.diagnostics);
+        if (!memo_file.empty()) write_working_group_memo(memo_file, memo);
     }
     loaded.diagnostics.sort();
     if (timings) timings->stop();
@@ -80,7 +141,7 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
     }
     Loaded loaded;
     const auto source = content::make_disk_source(settings.content);
-    load_and_check(*source, LoadOptions{settings.today, true, true, settings.content, request.history_cache, false}, loaded,
+    load_and_check(*source, LoadOptions{settings.today, true, true, settings.content, request.history_cache, false, true}, loaded,
                    &report.timings, std::move(history));
     const std::string diagnostics_text = hooks.checked ? hooks.checked(loaded) : std::string();
     const auto hand_history = [&] {
@@ -95,7 +156,7 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
     if (!stamped) settings.output_before = output_state(settings.output);
     if (!settings.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
     if (hooks.publishing) hooks.publishing();
-    const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err);
+    const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err, &loaded.versions_read);
     hand_history();
     if (stamped && rc == kOk) {
         // A build whose search failed is not recorded: the next one tries again.

@@ -19,6 +19,7 @@
 #include "core/date.h"
 #include "core/diagnostics.h"
 #include "history/history.h"
+#include "history/versions.h"
 #include "model/model.h"
 
 namespace samplan::build {
@@ -36,6 +37,7 @@ struct LoadOptions {
     std::string content_dir;    // for the history
     std::string history_cache;  // the history cache file (history.h); empty: none
     bool keep_records = false;  // keep the records in Loaded::kept (import edits them); else they are let go
+    bool keep_versions = false; // keep the versions the check read in Loaded::versions_read (for the site)
 };
 
 // What load_and_check read.
@@ -45,6 +47,9 @@ struct Loaded {
     std::vector<content::Record> kept;  // the records, with LoadOptions::keep_records only
     model::Site site;
     history::History history;  // empty without LoadOptions::history
+    // The versions the check's history rules read, with LoadOptions::keep_versions: the site takes
+    // them over (publish_site), so that they are read once.
+    history::VersionsRead versions_read;
     // The records, let go on another thread once the model is built (freeing tens of thousands of
     // small values takes a while): done by the time this is destroyed.
     std::future<void> records_freed;

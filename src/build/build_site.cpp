@@ -491,7 +491,7 @@ site::Strings load_strings(const model::Site& site, const std::string& themes) {
 }
 
 int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,
-                 const BuildSettings& settings, BuildReport& report, std::ostream& err) {
+                 const BuildSettings& settings, BuildReport& report, std::ostream& err, history::VersionsRead* versions_read) {
     const std::string themes = find_themes(settings);
     std::string problem;
     const auto source = theme_source(themes, site.settings.theme, problem);
@@ -526,6 +526,7 @@ int publish_site(const model::Site& site, const history::History& history, const
     site::SiteOptions options;
     options.today = settings.today;
     options.history = &history;
+    options.versions_read = versions_read;
     options.strings = &theme.strings;
     // A draft's warnings would tell of it: they stay in `samplan check`.
     for (const auto& d : checks.all())

@@ -13,6 +13,7 @@
 #include "core/date.h"
 #include "core/diagnostics.h"
 #include "history/history.h"
+#include "history/versions.h"
 #include "model/model.h"
 #include "render/render.h"
 #include "site/site.h"
@@ -110,7 +111,9 @@ site::Strings load_strings(const model::Site& site, const std::string& themes);
 // signal's number when a stop signal came before the new site was swapped in (core/stop.h):
 // the staging folder is then removed and the output folder left as it was. A stop that comes
 // after the swap lets the build finish (report.swapped_then_stopped).
+// `versions_read`: versions the check read already (Loaded::versions_read), taken over by the site.
 int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,
-                 const BuildSettings& settings, BuildReport& report, std::ostream& err);
+                 const BuildSettings& settings, BuildReport& report, std::ostream& err,
+                 history::VersionsRead* versions_read = nullptr);
 
 }  // namespace samplan::build

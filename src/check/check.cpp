@@ -1,9 +1,11 @@
 #include "check/check.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "content/layout.h"
+#include "core/parallel.h"
 #include "core/rules.h"
 #include "core/text.h"
 
@@ -11,6 +13,10 @@ namespace samplan::check {
 namespace {
 
 using namespace samplan::model;
+
+CheckOptions::WorkingGroupChange working_group_change(const Activity& before, const Activity& after);
+void report_working_group_change(const Activity& a, const CheckOptions::WorkingGroupChange& change, const std::string& date,
+                                 Diagnostics& diagnostics);
 
 std::string plural(long n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -29,6 +35,7 @@ public:
         check_regional();
         for (const auto& p : site_.processes) check_process(p);
         for (const auto& g : site_.groups) check_group(g);
+        check_working_group_changes();
     }
 
 private:
@@ -210,6 +217,7 @@ private:
             }
         }
         check_working_group(g, a);
+        if (options_.history && options_.history->available()) with_history_.push_back({&g, &p, &a});
         if (a.status == ActivityStatus::Finished && !a.final_report)
             rules::report(d_, rules::kFinalReport, a.path, a.status_pos,
                           "activity is 'avslutad' but has no [final_report]: add the final report (slutrapport)");
@@ -232,6 +240,55 @@ private:
                               "indicator " + quote(ind.id) + " passed its target date " + ind.target->date.iso() +
                                   " with no value: add the outcome to 'values'", {ind.title, ind.target->date.iso()});
         }
+    }
+
+    // The rules that read each activity's two newest versions from git, on every core (reading
+    // and parsing the older version is the work); reported in the order of the activities.
+    void check_working_group_changes() {
+        std::vector<Diagnostics> found(with_history_.size());
+        std::vector<std::vector<history::RecordVersion>> read(options_.versions_read ? with_history_.size() : 0);
+        using Change = CheckOptions::WorkingGroupChange;
+        std::vector<std::string> keys(with_history_.size());
+        std::vector<std::optional<Change>> changes(with_history_.size());
+        if (options_.working_groups)
+            for (size_t i = 0; i < with_history_.size(); ++i) {
+                keys[i] = working_group_key(*options_.history, with_history_[i].activity->path);
+                if (auto it = options_.working_groups->find(keys[i]); !keys[i].empty() && it != options_.working_groups->end())
+                    changes[i] = it->second;
+            }
+        on_all_cores(with_history_.size(), [&](size_t i) {
+            const auto [g, p, a] = with_history_[i];
+            if (changes[i]) {  // found before, from the same two versions
+                report_working_group_change(*a, *changes[i], options_.history->revisions().at(
+                                                                 options_.history->file_revisions(a->path)[0].revision).date.iso(),
+                                            found[i]);
+                return;
+            }
+            std::vector<history::RecordVersion> versions;
+            try {
+                versions = history::activity_versions(*options_.history, a->path, g->id, p->id, a->id, a, 2);
+            } catch (const std::exception&) {
+                return;  // as the history pages: told where it can be read
+            }
+            check_working_group_change(*a, versions, options_.history->revisions(), found[i]);
+            if (versions.size() >= 2 && versions[0].activity && versions[1].activity)
+                changes[i] = working_group_change(*versions[1].activity, *versions[0].activity);
+            else if (versions.size() >= 2)
+                changes[i] = Change{};  // unreadable: nothing to say, now as then
+            if (read.empty()) return;
+            // A current version is the activity as loaded: the site gets it from there again.
+            if (!versions.empty() && versions[0].current) versions[0].activity.reset();
+            read[i] = std::move(versions);
+        });
+        for (const auto& f : found)
+            for (const auto& x : f.all()) d_.add(x);
+        if (options_.working_groups) {
+            options_.working_groups->clear();
+            for (size_t i = 0; i < keys.size(); ++i)
+                if (!keys[i].empty() && changes[i]) (*options_.working_groups)[keys[i]] = *changes[i];
+        }
+        for (size_t i = 0; i < read.size(); ++i)
+            if (!read[i].empty()) (*options_.versions_read)[with_history_[i].activity->path] = std::move(read[i]);
     }
 
     // Every working group has someone from each principal of the group and exactly one convener.
@@ -286,10 +343,64 @@ private:
     const Site& site_;
     const CheckOptions& options_;
     Diagnostics& d_;
+    struct ActivityOf {
+        const Group* group;
+        const Plan* plan;
+        const Activity* activity;
+    };
+    std::vector<ActivityOf> with_history_;
     std::vector<std::string> target_group_ids_, focus_area_ids_, process_ids_, page_ids_;
 };
 
+std::string convener(const Activity& a) {
+    for (const auto& m : a.working_group)
+        if (m.convener) return m.name;
+    return {};
+}
+
+std::set<std::string> principals(const Activity& a) {
+    std::set<std::string> out;
+    for (const auto& m : a.working_group) out.insert(m.principal.id);
+    return out;
+}
+
 }  // namespace
+
+namespace {
+
+CheckOptions::WorkingGroupChange working_group_change(const Activity& before, const Activity& after) {
+    return {convener(before), convener(after), principals(before) != principals(after)};
+}
+
+void report_working_group_change(const Activity& a, const CheckOptions::WorkingGroupChange& change, const std::string& date,
+                                 Diagnostics& diagnostics) {
+    const SourcePos where = a.working_group.empty() ? a.pos : a.working_group.front().pos;
+    if (change.convener_before != change.convener_after)
+        rules::report(diagnostics, rules::kWorkingGroupConvenerChanged, a.path, where,
+                      "the working group got a new convener on " + date + ": " + quote(change.convener_before) + " → " +
+                          quote(change.convener_after) + " (the latest change in git)",
+                      {change.convener_before, change.convener_after, date});
+    if (change.principals_changed)
+        rules::report(diagnostics, rules::kWorkingGroupPrincipalsChanged, a.path, where,
+                      "the principals the working group has members from changed on " + date +
+                          " (the latest change in git)",
+                      {date});
+}
+
+}  // namespace
+
+std::string working_group_key(const history::History& history, const std::string& path) {
+    const auto& revisions = history.file_revisions(path);
+    if (revisions.size() < 2 || revisions[0].blob.empty() || revisions[1].blob.empty()) return {};
+    return revisions[0].blob + " " + revisions[1].blob;
+}
+
+void check_working_group_change(const Activity& a, const std::vector<history::RecordVersion>& versions,
+                                const std::vector<history::Revision>& revisions, Diagnostics& diagnostics) {
+    if (versions.size() < 2 || !versions[0].activity || !versions[1].activity) return;
+    report_working_group_change(a, working_group_change(*versions[1].activity, *versions[0].activity),
+                                revisions.at(versions[0].revision).date.iso(), diagnostics);
+}
 
 void run_checks(const Site& site, const CheckOptions& options, Diagnostics& diagnostics) {
     Checker(site, options, diagnostics).run();

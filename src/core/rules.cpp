@@ -8,7 +8,7 @@ const std::vector<const Rule*>& all() {
         &kOutsideContent, &kUnexpectedFile, &kIo, &kRequired, &kType, &kBadId, &kBadValue, &kDuplicateId, &kUnknownKey,
         &kUnknownReference, &kDateOrder, &kStepRange, &kWorkingGroupPrincipals, &kWorkingGroupConvener, &kFinalReport,
         &kPlanRevision, &kPlanNotSent, &kFinalReportNotSent, &kActivityReports, &kMaxActivities, &kIndicatorValues,
-        &kMeetingFollowUp, &kPlanEnded, &kSubgoalOverdue};
+        &kMeetingFollowUp, &kPlanEnded, &kSubgoalOverdue, &kWorkingGroupConvenerChanged, &kWorkingGroupPrincipalsChanged};
     return rules;
 }
 

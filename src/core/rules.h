@@ -54,6 +54,10 @@ inline const Rule kIndicatorValues{"indicator-values", Severity::Warning, {"indi
 inline const Rule kMeetingFollowUp{"meeting-follow-up", Severity::Warning, {"meeting date"}};
 inline const Rule kPlanEnded{"plan-ended", Severity::Warning, {"end"}};
 inline const Rule kSubgoalOverdue{"subgoal-overdue", Severity::Warning, {"sub-goal", "due"}};
+// The history (check/, from git): what the latest change of an activity did to its working group.
+inline const Rule kWorkingGroupConvenerChanged{"working-group-convener-changed", Severity::Warning,
+                                               {"convener before", "convener after", "date"}};
+inline const Rule kWorkingGroupPrincipalsChanged{"working-group-principals-changed", Severity::Warning, {"date"}};
 
 // Every rule above, in the order docs/rules.md lists them.
 const std::vector<const Rule*>& all();

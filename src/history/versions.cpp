@@ -161,13 +161,23 @@ namespace {
 // differences from each version to the next newer one (`compare`); newest first.
 // `current` sets the newest version from the record as loaded now, when the file is unchanged
 // since (it returns false when it cannot).
+// `read`: the newest versions, as an earlier call gave them (see activity_versions).
 template <typename Load, typename Current, typename Compare>
 std::vector<RecordVersion> versions_of(const History& history, const std::string& path, Load load, Current current,
-                                       Compare compare, size_t newest = 0) {
+                                       Compare compare, size_t newest = 0, std::vector<RecordVersion> read = {}) {
     std::vector<RecordVersion> versions;
     const auto& revisions = history.file_revisions(path);
+    size_t reused = 0;  // versions taken from `read`
     for (const auto& fr : revisions) {
         if (newest > 0 && versions.size() == newest) break;
+        if (reused == versions.size() && reused < read.size() && read[reused].revision == fr.revision) {
+            RecordVersion v = std::move(read[reused++]);
+            // A current version's activity, let go after the earlier call, is the one loaded now.
+            if (v.current && !v.activity && revisions.size() > 1 && !current(v))
+                if (auto text = history.read(fr)) load(v, *text);
+            versions.push_back(std::move(v));
+            continue;
+        }
         RecordVersion v;
         v.revision = fr.revision;
         v.change = fr.kind;
@@ -178,7 +188,10 @@ std::vector<RecordVersion> versions_of(const History& history, const std::string
             if (auto text = history.read(fr)) load(v, *text);
         versions.push_back(std::move(v));
     }
-    for (size_t i = 0; i + 1 < versions.size(); ++i) compare(versions[i + 1], versions[i]);
+    // The oldest version read has no differences: one taken over from a longer list loses them.
+    if (reused > 0 && reused == versions.size() && reused < read.size()) versions.back().differences.clear();
+    // Those taken over were compared already.
+    for (size_t i = reused > 0 ? reused - 1 : 0; i + 1 < versions.size(); ++i) compare(versions[i + 1], versions[i]);
     return versions;
 }
 
@@ -186,7 +199,7 @@ std::vector<RecordVersion> versions_of(const History& history, const std::string
 
 std::vector<RecordVersion> activity_versions(const History& history, const std::string& path, const std::string& group,
                                              const std::string& plan, const std::string& id, const model::Activity* current,
-                                             size_t newest) {
+                                             size_t newest, std::vector<RecordVersion> read) {
     return versions_of(
         history, path,
         [&](RecordVersion& v, const std::string& text) {
@@ -203,7 +216,7 @@ std::vector<RecordVersion> activity_versions(const History& history, const std::
         [](const RecordVersion& older, RecordVersion& newer) {
             if (older.activity && newer.activity) newer.differences = diff_activities(*older.activity, *newer.activity);
         },
-        newest);
+        newest, std::move(read));
 }
 
 std::vector<RecordVersion> plan_versions(const History& history, const std::string& path, const std::string& group,

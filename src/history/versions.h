@@ -2,6 +2,7 @@
 // in the content model's own terms ("status planerad → pågår"), not as lines of TOML.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,10 +52,17 @@ std::optional<std::string> plain_title(std::string_view text);
 // Newest first. `group` and `plan` are the ids the record has now. `current`, the activity as
 // loaded from the content folder, stands in for the newest version when the file is unchanged
 // since its last commit (the same text gives the same activity). With `newest`, only that many of
-// the newest versions are read (the oldest of them then has no differences).
+// the newest versions are read (the oldest of them then has no differences). `read`: the newest
+// versions as an earlier call for the same activity gave them (with a `newest` of its own; a
+// current version's activity may have been let go), taken over rather than read and compared again.
 std::vector<RecordVersion> activity_versions(const History& history, const std::string& path, const std::string& group,
                                              const std::string& plan, const std::string& id,
-                                             const model::Activity* current = nullptr, size_t newest = 0);
+                                             const model::Activity* current = nullptr, size_t newest = 0,
+                                             std::vector<RecordVersion> read = {});
+
+// Versions read once and handed on to be read no more (the check's history rules read the newest
+// of each activity; the site takes them over), by the record's path.
+using VersionsRead = std::map<std::string, std::vector<RecordVersion>>;
 // A plan's versions include the commits that added or removed one of its activities.
 std::vector<RecordVersion> plan_versions(const History& history, const std::string& path, const std::string& group,
                                          const std::string& id);

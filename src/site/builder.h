@@ -46,20 +46,8 @@ struct ChangelogEntry {
 };
 using Changelog = std::map<size_t, std::vector<ChangelogEntry>>;  // by revision index
 
-// A follow-up row that only the history can tell: the latest change of an activity gave its
-// working group another convener, or changed which principals it has members from.
-struct HistoryFinding {
-    std::string group;
-    std::string text;
-    std::string record;
-    std::string page;
-    std::string history_page;
-};
-using HistoryFindings = std::vector<HistoryFinding>;
-
 struct Handoff {
     Changelog changelog;        // written by every family with history pages; read by "changes"
-    HistoryFindings findings;   // written by "groups"; read by "follow-up"
 };
 
 // Built once per site and shared: the pages left to be made later (PageView::make) keep it alive
@@ -297,9 +285,6 @@ private:
 
     void add_versions();
 
-    void note_working_group_change(HistoryFindings& findings, const Group& g, const Activity& a, const std::vector<history::RecordVersion>& versions,
-                                   const std::string& page, const std::string& history_page);
-
     // The page that shows the record a diagnostic is about, and the group it belongs to.
     struct Subject {
         std::string group;  // group id, empty for regional records
@@ -324,7 +309,7 @@ private:
 
     Data warning_item(const std::string& from, const Diagnostic& d) const;
 
-    void add_follow_up(const HistoryFindings& findings);
+    void add_follow_up();
 
     // Non-cancelled activities of a group's current plan, by focus area or goal id.
     std::map<std::string, size_t> coverage_counts(const Group& g, bool by_goal) const;

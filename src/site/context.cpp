@@ -210,17 +210,22 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                 const size_t first_activity = jobs.size();
                 for (const auto& a : p.activities) {
                     VersionPrefetch::Job job{&g, &p, &a};
+                    if (options_.versions_read)
+                        if (auto it = options_.versions_read->find(a.path); it != options_.versions_read->end()) {
+                            job.read = std::move(it->second);
+                            options_.versions_read->erase(it);
+                        }
                     if (incremental()) {
                         RecordKeys& keys = record_keys_[a.path];
                         keys = activity_keys(g, p, a);
                         keys.history_kept = options_.unchanged(activity_history_path(g.id, p.id, a.id), keys.history);
                         // What is still read: the versions the change log shows (and the one
-                        // before each), and the two newest for the working group's finding.
+                        // before each).
                         if (keys.history_kept) {
                             size_t shown = 0;
                             for (const auto& fr : options_.history->file_revisions(a.path))
                                 if (fr.revision < kChangelogRevisions) ++shown;
-                            job.newest = std::max<size_t>(2, shown + 1);
+                            job.newest = shown + 1;
                         }
                     }
                     jobs.push_back(job);

@@ -19,8 +19,8 @@ struct PageFamily {
     // The pages the family writes for `site` with `options`. An older version of a record counts
     // one page per earlier revision of its file, though one that cannot be read has none.
     size_t (*count)(const model::Site& site, const SiteOptions& options);
-    // Makes the family's pages. What a family hands to those after it (the change log, the
-    // history findings) goes through `handoff`, so their order here is the order that matters:
+    // Makes the family's pages. What a family hands to those after it (the change log)
+    // goes through `handoff`, so their order here is the order that matters:
     // "changes" after every family with history pages, "follow-up" after "groups", "feeds"
     // (whose sitemap lists every page handed on before it) last.
     void (Builder::*add)(Handoff& handoff);

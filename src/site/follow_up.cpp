@@ -7,36 +7,13 @@
 
 namespace samplan::site {
 
-void Builder::note_working_group_change(HistoryFindings& findings, const Group& g, const Activity& a, const std::vector<history::RecordVersion>& versions,
-                               const std::string& page, const std::string& history_page) {
-    if (versions.size() < 2 || !versions[0].activity || !versions[1].activity) return;
-    auto convener = [](const Activity& x) {
-        for (const auto& m : x.working_group)
-            if (m.convener) return m.name;
-        return std::string();
-    };
-    auto principals = [](const Activity& x) {
-        std::set<std::string> out;
-        for (const auto& m : x.working_group) out.insert(m.principal.id);
-        return out;
-    };
-    const Activity& before = *versions[1].activity;
-    const Activity& after = *versions[0].activity;
-    const std::string date = options_.history->revisions().at(versions[0].revision).date.iso();
-    if (convener(before) != convener(after))
-        findings.push_back({g.id, fill(s_.get("finding_convener"), {convener(before), convener(after), date}),
-                                     a.title, page, history_page});
-    if (principals(before) != principals(after))
-        findings.push_back({g.id, fill(s_.get("finding_principals"), {date}), a.title, page, history_page});
-}
-
-void Builder::add_follow_up(const HistoryFindings& findings) {
+void Builder::add_follow_up() {
     const std::string path = follow_up_path();
     Data d = common(path, s_.get("follow_up_title"), "follow-up");
     d.set("breadcrumbs", crumbs(path, {}));
     d.set("coverage_href", href(path, coverage_path()));
     d.set("indicators_href", href(path, indicators_path()));
-    d.set("warning_count", options_.warnings.size() + findings.size());
+    d.set("warning_count", options_.warnings.size());
     std::vector<const Group*> groups;
     for (const auto& g : site_.groups) groups.push_back(&g);
     collate_sort(groups, lang_, [](const Group* g) { return g->name; });
@@ -45,13 +22,6 @@ void Builder::add_follow_up(const HistoryFindings& findings) {
         Data items = Data::list();
         for (const auto& w : options_.warnings)
             if (subject_of(w.path).group == g->id) items.push(warning_item(path, w));
-        for (const auto& f : findings)
-            if (f.group == g->id)
-                items.push(Data::map({{"text", f.text},
-                                      {"record", f.record},
-                                      {"record_href", href(path, f.page)},
-                                      {"history_href", href(path, f.history_page)},
-                                      {"source", ""}}));
         sections.push(Data::map({{"id", g->id},
                                  {"name", g->name},
                                  {"href", href(path, group_path(g->id))},

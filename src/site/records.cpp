@@ -263,7 +263,6 @@ void Builder::add_activity(Handoff& handoff, const Group& g, const Plan& p, cons
                            {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, plan_path(g.id, p.id)},
                             {a.title, path}},
                            keys ? keys->history : std::string());
-        note_working_group_change(handoff.findings, g, a, *versions, path, history_page);
         activity_histories_[p.path].emplace_back(&a, versions);
     }
     if (keys && !keys->page.empty() && options_.unchanged(path, keys->page)) {

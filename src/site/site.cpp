@@ -128,8 +128,8 @@ void Builder::add_guidance_family(Handoff& handoff) {
     add_not_found();
 }
 
-void Builder::add_follow_up_family(Handoff& handoff) {
-    add_follow_up(handoff.findings);
+void Builder::add_follow_up_family(Handoff& /*handoff*/) {
+    add_follow_up();
     add_coverage();
 }
 

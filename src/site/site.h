@@ -89,12 +89,15 @@ struct SiteOptions {
     const Strings* strings = nullptr;
     std::vector<Diagnostic> warnings;  // the check's warnings, shown on the follow-up pages
     std::vector<std::string> draft_paths;  // records left out as drafts, sorted
+    // Versions already read (by the check, check::CheckOptions::versions_read): taken over, not
+    // read again.
+    history::VersionsRead* versions_read = nullptr;
     // Incremental builds. `inputs_key` is a digest of everything outside the groups' records that
     // a record's pages depend on (the theme, the site's other content files, samplan itself, the
     // options); `unchanged(path, key)` tells whether the previous build wrote the page at `path`
     // with that key (and its file is still as written). Then the page is handed on with `keep`
     // set, and a record all of whose history pages are kept is not read from git again beyond
-    // what the change log and the findings need. Unset: every page is made.
+    // what the change log needs. Unset: every page is made.
     std::string inputs_key;
     std::function<bool(const std::string& path, const std::string& key)> unchanged;
 };

@@ -28,6 +28,7 @@ public:
         const model::Activity* activity;  // null: the plan itself (or `removed`)
         size_t newest = 0;          // read only this many of the newest versions (0: all)
         std::string removed = {};   // an activity file once in the plan's folder and deleted since
+        std::vector<history::RecordVersion> read = {};  // the newest, read already (activities)
     };
 
     VersionPrefetch(const history::History& history, std::vector<Job> jobs, size_t window)
@@ -90,11 +91,11 @@ private:
                 i = next_++;
             }
             std::vector<history::RecordVersion> versions;
-            const Job& job = jobs_[i];
+            Job& job = jobs_[i];
             try {
                 if (job.activity)
                     versions = history::activity_versions(history_, job.activity->path, job.group->id, job.plan->id,
-                                                          job.activity->id, job.activity, job.newest);
+                                                          job.activity->id, job.activity, job.newest, std::move(job.read));
                 else if (!job.removed.empty())
                     versions = history::activity_versions(history_, job.removed, job.group->id, job.plan->id,
                                                           removed_id(job.removed));

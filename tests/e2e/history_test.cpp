@@ -165,6 +165,33 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
               .find("Arbetsgruppen fick ny sammankallande 2025-05-31: Sara Lind → Per Holm. – <a href=\"../groups/alfa/2025/"
                     "utbildning/index.html\">Utbildning i suicidprevention</a> (<a href=\"../history/alfa/2025/activities/"
                     "utbildning.html\">Historik</a>)") != std::string::npos);
+    // The same finding from `samplan check`, as a warning of its rule.
+    const auto checked = run_samplan({"check", "--content", content.string(), "--today", "2025-06-01"});
+    INFO(checked.out);
+    CHECK(checked.exit_code == 0);
+    CHECK(contains(checked.out, "groups/alfa/plans/2025/activities/utbildning.md:18:1: warning: the working group got a new "
+                                "convener on 2025-05-31: 'Sara Lind' → 'Per Holm' (the latest change in git) "
+                                "[working-group-convener-changed]\n"));
+    CHECK_FALSE(contains(checked.out, "[working-group-principals-changed]"));
+    // What the rules found is kept by the object ids of the two versions: a later build reads the
+    // activity again only when they change, and finds the same; a damaged memo is read again.
+    const fs::path memo = repo.path() / ".samplan-cache/site/history.txt.working-groups";
+    REQUIRE(fs::exists(memo));
+    CHECK(contains(read_file(memo), "\tSara Lind\tPer Holm\t0\n"));
+    const std::string finding = "Arbetsgruppen fick ny sammankallande 2025-05-31: Sara Lind → Per Holm.";
+    const std::string plan_text = read_file(content / "groups/alfa/plans/2025/plan.toml");
+    int edit = 0;
+    for (const std::string& damaged : {std::string(), std::string("samplan working-group memo 1\nnot a line\n")}) {
+        if (!damaged.empty()) write_file(memo, damaged);
+        write_file(content / "groups/alfa/plans/2025/plan.toml", plan_text + "# ändrad " + std::to_string(++edit) + "\n");
+        const auto again = run_samplan({"build", "--content", content.string(), "--output", (repo.path() / "site").string(),
+                                        "--today", "2025-06-01"});
+        INFO(again.out);
+        REQUIRE(again.exit_code == 0);
+        CHECK(contains(read_file(site / "follow-up/index.html"), finding));
+        CHECK(contains(read_file(memo), "\tSara Lind\tPer Holm\t0\n"));
+    }
+    write_file(content / "groups/alfa/plans/2025/plan.toml", plan_text);
 
     // The tagged version is published whole, from the tree at the tag, with a banner.
     CHECK(read_file(site / "versions/index.html").find("<a href=\"../versions/v1/index.html\">v1</a> (<span class=\"date\">2025-01-05</span>)") != std::string::npos);

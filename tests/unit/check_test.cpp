@@ -77,3 +77,88 @@ TEST_CASE("a step needs a process and must lie within it") {
           std::vector<std::string>{"groups/g/plans/p1/activities/a.md:9:8: error: step 3 is outside process 'p', "
                                    "which has steps 1 to 2 [step-range]"});
 }
+
+namespace {
+
+// An activity's versions as git gives them, newest first, each at the revision of the same index.
+struct ActivityHistory {
+    std::vector<history::Revision> revisions;
+    std::vector<history::RecordVersion> versions;
+};
+
+ActivityHistory history_of(const std::vector<std::string>& texts_newest_first) {
+    ActivityHistory h;
+    for (size_t i = 0; i < texts_newest_first.size(); ++i) {
+        auto files = minimal_site();
+        files["groups/g/plans/p1/activities/a.md"] = texts_newest_first[i];
+        const auto r = run_pipeline(files);
+        REQUIRE(r.site.groups.at(0).plans.at(0).activities.size() == 1);
+        history::Revision rev;
+        rev.date = Date{2025, 5, static_cast<int>(31 - i)};
+        h.revisions.push_back(rev);
+        history::RecordVersion v;
+        v.revision = i;
+        v.activity = r.site.groups.at(0).plans.at(0).activities.at(0);
+        h.versions.push_back(std::move(v));
+    }
+    return h;
+}
+
+std::vector<std::string> working_group_change(const ActivityHistory& h) {
+    Diagnostics d;
+    check::check_working_group_change(*h.versions.at(0).activity, h.versions, h.revisions, d);
+    std::vector<std::string> lines;
+    for (const auto& x : d.all()) lines.push_back(format_text(x));
+    return lines;
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    text.replace(text.find(from), from.size(), to);
+    return text;
+}
+
+}  // namespace
+
+TEST_CASE("the latest change gave the working group another convener") {
+    const std::string before = activity();
+    const std::string after = replaced(before, "name = \"X\"", "name = \"Z\"");
+    const auto h = history_of({after, before});
+    CHECK(working_group_change(h) ==
+          std::vector<std::string>{"groups/g/plans/p1/activities/a.md:9:1: warning: the working group got a new convener on "
+                                   "2025-05-31: 'X' → 'Z' (the latest change in git) [working-group-convener-changed]"});
+    Diagnostics d;
+    check::check_working_group_change(*h.versions[0].activity, h.versions, h.revisions, d);
+    REQUIRE(d.all().size() == 1);
+    CHECK(d.all()[0].args == std::vector<std::string>{"X", "Z", "2025-05-31"});
+    // Only the latest change counts: an older one is told no more.
+    CHECK(working_group_change(history_of({after, after, before})).empty());
+}
+
+TEST_CASE("the latest change changed which principals the working group has members from") {
+    const std::string before = activity();
+    const std::string after = replaced(before, "principal = \"R\"", "principal = \"K\"");
+    const auto h = history_of({after, before});
+    CHECK(working_group_change(h) ==
+          std::vector<std::string>{"groups/g/plans/p1/activities/a.md:9:1: warning: the principals the working group has "
+                                   "members from changed on 2025-05-31 (the latest change in git) "
+                                   "[working-group-principals-changed]"});
+    Diagnostics d;
+    check::check_working_group_change(*h.versions[0].activity, h.versions, h.revisions, d);
+    REQUIRE(d.all().size() == 1);
+    CHECK(d.all()[0].args == std::vector<std::string>{"2025-05-31"});
+}
+
+TEST_CASE("a change that leaves the convener and the principals as they were is no working-group change") {
+    const std::string before = activity();
+    // Another member from the same principal, and another status: neither is a finding.
+    const std::string after = replaced(replaced(before, "name = \"Y\"", "name = \"W\""), "planerad", "pågår");
+    CHECK(working_group_change(history_of({after, before})).empty());
+}
+
+TEST_CASE("an activity with only one version has no working-group change") {
+    CHECK(working_group_change(history_of({activity()})).empty());
+    // Nor one whose version before could not be read.
+    auto h = history_of({replaced(activity(), "name = \"X\"", "name = \"Z\""), activity()});
+    h.versions[1].activity.reset();
+    CHECK(working_group_change(h).empty());
+}

@@ -353,3 +353,46 @@ TEST_CASE("a git delta is applied only when it fits its base") {
     const unsigned char reserved[] = {10, 0, 0};
     CHECK_FALSE(history::apply_git_delta(base, reserved, sizeof reserved));
 }
+
+TEST_CASE("an activity's newest versions read once (by the check) and taken over give the versions read afresh") {
+    Repo repo;
+    const std::string path = "groups/alfa/plans/2025/activities/sip.md";
+    const char* titles[] = {"Första", "Andra", "Tredje", "Fjärde"};
+    for (int i = 0; i < 4; ++i) {
+        repo.write(path, std::string("+++\ntitle = \"") + titles[i] + "\"\n+++\nText " + std::to_string(i) + " om skolan.\n");
+        repo.run("add -A");
+        repo.run("commit -q -m v" + std::to_string(i), "2025-0" + std::to_string(i + 1) + "-10T12:00:00");
+    }
+    const history::History h = history::read_history((repo.dir / "content").string());
+    REQUIRE(h.file_revisions(path).size() == 4);
+    // The activity as loaded now (the newest version stands in for it).
+    const auto now = history::activity_versions(h, path, "alfa", "2025", "sip", nullptr, 1);
+    REQUIRE(now.size() == 1);
+    REQUIRE(now[0].activity);
+    const model::Activity current = *now[0].activity;
+
+    auto said = [](const std::vector<history::RecordVersion>& versions) {
+        std::vector<std::string> out;
+        for (const auto& v : versions) {
+            std::string line = std::to_string(v.revision) + (v.current ? " current " : " ") + (v.activity ? v.activity->title : "-");
+            for (const auto& d : v.differences) {
+                line += " | " + d.kind;
+                for (const auto& a : d.args) line += " " + a;
+            }
+            out.push_back(line);
+        }
+        return out;
+    };
+    for (const size_t newest : {size_t{0}, size_t{1}, size_t{2}, size_t{3}}) {
+        auto read = history::activity_versions(h, path, "alfa", "2025", "sip", &current, 2);
+        REQUIRE(read.size() == 2);
+        CHECK(read[0].current);
+        read[0].activity.reset();  // as the check lets it go
+        const auto taken = history::activity_versions(h, path, "alfa", "2025", "sip", &current, newest, std::move(read));
+        const auto afresh = history::activity_versions(h, path, "alfa", "2025", "sip", &current, newest);
+        CHECK(said(taken) == said(afresh));
+        CHECK(taken.size() == (newest == 0 ? 4 : newest));
+    }
+    // Differences were compared (not an empty comparison of empty lists).
+    CHECK(said(history::activity_versions(h, path, "alfa", "2025", "sip", &current))[1] == "1 Tredje | title Andra Tredje | text description");
+}
