@@ -23,10 +23,22 @@ const MODULES = path.join(HERE, 'node_modules');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'samplan-cms-browser-'));
 const admin = path.join(work, 'site', 'admin');
 
+// Decap's npm package declares some 600 packages of build tooling as dependencies, but its
+// dist/ bundle needs none of them: only that package's own tarball is fetched (npm pack, which
+// checks it against the registry's integrity hash), once, into an ignored folder beside this file.
+const DECAP_VERSION = '3.16.3';
+const DECAP = path.join(HERE, '.cache', `decap-cms-${DECAP_VERSION}`);
+if (!fs.existsSync(path.join(DECAP, 'package/dist'))) {
+  fs.mkdirSync(DECAP, { recursive: true });
+  const tarball = execFileSync('npm', ['pack', `decap-cms@${DECAP_VERSION}`, '--silent', '--pack-destination', DECAP],
+                               { encoding: 'utf8' }).trim().split('\n').pop();
+  execFileSync('tar', ['xzf', path.join(DECAP, tarball), '-C', DECAP, 'package/dist']);
+}
+
 // What the office's CI does (docs/editor.md): samplan cms, then the two npm packages beside it.
 execFileSync(SAMPLAN, ['cms', '--content', CONTENT, '--output', admin, '--backend', 'test-repo'], { encoding: 'utf8' });
-for (const f of fs.readdirSync(path.join(MODULES, 'decap-cms/dist')))
-  if (f.endsWith('decap-cms.js')) fs.copyFileSync(path.join(MODULES, 'decap-cms/dist', f), path.join(admin, f));
+for (const f of fs.readdirSync(path.join(DECAP, 'package/dist')))
+  if (f.endsWith('decap-cms.js')) fs.copyFileSync(path.join(DECAP, 'package/dist', f), path.join(admin, f));
 fs.mkdirSync(path.join(admin, 'smol-toml'));
 for (const f of fs.readdirSync(path.join(MODULES, 'smol-toml/dist')))
   if (f.endsWith('.js')) fs.copyFileSync(path.join(MODULES, 'smol-toml/dist', f), path.join(admin, 'smol-toml', f));

@@ -48,8 +48,7 @@ if [[ ! -x "$CHROMIUM_PATH" ]]; then
 fi
 
 if [[ ! -d "$HERE/node_modules/playwright-core" || ! -d "$HERE/node_modules/@axe-core/playwright" \
-   || ! -d "$HERE/node_modules/html-validate" || ! -d "$HERE/node_modules/decap-cms" \
-   || ! -d "$HERE/node_modules/smol-toml" ]]; then
+   || ! -d "$HERE/node_modules/html-validate" || ! -d "$HERE/node_modules/smol-toml" ]]; then
   echo "run.sh: installing npm packages (npm ci in tests/browser)"
   (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
 fi
