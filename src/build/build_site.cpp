@@ -32,6 +32,9 @@
 #include "render/render.h"
 #include "site/site.h"
 
+// mimalloc's, when the program links it (CMakeLists.txt): returns the memory freed to the system.
+extern "C" void mi_collect(bool force) __attribute__((weak));
+
 namespace samplan::build {
 namespace fs = std::filesystem;
 namespace {
@@ -490,7 +493,7 @@ site::Strings load_strings(const model::Site& site, const std::string& themes) {
         .strings;
 }
 
-int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,
+int publish_site(model::Site& site, history::History& history, const Diagnostics& checks,
                  const BuildSettings& settings, BuildReport& report, std::ostream& err) {
     const std::string themes = find_themes(settings);
     std::string problem;
@@ -570,6 +573,13 @@ int publish_site(const model::Site& site, const history::History& history, const
             // (As the records' keys: only for a site in git, so that one outside has no cache folder.)
             settings.page_keys_file.empty() || !history.available() ? nullptr : &data_keys);
         page_keys.insert(page_keys.end(), data_keys.keys.begin(), data_keys.keys.end());
+        // The pages are made: what only they needed goes before Pagefind runs (samplan waits for
+        // it, and what it holds adds to Pagefind's memory). The archived versions read only tags.
+        std::vector<std::pair<std::string, std::string>>().swap(data_keys.keys);
+        PageKeys().swap(previous_keys);
+        site = model::Site{};
+        history.release_index();
+        if (mi_collect) mi_collect(true);
         if (progress) {
             progress->detail(std::to_string(report.pages) + " pages and " + std::to_string(files) + " other files");
             progress->detail(std::to_string(output.written()) + " files written, " + std::to_string(output.kept()) +

@@ -109,8 +109,10 @@ site::Strings load_strings(const model::Site& site, const std::string& themes);
 // Returns an exit code: 0 on success, 2 when the theme or the output folder fails, 128 + the
 // signal's number when a stop signal came before the new site was swapped in (core/stop.h):
 // the staging folder is then removed and the output folder left as it was. A stop that comes
-// after the swap lets the build finish (report.swapped_then_stopped).
-int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,
+// after the swap lets the build finish (report.swapped_then_stopped). Once the pages are made it
+// lets go of `site` (left empty) and of the history's index (history::History::release_index), so
+// that their memory is free while the search index is made.
+int publish_site(model::Site& site, history::History& history, const Diagnostics& checks,
                  const BuildSettings& settings, BuildReport& report, std::ostream& err);
 
 }  // namespace samplan::build
