@@ -11,7 +11,8 @@
 #                                          then the edit committed, and build again
 # RUNS (default 3) runs of each, the median run (by wall time) shown. ACTIVITIES=10000 for the
 # larger corpus. Outputs go to a new RAM file system (tmpfs, removed at the end); BENCH_FS=ext4 for
-# a new ext4 file system on a loop device, BENCH_FS=disk for the corpus folder.
+# a new ext4 file system on a loop device, BENCH_FS=disk for the corpus folder. BENCH_CORPORA=DIR
+# keeps the corpora in DIR (say under /tmp) instead of bench/corpus/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -24,6 +25,7 @@ case "$mode" in
 esac
 read -r -a counts <<< "${counts[*]}"
 activities="${ACTIVITIES:-1000}"
+corpora="$(mkdir -p "${BENCH_CORPORA:-bench/corpus}" && cd "${BENCH_CORPORA:-bench/corpus}" && pwd)"
 runs="${RUNS:-3}"
 command -v hugo >/dev/null && [ -x /usr/bin/time ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo time >/dev/null
 [ -n "${SAMPLAN:-}" ] || [ -x build/samplan ] || { cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null && cmake --build build -j2 >/dev/null; }
@@ -55,7 +57,7 @@ fi
 cleanup() {
   cd "$root"
   # The corpora are left as generated plus Hugo's site files, for anyone to build.
-  for c in "${counts[@]}"; do rm -rf "bench/corpus/deep-a$activities-c$c/out" "bench/corpus/deep-a$activities-c$c/node_modules"; done
+  for c in "${counts[@]}"; do rm -rf "$corpora/deep-a$activities-c$c/out" "$corpora/deep-a$activities-c$c/node_modules"; done
   if [ "$mounted" = 1 ]; then umount "$fresh"; fi
   rm -f "$fresh.img"
 }
@@ -64,7 +66,7 @@ trap cleanup EXIT
 # corpus COMMITS: the corpus folder (generated if missing), with Hugo's site files, the timed
 # Pagefind stand-in, and out/ linked to a folder of its own on the new file system.
 corpus() {
-  local dir="$root/bench/corpus/deep-a$activities-c$1"
+  local dir="$corpora/deep-a$activities-c$1"
   if [ ! -d "$dir/.git" ]; then
     echo "bench: generating $dir" >&2
     python3 bench/make_corpus.py "$dir" --shape deep --activities "$activities" --commits "$1" --seed 1 >&2
@@ -93,13 +95,19 @@ samplan_timed() {
   export BENCH_PAGEFIND_LOG="$PWD/pagefind.txt"
   rm -f pagefind.txt pagefind.txt.parent
   timed samplan.tmp "$samplan" build --content content --output "$out" --quiet --today 2026-01-01
-  local own pf="0 0 0 0" parent="0 0"
+  local own pf="0 0 0 0 0"
   own=$(tail -n 1 samplan.tmp)
-  # A build that finds nothing changed does not run Pagefind.
-  if [ -s pagefind.txt ]; then pf=$(tail -n 1 pagefind.txt); parent=$(cat pagefind.txt.parent); fi
+  # samplan runs Pagefind once per part of the search index that changed (none when nothing did),
+  # as many at once as there are cores: their times are summed; their peak is that of the cores'
+  # worth of runs with the largest peaks, all at once (an upper bound), plus samplan's largest
+  # resident memory when it started one.
+  if [ -s pagefind.txt ]; then
+    pf=$(paste -d ' ' pagefind.txt pagefind.txt.parent | sort -k4,4nr | awk -v cores="$(nproc)" '{w += $1; c += $2 + $3
+      if (NR <= cores) p += $4; if ($5 > r) r = $5} END {printf "%.3f %.3f %d %d %d", w, c, p, r, p + r}')
+  fi
   rm -f samplan.tmp
-  echo "$own $pf $parent" | awk '{pw = $4; pc = $5 + $6; pp = $7; rss = $8
-    peak = ($3 > rss + pp) ? $3 : rss + pp
+  echo "$own $pf" | awk '{pw = $4; pc = $5; pp = $6; rss = $7; both = $8
+    peak = ($3 > both) ? $3 : both
     printf "%.3f %.3f %d %.3f %.3f %d %d\n", $1, $2, peak, pw, pc, pp, rss}' >> "$file"
 }
 # median FILE: the median line of FILE by its first field (wall time).

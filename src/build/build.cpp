@@ -155,6 +155,7 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
     }
     if (!stamped) settings.output_before = output_state(settings.output);
     if (!settings.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
+    settings.keep_history = static_cast<bool>(hooks.history_read);
     if (hooks.publishing) hooks.publishing();
     const int rc = publish_site(loaded.site, loaded.history, loaded.diagnostics, settings, report, err, &loaded.versions_read);
     hand_history();

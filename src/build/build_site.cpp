@@ -33,6 +33,9 @@
 #include "site/paths.h"
 #include "site/site.h"
 
+// mimalloc's, when the program links it (CMakeLists.txt): returns the memory freed to the system.
+extern "C" void mi_collect(bool force) __attribute__((weak));
+
 namespace samplan::build {
 namespace fs = std::filesystem;
 namespace {
@@ -490,7 +493,7 @@ site::Strings load_strings(const model::Site& site, const std::string& themes) {
         .strings;
 }
 
-int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,
+int publish_site(model::Site& site, history::History& history, const Diagnostics& checks,
                  const BuildSettings& settings, BuildReport& report, std::ostream& err, history::VersionsRead* versions_read) {
     const std::string themes = find_themes(settings);
     std::string problem;
@@ -571,6 +574,14 @@ int publish_site(const model::Site& site, const history::History& history, const
             // (As the records' keys: only for a site in git, so that one outside has no cache folder.)
             settings.page_keys_file.empty() || !history.available() ? nullptr : &data_keys);
         page_keys.insert(page_keys.end(), data_keys.keys.begin(), data_keys.keys.end());
+        // The pages are made: what only they needed goes before Pagefind runs (samplan waits for
+        // it, and what it holds adds to Pagefind's memory). The archived versions read only tags.
+        std::vector<std::pair<std::string, std::string>>().swap(data_keys.keys);
+        PageKeys().swap(previous_keys);
+        const bool has_base_url = !site.settings.base_url.empty();
+        site = model::Site{};
+        if (!settings.keep_history) history.release_index();
+        if (mi_collect) mi_collect(true);
         if (progress) {
             progress->detail(std::to_string(report.pages) + " pages and " + std::to_string(files) + " other files");
             progress->detail(std::to_string(output.written()) + " files written, " + std::to_string(output.kept()) +
@@ -578,7 +589,7 @@ int publish_site(const model::Site& site, const history::History& history, const
         }
         report.files = files + theme.assets.size();
 
-        if (site.settings.base_url.empty()) {
+        if (!has_base_url) {
             // What only a full address can give; said once per build (not a check: a site being
             // written need not know its address yet).
             const std::string text =

@@ -56,6 +56,9 @@ struct BuildSettings {
     // Beside the output: what the output's search index was made from (publish::SearchOptions).
     std::string search_stamp = {};
     std::chrono::seconds search_time_limit{600};  // Pagefind is stopped after it (0: never)
+    // Whether the history's index is kept once the pages are made (serve hands it on to the
+    // editor); otherwise it is let go of before Pagefind runs.
+    bool keep_history = false;
     // Incremental builds: the file where the keys of the pages written are kept (beside the
     // stamp), and the output folder's state before this build (output_state in up_to_date.h).
     // A page whose inputs did not change since the last build is kept as that build wrote it,
@@ -110,9 +113,11 @@ site::Strings load_strings(const model::Site& site, const std::string& themes);
 // Returns an exit code: 0 on success, 2 when the theme or the output folder fails, 128 + the
 // signal's number when a stop signal came before the new site was swapped in (core/stop.h):
 // the staging folder is then removed and the output folder left as it was. A stop that comes
-// after the swap lets the build finish (report.swapped_then_stopped).
+// after the swap lets the build finish (report.swapped_then_stopped). Once the pages are made it
+// lets go of `site` (left empty) and, unless settings.keep_history, of the history's index
+// (history::History::release_index), so that their memory is free while the search index is made.
 // `versions_read`: versions the check read already (Loaded::versions_read), taken over by the site.
-int publish_site(const model::Site& site, const history::History& history, const Diagnostics& checks,
+int publish_site(model::Site& site, history::History& history, const Diagnostics& checks,
                  const BuildSettings& settings, BuildReport& report, std::ostream& err,
                  history::VersionsRead* versions_read = nullptr);
 

@@ -11,6 +11,9 @@
 #include "history/git.h"
 #include "history/tree_source.h"
 
+// mimalloc's, when the program links it (CMakeLists.txt): gives the memory freed back to the system.
+extern "C" void mi_collect(bool force) __attribute__((weak));
+
 namespace samplan::history {
 
 History::History() = default;
@@ -75,7 +78,18 @@ std::optional<std::string> History::read_blob(const std::string& blob, size_t ma
 }
 
 void History::release_read_cache() const {
-    if (repo_) repo_->pack_reader().release_cache();
+    if (!repo_) return;
+    repo_->pack_reader().release_cache();
+    // The cache was filled by the threads that read the versions, which are gone: their memory is
+    // given back now, not when the allocator next looks at it (mimalloc, when the program has it).
+    if (mi_collect) mi_collect(true);
+}
+
+void History::release_index() {
+    release_read_cache();
+    std::vector<std::vector<Change>>().swap(changes_);
+    std::map<std::string, std::vector<FileRevision>>().swap(files_);
+    std::map<std::string, std::vector<std::pair<size_t, size_t>>>().swap(added_or_deleted_);
 }
 
 bool History::in_working_folder(const FileRevision& revision) const {

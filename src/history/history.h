@@ -97,6 +97,10 @@ public:
     // Lets go of the objects kept to read the next versions faster (history/packs.h), once the
     // versions are read: reading again is as right, only slower.
     void release_read_cache() const;
+    // Lets go of what was read of the history (the revisions' changes and the index of files)
+    // once the pages are made, keeping the repository: available(), tags() and tree_source() still
+    // answer; revisions(), changes() and the file lookups then find nothing.
+    void release_index();
     // Whether the file in the content folder now holds exactly this revision's text (it is the
     // newest and the file was not edited since it was committed). Safe from several threads.
     [[nodiscard]] bool in_working_folder(const FileRevision& revision) const;

@@ -239,7 +239,9 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                 if (remade)
                     for (const auto& file : removed_activities(p)) jobs.push_back({&g, &p, nullptr, 0, file});
             }
-        versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 64);
+        // 16 records ahead: each holds every version parsed (at 10,000 commits, 64 ahead held
+        // some 12 MiB more at the peak, for no time saved).
+        versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 16);
     }
 }
 

@@ -117,6 +117,7 @@ void Builder::add_groups_family(Handoff& handoff) {
         }
         for (const auto& e : g.evaluations) add_evaluation(g, e);
     }
+    versions_.reset();  // every record's versions are taken: its threads and git's read cache go
 }
 
 void Builder::add_guidance_family(Handoff& handoff) {
