@@ -352,10 +352,10 @@ TEST_CASE("edit: the check reports rule errors at their fields") {
 
 namespace {
 
-// The page's check of the activity sip-skola-bup after `change`, as the response's JSON.
-Json check_activity(Editor& editor, void (*change)(Json&)) {
-    const Response opened =
-        editor.handle(post("/_edit/api/open", R"({"kind":"activity","group":"uddevalla","plan":"2025","id":"sip-skola-bup"})"));
+// The page's check of the record that `open` (the open request's JSON) names after `change`, as
+// the response's JSON.
+Json check_record(Editor& editor, const std::string& open, void (*change)(Json&)) {
+    const Response opened = editor.handle(post("/_edit/api/open", open));
     REQUIRE(opened.status == 200);
     Json page;
     std::string error;
@@ -371,6 +371,11 @@ Json check_activity(Editor& editor, void (*change)(Json&)) {
     Json out;
     REQUIRE(parse_json(checked.body, out, error));
     return out;
+}
+
+// The same for the activity sip-skola-bup.
+Json check_activity(Editor& editor, void (*change)(Json&)) {
+    return check_record(editor, R"({"kind":"activity","group":"uddevalla","plan":"2025","id":"sip-skola-bup"})", change);
 }
 
 // The diagnostic of `rule` in a check's response, or nothing.
@@ -467,22 +472,10 @@ TEST_CASE("edit: the plan-revision warning counts from the plan's last commit in
     REQUIRE(std::system((git + "init -q . && " + git + "add content && " + git + "commit -q -m c").c_str()) == 0);
     Editor editor(EditorSettings{site.content(), "", 4000, "secret", [] { return Date{2027, 6, 1}; }, {}});
     const auto check_plan = [&] {
-        const Response opened = editor.handle(post("/_edit/api/open", R"({"kind":"plan","group":"uddevalla","plan":"2026","id":""})"));
-        REQUIRE(opened.status == 200);
-        Json page;
-        std::string error;
-        REQUIRE(parse_json(opened.body, page, error));
-        Json check = Json::object();
-        check.set("address", *page.find("address"));
-        check.set("base", *page.find("base"));
-        Json record = *page.find("record");
-        data(record).set("end", date("2028-12-31"));
-        data(record).set("revised", Json());  // removed: the revision counts from git, else the decision
-        check.set("record", record);
-        const Response checked = editor.handle(post("/_edit/api/check", to_json(check)));
-        REQUIRE(checked.status == 200);
-        Json out;
-        REQUIRE(parse_json(checked.body, out, error));
+        const Json out = check_record(editor, R"({"kind":"plan","group":"uddevalla","plan":"2026","id":""})", [](Json& d) {
+            d.set("end", date("2028-12-31"));
+            d.set("revised", Json());  // removed: the revision counts from git, else the decision
+        });
         const Json* d = diagnostic(out, "plan-revision");
         return d ? d->string_or("message_sv") : std::string();
     };
