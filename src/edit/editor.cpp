@@ -6,16 +6,16 @@
 #include <random>
 
 #include "build/build.h"
+#include "build/new_record.h"
 #include "check/check.h"
-#include "edit/content_cache.h"
 #include "content/content.h"
 #include "content/layout.h"
 #include "core/text.h"
+#include "edit/content_cache.h"
 #include "edit/git_save.h"
 #include "edit/json.h"
 #include "edit/record_edit.h"
 #include "edit/schemas.h"
-#include "build/new_record.h"
 #include "history/versions.h"
 #include "render/markdown.h"
 #include "site/site.h"

@@ -2,8 +2,8 @@
 // wrong types and unknown keys (with the nearest known key) as it goes.
 #pragma once
 
-#include <initializer_list>
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -8,8 +8,8 @@
 #include "core/stop.h"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -20,8 +20,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <random>
 #include <mutex>
+#include <random>
 #include <stdexcept>
 #include <vector>
 
