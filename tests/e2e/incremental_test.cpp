@@ -124,6 +124,27 @@ TEST_CASE("an incremental build writes the same site as a full build, after edit
         check_same_as_full_build(content, out, repo.path());
         CHECK(read_file(old_page).find("Ny ") != std::string::npos);
     }
+    SUBCASE("the plan edited in the working folder, then committed (a commit of the plan alone)") {
+        const fs::path plan = content / "groups/alfa/plans/2025/plan.toml";
+        replace(plan, "analysis = \"", "analysis = \"Ny analys. ");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(inode_of(old_page) == old_inode);
+        git(repo.path(), "commit -am 'Planen ändrad'", "2025-04-05T10:00:00");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(inode_of(old_page) == old_inode);
+        CHECK(read_file(out / "changes/index.html").find("Planen ändrad") != std::string::npos);
+    }
+    SUBCASE("an activity added to the plan, then committed") {
+        const fs::path added = content / "groups/alfa/plans/2025/activities/ny.md";
+        write_file(added, read_file(other));
+        replace(added, "title = \"", "title = \"Ny aktivitet ");
+        check_same_as_full_build(content, out, repo.path());
+        git(repo.path(), "add -A", "2025-04-05T10:00:00");
+        git(repo.path(), "commit -m 'Ny aktivitet'", "2025-04-05T10:00:00");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(inode_of(old_page) == old_inode);
+        CHECK(read_file(out / "history/alfa/2025/index.html").find("Ny aktivitet Samordnad") != std::string::npos);
+    }
     SUBCASE("an activity removed and committed") {
         fs::remove(activity);
         git(repo.path(), "commit -am 'Borttagen'", "2025-04-05T10:00:00");
