@@ -220,22 +220,31 @@ std::vector<RecordVersion> activity_versions(const History& history, const std::
 }
 
 std::vector<RecordVersion> plan_versions(const History& history, const std::string& path, const std::string& group,
-                                         const std::string& id) {
-    auto versions = versions_of(
-        history, path,
-        [&](RecordVersion& v, const std::string& text) {
-            if (auto rec = parse(v.path, text, false, content::RecordKind::Plan, group, id, id)) {
-                Diagnostics ignored;
-                v.plan = model::build_plan(*rec, ignored);
-            }
-        },
-        [](RecordVersion&) { return false; },  // the plan as loaded carries its activities: read it as it was
-        [](const RecordVersion& older, RecordVersion& newer) {
-            if (older.plan && newer.plan) newer.differences = diff_plans(*older.plan, *newer.plan);
-        });
+                                         const std::string& id, size_t recent) {
+    const auto in_recent = [&](size_t revision) { return recent == 0 || revision < recent; };
+    const std::string folder = content::layout::activities_beside(path) + "/";
+    auto changes = history.added_or_deleted_under(folder);
+    std::erase_if(changes, [&](const auto& change) { return !in_recent(change.first); });
+    const auto& file = history.file_revisions(path);
+    const size_t shown =
+        static_cast<size_t>(std::count_if(file.begin(), file.end(), [&](const FileRevision& fr) { return in_recent(fr.revision); }));
+    std::vector<RecordVersion> versions;
+    if (shown > 0)
+        versions = versions_of(
+            history, path,
+            [&](RecordVersion& v, const std::string& text) {
+                if (auto rec = parse(v.path, text, false, content::RecordKind::Plan, group, id, id)) {
+                    Diagnostics ignored;
+                    v.plan = model::build_plan(*rec, ignored);
+                }
+            },
+            [](RecordVersion&) { return false; },  // the plan as loaded carries its activities: read it as it was
+            [](const RecordVersion& older, RecordVersion& newer) {
+                if (older.plan && newer.plan) newer.differences = diff_plans(*older.plan, *newer.plan);
+            },
+            recent == 0 ? 0 : shown + 1);  // (and the version before the oldest shown, to compare it with)
 
     // Activities added to or removed from the plan's folder, named by their title where readable.
-    const std::string folder = content::layout::activities_beside(path) + "/";
     auto title_at = [&](size_t revision, const std::string& file, const std::string& blob) {
         if (auto text = blob.empty() ? history.read(revision, file) : history.read_blob(blob)) {
             if (auto title = plain_title(*text)) return *title;
@@ -245,7 +254,6 @@ std::vector<RecordVersion> plan_versions(const History& history, const std::stri
         }
         return file.substr(file.rfind('/') + 1);
     };
-    const auto changes = history.added_or_deleted_under(folder);
     for (size_t at = 0; at < changes.size();) {
         const size_t r = changes[at].first;
         std::vector<Difference> found;

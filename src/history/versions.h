@@ -63,9 +63,12 @@ std::vector<RecordVersion> activity_versions(const History& history, const std::
 // Versions read once and handed on to be read no more (the check's history rules read the newest
 // of each activity; the site takes them over), by the record's path.
 using VersionsRead = std::map<std::string, std::vector<RecordVersion>>;
-// A plan's versions include the commits that added or removed one of its activities.
+// A plan's versions include the commits that added or removed one of its activities. With
+// `recent`, only what the `recent` newest revisions show: the plan's versions of those revisions
+// (and the one before the oldest of them, to compare it with, which has no differences of its
+// own) and the activities added or removed in them; none at all when they changed nothing of it.
 std::vector<RecordVersion> plan_versions(const History& history, const std::string& path, const std::string& group,
-                                         const std::string& id);
+                                         const std::string& id, size_t recent = 0);
 
 // The versions of the record at `path` (relative to the content folder), newest first: a plan's or
 // an activity's with their differences, any other file's as git's revisions of it alone.

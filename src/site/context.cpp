@@ -206,6 +206,7 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
         std::vector<VersionPrefetch::Job> jobs;
         for (const auto& g : site.groups)
             for (const auto& p : g.plans) {
+                const size_t plan_job = jobs.size();
                 jobs.push_back({&g, &p, nullptr});
                 const size_t first_activity = jobs.size();
                 for (const auto& a : p.activities) {
@@ -237,7 +238,11 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                 if (incremental() && remade)
                     for (size_t j = first_activity; j < jobs.size(); ++j) jobs[j].newest = 0;
                 if (remade)
-                    for (const auto& file : removed_activities(p)) jobs.push_back({&g, &p, nullptr, 0, file});
+                    for (const auto& file : removed_activities(p))
+                        jobs.push_back({.group = &g, .plan = &p, .activity = nullptr, .removed = file});
+                // Kept, the plan's own versions are read only for what the change log shows of
+                // them: its newest commits' (not at all when none of them changed the plan).
+                if (!remade) jobs[plan_job].recent = kChangelogRevisions;
             }
         // 16 records ahead: each holds every version parsed (at 10,000 commits, 64 ahead held
         // some 12 MiB more at the peak, for no time saved).

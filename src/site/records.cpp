@@ -211,12 +211,15 @@ std::string Builder::plan_history_key(const Group& g, const Plan& p) const {
     for (const std::string* text : {&g.id, &g.name, &p.id, &p.title, &p.path}) d.add(*text);
     d.add(options_.history->note());
     const auto& revisions = options_.history->revisions();
-    for (const auto& fr : options_.history->file_revisions(p.path)) {
+    const auto& file = options_.history->file_revisions(p.path);
+    for (const auto& fr : file) {
         const auto& rev = revisions.at(fr.revision);
         for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path, &fr.blob}) d.add(*text);
         d.add(rev.date.iso());
         d.add(static_cast<std::int64_t>(fr.kind));
     }
+    // Whether the plan file is still its newest commit: if not, that commit has a page of its own.
+    d.add(std::int64_t{!file.empty() && options_.history->in_working_folder(file.front())});
     for (const auto& [r, change] : options_.history->added_or_deleted_under(content::layout::activities_beside(p.path) + "/")) {
         d.add(revisions.at(r).commit);
         for (const std::string* text : {&change->path, &change->old_path, &change->blob}) d.add(*text);

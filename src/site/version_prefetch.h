@@ -26,7 +26,8 @@ public:
         const model::Group* group;
         const model::Plan* plan;
         const model::Activity* activity;  // null: the plan itself (or `removed`)
-        size_t newest = 0;          // read only this many of the newest versions (0: all)
+        size_t newest = 0;          // activities: read only this many of the newest versions (0: all)
+        size_t recent = 0;          // plans: read only what the newest `recent` revisions show (0: all)
         std::string removed = {};   // an activity file once in the plan's folder and deleted since
         std::vector<history::RecordVersion> read = {};  // the newest, read already (activities)
     };
@@ -100,7 +101,7 @@ private:
                     versions = history::activity_versions(history_, job.removed, job.group->id, job.plan->id,
                                                           removed_id(job.removed));
                 else
-                    versions = history::plan_versions(history_, job.plan->path, job.group->id, job.plan->id);
+                    versions = history::plan_versions(history_, job.plan->path, job.group->id, job.plan->id, job.recent);
             } catch (const std::exception&) {
                 versions.clear();  // history is shown where it can be read
             }

@@ -124,6 +124,27 @@ TEST_CASE("an incremental build writes the same site as a full build, after edit
         check_same_as_full_build(content, out, repo.path());
         CHECK(read_file(old_page).find("Ny ") != std::string::npos);
     }
+    SUBCASE("the plan edited in the working folder, then committed (a commit of the plan alone)") {
+        const fs::path plan = content / "groups/alfa/plans/2025/plan.toml";
+        replace(plan, "analysis = \"", "analysis = \"Ny analys. ");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(inode_of(old_page) == old_inode);
+        git(repo.path(), "commit -am 'Planen ändrad'", "2025-04-05T10:00:00");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(inode_of(old_page) == old_inode);
+        CHECK(read_file(out / "changes/index.html").find("Planen ändrad") != std::string::npos);
+    }
+    SUBCASE("an activity added to the plan, then committed") {
+        const fs::path added = content / "groups/alfa/plans/2025/activities/ny.md";
+        write_file(added, read_file(other));
+        replace(added, "title = \"", "title = \"Ny aktivitet ");
+        check_same_as_full_build(content, out, repo.path());
+        git(repo.path(), "add -A", "2025-04-05T10:00:00");
+        git(repo.path(), "commit -m 'Ny aktivitet'", "2025-04-05T10:00:00");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(inode_of(old_page) == old_inode);
+        CHECK(read_file(out / "history/alfa/2025/index.html").find("Ny aktivitet Samordnad") != std::string::npos);
+    }
     SUBCASE("an activity removed and committed") {
         fs::remove(activity);
         git(repo.path(), "commit -am 'Borttagen'", "2025-04-05T10:00:00");
@@ -135,6 +156,79 @@ TEST_CASE("an incremental build writes the same site as a full build, after edit
         check_same_as_full_build(content, out, repo.path());
         CHECK(read_file(old_page) != "changed by hand");
     }
+}
+
+// The change log shows the newest 100 commits (site/builder.h, kChangelogRevisions); a rebuild that
+// keeps a plan's history reads of the plan's own versions only those the change log shows.
+TEST_CASE("an incremental build writes the same site as a full build when the plan's changes leave the change log") {
+    TempDir repo;
+    const fs::path content = repo.path() / "content";
+    const fs::path out = repo.path() / "out";
+    copy_base_fixture(content);
+    const fs::path plan = content / "groups/alfa/plans/2025/plan.toml";
+    const fs::path other = content / "groups/alfa/plans/2025/activities/sip.md";
+    git(repo.path(), "init", "2025-01-05T10:00:00");
+    git(repo.path(), "add -A", "2025-01-05T10:00:00");
+    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
+    replace(plan, "analysis = \"", "analysis = \"Ny analys. ");
+    git(repo.path(), "commit -am 'Planen ändrad'", "2025-01-06T10:00:00");
+    const fs::path added = content / "groups/alfa/plans/2025/activities/ny.md";
+    write_file(added, read_file(other));
+    replace(added, "title = \"", "title = \"Ny aktivitet ");
+    git(repo.path(), "add -A", "2025-01-07T10:00:00");
+    git(repo.path(), "commit -m 'Ny aktivitet'", "2025-01-07T10:00:00");
+    // n commits of the group's evaluation only, one after the other (a file outside groups/ would be
+    // an input of every page: site::SiteOptions::inputs_key).
+    auto evaluation_commits = [&](int n) {
+        const std::string command = "cd '" + repo.path().string() + "' && for i in $(seq " + std::to_string(n) +
+                                    "); do echo \"Rad $i.\" >> content/groups/alfa/evaluations/utvardering-2024.md && GIT_AUTHOR_DATE=2025-02-01T10:00:00 "
+                                    "GIT_COMMITTER_DATE=2025-02-01T10:00:00 git -c user.name=Test -c user.email=test@example.org "
+                                    "commit -qam \"Utvärderingen $i\" || exit 1; done >/dev/null 2>&1";
+        REQUIRE(std::system(command.c_str()) == 0);
+    };
+    // The activity added is the 100th commit from the newest, the plan's edit the 101st: the change
+    // log shows the first and not the second.
+    evaluation_commits(99);
+    build(content, out);
+    CHECK(read_file(out / "changes/index.html").find("Ny aktivitet") != std::string::npos);
+    CHECK(read_file(out / "changes/index.html").find("Planen ändrad") == std::string::npos);
+
+    // One edit after the other (each subcase would make the hundred commits again).
+    const fs::path plan_history = out / "history/alfa/2025/index.html";
+    ino_t plan_history_inode = inode_of(plan_history);
+    // Commits of the evaluation: the plan's history is kept, and its last change leaves the change log.
+    evaluation_commits(1);
+    check_same_as_full_build(content, out, repo.path());
+    CHECK(read_file(out / "changes/index.html").find("Ny aktivitet") == std::string::npos);
+    CHECK(inode_of(plan_history) == plan_history_inode);
+    evaluation_commits(1);
+    check_same_as_full_build(content, out, repo.path());
+    CHECK(inode_of(plan_history) == plan_history_inode);
+
+    // The plan edited, then committed; then kept, with its newest change in the change log.
+    replace(plan, "analysis = \"", "analysis = \"En analys till. ");
+    check_same_as_full_build(content, out, repo.path());
+    git(repo.path(), "commit -am 'Planen ändrad igen'", "2025-03-01T10:00:00");
+    check_same_as_full_build(content, out, repo.path());
+    plan_history_inode = inode_of(plan_history);
+    evaluation_commits(1);
+    check_same_as_full_build(content, out, repo.path());
+    CHECK(inode_of(plan_history) == plan_history_inode);
+    CHECK(read_file(out / "changes/index.html").find("Analysen ändrad") != std::string::npos);
+
+    // An activity of the plan edited, then committed; another removed; then kept, with the removal
+    // in the change log.
+    replace(other, "+++\n", "+++\n# ändrad\n");
+    check_same_as_full_build(content, out, repo.path());
+    git(repo.path(), "commit -am 'Aktiviteten ändrad'", "2025-03-01T10:00:00");
+    check_same_as_full_build(content, out, repo.path());
+    fs::remove(added);
+    git(repo.path(), "commit -am 'Borttagen'", "2025-03-02T10:00:00");
+    check_same_as_full_build(content, out, repo.path());
+    plan_history_inode = inode_of(plan_history);
+    evaluation_commits(2);
+    check_same_as_full_build(content, out, repo.path());
+    CHECK(inode_of(plan_history) == plan_history_inode);
 }
 
 TEST_CASE("with the real Pagefind, an incremental build remakes one part of the search index, the same as a full build's") {
