@@ -4,19 +4,19 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
-#include <functional>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
-#include <sstream>
-#include <unordered_map>
 #include <mutex>
 #include <ostream>
+#include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "build/build.h"
 #include "build/up_to_date.h"
