@@ -5,10 +5,9 @@
 #include <fstream>
 #include <map>
 
-#include <unistd.h>
-
 #include "build/up_to_date.h"
 #include "check/check.h"
+#include "core/files.h"
 #include "model/build.h"
 #include "publish/publish.h"
 
@@ -45,20 +44,13 @@ WorkingGroupMemo read_working_group_memo(const std::string& file) {
 }
 
 void write_working_group_memo(const std::string& file, const WorkingGroupMemo& memo) {
-    const std::string temporary = file + ".tmp-" + std::to_string(::getpid());  // builds may run side by side
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << kWorkingGroupMemoFormat << '\n';
-        for (const auto& [key, change] : memo) {
-            if ((change.convener_before + change.convener_after).find_first_of("\t\r\n") != std::string::npos) continue;
-            out << key << '\t' << change.convener_before << '\t' << change.convener_after << '\t'
-                << (change.principals_changed ? '1' : '0') << '\n';
-        }
-        if (!out) return;
+    std::string text = std::string(kWorkingGroupMemoFormat) + "\n";
+    for (const auto& [key, change] : memo) {
+        if ((change.convener_before + change.convener_after).find_first_of("\t\r\n") != std::string::npos) continue;
+        text += key + '\t' + change.convener_before + '\t' + change.convener_after + '\t' +
+                (change.principals_changed ? '1' : '0') + '\n';
     }
-    std::error_code ec;
-    std::filesystem::rename(temporary, file, ec);
-    if (ec) std::filesystem::remove(temporary, ec);
+    replace_file(file, text);
 }
 
 }  // namespace

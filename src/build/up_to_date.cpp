@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/digest.h"
+#include "core/files.h"
 #include "core/parallel.h"
 #include "history/history.h"
 
@@ -331,18 +332,7 @@ void write_stamp(const std::string& stamp_file, const Inputs& inputs, std::uint6
         fs::remove(stamp_file, ec);
         return;
     }
-    fs::create_directories(fs::path(stamp_file).parent_path(), ec);
-    const std::string tmp = stamp_file + ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << "inputs " << hex(inputs.digest) << "\n" << "output " << hex(output) << "\n" << report;
-        if (!out) {
-            fs::remove(tmp, ec);
-            return;
-        }
-    }
-    fs::rename(tmp, stamp_file, ec);
-    if (ec) fs::remove(tmp, ec);
+    replace_file(stamp_file, "inputs " + hex(inputs.digest) + "\n" + "output " + hex(output) + "\n" + report);
 }
 
 }  // namespace samplan::build

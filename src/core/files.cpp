@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 namespace samplan {
 
@@ -174,6 +176,25 @@ FileRead InsideFolder::list(const std::string& path, std::vector<Entry>& out, st
     ::closedir(dir);
     std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
     return FileRead::Ok;
+}
+
+bool replace_file(const std::string& file, std::string_view text) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(fs::path(file).parent_path(), ec);
+    const std::string temporary = file + ".tmp-" + std::to_string(::getpid());  // builds may run side by side
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        if (!out) {
+            out.close();
+            fs::remove(temporary, ec);
+            return false;
+        }
+    }
+    fs::rename(temporary, file, ec);
+    if (ec) fs::remove(temporary, ec);
+    return !ec;
 }
 
 }  // namespace samplan

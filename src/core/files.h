@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace samplan {
@@ -59,5 +60,10 @@ private:
     int fd_ = -1;
     std::string real_;  // the folder's real path
 };
+
+// Writes `text` to `file` through a temporary file beside it ("<file>.tmp-<pid>") and a rename, so
+// that a reader sees the old file or the new one, never a part; makes the file's folder. Returns
+// false, leaving no temporary file, when it could not be written.
+bool replace_file(const std::string& file, std::string_view text);
 
 }  // namespace samplan

@@ -5,6 +5,7 @@
 #include "publish/run_guarded.h"
 
 #include "core/digest.h"
+#include "core/files.h"
 #include "core/parallel.h"
 
 #include <fcntl.h>
@@ -308,17 +309,6 @@ void write_search_stamp(const std::string& stamp_file, const std::string& stamp)
         fs::remove(stamp_file, ec);
         return;
     }
-    fs::create_directories(fs::path(stamp_file).parent_path(), ec);
-    const std::string tmp = stamp_file + ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << stamp << "\n";
-        if (!out) {
-            fs::remove(tmp, ec);
-            return;
-        }
-    }
-    fs::rename(tmp, stamp_file, ec);
-    if (ec) fs::remove(tmp, ec);
+    replace_file(stamp_file, stamp + "\n");
 }
 }  // namespace samplan::publish

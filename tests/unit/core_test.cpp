@@ -143,6 +143,21 @@ struct Scratch {
 
 }  // namespace
 
+TEST_CASE("replace_file writes the whole new text in place, makes its folder and leaves no temporary file") {
+    namespace fs = std::filesystem;
+    Scratch scratch;
+    const std::string file = (scratch.path / "a/b/stamp").string();
+    REQUIRE(replace_file(file, "first\n"));
+    REQUIRE(replace_file(file, "second"));
+    std::string text, error;
+    REQUIRE(read_regular_file(file, 1024, text, error) == FileRead::Ok);
+    CHECK(text == "second");
+    CHECK(std::distance(fs::directory_iterator(scratch.path / "a/b"), fs::directory_iterator()) == 1);
+    // A file where its folder should be: nothing is written, and false says so.
+    CHECK_FALSE(replace_file(file + "/below", "x"));
+    CHECK(std::distance(fs::directory_iterator(scratch.path / "a/b"), fs::directory_iterator()) == 1);
+}
+
 TEST_CASE("InsideFolder follows links that stay inside and refuses those that lead out") {
     namespace fs = std::filesystem;
     Scratch scratch;
