@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# Configured exactly as scripts/test.sh configures it (warnings as errors: this script is for Debian 12's
+# g++, which CI builds warning-free), so that the test command reuses this build instead of compiling
+# everything again, and the program users get is the one the tests run.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSAMPLAN_WERROR=ON
 cmake --build build -j2
 ./build/samplan build --content content --output output
