@@ -24,6 +24,9 @@ public:
     explicit Strings(std::map<std::string, std::string> entries) : entries_(std::move(entries)) {}
     // The string for `key`; the key itself when the theme lacks it (visible, never a crash).
     [[nodiscard]] const std::string& get(const std::string& key) const;
+    // The same for a temporary key (a literal, a concatenation): returned by value, since the
+    // key it may return does not outlive the call.
+    [[nodiscard]] std::string get(std::string&& key) const { return get(static_cast<const std::string&>(key)); }
     [[nodiscard]] Data as_data() const;
     [[nodiscard]] const std::map<std::string, std::string>& entries() const { return entries_; }
 

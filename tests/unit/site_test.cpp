@@ -19,6 +19,15 @@ TEST_CASE("links are relative to the page") {
     CHECK(site::root_prefix("groups/a/2025/x/index.html") == "../../../../");
 }
 
+TEST_CASE("a UI string the theme lacks shows its key, also when the key was a temporary") {
+    const site::Strings strings(std::map<std::string, std::string>{{"search_button", "Sök"}});
+    CHECK(strings.get("search_button") == "Sök");
+    // The key is made for the call and gone after it: what is returned must not refer to it
+    // (AddressSanitizer's build of this test reads freed memory otherwise).
+    const std::string& missing = strings.get(std::string("history_") + "missing_key_of_some_length");
+    CHECK(missing == "history_missing_key_of_some_length");
+}
+
 TEST_CASE("CSV fields are quoted and formulas neutralised") {
     CHECK(site::csv_field("enkel") == "enkel");
     CHECK(site::csv_field("a,b") == "\"a,b\"");
