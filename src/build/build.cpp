@@ -13,14 +13,15 @@
 
 namespace samplan::build {
 
-// The first line of the working-group memo; another samplan's memo is not used.
-constexpr const char* kWorkingGroupMemoFormat = "samplan working-group memo 1";
-
 std::future<history::History> read_history_later(const std::string& content_dir, const std::string& cache_file) {
     return std::async(std::launch::async, [content_dir, cache_file] { return history::read_history(content_dir, cache_file); });
 }
 
 namespace {
+
+// The first line of the working-group memo: its format and the program that wrote it (another
+// samplan may read the records differently, so its memo is not used).
+std::string working_group_memo_header() { return "samplan working-group memo 1 " + program_identity(); }
 
 using WorkingGroupMemo = std::map<std::string, check::CheckOptions::WorkingGroupChange>;
 
@@ -30,7 +31,7 @@ WorkingGroupMemo read_working_group_memo(const std::string& file) {
     WorkingGroupMemo memo;
     std::ifstream in(file, std::ios::binary);
     std::string line;
-    if (!std::getline(in, line) || line != kWorkingGroupMemoFormat) return memo;
+    if (!std::getline(in, line) || line != working_group_memo_header()) return memo;
     while (std::getline(in, line)) {
         std::vector<std::string> fields;
         size_t from = 0;
@@ -44,7 +45,7 @@ WorkingGroupMemo read_working_group_memo(const std::string& file) {
 }
 
 void write_working_group_memo(const std::string& file, const WorkingGroupMemo& memo) {
-    std::string text = std::string(kWorkingGroupMemoFormat) + "\n";
+    std::string text = working_group_memo_header() + "\n";
     for (const auto& [key, change] : memo) {
         if ((change.convener_before + change.convener_after).find_first_of("\t\r\n") != std::string::npos) continue;
         text += key + '\t' + change.convener_before + '\t' + change.convener_after + '\t' +

@@ -1,6 +1,5 @@
 #include "build/build_site.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -386,12 +385,7 @@ void add_files(Digest& digest, const fs::path& folder, const std::vector<std::st
 std::string inputs_key(const BuildSettings& settings, const std::string& theme_dir, const std::vector<site::VersionInfo>& versions) {
     Digest digest;
     digest.add("samplan inputs 1");
-    struct stat self {};
-    if (::stat("/proc/self/exe", &self) == 0) {
-        digest.add(static_cast<std::int64_t>(self.st_size));
-        digest.add(static_cast<std::int64_t>(self.st_ino));
-        digest.add(static_cast<std::int64_t>(self.st_mtim.tv_sec) * 1'000'000'000 + self.st_mtim.tv_nsec);
-    }
+    digest.add(program_identity());
     digest.add(theme_dir.empty() ? "built-in theme" : "theme");
     if (!theme_dir.empty()) add_files(digest, theme_dir);
     digest.add("content");

@@ -197,4 +197,11 @@ bool replace_file(const std::string& file, std::string_view text) {
     return !ec;
 }
 
+std::string program_identity() {
+    struct stat self {};
+    if (::stat("/proc/self/exe", &self) != 0) return {};
+    return std::to_string(self.st_size) + ' ' + std::to_string(self.st_ino) + ' ' + std::to_string(self.st_mtim.tv_sec) + '.' +
+           std::to_string(self.st_mtim.tv_nsec);
+}
+
 }  // namespace samplan

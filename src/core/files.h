@@ -66,4 +66,9 @@ private:
 // false, leaving no temporary file, when it could not be written.
 bool replace_file(const std::string& file, std::string_view text);
 
+// This samplan program's identity: its file's size, inode and modification time, so that what a
+// build keeps for the next (page keys, memos) is not reused by another build of samplan. Empty
+// when the program's file cannot be found.
+std::string program_identity();
+
 }  // namespace samplan
