@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "build/build.h"
+#include "build/build_site.h"
 #include "cli/commands.h"
 #include "content/content.h"
 #include "core/text.h"
@@ -72,6 +73,9 @@ int cms_command(const Arguments& args, std::ostream& out, std::ostream& err) {
         err << "samplan cms: the content has errors (above): fix them first, the lists are made from it\n";
         return build::kContentErrors;
     }
+
+    const site::Strings strings = build::load_strings(loaded.site, options.themes);
+    for (const char* rule : edit::kCmsRules) s.rules[rule] = strings.get(std::string("rule_") + rule);
 
     std::error_code ec;
     fs::create_directories(folder, ec);
