@@ -162,7 +162,7 @@ test('a new activity opens with the Swedish labels, the focus areas, the goals o
   await context.close();
 });
 
-test('an activity with one field edited saves exactly that line, comments kept, and samplan check accepts it', async () => {
+test('an activity that breaks a rule is not saved; with one field edited it saves exactly that line, comments kept, and samplan check accepts it', async () => {
   const { context, page, errors } = await openCms();
   await page.goto(base + '#/collections/aktiviteter__trollhattan__2026/entries/forsta-linjen-unga');
   const title = page.getByLabel('Aktivitetens namn');
@@ -171,12 +171,29 @@ test('an activity with one field edited saves exactly that line, comments kept, 
   const step = page.getByLabel('Steg (frivillig)', { exact: true });
   assert.equal(await step.inputValue(), '5');
   assert.equal(await step.locator('option:checked').textContent(), `5. ${vagledning.steps[4].title}`);
-  await title.fill('En väg in – ändrad i webbredigeraren');
-  await page.getByRole('button', { name: 'Publicera', exact: true }).click();
-  await page.getByRole('menuitem', { name: 'Publicera nu' }).click();
-  await page.getByText('Ändringar sparade').waitFor();
-  const saved = await page.evaluate(
+  const publish = async () => {
+    await page.getByRole('button', { name: 'Publicera', exact: true }).click();
+    await page.getByRole('menuitem', { name: 'Publicera nu' }).click();
+  };
+  const stored = () => page.evaluate(
     () => window.repoFiles.content.groups.trollhattan.plans['2026'].activities['forsta-linjen-unga.md'].content);
+  // A rule of samplan's broken (finished without a final report): not saved, and the theme's sentence says why.
+  const status = page.getByLabel('Status (frivillig)', { exact: true });
+  await status.click();
+  await page.getByRole('option', { name: 'avslutad', exact: true }).click();
+  await publish();
+  await page.getByText('En avslutad aktivitet behöver en slutrapport.').first().waitFor();
+  assert.equal(await stored(), original);
+  // Decap leaves the refused save's promise rejected without a handler: the page reports that
+  // (as "Object"), and nothing else.
+  assert.ok(errors.splice(0).every((e) => e === 'Object'));
+  await status.click();
+  await page.getByRole('option', { name: 'pågår', exact: true }).click();
+  // One field edited: saved.
+  await title.fill('En väg in – ändrad i webbredigeraren');
+  await publish();
+  await page.getByText('Ändringar sparade').waitFor();
+  const saved = await stored();
   assert.deepEqual(errors, []);
   await context.close();
 

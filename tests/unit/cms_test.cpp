@@ -311,5 +311,11 @@ TEST_CASE("samplan cms writes config.yml, index.html and samplan-cms.js; it refu
     CHECK_MESSAGE(parse_json(text, parsed, error), error);
     // An absolute --content: the content folder is taken to be content/ in the repository.
     CHECK(collection(parsed, "grupper")->find("files")->items.front().string_or("file").rfind("content/groups/", 0) == 0);
+    // The page hands samplan-cms.js the theme's Swedish sentence of each rule it checks before a save.
+    std::ifstream page_in(dir / "index.html");
+    const std::string page((std::istreambuf_iterator<char>(page_in)), std::istreambuf_iterator<char>());
+    for (const char* rule : kCmsRules) CHECK_MESSAGE(page.find(std::string("&quot;") + rule + "&quot;:&quot;") != std::string::npos, rule);
+    CHECK(page.find("Slutdatumet ligger före startdatumet.") != std::string::npos);
+    CHECK(page.find("rule_") == std::string::npos);  // no sentence missing from the theme
     fs::remove_all(dir);
 }
