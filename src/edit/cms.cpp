@@ -154,7 +154,7 @@ Json field(const Json& root, const std::string& key, const Json& raw, bool requi
     if (type == "integer" || type == "number") {
         f.set("widget", str("number"));
         f.set("value_type", str(type == "integer" ? "int" : "float"));
-        for (const char* bound : {"minimum", "maximum"})  // Decap checks min and max as the user types
+        for (const char* bound : {"minimum", "maximum"})  // Decap checks min and max before a save
             if (const Json* b = s.find(bound)) f.set(std::string(bound).substr(0, 3), *b);
         return f;
     }
@@ -186,8 +186,8 @@ Json field(const Json& root, const std::string& key, const Json& raw, bool requi
     }
     const Json* max = s.find("maxLength");
     f.set("widget", str(max && max->text.size() > 3 ? "text" : "string"));  // the long plain texts get a text area
-    // Checked as the user types (Decap's `pattern`: one per field): the schema's pattern, with the
-    // schema's maxLength folded in when the pattern is "not empty", or the maxLength alone.
+    // Checked in the browser before a save (Decap's `pattern`, one per field): the schema's pattern,
+    // with the schema's maxLength folded in when the pattern is "not empty", or the maxLength alone.
     const Json* pattern = s.find("pattern");
     const std::string limit = max ? max->text : "";
     std::string re = pattern ? pattern->text : "", message;

@@ -1,13 +1,14 @@
 // edit/cms.h — the hosted editor: the configuration of a git-based CMS in the browser (Decap CMS,
-// whose config.yml Sveltia CMS reads too) generated from the content model, and the page that loads
-// it (admin/index.html). `samplan cms` writes both; docs/editor.md says how an office publishes them.
+// with the widgets and TOML formats of themes/default/cms/samplan-cms.js) generated from the content
+// model, and the page that loads it (admin/index.html). `samplan cms` writes both; docs/editor.md says how an office publishes them.
 //
 // Contract: one collection per kind of record and place in content/layout.h — the groups (one
 // file each), each group's plans, each plan's activities, each group's evaluations — with the
 // fields of the JSON Schemas (edit/schemas.h: labels = the Swedish titles, hints = the
 // descriptions, `required` as the schema says), dates as date fields, Markdown as Markdown, and
 // the references as lists whose options are the content's own (target groups, focus areas,
-// goals, processes, the group's principals). The options are those of the content the
+// goals, processes, the group's principals; samplan-cms.js's widgets: the goals of the focus area
+// chosen, the steps of the record's process by name). The options are those of the content the
 // configuration was generated from: the office's CI generates it again on every build.
 #pragma once
 

@@ -249,6 +249,9 @@ test('a save writes only what changed: same bytes untouched, one line per value,
   const line = (text, from, to) => { assert.ok(text.includes(from)); return text.replace(from, to); };
   assert.equal(save((d) => { d.indicators[0].values[1].date = '2026-11-01'; }),
     line(original, '{ date = 2026-10-31, value = 6 } ]', '{ date = 2026-11-01, value = 6 } ]'));
+  // An inline table with a key more: that table, still inline, on its line.
+  assert.equal(save((d) => { d.indicators[0].target.note = 'Mål'; }),
+    line(original, 'target = { date = 2026-12-31, value = 7 }', 'target = { date = 2026-12-31, value = 7, note = "Mål" }'));
   // A multi-line text stays a multi-line string.
   assert.equal(save((d) => { d.assignment.scope = 'Två\nrader.\n'; }),
     original.replace(/scope = """\n[\s\S]*?"""/, 'scope = """\nTvå\nrader.\n"""'));

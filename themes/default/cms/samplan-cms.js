@@ -247,6 +247,11 @@ function differences(a, b, values, path = [], out = []) {
     for (let k = 0; k < a.length; k++) if (!differences(a[k], b[k], values, [...path, k], out)) return null;
     if (b.length > a.length) out.push({ op: 'append', path, items: b.slice(a.length) });
   } else {
+    const keysOf = (t) => JSON.stringify(Object.keys(t).sort());
+    if (inline && keysOf(a) !== keysOf(b)) {  // an inline table with a key more or less
+      out.push({ op: 'set', path, value: b });
+      return out;
+    }
     for (const k of Object.keys(a))
       if (!(k in b)) {
         if (!values.has(JSON.stringify([...path, k]))) return null;  // a [table] removed
@@ -374,8 +379,8 @@ const frontMatter = {
     const text = body ? body.replace(/\n*$/, '\n') : '';
     if (m) {
       const head = edited(m[2], rest, order);
-      const same = (body || '') === m[4] || text === m[4];
-      if (head !== null) return m[1] + head + m[3] + (same ? m[4] : text);
+      const untouched = (body || '') === m[4] || text === m[4];
+      if (head !== null) return m[1] + head + m[3] + (untouched ? m[4] : text);
     }
     const head = write(rest, order);
     return '+++\n' + head + (head.endsWith('\n') ? '' : '\n') + '+++\n' + text;
