@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "build/build.h"
+#include "build/build_site.h"
 #include "cli/commands.h"
 #include "content/content.h"
 #include "core/text.h"
@@ -16,8 +17,9 @@ const char* const kCmsDescription =
     "Writes the hosted editor into DIR (default: admin/): config.yml, the configuration of Decap CMS\n"
     "made from the content model (forms in Swedish for groups, plans, activities and evaluations,\n"
     "from the JSON Schemas; target groups, focus areas, goals, processes and the group's principals\n"
-    "as lists made from the content), index.html, its page, and samplan-cms.js, which loads the CMS\n"
-    "and reads and writes the records' TOML with smol-toml (dates stay TOML dates).\n\n"
+    "as lists made from the content; the goals of the focus area chosen, the steps by name),\n"
+    "index.html, its page, and samplan-cms.js, which loads the CMS, reads the records' TOML with\n"
+    "smol-toml and saves only what changed (comments and key order kept, dates stay TOML dates).\n\n"
     "The CMS is not part of samplan: CI installs decap-cms and smol-toml from npm and copies\n"
     "node_modules/decap-cms/dist/*decap-cms.js beside index.html and node_modules/smol-toml/dist/*.js\n"
     "into its smol-toml/ folder. Staff sign in with GitHub or GitLab; every save is a commit (with\n"
@@ -72,6 +74,9 @@ int cms_command(const Arguments& args, std::ostream& out, std::ostream& err) {
         err << "samplan cms: the content has errors (above): fix them first, the lists are made from it\n";
         return build::kContentErrors;
     }
+
+    const site::Strings strings = build::load_strings(loaded.site, options.themes);
+    for (const char* rule : edit::kCmsRules) s.rules[rule] = strings.get(std::string("rule_") + rule);
 
     std::error_code ec;
     fs::create_directories(folder, ec);

@@ -14,13 +14,6 @@ namespace {
 
 Json str(std::string s) { return Json::string_value(std::move(s)); }
 
-Json number(long n) {
-    Json j;
-    j.kind = Json::Kind::Number;
-    j.text = std::to_string(n);
-    return j;
-}
-
 // A select's options: {label, value}, labelled as the local editor labels them ("Title (id)").
 struct Choice {
     std::string value, label;
@@ -40,8 +33,17 @@ Json select(const std::vector<Choice>& choices) {
 // The content a collection's references are chosen from.
 struct Refs {
     std::vector<Choice> target_groups, focus_areas, goals, processes, principals;
+    std::vector<std::pair<std::string, std::vector<Choice>>> goals_by_area;    // focus area id -> its goals
+    Json steps_by_process = Json::object();  // process id -> its steps' options ("1. title", value "1")
     const model::Process* plan_process = nullptr;  // an activity's steps: its plan's process
 };
+
+// {key: options} of a dependent select (samplan-cms.js's samplan-goal and samplan-step widgets).
+Json options_by(const std::vector<std::pair<std::string, std::vector<Choice>>>& lists) {
+    Json out = Json::object();
+    for (const auto& [key, choices] : lists) out.set(key, select(choices));
+    return out;
+}
 
 // One schema of edit/schemas.h, parsed.
 Json schema(const std::string& kind) {
@@ -117,21 +119,23 @@ Json field(const Json& root, const std::string& key, const Json& raw, bool requi
     if (top && key == "process") choices = &refs.processes;
     if (key == "principal" && type == "string") choices = &refs.principals;
     if (choices) {
-        f.set("widget", str("select"));
+        // A native <select> (samplan-cms.js): the goal's and the step's lists follow its value.
+        f.set("widget", str("samplan-select"));
         f.set("options", select(*choices));
+        if (choices == &refs.goals && !refs.goals_by_area.empty()) {
+            // The goals of the focus area chosen in the same record (samplan-cms.js); `options`
+            // keeps every goal, labelled with its focus area, for a goal of another area.
+            f.set("widget", str("samplan-goal"));
+            f.set("options_by_focus_area", options_by(refs.goals_by_area));
+        }
         return f;
     }
-    if (top && key == "step" && refs.plan_process) {
-        // The plan's process's steps, named in the hint; a number, as TOML has it.
-        std::string steps;
-        for (size_t i = 0; i < refs.plan_process->steps.size(); ++i)
-            steps += (i ? ", " : "") + std::to_string(i + 1) + ". " + refs.plan_process->steps[i].title;
-        f.set("widget", str("number"));
-        f.set("value_type", str("int"));
-        f.set("min", number(1));
-        f.set("max", number(static_cast<long>(std::max<size_t>(1, refs.plan_process->steps.size()))));
-        f.set("hint", str(description + (description.empty() ? "" : " ") + "Stegen i " +
-                          refs.plan_process->title + ": " + steps + "."));
+    if (top && key == "step" && type == "integer") {
+        // The steps of the record's process (its own `process`, else the plan's) by name, saved as
+        // their number (samplan-cms.js's samplan-step widget).
+        f.set("widget", str("samplan-step"));
+        f.set("plan_process", str(refs.plan_process ? refs.plan_process->id : ""));
+        f.set("options_by_process", refs.steps_by_process);
         return f;
     }
     if (const Json* values = s.find("enum")) {
@@ -150,6 +154,8 @@ Json field(const Json& root, const std::string& key, const Json& raw, bool requi
     if (type == "integer" || type == "number") {
         f.set("widget", str("number"));
         f.set("value_type", str(type == "integer" ? "int" : "float"));
+        for (const char* bound : {"minimum", "maximum"})  // Decap checks min and max before a save
+            if (const Json* b = s.find(bound)) f.set(std::string(bound).substr(0, 3), *b);
         return f;
     }
     if (type == "object" && depth < 8) {
@@ -180,14 +186,30 @@ Json field(const Json& root, const std::string& key, const Json& raw, bool requi
     }
     const Json* max = s.find("maxLength");
     f.set("widget", str(max && max->text.size() > 3 ? "text" : "string"));  // the long plain texts get a text area
-    if (const Json* pattern = s.find("pattern")) {
+    // Checked in the browser before a save (Decap's `pattern`, one per field): the schema's pattern,
+    // with the schema's maxLength folded in when the pattern is "not empty", or the maxLength alone.
+    const Json* pattern = s.find("pattern");
+    const std::string limit = max ? max->text : "";
+    std::string re = pattern ? pattern->text : "", message;
+    if (re == "\\S" && !limit.empty()) {
+        re = "^(?=[\\s\\S]*\\S)[\\s\\S]{0," + limit + "}$";
+        message = "Fältet får inte vara tomt och får ha högst " + limit + " tecken.";
+    } else if (re == "\\S") {
+        message = "Fältet får inte vara tomt.";
+    } else if (re == "^[0-9]{4}$") {
+        message = "Ett årtal, t.ex. 2026.";
+    } else if (re.rfind("^[a-z0-9][a-z0-9-]", 0) == 0) {
+        message = "Bara a–z, 0–9 och bindestreck (1–64 tecken).";
+    } else if (!re.empty()) {
+        message = "Värdet har fel form.";
+    } else if (!limit.empty()) {
+        re = "^[\\s\\S]{0," + limit + "}$";
+        message = "Högst " + limit + " tecken.";
+    }
+    if (!re.empty()) {
         Json p = Json::array();
-        p.items.push_back(*pattern);
-        const std::string& re = pattern->text;
-        p.items.push_back(str(re == "\\S"                          ? "Fältet får inte vara tomt."
-                              : re == "^[0-9]{4}$"                ? "Ett årtal, t.ex. 2026."
-                              : re.rfind("^[a-z0-9][a-z0-9-]", 0) == 0 ? "Bara a–z, 0–9 och bindestreck (1–64 tecken)."
-                                                                  : "Värdet har fel form."));
+        p.items.push_back(str(re));
+        p.items.push_back(str(message));
         f.set("pattern", std::move(p));
     }
     return f;
@@ -288,9 +310,23 @@ Json cms_config(const model::Site& site, const CmsSettings& s) {
     for (const auto& t : site.settings.target_groups) refs.target_groups.push_back({t.id, t.label});
     for (const auto& fa : site.regional.focus_areas) {
         refs.focus_areas.push_back({fa.id, fa.title});
-        for (const auto& g : fa.goals) refs.goals.push_back({g.id, fa.title + ": " + g.title});
+        auto& own = refs.goals_by_area.emplace_back(fa.id, std::vector<Choice>{}).second;
+        for (const auto& g : fa.goals) {
+            refs.goals.push_back({g.id, fa.title + ": " + g.title});
+            own.push_back({g.id, g.title});
+        }
     }
-    for (const auto& p : site.processes) refs.processes.push_back({p.id, p.title});
+    for (const auto& p : site.processes) {
+        refs.processes.push_back({p.id, p.title});
+        Json steps = Json::array();
+        for (size_t i = 0; i < p.steps.size(); ++i) {
+            Json o = Json::object();
+            o.set("label", str(std::to_string(i + 1) + ". " + p.steps[i].title));
+            o.set("value", str(std::to_string(i + 1)));
+            steps.items.push_back(std::move(o));
+        }
+        refs.steps_by_process.set(p.id, std::move(steps));
+    }
 
     Json collections = Json::array();
     // The groups: one file each, so that a member's principal is chosen from that group's principals.
@@ -401,6 +437,9 @@ std::string cms_page(const CmsSettings& settings) {
     data.set("script", settings.script);
     data.set("toml", settings.toml);
     data.set("dates", cms_date_keys());
+    Json rules = Json::object();
+    for (const auto& [id, sentence] : settings.rules) rules.set(id, str(sentence));
+    data.set("rules", to_json(rules));
     const site::Data* contexts[] = {&data};
     std::string out;
     templates.render("cms", contexts, out);

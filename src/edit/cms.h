@@ -1,16 +1,18 @@
 // edit/cms.h — the hosted editor: the configuration of a git-based CMS in the browser (Decap CMS,
-// whose config.yml Sveltia CMS reads too) generated from the content model, and the page that loads
-// it (admin/index.html). `samplan cms` writes both; docs/editor.md says how an office publishes them.
+// with the widgets and TOML formats of themes/default/cms/samplan-cms.js) generated from the content
+// model, and the page that loads it (admin/index.html). `samplan cms` writes both; docs/editor.md says how an office publishes them.
 //
 // Contract: one collection per kind of record and place in content/layout.h — the groups (one
 // file each), each group's plans, each plan's activities, each group's evaluations — with the
 // fields of the JSON Schemas (edit/schemas.h: labels = the Swedish titles, hints = the
 // descriptions, `required` as the schema says), dates as date fields, Markdown as Markdown, and
 // the references as lists whose options are the content's own (target groups, focus areas,
-// goals, processes, the group's principals). The options are those of the content the
+// goals, processes, the group's principals; samplan-cms.js's widgets: the goals of the focus area
+// chosen, the steps of the record's process by name). The options are those of the content the
 // configuration was generated from: the office's CI generates it again on every build.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "edit/json.h"
@@ -29,7 +31,12 @@ struct CmsSettings {
     bool review = false;   // saves become merge (pull) requests: the editorial workflow
     std::string script = "decap-cms.js";       // Decap CMS's script, as the page refers to it
     std::string toml = "./smol-toml/index.js"; // smol-toml's module (npm), which samplan-cms.js reads TOML with
+    // The theme's sentences ("rule_<id>") of the rules samplan-cms.js checks before a save, by rule id.
+    std::map<std::string, std::string> rules;
 };
+
+// The rules samplan-cms.js checks in the browser before a save (the others: samplan check in CI).
+inline const char* const kCmsRules[] = {"date-order", "final-report", "working-group-convener", "step-range"};
 
 // The configuration (JSON, which is also YAML: write it as config.yml).
 Json cms_config(const model::Site& site, const CmsSettings& settings);
@@ -38,7 +45,8 @@ Json cms_config(const model::Site& site, const CmsSettings& settings);
 std::string to_pretty_json(const Json& value);
 
 // admin/index.html, from the built-in theme's cms/index.mustache: it loads cms/samplan-cms.js
-// (written beside it), which loads Decap CMS with samplan's TOML formats.
+// (written beside it), which loads Decap CMS with samplan's TOML formats; the rules' sentences
+// (settings.rules) go to it as JSON.
 std::string cms_page(const CmsSettings& settings);
 
 // The keys whose values are dates in the records' JSON Schemas, separated by spaces: samplan-cms.js

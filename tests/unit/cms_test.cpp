@@ -76,9 +76,10 @@ const Json* groups_file_fields(const Json& config, const std::string& group) {
     return nullptr;
 }
 
+// The values of a list of options ({label, value}), or of a field's "options".
 std::vector<std::string> option_values(const Json& f) {
     std::vector<std::string> out;
-    for (const auto& o : f.find("options")->items) out.push_back(o.string_or("value"));
+    for (const auto& o : (f.kind == Json::Kind::Array ? f : *f.find("options")).items) out.push_back(o.string_or("value"));
     return out;
 }
 
@@ -198,21 +199,61 @@ TEST_CASE("the CMS's references are chosen from the content") {
             CHECK(option_values(*field(fields, "focus_area")) == areas);
             CHECK(option_values(*field(fields, "goal")) == goals);
             CHECK(option_values(*field(fields, "target_group")) == targets);
-            CHECK(field(fields, "process")->string_or("widget") == "select");
+            CHECK(field(fields, "process")->string_or("widget") == "samplan-select");
+            CHECK(field(fields, "focus_area")->string_or("widget") == "samplan-select");
             // A working group member's principal: one of this group's principals.
             const Json* wg = field(fields, "working_group");
             CHECK(option_values(*field(*wg->find("fields"), "principal")) == g.principals);
-            // The step: a number within the plan's process, its steps named in the hint.
+            // The goal: the goals of the focus area chosen (samplan-cms.js), for each focus area.
+            const Json* goal = field(fields, "goal");
+            CHECK(goal->string_or("widget") == "samplan-goal");
+            for (const auto& fa : site.regional.focus_areas) {
+                std::vector<std::string> own;
+                for (const auto& x : fa.goals) own.push_back(x.id);
+                const Json* by_area = goal->find("options_by_focus_area")->find(fa.id);
+                REQUIRE(by_area);
+                CHECK(option_values(*by_area) == own);
+            }
+            // The step: the named steps of every process, the plan's process first in mind.
             const Json* step = field(fields, "step");
-            CHECK(step->string_or("widget") == "number");
-            CHECK(step->string_or("hint").find("1. ") != std::string::npos);
+            CHECK(step->string_or("widget") == "samplan-step");
+            CHECK(step->string_or("plan_process") == p.process.id);
+            for (const auto& proc : site.processes) {
+                const Json* steps = step->find("options_by_process")->find(proc.id);
+                REQUIRE(steps);
+                REQUIRE(steps->items.size() == proc.steps.size());
+                CHECK(steps->items.front().string_or("label") == "1. " + proc.steps.front().title);
+                CHECK(steps->items.back().string_or("value") == std::to_string(proc.steps.size()));
+            }
         }
-    // A goal is labelled with its focus area, so that the list can be read without the filter.
+    // A goal is labelled with its focus area in the list of every goal, and by its title among its
+    // focus area's goals.
     const auto& fa = site.regional.focus_areas.front();
     const auto& g = *std::find_if(site.groups.begin(), site.groups.end(), [](const auto& x) { return !x.plans.empty(); });
     const auto& any = *collection(config, "aktiviteter__" + g.id + "__" + g.plans.front().id);
-    const Json& first_goal = field(*any.find("fields"), "goal")->find("options")->items.front();
-    CHECK(first_goal.string_or("label") == fa.title + ": " + fa.goals.front().title + " (" + fa.goals.front().id + ")");
+    const Json* goal = field(*any.find("fields"), "goal");
+    CHECK(goal->find("options")->items.front().string_or("label") ==
+          fa.title + ": " + fa.goals.front().title + " (" + fa.goals.front().id + ")");
+    CHECK(goal->find("options_by_focus_area")->find(fa.id)->items.front().string_or("label") ==
+          fa.goals.front().title + " (" + fa.goals.front().id + ")");
+}
+
+TEST_CASE("the CMS checks lengths and bounds of the schemas as the user types") {
+    const Json config = config_of(CmsSettings{});
+    const auto& g = *std::find_if(example().site.groups.begin(), example().site.groups.end(),
+                                  [](const auto& x) { return !x.plans.empty(); });
+    const Json& fields = *collection(config, "aktiviteter__" + g.id + "__" + g.plans.front().id)->find("fields");
+    // The title: not empty and at most the schema's maxLength, one pattern with its Swedish message.
+    const Json* title = field(fields, "title");
+    REQUIRE(title->find("pattern"));
+    const std::string max = schema("activity").find("properties")->find("title")->find("maxLength")->text;
+    CHECK(title->find("pattern")->items.front().text == "^(?=[\\s\\S]*\\S)[\\s\\S]{0," + max + "}$");
+    CHECK(title->find("pattern")->items.back().text.find(max + " tecken") != std::string::npos);
+    // A number with a minimum in the schema has it as the field's min: [funding]'s amount.
+    const Json* amount = field(*field(fields, "funding")->find("fields"), "amount_sek");
+    REQUIRE(amount->find("min"));
+    CHECK(amount->find("min")->text == "0");
+    CHECK(!amount->find("max"));
 }
 
 TEST_CASE("the CMS's sign-in: GitLab with PKCE, GitHub through a relay; the page loads the scripts named") {
@@ -270,5 +311,11 @@ TEST_CASE("samplan cms writes config.yml, index.html and samplan-cms.js; it refu
     CHECK_MESSAGE(parse_json(text, parsed, error), error);
     // An absolute --content: the content folder is taken to be content/ in the repository.
     CHECK(collection(parsed, "grupper")->find("files")->items.front().string_or("file").rfind("content/groups/", 0) == 0);
+    // The page hands samplan-cms.js the theme's Swedish sentence of each rule it checks before a save.
+    std::ifstream page_in(dir / "index.html");
+    const std::string page((std::istreambuf_iterator<char>(page_in)), std::istreambuf_iterator<char>());
+    for (const char* rule : kCmsRules) CHECK_MESSAGE(page.find(std::string("&quot;") + rule + "&quot;:&quot;") != std::string::npos, rule);
+    CHECK(page.find("Slutdatumet ligger före startdatumet.") != std::string::npos);
+    CHECK(page.find("rule_") == std::string::npos);  // no sentence missing from the theme
     fs::remove_all(dir);
 }

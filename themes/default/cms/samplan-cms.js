@@ -1,9 +1,20 @@
 // The hosted editor's glue (written by `samplan cms` beside index.html; docs/editor.md): loads
-// Decap CMS and gives it samplan's TOML. Decap's own TOML reader fails on dates inside inline
-// tables (`baseline = { date = 2026-01-15, value = 21 }`) and its writer quotes dates; samplan's
-// records need both as TOML dates. So the records are read and written with smol-toml (TOML 1.0),
-// dates become "YYYY-MM-DD" for Decap's date fields and TOML dates again on saving (for the keys
-// that are dates in the JSON Schemas: data-dates), and empty optional values are left out.
+// Decap CMS and gives it samplan's TOML and two lists that depend on another field.
+//
+// TOML: Decap's own reader fails on dates inside inline tables (`baseline = { date = 2026-01-15,
+// value = 21 }`) and its writer quotes dates; samplan's records need both as TOML dates. So the
+// records are read with smol-toml (TOML 1.0), dates become "YYYY-MM-DD" for Decap's date fields
+// and TOML dates again on saving (for the keys that are dates in the JSON Schemas: data-dates),
+// and empty optional values are left out. A save writes only what changed: the file's text is kept
+// beside the form's data (under SOURCE, which is no field) and each changed value is replaced in
+// it where it stands, a key added after its table's last key and a key emptied removed with its
+// line, so that comments, key order and the rest stay byte for byte. Only a change of shape (an
+// item added to or removed from a list, a new table) writes the whole record anew.
+//
+// Lists: the goal offers the goals of the focus area chosen in the same record (samplan-goal),
+// and the step the named steps of the record's process, or else the plan's (samplan-step). Both
+// are native <select>s labelled by Decap's label (keyboard as any select), with their options
+// from config.yml, which samplan cms makes from the content.
 const me = document.querySelector('script[data-cms]');
 window.CMS_MANUAL_INIT = true;
 const { parse, stringify, TomlDate } = await import(me.dataset.toml);
@@ -16,6 +27,8 @@ await new Promise((resolve, reject) => {
 });
 const dateKeys = new Set(me.dataset.dates.split(' ').filter(Boolean));
 const isDay = (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+const SOURCE = '_samplan_source';
+const rules = JSON.parse(me.dataset.rules || '{}');  // rule id -> the theme's sentence  // the file's text as read, for a save that changes only what changed
 
 function fromToml(value) {
   if (value instanceof TomlDate) return value.toISOString();  // a local date: "2026-01-15"
@@ -37,6 +50,7 @@ function toToml(value, key) {
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const out = {};
     for (const [k, v] of Object.entries(value)) {
+      if (k === SOURCE) continue;
       const t = toToml(v, k);
       if (t !== undefined) out[k] = t;
     }
@@ -58,23 +72,434 @@ function ordered(value, order, prefix = '') {
 }
 const write = (data, order) => stringify(ordered(toToml(data, '') || {}, order || []));
 
+// ---- Saving only what changed ----
+
+// Where the values of a TOML text lie: for each value, by its path (JSON of keys and indices),
+// [start, end) of its text; for each key written `key = value` on its own line, that line
+// (start, and end after its line break); for each table written with a header or the top, the
+// end of its last `key = value` line and that line's indentation. Throws on what it does not read.
+function locate(text) {
+  const values = new Map(), lines = new Map(), tables = new Map(), headers = [];
+  const counts = new Map();  // [[array]] path -> items so far
+  const n = text.length;
+  let i = 0;
+  const fail = (why) => { throw new Error(`TOML at ${i}: ${why}`); };
+  const blanks = () => { while (text[i] === ' ' || text[i] === '\t') i++; };
+  const space = () => {
+    for (;;) {
+      blanks();
+      if (text[i] === '\n' || text[i] === '\r') i++;
+      else if (text[i] === '#') while (i < n && text[i] !== '\n') i++;
+      else return;
+    }
+  };
+  const bare = /[A-Za-z0-9_-]+/y;
+  function string() {
+    const q = text[i];
+    if (text.startsWith(q.repeat(3), i)) {
+      i += 3;
+      for (;;) {
+        if (i >= n) fail('unclosed string');
+        if (q === '"' && text[i] === '\\') { i += 2; continue; }
+        if (text.startsWith(q.repeat(3), i)) { i += 3; if (text[i] === q) i++; if (text[i] === q) i++; return; }
+        i++;
+      }
+    }
+    for (i++; text[i] !== q; i++) {
+      if (i >= n || text[i] === '\n') fail('unclosed string');
+      if (q === '"' && text[i] === '\\') i++;
+    }
+    i++;
+  }
+  function key() {
+    if (text[i] === '"' || text[i] === "'") {
+      const start = i;
+      string();
+      const raw = text.slice(start + 1, i - 1);
+      if (raw.includes('\\')) fail('escaped key');
+      return raw;
+    }
+    bare.lastIndex = i;
+    const m = bare.exec(text);
+    if (!m) fail('key');
+    i += m[0].length;
+    return m[0];
+  }
+  function keys() {
+    const out = [key()];
+    for (blanks(); text[i] === '.'; blanks()) { i++; blanks(); out.push(key()); }
+    return out;
+  }
+  function value(path) {
+    const start = i;
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      string();
+    } else if (c === '[') {
+      i++;
+      for (let k = 0; ; k++) {
+        space();
+        if (text[i] === ']') break;
+        value([...path, k]);
+        space();
+        if (text[i] === ',') i++;
+        else if (text[i] !== ']') fail('array');
+      }
+      i++;
+    } else if (c === '{') {
+      i++;
+      blanks();
+      while (text[i] !== '}') {
+        const ks = keys();
+        blanks();
+        if (text[i++] !== '=') fail('=');
+        blanks();
+        value([...path, ...ks]);
+        blanks();
+        if (text[i] === ',') { i++; blanks(); } else if (text[i] !== '}') fail('inline table');
+      }
+      i++;
+    } else {
+      const m = /[^\s,\]}#]+/y;
+      m.lastIndex = i;
+      if (!m.exec(text)) fail('value');
+      i = m.lastIndex;
+      if (/^\d{4}-\d\d-\d\d$/.test(text.slice(start, i)) && / \d/.test(text.slice(i, i + 2))) fail('date and time');
+    }
+    values.set(JSON.stringify(path), [start, i]);
+  }
+  let table = [];
+  for (;;) {
+    space();
+    if (i >= n) break;
+    const lineStart = text.lastIndexOf('\n', i - 1) + 1;
+    if (text[i] === '[') {
+      const many = text[i + 1] === '[';
+      i += many ? 2 : 1;
+      blanks();
+      const ks = keys();
+      blanks();
+      if (text[i] !== ']' || (many && text[i + 1] !== ']')) fail('header');
+      i += many ? 2 : 1;
+      const path = [];
+      ks.forEach((k, j) => {  // an earlier [[array]] on the way means its last item
+        path.push(k);
+        const id = JSON.stringify(path);
+        if (counts.has(id) && !(many && j === ks.length - 1)) path.push(counts.get(id) - 1);
+      });
+      if (many) {
+        const id = JSON.stringify(path);
+        counts.set(id, (counts.get(id) || 0) + 1);
+        path.push(counts.get(id) - 1);
+      }
+      table = path;
+      headers.push({ path, start: lineStart });
+      continue;
+    }
+    const keyStart = i;
+    const ks = keys();
+    blanks();
+    if (text[i++] !== '=') fail('=');
+    blanks();
+    const path = [...table, ...ks];
+    value(path);
+    blanks();
+    if (text[i] === '#') while (i < n && text[i] !== '\n') i++;
+    let end = i;
+    if (text[end] === '\r') end++;
+    if (end < n && text[end] !== '\n') fail('more after a value');
+    const ownLine = /^[ \t]*$/.test(text.slice(lineStart, keyStart));
+    if (ownLine) lines.set(JSON.stringify(path), [lineStart, end < n ? end + 1 : end]);
+    if (ks.length === 1 && ownLine) tables.set(JSON.stringify(table), { end: i, indent: text.slice(lineStart, keyStart) });
+  }
+  return { values, lines, tables, headers };
+}
+
+const isScalar = (v) => v instanceof Date || v === null || typeof v !== 'object';
+const sameScalar = (a, b) => (a instanceof Date && b instanceof Date ? a.toISOString() === b.toISOString() : a === b);
+const shape = (v) => (isScalar(v) ? 'scalar' : Array.isArray(v) ? 'array' : 'table');
+
+// The edits that turn the value `a` into `b`, given where `a`'s values are written (`values`):
+// {op: set, path, value} for a value written inline (a scalar, or an inline array or table of
+// another shape: written anew in one piece), {op: del, path} for a key that is gone, {op: add,
+// path, value} for a new key, {op: append, path, items} for items added to the end of a list of
+// [[tables]]; null for another change of shape (an item removed from a list of [[tables]], …).
+function differences(a, b, values, path = [], out = []) {
+  const inline = values.has(JSON.stringify(path));
+  if (shape(a) !== shape(b)) {
+    if (!inline) return null;
+    out.push({ op: 'set', path, value: b });
+  } else if (isScalar(a)) {
+    if (!sameScalar(a, b)) out.push({ op: 'set', path, value: b });
+  } else if (Array.isArray(a)) {
+    if (a.length !== b.length && inline) {
+      out.push({ op: 'set', path, value: b });
+      return out;
+    }
+    if (a.length === b.length + 1) {  // one item removed, the others as they were
+      const k = a.findIndex((x, j) => j >= b.length || !same(x, b[j]));
+      if (a.slice(k + 1).every((x, j) => same(x, b[k + j]))) {
+        out.push({ op: 'remove', path: [...path, k] });
+        return out;
+      }
+    }
+    if (a.length > b.length) return null;
+    for (let k = 0; k < a.length; k++) if (!differences(a[k], b[k], values, [...path, k], out)) return null;
+    if (b.length > a.length) out.push({ op: 'append', path, items: b.slice(a.length) });
+  } else {
+    const keysOf = (t) => JSON.stringify(Object.keys(t).sort());
+    if (inline && keysOf(a) !== keysOf(b)) {  // an inline table with a key more or less
+      out.push({ op: 'set', path, value: b });
+      return out;
+    }
+    for (const k of Object.keys(a))
+      if (!(k in b)) {
+        if (!values.has(JSON.stringify([...path, k]))) return null;  // a [table] removed
+        out.push({ op: 'del', path: [...path, k] });
+      }
+    for (const k of Object.keys(b))
+      if (!(k in a)) out.push({ op: 'add', path: [...path, k], value: b[k] });
+      else if (!differences(a[k], b[k], values, [...path, k], out)) return null;
+  }
+  return out;
+}
+
+// A value as TOML text; a string that was a multi-line """string""" stays one.
+function tomlText(value, was) {
+  if (typeof value === 'string' && was && was.startsWith('"""') && value.includes('\n') && !/[\x00-\x08\x0b-\x1f\x7f]/.test(value)) {
+    const body = value.replace(/\\/g, '\\\\').replace(/"(?="")/g, '\\"').replace(/"$/, '\\"');
+    return '"""\n' + body + '"""';
+  }
+  if (!isScalar(value)) return inlineText(value);
+  return stringify({ v: value }).replace(/^v = /, '').replace(/\n$/, '');
+}
+const keyText = (k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k));
+// An array or table on one line: [ 1, 2 ], { date = 2026-06-30, value = 9 }.
+function inlineText(v) {
+  if (isScalar(v)) return tomlText(v);
+  if (Array.isArray(v)) return '[ ' + v.map(inlineText).join(', ') + ' ]';
+  return '{ ' + Object.entries(v).map(([k, x]) => keyText(k) + ' = ' + inlineText(x)).join(', ') + ' }';
+}
+// A [table] or [[table]] with its keys, one a line (tables within it inline).
+const block = (header, table, brk) =>
+  [header, ...Object.entries(table).map(([k, x]) => keyText(k) + ' = ' + tomlText(x))].join(brk);
+
+// A value compared whatever its keys' order: dates as dates.
+function canonical(v) {
+  if (v instanceof Date) return { date: v.toISOString() };
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k])]));
+  return v;
+}
+const same = (a, b) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+
+// `source` (TOML) with the form's `data` written into it where it changed; null when that cannot
+// be done in place (the caller writes the whole record). `order`: the form's fields, for new keys.
+function edited(source, data, order) {
+  try {
+    const before = toToml(fromToml(parse(source)), '') || {};
+    const after = ordered(toToml(data, '') || {}, order || []);
+    const { values, lines, tables, headers } = locate(source);
+    const changes = differences(before, after, values);
+    if (!changes) return null;
+    if (!changes.length) return source;
+    const brk = source.includes('\r\n') ? '\r\n' : '\n';
+    const end = source.replace(/\s*$/, '').length;  // where a new [table] goes
+    const isTable = (v) => v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+    const edits = [];
+    for (const [seq, c] of changes.entries()) {
+      const id = JSON.stringify(c.path);
+      const name = c.path.map(keyText).join('.');
+      if (c.op === 'set') {
+        const span = values.get(id);
+        if (!span) return null;
+        edits.push({ start: span[0], end: span[1], text: tomlText(c.value, source.slice(span[0], span[1])), seq });
+      } else if (c.op === 'del') {
+        const line = lines.get(id);
+        if (!line) return null;
+        edits.push({ start: line[0], end: line[1], text: '', seq });
+      } else if (c.op === 'remove') {
+        // A [[table]] item: from its header (and the blank lines before it) to the next header
+        // outside it, less the blank lines and comments just above that header.
+        const at = headers.findIndex((x) => JSON.stringify(x.path) === id);
+        if (at < 0) return null;
+        const inside = (x) => JSON.stringify(x.path.slice(0, c.path.length)) === id;
+        const next = headers.slice(at + 1).find((x) => !inside(x));
+        let start = headers[at].start, stop = next ? next.start : source.length;
+        while (/\n[ \t]*\r?\n$/.test(source.slice(0, start))) start = source.lastIndexOf('\n', start - 2) + 1;
+        if (next) while (/\n[ \t]*(#[^\n]*)?\r?\n$/.test(source.slice(0, stop))) stop = source.lastIndexOf('\n', stop - 2) + 1;
+        if (stop < start) return null;
+        edits.push({ start, end: stop, text: '', seq });
+      } else if (c.op === 'append') {
+        // After the list's last item's last key, as [[name]] blocks (a list within a list: none).
+        const item = tables.get(JSON.stringify([...c.path, valueAt(before, c.path).length - 1]));
+        if (!item || c.path.some((k) => typeof k === 'number') || !c.items.every(isTable)) return null;
+        edits.push({ start: item.end, end: item.end, seq,
+                     text: c.items.map((t) => brk + brk + block(`[[${name}]]`, t, brk)).join('') });
+      } else if (c.path.length === 1 && isTable(c.value)) {  // a new [table] at the end
+        edits.push({ start: end, end, seq, text: brk + brk + block(`[${name}]`, c.value, brk) });
+      } else if (c.path.length === 1 && Array.isArray(c.value) && c.value.every(isTable)) {  // a new list of [[tables]]
+        edits.push({ start: end, end, seq, text: c.value.map((t) => brk + brk + block(`[[${name}]]`, t, brk)).join('') });
+      } else {  // a new key after its table's last key
+        const table = tables.get(JSON.stringify(c.path.slice(0, -1)));
+        if (!table) return null;
+        edits.push({ start: table.end, end: table.end, seq,
+                     text: brk + table.indent + keyText(c.path.at(-1)) + ' = ' + tomlText(c.value) });
+      }
+    }
+    edits.sort((x, y) => y.start - x.start || y.seq - x.seq);
+    let out = source;
+    for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+    // Whatever this wrote must read as the form's data, or the whole record is written.
+    return same(toToml(fromToml(parse(out)), '') || {}, after) ? out : null;
+  } catch {
+    return null;
+  }
+}
+const valueAt = (v, path) => path.reduce((x, k) => x[k], v);
+
 const toml = {
-  fromFile: (text) => fromToml(parse(text)),
-  toFile: (data, order) => write(data, order),
+  fromFile: (text) => ({ ...fromToml(parse(text)), [SOURCE]: text }),
+  toFile(data, order) {
+    const source = data[SOURCE];
+    return (typeof source === 'string' && edited(source, data, order)) || write(data, order);
+  },
 };
 // An activity or evaluation: TOML between +++ lines, then the Markdown text.
+const FRONT = /^(\+\+\+[ \t]*\r?\n)([\s\S]*?)(\r?\n\+\+\+[ \t]*(?:\r?\n|$))([\s\S]*)$/;
 const frontMatter = {
   fromFile(text) {
-    const m = /^\+\+\+[ \t]*\r?\n([\s\S]*?)\r?\n\+\+\+[ \t]*(?:\r?\n|$)([\s\S]*)$/.exec(text);
+    const m = FRONT.exec(text);
     if (!m) return { body: text };
-    return { ...fromToml(parse(m[1])), body: m[2] };
+    return { ...fromToml(parse(m[2])), body: m[4], [SOURCE]: text };
   },
   toFile(data, order) {
     const { body, ...rest } = data;
+    const m = typeof data[SOURCE] === 'string' ? FRONT.exec(data[SOURCE]) : null;
+    const text = body ? body.replace(/\n*$/, '\n') : '';
+    if (m) {
+      const head = edited(m[2], rest, order);
+      const untouched = (body || '') === m[4] || text === m[4];
+      if (head !== null) return m[1] + head + m[3] + (untouched ? m[4] : text);
+    }
     const head = write(rest, order);
-    return '+++\n' + head + (head.endsWith('\n') ? '' : '\n') + '+++\n' + (body ? body.replace(/\n*$/, '\n') : '');
+    return '+++\n' + head + (head.endsWith('\n') ? '' : '\n') + '+++\n' + text;
   },
 };
 window.CMS.registerCustomFormat('samplan-toml', 'toml', toml);
 window.CMS.registerCustomFormat('samplan-toml-frontmatter', 'md', frontMatter);
+
+// ---- Lists that depend on another field ----
+
+const { h, createClass } = window;
+const plain = (v) => (v && typeof v.toJS === 'function' ? v.toJS() : v);
+// A field of the record as it is now (Decap re-renders a field only when its own value changes,
+// so the lists that follow another field read the record themselves, when told it changed).
+const fieldOf = (props, name) => {
+  const entry = typeof props.getEntry === 'function' ? props.getEntry() : props.entry;
+  return plain(entry && entry.getIn(['data', name]));
+};
+const CHANGED = 'samplan-field-changed';
+
+// A <select> of `choices` ({label, value}) for the field, with a first empty choice saying
+// `empty`; a value not among the choices is shown as it is, with `problem` beside the list.
+// It tells the other lists when it changes; with `follows`, it draws again when another one does.
+function selectControl({ choices, empty, problem, toValue, follows = false }) {
+  return createClass({
+    componentDidMount() {
+      this.refresh = () => this.forceUpdate();
+      if (follows) window.addEventListener(CHANGED, this.refresh);
+    },
+    componentWillUnmount() {
+      window.removeEventListener(CHANGED, this.refresh);
+    },
+    shouldComponentUpdate(next) {
+      return next.value !== this.props.value || next.classNameWrapper !== this.props.classNameWrapper;
+    },
+    wrong() {
+      const v = this.props.value;
+      return v !== undefined && v !== null && v !== '' && !choices(this.props).some((o) => o.value === String(v));
+    },
+    isValid() {
+      return this.wrong() ? { error: { type: 'CUSTOM', message: problem(this.props) } } : true;
+    },
+    change(e) {
+      this.props.onChange(toValue(e.target.value));
+      window.dispatchEvent(new CustomEvent(CHANGED));
+    },
+    render() {
+      const { forID, value, classNameWrapper, setActiveStyle, setInactiveStyle } = this.props;
+      const list = choices(this.props);
+      const wrong = this.wrong();
+      const options = [h('option', { key: '', value: '' }, empty(this.props))];
+      for (const o of list) options.push(h('option', { key: o.value, value: o.value }, o.label));
+      if (wrong) options.push(h('option', { key: 'x', value: String(value) }, String(value)));
+      const note = forID + '-samplan-problem';
+      return h('div', { className: 'samplan-list' },
+        h('select', {
+          id: forID, className: classNameWrapper, value: value === undefined || value === null ? '' : String(value),
+          onChange: this.change, onFocus: setActiveStyle, onBlur: setInactiveStyle,
+          'aria-invalid': wrong ? 'true' : undefined, 'aria-describedby': wrong ? note : undefined,
+        }, options),
+        wrong ? h('p', { id: note, style: { color: '#a4000f', margin: '0.5em 0 0' } }, problem(this.props)) : null);
+    },
+  });
+}
+const preview = createClass({ render() { return h('p', null, String(this.props.value ?? '')); } });
+
+const goals = (props) => {
+  const area = fieldOf(props, 'focus_area');
+  return (area && plain(props.field.getIn(['options_by_focus_area', area]))) || [];
+};
+window.CMS.registerWidget('samplan-goal', selectControl({
+  choices: goals,
+  empty: (props) => (fieldOf(props, 'focus_area') ? 'Välj ett mål' : 'Välj först ett fokusområde'),
+  problem: () => 'Målet hör inte till det valda fokusområdet: välj ett av dess mål.',
+  toValue: (v) => v,
+  follows: true,
+}), preview);
+
+const steps = (props) => {
+  const process = fieldOf(props, 'process') || props.field.get('plan_process');
+  return plain(props.field.getIn(['options_by_process', process])) || [];
+};
+window.CMS.registerWidget('samplan-step', selectControl({
+  choices: steps,
+  empty: () => 'Välj ett steg',
+  problem: () => (rules['step-range'] || 'Steget finns inte i processen.') + ' Välj ett av dess steg.',
+  toValue: (v) => (v === '' ? '' : Number(v)),
+  follows: true,
+}), preview);
+// The other references (target group, focus area, process, principal): the content's own list.
+window.CMS.registerWidget('samplan-select', selectControl({
+  choices: (props) => plain(props.field.get('options')) || [],
+  empty: () => 'Välj',
+  problem: () => 'Värdet finns inte i listan: välj ett av dess val.',
+  toValue: (v) => v,
+}), preview);
+
+// Before a save: samplan's rules on the record as a whole that the form cannot check at a field.
+// A record that breaks one is not saved; Decap says why ("Kunde inte spara …").
+function problems(d) {
+  const out = [];
+  if (isDay(d.start) && isDay(d.end) && d.end < d.start) out.push(rules['date-order']);
+  if (d.status === 'avslutad' && !toToml(d.final_report, 'final_report')) out.push(rules['final-report']);
+  const members = (Array.isArray(d.working_group) ? d.working_group : []).filter((m) => m && m.name);
+  if (members.length && members.filter((m) => m.convener === true).length !== 1) out.push(rules['working-group-convener']);
+  return out.filter(Boolean);
+}
+window.CMS.registerEventListener({
+  name: 'preSave',
+  handler: ({ entry }) => {
+    const found = problems(plain(entry.get('data')) || {});
+    if (found.length) throw new Error(found.join(' '));
+  },
+});
+
+// Decap's preview pane is an <iframe> without a name (axe: frame-title): name it.
+new MutationObserver(() => {
+  const frame = document.getElementById('preview-pane');
+  if (frame && !frame.title) frame.title = 'Förhandsvisning';
+}).observe(document.body, { childList: true, subtree: true });
+
 window.CMS.init();
