@@ -200,8 +200,9 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                 for (const auto& [revision, change] : options_.history->added_or_deleted_under(folder)) {
                     if (!history::takes_out_of_plan(*change, revision, p.path, plan_file)) continue;
                     // Moved, its revisions are known by where it went (it may be another plan's now).
-                    std::string file = options_.history->path_now(
-                        revision, change->kind == history::ChangeKind::Deleted ? change->old_path : change->path);
+                    std::string file = change->kind == history::ChangeKind::Deleted
+                                           ? change->old_path
+                                           : options_.history->path_now(revision, change->path);
                     if (seen.insert(file).second) removed.push_back({file, p.path + "\n" + file, revision});
                 }
             }
