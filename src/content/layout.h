@@ -36,5 +36,24 @@ inline std::string activity_file(const std::string& group, const std::string& pl
 inline std::string activities_beside(const std::string& plan_file) {
     return plan_file.substr(0, plan_file.rfind('/') + 1) + "activities";
 }
+// The plan file beside the activities' folder that holds `activity_file` ("" when that file is
+// not in a folder named so): the inverse of activities_beside.
+inline std::string plan_beside(const std::string& activity_file) {
+    const size_t slash = activity_file.rfind('/');
+    const std::string folder = slash == std::string::npos ? std::string() : activity_file.substr(0, slash);
+    const size_t start = folder.rfind('/') + 1;  // 0 when the folder is at the top
+    if (folder.compare(start, std::string::npos, "activities") != 0) return {};
+    return folder.substr(0, start) + "plan.toml";
+}
+// The group file of the group that holds the plan file `plan_file` ("" when it is not in a group).
+inline std::string group_file_beside(const std::string& plan_file) {
+    std::string dir = plan_file;  // <group>/plans/<plan>/plan.toml
+    for (int up = 0; up < 3; ++up) {
+        const size_t slash = dir.rfind('/');
+        if (slash == std::string::npos) return {};
+        dir.resize(slash);
+    }
+    return dir + "/group.toml";
+}
 
 }  // namespace samplan::content::layout

@@ -33,10 +33,23 @@ std::vector<std::pair<size_t, const Change*>> History::added_or_deleted_under(co
          it != added_or_deleted_.end() && it->first.compare(0, folder.size(), folder) == 0; ++it)
         refs.insert(refs.end(), it->second.begin(), it->second.end());
     std::sort(refs.begin(), refs.end());
+    refs.erase(std::unique(refs.begin(), refs.end()), refs.end());  // a move within `folder` is under both its folders
     std::vector<std::pair<size_t, const Change*>> out;
     out.reserve(refs.size());
     for (const auto& [revision, i] : refs) out.emplace_back(revision, &changes_[revision][i]);
     return out;
+}
+
+std::string History::path_now(size_t revision, const std::string& path) const {
+    // As index_files() follows it: each newer rename from where the file is.
+    std::string now = path;
+    for (size_t r = std::min(revision, changes_.size()); r-- > 0;)
+        for (const auto& c : changes_[r])
+            if (c.kind == ChangeKind::Renamed && c.old_path == now) {
+                now = c.path;
+                break;
+            }
+    return now;
 }
 
 std::optional<FileChange> History::last_change(const std::string& path) const {
@@ -161,9 +174,13 @@ void History::index_files() {
     for (size_t revision = 0; revision < changes_.size(); ++revision)
         for (size_t i = 0; i < changes_[revision].size(); ++i) {
             const Change& c = changes_[revision][i];
+            auto folder = [](const std::string& file) { return file.substr(0, file.rfind('/') + 1); };
+            if (c.kind == ChangeKind::Renamed && folder(c.path) != folder(c.old_path)) {
+                added_or_deleted_[folder(c.old_path)].emplace_back(revision, i);
+                added_or_deleted_[folder(c.path)].emplace_back(revision, i);
+            }
             if (c.kind != ChangeKind::Added && c.kind != ChangeKind::Deleted) continue;
-            const std::string& file = c.kind == ChangeKind::Deleted ? c.old_path : c.path;
-            added_or_deleted_[file.substr(0, file.rfind('/') + 1)].emplace_back(revision, i);
+            added_or_deleted_[folder(c.kind == ChangeKind::Deleted ? c.old_path : c.path)].emplace_back(revision, i);
         }
     std::map<std::string, std::string> now;
     auto current = [&](const std::string& path) {

@@ -78,11 +78,15 @@ public:
     [[nodiscard]] const std::vector<Revision>& revisions() const { return revisions_; }
     [[nodiscard]] const std::vector<Change>& changes(size_t revision) const { return changes_.at(revision); }
 
-    // The files added to or deleted from `folder` (ending in '/') or a folder in it, as
-    // (revision, change), newest revision first and in each revision in the order of changes().
+    // The files added to or deleted from `folder` (ending in '/') or a folder in it, and those
+    // moved into or out of it (renamed from or to another folder), as (revision, change), newest
+    // revision first and in each revision in the order of changes().
     [[nodiscard]] std::vector<std::pair<size_t, const Change*>> added_or_deleted_under(const std::string& folder) const;
     // The revisions of the file now at `path`, newest first, following renames.
     [[nodiscard]] const std::vector<FileRevision>& file_revisions(const std::string& path) const;
+    // The path by which file_revisions() knows the file that was at `path` in `revision` (after
+    // it): where the renames since then took it, or `path` itself.
+    [[nodiscard]] std::string path_now(size_t revision, const std::string& path) const;
     // The newest commit that changed `path`.
     [[nodiscard]] std::optional<FileChange> last_change(const std::string& path) const;
 
@@ -123,8 +127,9 @@ private:
     std::vector<Revision> revisions_;
     std::vector<std::vector<Change>> changes_;
     std::map<std::string, std::vector<FileRevision>> files_;
-    // Additions and deletions by the folder of the file ("a/b/" for "a/b/c.md"), as (revision, index
-    // into changes(revision)), in walk order.
+    // Additions and deletions by the folder of the file ("a/b/" for "a/b/c.md"), and renames from
+    // one folder to another by both folders, as (revision, index into changes(revision)), in walk
+    // order.
     std::map<std::string, std::vector<std::pair<size_t, size_t>>> added_or_deleted_;
 };
 

@@ -254,18 +254,60 @@ std::vector<RecordVersion> plan_versions(const History& history, const std::stri
         }
         return file.substr(file.rfind('/') + 1);
     };
+    // The other plan an activity moved to or came from, as it was in `revision`: its title, and its
+    // group's name when that is another group; nullopt when there was no plan there.
+    auto other_plan = [&](size_t revision, const std::string& plan_file) -> std::optional<std::pair<std::string, std::string>> {
+        const auto text = plan_file.empty() ? std::nullopt : history.read(revision, plan_file);
+        if (!text) return std::nullopt;
+        auto name = [&](const std::string& file, const std::string& contents, content::RecordKind kind, const char* key) {
+            if (auto rec = parse(file, contents, false, kind, "x", "x", "x"))
+                if (const auto* t = rec->data.get(key); t && t->type == content::Value::Type::String) return t->string;
+            const std::string folder = file.substr(0, file.rfind('/'));
+            return folder.substr(folder.rfind('/') + 1);  // its id
+        };
+        std::pair<std::string, std::string> plan{name(plan_file, *text, content::RecordKind::Plan, "title"), ""};
+        const std::string group_file = content::layout::group_file_beside(plan_file);
+        if (group_file != content::layout::group_file_beside(path)) {
+            const auto group = history.read(revision, group_file);
+            plan.second = name(group_file, group ? *group : std::string(), content::RecordKind::Group, "name");
+        }
+        return plan;
+    };
+    auto moved = [](const char* kind, std::string title, const std::string& file, const std::pair<std::string, std::string>& plan) {
+        Difference d{kind, {std::move(title), file, plan.first}, {}};
+        if (!plan.second.empty()) {
+            d.kind += "_group";
+            d.args.push_back(plan.second);
+        }
+        return d;
+    };
+    const size_t count = history.revisions().size();
     for (size_t at = 0; at < changes.size();) {
         const size_t r = changes[at].first;
         std::vector<Difference> found;
         for (; at < changes.size() && changes[at].first == r; ++at) {
             const Change& c = *changes[at].second;
-            if (c.kind == ChangeKind::Added)
-                found.push_back({"activity_added", {title_at(r, c.path, c.blob), c.path}, {}});
-            else
-                found.push_back({"activity_removed",
-                                 {r + 1 < history.revisions().size() ? title_at(r + 1, c.old_path, {}) : c.old_path, c.old_path},
-                                 {}});
+            const bool before = c.kind != ChangeKind::Added && c.old_path.compare(0, folder.size(), folder) == 0;
+            const bool after = c.kind != ChangeKind::Deleted && c.path.compare(0, folder.size(), folder) == 0;
+            if (before == after) continue;  // moved within the folder
+            if (after) {
+                // Moved here with the plan file (its folder renamed), it stays in the same plan.
+                const std::string from = c.kind == ChangeKind::Renamed ? content::layout::plan_beside(c.old_path) : std::string();
+                if (!from.empty() && r + 1 < count && from == plan_path_in(file, r + 1, path)) continue;
+                const std::string title = title_at(r, c.path, c.blob);
+                const auto other = from.empty() || r + 1 >= count ? std::nullopt : other_plan(r + 1, from);
+                found.push_back(other ? moved("activity_moved_in", title, c.path, *other)
+                                      : Difference{"activity_added", {title, c.path}, {}});
+            } else {
+                const std::string to = c.kind == ChangeKind::Renamed ? content::layout::plan_beside(c.path) : std::string();
+                if (!to.empty() && to == plan_path_in(file, r, path)) continue;
+                const std::string title = r + 1 < count ? title_at(r + 1, c.old_path, {}) : c.old_path;
+                const auto other = other_plan(r, to);
+                found.push_back(other ? moved("activity_moved_out", title, c.old_path, *other)
+                                      : Difference{"activity_removed", {title, c.old_path}, {}});
+            }
         }
+        if (found.empty()) continue;
         auto it = std::find_if(versions.begin(), versions.end(), [&](const RecordVersion& v) { return v.revision == r; });
         if (it == versions.end()) {
             RecordVersion v;

@@ -74,6 +74,17 @@ std::vector<RecordVersion> plan_versions(const History& history, const std::stri
 // an activity's with their differences, any other file's as git's revisions of it alone.
 std::vector<RecordVersion> record_versions(const History& history, const model::Site& site, const std::string& path);
 
+// The path the plan file had in `revision`, from its revisions `plan_file` (newest first, as
+// History::file_revisions gives them; its folder may have been renamed); `plan` (its path now)
+// when it was not there yet.
+std::string plan_path_in(const std::vector<FileRevision>& plan_file, size_t revision, const std::string& plan);
+// Whether `file` is an activity file (.md) directly in the activities' folder of the plan file `plan`.
+bool in_activities_of(const std::string& file, const std::string& plan);
+// Whether `change` (made in `revision`) took an activity out of the plan now at `plan`, whose
+// file's revisions are `plan_file`: deleted it from the plan's activities' folder, or moved it out
+// of that folder (to another plan, or elsewhere), not along with the plan file.
+bool takes_out_of_plan(const Change& change, size_t revision, const std::string& plan, const std::vector<FileRevision>& plan_file);
+
 // One activity's versions, to fold into its plan's history.
 struct ActivityHistory {
     std::string title;
@@ -82,11 +93,15 @@ struct ActivityHistory {
 };
 
 // The plan's history with each activity's changes in it, newest first: each activity version
-// (but its first, which the plan tells as "activity added") gives its differences, marked with the
-// activity's title, to the plan's version of the same commit, or to a version of its own (with
-// "activity_changed" when no difference could be told). Every commit that changed the plan file or
-// one of its activities is then in the plan's history, and its newest is the plan's last change.
-std::vector<RecordVersion> merge_activity_histories(std::vector<RecordVersion> plan, const std::vector<ActivityHistory>& activities);
+// (but its first, which the plan tells as "activity added", and its deletion) gives its
+// differences, marked with the activity's title, to the plan's version of the same commit, or to a
+// version of its own (with "activity_changed" when no difference could be told). Only the versions
+// the activity had in this plan's folder count (`plan_file`: the plan file's revisions, to know
+// where that folder was): one moved here from another plan brings its changes from here on, one
+// moved away leaves its later ones. Every commit that changed the plan file or one of its
+// activities is then in the plan's history, and its newest is the plan's last change.
+std::vector<RecordVersion> merge_activity_histories(std::vector<RecordVersion> plan, const std::vector<ActivityHistory>& activities,
+                                                    const std::vector<FileRevision>& plan_file = {});
 
 std::vector<Difference> diff_activities(const model::Activity& before, const model::Activity& after);
 std::vector<Difference> diff_plans(const model::Plan& before, const model::Plan& after);

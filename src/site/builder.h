@@ -204,8 +204,15 @@ private:
 
     [[nodiscard]] bool plan_history_kept(const Group& g, const Plan& p) const;
 
-    // The activity files removed from the plan (removed_activities_).
-    [[nodiscard]] const std::vector<std::string>& removed_activities(const Plan& p) const;
+    // An activity that left a plan: its file deleted from the plan's activities' folder, or moved
+    // out of it (to another plan or elsewhere). Its changes until then are in the plan's history.
+    struct Departed {
+        std::string file;  // where the history knows its revisions (history::History::file_revisions)
+        std::string key;   // its versions' key in versions_ (the plan's path and `file`)
+        size_t revision;   // the newest commit that took it out of the plan
+    };
+    // The activities that left the plan, newest departure first (removed_activities_).
+    [[nodiscard]] const std::vector<Departed>& removed_activities(const Plan& p) const;
 
     void add_activity(Handoff& handoff, const Group& g, const Plan& p, const Activity& a);
 
@@ -236,8 +243,9 @@ private:
 
     void set_last_changed(Data& d, const std::string& from, const std::string& record_path, const std::string& history_page) const;
 
+    // The newest change of the files `record_paths` and of the commits `revisions`.
     void set_last_changed(Data& d, const std::string& from, const std::vector<std::string>& record_paths,
-                          const std::string& history_page) const;
+                          const std::string& history_page, const std::vector<size_t>& revisions = {}) const;
 
     // A change of step as "5 Avrapportering": the number with the name of that step of the
     // activity's process (the history page `path` tells which activity).
@@ -351,9 +359,8 @@ private:
     std::map<std::string, const Process*> process_of_history_;
     std::set<std::string> noted_;  // the history pages whose changes the change log has
     std::map<std::string, std::vector<history::RecordVersion>> plan_versions_;  // from add_plan to add_plan_history
-    // By plan path: the activity files once in its folder and deleted since (not there now), newest
-    // deletion first. Their changes until then are in the plan's history.
-    std::map<std::string, std::vector<std::string>> removed_activities_;
+    // By plan path: the activities once in its folder and not there now, newest departure first.
+    std::map<std::string, std::vector<Departed>> removed_activities_;
     // Each plan's activities' versions, from add_activity until add_plan_history takes them.
     std::map<std::string, std::vector<std::pair<const Activity*, std::shared_ptr<const std::vector<history::RecordVersion>>>>>
         activity_histories_;

@@ -188,19 +188,22 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                     if (process.id == id) process_of_history_[activity_history_path(g.id, p.id, a.id)] = &process;
             }
     if (options_.history && options_.history->available()) {
-        // Each plan's removed activities: a file deleted from its activities' folder (not from a
-        // folder in it) that is not one of its activities now.
+        // Each plan's departed activities: a file deleted from its activities' folder (not from a
+        // folder in it) or moved out of it, that is not one of its activities now.
         for (const auto& g : site.groups)
             for (const auto& p : g.plans) {
                 const std::string folder = content::layout::activities_beside(p.path) + "/";
+                const auto& plan_file = options_.history->file_revisions(p.path);
                 std::set<std::string> seen;
                 for (const auto& a : p.activities) seen.insert(a.path);
                 auto& removed = removed_activities_[p.path];
                 for (const auto& [revision, change] : options_.history->added_or_deleted_under(folder)) {
-                    const std::string& file = change->old_path;
-                    if (change->kind == history::ChangeKind::Deleted && file.find('/', folder.size()) == std::string::npos &&
-                        file.size() > 3 && file.compare(file.size() - 3, 3, ".md") == 0 && seen.insert(file).second)
-                        removed.push_back(file);
+                    if (!history::takes_out_of_plan(*change, revision, p.path, plan_file)) continue;
+                    // Moved, its revisions are known by where it went (it may be another plan's now).
+                    std::string file = change->kind == history::ChangeKind::Deleted
+                                           ? change->old_path
+                                           : options_.history->path_now(revision, change->path);
+                    if (seen.insert(file).second) removed.push_back({file, p.path + "\n" + file, revision});
                 }
             }
         std::vector<VersionPrefetch::Job> jobs;
@@ -238,8 +241,8 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                 if (incremental() && remade)
                     for (size_t j = first_activity; j < jobs.size(); ++j) jobs[j].newest = 0;
                 if (remade)
-                    for (const auto& file : removed_activities(p))
-                        jobs.push_back({.group = &g, .plan = &p, .activity = nullptr, .removed = file});
+                    for (const auto& gone : removed_activities(p))
+                        jobs.push_back({.group = &g, .plan = &p, .activity = nullptr, .removed = gone.file, .key = gone.key});
                 // Kept, the plan's own versions are read only for what the change log shows of
                 // them: its newest commits' (not at all when none of them changed the plan).
                 if (!remade) jobs[plan_job].recent = kChangelogRevisions;

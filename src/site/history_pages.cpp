@@ -33,18 +33,21 @@ void Builder::set_last_changed(Data& d, const std::string& from, const std::stri
 }
 
 void Builder::set_last_changed(Data& d, const std::string& from, const std::vector<std::string>& record_paths,
-                      const std::string& history_page) const {
+                      const std::string& history_page, const std::vector<size_t>& more) const {
     d.set("last_changed", "");
     d.set("history_href", "");
     std::optional<Date> newest;
     bool boundary = false;  // only the oldest commit of an incomplete history: it may have changed before
     const auto& revisions = options_.history->revisions();
+    auto consider = [&](const history::FileChange& change) {
+        if (newest && change.date < *newest) return;
+        const bool at_boundary = !options_.history->note().empty() && change.commit == revisions.back().commit;
+        boundary = (!newest || change.date > *newest) ? at_boundary : boundary && at_boundary;
+        newest = change.date;
+    };
     for (const auto& record_path : record_paths)
-        if (auto change = options_.history->last_change(record_path); change && (!newest || change->date >= *newest)) {
-            const bool at_boundary = !options_.history->note().empty() && change->commit == revisions.back().commit;
-            boundary = (!newest || change->date > *newest) ? at_boundary : boundary && at_boundary;
-            newest = change->date;
-        }
+        if (auto change = options_.history->last_change(record_path)) consider(*change);
+    for (const size_t r : more) consider({revisions.at(r).date, revisions.at(r).commit});
     d.set("last_changed_or_earlier", boundary);
     if (newest) {
         d.set("last_changed", newest->iso());
@@ -158,7 +161,7 @@ void Builder::note_changes(Changelog& changelog, const std::string& path, const 
 
 // A difference that names a draft activity, which stays unpublished, in the history too.
 bool Builder::draft_difference(const history::Difference& diff) const {
-    return (diff.kind == "activity_added" || diff.kind == "activity_removed") && diff.args.size() > 1 &&
+    return diff.kind.starts_with("activity_") && diff.args.size() > 1 &&  // added, removed, moved in or out
            std::binary_search(options_.draft_paths.begin(), options_.draft_paths.end(), diff.args[1]);
 }
 

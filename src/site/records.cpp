@@ -124,8 +124,9 @@ void Builder::add_plan(Changelog& changelog, const Group& g, const Plan& p) {
             // "Senast ändrad": the newest change of the plan file or of any of its activities.
             std::vector<std::string> paths{p.path};
             for (const auto& a : p.activities) paths.push_back(a.path);
-            for (const auto& file : b.removed_activities(p)) paths.push_back(file);  // its removal was a change
-            b.set_last_changed(d, path, paths, history_page);
+            std::vector<size_t> departures;  // taking an activity out was a change
+            for (const auto& gone : b.removed_activities(p)) departures.push_back(gone.revision);
+            b.set_last_changed(d, path, paths, history_page, departures);
         }
         return d;
     });
@@ -180,19 +181,23 @@ void Builder::add_plan_history(Changelog& changelog, const Group& g, const Plan&
     }
     std::vector<history::ActivityHistory> activities;
     for (const auto& [a, versions] : taken) activities.push_back({a->title, versions.get(), process_of(p, *a)});
-    // The activities removed from the plan, named and with their steps' names as they were last.
+    // The activities that left the plan, named and with their steps' names as they were last in it.
+    const auto& plan_file = options_.history->file_revisions(p.path);
     std::vector<std::vector<history::RecordVersion>> removed;
     removed.reserve(removed_activities(p).size());  // `activities` points into it
-    for (const auto& file : removed_activities(p)) {
-        removed.push_back(versions_->take(file));
+    for (const auto& gone : removed_activities(p)) {
+        removed.push_back(versions_->take(gone.key));
         const auto& versions = removed.back();
-        const auto last = std::find_if(versions.begin(), versions.end(), [](const history::RecordVersion& v) { return v.activity.has_value(); });
-        // Never readable, or a draft when removed (never published): the plan's "activity removed" is all it tells.
+        const auto last = std::find_if(versions.begin(), versions.end(), [&](const history::RecordVersion& v) {
+            return v.activity.has_value() && content::layout::plan_beside(v.path) == history::plan_path_in(plan_file, v.revision, p.path);
+        });
+        // Never readable, or a draft when it left (never published): the plan's "activity removed"
+        // or "moved" is all it tells.
         if (last == versions.end() || last->activity->draft) continue;
         activities.push_back({last->activity->title, &versions, process_of(p, *last->activity)});
     }
     const auto versions = std::make_shared<const std::vector<history::RecordVersion>>(
-        history::merge_activity_histories(std::move(own), activities));
+        history::merge_activity_histories(std::move(own), activities, plan_file));
     add_record_history(changelog, history_page, p.title, path, versions, "plan",
                        [&g](const history::RecordVersion& v) -> OldPage {
                            if (!v.plan) return {};
@@ -229,8 +234,9 @@ std::string Builder::plan_history_key(const Group& g, const Plan& p) const {
         d.add(keys ? keys->history : std::string());
         d.add(std::int64_t{a.draft});
     }
-    for (const auto& file : removed_activities(p))
-        for (const auto& fr : options_.history->file_revisions(file)) {
+    for (const auto& gone : removed_activities(p))
+        for (const auto& fr : options_.history->file_revisions(gone.file)) {
+            if (fr.revision < gone.revision) continue;  // its changes since, in another plan, are not shown here
             const auto& rev = revisions.at(fr.revision);
             for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path, &fr.blob}) d.add(*text);
             d.add(rev.date.iso());
@@ -238,8 +244,8 @@ std::string Builder::plan_history_key(const Group& g, const Plan& p) const {
     return d.hex();
 }
 
-const std::vector<std::string>& Builder::removed_activities(const Plan& p) const {
-    static const std::vector<std::string> kNone;
+const std::vector<Builder::Departed>& Builder::removed_activities(const Plan& p) const {
+    static const std::vector<Departed> kNone;
     const auto it = removed_activities_.find(p.path);
     return it == removed_activities_.end() ? kNone : it->second;
 }

@@ -28,7 +28,8 @@ public:
         const model::Activity* activity;  // null: the plan itself (or `removed`)
         size_t newest = 0;          // activities: read only this many of the newest versions (0: all)
         size_t recent = 0;          // plans: read only what the newest `recent` revisions show (0: all)
-        std::string removed = {};   // an activity file once in the plan's folder and deleted since
+        std::string removed = {};   // an activity file once in the plan's folder and gone from it since
+        std::string key = {};       // what take() finds it by, if not its path (`removed`: the same file may have left two plans)
         std::vector<history::RecordVersion> read = {};  // the newest, read already (activities)
     };
 
@@ -77,6 +78,7 @@ private:
         return name.substr(0, name.rfind('.'));
     }
     static const std::string& path_of(const Job& job) {
+        if (!job.key.empty()) return job.key;
         return job.activity ? job.activity->path : !job.removed.empty() ? job.removed : job.plan->path;
     }
 

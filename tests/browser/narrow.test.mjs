@@ -13,7 +13,8 @@
 //   - a date (2026-02-16) is broken over two lines;
 //   - the header (site title, menu button, search) takes more than a third of the screen, or the
 //     menu's links are on screen before the menu button is pressed, or pressing it (Enter) does
-//     not show them, or the search field is not on screen.
+//     not show them, or the search field is not on screen, or its label is not on screen (WCAG
+//     3.3.2) or is not the field's accessible name (2.5.3 Label in Name; at 1280 px too).
 import { test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -100,12 +101,26 @@ function headerInfo() {
   const summary = header?.querySelector('details summary');
   const links = [...(header?.querySelectorAll('nav a') ?? [])];
   const search = document.querySelector('#header-search-input');
+  // The field's label, shown whole: not shrunk or clipped to a visually hidden pixel.
+  const label = search?.labels?.[0];
+  const labelBox = label?.getBoundingClientRect();
+  const labelStyle = label ? getComputedStyle(label) : null;
+  const labelText = label?.textContent.trim() ?? '';
+  const labelShown = !!label && visible(label) && labelBox.width > 2 && labelBox.height > 2 && labelText !== '' &&
+    labelStyle.clipPath === 'none' && ['auto', ''].includes(labelStyle.clip) && !label.closest('.visually-hidden');
+  // Its accessible name: aria-labelledby, aria-label or its labels (an input's order); the label's words are in it.
+  const named = search?.getAttribute('aria-labelledby')
+    ? search.getAttribute('aria-labelledby').split(/\s+/).map((id) => document.getElementById(id)?.textContent.trim() ?? '').join(' ')
+    : search?.getAttribute('aria-label') ?? [...(search?.labels ?? [])].map((l) => l.textContent.trim()).join(' ');
   return {
     height: header ? header.getBoundingClientRect().height : 0,
     button: summary ? { text: summary.textContent.trim(), visible: visible(summary) } : null,
     linksShown: links.filter(visible).length,
     links: links.length,
     searchShown: visible(search),
+    label: labelText,
+    labelShown,
+    labelInName: labelText !== '' && named.toLowerCase().includes(labelText.toLowerCase()),
   };
 }
 
@@ -141,7 +156,7 @@ for (const width of WIDTHS) {
   });
 }
 
-test('320 px: a compact header with a menu button (a disclosure) and the search field on screen', LONG, async (t) => {
+test('320 px: a compact header with a menu button (a disclosure) and the search field on screen, with its label', LONG, async (t) => {
   const problems = [];
   for (const javaScript of [true, false]) {
     const context = await newContext({ viewport: { width: 320, height: 640 }, javaScriptEnabled: javaScript });
@@ -159,6 +174,8 @@ test('320 px: a compact header with a menu button (a disclosure) and the search 
           continue;
         }
         if (!h.searchShown) problems.push(`${where}: the search field is not on screen`);
+        if (!h.labelShown) problems.push(`${where}: the search field's label ("${h.label}") is not on screen`);
+        if (!h.labelInName) problems.push(`${where}: the search field's accessible name does not hold its label "${h.label}"`);
         if (javaScript) {
           if (h.height > 640 / 3) problems.push(`${where}: the header is ${Math.round(h.height)} px high`);
           if (h.linksShown !== 0) problems.push(`${where}: ${h.linksShown} menu links shown before the menu button is pressed`);
@@ -181,7 +198,7 @@ test('320 px: a compact header with a menu button (a disclosure) and the search 
   report('compact header', problems);
 });
 
-test('wide screens: the menu shows in full, with no menu button', async () => {
+test('wide screens: the menu shows in full, with no menu button; the search field\'s label is shown', async () => {
   const context = await newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   try {
@@ -190,6 +207,8 @@ test('wide screens: the menu shows in full, with no menu button', async () => {
     const problems = [];
     if (h.button?.visible) problems.push('a menu button is shown at 1280 px');
     if (h.linksShown !== h.links || h.links === 0) problems.push(`${h.linksShown} of ${h.links} menu links shown at 1280 px`);
+    if (!h.labelShown) problems.push(`the search field's label ("${h.label}") is not on screen at 1280 px`);
+    if (!h.labelInName) problems.push(`the search field's accessible name does not hold its label "${h.label}" at 1280 px`);
     report('wide header', problems);
   } finally {
     await context.close();

@@ -268,6 +268,94 @@ TEST_CASE("an activity removed from its plan keeps its earlier changes in the pl
     CHECK(contains(read_file(repo.path() / "site/history/alfa/2025/index.html"), "<li><span class=\"diff-record\">SIP i skolan:</span> Steg ändrat"));
 }
 
+TEST_CASE("an activity moved to another plan leaves the old plan's history and comes into the new one's, each with its own changes") {
+    TempDir repo;
+    const fs::path content = repo.path() / "content";
+    first_plan_repository(repo.path());
+    // A plan for next year in the same group, and another group with a plan.
+    std::string plan = read_file(content / kPlanPath);
+    replace(plan, "Lokal handlingsplan 2025", "Lokal handlingsplan 2026");
+    write_file(content / "groups/alfa/plans/2026/plan.toml", plan);
+    std::string group = read_file(content / "groups/alfa/group.toml");
+    replace(group, "Lokal samverkansgrupp Alfa", "Lokal samverkansgrupp Beta");
+    write_file(content / "groups/beta/group.toml", group);
+    write_file(content / "groups/beta/plans/2025/plan.toml", read_file(content / kPlanPath));
+    git(repo.path(), "add -A");
+    git(repo.path(), "commit -m 'Nya planer'", "2025-02-01T10:00:00");
+    const std::string sip_2025 = "content/groups/alfa/plans/2025/activities/sip.md";
+    const std::string sip_2026 = "content/groups/alfa/plans/2026/activities/sip.md";
+    std::string text = read_file(repo.path() / sip_2025);
+    replace(text, "step = 5", "step = 4");
+    write_file(repo.path() / sip_2025, text);
+    git(repo.path(), "commit -am 'SIP steg 4'", "2025-03-01T10:00:00");
+    fs::create_directories(repo.path() / "content/groups/alfa/plans/2026/activities");
+    git(repo.path(), "mv " + sip_2025 + " " + sip_2026);
+    git(repo.path(), "commit -m 'SIP till 2026'", "2025-04-01T10:00:00");
+    fs::create_directories(repo.path() / "content/groups/beta/plans/2025/activities");
+    git(repo.path(), "mv content/groups/alfa/plans/2025/activities/utbildning.md content/groups/beta/plans/2025/activities/utbildning.md");
+    git(repo.path(), "commit -m 'Utbildningen till Beta'", "2025-05-01T10:00:00");
+    text = read_file(repo.path() / sip_2026);
+    replace(text, "step = 4", "step = 3");
+    write_file(repo.path() / sip_2026, text);
+    git(repo.path(), "commit -am 'SIP steg 3'", "2025-05-15T10:00:00");
+
+    const fs::path site = repo.path() / "site";
+    const std::vector<std::string> args{"build", "--content", content.string(), "--output", site.string(), "--today", "2025-06-01", "--quiet"};
+    auto histories_say = [&](const char* when) {
+        INFO(when);
+        const std::string sip = "<span class=\"diff-record\">Samordnad individuell plan:</span> ";
+        // The old plan: both left, named with the plan they went to (and its group, when another);
+        // SIP's change while it was here stays, its change in the new plan is not here.
+        const std::string old_plan = read_file(site / "history/alfa/2025/index.html");
+        CHECK(contains(old_plan, "<li>Aktivitet flyttad till planen ”Lokal handlingsplan 2026”: Samordnad individuell plan</li>"));
+        CHECK(contains(old_plan, "<li>Aktivitet flyttad till planen ”Lokal handlingsplan 2025” i Lokal samverkansgrupp Beta: "
+                                 "Utbildning i suicidprevention</li>"));
+        CHECK(contains(old_plan, "<li>" + sip + "Steg ändrat från 5 Avrapportering till 4 Genomförandeplan</li>"));
+        CHECK_FALSE(contains(old_plan, "till 3 "));
+        CHECK_FALSE(contains(old_plan, "2025-05-15"));
+        // The new plans: it came, from which plan; its changes from then on, its earlier ones not.
+        const std::string new_plan = read_file(site / "history/alfa/2026/index.html");
+        CHECK(contains(new_plan, "<li>Aktivitet flyttad hit från planen ”Lokal handlingsplan 2025”: Samordnad individuell plan</li>"));
+        CHECK(contains(new_plan, "<li>" + sip + "Steg ändrat från 4 Genomförandeplan till 3"));
+        CHECK_FALSE(contains(new_plan, "från 5 Avrapportering till 4"));
+        CHECK_FALSE(contains(new_plan, "Filen ändrad"));
+        CHECK_FALSE(contains(new_plan, "Aktivitet tillagd"));
+        CHECK_FALSE(contains(new_plan, "2025-03-01"));
+        const std::string beta = read_file(site / "history/beta/2025/index.html");
+        CHECK(contains(beta, "<li>Aktivitet flyttad hit från planen ”Lokal handlingsplan 2025” i Lokal samverkansgrupp Alfa: "
+                             "Utbildning i suicidprevention</li>"));
+        CHECK_FALSE(contains(beta, "Utbildning i suicidprevention:</span>"));  // its changes before were in Alfa's plan
+        // "Senast ändrad": the old plan's newest change is an activity leaving it, not what that
+        // activity did since; the new plans' are their newest changes.
+        CHECK(contains(read_file(site / "groups/alfa/2025/index.html"), "Senast ändrad <span class=\"date\">2025-05-01</span>"));
+        CHECK(contains(read_file(site / "groups/alfa/2026/index.html"), "Senast ändrad <span class=\"date\">2025-05-15</span>"));
+        CHECK(contains(read_file(site / "groups/beta/2025/index.html"), "Senast ändrad <span class=\"date\">2025-05-01</span>"));
+        // The change log and its feed tell the move under both plans.
+        const std::string changes = read_file(site / "changes/index.html");
+        CHECK(contains(changes, "Aktivitet flyttad till planen ”Lokal handlingsplan 2026”: Samordnad individuell plan"));
+        CHECK(contains(changes, "Aktivitet flyttad hit från planen ”Lokal handlingsplan 2025”: Samordnad individuell plan"));
+        const std::string feed = read_file(site / "changes.xml");
+        CHECK(contains(feed, "Lokal handlingsplan 2025: Aktivitet flyttad till planen ”Lokal handlingsplan 2026”: Samordnad individuell plan"));
+        CHECK(contains(feed, "Lokal handlingsplan 2026: Aktivitet flyttad hit från planen ”Lokal handlingsplan 2025”: Samordnad individuell plan"));
+    };
+    const auto first = run_samplan(args);
+    INFO(first.out);
+    REQUIRE(first.exit_code == 0);
+    histories_say("full build");
+    // Rebuilt with the plans' histories kept (nothing of them changed), then with them made again.
+    write_file(content / "pages/vagledning.md", "+++\ntitle = \"Vägledning\"\n+++\nNy text.\n");
+    git(repo.path(), "commit -am 'Vägledningen'", "2025-05-20T10:00:00");
+    REQUIRE(run_samplan(args).exit_code == 0);
+    histories_say("plan histories kept");
+    for (const char* file : {"groups/alfa/plans/2025/plan.toml", "groups/alfa/plans/2026/plan.toml", "groups/beta/plans/2025/plan.toml"}) {
+        plan = read_file(content / file);
+        replace(plan, "Vi saknar samordning.", "Ny analys.");
+        write_file(content / file, plan);
+    }
+    REQUIRE(run_samplan(args).exit_code == 0);  // not committed: the plan files' newest version is the working folder's
+    histories_say("plan histories made again");
+}
+
 TEST_CASE("a shallow clone builds with the history it has, and says once to fetch the rest") {
     TempDir repo;
     copy_base_fixture(repo.path() / "content");

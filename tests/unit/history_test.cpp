@@ -121,6 +121,45 @@ TEST_CASE("a plan's history names the activities added to and removed from its f
                                            "activity_added: Samordnad plan"});
 }
 
+TEST_CASE("an activity moved to another plan is told as moved in both; one moved along with its plan's folder is not") {
+    Repo repo;
+    const std::string activity = "+++\ntitle = \"Samordnad plan\"\n+++\nSIP för barn och unga i skolan, med en lång text.\n";
+    repo.write("groups/alfa/group.toml", "name = \"Grupp Alfa\"\n");
+    repo.write("groups/beta/group.toml", "name = \"Grupp Beta\"\n");
+    repo.write("groups/alfa/plans/2024/plan.toml", "title = \"Plan 2024\"\n");
+    repo.write("groups/alfa/plans/2024/activities/sip.md", activity);
+    repo.write("groups/beta/plans/2025/plan.toml", "title = \"Beta 2025\"\n");
+    repo.run("add -A");
+    repo.run("commit -q -m first", "2025-01-10T12:00:00");
+    // The plan's whole folder renamed: its activity goes with it.
+    repo.run("mv content/groups/alfa/plans/2024 content/groups/alfa/plans/2025");
+    repo.run("commit -q -m second", "2025-02-10T12:00:00");
+    // Then the activity moved to the other group's plan.
+    fs::create_directories(repo.dir / "content/groups/beta/plans/2025/activities");
+    repo.run("mv content/groups/alfa/plans/2025/activities/sip.md content/groups/beta/plans/2025/activities/sip.md");
+    repo.run("commit -q -m third", "2025-03-10T12:00:00");
+
+    const history::History h = history::read_history((repo.dir / "content").string());
+    REQUIRE(h.revisions().size() == 3);
+    // The file is known by where it is now, from each of its earlier paths.
+    CHECK(h.path_now(2, "groups/alfa/plans/2024/activities/sip.md") == "groups/beta/plans/2025/activities/sip.md");
+    CHECK(h.path_now(0, "groups/beta/plans/2025/activities/sip.md") == "groups/beta/plans/2025/activities/sip.md");
+    auto said = [&](const std::string& plan) {
+        std::vector<std::string> out;
+        for (const auto& v : history::plan_versions(h, plan, "x", "x"))
+            for (const auto& d : v.differences) {
+                std::string line = std::to_string(v.revision) + " " + d.kind;
+                for (const auto& arg : d.args) line += "|" + arg;
+                out.push_back(line);
+            }
+        return out;
+    };
+    CHECK(said("groups/alfa/plans/2025/plan.toml") ==
+          std::vector<std::string>{"0 activity_moved_out_group|Samordnad plan|groups/alfa/plans/2025/activities/sip.md|Beta 2025|Grupp Beta"});
+    CHECK(said("groups/beta/plans/2025/plan.toml") ==
+          std::vector<std::string>{"0 activity_moved_in_group|Samordnad plan|groups/beta/plans/2025/activities/sip.md|Plan 2024|Grupp Alfa"});
+}
+
 TEST_CASE("a folder outside git has no history, and says why") {
     const fs::path dir = fs::temp_directory_path() / ("samplan-nogit-" + std::to_string(std::random_device{}()));
     fs::create_directories(dir);
