@@ -72,7 +72,7 @@ git_repository* History::Repository::thread_handle() {
 
 PackReader& History::Repository::pack_reader() {
     std::call_once(packs_once, [this] {
-        constexpr size_t kCacheBytes = static_cast<size_t>(64) << 20;
+        constexpr size_t kCacheBytes = static_cast<size_t>(32) << 20;
         const char* common = git_repository_commondir(repo.get());
         packs = std::make_unique<PackReader>(std::string(common ? common : git_repository_path(repo.get())) + "objects/pack",
                                              kCacheBytes);

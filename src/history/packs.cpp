@@ -189,6 +189,52 @@ bool inflate_entry(const Pack& pack, const Entry& e, std::string& out) {
     return ok;
 }
 
+// The cache keeps each object compressed (raw deflate at its fastest level, about 2.5 times
+// smaller on content files): a long history's objects are read in the order of the pages, not of
+// the pack, so the cache must hold most of them to spare their chains (at 10,000 commits some 46
+// MiB of them, unpacked, are still to be used again at once; no order of eviction does with less).
+// Inflating one object is far cheaper than unpacking the chain under it again.
+bool deflate_into(const std::string& in, std::string& out) {
+    struct Deflater {
+        z_stream z{};
+        bool ok = deflateInit2(&z, 1, Z_DEFLATED, -15, 6, Z_DEFAULT_STRATEGY) == Z_OK;
+        ~Deflater() {
+            if (ok) deflateEnd(&z);
+        }
+    };
+    thread_local Deflater d;
+    if (!d.ok || deflateReset(&d.z) != Z_OK || in.size() > UINT_MAX / 2) return false;
+    out.resize(deflateBound(&d.z, static_cast<uLong>(in.size())));
+    d.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    d.z.avail_in = static_cast<uInt>(in.size());
+    d.z.next_out = reinterpret_cast<Bytef*>(out.data());
+    d.z.avail_out = static_cast<uInt>(out.size());
+    if (deflate(&d.z, Z_FINISH) != Z_STREAM_END) return false;
+    out.resize(d.z.total_out);
+    out.shrink_to_fit();
+    return true;
+}
+
+bool inflate_into(const std::string& in, size_t size, std::string& out) {
+    struct Inflater {
+        z_stream z{};
+        bool ok = inflateInit2(&z, -15) == Z_OK;
+        ~Inflater() {
+            if (ok) inflateEnd(&z);
+        }
+    };
+    thread_local Inflater i;
+    if (!i.ok || inflateReset(&i.z) != Z_OK) return false;
+    out.resize(size + 1);  // one byte more, so that a stream longer than said is caught
+    i.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    i.z.avail_in = static_cast<uInt>(in.size());
+    i.z.next_out = reinterpret_cast<Bytef*>(out.data());
+    i.z.avail_out = static_cast<uInt>(out.size());
+    const bool ok = inflate(&i.z, Z_FINISH) == Z_STREAM_END && i.z.total_out == size;
+    out.resize(size);
+    return ok;
+}
+
 }  // namespace
 
 std::optional<std::string> apply_git_delta(const std::string& base, const unsigned char* delta, size_t size) {
@@ -241,34 +287,48 @@ std::optional<std::string> apply_git_delta(const std::string& base, const unsign
 struct PackReader::Impl {
     std::vector<std::unique_ptr<Pack>> packs;
 
-    // The objects unpacked, by pack and offset, the most recently used first.
+    // An object unpacked.
     struct Cached {
         std::shared_ptr<const std::string> data;
         int type = 0;
     };
+    // The objects unpacked, compressed, by pack and offset, the most recently used first.
+    struct Stored {
+        std::shared_ptr<const std::string> packed;
+        size_t size = 0;
+        int type = 0;
+    };
     std::mutex mutex;
     std::list<std::uint64_t> order;
-    std::unordered_map<std::uint64_t, std::pair<Cached, std::list<std::uint64_t>::iterator>> cache;
+    std::unordered_map<std::uint64_t, std::pair<Stored, std::list<std::uint64_t>::iterator>> cache;
     size_t used = 0, budget = 0;
 
     static std::uint64_t key(size_t pack, std::uint64_t offset) { return static_cast<std::uint64_t>(pack) << 48 | offset; }
 
     std::optional<Cached> get(std::uint64_t k) {
-        std::lock_guard lock(mutex);
-        const auto it = cache.find(k);
-        if (it == cache.end()) return std::nullopt;
-        order.splice(order.begin(), order, it->second.second);
-        return it->second.first;
+        Stored s;
+        {
+            std::lock_guard lock(mutex);
+            const auto it = cache.find(k);
+            if (it == cache.end()) return std::nullopt;
+            order.splice(order.begin(), order, it->second.second);
+            s = it->second.first;
+        }
+        std::string data;
+        if (!inflate_into(*s.packed, s.size, data)) return std::nullopt;
+        return Cached{std::make_shared<const std::string>(std::move(data)), s.type};
     }
     void put(std::uint64_t k, const Cached& c) {
+        auto packed = std::make_shared<std::string>();
+        if (!deflate_into(*c.data, *packed)) return;
         std::lock_guard lock(mutex);
         if (cache.count(k)) return;
         order.push_front(k);
-        cache.emplace(k, std::make_pair(c, order.begin()));
-        used += c.data->size();
+        used += packed->size();
+        cache.emplace(k, std::make_pair(Stored{std::move(packed), c.data->size(), c.type}, order.begin()));
         while (used > budget && !order.empty()) {
             const auto last = cache.find(order.back());
-            used -= last->second.first.data->size();
+            used -= last->second.first.packed->size();
             cache.erase(last);
             order.pop_back();
         }
@@ -326,11 +386,11 @@ PackReader::PackReader(const std::string& pack_dir, size_t max_cache_bytes) : im
         auto pack = std::make_unique<Pack>();
         if (pack->open(idx, idx.substr(0, idx.size() - 4) + ".pack")) impl_->packs.push_back(std::move(pack));
     }
-    // The chains that nearby reads share grow with the history: the cache may hold twice the
-    // packs' (compressed) size, within 8 MiB and `max_cache_bytes`.
+    // The chains that nearby reads share grow with the history: the cache may hold as much as the
+    // packs (compressed, as the cache holds its objects), within 8 MiB and `max_cache_bytes`.
     std::uint64_t packed = 0;
     for (const auto& pack : impl_->packs) packed += pack->size;
-    impl_->budget = static_cast<size_t>(std::clamp<std::uint64_t>(2 * packed, std::min<size_t>(8 << 20, max_cache_bytes), max_cache_bytes));
+    impl_->budget = static_cast<size_t>(std::clamp<std::uint64_t>(packed, std::min<size_t>(8 << 20, max_cache_bytes), max_cache_bytes));
 }
 
 PackReader::~PackReader() = default;

@@ -6,9 +6,9 @@
 // files. libgit2 keeps the bases it unpacked in a cache of 16 MiB that it empties whole when full:
 // on a history of 10,000 commits, reading record after record rebuilt some 8 objects per version
 // read, and more the longer the history (the chains the reads of nearby records share no longer
-// fit). This reader keeps the objects it unpacked (bases and the versions read) in a cache that
-// lets go of the least recently used first, so that reading the versions of one file after the
-// other costs about one delta each.
+// fit). This reader keeps the objects it unpacked (bases and the versions read), compressed, in a
+// cache that lets go of the least recently used first, so that reading the versions of one file
+// after the other costs about one delta each.
 #pragma once
 
 #include <cstddef>
@@ -21,7 +21,7 @@ namespace samplan::history {
 class PackReader {
 public:
     // Reads the pack files in `pack_dir` (a repository's objects/pack folder); its cache holds
-    // twice their size, at most `max_cache_bytes`.
+    // as much as their size (of objects compressed), at most `max_cache_bytes`.
     PackReader(const std::string& pack_dir, size_t max_cache_bytes);
     ~PackReader();
     PackReader(const PackReader&) = delete;
