@@ -131,9 +131,12 @@ private:
     // The words and number format of the site's charts.
     ChartWords chart_words() const;
 
-    // An indicator's chart (site/chart.h): a regional one's figures are yearly, placed mid-year.
+    // An indicator's figures as a chart's points: a regional one's are yearly, placed mid-year.
+    static std::vector<ChartPoint> regional_points(const RegionalIndicator& ind);
+    static std::vector<ChartPoint> local_points(const LocalIndicator& ind);
+    // The chart (site/chart.h) of those points, in the site's words.
+    Data chart_of(std::vector<ChartPoint> points, bool yearly) const;
     Data regional_chart(const RegionalIndicator& ind) const;
-
     Data local_chart(const LocalIndicator& ind) const;
 
     // What an indicator shows wherever it appears: its chart and table, its verdict and a link to
@@ -323,7 +326,7 @@ private:
 
     void add_indicator_page(const std::string& path, const std::string& title, const std::string& unit,
                             const std::string& owner, const std::string& owner_href_target,
-                            Data chart, const std::string& verdict,
+                            std::vector<ChartPoint> points, bool yearly, const std::string& verdict,
                             std::vector<std::pair<std::string, std::string>> trail, const std::string& plan_target = "");
 
     void add_indicators();

@@ -57,8 +57,8 @@ ChartWords Builder::chart_words() const {
     return w;
 }
 
-// An indicator's chart (site/chart.h): a regional one's figures are yearly, placed mid-year.
-Data Builder::regional_chart(const RegionalIndicator& ind) const {
+// An indicator's figures as a chart's points: a regional one's are yearly, placed mid-year.
+std::vector<ChartPoint> Builder::regional_points(const RegionalIndicator& ind) {
     std::vector<ChartPoint> points;
     const auto add = [&points](const YearValue& v, PointKind kind) {
         points.push_back({Date{v.year, 7, 1}, std::to_string(v.year), v.value, kind});
@@ -66,11 +66,10 @@ Data Builder::regional_chart(const RegionalIndicator& ind) const {
     if (ind.baseline) add(*ind.baseline, PointKind::Baseline);
     for (const auto& v : ind.values) add(v, PointKind::Value);
     for (const auto& t : ind.targets) add(t, PointKind::Target);
-    const ChartWords words = chart_words();
-    return chart_data(indicator_chart(std::move(points), words, true), words);
+    return points;
 }
 
-Data Builder::local_chart(const LocalIndicator& ind) const {
+std::vector<ChartPoint> Builder::local_points(const LocalIndicator& ind) {
     std::vector<ChartPoint> points;
     const auto add = [&points](const DateValue& v, PointKind kind) {
         points.push_back({v.date, v.date.iso(), v.value, kind});
@@ -78,9 +77,18 @@ Data Builder::local_chart(const LocalIndicator& ind) const {
     if (ind.baseline) add(*ind.baseline, PointKind::Baseline);
     for (const auto& v : ind.values) add(v, PointKind::Value);
     if (ind.target) add(*ind.target, PointKind::Target);
-    const ChartWords words = chart_words();
-    return chart_data(indicator_chart(std::move(points), words), words);
+    return points;
 }
+
+Data Builder::chart_of(std::vector<ChartPoint> points, bool yearly) const {
+    const ChartWords words = chart_words();
+    return chart_data(indicator_chart(std::move(points), words, yearly), words);
+}
+
+// An indicator's chart (site/chart.h).
+Data Builder::regional_chart(const RegionalIndicator& ind) const { return chart_of(regional_points(ind), true); }
+
+Data Builder::local_chart(const LocalIndicator& ind) const { return chart_of(local_points(ind), false); }
 
 // What an indicator shows wherever it appears: its chart and table, its verdict and a link to
 // its own page. `level` is the heading level of the indicator's title where it is shown.
