@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -298,6 +299,12 @@ private:
 
     Subject subject_of(const std::string& path) const;
 
+    // The indexes subject_of, warnings_for and warning_count_for_group look in (made once, by the
+    // constructor: the follow-up pages ask for every warning's, the group pages for each group's).
+    void index_subjects_and_warnings();
+    // The groups whose folder ("groups/<id>/") is a prefix of `path`, by their index in the site.
+    std::vector<size_t> groups_holding(const std::string& path) const;
+
     // The warning in the site's language: the theme's "warning_<rule>" with {0}, {1}… filled
     // from the warning's values, else the checker's own message.
     std::string warning_text(const Diagnostic& d) const;
@@ -310,7 +317,8 @@ private:
 
     size_t warning_count_for_group(const std::string& group_id) const;
 
-    Data warning_item(const std::string& from, const Diagnostic& d) const;
+    // A warning on the follow-up page; `s` is subject_of(d.path).
+    Data warning_item(const std::string& from, const Diagnostic& d, const Subject& s) const;
 
     void add_follow_up();
 
@@ -360,6 +368,11 @@ private:
     // Each plan's activities' versions, from add_activity until add_plan_history takes them.
     std::map<std::string, std::vector<std::pair<const Activity*, std::shared_ptr<const std::vector<history::RecordVersion>>>>>
         activity_histories_;
+    std::unordered_map<std::string, size_t> group_by_folder_;  // "groups/<id>/" → the first group with it
+    // Plans and activities by path: each group that has one there, and what subject_of tells of it.
+    std::unordered_map<std::string, std::vector<std::pair<size_t, Subject>>> record_subjects_;
+    std::unordered_map<std::string, std::vector<const Diagnostic*>> warnings_by_path_;  // in the check's order
+    std::unordered_map<std::string, size_t> warnings_by_group_;  // by group id
     SiteView view_;
     std::vector<std::string> page_paths_;  // every page handed to the sink, in order
     std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds

@@ -171,6 +171,7 @@ std::string describe_difference(const history::Difference& diff, const Strings& 
 
 Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& sink)
     : site_(site), options_(options), sink_(sink), s_(*options.strings), lang_(site.settings.language) {
+    index_subjects_and_warnings();
     for (const auto& fa : site.regional.focus_areas)
         for (const auto& g : fa.goals) goal_area_[g.id] = &fa;
     for (const auto& g : site.groups)
