@@ -228,6 +228,7 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                             for (const auto& fr : options_.history->file_revisions(a.path))
                                 if (fr.revision < kChangelogRevisions) ++shown;
                             job.newest = shown + 1;
+                            job.none = shown == 0;  // the change log shows none of its versions
                         }
                     }
                     jobs.push_back(job);
@@ -237,7 +238,10 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                 // the removed ones' (no other page shows them).
                 const bool remade = !incremental() || !plan_history_kept(g, p);
                 if (incremental() && remade)
-                    for (size_t j = first_activity; j < jobs.size(); ++j) jobs[j].newest = 0;
+                    for (size_t j = first_activity; j < jobs.size(); ++j) {
+                        jobs[j].newest = 0;
+                        jobs[j].none = false;
+                    }
                 if (remade)
                     for (const auto& file : removed_activities(p))
                         jobs.push_back({.group = &g, .plan = &p, .activity = nullptr, .removed = file});
