@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -131,9 +132,12 @@ private:
     // The words and number format of the site's charts.
     ChartWords chart_words() const;
 
-    // An indicator's chart (site/chart.h): a regional one's figures are yearly, placed mid-year.
+    // An indicator's figures as a chart's points: a regional one's are yearly, placed mid-year.
+    static std::vector<ChartPoint> regional_points(const RegionalIndicator& ind);
+    static std::vector<ChartPoint> local_points(const LocalIndicator& ind);
+    // The chart (site/chart.h) of those points, in the site's words.
+    Data chart_of(std::vector<ChartPoint> points, bool yearly) const;
     Data regional_chart(const RegionalIndicator& ind) const;
-
     Data local_chart(const LocalIndicator& ind) const;
 
     // What an indicator shows wherever it appears: its chart and table, its verdict and a link to
@@ -303,6 +307,12 @@ private:
 
     Subject subject_of(const std::string& path) const;
 
+    // The indexes subject_of, warnings_for and warning_count_for_group look in (made once, by the
+    // constructor: the follow-up pages ask for every warning's, the group pages for each group's).
+    void index_subjects_and_warnings();
+    // The groups whose folder ("groups/<id>/") is a prefix of `path`, by their index in the site.
+    std::vector<size_t> groups_holding(const std::string& path) const;
+
     // The warning in the site's language: the theme's "warning_<rule>" with {0}, {1}… filled
     // from the warning's values, else the checker's own message.
     std::string warning_text(const Diagnostic& d) const;
@@ -315,7 +325,8 @@ private:
 
     size_t warning_count_for_group(const std::string& group_id) const;
 
-    Data warning_item(const std::string& from, const Diagnostic& d) const;
+    // A warning on the follow-up page; `s` is subject_of(d.path).
+    Data warning_item(const std::string& from, const Diagnostic& d, const Subject& s) const;
 
     void add_follow_up();
 
@@ -331,7 +342,7 @@ private:
 
     void add_indicator_page(const std::string& path, const std::string& title, const std::string& unit,
                             const std::string& owner, const std::string& owner_href_target,
-                            Data chart, const std::string& verdict,
+                            std::vector<ChartPoint> points, bool yearly, const std::string& verdict,
                             std::vector<std::pair<std::string, std::string>> trail, const std::string& plan_target = "");
 
     void add_indicators();
@@ -364,6 +375,11 @@ private:
     // Each plan's activities' versions, from add_activity until add_plan_history takes them.
     std::map<std::string, std::vector<std::pair<const Activity*, std::shared_ptr<const std::vector<history::RecordVersion>>>>>
         activity_histories_;
+    std::unordered_map<std::string, size_t> group_by_folder_;  // "groups/<id>/" → the first group with it
+    // Plans and activities by path: each group that has one there, and what subject_of tells of it.
+    std::unordered_map<std::string, std::vector<std::pair<size_t, Subject>>> record_subjects_;
+    std::unordered_map<std::string, std::vector<const Diagnostic*>> warnings_by_path_;  // in the check's order
+    std::unordered_map<std::string, size_t> warnings_by_group_;  // by group id
     SiteView view_;
     std::vector<std::string> page_paths_;  // every page handed to the sink, in order
     std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds

@@ -171,6 +171,7 @@ std::string describe_difference(const history::Difference& diff, const Strings& 
 
 Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& sink)
     : site_(site), options_(options), sink_(sink), s_(*options.strings), lang_(site.settings.language) {
+    index_subjects_and_warnings();
     for (const auto& fa : site.regional.focus_areas)
         for (const auto& g : fa.goals) goal_area_[g.id] = &fa;
     for (const auto& g : site.groups)
@@ -230,6 +231,7 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                             for (const auto& fr : options_.history->file_revisions(a.path))
                                 if (fr.revision < kChangelogRevisions) ++shown;
                             job.newest = shown + 1;
+                            job.none = shown == 0;  // the change log shows none of its versions
                         }
                     }
                     jobs.push_back(job);
@@ -239,7 +241,10 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                 // the removed ones' (no other page shows them).
                 const bool remade = !incremental() || !plan_history_kept(g, p);
                 if (incremental() && remade)
-                    for (size_t j = first_activity; j < jobs.size(); ++j) jobs[j].newest = 0;
+                    for (size_t j = first_activity; j < jobs.size(); ++j) {
+                        jobs[j].newest = 0;
+                        jobs[j].none = false;
+                    }
                 if (remade)
                     for (const auto& gone : removed_activities(p))
                         jobs.push_back({.group = &g, .plan = &p, .activity = nullptr, .removed = gone.file, .key = gone.key});

@@ -2,6 +2,7 @@
 #include "site/builder.h"
 
 #include <set>
+#include <unordered_map>
 
 #include "core/collate.h"
 
@@ -17,11 +18,17 @@ void Builder::add_follow_up() {
     std::vector<const Group*> groups;
     for (const auto& g : site_.groups) groups.push_back(&g);
     collate_sort(groups, lang_, [](const Group* g) { return g->name; });
+    // Each warning's subject, once: by its group, in the check's order.
+    std::unordered_map<std::string, std::vector<std::pair<const Diagnostic*, Subject>>> by_group;
+    for (const auto& w : options_.warnings) {
+        Subject s = subject_of(w.path);
+        by_group[s.group].emplace_back(&w, std::move(s));
+    }
     Data sections = Data::list();
     for (const Group* g : groups) {
         Data items = Data::list();
-        for (const auto& w : options_.warnings)
-            if (subject_of(w.path).group == g->id) items.push(warning_item(path, w));
+        if (const auto it = by_group.find(g->id); it != by_group.end())
+            for (const auto& [w, s] : it->second) items.push(warning_item(path, *w, s));
         sections.push(Data::map({{"id", g->id},
                                  {"name", g->name},
                                  {"href", href(path, group_path(g->id))},
@@ -31,8 +38,8 @@ void Builder::add_follow_up() {
     }
     d.set("groups", std::move(sections));
     Data other = Data::list();
-    for (const auto& w : options_.warnings)
-        if (subject_of(w.path).group.empty()) other.push(warning_item(path, w));
+    if (const auto it = by_group.find(""); it != by_group.end())
+        for (const auto& [w, s] : it->second) other.push(warning_item(path, *w, s));
     d.set("other", std::move(other));
     add(path, "follow_up", std::move(d));
 }

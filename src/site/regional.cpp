@@ -1,6 +1,7 @@
 // site/regional.cpp — the regional plan: its page, focus areas, goals, and the indicator pages.
 #include "site/builder.h"
 
+#include <cstdio>
 #include <set>
 
 namespace samplan::site {
@@ -60,19 +61,28 @@ void Builder::add_goal(const FocusArea& fa, const Goal& g) {
 
 void Builder::add_indicator_page(const std::string& path, const std::string& title, const std::string& unit,
                         const std::string& owner, const std::string& owner_href_target,
-                        Data chart, const std::string& verdict,
+                        std::vector<ChartPoint> points, bool yearly, const std::string& verdict,
                         std::vector<std::pair<std::string, std::string>> trail, const std::string& plan_target) {
-    // An indicator page is made from these arguments alone (and the site inputs): its key is
-    // their digest, so that a rebuild keeps it while they stay the same.
+    // An indicator page is made from these arguments alone (and the site inputs, which hold the
+    // chart's words): its key is their digest, so that a rebuild keeps it while they stay the
+    // same; its chart is made only when the page is.
     std::string key;
     if (incremental()) {
         Digest d;
         d.add(options_.inputs_key);
-        d.add("indicator 2");
+        d.add("indicator 3");
         d.add(options_.history->note());
         for (const std::string* text : {&path, &title, &unit, &owner, &owner_href_target, &verdict, &plan_target})
             d.add(*text);
-        add_data(d, chart);
+        d.add(std::int64_t{yearly});
+        for (const auto& point : points) {
+            d.add(point.date.iso());
+            d.add(point.when);
+            char value[40];
+            std::snprintf(value, sizeof value, "%a", point.value);  // exact
+            d.add(value);
+            d.add(static_cast<std::int64_t>(point.kind));
+        }
         for (const auto& [label, target] : trail) {
             d.add(label);
             d.add(target);
@@ -83,7 +93,7 @@ void Builder::add_indicator_page(const std::string& path, const std::string& tit
             return;
         }
     }
-    add_later(path, "indicator", [=, chart = std::move(chart), trail = std::move(trail)](const Builder& b) {
+    add_later(path, "indicator", [=, points = std::move(points), trail = std::move(trail)](const Builder& b) {
         Data d = b.common(path, title, "follow-up");
         d.set("breadcrumbs", b.crumbs(path, trail));
         d.set("unit", unit);
@@ -92,7 +102,7 @@ void Builder::add_indicator_page(const std::string& path, const std::string& tit
         d.set("verdict", b.s_.get(verdict));
         d.set("verdict_class", verdict);
         d.set("chart_id", "chart");
-        d.set("chart", chart);
+        d.set("chart", b.chart_of(points, yearly));
         d.set("plan_href", plan_target.empty() ? std::string() : b.href(path, plan_target));
         return d;
     }, key);
@@ -108,7 +118,7 @@ void Builder::add_indicators() {
             for (const auto& ind : goal.indicators) {
                 const std::string verdict = regional_verdict(ind);
                 const std::string page = regional_indicator_path(ind.id);
-                add_indicator_page(page, ind.title, ind.unit, goal.title, goal_path(fa.id, goal.id), regional_chart(ind), verdict,
+                add_indicator_page(page, ind.title, ind.unit, goal.title, goal_path(fa.id, goal.id), regional_points(ind), true, verdict,
                                    {{s_.get("follow_up_title"), follow_up_path()}, {s_.get("indicators_title"), indicators_path()}},
                                    regional_path() + "#goal-" + goal.id);
                 regional.push(Data::map({{"title", ind.title}, {"href", href(path, page)}, {"owner", goal.title},
@@ -123,7 +133,7 @@ void Builder::add_indicators() {
                 for (const auto& ind : a.indicators) {
                     const std::string verdict = local_verdict(ind);
                     const std::string page = local_indicator_path(g.id, p.id, a.id, ind.id);
-                    add_indicator_page(page, ind.title, ind.unit, a.title, activity_path(g.id, p.id, a.id), local_chart(ind), verdict,
+                    add_indicator_page(page, ind.title, ind.unit, a.title, activity_path(g.id, p.id, a.id), local_points(ind), false, verdict,
                                        {{s_.get("follow_up_title"), follow_up_path()}, {s_.get("indicators_title"), indicators_path()}});
                     local.push(Data::map({{"title", ind.title}, {"href", href(path, page)}, {"owner", a.title},
                                           {"group", g.name},

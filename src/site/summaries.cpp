@@ -57,8 +57,8 @@ ChartWords Builder::chart_words() const {
     return w;
 }
 
-// An indicator's chart (site/chart.h): a regional one's figures are yearly, placed mid-year.
-Data Builder::regional_chart(const RegionalIndicator& ind) const {
+// An indicator's figures as a chart's points: a regional one's are yearly, placed mid-year.
+std::vector<ChartPoint> Builder::regional_points(const RegionalIndicator& ind) {
     std::vector<ChartPoint> points;
     const auto add = [&points](const YearValue& v, PointKind kind) {
         points.push_back({Date{v.year, 7, 1}, std::to_string(v.year), v.value, kind});
@@ -66,11 +66,10 @@ Data Builder::regional_chart(const RegionalIndicator& ind) const {
     if (ind.baseline) add(*ind.baseline, PointKind::Baseline);
     for (const auto& v : ind.values) add(v, PointKind::Value);
     for (const auto& t : ind.targets) add(t, PointKind::Target);
-    const ChartWords words = chart_words();
-    return chart_data(indicator_chart(std::move(points), words, true), words);
+    return points;
 }
 
-Data Builder::local_chart(const LocalIndicator& ind) const {
+std::vector<ChartPoint> Builder::local_points(const LocalIndicator& ind) {
     std::vector<ChartPoint> points;
     const auto add = [&points](const DateValue& v, PointKind kind) {
         points.push_back({v.date, v.date.iso(), v.value, kind});
@@ -78,9 +77,18 @@ Data Builder::local_chart(const LocalIndicator& ind) const {
     if (ind.baseline) add(*ind.baseline, PointKind::Baseline);
     for (const auto& v : ind.values) add(v, PointKind::Value);
     if (ind.target) add(*ind.target, PointKind::Target);
-    const ChartWords words = chart_words();
-    return chart_data(indicator_chart(std::move(points), words), words);
+    return points;
 }
+
+Data Builder::chart_of(std::vector<ChartPoint> points, bool yearly) const {
+    const ChartWords words = chart_words();
+    return chart_data(indicator_chart(std::move(points), words, yearly), words);
+}
+
+// An indicator's chart (site/chart.h).
+Data Builder::regional_chart(const RegionalIndicator& ind) const { return chart_of(regional_points(ind), true); }
+
+Data Builder::local_chart(const LocalIndicator& ind) const { return chart_of(local_points(ind), false); }
 
 // What an indicator shows wherever it appears: its chart and table, its verdict and a link to
 // its own page. `level` is the heading level of the indicator's title where it is shown.
@@ -181,24 +189,46 @@ Data Builder::process_diagram_view(const Process& pr, const std::string& id, con
     return d;
 }
 
-Builder::Subject Builder::subject_of(const std::string& path) const {
-    Subject s;
-    if (path == site_.regional.path) return {"", regional_path(), site_.regional.title, regional_history_path()};
-    for (const auto& g : site_.groups) {
-        if (path.rfind(content::layout::group_dir(g.id) + "/", 0) != 0) continue;
-        s.group = g.id;
-        s.page = group_path(g.id);
-        s.title = g.name;
-        s.history = group_history_path(g.id);
+void Builder::index_subjects_and_warnings() {
+    for (size_t i = 0; i < site_.groups.size(); ++i) {
+        const Group& g = site_.groups[i];
+        group_by_folder_.emplace(content::layout::group_dir(g.id) + "/", i);
+        auto note = [&](const std::string& path, Subject s) {
+            auto& found = record_subjects_[path];
+            if (found.empty() || found.back().first != i) found.emplace_back(i, std::move(s));  // the first in the group
+        };
         for (const auto& p : g.plans) {
-            if (p.path == path) return {g.id, plan_path(g.id, p.id), p.title, plan_history_path(g.id, p.id)};
+            note(p.path, {g.id, plan_path(g.id, p.id), p.title, plan_history_path(g.id, p.id)});
             for (const auto& a : p.activities)
-                if (a.path == path)
-                    return {g.id, activity_path(g.id, p.id, a.id), a.title, activity_history_path(g.id, p.id, a.id)};
+                note(a.path, {g.id, activity_path(g.id, p.id, a.id), a.title, activity_history_path(g.id, p.id, a.id)});
         }
-        return s;
     }
-    return s;
+    for (const auto& d : options_.warnings) {
+        warnings_by_path_[d.path].push_back(&d);
+        for (const size_t i : groups_holding(d.path)) ++warnings_by_group_[site_.groups[i].id];
+    }
+}
+
+std::vector<size_t> Builder::groups_holding(const std::string& path) const {
+    std::vector<size_t> found;
+    for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+        const auto it = group_by_folder_.find(path.substr(0, slash + 1));
+        if (it != group_by_folder_.end()) found.push_back(it->second);
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+Builder::Subject Builder::subject_of(const std::string& path) const {
+    if (path == site_.regional.path) return {"", regional_path(), site_.regional.title, regional_history_path()};
+    const auto holding = groups_holding(path);
+    if (holding.empty()) return {};
+    const size_t i = holding.front();  // the first group whose folder holds it
+    if (const auto it = record_subjects_.find(path); it != record_subjects_.end())
+        for (const auto& [group, subject] : it->second)
+            if (group == i) return subject;
+    const Group& g = site_.groups[i];
+    return {g.id, group_path(g.id), g.name, group_history_path(g.id)};
 }
 
 // The warning in the site's language: the theme's "warning_<rule>" with {0}, {1}… filled
@@ -232,21 +262,16 @@ Data Builder::text_with_dates(const std::string& text) {
 }
 
 std::vector<const Diagnostic*> Builder::warnings_for(const std::string& path) const {
-    std::vector<const Diagnostic*> out;
-    for (const auto& d : options_.warnings)
-        if (d.path == path) out.push_back(&d);
-    return out;
+    const auto it = warnings_by_path_.find(path);
+    return it == warnings_by_path_.end() ? std::vector<const Diagnostic*>{} : it->second;
 }
 
 size_t Builder::warning_count_for_group(const std::string& group_id) const {
-    size_t n = 0;
-    for (const auto& d : options_.warnings)
-        if (d.path.rfind(content::layout::group_dir(group_id) + "/", 0) == 0) ++n;
-    return n;
+    const auto it = warnings_by_group_.find(group_id);
+    return it == warnings_by_group_.end() ? 0 : it->second;
 }
 
-Data Builder::warning_item(const std::string& from, const Diagnostic& d) const {
-    const Subject s = subject_of(d.path);
+Data Builder::warning_item(const std::string& from, const Diagnostic& d, const Subject& s) const {
     std::string history_page;
     if (options_.history && options_.history->last_change(d.path)) history_page = s.history;
     return Data::map({{"text", warning_text(d)},

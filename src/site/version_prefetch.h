@@ -31,6 +31,7 @@ public:
         std::string removed = {};   // an activity file once in the plan's folder and gone from it since
         std::string key = {};       // what take() finds it by, if not its path (`removed`: the same file may have left two plans)
         std::vector<history::RecordVersion> read = {};  // the newest, read already (activities)
+        bool none = false;          // nothing to read: no page made now shows its versions
     };
 
     VersionPrefetch(const history::History& history, std::vector<Job> jobs, size_t window)
@@ -96,7 +97,9 @@ private:
             std::vector<history::RecordVersion> versions;
             Job& job = jobs_[i];
             try {
-                if (job.activity)
+                if (job.none)
+                    versions.clear();
+                else if (job.activity)
                     versions = history::activity_versions(history_, job.activity->path, job.group->id, job.plan->id,
                                                           job.activity->id, job.activity, job.newest, std::move(job.read));
                 else if (!job.removed.empty())
