@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -37,6 +38,32 @@ std::set<std::string> searched_pages(const fs::path& site) {
 long long inode(const fs::path& file) {
     struct stat st {};
     return ::stat(file.c_str(), &st) == 0 ? static_cast<long long>(st.st_ino) : -1;
+}
+
+// The text Pagefind indexed for the page at `url` ("/groups/…/"): its fragment (gzip, holding
+// "pagefind_dcd" and the page's JSON) in the main index or a part of it; empty when none is.
+std::string indexed_text(const fs::path& site, const std::string& url) {
+    for (const auto& e : fs::recursive_directory_iterator(site / "pagefind")) {
+        if (e.path().extension() != ".pf_fragment") continue;
+        const std::string packed = read_file(e.path());
+        z_stream z{};
+        REQUIRE(inflateInit2(&z, 16 + MAX_WBITS) == Z_OK);
+        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data()));
+        z.avail_in = static_cast<uInt>(packed.size());
+        std::string json;
+        char buffer[16384];
+        int status = Z_OK;
+        while (status == Z_OK) {
+            z.next_out = reinterpret_cast<Bytef*>(buffer);
+            z.avail_out = sizeof buffer;
+            status = inflate(&z, Z_NO_FLUSH);
+            json.append(buffer, sizeof buffer - z.avail_out);
+        }
+        inflateEnd(&z);
+        REQUIRE(status == Z_STREAM_END);
+        if (json.find("\"url\":\"" + url + "\"") != std::string::npos) return json;
+    }
+    return {};
 }
 
 }  // namespace
@@ -148,6 +175,18 @@ TEST_CASE("the real Pagefind indexes exactly the searched pages of the example s
     }
     CHECK(indexed == searched_pages(site).size());
     CHECK(fs::exists(site / "pagefind/pagefind-ui.js"));
+
+    // What readers search for is indexed (title, body, reports, indicator names); the step list
+    // and the charts' tables of figures, marked data-pagefind-ignore, are not (Pagefind leaves
+    // the charts' SVG out by itself).
+    const std::string activity = indexed_text(site, "/groups/trollhattan/2025/ips-arbetsinriktat-stod/");
+    REQUIRE(!activity.empty());
+    CHECK(activity.find("Arbetsinriktat stöd enligt IPS") != std::string::npos);                 // the title
+    CHECK(activity.find("Två arbetsspecialister arbetar enligt IPS-modellen") != std::string::npos);  // the assignment
+    CHECK(activity.find("behandlingskonferenser") != std::string::npos);                        // a report
+    CHECK(activity.find("Antal deltagare") != std::string::npos);                               // an indicator's name
+    CHECK(activity.find("Tidig dialog med styrelsen") == std::string::npos);  // a step of the list, not the current one
+    CHECK(activity.find("Uppgifterna i diagrammet") == std::string::npos);    // a chart's table of figures
 }
 
 TEST_CASE("a theme that marks no page for search gets every page of the current site indexed, as Pagefind would") {
