@@ -44,11 +44,6 @@ Data Builder::event_data(const std::string& from, const Event& e) const {
 void Builder::add_feed_and_sitemap(const std::vector<std::string>& pages) {
     std::string base = site_.settings.base_url;
     if (!base.empty() && base.back() != '/') base += '/';
-    auto absolute = [&](const std::string& path) {
-        std::string clean = path;
-        if (clean.size() >= 10 && clean.compare(clean.size() - 10, 10, "index.html") == 0) clean.resize(clean.size() - 10);
-        return base + clean;
-    };
     Data feed = Data::map({{"title", site_.settings.title + " – " + s_.get("feed_name")},
                            {"id", base.empty() ? std::string("urn:samplan:feed") : base},
                            {"self", base + feed_path()},
@@ -57,7 +52,7 @@ void Builder::add_feed_and_sitemap(const std::vector<std::string>& pages) {
                            {"updated", options_.today.iso() + "T00:00:00Z"}});
     Data entries = Data::list();
     for (const auto& e : recent_events(30)) {
-        const std::string link = base.empty() ? e.path : absolute(e.path);
+        const std::string link = base.empty() ? e.path : page_url(base, e.path);
         entries.push(Data::map({{"title", s_.get(e.what) + ": " + e.title},
                                 {"link", link},
                                 {"id", (base.empty() ? "urn:samplan:" : base) + e.path + "#" + e.what + "-" + e.date.iso()},
@@ -70,7 +65,7 @@ void Builder::add_feed_and_sitemap(const std::vector<std::string>& pages) {
     Data urls = Data::list();
     for (const auto& p : pages)
         if (p.size() > 5 && p.compare(p.size() - 5, 5, ".html") == 0 && p != not_found_path())
-            urls.push(Data::map({{"loc", absolute(p)}}));
+            urls.push(Data::map({{"loc", page_url(base, p)}}));
     add(sitemap_path(), "sitemap", Data::map({{"urls", std::move(urls)}}));
 }
 

@@ -245,8 +245,8 @@ void Builder::add_changelog(const Changelog& changelog) {
                              {"records", std::move(records)}}));
         if (r < 30)
             entries.push(Data::map({{"title", rev.summary},
-                                    {"link", base.empty() ? path : base + "changes/"},
-                                    {"id", (base.empty() ? std::string("urn:samplan:commit:") : base + "changes/#") + rev.commit},
+                                    {"link", base.empty() ? path : page_url(base, changes_path())},
+                                    {"id", (base.empty() ? std::string("urn:samplan:commit:") : page_url(base, changes_path()) + "#") + rev.commit},
                                     {"updated", rev.date.iso() + "T00:00:00Z"},
                                     {"summary", summary.empty() ? rev.summary : summary}}));
     }
@@ -257,7 +257,7 @@ void Builder::add_changelog(const Changelog& changelog) {
         Data::map({{"title", site_.settings.title + " – " + s_.get("changes_title")},
                    {"id", base.empty() ? std::string("urn:samplan:changes") : base + changes_feed_path()},
                    {"self", base + changes_feed_path()},
-                   {"home", base.empty() ? path : base + "changes/"},
+                   {"home", base.empty() ? path : page_url(base, changes_path())},
                    {"author", site_.settings.organisation.empty() ? site_.settings.title : site_.settings.organisation},
                    {"updated", (revisions.empty() ? options_.today : revisions.front().date).iso() + "T00:00:00Z"},
                    {"entries", std::move(entries)}}));

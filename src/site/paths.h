@@ -88,4 +88,13 @@ inline std::string indicators_csv_path() { return "data/indicators.csv"; }
 // The theme's assets (CSS, JavaScript, images), by their name in the theme's assets/.
 inline std::string asset_path(const std::string& name) { return "assets/" + name; }
 
+// A page's address under the site's address `base` (ending in '/'): a folder's index.html is left
+// out, as web servers answer for it ("https://…/changes/" for changes/index.html).
+inline std::string page_url(const std::string& base, const std::string& path) {
+    const std::string index = "index.html";
+    if (path.size() >= index.size() && path.compare(path.size() - index.size(), index.size(), index) == 0)
+        return base + path.substr(0, path.size() - index.size());
+    return base + path;
+}
+
 }  // namespace samplan::site
