@@ -1,7 +1,5 @@
 #include "build/build_site.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -332,11 +330,7 @@ PageKeys read_page_keys(const std::string& file, std::uint64_t output) {
 
 void write_page_keys(const std::string& file, std::uint64_t output, const std::vector<std::pair<std::string, std::string>>& keys,
                      const SearchedPages& pages) {
-    std::error_code ec;
-    fs::create_directories(fs::path(file).parent_path(), ec);
-    const std::string temporary = file + ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream out(temporary, std::ios::trunc);
+    replace_file(file, [&](std::ostream& out) {
         out << "samplan page keys 2 " << output << "\n";
         for (const auto& [path, key] : keys) {
             const PageFacts* facts = pages.facts(path);
@@ -344,13 +338,7 @@ void write_page_keys(const std::string& file, std::uint64_t output, const std::v
             if (!facts) facts = &none;  // size 0: read again when kept
             out << key << ' ' << (facts->searched ? "s" : "-") << ' ' << facts->size << ' ' << facts->hash << ' ' << path << "\n";
         }
-        if (!out.flush()) {
-            fs::remove(temporary, ec);
-            return;
-        }
-    }
-    fs::rename(temporary, file, ec);
-    if (ec) fs::remove(temporary, ec);
+    });
 }
 
 // Adds every file below `folder` (names and bytes, in a fixed order) to `digest`, leaving out

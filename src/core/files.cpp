@@ -178,15 +178,15 @@ FileRead InsideFolder::list(const std::string& path, std::vector<Entry>& out, st
     return FileRead::Ok;
 }
 
-bool replace_file(const std::string& file, std::string_view text) {
+bool replace_file(const std::string& file, const std::function<void(std::ostream&)>& write) {
     namespace fs = std::filesystem;
     std::error_code ec;
     fs::create_directories(fs::path(file).parent_path(), ec);
     const std::string temporary = file + ".tmp-" + std::to_string(::getpid());  // builds may run side by side
     {
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        if (!out) {
+        write(out);
+        if (!out.flush()) {
             out.close();
             fs::remove(temporary, ec);
             return false;
@@ -195,6 +195,10 @@ bool replace_file(const std::string& file, std::string_view text) {
     fs::rename(temporary, file, ec);
     if (ec) fs::remove(temporary, ec);
     return !ec;
+}
+
+bool replace_file(const std::string& file, std::string_view text) {
+    return replace_file(file, [text](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); });
 }
 
 std::string program_identity() {

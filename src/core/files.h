@@ -3,6 +3,8 @@
 // read without ever following a symbolic link out of the folder (InsideFolder).
 #pragma once
 
+#include <functional>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +67,8 @@ private:
 // that a reader sees the old file or the new one, never a part; makes the file's folder. Returns
 // false, leaving no temporary file, when it could not be written.
 bool replace_file(const std::string& file, std::string_view text);
+// The same for a file written piece by piece: `write` streams the text into the temporary file.
+bool replace_file(const std::string& file, const std::function<void(std::ostream&)>& write);
 
 // This samplan program's identity: its file's size, inode and modification time, so that what a
 // build keeps for the next (page keys, memos) is not reused by another build of samplan. Empty

@@ -1,10 +1,9 @@
 // history/cache.cpp — see cache.h.
 #include "history/cache.h"
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <fstream>
+
+#include "core/files.h"
 
 namespace samplan::history {
 namespace {
@@ -68,11 +67,7 @@ bool read_cache(const std::string& file, const std::string& prefix, Cache& cache
 
 void write_cache(const std::string& file, const std::string& head, const std::string& prefix,
                  const std::vector<Revision>& revisions, const std::vector<std::vector<Change>>& changes) {
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(file).parent_path(), ec);
-    const std::string tmp = file + ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    replace_file(file, [&](std::ostream& out) {
         out << kCacheMagic << "\nhead\t" << head << "\nprefix\t" << escape_field(prefix) << "\n";
         for (size_t i = 0; i < revisions.size(); ++i) {
             const auto& r = revisions[i];
@@ -85,13 +80,7 @@ void write_cache(const std::string& file, const std::string& head, const std::st
                     << "\n";
             }
         }
-        if (!out) {
-            std::filesystem::remove(tmp, ec);
-            return;
-        }
-    }
-    std::filesystem::rename(tmp, file, ec);
-    if (ec) std::filesystem::remove(tmp, ec);
+    });
 }
 
 }  // namespace samplan::history
