@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 
 #include "core/files.h"
 #include "history/git.h"
@@ -41,15 +42,14 @@ std::vector<std::pair<size_t, const Change*>> History::added_or_deleted_under(co
 }
 
 std::string History::path_now(size_t revision, const std::string& path) const {
-    // As index_files() follows it: each newer rename from where the file is.
-    std::string now = path;
-    for (size_t r = std::min(revision, changes_.size()); r-- > 0;)
-        for (const auto& c : changes_[r])
-            if (c.kind == ChangeKind::Renamed && c.old_path == now) {
-                now = c.path;
-                break;
-            }
-    return now;
+    // The first rename from `path` after `revision` (the newest of those older than it: index 0
+    // is the newest), which index_files() followed to the file's name today.
+    const auto it = renamed_from_.find(path);
+    if (it == renamed_from_.end()) return path;
+    const auto& renames = it->second;  // by revision, newest first
+    const auto after = std::lower_bound(renames.begin(), renames.end(), revision,
+                                        [](const auto& rename, size_t r) { return rename.first < r; });
+    return after == renames.begin() ? path : std::prev(after)->second;
 }
 
 std::optional<FileChange> History::last_change(const std::string& path) const {
@@ -103,6 +103,7 @@ void History::release_index() {
     std::vector<std::vector<Change>>().swap(changes_);
     std::map<std::string, std::vector<FileRevision>>().swap(files_);
     std::map<std::string, std::vector<std::pair<size_t, size_t>>>().swap(added_or_deleted_);
+    std::map<std::string, std::vector<std::pair<size_t, std::string>>>().swap(renamed_from_);
 }
 
 bool History::in_working_folder(const FileRevision& revision) const {
@@ -171,6 +172,7 @@ std::vector<Tag> History::tags(const std::string& glob, std::vector<UnreadableTa
 void History::index_files() {
     files_.clear();
     added_or_deleted_.clear();
+    renamed_from_.clear();
     for (size_t revision = 0; revision < changes_.size(); ++revision)
         for (size_t i = 0; i < changes_[revision].size(); ++i) {
             const Change& c = changes_[revision][i];
@@ -195,7 +197,9 @@ void History::index_files() {
             }
             const std::string today = current(c.path);
             files_[today].push_back({index, c.kind, c.path, c.blob});
-            if (c.kind == ChangeKind::Renamed) now[c.old_path] = today;  // older commits knew it by its old name
+            if (c.kind != ChangeKind::Renamed) continue;
+            now[c.old_path] = today;  // older commits knew it by its old name
+            renamed_from_[c.old_path].emplace_back(index, today);
         }
 }
 

@@ -131,6 +131,9 @@ private:
     // one folder to another by both folders, as (revision, index into changes(revision)), in walk
     // order.
     std::map<std::string, std::vector<std::pair<size_t, size_t>>> added_or_deleted_;
+    // Each rename by the path it left: (revision, the file's path today), newest revision first
+    // (path_now() looks one up instead of walking every newer commit's changes).
+    std::map<std::string, std::vector<std::pair<size_t, std::string>>> renamed_from_;
 };
 
 // Never fails: without a usable repository the History is simply not available, with a note.

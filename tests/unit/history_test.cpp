@@ -160,6 +160,34 @@ TEST_CASE("an activity moved to another plan is told as moved in both; one moved
           std::vector<std::string>{"0 activity_moved_in_group|Samordnad plan|groups/beta/plans/2025/activities/sip.md|Plan 2024|Grupp Alfa"});
 }
 
+TEST_CASE("a file's path today follows each later rename, also when its old name is used again") {
+    Repo repo;
+    const std::string first = "+++\ntitle = \"Första\"\n+++\nEn text om samverkan kring barn och unga.\n";
+    const std::string second = "+++\ntitle = \"Andra\"\n+++\nEn helt annan text om äldres psykiska hälsa.\n";
+    repo.write("a/x.md", first);
+    repo.run("add -A");
+    repo.run("commit -q -m one", "2025-01-10T12:00:00");
+    repo.run("mv content/a/x.md content/a/y.md");
+    repo.run("commit -q -m two", "2025-02-10T12:00:00");
+    repo.run("mv content/a/y.md content/b.md");  // and on: y.md is a name it had for a while
+    repo.run("commit -q -m three", "2025-03-10T12:00:00");
+    repo.write("a/x.md", second);  // a new file by the first one's old name
+    repo.run("add -A");
+    repo.run("commit -q -m four", "2025-04-10T12:00:00");
+    repo.run("mv content/a/x.md content/a/z.md");
+    repo.run("commit -q -m five", "2025-05-10T12:00:00");
+
+    const history::History h = history::read_history((repo.dir / "content").string());
+    REQUIRE(h.revisions().size() == 5);  // 0 is "five", 4 is "one"
+    CHECK(h.path_now(4, "a/x.md") == "b.md");
+    CHECK(h.path_now(3, "a/y.md") == "b.md");
+    CHECK(h.path_now(1, "a/x.md") == "a/z.md");
+    CHECK(h.path_now(0, "a/z.md") == "a/z.md");
+    CHECK(h.path_now(0, "a/x.md") == "a/x.md");  // nothing renamed it after the newest commit
+    CHECK(h.file_revisions("b.md").size() == 3);
+    CHECK(h.file_revisions("a/z.md").size() == 2);
+}
+
 TEST_CASE("a folder outside git has no history, and says why") {
     const fs::path dir = fs::temp_directory_path() / ("samplan-nogit-" + std::to_string(std::random_device{}()));
     fs::create_directories(dir);
