@@ -155,6 +155,7 @@ void Builder::add_search() {
     Data d = common(path, s_.get("search_title"), "");
     d.set("breadcrumbs", crumbs(path, {}));
     d.set("search_js_href", root_prefix(path) + asset_path("search.js"));
+    d.set("is_search_page", true);  // its own field is the search: the header's would be a second one
     add(path, "search", std::move(d));
 }
 

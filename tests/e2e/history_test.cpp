@@ -207,6 +207,10 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
     CHECK_FALSE(contains(archived, "header-search"));
     CHECK(fs::exists(site / "search/index.html"));
     CHECK(contains(read_file(site / "index.html"), "<form class=\"header-search\" role=\"search\" action=\"search/index.html\""));
+    // The search page has one search field, its own: not a second one in the header with the same label.
+    const std::string search = read_file(site / "search/index.html");
+    CHECK(contains(search, "<input id=\"search-input\" type=\"search\""));
+    CHECK_FALSE(contains(search, "header-search"));
 
     // The same history in the terminal.
     const auto terminal = run_samplan({"history", "--content", content.string(),
