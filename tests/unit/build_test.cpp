@@ -26,7 +26,7 @@ struct Stages final : build::Reporter {
 
 }  // namespace
 
-TEST_CASE("a build checks, then publishes; the next one, with nothing changed, is skipped with the first one's report") {
+TEST_CASE("a build checks, then publishes, the next one, with nothing changed, is skipped with the first one's report") {
     const Site site;
     std::vector<std::string> events;
     build::SiteHooks hooks;

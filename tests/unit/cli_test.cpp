@@ -34,7 +34,7 @@ std::string read_text(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("an option's value is taken as --opt=value and as --opt value; words are kept in order") {
+TEST_CASE("an option's value is taken as --opt=value and as --opt value, words are kept in order") {
     Arguments a;
     CHECK(parse({"a", "--content=x=y", "b", "--dry-run"}, a) == "");
     CHECK(a.value("--content") == "x=y");
@@ -65,7 +65,7 @@ TEST_CASE("an option without its value, or a flag given one, is an error") {
     CHECK(parse({"--dry-run=yes"}, a) == "--dry-run takes no value");
 }
 
-TEST_CASE("-h and --help ask for the help wherever they are; after -- every argument is a word") {
+TEST_CASE("-h and --help ask for the help wherever they are, after -- every argument is a word") {
     Arguments a;
     CHECK(parse({"x", "--help", "--unknown"}, a) == "");
     CHECK(a.help);

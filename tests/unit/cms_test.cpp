@@ -256,7 +256,7 @@ TEST_CASE("the CMS checks lengths and bounds of the schemas as the user types") 
     CHECK(!amount->find("max"));
 }
 
-TEST_CASE("the CMS's sign-in: GitLab with PKCE, GitHub through a relay; the page loads the scripts named") {
+TEST_CASE("the CMS's sign-in: GitLab with PKCE, GitHub through a relay, the page loads the scripts named") {
     CmsSettings gitlab;
     gitlab.backend = "gitlab";
     gitlab.repo = "region/planer";
@@ -291,7 +291,7 @@ TEST_CASE("the CMS's sign-in: GitLab with PKCE, GitHub through a relay; the page
     CHECK(html.find("noindex") != std::string::npos);
 }
 
-TEST_CASE("samplan cms writes config.yml, index.html and samplan-cms.js; it refuses a backend without its repository") {
+TEST_CASE("samplan cms writes config.yml, index.html and samplan-cms.js, it refuses a backend without its repository") {
     const fs::path dir = fs::temp_directory_path() / ("samplan-cms-test-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     std::ostringstream out, err;

@@ -121,7 +121,7 @@ TEST_CASE("a plan's history names the activities added to and removed from its f
                                            "activity_added: Samordnad plan"});
 }
 
-TEST_CASE("an activity moved to another plan is told as moved in both; one moved along with its plan's folder is not") {
+TEST_CASE("an activity moved to another plan is told as moved in both, one moved along with its plan's folder is not") {
     Repo repo;
     const std::string activity = "+++\ntitle = \"Samordnad plan\"\n+++\nSIP för barn och unga i skolan, med en lång text.\n";
     repo.write("groups/alfa/group.toml", "name = \"Grupp Alfa\"\n");

@@ -130,7 +130,7 @@ TEST_CASE("publish: a build writes changed files, keeps unchanged ones as they w
     CHECK(folder.beside() == std::set<std::string>{"site"});
 }
 
-TEST_CASE("publish: keep() takes the previous site's file unread; a missing one is reported, not made") {
+TEST_CASE("publish: keep() takes the previous site's file unread, a missing one is reported, not made") {
     const Folder folder;
     folder.build({{"index.html", "home"}, {"a/b.html", "b"}});
     const struct stat b = folder.status("a/b.html");
@@ -174,7 +174,7 @@ TEST_CASE("publish: no path leaves the output folder, whatever it is made of") {
     CHECK(fs::is_regular_file(folder.dir / "outside.html"));
 }
 
-TEST_CASE("publish: a killed build's staging folder is removed by the next build; a running build's is left alone") {
+TEST_CASE("publish: a killed build's staging folder is removed by the next build, a running build's is left alone") {
     const Folder folder;
     folder.build({{"index.html", "home"}});
     // Killed: unlocked, its process gone (no process has the id 999999999).
