@@ -31,6 +31,27 @@ std::optional<content::Record> parse(const std::string& path, const std::string&
     return rec;
 }
 
+// The plan at `plan_file` as it was in `revision`: its title, and its group's name when that is not
+// the group of `own` (a record's path); nullopt when there was no plan there.
+std::optional<std::pair<std::string, std::string>> plan_named_at(const History& history, size_t revision,
+                                                                 const std::string& plan_file, const std::string& own) {
+    const auto text = plan_file.empty() ? std::nullopt : history.read(revision, plan_file);
+    if (!text) return std::nullopt;
+    auto name = [&](const std::string& file, const std::string& contents, content::RecordKind kind, const char* key) {
+        if (auto rec = parse(file, contents, false, kind, "x", "x", "x"))
+            if (const auto* t = rec->data.get(key); t && t->type == content::Value::Type::String) return t->string;
+        const std::string folder = file.substr(0, file.rfind('/'));
+        return folder.substr(folder.rfind('/') + 1);  // its id
+    };
+    std::pair<std::string, std::string> plan{name(plan_file, *text, content::RecordKind::Plan, "title"), ""};
+    const std::string group_file = content::layout::group_file_beside(plan_file);
+    if (group_file != content::layout::group_file_beside(own)) {
+        const auto group = history.read(revision, group_file);
+        plan.second = name(group_file, group ? *group : std::string(), content::RecordKind::Group, "name");
+    }
+    return plan;
+}
+
 }  // namespace
 
 std::optional<std::string> plain_title(std::string_view text) {
@@ -213,8 +234,16 @@ std::vector<RecordVersion> activity_versions(const History& history, const std::
             v.activity = *current;
             return true;
         },
-        [](const RecordVersion& older, RecordVersion& newer) {
+        [&](const RecordVersion& older, RecordVersion& newer) {
             if (older.activity && newer.activity) newer.differences = diff_activities(*older.activity, *newer.activity);
+            // Moved from one plan's folder to another's (not with its plan's folder, whose plan
+            // file is then gone from where it was): the plan it left, as it was.
+            if (newer.change != ChangeKind::Renamed || !newer.moved_from.empty() || newer.revision + 1 >= history.revisions().size())
+                return;
+            const std::string from = content::layout::plan_beside(older.path);
+            if (from.empty() || from == content::layout::plan_beside(newer.path) || !history.read(newer.revision, from)) return;
+            if (auto left = plan_named_at(history, newer.revision + 1, from, content::layout::plan_beside(newer.path)))
+                newer.moved_from = {left->first, left->second};
         },
         newest, std::move(read));
 }
@@ -254,25 +283,7 @@ std::vector<RecordVersion> plan_versions(const History& history, const std::stri
         }
         return file.substr(file.rfind('/') + 1);
     };
-    // The other plan an activity moved to or came from, as it was in `revision`: its title, and its
-    // group's name when that is another group; nullopt when there was no plan there.
-    auto other_plan = [&](size_t revision, const std::string& plan_file) -> std::optional<std::pair<std::string, std::string>> {
-        const auto text = plan_file.empty() ? std::nullopt : history.read(revision, plan_file);
-        if (!text) return std::nullopt;
-        auto name = [&](const std::string& file, const std::string& contents, content::RecordKind kind, const char* key) {
-            if (auto rec = parse(file, contents, false, kind, "x", "x", "x"))
-                if (const auto* t = rec->data.get(key); t && t->type == content::Value::Type::String) return t->string;
-            const std::string folder = file.substr(0, file.rfind('/'));
-            return folder.substr(folder.rfind('/') + 1);  // its id
-        };
-        std::pair<std::string, std::string> plan{name(plan_file, *text, content::RecordKind::Plan, "title"), ""};
-        const std::string group_file = content::layout::group_file_beside(plan_file);
-        if (group_file != content::layout::group_file_beside(path)) {
-            const auto group = history.read(revision, group_file);
-            plan.second = name(group_file, group ? *group : std::string(), content::RecordKind::Group, "name");
-        }
-        return plan;
-    };
+    auto other_plan = [&](size_t revision, const std::string& plan_file) { return plan_named_at(history, revision, plan_file, path); };
     auto moved = [](const char* kind, std::string title, const std::string& file, const std::pair<std::string, std::string>& plan) {
         Difference d{kind, {std::move(title), file, plan.first}, {}};
         if (!plan.second.empty()) {

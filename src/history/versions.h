@@ -37,6 +37,9 @@ struct RecordVersion {
     std::optional<model::Activity> activity;  // as it was (activities), if it could be read
     std::optional<model::Plan> plan;          // as it was (plans)
     std::vector<Difference> differences;      // from the version before (older) to this one
+    // An activity moved here from another plan's folder (change Renamed): that plan's title and,
+    // when it was another group's, the group's name, as they were. Empty otherwise.
+    std::vector<std::string> moved_from;
     // The newest version, and the file in the content folder is still exactly it: the record's own
     // page shows it. (It is then read only when there is an older version to compare it with.)
     bool current = false;

@@ -188,7 +188,11 @@ Data Builder::history_data(const std::string& path, const std::string& title, co
                                {"created", v.change == history::ChangeKind::Added &&
                                                !(incomplete && v.revision + 1 == revisions.size())},
                                {"deleted", v.change == history::ChangeKind::Deleted},
-                               {"renamed", v.change == history::ChangeKind::Renamed},
+                               {"renamed", v.change == history::ChangeKind::Renamed && v.moved_from.empty()},
+                               {"moved_from", v.moved_from.empty() ? std::string()
+                                              : fill(s_.get(v.moved_from.size() > 1 && !v.moved_from[1].empty()
+                                                                ? "history_moved_from_group" : "history_moved_from"),
+                                                     v.moved_from)},
                                {"revision_href", ""}});
         Data diffs = Data::list();
         for (const auto& diff : v.differences)

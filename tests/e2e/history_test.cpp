@@ -329,6 +329,12 @@ TEST_CASE("an activity moved to another plan leaves the old plan's history and c
         CHECK(contains(beta, "<li>Aktivitet flyttad hit från planen ”Lokal handlingsplan 2025” i Lokal samverkansgrupp Alfa: "
                              "Utbildning i suicidprevention</li>"));
         CHECK_FALSE(contains(beta, "Utbildning i suicidprevention:</span>"));  // its changes before were in Alfa's plan
+        // The activities' own histories say from which plan each came (and group, when another).
+        const std::string sip_history = read_file(site / "history/alfa/2026/activities/sip.html");
+        CHECK(contains(sip_history, "<p>Flyttad hit från planen ”Lokal handlingsplan 2025”.</p>"));
+        CHECK_FALSE(contains(sip_history, "Flyttad eller bytt namn."));
+        CHECK(contains(read_file(site / "history/beta/2025/activities/utbildning.html"),
+                       "<p>Flyttad hit från planen ”Lokal handlingsplan 2025” i Lokal samverkansgrupp Alfa.</p>"));
         // "Senast ändrad": the old plan's newest change is an activity leaving it, not what that
         // activity did since; the new plans' are their newest changes.
         CHECK(contains(read_file(site / "groups/alfa/2025/index.html"), "Senast ändrad <span class=\"date\">2025-05-01</span>"));
