@@ -273,7 +273,7 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
     auto trusted = [&] {
         if (output_state == 0) return false;
         struct stat out {};
-        if (::stat(output_.c_str(), &out) != 0) return false;
+        if (previous_fd_ < 0 || ::fstat(previous_fd_, &out) != 0) return false;
         std::istringstream lines(text);
         std::string line;
         auto next = [&](const std::string& expected) { return std::getline(lines, line) && line == expected; };
@@ -335,6 +335,9 @@ Output::Output(std::string output_dir, Spare spare) : output_(std::move(output_d
     {
         const Parent parent(output_);
         abandoned = take_abandoned(parent, output_);
+        // The previous site, open before the spare is looked at: the spare is taken only when its
+        // journal names this very folder.
+        previous_fd_ = ::open(output_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (!spare_.empty()) take_spare(spare.output_state, doubtful);
         for (int attempt = 0; staging_fd_ < 0; ++attempt) {
             staging_ = output_ + ".tmp-" + std::to_string(::getpid()) + "-" + random_hex();
@@ -362,11 +365,11 @@ Output::Output(std::string output_dir, Spare spare) : output_(std::move(output_d
     }
     if (!doubtful.empty()) remove_in_background(doubtful);
     folders_.insert("");
-    previous_fd_ = ::open(output_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 Output::~Output() {
     if (previous_fd_ >= 0) ::close(previous_fd_);
+    if (old_fd_ >= 0) ::close(old_fd_);
     if (committed_ && exchanged_ && !parked_) remove_in_background(staging_);  // the previous site, not kept
     if (!committed_) {
         std::error_code ec;
@@ -538,14 +541,18 @@ void Output::commit() {
             throw std::runtime_error("cannot replace " + output_ + ": " + std::strerror(errno));
         committed_ = true;
         exchanged_ = true;
-        // Now the previous site: held, so that no other build takes it for a killed build's.
-        if (previous_fd_ >= 0) ::flock(previous_fd_, LOCK_EX | LOCK_NB);
         if (spare_.empty()) {
             parked_ = true;
-            if (previous_fd_ >= 0) ::close(previous_fd_);
-            previous_fd_ = -1;
-            remove_in_background(staging_);
+            remove_in_background(staging_);  // now the previous site
+            return;
         }
+        // Now the previous site: held, so that no other build takes it for a killed build's. It is
+        // the folder this build started from, unless another build swapped its site in meanwhile.
+        old_fd_ = ::open(staging_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (old_fd_ >= 0) ::flock(old_fd_, LOCK_EX | LOCK_NB);
+        struct stat old {}, previous {};
+        old_known_ = old_fd_ >= 0 && previous_fd_ >= 0 && ::fstat(old_fd_, &old) == 0 &&
+                     ::fstat(previous_fd_, &previous) == 0 && old.st_ino == previous.st_ino && old.st_dev == previous.st_dev;
     } else {
         if (::rename(staging_.c_str(), output_.c_str()) != 0)
             throw std::runtime_error("cannot create " + output_ + ": " + std::strerror(errno));
@@ -562,14 +569,17 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
     try {
         std::error_code ec;
         ::unlink(journal.c_str());
-        if (fs::exists(fs::symlink_status(spare_, ec))) throw std::runtime_error("another build's spare is there");
-        fs::create_directories(fs::path(spare_).parent_path(), ec);
         bool whole = !reused_;  // the previous site, unknown: compared file by file
         if (exchanged_) {
             old_path = staging_;
-            old_fd = previous_fd_;
-            previous_fd_ = -1;
-        } else {
+            old_fd = old_fd_;
+            old_fd_ = -1;
+            // Another build's site (two builds at once): not the one this build's changes apply to.
+            if (!old_known_) throw std::runtime_error("another build's site");
+        }
+        if (fs::exists(fs::symlink_status(spare_, ec))) throw std::runtime_error("another build's spare is there");
+        fs::create_directories(fs::path(spare_).parent_path(), ec);
+        if (!exchanged_) {
             // The first build: the spare is made, all links.
             whole = true;
             old_path = output_ + ".tmp-" + std::to_string(::getpid()) + "-" + random_hex();

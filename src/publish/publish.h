@@ -102,6 +102,8 @@ private:
     int previous_fd_ = -1;  // the previous site's folder, open; -1 when there is none
     bool committed_ = false;
     bool exchanged_ = false;  // commit() swapped: the previous site is at staging_ now
+    int old_fd_ = -1;         // then open on it, and locked
+    bool old_known_ = false;  // it is the folder previous_fd_ was opened on
     bool parked_ = false;     // keep_spare() ran (or the previous site is being removed)
     std::string spare_;       // Spare::folder
     bool reused_ = false;     // the staging folder is the spare: it holds the previous site's files
