@@ -534,7 +534,9 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         };
     }
     try {
-        publish::Output output(settings.output, publish::Spare{settings.spare, settings.output_before});
+        // (As the page keys: only for a site in git, so that one outside has no cache folder.)
+        publish::Output output(settings.output,
+                               publish::Spare{history.available() ? settings.spare : std::string(), settings.output_before});
         const render::Renderer renderer(theme);
         report.timings.start("pages", site::page_count(site, options));
         Reporter* progress = report.timings.progress();

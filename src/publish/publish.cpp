@@ -579,8 +579,19 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
         }
         if (fs::exists(fs::symlink_status(spare_, ec))) throw std::runtime_error("another build's spare is there");
         fs::create_directories(fs::path(spare_).parent_path(), ec);
-        if (!exchanged_) {
-            // The first build: the spare is made, all links.
+        size_t folder_count = 0;
+        for (const auto& m : made()) folder_count += m.folder ? 1 : 0;
+        if (exchanged_ && written_ > kept_ + folder_count) {
+            // Most files are new (a full build): the previous site is removed in the background,
+            // and the spare made anew, a link per file and a folder made per folder, rather than
+            // each of its files replaced here (an unlink and a link).
+            ::close(old_fd);
+            old_fd = -1;
+            remove_in_background(old_path);
+            old_path.clear();
+        }
+        if (old_path.empty()) {
+            // The first build, or most files new: the spare is made, all links.
             whole = true;
             old_path = output_ + ".tmp-" + std::to_string(::getpid()) + "-" + random_hex();
             if (::mkdir(old_path.c_str(), 0777) != 0) throw std::runtime_error("cannot create " + old_path);
