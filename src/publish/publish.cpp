@@ -288,8 +288,14 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
             if (line == "end") {
                 ended = true;
             } else if (line.rfind("f ", 0) == 0) {
-                spare_files_.push_back(line.substr(2));
-                check_relative(spare_files_.back());
+                // "f mode size inode mtime path": the output's file, as the last build noted it.
+                std::istringstream fields(line.substr(2));
+                Made m;
+                if (!(fields >> m.mode >> m.size >> m.inode >> m.mtime_ns) || fields.get() != ' ' ||
+                    !std::getline(fields, m.path))
+                    return false;
+                check_relative(m.path);
+                spare_files_.emplace(m.path, m);
             } else if (line.rfind("d ", 0) == 0) {
                 // A folder whose entries changed since (a file added, removed or replaced by hand)
                 // has another change time: the spare is not what the journal says.
@@ -302,6 +308,7 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
                     std::to_string(ctime_ns(st)) != line.substr(2, space - 2))
                     return false;
                 spare_folders_.push_back(path);
+                spare_folder_set_.insert(path);
             } else {
                 return false;
             }
@@ -317,6 +324,7 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
     if (!ok) {
         spare_files_.clear();
         spare_folders_.clear();
+        spare_folder_set_.clear();
         ::close(fd);
         doubtful = name;
         return;
@@ -406,6 +414,11 @@ void Output::note(const std::string& path, const struct stat& st) const {
     made_.push_back(std::move(m));
 }
 
+void Output::note(Made made) const {
+    std::lock_guard lock(made_mutex_);
+    made_.push_back(std::move(made));
+}
+
 std::vector<Made> Output::made() const {
     std::lock_guard lock(made_mutex_);
     return made_;
@@ -426,6 +439,17 @@ void Output::make_folder(const std::string& dir) const {
     // of them already: they are noted as they are).
     std::lock_guard lock(folders_mutex_);
     if (folders_.count(dir)) return;
+    if (spare_folder_set_.count(dir)) {
+        // The spare's, there already (its journal said so, its change time too): only its name
+        // counts in the output's digest.
+        Made m;
+        m.path = dir;
+        m.folder = true;
+        m.mode = S_IFDIR | 0755;
+        note(std::move(m));
+        folders_.insert(dir);
+        return;
+    }
     if (::mkdirat(staging_fd_, dir.c_str(), 0755) == 0) {
         note(dir, -1);
         if (reused_) created_folders_.push_back(dir);
@@ -468,6 +492,16 @@ bool Output::reuse(const std::string& path, const std::string& content) const {
 
 bool Output::keep(const std::string& path) const {
     check_relative(path);
+    if (reused_) {
+        // The spare's file is the output's, as the journal describes it: nothing to look up.
+        const auto it = spare_files_.find(path);
+        if (it != spare_files_.end() && S_ISREG(static_cast<mode_t>(it->second.mode))) {
+            make_folder(folder_of(path));
+            note(it->second);
+            ++kept_;
+            return true;
+        }
+    }
     const int previous = reused_ ? staging_fd_ : previous_fd_;
     struct stat st {};
     if (previous < 0 || ::fstatat(previous, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
@@ -522,7 +556,7 @@ void Output::commit() {
             std::lock_guard lock(made_mutex_);
             for (const auto& m : made_) made_paths.insert(m.path);
         }
-        for (const auto& f : spare_files_)
+        for (const auto& [f, described] : spare_files_)
             if (!made_paths.count(f)) {
                 remove_entry(staging_fd_, staging_, f);
                 removed_files_.push_back(f);
@@ -661,7 +695,9 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
         text += "spare " + std::to_string(spare.st_dev) + " " + std::to_string(spare.st_ino) + " " +
                 std::to_string(ctime_ns(spare)) + "\nstate " + std::to_string(output_state) + "\n";
         for (const auto& m : made())
-            if (!m.folder) text += "f " + m.path + "\n";
+            if (!m.folder)
+                text += "f " + std::to_string(m.mode) + " " + std::to_string(m.size) + " " + std::to_string(m.inode) + " " +
+                        std::to_string(m.mtime_ns) + " " + m.path + "\n";
         text += folder_lines + "end\n";
         if (!replace_file(journal, text)) throw std::runtime_error("cannot write " + journal);
         ::close(old_fd);

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -110,7 +111,9 @@ private:
     mutable std::atomic<bool> search_done_{false};
     // With a reused spare: what it held (the journal's files and folders), what this build wrote
     // anew or made, and what commit() removed: keep_spare() does the same to the previous site.
-    std::vector<std::string> spare_files_, spare_folders_;
+    std::vector<std::string> spare_folders_;
+    std::unordered_map<std::string, Made> spare_files_;  // as the journal describes them (the output's files)
+    std::unordered_set<std::string> spare_folder_set_;
     mutable std::vector<std::string> written_paths_;   // under made_mutex_
     mutable std::vector<std::string> created_folders_;  // under folders_mutex_
     std::vector<std::string> removed_files_, removed_folders_;
@@ -127,6 +130,7 @@ private:
     // Records what the entry at `path` is now (`fd` open on it, or -1 to look it up).
     void note(const std::string& path, int fd) const;
     void note(const std::string& path, const struct stat& st) const;  // as `st` describes it
+    void note(Made made) const;
     mutable std::mutex made_mutex_;
     mutable std::vector<Made> made_;
 };
