@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstring>
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -289,11 +290,17 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
                 ended = true;
             } else if (line.rfind("f ", 0) == 0) {
                 // "f mode size inode mtime path": the output's file, as the last build noted it.
-                std::istringstream fields(line.substr(2));
                 Made m;
-                if (!(fields >> m.mode >> m.size >> m.inode >> m.mtime_ns) || fields.get() != ' ' ||
-                    !std::getline(fields, m.path))
-                    return false;
+                const char* at = line.data() + 2;
+                const char* end = line.data() + line.size();
+                auto number = [&](auto& value) {
+                    const auto [next, error] = std::from_chars(at, end, value);
+                    if (error != std::errc() || next == end || *next != ' ') return false;
+                    at = next + 1;
+                    return true;
+                };
+                if (!number(m.mode) || !number(m.size) || !number(m.inode) || !number(m.mtime_ns) || at == end) return false;
+                m.path.assign(at, end);
                 check_relative(m.path);
                 spare_files_.emplace(m.path, m);
             } else if (line.rfind("d ", 0) == 0) {
@@ -613,8 +620,9 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
         }
         if (fs::exists(fs::symlink_status(spare_, ec))) throw std::runtime_error("another build's spare is there");
         fs::create_directories(fs::path(spare_).parent_path(), ec);
+        const std::vector<Made> site = made();  // (no more is made from here on)
         size_t folder_count = 0;
-        for (const auto& m : made()) folder_count += m.folder ? 1 : 0;
+        for (const auto& m : site) folder_count += m.folder ? 1 : 0;
         if (exchanged_ && written_ > kept_ + folder_count) {
             // Most files are new (a full build): the previous site is removed in the background,
             // and the spare made anew, a link per file and a folder made per folder, rather than
@@ -656,7 +664,7 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
             }
             for (const auto& f : removed_files_) remove_entry(old_fd, old_path, f);
             for (const auto& d : removed_folders_) fs::remove_all(fs::path(old_path) / d, ec);
-            for (const auto& m : made())
+            for (const auto& m : site)
                 if (m.folder) folders.push_back(m.path);
             // The search index, which Pagefind made: compared file by file.
             struct stat index {};
@@ -694,7 +702,7 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
         if (::fstat(old_fd, &spare) != 0) throw std::runtime_error("cannot read the spare");
         text += "spare " + std::to_string(spare.st_dev) + " " + std::to_string(spare.st_ino) + " " +
                 std::to_string(ctime_ns(spare)) + "\nstate " + std::to_string(output_state) + "\n";
-        for (const auto& m : made())
+        for (const auto& m : site)
             if (!m.folder)
                 text += "f " + std::to_string(m.mode) + " " + std::to_string(m.size) + " " + std::to_string(m.inode) + " " +
                         std::to_string(m.mtime_ns) + " " + m.path + "\n";
