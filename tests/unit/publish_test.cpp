@@ -315,10 +315,11 @@ TEST_CASE("publish: with a spare, the previous site is the next build's staging 
     auto check_site = [&](const Files& files) {
         const auto site = files_with_inodes(folder.out);
         REQUIRE(site.size() == files.size());
-        for (const auto& [path, content] : files) {
+        for (const auto& file : files) {
+            const std::string& path = file.first;  // (clang 14 cannot capture a structured binding)
             CAPTURE(path);
             REQUIRE(site.count(path));
-            CHECK(site.at(path).second == content);
+            CHECK(site.at(path).second == file.second);
         }
         CHECK(files_with_inodes(spare) == site);
         CHECK(folder.beside() == std::set<std::string>{"site", "cache"});
