@@ -534,7 +534,9 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         };
     }
     try {
-        publish::Output output(settings.output);
+        // (As the page keys: only for a site in git, so that one outside has no cache folder.)
+        publish::Output output(settings.output,
+                               publish::Spare{history.available() ? settings.spare : std::string(), settings.output_before});
         const render::Renderer renderer(theme);
         report.timings.start("pages", site::page_count(site, options));
         Reporter* progress = report.timings.progress();
@@ -632,6 +634,7 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         // From here on the new site is in place: a stop lets the clean-up and the stamps finish.
         if (!settings.search_stamp.empty()) publish::write_search_stamp(settings.search_stamp, search.stamp);
         report.output_state = output_state(settings.output, output.inode(), output.made());
+        output.keep_spare(report.output_state);
         if (!settings.page_keys_file.empty() && !page_keys.empty()) write_page_keys(settings.page_keys_file, report.output_state, page_keys, searched);
         report.swapped_then_stopped = stop_requested();
         report.timings.stop();

@@ -66,6 +66,9 @@ struct BuildSettings {
     // Empty: every page is made.
     std::string page_keys_file = {};
     std::uint64_t output_before = 0;
+    // Where the previous site is kept for the next build (publish::Spare), beside the output;
+    // empty: it is removed after the swap.
+    std::string spare = {};
 };
 
 // Wall time per named stage of a build, in the order they ran (`--timings`); each stage is also

@@ -88,7 +88,8 @@ namespace {
 // authors among it) is not all for the public site. `.samplan-cache/<output's name>/<name>`:
 // "history.txt" the history cache (history.h), "stamp.txt" what the last successful build read
 // and wrote (build/up_to_date.h), "pages.txt" the keys of the pages it wrote (build/build_site.h),
-// "search.txt" what the output's search index was made from (publish::SearchOptions).
+// "search.txt" what the output's search index was made from (publish::SearchOptions), "spare" the
+// previous site kept for the next build and "spare.txt" its journal (publish::Spare).
 std::string cache_file(const std::string& output, const char* name) {
     const std::filesystem::path out = std::filesystem::path(output).lexically_normal();
     std::string folder = out.filename().string();
@@ -199,6 +200,7 @@ int build_command(const Arguments& args, std::ostream& out, std::ostream& err) {
     request.settings.search_stamp = cache_file(options.output, "search.txt");
     request.settings.search_time_limit = std::chrono::seconds(options.search_timeout);
     request.settings.page_keys_file = cache_file(options.output, "pages.txt");
+    request.settings.spare = cache_file(options.output, "spare");
     request.history_cache = cache_file(options.output, "history.txt");
     request.stamp_file = cache_file(options.output, "stamp.txt");
     request.stamp_options = "today " + options.today.iso() + (options.drafts ? " drafts" : "") + " format " + options.format +

@@ -1,9 +1,11 @@
 // publish/publish.h — writes the output folder. Everything goes into a temporary folder beside
 // it, which replaces the output folder in one rename only when the whole site was written:
-// an interrupted or failed build leaves the previous site as it was. Also runs Pagefind, the
+// an interrupted or failed build leaves the previous site as it was. The site it replaced is kept
+// as the next build's staging folder (the spare, see Spare), brought to the new site's files by
+// hard links, so that a rebuild touches only the files that change. Also runs Pagefind, the
 // search indexer, over the pages readers search. This header is the stage's whole contract;
-// inside, publish.cpp makes the output folder, search_index.cpp the search index, and
-// run_guarded.h runs the programs the stage starts.
+// inside, publish.cpp makes the output folder and keeps the spare, search_index.cpp the search
+// index, and run_guarded.h runs the programs the stage starts.
 #pragma once
 
 #include <atomic>
@@ -11,6 +13,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -26,14 +29,32 @@ struct Made {
     std::int64_t size = 0, inode = 0, mtime_ns = 0;
 };
 
+// Double buffering. After the swap, the folder that held the previous site is not removed: it is
+// brought to the new site's files (hard links to the output's, the same files: only the files
+// this build wrote or removed are touched) and kept as `folder`, with a journal beside it
+// (`folder` + ".txt": the samplan that wrote it, the output folder's and the spare's identity, the
+// folders' change times, the site's files and `output_state`). The next build takes the spare
+// as its staging folder, so that its unchanged files need no link and the folders no mkdir, and
+// writes, keeps or removes only what differs. The spare is taken only when nothing is in doubt: a
+// journal written by this very samplan, the output folder and the spare the very folders it names,
+// no folder of the spare changed since (a file added, removed or replaced in it changes its
+// folder's time), and `output_state` (the caller's digest of the output folder, build/up_to_date.h,
+// which shows a file of the output changed in place, and so of the spare, which shares it) the
+// same. Otherwise it is removed and the build makes a new staging folder, as without a spare.
+struct Spare {
+    std::string folder;              // empty: no spare (the previous site is removed after the swap)
+    std::uint64_t output_state = 0;  // the output folder as the caller found it (0: unknown, no spare taken)
+};
+
 // The staging folder, "<output>.tmp-<pid>-<random>" beside the output folder, is locked (flock)
 // while its build runs. Staging folders whose lock can be taken are those of builds that were
 // killed: the next build removes them; a running build's is never touched.
 class Output {
 public:
-    // Removes the staging folders of killed builds and creates this build's. Throws
-    // std::runtime_error on failure, Stopped when a stop was asked for (core/stop.h).
-    explicit Output(std::string output_dir);
+    // Removes the staging folders of killed builds and creates this build's (the spare, when
+    // there is one that can be trusted). Throws std::runtime_error on failure, Stopped when a stop
+    // was asked for (core/stop.h).
+    explicit Output(std::string output_dir, Spare spare = {});
     // Removes the staging folder unless commit() succeeded.
     ~Output();
     Output(const Output&) = delete;
@@ -51,10 +72,22 @@ public:
     // (its inputs did not change since the build that wrote it). False when that file is missing
     // or not a regular file; thread-safe, counted as kept.
     bool keep(const std::string& path) const;
-    // Swaps the staging folder in as the output folder, atomically where the system allows, then
-    // has the previous site removed in the background (rm -rf, not waited for, holding its lock).
+    // Swaps the staging folder in as the output folder, atomically where the system allows. (With
+    // a spare staging folder, first removes what it held that this build did not make.) Without a
+    // Spare, then has the previous site removed in the background (rm -rf, not waited for,
+    // holding its lock).
     void commit();
     [[nodiscard]] bool committed() const { return committed_; }
+    // After commit(), with a Spare: keeps the previous site as the spare, brought to the new
+    // site's files, and writes its journal; `output_state` is the caller's digest of the output
+    // folder as this build left it. Removes the previous site in the background when it cannot be
+    // kept. Never throws.
+    void keep_spare(std::uint64_t output_state) noexcept;
+    // Whether the staging folder is the spare of the previous build (the previous site's files).
+    [[nodiscard]] bool staging_reused() const { return reused_; }
+    // The search index was made (or removed) in the staging folder's pagefind/ (build_search_index);
+    // otherwise commit() removes what a spare staging folder holds there.
+    void search_index_done() const { search_done_ = true; }
     // Files written so far, and files kept as they were in the previous site (reuse()).
     [[nodiscard]] size_t written() const { return written_; }
     [[nodiscard]] size_t kept() const { return kept_; }
@@ -69,6 +102,24 @@ private:
     int staging_fd_ = -1;   // the staging folder, open: files are made relative to it
     int previous_fd_ = -1;  // the previous site's folder, open; -1 when there is none
     bool committed_ = false;
+    bool exchanged_ = false;  // commit() swapped: the previous site is at staging_ now
+    int old_fd_ = -1;         // then open on it, and locked
+    bool old_known_ = false;  // it is the folder previous_fd_ was opened on
+    bool parked_ = false;     // keep_spare() ran (or the previous site is being removed)
+    std::string spare_;       // Spare::folder
+    bool reused_ = false;     // the staging folder is the spare: it holds the previous site's files
+    mutable std::atomic<bool> search_done_{false};
+    // With a reused spare: what it held (the journal's files and folders), what this build wrote
+    // anew or made, and what commit() removed: keep_spare() does the same to the previous site.
+    std::vector<std::string> spare_folders_;
+    std::unordered_map<std::string, Made> spare_files_;  // as the journal describes them (the output's files)
+    std::unordered_set<std::string> spare_folder_set_;
+    mutable std::vector<std::string> written_paths_;   // under made_mutex_
+    mutable std::vector<std::string> created_folders_;  // under folders_mutex_
+    std::vector<std::string> removed_files_, removed_folders_;
+    // Takes the spare as the staging folder when it can be trusted (with the parent's lock held);
+    // removes it otherwise (`doubtful`: its new name, to remove once the lock is let go).
+    void take_spare(std::uint64_t output_state, std::string& doubtful);
     mutable std::atomic<size_t> written_{0};
     mutable std::atomic<size_t> kept_{0};
     // Creates the staging folder's sub-folder `dir` (relative; "" is the staging folder itself)
@@ -79,6 +130,7 @@ private:
     // Records what the entry at `path` is now (`fd` open on it, or -1 to look it up).
     void note(const std::string& path, int fd) const;
     void note(const std::string& path, const struct stat& st) const;  // as `st` describes it
+    void note(Made made) const;
     mutable std::mutex made_mutex_;
     mutable std::vector<Made> made_;
 };

@@ -100,10 +100,15 @@ std::string pagefind_identity(const std::string& binary) {
 }
 
 // Hard-links the previous site's pagefind/ folder into the staging folder; false when it fails.
-bool keep_index(const std::string& previous_site, const std::string& staging) {
+// (A spare staging folder has it already: the same files.)
+bool keep_index(const std::string& previous_site, const std::string& staging, bool reused) {
     const fs::path from = fs::path(previous_site) / "pagefind";
     std::error_code ec;
     if (!fs::is_regular_file(from / "pagefind.js", ec)) return false;
+    if (reused) {
+        if (identity((from / "pagefind.js").string()) == identity(staging + "/pagefind/pagefind.js")) return true;
+        fs::remove_all(fs::path(staging) / "pagefind", ec);
+    }
     fs::copy(from, fs::path(staging) / "pagefind", fs::copy_options::recursive | fs::copy_options::create_hard_links, ec);
     if (ec) fs::remove_all(fs::path(staging) / "pagefind", ec);
     return !ec;
@@ -159,15 +164,19 @@ void link_pages(const std::string& staging, const std::string& scratch, const st
 }  // namespace
 
 SearchOutcome build_search_index(const Output& output, const SearchOptions& options) {
+    output.search_index_done();
     SearchOutcome outcome;
     const std::string& staging = output.staging_dir();
-    if (options.keep_previous && keep_index(output.output_dir(), staging)) {
+    const bool reused = output.staging_reused();  // the staging folder holds the previous site's index
+    std::error_code ec;
+    if (options.keep_previous && keep_index(output.output_dir(), staging, reused)) {
         outcome.built = true;
         outcome.message = "search index kept from the previous site";
         return outcome;
     }
     const std::string binary = find_pagefind(options.site_folder);
     if (binary.empty()) {
+        fs::remove_all(fs::path(staging) / "pagefind", ec);
         const char* named = std::getenv("SAMPLAN_PAGEFIND");
         outcome.message =
             named && *named ? "search is not built: SAMPLAN_PAGEFIND names no program that can be run (" + std::string(named) + ")"
@@ -195,21 +204,43 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
     }
     std::vector<const SearchPart*> to_make;
     std::vector<std::string> stamp_lines(options.parts.size());
-    std::error_code ec;
+    if (reused) {
+        // The previous site's parts that this site has not (their group is gone).
+        std::unordered_set<std::string> names;
+        for (const auto& part : options.parts) names.insert(part.name);
+        for (const auto& e : fs::directory_iterator(fs::path(staging) / "pagefind/parts", ec))
+            if (!names.count(e.path().filename().string())) fs::remove_all(e.path(), ec);
+        ec.clear();
+    }
+    // A part made again, or linked from the previous site, starts from an empty folder (the main
+    // one keeps the other parts): a spare staging folder's files are the output's too, never
+    // written over.
+    auto clear = [&](const fs::path& now, bool main) {
+        if (!main) {
+            fs::remove_all(now, ec);
+            return;
+        }
+        for (const auto& e : fs::directory_iterator(now, ec))
+            if (e.path().filename() != "parts") fs::remove_all(e.path(), ec);
+        ec.clear();
+    };
     for (size_t i = 0; i < options.parts.size(); ++i) {
         const SearchPart& part = options.parts[i];
         check_relative(part_folder(part.name));
         const fs::path before = fs::path(output.output_dir()) / part_folder(part.name);
         const fs::path now = fs::path(staging) / part_folder(part.name);
-        if (previous.count(part_line(part) + " " + identity((before / "pagefind-entry.json").string())) &&
-            link_folder(before, now, {"parts", "parts.json"})) {
+        const std::string made_from = identity((before / "pagefind-entry.json").string());
+        const bool same_pages = previous.count(part_line(part) + " " + made_from) > 0;
+        if (same_pages && reused && identity((now / "pagefind-entry.json").string()) == made_from) {
+            ++outcome.parts_kept;  // there already, the very files
+            continue;
+        }
+        if (reused || fs::exists(now / "pagefind-entry.json", ec)) clear(now, part.name.empty());  // (or half linked)
+        if (same_pages && link_folder(before, now, {"parts", "parts.json"})) {
             ++outcome.parts_kept;
             continue;
         }
-        if (fs::exists(now / "pagefind-entry.json", ec)) {  // the main part, half linked: made again
-            for (const auto& e : fs::directory_iterator(now, ec))
-                if (e.path().filename() != "parts") fs::remove_all(e.path(), ec);
-        }
+        clear(now, part.name.empty());
         to_make.push_back(&part);
     }
 
@@ -269,6 +300,7 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
         for (const auto& part : options.parts)
             if (!part.name.empty()) list += std::string(list.size() > 1 ? "," : "") + "\"parts/" + part.name + "/\"";
         list += "]\n";
+        ::unlinkat(output.staging_fd(), "pagefind/parts.json", 0);  // (a spare's is the output's too)
         const int fd = ::openat(output.staging_fd(), "pagefind/parts.json", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
         const bool listed = fd >= 0 && ::write(fd, list.data(), list.size()) == static_cast<ssize_t>(list.size());
         if (fd >= 0) ::close(fd);

@@ -107,6 +107,7 @@ bool build_once(const Paths& paths, bool first, std::vector<std::string>& proble
         settings.search_stamp = paths.search_stamp;
         // Rebuilds make again only the pages whose inputs changed.
         settings.page_keys_file = (std::filesystem::path(paths.history_cache).parent_path() / "pages.txt").string();
+        settings.spare = (std::filesystem::path(paths.history_cache).parent_path() / "spare").string();
         request.history_cache = paths.history_cache;
         // Reading and checking leave nothing to undo: a stop signal ends serve at once.
         std::optional<StopAtOnce> reading(std::in_place, "samplan: stopped; " + quote(paths.site) + " is unchanged\n",

@@ -2,9 +2,14 @@
 // changed, and writes exactly the site that a full build into a new folder writes.
 #include <doctest/doctest.h>
 
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <map>
 
 #include "harness.h"
@@ -156,6 +161,141 @@ TEST_CASE("an incremental build writes the same site as a full build, after edit
         check_same_as_full_build(content, out, repo.path());
         CHECK(read_file(old_page) != "changed by hand");
     }
+}
+
+// The previous site is kept beside the output (.samplan-cache/<output>/spare) as the next build's
+// staging folder: only the files that change are touched. Whatever happened in between, each
+// build writes the site a full build writes.
+TEST_CASE("the previous site kept as the next build's staging folder: edits, commits, failures and hands on it") {
+    TempDir repo;
+    const fs::path content = repo.path() / "content";
+    const fs::path out = repo.path() / "out";
+    const fs::path spare = repo.path() / ".samplan-cache/out/spare";
+    copy_base_fixture(content);
+    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
+    const fs::path other = content / "groups/alfa/plans/2025/activities/sip.md";
+    git(repo.path(), "init", "2025-01-05T10:00:00");
+    git(repo.path(), "add -A", "2025-01-05T10:00:00");
+    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
+    build(content, out);
+    REQUIRE(fs::is_directory(spare));
+    const fs::path kept_page = out / "assets/style.css";  // the theme's: no edit below concerns it
+    REQUIRE(fs::exists(kept_page));
+    const ino_t kept_inode = inode_of(kept_page);
+    // The output folder is one of two folders that take turns: the site, and the spare.
+    std::vector<ino_t> folders = {inode_of(out)};
+    auto check_turns = [&] {
+        folders.push_back(inode_of(out));
+        const size_t n = folders.size();
+        CHECK(folders[n - 1] != folders[n - 2]);
+        if (n >= 3) CHECK(folders[n - 1] == folders[n - 3]);
+    };
+    // The spare holds the very files of the output (hard links), no other.
+    auto check_spare = [&] {
+        size_t files = 0;
+        for (const auto& e : fs::recursive_directory_iterator(out)) {
+            if (!e.is_regular_file()) continue;
+            ++files;
+            const fs::path there = spare / fs::relative(e.path(), out);
+            INFO(there.string());
+            CHECK((fs::exists(there) && inode_of(there) == inode_of(e.path())));
+        }
+        size_t spare_files = 0;
+        for (const auto& e : fs::recursive_directory_iterator(spare)) spare_files += e.is_regular_file() ? 1 : 0;
+        CHECK(spare_files == files);
+    };
+    auto restart_turns = [&] { folders = {inode_of(out)}; };
+
+    // Edits and commits, one after the other.
+    for (int i = 1; i <= 3; ++i) {
+        replace(activity, "title = \"", "title = \"Ny " + std::to_string(i) + ": ");
+        check_same_as_full_build(content, out, repo.path());
+        check_turns();
+        git(repo.path(), "commit -am 'Titel " + std::to_string(i) + "'", "2025-04-0" + std::to_string(i) + "T10:00:00");
+        check_same_as_full_build(content, out, repo.path());
+        check_turns();
+        CHECK(inode_of(kept_page) == kept_inode);
+    }
+    check_spare();
+    // An edit, then taken back.
+    const std::string before_edit = read_file(other);
+    replace(other, "+++\n", "+++\n# en rad\n");
+    check_same_as_full_build(content, out, repo.path());
+    check_turns();
+    write_file(other, before_edit);
+    check_same_as_full_build(content, out, repo.path());
+    check_turns();
+    CHECK(inode_of(kept_page) == kept_inode);
+
+    // A build with a content error writes nothing; the next one goes on with the spare.
+    write_file(other, before_edit + "\n+++\nbroken = \n");
+    write_file(content / "groups/alfa/plans/2025/activities/trasig.md", "+++\ntitle = \n");
+    const auto failed = run_samplan({"build", "--content", content.string(), "--output", out.string(), "--today", "2025-06-01"});
+    CHECK(failed.exit_code == 1);
+    fs::remove(content / "groups/alfa/plans/2025/activities/trasig.md");
+    write_file(other, before_edit);
+    replace(activity, "title = \"", "title = \"Efter felet: ");
+    check_same_as_full_build(content, out, repo.path());
+    check_turns();
+    check_spare();
+
+    // Builds killed at any moment (the spare taken, half written, swapped, being kept): the next
+    // build writes the whole site all the same.
+    for (const int delay_ms : {0, 20, 60, 150, 400}) {
+        INFO("killed after " << delay_ms << " ms");
+        replace(activity, "title = \"", "title = \"Dödad " + std::to_string(delay_ms) + ": ");
+        const int pid = spawn_samplan({"build", "--content", content.string(), "--output", out.string(), "--today", "2025-06-01"});
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+        ::kill(-pid, SIGKILL);
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        replace(activity, "title = \"", "title = \"Igen: ");
+        check_same_as_full_build(content, out, repo.path());
+    }
+    // (Until then it built without the spare, or with: either way it takes turns again.)
+    replace(other, "+++\n", "+++\n# en rad till\n");
+    check_same_as_full_build(content, out, repo.path());
+    restart_turns();
+    replace(other, "+++\n", "+++\n# och en till\n");
+    check_same_as_full_build(content, out, repo.path());
+    check_turns();
+    check_spare();
+
+    // The spare removed: a new staging folder, and a spare again after.
+    fs::remove_all(spare);
+    replace(activity, "title = \"", "title = \"Utan reserv: ");
+    check_same_as_full_build(content, out, repo.path());
+    CHECK(fs::is_directory(spare));
+    check_spare();
+    restart_turns();
+
+    // A page of the spare replaced by hand (the output's file stays as it was) and one added: the
+    // spare is not trusted, the site is the full build's.
+    const fs::path spare_page = spare / fs::relative(kept_page, out);
+    REQUIRE(fs::exists(spare_page));
+    fs::remove(spare_page);
+    write_file(spare_page, "changed by hand");
+    write_file(spare / "extra.html", "added by hand");
+    replace(activity, "title = \"", "title = \"Reserven ändrad: ");
+    check_same_as_full_build(content, out, repo.path());
+    CHECK(!fs::exists(out / "extra.html"));
+    CHECK(read_file(kept_page) != "changed by hand");
+    check_spare();
+
+    // A page of the spare written over in place: the output's file, the same file, changed too;
+    // that shows in the output folder, and the site is made again.
+    write_file(spare_page, "changed in place");
+    REQUIRE(read_file(kept_page) == "changed in place");
+    replace(activity, "title = \"", "title = \"På plats: ");
+    check_same_as_full_build(content, out, repo.path());
+    CHECK(read_file(kept_page) != "changed in place");
+    check_spare();
+
+    // A file removed from the site by hand comes back.
+    fs::remove(kept_page);
+    check_same_as_full_build(content, out, repo.path());
+    CHECK(fs::exists(kept_page));
+    check_spare();
 }
 
 // The change log shows the newest 100 commits (site/builder.h, kChangelogRevisions); a rebuild that

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -267,4 +268,112 @@ TEST_CASE("publish: a program run under a time limit tells how it ended") {
     CHECK(publish::run_guarded({"/nonexistent/pagefind"}, later) == publish::RunEnd::CannotStart);
     // Past its time it is killed (the limit is already over: this does not depend on timing).
     CHECK(publish::run_guarded({"/bin/sleep", "600"}, std::chrono::steady_clock::now()) == publish::RunEnd::TimedOut);
+}
+
+namespace {
+
+// Every file below `root` with its inode and bytes, by path.
+std::map<std::string, std::pair<ino_t, std::string>> files_with_inodes(const fs::path& root) {
+    std::map<std::string, std::pair<ino_t, std::string>> files;
+    for (const auto& e : fs::recursive_directory_iterator(root)) {
+        if (!e.is_regular_file()) continue;
+        struct stat st {};
+        REQUIRE(::lstat(e.path().c_str(), &st) == 0);
+        std::ifstream in(e.path(), std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        files[fs::relative(e.path(), root).string()] = {st.st_ino, text.str()};
+    }
+    return files;
+}
+
+ino_t folder_inode(const std::string& path) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return st.st_ino;
+}
+
+}  // namespace
+
+TEST_CASE("publish: with a spare, the previous site is the next build's staging folder, and every build writes the site asked for") {
+    const Folder folder;
+    const std::string spare = (folder.dir / "cache" / "spare").string();
+    // The caller's digest of the output folder (build/up_to_date.h): here a number that each build
+    // hands to the next, as the output folder's state it left.
+    std::uint64_t state = 0;
+    using Files = std::vector<std::pair<std::string, std::string>>;
+    auto build = [&](const Files& files, bool reused, bool commit = true) {
+        publish::Output output(folder.out, publish::Spare{spare, state});
+        CHECK(output.staging_reused() == reused);
+        for (const auto& [path, content] : files) output.write(path, content);
+        output.search_index_done();
+        if (!commit) return;
+        output.commit();
+        output.keep_spare(++state);
+    };
+    // The output holds `files` exactly, and the spare the very same files (hard links).
+    auto check_site = [&](const Files& files) {
+        const auto site = files_with_inodes(folder.out);
+        REQUIRE(site.size() == files.size());
+        for (const auto& file : files) {
+            const std::string& path = file.first;  // (clang 14 cannot capture a structured binding)
+            CAPTURE(path);
+            REQUIRE(site.count(path));
+            CHECK(site.at(path).second == file.second);
+        }
+        CHECK(files_with_inodes(spare) == site);
+        CHECK(folder.beside() == std::set<std::string>{"site", "cache"});
+    };
+
+    const Files first = {{"index.html", "home"}, {"a/1.html", "A"}, {"b/1.html", "B"}, {"b/c/2.html", "C"}};
+    build(first, false);  // no spare yet: a new staging folder; the spare is made from the site
+    check_site(first);
+    const ino_t first_folder = folder_inode(folder.out);
+    const struct stat home = folder.status("index.html");
+
+    // A page changed, a folder gone, one new: only they are touched; the unchanged page is the very file.
+    const Files second = {{"index.html", "home"}, {"a/1.html", "A, changed"}, {"d/1.html", "D"}};
+    build(second, true);
+    check_site(second);
+    CHECK(same_file(folder.status("index.html"), home));
+    const ino_t second_folder = folder_inode(folder.out);
+    CHECK(second_folder != first_folder);
+    const struct stat a = folder.status("a/1.html");
+
+    // And back: the first build's folder is the output again, brought to this site.
+    const Files third = {{"index.html", "home, changed"}, {"a/1.html", "A, changed"}, {"b/1.html", "B"}};
+    build(third, true);
+    check_site(third);
+    CHECK(folder_inode(folder.out) == first_folder);
+    CHECK(same_file(folder.status("a/1.html"), a));
+
+    // A build that fails (no commit) leaves the output as it was; the spare it took is gone, and
+    // the next build makes a new staging folder.
+    build({{"index.html", "failed"}}, true, false);
+    CHECK(files_with_inodes(folder.out).size() == third.size());
+    CHECK(folder.read("index.html") == "home, changed");
+    CHECK(folder.beside() == std::set<std::string>{"site", "cache"});
+    build(second, false);
+    check_site(second);
+
+    // The output folder changed since (the caller's state differs): the spare is not taken.
+    ++state;
+    build(first, false);
+    check_site(first);
+    // A file of the spare replaced by hand (a new file: the output's stays as it was): not taken.
+    fs::remove(fs::path(spare) / "a/1.html");
+    std::ofstream(fs::path(spare) / "a/1.html") << "by hand";
+    build(first, false);
+    check_site(first);
+    // A file added to the spare by hand: not taken either.
+    std::ofstream(fs::path(spare) / "b/c/extra.html") << "by hand";
+    build(second, false);
+    check_site(second);
+    // The spare removed: a new staging folder.
+    fs::remove_all(spare);
+    build(third, false);
+    check_site(third);
+    build(first, true);
+    check_site(first);
+    CHECK(folder.wait_for_no_staging());
 }

@@ -47,3 +47,28 @@ TEST_CASE("the output digest from what a build wrote equals the digest of a walk
     }
     fs::remove_all(dir);
 }
+
+TEST_CASE("the output digest from what a build wrote equals a walk's, when the build took the previous site as its staging folder") {
+    const fs::path dir = fs::temp_directory_path() / ("samplan-up-to-date-spare-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string out = (dir / "site").string();
+    const std::string spare = (dir / "cache" / "spare").string();
+    std::uint64_t state = 0;
+    auto build = [&](const std::vector<std::string>& paths, const std::string& extra) {
+        publish::Output output(out, publish::Spare{spare, state});
+        for (const auto& path : paths) output.write(path, "<p>" + path + (path == "a.html" ? extra : "") + "</p>");
+        output.search_index_done();
+        output.commit();
+        state = build::output_state(out, output.inode(), output.made());
+        output.keep_spare(state);
+        return output.staging_reused();
+    };
+    CHECK_FALSE(build({"a/index.html", "a.html", "a/b/c/index.html", "index.html", "z/_1.html"}, ""));
+    CHECK(state == build::output_state(out));
+    CHECK(build({"a/index.html", "a.html", "a/b/c/index.html", "index.html", "y/1.html"}, " ändrad"));  // z/ gone, y/ new
+    CHECK(state == build::output_state(out));
+    CHECK(build({"a.html", "a/b/c/index.html", "index.html"}, ""));
+    CHECK(state == build::output_state(out));
+    fs::remove_all(dir);
+}
