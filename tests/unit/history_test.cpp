@@ -1,10 +1,13 @@
 // The history stage on a real repository made with the git command.
 #include <doctest/doctest.h>
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -357,17 +360,46 @@ TEST_CASE("blobs read from a packed repository are the texts git gives, deltas a
     }
     REQUIRE(blobs.size() == 60);
     CHECK(deltas > 20);
+    std::map<std::string, std::string> texts;
+    for (const auto& id : blobs) texts[id] = output_of(git + "cat-file blob " + id);
+    auto raw_id = [](const std::string& id) {
+        std::array<unsigned char, 20> raw{};
+        for (size_t i = 0; i < 20; ++i) raw[i] = static_cast<unsigned char>(std::stoi(id.substr(2 * i, 2), nullptr, 16));
+        return raw;
+    };
+    // A cache that holds every object unpacked; one that must compress some (a few KiB); one that
+    // lets every object go at once.
+    for (const size_t cache : {size_t{1} << 20, size_t{4096}, size_t{64}}) {
+        CAPTURE(cache);
+        history::PackReader reader((repo.dir / ".git/objects/pack").string(), cache);
+        // Twice: the second time from the cache.
+        for (int round = 0; round < 2; ++round)
+            for (const auto& id : blobs) {
+                const auto raw = raw_id(id);
+                const auto read = reader.read_blob(raw.data(), 1 << 20);
+                REQUIRE(read);
+                CHECK(*read == texts[id]);
+                CHECK_FALSE(reader.read_blob(raw.data(), read->size() - 1));  // larger than asked for
+            }
+        // Read from several threads at once (the cache compresses without its lock held).
+        std::atomic<int> wrong{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&, t] {
+                for (int round = 0; round < 3; ++round)
+                    for (size_t i = 0; i < blobs.size(); ++i) {
+                        const auto& id = blobs[(i * 7 + static_cast<size_t>(t) * 13) % blobs.size()];
+                        const auto raw = raw_id(id);
+                        const auto read = reader.read_blob(raw.data(), 1 << 20);
+                        if (!read || *read != texts.at(id)) ++wrong;
+                    }
+            });
+        for (auto& t : threads) t.join();
+        CHECK(wrong == 0);
+        reader.release_cache();
+        CHECK(reader.read_blob(raw_id(blobs.front()).data(), 1 << 20) == texts[blobs.front()]);
+    }
     history::PackReader reader((repo.dir / ".git/objects/pack").string(), 1 << 20);
-    // Twice: the second time from the cache (which keeps the objects compressed).
-    for (int round = 0; round < 2; ++round)
-        for (const auto& id : blobs) {
-            unsigned char raw[20];
-            for (size_t i = 0; i < 20; ++i) raw[i] = static_cast<unsigned char>(std::stoi(id.substr(2 * i, 2), nullptr, 16));
-            const auto read = reader.read_blob(raw, 1 << 20);
-            REQUIRE(read);
-            CHECK(*read == output_of(git + "cat-file blob " + id));
-            CHECK_FALSE(reader.read_blob(raw, read->size() - 1));  // larger than asked for
-        }
     // A tree is not read as a blob, and an id that no pack holds is left to libgit2.
     const std::string tree = output_of(git + "rev-parse HEAD^{tree}");
     unsigned char raw[20];
