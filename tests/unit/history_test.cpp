@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "content/content.h"
+#include "history/cache.h"
 #include "history/history.h"
 #include "history/packs.h"
 #include "history/versions.h"
@@ -468,4 +469,36 @@ TEST_CASE("an activity's newest versions read once (by the check) and taken over
     }
     // Differences were compared (not an empty comparison of empty lists).
     CHECK(said(history::activity_versions(h, path, "alfa", "2025", "sip", &current))[1] == "1 Tredje | title Andra Tredje | text description");
+}
+
+TEST_CASE("the history cache gives back what it was given: tabs, line breaks and backslashes in names and summaries") {
+    Repo dir;  // (a folder, removed at the end)
+    const std::string file = (dir.dir / "history.txt").string();
+    const std::string odd = "a\tb\nc\rd\\e\\tf\\";  // a backslash last, and one before a 't'
+    std::vector<history::Revision> revisions = {
+        {std::string(40, 'a'), std::string(7, 'a'), *parse_iso_date("2025-01-02"), "Anna " + odd, "Ändrad " + odd},
+        {std::string(40, 'b'), std::string(7, 'b'), *parse_iso_date("2024-12-31"), "", "\\"}};
+    std::vector<std::vector<history::Change>> changes = {
+        {{history::ChangeKind::Renamed, "groups/a b\tc.md", "groups/old\\name.md", std::string(40, 'c')}},
+        {{history::ChangeKind::Deleted, "", "groups/x.md", ""}, {history::ChangeKind::Added, "y.md", "", std::string(40, 'd')}}};
+    history::write_cache(file, "head", "content/" + odd, revisions, changes);
+    history::Cache cache;
+    REQUIRE(history::read_cache(file, "content/" + odd, cache));
+    CHECK(cache.head == "head");
+    REQUIRE(cache.revisions.size() == 2);
+    for (size_t i = 0; i < 2; ++i) {
+        CHECK(cache.revisions[i].commit == revisions[i].commit);
+        CHECK(cache.revisions[i].date == revisions[i].date);
+        CHECK(cache.revisions[i].author == revisions[i].author);
+        CHECK(cache.revisions[i].summary == revisions[i].summary);
+    }
+    REQUIRE(cache.changes.size() == 2);
+    REQUIRE(cache.changes[1].size() == 2);
+    CHECK(cache.changes[0][0].kind == history::ChangeKind::Renamed);
+    CHECK(cache.changes[0][0].path == changes[0][0].path);
+    CHECK(cache.changes[0][0].old_path == changes[0][0].old_path);
+    CHECK(cache.changes[1][0].kind == history::ChangeKind::Deleted);
+    CHECK(cache.changes[1][1].blob == changes[1][1].blob);
+    history::Cache other;
+    CHECK_FALSE(history::read_cache(file, "content/another", other));  // written for another folder
 }
