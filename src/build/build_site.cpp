@@ -2,16 +2,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <ostream>
-#include <sstream>
 #include <thread>
 #include <unordered_map>
 
@@ -309,36 +308,73 @@ site::PageSink with_live_reload(const site::PageSink& sink, const BuildSettings&
     };
 }
 
+// The table is read and written by hand, not through streams: it has a line per page (tens of
+// thousands on a large site), and a rebuild after an edit reads and writes all of them.
 PageKeys read_page_keys(const std::string& file, std::uint64_t output) {
     PageKeys keys;
-    std::ifstream in(file);
-    std::string line;
-    if (output == 0 || !std::getline(in, line) || line != "samplan page keys 2 " + std::to_string(output)) return keys;
+    std::string text, error;
+    if (output == 0 || read_regular_file(file, static_cast<size_t>(1) << 31, text, error) != FileRead::Ok) return keys;
+    std::string_view rest = text;
+    auto next_line = [&rest](std::string_view& line) {
+        if (rest.empty()) return false;
+        const size_t end = rest.find('\n');
+        line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+        return true;
+    };
+    std::string_view line;
+    if (!next_line(line) || line != "samplan page keys 2 " + std::to_string(output)) return keys;
+    keys.reserve(static_cast<size_t>(std::count(rest.begin(), rest.end(), '\n')) + 1);
     // "key searched size hash path", searched "s" or "-"
-    while (std::getline(in, line)) {
-        std::istringstream fields(line);
+    auto field = [](std::string_view& from, std::string_view& out) {
+        const size_t space = from.find(' ');
+        if (space == 0 || space == std::string_view::npos) return false;
+        out = from.substr(0, space);
+        from.remove_prefix(space + 1);
+        return true;
+    };
+    auto number = [&field](std::string_view& from, std::size_t& out) {
+        std::string_view digits;
+        if (!field(from, digits)) return false;
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+        return ec == std::errc() && end == digits.data() + digits.size();
+    };
+    while (next_line(line)) {
         PageKey entry;
-        std::string searched, path;
-        if (!(fields >> entry.key >> searched >> entry.facts.size >> entry.facts.hash) || fields.get() != ' ' ||
-            !std::getline(fields, path) || path.empty())
+        std::string_view key, searched;
+        if (!field(line, key) || !field(line, searched) || !number(line, entry.facts.size) || !number(line, entry.facts.hash) ||
+            line.empty())
             return {};  // cut short: trust none of it
+        entry.key = key;
         entry.facts.searched = searched == "s";
-        keys.emplace(std::move(path), std::move(entry));
+        keys.emplace(std::string(line), std::move(entry));
     }
     return keys;
 }
 
 void write_page_keys(const std::string& file, std::uint64_t output, const std::vector<std::pair<std::string, std::string>>& keys,
                      const SearchedPages& pages) {
-    replace_file(file, [&](std::ostream& out) {
-        out << "samplan page keys 2 " << output << "\n";
-        for (const auto& [path, key] : keys) {
-            const PageFacts* facts = pages.facts(path);
-            const PageFacts none;
-            if (!facts) facts = &none;  // size 0: read again when kept
-            out << key << ' ' << (facts->searched ? "s" : "-") << ' ' << facts->size << ' ' << facts->hash << ' ' << path << "\n";
-        }
-    });
+    std::string text = "samplan page keys 2 " + std::to_string(output) + "\n";
+    text.reserve(keys.size() * 120);
+    char number[24];
+    auto add_number = [&](std::size_t n) {
+        const auto end = std::to_chars(number, number + sizeof number, n).ptr;
+        text.append(number, end);
+    };
+    for (const auto& [path, key] : keys) {
+        const PageFacts* facts = pages.facts(path);
+        const PageFacts none;
+        if (!facts) facts = &none;  // size 0: read again when kept
+        text += key;
+        text += facts->searched ? " s " : " - ";
+        add_number(facts->size);
+        text += ' ';
+        add_number(facts->hash);
+        text += ' ';
+        text += path;
+        text += '\n';
+    }
+    replace_file(file, text);
 }
 
 // Adds every file below `folder` (names and bytes, in a fixed order) to `digest`, leaving out

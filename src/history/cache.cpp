@@ -22,16 +22,29 @@ std::string escape_field(const std::string& s) {
     return out;
 }
 
+// (The runs between tabs and escapes are appended whole: the cache has a line per commit and per
+// change, and a rebuild reads all of them.)
 std::vector<std::string> split_fields(const std::string& line) {
     std::vector<std::string> fields(1);
-    for (size_t i = 0; i < line.size(); ++i) {
-        if (line[i] == '\t') { fields.emplace_back(); continue; }
-        if (line[i] == '\\' && i + 1 < line.size()) {
-            const char n = line[++i];
-            fields.back() += n == 't' ? '\t' : n == 'n' ? '\n' : n == 'r' ? '\r' : n;
+    fields.reserve(8);
+    for (size_t i = 0; i < line.size();) {
+        size_t special = i;
+        while (special < line.size() && line[special] != '\t' && line[special] != '\\') ++special;
+        fields.back().append(line, i, special - i);
+        i = special;
+        if (i == line.size()) break;
+        if (line[i] == '\t') {
+            fields.emplace_back();
+            ++i;
             continue;
         }
-        fields.back() += line[i];
+        if (i + 1 == line.size()) {  // a backslash at the end stays as it is
+            fields.back() += '\\';
+            break;
+        }
+        const char n = line[i + 1];
+        fields.back() += n == 't' ? '\t' : n == 'n' ? '\n' : n == 'r' ? '\r' : n;
+        i += 2;
     }
     return fields;
 }

@@ -189,7 +189,7 @@ bool inflate_entry(const Pack& pack, const Entry& e, std::string& out) {
     return ok;
 }
 
-// The cache keeps each object compressed (raw deflate at its fastest level, about 2.5 times
+// A full cache compresses the objects it keeps (raw deflate at its fastest level, about 2.5 times
 // smaller on content files): a long history's objects are read in the order of the pages, not of
 // the pack, so the cache must hold most of them to spare their chains (at 10,000 commits some 46
 // MiB of them, unpacked, are still to be used again at once; no order of eviction does with less).
@@ -292,14 +292,21 @@ struct PackReader::Impl {
         std::shared_ptr<const std::string> data;
         int type = 0;
     };
-    // The objects unpacked, compressed, by pack and offset, the most recently used first.
+    // The objects unpacked, by pack and offset, the most recently used first. An object is kept
+    // as it is until the cache is over its budget; then the least recently used of those kept so
+    // is compressed (deflate_into), and only when none is left to compress is the least recently
+    // used object let go. A build that reads few versions (a rebuild after an edit) so compresses
+    // nothing, and the cache never holds more than its budget.
     struct Stored {
-        std::shared_ptr<const std::string> packed;
-        size_t size = 0;
+        std::shared_ptr<const std::string> data;  // compressed when `packed`
+        size_t size = 0;                          // unpacked
         int type = 0;
+        bool packed = false;
+        std::list<std::uint64_t>::iterator plain;  // its place in `plain` (when not packed)
     };
     std::mutex mutex;
     std::list<std::uint64_t> order;
+    std::list<std::uint64_t> plain;  // the objects kept unpacked, the most recently used first
     std::unordered_map<std::uint64_t, std::pair<Stored, std::list<std::uint64_t>::iterator>> cache;
     size_t used = 0, budget = 0;
 
@@ -313,24 +320,53 @@ struct PackReader::Impl {
             if (it == cache.end()) return std::nullopt;
             order.splice(order.begin(), order, it->second.second);
             s = it->second.first;
+            if (!s.packed && s.plain != plain.end()) plain.splice(plain.begin(), plain, s.plain);
         }
+        if (!s.packed) return Cached{s.data, s.type};
         std::string data;
-        if (!inflate_into(*s.packed, s.size, data)) return std::nullopt;
+        if (!inflate_into(*s.data, s.size, data)) return std::nullopt;
         return Cached{std::make_shared<const std::string>(std::move(data)), s.type};
     }
     void put(std::uint64_t k, const Cached& c) {
-        auto packed = std::make_shared<std::string>();
-        if (!deflate_into(*c.data, *packed)) return;
-        std::lock_guard lock(mutex);
+        std::unique_lock lock(mutex);
         if (cache.count(k)) return;
         order.push_front(k);
-        used += packed->size();
-        cache.emplace(k, std::make_pair(Stored{std::move(packed), c.data->size(), c.type}, order.begin()));
+        plain.push_front(k);
+        used += c.data->size();
+        cache.emplace(k, std::make_pair(Stored{c.data, c.data->size(), c.type, false, plain.begin()}, order.begin()));
         while (used > budget && !order.empty()) {
-            const auto last = cache.find(order.back());
-            used -= last->second.first.packed->size();
-            cache.erase(last);
-            order.pop_back();
+            if (plain.empty()) {  // every object is compressed: the least recently used goes
+                const auto last = cache.find(order.back());
+                used -= last->second.first.data->size();
+                if (!last->second.first.packed && last->second.first.plain != plain.end()) plain.erase(last->second.first.plain);
+                cache.erase(last);
+                order.pop_back();
+                continue;
+            }
+            // The least recently used of those unpacked is compressed, without the lock (other
+            // threads read meanwhile); it counts as unpacked until it is put back.
+            const std::uint64_t victim = plain.back();
+            plain.pop_back();
+            auto& stored = cache.find(victim)->second.first;
+            stored.plain = plain.end();
+            const std::shared_ptr<const std::string> data = stored.data;
+            lock.unlock();
+            auto packed = std::make_shared<std::string>();
+            const bool ok = deflate_into(*data, *packed);
+            lock.lock();
+            const auto it = cache.find(victim);
+            if (it == cache.end() || it->second.first.packed || it->second.first.data != data) continue;  // gone meanwhile
+            Stored& now = it->second.first;
+            used -= data->size();
+            if (!ok) {
+                order.erase(it->second.second);
+                cache.erase(it);
+                continue;
+            }
+            used += packed->size();
+            now.data = std::move(packed);
+            now.packed = true;
+            now.plain = plain.end();
         }
     }
 
@@ -399,6 +435,7 @@ void PackReader::release_cache() {
     std::lock_guard lock(impl_->mutex);
     impl_->cache.clear();
     impl_->order.clear();
+    impl_->plain.clear();
     impl_->used = 0;
 }
 

@@ -21,7 +21,8 @@ namespace samplan::history {
 class PackReader {
 public:
     // Reads the pack files in `pack_dir` (a repository's objects/pack folder); its cache holds
-    // as much as their size (of objects compressed), at most `max_cache_bytes`.
+    // as much as their size (of objects compressed once it is full), at most
+    // `max_cache_bytes`.
     PackReader(const std::string& pack_dir, size_t max_cache_bytes);
     ~PackReader();
     PackReader(const PackReader&) = delete;

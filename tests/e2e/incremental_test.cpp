@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -101,6 +102,27 @@ TEST_CASE("an incremental build writes the same site as a full build, after edit
         git(repo.path(), "commit -am 'Ny titel'", "2025-04-05T10:00:00");
         check_same_as_full_build(content, out, repo.path());
         CHECK(inode_of(old_page) == old_inode);
+    }
+    SUBCASE("a page-key table cut short or with a field that is not a number is not trusted, and is written whole again") {
+        const fs::path table = repo.path() / ".samplan-cache/out/pages.txt";
+        const std::string kept = read_file(table);
+        REQUIRE(kept.rfind("samplan page keys 2 ", 0) == 0);
+        const auto lines = std::count(kept.begin(), kept.end(), '\n');
+        const size_t first = kept.find('\n') + 1, second = kept.find('\n', first);  // the first page's line
+        REQUIRE(second != std::string::npos);
+        std::string not_a_number = kept;
+        not_a_number.insert(kept.find(' ', kept.find(' ', first) + 1) + 1, "x");  // its size
+        for (const std::string& damaged : {kept.substr(0, kept.rfind(' ', second)) + "\n" + kept.substr(second + 1), not_a_number}) {
+            write_file(table, damaged);
+            replace(activity, "title = \"", "title = \"Ny: ");
+            check_same_as_full_build(content, out, repo.path());
+            const std::string written = read_file(table);
+            CHECK(std::count(written.begin(), written.end(), '\n') >= lines);  // (an edit in the working folder adds a page)
+            CHECK(written.find(" x") == std::string::npos);
+            replace(activity, "title = \"", "title = \"Igen: ");
+            check_same_as_full_build(content, out, repo.path());
+            CHECK(inode_of(old_page) == old_inode);
+        }
     }
     SUBCASE("an indicator's value and an activity's title: its indicator page is made again, the others kept") {
         const fs::path page = out / "indicators/local/alfa/2025/utbildning_antal-utbildade.html";

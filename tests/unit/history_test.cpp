@@ -1,16 +1,20 @@
 // The history stage on a real repository made with the git command.
 #include <doctest/doctest.h>
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <thread>
 #include <utility>
 
 #include "content/content.h"
+#include "history/cache.h"
 #include "history/history.h"
 #include "history/packs.h"
 #include "history/versions.h"
@@ -385,17 +389,46 @@ TEST_CASE("blobs read from a packed repository are the texts git gives, deltas a
     }
     REQUIRE(blobs.size() == 60);
     CHECK(deltas > 20);
+    std::map<std::string, std::string> texts;
+    for (const auto& id : blobs) texts[id] = output_of(git + "cat-file blob " + id);
+    auto raw_id = [](const std::string& id) {
+        std::array<unsigned char, 20> raw{};
+        for (size_t i = 0; i < 20; ++i) raw[i] = static_cast<unsigned char>(std::stoi(id.substr(2 * i, 2), nullptr, 16));
+        return raw;
+    };
+    // A cache that holds every object unpacked; one that must compress some (a few KiB); one that
+    // lets every object go at once.
+    for (const size_t cache : {size_t{1} << 20, size_t{4096}, size_t{64}}) {
+        CAPTURE(cache);
+        history::PackReader reader((repo.dir / ".git/objects/pack").string(), cache);
+        // Twice: the second time from the cache.
+        for (int round = 0; round < 2; ++round)
+            for (const auto& id : blobs) {
+                const auto raw = raw_id(id);
+                const auto read = reader.read_blob(raw.data(), 1 << 20);
+                REQUIRE(read);
+                CHECK(*read == texts[id]);
+                CHECK_FALSE(reader.read_blob(raw.data(), read->size() - 1));  // larger than asked for
+            }
+        // Read from several threads at once (the cache compresses without its lock held).
+        std::atomic<int> wrong{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&, t] {
+                for (int round = 0; round < 3; ++round)
+                    for (size_t i = 0; i < blobs.size(); ++i) {
+                        const auto& id = blobs[(i * 7 + static_cast<size_t>(t) * 13) % blobs.size()];
+                        const auto raw = raw_id(id);
+                        const auto read = reader.read_blob(raw.data(), 1 << 20);
+                        if (!read || *read != texts.at(id)) ++wrong;
+                    }
+            });
+        for (auto& t : threads) t.join();
+        CHECK(wrong == 0);
+        reader.release_cache();
+        CHECK(reader.read_blob(raw_id(blobs.front()).data(), 1 << 20) == texts[blobs.front()]);
+    }
     history::PackReader reader((repo.dir / ".git/objects/pack").string(), 1 << 20);
-    // Twice: the second time from the cache (which keeps the objects compressed).
-    for (int round = 0; round < 2; ++round)
-        for (const auto& id : blobs) {
-            unsigned char raw[20];
-            for (size_t i = 0; i < 20; ++i) raw[i] = static_cast<unsigned char>(std::stoi(id.substr(2 * i, 2), nullptr, 16));
-            const auto read = reader.read_blob(raw, 1 << 20);
-            REQUIRE(read);
-            CHECK(*read == output_of(git + "cat-file blob " + id));
-            CHECK_FALSE(reader.read_blob(raw, read->size() - 1));  // larger than asked for
-        }
     // A tree is not read as a blob, and an id that no pack holds is left to libgit2.
     const std::string tree = output_of(git + "rev-parse HEAD^{tree}");
     unsigned char raw[20];
@@ -464,4 +497,36 @@ TEST_CASE("an activity's newest versions read once (by the check) and taken over
     }
     // Differences were compared (not an empty comparison of empty lists).
     CHECK(said(history::activity_versions(h, path, "alfa", "2025", "sip", &current))[1] == "1 Tredje | title Andra Tredje | text description");
+}
+
+TEST_CASE("the history cache gives back what it was given: tabs, line breaks and backslashes in names and summaries") {
+    Repo dir;  // (a folder, removed at the end)
+    const std::string file = (dir.dir / "history.txt").string();
+    const std::string odd = "a\tb\nc\rd\\e\\tf\\";  // a backslash last, and one before a 't'
+    std::vector<history::Revision> revisions = {
+        {std::string(40, 'a'), std::string(7, 'a'), *parse_iso_date("2025-01-02"), "Anna " + odd, "Ändrad " + odd},
+        {std::string(40, 'b'), std::string(7, 'b'), *parse_iso_date("2024-12-31"), "", "\\"}};
+    std::vector<std::vector<history::Change>> changes = {
+        {{history::ChangeKind::Renamed, "groups/a b\tc.md", "groups/old\\name.md", std::string(40, 'c')}},
+        {{history::ChangeKind::Deleted, "", "groups/x.md", ""}, {history::ChangeKind::Added, "y.md", "", std::string(40, 'd')}}};
+    history::write_cache(file, "head", "content/" + odd, revisions, changes);
+    history::Cache cache;
+    REQUIRE(history::read_cache(file, "content/" + odd, cache));
+    CHECK(cache.head == "head");
+    REQUIRE(cache.revisions.size() == 2);
+    for (size_t i = 0; i < 2; ++i) {
+        CHECK(cache.revisions[i].commit == revisions[i].commit);
+        CHECK(cache.revisions[i].date == revisions[i].date);
+        CHECK(cache.revisions[i].author == revisions[i].author);
+        CHECK(cache.revisions[i].summary == revisions[i].summary);
+    }
+    REQUIRE(cache.changes.size() == 2);
+    REQUIRE(cache.changes[1].size() == 2);
+    CHECK(cache.changes[0][0].kind == history::ChangeKind::Renamed);
+    CHECK(cache.changes[0][0].path == changes[0][0].path);
+    CHECK(cache.changes[0][0].old_path == changes[0][0].old_path);
+    CHECK(cache.changes[1][0].kind == history::ChangeKind::Deleted);
+    CHECK(cache.changes[1][1].blob == changes[1][1].blob);
+    history::Cache other;
+    CHECK_FALSE(history::read_cache(file, "content/another", other));  // written for another folder
 }
