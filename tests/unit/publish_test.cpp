@@ -322,6 +322,8 @@ TEST_CASE("publish: with a spare, the previous site is the next build's staging 
             CHECK(site.at(path).second == file.second);
         }
         CHECK(files_with_inodes(spare) == site);
+        // (A previous site that a build swapped out may still be being removed in the background.)
+        CHECK(folder.wait_for_no_staging());
         CHECK(folder.beside() == std::set<std::string>{"site", "cache"});
     };
 
