@@ -294,7 +294,9 @@ public:
     }
 
 private:
-    static constexpr size_t kMaxEntries = 4096;
+    // An activity's text and its older versions' come one after the other: a thousand texts
+    // (about 1.5 MiB at most on long histories) find them again as well as four thousand did.
+    static constexpr size_t kMaxEntries = 1024;
     std::mutex mutex_;
     std::unordered_map<std::string, std::string> entries_;
 };
