@@ -197,6 +197,9 @@ void History::index_files() {
             files_[today].push_back({index, c.kind, c.path, c.blob});
             if (c.kind == ChangeKind::Renamed) now[c.old_path] = today;  // older commits knew it by its old name
         }
+    // Kept for the whole build: without the room the vectors grew into.
+    for (auto& [path, revisions] : files_) revisions.shrink_to_fit();
+    for (auto& [folder, refs] : added_or_deleted_) refs.shrink_to_fit();
 }
 
 }  // namespace samplan::history
