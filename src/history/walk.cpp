@@ -227,8 +227,9 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
     // memory through the build). Reopening the main handle, the last one open, lets it go; later
     // reads through libgit2 map again only what they touch.
     if (git_repository* fresh = nullptr; git_repository_open(&fresh, gitdir.c_str()) == 0) repo->repo.reset(fresh);
-    const size_t changed = static_cast<size_t>(std::count_if(results.begin(), results.end(), [](const CommitChanges& r) { return !r.changes.empty(); }));
-    h.revisions_.reserve(changed + (from_cache ? cache.revisions.size() : 0));
+    // Kept for the whole build: no room to spare.
+    const auto changed = std::count_if(results.begin(), results.end(), [](const CommitChanges& r) { return !r.changes.empty(); });
+    h.revisions_.reserve(static_cast<size_t>(changed) + (from_cache ? cache.revisions.size() : 0));
     h.changes_.reserve(h.revisions_.capacity());
     for (auto& r : results) {
         if (!r.note.empty() && h.note_.empty()) h.note_ = r.note;
