@@ -583,7 +583,7 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
             [&](const site::PageSink& sink) {
                 const site::PageSink to_render = with_live_reload(sink, settings);
                 auto view = site::build_site(site, options, [&](site::PageView&& page) {
-                    current_pages.push_back(page.path);
+                    if (!tags.empty()) current_pages.push_back(page.path);  // only the archived versions link to them
                     if (!page.key.empty()) page_keys.emplace_back(page.path, page.key);
                     to_render(std::move(page));
                 });

@@ -201,6 +201,9 @@ void History::index_files() {
             now[c.old_path] = today;  // older commits knew it by its old name
             renamed_from_[c.old_path].emplace_back(index, today);
         }
+    // Kept for the whole build: without the room the vectors grew into.
+    for (auto& [path, revisions] : files_) revisions.shrink_to_fit();
+    for (auto& [folder, refs] : added_or_deleted_) refs.shrink_to_fit();
 }
 
 }  // namespace samplan::history

@@ -164,6 +164,7 @@ void diff_commit(git_repository* repo, const git_oid& id, const std::string& pre
     });
 
     std::vector<Change> changes;
+    changes.reserve(deltas.size());  // kept for the whole build: no room to spare
     for (const Delta& delta : deltas) {
         if (!other_parents.empty() && from_other_parent(delta)) continue;
         Change c;

@@ -189,7 +189,7 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
     // handle on the repository (libgit2 objects belong to one handle).
     std::vector<CommitChanges> results(ids.size());
     // Each thread takes runs of consecutive commits (a commit's parent tree is then the tree the
-    // thread read for the commit before, still in that handle's object cache), the next run as
+    // thread read for the commit before, whose delta bases libgit2 still has), the next run as
     // soon as it is done: commits differ in cost (newer trees hold more files), so a fixed share
     // per thread would leave one waiting for the other.
     const std::string gitdir = git_repository_path(repo->repo.get());
@@ -212,9 +212,9 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
             Repo handle(raw_handle);
             work(handle.get());
         });
-    // This thread walks with a handle of its own as well, closed with the others': the trees the
-    // walk leaves in a handle's object cache (some 40 MiB at 5,000 commits) are not kept for the
-    // rest of the build. (The main handle is the fallback, should none open.)
+    // This thread walks with a handle of its own as well, closed with the others': what the walk
+    // leaves in a handle is not kept for the rest of the build. (The main handle is the fallback,
+    // should none open.)
     {
         git_repository* raw_handle = nullptr;
         const Repo handle(git_repository_open(&raw_handle, gitdir.c_str()) == 0 ? raw_handle : nullptr);
@@ -227,6 +227,10 @@ History read_history(const std::string& content_dir, const std::string& cache_fi
     // memory through the build). Reopening the main handle, the last one open, lets it go; later
     // reads through libgit2 map again only what they touch.
     if (git_repository* fresh = nullptr; git_repository_open(&fresh, gitdir.c_str()) == 0) repo->repo.reset(fresh);
+    // Kept for the whole build: no room to spare.
+    const auto changed = std::count_if(results.begin(), results.end(), [](const CommitChanges& r) { return !r.changes.empty(); });
+    h.revisions_.reserve(static_cast<size_t>(changed) + (from_cache ? cache.revisions.size() : 0));
+    h.changes_.reserve(h.revisions_.capacity());
     for (auto& r : results) {
         if (!r.note.empty() && h.note_.empty()) h.note_ = r.note;
         if (r.changes.empty()) continue;

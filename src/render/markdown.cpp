@@ -294,7 +294,10 @@ public:
     }
 
 private:
-    static constexpr size_t kMaxEntries = 4096;
+    // An activity's text and its older versions' come one after the other: a thousand texts
+    // (about 1.5 MiB on long histories) find them again almost as well as four thousand did
+    // (1% more texts parsed on 1,000 activities with 2,000 and 5,000 commits).
+    static constexpr size_t kMaxEntries = 1024;
     std::mutex mutex_;
     std::unordered_map<std::string, std::string> entries_;
 };
