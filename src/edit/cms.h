@@ -53,4 +53,9 @@ std::string cms_page(const CmsSettings& settings);
 // writes them as TOML dates.
 std::string cms_date_keys();
 
+// The keys whose texts have a most length in the records' JSON Schemas, with that length in
+// characters (code points, as samplan check counts), as a JSON object: samplan-cms.js checks them
+// before a save. A list of texts (a group's principals) is limited element by element.
+std::string cms_lengths();
+
 }  // namespace samplan::edit

@@ -66,6 +66,10 @@ const original = activities['forsta-linjen-unga.md'].content
 assert.notEqual(original, activities['forsta-linjen-unga.md'].content);
 activities['forsta-linjen-unga.md'].content = original;
 
+// 300 characters as samplan check counts them (its limit for a title), 399 UTF-16 units.
+const LONG_TITLE = 'En väg in 🎉 ' + '🎉'.repeat(98) + 'å'.repeat(100) + 'a'.repeat(90);
+assert.equal([...LONG_TITLE].length, 300);
+
 const server = http.createServer(handler(path.join(work, 'site')));
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${server.address().port}/admin/`;
@@ -189,8 +193,18 @@ test('an activity that breaks a rule is not saved; with one field edited it save
   assert.ok(errors.splice(0).every((e) => e === 'Object'));
   await status.click();
   await page.getByRole('option', { name: 'pågår', exact: true }).click();
-  // One field edited: saved.
-  await title.fill('En väg in – ändrad i webbredigeraren');
+  // A title one character over the limit, counted as samplan check counts (an emoji is one
+  // character): refused at the field, nothing written.
+  await title.fill(LONG_TITLE + '😀');
+  await publish();
+  await page.getByText('Fältet får inte vara tomt och får ha högst 300 tecken.').first().waitFor();
+  assert.equal(await stored(), original);
+  // Decap's refused save again leaves its promise rejected without a handler (here "undefined").
+  assert.ok(errors.splice(0).every((e) => e === 'undefined'));
+  // One field edited, to a title of exactly 300 characters with emoji: saved. (The field is
+  // emptied first: Decap's text field put the cursor back after the old text.)
+  await title.fill('');
+  await title.fill(LONG_TITLE);
   await publish();
   await page.getByText('Ändringar sparade').waitFor();
   const saved = await stored();
@@ -199,7 +213,7 @@ test('an activity that breaks a rule is not saved; with one field edited it save
 
   // Exactly the title's line changed; the comments, dates, inline tables and text are as they were.
   assert.equal(saved, original.replace('title = "En väg in – gemensam första linje för unga"',
-                                       'title = "En väg in – ändrad i webbredigeraren"'));
+                                       `title = "${LONG_TITLE}"`));
   const copy = path.join(work, 'content');
   fs.cpSync(CONTENT, copy, { recursive: true });
   fs.writeFileSync(path.join(copy, ACTIVITY), saved);
@@ -211,25 +225,36 @@ test('an activity that breaks a rule is not saved; with one field edited it save
 
 // samplan-cms.js's TOML formats, as Decap calls them (fromFile, then toFile with the form's data),
 // here without a browser: the script is loaded with a stand-in for the page and for Decap.
-async function formats() {
+// The data-* attributes samplan cms wrote on the page's script element.
+function pageData() {
+  const html = fs.readFileSync(path.join(admin, 'index.html'), 'utf8');
+  const entities = { quot: '"', amp: '&', lt: '<', gt: '>', '#39': "'" };
+  const out = {};
+  for (const [, name, value] of html.matchAll(/ data-([a-z]+)="([^"]*)"/g))
+    out[name] = value.replace(/&(quot|amp|lt|gt|#39);/g, (_, e) => entities[e]);
+  return out;
+}
+
+let imports = 0;
+async function formats(listeners = []) {
   const registered = {};
   const saved = { window: globalThis.window, document: globalThis.document };
   globalThis.window = {
     CMS: { registerCustomFormat: (name, ext, format) => { registered[name] = format; },
-           registerWidget() {}, registerEventListener() {}, init() {} },
+           registerWidget() {}, registerEventListener: (l) => listeners.push(l), init() {} },
     h: () => null, createClass: (spec) => spec,
   };
   globalThis.MutationObserver = class { observe() {} };
   globalThis.document = {
-    querySelector: () => ({ dataset: { toml: path.join(MODULES, 'smol-toml/dist/index.js'), cms: 'decap-cms.js',
-                                       dates: 'start end date due decided revised applied sent_to_office', rules: '{}' } }),
+    querySelector: () => ({ dataset: { ...pageData(), toml: path.join(MODULES, 'smol-toml/dist/index.js'), cms: 'decap-cms.js' } }),
     createElement: () => ({}),
     getElementById: () => null,
     body: {},
     head: { append: (script) => setTimeout(script.onload, 0) },
   };
   try {
-    await import(pathToFileURL(path.join(admin, 'samplan-cms.js')).href);
+    // A fresh copy of the module for each call (an import is run once per address).
+    await import(pathToFileURL(path.join(admin, 'samplan-cms.js')).href + '?' + (++imports));
   } finally {
     Object.assign(globalThis, saved);
     delete globalThis.MutationObserver;
@@ -269,4 +294,50 @@ test('a save writes only what changed: same bytes untouched, one line per value,
   // A new table goes at the end of the front matter; the text after it is kept.
   assert.equal(save((d) => { d.final_report = { summary: 'Klar.', sent_to_office: '2027-01-10' }; }),
     line(original, '\n+++\n', '\n\n[final_report]\nsummary = "Klar."\nsent_to_office = 2027-01-10\n+++\n'));
+});
+
+// Lengths as samplan check counts them (characters: code points), in the title's pattern that
+// Decap tests before a save and in the check before a save (which also sees a closed list item's
+// texts): a title of exactly 300 characters, a third of them emoji (two UTF-16 units each), is
+// saved; one more character is refused. samplan check says the same of both.
+test('lengths are counted as samplan check counts them: emoji and å are one character each', async () => {
+  const listeners = [];
+  const data = (await formats(listeners))['samplan-toml-frontmatter'].fromFile(original);
+  const preSave = listeners.find((l) => l.name === 'preSave').handler;
+  const config = JSON.parse(fs.readFileSync(path.join(admin, 'config.yml'), 'utf8'));
+  const collection = config.collections.find((c) => c.name === 'aktiviteter__trollhattan__2026');
+  const [pattern, message] = collection.fields.find((f) => f.name === 'title').pattern;
+  assert.match(message, /högst 300 tecken/);
+  const atLimit = LONG_TITLE;
+  const over = atLimit + '😀';
+  assert.equal(atLimit.length, 399);  // UTF-16 units, which the browser counted before
+  const refusal = (data) => {
+    const entry = { get: () => ({ toJS: () => data }) };
+    try { preSave({ entry }); return ''; } catch (e) { return e.message; }
+  };
+  const copy = path.join(work, 'lengths');
+  const check = (title) => {
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.cpSync(CONTENT, copy, { recursive: true });
+    const file = path.join(copy, ACTIVITY);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^title = .*$/m, `title = "${title}"`));
+    const r = spawnSync(SAMPLAN, ['check', '--content', copy, '--today', '2026-06-01'], { encoding: 'utf8' });
+    return r.stdout + r.stderr;
+  };
+  // At the limit: accepted by the pattern, the check before a save, and samplan check.
+  assert.ok(new RegExp(pattern).test(atLimit));
+  assert.equal(refusal({ ...data, title: atLimit }), '');
+  assert.doesNotMatch(check(atLimit), /bad-value/);
+  // One over: refused by all three, with the length and the limit.
+  assert.ok(!new RegExp(pattern).test(over));
+  assert.match(refusal({ ...data, title: over }), /301 tecken; högst 300/);
+  assert.match(check(over), /'title' is 301 characters long; at most 300 are allowed \[bad-value\]/);
+  // A sub-goal's title (a closed item of a list, which Decap may not test) and a group's principal.
+  const subgoals = data.subgoals.map((g, i) => (i ? { ...g, title: over } : g));
+  assert.match(refusal({ ...data, subgoals }), /301 tecken/);
+  assert.equal(refusal({ ...data, subgoals: data.subgoals.map((g) => ({ ...g, title: atLimit })) }), '');
+  assert.match(refusal({ name: 'Grupp', principals: ['Kommunen', over] }), /301 tecken/);
+  // Blank is empty (samplan: nothing but spaces, tabs and line breaks); a no-break space is text.
+  assert.ok(!new RegExp(pattern).test(' \t '));
+  assert.ok(new RegExp(pattern).test('\u00a0'));
 });

@@ -27,8 +27,10 @@ await new Promise((resolve, reject) => {
 });
 const dateKeys = new Set(me.dataset.dates.split(' ').filter(Boolean));
 const isDay = (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
-const SOURCE = '_samplan_source';
-const rules = JSON.parse(me.dataset.rules || '{}');  // rule id -> the theme's sentence  // the file's text as read, for a save that changes only what changed
+const SOURCE = '_samplan_source';  // the file's text as read, for a save that changes only what changed
+const rules = JSON.parse(me.dataset.rules || '{}');  // rule id -> the theme's sentence
+// Key -> the most characters its text (or each text of its list) may have, from the JSON Schemas.
+const lengths = JSON.parse(me.dataset.lengths || '{}');
 
 function fromToml(value) {
   if (value instanceof TomlDate) return value.toISOString();  // a local date: "2026-01-15"
@@ -480,8 +482,25 @@ window.CMS.registerWidget('samplan-select', selectControl({
 
 // Before a save: samplan's rules on the record as a whole that the form cannot check at a field.
 // A record that breaks one is not saved; Decap says why ("Kunde inte spara …").
+// Characters as `samplan check` counts them: code points (an emoji is one, not two UTF-16 units).
+const chars = (text) => [...text].length;
+const fill = (sentence, args) => sentence.replace(/\{(\d)\}/g, (_, n) => args[n] ?? '');
+// Each text longer than its key allows (with the other fields, those in a closed list item too).
+function tooLong(value, key, out) {
+  if (typeof value === 'string') {
+    if (!Object.hasOwn(lengths, key) || chars(value) <= lengths[key]) return;
+    const start = [...value].slice(0, 30).join('');
+    const sentence = rules['bad-value_length'] || 'Texten har {0} tecken; högst {1} är tillåtna.';
+    out.push(`”${start}…”: ` + fill(sentence, [String(chars(value)), String(lengths[key])]));
+  } else if (Array.isArray(value)) {
+    for (const v of value) tooLong(v, key, out);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) if (k !== SOURCE) tooLong(v, k, out);
+  }
+}
 function problems(d) {
   const out = [];
+  tooLong(d, '', out);
   if (isDay(d.start) && isDay(d.end) && d.end < d.start) out.push(rules['date-order']);
   if (d.status === 'avslutad' && !toToml(d.final_report, 'final_report')) out.push(rules['final-report']);
   const members = (Array.isArray(d.working_group) ? d.working_group : []).filter((m) => m && m.name);
