@@ -261,7 +261,15 @@ Json folder_collection(std::string name, std::string label, std::string folder, 
     c.set("label", str(label));
     c.set("label_singular", str(std::move(label)));
     c.set("folder", str(std::move(folder)));
-    if (path) c.set("path", str(path));
+    if (path) {
+        c.set("path", str(path));
+        // With `path`, Decap takes each entry's own folder as its media folder (a plan's folder,
+        // with its activities), lists it for the media library when the form opens, and Decap's
+        // test repository fails on those files ("Cannot destructure property 'name'"): the
+        // site's media folder instead, outside the content, as for the other collections.
+        c.set("media_folder", str("/cms-media"));
+        c.set("public_folder", str("/cms-media"));
+    }
     c.set("extension", str(extension));
     c.set("format", str(markdown ? "samplan-toml-frontmatter" : "samplan-toml"));  // samplan-cms.js
     c.set("create", Json::boolean_value(true));

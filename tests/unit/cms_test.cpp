@@ -238,6 +238,16 @@ TEST_CASE("the CMS's references are chosen from the content") {
           fa.goals.front().title + " (" + fa.goals.front().id + ")");
 }
 
+TEST_CASE("a collection with a path keeps the CMS's media out of the content folder") {
+    // Decap would take each plan's own folder (with its activities) for its media.
+    const Json config = config_of(CmsSettings{});
+    const Json* plans = collection(config, "planer__" + example().site.groups.front().id);
+    REQUIRE(plans != nullptr);
+    CHECK(plans->string_or("path") == "{{slug}}/plan");
+    CHECK(plans->string_or("media_folder") == "/cms-media");
+    CHECK(plans->string_or("public_folder") == "/cms-media");
+}
+
 TEST_CASE("the CMS checks lengths and bounds of the schemas as the user types") {
     const Json config = config_of(CmsSettings{});
     const auto& g = *std::find_if(example().site.groups.begin(), example().site.groups.end(),
