@@ -37,7 +37,8 @@ struct CmsSettings {
 
 // The rules samplan-cms.js checks in the browser before a save (the others: samplan check in CI).
 // "bad-value_length": the sentence of a text too long (rule bad-value, form length: {0} characters, at most {1}).
-inline const char* const kCmsRules[] = {"date-order", "final-report", "working-group-convener", "step-range", "bad-value_length"};
+inline const char* const kCmsRules[] = {"date-order",       "final-report", "working-group-convener", "step-range",
+                                        "bad-value_length", "duplicate-id", "required"};
 
 // The configuration (JSON, which is also YAML: write it as config.yml).
 Json cms_config(const model::Site& site, const CmsSettings& settings);

@@ -360,7 +360,7 @@ test('a save writes only what changed: same bytes untouched, one line per value,
 // Decap tests before a save and in the check before a save (which also sees a closed list item's
 // texts): a title of exactly 300 characters, a third of them emoji (two UTF-16 units each), is
 // saved; one more character is refused. samplan check says the same of both.
-test('lengths are counted as samplan check counts them: emoji and å are one character each', async () => {
+test('lengths are counted as samplan check counts them (emoji and å one character each), and the record rules before a save', async () => {
   const listeners = [];
   const data = (await formats(listeners))['samplan-toml-frontmatter'].fromFile(original);
   const preSave = listeners.find((l) => l.name === 'preSave').handler;
@@ -371,8 +371,8 @@ test('lengths are counted as samplan check counts them: emoji and å are one cha
   const atLimit = LONG_TITLE;
   const over = atLimit + '😀';
   assert.equal(atLimit.length, 399);  // UTF-16 units, which the browser counted before
-  const refusal = (data) => {
-    const entry = { get: () => ({ toJS: () => data }) };
+  const refusal = (data, collection = 'aktiviteter__trollhattan__2026') => {
+    const entry = { get: (key) => (key === 'collection' ? collection : { toJS: () => data }) };
     try { preSave({ entry }); return ''; } catch (e) { return e.message; }
   };
   const copy = path.join(work, 'lengths');
@@ -397,6 +397,17 @@ test('lengths are counted as samplan check counts them: emoji and å are one cha
   assert.match(refusal({ ...data, subgoals }), /301 tecken/);
   assert.equal(refusal({ ...data, subgoals: data.subgoals.map((g) => ({ ...g, title: atLimit })) }), '');
   assert.match(refusal({ name: 'Grupp', principals: ['Kommunen', over] }), /301 tecken/);
+  // Record rules before a save (docs/editor.md lists them): a principal listed twice, an
+  // indicator's id used twice (duplicate-id), a decided plan without its decision date (required).
+  assert.match(refusal({ name: 'Grupp', principals: ['Kommunen', 'Regionen', 'Kommunen'] }, 'grupper'),
+    /Huvudmän: ”Kommunen”: Id:t används redan\./);
+  assert.equal(refusal({ name: 'Grupp', principals: ['Kommunen', 'Regionen'] }, 'grupper'), '');
+  assert.match(refusal({ ...data, indicators: [data.indicators[0], { ...data.indicators[1], id: data.indicators[0].id }] }),
+    /Lokala indikatorer: ”[a-z-]+”: Id:t används redan\./);
+  const plan = { title: 'Plan', start: '2026-01-01', end: '2026-12-31', status: 'beslutad' };
+  assert.match(refusal(plan, 'planer__trollhattan'), /Beslutsdatum: Fältet måste fyllas i\./);
+  assert.equal(refusal({ ...plan, decided: '2026-01-28' }, 'planer__trollhattan'), '');
+  assert.equal(refusal({ ...plan, status: 'utkast' }, 'planer__trollhattan'), '');
   // Blank is empty (samplan: nothing but spaces, tabs and line breaks); a no-break space is text.
   assert.ok(!new RegExp(pattern).test(' \t '));
   assert.ok(new RegExp(pattern).test('\u00a0'));

@@ -498,9 +498,20 @@ function tooLong(value, key, out) {
     for (const [k, v] of Object.entries(value)) if (k !== SOURCE) tooLong(v, k, out);
   }
 }
-function problems(d) {
+// The first value of `list` that is there twice.
+const twice = (list) => (Array.isArray(list) ? list.find((v, i) => v && list.indexOf(v) !== i) : undefined);
+function problems(d, collection) {
   const out = [];
   tooLong(d, '', out);
+  // duplicate-id within the record: a principal listed twice (a group), a local indicator's id
+  // used twice (an activity).
+  const principal = twice(d.principals);
+  if (principal && rules['duplicate-id']) out.push(`Huvudmän: ”${principal}”: ` + rules['duplicate-id']);
+  const indicator = twice((Array.isArray(d.indicators) ? d.indicators : []).map((i) => i && i.id));
+  if (indicator && rules['duplicate-id']) out.push(`Lokala indikatorer: ”${indicator}”: ` + rules['duplicate-id']);
+  // required: a plan that is decided or finished has its decision date.
+  if (/^planer__/.test(collection || '') && ['beslutad', 'avslutad'].includes(d.status) && !isDay(d.decided) && rules.required)
+    out.push('Beslutsdatum: ' + rules.required);
   if (isDay(d.start) && isDay(d.end) && d.end < d.start) out.push(rules['date-order']);
   if (d.status === 'avslutad' && !toToml(d.final_report, 'final_report')) out.push(rules['final-report']);
   const members = (Array.isArray(d.working_group) ? d.working_group : []).filter((m) => m && m.name);
@@ -510,7 +521,7 @@ function problems(d) {
 window.CMS.registerEventListener({
   name: 'preSave',
   handler: ({ entry }) => {
-    const found = problems(plain(entry.get('data')) || {});
+    const found = problems(plain(entry.get('data')) || {}, entry.get('collection'));
     if (found.length) throw new Error(found.join(' '));
   },
 });
