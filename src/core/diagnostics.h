@@ -28,6 +28,9 @@ struct Diagnostic {
     // The nearest valid value, when the message suggests one ("did you mean 'x'?"): the editor
     // offers it at the field.
     std::string suggestion = {};
+    // The kind of diagnostic within its rule whose sentence names the values in `args`
+    // (core/rules.h's Form, e.g. "length" of bad-value), or empty.
+    std::string form = {};
 };
 
 // Collects diagnostics from every stage of a run. Not thread-safe: each worker keeps its own

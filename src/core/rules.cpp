@@ -23,4 +23,23 @@ Diagnostic& report(Diagnostics& diagnostics, const Rule& rule, std::string path,
     return diagnostics.add({std::move(path), pos, rule.severity, std::move(message), std::string(rule.id), std::move(args)});
 }
 
+const std::vector<const Form*>& forms() {
+    static const std::vector<const Form*> all_forms = {&kBadValueLength, &kBadValueChoice};
+    return all_forms;
+}
+
+const Form* find_form(std::string_view rule, std::string_view name) {
+    for (const Form* f : forms())
+        if (f->rule.id == rule && f->name == name) return f;
+    return nullptr;
+}
+
+Diagnostic& report(Diagnostics& diagnostics, const Form& form, std::string path, SourcePos pos, std::string message,
+                   std::vector<std::string> args) {
+    Diagnostic& d = report(diagnostics, form.rule, std::move(path), pos, std::move(message));
+    d.args = std::move(args);
+    d.form = std::string(form.name);
+    return d;
+}
+
 }  // namespace samplan::rules

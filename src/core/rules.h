@@ -59,6 +59,20 @@ inline const Rule kWorkingGroupConvenerChanged{"working-group-convener-changed",
                                                {"convener before", "convener after", "date"}};
 inline const Rule kWorkingGroupPrincipalsChanged{"working-group-principals-changed", Severity::Warning, {"date"}};
 
+// A kind of diagnostic within a rule whose sentence names values: the theme's
+// "rule_<rule>_<form>" says it with {0}, {1}… (Diagnostic::form and Diagnostic::args), where the
+// rule's own "rule_<rule>" would say only what the rule is about. Diagnostics of the rule made
+// without a form keep that general sentence.
+struct Form {
+    const Rule& rule;
+    std::string_view name;
+    std::vector<std::string_view> args;  // what {0}, {1}… of the sentence are
+};
+// A text longer than its limit (characters, that is code points).
+inline const Form kBadValueLength{kBadValue, "length", {"length", "most"}};
+// A word outside its fixed set (a status, a kind), with every allowed word.
+inline const Form kBadValueChoice{kBadValue, "choice", {"value", "allowed values"}};
+
 // Every rule above, in the order docs/rules.md lists them.
 const std::vector<const Rule*>& all();
 // The rule with this id, or nullptr.
@@ -67,5 +81,11 @@ const Rule* find(std::string_view id);
 // Adds a diagnostic of `rule` (its severity and id) carrying `args`, one per name in rule.args.
 Diagnostic& report(Diagnostics& diagnostics, const Rule& rule, std::string path, SourcePos pos, std::string message,
             std::vector<std::string> args = {});
+// Every form above; the form of `rule` called `name`, or nullptr.
+const std::vector<const Form*>& forms();
+const Form* find_form(std::string_view rule, std::string_view name);
+// Adds a diagnostic of the form's rule, of that form, carrying `args`, one per name in form.args.
+Diagnostic& report(Diagnostics& diagnostics, const Form& form, std::string path, SourcePos pos, std::string message,
+                   std::vector<std::string> args);
 
 }  // namespace samplan::rules

@@ -1,6 +1,7 @@
 #include "edit/cms.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -188,13 +189,20 @@ Json field(const Json& root, const std::string& key, const Json& raw, bool requi
     f.set("widget", str(max && max->text.size() > 3 ? "text" : "string"));  // the long plain texts get a text area
     // Checked in the browser before a save (Decap's `pattern`, one per field): the schema's pattern,
     // with the schema's maxLength folded in when the pattern is "not empty", or the maxLength alone.
+    // Lengths are counted as `samplan check` counts them (model/table_reader.h: characters, that is
+    // code points): Decap makes a RegExp without the `u` flag, whose `.` and `{0,300}` count UTF-16
+    // units (an emoji two), so one character is spelled out: a surrogate pair, or any other unit.
+    // Each unit fits exactly one of the three, so a long text does not make the match backtrack.
+    // "Not empty" is samplan's: something other than a space, tab or line break.
     const Json* pattern = s.find("pattern");
     const std::string limit = max ? max->text : "";
+    const std::string one = "(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[^\\uD800-\\uDBFF]|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF]))";
     std::string re = pattern ? pattern->text : "", message;
     if (re == "\\S" && !limit.empty()) {
-        re = "^(?=[\\s\\S]*\\S)[\\s\\S]{0," + limit + "}$";
+        re = "^(?=[\\s\\S]*[^ \\t\\r\\n])" + one + "{0," + limit + "}$";
         message = "Fältet får inte vara tomt och får ha högst " + limit + " tecken.";
     } else if (re == "\\S") {
+        re = "[^ \\t\\r\\n]";
         message = "Fältet får inte vara tomt.";
     } else if (re == "^[0-9]{4}$") {
         message = "Ett årtal, t.ex. 2026.";
@@ -203,7 +211,7 @@ Json field(const Json& root, const std::string& key, const Json& raw, bool requi
     } else if (!re.empty()) {
         message = "Värdet har fel form.";
     } else if (!limit.empty()) {
-        re = "^[\\s\\S]{0," + limit + "}$";
+        re = "^" + one + "{0," + limit + "}$";
         message = "Högst " + limit + " tecken.";
     }
     if (!re.empty()) {
@@ -253,7 +261,15 @@ Json folder_collection(std::string name, std::string label, std::string folder, 
     c.set("label", str(label));
     c.set("label_singular", str(std::move(label)));
     c.set("folder", str(std::move(folder)));
-    if (path) c.set("path", str(path));
+    if (path) {
+        c.set("path", str(path));
+        // With `path`, Decap takes each entry's own folder as its media folder (a plan's folder,
+        // with its activities), lists it for the media library when the form opens, and Decap's
+        // test repository fails on those files ("Cannot destructure property 'name'"): the
+        // site's media folder instead, outside the content, as for the other collections.
+        c.set("media_folder", str("/cms-media"));
+        c.set("public_folder", str("/cms-media"));
+    }
     c.set("extension", str(extension));
     c.set("format", str(markdown ? "samplan-toml-frontmatter" : "samplan-toml"));  // samplan-cms.js
     c.set("create", Json::boolean_value(true));
@@ -414,7 +430,40 @@ void collect_dates(const Json& root, const Json& object_schema, std::set<std::st
     }
 }
 
+// The keys whose text (or, for a list of texts, each element) has a maxLength, with the smallest.
+void collect_lengths(const Json& root, const Json& object_schema, std::map<std::string, long>& out, int depth) {
+    const Json* props = object_schema.find("properties");
+    if (!props || depth > 8) return;
+    for (const auto& [key, raw] : props->members) {
+        const Json s = resolve(root, raw);
+        const Json items = s.find("items") ? resolve(root, *s.find("items")) : Json::object();
+        for (const Json* t : {&s, &items})
+            if (const Json* max = t->find("maxLength"); max && t->string_or("type") == "string") {
+                const long n = std::stol(max->text);
+                out[key] = out.count(key) ? std::min(out[key], n) : n;
+            }
+        collect_lengths(root, s, out, depth + 1);
+        collect_lengths(root, items, out, depth + 1);
+    }
+}
+
 }  // namespace
+
+std::string cms_lengths() {
+    std::map<std::string, long> lengths;
+    for (const char* kind : {"group", "plan", "activity", "evaluation"}) {
+        const Json root = schema(kind);
+        collect_lengths(root, root, lengths, 0);
+    }
+    Json out = Json::object();
+    for (const auto& [key, n] : lengths) {
+        Json number;
+        number.kind = Json::Kind::Number;
+        number.text = std::to_string(n);
+        out.set(key, std::move(number));
+    }
+    return to_json(out);
+}
 
 std::string cms_date_keys() {
     std::set<std::string> keys;
@@ -437,6 +486,7 @@ std::string cms_page(const CmsSettings& settings) {
     data.set("script", settings.script);
     data.set("toml", settings.toml);
     data.set("dates", cms_date_keys());
+    data.set("lengths", cms_lengths());
     Json rules = Json::object();
     for (const auto& [id, sentence] : settings.rules) rules.set(id, str(sentence));
     data.set("rules", to_json(rules));

@@ -36,7 +36,9 @@ struct CmsSettings {
 };
 
 // The rules samplan-cms.js checks in the browser before a save (the others: samplan check in CI).
-inline const char* const kCmsRules[] = {"date-order", "final-report", "working-group-convener", "step-range"};
+// "bad-value_length": the sentence of a text too long (rule bad-value, form length: {0} characters, at most {1}).
+inline const char* const kCmsRules[] = {"date-order",       "final-report", "working-group-convener", "step-range",
+                                        "bad-value_length", "duplicate-id", "required"};
 
 // The configuration (JSON, which is also YAML: write it as config.yml).
 Json cms_config(const model::Site& site, const CmsSettings& settings);
@@ -52,5 +54,10 @@ std::string cms_page(const CmsSettings& settings);
 // The keys whose values are dates in the records' JSON Schemas, separated by spaces: samplan-cms.js
 // writes them as TOML dates.
 std::string cms_date_keys();
+
+// The keys whose texts have a most length in the records' JSON Schemas, with that length in
+// characters (code points, as samplan check counts), as a JSON object: samplan-cms.js checks them
+// before a save. A list of texts (a group's principals) is limited element by element.
+std::string cms_lengths();
 
 }  // namespace samplan::edit

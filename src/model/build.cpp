@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/parallel.h"
+#include "core/rules.h"
 #include "core/text.h"
 #include "model/table_reader.h"
 
@@ -51,8 +52,10 @@ Enum choice(TableReader& r, const Record& rec, Diagnostics& d, const char* key,
         if (value.id == word) return e;
         words.emplace_back(word);
     }
-    d.error(rec.path, value.pos, "unknown " + std::string(key) + " " + quote(value.id) + suggestion(value.id, words),
-            "bad-value")
+    std::string allowed;
+    for (const auto& w : words) allowed += (allowed.empty() ? "" : ", ") + w;
+    rules::report(d, rules::kBadValueChoice, rec.path, value.pos,
+                  "unknown " + std::string(key) + " " + quote(value.id) + suggestion(value.id, words), {value.id, allowed})
         .suggestion = close_match(value.id, words).value_or("");
     return fallback;
 }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/rules.h"
 #include "core/text.h"
 
 namespace samplan::model {
@@ -67,10 +68,10 @@ bool TableReader::within(const std::string& what, const Value& value, std::size_
     if (max_chars == 0 || value.string.size() <= max_chars) return true;
     const std::size_t n = char_count(value.string);
     if (n <= max_chars) return true;
-    diagnostics_.error(path_, value.pos,
-                       what + " is " + std::to_string(n) + " characters long; at most " + std::to_string(max_chars) +
-                           " are allowed",
-                       "bad-value");
+    rules::report(diagnostics_, rules::kBadValueLength, path_, value.pos,
+                  what + " is " + std::to_string(n) + " characters long; at most " + std::to_string(max_chars) +
+                      " are allowed",
+                  {std::to_string(n), std::to_string(max_chars)});
     return false;
 }
 

@@ -128,6 +128,10 @@ std::string warning_sentence(const Diagnostic& d, const Strings& strings) {
 
 std::string diagnostic_sentence(const Diagnostic& d, const Strings& strings) {
     std::string out = warning_sentence(d, strings);
+    if (out.empty() && !d.form.empty()) {  // a sentence with the diagnostic's values
+        const std::string key = "rule_" + d.rule + "_" + d.form;
+        if (const std::string& pattern = strings.get(key); pattern != key) out = fill(pattern, d.args);
+    }
     if (out.empty()) {
         const std::string key = "rule_" + d.rule;
         if (strings.get(key) != key) out = strings.get(key);

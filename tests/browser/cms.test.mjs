@@ -66,6 +66,10 @@ const original = activities['forsta-linjen-unga.md'].content
 assert.notEqual(original, activities['forsta-linjen-unga.md'].content);
 activities['forsta-linjen-unga.md'].content = original;
 
+// 300 characters as samplan check counts them (its limit for a title), 399 UTF-16 units.
+const LONG_TITLE = 'En väg in 🎉 ' + '🎉'.repeat(98) + 'å'.repeat(100) + 'a'.repeat(90);
+assert.equal([...LONG_TITLE].length, 300);
+
 const server = http.createServer(handler(path.join(work, 'site')));
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${server.address().port}/admin/`;
@@ -111,6 +115,7 @@ async function settles(page, read, expected) {
 const DECAP_AXE = new Set([
   'aria-input-field-name', 'aria-required-attr', 'button-name', 'nested-interactive',  // the Markdown editor
   'color-contrast',  // the "Publicera" button
+  'aria-command-name',  // the drag handle of each item of a list (a group's members, meetings)
 ]);
 
 test('a new activity opens with the Swedish labels, the focus areas, the goals of the focus area chosen, and axe', async () => {
@@ -189,8 +194,18 @@ test('an activity that breaks a rule is not saved; with one field edited it save
   assert.ok(errors.splice(0).every((e) => e === 'Object'));
   await status.click();
   await page.getByRole('option', { name: 'pågår', exact: true }).click();
-  // One field edited: saved.
-  await title.fill('En väg in – ändrad i webbredigeraren');
+  // A title one character over the limit, counted as samplan check counts (an emoji is one
+  // character): refused at the field, nothing written.
+  await title.fill(LONG_TITLE + '😀');
+  await publish();
+  await page.getByText('Fältet får inte vara tomt och får ha högst 300 tecken.').first().waitFor();
+  assert.equal(await stored(), original);
+  // Decap's refused save again leaves its promise rejected without a handler (here "undefined").
+  assert.ok(errors.splice(0).every((e) => e === 'undefined'));
+  // One field edited, to a title of exactly 300 characters with emoji: saved. (The field is
+  // emptied first: Decap's text field put the cursor back after the old text.)
+  await title.fill('');
+  await title.fill(LONG_TITLE);
   await publish();
   await page.getByText('Ändringar sparade').waitFor();
   const saved = await stored();
@@ -199,7 +214,7 @@ test('an activity that breaks a rule is not saved; with one field edited it save
 
   // Exactly the title's line changed; the comments, dates, inline tables and text are as they were.
   assert.equal(saved, original.replace('title = "En väg in – gemensam första linje för unga"',
-                                       'title = "En väg in – ändrad i webbredigeraren"'));
+                                       `title = "${LONG_TITLE}"`));
   const copy = path.join(work, 'content');
   fs.cpSync(CONTENT, copy, { recursive: true });
   fs.writeFileSync(path.join(copy, ACTIVITY), saved);
@@ -209,27 +224,97 @@ test('an activity that breaks a rule is not saved; with one field edited it save
   assert.equal(afterSave.stdout, before.stdout);  // the same diagnostics (warnings) as before the save
 });
 
+// The group, plan and evaluation forms: each opens without page errors, axe finds nothing but
+// Decap's known failures (samplan's lists clean), a reference list offers the content's choices,
+// and one field edited saves exactly that line of the file.
+const processes = fs.readdirSync(path.join(CONTENT, 'processes')).filter((f) => f.endsWith('.toml')).sort()
+  .map((f) => ({ id: f.replace(/\.toml$/, ''), ...parse(fs.readFileSync(path.join(CONTENT, 'processes', f), 'utf8')) }));
+const FORMS = [
+  { kind: 'group', hash: '#/collections/grupper/entries/trollhattan', file: ['groups', 'trollhattan', 'group.toml'],
+    label: 'Gruppens namn', from: 'Lokal samverkansgrupp Trollhättan', to: 'Lokal samverkansgrupp Trollhättan 🎉',
+    // A member's principal: the group's own principals (the member's item opened first).
+    async reference(page) {
+      await page.getByText('Emma Lindgren', { exact: true }).first().click();
+      const principal = page.getByLabel('Huvudman', { exact: true }).first();
+      assert.deepEqual((await principal.locator('option').allTextContents()).slice(1),
+        ['Trollhättans kommun', 'Västra Götalandsregionen']);
+      assert.equal(await principal.inputValue(), 'Trollhättans kommun');
+    } },
+  { kind: 'plan', hash: '#/collections/planer__trollhattan/entries/2026/plan', file: ['groups', 'trollhattan', 'plans', '2026', 'plan.toml'],
+    label: 'Planens namn', from: 'Lokal handlingsplan psykisk hälsa Trollhättan 2026', to: 'Lokal handlingsplan Trollhättan 2026',
+    // The process: every process of the content, the plan's chosen.
+    async reference(page) {
+      assert.deepEqual(await options(page, 'Process (frivillig)'), processes.map((p) => `${p.title} (${p.id})`));
+      assert.equal(await page.getByLabel('Process (frivillig)', { exact: true }).inputValue(), 'vagledning');
+    } },
+  { kind: 'evaluation', hash: '#/collections/utvarderingar__lysekil/entries/utvardering-2025',
+    file: ['groups', 'lysekil', 'evaluations', 'utvardering-2025.md'],
+    label: 'Rubrik', from: 'Utvärdering 2025', to: 'Utvärdering av år 2025',
+    // An evaluation refers to nothing; its date is a date field holding the file's date.
+    async reference(page) {
+      assert.equal(await page.locator('.samplan-list').count(), 0);
+      assert.match(await page.getByLabel('Datum', { exact: true }).inputValue(), /^2025-12-09/);
+    } },
+];
+for (const form of FORMS) {
+  test(`the ${form.kind} form: no page errors, axe, its reference list, one field saved in its line`, async () => {
+    const { context, page, errors } = await openCms();
+    await page.goto(base + form.hash);
+    const field = page.getByLabel(form.label, { exact: true });
+    await field.waitFor();
+    assert.equal(await field.inputValue(), form.from);
+    const found = await axeViolations(page);
+    assert.deepEqual(found.filter((v) => !DECAP_AXE.has(v.split(':')[0])), [], 'axe failures not named in docs/editor.md');
+    if (await page.locator('.samplan-list').count()) assert.deepEqual(await axeViolations(page, { include: '.samplan-list' }), []);
+    await form.reference(page);
+    const original = form.file.reduce((t, k) => t[k], repoFiles.content).content;
+    const stored = () => page.evaluate((file) => file.reduce((t, k) => t[k], window.repoFiles.content).content, form.file);
+    assert.equal(await stored(), original);
+    await field.fill('');
+    await field.fill(form.to);
+    await page.getByRole('button', { name: 'Publicera', exact: true }).click();
+    await page.getByRole('menuitem', { name: 'Publicera nu' }).click();
+    await page.getByText('Ändringar sparade').waitFor();
+    const line = (v) => `${form.kind === 'group' ? 'name' : 'title'} = "${v}"`;
+    assert.ok(original.includes(line(form.from)));
+    assert.equal(await stored(), original.replace(line(form.from), line(form.to)));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
 // samplan-cms.js's TOML formats, as Decap calls them (fromFile, then toFile with the form's data),
 // here without a browser: the script is loaded with a stand-in for the page and for Decap.
-async function formats() {
+// The data-* attributes samplan cms wrote on the page's script element.
+function pageData() {
+  const html = fs.readFileSync(path.join(admin, 'index.html'), 'utf8');
+  const entities = { quot: '"', amp: '&', lt: '<', gt: '>', '#39': "'" };
+  const out = {};
+  for (const [, name, value] of html.matchAll(/ data-([a-z]+)="([^"]*)"/g))
+    out[name] = value.replace(/&(quot|amp|lt|gt|#39);/g, (_, e) => entities[e]);
+  return out;
+}
+
+let imports = 0;
+async function formats(listeners = []) {
   const registered = {};
   const saved = { window: globalThis.window, document: globalThis.document };
   globalThis.window = {
     CMS: { registerCustomFormat: (name, ext, format) => { registered[name] = format; },
-           registerWidget() {}, registerEventListener() {}, init() {} },
+           registerWidget() {}, registerEventListener: (l) => listeners.push(l), init() {} },
     h: () => null, createClass: (spec) => spec,
   };
   globalThis.MutationObserver = class { observe() {} };
   globalThis.document = {
-    querySelector: () => ({ dataset: { toml: path.join(MODULES, 'smol-toml/dist/index.js'), cms: 'decap-cms.js',
-                                       dates: 'start end date due decided revised applied sent_to_office', rules: '{}' } }),
+    querySelector: () => ({ dataset: { ...pageData(), toml: path.join(MODULES, 'smol-toml/dist/index.js'), cms: 'decap-cms.js' } }),
     createElement: () => ({}),
     getElementById: () => null,
     body: {},
     head: { append: (script) => setTimeout(script.onload, 0) },
   };
   try {
-    await import(pathToFileURL(path.join(admin, 'samplan-cms.js')).href);
+    // A fresh copy of the module for each call (an import is run once per address).
+    await import(pathToFileURL(path.join(admin, 'samplan-cms.js')).href + '?' + (++imports));
   } finally {
     Object.assign(globalThis, saved);
     delete globalThis.MutationObserver;
@@ -269,4 +354,61 @@ test('a save writes only what changed: same bytes untouched, one line per value,
   // A new table goes at the end of the front matter; the text after it is kept.
   assert.equal(save((d) => { d.final_report = { summary: 'Klar.', sent_to_office: '2027-01-10' }; }),
     line(original, '\n+++\n', '\n\n[final_report]\nsummary = "Klar."\nsent_to_office = 2027-01-10\n+++\n'));
+});
+
+// Lengths as samplan check counts them (characters: code points), in the title's pattern that
+// Decap tests before a save and in the check before a save (which also sees a closed list item's
+// texts): a title of exactly 300 characters, a third of them emoji (two UTF-16 units each), is
+// saved; one more character is refused. samplan check says the same of both.
+test('lengths are counted as samplan check counts them (emoji and å one character each), and the record rules before a save', async () => {
+  const listeners = [];
+  const data = (await formats(listeners))['samplan-toml-frontmatter'].fromFile(original);
+  const preSave = listeners.find((l) => l.name === 'preSave').handler;
+  const config = JSON.parse(fs.readFileSync(path.join(admin, 'config.yml'), 'utf8'));
+  const collection = config.collections.find((c) => c.name === 'aktiviteter__trollhattan__2026');
+  const [pattern, message] = collection.fields.find((f) => f.name === 'title').pattern;
+  assert.match(message, /högst 300 tecken/);
+  const atLimit = LONG_TITLE;
+  const over = atLimit + '😀';
+  assert.equal(atLimit.length, 399);  // UTF-16 units, which the browser counted before
+  const refusal = (data, collection = 'aktiviteter__trollhattan__2026') => {
+    const entry = { get: (key) => (key === 'collection' ? collection : { toJS: () => data }) };
+    try { preSave({ entry }); return ''; } catch (e) { return e.message; }
+  };
+  const copy = path.join(work, 'lengths');
+  const check = (title) => {
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.cpSync(CONTENT, copy, { recursive: true });
+    const file = path.join(copy, ACTIVITY);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^title = .*$/m, `title = "${title}"`));
+    const r = spawnSync(SAMPLAN, ['check', '--content', copy, '--today', '2026-06-01'], { encoding: 'utf8' });
+    return r.stdout + r.stderr;
+  };
+  // At the limit: accepted by the pattern, the check before a save, and samplan check.
+  assert.ok(new RegExp(pattern).test(atLimit));
+  assert.equal(refusal({ ...data, title: atLimit }), '');
+  assert.doesNotMatch(check(atLimit), /bad-value/);
+  // One over: refused by all three, with the length and the limit.
+  assert.ok(!new RegExp(pattern).test(over));
+  assert.match(refusal({ ...data, title: over }), /301 tecken; högst 300/);
+  assert.match(check(over), /'title' is 301 characters long; at most 300 are allowed \[bad-value\]/);
+  // A sub-goal's title (a closed item of a list, which Decap may not test) and a group's principal.
+  const subgoals = data.subgoals.map((g, i) => (i ? { ...g, title: over } : g));
+  assert.match(refusal({ ...data, subgoals }), /301 tecken/);
+  assert.equal(refusal({ ...data, subgoals: data.subgoals.map((g) => ({ ...g, title: atLimit })) }), '');
+  assert.match(refusal({ name: 'Grupp', principals: ['Kommunen', over] }), /301 tecken/);
+  // Record rules before a save (docs/editor.md lists them): a principal listed twice, an
+  // indicator's id used twice (duplicate-id), a decided plan without its decision date (required).
+  assert.match(refusal({ name: 'Grupp', principals: ['Kommunen', 'Regionen', 'Kommunen'] }, 'grupper'),
+    /Huvudmän: ”Kommunen”: Id:t används redan\./);
+  assert.equal(refusal({ name: 'Grupp', principals: ['Kommunen', 'Regionen'] }, 'grupper'), '');
+  assert.match(refusal({ ...data, indicators: [data.indicators[0], { ...data.indicators[1], id: data.indicators[0].id }] }),
+    /Lokala indikatorer: ”[a-z-]+”: Id:t används redan\./);
+  const plan = { title: 'Plan', start: '2026-01-01', end: '2026-12-31', status: 'beslutad' };
+  assert.match(refusal(plan, 'planer__trollhattan'), /Beslutsdatum: Fältet måste fyllas i\./);
+  assert.equal(refusal({ ...plan, decided: '2026-01-28' }, 'planer__trollhattan'), '');
+  assert.equal(refusal({ ...plan, status: 'utkast' }, 'planer__trollhattan'), '');
+  // Blank is empty (samplan: nothing but spaces, tabs and line breaks); a no-break space is text.
+  assert.ok(!new RegExp(pattern).test(' \t '));
+  assert.ok(new RegExp(pattern).test('\u00a0'));
 });

@@ -231,13 +231,24 @@ test('the editor makes, checks, saves and commits an activity, by keyboard', asy
   // what is wrong at the field, in Swedish, with the nearest valid value.
   const other = path.join(content, 'groups/uddevalla/plans/2025/activities/digital-anhorigtraff.md');
   const otherText = fs.readFileSync(other, 'utf8');
-  fs.writeFileSync(other, otherText.replace('target_group = "vuxna"', 'target_group = "vuxen"'));
+  fs.writeFileSync(other, otherText.replace('target_group = "vuxna"', 'target_group = "vuxen"')
+    .replace('status = "avbruten"', 'status = "avbrutn"'));
   await tabTo(page, { tag: 'button', text: 'Digital träffpunkt för närstående' });
   await page.keyboard.press('Enter');
   const targetMessage = page.locator('#f-target_group-message');
   await targetMessage.filter({ hasText: 'Menade du' }).waitFor({ timeout: 20000 });
   assert.equal(await targetMessage.textContent(), 'Fel: Det finns inget sådant att hänvisa till. Menade du ”vuxna”?');
   assert.equal(await page.locator('#f-target_group').getAttribute('aria-invalid'), 'true');
+  // A word outside its set: which words are allowed, and the nearest (as samplan check says).
+  assert.equal(await page.locator('#f-status-message').textContent(),
+    'Fel: ”avbrutn” är inte ett av de tillåtna värdena: planerad, pågår, avslutad, avbruten. Menade du ”avbruten”?');
+  // A title too long: its length and the limit, counted as samplan check counts (an emoji is one).
+  await page.locator('#f-title').fill('Träff 🎉 ' + '🎉'.repeat(294));
+  const titleMessage = page.locator('#f-title-message');
+  await titleMessage.filter({ hasText: 'tecken' }).waitFor({ timeout: 20000 });
+  assert.equal(await titleMessage.textContent(), 'Fel: Texten har 302 tecken; högst 300 är tillåtna.');
+  await page.locator('#f-title').fill('Träff 🎉 ' + '🎉'.repeat(292));  // 300: no error
+  await page.waitForFunction(() => document.getElementById('f-title-message').textContent === '', null, { timeout: 20000 });
   await axeClean(page);
   fs.writeFileSync(other, otherText);
 

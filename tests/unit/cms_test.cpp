@@ -238,6 +238,16 @@ TEST_CASE("the CMS's references are chosen from the content") {
           fa.goals.front().title + " (" + fa.goals.front().id + ")");
 }
 
+TEST_CASE("a collection with a path keeps the CMS's media out of the content folder") {
+    // Decap would take each plan's own folder (with its activities) for its media.
+    const Json config = config_of(CmsSettings{});
+    const Json* plans = collection(config, "planer__" + example().site.groups.front().id);
+    REQUIRE(plans != nullptr);
+    CHECK(plans->string_or("path") == "{{slug}}/plan");
+    CHECK(plans->string_or("media_folder") == "/cms-media");
+    CHECK(plans->string_or("public_folder") == "/cms-media");
+}
+
 TEST_CASE("the CMS checks lengths and bounds of the schemas as the user types") {
     const Json config = config_of(CmsSettings{});
     const auto& g = *std::find_if(example().site.groups.begin(), example().site.groups.end(),
@@ -247,7 +257,9 @@ TEST_CASE("the CMS checks lengths and bounds of the schemas as the user types") 
     const Json* title = field(fields, "title");
     REQUIRE(title->find("pattern"));
     const std::string max = schema("activity").find("properties")->find("title")->find("maxLength")->text;
-    CHECK(title->find("pattern")->items.front().text == "^(?=[\\s\\S]*\\S)[\\s\\S]{0," + max + "}$");
+    // Characters counted as samplan check counts them (code points): a surrogate pair is one.
+    const std::string one = "(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[^\\uD800-\\uDBFF]|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF]))";
+    CHECK(title->find("pattern")->items.front().text == "^(?=[\\s\\S]*[^ \\t\\r\\n])" + one + "{0," + max + "}$");
     CHECK(title->find("pattern")->items.back().text.find(max + " tecken") != std::string::npos);
     // A number with a minimum in the schema has it as the field's min: [funding]'s amount.
     const Json* amount = field(*field(fields, "funding")->find("fields"), "amount_sek");
@@ -288,6 +300,11 @@ TEST_CASE("the CMS's sign-in: GitLab with PKCE, GitHub through a relay, the page
     CHECK(html.find("src=\"samplan-cms.js\"") != std::string::npos);
     CHECK(html.find("data-cms=\"/vendor/decap.js?v=&quot;&gt;&lt;script&gt;\"") != std::string::npos);
     CHECK(html.find("data-dates=\"" + cms_date_keys() + "\"") != std::string::npos);
+    // The limits of the check before a save, by key, in characters (code points).
+    CHECK(html.find("data-lengths=\"{&quot;final_report_form&quot;:2000,") != std::string::npos);
+    CHECK(cms_lengths().find("\"title\":" + schema("activity").find("properties")->find("title")->find("maxLength")->text) !=
+          std::string::npos);
+    CHECK(cms_lengths().find("\"principals\":300") != std::string::npos);  // each element of a list of texts
     CHECK(html.find("noindex") != std::string::npos);
 }
 

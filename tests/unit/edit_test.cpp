@@ -391,11 +391,27 @@ TEST_CASE("edit: a rule error is said in Swedish at its field, with the nearest 
     // The sentence of themes/default/i18n/sv.toml (rule_unknown-reference, did_you_mean).
     CHECK(d->string_or("message_sv") == "Det finns inget sådant att hänvisa till. Menade du ”vuxna”?");
     CHECK(d->string_or("suggestion") == "vuxna");
-    // A value from a fixed set: the nearest word.
+    // A value from a fixed set: the allowed words, and the nearest one (as samplan check says them).
     const Json status = check_activity(editor, [](Json& d) { d.set("status", Json::string_value("pagar")); });
     REQUIRE(diagnostic(status, "bad-value") != nullptr);
     CHECK(diagnostic(status, "bad-value")->string_or("message_sv") ==
-          "Värdet är inte tillåtet här (ett av de tillåtna värdena, och en text kortare än gränsen). Menade du ”pågår”?");
+          "”pagar” är inte ett av de tillåtna värdena: planerad, pågår, avslutad, avbruten. Menade du ”pågår”?");
+    const Json far = check_activity(editor, [](Json& d) { d.set("status", Json::string_value("xyzzy-plugh")); });
+    REQUIRE(diagnostic(far, "bad-value") != nullptr);
+    CHECK(diagnostic(far, "bad-value")->string_or("message_sv") ==
+          "”xyzzy-plugh” är inte ett av de tillåtna värdena: planerad, pågår, avslutad, avbruten.");
+    // A text too long: its length and the limit, in characters (an emoji is one).
+    static const auto title_of = [](int chars) {
+        std::string t;
+        for (int i = 0; i < chars; ++i) t += i % 2 ? "\xF0\x9F\x8E\x89" : "\xC3\xA5";  // 🎉 and å
+        return t;
+    };
+    const Json length = check_activity(editor, [](Json& d) { d.set("title", Json::string_value(title_of(301))); });
+    REQUIRE(diagnostic(length, "bad-value") != nullptr);
+    CHECK(diagnostic(length, "bad-value")->string_or("field") == "title");
+    CHECK(diagnostic(length, "bad-value")->string_or("message_sv") == "Texten har 301 tecken; högst 300 är tillåtna.");
+    const Json at_limit = check_activity(editor, [](Json& d) { d.set("title", Json::string_value(title_of(300))); });
+    CHECK(diagnostic(at_limit, "bad-value") == nullptr);
     // Without a near value, the sentence alone.
     const Json dates = check_activity(editor, [](Json& d) { d.set("end", date("2020-01-01")); });
     REQUIRE(diagnostic(dates, "date-order") != nullptr);

@@ -115,15 +115,38 @@ TEST_CASE("every rule without values has its own sentence in Swedish and English
         for (const auto& entry : *strings) {
             const std::string& id = entry.first;
             INFO("string: rule_" << id);
+            const size_t form = id.find('_');
+            if (form != std::string::npos) continue;  // a form's sentence: below
             CHECK(rules::find(id) != nullptr);
             CHECK(entry.second.find('{') == std::string::npos);  // the diagnostic carries no values for it
+        }
+}
+
+TEST_CASE("every form of a rule has its sentence with its values in Swedish and English, and no other form has one") {
+    const auto sv = warning_strings("sv", "rule_"), en = warning_strings("en", "rule_");
+    for (const rules::Form* form : rules::forms()) {
+        const std::string key = std::string(form->rule.id) + "_" + std::string(form->name);
+        INFO("form: rule_" << key);
+        REQUIRE(sv.count(key) == 1);
+        REQUIRE(en.count(key) == 1);
+        CHECK(placeholders(sv.at(key)) == placeholders(en.at(key)));
+        CHECK(placeholders(sv.at(key)).size() == form->args.size());  // every value said
+        for (const int n : placeholders(sv.at(key))) CHECK(n < static_cast<int>(form->args.size()));
+        CHECK(rules::find_form(form->rule.id, form->name) == form);
+    }
+    for (const auto* strings : {&sv, &en})
+        for (const auto& entry : *strings) {
+            const size_t at = entry.first.find('_');
+            if (at == std::string::npos) continue;
+            INFO("string: rule_" << entry.first);
+            CHECK(rules::find_form(entry.first.substr(0, at), entry.first.substr(at + 1)) != nullptr);
         }
 }
 
 TEST_CASE("on every fixture, each diagnostic is of a rule of the registry, with its severity and its values") {
     std::map<std::string, std::string> base;
     add_files(fs::path(SAMPLAN_FIXTURES) / "base", base);
-    size_t seen = 0;
+    size_t seen = 0, forms_seen = 0;
     for (const auto& c : fs::directory_iterator(fs::path(SAMPLAN_FIXTURES) / "cases")) {
         INFO("fixture: " << c.path().filename().string());
         auto files = base;
@@ -145,9 +168,17 @@ TEST_CASE("on every fixture, each diagnostic is of a rule of the registry, with 
             const rules::Rule* rule = rules::find(diagnostic.rule);
             REQUIRE(rule != nullptr);
             CHECK(diagnostic.severity == rule->severity);
-            CHECK(diagnostic.args.size() == rule->args.size());
+            if (diagnostic.form.empty()) {
+                CHECK(diagnostic.args.size() == rule->args.size());
+            } else {  // a form of the rule, with its own values
+                const rules::Form* form = rules::find_form(diagnostic.rule, diagnostic.form);
+                REQUIRE(form != nullptr);
+                CHECK(diagnostic.args.size() == form->args.size());
+                ++forms_seen;
+            }
             ++seen;
         }
     }
     CHECK(seen >= 50);
+    CHECK(forms_seen >= 2);  // a text too long and a word outside its set, at least
 }

@@ -27,8 +27,10 @@ await new Promise((resolve, reject) => {
 });
 const dateKeys = new Set(me.dataset.dates.split(' ').filter(Boolean));
 const isDay = (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
-const SOURCE = '_samplan_source';
-const rules = JSON.parse(me.dataset.rules || '{}');  // rule id -> the theme's sentence  // the file's text as read, for a save that changes only what changed
+const SOURCE = '_samplan_source';  // the file's text as read, for a save that changes only what changed
+const rules = JSON.parse(me.dataset.rules || '{}');  // rule id -> the theme's sentence
+// Key -> the most characters its text (or each text of its list) may have, from the JSON Schemas.
+const lengths = JSON.parse(me.dataset.lengths || '{}');
 
 function fromToml(value) {
   if (value instanceof TomlDate) return value.toISOString();  // a local date: "2026-01-15"
@@ -480,8 +482,36 @@ window.CMS.registerWidget('samplan-select', selectControl({
 
 // Before a save: samplan's rules on the record as a whole that the form cannot check at a field.
 // A record that breaks one is not saved; Decap says why ("Kunde inte spara …").
-function problems(d) {
+// Characters as `samplan check` counts them: code points (an emoji is one, not two UTF-16 units).
+const chars = (text) => [...text].length;
+const fill = (sentence, args) => sentence.replace(/\{(\d)\}/g, (_, n) => args[n] ?? '');
+// Each text longer than its key allows (with the other fields, those in a closed list item too).
+function tooLong(value, key, out) {
+  if (typeof value === 'string') {
+    if (!Object.hasOwn(lengths, key) || chars(value) <= lengths[key]) return;
+    const start = [...value].slice(0, 30).join('');
+    const sentence = rules['bad-value_length'] || 'Texten har {0} tecken; högst {1} är tillåtna.';
+    out.push(`”${start}…”: ` + fill(sentence, [String(chars(value)), String(lengths[key])]));
+  } else if (Array.isArray(value)) {
+    for (const v of value) tooLong(v, key, out);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) if (k !== SOURCE) tooLong(v, k, out);
+  }
+}
+// The first value of `list` that is there twice.
+const twice = (list) => (Array.isArray(list) ? list.find((v, i) => v && list.indexOf(v) !== i) : undefined);
+function problems(d, collection) {
   const out = [];
+  tooLong(d, '', out);
+  // duplicate-id within the record: a principal listed twice (a group), a local indicator's id
+  // used twice (an activity).
+  const principal = twice(d.principals);
+  if (principal && rules['duplicate-id']) out.push(`Huvudmän: ”${principal}”: ` + rules['duplicate-id']);
+  const indicator = twice((Array.isArray(d.indicators) ? d.indicators : []).map((i) => i && i.id));
+  if (indicator && rules['duplicate-id']) out.push(`Lokala indikatorer: ”${indicator}”: ` + rules['duplicate-id']);
+  // required: a plan that is decided or finished has its decision date.
+  if (/^planer__/.test(collection || '') && ['beslutad', 'avslutad'].includes(d.status) && !isDay(d.decided) && rules.required)
+    out.push('Beslutsdatum: ' + rules.required);
   if (isDay(d.start) && isDay(d.end) && d.end < d.start) out.push(rules['date-order']);
   if (d.status === 'avslutad' && !toToml(d.final_report, 'final_report')) out.push(rules['final-report']);
   const members = (Array.isArray(d.working_group) ? d.working_group : []).filter((m) => m && m.name);
@@ -491,7 +521,7 @@ function problems(d) {
 window.CMS.registerEventListener({
   name: 'preSave',
   handler: ({ entry }) => {
-    const found = problems(plain(entry.get('data')) || {});
+    const found = problems(plain(entry.get('data')) || {}, entry.get('collection'));
     if (found.length) throw new Error(found.join(' '));
   },
 });
