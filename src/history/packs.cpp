@@ -302,10 +302,11 @@ struct PackReader::Impl {
         int type = 0;
     };
     // The objects unpacked, by pack and offset, the most recently used first. An object is kept
-    // as it is until the cache is over its budget; then the least recently used of those kept so
-    // is compressed (deflate_into), and only when none is left to compress is the least recently
-    // used object let go. A build that reads few versions (a rebuild after an edit) so compresses
-    // nothing, and the cache never holds more than its budget.
+    // as it is until the cache is over its budget or those kept so hold kPlainBytes; then the least
+    // recently used of them is compressed (deflate_into), and only when none is left to compress
+    // is the least recently used object let go. A build that reads few versions (a rebuild after
+    // an edit) so compresses nothing, one that reads them all holds most compressed (memory), and
+    // the cache never holds more than its budget.
     struct Stored {
         std::shared_ptr<const std::string> data;  // compressed when `packed`
         size_t size = 0;                          // unpacked
@@ -320,6 +321,8 @@ struct PackReader::Impl {
     std::list<std::uint64_t> plain;  // the objects kept unpacked, the most recently used first
     std::unordered_map<std::uint64_t, std::pair<Stored, std::list<std::uint64_t>::iterator>> cache;
     size_t used = 0, budget = 0;
+    size_t plain_used = 0;  // the unpacked size of the objects in `plain`
+    static constexpr size_t kPlainBytes = 8 << 20;
 
     static constexpr size_t kDictionaryBytes = 8 * 1024;
     static std::uint64_t key(size_t pack, std::uint64_t offset) { return static_cast<std::uint64_t>(pack) << 48 | offset; }
@@ -348,12 +351,17 @@ struct PackReader::Impl {
         order.push_front(k);
         plain.push_front(k);
         used += c.data->size();
+        plain_used += c.data->size();
         cache.emplace(k, std::make_pair(Stored{c.data, c.data->size(), c.type, false, plain.begin()}, order.begin()));
-        while (used > budget && !order.empty()) {
+        while ((used > budget || plain_used > kPlainBytes) && !order.empty()) {
             if (plain.empty()) {  // every object is compressed: the least recently used goes
+                if (used <= budget) break;
                 const auto last = cache.find(order.back());
                 used -= last->second.first.data->size();
-                if (!last->second.first.packed && last->second.first.plain != plain.end()) plain.erase(last->second.first.plain);
+                if (!last->second.first.packed && last->second.first.plain != plain.end()) {
+                    plain.erase(last->second.first.plain);
+                    plain_used -= last->second.first.size;
+                }
                 cache.erase(last);
                 order.pop_back();
                 continue;
@@ -364,6 +372,7 @@ struct PackReader::Impl {
             plain.pop_back();
             auto& stored = cache.find(victim)->second.first;
             stored.plain = plain.end();
+            plain_used -= stored.size;
             const std::shared_ptr<const std::string> data = stored.data;
             lock.unlock();
             auto packed = std::make_shared<std::string>();
@@ -452,6 +461,7 @@ void PackReader::release_cache() {
     impl_->order.clear();
     impl_->plain.clear();
     impl_->used = 0;
+    impl_->plain_used = 0;
 }
 
 std::optional<std::string> PackReader::read_blob(const unsigned char* id, size_t max_bytes) {
