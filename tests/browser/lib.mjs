@@ -249,7 +249,7 @@ async function openVisitor(context, base, AxeBuilder) {
     if (current && !isLocalUrl(req.url())) current.foreignRequests.push(req.url());
   });
 
-  const visit = async (rel) => {
+  const visit = async (rel, { axe: runAxe = true } = {}) => {
     const result = { rel, url: pageUrl(base, rel), consoleErrors: [], foreignRequests: [], error: null };
     try {
       await page.goto('about:blank');
@@ -261,6 +261,7 @@ async function openVisitor(context, base, AxeBuilder) {
         await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => {});
       }
       result.dom = await page.evaluate(extractPage);
+      if (!runAxe) return result;
       // axe-core's minified build in legacy mode (axe.run in the page, no extra blank page per
       // analysis) takes about half the time of the defaults, with the same results. Legacy mode
       // does not test cross-origin frames; a page of this site has none (check 6).
@@ -295,13 +296,37 @@ function axeSource() {
 let crawlPromise = null;
 
 /**
- * Visits every .html file of `siteDir` served at `base` (one browser, `concurrency` tabs) and
- * returns { pages: Map(rel -> result), files: [rel] }. Memoised: the checks share one crawl.
+ * The pages axe-core checks: of the pages of one kind (the same top folder, depth and kind of
+ * file name: an activity's page, an indicator's, a history page…), made from one template, at
+ * most `perKind`, spread over the kind's pages in path order; every page of a kind with fewer.
+ * axe costs about a second of CPU a page, and the pages of a kind differ in their data, which is
+ * text the template escapes, more than in their markup. BROWSER_TESTS_AXE_ALL=1 checks every page.
+ */
+export function axeSample(files, perKind = Number(process.env.BROWSER_TESTS_AXE_PER_KIND) || 5) {
+  if (process.env.BROWSER_TESTS_AXE_ALL === '1') return new Set(files);
+  const kinds = new Map();
+  for (const rel of [...files].sort()) {
+    const parts = rel.split('/');
+    const kind = `${parts[0]}/${parts.length}/${parts[parts.length - 1] === 'index.html' ? 'index' : 'file'}`;
+    if (!kinds.has(kind)) kinds.set(kind, []);
+    kinds.get(kind).push(rel);
+  }
+  const chosen = new Set();
+  for (const pages of kinds.values())
+    for (let i = 0; i < Math.min(perKind, pages.length); ++i) chosen.add(pages[Math.floor((i * pages.length) / Math.min(perKind, pages.length))]);
+  return chosen;
+}
+
+/**
+ * Visits every .html file of `siteDir` served at `base` (one browser, `concurrency` tabs), axe on
+ * those axeSample() chooses, and returns { pages: Map(rel -> result), files: [rel], axed: Set }.
+ * Memoised: the checks share one crawl.
  */
 export function crawl(siteDir, base, { concurrency = Number(process.env.BROWSER_TESTS_CONCURRENCY) || 2 } = {}) {
   if (!crawlPromise) {
     crawlPromise = (async () => {
       const files = listHtmlFiles(siteDir);
+      const axed = axeSample(files);
       const { default: AxeBuilder } = await import('@axe-core/playwright');
       const context = await newContext();
       const pages = new Map();
@@ -311,7 +336,7 @@ export function crawl(siteDir, base, { concurrency = Number(process.env.BROWSER_
         try {
           while (next < files.length) {
             const rel = files[next++];
-            pages.set(rel, await visitor.visit(rel));
+            pages.set(rel, await visitor.visit(rel, { axe: axed.has(rel) }));
           }
         } finally {
           await visitor.close();
@@ -322,7 +347,7 @@ export function crawl(siteDir, base, { concurrency = Number(process.env.BROWSER_
       } finally {
         await context.close().catch(() => {});
       }
-      return { files, pages: new Map([...pages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+      return { files, axed, pages: new Map([...pages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
     })();
   }
   return crawlPromise;
