@@ -24,7 +24,8 @@ Diagnostic& report(Diagnostics& diagnostics, const Rule& rule, std::string path,
 }
 
 const std::vector<const Form*>& forms() {
-    static const std::vector<const Form*> all_forms = {&kBadValueLength, &kBadValueChoice};
+    static const std::vector<const Form*> all_forms = {&kBadValueLength, &kBadValueChoice, &kBadValueRange,
+                                                             &kBadValueNegative, &kBadValueUrl, &kBadValueYear};
     return all_forms;
 }
 

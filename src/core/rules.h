@@ -72,6 +72,14 @@ struct Form {
 inline const Form kBadValueLength{kBadValue, "length", {"length", "most"}};
 // A word outside its fixed set (a status, a kind), with every allowed word.
 inline const Form kBadValueChoice{kBadValue, "choice", {"value", "allowed values"}};
+// A number outside its bounds (site.toml's [rules]).
+inline const Form kBadValueRange{kBadValue, "range", {"value", "least", "most"}};
+// An amount below zero (an activity's [funding] amount_sek).
+inline const Form kBadValueNegative{kBadValue, "negative", {"value"}};
+// An address that is not http(s) (site.toml's base_url).
+inline const Form kBadValueUrl{kBadValue, "url", {"value"}};
+// A key that should be a year (a regional indicator's targets).
+inline const Form kBadValueYear{kBadValue, "year", {"value"}};
 
 // Every rule above, in the order docs/rules.md lists them.
 const std::vector<const Rule*>& all();

@@ -97,7 +97,8 @@ void read_site(const Record& rec, Site& site, Diagnostics& d) {
     }
     s.base_url = r.text("base_url");
     if (!s.base_url.empty() && s.base_url.rfind("https://", 0) != 0 && s.base_url.rfind("http://", 0) != 0)
-        d.error(rec.path, r.pos("base_url"), "'base_url' must start with https:// or http://", "bad-value");
+        rules::report(d, rules::kBadValueUrl, rec.path, r.pos("base_url"), "'base_url' must start with https:// or http://",
+                      {s.base_url});
     if (r.has("theme")) {
         const Ref theme = r.ref("theme");
         if (theme.present() && !is_valid_id(theme.id))
@@ -127,7 +128,8 @@ void read_site(const Record& rec, Site& site, Diagnostics& d) {
         auto positive = [&](const char* key, int& out) {
             if (auto v = rr.integer(key)) {
                 if (*v < 1 || *v > 1000)
-                    d.error(rec.path, rr.pos(key), quote(key) + " must be between 1 and 1000", "bad-value");
+                    rules::report(d, rules::kBadValueRange, rec.path, rr.pos(key), quote(key) + " must be between 1 and 1000",
+                                  {std::to_string(*v), "1", "1000"});
                 else
                     out = static_cast<int>(*v);
             }
@@ -207,8 +209,8 @@ void read_regional(const Record& rec, Site& site, Diagnostics& d) {
                         const Value& tv = e.value.front();
                         const bool year_ok = e.key.size() == 4 && std::all_of(e.key.begin(), e.key.end(), [](char c) { return c >= '0' && c <= '9'; });
                         if (!year_ok) {
-                            d.error(rec.path, e.key_pos, "a target's key is a year such as 2025, not " + quote(e.key),
-                                    "bad-value");
+                            rules::report(d, rules::kBadValueYear, rec.path, e.key_pos,
+                                          "a target's key is a year such as 2025, not " + quote(e.key), {e.key});
                         } else if (tv.type == Value::Type::Integer) {
                             ind.targets.push_back({std::stoi(e.key), static_cast<double>(tv.integer), e.key_pos});
                         } else if (tv.type == Value::Type::Float) {
@@ -498,7 +500,8 @@ Activity read_activity(const Record& rec, Diagnostics& d) {
         f.applied = fr.date("applied");
         f.amount_sek = fr.integer("amount_sek");
         if (f.amount_sek && *f.amount_sek < 0)
-            d.error(rec.path, fr.pos("amount_sek"), "'amount_sek' must not be negative", "bad-value");
+            rules::report(d, rules::kBadValueNegative, rec.path, fr.pos("amount_sek"), "'amount_sek' must not be negative",
+                          {std::to_string(*f.amount_sek)});
         f.board_decision = fr.date("board_decision");
         f.granted = fr.boolean("granted");
         a.funding = std::move(f);

@@ -412,6 +412,14 @@ TEST_CASE("edit: a rule error is said in Swedish at its field, with the nearest 
     CHECK(diagnostic(length, "bad-value")->string_or("message_sv") == "Texten har 301 tecken; högst 300 är tillåtna.");
     const Json at_limit = check_activity(editor, [](Json& d) { d.set("title", Json::string_value(title_of(300))); });
     CHECK(diagnostic(at_limit, "bad-value") == nullptr);
+    // A negative amount: the amount said.
+    const Json negative = check_activity(editor, [](Json& d) {
+        Json funding = Json::object();
+        funding.set("amount_sek", number("-500"));
+        d.set("funding", funding);
+    });
+    REQUIRE(diagnostic(negative, "bad-value") != nullptr);
+    CHECK(diagnostic(negative, "bad-value")->string_or("message_sv") == "Beloppet kan inte vara negativt (-500).");
     // Without a near value, the sentence alone.
     const Json dates = check_activity(editor, [](Json& d) { d.set("end", date("2020-01-01")); });
     REQUIRE(diagnostic(dates, "date-order") != nullptr);
