@@ -90,6 +90,7 @@ private:
 
     // Hands on the page at `path` as kept from the previous build.
     void keep(std::string path, std::string key);
+    void note_page(const std::string& path);  // for the sitemap
 
     struct Linked {
         const Group* group;
@@ -171,7 +172,7 @@ private:
     Data event_data(const std::string& from, const Event& e) const;
 
     // The Atom feed of recent events, and a sitemap when the site knows its address.
-    void add_feed_and_sitemap(const std::vector<std::string>& pages);
+    void add_feed_and_sitemap(std::string_view pages);  // sitemap_pages_
 
     Data group_list(const std::string& from) const;
 
@@ -381,7 +382,7 @@ private:
     std::unordered_map<std::string, std::vector<const Diagnostic*>> warnings_by_path_;  // in the check's order
     std::unordered_map<std::string, size_t> warnings_by_group_;  // by group id
     SiteView view_;
-    std::vector<std::string> page_paths_;  // every page handed to the sink, in order
+    std::string sitemap_pages_;  // note_page: the sitemap's pages handed to the sink, in order, each followed by '\n'
     std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds
     std::unique_ptr<VersionPrefetch> versions_;  // set when there is history
     mutable std::mutex common_mutex_;

@@ -268,7 +268,7 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
 
 // Hands on the page at `path` as kept from the previous build.
 void Builder::keep(std::string path, std::string key) {
-    page_paths_.push_back(path);
+    note_page(path);
     sink_(PageView{std::move(path), {}, {}, {}, std::move(key), true});
 }
 
@@ -350,15 +350,24 @@ std::shared_ptr<const Data> Builder::shared_common(const std::string& root, cons
     return slot;
 }
 
+// The sitemap's pages (only with base_url: a sitemap needs absolute addresses), one per line:
+// a site with years of history has tens of thousands, and a string each would cost some
+// 100 bytes of memory more apiece for the whole pages stage.
+void Builder::note_page(const std::string& path) {
+    if (site_.settings.base_url.empty()) return;
+    if (path.size() > 5 && path.compare(path.size() - 5, 5, ".html") == 0 && path != not_found_path())
+        sitemap_pages_.append(path).push_back('\n');
+}
+
 void Builder::add(std::string path, std::string layout, Data data) {
-    page_paths_.push_back(path);
+    note_page(path);
     sink_(PageView{std::move(path), std::move(layout), std::move(data), {}});
 }
 
 // A page whose data `make` makes later, on the thread that renders it, from this builder's
 // const members.
 void Builder::add_later(std::string path, std::string layout, std::function<Data(const Builder&)> make, std::string key) {
-    page_paths_.push_back(path);
+    note_page(path);
     sink_(PageView{std::move(path), std::move(layout), {},
                    [self = std::shared_ptr<const Builder>(shared_from_this()), make = std::move(make)] { return make(*self); },
                    std::move(key)});

@@ -41,7 +41,7 @@ Data Builder::event_data(const std::string& from, const Event& e) const {
 }
 
 // The Atom feed of recent events, and a sitemap when the site knows its address.
-void Builder::add_feed_and_sitemap(const std::vector<std::string>& pages) {
+void Builder::add_feed_and_sitemap(std::string_view pages) {
     std::string base = site_.settings.base_url;
     if (!base.empty() && base.back() != '/') base += '/';
     Data feed = Data::map({{"title", site_.settings.title + " – " + s_.get("feed_name")},
@@ -63,9 +63,8 @@ void Builder::add_feed_and_sitemap(const std::vector<std::string>& pages) {
     add(feed_path(), "feed", std::move(feed));
     if (base.empty()) return;  // a sitemap needs absolute addresses
     Data urls = Data::list();
-    for (const auto& p : pages)
-        if (p.size() > 5 && p.compare(p.size() - 5, 5, ".html") == 0 && p != not_found_path())
-            urls.push(Data::map({{"loc", page_url(base, p)}}));
+    for (size_t at = 0, end; (end = pages.find('\n', at)) != std::string_view::npos; at = end + 1)
+        urls.push(Data::map({{"loc", page_url(base, std::string(pages.substr(at, end - at)))}}));
     add(sitemap_path(), "sitemap", Data::map({{"urls", std::move(urls)}}));
 }
 
