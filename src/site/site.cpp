@@ -148,10 +148,16 @@ void Builder::add_versions_family(Handoff&) { add_versions(); }
 void Builder::add_feeds_family(Handoff&) { add_feed_and_sitemap(sitemap_pages_); }
 
 SiteView Builder::run() {
-    // The open data files need only the model: they are made on another thread meanwhile.
-    auto open_data = std::async(std::launch::async, [this] { return open_data_files(site_, OpenDataOptions{lang_}); });
+    // The open data files need only the model: they are made on another thread while the pages
+    // after the groups' are made. Not from the start: they would then be held through the groups'
+    // pages, when the most memory is in use (every record's versions are read then).
+    std::future<std::vector<FileView>> open_data;
     Handoff handoff;
-    for (const auto& family : page_families()) (this->*family.add)(handoff);
+    for (const auto& family : page_families()) {
+        (this->*family.add)(handoff);
+        if (family.add == &Builder::add_groups_family)
+            open_data = std::async(std::launch::async, [this] { return open_data_files(site_, OpenDataOptions{lang_}); });
+    }
     for (auto& f : open_data.get()) view_.files.push_back(std::move(f));
     versions_.reset();  // its threads are done
     return std::move(view_);
