@@ -391,8 +391,8 @@ void report_working_group_change(const Activity& a, const CheckOptions::WorkingG
 
 std::string working_group_key(const history::History& history, const std::string& path) {
     const auto& revisions = history.file_revisions(path);
-    if (revisions.size() < 2 || revisions[0].blob.empty() || revisions[1].blob.empty()) return {};
-    return revisions[0].blob + " " + revisions[1].blob;
+    if (revisions.size() < 2 || revisions[0].blob().empty() || revisions[1].blob().empty()) return {};
+    return revisions[0].blob() + " " + revisions[1].blob();
 }
 
 void check_working_group_change(const Activity& a, const std::vector<history::RecordVersion>& versions,

@@ -70,8 +70,8 @@ std::optional<std::string> History::read(size_t revision, const std::string& pat
 
 std::optional<std::string> History::read(const FileRevision& revision, size_t max_bytes) const {
     if (revision.kind == ChangeKind::Deleted) return std::nullopt;
-    if (revision.blob.empty()) return read(revision.revision, revision.path, max_bytes);
-    return read_blob(revision.blob, max_bytes);
+    if (revision.blob().empty()) return read(revision.revision, revision.path(), max_bytes);
+    return read_blob(revision.blob(), max_bytes);
 }
 
 std::optional<std::string> History::read_blob(const std::string& blob, size_t max_bytes) const {
@@ -108,11 +108,11 @@ void History::release_index() {
 
 bool History::in_working_folder(const FileRevision& revision) const {
     git_oid committed, now;
-    if (!repo_ || revision.kind == ChangeKind::Deleted || git_oid_fromstr(&committed, revision.blob.c_str()) != 0)
+    if (!repo_ || revision.kind == ChangeKind::Deleted || git_oid_fromstr(&committed, revision.blob().c_str()) != 0)
         return false;
-    if (repo_->index_vouches(revision.path, committed)) return true;
+    if (repo_->index_vouches(revision.path(), committed)) return true;
     std::string text, error;
-    if (read_regular_file(repo_->content + "/" + revision.path, 64 * 1024 * 1024, text, error, true) != FileRead::Ok)
+    if (read_regular_file(repo_->content + "/" + revision.path(), 64 * 1024 * 1024, text, error, true) != FileRead::Ok)
         return false;
     return git_odb_hash(&now, text.data(), text.size(), GIT_OBJECT_BLOB) == 0 && git_oid_equal(&now, &committed);
 }
@@ -192,11 +192,11 @@ void History::index_files() {
     for (size_t index = 0; index < changes_.size(); ++index)
         for (const auto& c : changes_[index]) {
             if (c.kind == ChangeKind::Deleted) {
-                files_[current(c.old_path)].push_back({index, c.kind, c.old_path, {}});
+                files_[current(c.old_path)].push_back({index, c.kind, &c});
                 continue;
             }
             const std::string today = current(c.path);
-            files_[today].push_back({index, c.kind, c.path, c.blob});
+            files_[today].push_back({index, c.kind, &c});
             if (c.kind != ChangeKind::Renamed) continue;
             now[c.old_path] = today;  // older commits knew it by its old name
             renamed_from_[c.old_path].emplace_back(index, today);

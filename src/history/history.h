@@ -35,11 +35,17 @@ struct Change {
 };
 
 // One revision of a file, identified by its path now (or its last path, if deleted).
+// It points at its Change in History::changes() (a history with years of commits has tens of
+// thousands: a copy of each change's path and object id would be as large as the changes
+// themselves), so it is valid as long as the History's index (until release_index()).
 struct FileRevision {
     size_t revision = 0;  // index into History::revisions()
     ChangeKind kind = ChangeKind::Modified;
-    std::string path;     // the file's path in that commit (for a deletion: the path it had)
-    std::string blob;     // the file's object id in that commit (hex); "" for a deletion
+    const Change* change = nullptr;
+    // The file's path in that commit (for a deletion: the path it had).
+    const std::string& path() const { return kind == ChangeKind::Deleted ? change->old_path : change->path; }
+    // The file's object id in that commit (hex); "" for a deletion.
+    const std::string& blob() const { return change->blob; }
 };
 
 struct FileChange {

@@ -10,8 +10,8 @@ namespace samplan::history {
 std::string plan_path_in(const std::vector<FileRevision>& plan_file, size_t revision, const std::string& plan) {
     // Newest first: the first revision at or before `revision` (a larger index is older).
     for (const auto& fr : plan_file)
-        if (fr.revision >= revision) return fr.path;
-    return plan_file.empty() ? plan : plan_file.back().path;
+        if (fr.revision >= revision) return fr.path();
+    return plan_file.empty() ? plan : plan_file.back().path();
 }
 
 bool in_activities_of(const std::string& file, const std::string& plan) {

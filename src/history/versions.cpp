@@ -202,7 +202,7 @@ std::vector<RecordVersion> versions_of(const History& history, const std::string
         RecordVersion v;
         v.revision = fr.revision;
         v.change = fr.kind;
-        v.path = fr.path;
+        v.path = fr.path();
         v.current = versions.empty() && history.in_working_folder(fr);
         // The current version is needed only to compare the one before with it.
         if (!(v.current && (revisions.size() == 1 || current(v))))
@@ -345,7 +345,7 @@ std::vector<RecordVersion> record_versions(const History& history, const model::
         RecordVersion v;
         v.revision = fr.revision;
         v.change = fr.kind;
-        v.path = fr.path;
+        v.path = fr.path();
         versions.push_back(std::move(v));
     }
     return versions;

@@ -18,7 +18,7 @@ void Builder::add_plain_history(Changelog& changelog, Data& d, const std::string
         history::RecordVersion v;
         v.revision = fr.revision;
         v.change = fr.kind;
-        v.path = fr.path;
+        v.path = fr.path();
         versions.push_back(std::move(v));
     }
     if (versions.empty()) return;

@@ -20,7 +20,7 @@ Builder::RecordKeys Builder::activity_keys(const Group& g, const Plan& p, const 
     const auto& file = options_.history->file_revisions(a.path);
     for (const auto& fr : file) {
         const auto& rev = revisions.at(fr.revision);
-        for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path, &fr.blob}) d.add(*text);
+        for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path(), &fr.blob()}) d.add(*text);
         d.add(rev.date.iso());
         d.add(static_cast<std::int64_t>(fr.kind));
     }
@@ -219,7 +219,7 @@ std::string Builder::plan_history_key(const Group& g, const Plan& p) const {
     const auto& file = options_.history->file_revisions(p.path);
     for (const auto& fr : file) {
         const auto& rev = revisions.at(fr.revision);
-        for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path, &fr.blob}) d.add(*text);
+        for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path(), &fr.blob()}) d.add(*text);
         d.add(rev.date.iso());
         d.add(static_cast<std::int64_t>(fr.kind));
     }
@@ -238,7 +238,7 @@ std::string Builder::plan_history_key(const Group& g, const Plan& p) const {
         for (const auto& fr : options_.history->file_revisions(gone.file)) {
             if (fr.revision < gone.revision) continue;  // its changes since, in another plan, are not shown here
             const auto& rev = revisions.at(fr.revision);
-            for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path, &fr.blob}) d.add(*text);
+            for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path(), &fr.blob()}) d.add(*text);
             d.add(rev.date.iso());
         }
     return d.hex();

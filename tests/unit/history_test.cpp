@@ -76,9 +76,9 @@ TEST_CASE("one pass over the history finds each file's revisions, following rena
     const auto& c = h.file_revisions("c.md");
     REQUIRE(c.size() == 3);  // renamed, modified, added
     CHECK(c[0].kind == history::ChangeKind::Renamed);
-    CHECK(c[1].path == "a.md");
+    CHECK(c[1].path() == "a.md");
     CHECK(c[2].kind == history::ChangeKind::Added);
-    CHECK(*h.read(c[2].revision, c[2].path) == "första\n");
+    CHECK(*h.read(c[2].revision, c[2].path()) == "första\n");
     CHECK(*h.read(c[1].revision, "a.md") == "andra\n");
     CHECK_FALSE(h.read(c[0].revision, "a.md"));
     CHECK(h.last_change("c.md")->date == Date{2025, 3, 10});
