@@ -396,7 +396,7 @@ test('lengths are counted as samplan check counts them (emoji and å one charact
   const subgoals = data.subgoals.map((g, i) => (i ? { ...g, title: over } : g));
   assert.match(refusal({ ...data, subgoals }), /301 tecken/);
   assert.equal(refusal({ ...data, subgoals: data.subgoals.map((g) => ({ ...g, title: atLimit })) }), '');
-  assert.match(refusal({ name: 'Grupp', principals: ['Kommunen', over] }), /301 tecken/);
+  assert.match(refusal({ name: 'Grupp', principals: ['Kommunen', over] }, 'grupper'), /301 tecken/);
   // Record rules before a save (docs/editor.md lists them): a principal listed twice, an
   // indicator's id used twice (duplicate-id), a decided plan without its decision date (required).
   assert.match(refusal({ name: 'Grupp', principals: ['Kommunen', 'Regionen', 'Kommunen'] }, 'grupper'),
@@ -411,4 +411,97 @@ test('lengths are counted as samplan check counts them (emoji and å one charact
   // Blank is empty (samplan: nothing but spaces, tabs and line breaks); a no-break space is text.
   assert.ok(!new RegExp(pattern).test(' \t '));
   assert.ok(new RegExp(pattern).test('\u00a0'));
+});
+
+// The rules that samplan check used to be alone in checking (docs/editor.md's table), checked
+// before a save on the TOML the save would write, in the theme's sentences, as samplan check
+// says them: a working group without someone from each of the group's principals, a group with
+// one principal, a [final_report] without its date, a quoted number or date from a file edited by
+// hand (type) refuse the save; a key the content model does not know is said, and the save goes on.
+// Every record of the example content (which samplan check accepts) passes with nothing said.
+test('before a save: working-group-principals, required, type and unknown-key, as samplan check says them', async () => {
+  const listeners = [];
+  const { 'samplan-toml-frontmatter': md, 'samplan-toml': toml } = await formats(listeners);
+  const preSave = listeners.find((l) => l.name === 'preSave').handler;
+  // The page's warnings region (samplan-cms.js makes it in the page when it has something to say).
+  const made = [];
+  const element = () => {
+    const e = { children: [], setAttribute() {}, addEventListener() {}, append(...c) { this.children.push(...c); } };
+    made.push(e);
+    return e;
+  };
+  const saved = globalThis.document;
+  globalThis.document = { createElement: element, body: { append() {} } };
+  const warning = () => made.filter((e) => e.className === 'samplan-notice' && !e.hidden).map((e) => e.text.textContent).join('');
+  const refusal = (data, collection, slug) => {
+    const entry = { get: (key) => (key === 'collection' ? collection : key === 'slug' ? slug : { toJS: () => data }) };
+    try { preSave({ entry }); return ''; } catch (e) { return e.message; }
+  };
+  // samplan check on the example content with one file replaced.
+  const copy = path.join(work, 'rules');
+  const check = (file, text) => {
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.cpSync(CONTENT, copy, { recursive: true });
+    fs.writeFileSync(path.join(copy, file), text);
+    const r = spawnSync(SAMPLAN, ['check', '--content', copy, '--today', '2026-06-01'], { encoding: 'utf8' });
+    return r.stdout + r.stderr;
+  };
+  try {
+    const ACT = 'aktiviteter__trollhattan__2026';
+    // Every record of the example content: nothing refused, nothing said.
+    const records = [];
+    const walk = (dir) => {
+      for (const e of fs.readdirSync(path.join(CONTENT, dir), { withFileTypes: true }))
+        if (e.isDirectory()) walk(path.join(dir, e.name)); else records.push(path.join(dir, e.name));
+    };
+    walk('groups');
+    let seen = 0;
+    for (const file of records) {
+      const [, group, place, plan, folder] = file.split(path.sep);
+      const text = fs.readFileSync(path.join(CONTENT, file), 'utf8');
+      const [collection, format] = place === 'group.toml' ? ['grupper', toml]
+        : place === 'evaluations' ? [`utvarderingar__${group}`, md]
+        : folder === 'activities' ? [`aktiviteter__${group}__${plan}`, md]
+        : folder === 'plan.toml' ? [`planer__${group}`, toml] : [];
+      if (!collection) continue;
+      seen++;
+      assert.equal(refusal(format.fromFile(text), collection, group), '', file);
+      assert.equal(warning(), '', file);
+    }
+    assert.ok(seen >= 30, `${seen} records`);
+
+    // working-group-principals: no one from Västra Götalandsregionen (the group's other principal).
+    const data = md.fromFile(original);
+    const onlyTown = data.working_group.filter((m) => m.principal === 'Trollhättans kommun').map((m, i) => ({ ...m, convener: i === 0 }));
+    assert.match(refusal({ ...data, working_group: onlyTown }, ACT),
+      /^Arbetsgrupp: ”Västra Götalandsregionen”: Arbetsgruppen behöver minst en person från varje huvudman\.$/);
+    assert.match(check(ACTIVITY, md.toFile({ ...data, working_group: onlyTown }, [])), /\[working-group-principals\]/);
+    // A planned activity may be without a working group; an ongoing one may not.
+    assert.equal(refusal({ ...data, status: 'planerad', working_group: [] }, ACT), '');
+    assert.match(refusal({ ...data, working_group: [] }, ACT), /Trollhättans kommun”: Arbetsgruppen behöver/);
+    // required: a group with one principal; a [final_report] that is there without its date.
+    const groupText = fs.readFileSync(path.join(CONTENT, 'groups/trollhattan/group.toml'), 'utf8');
+    const group = toml.fromFile(groupText);
+    assert.equal(refusal({ ...group, principals: ['Trollhättans kommun'] }, 'grupper', 'trollhattan'), 'Huvudmän: Fältet måste fyllas i.');
+    assert.match(check('groups/trollhattan/group.toml', toml.toFile({ ...group, principals: ['Trollhättans kommun'] }, [])),
+      /needs at least two principals.*\[required\]/);
+    const report = { summary: 'Klar.' };
+    assert.equal(refusal({ ...data, final_report: report }, ACT), 'Slutrapport › Datum: Fältet måste fyllas i.');
+    assert.match(check(ACTIVITY, md.toFile({ ...data, final_report: report }, [])), /missing required key 'date'.*\[required\]/);
+    assert.equal(refusal({ ...data, final_report: { ...report, date: '2026-12-20' } }, ACT), '');
+    // type: a number and a date in quotes, as a file edited by hand may have them, kept by the form.
+    const quoted = original.replace('priority = 1\n', 'priority = "1"\n').replace('start = 2026-01-15', 'start = "2026-01-15"');
+    assert.notEqual(quoted, original);
+    assert.equal(refusal(md.fromFile(quoted), ACT), 'Startdatum: Fel slags värde. Prioritet: Fel slags värde.');
+    assert.match(check(ACTIVITY, quoted), /'priority' must be a whole number, not a string \[type\]/);
+    // unknown-key: a warning, said in the page's region; the save is not refused.
+    const unknown = original.replace('priority = 1\n', 'priority = 1\ncolour = "blå"\n');
+    assert.equal(refusal(md.fromFile(unknown), ACT), '');
+    assert.equal(warning(), 'Varning (sparas ändå): ”colour”: Okänd nyckel: den finns inte i innehållsmodellen.');
+    assert.match(check(ACTIVITY, unknown), /warning: unknown key 'colour'.*\[unknown-key\]/);
+    assert.equal(refusal(data, ACT), '');
+    assert.equal(warning(), '');  // said again at each save, or no more
+  } finally {
+    globalThis.document = saved;
+  }
 });
