@@ -618,13 +618,34 @@ function warn(sentences) {
   notice.text.textContent = sentences.length ? 'Varning (sparas ändå): ' + sentences.join(' ') : '';
   notice.hidden = !sentences.length;
 }
+// The refusals thrown below, as Decap passes them on (String(error)).
+const refusals = new Set();
 window.CMS.registerEventListener({
   name: 'preSave',
   handler: ({ entry }) => {
     const found = problems(plain(entry.get('data')) || {}, entry.get('collection'), entry.get('slug'));
     warn(found.warnings);
-    if (found.errors.length) throw new Error(found.errors.join(' '));
+    if (!found.errors.length) return;
+    // Decap says "Kunde inte spara inlägg: " and the error as a string: without a name it is
+    // only the rules' sentences (not "Error: …").
+    const refusal = new Error(found.errors.join(' '));
+    refusal.name = '';
+    refusals.add(String(refusal));
+    throw refusal;
   },
+});
+// A refused save leaves the promise of Decap's save rejected with no handler (its toolbar's
+// button awaits it and nothing catches), which the page would report as an uncaught error,
+// though Decap has already said why at the fields or in its message. Those two rejections are
+// handled here: a refusal of the check above (Decap rejects with its action
+// ENTRY_PERSIST_FAILURE, which carries the error as a string), and a save refused because a
+// field is invalid (Decap rejects with nothing, and the form shows the field's error). Any
+// other rejection is left to the page.
+window.addEventListener('unhandledrejection', (event) => {
+  const r = event.reason;
+  const refused = r && r.type === 'ENTRY_PERSIST_FAILURE' && r.payload && refusals.has(r.payload.error);
+  const invalid = r === undefined && document.querySelector('[class*="ControlErrorsList"] li');
+  if (refused || invalid) event.preventDefault();
 });
 
 // Decap's preview pane is an <iframe> without a name (axe: frame-title): name it.
