@@ -648,10 +648,49 @@ window.addEventListener('unhandledrejection', (event) => {
   if (refused || invalid) event.preventDefault();
 });
 
-// Decap's preview pane is an <iframe> without a name (axe: frame-title): name it.
-new MutationObserver(() => {
-  const frame = document.getElementById('preview-pane');
+// ---- Names and states Decap's own markup lacks (axe, WCAG 2.1 AA; docs/editor.md) ----
+// Each is set on the element Decap draws, whenever it draws it, and only when missing, so that
+// what Decap sets itself wins.
+const setOnce = (el, name, value) => { if (el.getAttribute(name) !== value) el.setAttribute(name, value); };
+function mend(root) {
+  // The preview pane: an <iframe> without a name (frame-title).
+  const frame = root.querySelector('#preview-pane');
   if (frame && !frame.title) frame.title = 'Förhandsvisning';
-}).observe(document.body, { childList: true, subtree: true });
+  // The Markdown editor's text box (rich-text mode) has no name (aria-input-field-name): its
+  // field's label names it.
+  for (const box of root.querySelectorAll('[data-slate-editor][role="textbox"]:not([aria-labelledby])')) {
+    const label = box.closest('[class*="ControlContainer"]')?.querySelector('label');
+    if (!label) continue;
+    if (!label.id) label.id = (label.htmlFor || 'samplan-field') + '-label';
+    box.setAttribute('aria-labelledby', label.id);
+  }
+  // Its mode switch (rich text or Markdown) has no name (button-name) and, in rich-text mode,
+  // no state (aria-required-attr): it is named as its "Markdown" side, on in Markdown mode.
+  for (const toggle of root.querySelectorAll('[class*="ToolbarToggle"] button[role="switch"]')) {
+    setOnce(toggle, 'aria-label', 'Markdown');
+    if (!toggle.hasAttribute('aria-checked')) toggle.setAttribute('aria-checked', 'false');
+  }
+  // Its menu buttons (headings) are a button inside a button (nested-interactive): the outer
+  // one, which has the keyboard and the menu, is named after the inner one, and the inner one
+  // is taken out of the focus order and the pointer's way (disabled; CSS keeps its look).
+  for (const inner of root.querySelectorAll('.cms-editor-visual [class*="ToolbarDropdownWrapper"] [role="button"] > button:not([disabled])')) {
+    setOnce(inner.parentElement, 'aria-label', inner.title || inner.textContent);
+    inner.setAttribute('data-samplan-inner', '');
+    inner.disabled = true;
+  }
+  // A list's items: the drag handle is a button without a name (aria-command-name), the buttons
+  // that open or close an item and remove it are icons without a name (button-name).
+  for (const handle of root.querySelectorAll('[role="button"][aria-roledescription="sortable"]:not([aria-label])'))
+    handle.setAttribute('aria-label', 'Flytta');
+  for (const bar of root.querySelectorAll('[class*="ListItemTopBar"]')) {
+    const buttons = [...bar.children].filter((c) => c.tagName === 'BUTTON');
+    if (buttons.length !== 2) continue;
+    if (!buttons[0].hasAttribute('aria-label')) buttons[0].setAttribute('aria-label', 'Visa eller dölj');
+    if (!buttons[1].hasAttribute('aria-label')) buttons[1].setAttribute('aria-label', 'Ta bort');
+  }
+}
+new MutationObserver(() => mend(document)).observe(document.body, {
+  childList: true, subtree: true, attributes: true, attributeFilter: ['aria-checked', 'disabled'],
+});
 
 window.CMS.init();
