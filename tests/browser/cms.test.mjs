@@ -80,7 +80,7 @@ after(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-async function openCms() {
+async function openCms(files = repoFiles) {
   const context = await newContext();
   const page = await context.newPage();
   page.setDefaultTimeout(180000);  // Decap's script is large: a loaded machine takes its time
@@ -88,7 +88,7 @@ async function openCms() {
   page.on('pageerror', (e) => errors.push(e.message));
   // Nothing from another server (no CDN): such requests are blocked, and named here.
   page.on('request', (r) => { if (!isLocalUrl(r.url())) errors.push('request to ' + r.url()); });
-  await page.addInitScript((files) => { window.repoFiles = files; }, repoFiles);
+  await page.addInitScript((files) => { window.repoFiles = files; }, files);
   await page.goto(base);
   await page.getByRole('button', { name: 'Logga in' }).click();  // the test repository's sign-in, in Swedish
   return { context, page, errors };
@@ -236,6 +236,35 @@ test('an activity that breaks a rule is not saved; with one field edited it save
   const before = check(CONTENT), afterSave = check(copy);
   assert.equal(afterSave.status, 0, afterSave.stdout + afterSave.stderr);
   assert.equal(afterSave.stdout, before.stdout);  // the same diagnostics (warnings) as before the save
+});
+
+// A key the content model does not know (a file edited by hand): samplan check warns, so the
+// save goes on, and the page says it in its own box (role="status"), which axe finds clean and
+// "Stäng" closes; the key stays in the file.
+test('an unknown key is said before a save in the page, and the save goes on', async () => {
+  const files = structuredClone(repoFiles);
+  const withKey = original.replace('priority = 1\n', 'priority = 1\ncolour = "blå"\n');
+  files.content.groups.trollhattan.plans['2026'].activities['forsta-linjen-unga.md'].content = withKey;
+  const { context, page, errors } = await openCms(files);
+  await page.goto(base + '#/collections/aktiviteter__trollhattan__2026/entries/forsta-linjen-unga');
+  const title = page.getByLabel('Aktivitetens namn');
+  await title.waitFor();
+  assert.equal(await page.locator('.samplan-notice').count(), 0);
+  await title.fill('');
+  await title.fill('En väg in');
+  await page.getByRole('button', { name: 'Publicera', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'Publicera nu' }).click();
+  await page.getByText('Ändringar sparade').waitFor();
+  const notice = page.locator('.samplan-notice[role="status"]');
+  assert.equal(await notice.locator('p').textContent(),
+    'Varning (sparas ändå): ”colour”: Okänd nyckel: den finns inte i innehållsmodellen.');
+  assert.deepEqual(await axeViolations(page, { include: '.samplan-notice' }), []);
+  assert.equal(await page.evaluate(() => window.repoFiles.content.groups.trollhattan.plans['2026'].activities['forsta-linjen-unga.md'].content),
+    withKey.replace('title = "En väg in – gemensam första linje för unga"', 'title = "En väg in"'));
+  await notice.getByRole('button', { name: 'Stäng' }).click();
+  assert.ok(await notice.isHidden());
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 // The group, plan and evaluation forms: each opens without page errors, axe finds nothing but
