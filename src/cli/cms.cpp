@@ -77,6 +77,7 @@ int cms_command(const Arguments& args, std::ostream& out, std::ostream& err) {
 
     const site::Strings strings = build::load_strings(loaded.site, options.themes);
     for (const char* rule : edit::kCmsRules) s.rules[rule] = strings.get(std::string("rule_") + rule);
+    for (const auto& g : loaded.site.groups) s.principals[g.id] = g.principals;
 
     std::error_code ec;
     fs::create_directories(folder, ec);

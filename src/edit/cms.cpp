@@ -447,7 +447,51 @@ void collect_lengths(const Json& root, const Json& object_schema, std::map<std::
     }
 }
 
+// The shape of a value as samplan's reader takes it (model/table_reader.h), from its schema:
+// {"type": "table", "keys": {key: shape}, "required": [keys], "open": true when the schema allows
+// other keys}, {"type": "array", "items": shape}, or {"type": "string" | "date" | "integer" |
+// "number" | "boolean" | "any"}; each with its Swedish title ("title") when the schema has one.
+Json shape_of(const Json& root, const std::string& key, const Json& raw, int depth) {
+    const Json s = resolve(root, raw);
+    Json out = Json::object();
+    const std::string type = s.string_or("type");
+    const std::string title = s.string_or("title");
+    if (is_date(key, s)) {
+        out.set("type", str("date"));
+    } else if (type == "object" && depth < 8) {
+        out.set("type", str("table"));
+        Json keys = Json::object();
+        if (const Json* props = s.find("properties"))
+            for (const auto& [k, v] : props->members) keys.set(k, shape_of(root, k, v, depth + 1));
+        out.set("keys", std::move(keys));
+        Json required = Json::array();
+        if (const Json* req = s.find("required")) required = *req;
+        out.set("required", std::move(required));
+        const Json* extra = s.find("additionalProperties");
+        if (!extra || extra->kind != Json::Kind::Bool || extra->boolean || s.find("patternProperties"))
+            out.set("open", Json::boolean_value(true));
+    } else if (type == "array" && depth < 8) {
+        out.set("type", str("array"));
+        out.set("items", shape_of(root, "", s.find("items") ? *s.find("items") : Json::object(), depth + 1));
+    } else if (type == "string" || type == "integer" || type == "number" || type == "boolean") {
+        out.set("type", str(type));
+    } else {
+        out.set("type", str("any"));
+    }
+    if (!title.empty()) out.set("title", str(title));
+    return out;
+}
+
 }  // namespace
+
+std::string cms_shapes() {
+    Json out = Json::object();
+    for (const char* kind : {"group", "plan", "activity", "evaluation"}) {
+        const Json root = schema(kind);
+        out.set(kind, shape_of(root, "", root, 0));
+    }
+    return to_json(out);
+}
 
 std::string cms_lengths() {
     std::map<std::string, long> lengths;
@@ -487,6 +531,14 @@ std::string cms_page(const CmsSettings& settings) {
     data.set("toml", settings.toml);
     data.set("dates", cms_date_keys());
     data.set("lengths", cms_lengths());
+    data.set("shapes", cms_shapes());
+    Json principals = Json::object();
+    for (const auto& [group, list] : settings.principals) {
+        Json names = Json::array();
+        for (const auto& p : list) names.items.push_back(str(p));
+        principals.set(group, std::move(names));
+    }
+    data.set("principals", to_json(principals));
     Json rules = Json::object();
     for (const auto& [id, sentence] : settings.rules) rules.set(id, str(sentence));
     data.set("rules", to_json(rules));

@@ -14,6 +14,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "edit/json.h"
 #include "model/model.h"
@@ -33,12 +34,17 @@ struct CmsSettings {
     std::string toml = "./smol-toml/index.js"; // smol-toml's module (npm), which samplan-cms.js reads TOML with
     // The theme's sentences ("rule_<id>") of the rules samplan-cms.js checks before a save, by rule id.
     std::map<std::string, std::string> rules;
+    // Each group's principals, by group id: samplan-cms.js checks an activity's working group
+    // against them before a save (working-group-principals).
+    std::map<std::string, std::vector<std::string>> principals;
 };
 
 // The rules samplan-cms.js checks in the browser before a save (the others: samplan check in CI).
 // "bad-value_length": the sentence of a text too long (rule bad-value, form length: {0} characters, at most {1}).
-inline const char* const kCmsRules[] = {"date-order",       "final-report", "working-group-convener", "step-range",
-                                        "bad-value_length", "duplicate-id", "required"};
+inline const char* const kCmsRules[] = {"date-order",   "final-report",     "working-group-convener",
+                                        "step-range",   "bad-value_length", "duplicate-id",
+                                        "required",     "type",             "unknown-key",
+                                        "working-group-principals"};
 
 // The configuration (JSON, which is also YAML: write it as config.yml).
 Json cms_config(const model::Site& site, const CmsSettings& settings);
@@ -59,5 +65,11 @@ std::string cms_date_keys();
 // characters (code points, as samplan check counts), as a JSON object: samplan-cms.js checks them
 // before a save. A list of texts (a group's principals) is limited element by element.
 std::string cms_lengths();
+
+// The records' shapes from their JSON Schemas, by kind (group, plan, activity, evaluation), as a JSON
+// object: each table's keys (with their Swedish titles) and required keys, each value's type as
+// samplan's reader wants it (a date a TOML date). samplan-cms.js checks the TOML a save would write
+// against them (unknown-key, type, and the required keys of a table that is there).
+std::string cms_shapes();
 
 }  // namespace samplan::edit

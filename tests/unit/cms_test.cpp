@@ -305,6 +305,22 @@ TEST_CASE("the CMS's sign-in: GitLab with PKCE, GitHub through a relay, the page
     CHECK(cms_lengths().find("\"title\":" + schema("activity").find("properties")->find("title")->find("maxLength")->text) !=
           std::string::npos);
     CHECK(cms_lengths().find("\"principals\":300") != std::string::npos);  // each element of a list of texts
+    // The records' shapes for the check before a save: a [final_report] that is there needs its date
+    // (a TOML date), the group's principals are a list of texts, and each group's principals.
+    Json shapes;
+    std::string shapes_error;
+    REQUIRE_MESSAGE(parse_json(cms_shapes(), shapes, shapes_error), shapes_error);
+    const Json* report = shapes.find("activity")->find("keys")->find("final_report");
+    CHECK(report->string_or("type") == "table");
+    CHECK(report->find("required")->items.front().text == "date");
+    CHECK(report->find("keys")->find("date")->string_or("type") == "date");
+    CHECK(!report->find("open"));
+    CHECK(shapes.find("group")->find("keys")->find("principals")->find("items")->string_or("type") == "string");
+    CHECK(shapes.find("activity")->find("keys")->find("priority")->string_or("type") == "integer");
+    CHECK(html.find("data-shapes=\"{&quot;group&quot;:") != std::string::npos);
+    page.principals["trollhattan"] = {"Trollhättans kommun", "\"Regionen\""};
+    CHECK(cms_page(page).find("data-principals=\"{&quot;trollhattan&quot;:[&quot;Trollhättans kommun&quot;,&quot;\\&quot;Regionen\\&quot;&quot;]}\"") !=
+          std::string::npos);
     CHECK(html.find("noindex") != std::string::npos);
 }
 
@@ -334,5 +350,7 @@ TEST_CASE("samplan cms writes config.yml, index.html and samplan-cms.js, it refu
     for (const char* rule : kCmsRules) CHECK_MESSAGE(page.find(std::string("&quot;") + rule + "&quot;:&quot;") != std::string::npos, rule);
     CHECK(page.find("Slutdatumet ligger före startdatumet.") != std::string::npos);
     CHECK(page.find("rule_") == std::string::npos);  // no sentence missing from the theme
+    CHECK(page.find("Arbetsgruppen behöver minst en person från varje huvudman.") != std::string::npos);
+    CHECK(page.find("&quot;lysekil&quot;:[&quot;") != std::string::npos);  // the groups' principals
     fs::remove_all(dir);
 }

@@ -31,6 +31,10 @@ const SOURCE = '_samplan_source';  // the file's text as read, for a save that c
 const rules = JSON.parse(me.dataset.rules || '{}');  // rule id -> the theme's sentence
 // Key -> the most characters its text (or each text of its list) may have, from the JSON Schemas.
 const lengths = JSON.parse(me.dataset.lengths || '{}');
+// The records' shapes by kind (keys, their titles, required keys, types), from the JSON Schemas,
+// and each group's principals by group id: for the checks before a save.
+const shapes = JSON.parse(me.dataset.shapes || '{}');
+const groupPrincipals = JSON.parse(me.dataset.principals || '{}');
 
 function fromToml(value) {
   if (value instanceof TomlDate) return value.toISOString();  // a local date: "2026-01-15"
@@ -500,8 +504,64 @@ function tooLong(value, key, out) {
 }
 // The first value of `list` that is there twice.
 const twice = (list) => (Array.isArray(list) ? list.find((v, i) => v && list.indexOf(v) !== i) : undefined);
-function problems(d, collection) {
-  const out = [];
+
+// The kind of record a collection holds, and its group (config.yml's collection names).
+const KINDS = { grupper: 'group', planer: 'plan', aktiviteter: 'activity', utvarderingar: 'evaluation' };
+const kindOf = (collection) => KINDS[String(collection || '').split('__')[0]];
+const groupOf = (collection, slug) => (collection === 'grupper' ? slug : String(collection || '').split('__')[1]);
+
+// The front matter (or the whole TOML file) a save would write, read as samplan reads it
+// (integers apart from other numbers), or null when it cannot be written or read.
+function written(d, kind) {
+  try {
+    if (kind === 'activity' || kind === 'evaluation') {
+      const m = FRONT.exec(frontMatter.toFile(d, []));
+      return m ? parse(m[2], { integersAsBigInt: true }) : null;
+    }
+    return parse(toml.toFile(d, []), { integersAsBigInt: true });
+  } catch {
+    return null;
+  }
+}
+// A TOML value's type in the words of the shapes.
+function typeOf(v) {
+  if (v instanceof TomlDate) return v.isDate() ? 'date' : 'datetime';
+  if (typeof v === 'bigint') return 'integer';
+  if (typeof v === 'number') return 'float';
+  if (Array.isArray(v)) return 'array';
+  if (v && typeof v === 'object') return 'table';
+  return typeof v;  // string, boolean
+}
+const fits = (type, want) => want === 'any' || type === want || (want === 'number' && (type === 'integer' || type === 'float'));
+const blank = (v) => typeof v === 'string' && !/[^ \t\r\n]/.test(v);
+const named = (where, label) => (where ? where + ' › ' : '') + label;
+// What samplan's reader says of `value` against `shape`: type (a value of another kind than the
+// key's, e.g. a quoted date or a number in quotes from a file edited by hand), required (a
+// required key missing or blank in a table that is there: a [final_report] without its date) as
+// errors, unknown-key (a key the content model does not know) as warnings.
+function shapeProblems(value, shape, where, errors, warnings) {
+  const type = typeOf(value);
+  if (!fits(type, shape.type)) {
+    errors.push((where ? where + ': ' : '') + (rules.type || 'Fel slags värde.'));
+    return;
+  }
+  if (shape.type === 'array') {
+    value.forEach((v, i) => shapeProblems(v, shape.items, `${where} ${i + 1}`.trim(), errors, warnings));
+  } else if (shape.type === 'table') {
+    for (const key of shape.required || []) {
+      const v = value[key];
+      if (v === undefined || blank(v)) errors.push(named(where, (shape.keys[key] || {}).title || key) + ': ' + (rules.required || 'Fältet måste fyllas i.'));
+    }
+    for (const [key, v] of Object.entries(value)) {
+      const inner = shape.keys[key];
+      if (inner) shapeProblems(v, inner, named(where, inner.title || key), errors, warnings);
+      else if (!shape.open) warnings.push(named(where, `”${key}”`) + ': ' + (rules['unknown-key'] || 'Okänd nyckel.'));
+    }
+  }
+}
+// The problems of the record `d` of `collection` (entry `slug`): {errors, warnings}, each a sentence.
+function problems(d, collection, slug) {
+  const out = [], warnings = [];
   tooLong(d, '', out);
   // duplicate-id within the record: a principal listed twice (a group), a local indicator's id
   // used twice (an activity).
@@ -513,23 +573,124 @@ function problems(d, collection) {
   if (/^planer__/.test(collection || '') && ['beslutad', 'avslutad'].includes(d.status) && !isDay(d.decided) && rules.required)
     out.push('Beslutsdatum: ' + rules.required);
   if (isDay(d.start) && isDay(d.end) && d.end < d.start) out.push(rules['date-order']);
-  if (d.status === 'avslutad' && !toToml(d.final_report, 'final_report')) out.push(rules['final-report']);
-  const members = (Array.isArray(d.working_group) ? d.working_group : []).filter((m) => m && m.name);
-  if (members.length && members.filter((m) => m.convener === true).length !== 1) out.push(rules['working-group-convener']);
-  return out.filter(Boolean);
+  // What the save would write, against the schema and the group's principals.
+  const kind = kindOf(collection);
+  // final-report: an activity's (a finished plan has none).
+  if (kind === 'activity' && d.status === 'avslutad' && !toToml(d.final_report, 'final_report')) out.push(rules['final-report']);
+  const file = kind && shapes[kind] ? written(d, kind) : null;
+  if (file) shapeProblems(file, shapes[kind], '', out, warnings);
+  const rec = file || d;
+  // required: a group has at least two different principals.
+  if (kind === 'group' && Array.isArray(rec.principals) && new Set(rec.principals).size < 2)
+    out.push((shapes.group?.keys?.principals?.title || 'principals') + ': ' + (rules.required || ''));
+  if (kind === 'activity') {
+    // As samplan check: a planned activity may be without its working group; once it has
+    // members, or is no longer planned, exactly one convener and someone from each of the
+    // group's principals.
+    const members = (Array.isArray(rec.working_group) ? rec.working_group : []).filter((m) => m && typeof m === 'object');
+    if (members.length || (rec.status || 'planerad') !== 'planerad') {
+      if (members.filter((m) => m.convener === true).length !== 1) out.push(rules['working-group-convener']);
+      const label = shapes.activity?.keys?.working_group?.title || 'working_group';
+      for (const p of groupPrincipals[groupOf(collection, slug)] || [])
+        if (!members.some((m) => m.principal === p)) out.push(`${label}: ”${p}”: ` + rules['working-group-principals']);
+    }
+  }
+  return { errors: out.filter(Boolean), warnings };
 }
+
+// Warnings (samplan check's, which do not stop a save: unknown-key) are said in a region of the
+// page's own, with a button that closes it; the next save says them again or clears them.
+let notice;
+function warn(sentences) {
+  if (!notice && !sentences.length) return;
+  if (!notice) {
+    notice = document.createElement('div');
+    notice.className = 'samplan-notice';
+    notice.setAttribute('role', 'status');
+    notice.text = document.createElement('p');
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.textContent = 'Stäng';
+    close.addEventListener('click', () => { notice.hidden = true; });
+    notice.append(notice.text, close);
+    document.body.append(notice);
+  }
+  notice.text.textContent = sentences.length ? 'Varning (sparas ändå): ' + sentences.join(' ') : '';
+  notice.hidden = !sentences.length;
+}
+// The refusals thrown below, as Decap passes them on (String(error)).
+const refusals = new Set();
 window.CMS.registerEventListener({
   name: 'preSave',
   handler: ({ entry }) => {
-    const found = problems(plain(entry.get('data')) || {}, entry.get('collection'));
-    if (found.length) throw new Error(found.join(' '));
+    const found = problems(plain(entry.get('data')) || {}, entry.get('collection'), entry.get('slug'));
+    warn(found.warnings);
+    if (!found.errors.length) return;
+    // Decap says "Kunde inte spara inlägg: " and the error as a string: without a name it is
+    // only the rules' sentences (not "Error: …").
+    const refusal = new Error(found.errors.join(' '));
+    refusal.name = '';
+    refusals.add(String(refusal));
+    throw refusal;
   },
 });
+// A refused save leaves the promise of Decap's save rejected with no handler (its toolbar's
+// button awaits it and nothing catches), which the page would report as an uncaught error,
+// though Decap has already said why at the fields or in its message. Those two rejections are
+// handled here: a refusal of the check above (Decap rejects with its action
+// ENTRY_PERSIST_FAILURE, which carries the error as a string), and a save refused because a
+// field is invalid (Decap rejects with nothing, and the form shows the field's error). Any
+// other rejection is left to the page.
+window.addEventListener('unhandledrejection', (event) => {
+  const r = event.reason;
+  const refused = r && r.type === 'ENTRY_PERSIST_FAILURE' && r.payload && refusals.has(r.payload.error);
+  const invalid = r === undefined && document.querySelector('[class*="ControlErrorsList"] li');
+  if (refused || invalid) event.preventDefault();
+});
 
-// Decap's preview pane is an <iframe> without a name (axe: frame-title): name it.
-new MutationObserver(() => {
-  const frame = document.getElementById('preview-pane');
+// ---- Names and states Decap's own markup lacks (axe, WCAG 2.1 AA; docs/editor.md) ----
+// Each is set on the element Decap draws, whenever it draws it, and only when missing, so that
+// what Decap sets itself wins.
+const setOnce = (el, name, value) => { if (el.getAttribute(name) !== value) el.setAttribute(name, value); };
+function mend(root) {
+  // The preview pane: an <iframe> without a name (frame-title).
+  const frame = root.querySelector('#preview-pane');
   if (frame && !frame.title) frame.title = 'Förhandsvisning';
-}).observe(document.body, { childList: true, subtree: true });
+  // The Markdown editor's text box (rich-text mode) has no name (aria-input-field-name): its
+  // field's label names it.
+  for (const box of root.querySelectorAll('[data-slate-editor][role="textbox"]:not([aria-labelledby])')) {
+    const label = box.closest('[class*="ControlContainer"]')?.querySelector('label');
+    if (!label) continue;
+    if (!label.id) label.id = (label.htmlFor || 'samplan-field') + '-label';
+    box.setAttribute('aria-labelledby', label.id);
+  }
+  // Its mode switch (rich text or Markdown) has no name (button-name) and, in rich-text mode,
+  // no state (aria-required-attr): it is named as its "Markdown" side, on in Markdown mode.
+  for (const toggle of root.querySelectorAll('[class*="ToolbarToggle"] button[role="switch"]')) {
+    setOnce(toggle, 'aria-label', 'Markdown');
+    if (!toggle.hasAttribute('aria-checked')) toggle.setAttribute('aria-checked', 'false');
+  }
+  // Its menu buttons (headings) are a button inside a button (nested-interactive): the outer
+  // one, which has the keyboard and the menu, is named after the inner one, and the inner one
+  // is taken out of the focus order and the pointer's way (disabled; CSS keeps its look).
+  for (const inner of root.querySelectorAll('.cms-editor-visual [class*="ToolbarDropdownWrapper"] [role="button"] > button:not([disabled])')) {
+    setOnce(inner.parentElement, 'aria-label', inner.title || inner.textContent);
+    inner.setAttribute('data-samplan-inner', '');
+    inner.disabled = true;
+  }
+  // A list's items: the drag handle is a button without a name (aria-command-name), the buttons
+  // that open or close an item and remove it are icons without a name (button-name).
+  for (const handle of root.querySelectorAll('[role="button"][aria-roledescription="sortable"]:not([aria-label])'))
+    handle.setAttribute('aria-label', 'Flytta');
+  for (const bar of root.querySelectorAll('[class*="ListItemTopBar"]')) {
+    const buttons = [...bar.children].filter((c) => c.tagName === 'BUTTON');
+    if (buttons.length !== 2) continue;
+    if (!buttons[0].hasAttribute('aria-label')) buttons[0].setAttribute('aria-label', 'Visa eller dölj');
+    if (!buttons[1].hasAttribute('aria-label')) buttons[1].setAttribute('aria-label', 'Ta bort');
+  }
+}
+new MutationObserver(() => mend(document)).observe(document.body, {
+  childList: true, subtree: true, attributes: true, attributeFilter: ['aria-checked', 'disabled'],
+});
 
 window.CMS.init();
