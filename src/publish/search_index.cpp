@@ -20,8 +20,10 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -161,6 +163,18 @@ void link_pages(const std::string& staging, const std::string& scratch, const st
     }
 }
 
+// Removes a folder on a thread of its own, waited for when dropped.
+struct Remover {
+    std::thread thread;
+    explicit Remover(const std::string& path) : thread([path] {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }) {}
+    Remover(const Remover&) = delete;
+    Remover& operator=(const Remover&) = delete;
+    ~Remover() { thread.join(); }
+};
+
 }  // namespace
 
 SearchOutcome build_search_index(const Output& output, const SearchOptions& options) {
@@ -245,6 +259,12 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
     }
 
     // Pagefind, over each part's pages linked into a scratch folder of their own, several at once.
+    // The scratch folders are in one folder beside the staging folder, named as a staging folder of
+    // this process (so that a killed build's is removed by the next build, as its staging folder
+    // is): removing them (a link and a folder per page) need not hold up the swap.
+    const std::string scratch_root = staging + "-0";
+    if (!to_make.empty() && ::mkdir(scratch_root.c_str(), 0777) != 0)
+        throw std::runtime_error("cannot create " + scratch_root + ": " + std::strerror(errno));
     const auto deadline = options.time_limit.count() > 0 ? std::chrono::steady_clock::now() + options.time_limit
                                                          : std::chrono::steady_clock::time_point::max();
     std::mutex mutex;
@@ -260,7 +280,7 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
                 i = next++;
             }
             const SearchPart& part = *to_make[i];
-            const std::string scratch = staging + "/.samplan-search-" + std::to_string(i);
+            const std::string scratch = scratch_root + "/" + std::to_string(i);
             const std::string index = staging + "/" + part_folder(part.name);
             RunEnd result = RunEnd::Failed;
             try {
@@ -274,14 +294,10 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
                     for (const auto& f : fs::directory_iterator(index, e))
                         if (main_index_only(f.path().filename().string())) fs::remove_all(f.path(), e);
             } catch (...) {
-                std::error_code e;
-                fs::remove_all(scratch, e);
                 std::lock_guard lock(mutex);
                 if (!failure) failure = std::current_exception();
                 return;
             }
-            std::error_code e;
-            fs::remove_all(scratch, e);
             std::lock_guard lock(mutex);
             if (result != RunEnd::Ok && end == RunEnd::Ok) end = result;
         }
@@ -291,6 +307,15 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
     for (size_t t = 1; t < threads_wanted; ++t) threads.emplace_back(work);
     work();
     for (auto& t : threads) t.join();
+    if (!to_make.empty()) {
+        if (end == RunEnd::Ok && !failure) {
+            try {
+                outcome.removing = std::make_shared<Remover>(scratch_root);
+            } catch (const std::system_error&) {  // no thread to be had: removed here
+            }
+        }
+        if (!outcome.removing) fs::remove_all(scratch_root, ec);  // a stop or a failure leaves nothing behind
+    }
     if (failure) std::rethrow_exception(failure);  // Stopped, or a part's pages could not be linked
 
     const std::string index = staging + "/pagefind";
