@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -171,6 +172,9 @@ struct SearchOutcome {
     std::string message;  // what was done, or why search is missing, for the user
     std::string stamp;    // to write to the stamp file once the site is swapped in ("" removes it)
     size_t parts_made = 0, parts_kept = 0;
+    // The folders Pagefind read from, being removed on a thread of their own while the build goes
+    // on (they are beside the staging folder, not in it); dropping the last copy waits for that.
+    std::shared_ptr<void> removing;
 };
 
 // Builds the search index into the staging folder's pagefind/ with Pagefind when it is installed

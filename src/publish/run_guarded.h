@@ -27,8 +27,11 @@ enum class RunEnd {
 // kills the whole group, the program and whatever it started (npm's wrapper starts the real
 // Pagefind) among it; the program also has PR_SET_PDEATHSIG for the guard. Standard input and
 // output are /dev/null; standard error is samplan's; the program starts with the default action
-// for SIGPIPE, SIGTERM, SIGINT and SIGHUP and no signal blocked. The group is killed at `deadline`
-// or when a stop is asked for (core/stop.h; then Stopped is thrown once it is gone).
+// for SIGPIPE, SIGTERM, SIGINT and SIGHUP and no signal blocked. Neither the guard nor the program
+// holds any other descriptor of samplan's (another run's pipe held by a guard would hide samplan's
+// end from that run's guard). The group is killed at `deadline` or when a stop is asked for
+// (core/stop.h; then Stopped is thrown once it is gone). It returns as soon as the program ended
+// (the guard and samplan are woken by a pidfd, not a timer).
 RunEnd run_guarded(std::vector<std::string> args, std::chrono::steady_clock::time_point deadline);
 
 }  // namespace samplan::publish

@@ -9,6 +9,7 @@
 #include "core/parallel.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -20,8 +21,10 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -161,6 +164,20 @@ void link_pages(const std::string& staging, const std::string& scratch, const st
     }
 }
 
+// Removes a folder on a thread of its own, waited for when dropped; `fd`, the folder open with its
+// lock held, is closed once it is gone.
+struct Remover {
+    std::thread thread;
+    Remover(const std::string& path, int fd) : thread([path, fd] {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+        ::close(fd);
+    }) {}
+    Remover(const Remover&) = delete;
+    Remover& operator=(const Remover&) = delete;
+    ~Remover() { thread.join(); }
+};
+
 }  // namespace
 
 SearchOutcome build_search_index(const Output& output, const SearchOptions& options) {
@@ -245,6 +262,27 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
     }
 
     // Pagefind, over each part's pages linked into a scratch folder of their own, several at once.
+    // The scratch folders are in one folder beside the staging folder, named as a staging folder of
+    // this process (so that a killed build's is removed by the next build, as its staging folder
+    // is): removing them (a link and a folder per page) need not hold up the swap.
+    // It is made in the staging folder and locked there, then moved out: another build never takes
+    // it for a killed build's while this one runs, and a build killed before it is moved leaves it
+    // in its staging folder.
+    const std::string scratch_root = staging + "-0";
+    int scratch_fd = -1;
+    if (!to_make.empty()) {
+        const std::string made = staging + "/.samplan-search";
+        fs::remove_all(made, ec);
+        if (::mkdir(made.c_str(), 0777) != 0) throw std::runtime_error("cannot create " + made + ": " + std::strerror(errno));
+        scratch_fd = ::open(made.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (scratch_fd >= 0) ::flock(scratch_fd, LOCK_EX | LOCK_NB);
+        if (scratch_fd < 0 || ::rename(made.c_str(), scratch_root.c_str()) != 0) {
+            const int saved = errno;
+            if (scratch_fd >= 0) ::close(scratch_fd);
+            fs::remove_all(made, ec);
+            throw std::runtime_error("cannot create " + scratch_root + ": " + std::strerror(saved));
+        }
+    }
     const auto deadline = options.time_limit.count() > 0 ? std::chrono::steady_clock::now() + options.time_limit
                                                          : std::chrono::steady_clock::time_point::max();
     std::mutex mutex;
@@ -260,7 +298,7 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
                 i = next++;
             }
             const SearchPart& part = *to_make[i];
-            const std::string scratch = staging + "/.samplan-search-" + std::to_string(i);
+            const std::string scratch = scratch_root + "/" + std::to_string(i);
             const std::string index = staging + "/" + part_folder(part.name);
             RunEnd result = RunEnd::Failed;
             try {
@@ -274,14 +312,10 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
                     for (const auto& f : fs::directory_iterator(index, e))
                         if (main_index_only(f.path().filename().string())) fs::remove_all(f.path(), e);
             } catch (...) {
-                std::error_code e;
-                fs::remove_all(scratch, e);
                 std::lock_guard lock(mutex);
                 if (!failure) failure = std::current_exception();
                 return;
             }
-            std::error_code e;
-            fs::remove_all(scratch, e);
             std::lock_guard lock(mutex);
             if (result != RunEnd::Ok && end == RunEnd::Ok) end = result;
         }
@@ -291,6 +325,18 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
     for (size_t t = 1; t < threads_wanted; ++t) threads.emplace_back(work);
     work();
     for (auto& t : threads) t.join();
+    if (!to_make.empty()) {
+        if (end == RunEnd::Ok && !failure) {
+            try {
+                outcome.removing = std::make_shared<Remover>(scratch_root, scratch_fd);
+            } catch (const std::system_error&) {  // no thread to be had: removed here
+            }
+        }
+        if (!outcome.removing) {  // (a stop or a failure leaves nothing behind)
+            fs::remove_all(scratch_root, ec);
+            ::close(scratch_fd);
+        }
+    }
     if (failure) std::rethrow_exception(failure);  // Stopped, or a part's pages could not be linked
 
     const std::string index = staging + "/pagefind";

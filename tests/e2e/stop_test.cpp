@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 
@@ -23,11 +24,13 @@ using namespace samplan::test;
 
 namespace {
 
-// The staging folders beside `output` ("<output>.tmp-…").
+// The staging folders beside `output` ("<output>.tmp-…"), and the folders of the pages Pagefind
+// reads beside them ("<output>.tmp-…-0"), sorted.
 std::vector<fs::path> staging_folders(const fs::path& output) {
     std::vector<fs::path> found;
     for (const auto& e : fs::directory_iterator(output.parent_path()))
         if (e.path().filename().string().rfind(output.filename().string() + ".tmp-", 0) == 0) found.push_back(e.path());
+    std::sort(found.begin(), found.end());
     return found;
 }
 
@@ -136,7 +139,8 @@ TEST_CASE("SIGKILL during Pagefind: Pagefind ends too, and the next build remove
     CHECK(wait_for(pid) == 128 + SIGKILL);
     check_nothing_runs_on(site.pagefind);
     CHECK(snapshot(site.output) == site.old_site);
-    CHECK(staging_folders(site.output).size() == 1);  // nothing could remove it
+    // Nothing could remove them: its staging folder, and the folder of Pagefind's pages beside it.
+    CHECK(staging_folders(site.output).size() == 2);
 
     // The next build finds nothing changed since the last complete one, and still cleans up.
     const auto next = run_samplan(build_args(site.content, site.output, "2025-06-01"));
@@ -178,10 +182,12 @@ TEST_CASE("a staging folder of a running build is never touched by another, and 
     const fs::path err = site.dir.path() / "err.txt";
     const int first = spawn_samplan(build_args(site.content, site.output, "2025-06-02"), "/dev/null", err.string());
     REQUIRE(wait_until([&] { return site.pagefind.held(); }));
+    // Its staging folder, and beside it the folder of the pages its Pagefind reads ("…-0").
     const auto staging = staging_folders(site.output);
-    REQUIRE(staging.size() == 1);
+    REQUIRE(staging.size() == 2);
+    CHECK(staging[1].string() == staging[0].string() + "-0");
     // Its pages (its other parts of the search index may still be made meanwhile: not entered).
-    auto pages_of = [](const fs::path& folder) { return snapshot(folder, {"pagefind", ".samplan-search"}); };
+    auto pages_of = [](const fs::path& folder) { return snapshot(folder, {"pagefind"}); };
     const Snapshot first_staging = pages_of(staging[0]);
 
     const auto second = run_samplan(build_args(site.content, site.output, "2025-06-03"));

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +19,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -268,6 +271,36 @@ TEST_CASE("publish: a program run under a time limit tells how it ended") {
     CHECK(publish::run_guarded({"/nonexistent/pagefind"}, later) == publish::RunEnd::CannotStart);
     // Past its time it is killed (the limit is already over: this does not depend on timing).
     CHECK(publish::run_guarded({"/bin/sleep", "600"}, std::chrono::steady_clock::now()) == publish::RunEnd::TimedOut);
+}
+
+TEST_CASE("publish: a program run under a guard holds none of samplan's other descriptors") {
+    // A pipe without close-on-exec, as another part's pipe to its guard is when parts of the
+    // search index start at once: once samplan closes its end, the other end sees it closed at
+    // once, though the guarded program still runs (were the guard or the program to hold it, that
+    // part's guard would not see samplan killed, nor kill its Pagefind).
+    Folder folder;
+    const fs::path pid_file = folder.dir / "pid";
+    int other[2];
+    REQUIRE(::pipe(other) == 0);
+    std::thread run([&] {
+        const auto later = std::chrono::steady_clock::now() + std::chrono::hours(1);
+        CHECK(publish::run_guarded({"/bin/sh", "-c", "echo $$ > " + pid_file.string() + ".tmp && mv " + pid_file.string() +
+                                                         ".tmp " + pid_file.string() + " && exec sleep 600"},
+                                   later) == publish::RunEnd::Failed);
+    });
+    for (int i = 0; i < 2000 && !fs::exists(pid_file); ++i) ::usleep(10'000);  // a bound, not a measurement
+    std::string pid;
+    std::ifstream(pid_file) >> pid;
+    ::close(other[1]);
+    struct pollfd closed {other[0], POLLIN, 0};
+    const bool seen = ::poll(&closed, 1, 20'000) == 1;  // at once, unless something still holds it
+    CHECK(seen);
+    char byte = 0;
+    if (seen) CHECK(::read(other[0], &byte, 1) == 0);
+    ::close(other[0]);
+    REQUIRE(!pid.empty());
+    ::kill(std::stoi(pid), SIGKILL);  // the program, killed by someone else: it failed
+    run.join();
 }
 
 namespace {
