@@ -187,6 +187,13 @@ TEST_CASE("the real Pagefind indexes exactly the searched pages of the example s
     CHECK(activity.find("Antal deltagare") != std::string::npos);                               // an indicator's name
     CHECK(activity.find("Tidig dialog med styrelsen") == std::string::npos);  // a step of the list, not the current one
     CHECK(activity.find("Uppgifterna i diagrammet") == std::string::npos);    // a chart's table of figures
+    // A process page is found by its steps, not by the titles of the activities at each step
+    // (those find the activities' own pages; and an edited title would make the process page's
+    // part of the index again).
+    const std::string process = indexed_text(site, "/processes/samordningsforbund/");
+    REQUIRE(!process.empty());
+    CHECK(process.find("En idé om samverkan väcks") != std::string::npos);       // a step
+    CHECK(process.find("IPS blir ordinarie verksamhet") == std::string::npos);  // an activity at a step
 }
 
 TEST_CASE("a theme that marks no page for search gets every page of the current site indexed, as Pagefind would") {
