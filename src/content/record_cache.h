@@ -1,10 +1,10 @@
 // content/record_cache.h — the records a build parsed, kept in a file between builds by each
-// file's identity (Source::identity: device, inode, size and times on disk; the blob's id in a git
-// tree), so that a rebuild reads and parses again only the record files that changed. A record
-// comes back exactly as parsing it gave it: its data with every source position, its body, and
-// the diagnostics its parse reported. Only files read whole are kept (not one refused as too
-// large, nor one that could not be read). The file names the samplan binary that wrote it; one
-// from another binary, in another format, or damaged is not used (every record is parsed).
+// file's identity (Source::identity: device, inode, size and times on disk), so that a rebuild
+// reads and parses again only the record files that changed. A record comes back exactly as
+// parsing it gave it: its data with every source position, its body, and the diagnostics its
+// parse reported. Only files read whole are kept (not one refused as too large, nor one that
+// could not be read). The file names the samplan binary that wrote it; one from another binary,
+// in another format, or damaged is not used (every record is parsed).
 #pragma once
 
 #include <cstddef>

@@ -31,9 +31,9 @@ public:
     [[nodiscard]] virtual ReadStatus read(const std::string& path, size_t max_bytes, std::string& out,
                                           std::string& error) const = 0;
     // What tells this version of a file from any other without reading it (a file's device, inode,
-    // size and times on disk; its blob's id in a git tree), for a cache of parsed records: two reads
-    // of the same identity give the same bytes. Empty when the source cannot tell, or when the file
-    // changed so recently that a later change might keep its times (git's "racily clean").
+    // size and times on disk), for a cache of parsed records: two reads of the same identity give
+    // the same bytes. Empty when the source cannot tell, or when the file changed so recently that
+    // a later change might keep its times (git's "racily clean").
     [[nodiscard]] virtual std::string identity(const std::string& /*path*/) const { return {}; }
 };
 

@@ -58,17 +58,6 @@ public:
         return content::ReadStatus::Ok;
     }
 
-    std::string identity(const std::string& path) const override {
-        std::lock_guard lock(repo_.mutex);
-        git_tree_entry* raw = nullptr;
-        if (git_tree_entry_bypath(&raw, tree_.get(), (prefix_ + path).c_str()) != 0) return {};
-        TreeEntry entry(raw);
-        if (kind_of(entry.get()) != content::EntryKind::File) return {};
-        char hex[GIT_OID_HEXSZ + 1] = {};
-        git_oid_tostr(hex, sizeof hex, git_tree_entry_id(entry.get()));
-        return std::string("git ") + hex;
-    }
-
 private:
     static content::EntryKind kind_of(const git_tree_entry* e) {
         switch (git_tree_entry_filemode(e)) {
