@@ -4,9 +4,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include "build/up_to_date.h"
 #include "check/check.h"
+#include "content/record_cache.h"
 #include "core/files.h"
 #include "model/build.h"
 #include "publish/publish.h"
@@ -68,8 +70,17 @@ void load_and_check(const content::Source& source, const LoadOptions& options, L
         history = started.valid() ? std::move(started) : read_history_later(options.content_dir, options.history_cache);
     stage("load");
     {
-        auto records = content::load_records(source, loaded.diagnostics);
-        if (timings && timings->progress()) timings->progress()->detail(std::to_string(records.size()) + " records");
+        std::optional<content::RecordCache> cache;
+        if (!options.records_cache.empty()) cache.emplace(options.records_cache);
+        content::LoadOptions load_options;
+        load_options.cache = cache ? &*cache : nullptr;
+        auto records = content::load_records(source, loaded.diagnostics, load_options);
+        if (timings && timings->progress())
+            timings->progress()->detail(std::to_string(records.size()) + " records" +
+                                        (cache && cache->restored() > 0
+                                             ? " (" + std::to_string(records.size() - cache->restored()) +
+                                                   " read and parsed, the others as the last build parsed them)"
+                                             : std::string()));
         stage("model");
         loaded.site = model::build_model(records, loaded.diagnostics);
         loaded.records = static_cast<size_t>(
@@ -134,8 +145,14 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
     }
     Loaded loaded;
     const auto source = content::make_disk_source(settings.content);
-    load_and_check(*source, LoadOptions{settings.today, true, true, settings.content, request.history_cache, false, true}, loaded,
-                   &report.timings, std::move(history));
+    // The parsed records are kept beside the history cache.
+    const std::string records_cache =
+        request.history_cache.empty()
+            ? std::string()
+            : (std::filesystem::path(request.history_cache).parent_path() / "records.bin").string();
+    load_and_check(*source,
+                   LoadOptions{settings.today, true, true, settings.content, request.history_cache, false, true, records_cache},
+                   loaded, &report.timings, std::move(history));
     const std::string diagnostics_text = hooks.checked ? hooks.checked(loaded) : std::string();
     const auto hand_history = [&] {
         if (!hooks.history_read) return;

@@ -38,6 +38,7 @@ struct LoadOptions {
     std::string history_cache;  // the history cache file (history.h); empty: none
     bool keep_records = false;  // keep the records in Loaded::kept (import edits them); else they are let go
     bool keep_versions = false; // keep the versions the check read in Loaded::versions_read (for the site)
+    std::string records_cache = {};  // the parsed records kept between builds (content/record_cache.h); empty: none
 };
 
 // What load_and_check read.

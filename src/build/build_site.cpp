@@ -103,11 +103,28 @@ struct PageFacts {
 
 // The keys of the pages a build wrote (site::PageView::key) and what they held, by path: valid for
 // the output folder only while it is in the state `output` (output_state) that follows the first line.
+// (Views of the table's text, which PageKeys holds: no string is made per page when it is read.)
 struct PageKey {
-    std::string key;
+    std::string_view key;
     PageFacts facts;
 };
-using PageKeys = std::unordered_map<std::string, PageKey>;
+class PageKeys {
+public:
+    using Map = std::unordered_map<std::string_view, PageKey>;
+    using const_iterator = Map::const_iterator;
+    [[nodiscard]] const_iterator find(std::string_view path) const { return pages_.find(path); }
+    [[nodiscard]] const_iterator end() const { return pages_.end(); }
+    // Lets go of the table and its memory.
+    void release() {
+        Map().swap(pages_);
+        std::string().swap(text_);
+    }
+
+private:
+    friend void read_page_keys(const std::string& file, std::uint64_t output, PageKeys& keys);
+    std::string text_;
+    Map pages_;
+};
 
 // The part of the search index a page belongs to (publish::SearchPart): the pages of a group and
 // its evaluations go to one of 32 parts by their group's id, the others by their top folder, the
@@ -310,11 +327,14 @@ site::PageSink with_live_reload(const site::PageSink& sink, const BuildSettings&
 
 // The table is read and written by hand, not through streams: it has a line per page (tens of
 // thousands on a large site), and a rebuild after an edit reads and writes all of them.
-PageKeys read_page_keys(const std::string& file, std::uint64_t output) {
-    PageKeys keys;
-    std::string text, error;
-    if (output == 0 || read_regular_file(file, static_cast<size_t>(1) << 31, text, error) != FileRead::Ok) return keys;
-    std::string_view rest = text;
+void read_page_keys(const std::string& file, std::uint64_t output, PageKeys& keys) {
+    keys.release();
+    std::string error;
+    if (output == 0 || read_regular_file(file, static_cast<size_t>(1) << 31, keys.text_, error) != FileRead::Ok) {
+        keys.release();
+        return;
+    }
+    std::string_view rest = keys.text_;
     auto next_line = [&rest](std::string_view& line) {
         if (rest.empty()) return false;
         const size_t end = rest.find('\n');
@@ -323,8 +343,8 @@ PageKeys read_page_keys(const std::string& file, std::uint64_t output) {
         return true;
     };
     std::string_view line;
-    if (!next_line(line) || line != "samplan page keys 2 " + std::to_string(output)) return keys;
-    keys.reserve(static_cast<size_t>(std::count(rest.begin(), rest.end(), '\n')) + 1);
+    if (!next_line(line) || line != "samplan page keys 2 " + std::to_string(output)) return keys.release();
+    keys.pages_.reserve(static_cast<size_t>(std::count(rest.begin(), rest.end(), '\n')) + 1);
     // "key searched size hash path", searched "s" or "-"
     auto field = [](std::string_view& from, std::string_view& out) {
         const size_t space = from.find(' ');
@@ -344,12 +364,11 @@ PageKeys read_page_keys(const std::string& file, std::uint64_t output) {
         std::string_view key, searched;
         if (!field(line, key) || !field(line, searched) || !number(line, entry.facts.size) || !number(line, entry.facts.hash) ||
             line.empty())
-            return {};  // cut short: trust none of it
+            return keys.release();  // cut short: trust none of it
         entry.key = key;
         entry.facts.searched = searched == "s";
-        keys.emplace(std::string(line), std::move(entry));
+        keys.pages_.emplace(line, entry);
     }
-    return keys;
 }
 
 void write_page_keys(const std::string& file, std::uint64_t output, const std::vector<std::pair<std::string, std::string>>& keys,
@@ -561,7 +580,7 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
     std::vector<std::pair<std::string, std::string>> page_keys;  // this build's, for the next
     DataKeys data_keys;  // the same, of the pages keyed by their data
     if (!settings.page_keys_file.empty()) {
-        previous_keys = read_page_keys(settings.page_keys_file, settings.output_before);
+        read_page_keys(settings.page_keys_file, settings.output_before, previous_keys);
         options.inputs_key = inputs_key(settings, theme_dir, options.versions);
         data_keys.inputs_key = options.inputs_key;
         options.unchanged = [&previous_keys](const std::string& path, const std::string& key) {
@@ -597,7 +616,7 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         // The pages are made: what only they needed goes before Pagefind runs (samplan waits for
         // it, and what it holds adds to Pagefind's memory). The archived versions read only tags.
         std::vector<std::pair<std::string, std::string>>().swap(data_keys.keys);
-        PageKeys().swap(previous_keys);
+        previous_keys.release();
         const bool has_base_url = !site.settings.base_url.empty();
         site = model::Site{};
         if (!settings.keep_history) history.release_index();

@@ -126,12 +126,12 @@ std::uint64_t folder_digest(std::vector<OutEntry>& entries) {
         d.add(e.name);
         if (e.folder) {
             d.add("folder");
-            d.add(static_cast<std::int64_t>(e.digest));
+            d.add_bits(e.digest);
             continue;
         }
-        d.add(e.size);
-        d.add(e.inode);
-        d.add(e.mtime_ns);
+        d.add_bits(static_cast<std::uint64_t>(e.size));
+        d.add_bits(static_cast<std::uint64_t>(e.inode));
+        d.add_bits(static_cast<std::uint64_t>(e.mtime_ns));
     }
     return d.value();
 }
@@ -178,7 +178,7 @@ std::uint64_t disk_digest(int dir) {
 
 std::uint64_t root_digest(std::int64_t inode, const std::string& root, std::uint64_t folder) {
     Digest d;
-    d.add("samplan-output 2");
+    d.add("samplan-output 3");
     d.add(inode);
     d.add(root);
     d.add(static_cast<std::int64_t>(folder));

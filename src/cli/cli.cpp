@@ -86,7 +86,8 @@ namespace {
 
 // A file of the build's cache: beside the output folder, not in it, since what it holds (commit
 // authors among it) is not all for the public site. `.samplan-cache/<output's name>/<name>`:
-// "history.txt" the history cache (history.h), "stamp.txt" what the last successful build read
+// "history.txt" the history cache (history.h), "records.bin" the parsed records (content/record_cache.h,
+// kept beside the history cache by build::make_site), "stamp.txt" what the last successful build read
 // and wrote (build/up_to_date.h), "pages.txt" the keys of the pages it wrote (build/build_site.h),
 // "search.txt" what the output's search index was made from (publish::SearchOptions), "spare" the
 // previous site kept for the next build and "spare.txt" its journal (publish::Spare).
@@ -184,11 +185,12 @@ int build_command(const Arguments& args, std::ostream& out, std::ostream& err) {
     if (!read_options(args, options, err)) return build::kFailed;
     // Before any thread starts: the stop signals are blocked in every thread but the one that
     // waits for them. Until the staging folder is made, there is nothing to undo: a signal ends
-    // the build at once (with the history cache's temporary file, should it be writing it).
+    // the build at once (with the history and record caches' temporary files, should it be writing them).
     handle_stop_signals();
-    std::optional<StopAtOnce> reading(std::in_place, "samplan: stopped; " + quote(options.output) + " is unchanged\n",
-                                      std::vector<std::string>{cache_file(options.output, "history.txt") + ".tmp-" +
-                                                               std::to_string(::getpid())});
+    std::optional<StopAtOnce> reading(
+        std::in_place, "samplan: stopped; " + quote(options.output) + " is unchanged\n",
+        std::vector<std::string>{cache_file(options.output, "history.txt") + ".tmp-" + std::to_string(::getpid()),
+                                 cache_file(options.output, "records.bin") + ".tmp-" + std::to_string(::getpid())});
     build::BuildReport report;
     Progress progress(err, options.quiet ? Verbosity::Quiet : options.verbose ? Verbosity::Verbose : Verbosity::Normal,
                       &err == &std::cerr && stderr_is_terminal());

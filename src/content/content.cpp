@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "content/layout.h"
+#include "content/record_cache.h"
 #include "content/toml_reader.h"
 #include "core/parallel.h"
 #include "core/text.h"
@@ -405,8 +406,10 @@ bool parse_record_text(const std::string& path, std::string_view text, bool mark
 namespace {
 
 // Reads one record's file and parses it, reporting into `diagnostics`; returns whether it parsed.
+// `read`, when given, tells whether the file was read whole (its outcome is the parse's).
 bool read_and_parse(const Source& source, Record& record, bool markdown, Diagnostics& diagnostics,
-                    const LoadOptions& options) {
+                    const LoadOptions& options, bool* read = nullptr) {
+    if (read) *read = false;
     std::string text, error;
     switch (source.read(record.path, options.max_record_bytes, text, error)) {
         case ReadStatus::TooLarge:
@@ -424,6 +427,7 @@ bool read_and_parse(const Source& source, Record& record, bool markdown, Diagnos
             return false;
         case ReadStatus::Ok: break;
     }
+    if (read) *read = true;
     return parse_record_text(record.path, text, markdown, record, diagnostics);
 }
 
@@ -453,10 +457,30 @@ std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics,
     // Read and parse in parallel; each file reports into its own sink, merged in layout order.
     std::vector<Diagnostics> per_file(pending.size());
     std::vector<char> ok(pending.size(), 0);
+    RecordCache* cache = options.cache;
+    std::vector<RecordCache::Outcome> outcomes(cache ? pending.size() : 0);
     auto work = [&](size_t i) {
         Pending& p = pending[i];
         if (!p.record.readable) return;
-        ok[i] = read_and_parse(source, p.record, p.markdown, per_file[i], options) ? 1 : 0;
+        if (!cache) {
+            ok[i] = read_and_parse(source, p.record, p.markdown, per_file[i], options) ? 1 : 0;
+            return;
+        }
+        // The identity is taken before the file is read: a change meanwhile shows next time.
+        RecordCache::Outcome& outcome = outcomes[i];
+        outcome.identity = source.identity(p.record.path);
+        outcome.markdown = p.markdown;
+        bool parsed = false;
+        if (!outcome.identity.empty() &&
+            cache->restore(outcome.identity, p.markdown, options.max_record_bytes, p.record, per_file[i], parsed)) {
+            outcome.restored = true;
+            ok[i] = parsed ? 1 : 0;
+            return;
+        }
+        bool read = false;
+        ok[i] = read_and_parse(source, p.record, p.markdown, per_file[i], options, &read) ? 1 : 0;
+        if (read && !outcome.identity.empty()) outcome.payload = RecordCache::encode(p.record, per_file[i], ok[i] != 0);
+        else outcome.identity.clear();
     };
     const size_t workers = worker_count();
     if (workers == 1 || pending.size() < 16) {
@@ -471,6 +495,10 @@ std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics,
         for (auto& t : threads) t->join();
     }
 
+    if (cache) {
+        for (size_t i = 0; i < pending.size(); ++i) outcomes[i].path = pending[i].record.path;
+        cache->save(outcomes, options.max_record_bytes);
+    }
     std::vector<Record> records;
     records.reserve(pending.size());
     for (size_t i = 0; i < pending.size(); ++i) {

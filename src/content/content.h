@@ -28,8 +28,13 @@ struct Record {
     bool readable = true;
 };
 
+class RecordCache;
+
 struct LoadOptions {
     size_t max_record_bytes = 1024 * 1024;  // larger files are refused with a diagnostic
+    // Parsed records kept between loads (record_cache.h): a file whose identity did not change is
+    // not read again, and the cache is saved with this load's records. Null: every file is parsed.
+    RecordCache* cache = nullptr;
 };
 
 // Reads every record of the layout in a fixed order. Records that could not be read are

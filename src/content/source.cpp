@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <system_error>
 
@@ -68,6 +69,17 @@ public:
             case FileRead::Outside: return ReadStatus::Outside;
             default: return ReadStatus::Error;
         }
+    }
+
+    std::string identity(const std::string& path) const override {
+        struct stat st {};
+        if (::stat((root_ / path).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
+        const auto ns = [](const timespec& t) { return static_cast<long long>(t.tv_sec) * 1'000'000'000 + t.tv_nsec; };
+        // A file written in the last seconds may be written again within the same tick of the
+        // clock without its time showing it (as the up-to-date stamp, build/up_to_date.h).
+        if (st.st_mtim.tv_sec + 2 >= static_cast<long long>(std::time(nullptr))) return {};
+        return "file " + std::to_string(st.st_dev) + ' ' + std::to_string(st.st_ino) + ' ' + std::to_string(st.st_size) + ' ' +
+               std::to_string(ns(st.st_mtim)) + ' ' + std::to_string(ns(st.st_ctim));
     }
 
 private:

@@ -30,6 +30,11 @@ public:
     // to lie inside the root once it is open (a link changed after kind() cannot lead out).
     [[nodiscard]] virtual ReadStatus read(const std::string& path, size_t max_bytes, std::string& out,
                                           std::string& error) const = 0;
+    // What tells this version of a file from any other without reading it (a file's device, inode,
+    // size and times on disk), for a cache of parsed records: two reads of the same identity give
+    // the same bytes. Empty when the source cannot tell, or when the file changed so recently that
+    // a later change might keep its times (git's "racily clean").
+    [[nodiscard]] virtual std::string identity(const std::string& /*path*/) const { return {}; }
 };
 
 // A folder on disk.

@@ -17,6 +17,12 @@ public:
     }
     void add(std::int64_t number) { add(std::to_string(number)); }
     void add(std::uint64_t number) { add(std::to_string(number)); }
+    // A number as its eight bytes rather than its decimal text: cheaper, for a digest of many
+    // numbers (the output folder's sizes, inodes and times). Not interchangeable with add(number).
+    void add_bits(std::uint64_t number) {
+        for (int i = 0; i < 8; ++i) hash_ = (hash_ ^ ((number >> (8 * i)) & 0xff)) * 0x100000001b3ULL;
+        hash_ = (hash_ ^ 0xff) * 0x100000001b3ULL;
+    }
     [[nodiscard]] std::uint64_t value() const { return hash_; }
     // The value as 16 hex digits.
     [[nodiscard]] std::string hex() const {

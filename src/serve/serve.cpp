@@ -111,7 +111,10 @@ bool build_once(const Paths& paths, bool first, std::vector<std::string>& proble
         request.history_cache = paths.history_cache;
         // Reading and checking leave nothing to undo: a stop signal ends serve at once.
         std::optional<StopAtOnce> reading(std::in_place, "samplan: stopped; " + quote(paths.site) + " is unchanged\n",
-                                          std::vector<std::string>{paths.history_cache + ".tmp-" + std::to_string(::getpid())});
+                                          std::vector<std::string>{paths.history_cache + ".tmp-" + std::to_string(::getpid()),
+                                                                   (std::filesystem::path(paths.history_cache).parent_path() /
+                                                                    "records.bin").string() +
+                                                                       ".tmp-" + std::to_string(::getpid())});
         build::SiteHooks hooks;
         hooks.checked = [&](const build::Loaded& loaded) {
             theme = loaded.site.settings.theme;

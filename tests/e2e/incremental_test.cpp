@@ -2,6 +2,7 @@
 // changed, and writes exactly the site that a full build into a new folder writes.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <thread>
 #include <map>
 
@@ -53,9 +55,9 @@ std::string build(const fs::path& content, const fs::path& output) {
 }
 
 // Builds into `incremental` (the same output as before) and into a new folder, and checks that
-// both hold the same files, byte for byte.
-void check_same_as_full_build(const fs::path& content, const fs::path& incremental, const fs::path& scratch) {
-    build(content, incremental);
+// both hold the same files, byte for byte. Returns what the incremental build told (--verbose).
+std::string check_same_as_full_build(const fs::path& content, const fs::path& incremental, const fs::path& scratch) {
+    std::string told = build(content, incremental);
     const fs::path full = scratch / ("full-" + std::to_string(std::rand()));
     build(content, full);
     const auto a = files_of(incremental), b = files_of(full);
@@ -67,7 +69,23 @@ void check_same_as_full_build(const fs::path& content, const fs::path& increment
         REQUIRE(it != a.end());
         CHECK(it->second == file.second);
     }
+    return told;
 }
+
+// Sets every file under `dir` an hour back, as if written well before the build (a file written in
+// the last seconds is not kept in the record cache: it may change again without its time showing it).
+void age_files(const fs::path& dir) {
+    const struct timespec hour_ago[2] = {{::time(nullptr) - 3600, 0}, {::time(nullptr) - 3600, 0}};
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file()) REQUIRE(::utimensat(AT_FDCWD, e.path().c_str(), hour_ago, 0) == 0);
+}
+
+void age_file(const fs::path& file) {
+    const struct timespec hour_ago[2] = {{::time(nullptr) - 3600, 0}, {::time(nullptr) - 3600, 0}};
+    REQUIRE(::utimensat(AT_FDCWD, file.c_str(), hour_ago, 0) == 0);
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 
@@ -188,6 +206,78 @@ TEST_CASE("an incremental build writes the same site as a full build, after edit
 // The previous site is kept beside the output (.samplan-cache/<output>/spare) as the next build's
 // staging folder: only the files that change are touched. Whatever happened in between, each
 // build writes the site a full build writes.
+TEST_CASE("a rebuild parses again only the record files that changed, and reports and writes what a full build does") {
+    TempDir repo;
+    const fs::path content = repo.path() / "content";
+    const fs::path out = repo.path() / "out";
+    copy_base_fixture(content);
+    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
+    const fs::path other = content / "groups/alfa/plans/2025/activities/sip.md";
+    git(repo.path(), "init", "2025-01-05T10:00:00");
+    git(repo.path(), "add -A", "2025-01-05T10:00:00");
+    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
+    age_files(content);
+    const std::string first = build(content, out);
+    CHECK_FALSE(contains(first, "read and parsed"));  // no cache yet
+    const fs::path cache = repo.path() / ".samplan-cache/out/records.bin";
+    REQUIRE(fs::exists(cache));
+
+    // An edit: that file alone is read again; the site is the full build's.
+    replace(activity, "title = \"", "title = \"Ny: ");
+    age_file(activity);
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "records (1 read and parsed, the others as the last build parsed them)"));
+    // Committed: no file changed.
+    git(repo.path(), "commit -am 'Ny titel'", "2025-04-05T10:00:00");
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "records (0 read and parsed"));
+
+    // A file written in the last seconds is read again by the next build too (its time may not
+    // show a second change within the same tick), then kept once it is older.
+    replace(other, "+++\n", "+++\n# en rad\n");
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "records (1 read and parsed"));
+    replace(other, "# en rad", "# en annan rad");
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "records (1 read and parsed"));
+    age_file(other);
+    replace(activity, "title = \"", "title = \"Igen: ");
+    age_file(activity);
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "records (2 read and parsed"));
+    // A file written over in place with its old size and time (as cp -p does) changed its change time.
+    const std::string kept = read_file(activity);
+    std::string same_size = kept;
+    same_size.replace(same_size.find("Igen"), 4, "IGEN");
+    struct stat before {};
+    REQUIRE(::stat(activity.c_str(), &before) == 0);
+    write_file(activity, same_size);
+    const struct timespec times[2] = {before.st_atim, before.st_mtim};
+    REQUIRE(::utimensat(AT_FDCWD, activity.c_str(), times, 0) == 0);
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "records (1 read and parsed"));
+
+    // A content error: the rebuild from the cache reports exactly what a fresh parse (check) does.
+    replace(other, "+++\n", "+++\ntrasig = [\n");
+    age_file(other);
+    const auto failed = run_samplan({"build", "--content", content.string(), "--output", out.string(), "--today", "2025-06-01", "--verbose"});
+    CHECK(failed.exit_code == 1);
+    CHECK(contains(failed.err, "records (1 read and parsed"));
+    const auto again = run_samplan({"build", "--content", content.string(), "--output", out.string(), "--today", "2025-06-01", "--verbose"});
+    CHECK(again.exit_code == 1);
+    CHECK(contains(again.err, "records (0 read and parsed"));
+    const auto checked = run_samplan({"check", "--content", content.string(), "--today", "2025-06-01"});
+    CHECK(checked.exit_code == 1);
+    CHECK(contains(checked.out, "activities/sip.md:"));
+    CHECK(contains(checked.out, "[toml]"));
+    CHECK(again.out == checked.out);
+    CHECK(failed.out == checked.out);
+
+    // A damaged cache is not trusted: every file is read, and the site is the full build's.
+    replace(other, "trasig = [\n", "");
+    age_file(other);
+    write_file(cache, read_file(cache).substr(0, fs::file_size(cache) / 2));
+    CHECK_FALSE(contains(check_same_as_full_build(content, out, repo.path()), "read and parsed"));
+    write_file(cache, "samplan records 1 another samplan\n");
+    replace(activity, "title = \"", "title = \"Tredje: ");
+    age_file(activity);
+    CHECK_FALSE(contains(check_same_as_full_build(content, out, repo.path()), "read and parsed"));
+}
+
 TEST_CASE("the previous site kept as the next build's staging folder: edits, commits, failures and hands on it") {
     TempDir repo;
     const fs::path content = repo.path() / "content";

@@ -1,0 +1,202 @@
+// The records a build parsed, kept between builds by file identity (content/record_cache.h).
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "content/content.h"
+#include "content/record_cache.h"
+
+using namespace samplan;
+using namespace samplan::content;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Files in memory whose identity is their bytes' hash; counts the files read.
+class CountingSource final : public Source {
+public:
+    explicit CountingSource(std::map<std::string, std::string> files) : files_(std::move(files)), memory_(files_) {}
+    EntryKind kind(const std::string& path) const override { return memory_.kind(path); }
+    std::vector<DirEntry> list(const std::string& dir) const override { return memory_.list(dir); }
+    ReadStatus read(const std::string& path, size_t max_bytes, std::string& out, std::string& error) const override {
+        ++reads;
+        return memory_.read(path, max_bytes, out, error);
+    }
+    std::string identity(const std::string& path) const override {
+        const auto it = files_.find(path);
+        return it == files_.end() ? std::string() : "hash " + std::to_string(std::hash<std::string>{}(it->second));
+    }
+    mutable std::atomic<int> reads{0};
+
+private:
+    std::map<std::string, std::string> files_;
+    MemorySource memory_;
+};
+
+std::vector<std::string> lines(const Diagnostics& d) {
+    std::vector<std::string> out;
+    for (const auto& x : d.all()) {
+        std::string line = format_text(x) + " args:";
+        for (const auto& a : x.args) line += " " + a;
+        out.push_back(line + " suggestion: " + x.suggestion + " form: " + x.form);
+    }
+    return out;
+}
+
+// Every field of every record, and every diagnostic, the same.
+void check_same(const std::vector<Record>& a, const Diagnostics& da, const std::vector<Record>& b, const Diagnostics& db) {
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        const std::string path = a[i].path;
+        INFO(path);
+        CHECK(a[i].path == b[i].path);
+        CHECK(a[i].kind == b[i].kind);
+        CHECK(a[i].id == b[i].id);
+        CHECK(a[i].group == b[i].group);
+        CHECK(a[i].plan == b[i].plan);
+        CHECK(a[i].readable == b[i].readable);
+        CHECK(a[i].body == b[i].body);
+        CHECK(a[i].body_line == b[i].body_line);
+        CHECK(first_difference(a[i].data, b[i].data) == "");
+    }
+    CHECK(lines(da) == lines(db));
+}
+
+std::map<std::string, std::string> site_files() {
+    std::map<std::string, std::string> files = {
+        {"site.toml", "title = \"T\"\nbase_url = \"https://example.org/\"\n"},
+        {"regional/plan.toml", "title = \n"},  // a TOML error
+        {"processes/vagledning.toml", "title = \"P\"\nweights = [1.5, -0.0, 2e10, nan]\nflag = true\n"},
+        {"pages/om.md", "no front matter"},
+        {"groups/alfa/group.toml", "name = \"A\"\n[[members]]\nname = \"X\"\nsince = 2024-01-02\n"},
+        {"groups/alfa/plans/2025/plan.toml",
+         "title = \"P\"\nat = 1979-05-27T07:32:00.5-07:00\nlocal = 1979-05-27T07:32:00\ntime = 07:32:00\n"
+         "inline = { a = 1, b = [\"x\", { c = 2 }] }\n"},
+        {"groups/alfa/plans/2025/activities/deep.md",
+         "+++\ntitle = \"D\"\n+++\n" + std::string(40, '>') + " too deep\n"},  // a Markdown limit
+    };
+    for (int i = 0; i < 30; ++i)
+        files["groups/alfa/plans/2025/activities/a" + std::to_string(i) + ".md"] =
+            "+++\ntitle = \"A " + std::to_string(i) + "\"\nstatus = \"planerad\"\n+++\nText *" + std::to_string(i) + "*\n";
+    return files;
+}
+
+struct TempFile {
+    fs::path path = fs::temp_directory_path() / ("samplan-records-" + std::to_string(std::random_device{}()) + "/records.bin");
+    ~TempFile() {
+        std::error_code ec;
+        fs::remove_all(path.parent_path(), ec);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("records restored from the cache are exactly what parsing the files gives, diagnostics included") {
+    TempFile file;
+    auto files = site_files();
+    Diagnostics fresh_d;
+    const auto fresh = load_records(MemorySource(files), fresh_d);
+    REQUIRE(fresh_d.error_count() >= 3);  // the TOML error, the missing front matter, the Markdown limit
+
+    {
+        CountingSource source(files);
+        RecordCache cache(file.path.string());
+        Diagnostics d;
+        const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+        check_same(fresh, fresh_d, records, d);
+        CHECK(source.reads == static_cast<int>(files.size()));
+        CHECK(cache.restored() == 0);
+        REQUIRE(fs::exists(file.path));
+    }
+    const auto written = fs::last_write_time(file.path);
+    {
+        CountingSource source(files);
+        RecordCache cache(file.path.string());
+        CHECK(cache.size() == files.size());
+        Diagnostics d;
+        const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+        check_same(fresh, fresh_d, records, d);
+        CHECK(source.reads == 0);
+        CHECK(cache.restored() == files.size());
+        CHECK(fs::last_write_time(file.path) == written);  // nothing changed: not written again
+    }
+    SUBCASE("a changed file is read again, alone") {
+        files["groups/alfa/plans/2025/activities/a7.md"] = "+++\ntitle = \"Ny\"\nstatus = [\n+++\nText\n";
+        Diagnostics expected_d;
+        const auto expected = load_records(MemorySource(files), expected_d);
+        for (int round = 0; round < 2; ++round) {
+            CountingSource source(files);
+            RecordCache cache(file.path.string());
+            Diagnostics d;
+            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+            check_same(expected, expected_d, records, d);
+            CHECK(source.reads == (round == 0 ? 1 : 0));
+        }
+    }
+    SUBCASE("a removed file leaves the cache, and another limit on a file's size reads every file again") {
+        files.erase("groups/alfa/plans/2025/activities/a3.md");
+        CountingSource source(files);
+        RecordCache cache(file.path.string());
+        Diagnostics d;
+        load_records(source, d, LoadOptions{1024 * 1024, &cache});
+        CHECK(source.reads == 0);
+        CHECK(RecordCache(file.path.string()).size() == files.size());
+        CountingSource again(files);
+        RecordCache other_limit(file.path.string());
+        Diagnostics d2;
+        load_records(again, d2, LoadOptions{512 * 1024, &other_limit});
+        CHECK(again.reads == static_cast<int>(files.size()));
+    }
+    SUBCASE("a cache file cut short or damaged anywhere is not trusted: the records are parsed as without it") {
+        std::string bytes;
+        {
+            std::ifstream in(file.path, std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        std::mt19937 random(7);
+        for (int round = 0; round < 40; ++round) {
+            std::string damaged = bytes;
+            if (round % 2 == 0) damaged.resize(random() % bytes.size());
+            else damaged[random() % bytes.size()] ^= static_cast<char>(1 + random() % 255);
+            {
+                std::ofstream out(file.path, std::ios::binary | std::ios::trunc);
+                out << damaged;
+            }
+            CountingSource source(files);
+            RecordCache cache(file.path.string());
+            Diagnostics d;
+            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+            // A flipped bit inside a kept text or number gives other data back (the file is not a
+            // defence against tampering: whoever can write it can write the content); every other
+            // damage must read as no cache, or as the records that were kept.
+            if (round % 2 == 0) check_same(fresh, fresh_d, records, d);
+        }
+    }
+}
+
+TEST_CASE("a record's kept bytes cut short at any length do not decode") {
+    Diagnostics d;
+    const auto records = load_records(MemorySource(site_files()), d);
+    for (const auto& record : records) {
+        Diagnostics mine;
+        for (const auto& x : d.all())
+            if (x.path == record.path) mine.add(x);
+        const std::string bytes = RecordCache::encode(record, mine, record.readable);
+        Record back;
+        back.path = record.path;
+        Diagnostics back_d;
+        bool ok = false;
+        REQUIRE(RecordCache::decode(bytes, back, back_d, ok));
+        CHECK(first_difference(back.data, record.data) == "");
+        CHECK(ok == record.readable);
+        CHECK(lines(back_d) == lines(mine));
+        for (size_t n = 0; n < bytes.size(); ++n) {
+            Record cut;
+            Diagnostics cut_d;
+            CHECK_FALSE(RecordCache::decode(std::string_view(bytes).substr(0, n), cut, cut_d, ok));
+        }
+    }
+}
