@@ -87,18 +87,25 @@ void age_file(const fs::path& file) {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// The base fixture as the content folder of a new repository at `repo`, in one commit ("Första
+// planen", 2025-01-05); returns the content folder.
+fs::path first_commit(const fs::path& repo) {
+    const fs::path content = repo / "content";
+    copy_base_fixture(content);
+    git(repo, "init", "2025-01-05T10:00:00");
+    git(repo, "add -A", "2025-01-05T10:00:00");
+    git(repo, "commit -m 'Första planen'", "2025-01-05T10:00:00");
+    return content;
+}
+
 }  // namespace
 
 TEST_CASE("an incremental build writes the same site as a full build, after edits of every kind") {
     TempDir repo;
-    const fs::path content = repo.path() / "content";
+    const fs::path content = first_commit(repo.path());
     const fs::path out = repo.path() / "out";
-    copy_base_fixture(content);
     const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
     const fs::path other = content / "groups/alfa/plans/2025/activities/sip.md";
-    git(repo.path(), "init", "2025-01-05T10:00:00");
-    git(repo.path(), "add -A", "2025-01-05T10:00:00");
-    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
     replace(activity, "status = ", "# status ändrad\nstatus = ");
     git(repo.path(), "commit -am 'Andra versionen'", "2025-02-05T10:00:00");
     replace(other, "+++\n", "+++\n# andra aktiviteten\n");
@@ -203,19 +210,12 @@ TEST_CASE("an incremental build writes the same site as a full build, after edit
     }
 }
 
-// The previous site is kept beside the output (.samplan-cache/<output>/spare) as the next build's
-// staging folder: only the files that change are touched. Whatever happened in between, each
-// build writes the site a full build writes.
 TEST_CASE("a rebuild parses again only the record files that changed, and reports and writes what a full build does") {
     TempDir repo;
-    const fs::path content = repo.path() / "content";
+    const fs::path content = first_commit(repo.path());
     const fs::path out = repo.path() / "out";
-    copy_base_fixture(content);
     const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
     const fs::path other = content / "groups/alfa/plans/2025/activities/sip.md";
-    git(repo.path(), "init", "2025-01-05T10:00:00");
-    git(repo.path(), "add -A", "2025-01-05T10:00:00");
-    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
     age_files(content);
     const std::string first = build(content, out);
     CHECK_FALSE(contains(first, "read and parsed"));  // no cache yet
@@ -278,17 +278,16 @@ TEST_CASE("a rebuild parses again only the record files that changed, and report
     CHECK_FALSE(contains(check_same_as_full_build(content, out, repo.path()), "read and parsed"));
 }
 
+// The previous site is kept beside the output (.samplan-cache/<output>/spare) as the next build's
+// staging folder: only the files that change are touched. Whatever happened in between, each
+// build writes the site a full build writes.
 TEST_CASE("the previous site kept as the next build's staging folder: edits, commits, failures and hands on it") {
     TempDir repo;
-    const fs::path content = repo.path() / "content";
+    const fs::path content = first_commit(repo.path());
     const fs::path out = repo.path() / "out";
     const fs::path spare = repo.path() / ".samplan-cache/out/spare";
-    copy_base_fixture(content);
     const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
     const fs::path other = content / "groups/alfa/plans/2025/activities/sip.md";
-    git(repo.path(), "init", "2025-01-05T10:00:00");
-    git(repo.path(), "add -A", "2025-01-05T10:00:00");
-    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
     build(content, out);
     REQUIRE(fs::is_directory(spare));
     const fs::path kept_page = out / "assets/style.css";  // the theme's: no edit below concerns it
@@ -414,14 +413,10 @@ TEST_CASE("the previous site kept as the next build's staging folder: edits, com
 // keeps a plan's history reads of the plan's own versions only those the change log shows.
 TEST_CASE("an incremental build writes the same site as a full build when the plan's changes leave the change log") {
     TempDir repo;
-    const fs::path content = repo.path() / "content";
+    const fs::path content = first_commit(repo.path());
     const fs::path out = repo.path() / "out";
-    copy_base_fixture(content);
     const fs::path plan = content / "groups/alfa/plans/2025/plan.toml";
     const fs::path other = content / "groups/alfa/plans/2025/activities/sip.md";
-    git(repo.path(), "init", "2025-01-05T10:00:00");
-    git(repo.path(), "add -A", "2025-01-05T10:00:00");
-    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
     replace(plan, "analysis = \"", "analysis = \"Ny analys. ");
     git(repo.path(), "commit -am 'Planen ändrad'", "2025-01-06T10:00:00");
     const fs::path added = content / "groups/alfa/plans/2025/activities/ny.md";
@@ -487,12 +482,8 @@ TEST_CASE("with the real Pagefind, an incremental build remakes one part of the 
     const RealPagefind pagefind;
     if (!pagefind.installed()) return;
     TempDir repo;
-    const fs::path content = repo.path() / "content";
+    const fs::path content = first_commit(repo.path());
     const fs::path out = repo.path() / "out";
-    copy_base_fixture(content);
-    git(repo.path(), "init", "2025-01-05T10:00:00");
-    git(repo.path(), "add -A", "2025-01-05T10:00:00");
-    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
     build(content, out);
     REQUIRE(fs::exists(out / "pagefind/parts.json"));
     const Snapshot before = all_files_of(out);
