@@ -438,12 +438,7 @@ bool is_markdown(RecordKind kind) {
 }
 
 bool reload_record(const Source& source, Record& record, Diagnostics& diagnostics, const LoadOptions& options) {
-    Record fresh;
-    fresh.kind = record.kind;
-    fresh.path = record.path;
-    fresh.id = record.id;
-    fresh.group = record.group;
-    fresh.plan = record.plan;
+    Record fresh = record.same_file();
     fresh.readable = read_and_parse(source, fresh, is_markdown(fresh.kind), diagnostics, options);
     record = std::move(fresh);
     return record.readable;

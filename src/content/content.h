@@ -26,6 +26,17 @@ struct Record {
     // False when the file is missing, unreadable or does not parse (already reported): later
     // stages then know the record exists but must not report what follows from its absence.
     bool readable = true;
+
+    // A record of the same file (kind, path, id, group, plan), with nothing read yet.
+    [[nodiscard]] Record same_file() const {
+        Record r;
+        r.kind = kind;
+        r.path = path;
+        r.id = id;
+        r.group = group;
+        r.plan = plan;
+        return r;
+    }
 };
 
 class RecordCache;

@@ -206,12 +206,7 @@ std::string RecordCache::encode(const Record& record, const Diagnostics& diagnos
 
 bool RecordCache::decode(std::string_view bytes, Record& record, Diagnostics& diagnostics, bool& ok) {
     Reader r(bytes);
-    Record out;
-    out.kind = record.kind;
-    out.path = record.path;
-    out.id = record.id;
-    out.group = record.group;
-    out.plan = record.plan;
+    Record out = record.same_file();
     const bool parsed = r.raw<std::uint8_t>() != 0;
     out.body_line = r.raw<std::int32_t>();
     out.body = r.text();
