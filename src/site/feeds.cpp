@@ -62,10 +62,32 @@ void Builder::add_feed_and_sitemap(std::string_view pages) {
     feed.set("entries", std::move(entries));
     add(feed_path(), "feed", std::move(feed));
     if (base.empty()) return;  // a sitemap needs absolute addresses
+    // One sitemap while the addresses fit in one; else sitemaps of at most the limit each, and
+    // sitemap.xml the index of them.
+    const size_t limit = std::max<size_t>(1, options_.sitemap_limit);
+    std::vector<Data> parts;
     Data urls = Data::list();
-    for (size_t at = 0, end; (end = pages.find('\n', at)) != std::string_view::npos; at = end + 1)
+    size_t in_part = 0;
+    for (size_t at = 0, end; (end = pages.find('\n', at)) != std::string_view::npos; at = end + 1) {
+        if (in_part == limit) {
+            parts.push_back(std::move(urls));
+            urls = Data::list();
+            in_part = 0;
+        }
         urls.push(Data::map({{"loc", page_url(base, std::string(pages.substr(at, end - at)))}}));
-    add(sitemap_path(), "sitemap", Data::map({{"urls", std::move(urls)}}));
+        ++in_part;
+    }
+    if (parts.empty()) {
+        add(sitemap_path(), "sitemap", Data::map({{"urls", std::move(urls)}}));
+        return;
+    }
+    parts.push_back(std::move(urls));
+    Data sitemaps = Data::list();
+    for (size_t n = 1; n <= parts.size(); ++n) {
+        add(sitemap_part_path(n), "sitemap", Data::map({{"urls", std::move(parts[n - 1])}}));
+        sitemaps.push(Data::map({{"loc", base + sitemap_part_path(n)}}));
+    }
+    add(sitemap_path(), "sitemap_index", Data::map({{"sitemaps", std::move(sitemaps)}}));
 }
 
 // iCalendar text: escape , ; \ and newlines, fold lines at 75 octets (RFC 5545). TEXT allows

@@ -81,6 +81,9 @@ inline std::string not_found_path() { return "404.html"; }
 inline std::string feed_path() { return "feed.xml"; }
 inline std::string changes_feed_path() { return "changes.xml"; }
 inline std::string sitemap_path() { return "sitemap.xml"; }
+// The n-th (from 1) sitemap of a site with more addresses than one sitemap may hold (sitemap.xml
+// is then their index).
+inline std::string sitemap_part_path(size_t n) { return "sitemap-" + std::to_string(n) + ".xml"; }
 inline std::string site_data_path() { return "data/site.json"; }
 inline std::string data_package_path() { return "data/datapackage.json"; }
 inline std::string activities_csv_path() { return "data/activities.csv"; }

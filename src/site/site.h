@@ -103,6 +103,9 @@ struct SiteOptions {
     // what the change log needs. Unset: every page is made.
     std::string inputs_key;
     std::function<bool(const std::string& path, const std::string& key)> unchanged;
+    // At most this many addresses in one sitemap file (the sitemaps.org protocol's limit). A site
+    // with more gets sitemap-1.xml, sitemap-2.xml, … and sitemap.xml lists them (a sitemap index).
+    size_t sitemap_limit = 50000;
 };
 
 // Receives each page as soon as its view model is complete or left to be made (called on the
@@ -116,7 +119,8 @@ SiteView build_site(const model::Site& site, const SiteOptions& options, const P
 // The same, with every page collected in `SiteView::pages` (for tests and small sites).
 SiteView build_site(const model::Site& site, const SiteOptions& options);
 // The number of pages build_site hands on (site/families.h): exact but for older versions that
-// cannot be read, for the progress bar before the pages are made.
+// cannot be read and a sitemap split in parts (one file counted), for the progress bar before the
+// pages are made.
 size_t page_count(const model::Site& site, const SiteOptions& options);
 
 // A difference between two versions of a record, in the strings' language

@@ -1,7 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <map>
+
 #include "core/collate.h"
 #include "pipeline.h"
+#include "render/render.h"
 #include "site/meta_description.h"
 #include "site/open_data.h"
 #include "site/site.h"
@@ -137,4 +141,56 @@ TEST_CASE("a page's meta description is the first paragraph of its text, in plai
     site::Data page = site::Data::map({{"title", "T"}, {"description", site::Data::markdown("")}, {"body", site::Data::markdown("Brödtext.")}});
     site::add_meta_description(page);
     CHECK(page.get("meta_description")->text() == "Brödtext.");
+}
+
+TEST_CASE("a site with more addresses than one sitemap may hold gets a sitemap index") {
+    auto files = test::minimal_site();
+    files["site.toml"] = "title = \"T\"\nbase_url = \"https://example.org/plan\"\n";
+    for (const char* id : {"a", "b", "c"}) files[std::string("groups/g/plans/p1/activities/") + id + ".md"] = test::activity();
+    const auto r = test::run_pipeline(files);
+    REQUIRE(r.lines.empty());
+    Diagnostics d;
+    const auto theme = render::load_theme(render::kBuiltinTheme, std::nullopt, "sv", d);
+    REQUIRE(d.all().empty());
+    const render::Renderer renderer(theme);
+    // The sitemaps' files by path, rendered, for a given limit.
+    auto sitemaps = [&](size_t limit) {
+        site::SiteOptions options;
+        options.today = {2025, 6, 1};
+        options.strings = &theme.strings;
+        options.sitemap_limit = limit;
+        std::map<std::string, std::string> out;
+        for (const auto& p : site::build_site(r.site, options).pages)
+            if (p.path.rfind("sitemap", 0) == 0) out[p.path] = renderer.render(p);
+        return out;
+    };
+    auto locs = [](const std::string& xml, const std::string& tag) {
+        std::vector<std::string> found;
+        for (size_t at = 0; (at = xml.find("<" + tag + "><loc>", at)) != std::string::npos;) {
+            at += tag.size() + 7;
+            found.push_back(xml.substr(at, xml.find("</loc>", at) - at));
+        }
+        return found;
+    };
+    const auto whole = sitemaps(50000);
+    REQUIRE(whole.size() == 1);
+    const auto all = locs(whole.at("sitemap.xml"), "url");
+    REQUIRE(all.size() > 7);  // home, groups, the group, its plan, the three activities, …
+    CHECK(std::find(all.begin(), all.end(), "https://example.org/plan/groups/g/p1/b/") != all.end());
+    CHECK(whole.at("sitemap.xml").find("<sitemapindex") == std::string::npos);
+
+    const auto split = sitemaps(3);
+    const size_t parts = (all.size() + 2) / 3;
+    REQUIRE(split.size() == parts + 1);
+    const std::string& index = split.at("sitemap.xml");
+    CHECK(index.find("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">") != std::string::npos);
+    std::vector<std::string> listed = locs(index, "sitemap"), expected, joined;
+    for (size_t n = 1; n <= parts; ++n) {
+        expected.push_back("https://example.org/plan/sitemap-" + std::to_string(n) + ".xml");
+        const auto part = locs(split.at("sitemap-" + std::to_string(n) + ".xml"), "url");
+        CHECK(part.size() <= 3);
+        joined.insert(joined.end(), part.begin(), part.end());
+    }
+    CHECK(listed == expected);
+    CHECK(joined == all);  // every address once, in the same order
 }
