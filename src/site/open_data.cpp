@@ -58,20 +58,28 @@ private:
     bool first_ = true;
 };
 
-// The same calls as Json's, into a digest of what they write (each piece tagged with its kind):
-// the open data files' key (open_data_key), without writing the text.
+// The same calls as Json's, into a 64-bit digest of what they write, each piece tagged with its
+// kind: the open data files' key (open_data_key), without writing the text. The texts are taken
+// eight bytes at a time (a byte at a time, as core/digest.h does, took 3 of the 4 instructions
+// per byte of a site's texts); the keys' names are the writer's own constants, which samplan's
+// identity in the key stands for: only their place is digested.
 class JsonDigest {
 public:
-    JsonDigest& open(char bracket) { return tag(static_cast<std::uint64_t>(bracket)); }
-    JsonDigest& close(char bracket) { return tag(static_cast<std::uint64_t>(bracket) << 8); }
-    JsonDigest& key(const std::string& k) {
-        tag(1);
-        digest_.add(k);
-        return *this;
-    }
-    JsonDigest& str(const std::string& v) {
+    JsonDigest& open(char bracket) { return tag(static_cast<unsigned char>(bracket)); }
+    JsonDigest& close(char bracket) { return tag(static_cast<std::uint64_t>(static_cast<unsigned char>(bracket)) << 8); }
+    JsonDigest& key(std::string_view) { return tag(1); }
+    JsonDigest& str(std::string_view v) {
         tag(2);
-        digest_.add(v);
+        size_t i = 0;
+        for (; i + 8 <= v.size(); i += 8) {
+            std::uint64_t word = 0;
+            std::memcpy(&word, v.data() + i, 8);
+            mix(word);
+        }
+        std::uint64_t last = 0;
+        std::memcpy(&last, v.data() + i, v.size() - i);
+        mix(last);
+        mix(v.size());  // the length ends it
         return *this;
     }
     JsonDigest& num(double v) {
@@ -79,28 +87,32 @@ public:
         std::uint64_t bits = 0;
         static_assert(sizeof bits == sizeof v);
         std::memcpy(&bits, &v, sizeof bits);
-        digest_.add_bits(bits);
+        mix(bits);
         return *this;
     }
     JsonDigest& boolean(bool v) { return tag(v ? 4 : 5); }
     JsonDigest& null() { return tag(6); }
-    JsonDigest& field(const std::string& k, const std::string& v) { return key(k).str(v); }
-    JsonDigest& field(const std::string& k, const std::optional<Date>& v) {
+    JsonDigest& field(std::string_view k, std::string_view v) { return key(k).str(v); }
+    JsonDigest& field(std::string_view k, const std::optional<Date>& v) {
         key(k);
         if (!v) return null();
         tag(7);
-        digest_.add_bits((static_cast<std::uint64_t>(static_cast<std::uint32_t>(v->year)) << 16) |
-                         (static_cast<std::uint64_t>(v->month & 0xff) << 8) | static_cast<std::uint64_t>(v->day & 0xff));
+        mix((static_cast<std::uint64_t>(static_cast<std::uint32_t>(v->year)) << 16) |
+            (static_cast<std::uint64_t>(v->month & 0xff) << 8) | static_cast<std::uint64_t>(v->day & 0xff));
         return *this;
     }
-    Digest& digest() { return digest_; }
+    [[nodiscard]] std::uint64_t value() const { return hash_; }
 
 private:
+    void mix(std::uint64_t word) {
+        hash_ = (hash_ ^ word) * 0x100000001b3ULL;
+        hash_ ^= hash_ >> 29;
+    }
     JsonDigest& tag(std::uint64_t kind) {
-        digest_.add_bits(kind);
+        mix(kind | (std::uint64_t{0xff} << 56));  // (no text's length is as large)
         return *this;
     }
-    Digest digest_;
+    std::uint64_t hash_ = 0xcbf29ce484222325ULL;
 };
 
 const char* status_word(ActivityStatus s) { return status_key(s); }
@@ -363,10 +375,12 @@ std::vector<std::string> open_data_paths() {
 
 std::string open_data_key(const Site& site, const std::string& inputs_key) {
     JsonDigest j;
-    j.digest().add("open data 1");
-    j.digest().add(inputs_key);
     write_site(j, site);
-    return j.digest().hex();
+    Digest digest;
+    digest.add("open data 1");
+    digest.add(inputs_key);
+    digest.add_bits(j.value());
+    return digest.hex();
 }
 
 std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) {
