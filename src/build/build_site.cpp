@@ -306,7 +306,11 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     throw_if_stopped();
     if (!failure.empty()) throw std::runtime_error(failure);
     if (build_failure) std::rethrow_exception(build_failure);
-    for (const auto& f : view.files) output.write(prefix + f.path, f.content);
+    for (const auto& f : view.files) {
+        if (!f.keep) output.write(prefix + f.path, f.content);
+        else if (!output.keep(prefix + f.path))
+            throw std::runtime_error(prefix + f.path + ": the previous site's file is gone (build again: every page will be made)");
+    }
     throw_if_stopped();
     for (const auto& [name, bytes] : theme.assets) output.write(prefix + site::asset_path(name), bytes);
     return pages;
@@ -607,6 +611,8 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
                     to_render(std::move(page));
                 });
                 files = view.files.size();
+                for (const auto& f : view.files)
+                    if (!f.key.empty()) page_keys.emplace_back(f.path, f.key);
                 return view;
             },
             renderer, theme, output, "", report.timings, &searched, &previous_keys,

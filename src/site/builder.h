@@ -84,6 +84,9 @@ private:
 
     [[nodiscard]] bool incremental() const;
 
+    // The open data files (site/open_data.h), made, or kept when their key is the previous build's.
+    std::vector<FileView> open_data_views() const;
+
     RecordKeys activity_keys(const Group& g, const Plan& p, const Activity& a) const;
 
     const RecordKeys* keys_of(const std::string& record_path) const;

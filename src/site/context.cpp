@@ -25,7 +25,7 @@ Data Strings::as_data() const {
 
 std::string data_key(const PageView& page, const std::string& inputs_key) {
     Digest d;
-    d.add("data 1");
+    d.add("data 2");
     d.add(inputs_key);
     d.add(page.layout);
     add_data(d, page.data);
@@ -39,23 +39,27 @@ std::string root_prefix(const std::string& page_path) {
     return prefix;
 }
 
-// Adds a view model's whole tree to a page key: what a page made from it shows.
+// Adds a view model's whole tree to a page key: what a page made from it shows. Each value is
+// marked with its kind (and a list or map with its size, a flag with its value) in one word.
 void add_data(Digest& digest, const Data& data) {
-    digest.add(static_cast<std::int64_t>(data.kind()));
+    const auto kind = static_cast<std::uint64_t>(data.kind());
     switch (data.kind()) {
         case Data::Kind::List:
-            digest.add(static_cast<std::int64_t>(data.items().size()));
+            digest.add_word(kind | static_cast<std::uint64_t>(data.items().size()) << 8);
             for (const Data& item : data.items()) add_data(digest, item);
             break;
         case Data::Kind::Map:
-            digest.add(static_cast<std::int64_t>(data.entries().size()));
+            digest.add_word(kind | static_cast<std::uint64_t>(data.entries().size()) << 8);
             for (const auto& [name, value] : data.entries()) {
-                digest.add(name);
+                digest.add_words(name);
                 add_data(digest, value);
             }
             break;
-        case Data::Kind::Bool: digest.add(static_cast<std::int64_t>(data.flag())); break;
-        default: digest.add(data.text()); break;
+        case Data::Kind::Bool: digest.add_word(kind | static_cast<std::uint64_t>(data.flag()) << 8); break;
+        default:
+            digest.add_word(kind);
+            digest.add_words(data.text());
+            break;
     }
 }
 

@@ -156,11 +156,27 @@ SiteView Builder::run() {
     for (const auto& family : page_families()) {
         (this->*family.add)(handoff);
         if (family.add == &Builder::add_groups_family)
-            open_data = std::async(std::launch::async, [this] { return open_data_files(site_, OpenDataOptions{lang_}); });
+            open_data = std::async(std::launch::async, [this] { return open_data_views(); });
     }
     for (auto& f : open_data.get()) view_.files.push_back(std::move(f));
     versions_.reset();  // its threads are done
     return std::move(view_);
+}
+
+std::vector<FileView> Builder::open_data_views() const {
+    if (!incremental()) return open_data_files(site_, OpenDataOptions{lang_});
+    // Keyed as a page is: kept when the previous build wrote every one of them from the same data.
+    const std::string key = open_data_key(site_, options_.inputs_key);
+    std::vector<FileView> files;
+    bool all_kept = true;
+    for (auto& path : open_data_paths()) {
+        all_kept = all_kept && options_.unchanged(path, key);
+        files.push_back({std::move(path), {}, key, true});
+    }
+    if (all_kept) return files;
+    files = open_data_files(site_, OpenDataOptions{lang_});
+    for (auto& f : files) f.key = key;
+    return files;
 }
 
 void resolve(PageView& page) {

@@ -62,6 +62,10 @@ void amend(PageView& page, std::function<void(Data&)> change);
 struct FileView {
     std::string path;      // e.g. "data/site.json"
     std::string content;
+    // Incremental builds, as PageView's: what the file is made from (empty: not keyed), and
+    // whether the previous build wrote it from the same (then `content` is empty: the file is kept).
+    std::string key = {};
+    bool keep = false;
 };
 
 struct SiteView {

@@ -210,6 +210,50 @@ TEST_CASE("an incremental build writes the same site as a full build, after edit
     }
 }
 
+TEST_CASE("the open data files are kept while nothing they show changes, and made again when it does") {
+    TempDir repo;
+    const fs::path content = first_commit(repo.path());
+    const fs::path out = repo.path() / "out";
+    build(content, out);
+    const std::vector<std::string> data = {"data/site.json", "data/datapackage.json", "data/activities.csv", "data/indicators.csv"};
+    // Keyed as the pages are: their keys are in the table of the pages' keys.
+    const std::string table = read_file(repo.path() / ".samplan-cache/out/pages.txt");
+    std::map<std::string, ino_t> inodes;
+    for (const auto& file : data) {
+        INFO(file);
+        CHECK(contains(table, " " + file + "\n"));
+        inodes[file] = inode_of(out / file);
+    }
+    // The plan's analysis is not in the open data: edited, then committed, the files stay the very same.
+    const fs::path plan = content / "groups/alfa/plans/2025/plan.toml";
+    replace(plan, "analysis = \"", "analysis = \"Ny analys. ");
+    check_same_as_full_build(content, out, repo.path());
+    git(repo.path(), "commit -am 'Planen ändrad'", "2025-04-05T10:00:00");
+    check_same_as_full_build(content, out, repo.path());
+    for (const auto& file : data) {
+        INFO(file);
+        CHECK(inode_of(out / file) == inodes.at(file));
+    }
+    // An activity's title is: the files that show it are made again, as a full build makes them.
+    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
+    replace(activity, "title = \"", "title = \"Ny: ");
+    check_same_as_full_build(content, out, repo.path());
+    for (const std::string file : {"data/site.json", "data/activities.csv", "data/indicators.csv"}) {
+        INFO(file);
+        CHECK(inode_of(out / file) != inodes.at(file));
+        CHECK(contains(read_file(out / file), "Ny: "));
+    }
+    CHECK(inode_of(out / "data/datapackage.json") == inodes.at("data/datapackage.json"));  // the same bytes
+    git(repo.path(), "commit -am 'Ny titel'", "2025-04-06T10:00:00");
+    check_same_as_full_build(content, out, repo.path());
+    // And the site's title, in every file.
+    const ino_t package = inode_of(out / "data/datapackage.json");
+    replace(content / "site.toml", "title = \"", "title = \"Ny webbplats ");
+    check_same_as_full_build(content, out, repo.path());
+    CHECK(inode_of(out / "data/datapackage.json") != package);
+    CHECK(contains(read_file(out / "data/datapackage.json"), "Ny webbplats "));
+}
+
 TEST_CASE("a rebuild parses again only the record files that changed, and reports and writes what a full build does") {
     TempDir repo;
     const fs::path content = first_commit(repo.path());

@@ -5,11 +5,13 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
 #include "core/date.h"
+#include "core/digest.h"
 #include "core/diagnostics.h"
 #include "core/files.h"
 #include "core/parallel.h"
@@ -232,4 +234,29 @@ TEST_CASE("text from outside becomes valid UTF-8 of characters every published f
     CHECK(text_char_at("\xF0\x9F\x98\x80", 0).publishable);
     CHECK(text_char_at("\xF0\x9F\x98", 0).length == 1);
     CHECK_FALSE(text_char_at("\xF0\x9F\x98", 0).publishable);
+}
+
+TEST_CASE("a digest taken eight bytes at a time tells texts apart by any byte, by their length and by where one ends") {
+    auto of = [](const std::vector<std::string>& texts) {
+        Digest d;
+        for (const auto& t : texts) d.add_words(t);
+        return d.value();
+    };
+    std::set<std::uint64_t> seen;
+    size_t made = 0;
+    for (size_t length = 0; length <= 19; ++length) {
+        const std::string base(length, 'a');
+        seen.insert(of({base}));
+        ++made;
+        for (size_t at = 0; at < length; ++at) {  // every byte counts, the middle of a short tail too
+            std::string changed = base;
+            changed[at] = 'b';
+            seen.insert(of({changed}));
+            ++made;
+        }
+    }
+    CHECK(seen.size() == made);
+    CHECK(of({"ab", "c"}) != of({"a", "bc"}));
+    CHECK(of({"abcdefgh", ""}) != of({"abcdefgh"}));
+    CHECK(of({"x"}) != of({"x", ""}));
 }

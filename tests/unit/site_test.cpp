@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include "core/collate.h"
@@ -50,6 +51,53 @@ TEST_CASE("CSV fields are quoted and formulas neutralised") {
     for (const char* number : {"-1.5", "+3", "-0", "2.5e-07", "-1E+06", "12"}) CHECK(site::csv_field(number) == number);
     CHECK(site::csv_field(" =1") == " =1");  // only the first character counts
     CHECK(site::csv_field("\x01=1\xEF\xBF\xBE") == "\xEF\xBF\xBD=1\xEF\xBF\xBD");
+}
+
+TEST_CASE("the open data files' key changes with whatever they show, and not with what they leave out") {
+    auto files = test::minimal_site();
+    files["groups/g/plans/p1/activities/b.md"] = test::activity(
+        "[[indicators]]\nid = \"n\"\ntitle = \"Antal\"\nunit = \"st\"\nbaseline = { date = 2025-01-01, value = 3 }\n"
+        "values = [{ date = 2025-03-01, value = 5 }]\n");
+    files["groups/g/plans/p1/plan.toml"] += "analysis = \"Analys\"\n";
+    const auto r = test::run_pipeline(files);
+    REQUIRE(r.site.groups.size() == 1);
+    REQUIRE(r.site.groups[0].plans.at(0).activities.size() == 1);
+    REQUIRE(r.site.groups[0].plans[0].activities[0].indicators.size() == 1);
+    auto contents = [](const model::Site& site) {
+        std::string all;
+        for (const auto& f : site::open_data_files(site, {})) all += f.path + "\n" + f.content + "\n";
+        return all;
+    };
+    const std::string before = contents(r.site), key = site::open_data_key(r.site, "inputs");
+    CHECK(site::open_data_key(r.site, "inputs") == key);
+    CHECK(site::open_data_key(r.site, "other inputs") != key);  // samplan itself, among others
+    const std::vector<std::pair<const char*, std::function<void(model::Site&)>>> shown = {
+        {"an activity's title", [](model::Site& s) { s.groups[0].plans[0].activities[0].title += "!"; }},
+        {"an activity's text", [](model::Site& s) { s.groups[0].plans[0].activities[0].body += "!"; }},
+        {"an activity's step", [](model::Site& s) { s.groups[0].plans[0].activities[0].step = 2; }},
+        {"an activity's end", [](model::Site& s) { s.groups[0].plans[0].activities[0].end->day = 29; }},
+        {"a local indicator's value",
+         [](model::Site& s) { s.groups[0].plans[0].activities[0].indicators[0].values[0].value = 6; }},
+        {"a target group's label", [](model::Site& s) { s.settings.target_groups.at(0).label += "!"; }},
+        {"a goal's title", [](model::Site& s) { s.regional.focus_areas[0].goals[0].title += "!"; }},
+        {"a process's step", [](model::Site& s) { s.processes.at(0).steps.at(0).title += "!"; }},
+        {"the group's name", [](model::Site& s) { s.groups[0].name += "!"; }},
+        {"the plan's status", [](model::Site& s) { s.groups[0].plans[0].status = model::PlanStatus::Finished; }},
+        {"the site's title", [](model::Site& s) { s.settings.title += "!"; }},
+    };
+    for (const auto& item : shown) {
+        INFO(item.first);  // (clang 14 cannot capture a structured binding in INFO)
+        model::Site site = r.site;
+        item.second(site);
+        CHECK(contents(site) != before);
+        CHECK(site::open_data_key(site, "inputs") != key);
+    }
+    // What the files leave out keeps the key, so the files are kept.
+    model::Site site = r.site;
+    site.groups[0].plans[0].analysis += "!";
+    site.groups[0].description += "!";
+    CHECK(contents(site) == before);
+    CHECK(site::open_data_key(site, "inputs") == key);
 }
 
 TEST_CASE("a goal page lists the linked activities and the start page counts gaps") {
