@@ -110,6 +110,22 @@ async function settles(page, read, expected) {
   assert.deepEqual(value, expected);
 }
 
+// The errors said at a field: the lists its control's aria-describedby names (Decap's list of a
+// field's errors beside its label, which samplan-cms.js ties to the field), item by item.
+async function errorsAt(page, control) {
+  const ids = ((await control.getAttribute('aria-describedby')) || '').split(' ').filter(Boolean);
+  const out = [];
+  for (const id of ids) out.push(...await page.locator(`[id="${id}"] li`).allTextContents());
+  return out;
+}
+
+// A field that is not a text box or list (a table of fields, a list of tables), by its label's
+// text: the element its label is for.
+async function field(page, label) {
+  const id = await page.locator('label[for]').filter({ hasText: new RegExp(`^${label}$`) }).first().getAttribute('for');
+  return page.locator(`[id="${id}"]`);
+}
+
 // axe's rules that Decap CMS's own markup fails on the entry forms even with samplan-cms.js's
 // names and states and the page's CSS (docs/editor.md, "Accessibility"): none since they were
 // mended. Any failure fails the test.
@@ -196,20 +212,20 @@ test('an activity that breaks a rule is not saved; with one field edited it save
   };
   const stored = () => page.evaluate(
     () => window.repoFiles.content.groups.trollhattan.plans['2026'].activities['forsta-linjen-unga.md'].content);
-  // A rule of samplan's broken (finished without a final report): not saved, and the theme's sentence says why.
+  // A rule of samplan's broken (finished without a final report): said at the final report's
+  // field as soon as the status is chosen, in the theme's sentence, and not saved. The refused
+  // save is no uncaught error of the page (Decap leaves its promise rejected without a handler:
+  // samplan-cms.js handles it); a page error would come before the save below succeeds.
   const status = page.getByLabel('Status (frivillig)', { exact: true });
   await status.click();
   await page.getByRole('option', { name: 'avslutad', exact: true }).click();
+  const report = await field(page, 'Slutrapport \\(frivillig\\)');
+  await settles(page, () => errorsAt(page, report), ['En avslutad aktivitet behöver en slutrapport.']);
   await publish();
-  await page.getByText('En avslutad aktivitet behöver en slutrapport.').first().waitFor();
   assert.equal(await stored(), original);
-  // Decap's message says the rule's sentence only (not "Error: …"), and the refused save is no
-  // uncaught error of the page (Decap left its promise rejected without a handler:
-  // samplan-cms.js handles it). A page error would come before the save below succeeds.
-  assert.deepEqual(await page.locator('.Toastify__toast').allTextContents(),
-    ['Kunde inte spara inlägg: En avslutad aktivitet behöver en slutrapport.']);
   await status.click();
   await page.getByRole('option', { name: 'pågår', exact: true }).click();
+  await settles(page, () => errorsAt(page, report), []);
   // A title one character over the limit, counted as samplan check counts (an emoji is one
   // character): refused at the field, nothing written.
   await title.fill(LONG_TITLE + '😀');
@@ -236,6 +252,60 @@ test('an activity that breaks a rule is not saved; with one field edited it save
   const before = check(CONTENT), afterSave = check(copy);
   assert.equal(afterSave.status, 0, afterSave.stdout + afterSave.stderr);
   assert.equal(afterSave.stdout, before.stdout);  // the same diagnostics (warnings) as before the save
+});
+
+// Checked while typing (docs/editor.md): a title typed one character over its limit is said at
+// the title in the theme's Swedish sentence, before any save, and the field is marked invalid;
+// one character deleted, the message goes. A working group left without its convener (a member
+// removed) is said at the working group. axe finds nothing with the messages shown.
+test('checked while typing: a rule error is said at its field in Swedish before a save, and goes when fixed', async () => {
+  const { context, page, errors } = await openCms();
+  await page.goto(base + '#/collections/aktiviteter__trollhattan__2026/entries/forsta-linjen-unga');
+  const title = page.getByLabel('Aktivitetens namn');
+  await title.waitFor();
+  assert.deepEqual(await errorsAt(page, title), []);
+  await title.fill(LONG_TITLE);
+  await title.press('End');
+  await page.keyboard.type('x');
+  await settles(page, () => errorsAt(page, title), ['Texten har 301 tecken; högst 300 är tillåtna.']);
+  assert.equal(await title.getAttribute('aria-invalid'), 'true');
+  assert.deepEqual((await axeViolations(page)).filter((v) => !DECAP_AXE.has(v.split(':')[0])), []);
+  await page.keyboard.press('Backspace');
+  await settles(page, () => errorsAt(page, title), []);
+  assert.equal(await title.getAttribute('aria-invalid'), null);
+  // The working group: its convener removed (the list's items are closed; each has its "Ta bort"
+  // button).
+  const group = await field(page, 'Arbetsgrupp \\(frivillig\\)');
+  const members = () => group.locator('[class*="SortableListItem"]').count();
+  const before = await members();
+  const removeMember = async (name) => {
+    const label = page.locator('[class*="NestedObjectLabel"]').filter({ hasText: new RegExp(`^${name}$`) });
+    const item = group.locator('[class*="SortableListItem"]').filter({ has: label });
+    await item.getByRole('button', { name: 'Ta bort' }).click();
+  };
+  await removeMember('Johan Sandberg');
+  await settles(page, members, before - 1);
+  await settles(page, () => errorsAt(page, group), ['Exakt en person i arbetsgruppen ska vara sammankallande.']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// A group with one principal (a file edited by hand): the rule's own sentence, as samplan check
+// says it ("needs at least two principals"), at the principals' field as the form opens.
+test('a group with one principal is said at its principals in the rule\'s own sentence', async () => {
+  const files = structuredClone(repoFiles);
+  const groupFile = files.content.groups.trollhattan['group.toml'];
+  const one = groupFile.content.replace(/principals = \[[^\]]*\]/, 'principals = ["Trollhättans kommun"]');
+  assert.notEqual(one, groupFile.content);
+  groupFile.content = one;
+  const { context, page, errors } = await openCms(files);
+  await page.goto(base + '#/collections/grupper/entries/trollhattan');
+  const principals = await field(page, 'Huvudmän');
+  await settles(page, () => errorsAt(page, principals),
+    ['En samverkansgrupp behöver minst två olika huvudmän: ett samarbete har två sidor.']);
+  assert.deepEqual((await axeViolations(page)).filter((v) => !DECAP_AXE.has(v.split(':')[0])), []);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 // A key the content model does not know (a file edited by hand): samplan check warns, so the
@@ -531,7 +601,8 @@ test('before a save: working-group-principals, required, type and unknown-key, a
     // required: a group with one principal; a [final_report] that is there without its date.
     const groupText = fs.readFileSync(path.join(CONTENT, 'groups/trollhattan/group.toml'), 'utf8');
     const group = toml.fromFile(groupText);
-    assert.equal(refusal({ ...group, principals: ['Trollhättans kommun'] }, 'grupper', 'trollhattan'), 'Huvudmän: Fältet måste fyllas i.');
+    assert.equal(refusal({ ...group, principals: ['Trollhättans kommun'] }, 'grupper', 'trollhattan'),
+      'Huvudmän: En samverkansgrupp behöver minst två olika huvudmän: ett samarbete har två sidor.');
     assert.match(check('groups/trollhattan/group.toml', toml.toFile({ ...group, principals: ['Trollhättans kommun'] }, [])),
       /needs at least two principals.*\[required\]/);
     const report = { summary: 'Klar.' };

@@ -18,6 +18,17 @@
 const me = document.querySelector('script[data-cms]');
 window.CMS_MANUAL_INIT = true;
 const { parse, stringify, TomlDate } = await import(me.dataset.toml);
+// Decap's store (Redux), for the checks while typing (below): Decap's script makes it through the
+// hook of Redux's developer tools when the page has one, so the page has one, which keeps the
+// store and hands it on to the tools' own hook if a browser extension set one.
+let store;
+{
+  const tools = window.__REDUX_DEVTOOLS_EXTENSION_COMPOSE__;
+  window.__REDUX_DEVTOOLS_EXTENSION_COMPOSE__ = (...enhancers) => {
+    const enhance = tools ? tools(...enhancers) : (make) => enhancers.reduceRight((next, e) => e(next), make);
+    return (make) => (...args) => (store = enhance(make)(...args));
+  };
+}
 await new Promise((resolve, reject) => {
   const s = document.createElement('script');
   s.src = me.dataset.cms;
@@ -489,17 +500,23 @@ window.CMS.registerWidget('samplan-select', selectControl({
 // Characters as `samplan check` counts them: code points (an emoji is one, not two UTF-16 units).
 const chars = (text) => [...text].length;
 const fill = (sentence, args) => sentence.replace(/\{(\d)\}/g, (_, n) => args[n] ?? '');
+// A problem of the record: `sentence` (the theme's, with its values), said of the field at the
+// path `at` (keys and list indices of the record's data), which `where` names in words ("Slutrapport
+// › Datum"); `missing` for a required key that is not there. Decap's message at a save says
+// `where: sentence`; at the field, the sentence alone.
+const problem = (at, where, sentence, missing = false) => ({ at, where, sentence, missing });
+const said = (p) => (p.where ? p.where + ': ' : '') + p.sentence;
 // Each text longer than its key allows (with the other fields, those in a closed list item too).
-function tooLong(value, key, out) {
+function tooLong(value, key, out, at = []) {
   if (typeof value === 'string') {
     if (!Object.hasOwn(lengths, key) || chars(value) <= lengths[key]) return;
     const start = [...value].slice(0, 30).join('');
     const sentence = rules['bad-value_length'] || 'Texten har {0} tecken; högst {1} är tillåtna.';
-    out.push(`”${start}…”: ` + fill(sentence, [String(chars(value)), String(lengths[key])]));
+    out.push(problem(at, `”${start}…”`, fill(sentence, [String(chars(value)), String(lengths[key])])));
   } else if (Array.isArray(value)) {
-    for (const v of value) tooLong(v, key, out);
+    value.forEach((v, i) => tooLong(v, key, out, [...at, i]));
   } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) if (k !== SOURCE) tooLong(v, k, out);
+    for (const [k, v] of Object.entries(value)) if (k !== SOURCE) tooLong(v, k, out, [...at, k]);
   }
 }
 // The first value of `list` that is there twice.
@@ -535,67 +552,72 @@ function typeOf(v) {
 const fits = (type, want) => want === 'any' || type === want || (want === 'number' && (type === 'integer' || type === 'float'));
 const blank = (v) => typeof v === 'string' && !/[^ \t\r\n]/.test(v);
 const named = (where, label) => (where ? where + ' › ' : '') + label;
-// What samplan's reader says of `value` against `shape`: type (a value of another kind than the
-// key's, e.g. a quoted date or a number in quotes from a file edited by hand), required (a
-// required key missing or blank in a table that is there: a [final_report] without its date) as
-// errors, unknown-key (a key the content model does not know) as warnings.
-function shapeProblems(value, shape, where, errors, warnings) {
+// What samplan's reader says of `value` (at the path `at`) against `shape`: type (a value of
+// another kind than the key's, e.g. a quoted date or a number in quotes from a file edited by
+// hand), required (a required key missing or blank in a table that is there: a [final_report]
+// without its date) as errors, unknown-key (a key the content model does not know) as warnings.
+function shapeProblems(value, shape, where, errors, warnings, at = []) {
   const type = typeOf(value);
   if (!fits(type, shape.type)) {
-    errors.push((where ? where + ': ' : '') + (rules.type || 'Fel slags värde.'));
+    errors.push(problem(at, where, rules.type || 'Fel slags värde.'));
     return;
   }
   if (shape.type === 'array') {
-    value.forEach((v, i) => shapeProblems(v, shape.items, `${where} ${i + 1}`.trim(), errors, warnings));
+    value.forEach((v, i) => shapeProblems(v, shape.items, `${where} ${i + 1}`.trim(), errors, warnings, [...at, i]));
   } else if (shape.type === 'table') {
     for (const key of shape.required || []) {
       const v = value[key];
-      if (v === undefined || blank(v)) errors.push(named(where, (shape.keys[key] || {}).title || key) + ': ' + (rules.required || 'Fältet måste fyllas i.'));
+      if (v === undefined || blank(v))
+        errors.push(problem([...at, key], named(where, (shape.keys[key] || {}).title || key), rules.required || 'Fältet måste fyllas i.', true));
     }
     for (const [key, v] of Object.entries(value)) {
       const inner = shape.keys[key];
-      if (inner) shapeProblems(v, inner, named(where, inner.title || key), errors, warnings);
+      if (inner) shapeProblems(v, inner, named(where, inner.title || key), errors, warnings, [...at, key]);
       else if (!shape.open) warnings.push(named(where, `”${key}”`) + ': ' + (rules['unknown-key'] || 'Okänd nyckel.'));
     }
   }
 }
-// The problems of the record `d` of `collection` (entry `slug`): {errors, warnings}, each a sentence.
+const title = (kind, key) => shapes[kind]?.keys?.[key]?.title || key;
+// The problems of the record `d` of `collection` (entry `slug`): {errors: [problem], warnings:
+// [sentence]}.
 function problems(d, collection, slug) {
   const out = [], warnings = [];
+  const kind = kindOf(collection);
   tooLong(d, '', out);
   // duplicate-id within the record: a principal listed twice (a group), a local indicator's id
   // used twice (an activity).
   const principal = twice(d.principals);
-  if (principal && rules['duplicate-id']) out.push(`Huvudmän: ”${principal}”: ` + rules['duplicate-id']);
+  if (principal && rules['duplicate-id']) out.push(problem(['principals'], `Huvudmän: ”${principal}”`, rules['duplicate-id']));
   const indicator = twice((Array.isArray(d.indicators) ? d.indicators : []).map((i) => i && i.id));
-  if (indicator && rules['duplicate-id']) out.push(`Lokala indikatorer: ”${indicator}”: ` + rules['duplicate-id']);
+  if (indicator && rules['duplicate-id']) out.push(problem(['indicators'], `Lokala indikatorer: ”${indicator}”`, rules['duplicate-id']));
   // required: a plan that is decided or finished has its decision date.
   if (/^planer__/.test(collection || '') && ['beslutad', 'avslutad'].includes(d.status) && !isDay(d.decided) && rules.required)
-    out.push('Beslutsdatum: ' + rules.required);
-  if (isDay(d.start) && isDay(d.end) && d.end < d.start) out.push(rules['date-order']);
-  // What the save would write, against the schema and the group's principals.
-  const kind = kindOf(collection);
+    out.push(problem(['decided'], 'Beslutsdatum', rules.required));
+  if (isDay(d.start) && isDay(d.end) && d.end < d.start) out.push(problem(['end'], '', rules['date-order']));
   // final-report: an activity's (a finished plan has none).
-  if (kind === 'activity' && d.status === 'avslutad' && !toToml(d.final_report, 'final_report')) out.push(rules['final-report']);
+  if (kind === 'activity' && d.status === 'avslutad' && !toToml(d.final_report, 'final_report'))
+    out.push(problem(['final_report'], '', rules['final-report']));
+  // What the save would write, against the schema and the group's principals.
   const file = kind && shapes[kind] ? written(d, kind) : null;
   if (file) shapeProblems(file, shapes[kind], '', out, warnings);
   const rec = file || d;
-  // required: a group has at least two different principals.
+  // required: a group has at least two different principals (samplan check: "needs at least two
+  // principals (huvudmän): a collaboration has two sides").
   if (kind === 'group' && Array.isArray(rec.principals) && new Set(rec.principals).size < 2)
-    out.push((shapes.group?.keys?.principals?.title || 'principals') + ': ' + (rules.required || ''));
+    out.push(problem(['principals'], title('group', 'principals'), rules.required_principals || rules.required || ''));
   if (kind === 'activity') {
     // As samplan check: a planned activity may be without its working group; once it has
     // members, or is no longer planned, exactly one convener and someone from each of the
     // group's principals.
     const members = (Array.isArray(rec.working_group) ? rec.working_group : []).filter((m) => m && typeof m === 'object');
     if (members.length || (rec.status || 'planerad') !== 'planerad') {
-      if (members.filter((m) => m.convener === true).length !== 1) out.push(rules['working-group-convener']);
-      const label = shapes.activity?.keys?.working_group?.title || 'working_group';
+      if (members.filter((m) => m.convener === true).length !== 1) out.push(problem(['working_group'], '', rules['working-group-convener']));
+      const label = title('activity', 'working_group');
       for (const p of groupPrincipals[groupOf(collection, slug)] || [])
-        if (!members.some((m) => m.principal === p)) out.push(`${label}: ”${p}”: ` + rules['working-group-principals']);
+        if (!members.some((m) => m.principal === p)) out.push(problem(['working_group'], `${label}: ”${p}”`, rules['working-group-principals']));
     }
   }
-  return { errors: out.filter(Boolean), warnings };
+  return { errors: out.filter((p) => p.sentence), warnings };
 }
 
 // Warnings (samplan check's, which do not stop a save: unknown-key) are said in a region of the
@@ -628,7 +650,7 @@ window.CMS.registerEventListener({
     if (!found.errors.length) return;
     // Decap says "Kunde inte spara inlägg: " and the error as a string: without a name it is
     // only the rules' sentences (not "Error: …").
-    const refusal = new Error(found.errors.join(' '));
+    const refusal = new Error(found.errors.map(said).join(' '));
     refusal.name = '';
     refusals.add(String(refusal));
     throw refusal;
@@ -648,11 +670,121 @@ window.addEventListener('unhandledrejection', (event) => {
   if (refused || invalid) event.preventDefault();
 });
 
+// ---- Checked while typing ----
+// Each time the record in the form changes, the problems above are worked out again and each
+// error is shown at its field, in Decap's own place for a field's errors (the list beside its
+// label, and the field's red border), as Decap's store holds them (fieldsErrors, by the field's
+// id): those errors are samplan's (marked LIVE) beside Decap's own, which stay as they are. Decap
+// refuses to save a record while a field has an error, and the check above refuses it too. A
+// required key that a new record does not have yet is not said while typing (the form would
+// start full of errors); Decap says it at the save. Warnings are said at the save (above).
+const LIVE = 'samplan';
+const CONTROL = '[class*="ControlContainer"]';
+// The field a control (its container) is part of: the control one level up, or null at the top.
+const outer = (control) => control.parentElement?.closest(CONTROL) || null;
+// Decap's id of the field at `at` (keys and list indices), as the form draws it ("title-field-12",
+// its label's `for`), and whether the whole path was found: a field not drawn or not shown (in an
+// item of a list that is closed) is said at the nearest field that is, the list itself.
+function fieldAt(at, data) {
+  let scope = null, index = null, found = 0;
+  const shown = [];  // the ids of the fields found on the way that are on the screen
+  const end = () => ({ id: shown.length ? shown.at(-1).id : null, whole: shown.length > 0 && shown.at(-1).found === at.length });
+  for (const key of at) {
+    if (typeof key === 'number') {
+      index = key;
+      found++;
+      continue;
+    }
+    const inside = [...(scope || document).querySelectorAll('label[for]')].filter((label) => {
+      const m = /^(.*)-field-\d+$/.exec(label.htmlFor);
+      return m && m[1] === key && label.closest(CONTROL) && outer(label.closest(CONTROL)) === scope;
+    });
+    // In a list: the item's field when every item's fields are drawn, in the items' order.
+    const list = index === null ? null : at.slice(0, found - 1).reduce((v, k) => (v ? v[k] : v), data);
+    const label = index === null ? (inside.length === 1 ? inside[0] : null)
+      : Array.isArray(list) && inside.length === list.length ? inside[index] : null;
+    if (!label) return end();
+    scope = label.closest(CONTROL);
+    index = null;
+    found++;
+    if (label.getClientRects().length) shown.push({ id: label.htmlFor, found });
+  }
+  return end();
+}
+let seen = { data: undefined, found: null };
+let syncing = false;
+function sync() {
+  if (!store || syncing) return;
+  syncing = true;
+  try {
+    const draft = store.getState().entryDraft;
+    const entry = draft && draft.get('entry');
+    if (!entry || !entry.get('collection')) return;
+    const dataMap = entry.get('data');
+    const data = plain(dataMap) || {};
+    if (seen.data !== dataMap) {
+      const found = problems(data, entry.get('collection'), entry.get('slug'));
+      const isNew = entry.get('newRecord');
+      seen = { data: dataMap, found: found.errors.filter((p) => !(p.missing && isNew && p.at.length === 1)) };
+    }
+    const want = new Map();
+    for (const p of seen.found) {
+      const { id, whole } = fieldAt(p.at, data);
+      if (!id) continue;
+      if (!want.has(id)) want.set(id, []);
+      const message = whole ? p.sentence : said(p);
+      if (!want.get(id).includes(message)) want.get(id).push(message);
+    }
+    const have = draft.get('fieldsErrors');
+    const ids = new Set(want.keys());
+    if (have) have.forEach((errors, id) => { if ([...errors].some((e) => e && e[LIVE])) ids.add(id); });
+    for (const id of ids) {
+      const current = [...((have && have.get(id)) || [])];
+      const next = [...current.filter((e) => !(e && e[LIVE])),
+                    ...(want.get(id) || []).map((message) => ({ type: 'CUSTOM', message, [LIVE]: true }))];
+      if (JSON.stringify(next) !== JSON.stringify(current))
+        store.dispatch({ type: 'DRAFT_VALIDATION_ERRORS', payload: { uniquefieldId: id, errors: next } });
+    }
+  } finally {
+    syncing = false;
+  }
+}
+let watching = false;
+function watch() {
+  if (store && !watching) {
+    watching = true;
+    store.subscribe(sync);
+  }
+}
+watch();
+
 // ---- Names and states Decap's own markup lacks (axe, WCAG 2.1 AA; docs/editor.md) ----
 // Each is set on the element Decap draws, whenever it draws it, and only when missing, so that
 // what Decap sets itself wins.
 const setOnce = (el, name, value) => { if (el.getAttribute(name) !== value) el.setAttribute(name, value); };
 function mend(root) {
+  // A field's errors (Decap's list beside its label: its own and samplan's, above) are not tied
+  // to the field: they describe it (aria-describedby), and a text field or list says it is
+  // invalid (aria-invalid), for as long as the list is there.
+  for (const list of root.querySelectorAll('[class*="ControlErrorsList"]')) {
+    const label = list.parentElement?.querySelector('label[for]');
+    const control = label && document.getElementById(label.htmlFor);
+    if (!control) continue;
+    list.id = label.htmlFor + '-errors';
+    const described = (control.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+    if (!described.includes(list.id)) control.setAttribute('aria-describedby', [...described, list.id].join(' '));
+    if (control.matches('input, select, textarea')) setOnce(control, 'aria-invalid', 'true');
+    control.setAttribute('data-samplan-errors', list.id);
+  }
+  for (const control of root.querySelectorAll('[data-samplan-errors]')) {
+    const id = control.getAttribute('data-samplan-errors');
+    if (document.getElementById(id)) continue;
+    const described = (control.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && x !== id);
+    if (described.length) control.setAttribute('aria-describedby', described.join(' '));
+    else control.removeAttribute('aria-describedby');
+    control.removeAttribute('aria-invalid');
+    control.removeAttribute('data-samplan-errors');
+  }
   // The preview pane: an <iframe> without a name (frame-title).
   const frame = root.querySelector('#preview-pane');
   if (frame && !frame.title) frame.title = 'Förhandsvisning';
@@ -689,7 +821,7 @@ function mend(root) {
     if (!buttons[1].hasAttribute('aria-label')) buttons[1].setAttribute('aria-label', 'Ta bort');
   }
 }
-new MutationObserver(() => mend(document)).observe(document.body, {
+new MutationObserver(() => { mend(document); watch(); sync(); }).observe(document.body, {
   childList: true, subtree: true, attributes: true, attributeFilter: ['aria-checked', 'disabled'],
 });
 
