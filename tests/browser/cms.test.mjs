@@ -308,6 +308,33 @@ test('a group with one principal is said at its principals in the rule\'s own se
   await context.close();
 });
 
+// The group's principals as edited in this session: a principal added to the group and saved
+// is one the activity's working group must have someone from, said at the working group with the
+// principal's name (the configuration's list, made at the build, does not have it yet).
+test('a principal added to the group in this session is one the working group must have, said at once', async () => {
+  const { context, page, errors } = await openCms();
+  await page.goto(base + '#/collections/grupper/entries/trollhattan');
+  await page.getByLabel('Gruppens namn', { exact: true }).waitFor();
+  const principals = await field(page, 'Huvudmän');
+  await principals.getByRole('button', { name: /^Lägg till/ }).first().click();
+  await principals.locator('input').last().fill('Nya förbundet');
+  await page.getByRole('button', { name: 'Publicera', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'Publicera nu' }).click();
+  await page.getByText('Ändringar sparade').waitFor();
+  assert.match(await page.evaluate(() => window.repoFiles.content.groups.trollhattan['group.toml'].content), /"Nya förbundet"/);
+  // To the activity, through its collection (Decap's editor, left for another entry's, would
+  // not load it), in the same page: the test repository and the store stay.
+  await page.goto(base + '#/collections/aktiviteter__trollhattan__2026');
+  await page.locator('[class*="CollectionTopNewButton"]').waitFor();
+  await page.goto(base + '#/collections/aktiviteter__trollhattan__2026/entries/forsta-linjen-unga');
+  const title = page.getByLabel('Aktivitetens namn');
+  await settles(page, () => title.inputValue(), 'En väg in – gemensam första linje för unga');
+  const group = await field(page, 'Arbetsgrupp \\(frivillig\\)');
+  await settles(page, () => errorsAt(page, group), ['”Nya förbundet”: Arbetsgruppen behöver minst en person från varje huvudman.']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 // 320 px wide (WCAG 1.4.10): the collection list and an entry form, with the preview off and on,
 // fit without scrolling sideways (Decap draws its editor at least 800 px wide; the page's CSS
 // makes it one column below 800 px), and the fields are as wide as the screen allows.

@@ -15,6 +15,11 @@
 // and the step the named steps of the record's process, or else the plan's (samplan-step). Both
 // are native <select>s labelled by Decap's label (keyboard as any select), with their options
 // from config.yml, which samplan cms makes from the content.
+//
+// Checks: samplan's rules on the record (the theme's sentences, data-rules) are worked out while
+// typing and said at their fields in Decap's own place for a field's errors, and again before a
+// save (preSave), which they refuse. Also: names and states Decap's markup lacks (axe), and
+// Decap's Swedish phrases completed.
 const me = document.querySelector('script[data-cms]');
 window.CMS_MANUAL_INIT = true;
 const { parse, stringify, TomlDate } = await import(me.dataset.toml);
@@ -502,17 +507,20 @@ const chars = (text) => [...text].length;
 const fill = (sentence, args) => sentence.replace(/\{(\d)\}/g, (_, n) => args[n] ?? '');
 // A problem of the record: `sentence` (the theme's, with its values), said of the field at the
 // path `at` (keys and list indices of the record's data), which `where` names in words ("Slutrapport
-// › Datum"); `missing` for a required key that is not there. Decap's message at a save says
-// `where: sentence`; at the field, the sentence alone.
-const problem = (at, where, sentence, missing = false) => ({ at, where, sentence, missing });
+// › Datum"); `missing` for a required key that is not there; `value`, the value it is about when
+// the field holds more than one (”Västra Götalandsregionen”). Decap's message at a save says
+// `where: sentence`; at the field, the value and the sentence.
+const problem = (at, where, sentence, missing = false, value = '') => ({ at, where, sentence, missing, value });
 const said = (p) => (p.where ? p.where + ': ' : '') + p.sentence;
+const atField = (p) => (p.value ? p.value + ': ' : '') + p.sentence;
 // Each text longer than its key allows (with the other fields, those in a closed list item too).
 function tooLong(value, key, out, at = []) {
   if (typeof value === 'string') {
     if (!Object.hasOwn(lengths, key) || chars(value) <= lengths[key]) return;
     const start = [...value].slice(0, 30).join('');
     const sentence = rules['bad-value_length'] || 'Texten har {0} tecken; högst {1} är tillåtna.';
-    out.push(problem(at, `”${start}…”`, fill(sentence, [String(chars(value)), String(lengths[key])])));
+    const element = typeof at.at(-1) === 'number';  // one text of a list of texts: which one
+    out.push(problem(at, `”${start}…”`, fill(sentence, [String(chars(value)), String(lengths[key])]), false, element ? `”${start}…”` : ''));
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => tooLong(v, key, out, [...at, i]));
   } else if (value && typeof value === 'object') {
@@ -578,6 +586,26 @@ function shapeProblems(value, shape, where, errors, warnings, at = []) {
   }
 }
 const title = (kind, key) => shapes[kind]?.keys?.[key]?.title || key;
+// A group's principals: as saved in this session (postSave, below), else as its record is in
+// Decap's store, read through the backend when the group or the groups' collection was opened in
+// this session (Decap does not put a saved record back there), so as edited since the
+// configuration was made; else as they were then (data-principals).
+const savedPrincipals = new Map();
+const texts = (list) => (Array.isArray(list) ? list.filter((p) => typeof p === 'string' && p) : []);
+function principalsOf(group) {
+  if (savedPrincipals.has(group)) return savedPrincipals.get(group);
+  const entry = store && store.getState().entries?.getIn(['entities', `grupper.${group}`]);
+  const list = texts(plain(entry && entry.getIn(['data', 'principals'])));
+  return list.length ? list : groupPrincipals[group] || [];
+}
+window.CMS.registerEventListener({
+  name: 'postSave',
+  handler: ({ entry }) => {
+    if (entry.get('collection') !== 'grupper') return;
+    const list = texts(plain(entry.getIn(['data', 'principals'])));
+    if (list.length) savedPrincipals.set(entry.get('slug'), list);
+  },
+});
 // The problems of the record `d` of `collection` (entry `slug`): {errors: [problem], warnings:
 // [sentence]}.
 function problems(d, collection, slug) {
@@ -587,9 +615,9 @@ function problems(d, collection, slug) {
   // duplicate-id within the record: a principal listed twice (a group), a local indicator's id
   // used twice (an activity).
   const principal = twice(d.principals);
-  if (principal && rules['duplicate-id']) out.push(problem(['principals'], `Huvudmän: ”${principal}”`, rules['duplicate-id']));
+  if (principal && rules['duplicate-id']) out.push(problem(['principals'], `Huvudmän: ”${principal}”`, rules['duplicate-id'], false, `”${principal}”`));
   const indicator = twice((Array.isArray(d.indicators) ? d.indicators : []).map((i) => i && i.id));
-  if (indicator && rules['duplicate-id']) out.push(problem(['indicators'], `Lokala indikatorer: ”${indicator}”`, rules['duplicate-id']));
+  if (indicator && rules['duplicate-id']) out.push(problem(['indicators'], `Lokala indikatorer: ”${indicator}”`, rules['duplicate-id'], false, `”${indicator}”`));
   // required: a plan that is decided or finished has its decision date.
   if (/^planer__/.test(collection || '') && ['beslutad', 'avslutad'].includes(d.status) && !isDay(d.decided) && rules.required)
     out.push(problem(['decided'], 'Beslutsdatum', rules.required));
@@ -613,8 +641,8 @@ function problems(d, collection, slug) {
     if (members.length || (rec.status || 'planerad') !== 'planerad') {
       if (members.filter((m) => m.convener === true).length !== 1) out.push(problem(['working_group'], '', rules['working-group-convener']));
       const label = title('activity', 'working_group');
-      for (const p of groupPrincipals[groupOf(collection, slug)] || [])
-        if (!members.some((m) => m.principal === p)) out.push(problem(['working_group'], `${label}: ”${p}”`, rules['working-group-principals']));
+      for (const p of principalsOf(groupOf(collection, slug)))
+        if (!members.some((m) => m.principal === p)) out.push(problem(['working_group'], `${label}: ”${p}”`, rules['working-group-principals'], false, `”${p}”`));
     }
   }
   return { errors: out.filter((p) => p.sentence), warnings };
@@ -732,7 +760,7 @@ function sync() {
       const { id, whole } = fieldAt(p.at, data);
       if (!id) continue;
       if (!want.has(id)) want.set(id, []);
-      const message = whole ? p.sentence : said(p);
+      const message = whole ? atField(p) : said(p);
       if (!want.get(id).includes(message)) want.get(id).push(message);
     }
     const have = draft.get('fieldsErrors');
