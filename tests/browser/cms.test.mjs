@@ -550,8 +550,15 @@ test('a save writes only what changed: same bytes untouched, one line per value,
   const removed = save((d) => { d.working_group.splice(1, 1); });
   assert.equal(removed, line(original, '[[working_group]]\nname = "Rebecka Nilsson"\nprincipal = "Trollhättans kommun"\nconvener = false\n\n', ''));
   // A new table goes at the end of the front matter; the text after it is kept.
-  assert.equal(save((d) => { d.final_report = { summary: 'Klar.', sent_to_office: '2027-01-10' }; }),
-    line(original, '\n+++\n', '\n\n[final_report]\nsummary = "Klar."\nsent_to_office = 2027-01-10\n+++\n'));
+  const reported = save((d) => { d.final_report = { summary: 'Klar.', sent_to_office: '2027-01-10' }; });
+  assert.equal(reported, line(original, '\n+++\n', '\n\n[final_report]\nsummary = "Klar."\nsent_to_office = 2027-01-10\n+++\n'));
+  // A [table] emptied in the form loses its block, the rest as it was (comments too): the file
+  // with the table, its table emptied, is the file before it; so is a list of [[tables]] emptied.
+  const withReport = md.fromFile(reported);
+  assert.equal(md.toFile({ ...withReport, final_report: { summary: '', sent_to_office: '' } }, []), original);
+  const subgoalsGone = md.toFile({ ...data, subgoals: [] }, []);
+  assert.equal(subgoalsGone, original.replace(/\n\[\[subgoals\]\][^[]*?(?=\n\[|\n\+\+\+)/g, ''));
+  assert.ok(subgoalsGone.includes('# Steget enligt vägledningen.'));
 });
 
 // Lengths as samplan check counts them (characters: code points), in the title's pattern that

@@ -245,7 +245,9 @@ const shape = (v) => (isScalar(v) ? 'scalar' : Array.isArray(v) ? 'array' : 'tab
 // {op: set, path, value} for a value written inline (a scalar, or an inline array or table of
 // another shape: written anew in one piece), {op: del, path} for a key that is gone, {op: add,
 // path, value} for a new key, {op: append, path, items} for items added to the end of a list of
-// [[tables]]; null for another change of shape (an item removed from a list of [[tables]], …).
+// [[tables]], {op: remove, path} for a [table] or a [[table]] item that is gone (one item of a
+// list, every item of a list emptied, a [table] emptied); null for another change of shape
+// (several items removed from a list that keeps others, …).
 function differences(a, b, values, path = [], out = []) {
   const inline = values.has(JSON.stringify(path));
   if (shape(a) !== shape(b)) {
@@ -276,8 +278,11 @@ function differences(a, b, values, path = [], out = []) {
     }
     for (const k of Object.keys(a))
       if (!(k in b)) {
-        if (!values.has(JSON.stringify([...path, k]))) return null;  // a [table] removed
-        out.push({ op: 'del', path: [...path, k] });
+        if (values.has(JSON.stringify([...path, k]))) out.push({ op: 'del', path: [...path, k] });
+        else if (shape(a[k]) === 'table') out.push({ op: 'remove', path: [...path, k] });  // a [table] removed
+        else if (Array.isArray(a[k]) && a[k].every((t) => shape(t) === 'table'))  // a list of [[tables]] removed
+          a[k].forEach((_, j) => out.push({ op: 'remove', path: [...path, k, j] }));
+        else return null;
       }
     for (const k of Object.keys(b))
       if (!(k in a)) out.push({ op: 'add', path: [...path, k], value: b[k] });
@@ -341,8 +346,9 @@ function edited(source, data, order) {
         if (!line) return null;
         edits.push({ start: line[0], end: line[1], text: '', seq });
       } else if (c.op === 'remove') {
-        // A [[table]] item: from its header (and the blank lines before it) to the next header
-        // outside it, less the blank lines and comments just above that header.
+        // A [table] or a [[table]] item: from its header (and the blank lines before it) to the
+        // next header outside it, less the blank lines and comments just above that header; the
+        // last one, from the end of what comes before it to the end of the text's last line.
         const at = headers.findIndex((x) => JSON.stringify(x.path) === id);
         if (at < 0) return null;
         const inside = (x) => JSON.stringify(x.path.slice(0, c.path.length)) === id;
@@ -350,6 +356,7 @@ function edited(source, data, order) {
         let start = headers[at].start, stop = next ? next.start : source.length;
         while (/\n[ \t]*\r?\n$/.test(source.slice(0, start))) start = source.lastIndexOf('\n', start - 2) + 1;
         if (next) while (/\n[ \t]*(#[^\n]*)?\r?\n$/.test(source.slice(0, stop))) stop = source.lastIndexOf('\n', stop - 2) + 1;
+        else [start, stop] = [source.slice(0, start).replace(/\s*$/, '').length, source.replace(/\s*$/, '').length];
         if (stop < start) return null;
         edits.push({ start, end: stop, text: '', seq });
       } else if (c.op === 'append') {
