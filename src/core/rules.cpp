@@ -25,7 +25,8 @@ Diagnostic& report(Diagnostics& diagnostics, const Rule& rule, std::string path,
 
 const std::vector<const Form*>& forms() {
     static const std::vector<const Form*> all_forms = {&kBadValueLength, &kBadValueChoice, &kBadValueRange,
-                                                             &kBadValueNegative, &kBadValueUrl, &kBadValueYear};
+                                                             &kBadValueNegative, &kBadValueUrl, &kBadValueYear,
+                                                             &kRequiredPrincipals};
     return all_forms;
 }
 

@@ -80,6 +80,8 @@ inline const Form kBadValueNegative{kBadValue, "negative", {"value"}};
 inline const Form kBadValueUrl{kBadValue, "url", {"value"}};
 // A key that should be a year (a regional indicator's targets).
 inline const Form kBadValueYear{kBadValue, "year", {"value"}};
+// A group with fewer than two different principals (a collaboration has two sides).
+inline const Form kRequiredPrincipals{kRequired, "principals", {}};
 
 // Every rule above, in the order docs/rules.md lists them.
 const std::vector<const Rule*>& all();

@@ -40,11 +40,12 @@ struct CmsSettings {
 };
 
 // The rules samplan-cms.js checks in the browser before a save (the others: samplan check in CI).
-// "bad-value_length": the sentence of a text too long (rule bad-value, form length: {0} characters, at most {1}).
+// "bad-value_length": the sentence of a text too long (rule bad-value, form length: {0} characters, at most {1});
+// "required_principals": a group with fewer than two principals (rule required, form principals).
 inline const char* const kCmsRules[] = {"date-order",   "final-report",     "working-group-convener",
                                         "step-range",   "bad-value_length", "duplicate-id",
                                         "required",     "type",             "unknown-key",
-                                        "working-group-principals"};
+                                        "working-group-principals", "required_principals"};
 
 // The configuration (JSON, which is also YAML: write it as config.yml).
 Json cms_config(const model::Site& site, const CmsSettings& settings);

@@ -288,8 +288,8 @@ Group read_group(const Record& rec, Diagnostics& d) {
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     if (r.has("principals") && distinct.size() < 2 && r.pos("principals").line > 0)
-        d.error(rec.path, r.pos("principals"),
-                "'principals' needs at least two principals (huvudmän): a collaboration has two sides", "required");
+        rules::report(d, rules::kRequiredPrincipals, rec.path, r.pos("principals"),
+                      "'principals' needs at least two principals (huvudmän): a collaboration has two sides", {});
     g.description = r.text("description");
     g.draft = r.boolean("draft").value_or(false);
     for (const Value* mv : r.tables("members")) {

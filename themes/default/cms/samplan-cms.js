@@ -15,9 +15,25 @@
 // and the step the named steps of the record's process, or else the plan's (samplan-step). Both
 // are native <select>s labelled by Decap's label (keyboard as any select), with their options
 // from config.yml, which samplan cms makes from the content.
+//
+// Checks: samplan's rules on the record (the theme's sentences, data-rules) are worked out while
+// typing and said at their fields in Decap's own place for a field's errors, and again before a
+// save (preSave), which they refuse. Also: names and states Decap's markup lacks (axe), and
+// Decap's Swedish phrases completed.
 const me = document.querySelector('script[data-cms]');
 window.CMS_MANUAL_INIT = true;
 const { parse, stringify, TomlDate } = await import(me.dataset.toml);
+// Decap's store (Redux), for the checks while typing (below): Decap's script makes it through the
+// hook of Redux's developer tools when the page has one, so the page has one, which keeps the
+// store and hands it on to the tools' own hook if a browser extension set one.
+let store;
+{
+  const tools = window.__REDUX_DEVTOOLS_EXTENSION_COMPOSE__;
+  window.__REDUX_DEVTOOLS_EXTENSION_COMPOSE__ = (...enhancers) => {
+    const enhance = tools ? tools(...enhancers) : (make) => enhancers.reduceRight((next, e) => e(next), make);
+    return (make) => (...args) => (store = enhance(make)(...args));
+  };
+}
 await new Promise((resolve, reject) => {
   const s = document.createElement('script');
   s.src = me.dataset.cms;
@@ -229,7 +245,9 @@ const shape = (v) => (isScalar(v) ? 'scalar' : Array.isArray(v) ? 'array' : 'tab
 // {op: set, path, value} for a value written inline (a scalar, or an inline array or table of
 // another shape: written anew in one piece), {op: del, path} for a key that is gone, {op: add,
 // path, value} for a new key, {op: append, path, items} for items added to the end of a list of
-// [[tables]]; null for another change of shape (an item removed from a list of [[tables]], …).
+// [[tables]], {op: remove, path} for a [table] or a [[table]] item that is gone (one item of a
+// list, every item of a list emptied, a [table] emptied); null for another change of shape
+// (several items removed from a list that keeps others, …).
 function differences(a, b, values, path = [], out = []) {
   const inline = values.has(JSON.stringify(path));
   if (shape(a) !== shape(b)) {
@@ -260,8 +278,11 @@ function differences(a, b, values, path = [], out = []) {
     }
     for (const k of Object.keys(a))
       if (!(k in b)) {
-        if (!values.has(JSON.stringify([...path, k]))) return null;  // a [table] removed
-        out.push({ op: 'del', path: [...path, k] });
+        if (values.has(JSON.stringify([...path, k]))) out.push({ op: 'del', path: [...path, k] });
+        else if (shape(a[k]) === 'table') out.push({ op: 'remove', path: [...path, k] });  // a [table] removed
+        else if (Array.isArray(a[k]) && a[k].every((t) => shape(t) === 'table'))  // a list of [[tables]] removed
+          a[k].forEach((_, j) => out.push({ op: 'remove', path: [...path, k, j] }));
+        else return null;
       }
     for (const k of Object.keys(b))
       if (!(k in a)) out.push({ op: 'add', path: [...path, k], value: b[k] });
@@ -325,8 +346,9 @@ function edited(source, data, order) {
         if (!line) return null;
         edits.push({ start: line[0], end: line[1], text: '', seq });
       } else if (c.op === 'remove') {
-        // A [[table]] item: from its header (and the blank lines before it) to the next header
-        // outside it, less the blank lines and comments just above that header.
+        // A [table] or a [[table]] item: from its header (and the blank lines before it) to the
+        // next header outside it, less the blank lines and comments just above that header; the
+        // last one, from the end of what comes before it to the end of the text's last line.
         const at = headers.findIndex((x) => JSON.stringify(x.path) === id);
         if (at < 0) return null;
         const inside = (x) => JSON.stringify(x.path.slice(0, c.path.length)) === id;
@@ -334,6 +356,7 @@ function edited(source, data, order) {
         let start = headers[at].start, stop = next ? next.start : source.length;
         while (/\n[ \t]*\r?\n$/.test(source.slice(0, start))) start = source.lastIndexOf('\n', start - 2) + 1;
         if (next) while (/\n[ \t]*(#[^\n]*)?\r?\n$/.test(source.slice(0, stop))) stop = source.lastIndexOf('\n', stop - 2) + 1;
+        else [start, stop] = [source.slice(0, start).replace(/\s*$/, '').length, source.replace(/\s*$/, '').length];
         if (stop < start) return null;
         edits.push({ start, end: stop, text: '', seq });
       } else if (c.op === 'append') {
@@ -489,17 +512,26 @@ window.CMS.registerWidget('samplan-select', selectControl({
 // Characters as `samplan check` counts them: code points (an emoji is one, not two UTF-16 units).
 const chars = (text) => [...text].length;
 const fill = (sentence, args) => sentence.replace(/\{(\d)\}/g, (_, n) => args[n] ?? '');
+// A problem of the record: `sentence` (the theme's, with its values), said of the field at the
+// path `at` (keys and list indices of the record's data), which `where` names in words ("Slutrapport
+// › Datum"); `missing` for a required key that is not there; `value`, the value it is about when
+// the field holds more than one (”Västra Götalandsregionen”). Decap's message at a save says
+// `where: sentence`; at the field, the value and the sentence.
+const problem = (at, where, sentence, missing = false, value = '') => ({ at, where, sentence, missing, value });
+const said = (p) => (p.where ? p.where + ': ' : '') + p.sentence;
+const atField = (p) => (p.value ? p.value + ': ' : '') + p.sentence;
 // Each text longer than its key allows (with the other fields, those in a closed list item too).
-function tooLong(value, key, out) {
+function tooLong(value, key, out, at = []) {
   if (typeof value === 'string') {
     if (!Object.hasOwn(lengths, key) || chars(value) <= lengths[key]) return;
     const start = [...value].slice(0, 30).join('');
     const sentence = rules['bad-value_length'] || 'Texten har {0} tecken; högst {1} är tillåtna.';
-    out.push(`”${start}…”: ` + fill(sentence, [String(chars(value)), String(lengths[key])]));
+    const element = typeof at.at(-1) === 'number';  // one text of a list of texts: which one
+    out.push(problem(at, `”${start}…”`, fill(sentence, [String(chars(value)), String(lengths[key])]), false, element ? `”${start}…”` : ''));
   } else if (Array.isArray(value)) {
-    for (const v of value) tooLong(v, key, out);
+    value.forEach((v, i) => tooLong(v, key, out, [...at, i]));
   } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) if (k !== SOURCE) tooLong(v, k, out);
+    for (const [k, v] of Object.entries(value)) if (k !== SOURCE) tooLong(v, k, out, [...at, k]);
   }
 }
 // The first value of `list` that is there twice.
@@ -535,67 +567,92 @@ function typeOf(v) {
 const fits = (type, want) => want === 'any' || type === want || (want === 'number' && (type === 'integer' || type === 'float'));
 const blank = (v) => typeof v === 'string' && !/[^ \t\r\n]/.test(v);
 const named = (where, label) => (where ? where + ' › ' : '') + label;
-// What samplan's reader says of `value` against `shape`: type (a value of another kind than the
-// key's, e.g. a quoted date or a number in quotes from a file edited by hand), required (a
-// required key missing or blank in a table that is there: a [final_report] without its date) as
-// errors, unknown-key (a key the content model does not know) as warnings.
-function shapeProblems(value, shape, where, errors, warnings) {
+// What samplan's reader says of `value` (at the path `at`) against `shape`: type (a value of
+// another kind than the key's, e.g. a quoted date or a number in quotes from a file edited by
+// hand), required (a required key missing or blank in a table that is there: a [final_report]
+// without its date) as errors, unknown-key (a key the content model does not know) as warnings.
+function shapeProblems(value, shape, where, errors, warnings, at = []) {
   const type = typeOf(value);
   if (!fits(type, shape.type)) {
-    errors.push((where ? where + ': ' : '') + (rules.type || 'Fel slags värde.'));
+    errors.push(problem(at, where, rules.type || 'Fel slags värde.'));
     return;
   }
   if (shape.type === 'array') {
-    value.forEach((v, i) => shapeProblems(v, shape.items, `${where} ${i + 1}`.trim(), errors, warnings));
+    value.forEach((v, i) => shapeProblems(v, shape.items, `${where} ${i + 1}`.trim(), errors, warnings, [...at, i]));
   } else if (shape.type === 'table') {
     for (const key of shape.required || []) {
       const v = value[key];
-      if (v === undefined || blank(v)) errors.push(named(where, (shape.keys[key] || {}).title || key) + ': ' + (rules.required || 'Fältet måste fyllas i.'));
+      if (v === undefined || blank(v))
+        errors.push(problem([...at, key], named(where, (shape.keys[key] || {}).title || key), rules.required || 'Fältet måste fyllas i.', true));
     }
     for (const [key, v] of Object.entries(value)) {
       const inner = shape.keys[key];
-      if (inner) shapeProblems(v, inner, named(where, inner.title || key), errors, warnings);
+      if (inner) shapeProblems(v, inner, named(where, inner.title || key), errors, warnings, [...at, key]);
       else if (!shape.open) warnings.push(named(where, `”${key}”`) + ': ' + (rules['unknown-key'] || 'Okänd nyckel.'));
     }
   }
 }
-// The problems of the record `d` of `collection` (entry `slug`): {errors, warnings}, each a sentence.
+const title = (kind, key) => shapes[kind]?.keys?.[key]?.title || key;
+// A group's principals: as saved in this session (postSave, below), else as its record is in
+// Decap's store, read through the backend when the group or the groups' collection was opened in
+// this session (Decap does not put a saved record back there), so as edited since the
+// configuration was made; else as they were then (data-principals).
+const savedPrincipals = new Map();
+const texts = (list) => (Array.isArray(list) ? list.filter((p) => typeof p === 'string' && p) : []);
+function principalsOf(group) {
+  if (savedPrincipals.has(group)) return savedPrincipals.get(group);
+  const entry = store && store.getState().entries?.getIn(['entities', `grupper.${group}`]);
+  const list = texts(plain(entry && entry.getIn(['data', 'principals'])));
+  return list.length ? list : groupPrincipals[group] || [];
+}
+window.CMS.registerEventListener({
+  name: 'postSave',
+  handler: ({ entry }) => {
+    if (entry.get('collection') !== 'grupper') return;
+    const list = texts(plain(entry.getIn(['data', 'principals'])));
+    if (list.length) savedPrincipals.set(entry.get('slug'), list);
+  },
+});
+// The problems of the record `d` of `collection` (entry `slug`): {errors: [problem], warnings:
+// [sentence]}.
 function problems(d, collection, slug) {
   const out = [], warnings = [];
+  const kind = kindOf(collection);
   tooLong(d, '', out);
   // duplicate-id within the record: a principal listed twice (a group), a local indicator's id
   // used twice (an activity).
   const principal = twice(d.principals);
-  if (principal && rules['duplicate-id']) out.push(`Huvudmän: ”${principal}”: ` + rules['duplicate-id']);
+  if (principal && rules['duplicate-id']) out.push(problem(['principals'], `Huvudmän: ”${principal}”`, rules['duplicate-id'], false, `”${principal}”`));
   const indicator = twice((Array.isArray(d.indicators) ? d.indicators : []).map((i) => i && i.id));
-  if (indicator && rules['duplicate-id']) out.push(`Lokala indikatorer: ”${indicator}”: ` + rules['duplicate-id']);
+  if (indicator && rules['duplicate-id']) out.push(problem(['indicators'], `Lokala indikatorer: ”${indicator}”`, rules['duplicate-id'], false, `”${indicator}”`));
   // required: a plan that is decided or finished has its decision date.
   if (/^planer__/.test(collection || '') && ['beslutad', 'avslutad'].includes(d.status) && !isDay(d.decided) && rules.required)
-    out.push('Beslutsdatum: ' + rules.required);
-  if (isDay(d.start) && isDay(d.end) && d.end < d.start) out.push(rules['date-order']);
-  // What the save would write, against the schema and the group's principals.
-  const kind = kindOf(collection);
+    out.push(problem(['decided'], 'Beslutsdatum', rules.required));
+  if (isDay(d.start) && isDay(d.end) && d.end < d.start) out.push(problem(['end'], '', rules['date-order']));
   // final-report: an activity's (a finished plan has none).
-  if (kind === 'activity' && d.status === 'avslutad' && !toToml(d.final_report, 'final_report')) out.push(rules['final-report']);
+  if (kind === 'activity' && d.status === 'avslutad' && !toToml(d.final_report, 'final_report'))
+    out.push(problem(['final_report'], '', rules['final-report']));
+  // What the save would write, against the schema and the group's principals.
   const file = kind && shapes[kind] ? written(d, kind) : null;
   if (file) shapeProblems(file, shapes[kind], '', out, warnings);
   const rec = file || d;
-  // required: a group has at least two different principals.
+  // required: a group has at least two different principals (samplan check: "needs at least two
+  // principals (huvudmän): a collaboration has two sides").
   if (kind === 'group' && Array.isArray(rec.principals) && new Set(rec.principals).size < 2)
-    out.push((shapes.group?.keys?.principals?.title || 'principals') + ': ' + (rules.required || ''));
+    out.push(problem(['principals'], title('group', 'principals'), rules.required_principals || rules.required || ''));
   if (kind === 'activity') {
     // As samplan check: a planned activity may be without its working group; once it has
     // members, or is no longer planned, exactly one convener and someone from each of the
     // group's principals.
     const members = (Array.isArray(rec.working_group) ? rec.working_group : []).filter((m) => m && typeof m === 'object');
     if (members.length || (rec.status || 'planerad') !== 'planerad') {
-      if (members.filter((m) => m.convener === true).length !== 1) out.push(rules['working-group-convener']);
-      const label = shapes.activity?.keys?.working_group?.title || 'working_group';
-      for (const p of groupPrincipals[groupOf(collection, slug)] || [])
-        if (!members.some((m) => m.principal === p)) out.push(`${label}: ”${p}”: ` + rules['working-group-principals']);
+      if (members.filter((m) => m.convener === true).length !== 1) out.push(problem(['working_group'], '', rules['working-group-convener']));
+      const label = title('activity', 'working_group');
+      for (const p of principalsOf(groupOf(collection, slug)))
+        if (!members.some((m) => m.principal === p)) out.push(problem(['working_group'], `${label}: ”${p}”`, rules['working-group-principals'], false, `”${p}”`));
     }
   }
-  return { errors: out.filter(Boolean), warnings };
+  return { errors: out.filter((p) => p.sentence), warnings };
 }
 
 // Warnings (samplan check's, which do not stop a save: unknown-key) are said in a region of the
@@ -628,7 +685,7 @@ window.CMS.registerEventListener({
     if (!found.errors.length) return;
     // Decap says "Kunde inte spara inlägg: " and the error as a string: without a name it is
     // only the rules' sentences (not "Error: …").
-    const refusal = new Error(found.errors.join(' '));
+    const refusal = new Error(found.errors.map(said).join(' '));
     refusal.name = '';
     refusals.add(String(refusal));
     throw refusal;
@@ -648,11 +705,121 @@ window.addEventListener('unhandledrejection', (event) => {
   if (refused || invalid) event.preventDefault();
 });
 
+// ---- Checked while typing ----
+// Each time the record in the form changes, the problems above are worked out again and each
+// error is shown at its field, in Decap's own place for a field's errors (the list beside its
+// label, and the field's red border), as Decap's store holds them (fieldsErrors, by the field's
+// id): those errors are samplan's (marked LIVE) beside Decap's own, which stay as they are. Decap
+// refuses to save a record while a field has an error, and the check above refuses it too. A
+// required key that a new record does not have yet is not said while typing (the form would
+// start full of errors); Decap says it at the save. Warnings are said at the save (above).
+const LIVE = 'samplan';
+const CONTROL = '[class*="ControlContainer"]';
+// The field a control (its container) is part of: the control one level up, or null at the top.
+const outer = (control) => control.parentElement?.closest(CONTROL) || null;
+// Decap's id of the field at `at` (keys and list indices), as the form draws it ("title-field-12",
+// its label's `for`), and whether the whole path was found: a field not drawn or not shown (in an
+// item of a list that is closed) is said at the nearest field that is, the list itself.
+function fieldAt(at, data) {
+  let scope = null, index = null, found = 0;
+  const shown = [];  // the ids of the fields found on the way that are on the screen
+  const end = () => ({ id: shown.length ? shown.at(-1).id : null, whole: shown.length > 0 && shown.at(-1).found === at.length });
+  for (const key of at) {
+    if (typeof key === 'number') {
+      index = key;
+      found++;
+      continue;
+    }
+    const inside = [...(scope || document).querySelectorAll('label[for]')].filter((label) => {
+      const m = /^(.*)-field-\d+$/.exec(label.htmlFor);
+      return m && m[1] === key && label.closest(CONTROL) && outer(label.closest(CONTROL)) === scope;
+    });
+    // In a list: the item's field when every item's fields are drawn, in the items' order.
+    const list = index === null ? null : at.slice(0, found - 1).reduce((v, k) => (v ? v[k] : v), data);
+    const label = index === null ? (inside.length === 1 ? inside[0] : null)
+      : Array.isArray(list) && inside.length === list.length ? inside[index] : null;
+    if (!label) return end();
+    scope = label.closest(CONTROL);
+    index = null;
+    found++;
+    if (label.getClientRects().length) shown.push({ id: label.htmlFor, found });
+  }
+  return end();
+}
+let seen = { data: undefined, found: null };
+let syncing = false;
+function sync() {
+  if (!store || syncing) return;
+  syncing = true;
+  try {
+    const draft = store.getState().entryDraft;
+    const entry = draft && draft.get('entry');
+    if (!entry || !entry.get('collection')) return;
+    const dataMap = entry.get('data');
+    const data = plain(dataMap) || {};
+    if (seen.data !== dataMap) {
+      const found = problems(data, entry.get('collection'), entry.get('slug'));
+      const isNew = entry.get('newRecord');
+      seen = { data: dataMap, found: found.errors.filter((p) => !(p.missing && isNew && p.at.length === 1)) };
+    }
+    const want = new Map();
+    for (const p of seen.found) {
+      const { id, whole } = fieldAt(p.at, data);
+      if (!id) continue;
+      if (!want.has(id)) want.set(id, []);
+      const message = whole ? atField(p) : said(p);
+      if (!want.get(id).includes(message)) want.get(id).push(message);
+    }
+    const have = draft.get('fieldsErrors');
+    const ids = new Set(want.keys());
+    if (have) have.forEach((errors, id) => { if ([...errors].some((e) => e && e[LIVE])) ids.add(id); });
+    for (const id of ids) {
+      const current = [...((have && have.get(id)) || [])];
+      const next = [...current.filter((e) => !(e && e[LIVE])),
+                    ...(want.get(id) || []).map((message) => ({ type: 'CUSTOM', message, [LIVE]: true }))];
+      if (JSON.stringify(next) !== JSON.stringify(current))
+        store.dispatch({ type: 'DRAFT_VALIDATION_ERRORS', payload: { uniquefieldId: id, errors: next } });
+    }
+  } finally {
+    syncing = false;
+  }
+}
+let watching = false;
+function watch() {
+  if (store && !watching) {
+    watching = true;
+    store.subscribe(sync);
+  }
+}
+watch();
+
 // ---- Names and states Decap's own markup lacks (axe, WCAG 2.1 AA; docs/editor.md) ----
 // Each is set on the element Decap draws, whenever it draws it, and only when missing, so that
 // what Decap sets itself wins.
 const setOnce = (el, name, value) => { if (el.getAttribute(name) !== value) el.setAttribute(name, value); };
 function mend(root) {
+  // A field's errors (Decap's list beside its label: its own and samplan's, above) are not tied
+  // to the field: they describe it (aria-describedby), and a text field or list says it is
+  // invalid (aria-invalid), for as long as the list is there.
+  for (const list of root.querySelectorAll('[class*="ControlErrorsList"]')) {
+    const label = list.parentElement?.querySelector('label[for]');
+    const control = label && document.getElementById(label.htmlFor);
+    if (!control) continue;
+    list.id = label.htmlFor + '-errors';
+    const described = (control.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+    if (!described.includes(list.id)) control.setAttribute('aria-describedby', [...described, list.id].join(' '));
+    if (control.matches('input, select, textarea')) setOnce(control, 'aria-invalid', 'true');
+    control.setAttribute('data-samplan-errors', list.id);
+  }
+  for (const control of root.querySelectorAll('[data-samplan-errors]')) {
+    const id = control.getAttribute('data-samplan-errors');
+    if (document.getElementById(id)) continue;
+    const described = (control.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && x !== id);
+    if (described.length) control.setAttribute('aria-describedby', described.join(' '));
+    else control.removeAttribute('aria-describedby');
+    control.removeAttribute('aria-invalid');
+    control.removeAttribute('data-samplan-errors');
+  }
   // The preview pane: an <iframe> without a name (frame-title).
   const frame = root.querySelector('#preview-pane');
   if (frame && !frame.title) frame.title = 'Förhandsvisning';
@@ -689,8 +856,82 @@ function mend(root) {
     if (!buttons[1].hasAttribute('aria-label')) buttons[1].setAttribute('aria-label', 'Ta bort');
   }
 }
-new MutationObserver(() => mend(document)).observe(document.body, {
+new MutationObserver(() => { mend(document); watch(); sync(); }).observe(document.body, {
   childList: true, subtree: true, attributes: true, attributeFilter: ['aria-checked', 'disabled'],
 });
+
+// ---- Decap's Swedish, completed ----
+// Decap CMS 3.16.3's Swedish phrases lack some that its English has (Decap then shows the
+// English: "Add arbetsgrupp", "Strikethrough", "Expand", …) or leave them English ("Rich Text").
+// Here they are in Swedish, over Decap's own (which win nowhere else); docs/editor.md.
+const SWEDISH = {
+  auth: { loginWithForgejo: 'Logga in med Forgejo' },
+  collection: {
+    collectionTop: { viewAsList: 'Visa som lista', viewAsGrid: 'Visa som rutnät' },
+    entries: { unpublishedHeader: 'Opublicerade inlägg' },
+  },
+  editor: {
+    editorControl: { field: { widgetLabel: 'Fält' } },
+    editorControlPane: {
+      i18n: {
+        copyFromLocale: 'Fyll i från ett annat språk',
+        copyFromLocaleConfirm: 'Vill du fylla i uppgifterna från %{locale}?\nAllt som står här nu skrivs över.',
+      },
+    },
+    editorInterface: { toggleNotes: 'Visa eller dölj anteckningar' },
+    editorNotesPane: {
+      title: 'Anteckningar',
+      emptyState: 'Inga anteckningar ännu. Skriv den första nedan.',
+      addNote: 'Lägg till anteckning',
+      addPlaceholder: 'Skriv en anteckning …',
+      editPlaceholder: 'Ändra anteckningen …',
+      save: 'Spara',
+      cancel: 'Avbryt',
+      edit: 'Ändra',
+      delete: 'Ta bort',
+      resolve: 'Markera som klar',
+      unresolve: 'Markera som ej klar',
+      confirmDelete: 'Vill du ta bort anteckningen?',
+      shortcut: 'Tips: Ctrl+Enter lägger till anteckningen.',
+    },
+    editorToolbar: {
+      statusInfoTooltipDraft: 'Inlägget är ett utkast. Sätt status till ”För granskning” när det är klart att granskas.',
+      statusInfoTooltipInReview: 'Inlägget granskas; du behöver inte göra något mer, men du kan fortfarande ändra det.',
+    },
+    editorWidgets: {
+      markdown: {
+        richText: 'Formaterad text',
+        strikethrough: 'Genomstruken',
+        toggleMode: { rich: 'Byt till formaterad text', markdown: 'Byt till Markdown' },
+      },
+      image: { chooseMultiple: 'Välj bilder', addMore: 'Lägg till fler bilder', removeAll: 'Ta bort alla bilder' },
+      file: { chooseMultiple: 'Välj filer', addMore: 'Lägg till fler filer', removeAll: 'Ta bort alla filer' },
+      datetime: { setToNow: 'Sätt till nu (%{fieldLabel})' },
+      list: { add: 'Lägg till: %{item}', addType: 'Lägg till: %{item}' },
+      object: { expand: 'Visa', collapse: 'Dölj' },
+    },
+  },
+  mediaLibrary: { mediaLibraryModal: { close: 'Stäng' } },
+  ui: {
+    settingsDropdown: { account: 'Kontoinställningar' },
+    toast: {
+      noteAdded: 'Anteckningen är tillagd',
+      onFailToAddNote: 'Kunde inte lägga till anteckningen: %{details}',
+      noteUpdated: 'Anteckningen är ändrad',
+      onFailToUpdateNote: 'Kunde inte ändra anteckningen: %{details}',
+      noteDeleted: 'Anteckningen är borttagen',
+      onFailToDeleteNote: 'Kunde inte ta bort anteckningen: %{details}',
+      noteResolved: 'Anteckningen är markerad som klar',
+      noteReopened: 'Anteckningen är öppnad igen',
+      onFailToToggleNote: 'Kunde inte ändra anteckningens status: %{details}',
+    },
+  },
+};
+const merged = (base, over) => {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = v && typeof v === 'object' ? merged((base || {})[k] || {}, v) : v;
+  return out;
+};
+window.CMS.registerLocale('sv', merged(window.CMS.getLocale('sv') || {}, SWEDISH));
 
 window.CMS.init();
