@@ -19,7 +19,7 @@
 #include "publish/search_index_cut.h"
 
 #include <algorithm>
-#include <cstring>
+#include <unordered_map>
 #include <vector>
 
 namespace samplan::publish {
@@ -31,6 +31,7 @@ enum class Ignore { None, Index, All, Other };
 // An element of the page: where it is, and what Pagefind could read from it.
 struct Element {
     std::string name;  // lower case
+    unsigned kind = 0;
     int parent = -1;
     size_t begin = 0, end = 0;  // from its start tag's '<' to after its end tag's '>'
     bool open = true;
@@ -42,12 +43,6 @@ struct Element {
     Ignore ignore = Ignore::None;
 };
 
-bool is_one_of(const std::string& name, std::initializer_list<const char*> names) {
-    for (const char* n : names)
-        if (name == n) return true;
-    return false;
-}
-
 bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 std::string lowered(std::string_view s) {
@@ -55,40 +50,68 @@ std::string lowered(std::string_view s) {
     for (auto& c : out) c = lower(c);
     return out;
 }
+bool starts_with_lowered(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (size_t i = 0; i < prefix.size(); ++i)
+        if (lower(s[i]) != prefix[i]) return false;
+    return true;
+}
 // The tokenizer's white space ('\r' is not taken for any: a tag with one is given up on).
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f'; }
 
-// lol_html's void elements (selectors_vm/stack.rs).
-bool is_void_name(const std::string& name) {
-    return is_one_of(name, {"area", "base", "basefont", "bgsound", "br", "col", "embed", "hr", "img", "input",
-                            "keygen", "link", "meta", "param", "source", "track", "wbr"});
+// What a tag's name means here, a bit each.
+enum Kind : unsigned {
+    kInline = 1u << 0,          // Pagefind's INLINE_SELECTORS (fossick/parser.rs)
+    kVoid = 1u << 1,            // lol_html's void elements (selectors_vm/stack.rs)
+    kLeavesForeign = 1u << 2,   // a start tag that leaves SVG or MathML (tree_builder_simulator): given up on
+    kRawText = 1u << 3,         // RCDATA or RAWTEXT after its start tag, in HTML
+    kScript = 1u << 4,          // script data after its start tag, in HTML
+    kPlainText = 1u << 5,       // given up on
+    kRead = 1u << 6,            // read by Pagefind wherever it is: <h1>, <img>, <html>, <head> (kept whole)
+    kTitle = 1u << 7,
+    kSvgPoint = 1u << 8,        // an HTML integration point in SVG
+    kMathPoint = 1u << 9,       // a text integration point in MathML
+    kScriptOrLink = 1u << 10,   // may name /_pagefind/
+};
+
+unsigned kind_of(const std::string& name) {
+    static const std::unordered_map<std::string, unsigned> kinds = [] {
+        std::unordered_map<std::string, unsigned> k;
+        auto add = [&](unsigned kind, std::initializer_list<const char*> names) {
+            for (const char* n : names) k[n] |= kind;
+        };
+        add(kInline, {"a", "abbr", "acronym", "b", "bdo", "big", "br", "button", "cite", "code", "dfn", "em", "i", "img",
+                      "input", "kbd", "label", "map", "object", "output", "q", "samp", "script", "select", "small",
+                      "span", "strong", "sub", "sup", "textarea", "time", "tt", "var"});
+        add(kVoid, {"area", "base", "basefont", "bgsound", "br", "col", "embed", "hr", "img", "input", "keygen", "link",
+                    "meta", "param", "source", "track", "wbr"});
+        add(kLeavesForeign, {"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em",
+                             "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing",
+                             "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike",
+                             "sub", "sup", "table", "tt", "u", "ul", "var", "font", "annotation-xml"});
+        add(kRawText, {"title", "textarea", "style", "iframe", "xmp", "noembed", "noframes", "noscript"});
+        add(kScript, {"script"});
+        add(kPlainText, {"plaintext"});
+        add(kRead, {"h1", "img", "html", "head"});
+        add(kTitle, {"title"});
+        add(kSvgPoint, {"desc", "title", "foreignobject"});
+        add(kMathPoint, {"mi", "mo", "mn", "ms", "mtext"});
+        add(kScriptOrLink, {"script", "link"});
+        return k;
+    }();
+    const auto it = kinds.find(name);
+    return it == kinds.end() ? 0u : it->second;
 }
 
-// Pagefind's INLINE_SELECTORS (fossick/parser.rs).
-bool is_inline(const std::string& name) {
-    return is_one_of(name, {"a", "abbr", "acronym", "b", "bdo", "big", "br", "button", "cite", "code", "dfn", "em",
-                            "i", "img", "input", "kbd", "label", "map", "object", "output", "q", "samp", "script",
-                            "select", "small", "span", "strong", "sub", "sup", "textarea", "time", "tt", "var"});
-}
-
-// lol_html's start tags that leave SVG or MathML (tree_builder_simulator): given up on.
-bool leaves_foreign_content(const std::string& name) {
-    return is_one_of(name, {"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em",
-                            "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing",
-                            "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong",
-                            "strike", "sub", "sup", "table", "tt", "u", "ul", "var", "font", "annotation-xml"});
-}
-
-bool is_integration_point(Namespace ns, const std::string& name) {
-    return (ns == Namespace::Svg && is_one_of(name, {"desc", "title", "foreignobject"})) ||
-           (ns == Namespace::MathMl && is_one_of(name, {"mi", "mo", "mn", "ms", "mtext"}));
+bool is_integration_point(Namespace ns, unsigned kind) {
+    return (ns == Namespace::Svg && (kind & kSvgPoint)) || (ns == Namespace::MathMl && (kind & kMathPoint));
 }
 
 struct Tag {
     std::string name;
     size_t end = 0;  // after its '>'
     bool self_closing = false;
-    std::vector<std::pair<std::string, std::string_view>> attributes;  // name and value as written
+    std::vector<std::pair<std::string_view, std::string_view>> attributes;  // name and value as written
 };
 
 // Reads the tag whose name starts at `at` (after "<" or "</") as lol_html's tokenizer does;
@@ -122,7 +145,7 @@ bool read_tag(std::string_view html, size_t at, Tag& tag) {
             if (html[i] == '\r') return false;
             ++i;
         }
-        std::string name(html.substr(name_start, i - name_start));
+        const std::string_view name = html.substr(name_start, i - name_start);
         while (i < n && is_space(html[i])) ++i;
         std::string_view value;
         if (i < n && html[i] == '=') {
@@ -143,7 +166,7 @@ bool read_tag(std::string_view html, size_t at, Tag& tag) {
                 value = html.substr(start, i - start);
             }
         }
-        tag.attributes.emplace_back(std::move(name), value);
+        tag.attributes.emplace_back(name, value);
     }
 }
 
@@ -204,7 +227,8 @@ bool read_elements(std::string_view html, std::vector<Element>& elements) {
         if (c == '?') return false;
         if (c == '/') {
             if (lt + 2 >= n || !is_letter(html[lt + 2])) return false;
-            tag = Tag{};
+            tag.attributes.clear();
+            tag.self_closing = false;
             if (!read_tag(html, lt + 2, tag)) return false;
             if (open.empty() || elements[static_cast<size_t>(open.back())].name != tag.name) return false;
             Element& e = elements[static_cast<size_t>(open.back())];
@@ -212,7 +236,7 @@ bool read_elements(std::string_view html, std::vector<Element>& elements) {
             e.open = false;
             open.pop_back();
             if (spaces.back() == Namespace::Html) {
-                if (spaces.size() >= 2 && is_integration_point(spaces[spaces.size() - 2], tag.name)) spaces.pop_back();
+                if (spaces.size() >= 2 && is_integration_point(spaces[spaces.size() - 2], kind_of(tag.name))) spaces.pop_back();
             } else if ((spaces.back() == Namespace::Svg && tag.name == "svg") ||
                        (spaces.back() == Namespace::MathMl && tag.name == "math")) {
                 spaces.pop_back();
@@ -224,18 +248,19 @@ bool read_elements(std::string_view html, std::vector<Element>& elements) {
             pos = lt + 1;  // text
             continue;
         }
-        tag = Tag{};
+        tag.attributes.clear();
+        tag.self_closing = false;
         if (!read_tag(html, lt + 1, tag)) return false;
         Element e;
         e.name = tag.name;
+        e.kind = kind_of(tag.name);
         e.parent = open.empty() ? -1 : open.back();
         e.begin = lt;
-        std::vector<std::string> seen;
+        std::vector<std::string_view> seen;
         for (const auto& [name, value] : tag.attributes) {
             if (name.size() == 2 && lower(name[0]) == 'i' && lower(name[1]) == 'd') e.has_id = true;
-            if ((e.name == "script" || e.name == "link") && value.find("_pagefind") != std::string_view::npos)
-                e.pagefind_reference = true;
-            if (lowered(name).rfind("data-pagefind", 0) != 0) continue;
+            if ((e.kind & kScriptOrLink) && value.find("_pagefind") != std::string_view::npos) e.pagefind_reference = true;
+            if (!starts_with_lowered(name, "data-pagefind")) continue;
             if (lowered(name) != name || value.find('&') != std::string_view::npos) return false;
             if (std::find(seen.begin(), seen.end(), name) != seen.end()) return false;
             seen.push_back(name);
@@ -255,18 +280,18 @@ bool read_elements(std::string_view html, std::vector<Element>& elements) {
             if (tag.self_closing) return false;
             spaces.push_back(tag.name == "svg" ? Namespace::Svg : Namespace::MathMl);
         } else if (before != Namespace::Html) {
-            if (leaves_foreign_content(tag.name)) return false;
-            if (is_integration_point(before, tag.name) && !tag.self_closing) spaces.push_back(Namespace::Html);
-        } else if (tag.name == "plaintext") {
+            if (e.kind & kLeavesForeign) return false;
+            if (is_integration_point(before, e.kind) && !tag.self_closing) spaces.push_back(Namespace::Html);
+        } else if (e.kind & kPlainText) {
             return false;
-        } else if (tag.name == "script") {
+        } else if (e.kind & kScript) {
             text = Text::Script;
-        } else if (is_one_of(tag.name, {"title", "textarea", "style", "iframe", "xmp", "noembed", "noframes", "noscript"})) {
+        } else if (e.kind & kRawText) {
             text = Text::Raw;
         }
         // lol_html's stack: in HTML a void element is closed at once and "/>" means nothing; in
         // SVG and MathML "/>" closes the element.
-        e.is_void = before == Namespace::Html ? is_void_name(tag.name) : tag.self_closing;
+        e.is_void = before == Namespace::Html ? (e.kind & kVoid) != 0 : tag.self_closing;
         if (e.is_void) {
             e.end = tag.end;
             e.open = false;
@@ -312,7 +337,7 @@ bool cut_for_search(std::string_view html, std::string& cut) {
     // The first <title> to end that is not excluded: Pagefind's fallback title; later ones are not read.
     int first_title = -1;
     for (size_t i = 0; i < count; ++i)
-        if (elements[i].name == "title" && !excluded[i] &&
+        if ((elements[i].kind & kTitle) && !excluded[i] &&
             (first_title < 0 || elements[i].end < elements[static_cast<size_t>(first_title)].end))
             first_title = static_cast<int>(i);
     // What Pagefind reads wherever it is; `holds`: the element or one inside it is such.
@@ -320,9 +345,9 @@ bool cut_for_search(std::string_view html, std::string& cut) {
     for (size_t i = 0; i < count; ++i) {
         const Element& e = elements[i];
         read[i] = e.body || e.pagefind_attribute || e.pagefind_reference || static_cast<int>(i) == first_title ||
-                  is_one_of(e.name, {"h1", "img", "html", "head"});
+                  (e.kind & kRead);
         // (an id or an inline element inside one: Pagefind's anchor_ids, over-approximated)
-        anchored[i] = e.has_id || (is_inline(e.name) && e.parent >= 0 && anchored[static_cast<size_t>(e.parent)]);
+        anchored[i] = e.has_id || ((e.kind & kInline) && e.parent >= 0 && anchored[static_cast<size_t>(e.parent)]);
     }
     for (size_t i = count; i-- > 0;) {
         holds[i] = holds[i] || read[i];
@@ -343,7 +368,7 @@ bool cut_for_search(std::string_view html, std::string& cut) {
         else
             take = e.ignore == Ignore::All ||
                    (e.ignore == Ignore::Index && !e.is_void && !holds[i] &&
-                    !(is_inline(e.name) && e.parent >= 0 && anchored[static_cast<size_t>(e.parent)]));
+                    !((e.kind & kInline) && e.parent >= 0 && anchored[static_cast<size_t>(e.parent)]));
         if (take) {
             cuts.emplace_back(e.begin, e.end);
             skip_until = e.end;
