@@ -212,15 +212,9 @@ static std::map<std::string, std::string> files_under(const fs::path& folder, co
     return files;
 }
 
-TEST_CASE("the real Pagefind makes the same index of the example site from the pages samplan gives it as from the whole pages") {
-    const RealPagefind real;
-    if (!real.installed()) return;
-    const fs::path binary =
-        fs::path(SAMPLAN_EXAMPLE_CONTENT).parent_path() / "node_modules/@pagefind/linux-x64/bin/pagefind_extended";
-    if (!fs::exists(binary)) {
-        MESSAGE("Pagefind's binary is not installed: not tested");
-        return;
-    }
+// Builds `content` with the real Pagefind (`binary`) and checks each part of the index against the
+// one Pagefind makes from the same pages whole, taken from the site.
+static void check_same_index(const fs::path& binary, const fs::path& content, const std::string& today) {
     // Pagefind, through a script that notes each run's pages (with their sizes) and output folder.
     TempDir dir;
     const fs::path script = dir.path() / "pagefind";
@@ -231,8 +225,7 @@ TEST_CASE("the real Pagefind makes the same index of the example site from the p
     ::chmod(script.c_str(), 0755);
     ::setenv("SAMPLAN_PAGEFIND", script.c_str(), 1);
     const fs::path site = dir.path() / "site";
-    const auto r = run_samplan({"build", "--content", SAMPLAN_EXAMPLE_CONTENT, "--output", site.string(), "--today",
-                                "2026-11-24"});
+    const auto r = run_samplan({"build", "--content", content.string(), "--output", site.string(), "--today", today});
     ::unsetenv("SAMPLAN_PAGEFIND");
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
@@ -278,6 +271,25 @@ TEST_CASE("the real Pagefind makes the same index of the example site from the p
     // Pagefind was given less than the whole pages: their headers, menus and footers, the step
     // lists and the charts were taken out.
     CHECK(given_bytes < page_bytes * 3 / 4);
+}
+
+TEST_CASE("the real Pagefind makes the same index from the pages samplan gives it as from the whole pages") {
+    const RealPagefind real;
+    if (!real.installed()) return;
+    const fs::path binary =
+        fs::path(SAMPLAN_EXAMPLE_CONTENT).parent_path() / "node_modules/@pagefind/linux-x64/bin/pagefind_extended";
+    if (!fs::exists(binary)) {
+        MESSAGE("Pagefind's binary is not installed: not tested");
+        return;
+    }
+    SUBCASE("the example site") { check_same_index(binary, SAMPLAN_EXAMPLE_CONTENT, "2026-11-24"); }
+    SUBCASE("records holding markup, entities, control characters and very long text") {
+        TempDir dir;
+        const fs::path content = dir.path() / "content";
+        copy_base_fixture(content);
+        fs::copy(fs::path(SAMPLAN_FIXTURES) / "hostile", content, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+        check_same_index(binary, content, "2025-06-01");
+    }
 }
 
 TEST_CASE("a theme that marks no page for search gets every page of the current site indexed, as Pagefind would") {
