@@ -369,8 +369,15 @@ bool cut_for_search(std::string_view html, std::string& cut) {
             take = e.ignore == Ignore::All ||
                    (e.ignore == Ignore::Index && !e.is_void && !holds[i] &&
                     !((e.kind & kInline) && e.parent >= 0 && anchored[static_cast<size_t>(e.parent)]));
+        // Never join the bytes of a broken UTF-8 sequence: lol_html reads the text on each side of
+        // an element on its own (a byte of a character on each side is two U+FFFD, not one character).
+        const size_t start = !cuts.empty() && cuts.back().second == e.begin ? cuts.back().first : e.begin;
+        if (take && start > 0 && static_cast<unsigned char>(html[start - 1]) >= 0x80 && e.end < html.size() &&
+            (static_cast<unsigned char>(html[e.end]) & 0xC0) == 0x80)
+            take = false;
         if (take) {
-            cuts.emplace_back(e.begin, e.end);
+            if (start != e.begin) cuts.pop_back();  // (one cut with the one before it)
+            cuts.emplace_back(start, e.end);
             skip_until = e.end;
         } else if (read[i]) {
             skip_until = e.end;  // kept whole: what Pagefind reads of it may be its content

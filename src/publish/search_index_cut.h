@@ -17,7 +17,8 @@ namespace samplan::publish {
 //   the above in it (a site's header, menu, breadcrumbs, footer);
 // - inside the body, an element with data-pagefind-ignore="all", and a (non-void) element with
 //   data-pagefind-ignore (or ="index" or ="true") that has none of the above in it, unless it is
-//   an inline element (Pagefind's list) inside one with an id, whose anchor text it can reach.
+//   an inline element (Pagefind's list) inside one with an id, whose anchor text it can reach;
+// never where that would join the bytes of a broken UTF-8 sequence on its two sides.
 // False (and `cut` is unspecified) when the page is not one this can judge, and it is then to be
 // given whole: no or several data-pagefind-body elements, the body inside an excluded element or
 // below an element with data-pagefind- attributes, not exactly one <html> element, an element

@@ -545,6 +545,10 @@ Text efter kroppen<aside>Sidoruta</aside> och mer</div><footer>Fot</footer></bod
 <html lang="sv"><head><title>Öppen</title></head>
 <body><header><p>Huvud</header><main data-pagefind-body><h1>Öppen</h1><p>Stycke<div data-pagefind-ignore>x</div></main></body></html>
 )"},
+    // Bytes of a broken UTF-8 sequence on each side of an element: Pagefind reads them apart.
+    {"bytes/index.html", true,
+     "<!DOCTYPE html>\n<html lang=\"sv\"><head><title>Bytes</title></head>\n<body><header>Huvud</header><div><main "
+     "data-pagefind-body><h1>Bytes</h1><p>Text</p></main>efter \xc3<aside>x</aside><nav>y</nav>\xa9 slut</div></body></html>\n"},
     {"english/index.html", true, R"(<!DOCTYPE html>
 <html lang="en"><head><title>English</title></head>
 <body><header>Head</header><main data-pagefind-body><h1>English page</h1><p>Words.</p></main></body></html>
