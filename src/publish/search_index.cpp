@@ -3,6 +3,7 @@
 #include "publish/publish.h"
 #include "publish/relative_path.h"
 #include "publish/run_guarded.h"
+#include "publish/search_index_cut.h"
 
 #include "core/digest.h"
 #include "core/files.h"
@@ -142,8 +143,30 @@ bool main_index_only(const std::string& name) {
            (name.rfind("pagefind.js", 0) == 0 || name.rfind("pagefind-", 0) == 0 || name.rfind("wasm.", 0) == 0);
 }
 
-// Hard-links `pages` (relative to `staging`) into the folder `scratch`, at the same paths.
-void link_pages(const std::string& staging, const std::string& scratch, const std::vector<std::string>& pages) {
+// Reads the page at `path` whole into `out`; false when it is not a regular file that can be read.
+bool read_page(const std::string& path, std::string& out) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st {};
+    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (ok) {
+        out.resize(static_cast<size_t>(st.st_size));
+        size_t done = 0;
+        while (ok && done < out.size()) {
+            const ssize_t got = ::read(fd, out.data() + done, out.size() - done);
+            if (got < 0 && errno == EINTR) continue;
+            ok = got > 0;
+            if (ok) done += static_cast<size_t>(got);
+        }
+    }
+    ::close(fd);
+    return ok;
+}
+
+// Puts `pages` (relative to `staging`) into the folder `scratch`, at the same paths, for Pagefind:
+// each page cut to what Pagefind reads of it (search_index_cut.h) where that takes something out,
+// else the page itself, hard-linked.
+void give_pages(const std::string& staging, const std::string& scratch, const std::vector<std::string>& pages) {
     std::unordered_set<std::string> made;
     auto make = [&](auto& self, const std::string& dir) -> void {
         if (dir.empty() || made.count(dir)) return;
@@ -155,10 +178,26 @@ void link_pages(const std::string& staging, const std::string& scratch, const st
         made.insert(dir);
     };
     if (::mkdir(scratch.c_str(), 0777) != 0) throw std::runtime_error("cannot create " + scratch + ": " + std::strerror(errno));
-    for (const auto& page : pages) {
-        check_relative(page);
-        make(make, folder_of(page));
-        const std::string from = staging + "/" + page, to = scratch + "/" + page;
+    std::string page, cut;
+    for (const auto& name : pages) {
+        check_relative(name);
+        make(make, folder_of(name));
+        const std::string from = staging + "/" + name, to = scratch + "/" + name;
+        if (read_page(from, page) && cut_for_search(page, cut)) {
+            const int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+            size_t done = 0;
+            while (fd >= 0 && done < cut.size()) {
+                const ssize_t wrote = ::write(fd, cut.data() + done, cut.size() - done);
+                if (wrote < 0 && errno == EINTR) continue;
+                if (wrote <= 0) break;
+                done += static_cast<size_t>(wrote);
+            }
+            const int saved = errno;
+            if (fd >= 0) ::close(fd);
+            if (fd < 0 || done < cut.size())
+                throw std::runtime_error("cannot write " + to + ": " + std::strerror(saved));
+            continue;
+        }
         if (::link(from.c_str(), to.c_str()) != 0)
             throw std::runtime_error("cannot link " + from + " to " + to + ": " + std::strerror(errno));
     }
@@ -261,10 +300,11 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
         to_make.push_back(&part);
     }
 
-    // Pagefind, over each part's pages linked into a scratch folder of their own, several at once.
+    // Pagefind, over each part's pages given in a scratch folder of their own (cut, or linked),
+    // several at once.
     // The scratch folders are in one folder beside the staging folder, named as a staging folder of
     // this process (so that a killed build's is removed by the next build, as its staging folder
-    // is): removing them (a link and a folder per page) need not hold up the swap.
+    // is): removing them (a file and a folder per page) need not hold up the swap.
     // It is made in the staging folder and locked there, then moved out: another build never takes
     // it for a killed build's while this one runs, and a build killed before it is moved leaves it
     // in its staging folder.
@@ -302,7 +342,7 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
             const std::string index = staging + "/" + part_folder(part.name);
             RunEnd result = RunEnd::Failed;
             try {
-                link_pages(staging, scratch, part.pages);
+                give_pages(staging, scratch, part.pages);
                 result = run_guarded({program, "--site", scratch, "--output-path", index, "--silent"}, deadline);
                 std::error_code e;
                 if (result == RunEnd::Ok && !fs::is_regular_file(index + "/pagefind-entry.json", e) &&
@@ -337,7 +377,7 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
             ::close(scratch_fd);
         }
     }
-    if (failure) std::rethrow_exception(failure);  // Stopped, or a part's pages could not be linked
+    if (failure) std::rethrow_exception(failure);  // Stopped, or a part's pages could not be given
 
     const std::string index = staging + "/pagefind";
     if (end == RunEnd::Ok && fs::is_regular_file(index + "/pagefind.js", ec)) {

@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <regex>
+#include <map>
 #include <set>
+#include <sstream>
 
 #include "harness.h"
 
@@ -194,6 +196,101 @@ TEST_CASE("the real Pagefind indexes exactly the searched pages of the example s
     REQUIRE(!process.empty());
     CHECK(process.find("En idé om samverkan väcks") != std::string::npos);       // a step
     CHECK(process.find("IPS blir ordinarie verksamhet") == std::string::npos);  // an activity at a step
+}
+
+// Every file under `folder` by its path (relative to it), with its bytes; `skip`: top entries left out.
+static std::map<std::string, std::string> files_under(const fs::path& folder, const std::set<std::string>& skip = {}) {
+    std::map<std::string, std::string> files;
+    for (auto it = fs::recursive_directory_iterator(folder); it != fs::recursive_directory_iterator(); ++it) {
+        const std::string rel = fs::relative(it->path(), folder).string();
+        if (it.depth() == 0 && skip.count(rel)) {
+            if (it->is_directory()) it.disable_recursion_pending();
+            continue;
+        }
+        if (it->is_regular_file()) files[rel] = read_file(it->path());
+    }
+    return files;
+}
+
+// Builds `content` with the real Pagefind (`binary`) and checks each part of the index against the
+// one Pagefind makes from the same pages whole, taken from the site.
+static void check_same_index(const fs::path& binary, const fs::path& content, const std::string& today) {
+    // Pagefind, through a script that notes each run's pages (with their sizes) and output folder.
+    TempDir dir;
+    const fs::path script = dir.path() / "pagefind";
+    write_file(script, "#!/bin/sh\n# --site SITE --output-path OUT --silent\nd='" + dir.path().string() +
+                           "'\nn=1; while ! mkdir \"$d/run-$n\" 2>/dev/null; do n=$((n+1)); done\n"
+                           "(cd \"$2\" && find . -type f -printf '%s %P\\n' | LC_ALL=C sort -k2) > \"$d/run-$n/files\"\n"
+                           "printf '%s\\n' \"$4\" > \"$d/run-$n/output\"\nexec '" + binary.string() + "' \"$@\"\n");
+    ::chmod(script.c_str(), 0755);
+    ::setenv("SAMPLAN_PAGEFIND", script.c_str(), 1);
+    const fs::path site = dir.path() / "site";
+    const auto r = run_samplan({"build", "--content", content.string(), "--output", site.string(), "--today", today});
+    ::unsetenv("SAMPLAN_PAGEFIND");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    int runs = 0;
+    std::uintmax_t given_bytes = 0, page_bytes = 0;
+    for (int run = 1; fs::exists(dir.path() / ("run-" + std::to_string(run)) / "output"); ++run, ++runs) {
+        const fs::path notes = dir.path() / ("run-" + std::to_string(run));
+        // Where the part is in the site: pagefind/ or pagefind/parts/<part>/.
+        std::string output = read_file(notes / "output");
+        output.erase(output.find_last_not_of('\n') + 1);
+        const std::string folder = output.substr(output.rfind("/pagefind"));
+        INFO(folder);
+        // The same pages whole, from the site, to the real Pagefind.
+        const fs::path whole = dir.path() / ("whole-" + std::to_string(run));
+        std::istringstream files(read_file(notes / "files"));
+        for (std::string line; std::getline(files, line);) {
+            const std::string page = line.substr(line.find(' ') + 1);
+            given_bytes += std::stoull(line.substr(0, line.find(' ')));
+            page_bytes += fs::file_size(site / page);
+            fs::create_directories((whole / page).parent_path());
+            fs::copy_file(site / page, whole / page);
+        }
+        const std::string line = "'" + binary.string() + "' --site '" + whole.string() + "' --output-path '" +
+                                 whole.string() + "-index' --silent >/dev/null 2>&1";
+        REQUIRE(std::system(line.c_str()) == 0);
+        const bool main = folder == "/pagefind";
+        const auto made = files_under(site / folder.substr(1), {"parts", "parts.json"});
+        auto expected = files_under(whole.string() + "-index");
+        if (!main)  // a part leaves out what only the main index needs (Pagefind's program and WebAssembly)
+            for (auto it = expected.begin(); it != expected.end();)
+                it = (it->first.rfind("pagefind-", 0) == 0 && it->first != "pagefind-entry.json") ||
+                             it->first.rfind("pagefind.js", 0) == 0 || it->first.rfind("wasm.", 0) == 0
+                         ? expected.erase(it)
+                         : std::next(it);
+        REQUIRE(expected.count("pagefind-entry.json"));
+        CHECK(made.size() == expected.size());
+        for (const auto& file : expected) {
+            const std::string& path = file.first;
+            INFO(path);  // (a fragment's name is its digest: a page indexed otherwise has another)
+            CHECK((made.count(path) && made.at(path) == file.second));
+        }
+    }
+    CHECK(runs > 2);
+    // Pagefind was given less than the whole pages: their headers, menus and footers, the step
+    // lists and the charts were taken out.
+    CHECK(given_bytes < page_bytes * 3 / 4);
+}
+
+TEST_CASE("the real Pagefind makes the same index from the pages samplan gives it as from the whole pages") {
+    const RealPagefind real;
+    if (!real.installed()) return;
+    const fs::path binary =
+        fs::path(SAMPLAN_EXAMPLE_CONTENT).parent_path() / "node_modules/@pagefind/linux-x64/bin/pagefind_extended";
+    if (!fs::exists(binary)) {
+        MESSAGE("Pagefind's binary is not installed: not tested");
+        return;
+    }
+    SUBCASE("the example site") { check_same_index(binary, SAMPLAN_EXAMPLE_CONTENT, "2026-11-24"); }
+    SUBCASE("records holding markup, entities, control characters and very long text") {
+        TempDir dir;
+        const fs::path content = dir.path() / "content";
+        copy_base_fixture(content);
+        fs::copy(fs::path(SAMPLAN_FIXTURES) / "hostile", content, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+        check_same_index(binary, content, "2025-06-01");
+    }
 }
 
 TEST_CASE("a theme that marks no page for search gets every page of the current site indexed, as Pagefind would") {

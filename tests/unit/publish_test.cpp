@@ -25,6 +25,7 @@
 
 #include "publish/publish.h"
 #include "publish/run_guarded.h"
+#include "publish/search_index_cut.h"
 
 using namespace samplan;
 namespace fs = std::filesystem;
@@ -411,4 +412,181 @@ TEST_CASE("publish: with a spare, the previous site is the next build's staging 
     build(first, true);
     check_site(first);
     CHECK(folder.wait_for_no_staging());
+}
+
+namespace {
+
+// The Pagefind of the source tree (npm install), its binary when npm's package has one; empty
+// when it is not installed.
+std::string real_pagefind() {
+    const fs::path modules = fs::path(SAMPLAN_SOURCE) / "node_modules";
+    for (const fs::path& p : {modules / "@pagefind/linux-x64/bin/pagefind_extended", modules / ".bin/pagefind"})
+        if (::access(p.c_str(), X_OK) == 0) return p.string();
+    return {};
+}
+
+// Every file under `folder` by its path, with its bytes.
+std::map<std::string, std::string> files_under(const fs::path& folder) {
+    std::map<std::string, std::string> files;
+    for (const auto& e : fs::recursive_directory_iterator(folder)) {
+        if (!e.is_regular_file()) continue;
+        std::ifstream in(e.path(), std::ios::binary);
+        std::ostringstream bytes;
+        bytes << in.rdbuf();
+        files[fs::relative(e.path(), folder).string()] = bytes.str();
+    }
+    return files;
+}
+
+// Pages that a theme could make, each with something Pagefind reads outside its body or inside
+// what it ignores, or with markup a cutter could misread: the cut of each (where it takes
+// something out) must give the real Pagefind the very index the whole page gives it. `cut`: this
+// one is expected to be cut (else given whole).
+struct HostilePage {
+    const char* path;
+    bool cut;
+    const char* html;
+};
+const HostilePage kHostilePages[] = {
+    {"plain/index.html", true, R"(<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8"><title>Vanlig sida</title><script src="/assets/menu.js"></script></head>
+<body><a href="#main" id="skip">Hoppa</a><header id="top"><nav><a href="/">Start</a> <a id="n2" href="/x">Menyord</a></nav>
+<form><label for="q">Sök</label><input id="q" name="q"></form></header>
+<main id="main" data-pagefind-body><h1>Vanlig rubrik</h1><p>Brödtext om samverkan.</p>
+<h2 id="steg">Steg</h2><ol data-pagefind-ignore><li>Dolt steg</li><li id="s2">Annat dolt steg</li></ol>
+<div data-pagefind-ignore="all"><span data-pagefind-filter="dold">Uteslutet filter</span><h1>Utesluten rubrik</h1></div>
+<p>Efter listan, <span data-pagefind-ignore>inte detta</span> men detta.</p></main>
+<footer><p>Sidfot med ord</p><ul><li><a href="/data">Öppna data</a></li></ul></footer></body></html>
+)"},
+    // The title from an <h1> outside the body (the first one Pagefind sees), an image after it.
+    {"h1-outside/index.html", true, R"(<!DOCTYPE html>
+<html lang="sv"><head><title>Sidans titel</title></head>
+<body><header><h1>Webbplatsens namn</h1><img src="/logo.png" alt="Logotyp"></header><nav><a href="/">Menyord</a></nav>
+<main data-pagefind-body><h2>Inget h1 här</h2><p>Text i kroppen.</p></main><footer>Sidfot</footer></body></html>
+)"},
+    // Filters, metadata and sorting outside the body, one taking an element's text.
+    {"filters-outside/index.html", true, R"(<!DOCTYPE html>
+<html lang="sv"><head><title>Filter</title><meta data-pagefind-meta="image[content]" content="/bild.png" property="og:image"></head>
+<body><nav><ul><li><span data-pagefind-filter="avsnitt">Avsnittsnamn</span></li><li>Annat</li></ul></nav>
+<aside><div><p data-pagefind-sort="datum:2026-01-02">x</p><p data-pagefind-default-meta="typ:sida">y</p></div></aside>
+<main data-pagefind-body><h1>Filtrerad</h1><p>Ord.</p></main>
+<footer><span data-pagefind-meta="forfattare">Anna Berg</span></footer></body></html>
+)"},
+    // Filters and a title inside ignored elements, and an image inside one after the title.
+    {"filters-ignored/index.html", true, R"(<!DOCTYPE html>
+<html lang="sv"><head><title>Ignorerat</title></head>
+<body><main data-pagefind-body><div data-pagefind-ignore><p>Dolt <span data-pagefind-filter="status">Pågår</span></p></div>
+<h1>Rubriken</h1><section data-pagefind-ignore><div><img src="/figur.png" alt="Figur"></div></section>
+<p data-pagefind-ignore data-pagefind-meta="title">Titel ur metadata</p>
+<div data-pagefind-ignore data-pagefind-index-attrs="title" title="Attributets text">dold</div>
+<p>Synligt.</p><ul data-pagefind-ignore><li>Bort</li></ul></main></body></html>
+)"},
+    // An <h1> inside an ignored element, before the visible one: it is the title.
+    {"h1-ignored/index.html", true, R"(<!DOCTYPE html>
+<html lang="sv"><head><title>Titel</title></head>
+<body><main data-pagefind-body><div data-pagefind-ignore><h1>Dold rubrik</h1></div><h1>Synlig rubrik</h1>
+<p>Text <br data-pagefind-ignore>efter radbrytning.</p><div data-pagefind-ignore>bort</div></main></body></html>
+)"},
+    // Anchors: ids before the body, inside ignored elements and an ignored inline element inside
+    // an element with an id, whose inline child's text goes to the anchor's text.
+    {"anchors/index.html", true, R"(<!DOCTYPE html>
+<html lang="sv"><head><title>Ankare</title></head>
+<body><div id="a1"><p id="a2">Före</p></div><details id="meny"><summary>Meny</summary><a id="a3" href="/">Länk</a></details>
+<main data-pagefind-body><h1 id="topp">Ankarsida</h1><div data-pagefind-ignore><p id="dold">Dold</p></div>
+<h2 id="rubrik">Rubrik <span data-pagefind-ignore>inte <b>men ändå</b></span> slut</h2><p>Text under rubriken.</p>
+<h2 id="andra">Andra</h2><p id="stycke">Mer <em data-pagefind-ignore>bort <i>kursiv</i></em> text.</p>
+<ol data-pagefind-ignore><li id="l1">Ett</li></ol><h3 id="tredje">Tredje</h3><p>Slut.</p></main>
+<footer id="fot"><p id="f1">Fot</p></footer></body></html>
+)"},
+    // Text directly in the body's parent after the body: Pagefind adds it to the body's.
+    {"after-body/index.html", true, R"(<!DOCTYPE html>
+<html lang="sv"><head><title>Efter</title></head>
+<body><header>Huvud</header><div class="wrap"><nav>Nav</nav><main data-pagefind-body><h1>Kropp</h1><p>Innehåll</p></main>
+Text efter kroppen<aside>Sidoruta</aside> och mer</div><footer>Fot</footer></body></html>
+)"},
+    // No <title> in the head: the first <title> is an SVG's, inside an ignored chart.
+    {"svg-title/index.html", true, R"(<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8"></head>
+<body><header><a href="/">Hem</a></header><main data-pagefind-body><p>Ingen rubrik.</p>
+<div data-pagefind-ignore><svg viewBox="0 0 10 10"><title id="t">Diagrammets titel</title><desc>Beskrivning</desc>
+<path d="M0 0h1"/><line x1="0" y1="0" x2="1" y2="1"></line><foreignObject><p>Inne</p></foreignObject></svg></div>
+<div data-pagefind-ignore><svg><title>Andra titeln</title></svg></div><p>Slut.</p></main></body></html>
+)"},
+    // Raw text that looks like markup: a textarea and a style holding end tags, a comment, an
+    // attribute value with '>', an end tag with spaces.
+    {"raw-text/index.html", true, R"(<!DOCTYPE html>
+<html lang="sv"><head><title>Råtext</title><style>main > p::after { content: "</div>"; }</style></head>
+<body><!-- <main data-pagefind-body> --><header><textarea></header><h1>Falsk</h1></textarea></header>
+<main data-pagefind-body><h1>Äkta</h1><div data-pagefind-ignore title="a>b"><textarea></div><p>inne</p></textarea>dold</div >
+<p>Ord <!-- <h1>kommentar</h1> --> efter.</p><div data-pagefind-ignore><style>p{}</style><script src="x.js"></script>dold</div></main></body></html>
+)"},
+    // data-pagefind-ignore values other than "all": Pagefind ignores the content (or, for an
+    // unknown value, excludes it all).
+    {"ignore-values/index.html", true, R"(<!DOCTYPE html>
+<html lang="sv"><head><title>Värden</title></head>
+<body><main data-pagefind-body><h1>Värden</h1><div data-pagefind-ignore="index">Index</div>
+<div data-pagefind-ignore="TRUE">Sant</div><div data-pagefind-ignore="ALL"><span data-pagefind-filter="x">y</span></div>
+<div data-pagefind-ignore="annat"><span data-pagefind-filter="okänt">värde</span></div><p>Kvar.</p></main></body></html>
+)"},
+    // Given whole: capitals in data-pagefind- attributes, a comment in a script, two bodies, no body.
+    {"capitals/index.html", false, R"(<!DOCTYPE html>
+<html lang="sv"><head><title>Versaler</title></head>
+<body><header>Huvud</header><MAIN DATA-PAGEFIND-BODY><h1>Versaler</h1><DIV DATA-PAGEFIND-IGNORE>dold</DIV></MAIN></body></html>
+)"},
+    {"script-comment/index.html", false, R"(<!DOCTYPE html>
+<html lang="sv"><head><title>Skript</title><script><!-- if (a) { document.write("<script>x</script>"); } --></script></head>
+<body><header>Huvud</header><main data-pagefind-body><h1>Skript</h1><div data-pagefind-ignore>dold</div></main></body></html>
+)"},
+    {"two-bodies/index.html", false, R"(<!DOCTYPE html>
+<html lang="sv"><head><title>Två</title></head>
+<body><header>Huvud</header><main data-pagefind-body><h1>Ett</h1></main><aside data-pagefind-body>Två<div data-pagefind-ignore>x</div></aside></body></html>
+)"},
+    {"unclosed/index.html", false, R"(<!DOCTYPE html>
+<html lang="sv"><head><title>Öppen</title></head>
+<body><header><p>Huvud</header><main data-pagefind-body><h1>Öppen</h1><p>Stycke<div data-pagefind-ignore>x</div></main></body></html>
+)"},
+    // Bytes of a broken UTF-8 sequence on each side of an element: Pagefind reads them apart.
+    {"bytes/index.html", true,
+     "<!DOCTYPE html>\n<html lang=\"sv\"><head><title>Bytes</title></head>\n<body><header>Huvud</header><div><main "
+     "data-pagefind-body><h1>Bytes</h1><p>Text</p></main>efter \xc3<aside>x</aside><nav>y</nav>\xa9 slut</div></body></html>\n"},
+    {"english/index.html", true, R"(<!DOCTYPE html>
+<html lang="en"><head><title>English</title></head>
+<body><header>Head</header><main data-pagefind-body><h1>English page</h1><p>Words.</p></main></body></html>
+)"},
+};
+
+}  // namespace
+
+TEST_CASE("publish: a page cut for search gives the real Pagefind the very index the whole page gives") {
+    const std::string pagefind = real_pagefind();
+    if (pagefind.empty()) {
+        MESSAGE("Pagefind is not installed (npm install): not tested");
+        return;
+    }
+    const Folder folder;
+    for (const auto& page : kHostilePages) {
+        INFO(page.path);
+        std::string cut;
+        const bool was_cut = publish::cut_for_search(page.html, cut);
+        CHECK(was_cut == page.cut);
+        if (was_cut) CHECK(cut.size() < std::string_view(page.html).size());
+        for (const auto& [site, text] : {std::pair{"whole", std::string(page.html)}, std::pair{"cut", was_cut ? cut : std::string(page.html)}}) {
+            fs::create_directories((folder.dir / site / page.path).parent_path());
+            std::ofstream(folder.dir / site / page.path, std::ios::binary) << text;
+        }
+    }
+    for (const char* site : {"whole", "cut"}) {
+        const std::string line = "'" + pagefind + "' --site '" + (folder.dir / site).string() + "' --output-path '" +
+                                 (folder.dir / site).string() + "-index' --silent >/dev/null 2>&1";
+        REQUIRE(std::system(line.c_str()) == 0);
+    }
+    const auto whole = files_under(folder.dir / "whole-index"), cut = files_under(folder.dir / "cut-index");
+    REQUIRE(whole.count("pagefind-entry.json"));
+    CHECK(whole.size() > 10);
+    CHECK(whole.size() == cut.size());
+    for (const auto& file : whole) {
+        const std::string& path = file.first;
+        INFO(path);  // (a fragment's name is its digest: a page indexed otherwise has another)
+        CHECK((cut.count(path) && cut.at(path) == file.second));
+    }
 }
