@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <cstring>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -21,6 +22,7 @@
 #include "core/digest.h"
 #include "core/files.h"
 #include "core/parallel.h"
+#include "core/path_log.h"
 #include "core/stop.h"
 #include "core/text.h"
 #include "model/build.h"
@@ -156,20 +158,29 @@ public:
     }
     void add(const std::string& path, const PageFacts& facts) {
         std::lock_guard lock(mutex_);
-        pages_.emplace(path, facts);
+        pages_.add(path, std::string_view(reinterpret_cast<const char*>(&facts), sizeof facts));
         any_searched_ = any_searched_ || facts.searched;
     }
-    [[nodiscard]] const PageFacts* facts(const std::string& path) const {
-        const auto it = pages_.find(path);
-        return it == pages_.end() ? nullptr : &it->second;
+    // Calls fn(path, facts) for every page noted, in the order noted (a page is noted once; were
+    // one noted twice, the first would count).
+    template <class Fn>
+    void for_each(Fn&& fn) const {
+        pages_.for_each([&fn](std::string_view path, std::string_view bytes) {
+            PageFacts facts;
+            std::memcpy(&facts, bytes.data(), sizeof facts);
+            fn(path, facts);
+        });
     }
     // The parts of the index (search_part), the main one first, each with its pages sorted and a
     // digest of their paths and bytes. When no page is at the top, one part holds them all.
     void fill(publish::SearchOptions& options) {
         std::lock_guard lock(mutex_);
-        std::map<std::string, std::vector<std::pair<std::string, const PageFacts*>>> parts;
-        for (const auto& [path, facts] : pages_)
-            if (facts.searched || !any_searched_) parts[search_part(path)].emplace_back(path, &facts);
+        std::map<std::string, std::vector<std::pair<std::string, PageFacts>>> parts;
+        for_each([&](std::string_view view, const PageFacts& facts) {
+            if (!facts.searched && any_searched_) return;
+            std::string path(view);
+            parts[search_part(path)].emplace_back(path, facts);
+        });
         if (!parts.empty() && !parts.count("")) {
             auto& all = parts[""];
             for (auto it = std::next(parts.begin()); it != parts.end(); it = parts.erase(it))
@@ -177,13 +188,15 @@ public:
         }
         options.parts.clear();
         for (auto& [name, pages] : parts) {
-            std::sort(pages.begin(), pages.end());
+            std::stable_sort(pages.begin(), pages.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+            pages.erase(std::unique(pages.begin(), pages.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+                        pages.end());
             publish::SearchPart part;
             part.name = name;
             Digest digest;  // over the paths, sizes and hashes
             for (const auto& [path, facts] : pages) {
                 digest.add(path);
-                digest.add(std::to_string(facts->size) + " " + std::to_string(facts->hash));
+                digest.add(std::to_string(facts.size) + " " + std::to_string(facts.hash));
                 part.pages.push_back(path);
             }
             part.digest = digest.value();
@@ -194,7 +207,7 @@ public:
 private:
     std::mutex mutex_;
     bool any_searched_ = false;
-    std::unordered_map<std::string, PageFacts> pages_;  // every page: the kept ones need their facts too
+    PathLog pages_;  // every page, with its PageFacts: the kept ones need their facts too
 };
 
 // Pages without a key of their own get one from their data once it is made (site::data_key), on
@@ -202,7 +215,7 @@ private:
 struct DataKeys {
     std::string inputs_key;
     std::mutex mutex;
-    std::vector<std::pair<std::string, std::string>> keys;  // this build's, for the next
+    PathLog keys;  // this build's, for the next: paths, each with its key
 };
 
 // Builds the view models with `build` on this thread while every core renders and writes the
@@ -231,7 +244,7 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
                     page.key = site::data_key(page, data_keys->inputs_key);
                     {
                         std::lock_guard lock(data_keys->mutex);
-                        data_keys->keys.emplace_back(page.path, page.key);
+                        data_keys->keys.add(page.path, page.key);
                     }
                     const auto known = previous ? previous->find(prefix + page.path) : PageKeys::const_iterator{};
                     // (A file gone from the previous site is simply written again.)
@@ -375,19 +388,23 @@ void read_page_keys(const std::string& file, std::uint64_t output, PageKeys& key
     }
 }
 
-void write_page_keys(const std::string& file, std::uint64_t output, const std::vector<std::pair<std::string, std::string>>& keys,
+void write_page_keys(const std::string& file, std::uint64_t output, const std::vector<const PathLog*>& key_lists,
                      const SearchedPages& pages) {
+    std::unordered_map<std::string, PageFacts> facts_by_path;
+    pages.for_each([&facts_by_path](std::string_view path, const PageFacts& facts) { facts_by_path.emplace(path, facts); });
     std::string text = "samplan page keys 2 " + std::to_string(output) + "\n";
-    text.reserve(keys.size() * 120);
+    size_t count = 0;
+    for (const PathLog* keys : key_lists) count += keys->size();
+    text.reserve(count * 120);
     char number[24];
     auto add_number = [&](std::size_t n) {
         const auto end = std::to_chars(number, number + sizeof number, n).ptr;
         text.append(number, end);
     };
-    for (const auto& [path, key] : keys) {
-        const PageFacts* facts = pages.facts(path);
+    auto add_line = [&](std::string_view path, std::string_view key) {
+        const auto found = facts_by_path.find(std::string(path));
         const PageFacts none;
-        if (!facts) facts = &none;  // size 0: read again when kept
+        const PageFacts* facts = found == facts_by_path.end() ? &none : &found->second;  // size 0: read again when kept
         text += key;
         text += facts->searched ? " s " : " - ";
         add_number(facts->size);
@@ -396,7 +413,8 @@ void write_page_keys(const std::string& file, std::uint64_t output, const std::v
         text += ' ';
         text += path;
         text += '\n';
-    }
+    };
+    for (const PathLog* keys : key_lists) keys->for_each(add_line);
     replace_file(file, text);
 }
 
@@ -581,7 +599,7 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
     for (const auto& t : tags) options.versions.push_back({t.name, t.date});
     // Incremental builds: what the previous build wrote from which inputs.
     PageKeys previous_keys;
-    std::vector<std::pair<std::string, std::string>> page_keys;  // this build's, for the next
+    PathLog page_keys;  // this build's, for the next: paths, each with its key
     DataKeys data_keys;  // the same, of the pages keyed by their data
     if (!settings.page_keys_file.empty()) {
         read_page_keys(settings.page_keys_file, settings.output_before, previous_keys);
@@ -607,7 +625,7 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
                 const site::PageSink to_render = with_live_reload(sink, settings);
                 auto view = site::build_site(site, options, [&](site::PageView&& page) {
                     if (!tags.empty()) current_pages.push_back(page.path);  // only the archived versions link to them
-                    if (!page.key.empty()) page_keys.emplace_back(page.path, page.key);
+                    if (!page.key.empty()) page_keys.add(page.path, page.key);
                     to_render(std::move(page));
                 });
                 files = view.files.size();
@@ -618,10 +636,8 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
             renderer, theme, output, "", report.timings, &searched, &previous_keys,
             // (As the records' keys: only for a site in git, so that one outside has no cache folder.)
             settings.page_keys_file.empty() || !history.available() ? nullptr : &data_keys);
-        page_keys.insert(page_keys.end(), data_keys.keys.begin(), data_keys.keys.end());
         // The pages are made: what only they needed goes before Pagefind runs (samplan waits for
         // it, and what it holds adds to Pagefind's memory). The archived versions read only tags.
-        std::vector<std::pair<std::string, std::string>>().swap(data_keys.keys);
         previous_keys.release();
         const bool has_base_url = !site.settings.base_url.empty();
         site = model::Site{};
@@ -696,7 +712,8 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         if (!settings.search_stamp.empty()) publish::write_search_stamp(settings.search_stamp, search.stamp);
         report.output_state = output_state(settings.output, output.inode(), output.made());
         output.keep_spare(report.output_state);
-        if (!settings.page_keys_file.empty() && !page_keys.empty()) write_page_keys(settings.page_keys_file, report.output_state, page_keys, searched);
+        if (!settings.page_keys_file.empty() && !(page_keys.empty() && data_keys.keys.empty()))
+            write_page_keys(settings.page_keys_file, report.output_state, {&page_keys, &data_keys.keys}, searched);
         report.swapped_then_stopped = stop_requested();
         report.timings.stop();
     } catch (const Stopped&) {

@@ -417,18 +417,46 @@ void Output::note(const std::string& path, const struct stat& st) const {
     m.size = st.st_size;
     m.inode = static_cast<std::int64_t>(st.st_ino);
     m.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-    std::lock_guard lock(made_mutex_);
-    made_.push_back(std::move(m));
+    note(m);
 }
 
-void Output::note(Made made) const {
+void Output::note(const Made& made) const {
+    // The rest of the Made, as bytes beside its path.
+    char bytes[sizeof(std::uint32_t) + 3 * sizeof(std::int64_t) + 1];
+    char* at = bytes;
+    auto put = [&at](const auto& value) {
+        std::memcpy(at, &value, sizeof value);
+        at += sizeof value;
+    };
+    put(made.mode);
+    put(made.size);
+    put(made.inode);
+    put(made.mtime_ns);
+    put(made.folder);
     std::lock_guard lock(made_mutex_);
-    made_.push_back(std::move(made));
+    made_.add(made.path, std::string_view(bytes, sizeof bytes));
 }
 
 std::vector<Made> Output::made() const {
     std::lock_guard lock(made_mutex_);
-    return made_;
+    std::vector<Made> all;
+    all.reserve(made_.size());
+    made_.for_each([&all](std::string_view path, std::string_view bytes) {
+        Made m;
+        m.path = path;
+        const char* at = bytes.data();
+        auto get = [&at](auto& value) {
+            std::memcpy(&value, at, sizeof value);
+            at += sizeof value;
+        };
+        get(m.mode);
+        get(m.size);
+        get(m.inode);
+        get(m.mtime_ns);
+        get(m.folder);
+        all.push_back(std::move(m));
+    });
+    return all;
 }
 
 std::int64_t Output::inode() const {
@@ -453,7 +481,7 @@ void Output::make_folder(const std::string& dir) const {
         m.path = dir;
         m.folder = true;
         m.mode = S_IFDIR | 0755;
-        note(std::move(m));
+        note(m);
         folders_.insert(dir);
         return;
     }
@@ -561,7 +589,8 @@ void Output::commit() {
         std::unordered_set<std::string> made_paths;
         {
             std::lock_guard lock(made_mutex_);
-            for (const auto& m : made_) made_paths.insert(m.path);
+            made_paths.reserve(made_.size());
+            made_.for_each([&made_paths](std::string_view path, std::string_view) { made_paths.emplace(path); });
         }
         for (const auto& [f, described] : spare_files_)
             if (!made_paths.count(f)) {

@@ -18,6 +18,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/path_log.h"
+
 struct stat;
 
 namespace samplan::publish {
@@ -131,9 +133,11 @@ private:
     // Records what the entry at `path` is now (`fd` open on it, or -1 to look it up).
     void note(const std::string& path, int fd) const;
     void note(const std::string& path, const struct stat& st) const;  // as `st` describes it
-    void note(Made made) const;
+    void note(const Made& made) const;
     mutable std::mutex made_mutex_;
-    mutable std::vector<Made> made_;
+    // What made() gives, the paths in a PathLog with the rest of each Made beside them (a full
+    // build notes every file it writes: some 40,000 on a long history).
+    mutable PathLog made_;
 };
 
 // Removes the staging folders beside `output_dir` that no running build holds (see Output), for
