@@ -630,7 +630,7 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
                 });
                 files = view.files.size();
                 for (const auto& f : view.files)
-                    if (!f.key.empty()) page_keys.emplace_back(f.path, f.key);
+                    if (!f.key.empty()) page_keys.add(f.path, f.key);
                 return view;
             },
             renderer, theme, output, "", report.timings, &searched, &previous_keys,
