@@ -559,6 +559,17 @@ test('a save writes only what changed: same bytes untouched, one line per value,
   const subgoalsGone = md.toFile({ ...data, subgoals: [] }, []);
   assert.equal(subgoalsGone, original.replace(/\n\[\[subgoals\]\][^[]*?(?=\n\[|\n\+\+\+)/g, ''));
   assert.ok(subgoalsGone.includes('# Steget enligt vägledningen.'));
+  // Several items removed from a list whose others stay, and one removed while another is
+  // edited: their blocks and that line, the rest as it was (comments too).
+  const helena = '[[working_group]]\nname = "Helena Fors"\nprincipal = "Trollhättans kommun"\nconvener = false\n\n';
+  const rebecka = '[[working_group]]\nname = "Rebecka Nilsson"\nprincipal = "Trollhättans kommun"\nconvener = false\n\n';
+  const johan = '[[working_group]]\nname = "Johan Sandberg"\nprincipal = "Västra Götalandsregionen"\nconvener = true\n\n';
+  const twoGone = save((d) => { d.working_group.splice(2, 1); d.working_group.splice(0, 1); });
+  assert.equal(twoGone, line(line(original, helena, ''), johan, ''));
+  assert.ok(twoGone.includes('# Steget enligt vägledningen.'));
+  assert.equal(save((d) => { d.working_group.splice(1, 1); d.working_group[2].convener = true; }),
+    line(line(original, rebecka, ''), 'name = "Sara Lind"\nprincipal = "Västra Götalandsregionen"\nconvener = false',
+         'name = "Sara Lind"\nprincipal = "Västra Götalandsregionen"\nconvener = true'));
 });
 
 // Lengths as samplan check counts them (characters: code points), in the title's pattern that

@@ -8,8 +8,9 @@
 // and empty optional values are left out. A save writes only what changed: the file's text is kept
 // beside the form's data (under SOURCE, which is no field) and each changed value is replaced in
 // it where it stands, a key added after its table's last key and a key emptied removed with its
-// line, so that comments, key order and the rest stay byte for byte. Only a change of shape (an
-// item added to or removed from a list, a new table) writes the whole record anew.
+// line, items and tables added or removed as blocks, so that comments, key order and the rest
+// stay byte for byte. Only what it cannot place (several items removed from a list while others
+// of it are edited, …) writes the whole record anew.
 //
 // Lists: the goal offers the goals of the focus area chosen in the same record (samplan-goal),
 // and the step the named steps of the record's process, or else the plan's (samplan-step). Both
@@ -247,7 +248,7 @@ const shape = (v) => (isScalar(v) ? 'scalar' : Array.isArray(v) ? 'array' : 'tab
 // path, value} for a new key, {op: append, path, items} for items added to the end of a list of
 // [[tables]], {op: remove, path} for a [table] or a [[table]] item that is gone (one item of a
 // list, every item of a list emptied, a [table] emptied); null for another change of shape
-// (several items removed from a list that keeps others, …).
+// (several items removed from a list and others of it edited, …).
 function differences(a, b, values, path = [], out = []) {
   const inline = values.has(JSON.stringify(path));
   if (shape(a) !== shape(b)) {
@@ -260,14 +261,14 @@ function differences(a, b, values, path = [], out = []) {
       out.push({ op: 'set', path, value: b });
       return out;
     }
-    if (a.length === b.length + 1) {  // one item removed, the others as they were
-      const k = a.findIndex((x, j) => j >= b.length || !same(x, b[j]));
-      if (a.slice(k + 1).every((x, j) => same(x, b[k + j]))) {
-        out.push({ op: 'remove', path: [...path, k] });
-        return out;
-      }
+    if (a.length > b.length) {  // items removed, the others as they were or edited
+      const removed = removedItems(a, b, values, path);
+      if (!removed) return null;
+      for (let k = 0, j = 0; k < a.length; k++)
+        if (removed.has(k)) out.push({ op: 'remove', path: [...path, k] });
+        else if (!differences(a[k], b[j++], values, [...path, k], out)) return null;
+      return out;
     }
-    if (a.length > b.length) return null;
     for (let k = 0; k < a.length; k++) if (!differences(a[k], b[k], values, [...path, k], out)) return null;
     if (b.length > a.length) out.push({ op: 'append', path, items: b.slice(a.length) });
   } else {
@@ -289,6 +290,33 @@ function differences(a, b, values, path = [], out = []) {
       else if (!differences(a[k], b[k], values, [...path, k], out)) return null;
   }
   return out;
+}
+
+// Which items of the list `a` (at `path`) are gone from the shorter `b`: those left over when
+// `b`'s items are matched in order to equal items of `a` (any number removed, the others as they
+// were); else, with one removed, the one whose removal leaves the fewest edits to the others (one
+// removed and others edited: of two alike, the one left edited is the one it resembles); null
+// when neither fits (several removed and others edited).
+function removedItems(a, b, values, path) {
+  const removed = new Set();
+  let j = 0;
+  for (let k = 0; k < a.length; k++) {
+    if (j < b.length && same(a[k], b[j])) j++;
+    else removed.add(k);
+  }
+  if (j === b.length) return removed;
+  if (a.length !== b.length + 1) return null;
+  let best = -1, fewest = Infinity;
+  for (let k = 0; k < a.length; k++) {
+    let edits = 0;
+    for (let i = 0, m = 0; i < a.length && edits < fewest; i++) {
+      if (i === k) continue;
+      const found = differences(a[i], b[m++], values, [...path, i], []);
+      edits = found ? edits + found.length : Infinity;
+    }
+    if (edits < fewest) [best, fewest] = [k, edits];
+  }
+  return best < 0 ? null : new Set([best]);
 }
 
 // A value as TOML text; a string that was a multi-line """string""" stays one.
