@@ -98,14 +98,19 @@ fs::path first_commit(const fs::path& repo) {
     return content;
 }
 
-}  // namespace
-
-TEST_CASE("an incremental build writes the same site as a full build, after edits of every kind") {
+// A repository with the base fixture's first commit, an output folder beside the content and
+// two of its activities.
+struct Repository {
     TempDir repo;
     const fs::path content = first_commit(repo.path());
     const fs::path out = repo.path() / "out";
     const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
     const fs::path other = content / "groups/alfa/plans/2025/activities/sip.md";
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(Repository, "an incremental build writes the same site as a full build, after edits of every kind") {
     replace(activity, "status = ", "# status ändrad\nstatus = ");
     git(repo.path(), "commit -am 'Andra versionen'", "2025-02-05T10:00:00");
     replace(other, "+++\n", "+++\n# andra aktiviteten\n");
@@ -210,10 +215,7 @@ TEST_CASE("an incremental build writes the same site as a full build, after edit
     }
 }
 
-TEST_CASE("the open data files are kept while nothing they show changes, and made again when it does") {
-    TempDir repo;
-    const fs::path content = first_commit(repo.path());
-    const fs::path out = repo.path() / "out";
+TEST_CASE_FIXTURE(Repository, "the open data files are kept while nothing they show changes, and made again when it does") {
     build(content, out);
     const std::vector<std::string> data = {"data/site.json", "data/datapackage.json", "data/activities.csv", "data/indicators.csv"};
     // Keyed as the pages are: their keys are in the table of the pages' keys.
@@ -235,7 +237,6 @@ TEST_CASE("the open data files are kept while nothing they show changes, and mad
         CHECK(inode_of(out / file) == inodes.at(file));
     }
     // An activity's title is: the files that show it are made again, as a full build makes them.
-    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
     replace(activity, "title = \"", "title = \"Ny: ");
     check_same_as_full_build(content, out, repo.path());
     for (const std::string file : {"data/site.json", "data/activities.csv", "data/indicators.csv"}) {
@@ -254,12 +255,7 @@ TEST_CASE("the open data files are kept while nothing they show changes, and mad
     CHECK(contains(read_file(out / "data/datapackage.json"), "Ny webbplats "));
 }
 
-TEST_CASE("a rebuild parses again only the record files that changed, and reports and writes what a full build does") {
-    TempDir repo;
-    const fs::path content = first_commit(repo.path());
-    const fs::path out = repo.path() / "out";
-    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
-    const fs::path other = content / "groups/alfa/plans/2025/activities/sip.md";
+TEST_CASE_FIXTURE(Repository, "a rebuild parses again only the record files that changed, and reports and writes what a full build does") {
     age_files(content);
     const std::string first = build(content, out);
     CHECK_FALSE(contains(first, "read and parsed"));  // no cache yet
@@ -325,13 +321,8 @@ TEST_CASE("a rebuild parses again only the record files that changed, and report
 // The previous site is kept beside the output (.samplan-cache/<output>/spare) as the next build's
 // staging folder: only the files that change are touched. Whatever happened in between, each
 // build writes the site a full build writes.
-TEST_CASE("the previous site kept as the next build's staging folder: edits, commits, failures and hands on it") {
-    TempDir repo;
-    const fs::path content = first_commit(repo.path());
-    const fs::path out = repo.path() / "out";
+TEST_CASE_FIXTURE(Repository, "the previous site kept as the next build's staging folder: edits, commits, failures and hands on it") {
     const fs::path spare = repo.path() / ".samplan-cache/out/spare";
-    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
-    const fs::path other = content / "groups/alfa/plans/2025/activities/sip.md";
     build(content, out);
     REQUIRE(fs::is_directory(spare));
     const fs::path kept_page = out / "assets/style.css";  // the theme's: no edit below concerns it
@@ -455,12 +446,8 @@ TEST_CASE("the previous site kept as the next build's staging folder: edits, com
 
 // The change log shows the newest 100 commits (site/builder.h, kChangelogRevisions); a rebuild that
 // keeps a plan's history reads of the plan's own versions only those the change log shows.
-TEST_CASE("an incremental build writes the same site as a full build when the plan's changes leave the change log") {
-    TempDir repo;
-    const fs::path content = first_commit(repo.path());
-    const fs::path out = repo.path() / "out";
+TEST_CASE_FIXTURE(Repository, "an incremental build writes the same site as a full build when the plan's changes leave the change log") {
     const fs::path plan = content / "groups/alfa/plans/2025/plan.toml";
-    const fs::path other = content / "groups/alfa/plans/2025/activities/sip.md";
     replace(plan, "analysis = \"", "analysis = \"Ny analys. ");
     git(repo.path(), "commit -am 'Planen ändrad'", "2025-01-06T10:00:00");
     const fs::path added = content / "groups/alfa/plans/2025/activities/ny.md";
