@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 
 bash scripts/install-deps.sh
+export CMAKE_GENERATOR="${CMAKE_GENERATOR:-Ninja}"  # for a new build folder (scripts/setup.sh)
 # scripts/test.sh's sanitizer build (build-asan) is also instrumented for libFuzzer: reuse it rather
 # than compiling everything a third time; otherwise configure a build of the fuzz targets alone.
 dir=build-fuzz

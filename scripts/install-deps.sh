@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # dpkg-dev (dpkg-shlibdeps) and file: the Debian package that cpack makes (tests/install/);
 # curl: the installed program's test asks samplan serve for the start page.
 packages=(
-  cmake make g++ clang-14 libclang-rt-14-dev libfuzzer-14-dev pkg-config git
+  cmake make ninja-build g++ clang-14 libclang-rt-14-dev libfuzzer-14-dev pkg-config git
   libcmark-gfm-dev libcmark-gfm-extensions-dev libtomlplusplus-dev libgit2-dev doctest-dev libicu-dev
   libcpp-httplib-dev libmimalloc-dev libexpat1-dev
   dpkg-dev file curl

@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
+# Ninja for a new build folder: it compiles a target's files while the libraries it links are still
+# being built, where Make waits for each stage of the pipeline in turn and leaves a core idle. A
+# folder already configured keeps its generator (CMake reads this variable only for a new one).
+export CMAKE_GENERATOR="${CMAKE_GENERATOR:-Ninja}"
 # Configured exactly as scripts/test.sh configures it (warnings as errors: this script is for Debian 12's
 # g++, which CI builds warning-free), so that the test command reuses this build instead of compiling
 # everything again, and the program users get is the one the tests run.

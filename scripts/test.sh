@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
+# Ninja for a new build folder, as scripts/setup.sh says.
+export CMAKE_GENERATOR="${CMAKE_GENERATOR:-Ninja}"
 # step TITLE: prints the step's title and the seconds since the test command started.
 step() { echo "== $* (at ${SECONDS}s)"; }
 
