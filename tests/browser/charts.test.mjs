@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { AXE_TAGS, listHtmlFiles, newContext, pageUrl, report, useSite } from './lib.mjs';
+import { axeViolations, inTabs, listHtmlFiles, newContext, pageUrl, report, useSite } from './lib.mjs';
 
 const served = useSite();
 const LONG = { timeout: 15 * 60 * 1000 };
@@ -95,33 +95,33 @@ function chartProblems() {
 test('charts: accessible name, the same figures as a table in date order, no label cut off, fits at 320 and 1280 px, axe clean', LONG, async (t) => {
   assert.ok(fs.existsSync(path.join(served.dir, 'index.html')), `no site in ${served.dir}`);
   const pages = chartPages();
-  const { default: AxeBuilder } = await import('@axe-core/playwright');
-  const problems = [];
+  const problems = new Map();
   let charts = 0;
   const axed = new Set();
   for (const width of [320, 1280]) {
     const context = await newContext({ viewport: { width, height: 900 } });
-    const page = await context.newPage();
-    for (const rel of pages) {
-      await page.goto(pageUrl(served.base, rel), { waitUntil: 'load' });
-      const found = await page.evaluate(chartProblems);
-      charts += found.count;
-      for (const p of found.problems) problems.push(`${rel} at ${width} px: ${p}`);
-      // axe on one page of each kind (the whole site is axe-checked by site.test.mjs at 1280 px).
-      const kind = rel.split('/').map((part, i, all) => (i === 0 || part === 'index.html' ? part : i === all.length - 1 ? '*.html' : '*')).join('/');
-      if (width === 320 && !axed.has(kind)) {
-        axed.add(kind);
-        const builder = new AxeBuilder({ page }).withTags(AXE_TAGS);
-        for (const selector of ['.chart-figure', '.process-diagram'])
-          if ((await page.locator(selector).count()) > 0) builder.include(selector);
-        const axe = await builder.analyze();
-        for (const v of axe.violations)
-          problems.push(`${rel}: axe ${v.id} ${v.help} -> ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      }
+    try {
+      await inTabs(context, pages, async (page, rel) => {
+        await page.goto(pageUrl(served.base, rel), { waitUntil: 'load' });
+        const found = await page.evaluate(chartProblems);
+        charts += found.count;
+        const mine = found.problems.map((p) => `${rel} at ${width} px: ${p}`);
+        // axe on one page of each kind (the whole site is axe-checked by site.test.mjs at 1280 px).
+        const kind = rel.split('/').map((part, i, all) => (i === 0 || part === 'index.html' ? part : i === all.length - 1 ? '*.html' : '*')).join('/');
+        if (width === 320 && !axed.has(kind)) {
+          axed.add(kind);
+          const include = [];
+          for (const selector of ['.chart-figure', '.process-diagram'])
+            if ((await page.locator(selector).count()) > 0) include.push(selector);
+          for (const v of await axeViolations(page, { include: include.length ? include : undefined })) mine.push(`${rel}: axe ${v}`);
+        }
+        problems.set(`${width} ${rel}`, mine);
+      });
+    } finally {
+      await context.close();
     }
-    await context.close();
   }
   t.diagnostic(`${pages.length} pages, ${charts / 2} charts, each at 320 and 1280 px`);
   assert.ok(pages.length > 0, 'no page of the site has a chart');
-  report('charts', problems);
+  report('charts', [320, 1280].flatMap((width) => pages.flatMap((rel) => problems.get(`${width} ${rel}`) ?? [])));
 });

@@ -189,6 +189,23 @@ export async function newContext(options = {}) {
   return context;
 }
 
+/**
+ * Calls `visit(page, rel)` once for each of `files`, in `concurrency` tabs of `context` at once
+ * (BROWSER_TESTS_CONCURRENCY, default 2: one per core, as the crawl below).
+ */
+export async function inTabs(context, files, visit, concurrency = Number(process.env.BROWSER_TESTS_CONCURRENCY) || 2) {
+  let next = 0;
+  const worker = async () => {
+    const page = await context.newPage();
+    try {
+      while (next < files.length) await visit(page, files[next++]);
+    } finally {
+      await page.close().catch(() => {});
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The crawl: every page once, in the browser
 
@@ -432,12 +449,13 @@ export function stopServe(server) {
 
 /**
  * axe's violations of AXE_TAGS on `page` as it is now, one line each ("id: help (targets)"):
- * only within the elements `include` selects when it is given, never within those `exclude` does.
+ * only within the elements `include` selects when it is given (a selector, or a list of them of
+ * which any may select), never within those `exclude` does.
  */
 export async function axeViolations(page, { include, exclude } = {}) {
   const { default: AxeBuilder } = await import('@axe-core/playwright');
   let builder = new AxeBuilder({ page, axeSource: axeSource() });
-  if (include) builder = builder.include(include);
+  for (const selector of [include ?? []].flat()) builder = builder.include(selector);
   if (exclude) builder = builder.exclude(exclude);
   const axe = await builder.withTags(AXE_TAGS).setLegacyMode(true).analyze();
   return axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`);

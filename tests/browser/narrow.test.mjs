@@ -12,6 +12,7 @@
 //     than the screen is not inside one;
 //   - a label of an SVG chart or timeline sticks out of its picture (clipped);
 //   - a date (2026-02-16) is broken over two lines;
+//   - a table's caption repeats the heading right above it (layout.test.mjs checks it at 1280 px);
 //   - the header (site title, menu button, search) takes more than a third of the screen, or the
 //     menu's links are on screen before the menu button is pressed, or pressing it (Enter) does
 //     not show them, or the search field is not on screen, or its label is not on screen (WCAG
@@ -20,7 +21,7 @@ import { test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { axeSample, listHtmlFiles, newContext, pageUrl, report, useSite } from './lib.mjs';
+import { axeSample, inTabs, listHtmlFiles, newContext, pageUrl, report, useSite } from './lib.mjs';
 
 const served = useSite();
 const WIDTHS = [320, 375];
@@ -88,6 +89,13 @@ function narrowProblems() {
       if (tops.size > 1) problems.push(`the date ${m[0]} is broken over two lines in ${name(parent)}`);
     }
   }
+  // No heading's text shows again as the caption of the table right below it.
+  for (const caption of document.querySelectorAll('caption')) {
+    const heading = (caption.closest('.table-scroll') || caption.closest('table'))?.previousElementSibling;
+    if (heading && /^H[1-6]$/.test(heading.tagName) && caption.getClientRects().length > 0 &&
+        getComputedStyle(caption).clipPath === 'none' && heading.textContent.trim() === caption.textContent.trim())
+      problems.push(`"${caption.textContent.trim()}" shows as a heading and again as the table's caption`);
+  }
   return problems;
 }
 
@@ -133,12 +141,8 @@ for (const width of WIDTHS) {
     const files = width === 320 ? allFiles : allFiles.filter((f) => sampled.has(f));
     const context = await newContext({ viewport: { width, height: 700 } });
     const problems = new Map();
-    let next = 0;
-    // Two tabs visit the pages (BROWSER_TESTS_CONCURRENCY changes it), as the crawl of site.test.mjs does.
-    const worker = async () => {
-      const page = await context.newPage();
-      while (next < files.length) {
-        const rel = files[next++];
+    try {
+      await inTabs(context, files, async (page, rel) => {
         await page.goto(pageUrl(served.base, rel), { waitUntil: 'load' });
         // The search page shows results and filters after its index loads: open them all.
         if (await page.locator('#search-input').count()) {
@@ -147,10 +151,7 @@ for (const width of WIDTHS) {
           for (const s of await page.locator('#search-filters summary').all()) await s.click();
         }
         problems.set(rel, (await page.evaluate(narrowProblems)).map((p) => `${rel}: ${p}`));
-      }
-    };
-    try {
-      await Promise.all(Array.from({ length: Number(process.env.BROWSER_TESTS_CONCURRENCY) || 2 }, worker));
+      });
     } finally {
       await context.close();
     }
