@@ -129,7 +129,7 @@ private:
 };
 
 // The part of the search index a page belongs to (publish::SearchPart): the pages of a group and
-// its evaluations go to one of 32 parts by their group's id, the others by their top folder, the
+// its evaluations go to one of 64 parts by their group's id, the others by their top folder, the
 // pages at the top to the main part (""). An edit so makes again the index of a few pages.
 std::string search_part(const std::string& path) {
     const size_t first = path.find('/');
@@ -138,7 +138,7 @@ std::string search_part(const std::string& path) {
     if (const auto group = site::group_of_path(path)) {
         Digest digest;
         digest.add(*group);
-        return "groups-" + std::to_string(digest.value() % 32);
+        return "groups-" + std::to_string(digest.value() % 64);
     }
     const bool plain = top.size() <= 64 && std::all_of(top.begin(), top.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';

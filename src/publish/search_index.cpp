@@ -25,7 +25,9 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <sstream>
 #include <system_error>
+#include <unordered_map>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -165,8 +167,9 @@ bool read_page(const std::string& path, std::string& out) {
 
 // Puts `pages` (relative to `staging`) into the folder `scratch`, at the same paths, for Pagefind:
 // each page cut to what Pagefind reads of it (search_index_cut.h) where that takes something out,
-// else the page itself, hard-linked.
-void give_pages(const std::string& staging, const std::string& scratch, const std::vector<std::string>& pages) {
+// else the page itself, hard-linked. Returns a digest of what it gave (the paths and the bytes):
+// Pagefind makes the same index from the same digest; 0 when a page could not be read.
+std::uint64_t give_pages(const std::string& staging, const std::string& scratch, const std::vector<std::string>& pages) {
     std::unordered_set<std::string> made;
     auto make = [&](auto& self, const std::string& dir) -> void {
         if (dir.empty() || made.count(dir)) return;
@@ -179,11 +182,19 @@ void give_pages(const std::string& staging, const std::string& scratch, const st
     };
     if (::mkdir(scratch.c_str(), 0777) != 0) throw std::runtime_error("cannot create " + scratch + ": " + std::strerror(errno));
     std::string page, cut;
+    Digest given;
+    given.add("given 1");
+    bool known = true;
     for (const auto& name : pages) {
         check_relative(name);
         make(make, folder_of(name));
         const std::string from = staging + "/" + name, to = scratch + "/" + name;
-        if (read_page(from, page) && cut_for_search(page, cut)) {
+        const bool read = read_page(from, page);
+        known = known && read;
+        given.add(name);
+        if (read && cut_for_search(page, cut)) {
+            given.add("cut");
+            given.add_words(cut);
             const int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
             size_t done = 0;
             while (fd >= 0 && done < cut.size()) {
@@ -198,9 +209,13 @@ void give_pages(const std::string& staging, const std::string& scratch, const st
                 throw std::runtime_error("cannot write " + to + ": " + std::strerror(saved));
             continue;
         }
+        given.add("whole");
+        given.add_words(page);
         if (::link(from.c_str(), to.c_str()) != 0)
             throw std::runtime_error("cannot link " + from + " to " + to + ": " + std::strerror(errno));
     }
+    if (!known) return 0;
+    return given.value() != 0 ? given.value() : 1;
 }
 
 // Removes a folder on a thread of its own, waited for when dropped; `fd`, the folder open with its
@@ -242,24 +257,34 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
     }
     const std::string program = npm_binary(binary);
     Digest tool;
-    tool.add("samplan-search 2");
+    tool.add("samplan-search 3");  // 3: each part's line also holds the digest of what Pagefind was given
     tool.add(pagefind_identity(binary));
     tool.add("--silent");
     const std::string tool_line = "search " + tool.hex();
-    auto part_line = [](const SearchPart& part) {
-        return (part.name.empty() ? std::string("-") : part.name) + " " + std::to_string(part.digest);
-    };
+    auto part_name = [](const SearchPart& part) { return part.name.empty() ? std::string("-") : part.name; };
 
-    // The previous site's parts, each kept when it was made from the same pages by the same Pagefind.
-    std::unordered_set<std::string> previous;  // "name digest identity"
+    // The previous site's parts, each kept when it was made from the same pages by the same
+    // Pagefind, or from pages that gave Pagefind the same bytes (they changed only where Pagefind
+    // does not read: give_pages).
+    struct Previous {
+        std::uint64_t pages = 0, given = 0;
+        std::string identity;  // of its pagefind-entry.json
+    };
+    std::unordered_map<std::string, Previous> previous;  // by part_name; lines "name pages given identity"
     if (!options.stamp_file.empty()) {
         std::ifstream in(options.stamp_file, std::ios::binary);
         std::string line;
         if (std::getline(in, line) && line == tool_line)
-            while (std::getline(in, line)) previous.insert(line);
+            while (std::getline(in, line)) {
+                std::istringstream fields(line);
+                std::string name;
+                Previous part;
+                if (fields >> name >> part.pages >> part.given >> part.identity) previous[name] = std::move(part);
+            }
     }
+    // What each part was given (0: not known): carried over for a part kept, found for one given.
+    std::unordered_map<std::string, std::uint64_t> given;
     std::vector<const SearchPart*> to_make;
-    std::vector<std::string> stamp_lines(options.parts.size());
     if (reused) {
         // The previous site's parts that this site has not (their group is gone).
         std::unordered_set<std::string> names;
@@ -286,7 +311,10 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
         const fs::path before = fs::path(output.output_dir()) / part_folder(part.name);
         const fs::path now = fs::path(staging) / part_folder(part.name);
         const std::string made_from = identity((before / "pagefind-entry.json").string());
-        const bool same_pages = previous.count(part_line(part) + " " + made_from) > 0;
+        const auto known = previous.find(part_name(part));
+        const bool same_pages = known != previous.end() && known->second.pages == part.digest &&
+                                !made_from.empty() && known->second.identity == made_from;
+        if (same_pages) given[part_name(part)] = known->second.given;
         if (same_pages && reused && identity((now / "pagefind-entry.json").string()) == made_from) {
             ++outcome.parts_kept;  // there already, the very files
             continue;
@@ -327,6 +355,8 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
                                                          : std::chrono::steady_clock::time_point::max();
     std::mutex mutex;
     size_t next = 0;
+    std::vector<std::uint64_t> given_now(to_make.size(), 0);  // by to_make's index
+    std::vector<char> kept_given(to_make.size(), 0);           // linked, not made: same bytes given
     RunEnd end = RunEnd::Ok;
     std::exception_ptr failure;
     auto work = [&] {
@@ -342,7 +372,23 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
             const std::string index = staging + "/" + part_folder(part.name);
             RunEnd result = RunEnd::Failed;
             try {
-                give_pages(staging, scratch, part.pages);
+                const std::uint64_t gave = give_pages(staging, scratch, part.pages);
+                given_now[i] = gave;
+                // Pagefind was given these very bytes for the previous site's part: that index.
+                const auto known = previous.find(part_name(part));
+                if (gave != 0 && known != previous.end() && known->second.given == gave) {
+                    const fs::path before = fs::path(output.output_dir()) / part_folder(part.name);
+                    std::error_code e;
+                    if (!known->second.identity.empty() &&
+                        identity((before / "pagefind-entry.json").string()) == known->second.identity &&
+                        link_folder(before, index, {"parts", "parts.json"})) {
+                        kept_given[i] = 1;
+                        continue;
+                    }
+                    // (Half linked: cleared as before, then made.)
+                    for (const auto& f : fs::directory_iterator(index, e))
+                        if (part.name.empty() ? f.path().filename() != "parts" : true) fs::remove_all(f.path(), e);
+                }
                 result = run_guarded({program, "--site", scratch, "--output-path", index, "--silent"}, deadline);
                 std::error_code e;
                 if (result == RunEnd::Ok && !fs::is_regular_file(index + "/pagefind-entry.json", e) &&
@@ -392,19 +438,31 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
         if (fd >= 0) ::close(fd);
         if (listed) {
             outcome.built = true;
-            outcome.parts_made = to_make.size();
             size_t pages = 0;
-            for (const auto* part : to_make) pages += part->pages.size();
+            for (size_t i = 0; i < to_make.size(); ++i) {
+                given[part_name(*to_make[i])] = given_now[i];
+                if (kept_given[i]) {
+                    ++outcome.parts_kept;
+                } else {
+                    ++outcome.parts_made;
+                    pages += to_make[i]->pages.size();
+                }
+            }
             if (to_make.empty())
                 outcome.message = "search index kept: no searched page changed";
+            else if (outcome.parts_made == 0)
+                outcome.message = "search index kept: no searched page changed where Pagefind reads it";
             else
                 outcome.message = "search index built with " + binary + " (" + std::to_string(pages) + " pages in " +
-                                  std::to_string(to_make.size()) + (to_make.size() == 1 ? " part" : " parts") + ", " +
-                                  std::to_string(outcome.parts_kept) + " kept)";
+                                  std::to_string(outcome.parts_made) + (outcome.parts_made == 1 ? " part" : " parts") +
+                                  ", " + std::to_string(outcome.parts_kept) + " kept)";
             outcome.stamp = tool_line;
-            for (const auto& part : options.parts)
-                outcome.stamp += "\n" + part_line(part) + " " +
+            for (const auto& part : options.parts) {
+                const auto it = given.find(part_name(part));
+                outcome.stamp += "\n" + part_name(part) + " " + std::to_string(part.digest) + " " +
+                                 std::to_string(it == given.end() ? 0 : it->second) + " " +
                                  identity(staging + "/" + part_folder(part.name) + "/pagefind-entry.json");
+            }
             return outcome;
         }
         end = RunEnd::Failed;

@@ -550,3 +550,67 @@ TEST_CASE("with the real Pagefind, an incremental build remakes one part of the 
         CHECK(it->second == file.second);
     }
 }
+
+TEST_CASE("with the real Pagefind, a part whose pages changed only where Pagefind does not read is kept, the same as a full build's") {
+    const RealPagefind pagefind;
+    if (!pagefind.installed()) return;
+    TempDir repo;
+    const fs::path content = first_commit(repo.path());
+    const fs::path out = repo.path() / "out";
+    build(content, out);
+    const Snapshot before = all_files_of(out);
+    const fs::path process_entry = out / "pagefind/parts/processes/pagefind-entry.json";
+    struct stat made {};
+    REQUIRE(::stat(process_entry.c_str(), &made) == 0);
+
+    // A new title for an activity at a step of the process: the process page lists it among the
+    // activities at that step (a list Pagefind does not read), the activity's own pages show it.
+    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
+    const std::string text = read_file(activity);
+    const std::string title = "title = \"Utbildning i suicidprevention\"";
+    REQUIRE(text.find(title) != std::string::npos);
+    std::string edited = text;
+    edited.replace(edited.find(title), title.size(), "title = \"Utbildning i suicidprevention för snöskoteråkare\"");
+    write_file(activity, edited);
+    const std::string err = build(content, out);
+    CHECK(err.find("search index built") != std::string::npos);
+    const Snapshot after = all_files_of(out);
+    const std::string process_page = "processes/vagledning/index.html";
+    REQUIRE(after.count(process_page));
+    CHECK(after.at(process_page) != before.at(process_page));
+    CHECK(after.at(process_page).find("snöskoteråkare") != std::string::npos);
+    // The process pages' part of the index is the very files it was (Pagefind did not make it
+    // again); the group's part is new.
+    struct stat kept {};
+    REQUIRE(::stat(process_entry.c_str(), &kept) == 0);
+    CHECK(kept.st_ino == made.st_ino);
+    CHECK(kept.st_mtim.tv_nsec == made.st_mtim.tv_nsec);
+    size_t process_files = 0, group_changed = 0;
+    for (const auto& file : after) {
+        const std::string& name = file.first;
+        INFO(name);
+        const auto it = before.find(name);
+        if (name.rfind("pagefind/parts/processes/", 0) == 0) {
+            ++process_files;
+            REQUIRE(it != before.end());
+            CHECK(it->second == file.second);
+        } else if (name.rfind("pagefind/parts/groups-", 0) == 0 && (it == before.end() || it->second != file.second)) {
+            ++group_changed;
+        }
+    }
+    CHECK(process_files > 0);
+    CHECK(group_changed > 0);
+
+    // Byte for byte the index (and site) a full build makes.
+    const fs::path full = repo.path() / "full";
+    build(content, full);
+    const Snapshot fresh = all_files_of(full);
+    CHECK(after.size() == fresh.size());
+    for (const auto& file : fresh) {
+        const std::string& name = file.first;
+        INFO(name);
+        const auto it = after.find(name);
+        REQUIRE(it != after.end());
+        CHECK(it->second == file.second);
+    }
+}

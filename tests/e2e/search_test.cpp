@@ -151,6 +151,50 @@ TEST_CASE("Pagefind reads only the searched pages, and runs again only when one 
     CHECK(third.err.find("kept)") != std::string::npos);
 }
 
+TEST_CASE("a page that changed only where Pagefind does not read leaves its part of the index kept") {
+    FakePagefind pagefind;
+    TempDir repo;
+    const fs::path content = repo.path() / "content", site = repo.path() / "site";
+    copy_base_fixture(content);
+    git(repo.path(), "init", "2025-01-05T10:00:00");
+    git(repo.path(), "add -A", "2025-01-05T10:00:00");
+    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
+    const std::vector<std::string> build = {"build", "--content", content.string(), "--output", site.string(),
+                                            "--today", "2025-06-01"};
+    const auto first = run_samplan(build);
+    INFO(first.err);
+    REQUIRE(first.exit_code == 0);
+    const int parts = pagefind.runs();
+    const std::string process_page = "processes/vagledning/index.html";
+    const std::string before = read_file(site / process_page);
+    REQUIRE(searched_pages(site).count(process_page));
+
+    // A new title for an activity at a step of the process: the process page's list of the
+    // activities at each step shows it, but Pagefind does not read that list
+    // (data-pagefind-ignore); the activity's own page shows it where Pagefind reads.
+    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
+    std::string text = read_file(activity);
+    const std::string title = "title = \"Utbildning i suicidprevention\"";
+    REQUIRE(text.find(title) != std::string::npos);
+    text.replace(text.find(title), title.size(), "title = \"Utbildning i suicidprevention för snöskoteråkare\"");
+    write_file(activity, text);
+    const auto second = run_samplan(build);
+    INFO(second.err);
+    REQUIRE(second.exit_code == 0);
+    const std::string after = read_file(site / process_page);
+    CHECK(after != before);
+    CHECK(after.find("snöskoteråkare") != std::string::npos);
+    REQUIRE(pagefind.runs() > parts);
+    bool activity_given = false;
+    for (int run = parts + 1; run <= pagefind.runs(); ++run)
+        for (const auto& f : pagefind.files(run)) {
+            INFO(f);
+            CHECK(f != process_page);
+            activity_given = activity_given || f == "groups/alfa/2025/utbildning/index.html";
+        }
+    CHECK(activity_given);
+}
+
 TEST_CASE("the real Pagefind indexes exactly the searched pages of the example site") {
     const RealPagefind pagefind;
     if (!pagefind.installed()) return;
