@@ -208,9 +208,16 @@ private:
     void add_plan_history(Changelog& changelog, const Group& g, const Plan& p);
 
     // The key of a plan's history page: the plan's own commits and its activities' (their keys).
+    // Made once per plan (plan_history_keys_), after its activities' keys.
     std::string plan_history_key(const Group& g, const Plan& p) const;
+    const std::string& plan_history_key_of(const Group& g, const Plan& p);
 
-    [[nodiscard]] bool plan_history_kept(const Group& g, const Plan& p) const;
+    // The key of a plan's own page from its inputs, when every file it shows is exactly its
+    // newest commit (the plan's, its group's and its activities'); empty otherwise (the page is
+    // then keyed by its data, once made).
+    std::string plan_page_key(const Group& g, const Plan& p);
+
+    [[nodiscard]] bool plan_history_kept(const Group& g, const Plan& p);
 
     // An activity that left a plan: its file deleted from the plan's activities' folder, or moved
     // out of it (to another plan or elsewhere). Its changes until then are in the plan's history.
@@ -387,6 +394,7 @@ private:
     SiteView view_;
     std::string sitemap_pages_;  // note_page: the sitemap's pages handed to the sink, in order, each followed by '\n'
     std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds
+    std::unordered_map<std::string, std::string> plan_history_keys_;  // by plan path, in incremental builds
     std::unique_ptr<VersionPrefetch> versions_;  // set when there is history
     mutable std::mutex common_mutex_;
     mutable std::map<std::string, std::shared_ptr<const Data>> common_cache_;  // shared_common(), by root and section

@@ -118,6 +118,11 @@ void Builder::add_plan(Changelog& changelog, const Group& g, const Plan& p) {
         plan_versions_[p.path] = versions_->take(p.path);
         note_changes(changelog, history_page, p.title, plan_versions_[p.path]);
     }
+    std::string key = plan_page_key(g, p);
+    if (!key.empty() && options_.unchanged(path, key)) {
+        keep(path, std::move(key));
+        return;
+    }
     add_later(path, "plan", [&g, &p, path, history_page](const Builder& b) {
         Data d = b.plan_data(path, g, p);
         if (!history_page.empty()) {
@@ -129,7 +134,7 @@ void Builder::add_plan(Changelog& changelog, const Group& g, const Plan& p) {
             b.set_last_changed(d, path, paths, history_page, departures);
         }
         return d;
-    });
+    }, std::move(key));
 }
 
 // What a plan page shows. An older version of a plan carries no activities of its own: its
@@ -176,7 +181,7 @@ void Builder::add_plan_history(Changelog& changelog, const Group& g, const Plan&
     const auto taken = std::move(activity_histories_[p.path]);
     activity_histories_.erase(p.path);
     if (incremental() && plan_history_kept(g, p)) {
-        keep_record_history(changelog, history_page, p.title, p.path, own, plan_history_key(g, p));
+        keep_record_history(changelog, history_page, p.title, p.path, own, plan_history_key_of(g, p));
         return;
     }
     std::vector<history::ActivityHistory> activities;
@@ -206,7 +211,7 @@ void Builder::add_plan_history(Changelog& changelog, const Group& g, const Plan&
                            };
                        },
                        {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}, {p.title, path}},
-                       incremental() ? plan_history_key(g, p) : std::string());
+                       incremental() ? plan_history_key_of(g, p) : std::string());
 }
 
 // The key of a plan's history page: the plan's own commits and its activities' (their keys).
@@ -250,8 +255,44 @@ const std::vector<Builder::Departed>& Builder::removed_activities(const Plan& p)
     return it == removed_activities_.end() ? kNone : it->second;
 }
 
-bool Builder::plan_history_kept(const Group& g, const Plan& p) const {
-    return options_.unchanged(plan_history_path(g.id, p.id), plan_history_key(g, p));
+const std::string& Builder::plan_history_key_of(const Group& g, const Plan& p) {
+    auto [it, made] = plan_history_keys_.try_emplace(p.path);
+    if (made) it->second = plan_history_key(g, p);
+    return it->second;
+}
+
+bool Builder::plan_history_kept(const Group& g, const Plan& p) {
+    return options_.unchanged(plan_history_path(g.id, p.id), plan_history_key_of(g, p));
+}
+
+std::string Builder::plan_page_key(const Group& g, const Plan& p) {
+    if (!incremental()) return {};
+    // Every record file the page shows must be its newest commit: its text is then named by git
+    // (the blob ids in the history keys). A file edited in the working folder leaves the page to
+    // be keyed by its data.
+    const auto named = [this](const std::string& record_path) {
+        const auto& file = options_.history->file_revisions(record_path);
+        return !file.empty() && options_.history->in_working_folder(file.front());
+    };
+    if (!named(p.path) || !named(g.path)) return {};
+    Digest d;
+    d.add("plan page 1");
+    // The plan's history key holds the site inputs (settings, regional plan, processes, pages,
+    // theme, samplan), the group's and the plan's ids and names, the plan file's commits and
+    // blobs, its activities' history keys (each activity's commits and blobs, whether its file
+    // is its newest commit) and drafts, and the activities added to or taken out of its folder.
+    d.add(plan_history_key_of(g, p));
+    d.add(options_.today.iso());  // the timeline's "today"
+    d.add(options_.history->revisions().empty() ? std::string() : options_.history->revisions().back().commit);
+    d.add(options_.history->file_revisions(g.path).front().blob());
+    d.add(std::int64_t{g.draft});
+    d.add(std::int64_t{p.draft});
+    for (const auto& a : p.activities) {
+        const RecordKeys* keys = keys_of(a.path);
+        if (!keys || keys->page.empty()) return {};
+        d.add(keys->page);
+    }
+    return d.hex();
 }
 
 void Builder::add_activity(Handoff& handoff, const Group& g, const Plan& p, const Activity& a) {

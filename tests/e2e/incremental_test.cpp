@@ -215,6 +215,67 @@ TEST_CASE_FIXTURE(Repository, "an incremental build writes the same site as a fu
     }
 }
 
+// A plan's page, when every file it shows is its newest commit, is keyed by what it is made from
+// (not by its view model): each input it shows, changed and committed, makes it again.
+TEST_CASE_FIXTURE(Repository, "a committed plan's page is kept while its inputs stay, and made again when one it shows changes") {
+    const fs::path plan_page = out / "groups/alfa/2025/index.html";
+    build(content, out);
+    REQUIRE(fs::exists(plan_page));
+    const auto commit = [&](const std::string& message) { git(repo.path(), "commit -am '" + message + "'", "2025-04-05T10:00:00"); };
+    const auto shows = [&](const std::string& text) { return read_file(plan_page).find(text) != std::string::npos; };
+
+    SUBCASE("nothing it shows changed: the very same file") {
+        const ino_t inode = inode_of(plan_page);
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(inode_of(plan_page) == inode);
+    }
+    SUBCASE("the group's name, committed") {
+        replace(content / "groups/alfa/group.toml", "name = \"", "name = \"Nya ");
+        commit("Nytt namn");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(shows("Nya Lokal samverkansgrupp Alfa"));
+    }
+    SUBCASE("a goal's title in the regional plan, committed") {
+        replace(content / "regional/plan.toml", "title = \"Fler kan upptäcka risk\"", "title = \"Fler kan se risk\"");
+        commit("Nytt mål");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(shows("Fler kan se risk"));
+    }
+    SUBCASE("a step's name in the process, committed") {
+        replace(content / "processes/vagledning.toml", "title = \"Genomförandeplan\"", "title = \"Plan för genomförande\"");
+        commit("Nytt steg");
+        check_same_as_full_build(content, out, repo.path());
+    }
+    SUBCASE("the site's settings, committed") {
+        replace(content / "site.toml", "title = \"", "title = \"Ny ");
+        commit("Ny webbplats");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(shows("Ny "));
+    }
+    SUBCASE("an activity's title, edited and then committed") {
+        replace(activity, "title = \"", "title = \"Ny: ");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(shows("Ny: "));
+        commit("Ny titel");
+        check_same_as_full_build(content, out, repo.path());
+        replace(activity, "title = \"Ny: ", "title = \"Igen: ");
+        commit("Igen");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(shows("Igen: "));
+    }
+    SUBCASE("another day: the timeline's today moves") {
+        const std::string before = read_file(plan_page);
+        const auto r = run_samplan({"build", "--content", content.string(), "--output", out.string(), "--today", "2025-09-01"});
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+        const fs::path full = repo.path() / "full-today";
+        const auto f = run_samplan({"build", "--content", content.string(), "--output", full.string(), "--today", "2025-09-01"});
+        REQUIRE_MESSAGE(f.exit_code == 0, f.err);
+        CHECK(read_file(plan_page) == read_file(full / "groups/alfa/2025/index.html"));
+        CHECK(read_file(plan_page) != before);
+        CHECK(files_of(out) == files_of(full));
+    }
+}
+
 TEST_CASE_FIXTURE(Repository, "the open data files are kept while nothing they show changes, and made again when it does") {
     build(content, out);
     const std::vector<std::string> data = {"data/site.json", "data/datapackage.json", "data/activities.csv", "data/indicators.csv"};
