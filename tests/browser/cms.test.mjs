@@ -570,6 +570,32 @@ test('a save writes only what changed: same bytes untouched, one line per value,
   assert.equal(save((d) => { d.working_group.splice(1, 1); d.working_group[2].convener = true; }),
     line(line(original, rebecka, ''), 'name = "Sara Lind"\nprincipal = "Västra Götalandsregionen"\nconvener = false',
          'name = "Sara Lind"\nprincipal = "Västra Götalandsregionen"\nconvener = true'));
+  // Several removed while another is edited: their blocks and that line (was: the whole record
+  // written anew, comments lost).
+  const sara = '[[working_group]]\nname = "Sara Lind"\nprincipal = "Västra Götalandsregionen"\nconvener = false\n\n';
+  const twoGoneOneEdited = save((d) => { d.working_group.splice(2, 1); d.working_group.splice(0, 1); d.working_group[1].convener = true; });
+  assert.equal(twoGoneOneEdited, line(line(line(original, helena, ''), johan, ''),
+    'name = "Sara Lind"\nprincipal = "Västra Götalandsregionen"\nconvener = false', 'name = "Sara Lind"\nprincipal = "Västra Götalandsregionen"\nconvener = true'));
+  assert.ok(twoGoneOneEdited.includes('# Steget enligt vägledningen.'));
+  // One removed and another edited where either could be the one removed with as many edits
+  // left: the item that keeps its name is itself (its comment stays beside it), and of a name
+  // edited, the item whose name it resembles is the one edited.
+  const commented = line(line(original, 'name = "Johan Sandberg"\n', 'name = "Johan Sandberg"\n# Sammankallande sedan 2025.\n'),
+    'name = "Helena Fors"\n', 'name = "Helena Fors"\n# Nås på fredagar.\n');
+  const fromCommented = md.fromFile(commented);
+  const saveCommented = (change) => { const d = structuredClone(fromCommented); change(d); return md.toFile(d, []); };
+  // Sara removed, Johan no longer convener: one edit either way (Johan's convener, or Sara's name).
+  assert.equal(saveCommented((d) => { d.working_group.splice(3, 1); d.working_group[2].convener = false; }),
+    line(line(commented, sara, ''), '# Sammankallande sedan 2025.\nprincipal = "Västra Götalandsregionen"\nconvener = true',
+         '# Sammankallande sedan 2025.\nprincipal = "Västra Götalandsregionen"\nconvener = false'));
+  // Rebecka removed, Helena's name lengthened: one name edited either way.
+  assert.equal(saveCommented((d) => { d.working_group.splice(1, 1); d.working_group[0].name = 'Helena Fors Ek'; }),
+    line(line(commented, rebecka, ''), 'name = "Helena Fors"\n', 'name = "Helena Fors Ek"\n'));
+  // Two alike (one with a comment): the later one is taken for removed, the others keep their places.
+  const twins = line(commented, rebecka, helena);
+  const fromTwins = md.fromFile(twins);
+  fromTwins.working_group.splice(1, 1);
+  assert.equal(md.toFile(fromTwins, []), line(twins, helena, ''));
 });
 
 // Lengths as samplan check counts them (characters: code points), in the title's pattern that

@@ -9,8 +9,8 @@
 // beside the form's data (under SOURCE, which is no field) and each changed value is replaced in
 // it where it stands, a key added after its table's last key and a key emptied removed with its
 // line, items and tables added or removed as blocks, so that comments, key order and the rest
-// stay byte for byte. Only what it cannot place (several items removed from a list while others
-// of it are edited, …) writes the whole record anew.
+// stay byte for byte. Only what it cannot place (a value that was a [table] and is now a text, …)
+// writes the whole record anew.
 //
 // Lists: the goal offers the goals of the focus area chosen in the same record (samplan-goal),
 // and the step the named steps of the record's process, or else the plan's (samplan-step). Both
@@ -248,7 +248,7 @@ const shape = (v) => (isScalar(v) ? 'scalar' : Array.isArray(v) ? 'array' : 'tab
 // path, value} for a new key, {op: append, path, items} for items added to the end of a list of
 // [[tables]], {op: remove, path} for a [table] or a [[table]] item that is gone (one item of a
 // list, every item of a list emptied, a [table] emptied); null for another change of shape
-// (several items removed from a list and others of it edited, …).
+// (a [table] that is now a text, …).
 function differences(a, b, values, path = [], out = []) {
   const inline = values.has(JSON.stringify(path));
   if (shape(a) !== shape(b)) {
@@ -292,31 +292,57 @@ function differences(a, b, values, path = [], out = []) {
   return out;
 }
 
-// Which items of the list `a` (at `path`) are gone from the shorter `b`: those left over when
-// `b`'s items are matched in order to equal items of `a` (any number removed, the others as they
-// were); else, with one removed, the one whose removal leaves the fewest edits to the others (one
-// removed and others edited: of two alike, the one left edited is the one it resembles); null
-// when neither fits (several removed and others edited).
+// Which items of the list `a` (at `path`) are gone from the shorter `b`: `b`'s items matched in
+// order to items of `a` (a.length - b.length of them left over, removed) so that the edits left
+// to the matched items weigh least (any number removed, the others as they were or edited). An
+// edit weighs 1, a changed text less the more of it stays (its common start and end); a change
+// of an item's own name (its `id`, else `name`, `title` or `date`: the key that says which item it
+// is) weighs KEY times as much, so that an item that keeps its name is taken for itself. Of two
+// matchings that weigh the same, the one that removes later items (the others keep their
+// places). null when no matching can be written in place.
+const KEY = 10;
+const NAMES = ['id', 'name', 'title', 'date'];
+function unlike(x, y) {  // 0 (same) .. 1 (nothing in common) for two texts; else 1
+  if (typeof x !== 'string' || typeof y !== 'string') return 1;
+  const most = Math.max(x.length, y.length), least = Math.min(x.length, y.length);
+  let head = 0, tail = 0;
+  while (head < least && x[head] === y[head]) head++;
+  while (tail < least - head && x[x.length - 1 - tail] === y[y.length - 1 - tail]) tail++;
+  return most ? 1 - (head + tail) / most : 0;
+}
+// How much the edits that turn the item `x` (at `at`) into `y` weigh (Infinity: not in place).
+function weight(x, y, values, at) {
+  const found = differences(x, y, values, at, []);
+  if (!found) return Infinity;
+  const name = x && typeof x === 'object' && !Array.isArray(x) ? NAMES.find((k) => k in x) : undefined;
+  let sum = 0;
+  for (const c of found) {
+    const rest = c.path.slice(at.length);
+    const w = c.op === 'set' ? unlike(valueAt(x, rest), c.value) : 1;
+    sum += rest.length === 1 && rest[0] === name ? KEY * w : w;
+  }
+  return sum;
+}
 function removedItems(a, b, values, path) {
-  const removed = new Set();
-  let j = 0;
-  for (let k = 0; k < a.length; k++) {
-    if (j < b.length && same(a[k], b[j])) j++;
-    else removed.add(k);
-  }
-  if (j === b.length) return removed;
-  if (a.length !== b.length + 1) return null;
-  let best = -1, fewest = Infinity;
-  for (let k = 0; k < a.length; k++) {
-    let edits = 0;
-    for (let i = 0, m = 0; i < a.length && edits < fewest; i++) {
-      if (i === k) continue;
-      const found = differences(a[i], b[m++], values, [...path, i], []);
-      edits = found ? edits + found.length : Infinity;
+  const gone = a.length - b.length;
+  // least[i][j]: the least weight matching b[0..j) to items of a[0..i), the others removed.
+  const least = Array.from({ length: a.length + 1 }, () => new Array(b.length + 1).fill(Infinity));
+  least[0][0] = 0;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = Math.max(0, i - gone); j <= Math.min(i, b.length); j++) {
+      let w = j <= i - 1 ? least[i - 1][j] : Infinity;  // a[i-1] removed
+      if (j > 0 && least[i - 1][j - 1] < Infinity) {  // a[i-1] is b[j-1]
+        w = Math.min(w, least[i - 1][j - 1] + weight(a[i - 1], b[j - 1], values, [...path, i - 1]));
+      }
+      least[i][j] = w;
     }
-    if (edits < fewest) [best, fewest] = [k, edits];
+  if (least[a.length][b.length] === Infinity) return null;
+  const removed = new Set();
+  for (let i = a.length, j = b.length; i > 0; i--) {
+    if (j <= i - 1 && least[i - 1][j] === least[i][j]) removed.add(i - 1);  // removing the later one first
+    else j--;
   }
-  return best < 0 ? null : new Set([best]);
+  return removed;
 }
 
 // A value as TOML text; a string that was a multi-line """string""" stays one.
