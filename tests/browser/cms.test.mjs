@@ -335,6 +335,26 @@ test('a principal added to the group in this session is one the working group mu
   await context.close();
 });
 
+// A group not opened in this session: its principals are read from the repository when one of
+// its activities is opened, so a principal added in a commit since the configuration was made
+// (here: in the test repository, not in the content samplan cms was given) is one the working
+// group must have.
+test('a principal added to the group in the repository since the build is one the working group must have', async () => {
+  const files = structuredClone(repoFiles);
+  const group = files.content.groups.trollhattan['group.toml'];
+  const added = group.content.replace(/^principals = \[/m, 'principals = ["Nya förbundet", ');
+  assert.notEqual(added, group.content);
+  group.content = added;
+  const { context, page, errors } = await openCms(files);
+  await page.goto(base + '#/collections/aktiviteter__trollhattan__2026/entries/forsta-linjen-unga');
+  const title = page.getByLabel('Aktivitetens namn');
+  await settles(page, () => title.inputValue(), 'En väg in – gemensam första linje för unga');
+  const workingGroup = await field(page, 'Arbetsgrupp \\(frivillig\\)');
+  await settles(page, () => errorsAt(page, workingGroup), ['”Nya förbundet”: Arbetsgruppen behöver minst en person från varje huvudman.']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 // 320 px wide (WCAG 1.4.10): the collection list and an entry form, with the preview off and on,
 // fit without scrolling sideways (Decap draws its editor at least 800 px wide; the page's CSS
 // makes it one column below 800 px), and the fields are as wide as the screen allows.

@@ -647,17 +647,52 @@ function shapeProblems(value, shape, where, errors, warnings, at = []) {
   }
 }
 const title = (kind, key) => shapes[kind]?.keys?.[key]?.title || key;
-// A group's principals: as saved in this session (postSave, below), else as its record is in
-// Decap's store, read through the backend when the group or the groups' collection was opened in
-// this session (Decap does not put a saved record back there), so as edited since the
-// configuration was made; else as they were then (data-principals).
+// A group's principals: as saved in this session (postSave, below); else as its file is in the
+// repository, read through Decap's backend each time a record of the group is opened (so with a
+// principal added in a commit since the configuration was made, by anyone); else as its record is
+// in Decap's store (the group or the groups' collection opened in this session); else as they were
+// when the configuration was made (data-principals).
 const savedPrincipals = new Map();
+const readPrincipals = new Map();
 const texts = (list) => (Array.isArray(list) ? list.filter((p) => typeof p === 'string' && p) : []);
 function principalsOf(group) {
   if (savedPrincipals.has(group)) return savedPrincipals.get(group);
+  if (readPrincipals.has(group)) return readPrincipals.get(group);
   const entry = store && store.getState().entries?.getIn(['entities', `grupper.${group}`]);
   const list = texts(plain(entry && entry.getIn(['data', 'principals'])));
   return list.length ? list : groupPrincipals[group] || [];
+}
+// Decap's backend (GitLab's, GitHub's or the test repository's), kept as Decap makes it: its
+// getEntry(path) reads a file of the repository with the signed-in person's access.
+let backend;
+for (const name of ['gitlab', 'github', 'gitea', 'bitbucket', 'azure', 'git-gateway', 'proxy', 'test-repo']) {
+  const registered = window.CMS.getBackend && window.CMS.getBackend(name);
+  if (!registered || typeof registered.init !== 'function') continue;
+  const init = registered.init;
+  registered.init = (...args) => (backend = init(...args));
+}
+// The group's file in the repository (config.yml's groups' collection), read again; the promise
+// while it is read, else null. When read, the record in the form is checked again.
+const reading = new Map();
+function readGroup(group) {
+  const config = store && store.getState().config;  // a plain object in Decap 3.16
+  const collections = plain(config && (typeof config.get === 'function' ? config.get('collections') : config.collections));
+  const file = Array.isArray(collections) && collections.find((c) => c.name === 'grupper')?.files?.find((f) => f.name === group)?.file;
+  if (!backend || typeof backend.getEntry !== 'function' || !file) return null;
+  const done = Promise.resolve()
+    .then(() => backend.getEntry(file))
+    .then(({ data }) => {
+      const list = texts(parse(String(data)).principals);
+      if (list.length) readPrincipals.set(group, list);
+    })
+    .catch(() => {})  // not read (no access, no network): the other sources above
+    .finally(() => {
+      if (reading.get(group) === done) reading.delete(group);
+      seen = { data: undefined, found: null };
+      sync();
+    });
+  reading.set(group, done);
+  return done;
 }
 window.CMS.registerEventListener({
   name: 'postSave',
@@ -734,17 +769,22 @@ const refusals = new Set();
 window.CMS.registerEventListener({
   name: 'preSave',
   handler: ({ entry }) => {
-    const found = problems(plain(entry.get('data')) || {}, entry.get('collection'), entry.get('slug'));
-    warn(found.warnings);
-    if (!found.errors.length) return;
-    // Decap says "Kunde inte spara inlägg: " and the error as a string: without a name it is
-    // only the rules' sentences (not "Error: …").
-    const refusal = new Error(found.errors.map(said).join(' '));
-    refusal.name = '';
-    refusals.add(String(refusal));
-    throw refusal;
+    // The group's file being read (the record just opened): the check waits for it.
+    const pending = reading.get(groupOf(entry.get('collection'), entry.get('slug')));
+    return pending ? pending.then(() => refuse(entry)) : refuse(entry);
   },
 });
+function refuse(entry) {
+  const found = problems(plain(entry.get('data')) || {}, entry.get('collection'), entry.get('slug'));
+  warn(found.warnings);
+  if (!found.errors.length) return;
+  // Decap says "Kunde inte spara inlägg: " and the error as a string: without a name it is
+  // only the rules' sentences (not "Error: …").
+  const refusal = new Error(found.errors.map(said).join(' '));
+  refusal.name = '';
+  refusals.add(String(refusal));
+  throw refusal;
+}
 // A refused save leaves the promise of Decap's save rejected with no handler (its toolbar's
 // button awaits it and nothing catches), which the page would report as an uncaught error,
 // though Decap has already said why at the fields or in its message. Those two rejections are
@@ -801,6 +841,7 @@ function fieldAt(at, data) {
   return end();
 }
 let seen = { data: undefined, found: null };
+let shownRecord = '';  // the record in the form (collection/slug)
 let syncing = false;
 function sync() {
   if (!store || syncing) return;
@@ -809,6 +850,11 @@ function sync() {
     const draft = store.getState().entryDraft;
     const entry = draft && draft.get('entry');
     if (!entry || !entry.get('collection')) return;
+    const opened = entry.get('collection') + '/' + entry.get('slug');
+    if (opened !== shownRecord) {
+      shownRecord = opened;
+      if (kindOf(entry.get('collection')) === 'activity') readGroup(groupOf(entry.get('collection'), entry.get('slug')));
+    }
     const dataMap = entry.get('data');
     const data = plain(dataMap) || {};
     if (seen.data !== dataMap) {
