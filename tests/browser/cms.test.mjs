@@ -7,7 +7,7 @@
 // rest kept) and is TOML that `samplan check` accepts, dates still dates.
 //
 //   SAMPLAN=build/samplan node --test tests/browser/cms.test.mjs   (scripts/test.sh runs it)
-import { test, after } from 'node:test';
+import { test, after, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -666,7 +666,7 @@ test('lengths are counted as samplan check counts them (emoji and å one charact
   assert.equal(refusal({ name: 'Grupp', principals: ['Kommunen', 'Regionen'] }, 'grupper'), '');
   assert.match(refusal({ ...data, indicators: [data.indicators[0], { ...data.indicators[1], id: data.indicators[0].id }] }),
     /Lokala indikatorer: ”[a-z-]+”: Id:t används redan\./);
-  const plan = { title: 'Plan', start: '2026-01-01', end: '2026-12-31', status: 'beslutad' };
+  const plan = { title: 'Plan', start: '2026-01-01', end: '2026-12-31', status: 'beslutad', sent_to_office: '2026-02-01' };
   assert.match(refusal(plan, 'planer__trollhattan'), /Beslutsdatum: Fältet måste fyllas i\./);
   assert.equal(refusal({ ...plan, decided: '2026-01-28' }, 'planer__trollhattan'), '');
   assert.equal(refusal({ ...plan, status: 'utkast' }, 'planer__trollhattan'), '');
@@ -708,6 +708,9 @@ test('before a save: working-group-principals, required, type and unknown-key, a
     const r = spawnSync(SAMPLAN, ['check', '--content', copy, '--today', '2026-06-01'], { encoding: 'utf8' });
     return r.stdout + r.stderr;
   };
+  // Today, for the warnings that count from it, is the day samplan check is given.
+  const june = new Date(2026, 5, 1, 12).getTime();
+  mock.timers.enable({ apis: ['Date'], now: june });
   try {
     const ACT = 'aktiviteter__trollhattan__2026';
     // Every record of the example content: nothing refused, nothing said.
@@ -764,7 +767,30 @@ test('before a save: working-group-principals, required, type and unknown-key, a
     assert.match(check(ACTIVITY, unknown), /warning: unknown key 'colour'.*\[unknown-key\]/);
     assert.equal(refusal(data, ACT), '');
     assert.equal(warning(), '');  // said again at each save, or no more
+    // The guidance's warnings on the record alone, counted from today: said, and the save goes on.
+    const late = { ...data, subgoals: data.subgoals.map((g, i) => (i === 3 ? { ...g, due: '2026-05-31' } : g)),
+                   indicators: [{ ...data.indicators[0], target: { date: '2026-05-01', value: 7 }, values: [] }, data.indicators[1]] };
+    assert.equal(refusal(late, ACT), '');
+    assert.equal(warning(), 'Varning (sparas ändå): Delmålet ”Förslag till permanent organisation” skulle vara klart 2026-05-31 men är inte klart.'
+      + ' Indikatorn ”Tid från första kontakt till första samtal (median)” saknar utfall för 2026-05-01.');
+    const lateCheck = check(ACTIVITY, md.toFile(late, []));
+    assert.match(lateCheck, /warning: sub-goal .* was due on 2026-05-31 .*\[subgoal-overdue\]/);
+    assert.match(lateCheck, /warning: indicator .* passed its target date 2026-05-01 .*\[indicator-values\]/);
+    assert.equal(refusal({ ...late, subgoals: data.subgoals, indicators: data.indicators }, ACT), '');
+    assert.equal(warning(), '');
+    const finished = { ...data, status: 'avslutad', final_report: { date: '2026-05-20', goal_reached: 'Ja.' } };
+    assert.equal(refusal(finished, ACT), '');
+    assert.equal(warning(), 'Varning (sparas ändå): Slutrapporten har inte skickats till kansliet.');
+    assert.match(check(ACTIVITY, md.toFile(finished, [])), /\[final-report-not-sent\]/);
+    assert.equal(refusal({ ...finished, final_report: { ...finished.final_report, sent_to_office: '2026-05-25' } }, ACT), '');
+    assert.equal(warning(), '');
+    const PLAN = 'groups/trollhattan/plans/2026/plan.toml';
+    const unsent = { ...toml.fromFile(fs.readFileSync(path.join(CONTENT, PLAN), 'utf8')), sent_to_office: '' };
+    assert.equal(refusal(unsent, 'planer__trollhattan', '2026'), '');
+    assert.equal(warning(), 'Varning (sparas ändå): Planen beslutades 2026-01-28 men har inte skickats till kansliet.');
+    assert.match(check(PLAN, toml.toFile(unsent, [])), /\[plan-not-sent\]/);
   } finally {
+    mock.timers.reset();
     globalThis.document = saved;
   }
 });

@@ -565,6 +565,11 @@ window.CMS.registerWidget('samplan-select', selectControl({
 // A record that breaks one is not saved; Decap says why ("Kunde inte spara …").
 // Characters as `samplan check` counts them: code points (an emoji is one, not two UTF-16 units).
 const chars = (text) => [...text].length;
+// Today's date where the browser is, as samplan check takes it without --today ("2026-06-01").
+const today = () => {
+  const t = new Date();
+  return `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, '0')}-${String(t.getDate()).padStart(2, '0')}`;
+};
 const fill = (sentence, args) => sentence.replace(/\{(\d)\}/g, (_, n) => args[n] ?? '');
 // A problem of the record: `sentence` (the theme's, with its values), said of the field at the
 // path `at` (keys and list indices of the record's data), which `where` names in words ("Slutrapport
@@ -729,6 +734,23 @@ function problems(d, collection, slug) {
   // principals (huvudmän): a collaboration has two sides").
   if (kind === 'group' && Array.isArray(rec.principals) && new Set(rec.principals).size < 2)
     out.push(problem(['principals'], title('group', 'principals'), rules.required_principals || rules.required || ''));
+  // The guidance's warnings that need only this record and today's date (the browser's), as
+  // samplan check gives them: said at the save, which goes on.
+  const warning = (rule, args = []) => { if (rules['warning_' + rule]) warnings.push(fill(rules['warning_' + rule], args)); };
+  const day = today();
+  if (kind === 'plan' && (d.status || 'utkast') !== 'utkast' && isDay(d.decided) && !isDay(d.sent_to_office))
+    warning('plan-not-sent', [d.decided]);
+  if (kind === 'activity') {
+    const report = d.final_report && typeof d.final_report === 'object' ? d.final_report : null;
+    if (d.status === 'avslutad' && toToml(report, 'final_report') && !isDay(report.sent_to_office))
+      warning('final-report-not-sent', [report.date || '']);
+    if (['planerad', 'pågår'].includes(d.status || 'planerad'))
+      for (const g of Array.isArray(d.subgoals) ? d.subgoals : [])
+        if (g && g.done !== true && isDay(g.due) && g.due < day) warning('subgoal-overdue', [g.title || '', g.due]);
+    for (const i of Array.isArray(d.indicators) ? d.indicators : [])
+      if (i && i.target && isDay(i.target.date) && i.target.date < day && !(Array.isArray(i.values) && i.values.length))
+        warning('indicator-values', [i.title || i.id || '', i.target.date]);
+  }
   if (kind === 'activity') {
     // As samplan check: a planned activity may be without its working group; once it has
     // members, or is no longer planned, exactly one convener and someone from each of the
