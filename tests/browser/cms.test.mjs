@@ -789,6 +789,15 @@ test('before a save: working-group-principals, required, type and unknown-key, a
     assert.equal(refusal(unsent, 'planer__trollhattan', '2026'), '');
     assert.equal(warning(), 'Varning (sparas ändå): Planen beslutades 2026-01-28 men har inte skickats till kansliet.');
     assert.match(check(PLAN, toml.toFile(unsent, [])), /\[plan-not-sent\]/);
+    // file-too-large: a record that would be larger than 1 MiB (bytes of UTF-8: here å, two each)
+    // is refused, as samplan check refuses to read it; a little less is saved.
+    const line64 = 'å'.repeat(63) + '\n';
+    const big = { ...data, body: line64.repeat(8300) };  // 8300 × 127 bytes: over 1 MiB
+    assert.equal(refusal(big, ACT), 'Posten är större än 1 MiB: korta den eller dela upp den.');
+    assert.match(check(ACTIVITY, md.toFile(big, [])), /\[file-too-large\]/);
+    const fits = { ...data, body: line64.repeat(8000) };
+    assert.equal(refusal(fits, ACT), '');
+    assert.doesNotMatch(check(ACTIVITY, md.toFile(fits, [])), /\[file-too-large\]/);
   } finally {
     mock.timers.reset();
     globalThis.document = saved;

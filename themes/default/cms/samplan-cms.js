@@ -604,16 +604,21 @@ const groupOf = (collection, slug) => (collection === 'grupper' ? slug : String(
 // The front matter (or the whole TOML file) a save would write, read as samplan reads it
 // (integers apart from other numbers), or null when it cannot be written or read.
 function written(d, kind) {
+  let text = null;
   try {
     if (kind === 'activity' || kind === 'evaluation') {
-      const m = FRONT.exec(frontMatter.toFile(d, []));
-      return m ? parse(m[2], { integersAsBigInt: true }) : null;
+      text = frontMatter.toFile(d, []);
+      const m = FRONT.exec(text);
+      return { text, file: m ? parse(m[2], { integersAsBigInt: true }) : null };
     }
-    return parse(toml.toFile(d, []), { integersAsBigInt: true });
+    text = toml.toFile(d, []);
+    return { text, file: parse(text, { integersAsBigInt: true }) };
   } catch {
-    return null;
+    return { text, file: null };
   }
 }
+// file-too-large: samplan reads no record larger than this (bytes of UTF-8).
+const MOST_BYTES = 1024 * 1024;
 // A TOML value's type in the words of the shapes.
 function typeOf(v) {
   if (v instanceof TomlDate) return v.isDate() ? 'date' : 'datetime';
@@ -727,7 +732,10 @@ function problems(d, collection, slug) {
   if (kind === 'activity' && d.status === 'avslutad' && !toToml(d.final_report, 'final_report'))
     out.push(problem(['final_report'], '', rules['final-report']));
   // What the save would write, against the schema and the group's principals.
-  const file = kind && shapes[kind] ? written(d, kind) : null;
+  const save = kind && shapes[kind] ? written(d, kind) : { text: null, file: null };
+  const file = save.file;
+  if (typeof save.text === 'string' && save.text.length > MOST_BYTES / 4 && new TextEncoder().encode(save.text).length > MOST_BYTES)
+    out.push(problem(kind === 'activity' || kind === 'evaluation' ? ['body'] : [], '', rules['file-too-large'] || 'Posten är större än 1 MiB.'));
   if (file) shapeProblems(file, shapes[kind], '', out, warnings);
   const rec = file || d;
   // required: a group has at least two different principals (samplan check: "needs at least two
