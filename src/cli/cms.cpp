@@ -77,6 +77,8 @@ int cms_command(const Arguments& args, std::ostream& out, std::ostream& err) {
 
     const site::Strings strings = build::load_strings(loaded.site, options.themes);
     for (const char* rule : edit::kCmsRules) s.rules[rule] = strings.get(std::string("rule_") + rule);
+    for (const char* rule : edit::kCmsWarnings)
+        s.rules[std::string("warning_") + rule] = strings.get(std::string("warning_") + rule);
     for (const auto& g : loaded.site.groups) s.principals[g.id] = g.principals;
 
     std::error_code ec;

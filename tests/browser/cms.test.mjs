@@ -7,7 +7,7 @@
 // rest kept) and is TOML that `samplan check` accepts, dates still dates.
 //
 //   SAMPLAN=build/samplan node --test tests/browser/cms.test.mjs   (scripts/test.sh runs it)
-import { test, after } from 'node:test';
+import { test, after, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -335,6 +335,26 @@ test('a principal added to the group in this session is one the working group mu
   await context.close();
 });
 
+// A group not opened in this session: its principals are read from the repository when one of
+// its activities is opened, so a principal added in a commit since the configuration was made
+// (here: in the test repository, not in the content samplan cms was given) is one the working
+// group must have.
+test('a principal added to the group in the repository since the build is one the working group must have', async () => {
+  const files = structuredClone(repoFiles);
+  const group = files.content.groups.trollhattan['group.toml'];
+  const added = group.content.replace(/^principals = \[/m, 'principals = ["Nya förbundet", ');
+  assert.notEqual(added, group.content);
+  group.content = added;
+  const { context, page, errors } = await openCms(files);
+  await page.goto(base + '#/collections/aktiviteter__trollhattan__2026/entries/forsta-linjen-unga');
+  const title = page.getByLabel('Aktivitetens namn');
+  await settles(page, () => title.inputValue(), 'En väg in – gemensam första linje för unga');
+  const workingGroup = await field(page, 'Arbetsgrupp \\(frivillig\\)');
+  await settles(page, () => errorsAt(page, workingGroup), ['”Nya förbundet”: Arbetsgruppen behöver minst en person från varje huvudman.']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 // 320 px wide (WCAG 1.4.10): the collection list and an entry form, with the preview off and on,
 // fit without scrolling sideways (Decap draws its editor at least 800 px wide; the page's CSS
 // makes it one column below 800 px), and the fields are as wide as the screen allows.
@@ -570,6 +590,32 @@ test('a save writes only what changed: same bytes untouched, one line per value,
   assert.equal(save((d) => { d.working_group.splice(1, 1); d.working_group[2].convener = true; }),
     line(line(original, rebecka, ''), 'name = "Sara Lind"\nprincipal = "Västra Götalandsregionen"\nconvener = false',
          'name = "Sara Lind"\nprincipal = "Västra Götalandsregionen"\nconvener = true'));
+  // Several removed while another is edited: their blocks and that line (was: the whole record
+  // written anew, comments lost).
+  const sara = '[[working_group]]\nname = "Sara Lind"\nprincipal = "Västra Götalandsregionen"\nconvener = false\n\n';
+  const twoGoneOneEdited = save((d) => { d.working_group.splice(2, 1); d.working_group.splice(0, 1); d.working_group[1].convener = true; });
+  assert.equal(twoGoneOneEdited, line(line(line(original, helena, ''), johan, ''),
+    'name = "Sara Lind"\nprincipal = "Västra Götalandsregionen"\nconvener = false', 'name = "Sara Lind"\nprincipal = "Västra Götalandsregionen"\nconvener = true'));
+  assert.ok(twoGoneOneEdited.includes('# Steget enligt vägledningen.'));
+  // One removed and another edited where either could be the one removed with as many edits
+  // left: the item that keeps its name is itself (its comment stays beside it), and of a name
+  // edited, the item whose name it resembles is the one edited.
+  const commented = line(line(original, 'name = "Johan Sandberg"\n', 'name = "Johan Sandberg"\n# Sammankallande sedan 2025.\n'),
+    'name = "Helena Fors"\n', 'name = "Helena Fors"\n# Nås på fredagar.\n');
+  const fromCommented = md.fromFile(commented);
+  const saveCommented = (change) => { const d = structuredClone(fromCommented); change(d); return md.toFile(d, []); };
+  // Sara removed, Johan no longer convener: one edit either way (Johan's convener, or Sara's name).
+  assert.equal(saveCommented((d) => { d.working_group.splice(3, 1); d.working_group[2].convener = false; }),
+    line(line(commented, sara, ''), '# Sammankallande sedan 2025.\nprincipal = "Västra Götalandsregionen"\nconvener = true',
+         '# Sammankallande sedan 2025.\nprincipal = "Västra Götalandsregionen"\nconvener = false'));
+  // Rebecka removed, Helena's name lengthened: one name edited either way.
+  assert.equal(saveCommented((d) => { d.working_group.splice(1, 1); d.working_group[0].name = 'Helena Fors Ek'; }),
+    line(line(commented, rebecka, ''), 'name = "Helena Fors"\n', 'name = "Helena Fors Ek"\n'));
+  // Two alike (one with a comment): the later one is taken for removed, the others keep their places.
+  const twins = line(commented, rebecka, helena);
+  const fromTwins = md.fromFile(twins);
+  fromTwins.working_group.splice(1, 1);
+  assert.equal(md.toFile(fromTwins, []), line(twins, helena, ''));
 });
 
 // Lengths as samplan check counts them (characters: code points), in the title's pattern that
@@ -620,7 +666,7 @@ test('lengths are counted as samplan check counts them (emoji and å one charact
   assert.equal(refusal({ name: 'Grupp', principals: ['Kommunen', 'Regionen'] }, 'grupper'), '');
   assert.match(refusal({ ...data, indicators: [data.indicators[0], { ...data.indicators[1], id: data.indicators[0].id }] }),
     /Lokala indikatorer: ”[a-z-]+”: Id:t används redan\./);
-  const plan = { title: 'Plan', start: '2026-01-01', end: '2026-12-31', status: 'beslutad' };
+  const plan = { title: 'Plan', start: '2026-01-01', end: '2026-12-31', status: 'beslutad', sent_to_office: '2026-02-01' };
   assert.match(refusal(plan, 'planer__trollhattan'), /Beslutsdatum: Fältet måste fyllas i\./);
   assert.equal(refusal({ ...plan, decided: '2026-01-28' }, 'planer__trollhattan'), '');
   assert.equal(refusal({ ...plan, status: 'utkast' }, 'planer__trollhattan'), '');
@@ -662,6 +708,9 @@ test('before a save: working-group-principals, required, type and unknown-key, a
     const r = spawnSync(SAMPLAN, ['check', '--content', copy, '--today', '2026-06-01'], { encoding: 'utf8' });
     return r.stdout + r.stderr;
   };
+  // Today, for the warnings that count from it, is the day samplan check is given.
+  const june = new Date(2026, 5, 1, 12).getTime();
+  mock.timers.enable({ apis: ['Date'], now: june });
   try {
     const ACT = 'aktiviteter__trollhattan__2026';
     // Every record of the example content: nothing refused, nothing said.
@@ -718,7 +767,39 @@ test('before a save: working-group-principals, required, type and unknown-key, a
     assert.match(check(ACTIVITY, unknown), /warning: unknown key 'colour'.*\[unknown-key\]/);
     assert.equal(refusal(data, ACT), '');
     assert.equal(warning(), '');  // said again at each save, or no more
+    // The guidance's warnings on the record alone, counted from today: said, and the save goes on.
+    const late = { ...data, subgoals: data.subgoals.map((g, i) => (i === 3 ? { ...g, due: '2026-05-31' } : g)),
+                   indicators: [{ ...data.indicators[0], target: { date: '2026-05-01', value: 7 }, values: [] }, data.indicators[1]] };
+    assert.equal(refusal(late, ACT), '');
+    assert.equal(warning(), 'Varning (sparas ändå): Delmålet ”Förslag till permanent organisation” skulle vara klart 2026-05-31 men är inte klart.'
+      + ' Indikatorn ”Tid från första kontakt till första samtal (median)” saknar utfall för 2026-05-01.');
+    const lateCheck = check(ACTIVITY, md.toFile(late, []));
+    assert.match(lateCheck, /warning: sub-goal .* was due on 2026-05-31 .*\[subgoal-overdue\]/);
+    assert.match(lateCheck, /warning: indicator .* passed its target date 2026-05-01 .*\[indicator-values\]/);
+    assert.equal(refusal({ ...late, subgoals: data.subgoals, indicators: data.indicators }, ACT), '');
+    assert.equal(warning(), '');
+    const finished = { ...data, status: 'avslutad', final_report: { date: '2026-05-20', goal_reached: 'Ja.' } };
+    assert.equal(refusal(finished, ACT), '');
+    assert.equal(warning(), 'Varning (sparas ändå): Slutrapporten har inte skickats till kansliet.');
+    assert.match(check(ACTIVITY, md.toFile(finished, [])), /\[final-report-not-sent\]/);
+    assert.equal(refusal({ ...finished, final_report: { ...finished.final_report, sent_to_office: '2026-05-25' } }, ACT), '');
+    assert.equal(warning(), '');
+    const PLAN = 'groups/trollhattan/plans/2026/plan.toml';
+    const unsent = { ...toml.fromFile(fs.readFileSync(path.join(CONTENT, PLAN), 'utf8')), sent_to_office: '' };
+    assert.equal(refusal(unsent, 'planer__trollhattan', '2026'), '');
+    assert.equal(warning(), 'Varning (sparas ändå): Planen beslutades 2026-01-28 men har inte skickats till kansliet.');
+    assert.match(check(PLAN, toml.toFile(unsent, [])), /\[plan-not-sent\]/);
+    // file-too-large: a record that would be larger than 1 MiB (bytes of UTF-8: here å, two each)
+    // is refused, as samplan check refuses to read it; a little less is saved.
+    const line64 = 'å'.repeat(63) + '\n';
+    const big = { ...data, body: line64.repeat(8300) };  // 8300 × 127 bytes: over 1 MiB
+    assert.equal(refusal(big, ACT), 'Posten är större än 1 MiB: korta den eller dela upp den.');
+    assert.match(check(ACTIVITY, md.toFile(big, [])), /\[file-too-large\]/);
+    const fits = { ...data, body: line64.repeat(8000) };
+    assert.equal(refusal(fits, ACT), '');
+    assert.doesNotMatch(check(ACTIVITY, md.toFile(fits, [])), /\[file-too-large\]/);
   } finally {
+    mock.timers.reset();
     globalThis.document = saved;
   }
 });

@@ -349,6 +349,9 @@ TEST_CASE("samplan cms writes config.yml, index.html and samplan-cms.js, it refu
     const std::string page((std::istreambuf_iterator<char>(page_in)), std::istreambuf_iterator<char>());
     for (const char* rule : kCmsRules) CHECK_MESSAGE(page.find(std::string("&quot;") + rule + "&quot;:&quot;") != std::string::npos, rule);
     CHECK(page.find("Slutdatumet ligger före startdatumet.") != std::string::npos);
+    for (const char* rule : kCmsWarnings)
+        CHECK_MESSAGE(page.find(std::string("&quot;warning_") + rule + "&quot;:&quot;") != std::string::npos, rule);
+    CHECK(page.find("Slutrapporten har inte skickats till kansliet.") != std::string::npos);
     CHECK(page.find("rule_") == std::string::npos);  // no sentence missing from the theme
     CHECK(page.find("Arbetsgruppen behöver minst en person från varje huvudman.") != std::string::npos);
     CHECK(page.find("&quot;lysekil&quot;:[&quot;") != std::string::npos);  // the groups' principals

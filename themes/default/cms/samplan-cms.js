@@ -9,8 +9,8 @@
 // beside the form's data (under SOURCE, which is no field) and each changed value is replaced in
 // it where it stands, a key added after its table's last key and a key emptied removed with its
 // line, items and tables added or removed as blocks, so that comments, key order and the rest
-// stay byte for byte. Only what it cannot place (several items removed from a list while others
-// of it are edited, …) writes the whole record anew.
+// stay byte for byte. Only what it cannot place (a value that was a [table] and is now a text, …)
+// writes the whole record anew.
 //
 // Lists: the goal offers the goals of the focus area chosen in the same record (samplan-goal),
 // and the step the named steps of the record's process, or else the plan's (samplan-step). Both
@@ -248,7 +248,7 @@ const shape = (v) => (isScalar(v) ? 'scalar' : Array.isArray(v) ? 'array' : 'tab
 // path, value} for a new key, {op: append, path, items} for items added to the end of a list of
 // [[tables]], {op: remove, path} for a [table] or a [[table]] item that is gone (one item of a
 // list, every item of a list emptied, a [table] emptied); null for another change of shape
-// (several items removed from a list and others of it edited, …).
+// (a [table] that is now a text, …).
 function differences(a, b, values, path = [], out = []) {
   const inline = values.has(JSON.stringify(path));
   if (shape(a) !== shape(b)) {
@@ -292,31 +292,57 @@ function differences(a, b, values, path = [], out = []) {
   return out;
 }
 
-// Which items of the list `a` (at `path`) are gone from the shorter `b`: those left over when
-// `b`'s items are matched in order to equal items of `a` (any number removed, the others as they
-// were); else, with one removed, the one whose removal leaves the fewest edits to the others (one
-// removed and others edited: of two alike, the one left edited is the one it resembles); null
-// when neither fits (several removed and others edited).
+// Which items of the list `a` (at `path`) are gone from the shorter `b`: `b`'s items matched in
+// order to items of `a` (a.length - b.length of them left over, removed) so that the edits left
+// to the matched items weigh least (any number removed, the others as they were or edited). An
+// edit weighs 1, a changed text less the more of it stays (its common start and end); a change
+// of an item's own name (its `id`, else `name`, `title` or `date`: the key that says which item it
+// is) weighs KEY times as much, so that an item that keeps its name is taken for itself. Of two
+// matchings that weigh the same, the one that removes later items (the others keep their
+// places). null when no matching can be written in place.
+const KEY = 10;
+const NAMES = ['id', 'name', 'title', 'date'];
+function unlike(x, y) {  // 0 (same) .. 1 (nothing in common) for two texts; else 1
+  if (typeof x !== 'string' || typeof y !== 'string') return 1;
+  const most = Math.max(x.length, y.length), least = Math.min(x.length, y.length);
+  let head = 0, tail = 0;
+  while (head < least && x[head] === y[head]) head++;
+  while (tail < least - head && x[x.length - 1 - tail] === y[y.length - 1 - tail]) tail++;
+  return most ? 1 - (head + tail) / most : 0;
+}
+// How much the edits that turn the item `x` (at `at`) into `y` weigh (Infinity: not in place).
+function weight(x, y, values, at) {
+  const found = differences(x, y, values, at, []);
+  if (!found) return Infinity;
+  const name = x && typeof x === 'object' && !Array.isArray(x) ? NAMES.find((k) => k in x) : undefined;
+  let sum = 0;
+  for (const c of found) {
+    const rest = c.path.slice(at.length);
+    const w = c.op === 'set' ? unlike(valueAt(x, rest), c.value) : 1;
+    sum += rest.length === 1 && rest[0] === name ? KEY * w : w;
+  }
+  return sum;
+}
 function removedItems(a, b, values, path) {
-  const removed = new Set();
-  let j = 0;
-  for (let k = 0; k < a.length; k++) {
-    if (j < b.length && same(a[k], b[j])) j++;
-    else removed.add(k);
-  }
-  if (j === b.length) return removed;
-  if (a.length !== b.length + 1) return null;
-  let best = -1, fewest = Infinity;
-  for (let k = 0; k < a.length; k++) {
-    let edits = 0;
-    for (let i = 0, m = 0; i < a.length && edits < fewest; i++) {
-      if (i === k) continue;
-      const found = differences(a[i], b[m++], values, [...path, i], []);
-      edits = found ? edits + found.length : Infinity;
+  const gone = a.length - b.length;
+  // least[i][j]: the least weight matching b[0..j) to items of a[0..i), the others removed.
+  const least = Array.from({ length: a.length + 1 }, () => new Array(b.length + 1).fill(Infinity));
+  least[0][0] = 0;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = Math.max(0, i - gone); j <= Math.min(i, b.length); j++) {
+      let w = j <= i - 1 ? least[i - 1][j] : Infinity;  // a[i-1] removed
+      if (j > 0 && least[i - 1][j - 1] < Infinity) {  // a[i-1] is b[j-1]
+        w = Math.min(w, least[i - 1][j - 1] + weight(a[i - 1], b[j - 1], values, [...path, i - 1]));
+      }
+      least[i][j] = w;
     }
-    if (edits < fewest) [best, fewest] = [k, edits];
+  if (least[a.length][b.length] === Infinity) return null;
+  const removed = new Set();
+  for (let i = a.length, j = b.length; i > 0; i--) {
+    if (j <= i - 1 && least[i - 1][j] === least[i][j]) removed.add(i - 1);  // removing the later one first
+    else j--;
   }
-  return best < 0 ? null : new Set([best]);
+  return removed;
 }
 
 // A value as TOML text; a string that was a multi-line """string""" stays one.
@@ -539,6 +565,11 @@ window.CMS.registerWidget('samplan-select', selectControl({
 // A record that breaks one is not saved; Decap says why ("Kunde inte spara …").
 // Characters as `samplan check` counts them: code points (an emoji is one, not two UTF-16 units).
 const chars = (text) => [...text].length;
+// Today's date where the browser is, as samplan check takes it without --today ("2026-06-01").
+const today = () => {
+  const t = new Date();
+  return `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, '0')}-${String(t.getDate()).padStart(2, '0')}`;
+};
 const fill = (sentence, args) => sentence.replace(/\{(\d)\}/g, (_, n) => args[n] ?? '');
 // A problem of the record: `sentence` (the theme's, with its values), said of the field at the
 // path `at` (keys and list indices of the record's data), which `where` names in words ("Slutrapport
@@ -573,16 +604,21 @@ const groupOf = (collection, slug) => (collection === 'grupper' ? slug : String(
 // The front matter (or the whole TOML file) a save would write, read as samplan reads it
 // (integers apart from other numbers), or null when it cannot be written or read.
 function written(d, kind) {
+  let text = null;
   try {
     if (kind === 'activity' || kind === 'evaluation') {
-      const m = FRONT.exec(frontMatter.toFile(d, []));
-      return m ? parse(m[2], { integersAsBigInt: true }) : null;
+      text = frontMatter.toFile(d, []);
+      const m = FRONT.exec(text);
+      return { text, file: m ? parse(m[2], { integersAsBigInt: true }) : null };
     }
-    return parse(toml.toFile(d, []), { integersAsBigInt: true });
+    text = toml.toFile(d, []);
+    return { text, file: parse(text, { integersAsBigInt: true }) };
   } catch {
-    return null;
+    return { text, file: null };
   }
 }
+// file-too-large: samplan reads no record larger than this (bytes of UTF-8).
+const MOST_BYTES = 1024 * 1024;
 // A TOML value's type in the words of the shapes.
 function typeOf(v) {
   if (v instanceof TomlDate) return v.isDate() ? 'date' : 'datetime';
@@ -621,17 +657,52 @@ function shapeProblems(value, shape, where, errors, warnings, at = []) {
   }
 }
 const title = (kind, key) => shapes[kind]?.keys?.[key]?.title || key;
-// A group's principals: as saved in this session (postSave, below), else as its record is in
-// Decap's store, read through the backend when the group or the groups' collection was opened in
-// this session (Decap does not put a saved record back there), so as edited since the
-// configuration was made; else as they were then (data-principals).
+// A group's principals: as saved in this session (postSave, below); else as its file is in the
+// repository, read through Decap's backend each time a record of the group is opened (so with a
+// principal added in a commit since the configuration was made, by anyone); else as its record is
+// in Decap's store (the group or the groups' collection opened in this session); else as they were
+// when the configuration was made (data-principals).
 const savedPrincipals = new Map();
+const readPrincipals = new Map();
 const texts = (list) => (Array.isArray(list) ? list.filter((p) => typeof p === 'string' && p) : []);
 function principalsOf(group) {
   if (savedPrincipals.has(group)) return savedPrincipals.get(group);
+  if (readPrincipals.has(group)) return readPrincipals.get(group);
   const entry = store && store.getState().entries?.getIn(['entities', `grupper.${group}`]);
   const list = texts(plain(entry && entry.getIn(['data', 'principals'])));
   return list.length ? list : groupPrincipals[group] || [];
+}
+// Decap's backend (GitLab's, GitHub's or the test repository's), kept as Decap makes it: its
+// getEntry(path) reads a file of the repository with the signed-in person's access.
+let backend;
+for (const name of ['gitlab', 'github', 'gitea', 'bitbucket', 'azure', 'git-gateway', 'proxy', 'test-repo']) {
+  const registered = window.CMS.getBackend && window.CMS.getBackend(name);
+  if (!registered || typeof registered.init !== 'function') continue;
+  const init = registered.init;
+  registered.init = (...args) => (backend = init(...args));
+}
+// The group's file in the repository (config.yml's groups' collection), read again; the promise
+// while it is read, else null. When read, the record in the form is checked again.
+const reading = new Map();
+function readGroup(group) {
+  const config = store && store.getState().config;  // a plain object in Decap 3.16
+  const collections = plain(config && (typeof config.get === 'function' ? config.get('collections') : config.collections));
+  const file = Array.isArray(collections) && collections.find((c) => c.name === 'grupper')?.files?.find((f) => f.name === group)?.file;
+  if (!backend || typeof backend.getEntry !== 'function' || !file) return null;
+  const done = Promise.resolve()
+    .then(() => backend.getEntry(file))
+    .then(({ data }) => {
+      const list = texts(parse(String(data)).principals);
+      if (list.length) readPrincipals.set(group, list);
+    })
+    .catch(() => {})  // not read (no access, no network): the other sources above
+    .finally(() => {
+      if (reading.get(group) === done) reading.delete(group);
+      seen = { data: undefined, found: null };
+      sync();
+    });
+  reading.set(group, done);
+  return done;
 }
 window.CMS.registerEventListener({
   name: 'postSave',
@@ -661,13 +732,33 @@ function problems(d, collection, slug) {
   if (kind === 'activity' && d.status === 'avslutad' && !toToml(d.final_report, 'final_report'))
     out.push(problem(['final_report'], '', rules['final-report']));
   // What the save would write, against the schema and the group's principals.
-  const file = kind && shapes[kind] ? written(d, kind) : null;
+  const save = kind && shapes[kind] ? written(d, kind) : { text: null, file: null };
+  const file = save.file;
+  if (typeof save.text === 'string' && save.text.length > MOST_BYTES / 4 && new TextEncoder().encode(save.text).length > MOST_BYTES)
+    out.push(problem(kind === 'activity' || kind === 'evaluation' ? ['body'] : [], '', rules['file-too-large'] || 'Posten är större än 1 MiB.'));
   if (file) shapeProblems(file, shapes[kind], '', out, warnings);
   const rec = file || d;
   // required: a group has at least two different principals (samplan check: "needs at least two
   // principals (huvudmän): a collaboration has two sides").
   if (kind === 'group' && Array.isArray(rec.principals) && new Set(rec.principals).size < 2)
     out.push(problem(['principals'], title('group', 'principals'), rules.required_principals || rules.required || ''));
+  // The guidance's warnings that need only this record and today's date (the browser's), as
+  // samplan check gives them: said at the save, which goes on.
+  const warning = (rule, args = []) => { if (rules['warning_' + rule]) warnings.push(fill(rules['warning_' + rule], args)); };
+  const day = today();
+  if (kind === 'plan' && (d.status || 'utkast') !== 'utkast' && isDay(d.decided) && !isDay(d.sent_to_office))
+    warning('plan-not-sent', [d.decided]);
+  if (kind === 'activity') {
+    const report = d.final_report && typeof d.final_report === 'object' ? d.final_report : null;
+    if (d.status === 'avslutad' && toToml(report, 'final_report') && !isDay(report.sent_to_office))
+      warning('final-report-not-sent', [report.date || '']);
+    if (['planerad', 'pågår'].includes(d.status || 'planerad'))
+      for (const g of Array.isArray(d.subgoals) ? d.subgoals : [])
+        if (g && g.done !== true && isDay(g.due) && g.due < day) warning('subgoal-overdue', [g.title || '', g.due]);
+    for (const i of Array.isArray(d.indicators) ? d.indicators : [])
+      if (i && i.target && isDay(i.target.date) && i.target.date < day && !(Array.isArray(i.values) && i.values.length))
+        warning('indicator-values', [i.title || i.id || '', i.target.date]);
+  }
   if (kind === 'activity') {
     // As samplan check: a planned activity may be without its working group; once it has
     // members, or is no longer planned, exactly one convener and someone from each of the
@@ -708,17 +799,22 @@ const refusals = new Set();
 window.CMS.registerEventListener({
   name: 'preSave',
   handler: ({ entry }) => {
-    const found = problems(plain(entry.get('data')) || {}, entry.get('collection'), entry.get('slug'));
-    warn(found.warnings);
-    if (!found.errors.length) return;
-    // Decap says "Kunde inte spara inlägg: " and the error as a string: without a name it is
-    // only the rules' sentences (not "Error: …").
-    const refusal = new Error(found.errors.map(said).join(' '));
-    refusal.name = '';
-    refusals.add(String(refusal));
-    throw refusal;
+    // The group's file being read (the record just opened): the check waits for it.
+    const pending = reading.get(groupOf(entry.get('collection'), entry.get('slug')));
+    return pending ? pending.then(() => refuse(entry)) : refuse(entry);
   },
 });
+function refuse(entry) {
+  const found = problems(plain(entry.get('data')) || {}, entry.get('collection'), entry.get('slug'));
+  warn(found.warnings);
+  if (!found.errors.length) return;
+  // Decap says "Kunde inte spara inlägg: " and the error as a string: without a name it is
+  // only the rules' sentences (not "Error: …").
+  const refusal = new Error(found.errors.map(said).join(' '));
+  refusal.name = '';
+  refusals.add(String(refusal));
+  throw refusal;
+}
 // A refused save leaves the promise of Decap's save rejected with no handler (its toolbar's
 // button awaits it and nothing catches), which the page would report as an uncaught error,
 // though Decap has already said why at the fields or in its message. Those two rejections are
@@ -775,6 +871,7 @@ function fieldAt(at, data) {
   return end();
 }
 let seen = { data: undefined, found: null };
+let shownRecord = '';  // the record in the form (collection/slug)
 let syncing = false;
 function sync() {
   if (!store || syncing) return;
@@ -783,6 +880,11 @@ function sync() {
     const draft = store.getState().entryDraft;
     const entry = draft && draft.get('entry');
     if (!entry || !entry.get('collection')) return;
+    const opened = entry.get('collection') + '/' + entry.get('slug');
+    if (opened !== shownRecord) {
+      shownRecord = opened;
+      if (kindOf(entry.get('collection')) === 'activity') readGroup(groupOf(entry.get('collection'), entry.get('slug')));
+    }
     const dataMap = entry.get('data');
     const data = plain(dataMap) || {};
     if (seen.data !== dataMap) {
