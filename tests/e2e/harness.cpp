@@ -77,6 +77,15 @@ void copy_base_fixture(const fs::path& dir) {
     fs::copy(fs::path(SAMPLAN_FIXTURES) / "base", dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
 }
 
+fs::path commit_base_fixture(const fs::path& repo) {
+    const fs::path content = repo / "content";
+    copy_base_fixture(content);
+    git(repo, "init", "2025-01-05T10:00:00");
+    git(repo, "add -A", "2025-01-05T10:00:00");
+    git(repo, "commit -m 'Första planen'", "2025-01-05T10:00:00");
+    return content;
+}
+
 void write_file(const fs::path& path, const std::string& text) {
     fs::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary) << text;

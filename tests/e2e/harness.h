@@ -37,6 +37,9 @@ private:
 
 // Copies the base fixture site into `dir`.
 void copy_base_fixture(const std::filesystem::path& dir);
+// A git repository at `repo` with the base fixture in repo/content, committed as the first plan
+// on 2025-01-05; returns the content folder.
+std::filesystem::path commit_base_fixture(const std::filesystem::path& repo);
 void write_file(const std::filesystem::path& path, const std::string& text);
 // Runs `git ARGS` in `repo` as a test author, with the author and commit dates set to `date`;
 // the test fails when git does.

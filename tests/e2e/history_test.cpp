@@ -27,11 +27,7 @@ void replace(std::string& text, const std::string& from, const std::string& to) 
 // The base fixture in repo/content, committed as the first plan on 2025-01-05; returns the
 // path of its activity "utbildning".
 fs::path first_plan_repository(const fs::path& repo) {
-    copy_base_fixture(repo / "content");
-    git(repo, "init");
-    git(repo, "add -A");
-    git(repo, "commit -m 'Första planen'", "2025-01-05T10:00:00");
-    return repo / "content/groups/alfa/plans/2025/activities/utbildning.md";
+    return commit_base_fixture(repo) / "groups/alfa/plans/2025/activities/utbildning.md";
 }
 
 std::string check_on(const fs::path& content, const char* today) {

@@ -54,21 +54,25 @@ std::string build(const fs::path& content, const fs::path& output) {
     return r.err;
 }
 
+// Checks that `built` holds the files of `full`, and no others, byte for byte.
+void check_same_files(const Snapshot& built, const Snapshot& full) {
+    REQUIRE(built.size() == full.size());
+    for (const auto& file : full) {
+        const std::string& path = file.first;  // (clang 14 cannot capture a structured binding in INFO)
+        INFO(path);
+        const auto it = built.find(path);
+        REQUIRE(it != built.end());
+        CHECK(it->second == file.second);
+    }
+}
+
 // Builds into `incremental` (the same output as before) and into a new folder, and checks that
 // both hold the same files, byte for byte. Returns what the incremental build told (--verbose).
 std::string check_same_as_full_build(const fs::path& content, const fs::path& incremental, const fs::path& scratch) {
     std::string told = build(content, incremental);
     const fs::path full = scratch / ("full-" + std::to_string(std::rand()));
     build(content, full);
-    const auto a = files_of(incremental), b = files_of(full);
-    REQUIRE(a.size() == b.size());
-    for (const auto& file : b) {
-        const std::string& path = file.first;  // (clang 14 cannot capture a structured binding in INFO)
-        INFO(path);
-        const auto it = a.find(path);
-        REQUIRE(it != a.end());
-        CHECK(it->second == file.second);
-    }
+    check_same_files(files_of(incremental), files_of(full));
     return told;
 }
 
@@ -87,22 +91,11 @@ void age_file(const fs::path& file) {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-// The base fixture as the content folder of a new repository at `repo`, in one commit ("Första
-// planen", 2025-01-05); returns the content folder.
-fs::path first_commit(const fs::path& repo) {
-    const fs::path content = repo / "content";
-    copy_base_fixture(content);
-    git(repo, "init", "2025-01-05T10:00:00");
-    git(repo, "add -A", "2025-01-05T10:00:00");
-    git(repo, "commit -m 'Första planen'", "2025-01-05T10:00:00");
-    return content;
-}
-
 // A repository with the base fixture's first commit, an output folder beside the content and
 // two of its activities.
 struct Repository {
     TempDir repo;
-    const fs::path content = first_commit(repo.path());
+    const fs::path content = commit_base_fixture(repo.path());
     const fs::path out = repo.path() / "out";
     const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
     const fs::path other = content / "groups/alfa/plans/2025/activities/sip.md";
@@ -574,7 +567,7 @@ TEST_CASE("with the real Pagefind, an incremental build remakes one part of the 
     const RealPagefind pagefind;
     if (!pagefind.installed()) return;
     TempDir repo;
-    const fs::path content = first_commit(repo.path());
+    const fs::path content = commit_base_fixture(repo.path());
     const fs::path out = repo.path() / "out";
     build(content, out);
     REQUIRE(fs::exists(out / "pagefind/parts.json"));
@@ -601,22 +594,14 @@ TEST_CASE("with the real Pagefind, an incremental build remakes one part of the 
     // Byte for byte the index (and site) a full build makes.
     const fs::path full = repo.path() / "full";
     build(content, full);
-    const Snapshot fresh = all_files_of(full);
-    CHECK(after.size() == fresh.size());
-    for (const auto& file : fresh) {
-        const std::string& name = file.first;
-        INFO(name);
-        const auto it = after.find(name);
-        REQUIRE(it != after.end());
-        CHECK(it->second == file.second);
-    }
+    check_same_files(after, all_files_of(full));
 }
 
 TEST_CASE("with the real Pagefind, a part whose pages changed only where Pagefind does not read is kept, the same as a full build's") {
     const RealPagefind pagefind;
     if (!pagefind.installed()) return;
     TempDir repo;
-    const fs::path content = first_commit(repo.path());
+    const fs::path content = commit_base_fixture(repo.path());
     const fs::path out = repo.path() / "out";
     build(content, out);
     const Snapshot before = all_files_of(out);
@@ -665,13 +650,5 @@ TEST_CASE("with the real Pagefind, a part whose pages changed only where Pagefin
     // Byte for byte the index (and site) a full build makes.
     const fs::path full = repo.path() / "full";
     build(content, full);
-    const Snapshot fresh = all_files_of(full);
-    CHECK(after.size() == fresh.size());
-    for (const auto& file : fresh) {
-        const std::string& name = file.first;
-        INFO(name);
-        const auto it = after.find(name);
-        REQUIRE(it != after.end());
-        CHECK(it->second == file.second);
-    }
+    check_same_files(after, all_files_of(full));
 }

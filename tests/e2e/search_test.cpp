@@ -73,11 +73,7 @@ std::string indexed_text(const fs::path& site, const std::string& url) {
 TEST_CASE("Pagefind reads only the searched pages, and runs again only when one of them changed") {
     FakePagefind pagefind;
     TempDir repo;
-    const fs::path content = repo.path() / "content", site = repo.path() / "site";
-    copy_base_fixture(content);
-    git(repo.path(), "init", "2025-01-05T10:00:00");
-    git(repo.path(), "add -A", "2025-01-05T10:00:00");
-    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
+    const fs::path content = commit_base_fixture(repo.path()), site = repo.path() / "site";
     git(repo.path(), "tag v1", "2025-01-05T10:00:00");
     const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
     write_file(activity, read_file(activity) + "\nEtt nytt stycke.\n");
@@ -154,11 +150,7 @@ TEST_CASE("Pagefind reads only the searched pages, and runs again only when one 
 TEST_CASE("a page that changed only where Pagefind does not read leaves its part of the index kept") {
     FakePagefind pagefind;
     TempDir repo;
-    const fs::path content = repo.path() / "content", site = repo.path() / "site";
-    copy_base_fixture(content);
-    git(repo.path(), "init", "2025-01-05T10:00:00");
-    git(repo.path(), "add -A", "2025-01-05T10:00:00");
-    git(repo.path(), "commit -m 'Första planen'", "2025-01-05T10:00:00");
+    const fs::path content = commit_base_fixture(repo.path()), site = repo.path() / "site";
     const std::vector<std::string> build = {"build", "--content", content.string(), "--output", site.string(),
                                             "--today", "2025-06-01"};
     const auto first = run_samplan(build);
