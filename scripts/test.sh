@@ -13,13 +13,14 @@ export CMAKE_GENERATOR="${CMAKE_GENERATOR:-Ninja}"
 step() { echo "== $* (at ${SECONDS}s)"; }
 
 step "g++, -Wall -Wextra -Werror"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSAMPLAN_WERROR=ON
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSAMPLAN_WERROR=ON -DCMAKE_UNITY_BUILD=ON
 cmake --build build -j2
 (cd build && ctest -j2 --output-on-failure)
 
 step "clang 14, AddressSanitizer + UndefinedBehaviorSanitizer"
 # Instrumented for libFuzzer as well: scripts/fuzz.sh takes its targets from this build.
-CXX=clang++-14 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSAMPLAN_WERROR=ON -DSAMPLAN_SANITIZE=ON -DSAMPLAN_FUZZ=ON
+CXX=clang++-14 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSAMPLAN_WERROR=ON -DSAMPLAN_SANITIZE=ON -DSAMPLAN_FUZZ=ON \
+  -DCMAKE_UNITY_BUILD=ON
 cmake --build build-asan -j2
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j2 --output-on-failure)
 

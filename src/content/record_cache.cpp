@@ -87,9 +87,9 @@ private:
 };
 
 // Reads what Writer wrote; every read is bounds-checked, and any failure leaves `ok` false.
-class Reader {
+class CacheReader {
 public:
-    explicit Reader(std::string_view in) : in_(in) {}
+    explicit CacheReader(std::string_view in) : in_(in) {}
     bool ok = true;
     [[nodiscard]] bool at_end() const { return in_.empty(); }
 
@@ -205,7 +205,7 @@ std::string RecordCache::encode(const Record& record, const Diagnostics& diagnos
 }
 
 bool RecordCache::decode(std::string_view bytes, Record& record, Diagnostics& diagnostics, bool& ok) {
-    Reader r(bytes);
+    CacheReader r(bytes);
     Record out = record.same_file();
     const bool parsed = r.raw<std::uint8_t>() != 0;
     out.body_line = r.raw<std::int32_t>();
@@ -247,7 +247,7 @@ RecordCache::RecordCache(std::string file) : file_(std::move(file)) {
         text_.clear();
         return;
     }
-    Reader r(std::string_view(text_).substr(head.size()));
+    CacheReader r(std::string_view(text_).substr(head.size()));
     const auto n = r.raw<std::uint64_t>();
     for (std::uint64_t i = 0; i < n && r.ok; ++i) {
         const std::string_view path = r.text();

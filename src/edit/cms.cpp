@@ -13,8 +13,6 @@
 namespace samplan::edit {
 namespace {
 
-Json str(std::string s) { return Json::string_value(std::move(s)); }
-
 // A select's options: {label, value}, labelled as the local editor labels them ("Title (id)").
 struct Choice {
     std::string value, label;

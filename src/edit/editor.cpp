@@ -80,8 +80,6 @@ Response message(int status, const std::string& text) {
     return json_response(status, j);
 }
 
-Json str(std::string s) { return Json::string_value(std::move(s)); }
-
 bool same_secret(const std::string& a, const std::string& b) {
     if (a.size() != b.size() || a.empty()) return false;
     unsigned char diff = 0;

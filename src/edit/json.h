@@ -35,6 +35,9 @@ struct Json {
     Json& set(std::string key, Json value);
 };
 
+// A JSON string holding `s`.
+inline Json str(std::string s) { return Json::string_value(std::move(s)); }
+
 // Parses `text`; false (with a message) for anything that is not one JSON value, or nests deeper
 // than 64 levels.
 bool parse_json(std::string_view text, Json& out, std::string& error);

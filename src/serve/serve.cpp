@@ -1,6 +1,7 @@
 #include "serve/serve.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -415,6 +416,15 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     });
     server.set_payload_max_length(size_t{4} << 20);
     server.Post(R"(/_edit/.*)", [&](const httplib::Request& req, httplib::Response& res) { handle_edit(req, res, *editor); });
+    // The queue of connections the kernel holds until serve accepts them: Debian's compiled httplib
+    // listens with 5 (CPPHTTPLIB_LISTEN_BACKLOG). A page that loads its styles, scripts and images
+    // opens several connections at once, and a connection beyond the queue waits a second for its
+    // client to try again, then two. listen() again on the bound socket sets the longer queue.
+    int listening = -1;
+    server.set_socket_options([&](int socket) {
+        httplib::default_socket_options(socket);
+        listening = socket;
+    });
     if (port == 0) port = server.bind_to_any_port("127.0.0.1");
     else if (!server.bind_to_port("127.0.0.1", port)) port = -1;
     if (port <= 0) {
@@ -422,6 +432,7 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
             << " (is another program using it? --port 0 picks a free port)\n";
         return build::kFailed;
     }
+    if (listening >= 0) ::listen(listening, SOMAXCONN);
 
     editor.emplace(edit::EditorSettings{paths.content, paths.themes, port, {}, {},
                                         [&](const std::string& name) { return theme_file(paths, status.theme(), "edit/" + name); }});

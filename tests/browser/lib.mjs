@@ -262,21 +262,35 @@ async function openVisitor(context, base, AxeBuilder) {
     current.consoleErrors.push(`console.error: ${msg.text()}${where}`);
   });
   page.on('pageerror', (err) => current?.consoleErrors.push(`uncaught exception: ${err.message}`));
+  // The requests the page has under way, and when the last one started or ended.
+  const net = { open: 0, last: 0, loaded: false, fetched: false };
   page.on('request', (req) => {
+    net.open++;
+    net.last = Date.now();
+    if (net.loaded) net.fetched = true;
     if (current && !isLocalUrl(req.url())) current.foreignRequests.push(req.url());
   });
+  const ended = () => {
+    net.open = Math.max(0, net.open - 1);
+    net.last = Date.now();
+  };
+  page.on('requestfinished', ended);
+  page.on('requestfailed', ended);
 
   const visit = async (rel, { axe: runAxe = true } = {}) => {
     const result = { rel, url: pageUrl(base, rel), consoleErrors: [], foreignRequests: [], error: null };
     try {
       await page.goto('about:blank');
       current = result;
+      net.loaded = net.fetched = false;
       const response = await page.goto(result.url, { waitUntil: 'load', timeout: 30_000 });
+      net.loaded = true;
       result.status = response ? response.status() : null;
-      // Let scripts that start work on load (e.g. fetching a search index) finish.
-      if (await page.evaluate(() => document.scripts.length > 0)) {
-        await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => {});
-      }
+      // Let scripts that start work on load (e.g. fetching a search index) finish: until no
+      // request has been under way for 150 ms, or 500 ms once the page has fetched anything after
+      // its load (at most 3 s). Playwright's 'networkidle' waits 500 ms even on a page that
+      // fetches nothing, which is every page but the search page.
+      if (await page.evaluate(() => document.scripts.length > 0)) await quiet(page, net);
       result.dom = await page.evaluate(extractPage);
       if (!runAxe) return result;
       // axe-core's minified build in legacy mode (axe.run in the page, no extra blank page per
@@ -300,6 +314,16 @@ async function openVisitor(context, base, AxeBuilder) {
     return result;
   };
   return { visit, close: () => page.close().catch(() => {}) };
+}
+
+// Waits until none of the page's requests has been under way for 150 ms (500 ms once the page
+// has fetched something after its load event), at most `limitMs`.
+async function quiet(page, net, limitMs = 3_000) {
+  const start = Date.now();
+  while (Date.now() - start < limitMs) {
+    if (net.open === 0 && Date.now() - net.last >= (net.fetched ? 500 : 150)) return;
+    await page.waitForTimeout(25);
+  }
 }
 
 let axeSourceText = null;

@@ -19,8 +19,6 @@ RunResult build(const fs::path& content, const fs::path& output, const char* tod
     return run_samplan({"build", "--content", content.string(), "--output", output.string(), "--today", today});
 }
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
-
 // Every relative href/src in every page must point at a file of the site.
 std::vector<std::string> broken_links(const fs::path& site) {
     std::vector<std::string> broken;

@@ -28,8 +28,6 @@ size_t count(const std::string& s, const std::string& needle) {
     return n;
 }
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
-
 std::string without_tags(const std::string& s) { return std::regex_replace(s, std::regex("<[^>]*>"), ""); }
 
 // The <li> texts of the lists in `html`, tags removed.

@@ -9,8 +9,6 @@ using namespace samplan::test;
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
-
 // The base site with tests/fixtures/follow-up laid over it: one of every follow-up row.
 fs::path build_follow_up_fixture(const TempDir& dir) {
     copy_base_fixture(dir.path() / "content");

@@ -45,6 +45,8 @@ void write_file(const std::filesystem::path& path, const std::string& text);
 // the test fails when git does.
 void git(const std::filesystem::path& repo, const std::string& args, const std::string& date = "2025-03-01T12:00:00");
 std::string read_file(const std::filesystem::path& path);
+// True when `text` holds `part`.
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 // Every file below `dir` (none when it is missing) with its bytes, by path relative to `dir`.
 using Snapshot = std::map<std::string, std::string>;
 Snapshot snapshot(const std::filesystem::path& dir);

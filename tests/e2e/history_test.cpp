@@ -10,8 +10,6 @@ using namespace samplan::test;
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
-
 
 const std::string kPlan =
     "title = \"Lokal handlingsplan\"\nstart = 2024-01-01\nend = 2026-12-31\nstatus = \"beslutad\"\n"

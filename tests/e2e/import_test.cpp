@@ -19,8 +19,6 @@ std::string replaced(std::string text, const std::string& from, const std::strin
     return text.replace(at, from.size(), to);
 }
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
-
 }  // namespace
 
 TEST_CASE("import: every kind of error is reported with the CSV line and column, and nothing is written") {

@@ -22,7 +22,6 @@ using namespace samplan::test;
 
 namespace {
 
-
 void replace(const fs::path& file, const std::string& from, const std::string& to) {
     std::string text = read_file(file);
     const auto at = text.find(from);
@@ -88,8 +87,6 @@ void age_file(const fs::path& file) {
     const struct timespec hour_ago[2] = {{::time(nullptr) - 3600, 0}, {::time(nullptr) - 3600, 0}};
     REQUIRE(::utimensat(AT_FDCWD, file.c_str(), hour_ago, 0) == 0);
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // A repository with the base fixture's first commit, an output folder beside the content and
 // two of its activities.

@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // The base fixture with a second group (beta, a copy of alfa), in a git repository of two commits.
-struct Repo : test::FixtureFolder {
-    Repo() : FixtureFolder("families") {
+struct FamiliesRepo : test::FixtureFolder {
+    FamiliesRepo() : FixtureFolder("families") {
         fs::copy(dir / "content/groups/alfa", dir / "content/groups/beta", fs::copy_options::recursive);
         replace("groups/beta/group.toml", "Alfa\"", "Beta\"");
         git("init -q");
@@ -66,7 +66,7 @@ TEST_CASE("the registry lists every family once, in an order that hands each wha
 }
 
 TEST_CASE("the registry's page count is the number of pages a build writes, with and without history") {
-    Repo repo;
+    FamiliesRepo repo;
     build::BuildReport report;
     const size_t counted = repo.build(report);
     CHECK(report.pages > 30);
@@ -82,7 +82,7 @@ TEST_CASE("the registry's page count is the number of pages a build writes, with
 }
 
 TEST_CASE("after one activity's edit, a rebuild renders its pages and those that show it, and keeps another group's") {
-    Repo repo;
+    FamiliesRepo repo;
     build::BuildReport first;
     repo.build(first);
     const std::vector<std::string> edited = {"groups/alfa/2025/utbildning/index.html", "groups/alfa/2025/index.html",

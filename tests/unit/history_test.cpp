@@ -24,14 +24,14 @@ using namespace samplan;
 
 namespace {
 
-struct Repo {
+struct HistoryRepo {
     fs::path dir;
-    Repo() {
+    HistoryRepo() {
         dir = fs::temp_directory_path() / ("samplan-history-" + std::to_string(std::random_device{}()));
         fs::create_directories(dir / "content");
         run("init -q");
     }
-    ~Repo() {
+    ~HistoryRepo() {
         std::error_code ec;
         fs::remove_all(dir, ec);
     }
@@ -50,7 +50,7 @@ struct Repo {
 }  // namespace
 
 TEST_CASE("one pass over the history finds each file's revisions, following renames") {
-    Repo repo;
+    HistoryRepo repo;
     repo.write("a.md", "första\n");
     repo.write("b.md", "b\n");
     std::ofstream(repo.dir / "README") << "outside content\n";
@@ -95,7 +95,7 @@ TEST_CASE("one pass over the history finds each file's revisions, following rena
 }
 
 TEST_CASE("a plan's history names the activities added to and removed from its folder, by their titles then") {
-    Repo repo;
+    HistoryRepo repo;
     const std::string plan = "groups/alfa/plans/2025/";
     repo.write(plan + "plan.toml", "title = \"Plan\"\n");
     repo.write(plan + "activities/sip.md", "+++\ntitle = \"Samordnad plan\"\n+++\nSIP för barn och unga i skolan.\n");
@@ -126,7 +126,7 @@ TEST_CASE("a plan's history names the activities added to and removed from its f
 }
 
 TEST_CASE("an activity moved to another plan is told as moved in both, one moved along with its plan's folder is not") {
-    Repo repo;
+    HistoryRepo repo;
     const std::string activity = "+++\ntitle = \"Samordnad plan\"\n+++\nSIP för barn och unga i skolan, med en lång text.\n";
     repo.write("groups/alfa/group.toml", "name = \"Grupp Alfa\"\n");
     repo.write("groups/beta/group.toml", "name = \"Grupp Beta\"\n");
@@ -165,7 +165,7 @@ TEST_CASE("an activity moved to another plan is told as moved in both, one moved
 }
 
 TEST_CASE("a file's path today follows each later rename, also when its old name is used again") {
-    Repo repo;
+    HistoryRepo repo;
     const std::string first = "+++\ntitle = \"Första\"\n+++\nEn text om samverkan kring barn och unga.\n";
     const std::string second = "+++\ntitle = \"Andra\"\n+++\nEn helt annan text om äldres psykiska hälsa.\n";
     repo.write("a/x.md", first);
@@ -203,7 +203,7 @@ TEST_CASE("a folder outside git has no history, and says why") {
 }
 
 TEST_CASE("a merge counts only for what it changed itself") {
-    Repo repo;
+    HistoryRepo repo;
     repo.write("a.md", "a\n");
     repo.write("b.md", "b\n");
     repo.run("add -A");
@@ -239,7 +239,7 @@ TEST_CASE("an activity's title is read without a parse only where TOML leaves no
 }
 
 TEST_CASE("a file is its newest revision only while it holds that revision's text") {
-    Repo repo;
+    HistoryRepo repo;
     repo.write("a.md", "första\n");
     repo.write("b.md", "b1\n");
     repo.write("c.md", "c1\n");
@@ -365,7 +365,7 @@ std::string output_of(const std::string& command) {
 }  // namespace
 
 TEST_CASE("blobs read from a packed repository are the texts git gives, deltas and all") {
-    Repo repo;
+    HistoryRepo repo;
     std::string text;
     for (int k = 0; k < 12; ++k) text += "Rad " + std::to_string(k) + " med lite text som upprepas.\n";
     for (int v = 0; v < 30; ++v) {
@@ -457,7 +457,7 @@ TEST_CASE("a git delta is applied only when it fits its base") {
 }
 
 TEST_CASE("an activity's newest versions read once (by the check) and taken over give the versions read afresh") {
-    Repo repo;
+    HistoryRepo repo;
     const std::string path = "groups/alfa/plans/2025/activities/sip.md";
     const char* titles[] = {"Första", "Andra", "Tredje", "Fjärde"};
     for (int i = 0; i < 4; ++i) {
@@ -500,7 +500,7 @@ TEST_CASE("an activity's newest versions read once (by the check) and taken over
 }
 
 TEST_CASE("the history cache gives back what it was given: tabs, line breaks and backslashes in names and summaries") {
-    Repo dir;  // (a folder, removed at the end)
+    HistoryRepo dir;  // (a folder, removed at the end)
     const std::string file = (dir.dir / "history.txt").string();
     const std::string odd = "a\tb\nc\rd\\e\\tf\\";  // a backslash last, and one before a 't'
     std::vector<history::Revision> revisions = {

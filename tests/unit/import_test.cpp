@@ -44,7 +44,7 @@ const Value& at(const Value& v, std::initializer_list<const char*> path) {
 }
 
 // Appends to the array at `key` of the first table of `table` and checks that the result parses.
-std::string append(const std::string& text, const std::vector<std::string>& items) {
+std::string appended(const std::string& text, const std::vector<std::string>& items) {
     const Value doc = parse(text);
     const std::string out = apply_edits(text, append_to_array(text, at(doc, {"indicators", "values"}), items));
     parse(out);
@@ -102,28 +102,28 @@ TEST_CASE("TOML edit: a one-line array gets the new items on its line, comments 
     const std::string text =
         "# top comment\n[[indicators]]\nid = \"x\"   # the id\nvalues = [ { date = 2025-05-30, value = 48 } ]  # keep\n"
         "title = \"T\"\n";
-    CHECK(append(text, {"{ date = 2025-09-30, value = 80 }"}) ==
+    CHECK(appended(text, {"{ date = 2025-09-30, value = 80 }"}) ==
           "# top comment\n[[indicators]]\nid = \"x\"   # the id\n"
           "values = [ { date = 2025-05-30, value = 48 }, { date = 2025-09-30, value = 80 } ]  # keep\ntitle = \"T\"\n");
-    CHECK(append("[[indicators]]\nvalues = []\n", {"{ a = 1 }", "{ a = 2 }"}) ==
+    CHECK(appended("[[indicators]]\nvalues = []\n", {"{ a = 1 }", "{ a = 2 }"}) ==
           "[[indicators]]\nvalues = [ { a = 1 }, { a = 2 } ]\n");
-    CHECK(append("[[indicators]]\nvalues = [ 1, ]\n", {"2"}) == "[[indicators]]\nvalues = [ 1, 2, ]\n");
+    CHECK(appended("[[indicators]]\nvalues = [ 1, ]\n", {"2"}) == "[[indicators]]\nvalues = [ 1, 2, ]\n");
 }
 
 TEST_CASE("TOML edit: a multi-line array keeps its indentation, trailing commas and comments") {
-    CHECK(append("[[indicators]]\nvalues = [\n    { date = 2025-01-01, value = 1 },  # first\n    { date = 2025-02-01, value = 2 },  # second\n]\n",
+    CHECK(appended("[[indicators]]\nvalues = [\n    { date = 2025-01-01, value = 1 },  # first\n    { date = 2025-02-01, value = 2 },  # second\n]\n",
                  {"{ date = 2025-03-01, value = 3 }"}) ==
           "[[indicators]]\nvalues = [\n    { date = 2025-01-01, value = 1 },  # first\n    { date = 2025-02-01, value = 2 },  # second\n"
           "    { date = 2025-03-01, value = 3 },\n]\n");
     // Without a trailing comma: the comma goes after the item, before its comment.
-    CHECK(append("[[indicators]]\r\nvalues = [\r\n  1,\r\n  2 # two\r\n]\r\n", {"3", "4"}) ==
+    CHECK(appended("[[indicators]]\r\nvalues = [\r\n  1,\r\n  2 # two\r\n]\r\n", {"3", "4"}) ==
           "[[indicators]]\r\nvalues = [\r\n  1,\r\n  2, # two\r\n  3,\r\n  4\r\n]\r\n");
     // The closing bracket on the last item's line.
-    CHECK(append("[[indicators]]\nvalues = [ 1,\n           2 ]\n", {"3"}) ==
+    CHECK(appended("[[indicators]]\nvalues = [ 1,\n           2 ]\n", {"3"}) ==
           "[[indicators]]\nvalues = [ 1,\n           2,\n           3 ]\n");
-    CHECK(append("[[indicators]]\nvalues = [\n  # none yet\n]\n", {"1"}) == "[[indicators]]\nvalues = [\n  # none yet\n  1,\n]\n");
+    CHECK(appended("[[indicators]]\nvalues = [\n  # none yet\n]\n", {"1"}) == "[[indicators]]\nvalues = [\n  # none yet\n  1,\n]\n");
     // Strings with brackets and quotes do not confuse the scanner.
-    CHECK(append("[[indicators]]\nvalues = [ \"a]\", 'b]', \"\"\"c]\"\"\", '''#]''' ]\n", {"\"d\""}) ==
+    CHECK(appended("[[indicators]]\nvalues = [ \"a]\", 'b]', \"\"\"c]\"\"\", '''#]''' ]\n", {"\"d\""}) ==
           "[[indicators]]\nvalues = [ \"a]\", 'b]', \"\"\"c]\"\"\", '''#]''', \"d\" ]\n");
 }
 

@@ -15,7 +15,7 @@ using namespace samplan::render;
 namespace {
 
 // Renders template "main" (with the other templates as partials) over `data`.
-std::string render(std::map<std::string, std::string> templates, const Data& data, const Data* outer = nullptr) {
+std::string render_text(std::map<std::string, std::string> templates, const Data& data, const Data* outer = nullptr) {
     std::vector<mustache::TemplateError> errors;
     const mustache::TemplateSet set(templates, errors);
     REQUIRE(errors.empty());
@@ -30,7 +30,7 @@ std::string render(std::map<std::string, std::string> templates, const Data& dat
     return out;
 }
 
-std::string render(const std::string& main, const Data& data) { return render({{"main", main}}, data); }
+std::string render_text(const std::string& main, const Data& data) { return render_text({{"main", main}}, data); }
 
 // "name:line:column: message" for each error.
 std::vector<std::string> errors(const std::map<std::string, std::string>& templates) {
@@ -53,12 +53,12 @@ Data list_of(std::initializer_list<Data> items) {
 
 TEST_CASE("{{x}} is escaped, {{{x}}} and {{&x}} are not") {
     const Data data = Data::map({{"x", "<a href=\"x\">'&'</a>"}});
-    CHECK(render("{{x}}", data) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
-    CHECK(render("{{{x}}}|{{& x }}|{{{ x }}}", data) ==
+    CHECK(render_text("{{x}}", data) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    CHECK(render_text("{{{x}}}|{{& x }}|{{{ x }}}", data) ==
           "<a href=\"x\">'&'</a>|<a href=\"x\">'&'</a>|<a href=\"x\">'&'</a>");
-    CHECK(render("[{{missing}}][{{{missing}}}]", data) == "[][]");
-    CHECK(render("{{yes}} {{no}}", Data::map({{"yes", true}, {"no", false}})) == "true false");
-    CHECK(render("[{{list}}][{{map}}][{{null}}]", Data::map({{"list", list_of({"a"})}, {"map", Data::map({{"a", "b"}})},
+    CHECK(render_text("[{{missing}}][{{{missing}}}]", data) == "[][]");
+    CHECK(render_text("{{yes}} {{no}}", Data::map({{"yes", true}, {"no", false}})) == "true false");
+    CHECK(render_text("[{{list}}][{{map}}][{{null}}]", Data::map({{"list", list_of({"a"})}, {"map", Data::map({{"a", "b"}})},
                                                                 {"null", Data()}})) == "[][][]");
 }
 
@@ -86,11 +86,11 @@ TEST_CASE("escaping finds each special character wherever it stands in long text
 
 TEST_CASE("Markdown values are rendered to safe HTML, and escaped again by {{x}}") {
     const Data data = Data::map({{"body", Data::markdown("*kursiv* <script>x</script>")}});
-    CHECK(render("{{{body}}}", data) == "<p><em>kursiv</em> <!-- raw HTML omitted -->x<!-- raw HTML omitted --></p>\n");
-    CHECK(render("{{body}}", data) ==
+    CHECK(render_text("{{{body}}}", data) == "<p><em>kursiv</em> <!-- raw HTML omitted -->x<!-- raw HTML omitted --></p>\n");
+    CHECK(render_text("{{body}}", data) ==
           "&lt;p&gt;&lt;em&gt;kursiv&lt;/em&gt; &lt;!-- raw HTML omitted --&gt;x&lt;!-- raw HTML omitted --&gt;&lt;/p&gt;\n");
     // A Markdown text that renders to nothing counts as empty.
-    CHECK(render("{{#body}}yes{{/body}}{{^body}}no{{/body}}", Data::map({{"body", Data::markdown("  \n")}})) == "no");
+    CHECK(render_text("{{#body}}yes{{/body}}{{^body}}no{{/body}}", Data::map({{"body", Data::markdown("  \n")}})) == "no");
 }
 
 TEST_CASE("sections repeat over lists, enter maps, and show for true and non-empty text") {
@@ -106,23 +106,23 @@ TEST_CASE("sections repeat over lists, enter maps, and show for true and non-emp
         {"none", Data::list()},
         {"null", Data()},
     });
-    CHECK(render("{{#people}}<{{name}}>{{/people}}", data) == "<Ann><Bo>");
-    CHECK(render("{{#tags}}[{{.}}]{{/tags}}", data) == "[a][&lt;b&gt;]");
-    CHECK(render("{{#group}}{{name}}{{/group}}", data) == "Alfa");
-    CHECK(render("{{#empty_map}}shown{{/empty_map}}", data) == "shown");  // a map is never empty
-    CHECK(render("{{#yes}}Y{{/yes}}{{#no}}N{{/no}}", data) == "Y");
-    CHECK(render("{{#text}}({{.}}){{/text}}{{#blank}}B{{/blank}}", data) == "(hej)");
-    CHECK(render("{{#none}}x{{/none}}{{#null}}x{{/null}}{{#missing}}x{{/missing}}", data) == "");
-    CHECK(render("{{#people}}{{#yes}}{{name}}{{/yes}}{{/people}}", data) == "AnnBo");
+    CHECK(render_text("{{#people}}<{{name}}>{{/people}}", data) == "<Ann><Bo>");
+    CHECK(render_text("{{#tags}}[{{.}}]{{/tags}}", data) == "[a][&lt;b&gt;]");
+    CHECK(render_text("{{#group}}{{name}}{{/group}}", data) == "Alfa");
+    CHECK(render_text("{{#empty_map}}shown{{/empty_map}}", data) == "shown");  // a map is never empty
+    CHECK(render_text("{{#yes}}Y{{/yes}}{{#no}}N{{/no}}", data) == "Y");
+    CHECK(render_text("{{#text}}({{.}}){{/text}}{{#blank}}B{{/blank}}", data) == "(hej)");
+    CHECK(render_text("{{#none}}x{{/none}}{{#null}}x{{/null}}{{#missing}}x{{/missing}}", data) == "");
+    CHECK(render_text("{{#people}}{{#yes}}{{name}}{{/yes}}{{/people}}", data) == "AnnBo");
 }
 
 TEST_CASE("inverted sections show for false, empty and missing values only") {
     const Data data = Data::map({{"yes", true}, {"no", false}, {"blank", ""}, {"none", Data::list()},
                                  {"list", list_of({"a"})}, {"map", Data::map()}});
-    CHECK(render("{{^no}}1{{/no}}{{^blank}}2{{/blank}}{{^none}}3{{/none}}{{^missing}}4{{/missing}}", data) == "1234");
-    CHECK(render("{{^yes}}1{{/yes}}{{^list}}2{{/list}}{{^map}}3{{/map}}", data) == "");
+    CHECK(render_text("{{^no}}1{{/no}}{{^blank}}2{{/blank}}{{^none}}3{{/none}}{{^missing}}4{{/missing}}", data) == "1234");
+    CHECK(render_text("{{^yes}}1{{/yes}}{{^list}}2{{/list}}{{^map}}3{{/map}}", data) == "");
     // libmstch renders an inverted section over an empty context.
-    CHECK(render("{{#list}}{{^no}}[{{.}}]{{/no}}{{/list}}", data) == "[]");
+    CHECK(render_text("{{#list}}{{^no}}[{{.}}]{{/no}}{{/list}}", data) == "[]");
 }
 
 TEST_CASE("a name not in the current context is looked up in the enclosing ones") {
@@ -131,10 +131,10 @@ TEST_CASE("a name not in the current context is looked up in the enclosing ones"
         {"name", "root"},
         {"groups", list_of({Data::map({{"name", "Alfa"}}), Data::map({{"name", "Beta"}, {"site", Data()}})})},
     });
-    CHECK(render("{{#groups}}{{name}}@{{site}};{{/groups}}", data) == "Alfa@Fyrbodal;Beta@;");
+    CHECK(render_text("{{#groups}}{{name}}@{{site}};{{/groups}}", data) == "Alfa@Fyrbodal;Beta@;");
     // The outermost contexts (the UI strings) come last.
     const Data strings = Data::map({{"t", Data::map({{"hello", "Hej"}})}, {"name", "outer"}});
-    CHECK(render({{"main", "{{t.hello}} {{name}}"}}, data, &strings) == "Hej root");
+    CHECK(render_text({{"main", "{{t.hello}} {{name}}"}}, data, &strings) == "Hej root");
 }
 
 TEST_CASE("dotted names: the first part is looked up outwards, the rest inside what it found") {
@@ -142,36 +142,36 @@ TEST_CASE("dotted names: the first part is looked up outwards, the rest inside w
         {"a", Data::map({{"b", Data::map({{"c", "abc"}})}, {"x", "ax"}})},
         {"inner", Data::map({{"a", Data::map({{"y", "inner"}})}})},
     });
-    CHECK(render("{{a.b.c}}|{{a.x}}|{{a.b.missing}}|{{missing.b}}", data) == "abc|ax||");
-    CHECK(render("{{#a.b}}{{c}}{{/a.b}}", data) == "abc");
-    CHECK(render("{{#inner}}[{{a.y}}][{{a.x}}]{{/inner}}", data) == "[inner][]");
+    CHECK(render_text("{{a.b.c}}|{{a.x}}|{{a.b.missing}}|{{missing.b}}", data) == "abc|ax||");
+    CHECK(render_text("{{#a.b}}{{c}}{{/a.b}}", data) == "abc");
+    CHECK(render_text("{{#inner}}[{{a.y}}][{{a.x}}]{{/inner}}", data) == "[inner][]");
 }
 
 TEST_CASE("partials render in the current context, and an indented standalone partial is indented") {
     const Data data = Data::map({{"items", list_of({Data::map({{"name", "A"}}), Data::map({{"name", "B"}})})}});
-    CHECK(render({{"main", "<ul>{{#items}}{{> item}}{{/items}}</ul>"}, {"item", "<li>{{name}}</li>"}}, data) ==
+    CHECK(render_text({{"main", "<ul>{{#items}}{{> item}}{{/items}}</ul>"}, {"item", "<li>{{name}}</li>"}}, data) ==
           "<ul><li>A</li><li>B</li></ul>");
-    CHECK(render({{"main", "<div>\n  {{> lines}}\n</div>\n"}, {"lines", "one\ntwo\n"}}, data) ==
+    CHECK(render_text({{"main", "<div>\n  {{> lines}}\n</div>\n"}, {"lines", "one\ntwo\n"}}, data) ==
           "<div>\n  one\n  two\n</div>\n");
 }
 
 TEST_CASE("standalone lines: a line of only section, partial or comment tags leaves no trace") {
     const Data data = Data::map({{"yes", true}, {"no", false}, {"x", "X"}});
-    CHECK(render("<p>\n  {{#yes}}  \n  in\n  {{/yes}}\n{{^no}}\nout\n{{/no}}\n</p>\n", data) == "<p>\n  in\nout\n</p>\n");
-    CHECK(render("a\n  {{! a comment }}\nb\n", data) == "a\nb\n");
-    CHECK(render("a\r\n{{#yes}}\r\nb\r\n{{/yes}}\r\n", data) == "a\r\nb\r\n");
+    CHECK(render_text("<p>\n  {{#yes}}  \n  in\n  {{/yes}}\n{{^no}}\nout\n{{/no}}\n</p>\n", data) == "<p>\n  in\nout\n</p>\n");
+    CHECK(render_text("a\n  {{! a comment }}\nb\n", data) == "a\nb\n");
+    CHECK(render_text("a\r\n{{#yes}}\r\nb\r\n{{/yes}}\r\n", data) == "a\r\nb\r\n");
     // A tag that ends the template counts as standalone too.
-    CHECK(render("a\n  {{#yes}}b{{/yes}}", data) == "a\n  b");
-    CHECK(render("a\n  {{#yes}}\n  {{/yes}}", data) == "a\n");
+    CHECK(render_text("a\n  {{#yes}}b{{/yes}}", data) == "a\n  b");
+    CHECK(render_text("a\n  {{#yes}}\n  {{/yes}}", data) == "a\n");
     // Not standalone: text or a variable on the line.
-    CHECK(render("  {{#yes}}in{{/yes}}  \n", data) == "  in  \n");
-    CHECK(render("{{x}} {{#yes}}\n{{/yes}}", data) == "X \n");
+    CHECK(render_text("  {{#yes}}in{{/yes}}  \n", data) == "  in  \n");
+    CHECK(render_text("{{x}} {{#yes}}\n{{/yes}}", data) == "X \n");
     // libmstch (unlike the spec) also strips a line of several such tags.
-    CHECK(render("{{#yes}}{{/yes}}\nnext\n", data) == "next\n");
+    CHECK(render_text("{{#yes}}{{/yes}}\nnext\n", data) == "next\n");
 }
 
 TEST_CASE("comments are left out") {
-    CHECK(render("a{{! ignore }}b{{!\nmultiline\n}}c", Data::map()) == "abc");
+    CHECK(render_text("a{{! ignore }}b{{!\nmultiline\n}}c", Data::map()) == "abc");
 }
 
 TEST_CASE("template errors are reported with line and column, and only the broken template is left out") {
