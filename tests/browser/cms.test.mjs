@@ -256,8 +256,9 @@ test('an activity that breaks a rule is not saved; with one field edited it save
 
 // Checked while typing (docs/editor.md): a title typed one character over its limit is said at
 // the title in the theme's Swedish sentence, before any save, and the field is marked invalid;
-// one character deleted, the message goes. A working group left without its convener (a member
-// removed) is said at the working group. axe finds nothing with the messages shown.
+// one character deleted, the message goes; so does a title of Markdown nested too deeply
+// (markdown-limits). A working group left without its convener (a member removed) is said at the
+// working group. axe finds nothing with the messages shown.
 test('checked while typing: a rule error is said at its field in Swedish before a save, and goes when fixed', async () => {
   const { context, page, errors } = await openCms();
   await page.goto(base + '#/collections/aktiviteter__trollhattan__2026/entries/forsta-linjen-unga');
@@ -273,6 +274,15 @@ test('checked while typing: a rule error is said at its field in Swedish before 
   await page.keyboard.press('Backspace');
   await settles(page, () => errorsAt(page, title), []);
   assert.equal(await title.getAttribute('aria-invalid'), null);
+  // markdown-limits: 33 block quotes inside one another (samplan check's limit is 32) are said at
+  // the title; the first deleted by keyboard, the message goes.
+  await title.fill('> '.repeat(33) + 'Unga');
+  await settles(page, () => errorsAt(page, title), ['Texten är för stor eller för djupt nästlad.']);
+  await title.press('Home');
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Delete');
+  await settles(page, () => errorsAt(page, title), []);
+  assert.equal(await title.inputValue(), '> '.repeat(32) + 'Unga');
   // The working group: its convener removed (the list's items are closed; each has its "Ta bort"
   // button).
   const group = await field(page, 'Arbetsgrupp \\(frivillig\\)');
@@ -679,9 +689,10 @@ test('lengths are counted as samplan check counts them (emoji and å one charact
 // before a save on the TOML the save would write, in the theme's sentences, as samplan check
 // says them: a working group without someone from each of the group's principals, a group with
 // one principal, a [final_report] without its date, a quoted number or date from a file edited by
-// hand (type) refuse the save; a key the content model does not know is said, and the save goes on.
-// Every record of the example content (which samplan check accepts) passes with nothing said.
-test('before a save: working-group-principals, required, type and unknown-key, as samplan check says them', async () => {
+// hand (type), Markdown over samplan's limits (markdown-limits) refuse the save; a key the content
+// model does not know is said, and the save goes on. Every record of the example content (which
+// samplan check accepts) passes with nothing said.
+test('before a save: working-group-principals, required, type, markdown-limits and unknown-key, as samplan check says them', async () => {
   const listeners = [];
   const { 'samplan-toml-frontmatter': md, 'samplan-toml': toml } = await formats(listeners);
   const preSave = listeners.find((l) => l.name === 'preSave').handler;
@@ -700,10 +711,13 @@ test('before a save: working-group-principals, required, type and unknown-key, a
     try { preSave({ entry }); return ''; } catch (e) { return e.message; }
   };
   // samplan check on the example content with one file replaced.
+  // (Copied once; each check first puts back the file the one before replaced.)
   const copy = path.join(work, 'rules');
+  fs.cpSync(CONTENT, copy, { recursive: true });
+  let replaced = null;
   const check = (file, text) => {
-    fs.rmSync(copy, { recursive: true, force: true });
-    fs.cpSync(CONTENT, copy, { recursive: true });
+    if (replaced) fs.copyFileSync(path.join(CONTENT, replaced), path.join(copy, replaced));
+    replaced = file;
     fs.writeFileSync(path.join(copy, file), text);
     const r = spawnSync(SAMPLAN, ['check', '--content', copy, '--today', '2026-06-01'], { encoding: 'utf8' });
     return r.stdout + r.stderr;
@@ -798,6 +812,36 @@ test('before a save: working-group-principals, required, type and unknown-key, a
     const fits = { ...data, body: line64.repeat(8000) };
     assert.equal(refusal(fits, ACT), '');
     assert.doesNotMatch(check(ACTIVITY, md.toFile(fits, [])), /\[file-too-large\]/);
+    // markdown-limits, in the Markdown body and in any text of the record: refused as samplan
+    // check refuses it, one case over each limit, and the same at the limit accepted by both.
+    const LIMITS = 'Texten är för stor eller för djupt nästlad.';
+    const body = (text) => ({ ...data, body: 'Inledning.\n\n' + text + '\n\nSlut.\n' });
+    const table = (rows) => '| a | b |\n|---|---|\n' + '| x | y |\n'.repeat(rows);
+    const tabs = '\t'.repeat(16) + '- ';  // 16 tabs: 32 levels of indentation, and a list: 33
+    const cases = [
+      // [what, record, refused]
+      ['33 block quotes', body('> '.repeat(33) + 'text'), `Beskrivning för allmänheten: ${LIMITS}`],
+      ['32 block quotes', body('> '.repeat(32) + 'text'), ''],
+      ['33 nested lists, by indentation', body(Array.from({ length: 33 }, (_, i) => '  '.repeat(i) + '- punkt').join('\n')),
+        `Beskrivning för allmänheten: ${LIMITS}`],
+      ['50,002 cells in a table', body(table(25001)), `Beskrivning för allmänheten: ${LIMITS}`],
+      ['50,000 cells in a table', body(table(25000)), ''],
+      ['40 block quotes in fenced code', body('```\n' + '> '.repeat(40) + 'text\n```'), ''],
+      // A line of at most 32 bytes is not looked at by samplan: 26 characters here, but å is two bytes.
+      ['tabs and a list, 34 bytes', body(tabs + 'å'.repeat(8)), `Beskrivning för allmänheten: ${LIMITS}`],
+      ['tabs and a list, 26 bytes', body(tabs + 'a'.repeat(8)), ''],
+      ['501 | in a text of the front matter', { ...data, assignment: { ...data.assignment, scope: 'Ja ' + '|'.repeat(501) } },
+        `Uppdragshandling › Vad uppdraget gäller: ${LIMITS}`],
+      ['500 | in a text of the front matter', { ...data, assignment: { ...data.assignment, scope: 'Ja ' + '|'.repeat(500) } }, ''],
+      ['33 block quotes in a sub-goal\'s title', { ...data, subgoals: data.subgoals.map((g, i) => (i ? g : { ...g, title: '>'.repeat(33) })) },
+        `Delmål 1 › Delmål: ${LIMITS}`],
+    ];
+    for (const [what, record, refused] of cases) {
+      assert.equal(refusal(record, ACT), refused, what);
+      const said = check(ACTIVITY, md.toFile(record, []));
+      if (refused) assert.match(said, /error: .*\[markdown-limits\]/, what);
+      else assert.doesNotMatch(said, /\[markdown-limits\]/, what);
+    }
   } finally {
     mock.timers.reset();
     globalThis.document = saved;

@@ -593,6 +593,78 @@ function tooLong(value, key, out, at = []) {
     for (const [k, v] of Object.entries(value)) if (k !== SOURCE) tooLong(v, k, out, [...at, k]);
   }
 }
+// markdown-limits (samplan check's content/content.cpp, markdown_too_deep, which this follows
+// line by line): every text of the record (each may be Markdown) and its Markdown body. A text is
+// refused when a line outside fenced code has more than 500 '|', a GFM table more than 50,000
+// cells (rows to the next blank line times its delimiter row's columns), or a line opens more
+// than 32 lists and block quotes inside one another (its markers `>`, `-`, `+`, `*`, `1.`, `1)`,
+// and its indentation: two columns a level, a tab four columns).
+const MOST_NESTING = 32, MOST_CELLS = 50000, MOST_PIPES = 500;
+const utf8Length = (text) => new TextEncoder().encode(text).length;
+function delimiterColumns(line) {  // a GFM table's delimiter row ("|---|:--:|"): its columns, or 0
+  let dashes = 0, columns = 0, pipes = 0, inCell = false;
+  for (const c of line) {
+    if (c === '-') { dashes++; if (!inCell) { columns++; inCell = true; } }
+    else if (c === '|') { pipes++; inCell = false; }
+    else if (c !== ':' && c !== ' ' && c !== '\t' && c !== '\r') return 0;
+  }
+  return dashes > 0 && pipes > 0 ? columns : 0;
+}
+const thematicBreak = (line) => /^[ \t\r]*([-*_])(?:[ \t\r]*\1){2,}[ \t\r]*$/.test(line);
+function tooDeep(text) {
+  let tableColumns = 0, tableRows = 0, fence = '';
+  for (const line of text.split('\n')) {
+    const first = line.search(/[^ ]/);
+    if (first >= 0 && first < 4 && ['```', '~~~'].includes(line.slice(first, first + 3))) {
+      if (!fence) fence = line.slice(first, first + 3);
+      else if (line.slice(first, first + 3) === fence) fence = '';
+      continue;
+    }
+    if (fence) continue;
+    if (line.split('|').length - 1 > MOST_PIPES) return true;
+    if (!/[^ \t\r]/.test(line)) tableColumns = 0;  // a blank line ends a table
+    else if (tableColumns > 0) { if (tableColumns * ++tableRows > MOST_CELLS) return true; }
+    else if ((tableColumns = delimiterColumns(line)) > 0) tableRows = 0;
+    // samplan counts a line's bytes (UTF-8): a line of at most 32 is not looked at.
+    if (line.length <= MOST_NESTING && utf8Length(line) <= MOST_NESTING) continue;
+    if (thematicBreak(line)) continue;
+    let i = 0, indent = 0;
+    for (; i < line.length && (line[i] === ' ' || line[i] === '\t'); i++) indent += line[i] === '\t' ? 4 : 1;
+    let depth = Math.floor(indent / 2);
+    while (i < line.length) {
+      let next = i;
+      if (line[i] === '>') next = i + 1;
+      else if ('-+*'.includes(line[i]) && i + 1 < line.length && (line[i + 1] === ' ' || line[i + 1] === '\t')) next = i + 2;
+      else {
+        let e = i;
+        while (e < line.length && e - i < 9 && line[e] >= '0' && line[e] <= '9') e++;
+        if (e > i && e + 1 < line.length && (line[e] === '.' || line[e] === ')') && (line[e + 1] === ' ' || line[e + 1] === '\t')) next = e + 2;
+      }
+      if (next === i) break;
+      if (++depth > MOST_NESTING) return true;
+      i = next;
+      while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++;
+    }
+  }
+  return false;
+}
+// The Markdown body's label in the form (cms.cpp's; no key of the JSON Schemas).
+const BODY = 'Beskrivning för allmänheten';
+// Said at the text's field, named for a save's message by the labels on the way (`shape`: the
+// record's, data-shapes).
+function markdownLimits(value, shape, out, at = [], where = '') {
+  if (typeof value === 'string') {
+    if (tooDeep(value)) out.push(problem(at, where, rules['markdown-limits'] || 'Texten är för stor eller för djupt nästlad.'));
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => markdownLimits(v, shape?.items, out, [...at, i], `${where} ${i + 1}`.trim()));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === SOURCE) continue;
+      const inner = shape?.keys?.[k];
+      markdownLimits(v, inner, out, [...at, k], named(where, inner?.title || (k === 'body' && !at.length ? BODY : `”${k}”`)));
+    }
+  }
+}
 // The first value of `list` that is there twice.
 const twice = (list) => (Array.isArray(list) ? list.find((v, i) => v && list.indexOf(v) !== i) : undefined);
 
@@ -718,6 +790,7 @@ function problems(d, collection, slug) {
   const out = [], warnings = [];
   const kind = kindOf(collection);
   tooLong(d, '', out);
+  markdownLimits(d, shapes[kind], out);
   // duplicate-id within the record: a principal listed twice (a group), a local indicator's id
   // used twice (an activity).
   const principal = twice(d.principals);
