@@ -111,13 +111,17 @@ async function settles(page, read, expected) {
 }
 
 // The errors said at a field: the lists its control's aria-describedby names (Decap's list of a
-// field's errors beside its label, which samplan-cms.js ties to the field), item by item.
-async function errorsAt(page, control) {
+// field's errors beside its label, which samplan-cms.js ties to the field), item by item; the
+// warnings, samplan-cms.js's own list of them under the label, likewise.
+async function describedBy(page, control, warnings) {
   const ids = ((await control.getAttribute('aria-describedby')) || '').split(' ').filter(Boolean);
   const out = [];
-  for (const id of ids) out.push(...await page.locator(`[id="${id}"] li`).allTextContents());
+  for (const id of ids)
+    if (id.endsWith('-warnings') === warnings) out.push(...await page.locator(`[id="${id}"] li`).allTextContents());
   return out;
 }
+const errorsAt = (page, control) => describedBy(page, control, false);
+const warningsAt = (page, control) => describedBy(page, control, true);
 
 // A field that is not a text box or list (a table of fields, a list of tables), by its label's
 // text: the element its label is for.
@@ -257,9 +261,10 @@ test('an activity that breaks a rule is not saved; with one field edited it save
 // Checked while typing (docs/editor.md): a title typed one character over its limit is said at
 // the title in the theme's Swedish sentence, before any save, and the field is marked invalid;
 // one character deleted, the message goes; so does a title of Markdown nested too deeply
-// (markdown-limits). A working group left without its convener (a member removed) is said at the
-// working group. axe finds nothing with the messages shown.
-test('checked while typing: a rule error is said at its field in Swedish before a save, and goes when fixed', async () => {
+// (markdown-limits). A warning (not an error: the field is not invalid) is said at its field as it
+// arises and goes when fixed. A working group left without its convener (a member removed) is
+// said at the working group. axe finds nothing with the messages shown.
+test('checked while typing: a rule error, and a warning, is said at its field in Swedish before a save, and goes when fixed', async () => {
   const { context, page, errors } = await openCms();
   await page.goto(base + '#/collections/aktiviteter__trollhattan__2026/entries/forsta-linjen-unga');
   const title = page.getByLabel('Aktivitetens namn');
@@ -283,6 +288,25 @@ test('checked while typing: a rule error is said at its field in Swedish before 
   await page.keyboard.press('Delete');
   await settles(page, () => errorsAt(page, title), []);
   assert.equal(await title.inputValue(), '> '.repeat(32) + 'Unga');
+  // A warning of samplan check (a finished activity's final report not sent to the office) is
+  // said at its field as it arises, not as an error (the field is not invalid); it goes when
+  // the date is given.
+  const status = page.getByLabel('Status (frivillig)', { exact: true });
+  await status.click();
+  await page.getByRole('option', { name: 'avslutad', exact: true }).click();
+  const report = await field(page, 'Slutrapport \\(frivillig\\)');
+  await settles(page, () => errorsAt(page, report), ['En avslutad aktivitet behöver en slutrapport.']);
+  await report.getByRole('button', { name: 'Visa' }).click();
+  await report.getByLabel('Datum (frivillig)', { exact: true }).fill('2026-05-20');
+  await settles(page, () => errorsAt(page, report), []);
+  const sent = report.getByLabel('Skickad till kansliet (frivillig)', { exact: true });
+  await settles(page, () => warningsAt(page, sent), ['Varning: Slutrapporten har inte skickats till kansliet.']);
+  assert.deepEqual(await errorsAt(page, sent), []);
+  assert.equal(await sent.getAttribute('aria-invalid'), null);
+  assert.deepEqual((await axeViolations(page)).filter((v) => !DECAP_AXE.has(v.split(':')[0])), []);
+  await sent.fill('2026-05-25');
+  await settles(page, () => warningsAt(page, sent), []);
+  assert.equal(await page.locator('.samplan-warnings').count(), 0);
   // The working group: its convener removed (the list's items are closed; each has its "Ta bort"
   // button).
   const group = await field(page, 'Arbetsgrupp \\(frivillig\\)');
@@ -417,25 +441,33 @@ test('the entry form shows none of Decap\'s English strings', async () => {
 });
 
 // A key the content model does not know (a file edited by hand): samplan check warns, so the
-// save goes on, and the page says it in its own box (role="status"), which axe finds clean and
-// "Stäng" closes; the key stays in the file.
-test('an unknown key is said before a save in the page, and the save goes on', async () => {
+// save goes on. One in a sub-goal is said at the sub-goals' field as the form opens; one at the
+// top of the record (no field) in the page's own box (role="status"), which axe finds clean and
+// "Stäng" closes; at the save the box says both. The keys stay in the file.
+test('an unknown key is said as the form opens, at its field or in the page, and the save goes on', async () => {
   const files = structuredClone(repoFiles);
-  const withKey = original.replace('priority = 1\n', 'priority = 1\ncolour = "blå"\n');
+  const withKey = original.replace('priority = 1\n', 'priority = 1\ncolour = "blå"\n')
+    .replace('due = 2026-03-31\n', 'due = 2026-03-31\ncolour = "röd"\n');
+  assert.equal(withKey.split('colour').length, 3);
   files.content.groups.trollhattan.plans['2026'].activities['forsta-linjen-unga.md'].content = withKey;
   const { context, page, errors } = await openCms(files);
   await page.goto(base + '#/collections/aktiviteter__trollhattan__2026/entries/forsta-linjen-unga');
   const title = page.getByLabel('Aktivitetens namn');
   await title.waitFor();
-  assert.equal(await page.locator('.samplan-notice').count(), 0);
+  const unknown = 'Okänd nyckel: den finns inte i innehållsmodellen.';
+  const subgoals = await field(page, 'Delmål \\(frivillig\\)');
+  await settles(page, () => warningsAt(page, subgoals), [`Varning: Delmål 1 › ”colour”: ${unknown}`]);
+  assert.deepEqual(await errorsAt(page, subgoals), []);
+  const notice = page.locator('.samplan-notice[role="status"]');
+  await settles(page, () => notice.locator('p').textContent(), `Varning (sparas ändå): ”colour”: ${unknown}`);
+  assert.deepEqual(await axeViolations(page, { include: '.samplan-notice' }), []);
   await title.fill('');
   await title.fill('En väg in');
   await page.getByRole('button', { name: 'Publicera', exact: true }).click();
   await page.getByRole('menuitem', { name: 'Publicera nu' }).click();
   await page.getByText('Ändringar sparade').waitFor();
-  const notice = page.locator('.samplan-notice[role="status"]');
   assert.equal(await notice.locator('p').textContent(),
-    'Varning (sparas ändå): ”colour”: Okänd nyckel: den finns inte i innehållsmodellen.');
+    `Varning (sparas ändå): ”colour”: ${unknown} Delmål 1 › ”colour”: ${unknown}`);
   assert.deepEqual(await axeViolations(page, { include: '.samplan-notice' }), []);
   assert.equal(await page.evaluate(() => window.repoFiles.content.groups.trollhattan.plans['2026'].activities['forsta-linjen-unga.md'].content),
     withKey.replace('title = "En väg in – gemensam första linje för unga"', 'title = "En väg in"'));

@@ -724,7 +724,7 @@ function shapeProblems(value, shape, where, errors, warnings, at = []) {
     for (const [key, v] of Object.entries(value)) {
       const inner = shape.keys[key];
       if (inner) shapeProblems(v, inner, named(where, inner.title || key), errors, warnings, [...at, key]);
-      else if (!shape.open) warnings.push(named(where, `”${key}”`) + ': ' + (rules['unknown-key'] || 'Okänd nyckel.'));
+      else if (!shape.open) warnings.push(problem([...at, key], named(where, `”${key}”`), rules['unknown-key'] || 'Okänd nyckel.'));
     }
   }
 }
@@ -785,7 +785,7 @@ window.CMS.registerEventListener({
   },
 });
 // The problems of the record `d` of `collection` (entry `slug`): {errors: [problem], warnings:
-// [sentence]}.
+// [problem]}.
 function problems(d, collection, slug) {
   const out = [], warnings = [];
   const kind = kindOf(collection);
@@ -817,20 +817,23 @@ function problems(d, collection, slug) {
     out.push(problem(['principals'], title('group', 'principals'), rules.required_principals || rules.required || ''));
   // The guidance's warnings that need only this record and today's date (the browser's), as
   // samplan check gives them: said at the save, which goes on.
-  const warning = (rule, args = []) => { if (rules['warning_' + rule]) warnings.push(fill(rules['warning_' + rule], args)); };
+  // Each is said at the field it is about (`at`), while typing too.
+  const warning = (rule, args, at) => { if (rules['warning_' + rule]) warnings.push(problem(at, '', fill(rules['warning_' + rule], args))); };
   const day = today();
   if (kind === 'plan' && (d.status || 'utkast') !== 'utkast' && isDay(d.decided) && !isDay(d.sent_to_office))
-    warning('plan-not-sent', [d.decided]);
+    warning('plan-not-sent', [d.decided], ['sent_to_office']);
   if (kind === 'activity') {
     const report = d.final_report && typeof d.final_report === 'object' ? d.final_report : null;
     if (d.status === 'avslutad' && toToml(report, 'final_report') && !isDay(report.sent_to_office))
-      warning('final-report-not-sent', [report.date || '']);
+      warning('final-report-not-sent', [report.date || ''], ['final_report', 'sent_to_office']);
     if (['planerad', 'pågår'].includes(d.status || 'planerad'))
-      for (const g of Array.isArray(d.subgoals) ? d.subgoals : [])
-        if (g && g.done !== true && isDay(g.due) && g.due < day) warning('subgoal-overdue', [g.title || '', g.due]);
-    for (const i of Array.isArray(d.indicators) ? d.indicators : [])
+      (Array.isArray(d.subgoals) ? d.subgoals : []).forEach((g, n) => {
+        if (g && g.done !== true && isDay(g.due) && g.due < day) warning('subgoal-overdue', [g.title || '', g.due], ['subgoals', n, 'due']);
+      });
+    (Array.isArray(d.indicators) ? d.indicators : []).forEach((i, n) => {
       if (i && i.target && isDay(i.target.date) && i.target.date < day && !(Array.isArray(i.values) && i.values.length))
-        warning('indicator-values', [i.title || i.id || '', i.target.date]);
+        warning('indicator-values', [i.title || i.id || '', i.target.date], ['indicators', n, 'values']);
+    });
   }
   if (kind === 'activity') {
     // As samplan check: a planned activity may be without its working group; once it has
@@ -847,8 +850,9 @@ function problems(d, collection, slug) {
   return { errors: out.filter((p) => p.sentence), warnings };
 }
 
-// Warnings (samplan check's, which do not stop a save: unknown-key) are said in a region of the
-// page's own, with a button that closes it; the next save says them again or clears them.
+// Warnings (samplan check's, which do not stop a save: unknown-key, …) are said in a region of the
+// page's own, with a button that closes it: at a save all of them, while typing those that
+// belong to no field (below); the next save says them again or clears them.
 let notice;
 function warn(sentences) {
   if (!notice && !sentences.length) return;
@@ -879,7 +883,7 @@ window.CMS.registerEventListener({
 });
 function refuse(entry) {
   const found = problems(plain(entry.get('data')) || {}, entry.get('collection'), entry.get('slug'));
-  warn(found.warnings);
+  warn(found.warnings.map(said));
   if (!found.errors.length) return;
   // Decap says "Kunde inte spara inlägg: " and the error as a string: without a name it is
   // only the rules' sentences (not "Error: …").
@@ -909,7 +913,9 @@ window.addEventListener('unhandledrejection', (event) => {
 // id): those errors are samplan's (marked LIVE) beside Decap's own, which stay as they are. Decap
 // refuses to save a record while a field has an error, and the check above refuses it too. A
 // required key that a new record does not have yet is not said while typing (the form would
-// start full of errors); Decap says it at the save. Warnings are said at the save (above).
+// start full of errors); Decap says it at the save. Warnings are said at their fields too, in a
+// list of samplan's own (Decap would refuse a save while its store holds any message at a
+// field), and those of no field in the page's box; all of them again at the save (above).
 const LIVE = 'samplan';
 const CONTROL = '[class*="ControlContainer"]';
 // The field a control (its container) is part of: the control one level up, or null at the top.
@@ -943,9 +949,63 @@ function fieldAt(at, data) {
   }
   return end();
 }
-let seen = { data: undefined, found: null };
+let seen = { data: undefined, found: null, warnings: [] };
 let shownRecord = '';  // the record in the form (collection/slug)
+let fieldless = null;  // the warnings of the record that belong to no field drawn, as last said
 let syncing = false;
+// The messages of `found` (problems) by the id of the field each is said at (the nearest drawn),
+// and the problems said at none.
+function byField(found, data, prefix = '') {
+  const want = new Map(), none = [];
+  for (const p of found) {
+    const { id, whole } = fieldAt(p.at, data);
+    if (!id) { none.push(p); continue; }
+    const message = prefix + (whole ? atField(p) : said(p));
+    if (!want.has(id)) want.set(id, []);
+    if (!want.get(id).includes(message)) want.get(id).push(message);
+  }
+  return { want, none };
+}
+// Warnings at their fields: a list of the field's own (class WARNINGS) under its label, in the
+// field's description (aria-describedby), the field not invalid: Decap's store has no place for
+// a message that does not stop a save (its fieldsErrors do). Drawn again whenever Decap draws
+// the field anew; a list no longer wanted goes.
+const WARNINGS = 'samplan-warnings';
+function showWarnings(want) {
+  for (const list of document.querySelectorAll('ul.' + WARNINGS)) {
+    const label = document.querySelector(`label[for="${CSS.escape(list.dataset.field)}"]`);
+    const texts = want.get(list.dataset.field);
+    if (!texts || !label || list.previousElementSibling !== label.parentElement) list.remove();
+    else if (JSON.stringify([...list.children].map((li) => li.textContent)) !== JSON.stringify(texts))
+      list.replaceChildren(...texts.map((t) => Object.assign(document.createElement('li'), { textContent: t })));
+  }
+  for (const [id, texts] of want) {
+    const label = document.querySelector(`label[for="${CSS.escape(id)}"]`);
+    if (!label || document.getElementById(id + '-warnings')) continue;
+    const list = document.createElement('ul');
+    list.className = WARNINGS;
+    list.id = id + '-warnings';
+    list.dataset.field = id;
+    list.append(...texts.map((t) => Object.assign(document.createElement('li'), { textContent: t })));
+    label.parentElement.after(list);  // after the label's bar (the label and Decap's errors)
+  }
+  for (const control of document.querySelectorAll('[data-samplan-warnings]')) {
+    const id = control.getAttribute('data-samplan-warnings');
+    if (document.getElementById(id)) continue;
+    const described = (control.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && x !== id);
+    if (described.length) control.setAttribute('aria-describedby', described.join(' '));
+    else control.removeAttribute('aria-describedby');
+    control.removeAttribute('data-samplan-warnings');
+  }
+  for (const list of document.querySelectorAll('ul.' + WARNINGS)) {
+    const control = document.getElementById(list.dataset.field);
+    if (!control) continue;
+    const described = (control.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+    if (!described.includes(list.id)) control.setAttribute('aria-describedby', [...described, list.id].join(' '));
+    setOnce(control, 'data-samplan-warnings', list.id);
+  }
+}
+
 function sync() {
   if (!store || syncing) return;
   syncing = true;
@@ -956,6 +1016,7 @@ function sync() {
     const opened = entry.get('collection') + '/' + entry.get('slug');
     if (opened !== shownRecord) {
       shownRecord = opened;
+      fieldless = null;
       if (kindOf(entry.get('collection')) === 'activity') readGroup(groupOf(entry.get('collection'), entry.get('slug')));
     }
     const dataMap = entry.get('data');
@@ -963,15 +1024,17 @@ function sync() {
     if (seen.data !== dataMap) {
       const found = problems(data, entry.get('collection'), entry.get('slug'));
       const isNew = entry.get('newRecord');
-      seen = { data: dataMap, found: found.errors.filter((p) => !(p.missing && isNew && p.at.length === 1)) };
+      seen = { data: dataMap, found: found.errors.filter((p) => !(p.missing && isNew && p.at.length === 1)), warnings: found.warnings };
     }
-    const want = new Map();
-    for (const p of seen.found) {
-      const { id, whole } = fieldAt(p.at, data);
-      if (!id) continue;
-      if (!want.has(id)) want.set(id, []);
-      const message = whole ? atField(p) : said(p);
-      if (!want.get(id).includes(message)) want.get(id).push(message);
+    const { want } = byField(seen.found, data);
+    // Warnings: at their fields; those of no field drawn (a key the content model does not know,
+    // at the top) in the page's box, when they change.
+    const warned = byField(seen.warnings, data, 'Varning: ');
+    showWarnings(warned.want);
+    const none = warned.none.map(said);
+    if (JSON.stringify(none) !== JSON.stringify(fieldless)) {
+      fieldless = none;
+      warn(none);
     }
     const have = draft.get('fieldsErrors');
     const ids = new Set(want.keys());
