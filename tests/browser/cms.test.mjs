@@ -342,16 +342,24 @@ test('a group with one principal is said at its principals in the rule\'s own se
   await context.close();
 });
 
-// The group's principals as edited in this session: a principal added to the group and saved
-// is one the activity's working group must have someone from, said at the working group with the
-// principal's name (the configuration's list, made at the build, does not have it yet).
-test('a principal added to the group in this session is one the working group must have, said at once', async () => {
+// The group's principals as edited in this session: a principal added to the group can be given
+// to a member of the group at once, and, saved, is one the activity's working group must have
+// someone from, said at the working group with the principal's name (the configuration's list,
+// made at the build, does not have it yet).
+test('a principal added to the group in this session can be chosen for a member and is one the working group must have', async () => {
   const { context, page, errors } = await openCms();
   await page.goto(base + '#/collections/grupper/entries/trollhattan');
   await page.getByLabel('Gruppens namn', { exact: true }).waitFor();
   const principals = await field(page, 'Huvudmän');
   await principals.getByRole('button', { name: /^Lägg till/ }).first().click();
   await principals.locator('input').last().fill('Nya förbundet');
+  // A member of the group can be given it at once: the member's list follows the principals in the form.
+  const name = page.locator('[class*="NestedObjectLabel"]').filter({ hasText: /^Emma Lindgren$/ });
+  const member = page.locator('[class*="SortableListItem"]').filter({ has: name });
+  await member.getByRole('button', { name: 'Visa eller dölj' }).focus();
+  await page.keyboard.press('Enter');
+  await settles(page, async () => (await member.getByLabel('Huvudman', { exact: true }).locator('option').allTextContents()).slice(1),
+    ['Trollhättans kommun', 'Västra Götalandsregionen', 'Nya förbundet']);
   await page.getByRole('button', { name: 'Publicera', exact: true }).click();
   await page.getByRole('menuitem', { name: 'Publicera nu' }).click();
   await page.getByText('Ändringar sparade').waitFor();
@@ -372,8 +380,8 @@ test('a principal added to the group in this session is one the working group mu
 // A group not opened in this session: its principals are read from the repository when one of
 // its activities is opened, so a principal added in a commit since the configuration was made
 // (here: in the test repository, not in the content samplan cms was given) is one the working
-// group must have.
-test('a principal added to the group in the repository since the build is one the working group must have', async () => {
+// group must have, and one that a member of the working group can be given (by keyboard).
+test('a principal added to the group in the repository since the build is one the working group must have and can be chosen', async () => {
   const files = structuredClone(repoFiles);
   const group = files.content.groups.trollhattan['group.toml'];
   const added = group.content.replace(/^principals = \[/m, 'principals = ["Nya förbundet", ');
@@ -385,6 +393,21 @@ test('a principal added to the group in the repository since the build is one th
   await settles(page, () => title.inputValue(), 'En väg in – gemensam första linje för unga');
   const workingGroup = await field(page, 'Arbetsgrupp \\(frivillig\\)');
   await settles(page, () => errorsAt(page, workingGroup), ['”Nya förbundet”: Arbetsgruppen behöver minst en person från varje huvudman.']);
+  // And it can be chosen for a member (the list is the group's principals as read): by keyboard,
+  // Rebecka Nilsson's principal, the first of the list, and the working group has someone from it.
+  const name = page.locator('[class*="NestedObjectLabel"]').filter({ hasText: /^Rebecka Nilsson$/ });
+  const member = workingGroup.locator('[class*="SortableListItem"]').filter({ has: name });
+  await member.getByRole('button', { name: 'Visa eller dölj' }).focus();
+  await page.keyboard.press('Enter');
+  const principal = member.getByLabel('Huvudman', { exact: true });
+  await settles(page, async () => (await principal.locator('option').allTextContents()).slice(1),
+    ['Nya förbundet', 'Trollhättans kommun', 'Västra Götalandsregionen']);
+  assert.equal(await principal.inputValue(), 'Trollhättans kommun');
+  await principal.focus();
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await principal.inputValue(), 'Nya förbundet');
+  await settles(page, () => errorsAt(page, workingGroup), []);
+  assert.deepEqual(await errorsAt(page, principal), []);
   assert.deepEqual(errors, []);
   await context.close();
 });

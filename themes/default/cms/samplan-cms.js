@@ -553,12 +553,19 @@ window.CMS.registerWidget('samplan-step', selectControl({
   toValue: (v) => (v === '' ? '' : Number(v)),
   follows: true,
 }), preview);
-// The other references (target group, focus area, process, principal): the content's own list.
+// The other references (target group, focus area, process, principal): the content's own list;
+// a member's principal (of a group or of an activity's working group): the group's principals
+// as they are now (memberPrincipals, below), so that one added since the configuration was made
+// can be chosen.
 window.CMS.registerWidget('samplan-select', selectControl({
-  choices: (props) => plain(props.field.get('options')) || [],
+  choices: (props) => {
+    const list = props.field.get('name') === 'principal' ? memberPrincipals(props) : null;
+    return list ? list.map((p) => ({ label: p, value: p })) : plain(props.field.get('options')) || [];
+  },
   empty: () => 'Välj',
   problem: () => 'Värdet finns inte i listan: välj ett av dess val.',
   toValue: (v) => v,
+  follows: true,
 }), preview);
 
 // Before a save: samplan's rules on the record as a whole that the form cannot check at a field.
@@ -735,6 +742,19 @@ const title = (kind, key) => shapes[kind]?.keys?.[key]?.title || key;
 // in Decap's store (the group or the groups' collection opened in this session); else as they were
 // when the configuration was made (data-principals).
 const savedPrincipals = new Map();
+// The principals a member of the record in the form chooses from: a group's own, as in the form
+// (a principal just added to it too); an activity's group's (principalsOf); null: the list of the
+// configuration.
+function memberPrincipals(props) {
+  const entry = typeof props.getEntry === 'function' ? props.getEntry() : props.entry;
+  const collection = entry && entry.get('collection');
+  const kind = kindOf(collection);
+  if (kind === 'group') {
+    const own = [...new Set(texts(plain(entry.getIn(['data', 'principals']))))];
+    return own.length ? own : null;
+  }
+  return kind === 'activity' ? principalsOf(groupOf(collection, entry.get('slug'))) : null;
+}
 const readPrincipals = new Map();
 const texts = (list) => (Array.isArray(list) ? list.filter((p) => typeof p === 'string' && p) : []);
 function principalsOf(group) {
@@ -1005,7 +1025,8 @@ function showWarnings(want) {
     setOnce(control, 'data-samplan-warnings', list.id);
   }
 }
-
+// The lists that follow the record (a member's principal: the group's principals) draw again.
+const followers = () => queueMicrotask(() => window.dispatchEvent(new CustomEvent(CHANGED)));
 function sync() {
   if (!store || syncing) return;
   syncing = true;
@@ -1025,6 +1046,7 @@ function sync() {
       const found = problems(data, entry.get('collection'), entry.get('slug'));
       const isNew = entry.get('newRecord');
       seen = { data: dataMap, found: found.errors.filter((p) => !(p.missing && isNew && p.at.length === 1)), warnings: found.warnings };
+      followers();
     }
     const { want } = byField(seen.found, data);
     // Warnings: at their fields; those of no field drawn (a key the content model does not know,
