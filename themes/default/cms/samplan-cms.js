@@ -1054,7 +1054,8 @@ function sync() {
     const warned = byField(seen.warnings, data, 'Varning: ');
     showWarnings(warned.want);
     const none = warned.none.map(said);
-    if (JSON.stringify(none) !== JSON.stringify(fieldless)) {
+    // (Not before the form is drawn: every warning would be of no field for a moment.)
+    if (JSON.stringify(none) !== JSON.stringify(fieldless) && document.querySelector(CONTROL)) {
       fieldless = none;
       warn(none);
     }
