@@ -45,7 +45,8 @@ struct CmsSettings {
 inline const char* const kCmsRules[] = {"date-order",   "final-report",     "working-group-convener",
                                         "step-range",   "bad-value_length", "duplicate-id",
                                         "required",     "type",             "unknown-key",
-                                        "working-group-principals", "required_principals", "file-too-large"};
+                                        "working-group-principals", "required_principals", "file-too-large",
+                                        "markdown-limits"};
 // The warnings samplan-cms.js says before a save (they do not stop it), by their theme's sentences
 // (`warning_<rule>`, handed to the page under that key beside the rules above).
 inline const char* const kCmsWarnings[] = {"plan-not-sent", "final-report-not-sent", "subgoal-overdue", "indicator-values"};

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <limits>
 #include <set>
 #include <stdexcept>
+#include <vector>
 
 #include "content/toml_edit.h"
 
@@ -118,6 +120,68 @@ size_t line_start(std::string_view text, size_t offset) {
 size_t next_line(std::string_view text, size_t offset) {
     const size_t nl = text.find('\n', offset);
     return nl == std::string_view::npos ? text.size() : nl + 1;
+}
+
+// How unlike two texts are: 0 (the same) .. 1 (nothing in common at their start and end).
+double unlike(std::string_view x, std::string_view y) {
+    const size_t most = std::max(x.size(), y.size()), least = std::min(x.size(), y.size());
+    size_t head = 0, tail = 0;
+    while (head < least && x[head] == y[head]) ++head;
+    while (tail < least - head && x[x.size() - 1 - tail] == y[y.size() - 1 - tail]) ++tail;
+    return most ? 1.0 - static_cast<double>(head + tail) / static_cast<double>(most) : 0.0;
+}
+
+// How much turning the file's item `x` (a table) into the page's `y` changes: a key changed,
+// added or removed weighs 1 (a changed text less the more of it stays); the item's own name (its
+// `id`, else `name`, `title` or `date`: the key that says which item it is) ten times as much.
+double item_weight(const Value& x, const Json& y) {
+    constexpr double kName = 10;
+    std::string_view name;
+    for (const char* key : {"id", "name", "title", "date"})
+        if (x.get(key)) {
+            name = key;
+            break;
+        }
+    double sum = 0;
+    for (const auto& e : x.entries) {
+        const Value& v = e.value.front();
+        const Json* j = y.find(e.key);
+        double w = 1;
+        if (j && !is_absent(*j)) {
+            if (same(v, *j)) continue;
+            if (v.type == Value::Type::String && j->kind == Json::Kind::String) w = unlike(v.string, j->text);
+        }
+        sum += e.key == name ? kName * w : w;
+    }
+    for (const auto& [key, j] : y.members)
+        if (!is_absent(j) && !x.get(key)) sum += 1;
+    return sum;
+}
+
+// Which items of the file's list `a` are gone from the page's shorter list `b`: `b`'s items
+// matched in order to items of `a` so that the changes left to the matched items weigh least
+// (item_weight); the items of `a` left over are the ones removed. Of two matchings that weigh
+// the same, the one that removes later items. (samplan-cms.js's removedItems, for the hosted
+// editor, does the same.)
+std::vector<bool> removed_items(const Value& a, const Json& b) {
+    const size_t n = a.items.size(), m = b.items.size(), gone = n - m;
+    constexpr double kNone = std::numeric_limits<double>::infinity();
+    // least[i][j]: the least weight matching b[0..j) to items of a[0..i), the others removed.
+    std::vector<std::vector<double>> least(n + 1, std::vector<double>(m + 1, kNone));
+    least[0][0] = 0;
+    for (size_t i = 1; i <= n; ++i)
+        for (size_t j = i > gone ? i - gone : 0; j <= std::min(i, m); ++j) {
+            double w = j <= i - 1 ? least[i - 1][j] : kNone;  // a[i-1] removed
+            if (j > 0 && least[i - 1][j - 1] < kNone)        // a[i-1] is b[j-1]
+                w = std::min(w, least[i - 1][j - 1] + item_weight(a.items[i - 1], b.items[j - 1]));
+            least[i][j] = w;
+        }
+    std::vector<bool> removed(n, false);
+    for (size_t i = n, j = m; i > 0; --i) {
+        if (j <= i - 1 && least[i - 1][j] == least[i][j]) removed[i - 1] = true;  // the later one first
+        else --j;
+    }
+    return removed;
 }
 
 class Writer {
@@ -333,16 +397,34 @@ private:
 
     bool array_of_tables(const Value& array, const Json& page, const std::string& path) {
         const size_t kept = std::min(array.items.size(), page.items.size());
-        for (size_t i = 0; i < kept; ++i) {
-            // An item is the page's whole: a key it no longer has is removed (items after a
-            // removed one move up a place).
-            Json item = page.items[i];
+        // Items removed from the list (the page has fewer): the file's items that are gone, found
+        // by matching (removed_items), so that the others keep their blocks and comments; else the
+        // page's items are the file's by position, any more added after the last.
+        // (A list too long to match, over a million pairs, is taken by position: the matching
+        // keeps a table of a weight per pair.)
+        std::vector<bool> removed(array.items.size(), false);
+        if (page.items.size() < array.items.size() && array.items.size() * (page.items.size() + 1) <= 1'000'000)
+            removed = removed_items(array, page);
+        else
+            std::fill(removed.begin() + static_cast<std::ptrdiff_t>(kept), removed.end(), true);
+        for (size_t i = 0, k = 0; i < array.items.size(); ++i) {
+            if (removed[i]) {  // its block, with the blank lines before it (those after it stay)
+                size_t start = line_start(text_, content::offset_at(text_, array.items[i].pos));
+                while (start > doc_begin_) {
+                    const size_t before = line_start(text_, start - 1);
+                    if (text_.substr(before, start - before).find_first_not_of(" \t\r\n") != std::string_view::npos) break;
+                    start = before;
+                }
+                edits_.push_back({start, block_end(array.items[i]), ""});
+                continue;
+            }
+            // An item is the page's whole: a key it no longer has is removed.
+            Json item = page.items[k];
             for (const auto& e : array.items[i].entries)
                 if (!item.find(e.key)) item.set(e.key, Json{});
-            if (!same(array.items[i], item) && !table(array.items[i], item, path + "." + std::to_string(i), false)) return false;
+            if (!same(array.items[i], item) && !table(array.items[i], item, path + "." + std::to_string(k), false)) return false;
+            ++k;
         }
-        for (size_t i = kept; i < array.items.size(); ++i)
-            edits_.push_back({line_start(text_, content::offset_at(text_, array.items[i].pos)), block_end(array.items[i]), ""});
         if (page.items.size() > kept) {
             std::string added;
             for (size_t i = kept; i < page.items.size(); ++i) {

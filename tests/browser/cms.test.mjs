@@ -111,13 +111,17 @@ async function settles(page, read, expected) {
 }
 
 // The errors said at a field: the lists its control's aria-describedby names (Decap's list of a
-// field's errors beside its label, which samplan-cms.js ties to the field), item by item.
-async function errorsAt(page, control) {
+// field's errors beside its label, which samplan-cms.js ties to the field), item by item; the
+// warnings, samplan-cms.js's own list of them under the label, likewise.
+async function describedBy(page, control, warnings) {
   const ids = ((await control.getAttribute('aria-describedby')) || '').split(' ').filter(Boolean);
   const out = [];
-  for (const id of ids) out.push(...await page.locator(`[id="${id}"] li`).allTextContents());
+  for (const id of ids)
+    if (id.endsWith('-warnings') === warnings) out.push(...await page.locator(`[id="${id}"] li`).allTextContents());
   return out;
 }
+const errorsAt = (page, control) => describedBy(page, control, false);
+const warningsAt = (page, control) => describedBy(page, control, true);
 
 // A field that is not a text box or list (a table of fields, a list of tables), by its label's
 // text: the element its label is for.
@@ -256,9 +260,11 @@ test('an activity that breaks a rule is not saved; with one field edited it save
 
 // Checked while typing (docs/editor.md): a title typed one character over its limit is said at
 // the title in the theme's Swedish sentence, before any save, and the field is marked invalid;
-// one character deleted, the message goes. A working group left without its convener (a member
-// removed) is said at the working group. axe finds nothing with the messages shown.
-test('checked while typing: a rule error is said at its field in Swedish before a save, and goes when fixed', async () => {
+// one character deleted, the message goes; so does a title of Markdown nested too deeply
+// (markdown-limits). A warning (not an error: the field is not invalid) is said at its field as it
+// arises and goes when fixed. A working group left without its convener (a member removed) is
+// said at the working group. axe finds nothing with the messages shown.
+test('checked while typing: a rule error, and a warning, is said at its field in Swedish before a save, and goes when fixed', async () => {
   const { context, page, errors } = await openCms();
   await page.goto(base + '#/collections/aktiviteter__trollhattan__2026/entries/forsta-linjen-unga');
   const title = page.getByLabel('Aktivitetens namn');
@@ -273,6 +279,35 @@ test('checked while typing: a rule error is said at its field in Swedish before 
   await page.keyboard.press('Backspace');
   await settles(page, () => errorsAt(page, title), []);
   assert.equal(await title.getAttribute('aria-invalid'), null);
+  // markdown-limits: 33 block quotes inside one another (samplan check's limit is 32) are said at
+  // the title; the first deleted by keyboard, the message goes.
+  await title.fill('> '.repeat(33) + 'Unga');
+  await settles(page, () => errorsAt(page, title), ['Texten är för stor eller för djupt nästlad.']);
+  await title.press('Home');
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Delete');
+  await settles(page, () => errorsAt(page, title), []);
+  assert.equal(await title.inputValue(), '> '.repeat(32) + 'Unga');
+  // A warning of samplan check (a finished activity's final report not sent to the office) is
+  // said at its field as it arises, not as an error (the field is not invalid); it goes when
+  // the date is given.
+  const status = page.getByLabel('Status (frivillig)', { exact: true });
+  await status.click();
+  await page.getByRole('option', { name: 'avslutad', exact: true }).click();
+  const report = await field(page, 'Slutrapport \\(frivillig\\)');
+  await settles(page, () => errorsAt(page, report), ['En avslutad aktivitet behöver en slutrapport.']);
+  await report.getByRole('button', { name: 'Visa' }).click();
+  await report.getByLabel('Datum (frivillig)', { exact: true }).fill('2026-05-20');
+  await settles(page, () => errorsAt(page, report), []);
+  const sent = report.getByLabel('Skickad till kansliet (frivillig)', { exact: true });
+  await settles(page, () => warningsAt(page, sent), ['Varning: Slutrapporten har inte skickats till kansliet.']);
+  assert.deepEqual(await errorsAt(page, sent), []);
+  assert.equal(await sent.getAttribute('aria-invalid'), null);
+  // axe on the final report's fields (the rest of the form was checked above with the errors shown).
+  assert.deepEqual(await axeViolations(page, { include: `[id="${await report.getAttribute('id')}"]` }), []);
+  await sent.fill('2026-05-25');
+  await settles(page, () => warningsAt(page, sent), []);
+  assert.equal(await page.locator('.samplan-warnings').count(), 0);
   // The working group: its convener removed (the list's items are closed; each has its "Ta bort"
   // button).
   const group = await field(page, 'Arbetsgrupp \\(frivillig\\)');
@@ -308,16 +343,24 @@ test('a group with one principal is said at its principals in the rule\'s own se
   await context.close();
 });
 
-// The group's principals as edited in this session: a principal added to the group and saved
-// is one the activity's working group must have someone from, said at the working group with the
-// principal's name (the configuration's list, made at the build, does not have it yet).
-test('a principal added to the group in this session is one the working group must have, said at once', async () => {
+// The group's principals as edited in this session: a principal added to the group can be given
+// to a member of the group at once, and, saved, is one the activity's working group must have
+// someone from, said at the working group with the principal's name (the configuration's list,
+// made at the build, does not have it yet).
+test('a principal added to the group in this session can be chosen for a member and is one the working group must have', async () => {
   const { context, page, errors } = await openCms();
   await page.goto(base + '#/collections/grupper/entries/trollhattan');
   await page.getByLabel('Gruppens namn', { exact: true }).waitFor();
   const principals = await field(page, 'Huvudmän');
   await principals.getByRole('button', { name: /^Lägg till/ }).first().click();
   await principals.locator('input').last().fill('Nya förbundet');
+  // A member of the group can be given it at once: the member's list follows the principals in the form.
+  const name = page.locator('[class*="NestedObjectLabel"]').filter({ hasText: /^Emma Lindgren$/ });
+  const member = page.locator('[class*="SortableListItem"]').filter({ has: name });
+  await member.getByRole('button', { name: 'Visa eller dölj' }).focus();
+  await page.keyboard.press('Enter');
+  await settles(page, async () => (await member.getByLabel('Huvudman', { exact: true }).locator('option').allTextContents()).slice(1),
+    ['Trollhättans kommun', 'Västra Götalandsregionen', 'Nya förbundet']);
   await page.getByRole('button', { name: 'Publicera', exact: true }).click();
   await page.getByRole('menuitem', { name: 'Publicera nu' }).click();
   await page.getByText('Ändringar sparade').waitFor();
@@ -338,8 +381,8 @@ test('a principal added to the group in this session is one the working group mu
 // A group not opened in this session: its principals are read from the repository when one of
 // its activities is opened, so a principal added in a commit since the configuration was made
 // (here: in the test repository, not in the content samplan cms was given) is one the working
-// group must have.
-test('a principal added to the group in the repository since the build is one the working group must have', async () => {
+// group must have, and one that a member of the working group can be given (by keyboard).
+test('a principal added to the group in the repository since the build is one the working group must have and can be chosen', async () => {
   const files = structuredClone(repoFiles);
   const group = files.content.groups.trollhattan['group.toml'];
   const added = group.content.replace(/^principals = \[/m, 'principals = ["Nya förbundet", ');
@@ -351,6 +394,21 @@ test('a principal added to the group in the repository since the build is one th
   await settles(page, () => title.inputValue(), 'En väg in – gemensam första linje för unga');
   const workingGroup = await field(page, 'Arbetsgrupp \\(frivillig\\)');
   await settles(page, () => errorsAt(page, workingGroup), ['”Nya förbundet”: Arbetsgruppen behöver minst en person från varje huvudman.']);
+  // And it can be chosen for a member (the list is the group's principals as read): by keyboard,
+  // Rebecka Nilsson's principal, the first of the list, and the working group has someone from it.
+  const name = page.locator('[class*="NestedObjectLabel"]').filter({ hasText: /^Rebecka Nilsson$/ });
+  const member = workingGroup.locator('[class*="SortableListItem"]').filter({ has: name });
+  await member.getByRole('button', { name: 'Visa eller dölj' }).focus();
+  await page.keyboard.press('Enter');
+  const principal = member.getByLabel('Huvudman', { exact: true });
+  await settles(page, async () => (await principal.locator('option').allTextContents()).slice(1),
+    ['Nya förbundet', 'Trollhättans kommun', 'Västra Götalandsregionen']);
+  assert.equal(await principal.inputValue(), 'Trollhättans kommun');
+  await principal.focus();
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await principal.inputValue(), 'Nya förbundet');
+  await settles(page, () => errorsAt(page, workingGroup), []);
+  assert.deepEqual(await errorsAt(page, principal), []);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -407,25 +465,33 @@ test('the entry form shows none of Decap\'s English strings', async () => {
 });
 
 // A key the content model does not know (a file edited by hand): samplan check warns, so the
-// save goes on, and the page says it in its own box (role="status"), which axe finds clean and
-// "Stäng" closes; the key stays in the file.
-test('an unknown key is said before a save in the page, and the save goes on', async () => {
+// save goes on. One in a sub-goal is said at the sub-goals' field as the form opens; one at the
+// top of the record (no field) in the page's own box (role="status"), which axe finds clean and
+// "Stäng" closes; at the save the box says both. The keys stay in the file.
+test('an unknown key is said as the form opens, at its field or in the page, and the save goes on', async () => {
   const files = structuredClone(repoFiles);
-  const withKey = original.replace('priority = 1\n', 'priority = 1\ncolour = "blå"\n');
+  const withKey = original.replace('priority = 1\n', 'priority = 1\ncolour = "blå"\n')
+    .replace('due = 2026-03-31\n', 'due = 2026-03-31\ncolour = "röd"\n');
+  assert.equal(withKey.split('colour').length, 3);
   files.content.groups.trollhattan.plans['2026'].activities['forsta-linjen-unga.md'].content = withKey;
   const { context, page, errors } = await openCms(files);
   await page.goto(base + '#/collections/aktiviteter__trollhattan__2026/entries/forsta-linjen-unga');
   const title = page.getByLabel('Aktivitetens namn');
   await title.waitFor();
-  assert.equal(await page.locator('.samplan-notice').count(), 0);
+  const unknown = 'Okänd nyckel: den finns inte i innehållsmodellen.';
+  const subgoals = await field(page, 'Delmål \\(frivillig\\)');
+  await settles(page, () => warningsAt(page, subgoals), [`Varning: Delmål 1 › ”colour”: ${unknown}`]);
+  assert.deepEqual(await errorsAt(page, subgoals), []);
+  const notice = page.locator('.samplan-notice[role="status"]');
+  await settles(page, () => notice.locator('p').textContent(), `Varning (sparas ändå): ”colour”: ${unknown}`);
+  assert.deepEqual(await axeViolations(page, { include: '.samplan-notice' }), []);
   await title.fill('');
   await title.fill('En väg in');
   await page.getByRole('button', { name: 'Publicera', exact: true }).click();
   await page.getByRole('menuitem', { name: 'Publicera nu' }).click();
   await page.getByText('Ändringar sparade').waitFor();
-  const notice = page.locator('.samplan-notice[role="status"]');
   assert.equal(await notice.locator('p').textContent(),
-    'Varning (sparas ändå): ”colour”: Okänd nyckel: den finns inte i innehållsmodellen.');
+    `Varning (sparas ändå): ”colour”: ${unknown} Delmål 1 › ”colour”: ${unknown}`);
   assert.deepEqual(await axeViolations(page, { include: '.samplan-notice' }), []);
   assert.equal(await page.evaluate(() => window.repoFiles.content.groups.trollhattan.plans['2026'].activities['forsta-linjen-unga.md'].content),
     withKey.replace('title = "En väg in – gemensam första linje för unga"', 'title = "En väg in"'));
@@ -679,9 +745,10 @@ test('lengths are counted as samplan check counts them (emoji and å one charact
 // before a save on the TOML the save would write, in the theme's sentences, as samplan check
 // says them: a working group without someone from each of the group's principals, a group with
 // one principal, a [final_report] without its date, a quoted number or date from a file edited by
-// hand (type) refuse the save; a key the content model does not know is said, and the save goes on.
-// Every record of the example content (which samplan check accepts) passes with nothing said.
-test('before a save: working-group-principals, required, type and unknown-key, as samplan check says them', async () => {
+// hand (type), Markdown over samplan's limits (markdown-limits) refuse the save; a key the content
+// model does not know is said, and the save goes on. Every record of the example content (which
+// samplan check accepts) passes with nothing said.
+test('before a save: working-group-principals, required, type, markdown-limits and unknown-key, as samplan check says them', async () => {
   const listeners = [];
   const { 'samplan-toml-frontmatter': md, 'samplan-toml': toml } = await formats(listeners);
   const preSave = listeners.find((l) => l.name === 'preSave').handler;
@@ -700,10 +767,13 @@ test('before a save: working-group-principals, required, type and unknown-key, a
     try { preSave({ entry }); return ''; } catch (e) { return e.message; }
   };
   // samplan check on the example content with one file replaced.
+  // (Copied once; each check first puts back the file the one before replaced.)
   const copy = path.join(work, 'rules');
+  fs.cpSync(CONTENT, copy, { recursive: true });
+  let replaced = null;
   const check = (file, text) => {
-    fs.rmSync(copy, { recursive: true, force: true });
-    fs.cpSync(CONTENT, copy, { recursive: true });
+    if (replaced) fs.copyFileSync(path.join(CONTENT, replaced), path.join(copy, replaced));
+    replaced = file;
     fs.writeFileSync(path.join(copy, file), text);
     const r = spawnSync(SAMPLAN, ['check', '--content', copy, '--today', '2026-06-01'], { encoding: 'utf8' });
     return r.stdout + r.stderr;
@@ -798,6 +868,36 @@ test('before a save: working-group-principals, required, type and unknown-key, a
     const fits = { ...data, body: line64.repeat(8000) };
     assert.equal(refusal(fits, ACT), '');
     assert.doesNotMatch(check(ACTIVITY, md.toFile(fits, [])), /\[file-too-large\]/);
+    // markdown-limits, in the Markdown body and in any text of the record: refused as samplan
+    // check refuses it, one case over each limit, and the same at the limit accepted by both.
+    const LIMITS = 'Texten är för stor eller för djupt nästlad.';
+    const body = (text) => ({ ...data, body: 'Inledning.\n\n' + text + '\n\nSlut.\n' });
+    const table = (rows) => '| a | b |\n|---|---|\n' + '| x | y |\n'.repeat(rows);
+    const tabs = '\t'.repeat(16) + '- ';  // 16 tabs: 32 levels of indentation, and a list: 33
+    const cases = [
+      // [what, record, refused]
+      ['33 block quotes', body('> '.repeat(33) + 'text'), `Beskrivning för allmänheten: ${LIMITS}`],
+      ['32 block quotes', body('> '.repeat(32) + 'text'), ''],
+      ['33 nested lists, by indentation', body(Array.from({ length: 33 }, (_, i) => '  '.repeat(i) + '- punkt').join('\n')),
+        `Beskrivning för allmänheten: ${LIMITS}`],
+      ['50,002 cells in a table', body(table(25001)), `Beskrivning för allmänheten: ${LIMITS}`],
+      ['50,000 cells in a table', body(table(25000)), ''],
+      ['40 block quotes in fenced code', body('```\n' + '> '.repeat(40) + 'text\n```'), ''],
+      // A line of at most 32 bytes is not looked at by samplan: 26 characters here, but å is two bytes.
+      ['tabs and a list, 34 bytes', body(tabs + 'å'.repeat(8)), `Beskrivning för allmänheten: ${LIMITS}`],
+      ['tabs and a list, 26 bytes', body(tabs + 'a'.repeat(8)), ''],
+      ['501 | in a text of the front matter', { ...data, assignment: { ...data.assignment, scope: 'Ja ' + '|'.repeat(501) } },
+        `Uppdragshandling › Vad uppdraget gäller: ${LIMITS}`],
+      ['500 | in a text of the front matter', { ...data, assignment: { ...data.assignment, scope: 'Ja ' + '|'.repeat(500) } }, ''],
+      ['33 block quotes in a sub-goal\'s title', { ...data, subgoals: data.subgoals.map((g, i) => (i ? g : { ...g, title: '>'.repeat(33) })) },
+        `Delmål 1 › Delmål: ${LIMITS}`],
+    ];
+    for (const [what, record, refused] of cases) {
+      assert.equal(refusal(record, ACT), refused, what);
+      const said = check(ACTIVITY, md.toFile(record, []));
+      if (refused) assert.match(said, /error: .*\[markdown-limits\]/, what);
+      else assert.doesNotMatch(said, /\[markdown-limits\]/, what);
+    }
   } finally {
     mock.timers.reset();
     globalThis.document = saved;

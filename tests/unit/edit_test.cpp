@@ -115,6 +115,53 @@ TEST_CASE("edit: one changed field changes exactly its line, comments and order 
     CHECK(nested.size() == kActivity.size() - 1);
 }
 
+TEST_CASE("edit: an item removed from a list of tables loses its block and the others keep theirs") {
+    // Per Ek's block has a comment, which stays beside him.
+    const std::string text = [] {
+        std::string t = kActivity;
+        const std::string per = "name = \"Per Ek\"\n";
+        t.insert(t.find(per) + per.size(), "# Nås på fredagar.\n");
+        return t;
+    }();
+    const std::string sara = "\n[[working_group]]\nname = \"Sara Lind\"\nprincipal = \"Regionen\"\nconvener = true\n";
+    REQUIRE(text.find(sara) != std::string::npos);
+    std::string expected = text;
+    expected.erase(expected.find(sara), sara.size());
+    // The first of two removed: its block goes (was: the first took Per Ek's values, the second's
+    // block went, and the comment with it).
+    CHECK(round_trip("a.md", text, [](Json& p) {
+              member(data(p), "working_group").items.erase(member(data(p), "working_group").items.begin());
+          }) == expected);
+    // Removed while the other is edited: its block, and that line.
+    std::string edited = expected;
+    edited.replace(edited.find("convener = false"), 16, "convener = true");
+    CHECK(round_trip("a.md", text, [](Json& p) {
+              Json& group = member(data(p), "working_group");
+              group.items.erase(group.items.begin());
+              member(group.items[0], "convener").boolean = true;
+          }) == edited);
+    // The last removed: its block, with the blank line before it.
+    std::string last = text;
+    const std::string per = "\n[[working_group]]\nname = \"Per Ek\"\n# Nås på fredagar.\nprincipal = \"Kommunen\"\nconvener = false\n";
+    REQUIRE(last.find(per) != std::string::npos);
+    last.erase(last.find(per), per.size());
+    CHECK(round_trip("a.md", text, [](Json& p) { member(data(p), "working_group").items.pop_back(); }) == last);
+    // Another like the first after Per Ek: it is the one removed when the page drops the last.
+    std::string three = text;
+    three.insert(three.find("\n[[indicators]]"), sara);
+    CHECK(round_trip("a.md", three, [](Json& p) { member(data(p), "working_group").items.pop_back(); }) == text);
+    // Two alike, the first with a comment, one of them removed: the later one is taken for removed.
+    std::string twins = text;
+    twins.insert(twins.find(sara) + sara.size(), sara);
+    twins.insert(twins.find("convener = true\n") + 16, "# Sammankallande sedan 2025.\n");
+    std::string kept = text;
+    kept.insert(kept.find("convener = true\n") + 16, "# Sammankallande sedan 2025.\n");
+    CHECK(round_trip("a.md", twins, [](Json& p) {
+              Json& group = member(data(p), "working_group");
+              group.items.erase(group.items.begin());
+          }) == kept);
+}
+
 TEST_CASE("edit: keys, sections and array items are added and removed in place") {
     const std::string out = round_trip("a.md", kActivity, [](Json& p) {
         Json& d = data(p);

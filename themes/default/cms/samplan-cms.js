@@ -553,12 +553,19 @@ window.CMS.registerWidget('samplan-step', selectControl({
   toValue: (v) => (v === '' ? '' : Number(v)),
   follows: true,
 }), preview);
-// The other references (target group, focus area, process, principal): the content's own list.
+// The other references (target group, focus area, process, principal): the content's own list;
+// a member's principal (of a group or of an activity's working group): the group's principals
+// as they are now (memberPrincipals, below), so that one added since the configuration was made
+// can be chosen.
 window.CMS.registerWidget('samplan-select', selectControl({
-  choices: (props) => plain(props.field.get('options')) || [],
+  choices: (props) => {
+    const list = props.field.get('name') === 'principal' ? memberPrincipals(props) : null;
+    return list ? list.map((p) => ({ label: p, value: p })) : plain(props.field.get('options')) || [];
+  },
   empty: () => 'Välj',
   problem: () => 'Värdet finns inte i listan: välj ett av dess val.',
   toValue: (v) => v,
+  follows: true,
 }), preview);
 
 // Before a save: samplan's rules on the record as a whole that the form cannot check at a field.
@@ -591,6 +598,78 @@ function tooLong(value, key, out, at = []) {
     value.forEach((v, i) => tooLong(v, key, out, [...at, i]));
   } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) if (k !== SOURCE) tooLong(v, k, out, [...at, k]);
+  }
+}
+// markdown-limits (samplan check's content/content.cpp, markdown_too_deep, which this follows
+// line by line): every text of the record (each may be Markdown) and its Markdown body. A text is
+// refused when a line outside fenced code has more than 500 '|', a GFM table more than 50,000
+// cells (rows to the next blank line times its delimiter row's columns), or a line opens more
+// than 32 lists and block quotes inside one another (its markers `>`, `-`, `+`, `*`, `1.`, `1)`,
+// and its indentation: two columns a level, a tab four columns).
+const MOST_NESTING = 32, MOST_CELLS = 50000, MOST_PIPES = 500;
+const utf8Length = (text) => new TextEncoder().encode(text).length;
+function delimiterColumns(line) {  // a GFM table's delimiter row ("|---|:--:|"): its columns, or 0
+  let dashes = 0, columns = 0, pipes = 0, inCell = false;
+  for (const c of line) {
+    if (c === '-') { dashes++; if (!inCell) { columns++; inCell = true; } }
+    else if (c === '|') { pipes++; inCell = false; }
+    else if (c !== ':' && c !== ' ' && c !== '\t' && c !== '\r') return 0;
+  }
+  return dashes > 0 && pipes > 0 ? columns : 0;
+}
+const thematicBreak = (line) => /^[ \t\r]*([-*_])(?:[ \t\r]*\1){2,}[ \t\r]*$/.test(line);
+function tooDeep(text) {
+  let tableColumns = 0, tableRows = 0, fence = '';
+  for (const line of text.split('\n')) {
+    const first = line.search(/[^ ]/);
+    if (first >= 0 && first < 4 && ['```', '~~~'].includes(line.slice(first, first + 3))) {
+      if (!fence) fence = line.slice(first, first + 3);
+      else if (line.slice(first, first + 3) === fence) fence = '';
+      continue;
+    }
+    if (fence) continue;
+    if (line.split('|').length - 1 > MOST_PIPES) return true;
+    if (!/[^ \t\r]/.test(line)) tableColumns = 0;  // a blank line ends a table
+    else if (tableColumns > 0) { if (tableColumns * ++tableRows > MOST_CELLS) return true; }
+    else if ((tableColumns = delimiterColumns(line)) > 0) tableRows = 0;
+    // samplan counts a line's bytes (UTF-8): a line of at most 32 is not looked at.
+    if (line.length <= MOST_NESTING && utf8Length(line) <= MOST_NESTING) continue;
+    if (thematicBreak(line)) continue;
+    let i = 0, indent = 0;
+    for (; i < line.length && (line[i] === ' ' || line[i] === '\t'); i++) indent += line[i] === '\t' ? 4 : 1;
+    let depth = Math.floor(indent / 2);
+    while (i < line.length) {
+      let next = i;
+      if (line[i] === '>') next = i + 1;
+      else if ('-+*'.includes(line[i]) && i + 1 < line.length && (line[i + 1] === ' ' || line[i + 1] === '\t')) next = i + 2;
+      else {
+        let e = i;
+        while (e < line.length && e - i < 9 && line[e] >= '0' && line[e] <= '9') e++;
+        if (e > i && e + 1 < line.length && (line[e] === '.' || line[e] === ')') && (line[e + 1] === ' ' || line[e + 1] === '\t')) next = e + 2;
+      }
+      if (next === i) break;
+      if (++depth > MOST_NESTING) return true;
+      i = next;
+      while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++;
+    }
+  }
+  return false;
+}
+// The Markdown body's label in the form (cms.cpp's; no key of the JSON Schemas).
+const BODY = 'Beskrivning för allmänheten';
+// Said at the text's field, named for a save's message by the labels on the way (`shape`: the
+// record's, data-shapes).
+function markdownLimits(value, shape, out, at = [], where = '') {
+  if (typeof value === 'string') {
+    if (tooDeep(value)) out.push(problem(at, where, rules['markdown-limits'] || 'Texten är för stor eller för djupt nästlad.'));
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => markdownLimits(v, shape?.items, out, [...at, i], `${where} ${i + 1}`.trim()));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === SOURCE) continue;
+      const inner = shape?.keys?.[k];
+      markdownLimits(v, inner, out, [...at, k], named(where, inner?.title || (k === 'body' && !at.length ? BODY : `”${k}”`)));
+    }
   }
 }
 // The first value of `list` that is there twice.
@@ -652,7 +731,7 @@ function shapeProblems(value, shape, where, errors, warnings, at = []) {
     for (const [key, v] of Object.entries(value)) {
       const inner = shape.keys[key];
       if (inner) shapeProblems(v, inner, named(where, inner.title || key), errors, warnings, [...at, key]);
-      else if (!shape.open) warnings.push(named(where, `”${key}”`) + ': ' + (rules['unknown-key'] || 'Okänd nyckel.'));
+      else if (!shape.open) warnings.push(problem([...at, key], named(where, `”${key}”`), rules['unknown-key'] || 'Okänd nyckel.'));
     }
   }
 }
@@ -663,6 +742,19 @@ const title = (kind, key) => shapes[kind]?.keys?.[key]?.title || key;
 // in Decap's store (the group or the groups' collection opened in this session); else as they were
 // when the configuration was made (data-principals).
 const savedPrincipals = new Map();
+// The principals a member of the record in the form chooses from: a group's own, as in the form
+// (a principal just added to it too); an activity's group's (principalsOf); null: the list of the
+// configuration.
+function memberPrincipals(props) {
+  const entry = typeof props.getEntry === 'function' ? props.getEntry() : props.entry;
+  const collection = entry && entry.get('collection');
+  const kind = kindOf(collection);
+  if (kind === 'group') {
+    const own = [...new Set(texts(plain(entry.getIn(['data', 'principals']))))];
+    return own.length ? own : null;
+  }
+  return kind === 'activity' ? principalsOf(groupOf(collection, entry.get('slug'))) : null;
+}
 const readPrincipals = new Map();
 const texts = (list) => (Array.isArray(list) ? list.filter((p) => typeof p === 'string' && p) : []);
 function principalsOf(group) {
@@ -713,11 +805,12 @@ window.CMS.registerEventListener({
   },
 });
 // The problems of the record `d` of `collection` (entry `slug`): {errors: [problem], warnings:
-// [sentence]}.
+// [problem]}.
 function problems(d, collection, slug) {
   const out = [], warnings = [];
   const kind = kindOf(collection);
   tooLong(d, '', out);
+  markdownLimits(d, shapes[kind], out);
   // duplicate-id within the record: a principal listed twice (a group), a local indicator's id
   // used twice (an activity).
   const principal = twice(d.principals);
@@ -744,20 +837,23 @@ function problems(d, collection, slug) {
     out.push(problem(['principals'], title('group', 'principals'), rules.required_principals || rules.required || ''));
   // The guidance's warnings that need only this record and today's date (the browser's), as
   // samplan check gives them: said at the save, which goes on.
-  const warning = (rule, args = []) => { if (rules['warning_' + rule]) warnings.push(fill(rules['warning_' + rule], args)); };
+  // Each is said at the field it is about (`at`), while typing too.
+  const warning = (rule, args, at) => { if (rules['warning_' + rule]) warnings.push(problem(at, '', fill(rules['warning_' + rule], args))); };
   const day = today();
   if (kind === 'plan' && (d.status || 'utkast') !== 'utkast' && isDay(d.decided) && !isDay(d.sent_to_office))
-    warning('plan-not-sent', [d.decided]);
+    warning('plan-not-sent', [d.decided], ['sent_to_office']);
   if (kind === 'activity') {
     const report = d.final_report && typeof d.final_report === 'object' ? d.final_report : null;
     if (d.status === 'avslutad' && toToml(report, 'final_report') && !isDay(report.sent_to_office))
-      warning('final-report-not-sent', [report.date || '']);
+      warning('final-report-not-sent', [report.date || ''], ['final_report', 'sent_to_office']);
     if (['planerad', 'pågår'].includes(d.status || 'planerad'))
-      for (const g of Array.isArray(d.subgoals) ? d.subgoals : [])
-        if (g && g.done !== true && isDay(g.due) && g.due < day) warning('subgoal-overdue', [g.title || '', g.due]);
-    for (const i of Array.isArray(d.indicators) ? d.indicators : [])
+      (Array.isArray(d.subgoals) ? d.subgoals : []).forEach((g, n) => {
+        if (g && g.done !== true && isDay(g.due) && g.due < day) warning('subgoal-overdue', [g.title || '', g.due], ['subgoals', n, 'due']);
+      });
+    (Array.isArray(d.indicators) ? d.indicators : []).forEach((i, n) => {
       if (i && i.target && isDay(i.target.date) && i.target.date < day && !(Array.isArray(i.values) && i.values.length))
-        warning('indicator-values', [i.title || i.id || '', i.target.date]);
+        warning('indicator-values', [i.title || i.id || '', i.target.date], ['indicators', n, 'values']);
+    });
   }
   if (kind === 'activity') {
     // As samplan check: a planned activity may be without its working group; once it has
@@ -774,8 +870,9 @@ function problems(d, collection, slug) {
   return { errors: out.filter((p) => p.sentence), warnings };
 }
 
-// Warnings (samplan check's, which do not stop a save: unknown-key) are said in a region of the
-// page's own, with a button that closes it; the next save says them again or clears them.
+// Warnings (samplan check's, which do not stop a save: unknown-key, …) are said in a region of the
+// page's own, with a button that closes it: at a save all of them, while typing those that
+// belong to no field (below); the next save says them again or clears them.
 let notice;
 function warn(sentences) {
   if (!notice && !sentences.length) return;
@@ -806,7 +903,7 @@ window.CMS.registerEventListener({
 });
 function refuse(entry) {
   const found = problems(plain(entry.get('data')) || {}, entry.get('collection'), entry.get('slug'));
-  warn(found.warnings);
+  warn(found.warnings.map(said));
   if (!found.errors.length) return;
   // Decap says "Kunde inte spara inlägg: " and the error as a string: without a name it is
   // only the rules' sentences (not "Error: …").
@@ -836,7 +933,9 @@ window.addEventListener('unhandledrejection', (event) => {
 // id): those errors are samplan's (marked LIVE) beside Decap's own, which stay as they are. Decap
 // refuses to save a record while a field has an error, and the check above refuses it too. A
 // required key that a new record does not have yet is not said while typing (the form would
-// start full of errors); Decap says it at the save. Warnings are said at the save (above).
+// start full of errors); Decap says it at the save. Warnings are said at their fields too, in a
+// list of samplan's own (Decap would refuse a save while its store holds any message at a
+// field), and those of no field in the page's box; all of them again at the save (above).
 const LIVE = 'samplan';
 const CONTROL = '[class*="ControlContainer"]';
 // The field a control (its container) is part of: the control one level up, or null at the top.
@@ -870,9 +969,64 @@ function fieldAt(at, data) {
   }
   return end();
 }
-let seen = { data: undefined, found: null };
+let seen = { data: undefined, found: null, warnings: [] };
 let shownRecord = '';  // the record in the form (collection/slug)
+let fieldless = null;  // the warnings of the record that belong to no field drawn, as last said
 let syncing = false;
+// The messages of `found` (problems) by the id of the field each is said at (the nearest drawn),
+// and the problems said at none.
+function byField(found, data, prefix = '') {
+  const want = new Map(), none = [];
+  for (const p of found) {
+    const { id, whole } = fieldAt(p.at, data);
+    if (!id) { none.push(p); continue; }
+    const message = prefix + (whole ? atField(p) : said(p));
+    if (!want.has(id)) want.set(id, []);
+    if (!want.get(id).includes(message)) want.get(id).push(message);
+  }
+  return { want, none };
+}
+// Warnings at their fields: a list of the field's own (class WARNINGS) under its label, in the
+// field's description (aria-describedby), the field not invalid: Decap's store has no place for
+// a message that does not stop a save (its fieldsErrors do). Drawn again whenever Decap draws
+// the field anew; a list no longer wanted goes.
+const WARNINGS = 'samplan-warnings';
+function showWarnings(want) {
+  for (const list of document.querySelectorAll('ul.' + WARNINGS)) {
+    const label = document.querySelector(`label[for="${CSS.escape(list.dataset.field)}"]`);
+    const texts = want.get(list.dataset.field);
+    if (!texts || !label || list.previousElementSibling !== label.parentElement) list.remove();
+    else if (JSON.stringify([...list.children].map((li) => li.textContent)) !== JSON.stringify(texts))
+      list.replaceChildren(...texts.map((t) => Object.assign(document.createElement('li'), { textContent: t })));
+  }
+  for (const [id, texts] of want) {
+    const label = document.querySelector(`label[for="${CSS.escape(id)}"]`);
+    if (!label || document.getElementById(id + '-warnings')) continue;
+    const list = document.createElement('ul');
+    list.className = WARNINGS;
+    list.id = id + '-warnings';
+    list.dataset.field = id;
+    list.append(...texts.map((t) => Object.assign(document.createElement('li'), { textContent: t })));
+    label.parentElement.after(list);  // after the label's bar (the label and Decap's errors)
+  }
+  for (const control of document.querySelectorAll('[data-samplan-warnings]')) {
+    const id = control.getAttribute('data-samplan-warnings');
+    if (document.getElementById(id)) continue;
+    const described = (control.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && x !== id);
+    if (described.length) control.setAttribute('aria-describedby', described.join(' '));
+    else control.removeAttribute('aria-describedby');
+    control.removeAttribute('data-samplan-warnings');
+  }
+  for (const list of document.querySelectorAll('ul.' + WARNINGS)) {
+    const control = document.getElementById(list.dataset.field);
+    if (!control) continue;
+    const described = (control.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+    if (!described.includes(list.id)) control.setAttribute('aria-describedby', [...described, list.id].join(' '));
+    setOnce(control, 'data-samplan-warnings', list.id);
+  }
+}
+// The lists that follow the record (a member's principal: the group's principals) draw again.
+const followers = () => queueMicrotask(() => window.dispatchEvent(new CustomEvent(CHANGED)));
 function sync() {
   if (!store || syncing) return;
   syncing = true;
@@ -883,6 +1037,7 @@ function sync() {
     const opened = entry.get('collection') + '/' + entry.get('slug');
     if (opened !== shownRecord) {
       shownRecord = opened;
+      fieldless = null;
       if (kindOf(entry.get('collection')) === 'activity') readGroup(groupOf(entry.get('collection'), entry.get('slug')));
     }
     const dataMap = entry.get('data');
@@ -890,15 +1045,19 @@ function sync() {
     if (seen.data !== dataMap) {
       const found = problems(data, entry.get('collection'), entry.get('slug'));
       const isNew = entry.get('newRecord');
-      seen = { data: dataMap, found: found.errors.filter((p) => !(p.missing && isNew && p.at.length === 1)) };
+      seen = { data: dataMap, found: found.errors.filter((p) => !(p.missing && isNew && p.at.length === 1)), warnings: found.warnings };
+      followers();
     }
-    const want = new Map();
-    for (const p of seen.found) {
-      const { id, whole } = fieldAt(p.at, data);
-      if (!id) continue;
-      if (!want.has(id)) want.set(id, []);
-      const message = whole ? atField(p) : said(p);
-      if (!want.get(id).includes(message)) want.get(id).push(message);
+    const { want } = byField(seen.found, data);
+    // Warnings: at their fields; those of no field drawn (a key the content model does not know,
+    // at the top) in the page's box, when they change.
+    const warned = byField(seen.warnings, data, 'Varning: ');
+    showWarnings(warned.want);
+    const none = warned.none.map(said);
+    // (Not before the form is drawn: every warning would be of no field for a moment.)
+    if (JSON.stringify(none) !== JSON.stringify(fieldless) && document.querySelector(CONTROL)) {
+      fieldless = none;
+      warn(none);
     }
     const have = draft.get('fieldsErrors');
     const ids = new Set(want.keys());
