@@ -248,10 +248,14 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                 // every version of each, and of each activity removed from it. Kept, none of
                 // the removed ones' (no other page shows them).
                 const bool remade = !incremental() || !plan_history_kept(g, p);
+                // An activity whose own history page is kept is then read for that alone: its
+                // differences may be in the differences cache, by its history key.
                 if (incremental() && remade)
                     for (size_t j = first_activity; j < jobs.size(); ++j) {
                         jobs[j].newest = 0;
                         jobs[j].none = false;
+                        if (const RecordKeys& keys = record_keys_[jobs[j].activity->path]; keys.history_kept)
+                            jobs[j].cached = keys.history;
                     }
                 if (remade)
                     for (const auto& gone : removed_activities(p))
@@ -262,7 +266,8 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
             }
         // 16 records ahead: each holds every version parsed (at 10,000 commits, 64 ahead held
         // some 12 MiB more at the peak, for no time saved).
-        versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 16);
+        versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 16,
+                                                      incremental() ? options_.differences_cache : std::string());
     }
 }
 
