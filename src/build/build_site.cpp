@@ -652,7 +652,7 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
             progress->detail(std::to_string(output.written()) + " files written, " + std::to_string(output.kept()) +
                              " kept unchanged from the previous site");
             if (versions_from_cache + versions_stored > 0)
-                progress->detail("older versions of activities for their plans' history pages: " +
+                progress->detail("activities' older versions for the change log and the plans' history pages: " +
                                  std::to_string(versions_from_cache) + " from the differences cache, " +
                                  std::to_string(versions_stored) + " read and stored in it");
         }

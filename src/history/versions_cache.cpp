@@ -3,6 +3,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -85,7 +86,7 @@ std::uint8_t kind_code(ChangeKind kind) { return static_cast<std::uint8_t>(kind)
 
 std::string encode_versions(const std::string& key, const std::string& path, const std::vector<RecordVersion>& versions,
                             const std::vector<FileRevision>& file, const std::vector<Revision>& revisions) {
-    if (versions.size() != file.size() || versions.empty()) return {};
+    if (versions.size() > file.size() || versions.empty()) return {};
     std::string payload;
     Writer w(payload);
     w.raw(static_cast<std::uint32_t>(versions.size()));
@@ -151,7 +152,7 @@ std::optional<std::vector<RecordVersion>> decode_versions(std::string_view bytes
 
     Reader r(payload);
     const auto count = r.count(17);  // a kind, a path, a commit, a blob and a count
-    if (!r.ok || count != file.size()) return std::nullopt;
+    if (!r.ok || count == 0 || count > file.size()) return std::nullopt;
     std::vector<RecordVersion> versions(count);
     for (size_t i = 0; i < count; ++i) {
         const FileRevision& fr = file[i];
@@ -193,15 +194,26 @@ std::string VersionsCache::file_of(const std::string& path) const {
     return folder_ + "/" + d.hex() + ".bin";
 }
 
-std::optional<std::vector<RecordVersion>> VersionsCache::load(const History& history, const std::string& path,
-                                                              const std::string& key) const {
+std::optional<std::vector<RecordVersion>> newest_versions(std::vector<RecordVersion> stored, size_t revisions, size_t newest) {
+    const size_t wanted = newest == 0 ? revisions : std::min(newest, revisions);
+    if (stored.size() < wanted) return std::nullopt;
+    stored.resize(wanted);
+    // The oldest version read has nothing to be compared with.
+    if (wanted < revisions) stored.back().differences.clear();
+    return stored;
+}
+
+std::optional<std::vector<RecordVersion>> VersionsCache::load(const History& history, const std::string& path, const std::string& key,
+                                                              size_t newest) const {
     if (folder_.empty()) return std::nullopt;
     std::string bytes, error;
     if (read_regular_file(file_of(path), kMaxPayload, bytes, error, true) != FileRead::Ok) return std::nullopt;
     const auto& file = history.file_revisions(path);
-    auto versions = decode_versions(bytes, key, path, file, history.revisions());
+    auto stored = decode_versions(bytes, key, path, file, history.revisions());
+    if (!stored) return std::nullopt;
+    auto versions = newest_versions(std::move(*stored), file.size(), newest);
     // As activity_versions sets it: the newest, when the file in the content folder is exactly it.
-    if (versions && !versions->empty()) versions->front().current = history.in_working_folder(file.front());
+    if (versions) versions->front().current = history.in_working_folder(file.front());
     return versions;
 }
 

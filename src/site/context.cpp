@@ -233,13 +233,16 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                         keys = activity_keys(g, p, a);
                         keys.history_kept = options_.unchanged(activity_history_path(g.id, p.id, a.id), keys.history);
                         // What is still read: the versions the change log shows (and the one
-                        // before each).
+                        // before each). Only the change log needs them, and its plan's history
+                        // page if made again (below): they may be in the differences cache, by
+                        // the activity's history key.
                         if (keys.history_kept) {
                             size_t shown = 0;
                             for (const auto& fr : options_.history->file_revisions(a.path))
                                 if (fr.revision < kChangelogRevisions) ++shown;
                             job.newest = shown + 1;
                             job.none = shown == 0;  // the change log shows none of its versions
+                            job.cached = keys.history;
                         }
                     }
                     jobs.push_back(job);
@@ -248,14 +251,10 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                 // every version of each, and of each activity removed from it. Kept, none of
                 // the removed ones' (no other page shows them).
                 const bool remade = !incremental() || !plan_history_kept(g, p);
-                // An activity whose own history page is kept is then read for that alone: its
-                // differences may be in the differences cache, by its history key.
                 if (incremental() && remade)
                     for (size_t j = first_activity; j < jobs.size(); ++j) {
                         jobs[j].newest = 0;
                         jobs[j].none = false;
-                        if (const RecordKeys& keys = record_keys_[jobs[j].activity->path]; keys.history_kept)
-                            jobs[j].cached = keys.history;
                     }
                 if (remade)
                     for (const auto& gone : removed_activities(p))

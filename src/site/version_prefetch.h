@@ -34,9 +34,10 @@ public:
         std::string key = {};       // what take() finds it by, if not its path (`removed`: the same file may have left two plans)
         std::vector<history::RecordVersion> read = {};  // the newest, read already (activities)
         bool none = false;          // nothing to read: no page made now shows its versions
-        // Activities whose every version only their plan's history page needs (their own history
-        // page is kept): the key under which the differences cache (history/versions_cache.h)
-        // may hold them, else where they are stored once read. Empty: the cache is not used.
+        // Activities whose versions only the change log and their plan's history page need (their
+        // own history page is kept): the key under which the differences cache
+        // (history/versions_cache.h) may hold them, else under which they are stored once read.
+        // Empty: the cache is not used.
         std::string cached = {};
     };
 
@@ -133,12 +134,12 @@ private:
 
     // An activity's versions from the differences cache, else read and stored there.
     std::vector<history::RecordVersion> cached_versions(Job& job) {
-        if (auto versions = cache_.load(history_, job.activity->path, job.cached)) {
+        if (auto versions = cache_.load(history_, job.activity->path, job.cached, job.newest)) {
             ++from_cache_;
             return std::move(*versions);
         }
         auto versions = history::activity_versions(history_, job.activity->path, job.group->id, job.plan->id, job.activity->id,
-                                                   job.activity, 0, std::move(job.read));
+                                                   job.activity, job.newest, std::move(job.read));
         if (cache_.store(history_, job.activity->path, job.cached, versions)) ++stored_;
         return versions;
     }

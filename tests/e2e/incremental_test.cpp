@@ -727,3 +727,28 @@ TEST_CASE_FIXTURE(Repository, "the plan's other activities' versions come from t
         CHECK(contains(read_file(plan_history), "regionen."));
     }
 }
+
+// The change log shows the newest commits' changes of every activity, also of those whose pages are
+// all kept: their newest versions come from the differences cache too, once a rebuild read them.
+TEST_CASE_FIXTURE(Repository, "the change log's versions of activities whose pages are kept come from the differences cache") {
+    replace(other, "SIP-arbete.", "SIP-arbete i hela länet.");
+    git(repo.path(), "commit -am 'Texten'", "2025-02-05T10:00:00");
+    const fs::path group = content / "groups/alfa/group.toml";
+    build(content, out);
+    CHECK_FALSE(fs::exists(repo.path() / ".samplan-cache/out/differences"));
+
+    // The group's members: no activity's page changes, and the change log is made again.
+    replace(group, "role = \"ledamot\"", "role = \"sekreterare\"");
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "0 from the differences cache, 2 read and stored in it"));
+    replace(group, "role = \"sekreterare\"", "role = \"kassör\"");
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "2 from the differences cache, 0 read"));
+    git(repo.path(), "commit -am 'Ny kassör'", "2025-04-05T10:00:00");
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "2 from the differences cache, 0 read"));
+    CHECK(contains(read_file(out / "changes/index.html"), "Beskrivningen ändrad"));  // the other activity's text, in "Texten"
+    // Then one activity edited: its plan's history page is made again, and needs every version of
+    // the other, which the change log showed (it has so few): stored already.
+    replace(activity, "title = \"", "title = \"Ny: ");
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "1 from the differences cache, 0 read"));
+    git(repo.path(), "commit -am 'Ny titel'", "2025-04-06T10:00:00");
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "1 from the differences cache, 0 read"));
+}

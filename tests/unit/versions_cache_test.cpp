@@ -123,7 +123,7 @@ TEST_CASE("an entry of the differences cache is not used for another key, path o
         f.file.insert(f.file.begin(), FileRevision{0, ChangeKind::Modified, &added});
         CHECK_FALSE(f.decode(bytes).has_value());
     }
-    SUBCASE("a revision less") {
+    SUBCASE("a revision less (the oldest gone: the file's history cut short)") {
         f.file.pop_back();
         CHECK_FALSE(f.decode(bytes).has_value());
     }
@@ -137,12 +137,42 @@ TEST_CASE("an entry of the differences cache is not used for another key, path o
     }
 }
 
-TEST_CASE("versions that are not every revision of the file are not stored") {
+TEST_CASE("the newest versions of a file are stored as they were read, and serve a read of as many or fewer") {
     Fixture f;
-    std::vector<RecordVersion> newest(f.versions.begin(), f.versions.begin() + 2);  // as a read of the newest two gives them
-    CHECK(encode_versions("key", f.path, newest, f.file, f.revisions).empty());
+    // As a read of the newest two gives them: the older of the two has nothing to be compared with.
+    std::vector<RecordVersion> newest(f.versions.begin(), f.versions.begin() + 2);
+    newest.back().differences.clear();
+    const std::string bytes = encode_versions("key", f.path, newest, f.file, f.revisions);
+    REQUIRE_FALSE(bytes.empty());
+    const auto back = f.decode(bytes);
+    REQUIRE(back.has_value());
+    check_same(*back, newest);
+
+    CHECK_FALSE(newest_versions(*back, 3, 0).has_value());  // every version: too few
+    CHECK_FALSE(newest_versions(*back, 3, 3).has_value());
+    check_same(*newest_versions(*back, 3, 2), newest);
+    const auto one = newest_versions(*back, 3, 1);
+    REQUIRE(one.has_value());
+    REQUIRE(one->size() == 1);
+    CHECK(one->front().revision == 1);
+    CHECK(one->front().differences.empty());  // the newest alone: compared with nothing
+
+    // Every version: they serve any read.
+    const auto all = f.decode(f.encode());
+    REQUIRE(all.has_value());
+    check_same(*newest_versions(*all, 3, 0), f.versions);
+    check_same(*newest_versions(*all, 3, 5), f.versions);  // (more than there are: all)
+    check_same(*newest_versions(*all, 3, 2), newest);
+
+    // Not the newest of the file's revisions, or more than it has: not stored.
     std::vector<RecordVersion> other = f.versions;
     other[1].revision = 2;
+    CHECK(encode_versions("key", f.path, other, f.file, f.revisions).empty());
+    other = f.versions;
+    other.erase(other.begin());
+    CHECK(encode_versions("key", f.path, other, f.file, f.revisions).empty());
+    other = f.versions;
+    other.push_back(f.versions.back());
     CHECK(encode_versions("key", f.path, other, f.file, f.revisions).empty());
     CHECK(encode_versions("key", f.path, {}, {}, f.revisions).empty());
 }
