@@ -605,6 +605,8 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         read_page_keys(settings.page_keys_file, settings.output_before, previous_keys);
         options.inputs_key = inputs_key(settings, theme_dir, options.versions);
         data_keys.inputs_key = options.inputs_key;
+        // Beside the page keys: the differences cache (history/versions_cache.h).
+        options.differences_cache = (fs::path(settings.page_keys_file).parent_path() / "differences").string();
         options.unchanged = [&previous_keys](const std::string& path, const std::string& key) {
             const auto it = previous_keys.find(path);
             return it != previous_keys.end() && it->second.key == key;
@@ -619,7 +621,7 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         Reporter* progress = report.timings.progress();
         std::vector<std::string> current_pages;
         SearchedPages searched;
-        size_t files = 0;
+        size_t files = 0, versions_from_cache = 0, versions_stored = 0;
         report.pages = write_site(
             [&](const site::PageSink& sink) {
                 const site::PageSink to_render = with_live_reload(sink, settings);
@@ -629,6 +631,8 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
                     to_render(std::move(page));
                 });
                 files = view.files.size();
+                versions_from_cache = view.versions_from_cache;
+                versions_stored = view.versions_stored;
                 for (const auto& f : view.files)
                     if (!f.key.empty()) page_keys.add(f.path, f.key);
                 return view;
@@ -647,6 +651,10 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
             progress->detail(std::to_string(report.pages) + " pages and " + std::to_string(files) + " other files");
             progress->detail(std::to_string(output.written()) + " files written, " + std::to_string(output.kept()) +
                              " kept unchanged from the previous site");
+            if (versions_from_cache + versions_stored > 0)
+                progress->detail("activities' older versions for the change log and the plans' history pages: " +
+                                 std::to_string(versions_from_cache) + " from the differences cache, " +
+                                 std::to_string(versions_stored) + " read and stored in it");
         }
         report.files = files + theme.assets.size();
 

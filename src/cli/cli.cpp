@@ -90,7 +90,8 @@ namespace {
 // kept beside the history cache by build::make_site), "stamp.txt" what the last successful build read
 // and wrote (build/up_to_date.h), "pages.txt" the keys of the pages it wrote (build/build_site.h),
 // "search.txt" what the output's search index was made from (publish::SearchOptions), "spare" the
-// previous site kept for the next build and "spare.txt" its journal (publish::Spare).
+// previous site kept for the next build and "spare.txt" its journal (publish::Spare), and, beside
+// "pages.txt", "differences" the differences cache (history/versions_cache.h).
 std::string cache_file(const std::string& output, const char* name) {
     const std::filesystem::path out = std::filesystem::path(output).lexically_normal();
     std::string folder = out.filename().string();

@@ -233,13 +233,16 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                         keys = activity_keys(g, p, a);
                         keys.history_kept = options_.unchanged(activity_history_path(g.id, p.id, a.id), keys.history);
                         // What is still read: the versions the change log shows (and the one
-                        // before each).
+                        // before each). Only the change log needs them, and its plan's history
+                        // page if made again (below): they may be in the differences cache, by
+                        // the activity's history key.
                         if (keys.history_kept) {
                             size_t shown = 0;
                             for (const auto& fr : options_.history->file_revisions(a.path))
                                 if (fr.revision < kChangelogRevisions) ++shown;
                             job.newest = shown + 1;
                             job.none = shown == 0;  // the change log shows none of its versions
+                            job.cached = keys.history;
                         }
                     }
                     jobs.push_back(job);
@@ -262,7 +265,8 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
             }
         // 16 records ahead: each holds every version parsed (at 10,000 commits, 64 ahead held
         // some 12 MiB more at the peak, for no time saved).
-        versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 16);
+        versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 16,
+                                                      incremental() ? options_.differences_cache : std::string());
     }
 }
 

@@ -117,6 +117,10 @@ void Builder::add_groups_family(Handoff& handoff) {
         }
         for (const auto& e : g.evaluations) add_evaluation(g, e);
     }
+    if (versions_) {
+        view_.versions_from_cache = versions_->from_cache();
+        view_.versions_stored = versions_->stored();
+    }
     versions_.reset();  // every record's versions are taken: its threads and git's read cache go
 }
 

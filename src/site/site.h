@@ -71,6 +71,10 @@ struct FileView {
 struct SiteView {
     std::vector<PageView> pages;
     std::vector<FileView> files;  // open data, feeds and sitemap: not HTML
+    // Incremental builds: the activities whose versions came from the differences cache
+    // (SiteOptions::differences_cache), and those whose versions were stored in it.
+    size_t versions_from_cache = 0;
+    size_t versions_stored = 0;
 };
 
 // A published version (a git tag), as listed on the versions page.
@@ -107,6 +111,10 @@ struct SiteOptions {
     // what the change log needs. Unset: every page is made.
     std::string inputs_key;
     std::function<bool(const std::string& path, const std::string& key)> unchanged;
+    // Incremental builds: the folder of the differences cache (history/versions_cache.h), where
+    // an activity read only for its plan's history page keeps its versions' differences for the
+    // next builds. Empty: none.
+    std::string differences_cache;
     // At most this many addresses in one sitemap file (the sitemaps.org protocol's limit). A site
     // with more gets sitemap-1.xml, sitemap-2.xml, … and sitemap.xml lists them (a sitemap index).
     size_t sitemap_limit = 50000;

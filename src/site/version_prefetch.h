@@ -2,6 +2,7 @@
 // page builder (site/builder.h), which takes each record's versions when it gets there.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "core/parallel.h"
 #include "history/history.h"
 #include "history/versions.h"
+#include "history/versions_cache.h"
 #include "model/model.h"
 
 namespace samplan::site {
@@ -32,10 +34,17 @@ public:
         std::string key = {};       // what take() finds it by, if not its path (`removed`: the same file may have left two plans)
         std::vector<history::RecordVersion> read = {};  // the newest, read already (activities)
         bool none = false;          // nothing to read: no page made now shows its versions
+        // Activities whose versions only the change log and their plan's history page need (their
+        // own history page is kept): the key under which the differences cache
+        // (history/versions_cache.h) may hold them, else under which they are stored once read.
+        // Empty: the cache is not used.
+        std::string cached = {};
     };
 
-    VersionPrefetch(const history::History& history, std::vector<Job> jobs, size_t window)
-        : history_(history), jobs_(std::move(jobs)), results_(jobs_.size()), ready_(jobs_.size(), false), window_(window) {
+    // `cache`: the differences cache's folder (empty: none).
+    VersionPrefetch(const history::History& history, std::vector<Job> jobs, size_t window, std::string cache = {})
+        : history_(history), jobs_(std::move(jobs)), results_(jobs_.size()), ready_(jobs_.size(), false), window_(window),
+          cache_(std::move(cache)) {
         for (size_t i = 0; i < jobs_.size(); ++i) index_[path_of(jobs_[i])] = i;
         const unsigned workers = worker_count();
         for (unsigned t = 0; t < workers; ++t) threads_.push_back(std::make_unique<BigStackThread>([this] { work(); }));
@@ -71,6 +80,10 @@ public:
         return std::move(results_[i]);
     }
 
+    // The activities whose versions came from the differences cache, and those stored in it, so far.
+    [[nodiscard]] size_t from_cache() const { return from_cache_; }
+    [[nodiscard]] size_t stored() const { return stored_; }
+
 private:
     static constexpr size_t kNone = static_cast<size_t>(-1);
     // "a/b/x.md" → "x": the id the activity had.
@@ -99,6 +112,8 @@ private:
             try {
                 if (job.none)
                     versions.clear();
+                else if (job.activity && !job.cached.empty() && cache_.enabled())
+                    versions = cached_versions(job);
                 else if (job.activity)
                     versions = history::activity_versions(history_, job.activity->path, job.group->id, job.plan->id,
                                                           job.activity->id, job.activity, job.newest, std::move(job.read));
@@ -117,6 +132,18 @@ private:
         }
     }
 
+    // An activity's versions from the differences cache, else read and stored there.
+    std::vector<history::RecordVersion> cached_versions(Job& job) {
+        if (auto versions = cache_.load(history_, job.activity->path, job.cached, job.newest)) {
+            ++from_cache_;
+            return std::move(*versions);
+        }
+        auto versions = history::activity_versions(history_, job.activity->path, job.group->id, job.plan->id, job.activity->id,
+                                                   job.activity, job.newest, std::move(job.read));
+        if (cache_.store(history_, job.activity->path, job.cached, versions)) ++stored_;
+        return versions;
+    }
+
     const history::History& history_;
     std::vector<Job> jobs_;
     std::map<std::string, size_t> index_;
@@ -127,6 +154,8 @@ private:
     std::condition_variable work_, done_;  // wake the workers; wake the builder
     size_t next_ = 0, taken_ = 0, idle_ = 0, awaited_ = kNone;
     bool stopped_ = false;
+    history::VersionsCache cache_;
+    std::atomic<size_t> from_cache_ = 0, stored_ = 0;
     std::vector<std::unique_ptr<BigStackThread>> threads_;  // they parse older versions
 };
 

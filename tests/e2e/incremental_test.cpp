@@ -649,3 +649,103 @@ TEST_CASE("with the real Pagefind, a part whose pages changed only where Pagefin
     build(content, full);
     check_same_files(after, all_files_of(full));
 }
+
+// The differences cache (.samplan-cache/<output>/differences): an activity whose versions a
+// rebuild reads only for its plan's history page (its own history page is kept) keeps their
+// differences there, so that the next rebuilds of that page take them instead of reading git.
+TEST_CASE_FIXTURE(Repository, "the plan's other activities' versions come from the differences cache, and a cache that does not fit is read again") {
+    // The other activity's versions change its text and its priority: the plan's history shows both.
+    replace(other, "SIP-arbete.", "SIP-arbete i hela länet.");
+    git(repo.path(), "commit -am 'Texten'", "2025-02-05T10:00:00");
+    replace(other, "priority = 2", "priority = 3");
+    git(repo.path(), "commit -am 'Prioriteten'", "2025-03-05T10:00:00");
+    const fs::path cache = repo.path() / ".samplan-cache/out/differences";
+    const fs::path plan_history = out / "history/alfa/2025/index.html";
+    build(content, out);
+    CHECK_FALSE(fs::exists(cache));  // a full build stores nothing
+
+    // An edit of the activity: the plan's history page is made again, the other activity's
+    // versions read for it alone, and stored.
+    replace(activity, "title = \"", "title = \"Ny: ");
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "0 from the differences cache, 1 read and stored in it"));
+    CHECK(contains(read_file(plan_history), "i hela länet"));
+    REQUIRE(std::distance(fs::directory_iterator(cache), fs::directory_iterator{}) == 1);
+    const fs::path entry = fs::directory_iterator(cache)->path();
+    const std::string stored = read_file(entry);
+    REQUIRE(stored.rfind("samplan differences 1\n", 0) == 0);
+
+    SUBCASE("committed, edited and committed again: taken from the cache, a revision further each time") {
+        git(repo.path(), "commit -am 'Ny titel'", "2025-04-05T10:00:00");
+        CHECK(contains(check_same_as_full_build(content, out, repo.path()), "1 from the differences cache, 0 read"));
+        replace(activity, "title = \"Ny: ", "title = \"Igen: ");
+        CHECK(contains(check_same_as_full_build(content, out, repo.path()), "1 from the differences cache, 0 read"));
+        git(repo.path(), "commit -am 'Igen'", "2025-04-06T10:00:00");
+        CHECK(contains(check_same_as_full_build(content, out, repo.path()), "1 from the differences cache, 0 read"));
+        CHECK(read_file(entry) == stored);  // never written again
+        CHECK(contains(read_file(plan_history), "i hela länet"));
+    }
+    SUBCASE("an entry from an older format, cut short, damaged or empty is read again from git, and stored again") {
+        std::string older = stored, damaged = stored;
+        older.replace(0, older.find('\n'), "samplan differences 0");
+        damaged[damaged.size() * 3 / 4] = static_cast<char>(damaged[damaged.size() * 3 / 4] ^ 0x20);
+        for (const std::string& bad : {older, stored.substr(0, stored.size() / 2), stored.substr(0, stored.size() - 1), damaged,
+                                       std::string()}) {
+            write_file(entry, bad);
+            replace(activity, "title = \"", "title = \"X");
+            CHECK(contains(check_same_as_full_build(content, out, repo.path()), "0 from the differences cache, 1 read and stored in it"));
+            CHECK(read_file(entry) == stored);
+        }
+        git(repo.path(), "commit -am 'Ny titel'", "2025-04-05T10:00:00");
+        CHECK(contains(check_same_as_full_build(content, out, repo.path()), "1 from the differences cache, 0 read"));
+    }
+    SUBCASE("the other activity's last commit amended: its entry is not used") {
+        replace(other, "priority = 3", "priority = 4");
+        replace(other, "i hela länet", "i hela regionen");
+        git(repo.path(), "add content/groups/alfa/plans/2025/activities/sip.md", "2025-03-05T10:00:00");
+        git(repo.path(), "commit --amend -m 'Prioriteten, rättad'", "2025-03-05T10:00:00");
+        // Its own history changed: read for its own pages, not for the cache (the edited
+        // activity, whose own history page is now kept, is read for the plan's and stored).
+        CHECK(contains(check_same_as_full_build(content, out, repo.path()), "0 from the differences cache, 1 read and stored in it"));
+        CHECK(read_file(entry) == stored);
+        replace(activity, "title = \"", "title = \"X");
+        CHECK(contains(check_same_as_full_build(content, out, repo.path()), "0 from the differences cache, 1 read and stored in it"));
+        CHECK(read_file(entry) != stored);
+        CHECK(contains(read_file(plan_history), "regionen."));
+    }
+    SUBCASE("a force-push: the other activity's last commit replaced by another, with as many revisions") {
+        git(repo.path(), "reset -q --hard HEAD~1", "2025-03-05T10:00:00");
+        replace(other, "priority = 2", "priority = 1");
+        replace(other, "i hela länet", "i hela regionen");
+        git(repo.path(), "commit -am 'Omskriven'", "2025-03-06T10:00:00");
+        CHECK_FALSE(contains(check_same_as_full_build(content, out, repo.path()), "differences cache"));
+        replace(activity, "title = \"", "title = \"X");
+        CHECK(contains(check_same_as_full_build(content, out, repo.path()), "0 from the differences cache, 1 read and stored in it"));
+        CHECK(read_file(entry) != stored);
+        CHECK(contains(read_file(plan_history), "regionen."));
+    }
+}
+
+// The change log shows the newest commits' changes of every activity, also of those whose pages are
+// all kept: their newest versions come from the differences cache too, once a rebuild read them.
+TEST_CASE_FIXTURE(Repository, "the change log's versions of activities whose pages are kept come from the differences cache") {
+    replace(other, "SIP-arbete.", "SIP-arbete i hela länet.");
+    git(repo.path(), "commit -am 'Texten'", "2025-02-05T10:00:00");
+    const fs::path group = content / "groups/alfa/group.toml";
+    build(content, out);
+    CHECK_FALSE(fs::exists(repo.path() / ".samplan-cache/out/differences"));
+
+    // The group's members: no activity's page changes, and the change log is made again.
+    replace(group, "role = \"ledamot\"", "role = \"sekreterare\"");
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "0 from the differences cache, 2 read and stored in it"));
+    replace(group, "role = \"sekreterare\"", "role = \"kassör\"");
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "2 from the differences cache, 0 read"));
+    git(repo.path(), "commit -am 'Ny kassör'", "2025-04-05T10:00:00");
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "2 from the differences cache, 0 read"));
+    CHECK(contains(read_file(out / "changes/index.html"), "Beskrivningen ändrad"));  // the other activity's text, in "Texten"
+    // Then one activity edited: its plan's history page is made again, and needs every version of
+    // the other, which the change log showed (it has so few): stored already.
+    replace(activity, "title = \"", "title = \"Ny: ");
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "1 from the differences cache, 0 read"));
+    git(repo.path(), "commit -am 'Ny titel'", "2025-04-06T10:00:00");
+    CHECK(contains(check_same_as_full_build(content, out, repo.path()), "1 from the differences cache, 0 read"));
+}
