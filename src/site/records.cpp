@@ -118,7 +118,8 @@ void Builder::add_plan(Changelog& changelog, const Group& g, const Plan& p) {
         plan_versions_[p.path] = versions_->take(p.path);
         note_changes(changelog, history_page, p.title, plan_versions_[p.path]);
     }
-    std::string key = plan_page_key(g, p);
+    const PlanKeys* keys = plan_keys_of(p);
+    std::string key = keys ? keys->page : std::string();
     if (!key.empty() && options_.unchanged(path, key)) {
         keep(path, std::move(key));
         return;
@@ -293,6 +294,32 @@ std::string Builder::plan_page_key(const Group& g, const Plan& p) {
         d.add(keys->page);
     }
     return d.hex();
+}
+
+const Builder::PlanKeys* Builder::plan_keys_of(const Plan& p) const {
+    const auto it = plan_keys_.find(p.path);
+    return it == plan_keys_.end() ? nullptr : &it->second;
+}
+
+bool Builder::keep_plan_folder(Handoff& handoff, const Group& g, const Plan& p) {
+    const PlanKeys* keys = plan_keys_of(p);
+    if (!keys || !keys->kept) return false;
+    // The change log's part: the newest versions of the plan and of its activities (the only
+    // ones read), in the order add_plan and add_activity give them.
+    note_changes(handoff.changelog, plan_history_path(g.id, p.id), p.title, versions_->take(p.path));
+    for (const auto& a : p.activities)
+        note_changes(handoff.changelog, activity_history_path(g.id, p.id, a.id), a.title, versions_->take(a.path));
+    std::string folder = plan_folder_path(g.id, p.id);
+    if (!site_.settings.base_url.empty() && options_.folder_pages)  // the sitemap lists every page
+        for (const auto& page : options_.folder_pages(folder)) note_page(page);
+    sink_(PageView{.path = std::move(folder), .key = keys->folder, .keep = true, .folder = true});
+    return true;
+}
+
+void Builder::end_plan_folder(const Group& g, const Plan& p, size_t pages) {
+    const PlanKeys* keys = plan_keys_of(p);
+    if (!keys || keys->folder.empty()) return;
+    sink_(PageView{.path = plan_folder_path(g.id, p.id), .key = keys->folder, .folder = true, .folder_pages = pages});
 }
 
 void Builder::add_activity(Handoff& handoff, const Group& g, const Plan& p, const Activity& a) {

@@ -111,9 +111,12 @@ void Builder::add_groups_family(Handoff& handoff) {
     for (const auto& g : site_.groups) {
         add_group(handoff.changelog, g);
         for (const auto& p : g.plans) {
+            if (keep_plan_folder(handoff, g, p)) continue;
+            const size_t first = handed_;
             add_plan(handoff.changelog, g, p);
             for (const auto& a : p.activities) add_activity(handoff, g, p, a);
             add_plan_history(handoff.changelog, g, p);  // it shows its activities' changes too
+            end_plan_folder(g, p, handed_ - first);
         }
         for (const auto& e : g.evaluations) add_evaluation(g, e);
     }
