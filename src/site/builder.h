@@ -390,6 +390,10 @@ private:
     static std::string ics_date(const Date& d);
 
     std::string calendar(const Group& g) const;
+    // The key of a group's calendar from its inputs: the site inputs, --today (its stamp), the
+    // group's id and name and each of its plans' page keys (plan_page_key: the plan's and its
+    // activities' files); empty when a plan has none (a file edited in the working folder).
+    std::string calendar_key(const Group& g) const;
 
     const Site& site_;
     const SiteOptions& options_;

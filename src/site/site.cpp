@@ -142,7 +142,9 @@ void Builder::add_indicators_family(Handoff&) { add_indicators(); }
 void Builder::add_meeting_papers_family(Handoff&) {
     for (const auto& g : site_.groups) {
         add_meeting_paper(g);
-        view_.files.push_back({calendar_path(g.id), calendar(g)});
+        std::string key = calendar_key(g);
+        if (!key.empty() && options_.unchanged(calendar_path(g.id), key)) view_.files.push_back({calendar_path(g.id), {}, std::move(key), true});
+        else view_.files.push_back({calendar_path(g.id), calendar(g), std::move(key)});
     }
 }
 

@@ -140,7 +140,9 @@ TEST_CASE_FIXTURE(Repository, "an incremental build writes the same site as a fu
             replace(activity, "title = \"", "title = \"Ny: ");
             check_same_as_full_build(content, out, repo.path());
             const std::string written = read_file(table);
-            CHECK(std::count(written.begin(), written.end(), '\n') >= lines);  // (an edit in the working folder adds a page)
+            // (An edit in the working folder adds a page, and leaves its plan's folder entry and
+            // its group's calendar without a key from their inputs.)
+            CHECK(std::count(written.begin(), written.end(), '\n') >= lines - 1);
             CHECK(written.find(" x") == std::string::npos);
             replace(activity, "title = \"", "title = \"Igen: ");
             check_same_as_full_build(content, out, repo.path());
