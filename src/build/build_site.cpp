@@ -109,7 +109,51 @@ struct PageFacts {
 struct PageKey {
     std::string_view key;
     PageFacts facts;
+    // A folder entry (site::PageView::folder; its facts.size is the number of its pages): its
+    // pages' lines and its own, as the table has them (each ending in a newline).
+    bool folder = false;
+    std::string_view block = {};
 };
+
+// One line of the table: "key searched size hash path", `searched` "s", "-" or, for a folder
+// entry, "f" (whose size is the number of the lines before it that are its pages). False when it
+// is not such a line.
+bool parse_key_line(std::string_view line, PageKey& entry, std::string_view& path) {
+    auto field = [](std::string_view& from, std::string_view& out) {
+        const size_t space = from.find(' ');
+        if (space == 0 || space == std::string_view::npos) return false;
+        out = from.substr(0, space);
+        from.remove_prefix(space + 1);
+        return true;
+    };
+    auto number = [&field](std::string_view& from, std::size_t& out) {
+        std::string_view digits;
+        if (!field(from, digits)) return false;
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+        return ec == std::errc() && end == digits.data() + digits.size();
+    };
+    std::string_view searched;
+    if (!field(line, entry.key) || !field(line, searched) || !number(line, entry.facts.size) ||
+        !number(line, entry.facts.hash) || line.empty() || (searched != "s" && searched != "-" && searched != "f"))
+        return false;
+    entry.facts.searched = searched == "s";
+    entry.folder = searched == "f";
+    path = line;
+    return true;
+}
+
+// Calls fn(path, entry) for each page of a folder entry's block (PageKey::block), in order.
+template <class Fn>
+void for_each_folder_page(std::string_view block, Fn&& fn) {
+    while (!block.empty()) {
+        const size_t end = block.find('\n');
+        PageKey entry;
+        std::string_view path;
+        if (!parse_key_line(block.substr(0, end), entry, path) || entry.folder) return;  // its own line, last
+        fn(path, entry);
+        block.remove_prefix(end + 1);
+    }
+}
 class PageKeys {
 public:
     using Map = std::unordered_map<std::string_view, PageKey>;
@@ -216,6 +260,33 @@ struct DataKeys {
     std::string inputs_key;
     std::mutex mutex;
     PathLog keys;  // this build's, for the next: paths, each with its key
+    std::string kept_folders;  // the folder entries kept whole, as the previous table had them
+};
+
+// This build's keys of the pages with a key of their own, for the next: each page's path with its
+// key, in the order the pages are handed on, and the folder entries (site::PageView::folder) made
+// page by page, each after its pages (its line holds their number).
+class KeyLog {
+public:
+    void page(std::string_view path, std::string_view key) {
+        log_.add(path, key);
+        ++run_;
+    }
+    // A page without a key of its own (keyed by its data later, elsewhere): no folder entry
+    // spans it.
+    void other() { run_ = 0; }
+    // The folder entry `path` of the `pages` pages just handed on, when all of them are here.
+    void folder(std::string_view path, std::string_view key, size_t pages) {
+        if (pages == 0 || pages > run_) return;  // the next build keeps its pages one by one
+        log_.add(path, std::string(key) + "\n" + std::to_string(pages));
+        run_ = 0;
+    }
+    [[nodiscard]] const PathLog& log() const { return log_; }
+    [[nodiscard]] bool empty() const { return log_.empty(); }
+
+private:
+    PathLog log_;
+    size_t run_ = 0;  // pages added since the last page without a key or folder entry
 };
 
 // Builds the view models with `build` on this thread while every core renders and writes the
@@ -234,9 +305,39 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     PageQueue queue(16 * workers);
     std::mutex failure_mutex;
     std::string failure;
+    // Search needs to know what a kept page holds too: the previous build noted it (`known`).
+    auto note_kept = [&](const std::string& path, const PageKey* known) {
+        if (!searched) return;
+        if (known && known->facts.size > 0) {
+            searched->add(path, known->facts);
+            return;
+        }
+        std::string html, error;
+        if (read_regular_file_at(output.staging_fd(), path, static_cast<size_t>(1) << 30, html, error, true) == FileRead::Ok)
+            searched->add(path, html);
+    };
+    const auto gone = [] { return std::runtime_error("the previous site's file is gone (build again: every page will be made)"); };
     auto work = [&] {
         for (site::PageView page; queue.pop(page);) {
             try {
+                if (page.folder) {
+                    // Kept whole: every page the previous build listed under the entry.
+                    const auto entry = previous ? previous->find(prefix + page.path) : PageKeys::const_iterator{};
+                    if (!previous || entry == previous->end() || !entry->second.folder) throw gone();
+                    std::string path;
+                    for_each_folder_page(entry->second.block, [&](std::string_view page_path, const PageKey& known) {
+                        path.assign(prefix).append(page_path);
+                        if (!output.keep(path)) throw gone();
+                        note_kept(path, &known);
+                    });
+                    if (data_keys) {
+                        std::lock_guard lock(data_keys->mutex);
+                        data_keys->kept_folders += entry->second.block;
+                    }
+                    if (progress) progress->advance(entry->second.facts.size);
+                    if (stop_requested()) queue.stop();
+                    continue;
+                }
                 const auto began = Clock::now();
                 bool linked = false;  // kept by its data's key: its file is linked already
                 if (!page.keep && page.key.empty() && data_keys) {
@@ -254,18 +355,10 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
                     if (linked) model_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - began).count();
                 }
                 if (page.keep) {
-                    if (!linked && !output.keep(prefix + page.path))
-                        throw std::runtime_error("the previous site's file is gone (build again: every page will be made)");
-                    // Search needs to know what a kept page holds too: the previous build noted it.
-                    const auto known = previous ? previous->find(prefix + page.path) : PageKeys::const_iterator{};
-                    if (searched && previous && known != previous->end() && known->second.facts.size > 0) {
-                        searched->add(prefix + page.path, known->second.facts);
-                    } else if (searched) {
-                        std::string html, error;
-                        if (read_regular_file_at(output.staging_fd(), prefix + page.path, static_cast<size_t>(1) << 30, html,
-                                                 error, true) == FileRead::Ok)
-                            searched->add(prefix + page.path, html);
-                    }
+                    const std::string path = prefix + page.path;
+                    if (!linked && !output.keep(path)) throw gone();
+                    const auto known = previous ? previous->find(path) : PageKeys::const_iterator{};
+                    note_kept(path, previous && known != previous->end() ? &known->second : nullptr);
                     if (progress) progress->advance();
                     if (stop_requested()) queue.stop();
                     continue;
@@ -297,10 +390,16 @@ size_t write_site(const std::function<site::SiteView(const site::PageSink&)>& bu
     const auto build_began = Clock::now();
     try {
         view = build([&](site::PageView&& page) {
+            size_t count = 1;
+            if (page.folder) {
+                if (!page.keep) return;  // an entry for the next build (KeyLog), after its pages
+                const auto entry = previous ? previous->find(prefix + page.path) : PageKeys::const_iterator{};
+                count = previous && entry != previous->end() ? entry->second.facts.size : 0;
+            }
             const auto began = Clock::now();
             if (stop_requested() || !queue.push(std::move(page))) throw QueueStopped{};
             waited_ms += ms_since(began);
-            ++pages;
+            pages += count;
         });
     } catch (const QueueStopped&) {
         queue.stop();
@@ -360,61 +459,93 @@ void read_page_keys(const std::string& file, std::uint64_t output, PageKeys& key
         return true;
     };
     std::string_view line;
-    if (!next_line(line) || line != "samplan page keys 2 " + std::to_string(output)) return keys.release();
-    keys.pages_.reserve(static_cast<size_t>(std::count(rest.begin(), rest.end(), '\n')) + 1);
-    // "key searched size hash path", searched "s" or "-"
-    auto field = [](std::string_view& from, std::string_view& out) {
-        const size_t space = from.find(' ');
-        if (space == 0 || space == std::string_view::npos) return false;
-        out = from.substr(0, space);
-        from.remove_prefix(space + 1);
-        return true;
-    };
-    auto number = [&field](std::string_view& from, std::size_t& out) {
-        std::string_view digits;
-        if (!field(from, digits)) return false;
-        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
-        return ec == std::errc() && end == digits.data() + digits.size();
-    };
-    while (next_line(line)) {
+    if (!next_line(line) || line != "samplan page keys 3 " + std::to_string(output)) return keys.release();
+    const size_t lines = static_cast<size_t>(std::count(rest.begin(), rest.end(), '\n')) + 1;
+    keys.pages_.reserve(lines);
+    // Where each line begins (a folder entry's block begins with its first page's), and the
+    // lines read since the last folder entry (a folder's pages are none of another's).
+    std::vector<const char*> starts;
+    starts.reserve(lines);
+    size_t since_folder = 0;
+    // "key searched size hash path", searched "s", "-" or "f"
+    while (!rest.empty()) {
+        const char* const begins = rest.data();
+        next_line(line);
         PageKey entry;
-        std::string_view key, searched;
-        if (!field(line, key) || !field(line, searched) || !number(line, entry.facts.size) || !number(line, entry.facts.hash) ||
-            line.empty())
-            return keys.release();  // cut short: trust none of it
-        entry.key = key;
-        entry.facts.searched = searched == "s";
-        keys.pages_.emplace(line, entry);
+        std::string_view path;
+        if (!parse_key_line(line, entry, path)) return keys.release();  // cut short: trust none of it
+        if (entry.folder) {
+            const size_t pages = entry.facts.size;
+            if (pages == 0 || pages > since_folder || path.back() != '/') return keys.release();
+            // Up to the end of its own line, newline included (which the last line may lack).
+            const char* const first = starts[starts.size() - pages];
+            const char* const after = line.data() + line.size();
+            if (after == keys.text_.data() + keys.text_.size()) return keys.release();
+            entry.block = std::string_view(first, static_cast<size_t>(after + 1 - first));
+            since_folder = 0;
+        } else {
+            ++since_folder;
+        }
+        starts.push_back(begins);
+        keys.pages_.emplace(path, entry);
     }
 }
 
-void write_page_keys(const std::string& file, std::uint64_t output, const std::vector<const PathLog*>& key_lists,
-                     const SearchedPages& pages) {
-    std::unordered_map<std::string, PageFacts> facts_by_path;
-    pages.for_each([&facts_by_path](std::string_view path, const PageFacts& facts) { facts_by_path.emplace(path, facts); });
-    std::string text = "samplan page keys 2 " + std::to_string(output) + "\n";
-    size_t count = 0;
-    for (const PathLog* keys : key_lists) count += keys->size();
-    text.reserve(count * 120);
+// A hash table by path that is looked up by a view of it (no string made per look-up).
+struct PathHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view path) const { return std::hash<std::string_view>{}(path); }
+};
+using FactsByPath = std::unordered_map<std::string, PageFacts, PathHash, std::equal_to<>>;
+
+// Writes the table of this build's keys: the lines of `keys` (a KeyLog's log) and of `data_keys`,
+// each with its page's facts from `pages`, then `kept` (the folder entries kept whole, lines as
+// the previous table had them: their pages are the very files it described).
+void write_page_keys(const std::string& file, std::uint64_t output, const PathLog& keys, const PathLog& data_keys,
+                     std::string_view kept, const SearchedPages& pages) {
+    auto is_folder = [](std::string_view path) { return !path.empty() && path.back() == '/'; };
+    // The facts of the pages listed here (not of the kept folders' pages, which are most of a
+    // rebuild's).
+    FactsByPath facts_by_path;
+    facts_by_path.reserve(keys.size() + data_keys.size());
+    for (const PathLog* log : {&keys, &data_keys})
+        log->for_each([&](std::string_view path, std::string_view) {
+            if (!is_folder(path)) facts_by_path.emplace(path, PageFacts{});
+        });
+    pages.for_each([&facts_by_path](std::string_view path, const PageFacts& facts) {
+        if (const auto it = facts_by_path.find(path); it != facts_by_path.end() && it->second.size == 0) it->second = facts;
+    });
+    std::string text = "samplan page keys 3 " + std::to_string(output) + "\n";
+    text.reserve((keys.size() + data_keys.size()) * 120 + kept.size());
     char number[24];
     auto add_number = [&](std::size_t n) {
         const auto end = std::to_chars(number, number + sizeof number, n).ptr;
         text.append(number, end);
     };
     auto add_line = [&](std::string_view path, std::string_view key) {
-        const auto found = facts_by_path.find(std::string(path));
-        const PageFacts none;
-        const PageFacts* facts = found == facts_by_path.end() ? &none : &found->second;  // size 0: read again when kept
-        text += key;
-        text += facts->searched ? " s " : " - ";
-        add_number(facts->size);
-        text += ' ';
-        add_number(facts->hash);
-        text += ' ';
+        if (is_folder(path)) {  // "key\npages" (KeyLog::folder)
+            const size_t newline = key.find('\n');
+            text += key.substr(0, newline);
+            text += " f ";
+            text += key.substr(newline + 1);
+            text += " 0 ";
+        } else {
+            const auto found = facts_by_path.find(path);
+            const PageFacts none;
+            const PageFacts* facts = found == facts_by_path.end() ? &none : &found->second;  // size 0: read again when kept
+            text += key;
+            text += facts->searched ? " s " : " - ";
+            add_number(facts->size);
+            text += ' ';
+            add_number(facts->hash);
+            text += ' ';
+        }
         text += path;
         text += '\n';
     };
-    for (const PathLog* keys : key_lists) keys->for_each(add_line);
+    keys.for_each(add_line);
+    data_keys.for_each(add_line);
+    text += kept;
     replace_file(file, text);
 }
 
@@ -599,8 +730,16 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
     for (const auto& t : tags) options.versions.push_back({t.name, t.date});
     // Incremental builds: what the previous build wrote from which inputs.
     PageKeys previous_keys;
-    PathLog page_keys;  // this build's, for the next: paths, each with its key
-    DataKeys data_keys;  // the same, of the pages keyed by their data
+    KeyLog page_keys;  // this build's, for the next
+    DataKeys data_keys;  // the same, of the pages keyed by their data, and the folders kept whole
+    // The paths of the pages the previous build listed under a folder entry.
+    auto folder_pages = [&previous_keys](const std::string& folder) {
+        std::vector<std::string> paths;
+        const auto it = previous_keys.find(folder);
+        if (it != previous_keys.end() && it->second.folder)
+            for_each_folder_page(it->second.block, [&paths](std::string_view path, const PageKey&) { paths.emplace_back(path); });
+        return paths;
+    };
     if (!settings.page_keys_file.empty()) {
         read_page_keys(settings.page_keys_file, settings.output_before, previous_keys);
         options.inputs_key = inputs_key(settings, theme_dir, options.versions);
@@ -609,8 +748,9 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         options.differences_cache = (fs::path(settings.page_keys_file).parent_path() / "differences").string();
         options.unchanged = [&previous_keys](const std::string& path, const std::string& key) {
             const auto it = previous_keys.find(path);
-            return it != previous_keys.end() && it->second.key == key;
+            return it != previous_keys.end() && it->second.key == key && it->second.folder == (!path.empty() && path.back() == '/');
         };
+        options.folder_pages = folder_pages;
     }
     try {
         // (As the page keys: only for a site in git, so that one outside has no cache folder.)
@@ -626,15 +766,26 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
             [&](const site::PageSink& sink) {
                 const site::PageSink to_render = with_live_reload(sink, settings);
                 auto view = site::build_site(site, options, [&](site::PageView&& page) {
-                    if (!tags.empty()) current_pages.push_back(page.path);  // only the archived versions link to them
-                    if (!page.key.empty()) page_keys.add(page.path, page.key);
+                    if (page.folder) {
+                        if (!page.keep) {
+                            page_keys.folder(page.path, page.key, page.folder_pages);
+                            return;
+                        }
+                        page_keys.other();
+                        if (!tags.empty())
+                            for (auto& path : folder_pages(page.path)) current_pages.push_back(std::move(path));
+                    } else {
+                        if (!tags.empty()) current_pages.push_back(page.path);  // only the archived versions link to them
+                        if (!page.key.empty()) page_keys.page(page.path, page.key);
+                        else page_keys.other();
+                    }
                     to_render(std::move(page));
                 });
                 files = view.files.size();
                 versions_from_cache = view.versions_from_cache;
                 versions_stored = view.versions_stored;
                 for (const auto& f : view.files)
-                    if (!f.key.empty()) page_keys.add(f.path, f.key);
+                    if (!f.key.empty()) page_keys.page(f.path, f.key);
                 return view;
             },
             renderer, theme, output, "", report.timings, &searched, &previous_keys,
@@ -720,8 +871,9 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         if (!settings.search_stamp.empty()) publish::write_search_stamp(settings.search_stamp, search.stamp);
         report.output_state = output_state(settings.output, output.inode(), output.made());
         output.keep_spare(report.output_state);
-        if (!settings.page_keys_file.empty() && !(page_keys.empty() && data_keys.keys.empty()))
-            write_page_keys(settings.page_keys_file, report.output_state, {&page_keys, &data_keys.keys}, searched);
+        if (!settings.page_keys_file.empty() && !(page_keys.empty() && data_keys.keys.empty() && data_keys.kept_folders.empty()))
+            write_page_keys(settings.page_keys_file, report.output_state, page_keys.log(), data_keys.keys,
+                            data_keys.kept_folders, searched);
         report.swapped_then_stopped = stop_requested();
         report.timings.stop();
     } catch (const Stopped&) {

@@ -217,6 +217,26 @@ private:
     // then keyed by its data, once made).
     std::string plan_page_key(const Group& g, const Plan& p);
 
+    // A plan's keys in incremental builds, made once (by the constructor): its page's
+    // (plan_page_key), and its folder entry's (PageView::folder), which that page key holds
+    // all of (every activity's page and history key, the plan's history key); both empty unless
+    // every file of the plan is its newest commit. `kept`: the previous build listed the folder's
+    // pages under the same key.
+    struct PlanKeys {
+        std::string page;
+        std::string folder;
+        bool kept = false;
+    };
+    [[nodiscard]] const PlanKeys* plan_keys_of(const Plan& p) const;
+
+    // Keeps every page of the plan's folder entry at once, when the previous build made them
+    // from the same inputs: hands on the entry, and gives the change log what it shows of the
+    // plan and its activities. False (nothing done) otherwise.
+    bool keep_plan_folder(Handoff& handoff, const Group& g, const Plan& p);
+    // After a plan's pages (`pages` of them) were handed on one by one: their folder entry, for
+    // the next build.
+    void end_plan_folder(const Group& g, const Plan& p, size_t pages);
+
     [[nodiscard]] bool plan_history_kept(const Group& g, const Plan& p);
 
     // An activity that left a plan: its file deleted from the plan's activities' folder, or moved
@@ -370,6 +390,10 @@ private:
     static std::string ics_date(const Date& d);
 
     std::string calendar(const Group& g) const;
+    // The key of a group's calendar from its inputs: the site inputs, --today (its stamp), the
+    // group's id and name and each of its plans' page keys (plan_page_key: the plan's and its
+    // activities' files); empty when a plan has none (a file edited in the working folder).
+    std::string calendar_key(const Group& g) const;
 
     const Site& site_;
     const SiteOptions& options_;
@@ -395,6 +419,8 @@ private:
     std::string sitemap_pages_;  // note_page: the sitemap's pages handed to the sink, in order, each followed by '\n'
     std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds
     std::unordered_map<std::string, std::string> plan_history_keys_;  // by plan path, in incremental builds
+    std::unordered_map<std::string, PlanKeys> plan_keys_;  // by plan path, in incremental builds
+    size_t handed_ = 0;  // pages handed on so far (not folder entries)
     std::unique_ptr<VersionPrefetch> versions_;  // set when there is history
     mutable std::mutex common_mutex_;
     mutable std::map<std::string, std::shared_ptr<const Data>> common_cache_;  // shared_common(), by root and section

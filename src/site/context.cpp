@@ -228,10 +228,27 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                             job.read = std::move(it->second);
                             options_.versions_read->erase(it);
                         }
-                    if (incremental()) {
+                    if (incremental()) record_keys_[a.path] = activity_keys(g, p, a);
+                    jobs.push_back(job);
+                }
+                // The plan's whole folder is kept when its inputs are the previous build's.
+                bool folder_kept = false;
+                if (incremental()) {
+                    PlanKeys& keys = plan_keys_[p.path];
+                    keys.page = plan_page_key(g, p);
+                    if (!keys.page.empty()) {
+                        Digest d;
+                        d.add_words("plan folder 1");
+                        d.add_words(keys.page);
+                        keys.folder = d.hex();
+                        keys.kept = options_.unchanged(plan_folder_path(g.id, p.id), keys.folder);
+                    }
+                    folder_kept = keys.kept;
+                    for (size_t j = first_activity; j < jobs.size(); ++j) {
+                        const Activity& a = *jobs[j].activity;
                         RecordKeys& keys = record_keys_[a.path];
-                        keys = activity_keys(g, p, a);
-                        keys.history_kept = options_.unchanged(activity_history_path(g.id, p.id, a.id), keys.history);
+                        keys.history_kept =
+                            folder_kept || options_.unchanged(activity_history_path(g.id, p.id, a.id), keys.history);
                         // What is still read: the versions the change log shows (and the one
                         // before each). Only the change log needs them, and its plan's history
                         // page if made again (below): they may be in the differences cache, by
@@ -240,17 +257,16 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                             size_t shown = 0;
                             for (const auto& fr : options_.history->file_revisions(a.path))
                                 if (fr.revision < kChangelogRevisions) ++shown;
-                            job.newest = shown + 1;
-                            job.none = shown == 0;  // the change log shows none of its versions
-                            job.cached = keys.history;
+                            jobs[j].newest = shown + 1;
+                            jobs[j].none = shown == 0;  // the change log shows none of its versions
+                            jobs[j].cached = keys.history;
                         }
                     }
-                    jobs.push_back(job);
                 }
                 // The plan's history shows its activities' changes: made again, it needs
                 // every version of each, and of each activity removed from it. Kept, none of
                 // the removed ones' (no other page shows them).
-                const bool remade = !incremental() || !plan_history_kept(g, p);
+                const bool remade = !incremental() || (!folder_kept && !plan_history_kept(g, p));
                 if (incremental() && remade)
                     for (size_t j = first_activity; j < jobs.size(); ++j) {
                         jobs[j].newest = 0;
@@ -277,6 +293,7 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
 // Hands on the page at `path` as kept from the previous build.
 void Builder::keep(std::string path, std::string key) {
     note_page(path);
+    ++handed_;
     sink_(PageView{std::move(path), {}, {}, {}, std::move(key), true});
 }
 
@@ -369,6 +386,7 @@ void Builder::note_page(const std::string& path) {
 
 void Builder::add(std::string path, std::string layout, Data data) {
     note_page(path);
+    ++handed_;
     sink_(PageView{std::move(path), std::move(layout), std::move(data), {}});
 }
 
@@ -376,6 +394,7 @@ void Builder::add(std::string path, std::string layout, Data data) {
 // const members.
 void Builder::add_later(std::string path, std::string layout, std::function<Data(const Builder&)> make, std::string key) {
     note_page(path);
+    ++handed_;
     sink_(PageView{std::move(path), std::move(layout), {},
                    [self = std::shared_ptr<const Builder>(shared_from_this()), make = std::move(make)] { return make(*self); },
                    std::move(key)});

@@ -120,6 +120,23 @@ std::string Builder::ics_date(const Date& d) {
     return s;
 }
 
+std::string Builder::calendar_key(const Group& g) const {
+    if (!incremental()) return {};
+    Digest d;
+    d.add_words("calendar 1");
+    d.add_words(options_.inputs_key);
+    d.add_words(options_.today.iso());  // DTSTAMP
+    d.add_words(g.id);
+    d.add_words(g.name);
+    for (const auto& p : g.plans) {
+        const PlanKeys* keys = plan_keys_of(p);
+        if (!keys || keys->page.empty()) return {};
+        d.add_words(p.id);
+        d.add_words(keys->page);
+    }
+    return d.hex();
+}
+
 std::string Builder::calendar(const Group& g) const {
     std::string out;
     ics_line(out, "BEGIN:VCALENDAR");

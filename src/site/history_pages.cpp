@@ -136,7 +136,6 @@ void Builder::keep_record_history(Changelog& changelog, const std::string& path,
                          const std::vector<history::RecordVersion>& versions, const std::string& key) {
     note_changes(changelog, path, title, versions);
     const auto& revisions = options_.history->revisions();
-    keep(path, key);
     const auto& file = options_.history->file_revisions(record_path);
     for (size_t i = 0; i < file.size(); ++i) {
         const std::string rev_path = revision_path(path, revisions.at(file[i].revision).short_id);
@@ -144,6 +143,7 @@ void Builder::keep_record_history(Changelog& changelog, const std::string& path,
         // read has none: only the pages the previous build wrote with this key are kept.
         if (options_.unchanged(rev_path, key)) keep(rev_path, key);
     }
+    keep(path, key);  // after its older versions, as add_record_history hands them on (the sitemap's order)
 }
 
 // What the change log shows of a record's versions: those of its newest commits.

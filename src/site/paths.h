@@ -52,6 +52,9 @@ inline std::string local_indicator_path(const std::string& g, const std::string&
 inline std::string meeting_paper_path(const std::string& g) { return "meeting-papers/" + g + "/index.html"; }
 inline std::string calendar_path(const std::string& g) { return "calendars/" + g + ".ics"; }
 inline std::string plan_history_path(const std::string& g, const std::string& p) { return "history/" + g + "/" + p + "/index.html"; }
+// The name of a plan's folder entry in incremental builds (PageView::folder): the plan's page and
+// its activities' (groups/<g>/<p>/), their history pages and older versions (history/<g>/<p>/).
+inline std::string plan_folder_path(const std::string& g, const std::string& p) { return kGroupsFolder + g + "/" + p + "/"; }
 // (In a folder of the plan's history folder: an activity may be called "index".)
 inline std::string activity_history_path(const std::string& g, const std::string& p, const std::string& a) {
     return "history/" + g + "/" + p + "/activities/" + a + ".html";

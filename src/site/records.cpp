@@ -8,28 +8,30 @@
 namespace samplan::site {
 
 Builder::RecordKeys Builder::activity_keys(const Group& g, const Plan& p, const Activity& a) const {
+    // (Eight bytes at a time: a rebuild makes every activity's keys, some 200 bytes per commit of
+    // its file.)
     Digest d;
-    d.add(options_.inputs_key);
+    d.add_words("activity 2");
+    d.add_words(options_.inputs_key);
     for (const std::string* text : {&g.id, &g.name, &p.id, &p.title, &p.process.id, &a.path, &a.id, &a.title})
-        d.add(*text);
-    d.add(std::int64_t{g.draft});
-    d.add(std::int64_t{p.draft});
-    d.add(plan_status_class(p.status));
-    d.add(options_.history->note());
+        d.add_words(*text);
+    d.add_word(static_cast<std::uint64_t>(g.draft) | static_cast<std::uint64_t>(p.draft) << 1);
+    d.add_words(plan_status_class(p.status));
+    d.add_words(options_.history->note());
     const auto& revisions = options_.history->revisions();
     const auto& file = options_.history->file_revisions(a.path);
     for (const auto& fr : file) {
         const auto& rev = revisions.at(fr.revision);
-        for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path(), &fr.blob()}) d.add(*text);
-        d.add(rev.date.iso());
-        d.add(static_cast<std::int64_t>(fr.kind));
+        for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path(), &fr.blob()}) d.add_words(*text);
+        d.add_words(rev.date.iso());
+        d.add_word(static_cast<std::uint64_t>(fr.kind));
     }
     const bool current = !file.empty() && options_.history->in_working_folder(file.front());
-    d.add(std::int64_t{current});
+    d.add_word(current ? 1 : 2);
     RecordKeys keys;
     keys.history = d.hex();
     if (current) {
-        d.add("page");
+        d.add_words("page");
         keys.page = d.hex();
     }
     return keys;
@@ -118,7 +120,8 @@ void Builder::add_plan(Changelog& changelog, const Group& g, const Plan& p) {
         plan_versions_[p.path] = versions_->take(p.path);
         note_changes(changelog, history_page, p.title, plan_versions_[p.path]);
     }
-    std::string key = plan_page_key(g, p);
+    const PlanKeys* keys = plan_keys_of(p);
+    std::string key = keys ? keys->page : std::string();
     if (!key.empty() && options_.unchanged(path, key)) {
         keep(path, std::move(key));
         return;
@@ -293,6 +296,32 @@ std::string Builder::plan_page_key(const Group& g, const Plan& p) {
         d.add(keys->page);
     }
     return d.hex();
+}
+
+const Builder::PlanKeys* Builder::plan_keys_of(const Plan& p) const {
+    const auto it = plan_keys_.find(p.path);
+    return it == plan_keys_.end() ? nullptr : &it->second;
+}
+
+bool Builder::keep_plan_folder(Handoff& handoff, const Group& g, const Plan& p) {
+    const PlanKeys* keys = plan_keys_of(p);
+    if (!keys || !keys->kept) return false;
+    // The change log's part: the newest versions of the plan and of its activities (the only
+    // ones read), in the order add_plan and add_activity give them.
+    note_changes(handoff.changelog, plan_history_path(g.id, p.id), p.title, versions_->take(p.path));
+    for (const auto& a : p.activities)
+        note_changes(handoff.changelog, activity_history_path(g.id, p.id, a.id), a.title, versions_->take(a.path));
+    std::string folder = plan_folder_path(g.id, p.id);
+    if (!site_.settings.base_url.empty() && options_.folder_pages)  // the sitemap lists every page
+        for (const auto& page : options_.folder_pages(folder)) note_page(page);
+    sink_(PageView{.path = std::move(folder), .key = keys->folder, .keep = true, .folder = true});
+    return true;
+}
+
+void Builder::end_plan_folder(const Group& g, const Plan& p, size_t pages) {
+    const PlanKeys* keys = plan_keys_of(p);
+    if (!keys || keys->folder.empty()) return;
+    sink_(PageView{.path = plan_folder_path(g.id, p.id), .key = keys->folder, .folder = true, .folder_pages = pages});
 }
 
 void Builder::add_activity(Handoff& handoff, const Group& g, const Plan& p, const Activity& a) {

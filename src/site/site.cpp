@@ -111,9 +111,12 @@ void Builder::add_groups_family(Handoff& handoff) {
     for (const auto& g : site_.groups) {
         add_group(handoff.changelog, g);
         for (const auto& p : g.plans) {
+            if (keep_plan_folder(handoff, g, p)) continue;
+            const size_t first = handed_;
             add_plan(handoff.changelog, g, p);
             for (const auto& a : p.activities) add_activity(handoff, g, p, a);
             add_plan_history(handoff.changelog, g, p);  // it shows its activities' changes too
+            end_plan_folder(g, p, handed_ - first);
         }
         for (const auto& e : g.evaluations) add_evaluation(g, e);
     }
@@ -143,7 +146,9 @@ void Builder::add_indicators_family(Handoff&) { add_indicators(); }
 void Builder::add_meeting_papers_family(Handoff&) {
     for (const auto& g : site_.groups) {
         add_meeting_paper(g);
-        view_.files.push_back({calendar_path(g.id), calendar(g)});
+        std::string key = calendar_key(g);
+        if (!key.empty() && options_.unchanged(calendar_path(g.id), key)) view_.files.push_back({calendar_path(g.id), {}, std::move(key), true});
+        else view_.files.push_back({calendar_path(g.id), calendar(g), std::move(key)});
     }
 }
 

@@ -35,9 +35,9 @@ private:
 };
 
 struct PageView {
-    std::string path;      // output path, e.g. "groups/uddevalla/index.html"
-    std::string layout;    // template name, e.g. "group"
-    Data data;
+    std::string path = {};    // output path, e.g. "groups/uddevalla/index.html"
+    std::string layout = {};  // template name, e.g. "group"
+    Data data = {};
     // When set, the page's data is made by calling this, on whichever thread renders the page
     // (see resolve()): pages that need nothing else the builder collects are made on every core.
     std::function<Data()> make = {};
@@ -47,6 +47,14 @@ struct PageView {
     // The previous build wrote this page from the same inputs (same key): it is neither made nor
     // rendered, and its file is kept as it is.
     bool keep = false;
+    // Incremental builds: not a page but a folder entry, for a plan's pages (its own page, its
+    // activities', their history pages and older versions: site/paths.h). `path` names the
+    // folder ("groups/<g>/<p>/") and `key` is a digest of everything those pages are made from.
+    // With `keep`, every page the previous build listed under that entry is kept as it is, none
+    // of them made or handed on one by one. Without, the entry follows the `folder_pages` pages
+    // just handed on, which are the folder's: the next build can keep them by it.
+    bool folder = false;
+    size_t folder_pages = 0;
 };
 
 // Makes the page's data now if it was left to be made later (PageView::make).
@@ -115,6 +123,10 @@ struct SiteOptions {
     // an activity read only for its plan's history page keeps its versions' differences for the
     // next builds. Empty: none.
     std::string differences_cache;
+    // The pages the previous build listed under the folder entry `folder` (PageView::folder), in
+    // the order they were handed on; asked for only when the site has a sitemap (which lists every
+    // page).
+    std::function<std::vector<std::string>(const std::string& folder)> folder_pages;
     // At most this many addresses in one sitemap file (the sitemaps.org protocol's limit). A site
     // with more gets sitemap-1.xml, sitemap-2.xml, … and sitemap.xml lists them (a sitemap index).
     size_t sitemap_limit = 50000;
