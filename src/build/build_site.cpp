@@ -160,6 +160,7 @@ public:
     using const_iterator = Map::const_iterator;
     [[nodiscard]] const_iterator find(std::string_view path) const { return pages_.find(path); }
     [[nodiscard]] const_iterator end() const { return pages_.end(); }
+    [[nodiscard]] const_iterator begin() const { return pages_.begin(); }
     // Lets go of the table and its memory.
     void release() {
         Map().swap(pages_);
@@ -190,6 +191,24 @@ std::string search_part(const std::string& path) {
     return plain ? top : "other";
 }
 
+// A part of the search index with `pages` (sorted here, each once), and their digest: over the
+// paths, sizes and hashes.
+publish::SearchPart search_part_of(std::string name, std::vector<std::pair<std::string, PageFacts>>& pages) {
+    std::stable_sort(pages.begin(), pages.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    pages.erase(std::unique(pages.begin(), pages.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+                pages.end());
+    publish::SearchPart part;
+    part.name = std::move(name);
+    Digest digest;
+    for (const auto& [path, facts] : pages) {
+        digest.add(path);
+        digest.add(std::to_string(facts.size) + " " + std::to_string(facts.hash));
+        part.pages.push_back(path);
+    }
+    part.digest = digest.value();
+    return part;
+}
+
 // The pages Pagefind reads: those whose HTML has data-pagefind-body, since Pagefind then indexes
 // no other page (history pages and older versions have none); when no page has it, Pagefind would
 // read every page, and so it gets every page. Thread-safe.
@@ -204,6 +223,7 @@ public:
         std::lock_guard lock(mutex_);
         pages_.add(path, std::string_view(reinterpret_cast<const char*>(&facts), sizeof facts));
         any_searched_ = any_searched_ || facts.searched;
+        if (ready_) watch_page(path, facts);
     }
     // Calls fn(path, facts) for every page noted, in the order noted (a page is noted once; were
     // one noted twice, the first would count).
@@ -215,10 +235,30 @@ public:
             fn(path, facts);
         });
     }
+    // Before the pages are noted: watches the parts of the index that the previous build's
+    // searched pages made (`previous`, its page keys). Once every page such a part had is noted
+    // again (written or kept: final) and one of them changed or another page joined it, `ready`
+    // gets the part as it is then (called once per part, under this object's lock), so that
+    // Pagefind can make its index while the other pages are made. A page that joins it later, or a
+    // page it had that is not made again, makes the part that fill() gives another (its digest).
+    void watch(const PageKeys& previous, std::function<void(publish::SearchPart)> ready) {
+        std::lock_guard lock(mutex_);
+        for (const auto& [path, key] : previous) {
+            if (!key.facts.searched) continue;
+            const std::string page(path);
+            std::string name = search_part(page);
+            Watched& part = watched_[name];
+            part.name = std::move(name);
+            ++part.remaining;
+            expected_.emplace(page, std::make_pair(&part, key.facts));
+        }
+        if (!watched_.empty()) ready_ = std::move(ready);
+    }
     // The parts of the index (search_part), the main one first, each with its pages sorted and a
     // digest of their paths and bytes. When no page is at the top, one part holds them all.
     void fill(publish::SearchOptions& options) {
         std::lock_guard lock(mutex_);
+        ready_ = nullptr;
         std::map<std::string, std::vector<std::pair<std::string, PageFacts>>> parts;
         for_each([&](std::string_view view, const PageFacts& facts) {
             if (!facts.searched && any_searched_) return;
@@ -231,27 +271,45 @@ public:
                 all.insert(all.end(), it->second.begin(), it->second.end());
         }
         options.parts.clear();
-        for (auto& [name, pages] : parts) {
-            std::stable_sort(pages.begin(), pages.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-            pages.erase(std::unique(pages.begin(), pages.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
-                        pages.end());
-            publish::SearchPart part;
-            part.name = name;
-            Digest digest;  // over the paths, sizes and hashes
-            for (const auto& [path, facts] : pages) {
-                digest.add(path);
-                digest.add(std::to_string(facts.size) + " " + std::to_string(facts.hash));
-                part.pages.push_back(path);
-            }
-            part.digest = digest.value();
-            options.parts.push_back(std::move(part));
-        }
+        for (auto& [name, pages] : parts) options.parts.push_back(search_part_of(name, pages));
     }
 
 private:
+    // A part of the previous build's index, watched (see watch()).
+    struct Watched {
+        std::string name;
+        size_t remaining = 0;  // its previous pages not noted yet
+        bool changed = false, started = false;
+        std::vector<std::pair<std::string, PageFacts>> pages;  // its searched pages noted so far
+    };
+    void watch_page(const std::string& path, const PageFacts& facts) {
+        Watched* part = nullptr;
+        if (const auto it = expected_.find(path); it != expected_.end()) {
+            part = it->second.first;
+            const PageFacts& was = it->second.second;
+            if (!facts.searched || facts.size != was.size || facts.hash != was.hash) part->changed = true;
+            --part->remaining;
+            expected_.erase(it);
+        } else if (facts.searched) {
+            const auto it = watched_.find(search_part(path));
+            if (it == watched_.end()) return;  // a part the previous build had not: made after the pages
+            part = &it->second;
+            part->changed = true;
+        }
+        if (!part || part->started) return;
+        if (facts.searched) part->pages.emplace_back(path, facts);
+        if (part->remaining > 0 || !part->changed) return;
+        part->started = true;
+        ready_(search_part_of(part->name, part->pages));
+        std::vector<std::pair<std::string, PageFacts>>().swap(part->pages);
+    }
+
     std::mutex mutex_;
     bool any_searched_ = false;
     PathLog pages_;  // every page, with its PageFacts: the kept ones need their facts too
+    std::function<void(publish::SearchPart)> ready_;
+    std::unordered_map<std::string, Watched> watched_;  // by part
+    std::unordered_map<std::string, std::pair<Watched*, PageFacts>> expected_;  // previous searched pages not noted yet
 };
 
 // Pages without a key of their own get one from their data once it is made (site::data_key), on
@@ -756,11 +814,22 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         // (As the page keys: only for a site in git, so that one outside has no cache folder.)
         publish::Output output(settings.output,
                                publish::Spare{history.available() ? settings.spare : std::string(), settings.output_before});
+        // The search index: a part whose pages are all written is made while the others are (with
+        // the previous build's page keys, which tell each part's pages), the rest after them.
+        // Search covers the current site only: the archived versions come after it.
+        publish::SearchOptions search_options;
+        search_options.stamp_file = settings.search_stamp;
+        search_options.keep_previous = settings.reuse_search;
+        search_options.time_limit = settings.search_time_limit;
+        search_options.site_folder = fs::absolute(settings.content, ec).lexically_normal().parent_path().string();
+        publish::SearchIndex search_index(output, search_options);
         const render::Renderer renderer(theme);
         report.timings.start("pages", site::page_count(site, options));
         Reporter* progress = report.timings.progress();
         std::vector<std::string> current_pages;
         SearchedPages searched;
+        if (search_index.can_start())
+            searched.watch(previous_keys, [&search_index](publish::SearchPart part) { search_index.start(std::move(part)); });
         size_t files = 0, versions_from_cache = 0, versions_stored = 0;
         report.pages = write_site(
             [&](const site::PageSink& sink) {
@@ -819,15 +888,9 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
             else if (!settings.quiet) err << "samplan: " << text << "\n";
         }
 
-        // Search covers the current site only: index it before the archived versions are added.
         report.timings.start("search index");
-        publish::SearchOptions search_options;
         searched.fill(search_options);
-        search_options.stamp_file = settings.search_stamp;
-        search_options.keep_previous = settings.reuse_search;
-        search_options.time_limit = settings.search_time_limit;
-        search_options.site_folder = fs::absolute(settings.content, ec).lexically_normal().parent_path().string();
-        const publish::SearchOutcome search = publish::build_search_index(output, search_options);
+        const publish::SearchOutcome search = search_index.finish(std::move(search_options.parts));
         report.search_failed = search.failed;
         if (progress) progress->note(search.message, !search.built);
         else if (!settings.quiet || !search.built) err << "samplan: " << search.message << "\n";

@@ -176,6 +176,7 @@ struct SearchOutcome {
     std::string message;  // what was done, or why search is missing, for the user
     std::string stamp;    // to write to the stamp file once the site is swapped in ("" removes it)
     size_t parts_made = 0, parts_kept = 0;
+    size_t parts_early = 0;  // of parts_made, those made while the pages were written (SearchIndex::start)
     // The folders Pagefind read from, being removed on a thread of their own while the build goes
     // on (they are beside the staging folder, not in it); dropping the last copy waits for that.
     std::shared_ptr<void> removing;
@@ -186,9 +187,43 @@ struct SearchOutcome {
 // in the working folder or in `site_folder`; else on PATH), one part at a time (several at once),
 // each kept from the previous site when it was made from the same pages by the same Pagefind;
 // lists the parts other than the main one in pagefind/parts.json for the search page. Pagefind
-// runs in a process group of its own that ends
-// with samplan, however samplan ends; it is stopped after `time_limit` or when a stop is asked
-// for (then Stopped is thrown).
+// runs in a process group of its own that ends with samplan, however samplan ends; it is stopped
+// after `time_limit` or when a stop is asked for (then Stopped is thrown).
+//
+// A part whose pages are all written may be started while the other pages are still being made
+// (start()), so that Pagefind runs beside them rather than after them; finish() makes the rest once
+// every page is made. A part started early is used only when its pages turned out the very ones it
+// was given (the same paths, sizes and bytes: SearchPart::digest); otherwise it is made again.
+class SearchIndex {
+public:
+    // `options.parts` is not used here (see finish()). The staging folder is `output`'s: this must
+    // be destroyed before `output`.
+    SearchIndex(const Output& output, SearchOptions options);
+    // Stops what was started and not finished (its Pagefind killed, waited for) and removes its
+    // scratch folders: for a build that failed or was stopped before finish().
+    ~SearchIndex();
+    SearchIndex(const SearchIndex&) = delete;
+    SearchIndex& operator=(const SearchIndex&) = delete;
+
+    // Whether start() does anything: Pagefind is there, and the previous index is not kept
+    // whatever changed (`keep_previous`).
+    [[nodiscard]] bool can_start() const;
+    // Makes `part`'s index on a thread of its own (one part at a time; the others wait for it in
+    // turn), and returns at once. Every page of `part` must be in the staging folder as it will be
+    // published: the caller makes none of them again. A part still waiting when finish() is called
+    // is made by finish() instead. Thread-safe; nothing after finish().
+    void start(SearchPart part);
+    // The whole index, of `parts` (SearchOptions::parts): waits for the part being made early, uses
+    // those made early whose pages are the same, makes or keeps the others. Once only. Pagefind's
+    // time limit counts from here, and for a part made early from its own start.
+    SearchOutcome finish(std::vector<SearchPart> parts);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+// SearchIndex(output, options).finish(options.parts).
 SearchOutcome build_search_index(const Output& output, const SearchOptions& options);
 
 // Writes `stamp` (from SearchOutcome) to `stamp_file`, or removes the file when `stamp` is empty.

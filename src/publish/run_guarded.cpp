@@ -38,7 +38,8 @@ void wait_for_own_children() {
     std::call_once(once, [] { ::signal(SIGCHLD, SIG_DFL); });
 }
 
-RunEnd run_guarded(std::vector<std::string> args, std::chrono::steady_clock::time_point deadline) {
+RunEnd run_guarded(std::vector<std::string> args, std::chrono::steady_clock::time_point deadline,
+                   const std::atomic<bool>* cancel) {
     // Everything the children need is made before fork(): between fork() and exec only
     // async-signal-safe calls are allowed in a copy of a process with threads.
     std::vector<char*> argv;
@@ -99,16 +100,17 @@ RunEnd run_guarded(std::vector<std::string> args, std::chrono::steady_clock::tim
     ::setpgid(guard, guard);  // also here: a kill must reach the group even before the guard made it
     // The guard's end wakes this loop at once; it looks for a stop or the deadline every 20 ms.
     const int guard_ended = end_of(guard);
-    bool stopped = false, timed_out = false;
+    bool stopped = false, timed_out = false, cancelled = false;
     for (;;) {
         siginfo_t info {};
         // Not reaped yet, so that its id (the group's) cannot be taken by another process meanwhile.
         const int waited = ::waitid(P_PID, static_cast<id_t>(guard), &info, WEXITED | WNOHANG | WNOWAIT);
         if ((waited == 0 && info.si_pid == guard) || (waited != 0 && errno != EINTR)) break;
-        if (!stopped && !timed_out) {
+        if (!stopped && !timed_out && !cancelled) {
             stopped = stop_requested();
             timed_out = std::chrono::steady_clock::now() >= deadline;
-            if (stopped || timed_out) ::kill(-guard, SIGKILL);
+            cancelled = cancel && cancel->load();
+            if (stopped || timed_out || cancelled) ::kill(-guard, SIGKILL);
         }
         struct pollfd p {guard_ended, POLLIN, 0};
         ::poll(guard_ended >= 0 ? &p : nullptr, guard_ended >= 0 ? 1 : 0, 20);
@@ -121,6 +123,7 @@ RunEnd run_guarded(std::vector<std::string> args, std::chrono::steady_clock::tim
     ::close(alive[1]);
     if (stopped) throw Stopped();
     if (timed_out) return RunEnd::TimedOut;
+    if (cancelled) return RunEnd::Cancelled;
     if (!WIFEXITED(status)) return RunEnd::Failed;
     if (WEXITSTATUS(status) == 127) return RunEnd::CannotStart;
     return WEXITSTATUS(status) == 0 ? RunEnd::Ok : RunEnd::Failed;

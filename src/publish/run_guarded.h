@@ -3,6 +3,7 @@
 // child that samplan waits for needs (the `rm` that removes a previous site among them).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ enum class RunEnd {
     Failed,       // it ended with another status, or by a signal
     CannotStart,  // it could not be started (or exited with 127, as a shell does for that)
     TimedOut,     // `deadline` came first: it was killed
+    Cancelled,    // `cancel` was set first: it was killed
 };
 
 // Runs `args` (args[0] the program, a path: PATH is not searched) in a process group of its own,
@@ -30,8 +32,10 @@ enum class RunEnd {
 // for SIGPIPE, SIGTERM, SIGINT and SIGHUP and no signal blocked. Neither the guard nor the program
 // holds any other descriptor of samplan's (another run's pipe held by a guard would hide samplan's
 // end from that run's guard). The group is killed at `deadline` or when a stop is asked for
-// (core/stop.h; then Stopped is thrown once it is gone). It returns as soon as the program ended
-// (the guard and samplan are woken by a pidfd, not a timer).
-RunEnd run_guarded(std::vector<std::string> args, std::chrono::steady_clock::time_point deadline);
+// (core/stop.h; then Stopped is thrown once it is gone), and when `cancel` (if given) is set: it
+// is looked at as often as a stop is, every 20 ms. It returns as soon as the program ended (the
+// guard and samplan are woken by a pidfd, not a timer).
+RunEnd run_guarded(std::vector<std::string> args, std::chrono::steady_clock::time_point deadline,
+                   const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace samplan::publish

@@ -8,6 +8,7 @@
 #include "core/digest.h"
 #include "core/files.h"
 #include "core/parallel.h"
+#include "core/stop.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -16,7 +17,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -232,21 +236,258 @@ struct Remover {
     ~Remover() { thread.join(); }
 };
 
+// A part of the previous site's index, as the stamp describes it.
+struct Previous {
+    std::uint64_t pages = 0, given = 0;
+    std::string identity;  // of its pagefind-entry.json
+};
+
+// How Pagefind's run over one part ended.
+struct PartRun {
+    RunEnd end = RunEnd::Ok;
+    std::uint64_t given = 0;     // what Pagefind was given (give_pages); 0: not known
+    bool kept_given = false;     // not made: the previous site's part, made from these very bytes, linked
+    std::exception_ptr failure;  // Stopped, or the part's pages could not be given
+};
+
+std::string part_name(const SearchPart& part) { return part.name.empty() ? std::string("-") : part.name; }
+
+// Empties the folder of a part made again, or linked from the previous site (the main one keeps the
+// other parts): a spare staging folder's files are the output's too, never written over.
+void clear_part(const fs::path& folder, bool main) {
+    std::error_code ec;
+    if (!main) {
+        fs::remove_all(folder, ec);
+        return;
+    }
+    for (const auto& e : fs::directory_iterator(folder, ec))
+        if (e.path().filename() != "parts") fs::remove_all(e.path(), ec);
+}
+
 }  // namespace
 
-SearchOutcome build_search_index(const Output& output, const SearchOptions& options) {
-    output.search_index_done();
+struct SearchIndex::State {
+    const Output& output;
+    SearchOptions options;
+    const std::string staging;
+    const bool reused;  // the staging folder holds the previous site's index
+    std::string binary, program;  // Pagefind (empty: not installed), and what is started for it
+    std::string tool_line;
+    std::unordered_map<std::string, Previous> previous;  // by part_name, from the stamp
+    bool finished = false;
+
+    // The scratch folders (one per part made, the pages given to Pagefind) are in one folder beside
+    // the staging folder, named as a staging folder of this process (so that a killed build's is
+    // removed by the next build, as its staging folder is): removing them (a file and a folder per
+    // page) need not hold up the swap. It is made when a part first needs it, in the staging folder
+    // and locked there, then moved out: another build never takes it for a killed build's while this
+    // one runs, and a build killed before it is moved leaves it in its staging folder.
+    std::mutex scratch_mutex;
+    const std::string scratch_root;
+    int scratch_fd = -1;  // open and locked while it is there
+    size_t scratch_next = 0;
+
+    // The parts started while the pages are made (start()): one thread makes them in turn.
+    struct Early {
+        SearchPart part;
+        PartRun run;
+    };
+    std::mutex early_mutex;
+    std::condition_variable early_wake;
+    std::deque<SearchPart> waiting;
+    std::vector<Early> early;  // made (or failed), in the order made
+    bool closing = false;      // finish() or the destructor: no more parts are started
+    std::atomic<bool> cancel{false};
+    std::thread worker;
+
+    State(const Output& out, SearchOptions opts)
+        : output(out), options(std::move(opts)), staging(out.staging_dir()), reused(out.staging_reused()),
+          scratch_root(out.staging_dir() + "-0") {
+        options.parts.clear();
+        binary = find_pagefind(options.site_folder);
+        if (binary.empty()) return;
+        program = npm_binary(binary);
+        Digest tool;
+        tool.add("samplan-search 3");  // 3: each part's line also holds the digest of what Pagefind was given
+        tool.add(pagefind_identity(binary));
+        tool.add("--silent");
+        tool_line = "search " + tool.hex();
+        // The previous site's parts: lines "name pages given identity".
+        if (!options.stamp_file.empty()) {
+            std::ifstream in(options.stamp_file, std::ios::binary);
+            std::string line;
+            if (std::getline(in, line) && line == tool_line)
+                while (std::getline(in, line)) {
+                    std::istringstream fields(line);
+                    std::string name;
+                    Previous part;
+                    if (fields >> name >> part.pages >> part.given >> part.identity) previous[name] = std::move(part);
+                }
+        }
+    }
+
+    std::chrono::steady_clock::time_point deadline_from_now() const {
+        return options.time_limit.count() > 0 ? std::chrono::steady_clock::now() + options.time_limit
+                                              : std::chrono::steady_clock::time_point::max();
+    }
+
+    // A new scratch folder's path (not made yet), the folder that holds them made when needed.
+    std::string next_scratch() {
+        std::lock_guard lock(scratch_mutex);
+        if (scratch_fd < 0) {
+            std::error_code ec;
+            const std::string made = staging + "/.samplan-search";
+            fs::remove_all(made, ec);
+            if (::mkdir(made.c_str(), 0777) != 0) throw std::runtime_error("cannot create " + made + ": " + std::strerror(errno));
+            const int fd = ::open(made.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd >= 0) ::flock(fd, LOCK_EX | LOCK_NB);
+            if (fd < 0 || ::rename(made.c_str(), scratch_root.c_str()) != 0) {
+                const int saved = errno;
+                if (fd >= 0) ::close(fd);
+                fs::remove_all(made, ec);
+                throw std::runtime_error("cannot create " + scratch_root + ": " + std::strerror(saved));
+            }
+            scratch_fd = fd;
+        }
+        return scratch_root + "/" + std::to_string(scratch_next++);
+    }
+
+    // Removes the scratch folders now (a stop or a failure leaves nothing behind).
+    void remove_scratch() {
+        std::lock_guard lock(scratch_mutex);
+        if (scratch_fd < 0) return;
+        std::error_code ec;
+        fs::remove_all(scratch_root, ec);
+        ::close(scratch_fd);
+        scratch_fd = -1;
+    }
+
+    // Pagefind over `part`'s pages, given in a scratch folder of their own (cut, or linked), into
+    // the part's folder of the staging folder (emptied by the caller); or the previous site's part
+    // linked there when Pagefind would be given the very bytes it was given for it.
+    PartRun run_part(const SearchPart& part, std::chrono::steady_clock::time_point deadline) {
+        PartRun run;
+        const std::string index = staging + "/" + part_folder(part.name);
+        try {
+            const std::string scratch = next_scratch();
+            run.given = give_pages(staging, scratch, part.pages);
+            const auto known = previous.find(part_name(part));
+            if (run.given != 0 && known != previous.end() && known->second.given == run.given) {
+                const fs::path before = fs::path(output.output_dir()) / part_folder(part.name);
+                if (!known->second.identity.empty() &&
+                    identity((before / "pagefind-entry.json").string()) == known->second.identity &&
+                    link_folder(before, index, {"parts", "parts.json"})) {
+                    run.kept_given = true;
+                    return run;
+                }
+                clear_part(index, part.name.empty());  // (half linked: made instead)
+            }
+            run.end = run_guarded({program, "--site", scratch, "--output-path", index, "--silent"}, deadline, &cancel);
+            std::error_code e;
+            if (run.end == RunEnd::Ok && !fs::is_regular_file(index + "/pagefind-entry.json", e) &&
+                !fs::is_regular_file(index + "/pagefind.js", e))
+                run.end = RunEnd::Failed;
+            if (run.end == RunEnd::Ok && !part.name.empty())
+                for (const auto& f : fs::directory_iterator(index, e))
+                    if (main_index_only(f.path().filename().string())) fs::remove_all(f.path(), e);
+        } catch (...) {
+            run.failure = std::current_exception();
+        }
+        return run;
+    }
+
+    // The thread of start(): the parts in the order started, until finish() or a failure.
+    void make_early() {
+        for (;;) {
+            Early made;
+            {
+                std::unique_lock lock(early_mutex);
+                early_wake.wait(lock, [&] { return closing || !waiting.empty(); });
+                if (closing) return;
+                made.part = std::move(waiting.front());
+                waiting.pop_front();
+            }
+            try {
+                check_relative(part_folder(made.part.name));
+                clear_part(fs::path(staging) / part_folder(made.part.name), made.part.name.empty());
+                made.run = run_part(made.part, deadline_from_now());
+            } catch (...) {
+                made.run.failure = std::current_exception();
+            }
+            const bool go_on = !made.run.failure && made.run.end == RunEnd::Ok;
+            std::lock_guard lock(early_mutex);
+            early.push_back(std::move(made));
+            if (!go_on) return;  // finish() makes the rest, and tells what went wrong
+        }
+    }
+
+    // No more parts started; waits for the one being made (`cancel`: its Pagefind killed).
+    void close_early(bool cancelled) {
+        {
+            std::lock_guard lock(early_mutex);
+            closing = true;
+            if (cancelled) cancel = true;
+        }
+        early_wake.notify_all();
+        if (worker.joinable()) worker.join();
+    }
+};
+
+SearchIndex::SearchIndex(const Output& output, SearchOptions options) : state_(std::make_unique<State>(output, std::move(options))) {}
+
+SearchIndex::~SearchIndex() {
+    state_->close_early(true);
+    state_->remove_scratch();
+}
+
+bool SearchIndex::can_start() const { return !state_->binary.empty() && !state_->options.keep_previous; }
+
+void SearchIndex::start(SearchPart part) {
+    State& s = *state_;
+    if (!can_start()) return;
+    std::lock_guard lock(s.early_mutex);
+    if (s.closing) return;
+    s.waiting.push_back(std::move(part));
+    if (s.worker.joinable()) {
+        s.early_wake.notify_one();
+        return;
+    }
+    try {
+        s.worker = std::thread([&s] { s.make_early(); });
+    } catch (const std::system_error&) {  // no thread to be had: finish() makes the part
+        s.waiting.clear();
+        s.closing = true;
+    }
+}
+
+SearchOutcome SearchIndex::finish(std::vector<SearchPart> parts) {
+    State& s = *state_;
+    if (s.finished) throw std::logic_error("SearchIndex::finish called twice");
+    s.finished = true;
+    s.close_early(false);
+    s.output.search_index_done();
+    const SearchOptions& options = s.options;
     SearchOutcome outcome;
-    const std::string& staging = output.staging_dir();
-    const bool reused = output.staging_reused();  // the staging folder holds the previous site's index
+    const std::string& staging = s.staging;
+    const bool reused = s.reused;
+    const Output& output = s.output;
     std::error_code ec;
+    // A stop asked for while a part was made early: as in the parts made below.
+    for (const auto& made : s.early)
+        if (made.run.failure) {
+            try {
+                std::rethrow_exception(made.run.failure);
+            } catch (const Stopped&) {
+                throw;
+            } catch (...) {  // made again below, which tells what went wrong
+            }
+        }
     if (options.keep_previous && keep_index(output.output_dir(), staging, reused)) {
         outcome.built = true;
         outcome.message = "search index kept from the previous site";
         return outcome;
     }
-    const std::string binary = find_pagefind(options.site_folder);
-    if (binary.empty()) {
+    if (s.binary.empty()) {
         fs::remove_all(fs::path(staging) / "pagefind", ec);
         const char* named = std::getenv("SAMPLAN_PAGEFIND");
         outcome.message =
@@ -255,109 +496,74 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
                               "pagefind on PATH, or name it in SAMPLAN_PAGEFIND)";
         return outcome;
     }
-    const std::string program = npm_binary(binary);
-    Digest tool;
-    tool.add("samplan-search 3");  // 3: each part's line also holds the digest of what Pagefind was given
-    tool.add(pagefind_identity(binary));
-    tool.add("--silent");
-    const std::string tool_line = "search " + tool.hex();
-    auto part_name = [](const SearchPart& part) { return part.name.empty() ? std::string("-") : part.name; };
+    const std::string& binary = s.binary;
 
-    // The previous site's parts, each kept when it was made from the same pages by the same
-    // Pagefind, or from pages that gave Pagefind the same bytes (they changed only where Pagefind
-    // does not read: give_pages).
-    struct Previous {
-        std::uint64_t pages = 0, given = 0;
-        std::string identity;  // of its pagefind-entry.json
-    };
-    std::unordered_map<std::string, Previous> previous;  // by part_name; lines "name pages given identity"
-    if (!options.stamp_file.empty()) {
-        std::ifstream in(options.stamp_file, std::ios::binary);
-        std::string line;
-        if (std::getline(in, line) && line == tool_line)
-            while (std::getline(in, line)) {
-                std::istringstream fields(line);
-                std::string name;
-                Previous part;
-                if (fields >> name >> part.pages >> part.given >> part.identity) previous[name] = std::move(part);
+    // The parts made early whose pages are the final ones are used; the others' folders are emptied
+    // (before the parts are linked or made below).
+    std::unordered_map<std::string, const State::Early*> early;  // by part_name
+    for (const auto& made : s.early) {
+        const auto final_part = std::find_if(parts.begin(), parts.end(), [&](const SearchPart& p) { return p.name == made.part.name; });
+        if (!made.run.failure && final_part != parts.end() && final_part->digest == made.part.digest &&
+            final_part->pages == made.part.pages) {
+            early[part_name(made.part)] = &made;
+        } else {
+            try {
+                check_relative(part_folder(made.part.name));
+                clear_part(fs::path(staging) / part_folder(made.part.name), made.part.name.empty());
+            } catch (const std::runtime_error&) {  // (a name that leads out: nothing was made)
             }
+        }
     }
+
     // What each part was given (0: not known): carried over for a part kept, found for one given.
     std::unordered_map<std::string, std::uint64_t> given;
     std::vector<const SearchPart*> to_make;
+    std::vector<const State::Early*> used;  // made early, in `parts`' order
+    RunEnd end = RunEnd::Ok;
     if (reused) {
         // The previous site's parts that this site has not (their group is gone).
         std::unordered_set<std::string> names;
-        for (const auto& part : options.parts) names.insert(part.name);
+        for (const auto& part : parts) names.insert(part.name);
         for (const auto& e : fs::directory_iterator(fs::path(staging) / "pagefind/parts", ec))
             if (!names.count(e.path().filename().string())) fs::remove_all(e.path(), ec);
         ec.clear();
     }
-    // A part made again, or linked from the previous site, starts from an empty folder (the main
-    // one keeps the other parts): a spare staging folder's files are the output's too, never
-    // written over.
-    auto clear = [&](const fs::path& now, bool main) {
-        if (!main) {
-            fs::remove_all(now, ec);
-            return;
-        }
-        for (const auto& e : fs::directory_iterator(now, ec))
-            if (e.path().filename() != "parts") fs::remove_all(e.path(), ec);
-        ec.clear();
-    };
-    for (size_t i = 0; i < options.parts.size(); ++i) {
-        const SearchPart& part = options.parts[i];
+    // The previous site's parts, each kept when it was made from the same pages by the same
+    // Pagefind, or from pages that gave Pagefind the same bytes (they changed only where Pagefind
+    // does not read: give_pages).
+    for (const auto& part : parts) {
         check_relative(part_folder(part.name));
+        if (const auto made = early.find(part_name(part)); made != early.end()) {
+            used.push_back(made->second);
+            given[part_name(part)] = made->second->run.given;
+            if (made->second->run.end != RunEnd::Ok && end == RunEnd::Ok) end = made->second->run.end;
+            continue;
+        }
         const fs::path before = fs::path(output.output_dir()) / part_folder(part.name);
         const fs::path now = fs::path(staging) / part_folder(part.name);
         const std::string made_from = identity((before / "pagefind-entry.json").string());
-        const auto known = previous.find(part_name(part));
-        const bool same_pages = known != previous.end() && known->second.pages == part.digest &&
+        const auto known = s.previous.find(part_name(part));
+        const bool same_pages = known != s.previous.end() && known->second.pages == part.digest &&
                                 !made_from.empty() && known->second.identity == made_from;
         if (same_pages) given[part_name(part)] = known->second.given;
         if (same_pages && reused && identity((now / "pagefind-entry.json").string()) == made_from) {
             ++outcome.parts_kept;  // there already, the very files
             continue;
         }
-        if (reused || fs::exists(now / "pagefind-entry.json", ec)) clear(now, part.name.empty());  // (or half linked)
+        if (reused || fs::exists(now / "pagefind-entry.json", ec)) clear_part(now, part.name.empty());  // (or half linked)
         if (same_pages && link_folder(before, now, {"parts", "parts.json"})) {
             ++outcome.parts_kept;
             continue;
         }
-        clear(now, part.name.empty());
+        clear_part(now, part.name.empty());
         to_make.push_back(&part);
     }
 
-    // Pagefind, over each part's pages given in a scratch folder of their own (cut, or linked),
-    // several at once.
-    // The scratch folders are in one folder beside the staging folder, named as a staging folder of
-    // this process (so that a killed build's is removed by the next build, as its staging folder
-    // is): removing them (a file and a folder per page) need not hold up the swap.
-    // It is made in the staging folder and locked there, then moved out: another build never takes
-    // it for a killed build's while this one runs, and a build killed before it is moved leaves it
-    // in its staging folder.
-    const std::string scratch_root = staging + "-0";
-    int scratch_fd = -1;
-    if (!to_make.empty()) {
-        const std::string made = staging + "/.samplan-search";
-        fs::remove_all(made, ec);
-        if (::mkdir(made.c_str(), 0777) != 0) throw std::runtime_error("cannot create " + made + ": " + std::strerror(errno));
-        scratch_fd = ::open(made.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (scratch_fd >= 0) ::flock(scratch_fd, LOCK_EX | LOCK_NB);
-        if (scratch_fd < 0 || ::rename(made.c_str(), scratch_root.c_str()) != 0) {
-            const int saved = errno;
-            if (scratch_fd >= 0) ::close(scratch_fd);
-            fs::remove_all(made, ec);
-            throw std::runtime_error("cannot create " + scratch_root + ": " + std::strerror(saved));
-        }
-    }
-    const auto deadline = options.time_limit.count() > 0 ? std::chrono::steady_clock::now() + options.time_limit
-                                                         : std::chrono::steady_clock::time_point::max();
+    // Pagefind, over each part's pages, several at once.
+    const auto deadline = s.deadline_from_now();
     std::mutex mutex;
     size_t next = 0;
-    std::vector<std::uint64_t> given_now(to_make.size(), 0);  // by to_make's index
-    std::vector<char> kept_given(to_make.size(), 0);           // linked, not made: same bytes given
-    RunEnd end = RunEnd::Ok;
+    std::vector<PartRun> runs(to_make.size());  // by to_make's index
     std::exception_ptr failure;
     auto work = [&] {
         for (;;) {
@@ -367,69 +573,38 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
                 if (next >= to_make.size() || end != RunEnd::Ok || failure) return;
                 i = next++;
             }
-            const SearchPart& part = *to_make[i];
-            const std::string scratch = scratch_root + "/" + std::to_string(i);
-            const std::string index = staging + "/" + part_folder(part.name);
-            RunEnd result = RunEnd::Failed;
-            try {
-                const std::uint64_t gave = give_pages(staging, scratch, part.pages);
-                given_now[i] = gave;
-                // Pagefind was given these very bytes for the previous site's part: that index.
-                const auto known = previous.find(part_name(part));
-                if (gave != 0 && known != previous.end() && known->second.given == gave) {
-                    const fs::path before = fs::path(output.output_dir()) / part_folder(part.name);
-                    std::error_code e;
-                    if (!known->second.identity.empty() &&
-                        identity((before / "pagefind-entry.json").string()) == known->second.identity &&
-                        link_folder(before, index, {"parts", "parts.json"})) {
-                        kept_given[i] = 1;
-                        continue;
-                    }
-                    // (Half linked: cleared as before, then made.)
-                    for (const auto& f : fs::directory_iterator(index, e))
-                        if (part.name.empty() ? f.path().filename() != "parts" : true) fs::remove_all(f.path(), e);
-                }
-                result = run_guarded({program, "--site", scratch, "--output-path", index, "--silent"}, deadline);
-                std::error_code e;
-                if (result == RunEnd::Ok && !fs::is_regular_file(index + "/pagefind-entry.json", e) &&
-                    !fs::is_regular_file(index + "/pagefind.js", e))
-                    result = RunEnd::Failed;
-                if (result == RunEnd::Ok && !part.name.empty())
-                    for (const auto& f : fs::directory_iterator(index, e))
-                        if (main_index_only(f.path().filename().string())) fs::remove_all(f.path(), e);
-            } catch (...) {
-                std::lock_guard lock(mutex);
-                if (!failure) failure = std::current_exception();
+            runs[i] = s.run_part(*to_make[i], deadline);
+            std::lock_guard lock(mutex);
+            if (runs[i].failure) {
+                if (!failure) failure = runs[i].failure;
                 return;
             }
-            std::lock_guard lock(mutex);
-            if (result != RunEnd::Ok && end == RunEnd::Ok) end = result;
+            if (runs[i].end != RunEnd::Ok && end == RunEnd::Ok) end = runs[i].end;
         }
     };
-    const size_t threads_wanted = std::min<size_t>(to_make.size(), core_count());
+    const size_t threads_wanted = end == RunEnd::Ok ? std::min<size_t>(to_make.size(), core_count()) : 0;
     std::vector<std::thread> threads;
     for (size_t t = 1; t < threads_wanted; ++t) threads.emplace_back(work);
-    work();
+    if (threads_wanted > 0) work();
     for (auto& t : threads) t.join();
-    if (!to_make.empty()) {
-        if (end == RunEnd::Ok && !failure) {
+    if (end == RunEnd::Ok && !failure) {
+        std::lock_guard lock(s.scratch_mutex);
+        if (s.scratch_fd >= 0) {
             try {
-                outcome.removing = std::make_shared<Remover>(scratch_root, scratch_fd);
-            } catch (const std::system_error&) {  // no thread to be had: removed here
+                outcome.removing = std::make_shared<Remover>(s.scratch_root, s.scratch_fd);
+                s.scratch_fd = -1;
+            } catch (const std::system_error&) {  // no thread to be had: removed below
             }
         }
-        if (!outcome.removing) {  // (a stop or a failure leaves nothing behind)
-            fs::remove_all(scratch_root, ec);
-            ::close(scratch_fd);
-        }
     }
+    s.remove_scratch();  // (a stop or a failure leaves nothing behind)
     if (failure) std::rethrow_exception(failure);  // Stopped, or a part's pages could not be given
 
     const std::string index = staging + "/pagefind";
     if (end == RunEnd::Ok && fs::is_regular_file(index + "/pagefind.js", ec)) {
         // The other parts, for the search page to merge.
         std::string list = "[";
-        for (const auto& part : options.parts)
+        for (const auto& part : parts)
             if (!part.name.empty()) list += std::string(list.size() > 1 ? "," : "") + "\"parts/" + part.name + "/\"";
         list += "]\n";
         ::unlinkat(output.staging_fd(), "pagefind/parts.json", 0);  // (a spare's is the output's too)
@@ -439,25 +614,32 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
         if (listed) {
             outcome.built = true;
             size_t pages = 0;
-            for (size_t i = 0; i < to_make.size(); ++i) {
-                given[part_name(*to_make[i])] = given_now[i];
-                if (kept_given[i]) {
+            auto count = [&](const SearchPart& part, const PartRun& run, bool made_early) {
+                given[part_name(part)] = run.given;
+                if (run.kept_given) {
                     ++outcome.parts_kept;
-                } else {
-                    ++outcome.parts_made;
-                    pages += to_make[i]->pages.size();
+                    return;
                 }
-            }
-            if (to_make.empty())
+                ++outcome.parts_made;
+                if (made_early) ++outcome.parts_early;
+                pages += part.pages.size();
+            };
+            for (const auto* made : used) count(made->part, made->run, true);
+            for (size_t i = 0; i < to_make.size(); ++i) count(*to_make[i], runs[i], false);
+            if (outcome.parts_made == 0 && to_make.empty() && used.empty())
                 outcome.message = "search index kept: no searched page changed";
             else if (outcome.parts_made == 0)
                 outcome.message = "search index kept: no searched page changed where Pagefind reads it";
             else
                 outcome.message = "search index built with " + binary + " (" + std::to_string(pages) + " pages in " +
                                   std::to_string(outcome.parts_made) + (outcome.parts_made == 1 ? " part" : " parts") +
+                                  (outcome.parts_early == 0 ? std::string()
+                                   : outcome.parts_early == outcome.parts_made
+                                       ? std::string(", made while the pages were written")
+                                       : ", " + std::to_string(outcome.parts_early) + " of them while the pages were written") +
                                   ", " + std::to_string(outcome.parts_kept) + " kept)";
-            outcome.stamp = tool_line;
-            for (const auto& part : options.parts) {
+            outcome.stamp = s.tool_line;
+            for (const auto& part : parts) {
                 const auto it = given.find(part_name(part));
                 outcome.stamp += "\n" + part_name(part) + " " + std::to_string(part.digest) + " " +
                                  std::to_string(it == given.end() ? 0 : it->second) + " " +
@@ -477,6 +659,11 @@ SearchOutcome build_search_index(const Output& output, const SearchOptions& opti
     else
         outcome.message = "search is not built: Pagefind failed (" + binary + ")";
     return outcome;
+}
+
+SearchOutcome build_search_index(const Output& output, const SearchOptions& options) {
+    SearchIndex index(output, options);
+    return index.finish(options.parts);
 }
 
 void write_search_stamp(const std::string& stamp_file, const std::string& stamp) {

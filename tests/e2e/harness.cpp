@@ -146,6 +146,7 @@ while [ $# -gt 0 ]; do
 done
 n=1; while ! mkdir "$dir/run-$n" 2>/dev/null; do n=$((n+1)); done
 mv "$dir/args.tmp-$$" "$dir/run-$n/args"
+(cd "$site" && find . -type f -exec cksum {} + | sed 's| \./| |' | LC_ALL=C sort -k3) > "$dir/run-$n/sums"
 (cd "$site" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) > "$dir/run-$n/files.tmp"
 mv "$dir/run-$n/files.tmp" "$dir/run-$n/files"
 if [ -e "$dir/hold" ] && mkdir "$dir/holding" 2>/dev/null; then
@@ -205,6 +206,10 @@ std::vector<std::string> FakePagefind::arguments(int run) const {
 
 std::vector<std::string> FakePagefind::files(int run) const {
     return lines_of(dir_.path() / ("run-" + std::to_string(run)) / "files");
+}
+
+std::vector<std::string> FakePagefind::sums(int run) const {
+    return lines_of(dir_.path() / ("run-" + std::to_string(run)) / "sums");
 }
 
 bool wait_until(const std::function<bool()>& done, int seconds) {

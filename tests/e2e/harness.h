@@ -91,6 +91,8 @@ public:
     [[nodiscard]] int runs() const;
     [[nodiscard]] std::vector<std::string> arguments(int run) const;
     [[nodiscard]] std::vector<std::string> files(int run) const;  // relative to --site, sorted
+    // The same files, each line "checksum size path" (cksum's): what the run was given of them.
+    [[nodiscard]] std::vector<std::string> sums(int run) const;
 
 private:
     TempDir dir_;

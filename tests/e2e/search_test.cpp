@@ -357,3 +357,81 @@ TEST_CASE("a theme that marks no page for search gets every page of the current 
         for (const auto& f : pagefind.files(run)) given.insert(f);
     CHECK(given == pages);
 }
+
+namespace {
+
+// The part of the index each run of `pagefind` from `first` on made (its --output-path's last
+// folder: "pagefind" for the main part), with what it was given: the last run for each part.
+std::map<std::string, std::vector<std::string>> given_by_part(const FakePagefind& pagefind, int first) {
+    std::map<std::string, std::vector<std::string>> parts;
+    for (int run = first; run <= pagefind.runs(); ++run) {
+        const auto args = pagefind.arguments(run);
+        REQUIRE(args.size() >= 4);
+        parts[fs::path(args[3]).filename().string()] = pagefind.sums(run);
+    }
+    return parts;
+}
+
+}  // namespace
+
+TEST_CASE("a part of the index made while the pages are written is given what a full build gives it") {
+    FakePagefind pagefind;
+    TempDir repo;
+    const fs::path content = commit_base_fixture(repo.path()), site = repo.path() / "site";
+    auto build_into = [&](const fs::path& output) {
+        const auto r = run_samplan({"build", "--content", content.string(), "--output", output.string(), "--today", "2025-06-01"});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+    };
+    build_into(site);
+    const fs::path plan = content / "groups/alfa/plans/2025";
+    int full_builds = 0;
+    // Rebuilds `site` after a change, then builds into a new folder: each part Pagefind ran for in
+    // the rebuild was given, the last time, the very pages (cut the same) it is given in the full
+    // build; returns how many times Pagefind ran for each part in the rebuild.
+    auto check = [&](const char* change) {
+        INFO(change);
+        const int before = pagefind.runs();
+        build_into(site);
+        const int rebuilt = pagefind.runs();
+        REQUIRE(rebuilt > before);
+        build_into(repo.path() / ("full-" + std::to_string(++full_builds)));
+        const auto last = given_by_part(pagefind, before + 1);
+        const auto full = given_by_part(pagefind, rebuilt + 1);
+        std::map<std::string, int> runs;
+        for (int run = before + 1; run <= rebuilt; ++run) ++runs[fs::path(pagefind.arguments(run).at(3)).filename().string()];
+        for (const auto& part : last) {
+            const std::string& name = part.first;
+            INFO(name);
+            REQUIRE(full.count(name));
+            CHECK(part.second == full.at(name));
+        }
+        return runs;
+    };
+
+    // A word in an activity's text: its group's part, once, and no other.
+    write_file(plan / "activities/utbildning.md", read_file(plan / "activities/utbildning.md") + "\nSnöskoter.\n");
+    auto runs = check("an activity's text");
+    CHECK(runs.size() == 1);
+    CHECK(runs.begin()->first.rfind("groups-", 0) == 0);
+    CHECK(runs.begin()->second == 1);
+    // The last page of the group's part to be made, its evaluation.
+    const fs::path evaluation = content / "groups/alfa/evaluations/utvardering-2024.md";
+    write_file(evaluation, read_file(evaluation) + "\nSnöskoter igen.\n");
+    runs = check("the evaluation's text");
+    CHECK(runs.size() == 1);
+    CHECK(runs.begin()->second == 1);
+    // A new activity: a page the part had not, made after some of those it had.
+    write_file(plan / "activities/nyaste.md", read_file(plan / "activities/sip.md"));
+    check("a new activity");
+    // A new evaluation, the group's last page: made after every page the part had (those are
+    // mostly kept, the new one is rendered), so its part is most likely started without it, and
+    // must be made again.
+    write_file(content / "groups/alfa/evaluations/zz-utvardering.md",
+               "+++\ntitle = \"Utvärdering 2025\"\ndate = 2025-05-10\n+++\nSnöskoterutvärdering.\n");
+    check("a new evaluation");
+    REQUIRE(fs::exists(site / "evaluations/alfa/zz-utvardering/index.html"));
+    // An activity removed: a page the part had is not made again.
+    fs::remove(plan / "activities/sip.md");
+    check("an activity removed");
+}

@@ -129,6 +129,41 @@ TEST_CASE("SIGTERM, SIGINT and SIGHUP stop a build during Pagefind: nothing left
     }
 }
 
+TEST_CASE("SIGTERM while Pagefind indexes an edited part beside the pages of a rebuild: nothing left, the output as it was") {
+    // A site in git, so that a rebuild knows each part's pages from the last build's page keys and
+    // starts the edited group's part of the index once its pages are written, while the others are
+    // still made (docs/publishing.md).
+    FakePagefind pagefind;
+    TempDir repo;
+    const fs::path content = commit_base_fixture(repo.path()), output = repo.path() / "site";
+    REQUIRE(run_samplan(build_args(content, output, "2025-06-01")).exit_code == 0);
+    const Snapshot old_site = snapshot(output);
+    const int first_runs = pagefind.runs();
+    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
+    write_file(activity, read_file(activity) + "\nSnöskoter.\n");
+    pagefind.hold();
+    const fs::path err = repo.path() / "err.txt";
+    const int pid = spawn_samplan(build_args(content, output, "2025-06-01"), "/dev/null", err.string());
+    REQUIRE(wait_until([&] { return pagefind.held(); }));
+    CHECK(pagefind.runs() == first_runs + 1);  // the edited group's part, and no other
+    const int group = process_group(pagefind.held_processes().at(0));
+    REQUIRE(::kill(pid, SIGTERM) == 0);
+    CHECK(wait_for(pid) == 128 + SIGTERM);
+    INFO(read_file(err));
+    CHECK(read_file(err).find("samplan: stopped; '" + output.string() + "' is unchanged\n") != std::string::npos);
+    CHECK(staging_folders(output).empty());
+    check_nothing_runs_on(pagefind);
+    CHECK(wait_until([&] { return processes_in_group(group).empty(); }));
+    CHECK(snapshot(output) == old_site);
+
+    // The next build makes that part again, and the site.
+    const auto next = run_samplan(build_args(content, output, "2025-06-01"));
+    CHECK(next.exit_code == 0);
+    CHECK(pagefind.runs() == first_runs + 2);
+    CHECK(read_file(output / "groups/alfa/2025/utbildning/index.html").find("Snöskoter") != std::string::npos);
+    CHECK(staging_folders(output).empty());
+}
+
 TEST_CASE("SIGKILL during Pagefind: Pagefind ends too, and the next build removes the staging folder") {
     BuiltSite site;
     site.pagefind.hold();

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -263,6 +264,116 @@ TEST_CASE("publish: the search index is built by Pagefind, kept when its pages d
     CHECK(third.message.find("Pagefind failed") != std::string::npos);
     CHECK_FALSE(fs::exists(fs::path(folder.out) / "pagefind"));
     CHECK_FALSE(fs::exists(stamp_file));
+}
+
+// The lines of the file at `path` (none when it is missing).
+static std::vector<std::string> lines_in(const fs::path& path) {
+    std::vector<std::string> lines;
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+// Whether the process `pid` has ended (gone, or a zombie whose parent has not collected it yet).
+static bool ended(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(in, line)) return true;
+    const size_t close = line.rfind(')');
+    return close == std::string::npos || close + 2 >= line.size() || line[close + 2] == 'Z' || line[close + 2] == 'X';
+}
+
+// Polls `done` for at most a minute (a bound against hanging, not a measurement).
+static bool eventually(const std::function<bool()>& done) {
+    for (int i = 0; i < 6000; ++i) {
+        if (done()) return true;
+        ::usleep(10'000);
+    }
+    return done();
+}
+
+TEST_CASE("publish: a part of the search index started while the pages are written is used only when its pages stayed the same") {
+    const Folder folder;
+    // A Pagefind whose entry holds the pages it was given, their paths and bytes; each run adds the
+    // pages it read to a log.
+    const fs::path fake = folder.dir / "pagefind", log = folder.dir / "runs.txt";
+    std::ofstream(fake) << "#!/bin/sh\n# --site SITE --output-path OUT --silent\nmkdir -p \"$4\" && echo js > \"$4/pagefind.js\" && "
+                           "(cd \"$2\" && find . -type f | sort | while read f; do echo \"$f: $(cat \"$f\")\"; done) > \"$4/pagefind-entry.json\" && "
+                           "(cd \"$2\" && find . -type f | sort | tr '\\n' ' '; echo) >> '" + log.string() + "'\n";
+    fs::permissions(fake, fs::perms::owner_all);
+    ::setenv("SAMPLAN_PAGEFIND", fake.c_str(), 1);
+    publish::Output output(folder.out);
+    output.write("index.html", "home");
+    output.write("a/index.html", "a");
+    output.write("b/index.html", "b");
+    publish::SearchOutcome outcome;
+    {
+        publish::SearchIndex index(output, publish::SearchOptions{});
+        REQUIRE(index.can_start());
+        index.start({"a", {"a/index.html"}, 2});
+        index.start({"b", {"b/index.html"}, 3});
+        REQUIRE(eventually([&] { return lines_in(log).size() == 2; }));
+        // b's page was not final after all: written again, so the part given to finish() differs.
+        output.write("b/index.html", "b, changed");
+        outcome = index.finish({{"", {"index.html"}, 1}, {"a", {"a/index.html"}, 2}, {"b", {"b/index.html"}, 4}});
+    }
+    ::unsetenv("SAMPLAN_PAGEFIND");
+    CHECK(outcome.built);
+    CHECK(outcome.parts_made == 3);
+    CHECK(outcome.parts_early == 1);
+    CHECK(outcome.message.find("(3 pages in 3 parts, 1 of them while the pages were written, 0 kept)") != std::string::npos);
+    // a was made once, early; b early, then again with its final page; the main part after.
+    const auto runs = lines_in(log);
+    CHECK(std::count(runs.begin(), runs.end(), "./a/index.html ") == 1);
+    CHECK(std::count(runs.begin(), runs.end(), "./b/index.html ") == 2);
+    CHECK(std::count(runs.begin(), runs.end(), "./index.html ") == 1);
+    output.commit();
+    CHECK(folder.read("pagefind/parts/a/pagefind-entry.json") == "./a/index.html: a\n");
+    CHECK(folder.read("pagefind/parts/b/pagefind-entry.json") == "./b/index.html: b, changed\n");
+    CHECK(folder.read("pagefind/parts.json") == "[\"parts/a/\",\"parts/b/\"]\n");
+    outcome.removing.reset();
+    CHECK(folder.beside() == std::set<std::string>{"site", "pagefind", "runs.txt"});
+}
+
+TEST_CASE("publish: a part being made when the build ends without the index is stopped with its Pagefind") {
+    const Folder folder;
+    // A Pagefind that notes its process id and waits.
+    const fs::path fake = folder.dir / "pagefind", pid_file = folder.dir / "pid";
+    std::ofstream(fake) << "#!/bin/sh\necho $$ > '" << pid_file.string() << ".tmp' && mv '" << pid_file.string() << ".tmp' '"
+                        << pid_file.string() << "' && exec sleep 600\n";
+    fs::permissions(fake, fs::perms::owner_all);
+    ::setenv("SAMPLAN_PAGEFIND", fake.c_str(), 1);
+    SUBCASE("a page failed, or a stop: the index is dropped while Pagefind runs") {
+        publish::Output output(folder.out);
+        output.write("a/index.html", "a");
+        {
+            publish::SearchIndex index(output, publish::SearchOptions{});
+            index.start({"a", {"a/index.html"}, 2});
+            REQUIRE(eventually([&] { return fs::exists(pid_file); }));
+        }
+        const int pid = std::stoi(lines_in(pid_file).at(0));
+        CHECK(eventually([&] { return ended(pid); }));  // killed with its group (SIGKILL)
+        // Nothing beside the staging folder: the pages given to Pagefind are removed.
+        const auto names = folder.beside();
+        CHECK(std::count_if(names.begin(), names.end(), [](const std::string& n) { return n.rfind("site.tmp-", 0) == 0; }) == 1);
+    }
+    SUBCASE("past the time limit, counted from the part's start: the site without search") {
+        publish::Output output(folder.out);
+        output.write("index.html", "home");
+        publish::SearchOptions options;
+        options.time_limit = std::chrono::seconds(1);
+        publish::SearchIndex index(output, options);
+        index.start({"", {"index.html"}, 2});
+        REQUIRE(eventually([&] { return fs::exists(pid_file); }));
+        const publish::SearchOutcome outcome = index.finish({{"", {"index.html"}, 2}});
+        CHECK(outcome.failed);
+        CHECK_FALSE(outcome.built);
+        CHECK(outcome.message.find("Pagefind took longer than 1 s and was stopped") != std::string::npos);
+        const int pid = std::stoi(lines_in(pid_file).at(0));
+        CHECK(eventually([&] { return ended(pid); }));
+        CHECK_FALSE(fs::exists(fs::path(output.staging_dir()) / "pagefind"));
+    }
+    ::unsetenv("SAMPLAN_PAGEFIND");
 }
 
 TEST_CASE("publish: a program run under a time limit tells how it ended") {
