@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/bytes.h"
 #include "core/files.h"
 
 namespace samplan::content {
@@ -15,19 +16,9 @@ std::string header() { return "samplan records 1 " + program_identity() + "\n"; 
 // Deeper than any parse gives (toml_nesting.cpp limits nesting far below): a damaged file.
 constexpr int kMaxDepth = 1000;
 
-class Writer {
+class Writer : public ByteWriter {
 public:
-    explicit Writer(std::string& out) : out_(out) {}
-    template <typename T>
-    void raw(T v) {
-        char bytes[sizeof v];
-        std::memcpy(bytes, &v, sizeof v);
-        out_.append(bytes, sizeof v);
-    }
-    void text(std::string_view s) {
-        raw(static_cast<std::uint32_t>(s.size()));
-        out_.append(s);
-    }
+    using ByteWriter::ByteWriter;
     void pos(SourcePos p) {
         raw(static_cast<std::int32_t>(p.line));
         raw(static_cast<std::int32_t>(p.column));
@@ -81,52 +72,16 @@ public:
             for (const auto& x : v.items) value(x);
         }
     }
-
-private:
-    std::string& out_;
 };
 
 // Reads what Writer wrote; every read is bounds-checked, and any failure leaves `ok` false.
-class CacheReader {
+class CacheReader : public ByteReader {
 public:
-    explicit CacheReader(std::string_view in) : in_(in) {}
-    bool ok = true;
-    [[nodiscard]] bool at_end() const { return in_.empty(); }
-
-    template <typename T>
-    T raw() {
-        T v{};
-        if (in_.size() < sizeof v) {
-            ok = false;
-            return v;
-        }
-        std::memcpy(&v, in_.data(), sizeof v);
-        in_.remove_prefix(sizeof v);
-        return v;
-    }
-    std::string_view text() {
-        const auto n = raw<std::uint32_t>();
-        if (!ok || in_.size() < n) {
-            ok = false;
-            return {};
-        }
-        const std::string_view s = in_.substr(0, n);
-        in_.remove_prefix(n);
-        return s;
-    }
+    using ByteReader::ByteReader;
     SourcePos pos() {
         const auto line = raw<std::int32_t>();
         const auto column = raw<std::int32_t>();
         return {line, column};
-    }
-    // A count of items that each take at least `least` bytes: more than the rest holds is damage.
-    std::uint32_t count(std::size_t least) {
-        const auto n = raw<std::uint32_t>();
-        if (!ok || n > in_.size() / least) {
-            ok = false;
-            return 0;
-        }
-        return n;
     }
     void value(Value& v, int depth = 0) {
         const auto type = raw<std::uint8_t>();
@@ -175,9 +130,6 @@ public:
             }
         }
     }
-
-private:
-    std::string_view in_;
 };
 
 }  // namespace

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 
+#include "core/bytes.h"
 #include "core/digest.h"
 #include "core/files.h"
 
@@ -20,65 +20,8 @@ constexpr std::string_view kMagic = "samplan differences 1\n";
 // text per version): a larger size is damage.
 constexpr std::uint32_t kMaxPayload = 256u * 1024 * 1024;
 
-class Writer {
-public:
-    explicit Writer(std::string& out) : out_(out) {}
-    template <typename T>
-    void raw(T v) {
-        char bytes[sizeof v];
-        std::memcpy(bytes, &v, sizeof v);
-        out_.append(bytes, sizeof v);
-    }
-    void text(std::string_view s) {
-        raw(static_cast<std::uint32_t>(s.size()));
-        out_.append(s);
-    }
-
-private:
-    std::string& out_;
-};
-
-// Reads what Writer wrote; every read is bounds-checked, and any failure leaves `ok` false.
-class Reader {
-public:
-    explicit Reader(std::string_view in) : in_(in) {}
-    bool ok = true;
-    [[nodiscard]] bool at_end() const { return in_.empty(); }
-    [[nodiscard]] std::string_view rest() const { return in_; }
-    template <typename T>
-    T raw() {
-        T v{};
-        if (in_.size() < sizeof v) {
-            ok = false;
-            return v;
-        }
-        std::memcpy(&v, in_.data(), sizeof v);
-        in_.remove_prefix(sizeof v);
-        return v;
-    }
-    std::string_view text() {
-        const auto n = raw<std::uint32_t>();
-        if (!ok || in_.size() < n) {
-            ok = false;
-            return {};
-        }
-        const std::string_view s = in_.substr(0, n);
-        in_.remove_prefix(n);
-        return s;
-    }
-    // A count of items that each take at least `least` bytes: more than the rest holds is damage.
-    std::uint32_t count(std::size_t least) {
-        const auto n = raw<std::uint32_t>();
-        if (!ok || n > in_.size() / least) {
-            ok = false;
-            return 0;
-        }
-        return n;
-    }
-
-private:
-    std::string_view in_;
-};
+using Writer = ByteWriter;
+using Reader = ByteReader;
 
 std::uint8_t kind_code(ChangeKind kind) { return static_cast<std::uint8_t>(kind); }
 
