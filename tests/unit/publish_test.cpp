@@ -295,11 +295,11 @@ static bool eventually(const std::function<bool()>& done) {
 TEST_CASE("publish: a part of the search index started while the pages are written is used only when its pages stayed the same") {
     const Folder folder;
     // A Pagefind whose entry holds the pages it was given, their paths and bytes; each run adds the
-    // pages it read to a log.
+    // pages it read to a log, as one line in one write (parts made at once would mix their lines).
     const fs::path fake = folder.dir / "pagefind", log = folder.dir / "runs.txt";
     std::ofstream(fake) << "#!/bin/sh\n# --site SITE --output-path OUT --silent\nmkdir -p \"$4\" && echo js > \"$4/pagefind.js\" && "
                            "(cd \"$2\" && find . -type f | sort | while read f; do echo \"$f: $(cat \"$f\")\"; done) > \"$4/pagefind-entry.json\" && "
-                           "(cd \"$2\" && find . -type f | sort | tr '\\n' ' '; echo) >> '" + log.string() + "'\n";
+                           "runs=$(cd \"$2\" && find . -type f | sort | tr '\\n' ' ') && echo \"$runs\" >> '" + log.string() + "'\n";
     fs::permissions(fake, fs::perms::owner_all);
     ::setenv("SAMPLAN_PAGEFIND", fake.c_str(), 1);
     publish::Output output(folder.out);
