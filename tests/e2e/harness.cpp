@@ -195,8 +195,10 @@ std::vector<int> FakePagefind::held_processes() const {
 }
 
 int FakePagefind::runs() const {
+    // Each run takes the lowest free number at its start, so the folders have no gaps; a run that
+    // was killed early (a stopped build stops every part at once) may have no files yet.
     int n = 0;
-    while (fs::exists(dir_.path() / ("run-" + std::to_string(n + 1)) / "files")) ++n;
+    while (fs::exists(dir_.path() / ("run-" + std::to_string(n + 1)))) ++n;
     return n;
 }
 

@@ -88,7 +88,7 @@ public:
     [[nodiscard]] bool held() const;  // the held run has started its child
     void release();
     [[nodiscard]] std::vector<int> held_processes() const;  // the script's, then its child's
-    [[nodiscard]] int runs() const;
+    [[nodiscard]] int runs() const;  // the runs started so far, finished or not
     [[nodiscard]] std::vector<std::string> arguments(int run) const;
     [[nodiscard]] std::vector<std::string> files(int run) const;  // relative to --site, sorted
     // The same files, each line "checksum size path" (cksum's): what the run was given of them.
