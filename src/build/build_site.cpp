@@ -25,6 +25,7 @@
 #include "core/path_log.h"
 #include "core/stop.h"
 #include "core/text.h"
+#include "history/versions_cache.h"
 #include "model/build.h"
 #include "publish/publish.h"
 #include "render/render.h"
@@ -864,6 +865,12 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         // it, and what it holds adds to Pagefind's memory). The archived versions read only tags.
         previous_keys.release();
         const bool has_base_url = !site.settings.base_url.empty();
+        // The differences cache keeps entries of the site's activities only (pruned once it is in place).
+        std::vector<std::string> activity_paths;
+        if (!options.differences_cache.empty())
+            for (const auto& group : site.groups)
+                for (const auto& plan : group.plans)
+                    for (const auto& activity : plan.activities) activity_paths.push_back(activity.path);
         site = model::Site{};
         if (!settings.keep_history) history.release_index();
         if (mi_collect) mi_collect(true);
@@ -937,6 +944,7 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         if (!settings.page_keys_file.empty() && !(page_keys.empty() && data_keys.keys.empty() && data_keys.kept_folders.empty()))
             write_page_keys(settings.page_keys_file, report.output_state, page_keys.log(), data_keys.keys,
                             data_keys.kept_folders, searched);
+        if (!options.differences_cache.empty()) history::VersionsCache(options.differences_cache).prune(activity_paths);
         report.swapped_then_stopped = stop_requested();
         report.timings.stop();
     } catch (const Stopped&) {

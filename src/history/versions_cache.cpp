@@ -1,10 +1,14 @@
 // history/versions_cache.cpp — see versions_cache.h.
 #include "history/versions_cache.h"
 
+#include <signal.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
+#include <filesystem>
+#include <unordered_set>
 
 #include "core/bytes.h"
 #include "core/digest.h"
@@ -165,6 +169,32 @@ bool VersionsCache::store(const History& history, const std::string& path, const
     if (folder_.empty()) return false;
     const std::string bytes = encode_versions(key, path, versions, history.file_revisions(path), history.revisions());
     return !bytes.empty() && replace_file(file_of(path), bytes);
+}
+
+size_t VersionsCache::prune(const std::vector<std::string>& activity_paths) const {
+    namespace fs = std::filesystem;
+    if (folder_.empty()) return 0;
+    std::unordered_set<std::string> live;
+    live.reserve(activity_paths.size());
+    for (const auto& path : activity_paths) live.insert(fs::path(file_of(path)).filename().string());
+    std::vector<fs::path> gone;
+    std::error_code ec;
+    for (fs::directory_iterator it(folder_, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        const auto tmp = name.rfind(".tmp-");
+        if (tmp == std::string::npos) {
+            if (!live.count(name)) gone.push_back(it->path());
+            continue;
+        }
+        // replace_file's "<file>.tmp-<pid>": another build's store may be writing it right now.
+        const std::string pid = name.substr(tmp + 5);
+        if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+        if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) gone.push_back(it->path());
+    }
+    size_t removed = 0;
+    for (const auto& file : gone)
+        if (fs::remove(file, ec)) ++removed;
+    return removed;
 }
 
 }  // namespace samplan::history

@@ -62,6 +62,11 @@ public:
     // newest few) under `key`; false when they cannot be stored or the file cannot be written.
     bool store(const History& history, const std::string& path, const std::string& key,
                const std::vector<RecordVersion>& versions) const;
+    // Removes the entries of activities that are no longer at any of `activity_paths` (deleted or
+    // moved since they were stored), and the temporary files of stores that were killed (their
+    // process is gone); returns how many files were removed. After a build that succeeded: the
+    // folder then holds at most one file per current activity.
+    size_t prune(const std::vector<std::string>& activity_paths) const;
 
 private:
     std::string folder_;

@@ -843,6 +843,23 @@ TEST_CASE_FIXTURE(Repository, "the plan's other activities' versions come from t
         CHECK(read_file(entry) != stored);
         CHECK(contains(read_file(plan_history), "regionen."));
     }
+    SUBCASE("the other activity deleted: its entry is removed, and so is what a killed store left") {
+        // A store's temporary file of a process that is gone, and one of a process still running.
+        const int child = ::fork();
+        if (child == 0) ::_exit(0);
+        REQUIRE(child > 0);
+        REQUIRE(::waitpid(child, nullptr, 0) == child);
+        const fs::path killed = entry.string() + ".tmp-" + std::to_string(child);
+        const fs::path running = entry.string() + ".tmp-" + std::to_string(::getpid());
+        write_file(killed, stored.substr(0, 10));
+        write_file(running, stored.substr(0, 10));
+        git(repo.path(), "rm -q content/groups/alfa/plans/2025/activities/sip.md", "2025-04-05T10:00:00");
+        git(repo.path(), "commit -qm 'Borttagen'", "2025-04-05T10:00:00");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK_FALSE(fs::exists(entry));
+        CHECK_FALSE(fs::exists(killed));
+        CHECK(fs::exists(running));
+    }
     SUBCASE("a force-push: the other activity's last commit replaced by another, with as many revisions") {
         git(repo.path(), "reset -q --hard HEAD~1", "2025-03-05T10:00:00");
         replace(other, "priority = 2", "priority = 1");
