@@ -61,7 +61,9 @@ int cms_command(const Arguments& args, std::ostream& out, std::ostream& err) {
     build::LoadOptions load;
     load.today = options.today;
     load.check = false;
-    load.history = false;
+    // The git history, for the dates the plan-revision warning counts from (cms_facts).
+    load.history = true;
+    load.content_dir = options.content;
     build::Loaded loaded;
     build::load_and_check(*content::make_disk_source(options.content), load, loaded);
     bool errors = false;
@@ -80,6 +82,7 @@ int cms_command(const Arguments& args, std::ostream& out, std::ostream& err) {
     for (const char* rule : edit::kCmsWarnings)
         s.rules[std::string("warning_") + rule] = strings.get(std::string("warning_") + rule);
     for (const auto& g : loaded.site.groups) s.principals[g.id] = g.principals;
+    s.facts = edit::cms_facts(loaded.site, &loaded.history);
 
     std::error_code ec;
     fs::create_directories(folder, ec);
