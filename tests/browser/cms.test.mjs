@@ -321,6 +321,11 @@ test('checked while typing: a rule error, and a warning, is said at its field in
   await removeMember('Johan Sandberg');
   await settles(page, members, before - 1);
   await settles(page, () => errorsAt(page, group), ['Exakt en person i arbetsgruppen ska vara sammankallande.']);
+  // And, as a warning at the same field, what samplan check will say once this is the activity's
+  // latest commit (working-group-convener-changed: the form against the file as read, today).
+  const now = new Date();
+  const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  await settles(page, () => warningsAt(page, group), [`Varning: Arbetsgruppen fick ny sammankallande ${today}: Johan Sandberg → .`]);
   assert.deepEqual(errors, []);
   await context.close();
 });
