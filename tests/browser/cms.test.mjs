@@ -528,6 +528,19 @@ const FORMS = [
     async reference(page) {
       assert.deepEqual(await options(page, 'Process (frivillig)'), processes.map((p) => `${p.title} (${p.id})`));
       assert.equal(await page.getByLabel('Process (frivillig)', { exact: true }).inputValue(), 'vagledning');
+      // plan-ended while typing (a warning beyond the record): this plan, the group's newest by its
+      // start (the other plan's from the configuration), given an end before today is said at
+      // Slutdatum, not as an error; with its end back, the warning goes.
+      const end = page.getByLabel('Slutdatum', { exact: true });
+      const t = new Date(Date.now() - 86400000);
+      const yesterday = `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, '0')}-${String(t.getDate()).padStart(2, '0')}`;
+      assert.equal(await end.inputValue(), '2026-12-31');
+      await end.fill(yesterday);
+      await settles(page, () => warningsAt(page, end),
+        [`Varning: Gruppens senaste plan gällde till ${yesterday} och är inte längre gällande: besluta en ny plan.`]);
+      assert.equal(await end.getAttribute('aria-invalid'), null);
+      await end.fill('2026-12-31');
+      await settles(page, () => warningsAt(page, end), []);
     } },
   { kind: 'evaluation', hash: '#/collections/utvarderingar__lysekil/entries/utvardering-2025',
     file: ['groups', 'lysekil', 'evaluations', 'utvardering-2025.md'],
@@ -811,7 +824,7 @@ test('before a save: working-group-principals, required, type, markdown-limits a
         : folder === 'plan.toml' ? [`planer__${group}`, toml] : [];
       if (!collection) continue;
       seen++;
-      assert.equal(refusal(format.fromFile(text), collection, folder === 'plan.toml' ? plan : group), '', file);
+      assert.equal(refusal(format.fromFile(text), collection, folder === 'plan.toml' ? `${plan}/plan` : group), '', file);
       assert.equal(warning(), file === LYSEKIL ? 'Varning (sparas ändå): Mötet 2025-05-20 följde inte upp handlingsplanen.' : '', file);
     }
     assert.ok(seen >= 30, `${seen} records`);
@@ -867,7 +880,7 @@ test('before a save: working-group-principals, required, type, markdown-limits a
     assert.equal(warning(), '');
     const PLAN = 'groups/trollhattan/plans/2026/plan.toml';
     const unsent = { ...toml.fromFile(fs.readFileSync(path.join(CONTENT, PLAN), 'utf8')), sent_to_office: '' };
-    assert.equal(refusal(unsent, 'planer__trollhattan', '2026'), '');
+    assert.equal(refusal(unsent, 'planer__trollhattan', '2026/plan'), '');
     assert.equal(warning(), 'Varning (sparas ändå): Planen beslutades 2026-01-28 men har inte skickats till kansliet.');
     assert.match(check(PLAN, toml.toFile(unsent, [])), /\[plan-not-sent\]/);
     // file-too-large: a record that would be larger than 1 MiB (bytes of UTF-8: here å, two each)
@@ -1011,7 +1024,7 @@ test('warnings from the settings, other records and git history: the ones sampla
       const [collection, format, slug] = place === 'group.toml' ? ['grupper', toml, group]
         : place === 'evaluations' ? [`utvarderingar__${group}`, md, plan.replace(/\.md$/, '')]
         : where === 'activities' ? [`aktiviteter__${group}__${plan}`, md, file.split('/').pop().replace(/\.md$/, '')]
-        : where === 'plan.toml' ? [`planer__${group}`, toml, plan] : [];
+        : where === 'plan.toml' ? [`planer__${group}`, toml, `${plan}/plan`] : [];  // Decap's slug of a plan
       if (!collection) continue;
       records++;
       // The form's data of the record as it is now, read from the version before it (the file as

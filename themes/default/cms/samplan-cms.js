@@ -906,6 +906,8 @@ function plansOf(group) {
 const members = (list) => (Array.isArray(list) ? list.filter((m) => m && typeof m === 'object') : []);
 const convenerOf = (r) => { const m = members(r.working_group).find((x) => x.convener === true); return m ? String(m.name ?? '') : ''; };
 const principalsFrom = (r) => JSON.stringify([...new Set(members(r.working_group).map((m) => (typeof m.principal === 'string' ? m.principal : '')))].sort());
+// A plan's id from its entry's slug: the plans' collection finds each by its path, "2026/plan".
+const planId = (slug) => String(slug ?? '').replace(/\/plan$/, '');
 function beyond(d, rec, kind, collection, slug, isNew, day, warning) {
   const group = groupOf(collection, slug);
   const settings = facts.rules || {};
@@ -914,13 +916,14 @@ function beyond(d, rec, kind, collection, slug, isNew, day, warning) {
       if (m.plan_followed_up !== true) warning('meeting-follow-up', [isDay(m.date) ? m.date : ''], ['meetings', d.meetings.indexOf(m), 'plan_followed_up']);
     });
   if (kind === 'plan') {
-    const own = isNew ? null : plansOf(group).find((p) => p.id === slug);
+    const id = planId(slug);
+    const own = isNew ? null : plansOf(group).find((p) => p.id === id);
     // max-activities: the plan's activities as of the last build.
     const max = settings.max_activities_per_plan;
     if (own && Number.isInteger(max) && own.activities > max) warning('max-activities', [String(own.activities), String(max)], []);
     // plan-ended: the group's newest plan (by start; of two alike, the first by id) has ended.
-    const self = { id: isNew ? '' : slug, start: isDay(d.start) ? d.start : null, end: isDay(d.end) ? d.end : null };
-    const list = [...plansOf(group).filter((p) => isNew || p.id !== slug), self].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const self = { id: isNew ? '' : id, start: isDay(d.start) ? d.start : null, end: isDay(d.end) ? d.end : null };
+    const list = [...plansOf(group).filter((p) => isNew || p.id !== id), self].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     let newest = null;
     for (const p of list) if (!newest || (p.start && (!newest.start || p.start > newest.start))) newest = p;
     if (newest === self && self.end && self.end < day && !(self.start && self.end < self.start)) warning('plan-ended', [self.end], ['end']);
@@ -966,7 +969,7 @@ window.CMS.registerEventListener({
     if (kindOf(collection) !== 'plan') return;
     const d = plain(entry.get('data')) || {};
     const group = groupOf(collection, entry.get('slug'));
-    const id = String(entry.get('slug'));
+    const id = planId(entry.get('slug'));
     const had = plansOf(group).find((p) => p.id === id);
     savedPlans.set(group + '/' + id, { id, start: isDay(d.start) ? d.start : undefined, end: isDay(d.end) ? d.end : undefined,
                                         activities: had ? had.activities : 0, changed: today() });
