@@ -511,6 +511,19 @@ test('an unknown key is said as the form opens, at its field or in the page, and
 // and one field edited saves exactly that line of the file.
 const processes = fs.readdirSync(path.join(CONTENT, 'processes')).filter((f) => f.endsWith('.toml')).sort()
   .map((f) => ({ id: f.replace(/\.toml$/, ''), ...parse(fs.readFileSync(path.join(CONTENT, 'processes', f), 'utf8')) }));
+// The plan's form opens on a repository with six activities of its plan that the content the
+// configuration was made from does not have: nine, more than the site's eight (max-activities,
+// counted from the repository through Decap's backend).
+const moreActivities = structuredClone(repoFiles);
+{
+  const activities = moreActivities.content.groups.trollhattan.plans['2026'].activities;
+  for (let i = 1; i <= 6; i++) activities[`extra-${i}.md`] = { content: activities['ips-ordinarie-verksamhet.md'].content };
+  // Decap's test repository lists a folder by its whole path as one key of its files (its
+  // entriesByFolder), where it reads a file by its path's parts: the folders listed are there too.
+  const plans = moreActivities.content.groups.trollhattan.plans;
+  moreActivities['content/groups/trollhattan/plans'] = plans;
+  moreActivities['content/groups/trollhattan/plans/2026/activities'] = activities;
+}
 const FORMS = [
   { kind: 'group', hash: '#/collections/grupper/entries/trollhattan', file: ['groups', 'trollhattan', 'group.toml'],
     label: 'Gruppens namn', from: 'Lokal samverkansgrupp Trollhättan', to: 'Lokal samverkansgrupp Trollhättan 🎉',
@@ -523,11 +536,16 @@ const FORMS = [
       assert.equal(await principal.inputValue(), 'Trollhättans kommun');
     } },
   { kind: 'plan', hash: '#/collections/planer__trollhattan/entries/2026/plan', file: ['groups', 'trollhattan', 'plans', '2026', 'plan.toml'],
+    files: moreActivities,
     label: 'Planens namn', from: 'Lokal handlingsplan psykisk hälsa Trollhättan 2026', to: 'Lokal handlingsplan Trollhättan 2026',
     // The process: every process of the content, the plan's chosen.
     async reference(page) {
       assert.deepEqual(await options(page, 'Process (frivillig)'), processes.map((p) => `${p.title} (${p.id})`));
       assert.equal(await page.getByLabel('Process (frivillig)', { exact: true }).inputValue(), 'vagledning');
+      // max-activities: the plan's activities in the repository (nine), not in the configuration
+      // (three), said in the page's box (the warning is of the plan as a whole).
+      await settles(page, () => page.locator('.samplan-notice p').allTextContents(),
+        ['Varning (sparas ändå): Planen har 9 aktiviteter, fler än 8: hellre färre aktiviteter som genomförs väl.']);
       // plan-ended while typing (a warning beyond the record): this plan, the group's newest by its
       // start (the other plan's from the configuration), given an end before today is said at
       // Slutdatum, not as an error; with its end back, the warning goes.
@@ -553,7 +571,7 @@ const FORMS = [
 ];
 for (const form of FORMS) {
   test(`the ${form.kind} form: no page errors, axe, its reference list, one field saved in its line`, async () => {
-    const { context, page, errors } = await openCms();
+    const { context, page, errors } = await openCms(form.files);
     await page.goto(base + form.hash);
     const field = page.getByLabel(form.label, { exact: true });
     await field.waitFor();
@@ -568,7 +586,7 @@ for (const form of FORMS) {
       assert.ok(await page.getByRole('button', { name: 'Flytta' }).count() > 0);
       assert.ok(await page.getByRole('button', { name: 'Ta bort' }).count() > 0);
     }
-    const original = form.file.reduce((t, k) => t[k], repoFiles.content).content;
+    const original = form.file.reduce((t, k) => t[k], (form.files || repoFiles).content).content;
     const stored = () => page.evaluate((file) => file.reduce((t, k) => t[k], window.repoFiles.content).content, form.file);
     assert.equal(await stored(), original);
     await field.fill('');

@@ -787,7 +787,9 @@ function principalsOf(group) {
   return list.length ? list : groupPrincipals[group] || [];
 }
 // Decap's backend (GitLab's, GitHub's or the test repository's), kept as Decap makes it: its
-// getEntry(path) reads a file of the repository with the signed-in person's access.
+// getEntry(path) reads a file of the repository with the signed-in person's access, and its
+// entriesByFolder(folder, extension, depth) lists a folder's files with their text (readGroup and
+// readPlans, below: the only places that read the repository past Decap's own forms).
 let backend;
 for (const name of ['gitlab', 'github', 'gitea', 'bitbucket', 'azure', 'git-gateway', 'proxy', 'test-repo']) {
   const registered = window.CMS.getBackend && window.CMS.getBackend(name);
@@ -798,10 +800,13 @@ for (const name of ['gitlab', 'github', 'gitea', 'bitbucket', 'azure', 'git-gate
 // The group's file in the repository (config.yml's groups' collection), read again; the promise
 // while it is read, else null. When read, the record in the form is checked again.
 const reading = new Map();
-function readGroup(group) {
+const collectionsOf = () => {  // config.yml's collections, as Decap holds them
   const config = store && store.getState().config;  // a plain object in Decap 3.16
-  const collections = plain(config && (typeof config.get === 'function' ? config.get('collections') : config.collections));
-  const file = Array.isArray(collections) && collections.find((c) => c.name === 'grupper')?.files?.find((f) => f.name === group)?.file;
+  const list = plain(config && (typeof config.get === 'function' ? config.get('collections') : config.collections));
+  return Array.isArray(list) ? list : [];
+};
+function readGroup(group) {
+  const file = collectionsOf().find((c) => c.name === 'grupper')?.files?.find((f) => f.name === group)?.file;
   if (!backend || typeof backend.getEntry !== 'function' || !file) return null;
   const done = Promise.resolve()
     .then(() => backend.getEntry(file))
@@ -816,6 +821,42 @@ function readGroup(group) {
       sync();
     });
   reading.set(group, done);
+  return done;
+}
+// The group's plans (their periods) and a plan's activities (how many) as they are in the
+// repository now, listed through Decap's backend (its entriesByFolder(folder, extension, depth),
+// which every backend of Decap 3.16 has, beside getEntry above: the only two of its internals this
+// reads through) each time a group, a plan or a new activity is opened: for meeting-follow-up,
+// plan-ended and max-activities (plansOf, below). Until listed, or when that fails, the
+// configuration's (data-facts).
+const livePlans = new Map();  // group -> [{id, start, end}]
+const liveCounts = new Map();  // "group/plan" -> activities
+function readPlans(group, plan) {
+  const plans = collectionsOf().find((c) => c.name === 'planer__' + group)?.folder;
+  if (!backend || typeof backend.entriesByFolder !== 'function' || !plans) return null;
+  const activities = plan && (collectionsOf().find((c) => c.name === `aktiviteter__${group}__${plan}`)?.folder || `${plans}/${plan}/activities`);
+  const done = Promise.all([
+    Promise.resolve().then(() => backend.entriesByFolder(plans, 'toml', 2)).then((entries) => {
+      const list = [];
+      for (const e of entries) {
+        const m = /([^/]+)\/plan\.toml$/.exec(e.file.path);
+        if (!m || e.file.path !== `${plans}/${m[1]}/plan.toml`) continue;
+        const t = fromToml(parse(String(e.data)));
+        list.push({ id: m[1], start: isDay(t.start) ? t.start : undefined, end: isDay(t.end) ? t.end : undefined });
+      }
+      // (A listing without the plan opened, or empty, is taken for one that failed.)
+      if (list.length && (!plan || list.some((p) => p.id === plan))) livePlans.set(group, list);
+    }).catch(() => {}),  // not listed (no access, no network, a plan that is not TOML): the configuration's
+    activities ? Promise.resolve().then(() => backend.entriesByFolder(activities, 'md', 1)).then((entries) => {
+      const count = entries.filter((e) => e.file.path.startsWith(activities + '/')).length;
+      if (count) liveCounts.set(group + '/' + plan, count);
+    }).catch(() => {}) : null,
+  ]).finally(() => {
+    if (reading.get('plans:' + group) === done) reading.delete('plans:' + group);
+    seen = { data: undefined, found: null };
+    sync();
+  });
+  reading.set('plans:' + group, done);
   return done;
 }
 window.CMS.registerEventListener({
@@ -899,7 +940,12 @@ function problems(d, collection, slug, isNew = false) {
 // each one is counted. Each as samplan check gives it on the record, at the field it points to.
 const savedPlans = new Map();  // "group/plan" -> {id, start, end, changed}: plans saved in this session
 function plansOf(group) {
-  const list = (facts.plans?.[group] || []).map((p) => savedPlans.get(group + '/' + p.id) || p);
+  const built = facts.plans?.[group] || [];
+  const activities = (p) => liveCounts.get(group + '/' + p.id) ?? built.find((b) => b.id === p.id)?.activities ?? 0;
+  const now = livePlans.has(group)
+    ? livePlans.get(group).map((p) => ({ ...p, changed: built.find((b) => b.id === p.id)?.changed }))
+    : built;
+  const list = now.map((p) => savedPlans.get(group + '/' + p.id) || { ...p, activities: activities(p) });
   for (const [key, p] of savedPlans) if (key.startsWith(group + '/') && !list.some((x) => x.id === p.id)) list.push(p);
   return list;
 }
@@ -1002,9 +1048,11 @@ const refusals = new Set();
 window.CMS.registerEventListener({
   name: 'preSave',
   handler: ({ entry }) => {
-    // The group's file being read (the record just opened): the check waits for it.
-    const pending = reading.get(groupOf(entry.get('collection'), entry.get('slug')));
-    return pending ? pending.then(() => refuse(entry)) : refuse(entry);
+    // The group's file, or its plans and activities, being read (the record just opened): the
+    // check waits for them.
+    const group = groupOf(entry.get('collection'), entry.get('slug'));
+    const pending = [reading.get(group), reading.get('plans:' + group)].filter(Boolean);
+    return pending.length ? Promise.all(pending).then(() => refuse(entry)) : refuse(entry);
   },
 });
 function refuse(entry) {
@@ -1144,7 +1192,11 @@ function sync() {
     if (opened !== shownRecord) {
       shownRecord = opened;
       fieldless = null;
-      if (kindOf(entry.get('collection')) === 'activity') readGroup(groupOf(entry.get('collection'), entry.get('slug')));
+      const kind = kindOf(entry.get('collection')), group = groupOf(entry.get('collection'), entry.get('slug'));
+      if (kind === 'activity') readGroup(group);
+      if (kind === 'group') readPlans(group);
+      if (kind === 'plan') readPlans(group, entry.get('newRecord') === true ? null : planId(entry.get('slug')));
+      if (kind === 'activity' && entry.get('newRecord') === true) readPlans(group, String(entry.get('collection')).split('__')[2]);
     }
     const dataMap = entry.get('data');
     const data = plain(dataMap) || {};
