@@ -967,8 +967,8 @@ test('warnings from the settings, other records and git history: the ones sampla
     assert.ok(text.includes(from), `${file}: ${from}`);
     fs.writeFileSync(path.join(content, file), text.replace(from, to));
   };
-  const commit = (date) => { git(['add', '-A'], date); git(['commit', '-q', '-m', 'Ändring'], date); };
-  git(['init', '-q'], '2025-01-10');
+  const commit = (date) => { git(['add', '-A'], date); git(['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'Ändring'], date); };
+  git(['-c', 'init.defaultBranch=main', 'init', '-q'], '2025-01-10');
   edit('site.toml', 'reports_per_year = 2', 'reports_per_year = 12');  // activity-reports
   edit('site.toml', 'max_activities_per_plan = 8', 'max_activities_per_plan = 2');  // max-activities
   // A planned activity without its working group, and another with its first convener.

@@ -954,6 +954,18 @@ const convenerOf = (r) => { const m = members(r.working_group).find((x) => x.con
 const principalsFrom = (r) => JSON.stringify([...new Set(members(r.working_group).map((m) => (typeof m.principal === 'string' ? m.principal : '')))].sort());
 // A plan's id from its entry's slug: the plans' collection finds each by its path, "2026/plan".
 const planId = (slug) => String(slug ?? '').replace(/\/plan$/, '');
+// The front matter of a file as read (the record's text before the form changed it), read once.
+let sourceRead = { text: null, value: null };
+function frontOf(text) {
+  if (typeof text !== 'string') return null;
+  if (sourceRead.text !== text) {
+    const m = FRONT.exec(text);
+    let value = null;
+    try { value = m ? parse(m[2]) : null; } catch { value = null; }
+    sourceRead = { text, value };
+  }
+  return sourceRead.value;
+}
 function beyond(d, rec, kind, collection, slug, isNew, day, warning) {
   const group = groupOf(collection, slug);
   const settings = facts.rules || {};
@@ -998,9 +1010,7 @@ function beyond(d, rec, kind, collection, slug, isNew, day, warning) {
     }
     // The …-changed warnings: what CI will say once this save is the latest commit that changed the
     // activity, comparing it with the file as read (the version before it), dated today.
-    const source = typeof d[SOURCE] === 'string' ? FRONT.exec(d[SOURCE]) : null;
-    let before = null;
-    try { before = source && !isNew ? parse(source[2]) : null; } catch { before = null; }
+    const before = isNew ? null : frontOf(d[SOURCE]);
     if (before && rec) {
       const [was, now] = [convenerOf(before), convenerOf(rec)];
       if (was !== now) warning('working-group-convener-changed', [was, now, day], ['working_group']);
