@@ -84,6 +84,8 @@ bool read_options(const Arguments& args, Options& out, std::ostream& err) {
 
 namespace {
 
+}  // namespace
+
 // A file of the build's cache: beside the output folder, not in it, since what it holds (commit
 // authors among it) is not all for the public site. `.samplan-cache/<output's name>/<name>`:
 // "history.txt" the history cache (history.h), "records.bin" the parsed records (content/record_cache.h,
@@ -98,6 +100,8 @@ std::string cache_file(const std::string& output, const char* name) {
     if (folder.empty()) folder = out.parent_path().filename().string();
     return (out.parent_path() / ".samplan-cache" / folder / name).string();
 }
+
+namespace {
 
 // The content folder as `check` and `history` read it: with its history, without a cache.
 void load_and_check(const Options& options, build::Loaded& loaded) {

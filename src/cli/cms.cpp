@@ -61,7 +61,19 @@ int cms_command(const Arguments& args, std::ostream& out, std::ostream& err) {
     build::LoadOptions load;
     load.today = options.today;
     load.check = false;
-    load.history = false;
+    // The git history, for the dates the plan-revision warning counts from (cms_facts).
+    load.history = true;
+    load.content_dir = options.content;
+    // Written into a site just built (samplan build --output public, then samplan cms --output
+    // public/admin, as the starter's CI does): the build's history cache, so that the commits the
+    // build read are not walked again.
+    fs::path written_into = fs::path(folder).lexically_normal();
+    if (written_into.filename().empty()) written_into = written_into.parent_path();
+    if (const fs::path site = written_into.parent_path(); !site.empty()) {
+        const std::string cache = cache_file(site.string(), "history.txt");
+        std::error_code exists_error;
+        if (fs::is_regular_file(cache, exists_error)) load.history_cache = cache;
+    }
     build::Loaded loaded;
     build::load_and_check(*content::make_disk_source(options.content), load, loaded);
     bool errors = false;
@@ -80,6 +92,7 @@ int cms_command(const Arguments& args, std::ostream& out, std::ostream& err) {
     for (const char* rule : edit::kCmsWarnings)
         s.rules[std::string("warning_") + rule] = strings.get(std::string("warning_") + rule);
     for (const auto& g : loaded.site.groups) s.principals[g.id] = g.principals;
+    s.facts = edit::cms_facts(loaded.site, &loaded.history);
 
     std::error_code ec;
     fs::create_directories(folder, ec);

@@ -38,6 +38,9 @@ int import_command(const Arguments& args, std::ostream& out, std::ostream& err);
 int new_command(const Arguments& args, std::ostream& out, std::ostream& err);
 int init_command(const Arguments& args, std::ostream& out, std::ostream& err);
 int cms_command(const Arguments& args, std::ostream& out, std::ostream& err);
+// A file of the build's cache for the output folder `output` (cli.cpp): `.samplan-cache/<output's
+// name>/<name>` beside it.
+std::string cache_file(const std::string& output, const char* name);
 int theme_command(const Arguments& args, std::ostream& out, std::ostream& err);
 
 extern const char* const kImportDescription;

@@ -518,6 +518,38 @@ std::string cms_date_keys() {
     return out;
 }
 
+std::string cms_facts(const model::Site& site, const history::History* history) {
+    const auto number = [](long n) {
+        Json j;
+        j.kind = Json::Kind::Number;
+        j.text = std::to_string(n);
+        return j;
+    };
+    Json rules = Json::object();
+    rules.set("reports_per_year", number(site.settings.rules.reports_per_year));
+    rules.set("max_activities_per_plan", number(site.settings.rules.max_activities_per_plan));
+    rules.set("revision_interval_months", number(site.settings.rules.revision_interval_months));
+    Json plans = Json::object();
+    for (const auto& g : site.groups) {
+        Json list = Json::array();
+        for (const auto& p : g.plans) {
+            Json plan = Json::object();
+            plan.set("id", str(p.id));
+            if (p.start) plan.set("start", str(p.start->iso()));
+            if (p.end) plan.set("end", str(p.end->iso()));
+            plan.set("activities", number(static_cast<long>(p.activities.size())));
+            if (history && history->available())
+                if (const auto change = history->last_change(p.path)) plan.set("changed", str(change->date.iso()));
+            list.items.push_back(std::move(plan));
+        }
+        plans.set(g.id, std::move(list));
+    }
+    Json out = Json::object();
+    out.set("rules", std::move(rules));
+    out.set("plans", std::move(plans));
+    return to_json(out);
+}
+
 std::string cms_page(const CmsSettings& settings) {
     const std::string_view* text = render::builtin_theme_file("cms/index.mustache");
     if (!text) throw std::runtime_error("the built-in theme has no cms/index.mustache");
@@ -537,6 +569,7 @@ std::string cms_page(const CmsSettings& settings) {
         principals.set(group, std::move(names));
     }
     data.set("principals", to_json(principals));
+    data.set("facts", settings.facts);
     Json rules = Json::object();
     for (const auto& [id, sentence] : settings.rules) rules.set(id, str(sentence));
     data.set("rules", to_json(rules));

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "edit/json.h"
+#include "history/history.h"
 #include "model/model.h"
 
 namespace samplan::edit {
@@ -37,6 +38,8 @@ struct CmsSettings {
     // Each group's principals, by group id: samplan-cms.js checks an activity's working group
     // against them before a save (working-group-principals).
     std::map<std::string, std::vector<std::string>> principals;
+    // What the warnings on a record need from beyond it, as of this build (cms_facts): JSON.
+    std::string facts = "{}";
 };
 
 // The rules samplan-cms.js checks in the browser before a save (the others: samplan check in CI).
@@ -49,7 +52,19 @@ inline const char* const kCmsRules[] = {"date-order",   "final-report",     "wor
                                         "markdown-limits"};
 // The warnings samplan-cms.js says before a save (they do not stop it), by their theme's sentences
 // (`warning_<rule>`, handed to the page under that key beside the rules above).
-inline const char* const kCmsWarnings[] = {"plan-not-sent", "final-report-not-sent", "subgoal-overdue", "indicator-values"};
+inline const char* const kCmsWarnings[] = {"plan-not-sent",      "final-report-not-sent", "subgoal-overdue",
+                                           "indicator-values",   "activity-reports",      "max-activities",
+                                           "meeting-follow-up",  "plan-ended",            "plan-revision",
+                                           "working-group-convener-changed", "working-group-principals-changed"};
+
+// What samplan-cms.js's warnings need that is not in the record, as of the content and git history
+// this configuration is made from (docs/editor.md, "Limits, honestly"), as a JSON object:
+// {"rules": the site's [rules] (reports_per_year, max_activities_per_plan,
+// revision_interval_months), "plans": {group id: [{"id", "start", "end" (ISO dates, when given),
+// "activities": how many the plan has (drafts too, as samplan check counts), "changed": the date of
+// the newest commit that changed its plan.toml, when the history has one}], in samplan check's
+// order (by id)}}. `history`: null or without commits, no "changed".
+std::string cms_facts(const model::Site& site, const history::History* history);
 
 // The configuration (JSON, which is also YAML: write it as config.yml).
 Json cms_config(const model::Site& site, const CmsSettings& settings);

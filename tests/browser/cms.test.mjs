@@ -321,6 +321,11 @@ test('checked while typing: a rule error, and a warning, is said at its field in
   await removeMember('Johan Sandberg');
   await settles(page, members, before - 1);
   await settles(page, () => errorsAt(page, group), ['Exakt en person i arbetsgruppen ska vara sammankallande.']);
+  // And, as a warning at the same field, what samplan check will say once this is the activity's
+  // latest commit (working-group-convener-changed: the form against the file as read, today).
+  const now = new Date();
+  const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  await settles(page, () => warningsAt(page, group), [`Varning: Arbetsgruppen fick ny sammankallande ${today}: Johan Sandberg → .`]);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -506,6 +511,19 @@ test('an unknown key is said as the form opens, at its field or in the page, and
 // and one field edited saves exactly that line of the file.
 const processes = fs.readdirSync(path.join(CONTENT, 'processes')).filter((f) => f.endsWith('.toml')).sort()
   .map((f) => ({ id: f.replace(/\.toml$/, ''), ...parse(fs.readFileSync(path.join(CONTENT, 'processes', f), 'utf8')) }));
+// The plan's form opens on a repository with six activities of its plan that the content the
+// configuration was made from does not have: nine, more than the site's eight (max-activities,
+// counted from the repository through Decap's backend).
+const moreActivities = structuredClone(repoFiles);
+{
+  const activities = moreActivities.content.groups.trollhattan.plans['2026'].activities;
+  for (let i = 1; i <= 6; i++) activities[`extra-${i}.md`] = { content: activities['ips-ordinarie-verksamhet.md'].content };
+  // Decap's test repository lists a folder by its whole path as one key of its files (its
+  // entriesByFolder), where it reads a file by its path's parts: the folders listed are there too.
+  const plans = moreActivities.content.groups.trollhattan.plans;
+  moreActivities['content/groups/trollhattan/plans'] = plans;
+  moreActivities['content/groups/trollhattan/plans/2026/activities'] = activities;
+}
 const FORMS = [
   { kind: 'group', hash: '#/collections/grupper/entries/trollhattan', file: ['groups', 'trollhattan', 'group.toml'],
     label: 'Gruppens namn', from: 'Lokal samverkansgrupp Trollhättan', to: 'Lokal samverkansgrupp Trollhättan 🎉',
@@ -518,11 +536,29 @@ const FORMS = [
       assert.equal(await principal.inputValue(), 'Trollhättans kommun');
     } },
   { kind: 'plan', hash: '#/collections/planer__trollhattan/entries/2026/plan', file: ['groups', 'trollhattan', 'plans', '2026', 'plan.toml'],
+    files: moreActivities,
     label: 'Planens namn', from: 'Lokal handlingsplan psykisk hälsa Trollhättan 2026', to: 'Lokal handlingsplan Trollhättan 2026',
     // The process: every process of the content, the plan's chosen.
     async reference(page) {
       assert.deepEqual(await options(page, 'Process (frivillig)'), processes.map((p) => `${p.title} (${p.id})`));
       assert.equal(await page.getByLabel('Process (frivillig)', { exact: true }).inputValue(), 'vagledning');
+      // max-activities: the plan's activities in the repository (nine), not in the configuration
+      // (three), said in the page's box (the warning is of the plan as a whole).
+      await settles(page, () => page.locator('.samplan-notice p').allTextContents(),
+        ['Varning (sparas ändå): Planen har 9 aktiviteter, fler än 8: hellre färre aktiviteter som genomförs väl.']);
+      // plan-ended while typing (a warning beyond the record): this plan, the group's newest by its
+      // start (the other plan's from the configuration), given an end before today is said at
+      // Slutdatum, not as an error; with its end back, the warning goes.
+      const end = page.getByLabel('Slutdatum', { exact: true });
+      const t = new Date(Date.now() - 86400000);
+      const yesterday = `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, '0')}-${String(t.getDate()).padStart(2, '0')}`;
+      assert.equal(await end.inputValue(), '2026-12-31');
+      await end.fill(yesterday);
+      await settles(page, () => warningsAt(page, end),
+        [`Varning: Gruppens senaste plan gällde till ${yesterday} och är inte längre gällande: besluta en ny plan.`]);
+      assert.equal(await end.getAttribute('aria-invalid'), null);
+      await end.fill('2026-12-31');
+      await settles(page, () => warningsAt(page, end), []);
     } },
   { kind: 'evaluation', hash: '#/collections/utvarderingar__lysekil/entries/utvardering-2025',
     file: ['groups', 'lysekil', 'evaluations', 'utvardering-2025.md'],
@@ -535,7 +571,7 @@ const FORMS = [
 ];
 for (const form of FORMS) {
   test(`the ${form.kind} form: no page errors, axe, its reference list, one field saved in its line`, async () => {
-    const { context, page, errors } = await openCms();
+    const { context, page, errors } = await openCms(form.files);
     await page.goto(base + form.hash);
     const field = page.getByLabel(form.label, { exact: true });
     await field.waitFor();
@@ -550,7 +586,7 @@ for (const form of FORMS) {
       assert.ok(await page.getByRole('button', { name: 'Flytta' }).count() > 0);
       assert.ok(await page.getByRole('button', { name: 'Ta bort' }).count() > 0);
     }
-    const original = form.file.reduce((t, k) => t[k], repoFiles.content).content;
+    const original = form.file.reduce((t, k) => t[k], (form.files || repoFiles).content).content;
     const stored = () => page.evaluate((file) => file.reduce((t, k) => t[k], window.repoFiles.content).content, form.file);
     assert.equal(await stored(), original);
     await field.fill('');
@@ -569,8 +605,8 @@ for (const form of FORMS) {
 // samplan-cms.js's TOML formats, as Decap calls them (fromFile, then toFile with the form's data),
 // here without a browser: the script is loaded with a stand-in for the page and for Decap.
 // The data-* attributes samplan cms wrote on the page's script element.
-function pageData() {
-  const html = fs.readFileSync(path.join(admin, 'index.html'), 'utf8');
+function pageData(folder = admin) {
+  const html = fs.readFileSync(path.join(folder, 'index.html'), 'utf8');
   const entities = { quot: '"', amp: '&', lt: '<', gt: '>', '#39': "'" };
   const out = {};
   for (const [, name, value] of html.matchAll(/ data-([a-z]+)="([^"]*)"/g))
@@ -579,7 +615,7 @@ function pageData() {
 }
 
 let imports = 0;
-async function formats(listeners = []) {
+async function formats(listeners = [], folder = admin) {
   const registered = {};
   const saved = { window: globalThis.window, document: globalThis.document };
   globalThis.window = {
@@ -590,7 +626,7 @@ async function formats(listeners = []) {
   };
   globalThis.MutationObserver = class { observe() {} };
   globalThis.document = {
-    querySelector: () => ({ dataset: { ...pageData(), toml: path.join(MODULES, 'smol-toml/dist/index.js'), cms: 'decap-cms.js' } }),
+    querySelector: () => ({ dataset: { ...pageData(folder), toml: path.join(MODULES, 'smol-toml/dist/index.js'), cms: 'decap-cms.js' } }),
     createElement: () => ({}),
     getElementById: () => null,
     body: {},
@@ -598,7 +634,7 @@ async function formats(listeners = []) {
   };
   try {
     // A fresh copy of the module for each call (an import is run once per address).
-    await import(pathToFileURL(path.join(admin, 'samplan-cms.js')).href + '?' + (++imports));
+    await import(pathToFileURL(path.join(folder, 'samplan-cms.js')).href + '?' + (++imports));
   } finally {
     Object.assign(globalThis, saved);
     delete globalThis.MutationObserver;
@@ -783,7 +819,13 @@ test('before a save: working-group-principals, required, type, markdown-limits a
   mock.timers.enable({ apis: ['Date'], now: june });
   try {
     const ACT = 'aktiviteter__trollhattan__2026';
-    // Every record of the example content: nothing refused, nothing said.
+    // Every record of the example content: nothing refused, and nothing said but what samplan
+    // check says of it (on the example content itself, with its git history): that a meeting of
+    // Lysekil's did not follow up the plan (meeting-follow-up: the group has plans).
+    const LYSEKIL = path.join('groups', 'lysekil', 'group.toml');
+    const exampleCheck = spawnSync(SAMPLAN, ['check', '--content', CONTENT, '--today', '2026-06-01'], { encoding: 'utf8' }).stdout;
+    assert.deepEqual(exampleCheck.trim().split('\n').map((l) => l.replace(/:.*\[/, ' [')),
+      ['groups/lysekil/group.toml [meeting-follow-up]']);
     const records = [];
     const walk = (dir) => {
       for (const e of fs.readdirSync(path.join(CONTENT, dir), { withFileTypes: true }))
@@ -800,8 +842,8 @@ test('before a save: working-group-principals, required, type, markdown-limits a
         : folder === 'plan.toml' ? [`planer__${group}`, toml] : [];
       if (!collection) continue;
       seen++;
-      assert.equal(refusal(format.fromFile(text), collection, group), '', file);
-      assert.equal(warning(), '', file);
+      assert.equal(refusal(format.fromFile(text), collection, folder === 'plan.toml' ? `${plan}/plan` : group), '', file);
+      assert.equal(warning(), file === LYSEKIL ? 'Varning (sparas ändå): Mötet 2025-05-20 följde inte upp handlingsplanen.' : '', file);
     }
     assert.ok(seen >= 30, `${seen} records`);
 
@@ -856,7 +898,7 @@ test('before a save: working-group-principals, required, type, markdown-limits a
     assert.equal(warning(), '');
     const PLAN = 'groups/trollhattan/plans/2026/plan.toml';
     const unsent = { ...toml.fromFile(fs.readFileSync(path.join(CONTENT, PLAN), 'utf8')), sent_to_office: '' };
-    assert.equal(refusal(unsent, 'planer__trollhattan', '2026'), '');
+    assert.equal(refusal(unsent, 'planer__trollhattan', '2026/plan'), '');
     assert.equal(warning(), 'Varning (sparas ändå): Planen beslutades 2026-01-28 men har inte skickats till kansliet.');
     assert.match(check(PLAN, toml.toFile(unsent, [])), /\[plan-not-sent\]/);
     // file-too-large: a record that would be larger than 1 MiB (bytes of UTF-8: here å, two each)
@@ -898,6 +940,140 @@ test('before a save: working-group-principals, required, type, markdown-limits a
       if (refused) assert.match(said, /error: .*\[markdown-limits\]/, what);
       else assert.doesNotMatch(said, /\[markdown-limits\]/, what);
     }
+  } finally {
+    mock.timers.reset();
+    globalThis.document = saved;
+  }
+});
+
+// The warnings that need more than the record (docs/editor.md's table): the site's settings, the
+// group's other records and git history, as samplan cms found them when it made the page, and,
+// for the …-changed warnings, the file as read (the version the save will follow). A repository of
+// the example content with a history of its own and settings that make them come out (two
+// activities a plan at most, twelve reports a year); samplan cms made from it; every record's
+// warnings before a save must be samplan check's, in the theme's sentences. Said, and the save
+// goes on.
+test('warnings from the settings, other records and git history: the ones samplan check gives', async () => {
+  const repo = path.join(work, 'history');
+  const content = path.join(repo, 'content');
+  fs.cpSync(CONTENT, content, { recursive: true });
+  const git = (args, date) => execFileSync('git', args, {
+    cwd: repo, encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.org', GIT_COMMITTER_NAME: 'Test',
+           GIT_COMMITTER_EMAIL: 'test@example.org', GIT_AUTHOR_DATE: `${date}T12:00:00+00:00`, GIT_COMMITTER_DATE: `${date}T12:00:00+00:00` },
+  });
+  const edit = (file, from, to) => {
+    const text = fs.readFileSync(path.join(content, file), 'utf8');
+    assert.ok(text.includes(from), `${file}: ${from}`);
+    fs.writeFileSync(path.join(content, file), text.replace(from, to));
+  };
+  const commit = (date) => { git(['add', '-A'], date); git(['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'Ändring'], date); };
+  git(['-c', 'init.defaultBranch=main', 'init', '-q'], '2025-01-10');
+  edit('site.toml', 'reports_per_year = 2', 'reports_per_year = 12');  // activity-reports
+  edit('site.toml', 'max_activities_per_plan = 8', 'max_activities_per_plan = 2');  // max-activities
+  // A planned activity without its working group, and another with its first convener.
+  const PEER = 'groups/trollhattan/plans/2026/activities/peer-support-oppenvard.md';
+  const FIRST = 'groups/trollhattan/plans/2026/activities/forsta-linjen-unga.md';
+  const peer = fs.readFileSync(path.join(content, PEER), 'utf8');
+  fs.writeFileSync(path.join(content, PEER), peer.replace(/\[\[working_group\]\][\s\S]*?(?=\[\[subgoals\]\])/, ''));
+  commit('2025-01-10');
+  // plan-revision: a plan without revisions, decided long ago, last changed in git on 2025-03-01.
+  const UDDEVALLA = 'groups/uddevalla/plans/2026/plan.toml';
+  edit(UDDEVALLA, 'decided = 2026-02-11', 'decided = 2025-01-05');
+  edit(UDDEVALLA, 'revised = [2026-09-10]\n', '');
+  commit('2025-03-01');
+  const before = { [PEER]: fs.readFileSync(path.join(content, PEER), 'utf8'), [FIRST]: fs.readFileSync(path.join(content, FIRST), 'utf8') };
+  // The …-changed warnings: the working group given (PEER), the convener changed (FIRST), today.
+  fs.writeFileSync(path.join(content, PEER), peer);
+  edit(FIRST, 'principal = "Västra Götalandsregionen"\nconvener = true', 'principal = "Västra Götalandsregionen"\nconvener = false');
+  edit(FIRST, 'name = "Sara Lind"\nprincipal = "Västra Götalandsregionen"\nconvener = false', 'name = "Sara Lind"\nprincipal = "Västra Götalandsregionen"\nconvener = true');
+  // plan-ended: Vänersborg's newest plan ended before today (and its older one is not the newest);
+  // meeting-follow-up: a meeting of Trollhättan's.
+  edit('groups/vanersborg/plans/2026/plan.toml', 'end = 2026-12-31', 'end = 2026-05-15');
+  edit('groups/trollhattan/group.toml', 'date = 2025-01-29\nplan_followed_up = true', 'date = 2025-01-29\nplan_followed_up = false');
+  commit('2026-06-01');
+
+  const folder = path.join(work, 'history-admin');
+  execFileSync(SAMPLAN, ['cms', '--content', content, '--output', folder, '--backend', 'test-repo'], { encoding: 'utf8' });
+  const listeners = [];
+  const { 'samplan-toml-frontmatter': md, 'samplan-toml': toml } = await formats(listeners, folder);
+  const preSave = listeners.find((l) => l.name === 'preSave').handler;
+  const sentences = JSON.parse(pageData(folder).rules);
+  const made = [];
+  const saved = globalThis.document;
+  globalThis.document = {
+    createElement: () => { const e = { children: [], setAttribute() {}, addEventListener() {}, append(...c) { this.children.push(...c); } }; made.push(e); return e; },
+    body: { append() {} },
+  };
+  const said = () => made.filter((e) => e.className === 'samplan-notice' && !e.hidden).map((e) => e.text.textContent).join('');
+  // samplan check's warnings, each in the theme's sentence with the values of its English message.
+  const VALUES = {
+    'meeting-follow-up': [/meeting on (\d{4}-\d\d-\d\d) did not/, (d) => [d]],
+    'max-activities': [/plan has (\d+) activities, more than (\d+):/, (n, max) => [n, max]],
+    'plan-ended': [/ended on (\d{4}-\d\d-\d\d) and/, (d) => [d]],
+    'plan-revision': [/within (\d+) months? \((?:last revised|last changed in git|decided) (\d{4}-\d\d-\d\d)/, (n, d) => [d, n]],
+    'activity-reports': [/has (\d+) progress reports? but (\d+) (?:was|were) due by (\d{4}-\d\d-\d\d) /, (a, e, d) => [a, e, d]],
+    'working-group-convener-changed': [/new convener on (\d{4}-\d\d-\d\d): '(.*)' → '(.*)' \(/, (d, a, b) => [a, b, d]],
+    'working-group-principals-changed': [/changed on (\d{4}-\d\d-\d\d) \(/, (d) => [d]],
+  };
+  const expected = new Map();
+  const checked = spawnSync(SAMPLAN, ['check', '--content', content, '--today', '2026-06-01'], { encoding: 'utf8' }).stdout;
+  for (const line of checked.split('\n')) {
+    const m = /^(\S+):\d+:\d+: (warning|error): (.*) \[([a-z-]+)\]$/.exec(line);
+    if (!m) continue;
+    const [, file, kind, message, rule] = m;
+    assert.equal(kind, 'warning', line);
+    assert.ok(VALUES[rule], line);
+    const [pattern, args] = VALUES[rule];
+    const values = pattern.exec(message);
+    assert.ok(values, line);
+    const sentence = sentences['warning_' + rule].replace(/\{(\d)\}/g, (_, n) => args(...values.slice(1))[n]);
+    expected.set(file, [...(expected.get(file) || []), sentence]);
+  }
+  // Each rule above is given at least once here.
+  for (const rule of Object.keys(VALUES)) assert.match(checked, new RegExp(`\\[${rule}\\]`), rule);
+  mock.timers.enable({ apis: ['Date'], now: new Date(2026, 5, 1, 12).getTime() });
+  try {
+    let records = 0;
+    const walk = (dir) => fs.readdirSync(path.join(content, dir), { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name).split(path.sep).join('/')]));
+    for (const file of walk('groups')) {
+      const [, group, place, plan, where] = file.split('/');
+      const [collection, format, slug] = place === 'group.toml' ? ['grupper', toml, group]
+        : place === 'evaluations' ? [`utvarderingar__${group}`, md, plan.replace(/\.md$/, '')]
+        : where === 'activities' ? [`aktiviteter__${group}__${plan}`, md, file.split('/').pop().replace(/\.md$/, '')]
+        : where === 'plan.toml' ? [`planer__${group}`, toml, `${plan}/plan`] : [];  // Decap's slug of a plan
+      if (!collection) continue;
+      records++;
+      // The form's data of the record as it is now, read from the version before it (the file as
+      // the editor read it before the save that made it).
+      const data = { ...format.fromFile(fs.readFileSync(path.join(content, file), 'utf8')) };
+      if (before[file]) data._samplan_source = before[file];
+      const entry = { get: (key) => (key === 'collection' ? collection : key === 'slug' ? slug : key === 'data' ? { toJS: () => data } : undefined) };
+      assert.doesNotThrow(() => preSave({ entry }), file);
+      // The same sentences (samplan check orders two at one place by their English messages).
+      const want = expected.get(file) || [];
+      let rest = said();
+      if (want.length) {
+        assert.ok(rest.startsWith('Varning (sparas ändå): '), `${file}: ${rest}`);
+        for (const sentence of want) {
+          assert.ok(rest.includes(sentence), `${file}: ${sentence} in ${said()}`);
+          rest = rest.replace(sentence, '');
+        }
+        rest = rest.replace('Varning (sparas ändå): ', '');
+      }
+      assert.equal(rest.trim(), '', file);
+    }
+    assert.ok(records >= 30, `${records} records`);
+    // A new activity that takes a plan of two over the most: said at its save, as samplan check
+    // says it of the plan with three (above: Trollhättan's 2026).
+    const PLAN_OF_THREE = 'Planen har 3 aktiviteter, fler än 2: hellre färre aktiviteter som genomförs väl.';
+    assert.ok(expected.get('groups/trollhattan/plans/2026/plan.toml').includes(PLAN_OF_THREE));
+    const fresh = { ...md.fromFile(fs.readFileSync(path.join(content, FIRST), 'utf8')), status: 'planerad', title: 'Ny aktivitet' };
+    delete fresh._samplan_source;
+    const newEntry = { get: (key) => ({ collection: 'aktiviteter__trollhattan__2025', newRecord: true, data: { toJS: () => fresh } })[key] };
+    preSave({ entry: newEntry });
+    assert.equal(said(), 'Varning (sparas ändå): ' + PLAN_OF_THREE);
   } finally {
     mock.timers.reset();
     globalThis.document = saved;

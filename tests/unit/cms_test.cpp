@@ -324,6 +324,29 @@ TEST_CASE("the CMS's sign-in: GitLab with PKCE, GitHub through a relay, the page
     CHECK(html.find("noindex") != std::string::npos);
 }
 
+TEST_CASE("the CMS's facts for the warnings beyond the record: the site's rules and each group's plans") {
+    Json facts;
+    std::string error;
+    REQUIRE_MESSAGE(parse_json(cms_facts(example().site, nullptr), facts, error), error);
+    const Json* rules = facts.find("rules");
+    REQUIRE(rules);
+    CHECK(rules->find("reports_per_year")->text == "2");
+    CHECK(rules->find("max_activities_per_plan")->text == "8");
+    CHECK(rules->find("revision_interval_months")->text == "12");
+    const Json* plans = facts.find("plans")->find("trollhattan");
+    REQUIRE(plans);
+    REQUIRE(plans->items.size() == 2);
+    const Json& newest = plans->items[1];  // by id, as samplan check orders them
+    CHECK(newest.string_or("id") == "2026");
+    CHECK(newest.string_or("start") == "2026-01-01");
+    CHECK(newest.string_or("end") == "2026-12-31");
+    CHECK(newest.find("activities")->text == "3");
+    CHECK(!newest.find("changed"));  // no history given
+    CmsSettings page;
+    page.facts = cms_facts(example().site, nullptr);
+    CHECK(cms_page(page).find("data-facts=\"{&quot;rules&quot;:{&quot;reports_per_year&quot;:2,") != std::string::npos);
+}
+
 TEST_CASE("samplan cms writes config.yml, index.html and samplan-cms.js, it refuses a backend without its repository") {
     const fs::path dir = fs::temp_directory_path() / ("samplan-cms-test-" + std::to_string(::getpid()));
     fs::remove_all(dir);
@@ -355,5 +378,7 @@ TEST_CASE("samplan cms writes config.yml, index.html and samplan-cms.js, it refu
     CHECK(page.find("rule_") == std::string::npos);  // no sentence missing from the theme
     CHECK(page.find("Arbetsgruppen behöver minst en person från varje huvudman.") != std::string::npos);
     CHECK(page.find("&quot;lysekil&quot;:[&quot;") != std::string::npos);  // the groups' principals
+    CHECK(page.find("data-facts=\"{&quot;rules&quot;:") != std::string::npos);  // and what the warnings need
+    CHECK(page.find("Gruppens senaste plan gällde till {0}") != std::string::npos);
     fs::remove_all(dir);
 }

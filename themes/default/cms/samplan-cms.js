@@ -52,6 +52,10 @@ const lengths = JSON.parse(me.dataset.lengths || '{}');
 // and each group's principals by group id: for the checks before a save.
 const shapes = JSON.parse(me.dataset.shapes || '{}');
 const groupPrincipals = JSON.parse(me.dataset.principals || '{}');
+// What the warnings on a record need from beyond it, as of the content and git history this page
+// was made from (samplan cms, cms_facts in src/edit/cms.cpp): the site's [rules], and each group's
+// plans with their periods, activities and the date of the last commit that changed them.
+const facts = JSON.parse(me.dataset.facts || '{}');
 
 function fromToml(value) {
   if (value instanceof TomlDate) return value.toISOString();  // a local date: "2026-01-15"
@@ -577,6 +581,24 @@ const today = () => {
   const t = new Date();
   return `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, '0')}-${String(t.getDate()).padStart(2, '0')}`;
 };
+// Dates as samplan's (core/date.cpp): whole months from one day to another, and a day some
+// months later (the last of its month when the month is shorter).
+const ymd = (day) => day.split('-').map(Number);
+const iso = (y, m, d) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+function monthsUntil(from, to) {
+  const [y1, m1, d1] = ymd(from), [y2, m2, d2] = ymd(to);
+  let months = (y2 - y1) * 12 + (m2 - m1);
+  if (months > 0 && d2 < d1) months--;
+  if (months < 0 && d2 > d1) months++;
+  return months;
+}
+const daysIn = (y, m) => (m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
+function addMonths(day, months) {
+  const [y, m, d] = ymd(day);
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12), month = (total % 12) + 1;
+  return iso(year, month, Math.min(d, daysIn(year, month)));
+}
 const fill = (sentence, args) => sentence.replace(/\{(\d)\}/g, (_, n) => args[n] ?? '');
 // A problem of the record: `sentence` (the theme's, with its values), said of the field at the
 // path `at` (keys and list indices of the record's data), which `where` names in words ("Slutrapport
@@ -765,7 +787,9 @@ function principalsOf(group) {
   return list.length ? list : groupPrincipals[group] || [];
 }
 // Decap's backend (GitLab's, GitHub's or the test repository's), kept as Decap makes it: its
-// getEntry(path) reads a file of the repository with the signed-in person's access.
+// getEntry(path) reads a file of the repository with the signed-in person's access, and its
+// entriesByFolder(folder, extension, depth) lists a folder's files with their text (readGroup and
+// readPlans, below: the only places that read the repository past Decap's own forms).
 let backend;
 for (const name of ['gitlab', 'github', 'gitea', 'bitbucket', 'azure', 'git-gateway', 'proxy', 'test-repo']) {
   const registered = window.CMS.getBackend && window.CMS.getBackend(name);
@@ -776,10 +800,13 @@ for (const name of ['gitlab', 'github', 'gitea', 'bitbucket', 'azure', 'git-gate
 // The group's file in the repository (config.yml's groups' collection), read again; the promise
 // while it is read, else null. When read, the record in the form is checked again.
 const reading = new Map();
-function readGroup(group) {
+const collectionsOf = () => {  // config.yml's collections, as Decap holds them
   const config = store && store.getState().config;  // a plain object in Decap 3.16
-  const collections = plain(config && (typeof config.get === 'function' ? config.get('collections') : config.collections));
-  const file = Array.isArray(collections) && collections.find((c) => c.name === 'grupper')?.files?.find((f) => f.name === group)?.file;
+  const list = plain(config && (typeof config.get === 'function' ? config.get('collections') : config.collections));
+  return Array.isArray(list) ? list : [];
+};
+function readGroup(group) {
+  const file = collectionsOf().find((c) => c.name === 'grupper')?.files?.find((f) => f.name === group)?.file;
   if (!backend || typeof backend.getEntry !== 'function' || !file) return null;
   const done = Promise.resolve()
     .then(() => backend.getEntry(file))
@@ -796,6 +823,42 @@ function readGroup(group) {
   reading.set(group, done);
   return done;
 }
+// The group's plans (their periods) and a plan's activities (how many) as they are in the
+// repository now, listed through Decap's backend (its entriesByFolder(folder, extension, depth),
+// which every backend of Decap 3.16 has, beside getEntry above: the only two of its internals this
+// reads through) each time a group, a plan or a new activity is opened: for meeting-follow-up,
+// plan-ended and max-activities (plansOf, below). Until listed, or when that fails, the
+// configuration's (data-facts).
+const livePlans = new Map();  // group -> [{id, start, end}]
+const liveCounts = new Map();  // "group/plan" -> activities
+function readPlans(group, plan) {
+  const plans = collectionsOf().find((c) => c.name === 'planer__' + group)?.folder;
+  if (!backend || typeof backend.entriesByFolder !== 'function' || !plans) return null;
+  const activities = plan && (collectionsOf().find((c) => c.name === `aktiviteter__${group}__${plan}`)?.folder || `${plans}/${plan}/activities`);
+  const done = Promise.all([
+    Promise.resolve().then(() => backend.entriesByFolder(plans, 'toml', 2)).then((entries) => {
+      const list = [];
+      for (const e of entries) {
+        const m = /([^/]+)\/plan\.toml$/.exec(e.file.path);
+        if (!m || e.file.path !== `${plans}/${m[1]}/plan.toml`) continue;
+        const t = fromToml(parse(String(e.data)));
+        list.push({ id: m[1], start: isDay(t.start) ? t.start : undefined, end: isDay(t.end) ? t.end : undefined });
+      }
+      // (A listing without the plan opened, or empty, is taken for one that failed.)
+      if (list.length && (!plan || list.some((p) => p.id === plan))) livePlans.set(group, list);
+    }).catch(() => {}),  // not listed (no access, no network, a plan that is not TOML): the configuration's
+    activities ? Promise.resolve().then(() => backend.entriesByFolder(activities, 'md', 1)).then((entries) => {
+      const count = entries.filter((e) => e.file.path.startsWith(activities + '/')).length;
+      if (count) liveCounts.set(group + '/' + plan, count);
+    }).catch(() => {}) : null,
+  ]).finally(() => {
+    if (reading.get('plans:' + group) === done) reading.delete('plans:' + group);
+    seen = { data: undefined, found: null };
+    sync();
+  });
+  reading.set('plans:' + group, done);
+  return done;
+}
 window.CMS.registerEventListener({
   name: 'postSave',
   handler: ({ entry }) => {
@@ -806,7 +869,7 @@ window.CMS.registerEventListener({
 });
 // The problems of the record `d` of `collection` (entry `slug`): {errors: [problem], warnings:
 // [problem]}.
-function problems(d, collection, slug) {
+function problems(d, collection, slug, isNew = false) {
   const out = [], warnings = [];
   const kind = kindOf(collection);
   tooLong(d, '', out);
@@ -855,6 +918,7 @@ function problems(d, collection, slug) {
         warning('indicator-values', [i.title || i.id || '', i.target.date], ['indicators', n, 'values']);
     });
   }
+  beyond(d, rec, kind, collection, slug, isNew, day, warning);
   if (kind === 'activity') {
     // As samplan check: a planned activity may be without its working group; once it has
     // members, or is no longer planned, exactly one convener and someone from each of the
@@ -869,6 +933,104 @@ function problems(d, collection, slug) {
   }
   return { errors: out.filter((p) => p.sentence), warnings };
 }
+
+// ---- The warnings that need more than the record ----
+// From the site's settings, the group's other records and git history, as this page was made
+// (data-facts: the last build's) and as saved in this session; docs/editor.md's table says how
+// each one is counted. Each as samplan check gives it on the record, at the field it points to.
+const savedPlans = new Map();  // "group/plan" -> {id, start, end, changed}: plans saved in this session
+function plansOf(group) {
+  const built = facts.plans?.[group] || [];
+  const activities = (p) => liveCounts.get(group + '/' + p.id) ?? built.find((b) => b.id === p.id)?.activities ?? 0;
+  const now = livePlans.has(group)
+    ? livePlans.get(group).map((p) => ({ ...p, changed: built.find((b) => b.id === p.id)?.changed }))
+    : built;
+  const list = now.map((p) => savedPlans.get(group + '/' + p.id) || { ...p, activities: activities(p) });
+  for (const [key, p] of savedPlans) if (key.startsWith(group + '/') && !list.some((x) => x.id === p.id)) list.push(p);
+  return list;
+}
+const members = (list) => (Array.isArray(list) ? list.filter((m) => m && typeof m === 'object') : []);
+const convenerOf = (r) => { const m = members(r.working_group).find((x) => x.convener === true); return m ? String(m.name ?? '') : ''; };
+const principalsFrom = (r) => JSON.stringify([...new Set(members(r.working_group).map((m) => (typeof m.principal === 'string' ? m.principal : '')))].sort());
+// A plan's id from its entry's slug: the plans' collection finds each by its path, "2026/plan".
+const planId = (slug) => String(slug ?? '').replace(/\/plan$/, '');
+// The front matter of a file as read (the record's text before the form changed it), read once.
+let sourceRead = { text: null, value: null };
+function frontOf(text) {
+  if (typeof text !== 'string') return null;
+  if (sourceRead.text !== text) {
+    const m = FRONT.exec(text);
+    let value = null;
+    try { value = m ? parse(m[2]) : null; } catch { value = null; }
+    sourceRead = { text, value };
+  }
+  return sourceRead.value;
+}
+function beyond(d, rec, kind, collection, slug, isNew, day, warning) {
+  const group = groupOf(collection, slug);
+  const settings = facts.rules || {};
+  if (kind === 'group' && plansOf(group).length)  // meeting-follow-up: a group that has a plan
+    members(d.meetings).forEach((m) => {
+      if (m.plan_followed_up !== true) warning('meeting-follow-up', [isDay(m.date) ? m.date : ''], ['meetings', d.meetings.indexOf(m), 'plan_followed_up']);
+    });
+  if (kind === 'plan') {
+    const id = planId(slug);
+    const own = isNew ? null : plansOf(group).find((p) => p.id === id);
+    // max-activities: the plan's activities as of the last build.
+    const max = settings.max_activities_per_plan;
+    if (own && Number.isInteger(max) && own.activities > max) warning('max-activities', [String(own.activities), String(max)], []);
+    // plan-ended: the group's newest plan (by start; of two alike, the first by id) has ended.
+    const self = { id: isNew ? '' : id, start: isDay(d.start) ? d.start : null, end: isDay(d.end) ? d.end : null };
+    const list = [...plansOf(group).filter((p) => isNew || p.id !== id), self].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    let newest = null;
+    for (const p of list) if (!newest || (p.start && (!newest.start || p.start > newest.start))) newest = p;
+    if (newest === self && self.end && self.end < day && !(self.start && self.end < self.start)) warning('plan-ended', [self.end], ['end']);
+    // plan-revision: from the last `revised`, else the last commit that changed the plan, else `decided`.
+    const interval = settings.revision_interval_months;
+    if (d.status === 'beslutad' && isDay(d.decided) && !(isDay(d.end) && d.end < day) && Number.isInteger(interval)) {
+      let last = (Array.isArray(d.revised) ? d.revised.filter(isDay) : []).sort().at(-1) || (own && own.changed) || null;
+      if (!last || last < d.decided) last = d.decided;
+      if (addMonths(last, interval) < day) warning('plan-revision', [last, String(interval)], ['decided']);
+    }
+  }
+  if (kind === 'activity') {
+    // max-activities: a new activity that takes its plan over the most (as of the last build).
+    const max = settings.max_activities_per_plan;
+    const plan = plansOf(group).find((p) => p.id === String(collection).split('__')[2]);
+    if (isNew && plan && Number.isInteger(max) && plan.activities + 1 > max)
+      warning('max-activities', [String(plan.activities + 1), String(max)], []);
+    // activity-reports: an ongoing activity's reports, one per 12 / reports_per_year months since its start.
+    const per = settings.reports_per_year;
+    if (d.status === 'pågår' && isDay(d.start) && Number.isInteger(per)) {
+      const until = isDay(d.end) && d.end < day ? d.end : day;
+      const months = monthsUntil(d.start, until);
+      const expected = Math.floor((months * per) / 12);
+      const actual = members(d.reports).filter((r) => isDay(r.date) && r.date <= day).length;
+      if (months > 0 && actual < expected) warning('activity-reports', [String(actual), String(expected), until], ['status']);
+    }
+    // The …-changed warnings: what CI will say once this save is the latest commit that changed the
+    // activity, comparing it with the file as read (the version before it), dated today.
+    const before = isNew ? null : frontOf(d[SOURCE]);
+    if (before && rec) {
+      const [was, now] = [convenerOf(before), convenerOf(rec)];
+      if (was !== now) warning('working-group-convener-changed', [was, now, day], ['working_group']);
+      if (principalsFrom(before) !== principalsFrom(rec)) warning('working-group-principals-changed', [day], ['working_group']);
+    }
+  }
+}
+window.CMS.registerEventListener({
+  name: 'postSave',
+  handler: ({ entry }) => {
+    const collection = entry.get('collection');
+    if (kindOf(collection) !== 'plan') return;
+    const d = plain(entry.get('data')) || {};
+    const group = groupOf(collection, entry.get('slug'));
+    const id = planId(entry.get('slug'));
+    const had = plansOf(group).find((p) => p.id === id);
+    savedPlans.set(group + '/' + id, { id, start: isDay(d.start) ? d.start : undefined, end: isDay(d.end) ? d.end : undefined,
+                                        activities: had ? had.activities : 0, changed: today() });
+  },
+});
 
 // Warnings (samplan check's, which do not stop a save: unknown-key, …) are said in a region of the
 // page's own, with a button that closes it: at a save all of them, while typing those that
@@ -896,13 +1058,15 @@ const refusals = new Set();
 window.CMS.registerEventListener({
   name: 'preSave',
   handler: ({ entry }) => {
-    // The group's file being read (the record just opened): the check waits for it.
-    const pending = reading.get(groupOf(entry.get('collection'), entry.get('slug')));
-    return pending ? pending.then(() => refuse(entry)) : refuse(entry);
+    // The group's file, or its plans and activities, being read (the record just opened): the
+    // check waits for them.
+    const group = groupOf(entry.get('collection'), entry.get('slug'));
+    const pending = [reading.get(group), reading.get('plans:' + group)].filter(Boolean);
+    return pending.length ? Promise.all(pending).then(() => refuse(entry)) : refuse(entry);
   },
 });
 function refuse(entry) {
-  const found = problems(plain(entry.get('data')) || {}, entry.get('collection'), entry.get('slug'));
+  const found = problems(plain(entry.get('data')) || {}, entry.get('collection'), entry.get('slug'), entry.get('newRecord') === true);
   warn(found.warnings.map(said));
   if (!found.errors.length) return;
   // Decap says "Kunde inte spara inlägg: " and the error as a string: without a name it is
@@ -1038,13 +1202,17 @@ function sync() {
     if (opened !== shownRecord) {
       shownRecord = opened;
       fieldless = null;
-      if (kindOf(entry.get('collection')) === 'activity') readGroup(groupOf(entry.get('collection'), entry.get('slug')));
+      const kind = kindOf(entry.get('collection')), group = groupOf(entry.get('collection'), entry.get('slug'));
+      if (kind === 'activity') readGroup(group);
+      if (kind === 'group') readPlans(group);
+      if (kind === 'plan') readPlans(group, entry.get('newRecord') === true ? null : planId(entry.get('slug')));
+      if (kind === 'activity' && entry.get('newRecord') === true) readPlans(group, String(entry.get('collection')).split('__')[2]);
     }
     const dataMap = entry.get('data');
     const data = plain(dataMap) || {};
     if (seen.data !== dataMap) {
-      const found = problems(data, entry.get('collection'), entry.get('slug'));
       const isNew = entry.get('newRecord');
+      const found = problems(data, entry.get('collection'), entry.get('slug'), isNew === true);
       seen = { data: dataMap, found: found.errors.filter((p) => !(p.missing && isNew && p.at.length === 1)), warnings: found.warnings };
       followers();
     }
