@@ -82,10 +82,6 @@ bool read_options(const Arguments& args, Options& out, std::ostream& err) {
     return true;
 }
 
-namespace {
-
-}  // namespace
-
 // A file of the build's cache: beside the output folder, not in it, since what it holds (commit
 // authors among it) is not all for the public site. `.samplan-cache/<output's name>/<name>`:
 // "history.txt" the history cache (history.h), "records.bin" the parsed records (content/record_cache.h,
