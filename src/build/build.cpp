@@ -132,6 +132,8 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
     std::future<history::History> history;
     Inputs inputs;
     const bool stamped = !request.stamp_file.empty();
+    // What the up-to-date check's walk saw of the content folder: the load looks at no file again.
+    auto snapshot = stamped ? std::make_shared<content::DiskSnapshot>() : nullptr;
     if (stamped) {
         // Nothing to do when nothing that the site is made of changed since the last build.
         report.timings.start("up-to-date check");
@@ -141,7 +143,7 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
         if (!std::filesystem::exists(request.stamp_file, ec))
             history = read_history_later(settings.content, request.history_cache);
         auto output = std::async(std::launch::async, [&] { return output_state(settings.output); });
-        inputs = read_inputs(settings.content, themes_folder(settings.themes), settings.output, request.stamp_options);
+        inputs = read_inputs(settings.content, themes_folder(settings.themes), settings.output, request.stamp_options, snapshot.get());
         settings.output_before = output.get();
         if (std::string previous; up_to_date(request.stamp_file, inputs, settings.output_before, previous)) {
             // What killed builds left beside the output goes, even when there is nothing to build.
@@ -153,7 +155,7 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
         }
     }
     Loaded loaded;
-    const auto source = content::make_disk_source(settings.content);
+    auto source = content::make_disk_source(settings.content, std::move(snapshot));
     // The parsed records are kept beside the history cache.
     const std::string records_cache =
         request.history_cache.empty()
@@ -162,6 +164,7 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
     load_and_check(*source,
                    LoadOptions{settings.today, true, true, settings.content, request.history_cache, false, true, records_cache},
                    loaded, &report.timings, std::move(history));
+    source.reset();
     const std::string diagnostics_text = hooks.checked ? hooks.checked(loaded) : std::string();
     const auto hand_history = [&] {
         if (!hooks.history_read) return;
