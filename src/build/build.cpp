@@ -28,35 +28,57 @@ namespace {
 // samplan may read the records differently, so its memo is not used).
 std::string working_group_memo_header() { return "samplan working-group memo 1 " + program_identity(); }
 
-using WorkingGroupMemo = std::map<std::string, check::CheckOptions::WorkingGroupChange>;
+using CheckChange = check::CheckOptions::WorkingGroupChange;
+using WorkingGroupMemo = std::map<std::string, CheckChange>;
 
 // One line per activity: "<key>\t<convener before>\t<convener after>\t<0|1>" (a name with a tab or
 // a line break is not kept: it is read again). A file that cannot be read is an empty memo.
-WorkingGroupMemo read_working_group_memo(const std::string& file) {
+// `text`: the file as read, so that a memo that did not change is not written again.
+WorkingGroupMemo read_working_group_memo(const std::string& file, std::string& text) {
     WorkingGroupMemo memo;
-    std::ifstream in(file, std::ios::binary);
-    std::string line;
-    if (!std::getline(in, line) || line != working_group_memo_header()) return memo;
-    while (std::getline(in, line)) {
-        std::vector<std::string> fields;
+    std::string error;
+    if (read_regular_file(file, static_cast<size_t>(1) << 30, text, error) != FileRead::Ok) text.clear();
+    std::string_view rest = text;
+    std::string_view line;
+    auto next_line = [&rest, &line] {  // as std::getline: a last line without a newline counts
+        if (rest.empty()) return false;
+        const size_t end = rest.find('\n');
+        line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+        return true;
+    };
+    if (!next_line() || line != working_group_memo_header()) return memo;
+    while (next_line()) {
+        std::string_view fields[4];
+        size_t n = 0;
         size_t from = 0;
-        for (size_t tab; (tab = line.find('\t', from)) != std::string::npos; from = tab + 1)
-            fields.push_back(line.substr(from, tab - from));
-        fields.push_back(line.substr(from));
-        if (fields.size() != 4 || (fields[3] != "0" && fields[3] != "1")) return {};
-        memo[fields[0]] = {fields[1], fields[2], fields[3] == "1"};
+        for (size_t tab; n < 4 && (tab = line.find('\t', from)) != std::string_view::npos; from = tab + 1)
+            fields[n++] = line.substr(from, tab - from);
+        if (n != 3 || line.find('\t', from) != std::string_view::npos) return {};
+        fields[3] = line.substr(from);
+        if (fields[3] != "0" && fields[3] != "1") return {};
+        memo.insert_or_assign(memo.end(), std::string(fields[0]),
+                          CheckChange{std::string(fields[1]), std::string(fields[2]), fields[3] == "1"});
     }
     return memo;
 }
 
-void write_working_group_memo(const std::string& file, const WorkingGroupMemo& memo) {
+// Writes the memo, unless the file (`was`, as read) holds it already.
+void write_working_group_memo(const std::string& file, const WorkingGroupMemo& memo, const std::string& was) {
     std::string text = working_group_memo_header() + "\n";
+    text.reserve(was.size() + 4096);
     for (const auto& [key, change] : memo) {
         if ((change.convener_before + change.convener_after).find_first_of("\t\r\n") != std::string::npos) continue;
-        text += key + '\t' + change.convener_before + '\t' + change.convener_after + '\t' +
-                (change.principals_changed ? '1' : '0') + '\n';
+        text += key;
+        text += '\t';
+        text += change.convener_before;
+        text += '\t';
+        text += change.convener_after;
+        text += '\t';
+        text += change.principals_changed ? '1' : '0';
+        text += '\n';
     }
-    replace_file(file, text);
+    if (text != was) replace_file(file, text);
 }
 
 }  // namespace
@@ -110,12 +132,13 @@ void load_and_check(const content::Source& source, const LoadOptions& options, L
                                           ? options.history_cache + ".working-groups"
                                           : std::string();
         WorkingGroupMemo memo;
+        std::string memo_was;
         if (!memo_file.empty()) {
-            memo = read_working_group_memo(memo_file);
+            memo = read_working_group_memo(memo_file, memo_was);
             check_options.working_groups = &memo;
         }
         check::run_checks(loaded.site, check_options, loaded.diagnostics);
-        if (!memo_file.empty()) write_working_group_memo(memo_file, memo);
+        if (!memo_file.empty()) write_working_group_memo(memo_file, memo, memo_was);
     }
     loaded.diagnostics.sort();
     if (timings) timings->stop();
