@@ -28,35 +28,57 @@ namespace {
 // samplan may read the records differently, so its memo is not used).
 std::string working_group_memo_header() { return "samplan working-group memo 1 " + program_identity(); }
 
-using WorkingGroupMemo = std::map<std::string, check::CheckOptions::WorkingGroupChange>;
+using CheckChange = check::CheckOptions::WorkingGroupChange;
+using WorkingGroupMemo = std::map<std::string, CheckChange>;
 
 // One line per activity: "<key>\t<convener before>\t<convener after>\t<0|1>" (a name with a tab or
 // a line break is not kept: it is read again). A file that cannot be read is an empty memo.
-WorkingGroupMemo read_working_group_memo(const std::string& file) {
+// `text`: the file as read, so that a memo that did not change is not written again.
+WorkingGroupMemo read_working_group_memo(const std::string& file, std::string& text) {
     WorkingGroupMemo memo;
-    std::ifstream in(file, std::ios::binary);
-    std::string line;
-    if (!std::getline(in, line) || line != working_group_memo_header()) return memo;
-    while (std::getline(in, line)) {
-        std::vector<std::string> fields;
+    std::string error;
+    if (read_regular_file(file, static_cast<size_t>(1) << 30, text, error) != FileRead::Ok) text.clear();
+    std::string_view rest = text;
+    std::string_view line;
+    auto next_line = [&rest, &line] {  // as std::getline: a last line without a newline counts
+        if (rest.empty()) return false;
+        const size_t end = rest.find('\n');
+        line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+        return true;
+    };
+    if (!next_line() || line != working_group_memo_header()) return memo;
+    while (next_line()) {
+        std::string_view fields[4];
+        size_t n = 0;
         size_t from = 0;
-        for (size_t tab; (tab = line.find('\t', from)) != std::string::npos; from = tab + 1)
-            fields.push_back(line.substr(from, tab - from));
-        fields.push_back(line.substr(from));
-        if (fields.size() != 4 || (fields[3] != "0" && fields[3] != "1")) return {};
-        memo[fields[0]] = {fields[1], fields[2], fields[3] == "1"};
+        for (size_t tab; n < 4 && (tab = line.find('\t', from)) != std::string_view::npos; from = tab + 1)
+            fields[n++] = line.substr(from, tab - from);
+        if (n != 3 || line.find('\t', from) != std::string_view::npos) return {};
+        fields[3] = line.substr(from);
+        if (fields[3] != "0" && fields[3] != "1") return {};
+        memo.insert_or_assign(memo.end(), std::string(fields[0]),
+                          CheckChange{std::string(fields[1]), std::string(fields[2]), fields[3] == "1"});
     }
     return memo;
 }
 
-void write_working_group_memo(const std::string& file, const WorkingGroupMemo& memo) {
+// Writes the memo, unless the file (`was`, as read) holds it already.
+void write_working_group_memo(const std::string& file, const WorkingGroupMemo& memo, const std::string& was) {
     std::string text = working_group_memo_header() + "\n";
+    text.reserve(was.size() + 4096);
     for (const auto& [key, change] : memo) {
         if ((change.convener_before + change.convener_after).find_first_of("\t\r\n") != std::string::npos) continue;
-        text += key + '\t' + change.convener_before + '\t' + change.convener_after + '\t' +
-                (change.principals_changed ? '1' : '0') + '\n';
+        text += key;
+        text += '\t';
+        text += change.convener_before;
+        text += '\t';
+        text += change.convener_after;
+        text += '\t';
+        text += change.principals_changed ? '1' : '0';
+        text += '\n';
     }
-    replace_file(file, text);
+    if (text != was) replace_file(file, text);
 }
 
 }  // namespace
@@ -84,6 +106,7 @@ void load_and_check(const content::Source& source, const LoadOptions& options, L
                                              ? " (" + std::to_string(records.size() - cache->restored()) +
                                                    " read and parsed, the others as the last build parsed them)"
                                              : std::string()));
+        if (cache) loaded.restored = cache->restored();
         stage("model");
         loaded.site = model::build_model(records, loaded.diagnostics);
         loaded.records = static_cast<size_t>(
@@ -110,12 +133,13 @@ void load_and_check(const content::Source& source, const LoadOptions& options, L
                                           ? options.history_cache + ".working-groups"
                                           : std::string();
         WorkingGroupMemo memo;
+        std::string memo_was;
         if (!memo_file.empty()) {
-            memo = read_working_group_memo(memo_file);
+            memo = read_working_group_memo(memo_file, memo_was);
             check_options.working_groups = &memo;
         }
         check::run_checks(loaded.site, check_options, loaded.diagnostics);
-        if (!memo_file.empty()) write_working_group_memo(memo_file, memo);
+        if (!memo_file.empty()) write_working_group_memo(memo_file, memo, memo_was);
     }
     loaded.diagnostics.sort();
     if (timings) timings->stop();
@@ -132,6 +156,8 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
     std::future<history::History> history;
     Inputs inputs;
     const bool stamped = !request.stamp_file.empty();
+    // What the up-to-date check's walk saw of the content folder: the load looks at no file again.
+    auto snapshot = stamped ? std::make_shared<content::DiskSnapshot>() : nullptr;
     if (stamped) {
         // Nothing to do when nothing that the site is made of changed since the last build.
         report.timings.start("up-to-date check");
@@ -141,7 +167,7 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
         if (!std::filesystem::exists(request.stamp_file, ec))
             history = read_history_later(settings.content, request.history_cache);
         auto output = std::async(std::launch::async, [&] { return output_state(settings.output); });
-        inputs = read_inputs(settings.content, themes_folder(settings.themes), settings.output, request.stamp_options);
+        inputs = read_inputs(settings.content, themes_folder(settings.themes), settings.output, request.stamp_options, snapshot.get());
         settings.output_before = output.get();
         if (std::string previous; up_to_date(request.stamp_file, inputs, settings.output_before, previous)) {
             // What killed builds left beside the output goes, even when there is nothing to build.
@@ -153,7 +179,7 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
         }
     }
     Loaded loaded;
-    const auto source = content::make_disk_source(settings.content);
+    auto source = content::make_disk_source(settings.content, std::move(snapshot));
     // The parsed records are kept beside the history cache.
     const std::string records_cache =
         request.history_cache.empty()
@@ -162,6 +188,13 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
     load_and_check(*source,
                    LoadOptions{settings.today, true, true, settings.content, request.history_cache, false, true, records_cache},
                    loaded, &report.timings, std::move(history));
+    source.reset();
+    // A rebuild (records kept from the last build) makes few pages and frees most of what it
+    // takes soon after: given back at once, each freed page costs a madvise and, taken again, a
+    // page fault and a cleared page (on 10,000 activities a third of a rebuild's page faults).
+    // There mimalloc keeps them its default 25 ms; a full build, whose peak memory matters, gives
+    // them back at once (docs/performance.md, "(seventeenth session, rb-in)").
+    if (mi_option_set && loaded.restored > 0) mi_option_set(15, 25);
     const std::string diagnostics_text = hooks.checked ? hooks.checked(loaded) : std::string();
     const auto hand_history = [&] {
         if (!hooks.history_read) return;

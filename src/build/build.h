@@ -45,6 +45,7 @@ struct LoadOptions {
 struct Loaded {
     Diagnostics diagnostics;  // sorted
     size_t records = 0;       // readable records
+    size_t restored = 0;      // records taken from the records cache (LoadOptions::records_cache), not parsed
     std::vector<content::Record> kept;  // the records, with LoadOptions::keep_records only
     model::Site site;
     history::History history;  // empty without LoadOptions::history

@@ -54,43 +54,78 @@ std::vector<std::pair<std::string, unsigned char>> list_folder(int dir) {
 // directory does not matter) with its type, and for a file its size, inode, modification time
 // and change time (which no one can set: a file overwritten in place with its old size and
 // modification time, as cp -p does, still shows), read relative to the open folder (no path walk
-// per file). `path` spells the folder as `root` began.
+// per file). `path` spells the folder as `root` began. `snapshot`: what the walk saw, for the
+// build's disk source (content/source.h).
 void add_folder(Digest& digest, int dir, const std::string& path, std::size_t root_size, const std::string& skip,
-                std::int64_t& newest) {
+                std::int64_t& newest, content::DiskSnapshot* snapshot) {
     auto names = list_folder(dir);
     std::sort(names.begin(), names.end());
+    std::vector<content::DirEntry>* listed = nullptr;
+    std::string relative;  // the folder's path in the snapshot
+    if (snapshot) {
+        relative = path.size() > root_size ? path.substr(root_size + 1) : std::string();
+        listed = &snapshot->folders[relative];
+        listed->reserve(names.size());
+    }
+    // An entry the walk does not look at: the listing's type, or Missing (ask the disk).
+    auto note = [&](const std::string& name, content::EntryKind kind) {
+        if (listed) listed->push_back({name, kind});
+    };
+    auto listed_kind = [](unsigned char type) {
+        return type == DT_REG ? content::EntryKind::File
+               : type == DT_DIR ? content::EntryKind::Directory
+               : type == DT_UNKNOWN || type == DT_LNK ? content::EntryKind::Missing
+                                                      : content::EntryKind::Other;
+    };
     for (const auto& [name, type] : names) {
-        if (left_out(name)) continue;
+        if (left_out(name)) {
+            note(name, listed_kind(type));
+            continue;
+        }
         const std::string child = path + "/" + name;
-        if (!skip.empty() && (child == skip || child.rfind(skip + ".tmp-", 0) == 0)) continue;
+        if (!skip.empty() && (child == skip || child.rfind(skip + ".tmp-", 0) == 0)) {
+            note(name, listed_kind(type));
+            continue;
+        }
         struct stat st {};
-        if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            note(name, content::EntryKind::Missing);
+            continue;
+        }
+        note(name, S_ISREG(st.st_mode)   ? content::EntryKind::File
+                   : S_ISDIR(st.st_mode) ? content::EntryKind::Directory
+                   : S_ISLNK(st.st_mode) ? content::EntryKind::Missing
+                                         : content::EntryKind::Other);
         digest.add(std::string_view(child).substr(root_size));
-        digest.add(static_cast<std::int64_t>(st.st_mode));
+        digest.add_bits(static_cast<std::uint64_t>(st.st_mode));
         if (S_ISDIR(st.st_mode)) {  // a folder's times change with its entries, which are listed
             const int sub = ::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (sub < 0) continue;
-            add_folder(digest, sub, child, root_size, skip, newest);
+            add_folder(digest, sub, child, root_size, skip, newest, snapshot);
             ::close(sub);
             continue;
         }
-        digest.add(static_cast<std::int64_t>(st.st_size));
-        digest.add(static_cast<std::int64_t>(st.st_ino));
-        digest.add(static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec);
-        digest.add(static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec);
+        digest.add_bits(static_cast<std::uint64_t>(st.st_size));
+        digest.add_bits(static_cast<std::uint64_t>(st.st_ino));
+        digest.add_bits(static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + static_cast<std::uint64_t>(st.st_mtim.tv_nsec));
+        digest.add_bits(static_cast<std::uint64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + static_cast<std::uint64_t>(st.st_ctim.tv_nsec));
         newest = std::max<std::int64_t>(newest, st.st_mtim.tv_sec);
+        if (snapshot && S_ISREG(st.st_mode))
+            if (std::string identity = content::disk_identity(st); !identity.empty())
+                snapshot->identities.emplace(child.substr(root_size + 1), std::move(identity));
     }
 }
 
 // Adds `root` and everything under it; `skip` is a folder to leave out, with its staging folders
 // (the output, when it is inside), spelled as `root` begins. Returns the newest modification time.
-std::int64_t add_tree(Digest& digest, const std::string& folder, const std::string& skip = {}) {
+std::int64_t add_tree(Digest& digest, const std::string& folder, const std::string& skip = {},
+                      content::DiskSnapshot* snapshot = nullptr) {
     const std::string root = trimmed(folder);
     digest.add(root);
     std::int64_t newest = 0;
     const int dir = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return newest;
-    add_folder(digest, dir, root, root.size(), skip, newest);
+    add_folder(digest, dir, root, root.size(), skip, newest, snapshot);
     ::close(dir);
     return newest;
 }
@@ -275,9 +310,9 @@ std::string hex(std::uint64_t v) {
 }  // namespace
 
 Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir, const std::string& output_dir,
-                   const std::string& options) {
+                   const std::string& options, content::DiskSnapshot* snapshot) {
     Digest d;
-    d.add("samplan-stamp 1");
+    d.add("samplan-stamp 2");
     d.add(options);
     std::error_code ec;
     d.add(fs::absolute(content_dir, ec).lexically_normal().string());
@@ -303,7 +338,7 @@ Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir
         if (rel.empty() || *rel.begin() == "..") return std::string();
         return (fs::path(root) / rel).string();
     };
-    const std::int64_t newest = std::max(add_tree(d, content_dir, output_under(content_dir)),
+    const std::int64_t newest = std::max(add_tree(d, content_dir, output_under(content_dir), snapshot),
                                          add_tree(d, themes_dir, output_under(themes_dir)));
     d.add(repository.get());
     Inputs inputs;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "content/source.h"
 #include "publish/publish.h"
 
 namespace samplan::build {
@@ -19,9 +20,11 @@ struct Inputs {
 };
 
 // `options` is any text that changes the site (today's date, --drafts, …). Hidden files and
-// folders, node_modules and the output folder (should it be inside) are not inputs.
+// folders, node_modules and the output folder (should it be inside) are not inputs. `snapshot`,
+// when given, gets what the walk of the content folder saw, for the build's disk source
+// (content::make_disk_source), which then looks at no file again.
 Inputs read_inputs(const std::string& content_dir, const std::string& themes_dir, const std::string& output_dir,
-                   const std::string& options);
+                   const std::string& options, content::DiskSnapshot* snapshot = nullptr);
 
 // A digest of the output folder as it is (every file's size, inode and modification time); 0 when
 // it is missing. Independent of read_inputs: the two may run at the same time.

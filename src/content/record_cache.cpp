@@ -4,14 +4,20 @@
 #include <cstdint>
 #include <cstring>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "core/bytes.h"
+#include "core/digest.h"
 #include "core/files.h"
 
 namespace samplan::content {
 namespace {
 
 // The first line: the format and the program that wrote it (another samplan may parse differently).
-std::string header() { return "samplan records 1 " + program_identity() + "\n"; }
+std::string header() { return "samplan records 2 " + program_identity() + "\n"; }
 
 // Deeper than any parse gives (toml_nesting.cpp limits nesting far below): a damaged file.
 constexpr int kMaxDepth = 1000;
@@ -187,33 +193,93 @@ bool RecordCache::decode(std::string_view bytes, Record& record, Diagnostics& di
     return true;
 }
 
-RecordCache::RecordCache(std::string file) : file_(std::move(file)) {
-    if (file_.empty()) return;
-    std::string error;
-    if (read_regular_file(file_, static_cast<std::size_t>(1) << 31, text_, error) != FileRead::Ok) {
-        text_.clear();
-        return;
-    }
-    const std::string head = header();
-    if (text_.compare(0, head.size(), head) != 0) {
-        text_.clear();
-        return;
-    }
-    CacheReader r(std::string_view(text_).substr(head.size()));
+namespace {
+
+// After the header line, batches of entries (an entry: path, identity, markdown, max_bytes,
+// payload): the first, written whole through a rename, as "count, entries"; each appended since
+// as "length, digest, count, entries", the length and the digest of the bytes from its count on,
+// so that an append cut short or never flushed shows. A later batch's entry for a path replaces
+// an earlier one's.
+std::uint64_t batch_digest(std::string_view bytes) {
+    Digest d;
+    d.add_words(bytes);
+    return d.value();
+}
+
+// Reads a batch's count and entries from `r` into `entries`; false when they do not read.
+bool read_entries(CacheReader& r, std::unordered_map<std::string_view, RecordCache::Entry>& entries) {
     const auto n = r.raw<std::uint64_t>();
     for (std::uint64_t i = 0; i < n && r.ok; ++i) {
+        const char* const begins = r.rest().data();
         const std::string_view path = r.text();
-        Entry e;
+        RecordCache::Entry e;
         e.identity = r.text();
         e.markdown = r.raw<std::uint8_t>() != 0;
         e.max_bytes = r.raw<std::uint64_t>();
         e.payload = r.text();
-        if (r.ok) entries_[path] = e;
+        if (!r.ok) break;
+        e.bytes = std::string_view(begins, static_cast<std::size_t>(r.rest().data() - begins));
+        entries[path] = e;
     }
-    if (!r.ok || !r.at_end()) {  // cut short or damaged: trust none of it
+    return r.ok;
+}
+
+void write_entry(ByteWriter& w, std::string_view path, std::string_view identity, bool markdown, std::size_t max_bytes,
+                 std::string_view payload) {
+    w.text(path);
+    w.text(identity);
+    w.raw(static_cast<std::uint8_t>(markdown));
+    w.raw(static_cast<std::uint64_t>(max_bytes));
+    w.text(payload);
+}
+
+}  // namespace
+
+RecordCache::Mapping::~Mapping() {
+    if (data) ::munmap(data, size);
+}
+
+RecordCache::RecordCache(std::string file) : file_(std::move(file)) {
+    if (file_.empty()) return;
+    // Mapped, not read: the file holds every record of the site (tens of MB on a large one), and
+    // a rebuild looks at all of it; only the records decoded are copied out of it. (The file is
+    // never changed in place but by appending: a build that writes it anew renames a new file
+    // over it.)
+    const int fd = ::open(file_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        static_cast<std::uint64_t>(st.st_size) > (static_cast<std::uint64_t>(1) << 31)) {
+        ::close(fd);
+        return;
+    }
+    void* at = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    ::close(fd);
+    if (at == MAP_FAILED) return;
+    map_.data = at;
+    map_.size = static_cast<std::size_t>(st.st_size);
+    const std::string_view text(static_cast<const char*>(at), map_.size);
+    const std::string head = header();
+    if (text.compare(0, head.size(), head) != 0) return;
+    CacheReader r(text.substr(head.size()));
+    bool ok = read_entries(r, entries_);
+    while (ok && !r.at_end()) {
+        const auto length = r.raw<std::uint64_t>();
+        const auto digest = r.raw<std::uint64_t>();
+        const std::string_view rest = r.rest();
+        if (!r.ok || length > rest.size() || batch_digest(rest.substr(0, length)) != digest) {
+            ok = false;
+            break;
+        }
+        CacheReader batch(rest.substr(0, length));
+        ok = read_entries(batch, entries_) && batch.at_end();
+        r = CacheReader(rest.substr(length));
+    }
+    if (!ok) {  // cut short or damaged: trust none of it
         entries_.clear();
-        text_.clear();
+        return;
     }
+    identity_ = {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino), map_.size};
 }
 
 bool RecordCache::restore(const std::string& identity, bool markdown, std::size_t max_bytes, Record& record,
@@ -229,27 +295,78 @@ bool RecordCache::save(const std::vector<Outcome>& outcomes, std::size_t max_byt
     restored_ = static_cast<std::size_t>(
         std::count_if(outcomes.begin(), outcomes.end(), [](const Outcome& o) { return o.restored; }));
     if (file_.empty()) return false;
-    std::size_t kept = 0;
-    bool changed = false;
+    // The bytes of the entries that stay as they are in the file (restored), and of the new ones.
+    std::size_t live = 0, fresh = 0, kept = 0, known = 0;
     for (const auto& o : outcomes) {
+        known += entries_.count(o.path);
         if (o.identity.empty()) continue;
         ++kept;
-        changed = changed || !o.restored;
+        if (o.restored) live += entries_.at(o.path).bytes.size();
+        else fresh += o.path.size() + o.identity.size() + o.payload.size() + 21;
     }
-    if (!changed && kept == entries_.size()) return false;
-    std::string out = header();
-    out.reserve(text_.size() + 4096);
-    Writer w(out);
-    w.raw(static_cast<std::uint64_t>(kept));
+    // A record gone from the content: the file is written anew without it (a path in the file
+    // is one the content has, so that the file does not grow with records long gone).
+    const bool gone = known < entries_.size();
+    if (fresh == 0 && !gone) return false;
+    // Appended: the new entries alone, while the file holds less than as much again of entries
+    // replaced since it was written whole.
+    if (!gone && identity_.size > 0 && identity_.size + fresh + 16 < 2 * (live + fresh) + 4096 && append(outcomes, max_bytes))
+        return true;
+    return replace_file(file_, [&](std::ostream& out) {
+        std::string head = header();
+        {
+            ByteWriter w(head);
+            w.raw(static_cast<std::uint64_t>(kept));
+        }
+        out.write(head.data(), static_cast<std::streamsize>(head.size()));
+        std::string entry;
+        for (const auto& o : outcomes) {
+            if (o.identity.empty()) continue;
+            if (o.restored) {  // its bytes as the file has them
+                const std::string_view bytes = entries_.at(o.path).bytes;
+                out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+                continue;
+            }
+            entry.clear();
+            ByteWriter w(entry);
+            write_entry(w, o.path, o.identity, o.markdown, max_bytes, o.payload);
+            out.write(entry.data(), static_cast<std::streamsize>(entry.size()));
+        }
+    });
+}
+
+bool RecordCache::append(const std::vector<Outcome>& outcomes, std::size_t max_bytes) {
+    std::string body;
+    ByteWriter w(body);
+    std::uint64_t n = 0;
+    w.raw(n);
     for (const auto& o : outcomes) {
-        if (o.identity.empty()) continue;
-        w.text(o.path);
-        w.text(o.identity);
-        w.raw(static_cast<std::uint8_t>(o.markdown));
-        w.raw(static_cast<std::uint64_t>(max_bytes));
-        w.text(o.restored ? entries_.at(o.path).payload : std::string_view(o.payload));
+        if (o.identity.empty() || o.restored) continue;
+        write_entry(w, o.path, o.identity, o.markdown, max_bytes, o.payload);
+        ++n;
     }
-    return replace_file(file_, out);
+    std::memcpy(body.data(), &n, sizeof n);
+    std::string batch;
+    ByteWriter b(batch);
+    b.raw(static_cast<std::uint64_t>(body.size()));
+    b.raw(batch_digest(body));
+    batch += body;
+    // Only onto the file as it was read (another build may have written it anew since), in one
+    // write: two builds appending at once each append a whole batch.
+    const int fd = ::open(file_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st {};
+    bool done = false;
+    if (::fstat(fd, &st) == 0 && static_cast<std::uint64_t>(st.st_dev) == identity_.device &&
+        static_cast<std::uint64_t>(st.st_ino) == identity_.inode && static_cast<std::size_t>(st.st_size) == identity_.size) {
+        const ssize_t wrote = ::write(fd, batch.data(), batch.size());
+        done = wrote == static_cast<ssize_t>(batch.size());
+        // A part written would spoil the file for the next build: taken back (had it stayed, the
+        // next build would find the batch damaged and parse every record).
+        if (!done && wrote > 0) (void)::ftruncate(fd, static_cast<off_t>(identity_.size));
+    }
+    ::close(fd);
+    return done;
 }
 
 }  // namespace samplan::content

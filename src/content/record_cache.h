@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -48,15 +49,31 @@ public:
     static std::string encode(const Record& record, const Diagnostics& diagnostics, bool ok);
     static bool decode(std::string_view bytes, Record& record, Diagnostics& diagnostics, bool& ok);
 
-private:
     struct Entry {
         std::string_view identity;
         bool markdown = false;
         std::size_t max_bytes = 0;
         std::string_view payload;  // encode()'s bytes
+        std::string_view bytes;    // the whole entry as the file has it
+    };
+
+private:
+    // Appends the outcomes' new entries to the file as it was read; false when it could not.
+    bool append(const std::vector<Outcome>& outcomes, std::size_t max_bytes);
+    struct Mapping {
+        void* data = nullptr;
+        std::size_t size = 0;
+        Mapping() = default;
+        Mapping(const Mapping&) = delete;
+        Mapping& operator=(const Mapping&) = delete;
+        ~Mapping();
     };
     std::string file_;
-    std::string text_;  // the file as read; the entries point into it
+    Mapping map_;  // the file as read (mapped); the entries point into it
+    struct {
+        std::uint64_t device = 0, inode = 0;
+        std::size_t size = 0;  // 0: no usable file was read
+    } identity_;
     std::unordered_map<std::string_view, Entry> entries_;  // by record path
     std::size_t restored_ = 0;
 };

@@ -19,12 +19,25 @@ namespace {
 
 class DiskSource final : public Source {
 public:
-    explicit DiskSource(const std::string& root) : folder_(root) {
+    DiskSource(const std::string& root, std::shared_ptr<const DiskSnapshot> snapshot)
+        : folder_(root), snapshot_(std::move(snapshot)) {
         std::error_code ec;
         root_ = fs::weakly_canonical(fs::absolute(root, ec), ec);
     }
 
     EntryKind kind(const std::string& path) const override {
+        if (snapshot_ && !path.empty()) {
+            const size_t slash = path.rfind('/');
+            const std::string parent = slash == std::string::npos ? std::string() : path.substr(0, slash);
+            if (const auto it = snapshot_->folders.find(parent); it != snapshot_->folders.end()) {
+                const std::string_view name = slash == std::string::npos ? std::string_view(path) : std::string_view(path).substr(slash + 1);
+                const auto& entries = it->second;
+                const auto at = std::lower_bound(entries.begin(), entries.end(), name,
+                                                 [](const DirEntry& e, std::string_view n) { return e.name < n; });
+                if (at == entries.end() || at->name != name) return EntryKind::Missing;
+                if (at->kind != EntryKind::Missing) return at->kind;
+            }
+        }
         std::error_code ec;
         const fs::path full = root_ / path;
         const auto lstatus = fs::symlink_status(full, ec);
@@ -42,6 +55,14 @@ public:
 
     std::vector<DirEntry> list(const std::string& dir) const override {
         std::vector<DirEntry> out;
+        if (snapshot_) {
+            if (const auto it = snapshot_->folders.find(dir); it != snapshot_->folders.end()) {
+                out = it->second;
+                for (auto& e : out)
+                    if (e.kind == EntryKind::Missing) e.kind = kind(dir.empty() ? e.name : dir + "/" + e.name);
+                return out;
+            }
+        }
         if (kind(dir) != EntryKind::Directory) return out;
         std::error_code ec;
         for (fs::directory_iterator it(root_ / dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -72,14 +93,12 @@ public:
     }
 
     std::string identity(const std::string& path) const override {
+        if (snapshot_) {
+            if (const auto it = snapshot_->identities.find(path); it != snapshot_->identities.end()) return it->second;
+        }
         struct stat st {};
-        if (::stat((root_ / path).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
-        const auto ns = [](const timespec& t) { return static_cast<long long>(t.tv_sec) * 1'000'000'000 + t.tv_nsec; };
-        // A file written in the last seconds may be written again within the same tick of the
-        // clock without its time showing it (as the up-to-date stamp, build/up_to_date.h).
-        if (st.st_mtim.tv_sec + 2 >= static_cast<long long>(std::time(nullptr))) return {};
-        return "file " + std::to_string(st.st_dev) + ' ' + std::to_string(st.st_ino) + ' ' + std::to_string(st.st_size) + ' ' +
-               std::to_string(ns(st.st_mtim)) + ' ' + std::to_string(ns(st.st_ctim));
+        if (::stat((root_ / path).c_str(), &st) != 0) return {};
+        return disk_identity(st);
     }
 
 private:
@@ -90,11 +109,24 @@ private:
 
     fs::path root_;
     InsideFolder folder_;
+    std::shared_ptr<const DiskSnapshot> snapshot_;
 };
 
 }  // namespace
 
-std::unique_ptr<Source> make_disk_source(const std::string& root) { return std::make_unique<DiskSource>(root); }
+std::string disk_identity(const struct stat& st) {
+    if (!S_ISREG(st.st_mode)) return {};
+    const auto ns = [](const timespec& t) { return static_cast<long long>(t.tv_sec) * 1'000'000'000 + t.tv_nsec; };
+    // A file written in the last seconds may be written again within the same tick of the
+    // clock without its time showing it (as the up-to-date stamp, build/up_to_date.h).
+    if (st.st_mtim.tv_sec + 2 >= static_cast<long long>(std::time(nullptr))) return {};
+    return "file " + std::to_string(st.st_dev) + ' ' + std::to_string(st.st_ino) + ' ' + std::to_string(st.st_size) + ' ' +
+           std::to_string(ns(st.st_mtim)) + ' ' + std::to_string(ns(st.st_ctim));
+}
+
+std::unique_ptr<Source> make_disk_source(const std::string& root, std::shared_ptr<const DiskSnapshot> snapshot) {
+    return std::make_unique<DiskSource>(root, std::move(snapshot));
+}
 
 EntryKind MemorySource::kind(const std::string& path) const {
     if (path.empty()) return EntryKind::Directory;

@@ -5,7 +5,10 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
+
+struct stat;
 
 namespace samplan::content {
 
@@ -37,8 +40,26 @@ public:
     [[nodiscard]] virtual std::string identity(const std::string& /*path*/) const { return {}; }
 };
 
-// A folder on disk.
-std::unique_ptr<Source> make_disk_source(const std::string& root);
+// What one walk of a content folder on disk found (build/up_to_date.h's read_inputs makes it while
+// it looks at every file): a disk source made with it answers kind(), list() and identity() from
+// it for the folders it lists, so that a build looks at each file once.
+struct DiskSnapshot {
+    // Folders listed whole (reached without a symbolic link), by path relative to the root (""
+    // for the root): every entry, sorted by name, with its kind as the listing told it without
+    // following a link, or Missing for one the disk must be asked about (a link, an entry whose
+    // type the listing did not tell).
+    std::unordered_map<std::string, std::vector<DirEntry>> folders;
+    // The identities (Source::identity) of the regular files in those folders, by path; a file
+    // changed too recently for its times to tell a change is not here.
+    std::unordered_map<std::string, std::string> identities;
+};
+
+// A file's identity as a disk source gives it (Source::identity), from its status; "" when it is
+// not a regular file or was changed in the last seconds.
+std::string disk_identity(const struct stat& status);
+
+// A folder on disk; `snapshot`, when given, a walk of it made a moment before.
+std::unique_ptr<Source> make_disk_source(const std::string& root, std::shared_ptr<const DiskSnapshot> snapshot = nullptr);
 
 // An in-memory tree: path → file content. Directories are implied by the paths.
 class MemorySource final : public Source {

@@ -22,51 +22,67 @@ std::string escape_field(const std::string& s) {
     return out;
 }
 
-// (The runs between tabs and escapes are appended whole: the cache has a line per commit and per
-// change, and a rebuild reads all of them.)
-std::vector<std::string> split_fields(const std::string& line) {
-    std::vector<std::string> fields(1);
-    fields.reserve(8);
+// Splits `line` at its tabs into `fields`, undoing escape_field; returns the number of fields.
+// `fields` is reused from line to line, its strings' memory with it: the cache has a line per
+// commit and per change (tens of thousands), and a rebuild reads all of them. (The runs between
+// tabs and escapes are appended whole.)
+size_t split_fields(std::string_view line, std::vector<std::string>& fields) {
+    size_t n = 1;
+    if (fields.empty()) fields.emplace_back();
+    fields[0].clear();
     for (size_t i = 0; i < line.size();) {
         size_t special = i;
         while (special < line.size() && line[special] != '\t' && line[special] != '\\') ++special;
-        fields.back().append(line, i, special - i);
+        fields[n - 1].append(line.data() + i, special - i);
         i = special;
         if (i == line.size()) break;
         if (line[i] == '\t') {
-            fields.emplace_back();
+            if (fields.size() == n) fields.emplace_back();
+            fields[n].clear();
+            ++n;
             ++i;
             continue;
         }
         if (i + 1 == line.size()) {  // a backslash at the end stays as it is
-            fields.back() += '\\';
+            fields[n - 1] += '\\';
             break;
         }
-        const char n = line[i + 1];
-        fields.back() += n == 't' ? '\t' : n == 'n' ? '\n' : n == 'r' ? '\r' : n;
+        const char c = line[i + 1];
+        fields[n - 1] += c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
         i += 2;
     }
-    return fields;
+    return n;
 }
 
 }  // namespace
 
 bool read_cache(const std::string& file, const std::string& prefix, Cache& cache) {
-    std::ifstream in(file, std::ios::binary);
-    std::string line;
-    if (!std::getline(in, line) || line != kCacheMagic) return false;
-    if (!std::getline(in, line) || line.rfind("head\t", 0) != 0) return false;
-    cache.head = line.substr(5);
-    if (!std::getline(in, line) || split_fields(line) != std::vector<std::string>{"prefix", prefix}) return false;
-    while (std::getline(in, line)) {
-        const auto f = split_fields(line);
-        if (f[0] == "R" && f.size() == 6) {
+    // Read whole, then taken apart line by line.
+    std::string text, error;
+    if (read_regular_file(file, static_cast<size_t>(1) << 31, text, error) != FileRead::Ok) return false;
+    std::string_view rest = text;
+    std::string_view line;
+    auto next_line = [&rest, &line] {  // as std::getline: a last line without a newline counts
+        if (rest.empty()) return false;
+        const size_t end = rest.find('\n');
+        line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+        return true;
+    };
+    if (!next_line() || line != kCacheMagic) return false;
+    if (!next_line() || line.rfind("head\t", 0) != 0) return false;
+    cache.head = std::string(line.substr(5));
+    std::vector<std::string> f;
+    if (!next_line() || split_fields(line, f) != 2 || f[0] != "prefix" || f[1] != prefix) return false;
+    while (next_line()) {
+        const size_t n = split_fields(line, f);
+        if (f[0] == "R" && n == 6) {
             const auto date = parse_iso_date(f[2]);
             if (!date) return false;
             cache.revisions.push_back({f[1], f[1].substr(0, 7), *date, f[3], f[4]});
             cache.changes.emplace_back();
             if (f[5] != "") return false;
-        } else if (f[0] == "C" && f.size() == 5 && !cache.changes.empty() && f[1].size() == 1) {
+        } else if (f[0] == "C" && n == 5 && !cache.changes.empty() && f[1].size() == 1) {
             const char k = f[1][0];
             if (k != 'A' && k != 'M' && k != 'D' && k != 'R') return false;
             cache.changes.back().push_back({k == 'A' ? ChangeKind::Added : k == 'M' ? ChangeKind::Modified

@@ -1,6 +1,8 @@
 // The plan-revision rule reads the git history when a plan lists no `revised` dates.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 
 #include "harness.h"
@@ -184,6 +186,19 @@ TEST_CASE("history pages tell what changed in plain words, and old versions can 
         REQUIRE(again.exit_code == 0);
         CHECK(contains(read_file(site / "follow-up/index.html"), finding));
         CHECK(contains(read_file(memo), "\tSara Lind\tPer Holm\t0\n"));
+    }
+    // A memo that holds what the rules found is not written again.
+    struct stat memo_before {};
+    REQUIRE(::stat(memo.c_str(), &memo_before) == 0);
+    write_file(content / "groups/alfa/plans/2025/plan.toml", plan_text + "# ändrad igen\n");
+    {
+        const auto again = run_samplan({"build", "--content", content.string(), "--output", (repo.path() / "site").string(),
+                                        "--today", "2025-06-01"});
+        REQUIRE(again.exit_code == 0);
+        struct stat memo_after {};
+        REQUIRE(::stat(memo.c_str(), &memo_after) == 0);
+        CHECK(memo_after.st_ino == memo_before.st_ino);
+        CHECK(contains(read_file(site / "follow-up/index.html"), finding));
     }
     write_file(content / "groups/alfa/plans/2025/plan.toml", plan_text);
 

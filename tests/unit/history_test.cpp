@@ -529,4 +529,25 @@ TEST_CASE("the history cache gives back what it was given: tabs, line breaks and
     CHECK(cache.changes[1][1].blob == changes[1][1].blob);
     history::Cache other;
     CHECK_FALSE(history::read_cache(file, "content/another", other));  // written for another folder
+    // A line with a field too few, after lines with more (whose fields the reader reuses), or a
+    // line cut short: the file is not used.
+    std::string text;
+    {
+        std::ifstream in(file, std::ios::binary);
+        text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const std::string last_change = "\t" + std::string(40, 'd') + "\n";
+    REQUIRE(text.size() > last_change.size());
+    REQUIRE(text.compare(text.size() - last_change.size(), last_change.size(), last_change) == 0);
+    for (const std::string& damaged : {text.substr(0, text.size() - last_change.size()) + "\n",
+                                       text + "C\tA\tz.md\n",
+                                       text + "R\t" + std::string(40, 'e') + "\t2024-01-01\tA\n"}) {
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << damaged;
+        history::Cache cut;
+        CHECK_FALSE(history::read_cache(file, "content/" + odd, cut));
+    }
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << text.substr(0, text.size() - 1);  // no last newline: fine
+    history::Cache whole;
+    CHECK(history::read_cache(file, "content/" + odd, whole));
+    CHECK(whole.changes.size() == 2);
 }

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <random>
 
+#include <sys/stat.h>
+
 #include "content/content.h"
 #include "content/record_cache.h"
 
@@ -173,6 +175,97 @@ TEST_CASE("records restored from the cache are exactly what parsing the files gi
             // defence against tampering: whoever can write it can write the content); every other
             // damage must read as no cache, or as the records that were kept.
             if (round % 2 == 0) check_same(fresh, fresh_d, records, d);
+        }
+    }
+}
+
+TEST_CASE("an edit appends the record parsed anew to the cache file, and the file is written whole once it holds as much replaced as kept") {
+    TempFile file;
+    auto files = site_files();
+    {
+        CountingSource source(files);
+        RecordCache cache(file.path.string());
+        Diagnostics d;
+        load_records(source, d, LoadOptions{1024 * 1024, &cache});
+    }
+    const auto whole = fs::file_size(file.path);
+    struct stat before {};
+    REQUIRE(::stat(file.path.c_str(), &before) == 0);
+    const std::string edited = "groups/alfa/plans/2025/activities/a7.md";
+    std::uintmax_t size = whole;
+    bool rewritten = false;
+    for (int round = 0; round < 200 && !rewritten; ++round) {
+        INFO("round " << round);
+        files[edited] = "+++\ntitle = \"Ny " + std::to_string(round) + "\"\nstatus = \"planerad\"\n+++\n" +
+                        std::string(static_cast<size_t>(round % 7) * 100, 'x') + "\n";
+        Diagnostics expected_d;
+        const auto expected = load_records(MemorySource(files), expected_d);
+        {
+            CountingSource source(files);
+            RecordCache cache(file.path.string());
+            CHECK(cache.size() == files.size());
+            Diagnostics d;
+            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+            check_same(expected, expected_d, records, d);
+            CHECK(source.reads == 1);
+        }
+        struct stat now {};
+        REQUIRE(::stat(file.path.c_str(), &now) == 0);
+        rewritten = now.st_ino != before.st_ino;
+        if (!rewritten) {
+            CHECK(fs::file_size(file.path) > size);  // appended
+            size = fs::file_size(file.path);
+        } else {
+            CHECK(fs::file_size(file.path) < size);  // the replaced entries left out
+            CHECK(size <= 2 * whole + 8192);
+            size = fs::file_size(file.path);
+        }
+        // The next load finds the edit kept: nothing read.
+        CountingSource again(files);
+        RecordCache cache(file.path.string());
+        Diagnostics d;
+        const auto records = load_records(again, d, LoadOptions{1024 * 1024, &cache});
+        check_same(expected, expected_d, records, d);
+        CHECK(again.reads == 0);
+    }
+    CHECK(rewritten);
+
+    SUBCASE("an appended batch cut short or damaged anywhere is not trusted") {
+        files[edited] = "+++\ntitle = \"Sist\"\n+++\n";
+        {
+            CountingSource source(files);
+            RecordCache cache(file.path.string());
+            Diagnostics d;
+            load_records(source, d, LoadOptions{1024 * 1024, &cache});
+        }
+        std::string bytes;
+        {
+            std::ifstream in(file.path, std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        const auto appended = static_cast<size_t>(fs::file_size(file.path)) - static_cast<size_t>(size);
+        REQUIRE(appended > 16);
+        REQUIRE(appended < 1000);
+        Diagnostics expected_d;
+        const auto expected = load_records(MemorySource(files), expected_d);
+        for (size_t at = bytes.size() - appended; at < bytes.size(); ++at) {
+            for (const bool cut : {true, false}) {
+                if (cut && at == bytes.size() - appended) continue;  // the file as it was before: fine
+                std::string damaged = bytes;
+                if (cut) damaged.resize(at);
+                else damaged[at] = static_cast<char>(damaged[at] ^ 0x5a);
+                {
+                    std::ofstream out(file.path, std::ios::binary | std::ios::trunc);
+                    out << damaged;
+                }
+                CountingSource source(files);
+                RecordCache cache(file.path.string());
+                CHECK(cache.size() == 0);
+                Diagnostics d;
+                const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+                check_same(expected, expected_d, records, d);
+                CHECK(source.reads == static_cast<int>(files.size()));
+            }
         }
     }
 }
