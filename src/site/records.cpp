@@ -26,7 +26,7 @@ Builder::RecordKeys Builder::activity_keys(const Group& g, const Plan& p, const 
         d.add_words(rev.date.iso());
         d.add_word(static_cast<std::uint64_t>(fr.kind));
     }
-    const bool current = !file.empty() && options_.history->in_working_folder(file.front());
+    const bool current = named(a.path);
     d.add_word(current ? 1 : 2);
     RecordKeys keys;
     keys.history = d.hex();
@@ -232,7 +232,7 @@ std::string Builder::plan_history_key(const Group& g, const Plan& p) const {
         d.add(static_cast<std::int64_t>(fr.kind));
     }
     // Whether the plan file is still its newest commit: if not, that commit has a page of its own.
-    d.add(std::int64_t{!file.empty() && options_.history->in_working_folder(file.front())});
+    d.add(std::int64_t{named(p.path)});
     for (const auto& [r, change] : options_.history->added_or_deleted_under(content::layout::activities_beside(p.path) + "/")) {
         d.add(revisions.at(r).commit);
         for (const std::string* text : {&change->path, &change->old_path, &change->blob}) d.add(*text);
@@ -273,10 +273,6 @@ std::string Builder::plan_page_key(const Group& g, const Plan& p) {
     // Every record file the page shows must be its newest commit: its text is then named by git
     // (the blob ids in the history keys). A file edited in the working folder leaves the page to
     // be keyed by its data.
-    const auto named = [this](const std::string& record_path) {
-        const auto& file = options_.history->file_revisions(record_path);
-        return !file.empty() && options_.history->in_working_folder(file.front());
-    };
     if (!named(p.path) || !named(g.path)) return {};
     Digest d;
     d.add("plan page 1");
