@@ -215,6 +215,7 @@ private:
     Data groups_data(const std::string& path) const;
 
     void add_group(Changelog& changelog, const Group& g);
+    Data group_data(const std::string& path, const Group& g) const;
 
     // Bars of a timeline: each activity's period as a share of the plan's span, in percent.
     // The plan's activities on a time axis from the plan's start (or its first activity's) to its end.
@@ -401,7 +402,8 @@ private:
     void add_indicator_page(const std::string& path, const std::string& title, const std::string& unit,
                             const std::string& owner, const std::string& owner_href_target,
                             std::vector<ChartPoint> points, bool yearly, const std::string& verdict,
-                            std::vector<std::pair<std::string, std::string>> trail, const std::string& plan_target = "");
+                            std::vector<std::pair<std::string, std::string>> trail, const std::string& plan_target = "",
+                            std::string key = {});
 
     void add_indicators();
     Data indicators_data(const std::string& path) const;

@@ -76,12 +76,12 @@ void Builder::add_goal(const FocusArea& fa, const Goal& g) {
 void Builder::add_indicator_page(const std::string& path, const std::string& title, const std::string& unit,
                         const std::string& owner, const std::string& owner_href_target,
                         std::vector<ChartPoint> points, bool yearly, const std::string& verdict,
-                        std::vector<std::pair<std::string, std::string>> trail, const std::string& plan_target) {
+                        std::vector<std::pair<std::string, std::string>> trail, const std::string& plan_target,
+                        std::string key) {
     // An indicator page is made from these arguments alone (and the site inputs, which hold the
-    // chart's words): its key is their digest, so that a rebuild keeps it while they stay the
-    // same; its chart is made only when the page is.
-    std::string key;
-    if (incremental()) {
+    // chart's words): its key is their digest (unless the caller has one), so that a rebuild
+    // keeps it while they stay the same; its chart is made only when the page is.
+    if (key.empty() && incremental()) {
         // (Eight bytes at a time: a site has an indicator page per indicator of every activity.)
         Digest d;
         d.add_words("indicator 4");
@@ -136,10 +136,25 @@ void Builder::add_indicators() {
     for (const auto& g : site_.groups)
         for (const auto& p : g.plans)
             for (const auto& a : p.activities)
-                for (const auto& ind : a.indicators)
-                    add_indicator_page(local_indicator_path(g.id, p.id, a.id, ind.id), ind.title, ind.unit, a.title,
-                                       activity_path(g.id, p.id, a.id), local_points(ind), false, local_verdict(ind),
-                                       {{s_.get("follow_up_title"), follow_up_path()}, {s_.get("indicators_title"), indicators_path()}});
+                for (const auto& ind : a.indicators) {
+                    std::string page = local_indicator_path(g.id, p.id, a.id, ind.id);
+                    // Made from the activity alone (and the site inputs): keyed by its file's
+                    // text, without the chart's points made (every activity has its indicators).
+                    std::string key;
+                    if (incremental() && !content_id(a.path).empty()) {
+                        Digest d;
+                        d.add_words("local indicator 1");
+                        d.add_words(options_.inputs_key);
+                        d.add_words(page);  // the group's, plan's, activity's and indicator's ids
+                        d.add_words(content_id(a.path));
+                        key = d.hex();
+                        if (keep_if_unchanged(page, key)) continue;
+                    }
+                    add_indicator_page(page, ind.title, ind.unit, a.title, activity_path(g.id, p.id, a.id), local_points(ind), false,
+                                       local_verdict(ind),
+                                       {{s_.get("follow_up_title"), follow_up_path()}, {s_.get("indicators_title"), indicators_path()}},
+                                       "", std::move(key));
+                }
     const std::string path = indicators_path();
     std::string key = site_page_key(path);
     if (keep_if_unchanged(path, key)) return;

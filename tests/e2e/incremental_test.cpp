@@ -413,6 +413,9 @@ TEST_CASE_FIXTURE(Repository, "the pages made from the model alone are kept whil
     const std::vector<std::string> pages = {"index.html", "groups/index.html", "processes/index.html", "processes/vagledning/index.html",
                                             "follow-up/index.html", "follow-up/coverage/index.html", "indicators/index.html",
                                             "meeting-papers/alfa/index.html", "meeting-papers/beta/index.html", "feed.xml", "sitemap.xml",
+                                            "groups/alfa/index.html", "groups/beta/index.html",
+                                            "indicators/local/alfa/2025/utbildning_antal-utbildade.html",
+                                            "indicators/local/beta/2025/utbildning_antal-utbildade.html",
                                             "regional/index.html", "regional/suicidprevention/index.html",
                                             "regional/suicidprevention/suicidprevention-1/index.html"};
     std::map<std::string, ino_t> inodes;
@@ -450,18 +453,28 @@ TEST_CASE_FIXTURE(Repository, "the pages made from the model alone are kept whil
         commit("Igen");
         check_same_as_full_build(content, out, repo.path());
         for (const std::string page : {"index.html", "processes/vagledning/index.html", "indicators/index.html",
+                                       "indicators/local/alfa/2025/utbildning_antal-utbildade.html",
                                        "meeting-papers/alfa/index.html", "regional/index.html",
                                        "regional/suicidprevention/suicidprevention-1/index.html"}) {
             INFO(page);
             CHECK(contains(read_file(out / page), "Igen: "));
         }
         CHECK(inode_of(out / "meeting-papers/beta/index.html") == inodes.at("meeting-papers/beta/index.html"));
+        CHECK(inode_of(out / "indicators/local/beta/2025/utbildning_antal-utbildade.html") ==
+              inodes.at("indicators/local/beta/2025/utbildning_antal-utbildade.html"));
+    }
+    SUBCASE("an indicator's value, committed") {
+        replace(activity, "value = 48 }", "value = 77 }");
+        commit("Nytt värde");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "indicators/local/alfa/2025/utbildning_antal-utbildade.html"), "77"));
     }
     SUBCASE("a group's name, committed") {
         replace(beta / "group.toml", "name = \"Beta: ", "name = \"Gamma: ");
         commit("Nytt namn");
         check_same_as_full_build(content, out, repo.path());
-        for (const std::string page : {"index.html", "groups/index.html", "follow-up/index.html", "meeting-papers/beta/index.html"}) {
+        for (const std::string page : {"index.html", "groups/index.html", "groups/beta/index.html", "follow-up/index.html",
+                                       "meeting-papers/beta/index.html"}) {
             INFO(page);
             CHECK(contains(read_file(out / page), "Gamma: "));
         }
@@ -477,8 +490,14 @@ TEST_CASE_FIXTURE(Repository, "the pages made from the model alone are kept whil
     }
     SUBCASE("an evaluation added, committed") {
         write_file(beta / "evaluations/utvardering-2025.md", read_file(beta / "evaluations/utvardering-2024.md"));
+        replace(beta / "evaluations/utvardering-2025.md", "title = \"", "title = \"Nyare ");
         commit("Utvärdering");
         check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "groups/beta/index.html"), "Nyare "));
+        replace(beta / "evaluations/utvardering-2024.md", "title = \"", "title = \"Omdöpt: ");
+        commit("Omdöpt utvärdering");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "groups/beta/index.html"), "Omdöpt: "));
     }
     SUBCASE("the regional plan and the process, committed") {
         replace(content / "regional/plan.toml", "title = \"Fler kan upptäcka risk\"", "title = \"Fler ser risken\"");
