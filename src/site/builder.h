@@ -367,6 +367,7 @@ private:
     // The indexes subject_of, warnings_for and warning_count_for_group look in (made once, by the
     // constructor: the follow-up pages ask for every warning's, the group pages for each group's).
     void index_subjects_and_warnings();
+    void index_subjects() const;  // record_subjects_, once (subjects_once_)
     // The groups whose folder ("groups/<id>/") is a prefix of `path`, by their index in the site.
     std::vector<size_t> groups_holding(const std::string& path) const;
 
@@ -447,7 +448,8 @@ private:
         activity_histories_;
     std::unordered_map<std::string, size_t> group_by_folder_;  // "groups/<id>/" → the first group with it
     // Plans and activities by path: each group that has one there, and what subject_of tells of it.
-    std::unordered_map<std::string, std::vector<std::pair<size_t, Subject>>> record_subjects_;
+    mutable std::unordered_map<std::string, std::vector<std::pair<size_t, Subject>>> record_subjects_;
+    mutable std::once_flag subjects_once_;
     std::unordered_map<std::string, std::vector<const Diagnostic*>> warnings_by_path_;  // in the check's order
     std::unordered_map<std::string, size_t> warnings_by_group_;  // by group id
     SiteView view_;
