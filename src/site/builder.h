@@ -29,6 +29,9 @@ using namespace samplan::model;
 
 // Adds a view model's whole tree to a page key: what a page made from it shows.
 void add_data(Digest& digest, const Data& data);
+// Adds a diagnostic to a page key: every field of it (the pages show its sentence, made from
+// them), and whether its record has a history (the follow-up page links it).
+void add_diagnostic(Digest& digest, const Diagnostic& d, bool has_history);
 std::string format_number(double value, const std::string& language);
 std::string format_sek(std::int64_t amount, const std::string& language);
 const char* status_class(ActivityStatus s);
@@ -117,7 +120,24 @@ private:
     // once for each (pages are made on several threads).
     std::shared_ptr<const Data> shared_common(const std::string& root, const std::string& section) const;
 
-    void add(std::string path, std::string layout, Data data);
+    void add(std::string path, std::string layout, Data data, std::string key = {});
+
+    // Incremental builds: hands on the page at `path` as kept when `key` is not empty and the
+    // previous build wrote the page with that key; false (nothing done) otherwise.
+    bool keep_if_unchanged(const std::string& path, const std::string& key);
+
+    // The key of a page made from the model alone (besides the site inputs, --today and the
+    // check's warnings: records_key_), `path`'s digest with it. Empty when the build is not
+    // incremental or a record file could not be read.
+    std::string site_page_key(const std::string& path) const;
+
+    // Whether the record file at `record_path` is exactly its newest commit (its text then named
+    // by git, its blob id), memoized: a look-up of git's index and a stat the first time.
+    bool named(const std::string& record_path) const;
+    // The blob id of the record file at `record_path` as it is now (committed or not: its
+    // newest commit's when named(), else its text hashed as git would), memoized; empty when it
+    // cannot be read. The same after the file is committed as before.
+    const std::string& content_id(const std::string& record_path) const;
 
     // A page whose data `make` makes later, on the thread that renders it, from this builder's
     // const members.
@@ -159,6 +179,7 @@ private:
                       int indicator_level = 4) const;
 
     void add_home();
+    Data home_data(const std::string& path) const;
 
     // Something that happened, as the records tell it: a plan decided or revised, a progress
     // report, a final report, a meeting.
@@ -176,6 +197,7 @@ private:
 
     // The Atom feed of recent events, and a sitemap when the site knows its address.
     void add_feed_and_sitemap(std::string_view pages);  // sitemap_pages_
+    Data feed_data(const std::string& base) const;
 
     Data group_list(const std::string& from) const;
 
@@ -190,8 +212,10 @@ private:
     void add_goal(const FocusArea& fa, const Goal& g);
 
     void add_groups();
+    Data groups_data(const std::string& path) const;
 
     void add_group(Changelog& changelog, const Group& g);
+    Data group_data(const std::string& path, const Group& g) const;
 
     // Bars of a timeline: each activity's period as a share of the plan's span, in percent.
     // The plan's activities on a time axis from the plan's start (or its first activity's) to its end.
@@ -256,8 +280,10 @@ private:
     void add_evaluation(const Group& g, const GroupEvaluation& e);
 
     void add_processes();
+    Data processes_data(const std::string& path) const;
 
     void add_process(const Process& pr);
+    Data process_data(const std::string& path, const Process& pr) const;
 
     // A process's steps as a diagram (site/chart.h), with its steps in words for the diagram's
     // description; `caption_href` links the process's page from elsewhere.
@@ -341,6 +367,7 @@ private:
     // The indexes subject_of, warnings_for and warning_count_for_group look in (made once, by the
     // constructor: the follow-up pages ask for every warning's, the group pages for each group's).
     void index_subjects_and_warnings();
+    void index_subjects() const;  // record_subjects_, once (subjects_once_)
     // The groups whose folder ("groups/<id>/") is a prefix of `path`, by their index in the site.
     std::vector<size_t> groups_holding(const std::string& path) const;
 
@@ -360,11 +387,13 @@ private:
     Data warning_item(const std::string& from, const Diagnostic& d, const Subject& s) const;
 
     void add_follow_up();
+    Data follow_up_data(const std::string& path) const;
 
     // Non-cancelled activities of a group's current plan, by focus area or goal id.
     std::map<std::string, size_t> coverage_counts(const Group& g, bool by_goal) const;
 
     void add_coverage();
+    Data coverage_data(const std::string& path) const;
 
     // An indicator's on-track verdict (model/queries.h) as a UI string key ("track_on").
     static std::string verdict_key(model::Track track);
@@ -374,12 +403,19 @@ private:
     void add_indicator_page(const std::string& path, const std::string& title, const std::string& unit,
                             const std::string& owner, const std::string& owner_href_target,
                             std::vector<ChartPoint> points, bool yearly, const std::string& verdict,
-                            std::vector<std::pair<std::string, std::string>> trail, const std::string& plan_target = "");
+                            std::vector<std::pair<std::string, std::string>> trail, const std::string& plan_target = "",
+                            std::string key = {});
 
     void add_indicators();
+    Data indicators_data(const std::string& path) const;
 
     // The standing agenda item "follow-up of the plan", on one printable page per group.
     void add_meeting_paper(const Group& g);
+    Data meeting_paper_data(const std::string& path, const Group& g) const;
+    // The key of a group's meeting paper from its inputs: the site inputs, --today, the group's
+    // id and name, the plan it follows up with the blob ids of its file and its activities'
+    // (content_id) and the warnings about them; empty when one cannot be read.
+    std::string meeting_paper_key(const Group& g) const;
 
     // iCalendar text: escape , ; \ and newlines, fold lines at 75 octets (RFC 5545). TEXT allows
     // no control character but tab: the others, and what no published format allows, become U+FFFD.
@@ -412,7 +448,8 @@ private:
         activity_histories_;
     std::unordered_map<std::string, size_t> group_by_folder_;  // "groups/<id>/" → the first group with it
     // Plans and activities by path: each group that has one there, and what subject_of tells of it.
-    std::unordered_map<std::string, std::vector<std::pair<size_t, Subject>>> record_subjects_;
+    mutable std::unordered_map<std::string, std::vector<std::pair<size_t, Subject>>> record_subjects_;
+    mutable std::once_flag subjects_once_;
     std::unordered_map<std::string, std::vector<const Diagnostic*>> warnings_by_path_;  // in the check's order
     std::unordered_map<std::string, size_t> warnings_by_group_;  // by group id
     SiteView view_;
@@ -420,6 +457,13 @@ private:
     std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds
     std::unordered_map<std::string, std::string> plan_history_keys_;  // by plan path, in incremental builds
     std::unordered_map<std::string, PlanKeys> plan_keys_;  // by plan path, in incremental builds
+    // A digest of the site's records (every group's, plan's, activity's and evaluation's file,
+    // through their blob ids as they are now: content_id), the check's warnings, the site inputs
+    // and --today: what the pages made from the model alone depend on. Empty when a record file
+    // cannot be read (those pages are then keyed by their data, once made).
+    std::string records_key_;
+    mutable std::unordered_map<std::string, bool> named_;  // named(), by record path (the builder's thread only)
+    mutable std::unordered_map<std::string, std::string> content_ids_;  // content_id(), likewise
     size_t handed_ = 0;  // pages handed on so far (not folder entries)
     std::unique_ptr<VersionPrefetch> versions_;  // set when there is history
     mutable std::mutex common_mutex_;

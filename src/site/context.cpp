@@ -63,6 +63,16 @@ void add_data(Digest& digest, const Data& data) {
     }
 }
 
+void add_diagnostic(Digest& digest, const Diagnostic& d, bool has_history) {
+    digest.add_words(d.path);
+    digest.add_word(static_cast<std::uint64_t>(static_cast<std::uint32_t>(d.pos.line)) |
+                    static_cast<std::uint64_t>(static_cast<std::uint32_t>(d.pos.column)) << 32);
+    digest.add_word(static_cast<std::uint64_t>(d.severity) | static_cast<std::uint64_t>(has_history) << 8 |
+                    static_cast<std::uint64_t>(d.args.size()) << 16);
+    for (const std::string* text : {&d.message, &d.rule, &d.suggestion, &d.form}) digest.add_words(*text);
+    for (const auto& arg : d.args) digest.add_words(arg);
+}
+
 std::string format_number(double value, const std::string& language) {
     char buf[64];
     if (std::fabs(value - std::round(value)) < 1e-9 && std::fabs(value) < 1e15) {
@@ -279,6 +289,35 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                 // them: its newest commits' (not at all when none of them changed the plan).
                 if (!remade) jobs[plan_job].recent = kChangelogRevisions;
             }
+        if (incremental()) {
+            // What the pages made from the model alone depend on (records_key_): every record
+            // file under groups/, by its text's blob id as it is now, and the check's warnings.
+            Digest d;
+            d.add_words("records 2");
+            d.add_words(options_.inputs_key);
+            d.add_words(options_.today.iso());
+            bool all_read = true;
+            auto add_file = [&](const std::string& record_path) {
+                const std::string& id = content_id(record_path);
+                all_read = all_read && !id.empty();
+                d.add_words(record_path);
+                d.add_words(id);
+            };
+            for (const auto& g : site.groups) {
+                add_file(g.path);
+                d.add_word(g.plans.size() | g.evaluations.size() << 32);
+                for (const auto& p : g.plans) {
+                    add_file(p.path);
+                    d.add_word(p.activities.size());
+                    for (const auto& a : p.activities) add_file(a.path);
+                }
+                for (const auto& e : g.evaluations) add_file(e.path);
+                if (!all_read) break;
+            }
+            d.add_word(options_.warnings.size());
+            for (const auto& w : options_.warnings) add_diagnostic(d, w, options_.history->last_change(w.path).has_value());
+            if (all_read) records_key_ = d.hex();
+        }
         // 16 records ahead: each holds every version parsed (at 10,000 commits, 64 ahead held
         // some 12 MiB more at the peak, for no time saved).
         versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 16,
@@ -384,10 +423,41 @@ void Builder::note_page(const std::string& path) {
         sitemap_pages_.append(path).push_back('\n');
 }
 
-void Builder::add(std::string path, std::string layout, Data data) {
+void Builder::add(std::string path, std::string layout, Data data, std::string key) {
     note_page(path);
     ++handed_;
-    sink_(PageView{std::move(path), std::move(layout), std::move(data), {}});
+    sink_(PageView{std::move(path), std::move(layout), std::move(data), {}, std::move(key)});
+}
+
+bool Builder::keep_if_unchanged(const std::string& path, const std::string& key) {
+    if (key.empty() || !options_.unchanged(path, key)) return false;
+    keep(path, key);
+    return true;
+}
+
+std::string Builder::site_page_key(const std::string& path) const {
+    if (records_key_.empty()) return {};
+    Digest d;
+    d.add_words("site page 1");
+    d.add_words(records_key_);
+    d.add_words(path);
+    return d.hex();
+}
+
+const std::string& Builder::content_id(const std::string& record_path) const {
+    const auto [it, added] = content_ids_.try_emplace(record_path);
+    if (added) it->second = named(record_path) ? options_.history->file_revisions(record_path).front().blob()
+                                               : options_.history->working_blob(record_path);
+    return it->second;
+}
+
+bool Builder::named(const std::string& record_path) const {
+    const auto [it, added] = named_.try_emplace(record_path, false);
+    if (added) {
+        const auto& file = options_.history->file_revisions(record_path);
+        it->second = !file.empty() && options_.history->in_working_folder(file.front());
+    }
+    return it->second;
 }
 
 // A page whose data `make` makes later, on the thread that renders it, from this builder's

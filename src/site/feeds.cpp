@@ -44,6 +44,66 @@ Data Builder::event_data(const std::string& from, const Event& e) const {
 void Builder::add_feed_and_sitemap(std::string_view pages) {
     std::string base = site_.settings.base_url;
     if (!base.empty() && base.back() != '/') base += '/';
+    std::string feed_key = site_page_key(feed_path());
+    if (!keep_if_unchanged(feed_path(), feed_key))
+        add_later(feed_path(), "feed", [base](const Builder& b) { return b.feed_data(base); }, std::move(feed_key));
+    if (base.empty()) return;  // a sitemap needs absolute addresses
+    // One sitemap while the addresses fit in one; else sitemaps of at most the limit each, and
+    // sitemap.xml the index of them.
+    const size_t limit = std::max<size_t>(1, options_.sitemap_limit);
+    const auto urls = static_cast<size_t>(std::count(pages.begin(), pages.end(), '\n'));
+    const size_t parts = urls <= limit ? 0 : (urls + limit - 1) / limit;
+    // Keyed by what they list: the site inputs (base_url), the limit and the pages, in order.
+    std::string key;
+    if (incremental()) {
+        Digest d;
+        d.add_words("sitemap 1");
+        d.add_words(options_.inputs_key);
+        d.add_word(limit);
+        d.add_words(pages);
+        key = d.hex();
+    }
+    auto key_of = [&key](const std::string& path) {
+        if (key.empty()) return std::string();
+        Digest d;
+        d.add_words(key);
+        d.add_words(path);
+        return d.hex();
+    };
+    // Kept only when every file is (they are made together).
+    bool all_kept = !key.empty() && options_.unchanged(sitemap_path(), key_of(sitemap_path()));
+    for (size_t n = 1; all_kept && n <= parts; ++n) all_kept = options_.unchanged(sitemap_part_path(n), key_of(sitemap_part_path(n)));
+    if (all_kept) {
+        for (size_t n = 1; n <= parts; ++n) keep(sitemap_part_path(n), key_of(sitemap_part_path(n)));
+        keep(sitemap_path(), key_of(sitemap_path()));
+        return;
+    }
+    std::vector<Data> lists;
+    Data list = Data::list();
+    size_t in_part = 0;
+    for (size_t at = 0, end; (end = pages.find('\n', at)) != std::string_view::npos; at = end + 1) {
+        if (in_part == limit) {
+            lists.push_back(std::move(list));
+            list = Data::list();
+            in_part = 0;
+        }
+        list.push(Data::map({{"loc", page_url(base, std::string(pages.substr(at, end - at)))}}));
+        ++in_part;
+    }
+    if (lists.empty()) {
+        add(sitemap_path(), "sitemap", Data::map({{"urls", std::move(list)}}), key_of(sitemap_path()));
+        return;
+    }
+    lists.push_back(std::move(list));
+    Data sitemaps = Data::list();
+    for (size_t n = 1; n <= lists.size(); ++n) {
+        add(sitemap_part_path(n), "sitemap", Data::map({{"urls", std::move(lists[n - 1])}}), key_of(sitemap_part_path(n)));
+        sitemaps.push(Data::map({{"loc", base + sitemap_part_path(n)}}));
+    }
+    add(sitemap_path(), "sitemap_index", Data::map({{"sitemaps", std::move(sitemaps)}}), key_of(sitemap_path()));
+}
+
+Data Builder::feed_data(const std::string& base) const {
     Data feed = Data::map({{"title", site_.settings.title + " – " + s_.get("feed_name")},
                            {"id", base.empty() ? std::string("urn:samplan:feed") : base},
                            {"self", base + feed_path()},
@@ -60,34 +120,7 @@ void Builder::add_feed_and_sitemap(std::string_view pages) {
                                 {"summary", e.group + ", " + e.date.iso()}}));
     }
     feed.set("entries", std::move(entries));
-    add(feed_path(), "feed", std::move(feed));
-    if (base.empty()) return;  // a sitemap needs absolute addresses
-    // One sitemap while the addresses fit in one; else sitemaps of at most the limit each, and
-    // sitemap.xml the index of them.
-    const size_t limit = std::max<size_t>(1, options_.sitemap_limit);
-    std::vector<Data> parts;
-    Data urls = Data::list();
-    size_t in_part = 0;
-    for (size_t at = 0, end; (end = pages.find('\n', at)) != std::string_view::npos; at = end + 1) {
-        if (in_part == limit) {
-            parts.push_back(std::move(urls));
-            urls = Data::list();
-            in_part = 0;
-        }
-        urls.push(Data::map({{"loc", page_url(base, std::string(pages.substr(at, end - at)))}}));
-        ++in_part;
-    }
-    if (parts.empty()) {
-        add(sitemap_path(), "sitemap", Data::map({{"urls", std::move(urls)}}));
-        return;
-    }
-    parts.push_back(std::move(urls));
-    Data sitemaps = Data::list();
-    for (size_t n = 1; n <= parts.size(); ++n) {
-        add(sitemap_part_path(n), "sitemap", Data::map({{"urls", std::move(parts[n - 1])}}));
-        sitemaps.push(Data::map({{"loc", base + sitemap_part_path(n)}}));
-    }
-    add(sitemap_path(), "sitemap_index", Data::map({{"sitemaps", std::move(sitemaps)}}));
+    return feed;
 }
 
 // iCalendar text: escape , ; \ and newlines, fold lines at 75 octets (RFC 5545). TEXT allows

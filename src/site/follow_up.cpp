@@ -10,6 +10,12 @@ namespace samplan::site {
 
 void Builder::add_follow_up() {
     const std::string path = follow_up_path();
+    std::string key = site_page_key(path);
+    if (keep_if_unchanged(path, key)) return;
+    add_later(path, "follow_up", [path](const Builder& b) { return b.follow_up_data(path); }, std::move(key));
+}
+
+Data Builder::follow_up_data(const std::string& path) const {
     Data d = common(path, s_.get("follow_up_title"), "follow-up");
     d.set("breadcrumbs", crumbs(path, {}));
     d.set("coverage_href", href(path, coverage_path()));
@@ -41,7 +47,7 @@ void Builder::add_follow_up() {
     if (const auto it = by_group.find(""); it != by_group.end())
         for (const auto& [w, s] : it->second) other.push(warning_item(path, *w, s));
     d.set("other", std::move(other));
-    add(path, "follow_up", std::move(d));
+    return d;
 }
 
 // Non-cancelled activities of a group's current plan, by focus area or goal id.
@@ -55,6 +61,12 @@ std::map<std::string, size_t> Builder::coverage_counts(const Group& g, bool by_g
 
 void Builder::add_coverage() {
     const std::string path = coverage_path();
+    std::string key = site_page_key(path);
+    if (keep_if_unchanged(path, key)) return;
+    add_later(path, "coverage", [path](const Builder& b) { return b.coverage_data(path); }, std::move(key));
+}
+
+Data Builder::coverage_data(const std::string& path) const {
     Data d = common(path, s_.get("coverage_title"), "follow-up");
     d.set("breadcrumbs", crumbs(path, {{s_.get("follow_up_title"), follow_up_path()}}));
     std::vector<const Group*> groups;
@@ -114,12 +126,58 @@ void Builder::add_coverage() {
     }
     d.set("uncovered_areas", std::move(uncovered_areas));
     d.set("uncovered_goals", std::move(uncovered_goals));
-    add(path, "coverage", std::move(d));
+    return d;
 }
 
 // The standing agenda item "follow-up of the plan", on one printable page per group.
 void Builder::add_meeting_paper(const Group& g) {
-    const std::string path = meeting_paper_path(g.id);
+    std::string path = meeting_paper_path(g.id);
+    std::string key = meeting_paper_key(g);
+    if (keep_if_unchanged(path, key)) return;
+    add_later(path, "meeting_paper", [&g, path](const Builder& b) { return b.meeting_paper_data(path, g); }, std::move(key));
+}
+
+std::string Builder::meeting_paper_key(const Group& g) const {
+    if (!incremental()) return {};
+    Digest d;
+    d.add_words("meeting paper 2");
+    d.add_words(options_.inputs_key);
+    d.add_words(options_.today.iso());  // the paper's date, and which plan it follows up
+    d.add_words(g.id);
+    d.add_words(g.name);
+    const Plan* plan = followed_plan(g);
+    if (plan) {
+        // What the paper shows of the plan and its activities: their files' texts (by their blob
+        // ids as they are now) and the warnings about them.
+        d.add_words(plan->id);
+        d.add_words(plan->path);
+        for (const std::string* record_path : {&plan->path, &g.path}) {
+            const std::string& id = content_id(*record_path);
+            if (id.empty()) return {};
+            d.add_words(id);
+        }
+        d.add_word(plan->activities.size());
+        for (const auto& a : plan->activities) {
+            const std::string& id = content_id(a.path);
+            if (id.empty()) return {};
+            d.add_words(a.path);
+            d.add_words(id);
+        }
+        auto add_warnings = [&](const std::string& record_path) {
+            const auto it = warnings_by_path_.find(record_path);
+            d.add_word(it == warnings_by_path_.end() ? 0 : it->second.size());
+            if (it != warnings_by_path_.end())
+                for (const Diagnostic* w : it->second) add_diagnostic(d, *w, false);
+        };
+        for (const auto& a : plan->activities) add_warnings(a.path);
+        add_warnings(plan->path);
+    } else {
+        d.add_words("no plan");
+    }
+    return d.hex();
+}
+
+Data Builder::meeting_paper_data(const std::string& path, const Group& g) const {
     Data d = common(path, s_.get("meeting_paper_title") + " – " + g.name, "follow-up");
     d.set("breadcrumbs", crumbs(path, {{s_.get("groups_title"), groups_path()}, {g.name, group_path(g.id)}}));
     d.set("group", g.name);
@@ -161,7 +219,7 @@ void Builder::add_meeting_paper(const Group& g) {
         d.set("plan_warnings", std::move(plan_items));
     }
     d.set("activities", std::move(rows));
-    add(path, "meeting_paper", std::move(d));
+    return d;
 }
 
 }  // namespace samplan::site

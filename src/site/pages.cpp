@@ -7,6 +7,12 @@ namespace samplan::site {
 
 void Builder::add_home() {
     const std::string path = home_path();
+    std::string key = site_page_key(path);
+    if (keep_if_unchanged(path, key)) return;
+    add_later(path, "home", [path](const Builder& b) { return b.home_data(path); }, std::move(key));
+}
+
+Data Builder::home_data(const std::string& path) const {
     Data d = common(path, site_.settings.title, "home");
     d.set("title_is_site", true);  // the start page's title is the site's name, once
     d.set("regional_title", site_.regional.title);
@@ -58,30 +64,48 @@ void Builder::add_home() {
     Data events = Data::list();
     for (const auto& e : recent_events(10)) events.push(event_data(path, e));
     d.set("recent", std::move(events));
-    add(path, "home", std::move(d));
+    return d;
 }
 
 void Builder::add_groups() {
     const std::string path = groups_path();
+    std::string key = site_page_key(path);
+    if (keep_if_unchanged(path, key)) return;
+    add_later(path, "groups", [path](const Builder& b) { return b.groups_data(path); }, std::move(key));
+}
+
+Data Builder::groups_data(const std::string& path) const {
     Data d = common(path, s_.get("groups_title"), "groups");
     d.set("breadcrumbs", crumbs(path, {}));
     d.set("groups", group_list(path));
-    add(path, "groups", std::move(d));
+    return d;
 }
 
 void Builder::add_processes() {
     const std::string path = processes_path();
+    std::string key = site_page_key(path);
+    if (keep_if_unchanged(path, key)) return;
+    add_later(path, "processes", [path](const Builder& b) { return b.processes_data(path); }, std::move(key));
+}
+
+Data Builder::processes_data(const std::string& path) const {
     Data d = common(path, s_.get("processes_title"), "processes");
     d.set("breadcrumbs", crumbs(path, {}));
     Data list = Data::list();
     for (const auto& p : site_.processes)
         list.push(Data::map({{"title", p.title}, {"href", href(path, process_path(p.id))}, {"step_count", p.steps.size()}}));
     d.set("processes", std::move(list));
-    add(path, "processes", std::move(d));
+    return d;
 }
 
 void Builder::add_process(const Process& pr) {
     const std::string path = process_path(pr.id);
+    std::string key = site_page_key(path);
+    if (keep_if_unchanged(path, key)) return;
+    add_later(path, "process", [path, &pr](const Builder& b) { return b.process_data(path, pr); }, std::move(key));
+}
+
+Data Builder::process_data(const std::string& path, const Process& pr) const {
     Data d = common(path, pr.title, "processes");
     d.set("breadcrumbs", crumbs(path, {{s_.get("processes_title"), processes_path()}}));
     for (const auto& page : site_.pages)
@@ -108,7 +132,7 @@ void Builder::add_process(const Process& pr) {
     }
     d.set("steps", std::move(steps));
     d.set("diagram", process_diagram_view(pr, "diagram", ""));
-    add(path, "process", std::move(d));
+    return d;
 }
 
 void Builder::add_page(Changelog& changelog, const Page& p) {

@@ -26,7 +26,7 @@ Builder::RecordKeys Builder::activity_keys(const Group& g, const Plan& p, const 
         d.add_words(rev.date.iso());
         d.add_word(static_cast<std::uint64_t>(fr.kind));
     }
-    const bool current = !file.empty() && options_.history->in_working_folder(file.front());
+    const bool current = named(a.path);
     d.add_word(current ? 1 : 2);
     RecordKeys keys;
     keys.history = d.hex();
@@ -44,6 +44,47 @@ const Builder::RecordKeys* Builder::keys_of(const std::string& record_path) cons
 
 void Builder::add_group(Changelog& changelog, const Group& g) {
     const std::string path = group_path(g.id);
+    Data changed = Data::map();  // when it last changed, and its history page
+    add_plain_history(changelog, changed, path, g.path, group_history_path(g.id), g.name,
+                      {{s_.get("groups_title"), groups_path()}, {g.name, path}});
+    // Keyed by the group's records (its file's, its plans' and their activities', its
+    // evaluations': their blob ids as they are now), --today (which plan is current), the
+    // warnings about it and when its file last changed.
+    std::string key;
+    if (incremental()) {
+        Digest d;
+        d.add_words("group 1");
+        d.add_words(options_.inputs_key);
+        d.add_words(options_.today.iso());
+        d.add_words(path);
+        bool all_read = true;
+        auto add_file = [&](const std::string& record_path) {
+            const std::string& id = content_id(record_path);
+            all_read = all_read && !id.empty();
+            d.add_words(record_path);
+            d.add_words(id);
+        };
+        add_file(g.path);
+        d.add_word(g.plans.size() | g.evaluations.size() << 32);
+        for (const auto& p : g.plans) {
+            add_file(p.path);
+            d.add_word(p.activities.size());
+            for (const auto& a : p.activities) add_file(a.path);
+        }
+        for (const auto& e : g.evaluations) add_file(e.path);
+        d.add_word(warning_count_for_group(g.id));
+        add_data(d, changed);
+        if (all_read) key = d.hex();
+    }
+    if (keep_if_unchanged(path, key)) return;
+    add_later(path, "group", [&g, path, changed = std::move(changed)](const Builder& b) {
+        Data d = b.group_data(path, g);
+        for (const auto& [name, value] : changed.entries()) d.set(name, value);
+        return d;
+    }, std::move(key));
+}
+
+Data Builder::group_data(const std::string& path, const Group& g) const {
     Data d = common(path, g.name, "groups");
     d.set("breadcrumbs", crumbs(path, {{s_.get("groups_title"), groups_path()}}));
     d.set("kind", s_.get(std::string("group_kind_") + kind_key(g.kind)));
@@ -89,9 +130,7 @@ void Builder::add_group(Changelog& changelog, const Group& g) {
     d.set("follow_up_href", href(path, follow_up_path()) + "#group-" + g.id);
     d.set("paper_href", href(path, meeting_paper_path(g.id)));
     d.set("calendar_href", href(path, calendar_path(g.id)));
-    add_plain_history(changelog, d, path, g.path, group_history_path(g.id), g.name,
-                      {{s_.get("groups_title"), groups_path()}, {g.name, path}});
-    add(path, "group", std::move(d));
+    return d;
 }
 
 // Bars of a timeline: each activity's period as a share of the plan's span, in percent.
@@ -232,7 +271,7 @@ std::string Builder::plan_history_key(const Group& g, const Plan& p) const {
         d.add(static_cast<std::int64_t>(fr.kind));
     }
     // Whether the plan file is still its newest commit: if not, that commit has a page of its own.
-    d.add(std::int64_t{!file.empty() && options_.history->in_working_folder(file.front())});
+    d.add(std::int64_t{named(p.path)});
     for (const auto& [r, change] : options_.history->added_or_deleted_under(content::layout::activities_beside(p.path) + "/")) {
         d.add(revisions.at(r).commit);
         for (const std::string* text : {&change->path, &change->old_path, &change->blob}) d.add(*text);
@@ -273,10 +312,6 @@ std::string Builder::plan_page_key(const Group& g, const Plan& p) {
     // Every record file the page shows must be its newest commit: its text is then named by git
     // (the blob ids in the history keys). A file edited in the working folder leaves the page to
     // be keyed by its data.
-    const auto named = [this](const std::string& record_path) {
-        const auto& file = options_.history->file_revisions(record_path);
-        return !file.empty() && options_.history->in_working_folder(file.front());
-    };
     if (!named(p.path) || !named(g.path)) return {};
     Digest d;
     d.add("plan page 1");

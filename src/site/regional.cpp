@@ -2,6 +2,7 @@
 #include "site/builder.h"
 
 #include <cstdio>
+#include <cstring>
 #include <set>
 
 namespace samplan::site {
@@ -11,6 +12,15 @@ void Builder::add_regional(Changelog& changelog) {
     const auto& r = site_.regional;
     Data changed = Data::map();  // when it last changed, and its history page
     add_plain_history(changelog, changed, path, r.path, regional_history_path(), r.title, {{r.title, path}});
+    // Keyed by the model and when the regional plan last changed (its file is one of the site inputs).
+    std::string key = site_page_key(path);
+    if (!key.empty()) {
+        Digest d;
+        d.add_words(key);
+        add_data(d, changed);
+        key = d.hex();
+    }
+    if (keep_if_unchanged(path, key)) return;
     add_later(path, "regional", [path, changed = std::move(changed)](const Builder& b) {
         const auto& r = b.site_.regional;
         Data d = b.common(path, r.title, "regional");
@@ -29,11 +39,13 @@ void Builder::add_regional(Changelog& changelog) {
         d.set("focus_areas", std::move(areas));
         for (const auto& [key, value] : changed.entries()) d.set(key, value);
         return d;
-    });
+    }, std::move(key));
 }
 
 void Builder::add_focus_area(const FocusArea& fa) {
     const std::string path = focus_path(fa.id);
+    std::string key = site_page_key(path);
+    if (keep_if_unchanged(path, key)) return;
     add_later(path, "focus_area", [&fa, path](const Builder& b) {
         Data d = b.common(path, fa.title, "regional");
         d.set("breadcrumbs", b.crumbs(path, {{b.site_.regional.title, regional_path()}}));
@@ -42,11 +54,13 @@ void Builder::add_focus_area(const FocusArea& fa) {
         for (const auto& g : fa.goals) goals.push(b.goal_summary(path, fa, g, ActivityList::Count));
         d.set("goals", std::move(goals));
         return d;
-    });
+    }, std::move(key));
 }
 
 void Builder::add_goal(const FocusArea& fa, const Goal& g) {
     const std::string path = goal_path(fa.id, g.id);
+    std::string key = site_page_key(path);
+    if (keep_if_unchanged(path, key)) return;
     add_later(path, "goal", [&fa, &g, path](const Builder& b) {
         Data d = b.goal_summary(path, fa, g, ActivityList::Full, 3);
         b.add_common(d, path, g.title, "regional");
@@ -56,36 +70,38 @@ void Builder::add_goal(const FocusArea& fa, const Goal& g) {
         d.set("description", Data::markdown(g.description));
         d.set("caption", b.s_.get("linked_activities"));
         return d;
-    });
+    }, std::move(key));
 }
 
 void Builder::add_indicator_page(const std::string& path, const std::string& title, const std::string& unit,
                         const std::string& owner, const std::string& owner_href_target,
                         std::vector<ChartPoint> points, bool yearly, const std::string& verdict,
-                        std::vector<std::pair<std::string, std::string>> trail, const std::string& plan_target) {
+                        std::vector<std::pair<std::string, std::string>> trail, const std::string& plan_target,
+                        std::string key) {
     // An indicator page is made from these arguments alone (and the site inputs, which hold the
-    // chart's words): its key is their digest, so that a rebuild keeps it while they stay the
-    // same; its chart is made only when the page is.
-    std::string key;
-    if (incremental()) {
+    // chart's words): its key is their digest (unless the caller has one), so that a rebuild
+    // keeps it while they stay the same; its chart is made only when the page is.
+    if (key.empty() && incremental()) {
+        // (Eight bytes at a time: a site has an indicator page per indicator of every activity.)
         Digest d;
-        d.add(options_.inputs_key);
-        d.add("indicator 3");
-        d.add(options_.history->note());
+        d.add_words("indicator 4");
+        d.add_words(options_.inputs_key);
+        d.add_words(options_.history->note());
         for (const std::string* text : {&path, &title, &unit, &owner, &owner_href_target, &verdict, &plan_target})
-            d.add(*text);
-        d.add(std::int64_t{yearly});
+            d.add_words(*text);
+        d.add_word(static_cast<std::uint64_t>(yearly) | static_cast<std::uint64_t>(points.size()) << 8 |
+                   static_cast<std::uint64_t>(trail.size()) << 40);
         for (const auto& point : points) {
-            d.add(point.date.iso());
-            d.add(point.when);
-            char value[40];
-            std::snprintf(value, sizeof value, "%a", point.value);  // exact
-            d.add(value);
-            d.add(static_cast<std::int64_t>(point.kind));
+            std::uint64_t bits = 0;
+            static_assert(sizeof bits == sizeof point.value);
+            std::memcpy(&bits, &point.value, sizeof bits);  // exact
+            d.add_word(bits);
+            d.add_word(static_cast<std::uint64_t>(point.date.days_since_epoch()) << 8 | static_cast<std::uint64_t>(point.kind));
+            d.add_words(point.when);
         }
         for (const auto& [label, target] : trail) {
-            d.add(label);
-            d.add(target);
+            d.add_words(label);
+            d.add_words(target);
         }
         key = d.hex();
         if (options_.unchanged(path, key)) {
@@ -109,7 +125,43 @@ void Builder::add_indicator_page(const std::string& path, const std::string& tit
 }
 
 void Builder::add_indicators() {
+    // Each indicator's page, then the list of them all.
+    for (const auto& fa : site_.regional.focus_areas)
+        for (const auto& goal : fa.goals)
+            for (const auto& ind : goal.indicators)
+                add_indicator_page(regional_indicator_path(ind.id), ind.title, ind.unit, goal.title, goal_path(fa.id, goal.id),
+                                   regional_points(ind), true, regional_verdict(ind),
+                                   {{s_.get("follow_up_title"), follow_up_path()}, {s_.get("indicators_title"), indicators_path()}},
+                                   regional_path() + "#goal-" + goal.id);
+    for (const auto& g : site_.groups)
+        for (const auto& p : g.plans)
+            for (const auto& a : p.activities)
+                for (const auto& ind : a.indicators) {
+                    std::string page = local_indicator_path(g.id, p.id, a.id, ind.id);
+                    // Made from the activity alone (and the site inputs): keyed by its file's
+                    // text, without the chart's points made (every activity has its indicators).
+                    std::string key;
+                    if (incremental() && !content_id(a.path).empty()) {
+                        Digest d;
+                        d.add_words("local indicator 1");
+                        d.add_words(options_.inputs_key);
+                        d.add_words(page);  // the group's, plan's, activity's and indicator's ids
+                        d.add_words(content_id(a.path));
+                        key = d.hex();
+                        if (keep_if_unchanged(page, key)) continue;
+                    }
+                    add_indicator_page(page, ind.title, ind.unit, a.title, activity_path(g.id, p.id, a.id), local_points(ind), false,
+                                       local_verdict(ind),
+                                       {{s_.get("follow_up_title"), follow_up_path()}, {s_.get("indicators_title"), indicators_path()}},
+                                       "", std::move(key));
+                }
     const std::string path = indicators_path();
+    std::string key = site_page_key(path);
+    if (keep_if_unchanged(path, key)) return;
+    add_later(path, "indicators", [path](const Builder& b) { return b.indicators_data(path); }, std::move(key));
+}
+
+Data Builder::indicators_data(const std::string& path) const {
     Data d = common(path, s_.get("indicators_title"), "follow-up");
     d.set("breadcrumbs", crumbs(path, {{s_.get("follow_up_title"), follow_up_path()}}));
     Data regional = Data::list();
@@ -117,11 +169,7 @@ void Builder::add_indicators() {
         for (const auto& goal : fa.goals)
             for (const auto& ind : goal.indicators) {
                 const std::string verdict = regional_verdict(ind);
-                const std::string page = regional_indicator_path(ind.id);
-                add_indicator_page(page, ind.title, ind.unit, goal.title, goal_path(fa.id, goal.id), regional_points(ind), true, verdict,
-                                   {{s_.get("follow_up_title"), follow_up_path()}, {s_.get("indicators_title"), indicators_path()}},
-                                   regional_path() + "#goal-" + goal.id);
-                regional.push(Data::map({{"title", ind.title}, {"href", href(path, page)}, {"owner", goal.title},
+                regional.push(Data::map({{"title", ind.title}, {"href", href(path, regional_indicator_path(ind.id))}, {"owner", goal.title},
                                          {"latest", ind.values.empty() ? std::string() : format_number(ind.values.back().value, lang_) + " (" + std::to_string(ind.values.back().year) + ")"},
                                          {"verdict", s_.get(verdict)}, {"verdict_class", verdict}}));
             }
@@ -132,16 +180,13 @@ void Builder::add_indicators() {
             for (const auto& a : p.activities)
                 for (const auto& ind : a.indicators) {
                     const std::string verdict = local_verdict(ind);
-                    const std::string page = local_indicator_path(g.id, p.id, a.id, ind.id);
-                    add_indicator_page(page, ind.title, ind.unit, a.title, activity_path(g.id, p.id, a.id), local_points(ind), false, verdict,
-                                       {{s_.get("follow_up_title"), follow_up_path()}, {s_.get("indicators_title"), indicators_path()}});
-                    local.push(Data::map({{"title", ind.title}, {"href", href(path, page)}, {"owner", a.title},
+                    local.push(Data::map({{"title", ind.title}, {"href", href(path, local_indicator_path(g.id, p.id, a.id, ind.id))}, {"owner", a.title},
                                           {"group", g.name},
                                           {"latest", ind.values.empty() ? std::string() : format_number(ind.values.back().value, lang_) + " (" + ind.values.back().date.iso() + ")"},
                                           {"verdict", s_.get(verdict)}, {"verdict_class", verdict}}));
                 }
     d.set("local", std::move(local));
-    add(path, "indicators", std::move(d));
+    return d;
 }
 
 }  // namespace samplan::site

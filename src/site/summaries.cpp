@@ -190,9 +190,18 @@ Data Builder::process_diagram_view(const Process& pr, const std::string& id, con
 }
 
 void Builder::index_subjects_and_warnings() {
+    for (size_t i = 0; i < site_.groups.size(); ++i)
+        group_by_folder_.emplace(content::layout::group_dir(site_.groups[i].id) + "/", i);
+    for (const auto& d : options_.warnings) {
+        warnings_by_path_[d.path].push_back(&d);
+        for (const size_t i : groups_holding(d.path)) ++warnings_by_group_[site_.groups[i].id];
+    }
+}
+
+// Made the first time the follow-up page asks (a rebuild that keeps it never does).
+void Builder::index_subjects() const {
     for (size_t i = 0; i < site_.groups.size(); ++i) {
         const Group& g = site_.groups[i];
-        group_by_folder_.emplace(content::layout::group_dir(g.id) + "/", i);
         auto note = [&](const std::string& path, Subject s) {
             auto& found = record_subjects_[path];
             if (found.empty() || found.back().first != i) found.emplace_back(i, std::move(s));  // the first in the group
@@ -202,10 +211,6 @@ void Builder::index_subjects_and_warnings() {
             for (const auto& a : p.activities)
                 note(a.path, {g.id, activity_path(g.id, p.id, a.id), a.title, activity_history_path(g.id, p.id, a.id)});
         }
-    }
-    for (const auto& d : options_.warnings) {
-        warnings_by_path_[d.path].push_back(&d);
-        for (const size_t i : groups_holding(d.path)) ++warnings_by_group_[site_.groups[i].id];
     }
 }
 
@@ -224,6 +229,7 @@ Builder::Subject Builder::subject_of(const std::string& path) const {
     const auto holding = groups_holding(path);
     if (holding.empty()) return {};
     const size_t i = holding.front();  // the first group whose folder holds it
+    std::call_once(subjects_once_, [this] { index_subjects(); });
     if (const auto it = record_subjects_.find(path); it != record_subjects_.end())
         for (const auto& [group, subject] : it->second)
             if (group == i) return subject;

@@ -397,6 +397,151 @@ TEST_CASE_FIXTURE(Repository, "a committed plan's pages are kept whole while the
     }
 }
 
+TEST_CASE_FIXTURE(Repository, "the pages made from the model alone are kept while every record is committed, and made again when one they show changes") {
+    replace(content / "site.toml", "language = \"sv\"\n", "language = \"sv\"\nbase_url = \"https://example.org/plan/\"\n");
+    // A second group with a plan of its own: its meeting paper stays while the first group's changes.
+    const fs::path beta = content / "groups/beta";
+    fs::copy(content / "groups/alfa", beta, fs::copy_options::recursive);
+    replace(beta / "group.toml", "name = \"", "name = \"Beta: ");
+    for (const char* name : {"utbildning.md", "sip.md"}) replace(beta / "plans/2025/activities" / name, "title = \"", "title = \"Betas ");
+    // Decided before its last commit and running for years: revised or not is told by that commit's date.
+    replace(beta / "plans/2025/plan.toml", "end = 2025-12-31", "end = 2030-12-31");
+    replace(beta / "plans/2025/plan.toml", "decided = 2025-02-01", "decided = 2024-06-01");
+    git(repo.path(), "add -A", "2025-01-06T10:00:00");
+    git(repo.path(), "commit -m 'Två grupper'", "2025-01-06T10:00:00");
+    build(content, out);
+    const std::vector<std::string> pages = {"index.html", "groups/index.html", "processes/index.html", "processes/vagledning/index.html",
+                                            "follow-up/index.html", "follow-up/coverage/index.html", "indicators/index.html",
+                                            "meeting-papers/alfa/index.html", "meeting-papers/beta/index.html", "feed.xml", "sitemap.xml",
+                                            "groups/alfa/index.html", "groups/beta/index.html",
+                                            "indicators/local/alfa/2025/utbildning_antal-utbildade.html",
+                                            "indicators/local/beta/2025/utbildning_antal-utbildade.html",
+                                            "regional/index.html", "regional/suicidprevention/index.html",
+                                            "regional/suicidprevention/suicidprevention-1/index.html"};
+    std::map<std::string, ino_t> inodes;
+    for (const auto& page : pages) {
+        INFO(page);
+        inodes[page] = inode_of(out / page);
+    }
+    const auto commit = [&](const std::string& message) {
+        git(repo.path(), "add -A", "2025-04-05T10:00:00");
+        git(repo.path(), "commit -m '" + message + "'", "2025-04-05T10:00:00");
+    };
+    const auto build_with = [&](const fs::path& output, const std::vector<std::string>& options) {
+        std::vector<std::string> args = {"build", "--content", content.string(), "--output", output.string()};
+        args.insert(args.end(), options.begin(), options.end());
+        const auto r = run_samplan(args);
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    };
+
+    SUBCASE("nothing changed, or a commit that changes no record: every such page is the very same file") {
+        check_same_as_full_build(content, out, repo.path());
+        git(repo.path(), "commit --allow-empty -m 'Inget'", "2025-04-05T10:00:00");
+        check_same_as_full_build(content, out, repo.path());
+        for (const auto& page : pages) {
+            INFO(page);
+            CHECK(inode_of(out / page) == inodes.at(page));
+        }
+    }
+    SUBCASE("an activity's title edited in the working folder, then committed, twice") {
+        replace(activity, "title = \"", "title = \"Ny: ");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(inode_of(out / "meeting-papers/beta/index.html") == inodes.at("meeting-papers/beta/index.html"));
+        commit("Ny titel");
+        check_same_as_full_build(content, out, repo.path());
+        replace(activity, "title = \"Ny: ", "title = \"Igen: ");
+        commit("Igen");
+        check_same_as_full_build(content, out, repo.path());
+        for (const std::string page : {"index.html", "processes/vagledning/index.html", "indicators/index.html",
+                                       "indicators/local/alfa/2025/utbildning_antal-utbildade.html",
+                                       "meeting-papers/alfa/index.html", "regional/index.html",
+                                       "regional/suicidprevention/suicidprevention-1/index.html"}) {
+            INFO(page);
+            CHECK(contains(read_file(out / page), "Igen: "));
+        }
+        CHECK(inode_of(out / "meeting-papers/beta/index.html") == inodes.at("meeting-papers/beta/index.html"));
+        CHECK(inode_of(out / "indicators/local/beta/2025/utbildning_antal-utbildade.html") ==
+              inodes.at("indicators/local/beta/2025/utbildning_antal-utbildade.html"));
+    }
+    SUBCASE("an indicator's value, committed") {
+        replace(activity, "value = 48 }", "value = 77 }");
+        commit("Nytt värde");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "indicators/local/alfa/2025/utbildning_antal-utbildade.html"), "77"));
+    }
+    SUBCASE("a group's name, committed") {
+        replace(beta / "group.toml", "name = \"Beta: ", "name = \"Gamma: ");
+        commit("Nytt namn");
+        check_same_as_full_build(content, out, repo.path());
+        for (const std::string page : {"index.html", "groups/index.html", "groups/beta/index.html", "follow-up/index.html",
+                                       "meeting-papers/beta/index.html"}) {
+            INFO(page);
+            CHECK(contains(read_file(out / page), "Gamma: "));
+        }
+    }
+    SUBCASE("a subgoal overdue, committed: the warnings change") {
+        replace(beta / "plans/2025/activities/utbildning.md", "[[indicators]]",
+                "[[subgoals]]\ntitle = \"Försenat delmål\"\nresponsible = \"Per Holm\"\ndue = 2025-05-01\ndone = false\n\n[[indicators]]");
+        commit("Delmål");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "follow-up/index.html"), "Försenat delmål"));
+        CHECK(contains(read_file(out / "meeting-papers/beta/index.html"), "Försenat delmål"));
+        CHECK(inode_of(out / "meeting-papers/alfa/index.html") == inodes.at("meeting-papers/alfa/index.html"));
+    }
+    SUBCASE("an evaluation added, committed") {
+        write_file(beta / "evaluations/utvardering-2025.md", read_file(beta / "evaluations/utvardering-2024.md"));
+        replace(beta / "evaluations/utvardering-2025.md", "title = \"", "title = \"Nyare ");
+        commit("Utvärdering");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "groups/beta/index.html"), "Nyare "));
+        replace(beta / "evaluations/utvardering-2024.md", "title = \"", "title = \"Omdöpt: ");
+        commit("Omdöpt utvärdering");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "groups/beta/index.html"), "Omdöpt: "));
+    }
+    SUBCASE("the regional plan and the process, committed") {
+        replace(content / "regional/plan.toml", "title = \"Fler kan upptäcka risk\"", "title = \"Fler ser risken\"");
+        commit("Nytt mål");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "regional/index.html"), "Fler ser risken"));
+        CHECK(contains(read_file(out / "regional/suicidprevention/suicidprevention-1/index.html"), "Fler ser risken"));
+        replace(content / "processes/vagledning.toml", "title = \"", "title = \"Nytt steg: ");
+        commit("Ny process");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "processes/vagledning/index.html"), "Nytt steg: "));
+    }
+    SUBCASE("a commit's date amended: no record changes, the check's warnings do") {
+        const auto check_same = [&] {
+            build_with(out, {"--today", "2026-06-01"});
+            const fs::path full = repo.path() / ("full-" + std::to_string(std::rand()));
+            build_with(full, {"--today", "2026-06-01"});
+            check_same_files(files_of(out), files_of(full));
+        };
+        check_same();
+        CHECK(contains(read_file(out / "follow-up/index.html"), "2025-01-06"));
+        git(repo.path(), "commit --amend --no-edit", "2025-03-01T10:00:00");
+        check_same();
+        CHECK(contains(read_file(out / "follow-up/index.html"), "2025-03-01"));
+        CHECK_FALSE(contains(read_file(out / "follow-up/index.html"), "2025-01-06"));
+    }
+    SUBCASE("another day, and the drafts shown or not") {
+        write_file(beta / "plans/2025/activities/utkast.md", read_file(beta / "plans/2025/activities/utbildning.md"));
+        replace(beta / "plans/2025/activities/utkast.md", "title = \"", "draft = true\ntitle = \"Utkastet ");
+        commit("Ett utkast");
+        for (const auto& options : std::vector<std::vector<std::string>>{{"--today", "2025-06-01"},
+                                                                         {"--today", "2025-06-01", "--drafts"},
+                                                                         {"--today", "2025-06-01"},
+                                                                         {"--today", "2025-09-01"},
+                                                                         {"--today", "2024-06-01"},
+                                                                         {"--today", "2027-06-01"}}) {
+            build_with(out, options);
+            const fs::path full = repo.path() / ("full-" + std::to_string(std::rand()));
+            build_with(full, options);
+            check_same_files(files_of(out), files_of(full));
+        }
+    }
+}
+
 TEST_CASE_FIXTURE(Repository, "the open data files are kept while nothing they show changes, and made again when it does") {
     build(content, out);
     const std::vector<std::string> data = {"data/site.json", "data/datapackage.json", "data/activities.csv", "data/indicators.csv"};
