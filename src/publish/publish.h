@@ -11,9 +11,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -27,6 +29,14 @@ namespace samplan::publish {
 // A file or folder that Output made, as the system described it just after.
 struct Made {
     std::string path;  // relative to the output folder
+    bool folder = false;
+    std::uint32_t mode = 0;
+    std::int64_t size = 0, inode = 0, mtime_ns = 0;
+};
+
+// The same, with a view of the path (valid only during the call it is given to).
+struct MadeView {
+    std::string_view path;
     bool folder = false;
     std::uint32_t mode = 0;
     std::int64_t size = 0, inode = 0, mtime_ns = 0;
@@ -97,6 +107,8 @@ public:
     // Every file and folder made so far (not those that others put in the staging folder), and
     // the staging folder's own inode (the output folder's after commit()).
     [[nodiscard]] std::vector<Made> made() const;
+    // The same, one at a time and without a copy (each file or folder once; in no set order).
+    void for_each_made(const std::function<void(const MadeView&)>& fn) const;
     [[nodiscard]] std::int64_t inode() const;
 
 private:
@@ -112,11 +124,12 @@ private:
     std::string spare_;       // Spare::folder
     bool reused_ = false;     // the staging folder is the spare: it holds the previous site's files
     mutable std::atomic<bool> search_done_{false};
-    // With a reused spare: what it held (the journal's files and folders), what this build wrote
-    // anew or made, and what commit() removed: keep_spare() does the same to the previous site.
-    std::vector<std::string> spare_folders_;
-    std::unordered_map<std::string, Made> spare_files_;  // as the journal describes them (the output's files)
-    std::unordered_set<std::string> spare_folder_set_;
+    // With a reused spare: what it held (the journal's files and folders, as the journal
+    // describes them: the output's files), each marked as this build keeps it, makes it anew or
+    // leaves it (publish.cpp), what this build wrote anew or made, and what commit() removed:
+    // keep_spare() does the same to the previous site.
+    struct SpareSite;
+    std::unique_ptr<SpareSite> spare_site_;
     mutable std::vector<std::string> written_paths_;   // under made_mutex_
     mutable std::vector<std::string> created_folders_;  // under folders_mutex_
     std::vector<std::string> removed_files_, removed_folders_;
@@ -126,7 +139,8 @@ private:
     mutable std::atomic<size_t> written_{0};
     mutable std::atomic<size_t> kept_{0};
     // Creates the staging folder's sub-folder `dir` (relative; "" is the staging folder itself)
-    // and the folders above it, each once (many pages share a folder).
+    // and the folders above it, each once (many pages share a folder). (A folder of the spare is
+    // there already: it is only marked as used.)
     void make_folder(const std::string& dir) const;
     mutable std::mutex folders_mutex_;
     mutable std::unordered_set<std::string> folders_;  // made so far
