@@ -762,7 +762,9 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         return kFailed;
     }
 
-    report.timings.start("theme");
+    // (Named for what it does: the published versions' tags, the previous build's page keys and
+    // spare read, the search index and the renderer set up; the theme was loaded above.)
+    report.timings.start("previous build");
     // Published versions: git tags matching [history] versions, read from the tree at the tag.
     std::vector<history::Tag> tags;
     std::vector<history::UnreadableTag> unreadable;

@@ -231,7 +231,7 @@ namespace {
 // disk. The same digest as a walk's, folder by folder, with one buffer for the paths and no map of
 // strings (a build notes some 80,000 files on a long history).
 template <class Each>
-std::uint64_t made_state(const std::string& output_dir, std::int64_t inode, Each&& each) {
+std::uint64_t made_state(const std::string& output_dir, std::int64_t inode, Each&& each, bool others_given = false) {
     const std::string root = trimmed(output_dir);
     const int dir = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return 0;
@@ -312,18 +312,21 @@ std::uint64_t made_state(const std::string& output_dir, std::int64_t inode, Each
         }
         digests.emplace(entries[r.begin].parent, d.value());
     }
-    // What others put at the top of the folder (Pagefind's index) is read from the disk.
+    // What others put at the top of the folder (Pagefind's index) is read from the disk, unless
+    // `each` gave it.
     std::set<std::string> ours;
     for (const auto& e : top) ours.insert(e.name);
-    for (auto& e : read_folder(dir)) {
-        if (ours.count(e.name)) continue;
-        if (e.folder) {
-            const int sub = open_folder(dir, e.name.c_str());
-            if (sub < 0) continue;
-            e.digest = disk_digest(sub);
-            ::close(sub);
+    if (!others_given) {
+        for (auto& e : read_folder(dir)) {
+            if (ours.count(e.name)) continue;
+            if (e.folder) {
+                const int sub = open_folder(dir, e.name.c_str());
+                if (sub < 0) continue;
+                e.digest = disk_digest(sub);
+                ::close(sub);
+            }
+            top.push_back(std::move(e));
         }
-        top.push_back(std::move(e));
     }
     ::close(dir);
     return root_digest(inode, root, folder_digest(top));
@@ -338,7 +341,13 @@ std::uint64_t output_state(const std::string& output_dir, std::int64_t inode, st
 }
 
 std::uint64_t output_state(const std::string& output_dir, const publish::Output& output) {
-    return made_state(output_dir, output.inode(), [&output](auto&& fn) { output.for_each_made(fn); });
+    return made_state(
+        output_dir, output.inode(),
+        [&output](auto&& fn) {
+            output.for_each_made(fn);
+            output.for_each_other(fn);
+        },
+        true);
 }
 
 namespace {

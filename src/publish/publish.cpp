@@ -211,9 +211,11 @@ std::map<std::string, unsigned char> names_in(int root, const std::string& dir) 
 }
 
 // Makes the folder `dir` under `to` hold what it holds under `from`, hard links to the very files
-// (a file already linked is left as it is), and adds the folders it holds to `folders`. `to` is
-// spelled `to_path`. Throws when a file cannot be linked.
-void mirror(int from, int to, const std::string& to_path, const std::string& dir, std::vector<std::string>& folders) {
+// (a file already linked is left as it is), and adds the folders it holds to `folders`; without
+// `recursive`, its sub-folders are made, not filled. `to` is spelled `to_path`. Throws when a file
+// cannot be linked.
+void mirror(int from, int to, const std::string& to_path, const std::string& dir, std::vector<std::string>& folders,
+            bool recursive = true) {
     const auto from_names = names_in(from, dir), to_names = names_in(to, dir);
     for (const auto& entry : to_names)
         if (!from_names.count(entry.first)) remove_entry(to, to_path, joined(dir, entry.first));
@@ -231,7 +233,7 @@ void mirror(int from, int to, const std::string& to_path, const std::string& dir
             if (!there && ::mkdirat(to, rel.c_str(), 0755) != 0)
                 throw std::runtime_error("cannot create " + rel + ": " + std::strerror(errno));
             folders.push_back(rel);
-            mirror(from, to, to_path, rel, folders);
+            if (recursive) mirror(from, to, to_path, rel, folders);
             continue;
         }
         if (there && t.st_ino == f.st_ino && t.st_dev == f.st_dev) continue;
@@ -241,7 +243,7 @@ void mirror(int from, int to, const std::string& to_path, const std::string& dir
     }
 }
 
-constexpr const char* kJournalHeader = "samplan spare 1";
+constexpr const char* kJournalHeader = "samplan spare 2";
 
 // A table of paths by their hash (open addressing), each an index into the caller's entries,
 // looked up by a view: no string is made per entry or per look-up.
@@ -290,11 +292,14 @@ struct Output::SpareSite {
     struct Folder {
         std::string_view path;
         long parent = -1;  // the folder that holds it; -1: the staging folder itself
+        std::int64_t ctime_ns = 0;  // its change time, as the journal has it
     };
     enum : std::uint8_t { kLeft = 0, kKept = 1, kMadeAnew = 2 };
     std::string text;  // the journal
     std::vector<File> files;
     std::vector<Folder> folders;
+    // What others made at the top (Pagefind's index), with the folder each file is in, by folder.
+    std::vector<std::pair<long, File>> others;
     PathTable file_table, folder_table;
     // Per file: kLeft (commit() removes it), kKept (as the journal describes it), kMadeAnew (written,
     // or a folder now: noted in made_). Per folder: kLeft, kKept (used) or kMadeAnew (a file now).
@@ -320,7 +325,25 @@ struct Output::SpareSite {
         }
         file_marks = std::make_unique<std::atomic<std::uint8_t>[]>(files.size());
         folder_marks = std::make_unique<std::atomic<std::uint8_t>[]>(folders.size());
+        for (auto& [folder_index, f] : others) {
+            const size_t slash = f.path.rfind('/');
+            folder_index = slash == std::string_view::npos ? -1 : folder(f.path.substr(0, slash));
+        }
+        std::stable_sort(others.begin(), others.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (size_t i = 0; i < folders.size(); ++i) children.emplace_back(folders[i].parent, i);
+        std::sort(children.begin(), children.end());
     }
+    // The folders in folder `parent`, and the others' files in it (as the journal has them).
+    template <class Fn>
+    void for_each_child(long parent, Fn&& fn) const {
+        const auto [begin, end] = std::equal_range(children.begin(), children.end(), std::make_pair(parent, size_t{0}),
+                                                   [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (auto it = begin; it != end; ++it) fn(folders[it->second].path, true, nullptr);
+        const auto [first, last] = std::equal_range(others.begin(), others.end(), std::make_pair(parent, File{}),
+                                                    [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (auto it = first; it != last; ++it) fn(it->second.path, false, &it->second);
+    }
+    std::vector<std::pair<long, size_t>> children;  // (parent, folder), sorted
 };
 
 void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
@@ -391,6 +414,21 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
                 f.path = std::string_view(at, static_cast<size_t>(end - at));
                 check_relative(f.path);
                 site->files.push_back(f);
+            } else if (line.size() > 2 && line[0] == 'o' && line[1] == ' ') {
+                // "o mode size inode mtime path": a file that another program made (Pagefind).
+                SpareSite::File f;
+                const char* at = line.data() + 2;
+                const char* end = line.data() + line.size();
+                auto number = [&](auto& value) {
+                    const auto [next, error] = std::from_chars(at, end, value);
+                    if (error != std::errc() || next == end || *next != ' ') return false;
+                    at = next + 1;
+                    return true;
+                };
+                if (!number(f.mode) || !number(f.size) || !number(f.inode) || !number(f.mtime_ns) || at == end) return false;
+                f.path = std::string_view(at, static_cast<size_t>(end - at));
+                check_relative(f.path);
+                site->others.emplace_back(-1, f);
             } else if (line.size() > 2 && line[0] == 'd' && line[1] == ' ') {
                 const size_t space = line.find(' ', 2);
                 if (space == std::string_view::npos || space + 1 == line.size()) return false;
@@ -417,6 +455,7 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
             if (::fstatat(fd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) || error != std::errc() ||
                 end != time.data() + time.size() || ctime_ns(st) != recorded)
                 changed = true;
+            site->folders[i].ctime_ns = recorded;
         });
         return !changed.load();
     };
@@ -709,6 +748,59 @@ void Output::write(const std::string& path, const std::string& content) const {
     }
 }
 
+void Output::find_others() {
+    others_.clear();
+    others_read_.clear();
+    std::unordered_set<std::string> ours;  // the names at the top that this build made
+    for_each_made([&ours](const MadeView& m) {
+        if (m.path.find('/') == std::string_view::npos) ours.emplace(m.path);
+    });
+    auto described = [](const std::string& path, const struct stat& st) {
+        return Made{path, S_ISDIR(st.st_mode), static_cast<std::uint32_t>(st.st_mode), static_cast<std::int64_t>(st.st_size),
+                    static_cast<std::int64_t>(st.st_ino),
+                    static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+    };
+    // A folder of others, and what it holds.
+    auto visit = [&](auto& self, const std::string& path, const struct stat& st) -> void {
+        others_.push_back(described(path, st));
+        const long d = spare_site_ ? spare_site_->folder(path) : -1;
+        if (d >= 0 && spare_site_->folders[static_cast<size_t>(d)].ctime_ns == ctime_ns(st)) {
+            // As the journal has it: the same entries (a file added, removed or replaced would
+            // have changed the folder's time), the same files (never written over).
+            spare_site_->for_each_child(d, [&](std::string_view child, bool folder, const SpareSite::File* f) {
+                if (!folder) {
+                    others_.push_back(Made{std::string(child), false, f->mode, f->size, f->inode, f->mtime_ns});
+                    return;
+                }
+                struct stat sub {};
+                const std::string sub_path(child);
+                if (::fstatat(staging_fd_, sub_path.c_str(), &sub, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sub.st_mode))
+                    self(self, sub_path, sub);
+            });
+            return;
+        }
+        others_read_.push_back(path);
+        for (const auto& [name, type] : names_in(staging_fd_, path)) {
+            const std::string child = path + "/" + name;
+            struct stat sub {};
+            if (::fstatat(staging_fd_, child.c_str(), &sub, AT_SYMLINK_NOFOLLOW) != 0) continue;
+            if (S_ISDIR(sub.st_mode)) self(self, child, sub);
+            else others_.push_back(described(child, sub));
+        }
+    };
+    for (const auto& [name, type] : names_in(staging_fd_, "")) {
+        if (ours.count(name) || name[0] == '.' || name == "node_modules") continue;  // (not in the output's digest)
+        struct stat st {};
+        if (::fstatat(staging_fd_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        if (S_ISDIR(st.st_mode)) visit(visit, name, st);
+        else others_.push_back(described(name, st));
+    }
+}
+
+void Output::for_each_other(const std::function<void(const MadeView&)>& fn) const {
+    for (const auto& m : others_) fn(MadeView{m.path, m.folder, m.mode, m.size, m.inode, m.mtime_ns});
+}
+
 void Output::commit() {
     throw_if_stopped();
     std::error_code ec;
@@ -735,6 +827,7 @@ void Output::commit() {
         }
         if (!search_done_) fs::remove_all(fs::path(staging_) / "pagefind", ec);
     }
+    find_others();
     if (fs::exists(output_, ec)) {
         // Exchange both names in one step, so that there is never a moment without a complete site.
         if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, output_.c_str(), RENAME_EXCHANGE) != 0)
@@ -823,11 +916,11 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
             }
             for (const auto& f : removed_files_) remove_entry(old_fd, old_path, f);
             for (const auto& d : removed_folders_) fs::remove_all(fs::path(old_path) / d, ec);
-            folders.reserve(folder_count);
-            for_each_made([&folders](const MadeView& m) {
-                if (m.folder) folders.emplace_back(m.path);
-            });
-            // The search index, which Pagefind made: compared file by file.
+
+            // The search index, which Pagefind made: its folders that were read from the disk
+            // (changed since the journal, or new: find_others()) compared file by file, each
+            // without its sub-folders (those that changed are among them); the others are the
+            // same in both sites.
             struct stat index {};
             if (::fstatat(staging_fd_, "pagefind", &index, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(index.st_mode)) {
                 struct stat there {};
@@ -835,11 +928,20 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
                     remove_entry(old_fd, old_path, "pagefind");
                     if (::mkdirat(old_fd, "pagefind", 0755) != 0) throw std::runtime_error("cannot create pagefind");
                 }
-                folders.push_back("pagefind");
-                mirror(staging_fd_, old_fd, old_path, "pagefind", folders);
+                std::vector<std::string> read = others_read_;
+                std::sort(read.begin(), read.end());  // a folder before its sub-folders
+                for (const auto& d : read)
+                    if (d == "pagefind" || d.rfind("pagefind/", 0) == 0) mirror(staging_fd_, old_fd, old_path, d, folders, false);
+                folders.clear();
+                for (const auto& m : others_)
+                    if (m.folder && (m.path == "pagefind" || m.path.rfind("pagefind/", 0) == 0)) folders.push_back(m.path);
             } else {
                 remove_entry(old_fd, old_path, "pagefind");
             }
+            folders.reserve(folders.size() + folder_count);
+            for_each_made([&folders](const MadeView& m) {
+                if (m.folder) folders.emplace_back(m.path);
+            });
         }
         // The folders' change times, now that nothing more changes in them.
         std::string text = std::string(kJournalHeader) + "\nprogram " + program_identity() + "\n";
@@ -893,6 +995,20 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
             text += m.path;
             text += '\n';
         });
+        for (const auto& m : others_) {
+            if (m.folder) continue;
+            text += "o ";
+            add_number(text, m.mode);
+            text += ' ';
+            add_number(text, m.size);
+            text += ' ';
+            add_number(text, m.inode);
+            text += ' ';
+            add_number(text, m.mtime_ns);
+            text += ' ';
+            text += m.path;
+            text += '\n';
+        }
         text += folder_lines;
         text += "end\n";
         if (!replace_file(journal, text)) throw std::runtime_error("cannot write " + journal);

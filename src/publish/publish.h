@@ -109,6 +109,11 @@ public:
     [[nodiscard]] std::vector<Made> made() const;
     // The same, one at a time and without a copy (each file or folder once; in no set order).
     void for_each_made(const std::function<void(const MadeView&)>& fn) const;
+    // After commit(): each file and folder that others put at the top of the staging folder
+    // (Pagefind's index), as it was swapped in. With a spare, a folder whose change time is still
+    // the journal's is described by the journal (its entries were not replaced since, and no one
+    // writes a file of the spare over), and only the others are read from the disk.
+    void for_each_other(const std::function<void(const MadeView&)>& fn) const;
     [[nodiscard]] std::int64_t inode() const;
 
 private:
@@ -131,6 +136,11 @@ private:
     struct SpareSite;
     std::unique_ptr<SpareSite> spare_site_;
     mutable std::vector<std::string> written_paths_;   // under made_mutex_
+    // What others made at the top (for_each_other), and of it the folders read from the disk
+    // (changed since the journal, or new): keep_spare() brings only those to the previous site.
+    std::vector<Made> others_;
+    std::vector<std::string> others_read_;
+    void find_others();
     mutable std::vector<std::string> created_folders_;  // under folders_mutex_
     std::vector<std::string> removed_files_, removed_folders_;
     // Takes the spare as the staging folder when it can be trusted (with the parent's lock held);

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "build/up_to_date.h"
 #include "publish/publish.h"
@@ -101,16 +102,32 @@ TEST_CASE("the output digest from what a rebuild kept equals a walk's, and a kep
         output.keep_spare(state);
         return output.staging_reused();
     };
+    // Every file and folder under `folder`, files by their inode: the spare must hold the very files
+    // of the output (its search index included), and nothing else.
+    auto listing = [](const fs::path& folder) {
+        std::map<std::string, std::uintmax_t> entries;
+        for (const auto& e : fs::recursive_directory_iterator(folder)) {
+            struct stat st {};
+            REQUIRE(::lstat(e.path().c_str(), &st) == 0);
+            entries[fs::relative(e.path(), folder).string()] = S_ISDIR(st.st_mode) ? 0 : st.st_ino;
+        }
+        return entries;
+    };
     const std::vector<std::string> all = {"a/index.html", "a-b/index.html", "a.html", "a/b/c/index.html", "index.html", "z/_1.html"};
     CHECK_FALSE(build(all, {}, "1"));
     CHECK(state == build::output_state(out));
     // Everything kept but one page, whose folder goes: the spare is the staging folder, and what it
     // kept is described by its journal, not looked at.
+    CHECK(listing(spare) == listing(out));
     CHECK(build({"a.html"}, {"a/index.html", "a-b/index.html", "a/b/c/index.html", "index.html"}, "1"));
     CHECK(state == build::output_state(out));
+    CHECK(listing(spare) == listing(out));
     CHECK_FALSE(fs::exists(fs::path(out) / "z"));
+    // The search index made again (its folder replaced): read from the disk, and brought to the spare.
     CHECK(build({"y/1.html"}, {"a/index.html", "a-b/index.html", "a.html", "a/b/c/index.html", "index.html"}, "2"));
     CHECK(state == build::output_state(out));
+    CHECK(listing(spare) == listing(out));
+    CHECK(fs::exists(fs::path(spare) / "pagefind/index/2.pf"));
     // A kept page of the output written over in place with its old size: its time shows it, and
     // the next build does not take the spare (nor could it keep that page as it is).
     const fs::path page = fs::path(out) / "a/b/c/index.html";
