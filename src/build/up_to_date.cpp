@@ -249,6 +249,7 @@ std::uint64_t made_state(const std::string& output_dir, std::int64_t inode, Each
     });
     struct Entry {
         std::string_view path, parent, name;
+        std::size_t parent_hash;
         const Noted* noted;
     };
     std::vector<Entry> entries;
@@ -256,12 +257,15 @@ std::uint64_t made_state(const std::string& output_dir, std::int64_t inode, Each
     for (const auto& n : noted) {
         const std::string_view path(paths.data() + n.at, n.size);
         const size_t slash = path.rfind('/');
-        entries.push_back({path, slash == std::string_view::npos ? std::string_view() : path.substr(0, slash),
-                           slash == std::string_view::npos ? path : path.substr(slash + 1), &n});
+        const std::string_view parent = slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+        entries.push_back({path, parent, slash == std::string_view::npos ? path : path.substr(slash + 1),
+                           std::hash<std::string_view>{}(parent), &n});
     }
-    // Folder by folder, each folder's entries by name; the deepest folders first, so that a
-    // folder's sub-folders have their digests when it is digested.
+    // Folder by folder (grouped by a hash of the folder's path, compared first: cheaper than the
+    // paths, which share long beginnings), each folder's entries by name; then the deepest
+    // folders first, so that a folder's sub-folders have their digests when it is digested.
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        if (a.parent_hash != b.parent_hash) return a.parent_hash < b.parent_hash;
         return a.parent != b.parent ? a.parent < b.parent : a.name < b.name;
     });
     struct Range {
