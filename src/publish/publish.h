@@ -46,7 +46,8 @@ struct MadeView {
 // brought to the new site's files (hard links to the output's, the same files: only the files
 // this build wrote or removed are touched) and kept as `folder`, with a journal beside it
 // (`folder` + ".txt": the samplan that wrote it, the output folder's and the spare's identity, the
-// folders' change times, the site's files and `output_state`). The next build takes the spare
+// folders' change times, the site's files, the files others made at the top (the search index)
+// and `output_state`). The next build takes the spare
 // as its staging folder, so that its unchanged files need no link and the folders no mkdir, and
 // writes, keeps or removes only what differs. The spare is taken only when nothing is in doubt: a
 // journal written by this very samplan, the output folder and the spare the very folders it names,
