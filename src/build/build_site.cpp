@@ -763,7 +763,9 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         return kFailed;
     }
 
-    report.timings.start("theme");
+    // (Named for what it does: the published versions' tags, the previous build's page keys and
+    // spare read, the search index and the renderer set up; the theme was loaded above.)
+    report.timings.start("previous build");
     // Published versions: git tags matching [history] versions, read from the tree at the tag.
     std::vector<history::Tag> tags;
     std::vector<history::UnreadableTag> unreadable;
@@ -939,7 +941,7 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         output.commit();
         // From here on the new site is in place: a stop lets the clean-up and the stamps finish.
         if (!settings.search_stamp.empty()) publish::write_search_stamp(settings.search_stamp, search.stamp);
-        report.output_state = output_state(settings.output, output.inode(), output.made());
+        report.output_state = output_state(settings.output, output);
         output.keep_spare(report.output_state);
         if (!settings.page_keys_file.empty() && !(page_keys.empty() && data_keys.keys.empty() && data_keys.kept_folders.empty()))
             write_page_keys(settings.page_keys_file, report.output_state, page_keys.log(), data_keys.keys,

@@ -32,6 +32,8 @@ std::uint64_t output_state(const std::string& output_dir);
 // The same digest, of the output folder that a build just made: from what its Output recorded
 // (`inode` and `made`), with only what others added at the top (Pagefind) read from the disk.
 std::uint64_t output_state(const std::string& output_dir, std::int64_t inode, std::vector<publish::Made> made);
+// The same, from what `output` made (Output::for_each_made), once it is committed.
+std::uint64_t output_state(const std::string& output_dir, const publish::Output& output);
 
 // The report of the build the stamp was written for, when the inputs and the output folder
 // (`output`, from output_state) are as they were then; false otherwise (and when there is no stamp).

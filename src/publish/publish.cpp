@@ -6,6 +6,7 @@
 #include "publish/run_guarded.h"
 
 #include "core/files.h"
+#include "core/parallel.h"
 #include "core/stop.h"
 
 #include <dirent.h>
@@ -22,6 +23,7 @@
 #include <cstdio>
 #include <cstring>
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -209,9 +211,11 @@ std::map<std::string, unsigned char> names_in(int root, const std::string& dir) 
 }
 
 // Makes the folder `dir` under `to` hold what it holds under `from`, hard links to the very files
-// (a file already linked is left as it is), and adds the folders it holds to `folders`. `to` is
-// spelled `to_path`. Throws when a file cannot be linked.
-void mirror(int from, int to, const std::string& to_path, const std::string& dir, std::vector<std::string>& folders) {
+// (a file already linked is left as it is), and adds the folders it holds to `folders`; without
+// `recursive`, its sub-folders are made, not filled. `to` is spelled `to_path`. Throws when a file
+// cannot be linked.
+void mirror(int from, int to, const std::string& to_path, const std::string& dir, std::vector<std::string>& folders,
+            bool recursive = true) {
     const auto from_names = names_in(from, dir), to_names = names_in(to, dir);
     for (const auto& entry : to_names)
         if (!from_names.count(entry.first)) remove_entry(to, to_path, joined(dir, entry.first));
@@ -229,7 +233,7 @@ void mirror(int from, int to, const std::string& to_path, const std::string& dir
             if (!there && ::mkdirat(to, rel.c_str(), 0755) != 0)
                 throw std::runtime_error("cannot create " + rel + ": " + std::strerror(errno));
             folders.push_back(rel);
-            mirror(from, to, to_path, rel, folders);
+            if (recursive) mirror(from, to, to_path, rel, folders);
             continue;
         }
         if (there && t.st_ino == f.st_ino && t.st_dev == f.st_dev) continue;
@@ -239,19 +243,116 @@ void mirror(int from, int to, const std::string& to_path, const std::string& dir
     }
 }
 
-constexpr const char* kJournalHeader = "samplan spare 1";
+constexpr const char* kJournalHeader = "samplan spare 2";
+
+// A table of paths by their hash (open addressing), each an index into the caller's entries,
+// looked up by a view: no string is made per entry or per look-up.
+class PathTable {
+public:
+    // Indexes entries 0..n-1, `path_of(i)` being entry i's path; the first of equal paths counts.
+    template <class PathOf>
+    void build(size_t n, PathOf&& path_of) {
+        size_t size = 16;
+        while (size < 2 * n) size *= 2;
+        slots_.assign(size, 0);
+        mask_ = size - 1;
+        for (size_t i = 0; i < n; ++i) {
+            const std::string_view path = path_of(i);
+            size_t at = std::hash<std::string_view>{}(path) & mask_;
+            bool there = false;
+            for (; slots_[at] != 0 && !there; at = (at + 1) & mask_) there = path_of(slots_[at] - 1) == path;
+            if (!there) slots_[at] = static_cast<std::uint32_t>(i + 1);
+        }
+    }
+    // The index of the entry with `path`, or -1.
+    template <class PathOf>
+    [[nodiscard]] long find(std::string_view path, PathOf&& path_of) const {
+        if (slots_.empty()) return -1;
+        for (size_t at = std::hash<std::string_view>{}(path) & mask_; slots_[at] != 0; at = (at + 1) & mask_)
+            if (path_of(slots_[at] - 1) == path) return static_cast<long>(slots_[at] - 1);
+        return -1;
+    }
+
+private:
+    std::vector<std::uint32_t> slots_;  // entry index + 1; 0: empty
+    size_t mask_ = 0;
+};
 
 }  // namespace
+
+// The spare's journal, read and trusted: its files and folders (views of the journal's text), each
+// marked with what this build did with it. Marks are set by the render threads (atomics: two
+// threads may keep pages of one folder at once) and read after they are joined.
+struct Output::SpareSite {
+    struct File {
+        std::string_view path;
+        std::uint32_t mode = 0;
+        std::int64_t size = 0, inode = 0, mtime_ns = 0;
+    };
+    struct Folder {
+        std::string_view path;
+        long parent = -1;  // the folder that holds it; -1: the staging folder itself
+        std::int64_t ctime_ns = 0;  // its change time, as the journal has it
+    };
+    enum : std::uint8_t { kLeft = 0, kKept = 1, kMadeAnew = 2 };
+    std::string text;  // the journal
+    std::vector<File> files;
+    std::vector<Folder> folders;
+    // What others made at the top (Pagefind's index), with the folder each file is in, by folder.
+    std::vector<std::pair<long, File>> others;
+    PathTable file_table, folder_table;
+    // Per file: kLeft (commit() removes it), kKept (as the journal describes it), kMadeAnew (written,
+    // or a folder now: noted in made_). Per folder: kLeft, kKept (used) or kMadeAnew (a file now).
+    std::unique_ptr<std::atomic<std::uint8_t>[]> file_marks, folder_marks;
+
+    [[nodiscard]] long file(std::string_view path) const {
+        return file_table.find(path, [this](size_t i) { return files[i].path; });
+    }
+    [[nodiscard]] long folder(std::string_view path) const {
+        return folder_table.find(path, [this](size_t i) { return folders[i].path; });
+    }
+    // Marks folder `i` and those above it as used.
+    void use_folder(long i) const {
+        for (std::uint8_t left = kLeft; i >= 0; i = folders[static_cast<size_t>(i)].parent, left = kLeft)
+            if (!folder_marks[static_cast<size_t>(i)].compare_exchange_strong(left, kKept, std::memory_order_relaxed)) return;
+    }
+    void index() {
+        file_table.build(files.size(), [this](size_t i) { return files[i].path; });
+        folder_table.build(folders.size(), [this](size_t i) { return folders[i].path; });
+        for (auto& f : folders) {
+            const size_t slash = f.path.rfind('/');
+            f.parent = slash == std::string_view::npos ? -1 : folder(f.path.substr(0, slash));
+        }
+        file_marks = std::make_unique<std::atomic<std::uint8_t>[]>(files.size());
+        folder_marks = std::make_unique<std::atomic<std::uint8_t>[]>(folders.size());
+        for (auto& [folder_index, f] : others) {
+            const size_t slash = f.path.rfind('/');
+            folder_index = slash == std::string_view::npos ? -1 : folder(f.path.substr(0, slash));
+        }
+        std::stable_sort(others.begin(), others.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (size_t i = 0; i < folders.size(); ++i) children.emplace_back(folders[i].parent, i);
+        std::sort(children.begin(), children.end());
+    }
+    // The folders in folder `parent`, and the others' files in it (as the journal has them).
+    template <class Fn>
+    void for_each_child(long parent, Fn&& fn) const {
+        const auto [begin, end] = std::equal_range(children.begin(), children.end(), std::make_pair(parent, size_t{0}),
+                                                   [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (auto it = begin; it != end; ++it) fn(folders[it->second].path, true, nullptr);
+        const auto [first, last] = std::equal_range(others.begin(), others.end(), std::make_pair(parent, File{}),
+                                                    [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (auto it = first; it != last; ++it) fn(it->second.path, false, &it->second);
+    }
+    std::vector<std::pair<long, size_t>> children;  // (parent, folder), sorted
+};
 
 void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
     // The journal describes the spare once: whatever follows, it is gone.
     const std::string journal = spare_ + ".txt";
-    std::string text;
+    auto site = std::make_unique<SpareSite>();
     {
-        std::ifstream in(journal, std::ios::binary);
-        std::stringstream all;
-        all << in.rdbuf();
-        text = all.str();
+        std::string error;
+        if (read_regular_file(journal, static_cast<size_t>(1) << 31, site->text, error) != FileRead::Ok) site->text.clear();
     }
     ::unlink(journal.c_str());
     struct stat spare {};
@@ -271,13 +372,23 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
         return;
     }
     ::flock(fd, LOCK_EX | LOCK_NB);
+    // Its folders' change times, as the journal has them (checked below, once it is all read).
+    std::vector<std::pair<std::string_view, std::string_view>> folder_times;
     auto trusted = [&] {
         if (output_state == 0) return false;
         struct stat out {};
         if (previous_fd_ < 0 || ::fstat(previous_fd_, &out) != 0) return false;
-        std::istringstream lines(text);
-        std::string line;
-        auto next = [&](const std::string& expected) { return std::getline(lines, line) && line == expected; };
+        // (Read as views of the text, line by line: some 80,000 lines on a long history.)
+        std::string_view rest = site->text, line;
+        auto next_line = [&] {
+            if (rest.empty()) return false;
+            const size_t end = rest.find('\n');
+            if (end == std::string_view::npos) return false;  // every line ends in a newline
+            line = rest.substr(0, end);
+            rest.remove_prefix(end + 1);
+            return true;
+        };
+        auto next = [&](const std::string& expected) { return next_line() && line == expected; };
         if (!next(kJournalHeader) || !next("program " + program_identity()) ||
             !next("output " + std::to_string(out.st_dev) + " " + std::to_string(out.st_ino)) ||
             !next("spare " + std::to_string(spare.st_dev) + " " + std::to_string(spare.st_ino) + " " +
@@ -285,12 +396,12 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
             !next("state " + std::to_string(output_state)))
             return false;
         bool ended = false;
-        while (!ended && std::getline(lines, line)) {
+        while (!ended && next_line()) {
             if (line == "end") {
                 ended = true;
-            } else if (line.rfind("f ", 0) == 0) {
+            } else if (line.size() > 2 && line[0] == 'f' && line[1] == ' ') {
                 // "f mode size inode mtime path": the output's file, as the last build noted it.
-                Made m;
+                SpareSite::File f;
                 const char* at = line.data() + 2;
                 const char* end = line.data() + line.size();
                 auto number = [&](auto& value) {
@@ -299,28 +410,54 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
                     at = next + 1;
                     return true;
                 };
-                if (!number(m.mode) || !number(m.size) || !number(m.inode) || !number(m.mtime_ns) || at == end) return false;
-                m.path.assign(at, end);
-                check_relative(m.path);
-                spare_files_.emplace(m.path, m);
-            } else if (line.rfind("d ", 0) == 0) {
-                // A folder whose entries changed since (a file added, removed or replaced by hand)
-                // has another change time: the spare is not what the journal says.
+                if (!number(f.mode) || !number(f.size) || !number(f.inode) || !number(f.mtime_ns) || at == end) return false;
+                f.path = std::string_view(at, static_cast<size_t>(end - at));
+                check_relative(f.path);
+                site->files.push_back(f);
+            } else if (line.size() > 2 && line[0] == 'o' && line[1] == ' ') {
+                // "o mode size inode mtime path": a file that another program made (Pagefind).
+                SpareSite::File f;
+                const char* at = line.data() + 2;
+                const char* end = line.data() + line.size();
+                auto number = [&](auto& value) {
+                    const auto [next, error] = std::from_chars(at, end, value);
+                    if (error != std::errc() || next == end || *next != ' ') return false;
+                    at = next + 1;
+                    return true;
+                };
+                if (!number(f.mode) || !number(f.size) || !number(f.inode) || !number(f.mtime_ns) || at == end) return false;
+                f.path = std::string_view(at, static_cast<size_t>(end - at));
+                check_relative(f.path);
+                site->others.emplace_back(-1, f);
+            } else if (line.size() > 2 && line[0] == 'd' && line[1] == ' ') {
                 const size_t space = line.find(' ', 2);
-                if (space == std::string::npos) return false;
-                const std::string path = line.substr(space + 1);
+                if (space == std::string_view::npos || space + 1 == line.size()) return false;
+                const std::string_view path = line.substr(space + 1);
                 check_relative(path);
-                struct stat st {};
-                if (::fstatat(fd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
-                    std::to_string(ctime_ns(st)) != line.substr(2, space - 2))
-                    return false;
-                spare_folders_.push_back(path);
-                spare_folder_set_.insert(path);
+                site->folders.push_back({path});
+                folder_times.emplace_back(path, line.substr(2, space - 2));
             } else {
                 return false;
             }
         }
-        return ended;
+        if (!ended) return false;
+        // A folder whose entries changed since (a file added, removed or replaced by hand) has
+        // another change time: the spare is not what the journal says. (Looked at on every core:
+        // a long history's site has some 16,000 folders.)
+        std::atomic<bool> changed{false};
+        on_all_cores(folder_times.size(), [&](size_t i) {
+            if (changed.load(std::memory_order_relaxed)) return;
+            const std::string path(folder_times[i].first);
+            struct stat st {};
+            std::int64_t recorded = 0;
+            const std::string_view time = folder_times[i].second;
+            const auto [end, error] = std::from_chars(time.data(), time.data() + time.size(), recorded);
+            if (::fstatat(fd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) || error != std::errc() ||
+                end != time.data() + time.size() || ctime_ns(st) != recorded)
+                changed = true;
+            site->folders[i].ctime_ns = recorded;
+        });
+        return !changed.load();
     };
     bool ok = false;
     try {
@@ -329,13 +466,12 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
         ok = false;
     }
     if (!ok) {
-        spare_files_.clear();
-        spare_folders_.clear();
-        spare_folder_set_.clear();
         ::close(fd);
         doubtful = name;
         return;
     }
+    site->index();
+    spare_site_ = std::move(site);
     staging_ = name;
     staging_fd_ = fd;
     reused_ = true;
@@ -433,16 +569,40 @@ void Output::note(const Made& made) const {
     put(made.inode);
     put(made.mtime_ns);
     put(made.folder);
+    if (spare_site_) {
+        // What the spare had at this path is described here now: not removed, not noted twice.
+        if (const long f = spare_site_->file(made.path); f >= 0)
+            spare_site_->file_marks[static_cast<size_t>(f)].store(SpareSite::kMadeAnew, std::memory_order_relaxed);
+        if (const long d = spare_site_->folder(made.path); d >= 0) {
+            if (made.folder) spare_site_->use_folder(d);
+            else spare_site_->folder_marks[static_cast<size_t>(d)].store(SpareSite::kMadeAnew, std::memory_order_relaxed);
+        }
+    }
     std::lock_guard lock(made_mutex_);
     made_.add(made.path, std::string_view(bytes, sizeof bytes));
 }
 
-std::vector<Made> Output::made() const {
+void Output::for_each_made(const std::function<void(const MadeView&)>& fn) const {
     std::lock_guard lock(made_mutex_);
-    std::vector<Made> all;
-    all.reserve(made_.size());
-    made_.for_each([&all](std::string_view path, std::string_view bytes) {
-        Made m;
+    if (spare_site_) {
+        // The spare's folders and files that this build kept, as the journal describes them.
+        const SpareSite& site = *spare_site_;
+        for (size_t i = 0; i < site.folders.size(); ++i)
+            if (site.folder_marks[i].load(std::memory_order_relaxed) == SpareSite::kKept) {
+                MadeView m;  // (a folder's own description does not count, only its name)
+                m.path = site.folders[i].path;
+                m.folder = true;
+                m.mode = S_IFDIR | 0755;
+                fn(m);
+            }
+        for (size_t i = 0; i < site.files.size(); ++i)
+            if (site.file_marks[i].load(std::memory_order_relaxed) == SpareSite::kKept) {
+                const auto& f = site.files[i];
+                fn(MadeView{f.path, false, f.mode, f.size, f.inode, f.mtime_ns});
+            }
+    }
+    made_.for_each([&fn](std::string_view path, std::string_view bytes) {
+        MadeView m;
         m.path = path;
         const char* at = bytes.data();
         auto get = [&at](auto& value) {
@@ -454,8 +614,13 @@ std::vector<Made> Output::made() const {
         get(m.inode);
         get(m.mtime_ns);
         get(m.folder);
-        all.push_back(std::move(m));
+        fn(m);
     });
+}
+
+std::vector<Made> Output::made() const {
+    std::vector<Made> all;
+    for_each_made([&all](const MadeView& v) { all.push_back(Made{std::string(v.path), v.folder, v.mode, v.size, v.inode, v.mtime_ns}); });
     return all;
 }
 
@@ -465,26 +630,23 @@ std::int64_t Output::inode() const {
 }
 
 void Output::make_folder(const std::string& dir) const {
+    if (spare_site_ && !dir.empty()) {
+        // The spare's, there already (its journal said so, its change time too): marked as used,
+        // with the folders above it.
+        const long d = spare_site_->folder(dir);
+        if (d >= 0 && spare_site_->folder_marks[static_cast<size_t>(d)].load(std::memory_order_relaxed) != SpareSite::kMadeAnew) {
+            spare_site_->use_folder(d);
+            return;
+        }
+    }
     {
         std::lock_guard lock(folders_mutex_);
         if (folders_.count(dir)) return;
     }
     make_folder(folder_of(dir));
-    // One thread at a time, so that each folder is noted once (a spare staging folder has most
-    // of them already: they are noted as they are).
+    // One thread at a time, so that each folder is noted once.
     std::lock_guard lock(folders_mutex_);
     if (folders_.count(dir)) return;
-    if (spare_folder_set_.count(dir)) {
-        // The spare's, there already (its journal said so, its change time too): only its name
-        // counts in the output's digest.
-        Made m;
-        m.path = dir;
-        m.folder = true;
-        m.mode = S_IFDIR | 0755;
-        note(m);
-        folders_.insert(dir);
-        return;
-    }
     if (::mkdirat(staging_fd_, dir.c_str(), 0755) == 0) {
         note(dir, -1);
         if (reused_) created_folders_.push_back(dir);
@@ -527,12 +689,17 @@ bool Output::reuse(const std::string& path, const std::string& content) const {
 
 bool Output::keep(const std::string& path) const {
     check_relative(path);
-    if (reused_) {
-        // The spare's file is the output's, as the journal describes it: nothing to look up.
-        const auto it = spare_files_.find(path);
-        if (it != spare_files_.end() && S_ISREG(static_cast<mode_t>(it->second.mode))) {
-            make_folder(folder_of(path));
-            note(it->second);
+    if (spare_site_) {
+        // The spare's file is the output's, as the journal describes it: nothing to look up, only
+        // marked as kept (no lock, no string made: a rebuild keeps most of the site this way).
+        const SpareSite& site = *spare_site_;
+        if (const long f = site.file(path); f >= 0 && S_ISREG(static_cast<mode_t>(site.files[static_cast<size_t>(f)].mode))) {
+            const size_t slash = path.rfind('/');
+            const long d = slash == std::string::npos ? -1 : site.folder(std::string_view(path).substr(0, slash));
+            if (d >= 0) site.use_folder(d);
+            else make_folder(folder_of(path));
+            std::uint8_t left = SpareSite::kLeft;
+            site.file_marks[static_cast<size_t>(f)].compare_exchange_strong(left, SpareSite::kKept, std::memory_order_relaxed);
             ++kept_;
             return true;
         }
@@ -581,30 +748,86 @@ void Output::write(const std::string& path, const std::string& content) const {
     }
 }
 
+void Output::find_others() {
+    others_.clear();
+    others_read_.clear();
+    std::unordered_set<std::string> ours;  // the names at the top that this build made
+    for_each_made([&ours](const MadeView& m) {
+        if (m.path.find('/') == std::string_view::npos) ours.emplace(m.path);
+    });
+    auto described = [](const std::string& path, const struct stat& st) {
+        return Made{path, S_ISDIR(st.st_mode), static_cast<std::uint32_t>(st.st_mode), static_cast<std::int64_t>(st.st_size),
+                    static_cast<std::int64_t>(st.st_ino),
+                    static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+    };
+    // A folder of others, and what it holds.
+    auto visit = [&](auto& self, const std::string& path, const struct stat& st) -> void {
+        others_.push_back(described(path, st));
+        const long d = spare_site_ ? spare_site_->folder(path) : -1;
+        if (d >= 0 && spare_site_->folders[static_cast<size_t>(d)].ctime_ns == ctime_ns(st)) {
+            // As the journal has it: the same entries (a file added, removed or replaced would
+            // have changed the folder's time), the same files (never written over).
+            spare_site_->for_each_child(d, [&](std::string_view child, bool folder, const SpareSite::File* f) {
+                if (!folder) {
+                    others_.push_back(Made{std::string(child), false, f->mode, f->size, f->inode, f->mtime_ns});
+                    return;
+                }
+                struct stat sub {};
+                const std::string sub_path(child);
+                if (::fstatat(staging_fd_, sub_path.c_str(), &sub, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sub.st_mode))
+                    self(self, sub_path, sub);
+            });
+            return;
+        }
+        others_read_.push_back(path);
+        for (const auto& [name, type] : names_in(staging_fd_, path)) {
+            const std::string child = path + "/" + name;
+            struct stat sub {};
+            if (::fstatat(staging_fd_, child.c_str(), &sub, AT_SYMLINK_NOFOLLOW) != 0) continue;
+            if (S_ISDIR(sub.st_mode)) self(self, child, sub);
+            else others_.push_back(described(child, sub));
+        }
+    };
+    for (const auto& [name, type] : names_in(staging_fd_, "")) {
+        if (ours.count(name) || name[0] == '.' || name == "node_modules") continue;  // (not in the output's digest)
+        struct stat st {};
+        if (::fstatat(staging_fd_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        if (S_ISDIR(st.st_mode)) visit(visit, name, st);
+        else others_.push_back(described(name, st));
+    }
+}
+
+void Output::for_each_other(const std::function<void(const MadeView&)>& fn) const {
+    for (const auto& m : others_) fn(MadeView{m.path, m.folder, m.mode, m.size, m.inode, m.mtime_ns});
+}
+
 void Output::commit() {
     throw_if_stopped();
     std::error_code ec;
-    if (reused_) {
+    if (spare_site_) {
         // What the spare held that this build did not make goes (pages of a removed record, …).
-        std::unordered_set<std::string> made_paths;
-        {
-            std::lock_guard lock(made_mutex_);
-            made_paths.reserve(made_.size());
-            made_.for_each([&made_paths](std::string_view path, std::string_view) { made_paths.emplace(path); });
-        }
-        for (const auto& [f, described] : spare_files_)
-            if (!made_paths.count(f)) {
+        const SpareSite& site = *spare_site_;
+        for (size_t i = 0; i < site.files.size(); ++i)
+            if (site.file_marks[i].load(std::memory_order_relaxed) == SpareSite::kLeft) {
+                const std::string f(site.files[i].path);
                 remove_entry(staging_fd_, staging_, f);
                 removed_files_.push_back(f);
             }
-        std::sort(spare_folders_.rbegin(), spare_folders_.rend());  // a folder's sub-folders before it
-        for (const auto& d : spare_folders_)
-            if (!made_paths.count(d) && d != "pagefind" && d.rfind("pagefind/", 0) != 0) {
-                fs::remove_all(fs::path(staging_) / d, ec);
-                removed_folders_.push_back(d);
-            }
+        std::vector<std::string_view> unused;
+        for (size_t i = 0; i < site.folders.size(); ++i) {
+            const std::string_view d = site.folders[i].path;
+            if (site.folder_marks[i].load(std::memory_order_relaxed) == SpareSite::kLeft && d != "pagefind" &&
+                d.rfind("pagefind/", 0) != 0)
+                unused.push_back(d);
+        }
+        std::sort(unused.rbegin(), unused.rend());  // a folder's sub-folders before it
+        for (const auto& d : unused) {
+            fs::remove_all(fs::path(staging_) / d, ec);
+            removed_folders_.emplace_back(d);
+        }
         if (!search_done_) fs::remove_all(fs::path(staging_) / "pagefind", ec);
     }
+    find_others();
     if (fs::exists(output_, ec)) {
         // Exchange both names in one step, so that there is never a moment without a complete site.
         if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, output_.c_str(), RENAME_EXCHANGE) != 0)
@@ -649,9 +872,9 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
         }
         if (fs::exists(fs::symlink_status(spare_, ec))) throw std::runtime_error("another build's spare is there");
         fs::create_directories(fs::path(spare_).parent_path(), ec);
-        const std::vector<Made> site = made();  // (no more is made from here on)
+        // (No more is made from here on.)
         size_t folder_count = 0;
-        for (const auto& m : site) folder_count += m.folder ? 1 : 0;
+        for_each_made([&folder_count](const MadeView& m) { folder_count += m.folder ? 1 : 0; });
         if (exchanged_ && written_ > kept_ + folder_count) {
             // Most files are new (a full build): the previous site is removed in the background,
             // and the spare made anew, a link per file and a folder made per folder, rather than
@@ -693,9 +916,11 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
             }
             for (const auto& f : removed_files_) remove_entry(old_fd, old_path, f);
             for (const auto& d : removed_folders_) fs::remove_all(fs::path(old_path) / d, ec);
-            for (const auto& m : site)
-                if (m.folder) folders.push_back(m.path);
-            // The search index, which Pagefind made: compared file by file.
+
+            // The search index, which Pagefind made: its folders that were read from the disk
+            // (changed since the journal, or new: find_others()) compared file by file, each
+            // without its sub-folders (those that changed are among them); the others are the
+            // same in both sites.
             struct stat index {};
             if (::fstatat(staging_fd_, "pagefind", &index, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(index.st_mode)) {
                 struct stat there {};
@@ -703,22 +928,46 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
                     remove_entry(old_fd, old_path, "pagefind");
                     if (::mkdirat(old_fd, "pagefind", 0755) != 0) throw std::runtime_error("cannot create pagefind");
                 }
-                folders.push_back("pagefind");
-                mirror(staging_fd_, old_fd, old_path, "pagefind", folders);
+                std::vector<std::string> read = others_read_;
+                std::sort(read.begin(), read.end());  // a folder before its sub-folders
+                for (const auto& d : read)
+                    if (d == "pagefind" || d.rfind("pagefind/", 0) == 0) mirror(staging_fd_, old_fd, old_path, d, folders, false);
+                folders.clear();
+                for (const auto& m : others_)
+                    if (m.folder && (m.path == "pagefind" || m.path.rfind("pagefind/", 0) == 0)) folders.push_back(m.path);
             } else {
                 remove_entry(old_fd, old_path, "pagefind");
             }
+            folders.reserve(folders.size() + folder_count);
+            for_each_made([&folders](const MadeView& m) {
+                if (m.folder) folders.emplace_back(m.path);
+            });
         }
         // The folders' change times, now that nothing more changes in them.
         std::string text = std::string(kJournalHeader) + "\nprogram " + program_identity() + "\n";
         struct stat out {};
         if (::fstat(staging_fd_, &out) != 0) throw std::runtime_error("cannot read the output folder");
         text += "output " + std::to_string(out.st_dev) + " " + std::to_string(out.st_ino) + "\n";
-        std::string folder_lines;
-        for (const auto& d : folders) {
+        // (Some 16,000 folders on a long history: looked at on every core.)
+        std::vector<std::int64_t> times(folders.size());
+        std::atomic<bool> unread{false};
+        on_all_cores(folders.size(), [&](size_t i) {
             struct stat st {};
-            if (::fstatat(old_fd, d.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) throw std::runtime_error("cannot read " + d);
-            folder_lines += "d " + std::to_string(ctime_ns(st)) + " " + d + "\n";
+            if (::fstatat(old_fd, folders[i].c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) unread = true;
+            else times[i] = ctime_ns(st);
+        });
+        if (unread) throw std::runtime_error("cannot read a folder of the previous site");
+        char number[24];
+        auto add_number = [&number](std::string& to, std::int64_t n) {
+            to.append(number, std::to_chars(number, number + sizeof number, n).ptr);
+        };
+        std::string folder_lines;
+        for (size_t i = 0; i < folders.size(); ++i) {
+            folder_lines += "d ";
+            add_number(folder_lines, times[i]);
+            folder_lines += ' ';
+            folder_lines += folders[i];
+            folder_lines += '\n';
         }
         {
             const Parent parent(output_);
@@ -731,11 +980,37 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
         if (::fstat(old_fd, &spare) != 0) throw std::runtime_error("cannot read the spare");
         text += "spare " + std::to_string(spare.st_dev) + " " + std::to_string(spare.st_ino) + " " +
                 std::to_string(ctime_ns(spare)) + "\nstate " + std::to_string(output_state) + "\n";
-        for (const auto& m : site)
-            if (!m.folder)
-                text += "f " + std::to_string(m.mode) + " " + std::to_string(m.size) + " " + std::to_string(m.inode) + " " +
-                        std::to_string(m.mtime_ns) + " " + m.path + "\n";
-        text += folder_lines + "end\n";
+        text.reserve(text.size() + (kept_ + written_) * 100 + folder_lines.size() + 8);
+        for_each_made([&](const MadeView& m) {
+            if (m.folder) return;
+            text += "f ";
+            add_number(text, m.mode);
+            text += ' ';
+            add_number(text, m.size);
+            text += ' ';
+            add_number(text, m.inode);
+            text += ' ';
+            add_number(text, m.mtime_ns);
+            text += ' ';
+            text += m.path;
+            text += '\n';
+        });
+        for (const auto& m : others_) {
+            if (m.folder) continue;
+            text += "o ";
+            add_number(text, m.mode);
+            text += ' ';
+            add_number(text, m.size);
+            text += ' ';
+            add_number(text, m.inode);
+            text += ' ';
+            add_number(text, m.mtime_ns);
+            text += ' ';
+            text += m.path;
+            text += '\n';
+        }
+        text += folder_lines;
+        text += "end\n";
         if (!replace_file(journal, text)) throw std::runtime_error("cannot write " + journal);
         ::close(old_fd);
     } catch (const std::exception&) {

@@ -11,9 +11,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -32,11 +34,20 @@ struct Made {
     std::int64_t size = 0, inode = 0, mtime_ns = 0;
 };
 
+// The same, with a view of the path (valid only during the call it is given to).
+struct MadeView {
+    std::string_view path;
+    bool folder = false;
+    std::uint32_t mode = 0;
+    std::int64_t size = 0, inode = 0, mtime_ns = 0;
+};
+
 // Double buffering. After the swap, the folder that held the previous site is not removed: it is
 // brought to the new site's files (hard links to the output's, the same files: only the files
 // this build wrote or removed are touched) and kept as `folder`, with a journal beside it
 // (`folder` + ".txt": the samplan that wrote it, the output folder's and the spare's identity, the
-// folders' change times, the site's files and `output_state`). The next build takes the spare
+// folders' change times, the site's files, the files others made at the top (the search index)
+// and `output_state`). The next build takes the spare
 // as its staging folder, so that its unchanged files need no link and the folders no mkdir, and
 // writes, keeps or removes only what differs. The spare is taken only when nothing is in doubt: a
 // journal written by this very samplan, the output folder and the spare the very folders it names,
@@ -97,6 +108,13 @@ public:
     // Every file and folder made so far (not those that others put in the staging folder), and
     // the staging folder's own inode (the output folder's after commit()).
     [[nodiscard]] std::vector<Made> made() const;
+    // The same, one at a time and without a copy (each file or folder once; in no set order).
+    void for_each_made(const std::function<void(const MadeView&)>& fn) const;
+    // After commit(): each file and folder that others put at the top of the staging folder
+    // (Pagefind's index), as it was swapped in. With a spare, a folder whose change time is still
+    // the journal's is described by the journal (its entries were not replaced since, and no one
+    // writes a file of the spare over), and only the others are read from the disk.
+    void for_each_other(const std::function<void(const MadeView&)>& fn) const;
     [[nodiscard]] std::int64_t inode() const;
 
 private:
@@ -112,12 +130,18 @@ private:
     std::string spare_;       // Spare::folder
     bool reused_ = false;     // the staging folder is the spare: it holds the previous site's files
     mutable std::atomic<bool> search_done_{false};
-    // With a reused spare: what it held (the journal's files and folders), what this build wrote
-    // anew or made, and what commit() removed: keep_spare() does the same to the previous site.
-    std::vector<std::string> spare_folders_;
-    std::unordered_map<std::string, Made> spare_files_;  // as the journal describes them (the output's files)
-    std::unordered_set<std::string> spare_folder_set_;
+    // With a reused spare: what it held (the journal's files and folders, as the journal
+    // describes them: the output's files), each marked as this build keeps it, makes it anew or
+    // leaves it (publish.cpp), what this build wrote anew or made, and what commit() removed:
+    // keep_spare() does the same to the previous site.
+    struct SpareSite;
+    std::unique_ptr<SpareSite> spare_site_;
     mutable std::vector<std::string> written_paths_;   // under made_mutex_
+    // What others made at the top (for_each_other), and of it the folders read from the disk
+    // (changed since the journal, or new): keep_spare() brings only those to the previous site.
+    std::vector<Made> others_;
+    std::vector<std::string> others_read_;
+    void find_others();
     mutable std::vector<std::string> created_folders_;  // under folders_mutex_
     std::vector<std::string> removed_files_, removed_folders_;
     // Takes the spare as the staging folder when it can be trusted (with the parent's lock held);
@@ -126,7 +150,8 @@ private:
     mutable std::atomic<size_t> written_{0};
     mutable std::atomic<size_t> kept_{0};
     // Creates the staging folder's sub-folder `dir` (relative; "" is the staging folder itself)
-    // and the folders above it, each once (many pages share a folder).
+    // and the folders above it, each once (many pages share a folder). (A folder of the spare is
+    // there already: it is only marked as used.)
     void make_folder(const std::string& dir) const;
     mutable std::mutex folders_mutex_;
     mutable std::unordered_set<std::string> folders_;  // made so far

@@ -10,7 +10,7 @@ namespace samplan::publish {
 
 // Refuses any path that could leave the staging folder: absolute, empty, ending in '/', or with a
 // "." or ".." part (checked on the text, as the system will read it). Throws std::runtime_error.
-inline void check_relative(const std::string& path) {
+inline void check_relative(std::string_view path) {
     bool bad = path.empty() || path.front() == '/' || path.back() == '/';
     for (size_t start = 0; !bad && start <= path.size();) {
         size_t end = path.find('/', start);
@@ -19,7 +19,7 @@ inline void check_relative(const std::string& path) {
         bad = part == "." || part == "..";
         start = end + 1;
     }
-    if (bad) throw std::runtime_error("refusing to write outside the output: " + path);
+    if (bad) throw std::runtime_error("refusing to write outside the output: " + std::string(path));
 }
 
 // The folder part of a relative path ("" for a file at the top).

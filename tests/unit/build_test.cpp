@@ -43,7 +43,7 @@ TEST_CASE("a build checks, then publishes, the next one, with nothing changed, i
     std::ostringstream err;
     CHECK(build::make_site(site.request(), hooks, first, err) == build::kOk);
     CHECK(events == std::vector<std::string>{"checked, 0 errors", "publishing"});
-    CHECK(stages.names == std::vector<std::string>{"up-to-date check", "load", "model", "history", "check", "theme", "pages",
+    CHECK(stages.names == std::vector<std::string>{"up-to-date check", "load", "model", "history", "check", "previous build", "pages",
                                                    "search index", "versions", "swap output"});
     CHECK_FALSE(first.up_to_date);
     CHECK(first.pages > 10);
