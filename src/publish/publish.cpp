@@ -399,8 +399,9 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
         while (!ended && next_line()) {
             if (line == "end") {
                 ended = true;
-            } else if (line.size() > 2 && line[0] == 'f' && line[1] == ' ') {
-                // "f mode size inode mtime path": the output's file, as the last build noted it.
+            } else if (line.size() > 2 && (line[0] == 'f' || line[0] == 'o') && line[1] == ' ') {
+                // "f mode size inode mtime path": the output's file, as the last build noted it;
+                // "o …" the same of a file that another program made (Pagefind).
                 SpareSite::File f;
                 const char* at = line.data() + 2;
                 const char* end = line.data() + line.size();
@@ -413,22 +414,8 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
                 if (!number(f.mode) || !number(f.size) || !number(f.inode) || !number(f.mtime_ns) || at == end) return false;
                 f.path = std::string_view(at, static_cast<size_t>(end - at));
                 check_relative(f.path);
-                site->files.push_back(f);
-            } else if (line.size() > 2 && line[0] == 'o' && line[1] == ' ') {
-                // "o mode size inode mtime path": a file that another program made (Pagefind).
-                SpareSite::File f;
-                const char* at = line.data() + 2;
-                const char* end = line.data() + line.size();
-                auto number = [&](auto& value) {
-                    const auto [next, error] = std::from_chars(at, end, value);
-                    if (error != std::errc() || next == end || *next != ' ') return false;
-                    at = next + 1;
-                    return true;
-                };
-                if (!number(f.mode) || !number(f.size) || !number(f.inode) || !number(f.mtime_ns) || at == end) return false;
-                f.path = std::string_view(at, static_cast<size_t>(end - at));
-                check_relative(f.path);
-                site->others.emplace_back(-1, f);
+                if (line[0] == 'f') site->files.push_back(f);
+                else site->others.emplace_back(-1, f);
             } else if (line.size() > 2 && line[0] == 'd' && line[1] == ' ') {
                 const size_t space = line.find(' ', 2);
                 if (space == std::string_view::npos || space + 1 == line.size()) return false;
