@@ -138,6 +138,10 @@ private:
     // newest commit's when named(), else its text hashed as git would), memoized; empty when it
     // cannot be read. The same after the file is committed as before.
     const std::string& content_id(const std::string& record_path) const;
+    // Adds to `d` the record files of group `g` (its own, its plans' and their activities', its
+    // evaluations'), each by its path and content_id, and how many there are of each kind; false
+    // when one of them cannot be read (then no key can be made from `d`).
+    bool add_group_files(Digest& d, const Group& g) const;
 
     // A page whose data `make` makes later, on the thread that renders it, from this builder's
     // const members.

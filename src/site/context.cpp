@@ -297,23 +297,8 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
             d.add_words(options_.inputs_key);
             d.add_words(options_.today.iso());
             bool all_read = true;
-            auto add_file = [&](const std::string& record_path) {
-                const std::string& id = content_id(record_path);
-                all_read = all_read && !id.empty();
-                d.add_words(record_path);
-                d.add_words(id);
-            };
-            for (const auto& g : site.groups) {
-                add_file(g.path);
-                d.add_word(g.plans.size() | g.evaluations.size() << 32);
-                for (const auto& p : g.plans) {
-                    add_file(p.path);
-                    d.add_word(p.activities.size());
-                    for (const auto& a : p.activities) add_file(a.path);
-                }
-                for (const auto& e : g.evaluations) add_file(e.path);
-                if (!all_read) break;
-            }
+            for (const auto& g : site.groups)
+                if (!(all_read = add_group_files(d, g))) break;
             d.add_word(options_.warnings.size());
             for (const auto& w : options_.warnings) add_diagnostic(d, w, options_.history->last_change(w.path).has_value());
             if (all_read) records_key_ = d.hex();
@@ -442,6 +427,25 @@ std::string Builder::site_page_key(const std::string& path) const {
     d.add_words(records_key_);
     d.add_words(path);
     return d.hex();
+}
+
+bool Builder::add_group_files(Digest& d, const Group& g) const {
+    bool all_read = true;
+    auto add_file = [&](const std::string& record_path) {
+        const std::string& id = content_id(record_path);
+        all_read = all_read && !id.empty();
+        d.add_words(record_path);
+        d.add_words(id);
+    };
+    add_file(g.path);
+    d.add_word(g.plans.size() | g.evaluations.size() << 32);
+    for (const auto& p : g.plans) {
+        add_file(p.path);
+        d.add_word(p.activities.size());
+        for (const auto& a : p.activities) add_file(a.path);
+    }
+    for (const auto& e : g.evaluations) add_file(e.path);
+    return all_read;
 }
 
 const std::string& Builder::content_id(const std::string& record_path) const {

@@ -57,21 +57,7 @@ void Builder::add_group(Changelog& changelog, const Group& g) {
         d.add_words(options_.inputs_key);
         d.add_words(options_.today.iso());
         d.add_words(path);
-        bool all_read = true;
-        auto add_file = [&](const std::string& record_path) {
-            const std::string& id = content_id(record_path);
-            all_read = all_read && !id.empty();
-            d.add_words(record_path);
-            d.add_words(id);
-        };
-        add_file(g.path);
-        d.add_word(g.plans.size() | g.evaluations.size() << 32);
-        for (const auto& p : g.plans) {
-            add_file(p.path);
-            d.add_word(p.activities.size());
-            for (const auto& a : p.activities) add_file(a.path);
-        }
-        for (const auto& e : g.evaluations) add_file(e.path);
+        const bool all_read = add_group_files(d, g);
         d.add_word(warning_count_for_group(g.id));
         add_data(d, changed);
         if (all_read) key = d.hex();
