@@ -10,6 +10,7 @@
 #include "check/check.h"
 #include "content/record_cache.h"
 #include "core/files.h"
+#include "core/text.h"
 #include "model/build.h"
 #include "publish/publish.h"
 
@@ -40,15 +41,8 @@ WorkingGroupMemo read_working_group_memo(const std::string& file, std::string& t
     if (read_regular_file(file, static_cast<size_t>(1) << 30, text, error) != FileRead::Ok) text.clear();
     std::string_view rest = text;
     std::string_view line;
-    auto next_line = [&rest, &line] {  // as std::getline: a last line without a newline counts
-        if (rest.empty()) return false;
-        const size_t end = rest.find('\n');
-        line = rest.substr(0, end);
-        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-        return true;
-    };
-    if (!next_line() || line != working_group_memo_header()) return memo;
-    while (next_line()) {
+    if (!next_line(rest, line) || line != working_group_memo_header()) return memo;
+    while (next_line(rest, line)) {
         std::string_view fields[4];
         size_t n = 0;
         size_t from = 0;

@@ -510,15 +510,8 @@ void read_page_keys(const std::string& file, std::uint64_t output, PageKeys& key
         return;
     }
     std::string_view rest = keys.text_;
-    auto next_line = [&rest](std::string_view& line) {
-        if (rest.empty()) return false;
-        const size_t end = rest.find('\n');
-        line = rest.substr(0, end);
-        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-        return true;
-    };
     std::string_view line;
-    if (!next_line(line) || line != "samplan page keys 3 " + std::to_string(output)) return keys.release();
+    if (!next_line(rest, line) || line != "samplan page keys 3 " + std::to_string(output)) return keys.release();
     const size_t lines = static_cast<size_t>(std::count(rest.begin(), rest.end(), '\n')) + 1;
     keys.pages_.reserve(lines);
     // Where each line begins (a folder entry's block begins with its first page's), and the
@@ -529,7 +522,7 @@ void read_page_keys(const std::string& file, std::uint64_t output, PageKeys& key
     // "key searched size hash path", searched "s", "-" or "f"
     while (!rest.empty()) {
         const char* const begins = rest.data();
-        next_line(line);
+        next_line(rest, line);
         PageKey entry;
         std::string_view path;
         if (!parse_key_line(line, entry, path)) return keys.release();  // cut short: trust none of it

@@ -164,6 +164,14 @@ std::string publishable(std::string_view text) {
     return out;
 }
 
+bool next_line(std::string_view& rest, std::string_view& line) {
+    if (rest.empty()) return false;
+    const size_t end = rest.find('\n');
+    line = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    return true;
+}
+
 std::pair<int, int> line_column_at(std::string_view text, size_t offset) {
     int line = 1, column = 1;
     offset = std::min(offset, text.size());

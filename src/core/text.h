@@ -36,6 +36,11 @@ std::string publishable(std::string_view text);
 // The same, appended to `out`.
 void append_publishable(std::string& out, std::string_view text);
 
+// Takes the next line off the front of `rest` into `line` (without its '\n'), as std::getline
+// does: a last line without a newline counts; false when `rest` is empty. For files read whole
+// and taken apart as views.
+bool next_line(std::string_view& rest, std::string_view& line);
+
 // 1-based line and column (in code points) of a byte offset.
 std::pair<int, int> line_column_at(std::string_view text, size_t offset);
 

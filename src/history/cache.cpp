@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "core/files.h"
+#include "core/text.h"
 
 namespace samplan::history {
 namespace {
@@ -62,19 +63,12 @@ bool read_cache(const std::string& file, const std::string& prefix, Cache& cache
     if (read_regular_file(file, static_cast<size_t>(1) << 31, text, error) != FileRead::Ok) return false;
     std::string_view rest = text;
     std::string_view line;
-    auto next_line = [&rest, &line] {  // as std::getline: a last line without a newline counts
-        if (rest.empty()) return false;
-        const size_t end = rest.find('\n');
-        line = rest.substr(0, end);
-        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-        return true;
-    };
-    if (!next_line() || line != kCacheMagic) return false;
-    if (!next_line() || line.rfind("head\t", 0) != 0) return false;
+    if (!next_line(rest, line) || line != kCacheMagic) return false;
+    if (!next_line(rest, line) || line.rfind("head\t", 0) != 0) return false;
     cache.head = std::string(line.substr(5));
     std::vector<std::string> f;
-    if (!next_line() || split_fields(line, f) != 2 || f[0] != "prefix" || f[1] != prefix) return false;
-    while (next_line()) {
+    if (!next_line(rest, line) || split_fields(line, f) != 2 || f[0] != "prefix" || f[1] != prefix) return false;
+    while (next_line(rest, line)) {
         const size_t n = split_fields(line, f);
         if (f[0] == "R" && n == 6) {
             const auto date = parse_iso_date(f[2]);
