@@ -8,6 +8,7 @@
 #include "core/files.h"
 #include "core/parallel.h"
 #include "core/stop.h"
+#include "core/text.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -380,14 +381,8 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
         if (previous_fd_ < 0 || ::fstat(previous_fd_, &out) != 0) return false;
         // (Read as views of the text, line by line: some 80,000 lines on a long history.)
         std::string_view rest = site->text, line;
-        auto next_line = [&] {
-            if (rest.empty()) return false;
-            const size_t end = rest.find('\n');
-            if (end == std::string_view::npos) return false;  // every line ends in a newline
-            line = rest.substr(0, end);
-            rest.remove_prefix(end + 1);
-            return true;
-        };
+        // Every line ends in a newline (a journal cut short is not read).
+        auto next_line = [&] { return rest.find('\n') != std::string_view::npos && samplan::next_line(rest, line); };
         auto next = [&](const std::string& expected) { return next_line() && line == expected; };
         if (!next(kJournalHeader) || !next("program " + program_identity()) ||
             !next("output " + std::to_string(out.st_dev) + " " + std::to_string(out.st_ino)) ||
@@ -968,9 +963,11 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
         text += "spare " + std::to_string(spare.st_dev) + " " + std::to_string(spare.st_ino) + " " +
                 std::to_string(ctime_ns(spare)) + "\nstate " + std::to_string(output_state) + "\n";
         text.reserve(text.size() + (kept_ + written_) * 100 + folder_lines.size() + 8);
-        for_each_made([&](const MadeView& m) {
+        // "f mode size inode mtime path" (the output's files), "o …" (another program's).
+        auto add_file_line = [&](char kind, const auto& m) {
             if (m.folder) return;
-            text += "f ";
+            text += kind;
+            text += ' ';
             add_number(text, m.mode);
             text += ' ';
             add_number(text, m.size);
@@ -981,21 +978,9 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
             text += ' ';
             text += m.path;
             text += '\n';
-        });
-        for (const auto& m : others_) {
-            if (m.folder) continue;
-            text += "o ";
-            add_number(text, m.mode);
-            text += ' ';
-            add_number(text, m.size);
-            text += ' ';
-            add_number(text, m.inode);
-            text += ' ';
-            add_number(text, m.mtime_ns);
-            text += ' ';
-            text += m.path;
-            text += '\n';
-        }
+        };
+        for_each_made([&](const MadeView& m) { add_file_line('f', m); });
+        for (const auto& m : others_) add_file_line('o', m);
         text += folder_lines;
         text += "end\n";
         if (!replace_file(journal, text)) throw std::runtime_error("cannot write " + journal);
