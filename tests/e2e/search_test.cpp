@@ -187,6 +187,40 @@ TEST_CASE("a page that changed only where Pagefind does not read leaves its part
     CHECK(activity_given);
 }
 
+TEST_CASE("committing an edit already built changes only the pages' dates, and Pagefind does not run again") {
+    FakePagefind pagefind;
+    TempDir repo;
+    const fs::path content = commit_base_fixture(repo.path()), site = repo.path() / "site";
+    const std::vector<std::string> build = {"build", "--content", content.string(), "--output", site.string(),
+                                            "--today", "2025-06-01"};
+    REQUIRE(run_samplan(build).exit_code == 0);
+    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
+    std::string text = read_file(activity);
+    const std::string title = "title = \"Utbildning i suicidprevention\"";
+    REQUIRE(contains(text, title));
+    text.replace(text.find(title), title.size(), "title = \"Utbildning i suicidprevention för snöskoteråkare\"");
+    write_file(activity, text);
+    const auto edited = run_samplan(build);
+    INFO(edited.err);
+    REQUIRE(edited.exit_code == 0);
+    const std::string page = "groups/alfa/2025/utbildning/index.html";
+    const std::string before = read_file(site / page);
+    REQUIRE(contains(before, "snöskoteråkare"));
+    const int runs = pagefind.runs();
+
+    // The commit moves the page's "Senast ändrad" to the commit's date, which Pagefind does not
+    // read (data-pagefind-ignore): the index it would make is the one the site has.
+    git(repo.path(), "commit -qam 'Ny titel'", "2025-05-20T10:00:00");
+    const auto committed = run_samplan(build);
+    INFO(committed.err);
+    REQUIRE(committed.exit_code == 0);
+    const std::string after = read_file(site / page);
+    CHECK(after != before);
+    CHECK(contains(after, "<span class=\"date\">2025-05-20</span>"));
+    CHECK(contains(after, "data-pagefind-ignore>Senast ändrad"));
+    CHECK(pagefind.runs() == runs);
+}
+
 TEST_CASE("the real Pagefind indexes exactly the searched pages of the example site") {
     const RealPagefind pagefind;
     if (!pagefind.installed()) return;
