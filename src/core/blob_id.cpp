@@ -50,31 +50,42 @@ public:
 
 private:
     static std::uint32_t rotl(std::uint32_t x, int n) { return x << n | x >> (32 - n); }
+    // One 64-byte block, its 80 rounds written out (the schedule kept in 16 words): a loop over
+    // the rounds with a branch for each round's function took three times the instructions.
     void compress(const unsigned char* p) {
-        std::uint32_t w[80];
+        std::uint32_t w[16];
         for (int i = 0; i < 16; ++i)
             w[i] = static_cast<std::uint32_t>(p[4 * i]) << 24 | static_cast<std::uint32_t>(p[4 * i + 1]) << 16 |
                    static_cast<std::uint32_t>(p[4 * i + 2]) << 8 | p[4 * i + 3];
-        for (int i = 16; i < 80; ++i) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
         std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4];
-        for (int i = 0; i < 80; ++i) {
-            std::uint32_t f, k;
-            if (i < 20) f = (b & c) | (~b & d), k = 0x5a827999;
-            else if (i < 40) f = b ^ c ^ d, k = 0x6ed9eba1;
-            else if (i < 60) f = (b & c) | (b & d) | (c & d), k = 0x8f1bbcdc;
-            else f = b ^ c ^ d, k = 0xca62c1d6;
-            const std::uint32_t t = rotl(a, 5) + f + e + k + w[i];
-            e = d;
-            d = c;
-            c = rotl(b, 30);
-            b = a;
-            a = t;
-        }
+        rounds<0>(w, a, b, c, d, e);
         h_[0] += a;
         h_[1] += b;
         h_[2] += c;
         h_[3] += d;
         h_[4] += e;
+    }
+    // Round I and the ones after it; the five working words turn one place a round (no copies).
+    template <int I>
+    static inline __attribute__((always_inline)) void rounds(std::uint32_t* w, std::uint32_t& a, std::uint32_t& b,
+                                                             std::uint32_t& c, std::uint32_t& d, std::uint32_t& e) {
+        if constexpr (I < 80) {
+            std::uint32_t x;
+            if constexpr (I < 16) {
+                x = w[I];
+            } else {
+                x = rotl(w[(I + 13) & 15] ^ w[(I + 8) & 15] ^ w[(I + 2) & 15] ^ w[I & 15], 1);
+                w[I & 15] = x;
+            }
+            std::uint32_t f, k;
+            if constexpr (I < 20) f = d ^ (b & (c ^ d)), k = 0x5a827999;
+            else if constexpr (I < 40) f = b ^ c ^ d, k = 0x6ed9eba1;
+            else if constexpr (I < 60) f = (b & c) | (d & (b | c)), k = 0x8f1bbcdc;
+            else f = b ^ c ^ d, k = 0xca62c1d6;
+            e += rotl(a, 5) + f + k + x;
+            b = rotl(b, 30);
+            rounds<I + 1>(w, e, a, b, c, d);
+        }
     }
     std::array<std::uint32_t, 5> h_ = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
     unsigned char block_[64] = {};
