@@ -11,6 +11,7 @@
 #include "content/layout.h"
 #include "content/record_cache.h"
 #include "content/toml_reader.h"
+#include "core/blob_id.h"
 #include "core/parallel.h"
 #include "core/text.h"
 
@@ -428,6 +429,7 @@ bool read_and_parse(const Source& source, Record& record, bool markdown, Diagnos
         case ReadStatus::Ok: break;
     }
     if (read) *read = true;
+    record.blob = git_blob_id(text);
     return parse_record_text(record.path, text, markdown, record, diagnostics);
 }
 

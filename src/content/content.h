@@ -23,6 +23,10 @@ struct Record {
     Value data;         // the TOML document or front matter
     std::string body;   // Markdown after the front matter (.md records)
     int body_line = 0;  // line of the body's first line in the file
+    // The id git gives the bytes this record was parsed from (core/blob_id.h), taken from those
+    // very bytes: what the page keys name the record's text by. Empty when the file was not read
+    // whole.
+    std::string blob;
     // False when the file is missing, unreadable or does not parse (already reported): later
     // stages then know the record exists but must not report what follows from its absence.
     bool readable = true;

@@ -17,7 +17,8 @@ namespace samplan::content {
 namespace {
 
 // The first line: the format and the program that wrote it (another samplan may parse differently).
-std::string header() { return "samplan records 2 " + program_identity() + "\n"; }
+// (Format 3: each record with the blob id of the bytes it was parsed from, Record::blob.)
+std::string header() { return "samplan records 3 " + program_identity() + "\n"; }
 
 // Deeper than any parse gives (toml_nesting.cpp limits nesting far below): a damaged file.
 constexpr int kMaxDepth = 1000;
@@ -144,6 +145,7 @@ std::string RecordCache::encode(const Record& record, const Diagnostics& diagnos
     std::string out;
     Writer w(out);
     w.raw(static_cast<std::uint8_t>(ok));
+    w.text(record.blob);
     w.raw(static_cast<std::int32_t>(record.body_line));
     w.text(record.body);
     w.value(record.data);
@@ -166,6 +168,7 @@ bool RecordCache::decode(std::string_view bytes, Record& record, Diagnostics& di
     CacheReader r(bytes);
     Record out = record.same_file();
     const bool parsed = r.raw<std::uint8_t>() != 0;
+    out.blob = r.text();
     out.body_line = r.raw<std::int32_t>();
     out.body = r.text();
     r.value(out.data);

@@ -1,8 +1,9 @@
 // content/record_cache.h — the records a build parsed, kept in a file between builds by each
 // file's identity (Source::identity: device, inode, size and times on disk), so that a rebuild
 // reads and parses again only the record files that changed. A record comes back exactly as
-// parsing it gave it: its data with every source position, its body, and the diagnostics its
-// parse reported. Only files read whole are kept (not one refused as too large, nor one that
+// parsing it gave it: its data with every source position, its body, the blob id of the bytes it
+// was parsed from (Record::blob: the page keys' name for its text), and the diagnostics its parse
+// reported. Only files read whole are kept (not one refused as too large, nor one that
 // could not be read). The file names the samplan binary that wrote it; one from another binary,
 // in another format, or damaged is not used (every record is parsed).
 #pragma once
@@ -24,7 +25,7 @@ public:
     explicit RecordCache(std::string file);
 
     // The record at `record.path` as it was parsed from a file of this identity with these
-    // options: fills `record` (data, body, body_line) and `diagnostics` and `ok`. False when not
+    // options: fills `record` (data, body, body_line, blob) and `diagnostics` and `ok`. False when not
     // kept (or the kept bytes do not read back). Thread-safe (reads only).
     bool restore(const std::string& identity, bool markdown, std::size_t max_bytes, Record& record,
                  Diagnostics& diagnostics, bool& ok) const;

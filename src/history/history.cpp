@@ -117,17 +117,6 @@ bool History::in_working_folder(const FileRevision& revision) const {
     return git_odb_hash(&now, text.data(), text.size(), GIT_OBJECT_BLOB) == 0 && git_oid_equal(&now, &committed);
 }
 
-std::string History::working_blob(const std::string& path) const {
-    git_oid now;
-    std::string text, error;
-    if (!repo_ || read_regular_file(repo_->content + "/" + path, 64 * 1024 * 1024, text, error, true) != FileRead::Ok ||
-        git_odb_hash(&now, text.data(), text.size(), GIT_OBJECT_BLOB) != 0)
-        return {};
-    char hex[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(hex, sizeof hex, &now);
-    return hex;
-}
-
 std::unique_ptr<content::Source> History::tree_source(const std::string& commit) const {
     if (!repo_) return nullptr;
     std::lock_guard lock(repo_->mutex);

@@ -114,9 +114,6 @@ public:
     // Whether the file in the content folder now holds exactly this revision's text (it is the
     // newest and the file was not edited since it was committed). Safe from several threads.
     [[nodiscard]] bool in_working_folder(const FileRevision& revision) const;
-    // The blob id (hex) that the file at `path` in the content folder would have, committed as it
-    // is now (its text hashed as git does); empty when it cannot be read. Safe from several threads.
-    [[nodiscard]] std::string working_blob(const std::string& path) const;
     // The content folder as it was in `commit`, to load records from.
     [[nodiscard]] std::unique_ptr<content::Source> tree_source(const std::string& commit) const;
     // Tags whose name matches `glob` (fnmatch), oldest first. A matching tag that cannot be read

@@ -176,16 +176,22 @@ std::vector<WordRun> diff_words(const std::string& before, const std::string& af
     return runs;
 }
 
+bool is_loaded(const History& history, const FileRevision& revision, const std::string* loaded) {
+    if (!loaded || loaded->empty()) return history.in_working_folder(revision);
+    return revision.kind != ChangeKind::Deleted && revision.blob() == *loaded;
+}
+
 namespace {
 
 // Every revision of the file now at `path`, with the record as it was (`load` sets it) and the
 // differences from each version to the next newer one (`compare`); newest first.
-// `current` sets the newest version from the record as loaded now, when the file is unchanged
-// since (it returns false when it cannot).
+// `loaded`: the blob id of the record's text as loaded now (is_loaded). `current` sets the newest
+// version from the record as loaded now, when that text is the newest version's (it returns false
+// when it cannot).
 // `read`: the newest versions, as an earlier call gave them (see activity_versions).
 template <typename Load, typename Current, typename Compare>
-std::vector<RecordVersion> versions_of(const History& history, const std::string& path, Load load, Current current,
-                                       Compare compare, size_t newest = 0, std::vector<RecordVersion> read = {}) {
+std::vector<RecordVersion> versions_of(const History& history, const std::string& path, const std::string* loaded, Load load,
+                                       Current current, Compare compare, size_t newest = 0, std::vector<RecordVersion> read = {}) {
     std::vector<RecordVersion> versions;
     const auto& revisions = history.file_revisions(path);
     size_t reused = 0;  // versions taken from `read`
@@ -203,7 +209,7 @@ std::vector<RecordVersion> versions_of(const History& history, const std::string
         v.revision = fr.revision;
         v.change = fr.kind;
         v.path = fr.path();
-        v.current = versions.empty() && history.in_working_folder(fr);
+        v.current = versions.empty() && is_loaded(history, fr, loaded);
         // The current version is needed only to compare the one before with it.
         if (!(v.current && (revisions.size() == 1 || current(v))))
             if (auto text = history.read(fr)) load(v, *text);
@@ -222,7 +228,7 @@ std::vector<RecordVersion> activity_versions(const History& history, const std::
                                              const std::string& plan, const std::string& id, const model::Activity* current,
                                              size_t newest, std::vector<RecordVersion> read) {
     return versions_of(
-        history, path,
+        history, path, current ? &current->blob : nullptr,
         [&](RecordVersion& v, const std::string& text) {
             if (auto rec = parse(v.path, text, true, content::RecordKind::Activity, group, plan, id)) {
                 Diagnostics ignored;
@@ -249,7 +255,7 @@ std::vector<RecordVersion> activity_versions(const History& history, const std::
 }
 
 std::vector<RecordVersion> plan_versions(const History& history, const std::string& path, const std::string& group,
-                                         const std::string& id, size_t recent) {
+                                         const std::string& id, size_t recent, const std::string* loaded) {
     const auto in_recent = [&](size_t revision) { return recent == 0 || revision < recent; };
     const std::string folder = content::layout::activities_beside(path) + "/";
     auto changes = history.added_or_deleted_under(folder);
@@ -260,7 +266,7 @@ std::vector<RecordVersion> plan_versions(const History& history, const std::stri
     std::vector<RecordVersion> versions;
     if (shown > 0)
         versions = versions_of(
-            history, path,
+            history, path, loaded,
             [&](RecordVersion& v, const std::string& text) {
                 if (auto rec = parse(v.path, text, false, content::RecordKind::Plan, group, id, id)) {
                     Diagnostics ignored;

@@ -40,10 +40,17 @@ struct RecordVersion {
     // An activity moved here from another plan's folder (change Renamed): that plan's title and,
     // when it was another group's, the group's name, as they were. Empty otherwise.
     std::vector<std::string> moved_from;
-    // The newest version, and the file in the content folder is still exactly it: the record's own
-    // page shows it. (It is then read only when there is an older version to compare it with.)
+    // The newest version, and the record was loaded from exactly its text (is_loaded): the
+    // record's own page shows it. (It is then read only when there is an older version to compare
+    // it with.)
     bool current = false;
 };
+
+// Whether `revision` (a file's newest) is the text a record was loaded from: `loaded`, that text's
+// blob id (content::Record::blob, model::Activity::blob), is the revision's. Without it (null or
+// empty: a record not loaded from the content folder), whether the file in the content folder is
+// exactly that revision now (History::in_working_folder).
+bool is_loaded(const History& history, const FileRevision& revision, const std::string* loaded);
 
 // The title of an activity file (front matter and body) when its front matter states it in the
 // plainest way: a line `title = "…"` (a basic string without escapes) before any table and any
@@ -53,8 +60,8 @@ struct RecordVersion {
 std::optional<std::string> plain_title(std::string_view text);
 
 // Newest first. `group` and `plan` are the ids the record has now. `current`, the activity as
-// loaded from the content folder, stands in for the newest version when the file is unchanged
-// since its last commit (the same text gives the same activity). With `newest`, only that many of
+// loaded from the content folder, stands in for the newest version when it was loaded from that
+// version's text (its blob: is_loaded; the same text gives the same activity). With `newest`, only that many of
 // the newest versions are read (the oldest of them then has no differences). `read`: the newest
 // versions as an earlier call for the same activity gave them (with a `newest` of its own; a
 // current version's activity may have been let go), taken over rather than read and compared again.
@@ -70,8 +77,9 @@ using VersionsRead = std::map<std::string, std::vector<RecordVersion>>;
 // `recent`, only what the `recent` newest revisions show: the plan's versions of those revisions
 // (and the one before the oldest of them, to compare it with, which has no differences of its
 // own) and the activities added or removed in them; none at all when they changed nothing of it.
+// `loaded`: the blob id of the plan's text as loaded (is_loaded).
 std::vector<RecordVersion> plan_versions(const History& history, const std::string& path, const std::string& group,
-                                         const std::string& id, size_t recent = 0);
+                                         const std::string& id, size_t recent = 0, const std::string* loaded = nullptr);
 
 // The versions of the record at `path` (relative to the content folder), newest first: a plan's or
 // an activity's with their differences, any other file's as git's revisions of it alone.

@@ -151,7 +151,7 @@ std::optional<std::vector<RecordVersion>> newest_versions(std::vector<RecordVers
 }
 
 std::optional<std::vector<RecordVersion>> VersionsCache::load(const History& history, const std::string& path, const std::string& key,
-                                                              size_t newest) const {
+                                                              size_t newest, const std::string* loaded) const {
     if (folder_.empty()) return std::nullopt;
     std::string bytes, error;
     if (read_regular_file(file_of(path), kMaxPayload, bytes, error, true) != FileRead::Ok) return std::nullopt;
@@ -159,8 +159,8 @@ std::optional<std::vector<RecordVersion>> VersionsCache::load(const History& his
     auto stored = decode_versions(bytes, key, path, file, history.revisions());
     if (!stored) return std::nullopt;
     auto versions = newest_versions(std::move(*stored), file.size(), newest);
-    // As activity_versions sets it: the newest, when the file in the content folder is exactly it.
-    if (versions) versions->front().current = history.in_working_folder(file.front());
+    // As activity_versions sets it: the newest, when the activity was loaded from exactly its text.
+    if (versions) versions->front().current = is_loaded(history, file.front(), loaded);
     return versions;
 }
 

@@ -54,10 +54,12 @@ public:
     // The file that holds the entry of the activity at `path`.
     [[nodiscard]] std::string file_of(const std::string& path) const;
     // The versions of the activity at `path` stored under `key`, as activity_versions gives them
-    // with `newest` but for what decode_versions leaves out (`current` is set as it sets it);
-    // nullopt when there is no such entry, it holds too few versions, or it does not read back.
+    // with `newest` but for what decode_versions leaves out (`current` is set as it sets it, from
+    // `loaded`, the blob id of the activity's text as loaded: is_loaded); nullopt when there is no
+    // such entry, it holds too few versions, or it does not read back.
     [[nodiscard]] std::optional<std::vector<RecordVersion>> load(const History& history, const std::string& path,
-                                                                 const std::string& key, size_t newest = 0) const;
+                                                                 const std::string& key, size_t newest = 0,
+                                                                 const std::string* loaded = nullptr) const;
     // Stores `versions` (the activity's versions as activity_versions read them: all, or the
     // newest few) under `key`; false when they cannot be stored or the file cannot be written.
     bool store(const History& history, const std::string& path, const std::string& key,

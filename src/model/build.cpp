@@ -272,6 +272,7 @@ Group read_group(const Record& rec, Diagnostics& d) {
     Group g;
     g.id = rec.id;
     g.path = rec.path;
+    g.blob = rec.blob;
     TableReader r(rec.data, rec.path, d,
                   {"name", "kind", "municipality", "principals", "description", "members", "meetings", "draft"});
     g.name = r.label("name", true);
@@ -321,6 +322,7 @@ GroupEvaluation read_evaluation(const Record& rec, Diagnostics& d) {
     GroupEvaluation e;
     e.id = rec.id;
     e.path = rec.path;
+    e.blob = rec.blob;
     TableReader r(rec.data, rec.path, d, {"title", "date", "went_well", "worked_less_well", "carry_forward", "draft"});
     e.title = r.label("title", true);
     e.date = r.date("date", true);
@@ -337,6 +339,7 @@ Plan read_plan(const Record& rec, Diagnostics& d) {
     Plan p;
     p.id = rec.id;
     p.path = rec.path;
+    p.blob = rec.blob;
     p.group = rec.group;
     p.pos = rec.data.pos;
     TableReader r(rec.data, rec.path, d,
@@ -384,6 +387,7 @@ Activity read_activity(const Record& rec, Diagnostics& d) {
     Activity a;
     a.id = rec.id;
     a.path = rec.path;
+    a.blob = rec.blob;
     a.group = rec.group;
     a.plan = rec.plan;
     a.pos = rec.data.pos;

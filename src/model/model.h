@@ -137,6 +137,7 @@ struct Meeting {
 struct GroupEvaluation {
     std::string id;
     std::string path;
+    std::string blob;  // its file's text as loaded, named as git would (content::Record::blob)
     std::string title;
     std::optional<Date> date;
     std::string went_well;         // (md)
@@ -229,6 +230,7 @@ const char* kind_key(GroupKind kind);
 struct Activity {
     std::string id;
     std::string path;
+    std::string blob;  // its file's text as loaded, named as git would (content::Record::blob)
     std::string group;
     std::string plan;
     std::string title;
@@ -261,6 +263,7 @@ struct Activity {
 struct Plan {
     std::string id;
     std::string path;
+    std::string blob;  // its file's text as loaded, named as git would (content::Record::blob)
     std::string group;
     std::string title;
     std::optional<Date> start;
@@ -282,6 +285,7 @@ struct Plan {
 struct Group {
     std::string id;
     std::string path;
+    std::string blob;  // its file's text as loaded, named as git would (content::Record::blob)
     std::string name;
     GroupKind kind = GroupKind::Local;
     std::string municipality;

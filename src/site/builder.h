@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -131,12 +132,15 @@ private:
     // incremental or a record file could not be read.
     std::string site_page_key(const std::string& path) const;
 
-    // Whether the record file at `record_path` is exactly its newest commit (its text then named
-    // by git, its blob id), memoized: a look-up of git's index and a stat the first time.
+    // Whether the record at `record_path` was loaded from exactly its file's newest commit (its
+    // text then named by git: the blob ids in the history keys): its content_id is that commit's
+    // blob id. Asks nothing of the disk nor of git's index.
     bool named(const std::string& record_path) const;
-    // The blob id of the record file at `record_path` as it is now (committed or not: its
-    // newest commit's when named(), else its text hashed as git would), memoized; empty when it
-    // cannot be read. The same after the file is committed as before.
+    // The blob id of the text the record at `record_path` (a group's, plan's, activity's or
+    // evaluation's) was made from: the bytes the load parsed, hashed as git would (committed or
+    // not; model::Activity::blob and the like), not the file as it is by the time the pages are
+    // made (a save meanwhile would key the old page by the new text). Empty for a path the model
+    // has no record of. The same after the file is committed as before.
     const std::string& content_id(const std::string& record_path) const;
     // Adds to `d` the record files of group `g` (its own, its plans' and their activities', its
     // evaluations'), each by its path and content_id, and how many there are of each kind; false
@@ -462,12 +466,13 @@ private:
     std::unordered_map<std::string, std::string> plan_history_keys_;  // by plan path, in incremental builds
     std::unordered_map<std::string, PlanKeys> plan_keys_;  // by plan path, in incremental builds
     // A digest of the site's records (every group's, plan's, activity's and evaluation's file,
-    // through their blob ids as they are now: content_id), the check's warnings, the site inputs
+    // through the blob ids of the texts loaded: content_id), the check's warnings, the site inputs
     // and --today: what the pages made from the model alone depend on. Empty when a record file
     // cannot be read (those pages are then keyed by their data, once made).
     std::string records_key_;
-    mutable std::unordered_map<std::string, bool> named_;  // named(), by record path (the builder's thread only)
-    mutable std::unordered_map<std::string, std::string> content_ids_;  // content_id(), likewise
+    // content_id(): each record's blob id in the model, by its path (made once, content_ids_once_).
+    mutable std::unordered_map<std::string_view, const std::string*> content_ids_;
+    mutable std::once_flag content_ids_once_;
     size_t handed_ = 0;  // pages handed on so far (not folder entries)
     std::unique_ptr<VersionPrefetch> versions_;  // set when there is history
     mutable std::mutex common_mutex_;

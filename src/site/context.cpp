@@ -449,19 +449,26 @@ bool Builder::add_group_files(Digest& d, const Group& g) const {
 }
 
 const std::string& Builder::content_id(const std::string& record_path) const {
-    const auto [it, added] = content_ids_.try_emplace(record_path);
-    if (added) it->second = named(record_path) ? options_.history->file_revisions(record_path).front().blob()
-                                               : options_.history->working_blob(record_path);
-    return it->second;
+    std::call_once(content_ids_once_, [this] {
+        for (const auto& g : site_.groups) {
+            content_ids_.emplace(g.path, &g.blob);
+            for (const auto& p : g.plans) {
+                content_ids_.emplace(p.path, &p.blob);
+                for (const auto& a : p.activities) content_ids_.emplace(a.path, &a.blob);
+            }
+            for (const auto& e : g.evaluations) content_ids_.emplace(e.path, &e.blob);
+        }
+    });
+    static const std::string kNone;
+    const auto it = content_ids_.find(record_path);
+    return it == content_ids_.end() ? kNone : *it->second;
 }
 
 bool Builder::named(const std::string& record_path) const {
-    const auto [it, added] = named_.try_emplace(record_path, false);
-    if (added) {
-        const auto& file = options_.history->file_revisions(record_path);
-        it->second = !file.empty() && options_.history->in_working_folder(file.front());
-    }
-    return it->second;
+    const std::string& id = content_id(record_path);
+    if (id.empty()) return false;
+    const auto& file = options_.history->file_revisions(record_path);
+    return !file.empty() && file.front().kind != history::ChangeKind::Deleted && file.front().blob() == id;
 }
 
 // A page whose data `make` makes later, on the thread that renders it, from this builder's

@@ -18,13 +18,14 @@ size_t plain_history(const SiteOptions& o, const std::string& path) {
     return with_history(o) && !o.history->file_revisions(path).empty() ? 1 : 0;
 }
 
-// A plan's or an activity's history page and its older versions' pages.
-size_t record_history(const SiteOptions& o, const std::string& path) {
+// A plan's or an activity's history page and its older versions' pages (`blob`: its text's as
+// loaded; the newest version has no page of its own when it is that text).
+size_t record_history(const SiteOptions& o, const std::string& path, const std::string& blob) {
     if (!with_history(o)) return 0;
     const auto& file = o.history->file_revisions(path);
     size_t older = 0;
     for (size_t i = 0; i < file.size(); ++i)
-        if (file[i].kind != history::ChangeKind::Deleted && !(i == 0 && o.history->in_working_folder(file[i]))) ++older;
+        if (file[i].kind != history::ChangeKind::Deleted && !(i == 0 && history::is_loaded(*o.history, file[i], &blob))) ++older;
     return 1 + older;
 }
 
@@ -41,8 +42,8 @@ size_t count_groups(const Site& site, const SiteOptions& o) {
     for (const auto& g : site.groups) {
         n += 1 + plain_history(o, g.path) + g.evaluations.size();
         for (const auto& p : g.plans) {
-            n += 1 + record_history(o, p.path);
-            for (const auto& a : p.activities) n += 1 + record_history(o, a.path);
+            n += 1 + record_history(o, p.path, p.blob);
+            for (const auto& a : p.activities) n += 1 + record_history(o, a.path, a.blob);
         }
     }
     return n;

@@ -121,7 +121,8 @@ private:
                     versions = history::activity_versions(history_, job.removed, job.group->id, job.plan->id,
                                                           removed_id(job.removed));
                 else
-                    versions = history::plan_versions(history_, job.plan->path, job.group->id, job.plan->id, job.recent);
+                    versions = history::plan_versions(history_, job.plan->path, job.group->id, job.plan->id, job.recent,
+                                                      &job.plan->blob);
             } catch (const std::exception&) {
                 versions.clear();  // history is shown where it can be read
             }
@@ -134,7 +135,7 @@ private:
 
     // An activity's versions from the differences cache, else read and stored there.
     std::vector<history::RecordVersion> cached_versions(Job& job) {
-        if (auto versions = cache_.load(history_, job.activity->path, job.cached, job.newest)) {
+        if (auto versions = cache_.load(history_, job.activity->path, job.cached, job.newest, &job.activity->blob)) {
             ++from_cache_;
             return std::move(*versions);
         }

@@ -2,8 +2,12 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "build/build.h"
 #include "fixture_folder.h"
@@ -97,4 +101,86 @@ TEST_CASE("load_and_check reads, checks and keeps only what it is asked for") {
     REQUIRE(model_only.site.groups.size() == 1);
     CHECK(model_only.site.groups[0].plans.size() == 1);
     for (const auto& d : model_only.diagnostics.all()) CHECK(d.rule != "date-order");
+}
+
+namespace {
+
+// Every file below `root` (but Pagefind's index) with its bytes, by path.
+std::map<std::string, std::string> files_below(const fs::path& root) {
+    std::map<std::string, std::string> files;
+    for (const auto& e : fs::recursive_directory_iterator(root)) {
+        if (!e.is_regular_file()) continue;
+        const std::string path = fs::relative(e.path(), root).string();
+        if (path.rfind("pagefind/", 0) == 0) continue;
+        std::ifstream in(e.path(), std::ios::binary);
+        std::stringstream bytes;
+        bytes << in.rdbuf();
+        files[path] = bytes.str();
+    }
+    return files;
+}
+
+// The base fixture committed, built once: each case saves a record file while a build is between
+// its load and its pages (as staff saving while `samplan serve` rebuilds).
+struct SavedMidBuild : test::FixtureFolder {
+    static constexpr const char* kActivity = "groups/alfa/plans/2025/activities/sip.md";
+    SavedMidBuild() : FixtureFolder("saved-mid-build") {
+        git("init -q");
+        git("add -A");
+        git("commit -qm 'Första'");
+        build(request());
+    }
+    static void build(const build::SiteRequest& request, const build::SiteHooks& hooks = {}) {
+        build::BuildReport report;
+        std::ostringstream err;
+        REQUIRE_MESSAGE(build::make_site(request, hooks, report, err) == build::kOk, err.str());
+    }
+    // A build whose content changes by `save` once it is loaded and checked.
+    void build_while_saving(const std::function<void()>& save) const {
+        build::SiteHooks hooks;
+        hooks.checked = [&](const build::Loaded&) {
+            save();
+            return std::string();
+        };
+        build(request(), hooks);
+    }
+    // Builds again (nothing saved meanwhile) and checks that the output is the site a full build
+    // of the content writes into a new folder, byte for byte.
+    void check_next_build_is_full_builds() const {
+        build(request());
+        build::SiteRequest full = request();
+        full.settings.output = (dir / "full").string();
+        full.settings.page_keys_file = (dir / "full-cache/pages.txt").string();
+        full.stamp_file = (dir / "full-cache/stamp.txt").string();
+        full.history_cache = (dir / "full-cache/history").string();
+        build(full);
+        const auto built = files_below(dir / "output"), expected = files_below(dir / "full");
+        CHECK(built.size() == expected.size());
+        std::vector<std::string> differing;
+        for (const auto& file : expected) {
+            const auto it = built.find(file.first);
+            if (it == built.end() || it->second != file.second) differing.push_back(file.first);
+        }
+        CHECK_MESSAGE(differing.empty(), "differing from a full build: " << differing.size() << ", the first "
+                                                                        << (differing.empty() ? "" : differing.front()));
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a record file edited again while a build makes its pages is made again by the next build") {
+    SavedMidBuild site;
+    site.replace(SavedMidBuild::kActivity, "Samordnad individuell plan", "Samordnad plan, andra");
+    site.build_while_saving([&] { site.replace(SavedMidBuild::kActivity, "Samordnad plan, andra", "Samordnad plan, tredje"); });
+    site.check_next_build_is_full_builds();
+}
+
+TEST_CASE("a record file put back as committed while a build makes its pages is made again by the next build") {
+    SavedMidBuild site;
+    site.replace(SavedMidBuild::kActivity, "Samordnad individuell plan", "Samordnad plan, andra");
+    // Built once so (its pages then keyed by their data, the file not being its commit), the next
+    // build finds no page of the committed text to keep.
+    SavedMidBuild::build(site.request());
+    site.build_while_saving([&] { site.git("checkout -- content/" + std::string(SavedMidBuild::kActivity)); });
+    site.check_next_build_is_full_builds();
 }

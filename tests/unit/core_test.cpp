@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/blob_id.h"
 #include "core/date.h"
 #include "core/digest.h"
 #include "core/diagnostics.h"
@@ -259,4 +260,24 @@ TEST_CASE("a digest taken eight bytes at a time tells texts apart by any byte, b
     CHECK(of({"ab", "c"}) != of({"a", "bc"}));
     CHECK(of({"abcdefgh", ""}) != of({"abcdefgh"}));
     CHECK(of({"x"}) != of({"x", ""}));
+}
+
+TEST_CASE("git_blob_id names bytes as git hash-object does, at every length around a block's end") {
+    CHECK(git_blob_id("") == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+    CHECK(git_blob_id("hello\n") == "ce013625030ba8dba906f756967f9e9ca394464a");
+    std::string alphabet;
+    for (int i = 0; i < 1000; ++i) alphabet.push_back(static_cast<char>('a' + i % 26));
+    CHECK(git_blob_id(alphabet) == "f05c3c76ea47de4081ed0b821349d5c62a8e8461");
+    // With the header "blob N\0" (8 bytes), 47 to 64 bytes end a block just before, at and after
+    // the place of the length.
+    const std::vector<std::pair<size_t, std::string>> xs = {{47, "719ddd7888a02660234770b651274214ff7df239"},
+                                                            {48, "3b3abca28de4b8ce6ea9dac5da512120ed7c5a0c"},
+                                                            {55, "e329c5109ce10a7367561757d2f5a053c528f11e"},
+                                                            {56, "355e203863c368f0404d7fc7ae4761122c117dd2"},
+                                                            {63, "6529afa7528d02472056dd24b8348542a4ad65b0"},
+                                                            {64, "2036367ceafc6ad317a509db8f6b9c2773f731e0"}};
+    for (const auto& x : xs) {
+        INFO(x.first);
+        CHECK(git_blob_id(std::string(x.first, 'x')) == x.second);
+    }
 }

@@ -10,6 +10,7 @@
 
 #include "content/content.h"
 #include "content/record_cache.h"
+#include "core/blob_id.h"
 
 using namespace samplan;
 using namespace samplan::content;
@@ -62,6 +63,7 @@ void check_same(const std::vector<Record>& a, const Diagnostics& da, const std::
         CHECK(a[i].readable == b[i].readable);
         CHECK(a[i].body == b[i].body);
         CHECK(a[i].body_line == b[i].body_line);
+        CHECK(a[i].blob == b[i].blob);
         CHECK(first_difference(a[i].data, b[i].data) == "");
     }
     CHECK(lines(da) == lines(db));
@@ -102,6 +104,12 @@ TEST_CASE("records restored from the cache are exactly what parsing the files gi
     Diagnostics fresh_d;
     const auto fresh = load_records(MemorySource(files), fresh_d);
     REQUIRE(fresh_d.error_count() >= 3);  // the TOML error, the missing front matter, the Markdown limit
+    // Each record is named by the bytes it was parsed from, as git names them (the page keys use
+    // it), a record that does not parse too; restored, it comes back with that name.
+    for (const auto& r : fresh) {
+        INFO(r.path);
+        CHECK(r.blob == git_blob_id(files.at(r.path)));
+    }
 
     {
         CountingSource source(files);
