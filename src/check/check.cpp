@@ -219,7 +219,11 @@ private:
             }
         }
         check_working_group(g, a);
-        if (options_.history && options_.history->available()) with_history_.push_back({&g, &p, &a});
+        // The working-group-*-changed rules compare the two newest versions: an activity with one
+        // revision (or none) has nothing to compare, and nothing of it is read (the site reads
+        // what its pages need; reading it here would ask the git index whether it is unchanged).
+        if (options_.history && options_.history->available() && options_.history->file_revisions(a.path).size() >= 2)
+            with_history_.push_back({&g, &p, &a});
         if (a.status == ActivityStatus::Finished && !a.final_report)
             rules::report(d_, rules::kFinalReport, a.path, a.status_pos,
                           "activity is 'avslutad' but has no [final_report]: add the final report (slutrapport)");
