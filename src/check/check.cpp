@@ -42,12 +42,12 @@ private:
     // Reports `ref` when it is not among `known`; returns whether it is. Nothing is reported when
     // the record that would define it (`source`) exists but could not be read: that is reported.
     bool resolve(const std::string& path, const Ref& ref, const std::vector<std::string>& known, const char* what,
-                 const std::string& scope = "", const std::string& source = "") {
+                 std::string_view scope = {}, std::string_view source = {}) {
         if (!ref.present()) return false;
         if (std::find(known.begin(), known.end(), ref.id) != known.end()) return true;
-        if (!source.empty() && site_.unreadable(source)) return false;
+        if (!source.empty() && site_.unreadable(std::string(source))) return false;
         rules::report(d_, rules::kUnknownReference, path, ref.pos,
-                      std::string(what) + " " + quote(ref.id) + " does not exist" + scope + suggestion(ref.id, known))
+                      std::string(what) + " " + quote(ref.id) + " does not exist" + std::string(scope) + suggestion(ref.id, known))
             .suggestion = close_match(ref.id, known).value_or("");
         return false;
     }
@@ -117,9 +117,11 @@ private:
         const FocusArea* area = nullptr;
         for (const auto& fa : site_.regional.focus_areas)
             if (fa.id == a.focus_area.id) area = &fa;
-        std::vector<std::string> goals;
+        if (!a.goal.present() || std::any_of(area->goals.begin(), area->goals.end(),
+                                             [&](const Goal& goal) { return goal.id == a.goal.id; }))
+            return;
+        std::vector<std::string> goals;  // only for the message
         for (const auto& goal : area->goals) goals.push_back(goal.id);
-        if (!a.goal.present() || std::find(goals.begin(), goals.end(), a.goal.id) != goals.end()) return;
         for (const auto& fa : site_.regional.focus_areas)
             for (const auto& goal : fa.goals)
                 if (goal.id == a.goal.id) {
@@ -217,7 +219,11 @@ private:
             }
         }
         check_working_group(g, a);
-        if (options_.history && options_.history->available()) with_history_.push_back({&g, &p, &a});
+        // The working-group-*-changed rules compare the two newest versions: an activity with one
+        // revision (or none) has nothing to compare, and nothing of it is read (the site reads
+        // what its pages need; reading it here would ask the git index whether it is unchanged).
+        if (options_.history && options_.history->available() && options_.history->file_revisions(a.path).size() >= 2)
+            with_history_.push_back({&g, &p, &a});
         if (a.status == ActivityStatus::Finished && !a.final_report)
             rules::report(d_, rules::kFinalReport, a.path, a.status_pos,
                           "activity is 'avslutad' but has no [final_report]: add the final report (slutrapport)");
@@ -296,13 +302,15 @@ private:
     // has started, the rule applies.
     void check_working_group(const Group& g, const Activity& a) {
         if (a.working_group.empty() && a.status == ActivityStatus::Planned) return;
-        std::set<std::string> covered;
+        // The members' principals that are the group's (a few: looked through, not put in a set).
+        std::vector<const std::string*> covered;
+        covered.reserve(a.working_group.size());
         for (const auto& m : a.working_group)
             if (resolve(a.path, m.principal, g.principals, "principal", " among the group's principals"))
-                covered.insert(m.principal.id);
+                covered.push_back(&m.principal.id);
         const SourcePos where = a.working_group.empty() ? a.status_pos : a.working_group.front().pos;
         for (const auto& principal : g.principals)
-            if (!covered.count(principal))
+            if (std::none_of(covered.begin(), covered.end(), [&](const std::string* id) { return *id == principal; }))
                 rules::report(d_, rules::kWorkingGroupPrincipals, a.path, where,
                               "working group has no member from " + quote(principal) +
                                   ": it needs at least one named person from each principal");

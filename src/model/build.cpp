@@ -1,6 +1,7 @@
 #include "model/build.h"
 
 #include <algorithm>
+#include <numeric>
 #include <map>
 
 #include "core/parallel.h"
@@ -371,9 +372,23 @@ Plan read_plan(const Record& rec, Diagnostics& d) {
     return p;
 }
 
-std::optional<DateValue> date_value(const Record& rec, Diagnostics& d, const Value& v, const std::string& where) {
+// std::stable_sort's order, each element moved once (an activity is large: a merge sort moved
+// each of a plan's activities at every step); nothing moved when they are in order already.
+template <typename T, typename Less>
+void stable_sort_moving_once(std::vector<T>& items, Less less) {
+    if (std::is_sorted(items.begin(), items.end(), less)) return;
+    std::vector<size_t> order(items.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return less(items[a], items[b]); });
+    std::vector<T> sorted;
+    sorted.reserve(items.size());
+    for (const size_t i : order) sorted.push_back(std::move(items[i]));
+    items = std::move(sorted);
+}
+
+std::optional<DateValue> date_value(const Record& rec, Diagnostics& d, const Value& v, const char* where) {
     if (v.type != Value::Type::Table) {
-        d.error(rec.path, v.pos, where + " must be a table { date = …, value = … }", "type");
+        d.error(rec.path, v.pos, std::string(where) + " must be a table { date = …, value = … }", "type");
         return std::nullopt;
     }
     TableReader r(v, rec.path, d, {"date", "value"}, where);
@@ -593,7 +608,7 @@ Site build_model(const std::vector<Record>& records, Diagnostics& d) {
     // out of the model: they cannot be checked against a plan that is not there.
     for (auto& [key, plan] : plans) {
         if (plan.path.empty()) continue;
-        std::stable_sort(plan.activities.begin(), plan.activities.end(), [](const Activity& a, const Activity& b) {
+        stable_sort_moving_once(plan.activities, [](const Activity& a, const Activity& b) {
             const int pa = a.priority.value_or(1 << 30), pb = b.priority.value_or(1 << 30);
             return pa != pb ? pa < pb : a.id < b.id;
         });

@@ -1,5 +1,7 @@
 #include "model/table_reader.h"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "core/rules.h"
@@ -10,24 +12,32 @@ namespace samplan::model {
 using content::Value;
 
 TableReader::TableReader(const Value& table, const std::string& path, Diagnostics& diagnostics,
-                         std::initializer_list<const char*> known, std::string where)
-    : table_(table), path_(path), diagnostics_(diagnostics), where_(std::move(where)) {
-    std::vector<std::string> names(known.begin(), known.end());
+                         std::initializer_list<const char*> known, std::string_view where)
+    : table_(table), path_(path), diagnostics_(diagnostics), where_(where) {
+    // Every table of every record is read through here: the known keys are measured once and
+    // compared as views, and made strings only for a key that is not among them.
+    constexpr size_t kMaxKnown = 32;
+    std::array<std::string_view, kMaxKnown> views;
+    const size_t n_known = std::min(known.size(), kMaxKnown);
+    std::copy_n(known.begin(), n_known, views.begin());
     for (const auto& entry : table.entries) {
-        bool found = false;
-        for (const auto& n : names) found = found || n == entry.key;
+        const std::string_view key = entry.key;
+        bool found = std::find(views.begin(), views.begin() + static_cast<std::ptrdiff_t>(n_known), key) !=
+                     views.begin() + static_cast<std::ptrdiff_t>(n_known);
+        for (auto it = known.begin() + n_known; !found && it != known.end(); ++it) found = key == *it;
         if (found) continue;
-        diagnostics_.warning(path_, entry.key_pos,
-                             "unknown key " + quote(entry.key) + (where_.empty() ? "" : " in " + where_) +
-                                 suggestion(entry.key, names),
+        const std::vector<std::string> names(known.begin(), known.end());
+        diagnostics_.warning(path_, entry.key_pos, "unknown key " + quote(entry.key) + in_where() + suggestion(entry.key, names),
                              "unknown-key")
             .suggestion = close_match(entry.key, names).value_or("");
     }
 }
 
+std::string TableReader::in_where() const { return where_.empty() ? std::string() : " in " + std::string(where_); }
+
 void TableReader::missing(const char* key) {
     diagnostics_.error(path_, table_.pos,
-                       "missing required key " + quote(key) + (where_.empty() ? "" : " in " + where_), "required");
+                       "missing required key " + quote(key) + in_where(), "required");
 }
 
 void TableReader::wrong_type(const char* key, const Value& value, const char* expected) {
@@ -51,10 +61,7 @@ const Value* TableReader::typed(const char* key, Value::Type type, const char* e
 }
 
 std::string TableReader::text(const char* key, bool required) {
-    const Value* v = typed(key, Value::Type::String, "a string", required);
-    if (v && required && v->string.find_first_not_of(" \t\r\n") == std::string::npos) {
-        diagnostics_.error(path_, v->pos, quote(key) + " must not be empty", "required");
-    }
+    const Value* v = text_value(key, required);
     return v ? v->string : std::string();
 }
 
@@ -75,16 +82,26 @@ bool TableReader::within(const std::string& what, const Value& value, std::size_
     return false;
 }
 
+const Value* TableReader::text_value(const char* key, bool required) {
+    const Value* v = typed(key, Value::Type::String, "a string", required);
+    if (v && required && v->string.find_first_not_of(" \t\r\n") == std::string::npos) {
+        diagnostics_.error(path_, v->pos, quote(key) + " must not be empty", "required");
+    }
+    return v;
+}
+
 std::string TableReader::label(const char* key, bool required) {
-    std::string s = text(key, required);
-    if (const Value* v = table_.get(key); v && v->type == Value::Type::String) within(quote(key), *v, kLabelChars);
-    return s;
+    const Value* v = text_value(key, required);
+    if (!v) return {};
+    if (v->string.size() > kLabelChars) within(quote(key), *v, kLabelChars);  // else within: no message
+    return v->string;
 }
 
 std::string TableReader::plain(const char* key, bool required) {
-    std::string s = text(key, required);
-    if (const Value* v = table_.get(key); v && v->type == Value::Type::String) within(quote(key), *v, kPlainChars);
-    return s;
+    const Value* v = text_value(key, required);
+    if (!v) return {};
+    if (v->string.size() > kPlainChars) within(quote(key), *v, kPlainChars);
+    return v->string;
 }
 
 std::optional<Date> TableReader::date(const char* key, bool required) {
@@ -133,7 +150,7 @@ std::vector<std::string> TableReader::strings(const char* key, bool required, st
     if (!v) return out;
     for (const auto& item : v->items) {
         if (item.type == Value::Type::String) {
-            within("an element of " + quote(key), item, max_chars);
+            if (max_chars > 0 && item.string.size() > max_chars) within("an element of " + quote(key), item, max_chars);
             out.push_back(item.string);
         } else diagnostics_.error(path_, item.pos, "each element of " + quote(key) + " must be a string, not " +
                                                      type_name(item.type), "type");

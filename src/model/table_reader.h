@@ -28,7 +28,7 @@ public:
     // `known` lists every key this table may have; others are reported as unknown.
     // `where` names the table in messages ("" for a record's top level, else e.g. "[assignment]").
     TableReader(const content::Value& table, const std::string& path, Diagnostics& diagnostics,
-                std::initializer_list<const char*> known, std::string where = "");
+                std::initializer_list<const char*> known, std::string_view where = "");
 
     std::string text(const char* key, bool required = false);
     // text() of at most kLabelChars (a title, a name) or kPlainChars characters; longer is a
@@ -64,11 +64,15 @@ public:
 
 private:
     const content::Value* typed(const char* key, content::Value::Type type, const char* expected, bool required);
+    // The string value of `key` (reported when missing and required, of another type, or blank and required).
+    const content::Value* text_value(const char* key, bool required);
+    // " in [where]", or "" for a record's top level.
+    [[nodiscard]] std::string in_where() const;
 
     const content::Value& table_;
     const std::string& path_;
     Diagnostics& diagnostics_;
-    std::string where_;
+    std::string_view where_;  // a literal, or a string that outlives the reader
 };
 
 }  // namespace samplan::model

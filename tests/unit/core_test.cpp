@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include <set>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "core/blob_id.h"
@@ -96,6 +98,32 @@ TEST_CASE("diagnostics are sorted by path and position and formatted like a comp
     append_json_quoted(out, "x\"");
     append_json_quoted(out, "");
     CHECK(out == "[\"x\\\"\"\"\"");
+}
+
+TEST_CASE("diagnostics with the same place and message keep the order they were reported in when sorted") {
+    // The first of two that differ only in what is not compared (the suggestion) is the one kept,
+    // and the others keep their order among equals, as a stable sort of the reports gives.
+    Diagnostics d;
+    std::vector<Diagnostic> reported;
+    for (int i = 0; i < 200; ++i) {
+        const std::string path = "groups/g" + std::to_string((i * 7) % 5) + "/a.md";
+        auto& x = d.warning(path, {(i * 13) % 4, 1}, "message " + std::to_string(i % 3), "r");
+        x.suggestion = "s" + std::to_string(i);
+        reported.push_back(x);
+    }
+    d.sort();
+    std::stable_sort(reported.begin(), reported.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        return std::tie(a.path, a.pos.line, a.message) < std::tie(b.path, b.pos.line, b.message);
+    });
+    std::vector<std::string> expected;
+    for (size_t i = 0; i < reported.size(); ++i)
+        if (i == 0 || std::tie(reported[i].path, reported[i].pos.line, reported[i].message) !=
+                          std::tie(reported[i - 1].path, reported[i - 1].pos.line, reported[i - 1].message))
+            expected.push_back(format_text(reported[i]) + " " + reported[i].suggestion);
+    std::vector<std::string> got;
+    for (const auto& x : d.all()) got.push_back(format_text(x) + " " + x.suggestion);
+    CHECK(got == expected);
+    CHECK(got.size() == 60);
 }
 
 TEST_CASE("quoted values are shortened and control characters escaped") {
