@@ -451,6 +451,12 @@ bool up_to_date(const std::string& stamp_file, const Inputs& inputs, std::uint64
     return true;
 }
 
+bool stamped_inputs(const std::string& stamp_file, const Inputs& inputs) {
+    std::ifstream in(stamp_file, std::ios::binary);
+    std::string inputs_line;
+    return std::getline(in, inputs_line) && inputs_line == "inputs " + hex(inputs.digest);
+}
+
 void write_stamp(const std::string& stamp_file, const Inputs& inputs, std::uint64_t output, const std::string& report) {
     std::error_code ec;
     if (!inputs.settled) {
