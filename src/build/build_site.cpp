@@ -832,6 +832,15 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         };
         options.folder_pages = folder_pages;
     }
+    // The differences cache keeps entries of the site's activities only (pruned once the site is
+    // in place; its note of the last prune forgotten before anything is stored for other paths).
+    std::vector<std::string> activity_paths;
+    if (!options.differences_cache.empty()) {
+        for (const auto& group : site.groups)
+            for (const auto& plan : group.plans)
+                for (const auto& activity : plan.activities) activity_paths.push_back(activity.path);
+        history::VersionsCache(options.differences_cache).start_build(activity_paths);
+    }
     try {
         // (As the page keys: only for a site in git, so that one outside has no cache folder.)
         publish::Output output(settings.output,
@@ -886,12 +895,6 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         // it, and what it holds adds to Pagefind's memory). The archived versions read only tags.
         previous_keys.release();
         const bool has_base_url = !site.settings.base_url.empty();
-        // The differences cache keeps entries of the site's activities only (pruned once it is in place).
-        std::vector<std::string> activity_paths;
-        if (!options.differences_cache.empty())
-            for (const auto& group : site.groups)
-                for (const auto& plan : group.plans)
-                    for (const auto& activity : plan.activities) activity_paths.push_back(activity.path);
         site = model::Site{};
         if (!settings.keep_history) history.release_index();
         if (mi_collect) mi_collect(true);
