@@ -148,6 +148,7 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
     if (mi_option_set) mi_option_set(15, 0);
     BuildSettings& settings = request.settings;
     std::future<history::History> history;
+    std::future<std::uint64_t> output_walk;  // the output folder's digest (output_state)
     Inputs inputs;
     const bool stamped = !request.stamp_file.empty();
     // What the up-to-date check's walk saw of the content folder: the load looks at no file again.
@@ -160,10 +161,14 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
         // read while the inputs are looked at.
         if (!std::filesystem::exists(request.stamp_file, ec))
             history = read_history_later(settings.content, request.history_cache);
-        auto output = std::async(std::launch::async, [&] { return output_state(settings.output); });
+        // The output folder's walk (some 80,000 stats on a long history) is waited for here only
+        // when the inputs are the stamp's: otherwise the site is built, and its digest is needed
+        // only once the content is loaded and checked, beside which the walk goes on.
+        output_walk = std::async(std::launch::async, [&settings] { return output_state(settings.output); });
         inputs = read_inputs(settings.content, themes_folder(settings.themes), settings.output, request.stamp_options, snapshot.get());
-        settings.output_before = output.get();
-        if (std::string previous; up_to_date(request.stamp_file, inputs, settings.output_before, previous)) {
+        std::string previous;
+        if (stamped_inputs(request.stamp_file, inputs) &&
+            up_to_date(request.stamp_file, inputs, settings.output_before = output_walk.get(), previous)) {
             // What killed builds left beside the output goes, even when there is nothing to build.
             publish::remove_abandoned_staging(settings.output);
             if (hooks.up_to_date) hooks.up_to_date(previous);
@@ -200,6 +205,7 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
         return kContentErrors;
     }
     if (!stamped) settings.output_before = output_state(settings.output);
+    else if (output_walk.valid()) settings.output_before = output_walk.get();
     if (!settings.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
     settings.keep_history = static_cast<bool>(hooks.history_read);
     if (hooks.publishing) hooks.publishing();

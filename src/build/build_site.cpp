@@ -157,21 +157,47 @@ void for_each_folder_page(std::string_view block, Fn&& fn) {
 }
 class PageKeys {
 public:
-    using Map = std::unordered_map<std::string_view, PageKey>;
-    using const_iterator = Map::const_iterator;
-    [[nodiscard]] const_iterator find(std::string_view path) const { return pages_.find(path); }
-    [[nodiscard]] const_iterator end() const { return pages_.end(); }
-    [[nodiscard]] const_iterator begin() const { return pages_.begin(); }
+    using value_type = std::pair<std::string_view, PageKey>;
+    using const_iterator = const value_type*;
+    // (A table by the paths' hashes, open addressing: tens of thousands of lines are read on every
+    // rebuild, with no node per line.)
+    [[nodiscard]] const_iterator find(std::string_view path) const {
+        if (slots_.empty()) return end();
+        for (size_t at = std::hash<std::string_view>{}(path) & mask_; slots_[at] != 0; at = (at + 1) & mask_)
+            if (entries_[slots_[at] - 1].first == path) return entries_.data() + (slots_[at] - 1);
+        return end();
+    }
+    [[nodiscard]] const_iterator end() const { return entries_.data() + entries_.size(); }
+    [[nodiscard]] const_iterator begin() const { return entries_.data(); }
     // Lets go of the table and its memory.
     void release() {
-        Map().swap(pages_);
+        std::vector<value_type>().swap(entries_);
+        std::vector<std::uint32_t>().swap(slots_);
         std::string().swap(text_);
     }
 
 private:
     friend void read_page_keys(const std::string& file, std::uint64_t output, PageKeys& keys);
+    // Room for `n` entries.
+    void reserve(size_t n) {
+        size_t size = 16;
+        while (size < 2 * n) size *= 2;
+        slots_.assign(size, 0);
+        mask_ = size - 1;
+        entries_.reserve(n);
+    }
+    // Adds the entry unless its path is there already (the first one counts).
+    void add(std::string_view path, const PageKey& entry) {
+        size_t at = std::hash<std::string_view>{}(path) & mask_;
+        for (; slots_[at] != 0; at = (at + 1) & mask_)
+            if (entries_[slots_[at] - 1].first == path) return;
+        entries_.emplace_back(path, entry);
+        slots_[at] = static_cast<std::uint32_t>(entries_.size());
+    }
     std::string text_;
-    Map pages_;
+    std::vector<value_type> entries_;
+    std::vector<std::uint32_t> slots_;  // an entry's index + 1; 0: empty
+    size_t mask_ = 0;
 };
 
 // The part of the search index a page belongs to (publish::SearchPart): the pages of a group and
@@ -513,7 +539,7 @@ void read_page_keys(const std::string& file, std::uint64_t output, PageKeys& key
     std::string_view line;
     if (!next_line(rest, line) || line != "samplan page keys 3 " + std::to_string(output)) return keys.release();
     const size_t lines = static_cast<size_t>(std::count(rest.begin(), rest.end(), '\n')) + 1;
-    keys.pages_.reserve(lines);
+    keys.reserve(lines);
     // Where each line begins (a folder entry's block begins with its first page's), and the
     // lines read since the last folder entry (a folder's pages are none of another's).
     std::vector<const char*> starts;
@@ -539,7 +565,7 @@ void read_page_keys(const std::string& file, std::uint64_t output, PageKeys& key
             ++since_folder;
         }
         starts.push_back(begins);
-        keys.pages_.emplace(path, entry);
+        keys.add(path, entry);
     }
 }
 
@@ -806,6 +832,15 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         };
         options.folder_pages = folder_pages;
     }
+    // The differences cache keeps entries of the site's activities only (pruned once the site is
+    // in place; its note of the last prune forgotten before anything is stored for other paths).
+    std::vector<std::string> activity_paths;
+    if (!options.differences_cache.empty()) {
+        for (const auto& group : site.groups)
+            for (const auto& plan : group.plans)
+                for (const auto& activity : plan.activities) activity_paths.push_back(activity.path);
+        history::VersionsCache(options.differences_cache).start_build(activity_paths);
+    }
     try {
         // (As the page keys: only for a site in git, so that one outside has no cache folder.)
         publish::Output output(settings.output,
@@ -860,12 +895,6 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         // it, and what it holds adds to Pagefind's memory). The archived versions read only tags.
         previous_keys.release();
         const bool has_base_url = !site.settings.base_url.empty();
-        // The differences cache keeps entries of the site's activities only (pruned once it is in place).
-        std::vector<std::string> activity_paths;
-        if (!options.differences_cache.empty())
-            for (const auto& group : site.groups)
-                for (const auto& plan : group.plans)
-                    for (const auto& activity : plan.activities) activity_paths.push_back(activity.path);
         site = model::Site{};
         if (!settings.keep_history) history.release_index();
         if (mi_collect) mi_collect(true);

@@ -39,6 +39,10 @@ std::uint64_t output_state(const std::string& output_dir, const publish::Output&
 // (`output`, from output_state) are as they were then; false otherwise (and when there is no stamp).
 bool up_to_date(const std::string& stamp_file, const Inputs& inputs, std::uint64_t output, std::string& report);
 
+// Whether the stamp was written for these very inputs (its first line): when not, up_to_date is
+// false whatever the output folder holds, and its digest need not be waited for.
+bool stamped_inputs(const std::string& stamp_file, const Inputs& inputs);
+
 // Records a successful build whose output folder has the digest `output`. Without settled inputs,
 // removes the stamp instead.
 void write_stamp(const std::string& stamp_file, const Inputs& inputs, std::uint64_t output, const std::string& report);

@@ -1,7 +1,9 @@
 // history/versions_cache.cpp — see versions_cache.h.
 #include "history/versions_cache.h"
 
+#include <dirent.h>
 #include <signal.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -171,29 +173,64 @@ bool VersionsCache::store(const History& history, const std::string& path, const
     return !bytes.empty() && replace_file(file_of(path), bytes);
 }
 
+namespace {
+
+// What a prune notes of the activities' paths it kept.
+std::string pruned_note(const std::vector<std::string>& activity_paths) {
+    Digest digest;
+    digest.add_words("samplan pruned 1");
+    for (const auto& path : activity_paths) digest.add_words(path);
+    digest.add_word(activity_paths.size());
+    return digest.hex() + "\n";
+}
+
+bool noted_as_pruned(const std::string& note_file, const std::string& note) {
+    std::string text, error;
+    return read_regular_file(note_file, 64, text, error) == FileRead::Ok && text == note;
+}
+
+}  // namespace
+
+void VersionsCache::start_build(const std::vector<std::string>& activity_paths) const {
+    if (folder_.empty()) return;
+    const std::string note_file = folder_ + ".pruned";
+    if (!noted_as_pruned(note_file, pruned_note(activity_paths))) ::unlink(note_file.c_str());
+}
+
 size_t VersionsCache::prune(const std::vector<std::string>& activity_paths) const {
-    namespace fs = std::filesystem;
     if (folder_.empty()) return 0;
+    const std::string note_file = folder_ + ".pruned", note = pruned_note(activity_paths);
+    // Pruned for these very paths already: only what killed stores left can be out of place.
+    const bool pruned = noted_as_pruned(note_file, note);
     std::unordered_set<std::string> live;
-    live.reserve(activity_paths.size());
-    for (const auto& path : activity_paths) live.insert(fs::path(file_of(path)).filename().string());
-    std::vector<fs::path> gone;
-    std::error_code ec;
-    for (fs::directory_iterator it(folder_, ec), end; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
+    if (!pruned) {
+        live.reserve(activity_paths.size());
+        for (const auto& path : activity_paths) {
+            const std::string file = file_of(path);
+            live.insert(file.substr(file.rfind('/') + 1));
+        }
+    }
+    std::vector<std::string> gone;
+    DIR* dir = ::opendir(folder_.c_str());
+    if (!dir) return 0;
+    while (const dirent* e = ::readdir(dir)) {
+        const std::string_view name(e->d_name);
+        if (name == "." || name == "..") continue;
         const auto tmp = name.rfind(".tmp-");
-        if (tmp == std::string::npos) {
-            if (!live.count(name)) gone.push_back(it->path());
+        if (tmp == std::string_view::npos) {
+            if (!pruned && !live.count(std::string(name))) gone.emplace_back(name);
             continue;
         }
         // replace_file's "<file>.tmp-<pid>": another build's store may be writing it right now.
-        const std::string pid = name.substr(tmp + 5);
+        const std::string pid(name.substr(tmp + 5));
         if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos) continue;
-        if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) gone.push_back(it->path());
+        if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) gone.emplace_back(name);
     }
+    ::closedir(dir);
     size_t removed = 0;
-    for (const auto& file : gone)
-        if (fs::remove(file, ec)) ++removed;
+    for (const auto& name : gone)
+        if (::unlink((folder_ + "/" + name).c_str()) == 0) ++removed;
+    if (!pruned) replace_file(note_file, note);
     return removed;
 }
 

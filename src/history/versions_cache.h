@@ -68,7 +68,13 @@ public:
     // moved since they were stored), and the temporary files of stores that were killed (their
     // process is gone); returns how many files were removed. After a build that succeeded: the
     // folder then holds at most one file per current activity.
+    // A prune notes the paths it kept beside the folder ("<folder>.pruned"); the next prune with
+    // the very same paths removes only what killed stores left (no entry can be another path's:
+    // see start_build), without working out the name of each path's file.
     size_t prune(const std::vector<std::string>& activity_paths) const;
+    // Before a build stores anything: forgets the last prune's note unless it was for these very
+    // `activity_paths` (then every entry the build stores is one of theirs, and the note holds).
+    void start_build(const std::vector<std::string>& activity_paths) const;
 
 private:
     std::string folder_;

@@ -979,7 +979,19 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
             text += m.path;
             text += '\n';
         };
-        for_each_made([&](const MadeView& m) { add_file_line('f', m); });
+        // A file kept from the spare is described by its journal's line (its path is a view of
+        // that text, the rest of the line before it), copied as it is.
+        const std::string_view kept_text = spare_site_ ? std::string_view(spare_site_->text) : std::string_view();
+        for_each_made([&](const MadeView& m) {
+            if (!m.folder && !kept_text.empty() && m.path.data() > kept_text.data() &&
+                m.path.data() + m.path.size() < kept_text.data() + kept_text.size()) {
+                const size_t end = static_cast<size_t>(m.path.data() - kept_text.data()) + m.path.size();
+                const size_t begin = kept_text.rfind('\n', end - m.path.size()) + 1;  // (the header lines come first)
+                text.append(kept_text.substr(begin, end + 1 - begin));
+                return;
+            }
+            add_file_line('f', m);
+        });
         for (const auto& m : others_) add_file_line('o', m);
         text += folder_lines;
         text += "end\n";

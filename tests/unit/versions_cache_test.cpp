@@ -2,7 +2,10 @@
 // by its places in the file's revisions, and an entry that does not fit the history read now, or
 // does not read back whole, is not used.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -203,4 +206,45 @@ TEST_CASE("an entry of the differences cache from an older format, cut short or 
                 check_same(*back, f.versions);
             }
         }
+}
+
+// The prune's note: a prune with the paths of the last one removes only what killed stores left;
+// entries stored for other paths (a build of another set of activities, killed before its prune)
+// are removed by the next prune all the same, since start_build forgot the note first.
+TEST_CASE("the differences cache is pruned of other paths' entries after a build of other activities, noted or not") {
+    namespace fs = std::filesystem;
+    const fs::path root = fs::temp_directory_path() / ("samplan-prune-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    fs::create_directories(root / "differences");
+    const VersionsCache cache((root / "differences").string());
+    auto put = [](const std::string& file) { std::ofstream(file) << "x"; };
+    const std::vector<std::string> both = {"groups/a/x.md", "groups/a/y.md"}, one = {"groups/a/x.md"};
+    put(cache.file_of("groups/a/x.md"));
+    put(cache.file_of("groups/a/y.md"));
+    put(cache.file_of("groups/a/gone.md"));
+    cache.start_build(both);
+    CHECK(cache.prune(both) == 1);
+    CHECK(fs::exists(cache.file_of("groups/a/y.md")));
+    CHECK_FALSE(fs::exists(cache.file_of("groups/a/gone.md")));
+    // A build of other activities stores an entry of its own, and is killed before its prune.
+    cache.start_build(one);
+    put(cache.file_of("groups/a/z.md"));
+    // A store killed midway (its process gone: pid 999999999 is beyond any system's).
+    put(cache.file_of("groups/a/x.md") + ".tmp-999999999");
+    cache.start_build(both);
+    CHECK(cache.prune(both) == 2);
+    CHECK_FALSE(fs::exists(cache.file_of("groups/a/z.md")));
+    CHECK_FALSE(fs::exists(cache.file_of("groups/a/x.md") + ".tmp-999999999"));
+    CHECK(fs::exists(cache.file_of("groups/a/x.md")));
+    // Noted for these paths: a killed store's file still goes, the entries stay.
+    put(cache.file_of("groups/a/y.md") + ".tmp-999999999");
+    cache.start_build(both);
+    CHECK(cache.prune(both) == 1);
+    CHECK(fs::exists(cache.file_of("groups/a/x.md")));
+    CHECK(fs::exists(cache.file_of("groups/a/y.md")));
+    // Another set of paths: pruned to it.
+    cache.start_build(one);
+    CHECK(cache.prune(one) == 1);
+    CHECK_FALSE(fs::exists(cache.file_of("groups/a/y.md")));
+    fs::remove_all(root);
 }
