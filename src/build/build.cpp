@@ -205,7 +205,12 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
         return kContentErrors;
     }
     if (!stamped) settings.output_before = output_state(settings.output);
-    else if (output_walk.valid()) settings.output_before = output_walk.get();
+    else if (output_walk.valid()) {
+        const auto began = std::chrono::steady_clock::now();
+        settings.output_before = output_walk.get();
+        report.timings.waited("output walk",
+                              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count());
+    }
     if (!settings.drafts) settings.draft_paths = model::remove_drafts(loaded.site);
     settings.keep_history = static_cast<bool>(hooks.history_read);
     if (hooks.publishing) hooks.publishing();

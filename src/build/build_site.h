@@ -78,6 +78,8 @@ public:
     // Ends the running stage (if any) and starts `name`, of `total` steps when known.
     void start(const std::string& name, size_t total = 0);
     void stop();
+    // Adds a stage of `ms` that showed no progress of its own (a wait for work begun earlier).
+    void waited(const std::string& name, double ms) { stages_.emplace_back(name, ms); }
     // Adds time spent within a stage (e.g. summed over threads); shown apart, not in the total.
     void detail(const std::string& name, double ms);
     [[nodiscard]] std::string report() const;
