@@ -39,6 +39,9 @@ const char* plan_status_class(PlanStatus s);
 
 // The change log shows the newest commits only (changes/index.html).
 constexpr size_t kChangelogRevisions = 100;
+// The recent events the start page and the Atom feed show.
+constexpr size_t kHomeEvents = 10;
+constexpr size_t kFeedEvents = 30;
 
 // What the page families hand to those after them, passed explicitly (site/families.h says
 // which family writes and which reads each part).
@@ -126,10 +129,16 @@ private:
     // previous build wrote the page with that key; false (nothing done) otherwise.
     bool keep_if_unchanged(const std::string& path, const std::string& key);
 
-    // The key of a page made from the model alone (besides the site inputs, --today and the
-    // check's warnings: records_key_), `path`'s digest with it. Empty when the build is not
-    // incremental or a record file could not be read.
-    std::string site_page_key(const std::string& path) const;
+    // The key of a page made from the records (the start page, the lists, a process's or a
+    // goal's page, the follow-up pages, the feed): a digest of the site inputs, --today and
+    // `path`, and of what `add` adds — what that page reads of the records and the warnings
+    // (each family's own key function says what). Empty when the build is not incremental or
+    // `add` answers false (a record file it names could not be read).
+    std::string page_key(const std::string& path, const std::function<bool(Digest&)>& add) const;
+    // Adds to `d` the record files an activity's summary (activity_summary) is made from: the
+    // group's, the plan's and the activity's, each by its path and content_id. False when one
+    // of them cannot be read.
+    bool add_linked(Digest& d, const Group& g, const Plan& p, const Activity& a) const;
 
     // Whether the record file at `record_path` is exactly its newest commit (its text then named
     // by git, its blob id), memoized: a look-up of git's index and a stat the first time.
@@ -196,6 +205,8 @@ private:
     };
 
     std::vector<Event> recent_events(size_t limit) const;
+    // Adds to a page key what recent_events(limit) gives.
+    void add_events(Digest& d, size_t limit) const;
 
     Data event_data(const std::string& from, const Event& e) const;
 
@@ -204,6 +215,9 @@ private:
     Data feed_data(const std::string& base) const;
 
     Data group_list(const std::string& from) const;
+    // Adds to a page key what group_list() shows: each group's file, its current plan's file
+    // and how many of that plan's activities are not cancelled.
+    bool add_group_list(Digest& d) const;
 
     // The plan in force and the plan a meeting follows up (model/queries.h), as of options_.today.
     const Plan* current_plan(const Group& g) const;
@@ -212,6 +226,9 @@ private:
     void add_regional(Changelog& changelog);
 
     void add_focus_area(const FocusArea& fa);
+    // Adds to a page key the activities linked to goal `g` (goal_summary's list), in order, each
+    // by its files (add_linked); false when one cannot be read.
+    bool add_goal_activities(Digest& d, const Goal& g) const;
 
     void add_goal(const FocusArea& fa, const Goal& g);
 
@@ -451,7 +468,7 @@ private:
     std::map<std::string, std::vector<std::pair<const Activity*, std::shared_ptr<const std::vector<history::RecordVersion>>>>>
         activity_histories_;
     std::unordered_map<std::string, size_t> group_by_folder_;  // "groups/<id>/" → the first group with it
-    // Plans and activities by path: each group that has one there, and what subject_of tells of it.
+    // The warnings' records (plans and activities) by path: each group that has one there, and what subject_of tells of it.
     mutable std::unordered_map<std::string, std::vector<std::pair<size_t, Subject>>> record_subjects_;
     mutable std::once_flag subjects_once_;
     std::unordered_map<std::string, std::vector<const Diagnostic*>> warnings_by_path_;  // in the check's order
@@ -461,11 +478,6 @@ private:
     std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds
     std::unordered_map<std::string, std::string> plan_history_keys_;  // by plan path, in incremental builds
     std::unordered_map<std::string, PlanKeys> plan_keys_;  // by plan path, in incremental builds
-    // A digest of the site's records (every group's, plan's, activity's and evaluation's file,
-    // through their blob ids as they are now: content_id), the check's warnings, the site inputs
-    // and --today: what the pages made from the model alone depend on. Empty when a record file
-    // cannot be read (those pages are then keyed by their data, once made).
-    std::string records_key_;
     mutable std::unordered_map<std::string, bool> named_;  // named(), by record path (the builder's thread only)
     mutable std::unordered_map<std::string, std::string> content_ids_;  // content_id(), likewise
     size_t handed_ = 0;  // pages handed on so far (not folder entries)
