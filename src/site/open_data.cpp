@@ -290,6 +290,14 @@ void append_csv_line(std::string& out, std::initializer_list<std::string_view> f
     append_csv_line<std::initializer_list<std::string_view>>(out, fields);
 }
 
+// Appends the fields, each followed by a comma: the start of lines that go on alike.
+void append_csv_fields(std::string& out, std::initializer_list<std::string_view> fields) {
+    for (const auto field : fields) {
+        append_csv_field(out, field);
+        out += ',';
+    }
+}
+
 }  // namespace
 
 std::string csv_field(const std::string& value) {
@@ -419,9 +427,12 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
     for (const auto& fa : site.regional.focus_areas)
         for (const auto& g : fa.goals)
             for (const auto& i : g.indicators) {
+                // Each row starts with the same fields: written once.
+                std::string start;
+                append_csv_fields(start, {"regional", "", "", "", "", "", fa.id, fa.title, g.id, g.title, "", "", i.id, i.title, i.unit});
                 auto row = [&](const char* kind, int year, double value) {
-                    append_csv_line(indicators, {"regional", "", "", "", "", "", fa.id, fa.title, g.id, g.title, "", "", i.id,
-                                                 i.title, i.unit, kind, std::to_string(year), number(value)});
+                    indicators += start;
+                    append_csv_line(indicators, {kind, std::to_string(year), number(value)});
                 };
                 if (i.baseline) row("baseline", i.baseline->year, i.baseline->value);
                 for (const auto& t : i.targets) row("target", t.year, t.value);
@@ -437,11 +448,13 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
                                              a.step ? std::to_string(*a.step) : "", a.start ? a.start->iso() : "",
                                              a.end ? a.end->iso() : ""});
                 for (const auto& i : a.indicators) {
+                    std::string start;
+                    append_csv_fields(start, {"local", g.id, g.name, p.id, a.id, a.title, a.focus_area.id,
+                                              name(focus_area_title, a.focus_area.id), a.goal.id, name(goal_title, a.goal.id),
+                                              a.target_group.id, name(target_group_label, a.target_group.id), i.id, i.title, i.unit});
                     auto row = [&](const char* kind, const DateValue& dv) {
-                        append_csv_line(indicators, {"local", g.id, g.name, p.id, a.id, a.title, a.focus_area.id,
-                                                     name(focus_area_title, a.focus_area.id), a.goal.id, name(goal_title, a.goal.id),
-                                                     a.target_group.id, name(target_group_label, a.target_group.id), i.id, i.title,
-                                                     i.unit, kind, dv.date.iso(), number(dv.value)});
+                        indicators += start;
+                        append_csv_line(indicators, {kind, dv.date.iso(), number(dv.value)});
                     };
                     if (i.baseline) row("baseline", *i.baseline);
                     if (i.target) row("target", *i.target);
