@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -467,7 +468,14 @@ private:
     // Each plan's activities' versions, from add_activity until add_plan_history takes them.
     std::map<std::string, std::vector<std::pair<const Activity*, std::shared_ptr<const std::vector<history::RecordVersion>>>>>
         activity_histories_;
-    std::unordered_map<std::string, size_t> group_by_folder_;  // "groups/<id>/" → the first group with it
+    // A hash that finds a string key by a view of it (no string made for each look-up).
+    struct ViewHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+    // "groups/<id>/" → the first group with it (looked up by views: groups_holding asks of every
+    // folder above each warning's path).
+    std::unordered_map<std::string, size_t, ViewHash, std::equal_to<>> group_by_folder_;
     // The warnings' records (plans and activities) by path: each group that has one there, and what subject_of tells of it.
     mutable std::unordered_map<std::string, std::vector<std::pair<size_t, Subject>>> record_subjects_;
     mutable std::once_flag subjects_once_;

@@ -243,7 +243,7 @@ void Builder::index_subjects() const {
 std::vector<size_t> Builder::groups_holding(const std::string& path) const {
     std::vector<size_t> found;
     for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
-        const auto it = group_by_folder_.find(path.substr(0, slash + 1));
+        const auto it = group_by_folder_.find(std::string_view(path).substr(0, slash + 1));
         if (it != group_by_folder_.end()) found.push_back(it->second);
     }
     std::sort(found.begin(), found.end());
