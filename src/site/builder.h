@@ -488,6 +488,8 @@ private:
     std::unordered_map<std::string, PlanKeys> plan_keys_;  // by plan path, in incremental builds
     mutable std::unordered_map<std::string, bool> named_;  // named(), by record path (the builder's thread only)
     mutable std::unordered_map<std::string, std::string> content_ids_;  // content_id(), likewise
+    // add_linked(): each activity's files as one word, none when one cannot be read (likewise).
+    mutable std::unordered_map<const Activity*, std::optional<std::uint64_t>> linked_;
     size_t handed_ = 0;  // pages handed on so far (not folder entries)
     std::unique_ptr<VersionPrefetch> versions_;  // set when there is history
     mutable std::mutex common_mutex_;

@@ -417,12 +417,24 @@ std::string Builder::page_key(const std::string& path, const std::function<bool(
 }
 
 bool Builder::add_linked(Digest& d, const Group& g, const Plan& p, const Activity& a) const {
-    for (const std::string* record_path : {&g.path, &p.path, &a.path}) {
-        const std::string& id = content_id(*record_path);
-        if (id.empty()) return false;
-        d.add_words(*record_path);
-        d.add_words(id);
+    // Once per activity (several keys list the same activities), as one word.
+    const auto [it, added] = linked_.try_emplace(&a, std::optional<std::uint64_t>());
+    if (added) {
+        Digest files;
+        bool all_read = true;
+        for (const std::string* record_path : {&g.path, &p.path, &a.path}) {
+            const std::string& id = content_id(*record_path);
+            if (id.empty()) {
+                all_read = false;
+                break;
+            }
+            files.add_words(*record_path);
+            files.add_words(id);
+        }
+        if (all_read) it->second = files.value();
     }
+    if (!it->second) return false;
+    d.add_word(*it->second);
     return true;
 }
 
