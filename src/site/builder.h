@@ -40,6 +40,9 @@ const char* plan_status_class(PlanStatus s);
 
 // The change log shows the newest commits only (changes/index.html).
 constexpr size_t kChangelogRevisions = 100;
+// The recent events the start page and the Atom feed show.
+constexpr size_t kHomeEvents = 10;
+constexpr size_t kFeedEvents = 30;
 
 // What the page families hand to those after them, passed explicitly (site/families.h says
 // which family writes and which reads each part).
@@ -127,10 +130,16 @@ private:
     // previous build wrote the page with that key; false (nothing done) otherwise.
     bool keep_if_unchanged(const std::string& path, const std::string& key);
 
-    // The key of a page made from the model alone (besides the site inputs, --today and the
-    // check's warnings: records_key_), `path`'s digest with it. Empty when the build is not
-    // incremental or a record file could not be read.
-    std::string site_page_key(const std::string& path) const;
+    // The key of a page made from the records (the start page, the lists, a process's or a
+    // goal's page, the follow-up pages, the feed): a digest of the site inputs, --today and
+    // `path`, and of what `add` adds — what that page reads of the records and the warnings
+    // (each family's own key function says what). Empty when the build is not incremental or
+    // `add` answers false (a record file it names could not be read).
+    std::string page_key(const std::string& path, const std::function<bool(Digest&)>& add) const;
+    // Adds to `d` the record files an activity's summary (activity_summary) is made from: the
+    // group's, the plan's and the activity's, each by its path and content_id. False when one
+    // of them cannot be read.
+    bool add_linked(Digest& d, const Group& g, const Plan& p, const Activity& a) const;
 
     // Whether the record at `record_path` was loaded from exactly its file's newest commit (its
     // text then named by git: the blob ids in the history keys): its content_id is that commit's
@@ -200,6 +209,8 @@ private:
     };
 
     std::vector<Event> recent_events(size_t limit) const;
+    // Adds to a page key what recent_events(limit) gives.
+    void add_events(Digest& d, size_t limit) const;
 
     Data event_data(const std::string& from, const Event& e) const;
 
@@ -208,6 +219,9 @@ private:
     Data feed_data(const std::string& base) const;
 
     Data group_list(const std::string& from) const;
+    // Adds to a page key what group_list() shows: each group's file, its current plan's file
+    // and how many of that plan's activities are not cancelled.
+    bool add_group_list(Digest& d) const;
 
     // The plan in force and the plan a meeting follows up (model/queries.h), as of options_.today.
     const Plan* current_plan(const Group& g) const;
@@ -216,6 +230,9 @@ private:
     void add_regional(Changelog& changelog);
 
     void add_focus_area(const FocusArea& fa);
+    // Adds to a page key the activities linked to goal `g` (goal_summary's list), in order, each
+    // by its files (add_linked); false when one cannot be read.
+    bool add_goal_activities(Digest& d, const Goal& g) const;
 
     void add_goal(const FocusArea& fa, const Goal& g);
 
@@ -454,8 +471,15 @@ private:
     // Each plan's activities' versions, from add_activity until add_plan_history takes them.
     std::map<std::string, std::vector<std::pair<const Activity*, std::shared_ptr<const std::vector<history::RecordVersion>>>>>
         activity_histories_;
-    std::unordered_map<std::string, size_t> group_by_folder_;  // "groups/<id>/" → the first group with it
-    // Plans and activities by path: each group that has one there, and what subject_of tells of it.
+    // A hash that finds a string key by a view of it (no string made for each look-up).
+    struct ViewHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+    // "groups/<id>/" → the first group with it (looked up by views: groups_holding asks of every
+    // folder above each warning's path).
+    std::unordered_map<std::string, size_t, ViewHash, std::equal_to<>> group_by_folder_;
+    // The warnings' records (plans and activities) by path: each group that has one there, and what subject_of tells of it.
     mutable std::unordered_map<std::string, std::vector<std::pair<size_t, Subject>>> record_subjects_;
     mutable std::once_flag subjects_once_;
     std::unordered_map<std::string, std::vector<const Diagnostic*>> warnings_by_path_;  // in the check's order
@@ -465,14 +489,12 @@ private:
     std::map<std::string, RecordKeys> record_keys_;  // by record path, in incremental builds
     std::unordered_map<std::string, std::string> plan_history_keys_;  // by plan path, in incremental builds
     std::unordered_map<std::string, PlanKeys> plan_keys_;  // by plan path, in incremental builds
-    // A digest of the site's records (every group's, plan's, activity's and evaluation's file,
-    // through the blob ids of the texts loaded: content_id), the check's warnings, the site inputs
-    // and --today: what the pages made from the model alone depend on. Empty when a record file
-    // cannot be read (those pages are then keyed by their data, once made).
-    std::string records_key_;
     // content_id(): each record's blob id in the model, by its path (made once, content_ids_once_).
     mutable std::unordered_map<std::string_view, const std::string*> content_ids_;
     mutable std::once_flag content_ids_once_;
+    // add_linked(): each activity's files as one word, none when one cannot be read (the
+    // builder's thread only).
+    mutable std::unordered_map<const Activity*, std::optional<std::uint64_t>> linked_;
     size_t handed_ = 0;  // pages handed on so far (not folder entries)
     std::unique_ptr<VersionPrefetch> versions_;  // set when there is history
     mutable std::mutex common_mutex_;

@@ -289,20 +289,6 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                 // them: its newest commits' (not at all when none of them changed the plan).
                 if (!remade) jobs[plan_job].recent = kChangelogRevisions;
             }
-        if (incremental()) {
-            // What the pages made from the model alone depend on (records_key_): every record
-            // file under groups/, by its text's blob id as it is now, and the check's warnings.
-            Digest d;
-            d.add_words("records 2");
-            d.add_words(options_.inputs_key);
-            d.add_words(options_.today.iso());
-            bool all_read = true;
-            for (const auto& g : site.groups)
-                if (!(all_read = add_group_files(d, g))) break;
-            d.add_word(options_.warnings.size());
-            for (const auto& w : options_.warnings) add_diagnostic(d, w, options_.history->last_change(w.path).has_value());
-            if (all_read) records_key_ = d.hex();
-        }
         // 16 records ahead: each holds every version parsed (at 10,000 commits, 64 ahead held
         // some 12 MiB more at the peak, for no time saved).
         versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 16,
@@ -420,13 +406,36 @@ bool Builder::keep_if_unchanged(const std::string& path, const std::string& key)
     return true;
 }
 
-std::string Builder::site_page_key(const std::string& path) const {
-    if (records_key_.empty()) return {};
+std::string Builder::page_key(const std::string& path, const std::function<bool(Digest&)>& add) const {
+    if (!incremental()) return {};
     Digest d;
-    d.add_words("site page 1");
-    d.add_words(records_key_);
+    d.add_words("site page 2");
+    d.add_words(options_.inputs_key);
+    d.add_words(options_.today.iso());
     d.add_words(path);
-    return d.hex();
+    return add(d) ? d.hex() : std::string();
+}
+
+bool Builder::add_linked(Digest& d, const Group& g, const Plan& p, const Activity& a) const {
+    // Once per activity (several keys list the same activities), as one word.
+    const auto [it, added] = linked_.try_emplace(&a, std::optional<std::uint64_t>());
+    if (added) {
+        Digest files;
+        bool all_read = true;
+        for (const std::string* record_path : {&g.path, &p.path, &a.path}) {
+            const std::string& id = content_id(*record_path);
+            if (id.empty()) {
+                all_read = false;
+                break;
+            }
+            files.add_words(*record_path);
+            files.add_words(id);
+        }
+        if (all_read) it->second = files.value();
+    }
+    if (!it->second) return false;
+    d.add_word(*it->second);
+    return true;
 }
 
 bool Builder::add_group_files(Digest& d, const Group& g) const {

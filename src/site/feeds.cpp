@@ -8,28 +8,55 @@
 namespace samplan::site {
 
 std::vector<Builder::Event> Builder::recent_events(size_t limit) const {
-    std::vector<Event> events;
+    // Every event found, in the records' order, as a date and where it is (no text yet: the
+    // page keys ask for the newest on every build); the newest `limit` of them, the earlier
+    // found first among those of one date, are made into events.
+    struct Found {
+        Date date;
+        size_t order;
+        const char* what;
+        const Group* group;
+        const Plan* plan;          // null for a meeting
+        const Activity* activity;  // null for a meeting or a plan's event
+    };
+    std::vector<Found> found;
+    auto note = [&](const Date& date, const char* what, const Group& g, const Plan* p, const Activity* a) {
+        if (date <= options_.today) found.push_back({date, found.size(), what, &g, p, a});
+    };
     for (const auto& g : site_.groups) {
-        for (const auto& m : g.meetings)
-            if (m.date <= options_.today) events.push_back({m.date, "event_meeting", g.name, g.name, group_path(g.id)});
+        for (const auto& m : g.meetings) note(m.date, "event_meeting", g, nullptr, nullptr);
         for (const auto& p : g.plans) {
-            if (p.decided && *p.decided <= options_.today)
-                events.push_back({*p.decided, "event_plan_decided", p.title, g.name, plan_path(g.id, p.id)});
-            for (const auto& r : p.revised)
-                if (r <= options_.today) events.push_back({r, "event_plan_revised", p.title, g.name, plan_path(g.id, p.id)});
+            if (p.decided) note(*p.decided, "event_plan_decided", g, &p, nullptr);
+            for (const auto& r : p.revised) note(r, "event_plan_revised", g, &p, nullptr);
             for (const auto& a : p.activities) {
-                for (const auto& r : a.reports)
-                    if (r.date <= options_.today)
-                        events.push_back({r.date, "event_report", a.title, g.name, activity_path(g.id, p.id, a.id)});
-                if (a.final_report && a.final_report->date && *a.final_report->date <= options_.today)
-                    events.push_back({*a.final_report->date, "event_final_report", a.title, g.name,
-                                      activity_path(g.id, p.id, a.id)});
+                for (const auto& r : a.reports) note(r.date, "event_report", g, &p, &a);
+                if (a.final_report && a.final_report->date) note(*a.final_report->date, "event_final_report", g, &p, &a);
             }
         }
     }
-    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.date > b.date; });
-    if (events.size() > limit) events.resize(limit);
+    const size_t n = std::min(limit, found.size());
+    std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n), found.end(), [](const Found& a, const Found& b) {
+        return a.date != b.date ? a.date > b.date : a.order < b.order;
+    });
+    std::vector<Event> events;
+    events.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        const Found& f = found[i];
+        const Group& g = *f.group;
+        if (!f.plan) events.push_back({f.date, f.what, g.name, g.name, group_path(g.id)});
+        else if (!f.activity) events.push_back({f.date, f.what, f.plan->title, g.name, plan_path(g.id, f.plan->id)});
+        else events.push_back({f.date, f.what, f.activity->title, g.name, activity_path(g.id, f.plan->id, f.activity->id)});
+    }
     return events;
+}
+
+void Builder::add_events(Digest& d, size_t limit) const {
+    const auto events = recent_events(limit);
+    d.add_word(events.size());
+    for (const auto& e : events) {
+        d.add_word(static_cast<std::uint64_t>(e.date.days_since_epoch()));
+        for (const std::string* text : {&e.what, &e.title, &e.group, &e.path}) d.add_words(*text);
+    }
 }
 
 Data Builder::event_data(const std::string& from, const Event& e) const {
@@ -44,7 +71,10 @@ Data Builder::event_data(const std::string& from, const Event& e) const {
 void Builder::add_feed_and_sitemap(std::string_view pages) {
     std::string base = site_.settings.base_url;
     if (!base.empty() && base.back() != '/') base += '/';
-    std::string feed_key = site_page_key(feed_path());
+    std::string feed_key = page_key(feed_path(), [this](Digest& d) {  // the rest is the site inputs and --today
+        add_events(d, kFeedEvents);
+        return true;
+    });
     if (!keep_if_unchanged(feed_path(), feed_key))
         add_later(feed_path(), "feed", [base](const Builder& b) { return b.feed_data(base); }, std::move(feed_key));
     if (base.empty()) return;  // a sitemap needs absolute addresses
@@ -111,7 +141,7 @@ Data Builder::feed_data(const std::string& base) const {
                            {"author", site_.settings.organisation.empty() ? site_.settings.title : site_.settings.organisation},
                            {"updated", options_.today.iso() + "T00:00:00Z"}});
     Data entries = Data::list();
-    for (const auto& e : recent_events(30)) {
+    for (const auto& e : recent_events(kFeedEvents)) {
         const std::string link = base.empty() ? e.path : page_url(base, e.path);
         entries.push(Data::map({{"title", s_.get(e.what) + ": " + e.title},
                                 {"link", link},

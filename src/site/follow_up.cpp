@@ -10,7 +10,22 @@ namespace samplan::site {
 
 void Builder::add_follow_up() {
     const std::string path = follow_up_path();
-    std::string key = site_page_key(path);
+    // Keyed by the groups (each one's section: its id and name) and every warning with what
+    // the page shows of its record (subject_of: its group, page, title and history page).
+    std::string key = page_key(path, [this](Digest& d) {
+        d.add_word(site_.groups.size());
+        for (const auto& g : site_.groups) {
+            d.add_words(g.id);
+            d.add_words(g.name);
+        }
+        d.add_word(options_.warnings.size());
+        for (const auto& w : options_.warnings) {
+            add_diagnostic(d, w, options_.history->last_change(w.path).has_value());
+            const Subject s = subject_of(w.path);
+            for (const std::string* text : {&s.group, &s.page, &s.title, &s.history}) d.add_words(*text);
+        }
+        return true;
+    });
     if (keep_if_unchanged(path, key)) return;
     add_later(path, "follow_up", [path](const Builder& b) { return b.follow_up_data(path); }, std::move(key));
 }
@@ -61,7 +76,22 @@ std::map<std::string, size_t> Builder::coverage_counts(const Group& g, bool by_g
 
 void Builder::add_coverage() {
     const std::string path = coverage_path();
-    std::string key = site_page_key(path);
+    // Keyed by each group that has a current plan (its id and name, the plan's id) and that
+    // plan's activities' focus area, goal, target group and whether cancelled.
+    std::string key = page_key(path, [this](Digest& d) {
+        for (const auto& g : site_.groups) {
+            const Plan* plan = current_plan(g);
+            if (!plan) continue;
+            for (const std::string* text : {&g.id, &g.name, &plan->id}) d.add_words(*text);
+            d.add_word(plan->activities.size());
+            for (const auto& a : plan->activities) {
+                d.add_word(a.status == ActivityStatus::Cancelled);
+                for (const std::string* text : {&a.focus_area.id, &a.goal.id, &a.target_group.id}) d.add_words(*text);
+            }
+        }
+        d.add_words("end");
+        return true;
+    });
     if (keep_if_unchanged(path, key)) return;
     add_later(path, "coverage", [path](const Builder& b) { return b.coverage_data(path); }, std::move(key));
 }

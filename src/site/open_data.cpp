@@ -1,9 +1,11 @@
 #include "site/open_data.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 #include <map>
 #include <string_view>
 
@@ -20,8 +22,15 @@ namespace {
 
 std::string number(double v) {
     char buf[64];
-    if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15) std::snprintf(buf, sizeof buf, "%.0f", v);
-    else std::snprintf(buf, sizeof buf, "%.6g", v);
+    if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15) {
+        // What "%.0f" writes, without printf: the nearest whole number ("-0" for a negative
+        // number that rounds to zero, which to_chars would not write).
+        const long long whole = std::llround(v);
+        if (whole != 0 || !std::signbit(v)) return std::string(buf, std::to_chars(buf, buf + sizeof buf, whole).ptr);
+        std::snprintf(buf, sizeof buf, "%.0f", v);
+    } else {
+        std::snprintf(buf, sizeof buf, "%.6g", v);
+    }
     return buf;
 }
 
@@ -30,14 +39,14 @@ class Json {
 public:
     Json& open(char bracket) { separate(); out_ += bracket; first_ = true; return *this; }
     Json& close(char bracket) { out_ += bracket; first_ = false; return *this; }
-    Json& key(const std::string& k) {
+    Json& key(std::string_view k) {
         separate();
         append_json_quoted(out_, k);
         out_ += ':';
         first_ = true;
         return *this;
     }
-    Json& str(const std::string& v) {
+    Json& str(std::string_view v) {
         separate();
         append_json_quoted(out_, v);
         return *this;
@@ -45,8 +54,8 @@ public:
     Json& num(double v) { separate(); out_ += number(v); return *this; }
     Json& boolean(bool v) { separate(); out_ += v ? "true" : "false"; return *this; }
     Json& null() { separate(); out_ += "null"; return *this; }
-    Json& field(const std::string& k, const std::string& v) { return key(k).str(v); }
-    Json& field(const std::string& k, const std::optional<Date>& v) { key(k); return v ? str(v->iso()) : null(); }
+    Json& field(std::string_view k, std::string_view v) { return key(k).str(v); }
+    Json& field(std::string_view k, const std::optional<Date>& v) { key(k); return v ? str(v->iso()) : null(); }
     std::string take() { return std::move(out_) + "\n"; }
 
 private:
@@ -250,15 +259,43 @@ bool plain_number(std::string_view v) {
     return i == v.size();
 }
 
-std::string csv_line(const std::vector<std::string>& fields) {
-    // Appended piece by piece: GCC 12 at -O3 warns falsely of -Wrestrict in "," + std::string.
-    std::string line;
-    for (size_t i = 0; i < fields.size(); ++i) {
-        if (i) line += ',';
-        line += csv_field(fields[i]);
+// Appends csv_field(value) to `out`; most fields need no change, and are appended as they are.
+void append_csv_field(std::string& out, std::string_view value) {
+    // One pass over the bytes: a control character, DEL, a comma or a quote sends it to
+    // csv_field; a byte beyond ASCII, to the check of its characters.
+    bool plain = value.empty() || std::string_view("=+-@\t\r").find(value[0]) == std::string_view::npos;
+    bool ascii = true;
+    for (size_t i = 0; plain && i < value.size(); ++i) {
+        const auto b = static_cast<unsigned char>(value[i]);
+        plain = b >= 0x20 && b != 0x7f && b != ',' && b != '"';
+        ascii = ascii && b < 0x80;
     }
-    line += "\r\n";
-    return line;
+    if (plain && (ascii || is_publishable(value))) out += value;
+    else out += csv_field(std::string(value));
+}
+
+// Appends a line of the fields to `out`.
+template <typename Fields>
+void append_csv_line(std::string& out, const Fields& fields) {
+    bool first = true;
+    for (const auto& field : fields) {
+        if (!first) out += ',';
+        first = false;
+        append_csv_field(out, field);
+    }
+    out += "\r\n";
+}
+
+void append_csv_line(std::string& out, std::initializer_list<std::string_view> fields) {
+    append_csv_line<std::initializer_list<std::string_view>>(out, fields);
+}
+
+// Appends the fields, each followed by a comma: the start of lines that go on alike.
+void append_csv_fields(std::string& out, std::initializer_list<std::string_view> fields) {
+    for (const auto field : fields) {
+        append_csv_field(out, field);
+        out += ',';
+    }
 }
 
 }  // namespace
@@ -373,8 +410,9 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
     files.push_back({site_data_path(), site_json(site)});
 
     files.push_back({data_package_path(), datapackage(site)});
-    std::string activities = csv_line(names_of(kActivityFields));
-    std::string indicators = csv_line(names_of(kIndicatorFields));
+    std::string activities, indicators;
+    append_csv_line(activities, names_of(kActivityFields));
+    append_csv_line(indicators, names_of(kIndicatorFields));
     // Names beside ids: a reader of the table needs no other file to know what an id means.
     std::map<std::string, std::string> target_group_label, focus_area_title, goal_title;
     for (const auto& t : site.settings.target_groups) target_group_label[t.id] = t.label;
@@ -382,16 +420,19 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
         focus_area_title[fa.id] = fa.title;
         for (const auto& g : fa.goals) goal_title[g.id] = g.title;
     }
-    auto name = [](const std::map<std::string, std::string>& names, const std::string& id) {
+    auto name = [](const std::map<std::string, std::string>& names, const std::string& id) -> std::string_view {
         const auto it = names.find(id);
-        return it == names.end() ? std::string() : it->second;
+        return it == names.end() ? std::string_view() : std::string_view(it->second);
     };
     for (const auto& fa : site.regional.focus_areas)
         for (const auto& g : fa.goals)
             for (const auto& i : g.indicators) {
+                // Each row starts with the same fields: written once.
+                std::string start;
+                append_csv_fields(start, {"regional", "", "", "", "", "", fa.id, fa.title, g.id, g.title, "", "", i.id, i.title, i.unit});
                 auto row = [&](const char* kind, int year, double value) {
-                    indicators += csv_line({"regional", "", "", "", "", "", fa.id, fa.title, g.id, g.title, "", "", i.id, i.title,
-                                            i.unit, kind, std::to_string(year), number(value)});
+                    indicators += start;
+                    append_csv_line(indicators, {kind, std::to_string(year), number(value)});
                 };
                 if (i.baseline) row("baseline", i.baseline->year, i.baseline->value);
                 for (const auto& t : i.targets) row("target", t.year, t.value);
@@ -400,18 +441,20 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
     for (const auto& g : site.groups)
         for (const auto& p : g.plans)
             for (const auto& a : p.activities) {
-                activities += csv_line({g.id, g.name, p.id, a.id, a.title, status_key(a.status), a.target_group.id,
-                                        name(target_group_label, a.target_group.id), a.focus_area.id,
-                                        name(focus_area_title, a.focus_area.id), a.goal.id, name(goal_title, a.goal.id),
-                                        a.process.present() ? a.process.id : p.process.id,
-                                        a.step ? std::to_string(*a.step) : "", a.start ? a.start->iso() : "",
-                                        a.end ? a.end->iso() : ""});
+                append_csv_line(activities, {g.id, g.name, p.id, a.id, a.title, status_key(a.status), a.target_group.id,
+                                             name(target_group_label, a.target_group.id), a.focus_area.id,
+                                             name(focus_area_title, a.focus_area.id), a.goal.id, name(goal_title, a.goal.id),
+                                             a.process.present() ? a.process.id : p.process.id,
+                                             a.step ? std::to_string(*a.step) : "", a.start ? a.start->iso() : "",
+                                             a.end ? a.end->iso() : ""});
                 for (const auto& i : a.indicators) {
+                    std::string start;
+                    append_csv_fields(start, {"local", g.id, g.name, p.id, a.id, a.title, a.focus_area.id,
+                                              name(focus_area_title, a.focus_area.id), a.goal.id, name(goal_title, a.goal.id),
+                                              a.target_group.id, name(target_group_label, a.target_group.id), i.id, i.title, i.unit});
                     auto row = [&](const char* kind, const DateValue& dv) {
-                        indicators += csv_line({"local", g.id, g.name, p.id, a.id, a.title, a.focus_area.id,
-                                                name(focus_area_title, a.focus_area.id), a.goal.id, name(goal_title, a.goal.id),
-                                                a.target_group.id, name(target_group_label, a.target_group.id), i.id, i.title,
-                                                i.unit, kind, dv.date.iso(), number(dv.value)});
+                        indicators += start;
+                        append_csv_line(indicators, {kind, dv.date.iso(), number(dv.value)});
                     };
                     if (i.baseline) row("baseline", *i.baseline);
                     if (i.target) row("target", *i.target);

@@ -2,12 +2,45 @@
 #include "site/builder.h"
 
 #include <algorithm>
+#include <map>
+#include <string_view>
 
 namespace samplan::site {
 
 void Builder::add_home() {
     const std::string path = home_path();
-    std::string key = site_page_key(path);
+    // Keyed by what home_data reads: the group list, the current plans' activities counted by
+    // status, each goal's count of linked activities, the warnings counted by rule, the recent
+    // events (the rest is the site inputs).
+    std::string key = page_key(path, [this](Digest& d) {
+        if (!add_group_list(d)) return false;
+        size_t ongoing = 0, finished = 0, activities = 0;
+        for (const auto& g : site_.groups)
+            if (const Plan* p = current_plan(g))
+                for (const auto& a : p->activities) {
+                    if (a.status == ActivityStatus::Cancelled) continue;
+                    ++activities;
+                    ongoing += a.status == ActivityStatus::Ongoing;
+                    finished += a.status == ActivityStatus::Finished;
+                }
+        d.add_word(activities);
+        d.add_word(ongoing);
+        d.add_word(finished);
+        for (const auto& fa : site_.regional.focus_areas)
+            for (const auto& g : fa.goals) {
+                const auto it = activities_by_goal_.find(g.id);
+                d.add_word(it == activities_by_goal_.end() ? 0 : it->second.size());
+            }
+        d.add_word(options_.warnings.size());
+        std::map<std::string_view, size_t> by_rule;
+        for (const auto& w : options_.warnings) ++by_rule[w.rule];
+        for (const auto& [rule, n] : by_rule) {
+            d.add_words(rule);
+            d.add_word(n);
+        }
+        add_events(d, kHomeEvents);
+        return true;
+    });
     if (keep_if_unchanged(path, key)) return;
     add_later(path, "home", [path](const Builder& b) { return b.home_data(path); }, std::move(key));
 }
@@ -62,14 +95,14 @@ Data Builder::home_data(const std::string& path) const {
     d.set("follow_up_href", href(path, follow_up_path()));
     d.set("warning_count", options_.warnings.size());
     Data events = Data::list();
-    for (const auto& e : recent_events(10)) events.push(event_data(path, e));
+    for (const auto& e : recent_events(kHomeEvents)) events.push(event_data(path, e));
     d.set("recent", std::move(events));
     return d;
 }
 
 void Builder::add_groups() {
     const std::string path = groups_path();
-    std::string key = site_page_key(path);
+    std::string key = page_key(path, [this](Digest& d) { return add_group_list(d); });
     if (keep_if_unchanged(path, key)) return;
     add_later(path, "groups", [path](const Builder& b) { return b.groups_data(path); }, std::move(key));
 }
@@ -83,7 +116,7 @@ Data Builder::groups_data(const std::string& path) const {
 
 void Builder::add_processes() {
     const std::string path = processes_path();
-    std::string key = site_page_key(path);
+    std::string key = page_key(path, [](Digest&) { return true; });  // the processes are site inputs
     if (keep_if_unchanged(path, key)) return;
     add_later(path, "processes", [path](const Builder& b) { return b.processes_data(path); }, std::move(key));
 }
@@ -100,7 +133,20 @@ Data Builder::processes_data(const std::string& path) const {
 
 void Builder::add_process(const Process& pr) {
     const std::string path = process_path(pr.id);
-    std::string key = site_page_key(path);
+    // Keyed by the activities of the process, in order, each by its files (its summary, its
+    // step and its status come from them): one that leaves the process or joins it changes the list.
+    std::string key = page_key(path, [this, &pr](Digest& d) {
+        size_t n = 0;
+        for (const auto& g : site_.groups)
+            for (const auto& p : g.plans)
+                for (const auto& a : p.activities)
+                    if (process_of(p, a) == &pr) {
+                        if (!add_linked(d, g, p, a)) return false;
+                        ++n;
+                    }
+        d.add_word(n);
+        return true;
+    });
     if (keep_if_unchanged(path, key)) return;
     add_later(path, "process", [path, &pr](const Builder& b) { return b.process_data(path, pr); }, std::move(key));
 }

@@ -12,14 +12,15 @@ void Builder::add_regional(Changelog& changelog) {
     const auto& r = site_.regional;
     Data changed = Data::map();  // when it last changed, and its history page
     add_plain_history(changelog, changed, path, r.path, regional_history_path(), r.title, {{r.title, path}});
-    // Keyed by the model and when the regional plan last changed (its file is one of the site inputs).
-    std::string key = site_page_key(path);
-    if (!key.empty()) {
-        Digest d;
-        d.add_words(key);
+    // Keyed by each goal's linked activities (their summaries' files, in order) and when the
+    // regional plan last changed (its file is one of the site inputs).
+    std::string key = page_key(path, [this, &changed](Digest& d) {
+        for (const auto& fa : site_.regional.focus_areas)
+            for (const auto& g : fa.goals)
+                if (!add_goal_activities(d, g)) return false;
         add_data(d, changed);
-        key = d.hex();
-    }
+        return true;
+    });
     if (keep_if_unchanged(path, key)) return;
     add_later(path, "regional", [path, changed = std::move(changed)](const Builder& b) {
         const auto& r = b.site_.regional;
@@ -42,9 +43,28 @@ void Builder::add_regional(Changelog& changelog) {
     }, std::move(key));
 }
 
+bool Builder::add_goal_activities(Digest& d, const Goal& g) const {
+    const auto it = activities_by_goal_.find(g.id);
+    if (it == activities_by_goal_.end()) {
+        d.add_word(0);
+        return true;
+    }
+    d.add_word(it->second.size());
+    for (const auto& l : it->second)
+        if (!add_linked(d, *l.group, *l.plan, *l.activity)) return false;
+    return true;
+}
+
 void Builder::add_focus_area(const FocusArea& fa) {
     const std::string path = focus_path(fa.id);
-    std::string key = site_page_key(path);
+    // Its goals show how many activities each has (the rest is the regional plan's: site inputs).
+    std::string key = page_key(path, [this, &fa](Digest& d) {
+        for (const auto& g : fa.goals) {
+            const auto it = activities_by_goal_.find(g.id);
+            d.add_word(it == activities_by_goal_.end() ? 0 : it->second.size());
+        }
+        return true;
+    });
     if (keep_if_unchanged(path, key)) return;
     add_later(path, "focus_area", [&fa, path](const Builder& b) {
         Data d = b.common(path, fa.title, "regional");
@@ -59,7 +79,7 @@ void Builder::add_focus_area(const FocusArea& fa) {
 
 void Builder::add_goal(const FocusArea& fa, const Goal& g) {
     const std::string path = goal_path(fa.id, g.id);
-    std::string key = site_page_key(path);
+    std::string key = page_key(path, [this, &g](Digest& d) { return add_goal_activities(d, g); });
     if (keep_if_unchanged(path, key)) return;
     add_later(path, "goal", [&fa, &g, path](const Builder& b) {
         Data d = b.goal_summary(path, fa, g, ActivityList::Full, 3);
@@ -156,7 +176,20 @@ void Builder::add_indicators() {
                                        "", std::move(key));
                 }
     const std::string path = indicators_path();
-    std::string key = site_page_key(path);
+    // Keyed by the activities that have indicators, each by its files (the indicators are the
+    // activity's; its title and its group's name are shown).
+    std::string key = page_key(path, [this](Digest& d) {
+        size_t n = 0;
+        for (const auto& g : site_.groups)
+            for (const auto& p : g.plans)
+                for (const auto& a : p.activities)
+                    if (!a.indicators.empty()) {
+                        if (!add_linked(d, g, p, a)) return false;
+                        ++n;
+                    }
+        d.add_word(n);
+        return true;
+    });
     if (keep_if_unchanged(path, key)) return;
     add_later(path, "indicators", [path](const Builder& b) { return b.indicators_data(path); }, std::move(key));
 }

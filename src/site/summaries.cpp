@@ -140,6 +140,28 @@ Data Builder::goal_summary(const std::string& from, const FocusArea& fa, const G
     return d;
 }
 
+bool Builder::add_group_list(Digest& d) const {
+    d.add_word(site_.groups.size());
+    for (const auto& g : site_.groups) {
+        const std::string& id = content_id(g.path);
+        if (id.empty()) return false;
+        d.add_words(g.path);
+        d.add_words(id);
+        const Plan* current = current_plan(g);
+        if (!current) {
+            d.add_words("no plan");
+            continue;
+        }
+        const std::string& plan_id = content_id(current->path);
+        if (plan_id.empty()) return false;
+        d.add_words(current->path);
+        d.add_words(plan_id);
+        d.add_word(static_cast<std::uint64_t>(std::count_if(current->activities.begin(), current->activities.end(),
+                                                            [](const Activity& a) { return a.status != ActivityStatus::Cancelled; })));
+    }
+    return true;
+}
+
 Data Builder::group_list(const std::string& from) const {
     std::vector<const Group*> groups;
     for (const auto& g : site_.groups) groups.push_back(&g);
@@ -198,18 +220,22 @@ void Builder::index_subjects_and_warnings() {
     }
 }
 
-// Made the first time the follow-up page asks (a rebuild that keeps it never does).
+// Made the first time the follow-up page's key asks, for the warnings' records only (subject_of
+// is asked of no other path).
 void Builder::index_subjects() const {
     for (size_t i = 0; i < site_.groups.size(); ++i) {
         const Group& g = site_.groups[i];
-        auto note = [&](const std::string& path, Subject s) {
+        auto note = [&](const std::string& path, auto&& subject) {
+            if (!warnings_by_path_.count(path)) return;
             auto& found = record_subjects_[path];
-            if (found.empty() || found.back().first != i) found.emplace_back(i, std::move(s));  // the first in the group
+            if (found.empty() || found.back().first != i) found.emplace_back(i, subject());  // the first in the group
         };
         for (const auto& p : g.plans) {
-            note(p.path, {g.id, plan_path(g.id, p.id), p.title, plan_history_path(g.id, p.id)});
+            note(p.path, [&] { return Subject{g.id, plan_path(g.id, p.id), p.title, plan_history_path(g.id, p.id)}; });
             for (const auto& a : p.activities)
-                note(a.path, {g.id, activity_path(g.id, p.id, a.id), a.title, activity_history_path(g.id, p.id, a.id)});
+                note(a.path, [&] {
+                    return Subject{g.id, activity_path(g.id, p.id, a.id), a.title, activity_history_path(g.id, p.id, a.id)};
+                });
         }
     }
 }
@@ -217,7 +243,7 @@ void Builder::index_subjects() const {
 std::vector<size_t> Builder::groups_holding(const std::string& path) const {
     std::vector<size_t> found;
     for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
-        const auto it = group_by_folder_.find(path.substr(0, slash + 1));
+        const auto it = group_by_folder_.find(std::string_view(path).substr(0, slash + 1));
         if (it != group_by_folder_.end()) found.push_back(it->second);
     }
     std::sort(found.begin(), found.end());

@@ -43,6 +43,17 @@ ino_t inode_of(const fs::path& file) {
     return st.st_ino;
 }
 
+// The key under which the last build into `out` made (or kept) `page`, from the table of page
+// keys beside it: a page made again from other inputs has another key, even when its bytes are
+// the same (and the file is then kept as it was).
+std::string key_in_table(const fs::path& out, const std::string& page) {
+    const std::string table = read_file(out.parent_path() / ".samplan-cache" / out.filename() / "pages.txt");
+    const auto at = table.find(" " + page + "\n");
+    REQUIRE(at != std::string::npos);
+    const auto line = table.rfind('\n', at) + 1;
+    return table.substr(line, table.find(' ', line) - line);
+}
+
 // Every file below `root`, Pagefind's index included.
 Snapshot all_files_of(const fs::path& root) { return snapshot(root); }
 
@@ -417,10 +428,15 @@ TEST_CASE_FIXTURE(Repository, "the pages made from the model alone are kept whil
     // Decided before its last commit and running for years: revised or not is told by that commit's date.
     replace(beta / "plans/2025/plan.toml", "end = 2025-12-31", "end = 2030-12-31");
     replace(beta / "plans/2025/plan.toml", "decided = 2025-02-01", "decided = 2024-06-01");
+    // A second process, which an activity can move to.
+    write_file(content / "processes/annan.toml", read_file(content / "processes/vagledning.toml"));
+    replace(content / "processes/annan.toml", "title = \"Vägledning\"\nguidance = \"vagledning\"\n", "title = \"Annan väg\"\n");
     git(repo.path(), "add -A", "2025-01-06T10:00:00");
     git(repo.path(), "commit -m 'Två grupper'", "2025-01-06T10:00:00");
     build(content, out);
     const std::vector<std::string> pages = {"index.html", "groups/index.html", "processes/index.html", "processes/vagledning/index.html",
+                                            "processes/annan/index.html", "regional/tidiga-insatser/index.html",
+                                            "regional/tidiga-insatser/tidiga-insatser-1/index.html",
                                             "follow-up/index.html", "follow-up/coverage/index.html", "indicators/index.html",
                                             "meeting-papers/alfa/index.html", "meeting-papers/beta/index.html", "feed.xml", "sitemap.xml",
                                             "groups/alfa/index.html", "groups/beta/index.html",
@@ -429,9 +445,11 @@ TEST_CASE_FIXTURE(Repository, "the pages made from the model alone are kept whil
                                             "regional/index.html", "regional/suicidprevention/index.html",
                                             "regional/suicidprevention/suicidprevention-1/index.html"};
     std::map<std::string, ino_t> inodes;
+    std::map<std::string, std::string> keys;
     for (const auto& page : pages) {
         INFO(page);
         inodes[page] = inode_of(out / page);
+        keys[page] = key_in_table(out, page);
     }
     const auto commit = [&](const std::string& message) {
         git(repo.path(), "add -A", "2025-04-05T10:00:00");
@@ -453,10 +471,19 @@ TEST_CASE_FIXTURE(Repository, "the pages made from the model alone are kept whil
             CHECK(inode_of(out / page) == inodes.at(page));
         }
     }
+    // The pages made from the records that do not show an activity's title: kept when it changes.
+    const std::vector<std::string> title_free = {"groups/index.html", "processes/index.html", "processes/annan/index.html",
+                                                 "follow-up/index.html", "follow-up/coverage/index.html",
+                                                 "regional/suicidprevention/index.html", "regional/tidiga-insatser/index.html",
+                                                 "regional/tidiga-insatser/tidiga-insatser-1/index.html"};
     SUBCASE("an activity's title edited in the working folder, then committed, twice") {
         replace(activity, "title = \"", "title = \"Ny: ");
         check_same_as_full_build(content, out, repo.path());
         CHECK(inode_of(out / "meeting-papers/beta/index.html") == inodes.at("meeting-papers/beta/index.html"));
+        for (const auto& page : title_free) {  // not made again
+            INFO(page);
+            CHECK(key_in_table(out, page) == keys.at(page));
+        }
         commit("Ny titel");
         check_same_as_full_build(content, out, repo.path());
         replace(activity, "title = \"Ny: ", "title = \"Igen: ");
@@ -472,6 +499,54 @@ TEST_CASE_FIXTURE(Repository, "the pages made from the model alone are kept whil
         CHECK(inode_of(out / "meeting-papers/beta/index.html") == inodes.at("meeting-papers/beta/index.html"));
         CHECK(inode_of(out / "indicators/local/beta/2025/utbildning_antal-utbildade.html") ==
               inodes.at("indicators/local/beta/2025/utbildning_antal-utbildade.html"));
+        for (const auto& page : title_free) {
+            INFO(page);
+            CHECK(key_in_table(out, page) == keys.at(page));
+        }
+    }
+    SUBCASE("an activity moved to the other goal and the other process, committed, then back in the working folder") {
+        const fs::path moved = beta / "plans/2025/activities/utbildning.md";
+        replace(moved, "focus_area = \"suicidprevention\"\ngoal = \"suicidprevention-1\"",
+                "focus_area = \"tidiga-insatser\"\ngoal = \"tidiga-insatser-1\"\nprocess = \"annan\"");
+        commit("Flyttad");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "processes/annan/index.html"), "Betas Utbildning"));
+        CHECK_FALSE(contains(read_file(out / "processes/vagledning/index.html"), "Betas Utbildning"));
+        CHECK(contains(read_file(out / "regional/tidiga-insatser/tidiga-insatser-1/index.html"), "Betas Utbildning"));
+        CHECK_FALSE(contains(read_file(out / "regional/suicidprevention/suicidprevention-1/index.html"), "Betas Utbildning"));
+        replace(moved, "focus_area = \"tidiga-insatser\"\ngoal = \"tidiga-insatser-1\"\nprocess = \"annan\"",
+                "focus_area = \"suicidprevention\"\ngoal = \"suicidprevention-1\"");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "processes/vagledning/index.html"), "Betas Utbildning"));
+        CHECK_FALSE(contains(read_file(out / "processes/annan/index.html"), "Betas Utbildning"));
+    }
+    SUBCASE("an activity's target group, then the activity cancelled, then a report added, each committed") {
+        const fs::path changed = beta / "plans/2025/activities/utbildning.md";
+        replace(changed, "target_group = \"vuxna\"", "target_group = \"barn-och-unga\"");
+        commit("Ny målgrupp");
+        check_same_as_full_build(content, out, repo.path());
+        replace(changed, "status = \"pågår\"", "status = \"avbruten\"");
+        commit("Avbruten");
+        check_same_as_full_build(content, out, repo.path());
+        replace(changed, "on_schedule = true\n", "on_schedule = true\n\n[[reports]]\ndate = 2025-05-20\nprogress = \"Sent besked.\"\n");
+        commit("Rapport");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "feed.xml"), "2025-05-20"));
+    }
+    SUBCASE("a warning about an activity, then the activity's title edited in the working folder") {
+        const fs::path warned = beta / "plans/2025/activities/utbildning.md";
+        replace(warned, "[[indicators]]",
+                "[[subgoals]]\ntitle = \"Försenat delmål\"\nresponsible = \"Per Holm\"\ndue = 2025-05-01\ndone = false\n\n[[indicators]]");
+        commit("Delmål");
+        check_same_as_full_build(content, out, repo.path());
+        replace(warned, "title = \"Betas ", "title = \"Varnad: ");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "follow-up/index.html"), "Varnad: "));
+    }
+    SUBCASE("a plan ended before today, committed: its group has no current plan") {
+        replace(beta / "plans/2025/plan.toml", "end = 2030-12-31", "end = 2025-05-01");
+        commit("Slut");
+        check_same_as_full_build(content, out, repo.path());
     }
     SUBCASE("an indicator's value, committed") {
         replace(activity, "value = 48 }", "value = 77 }");
