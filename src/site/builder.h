@@ -197,6 +197,12 @@ private:
 
     void add_home();
     Data home_data(const std::string& path) const;
+    // The start page's figures: the current plans' activities that are not cancelled, and of
+    // them those ongoing and those finished (its key and its data count them alike).
+    struct ActivityFigures {
+        size_t activities = 0, ongoing = 0, finished = 0;
+    };
+    ActivityFigures activity_figures() const;
 
     // Something that happened, as the records tell it: a plan decided or revised, a progress
     // report, a final report, a meeting.

@@ -14,18 +14,10 @@ void Builder::add_home() {
     // events (the rest is the site inputs).
     std::string key = page_key(path, [this](Digest& d) {
         if (!add_group_list(d)) return false;
-        size_t ongoing = 0, finished = 0, activities = 0;
-        for (const auto& g : site_.groups)
-            if (const Plan* p = current_plan(g))
-                for (const auto& a : p->activities) {
-                    if (a.status == ActivityStatus::Cancelled) continue;
-                    ++activities;
-                    ongoing += a.status == ActivityStatus::Ongoing;
-                    finished += a.status == ActivityStatus::Finished;
-                }
-        d.add_word(activities);
-        d.add_word(ongoing);
-        d.add_word(finished);
+        const ActivityFigures figures = activity_figures();
+        d.add_word(figures.activities);
+        d.add_word(figures.ongoing);
+        d.add_word(figures.finished);
         for (const auto& fa : site_.regional.focus_areas)
             for (const auto& g : fa.goals) {
                 const auto it = activities_by_goal_.find(g.id);
@@ -45,21 +37,27 @@ void Builder::add_home() {
     add_later(path, "home", [path](const Builder& b) { return b.home_data(path); }, std::move(key));
 }
 
+Builder::ActivityFigures Builder::activity_figures() const {
+    ActivityFigures f;
+    for (const auto& g : site_.groups)
+        if (const Plan* p = current_plan(g))
+            for (const auto& a : p->activities) {
+                if (a.status == ActivityStatus::Cancelled) continue;
+                ++f.activities;
+                f.ongoing += a.status == ActivityStatus::Ongoing;
+                f.finished += a.status == ActivityStatus::Finished;
+            }
+    return f;
+}
+
 Data Builder::home_data(const std::string& path) const {
     Data d = common(path, site_.settings.title, "home");
     d.set("title_is_site", true);  // the start page's title is the site's name, once
     d.set("regional_title", site_.regional.title);
     d.set("regional_href", href(path, regional_path()));
     d.set("summary", Data::markdown(site_.regional.summary));
-    size_t ongoing = 0, finished = 0, activities = 0, goals = 0, goals_covered = 0;
-    for (const auto& g : site_.groups)
-        if (const Plan* p = current_plan(g))
-            for (const auto& a : p->activities) {
-                if (a.status == ActivityStatus::Cancelled) continue;
-                ++activities;
-                ongoing += a.status == ActivityStatus::Ongoing;
-                finished += a.status == ActivityStatus::Finished;
-            }
+    const ActivityFigures figures = activity_figures();
+    size_t goals = 0, goals_covered = 0;
     Data gaps = Data::list();
     for (const auto& fa : site_.regional.focus_areas)
         for (const auto& g : fa.goals) {
@@ -68,9 +66,9 @@ Data Builder::home_data(const std::string& path) const {
             else gaps.push(Data::map({{"title", g.title}, {"href", href(path, goal_path(fa.id, g.id))}}));
         }
     d.set("figures", Data::map({{"groups", site_.groups.size()},
-                                {"activities", activities},
-                                {"ongoing", ongoing},
-                                {"finished", finished},
+                                {"activities", figures.activities},
+                                {"ongoing", figures.ongoing},
+                                {"finished", figures.finished},
                                 {"goals", goals},
                                 {"goals_covered", goals_covered},
                                 {"goals_uncovered", goals - goals_covered}}));
