@@ -1,9 +1,9 @@
 #include "core/diagnostics.h"
 
 #include <algorithm>
-#include <numeric>
 #include <tuple>
 
+#include "core/sort.h"
 #include "core/text.h"
 
 namespace samplan {
@@ -45,15 +45,7 @@ void Diagnostics::sort() {
     const auto before = [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); };
     // A build reports thousands (one per overdue sub-goal): their order is found on indices, and
     // each diagnostic moved once, not at every step of the merge.
-    if (!std::is_sorted(items_.begin(), items_.end(), before)) {
-        std::vector<size_t> order(items_.size());
-        std::iota(order.begin(), order.end(), size_t{0});
-        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return before(items_[a], items_[b]); });
-        std::vector<Diagnostic> sorted;
-        sorted.reserve(items_.size());
-        for (const size_t i : order) sorted.push_back(std::move(items_[i]));
-        items_ = std::move(sorted);
-    }
+    stable_sort_moving_once(items_, before);
     items_.erase(std::unique(items_.begin(), items_.end(),
                              [&](const Diagnostic& a, const Diagnostic& b) { return key(a) == key(b); }),
                  items_.end());

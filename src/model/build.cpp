@@ -1,11 +1,11 @@
 #include "model/build.h"
 
 #include <algorithm>
-#include <numeric>
 #include <map>
 
 #include "core/parallel.h"
 #include "core/rules.h"
+#include "core/sort.h"
 #include "core/text.h"
 #include "model/table_reader.h"
 
@@ -370,20 +370,6 @@ Plan read_plan(const Record& rec, Diagnostics& d) {
     p.process = r.ref("process");
     p.draft = r.boolean("draft").value_or(false);
     return p;
-}
-
-// std::stable_sort's order, each element moved once (an activity is large: a merge sort moved
-// each of a plan's activities at every step); nothing moved when they are in order already.
-template <typename T, typename Less>
-void stable_sort_moving_once(std::vector<T>& items, Less less) {
-    if (std::is_sorted(items.begin(), items.end(), less)) return;
-    std::vector<size_t> order(items.size());
-    std::iota(order.begin(), order.end(), size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return less(items[a], items[b]); });
-    std::vector<T> sorted;
-    sorted.reserve(items.size());
-    for (const size_t i : order) sorted.push_back(std::move(items[i]));
-    items = std::move(sorted);
 }
 
 std::optional<DateValue> date_value(const Record& rec, Diagnostics& d, const Value& v, const char* where) {
