@@ -184,6 +184,9 @@ int make_site(SiteRequest request, const SiteHooks& hooks, BuildReport& report, 
         request.history_cache.empty()
             ? std::string()
             : (std::filesystem::path(request.history_cache).parent_path() / "records.bin").string();
+    // What the page keys will name of the site's files outside groups/, as they are before the
+    // load (BuildSettings::site_files_before).
+    if (!settings.page_keys_file.empty()) settings.site_files_before = site_files_digest(settings);
     load_and_check(*source,
                    LoadOptions{settings.today, true, true, settings.content, request.history_cache, false, true, records_cache},
                    loaded, &report.timings, std::move(history));

@@ -684,6 +684,15 @@ bool safe_version_name(const std::string& name) {
 
 }  // namespace
 
+std::string site_files_digest(const BuildSettings& settings) {
+    Digest digest;
+    digest.add("samplan site files 1");
+    if (const std::string themes = find_themes(settings); !themes.empty()) add_files(digest, themes);
+    digest.add("content");
+    add_files(digest, settings.content, {content::layout::kGroups, fs::path(settings.output).filename().string()});
+    return digest.hex();
+}
+
 std::string themes_folder(const std::string& option) {
     if (!option.empty()) return option;
     std::error_code ec;
@@ -811,6 +820,7 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
     // Incremental builds: what the previous build wrote from which inputs.
     PageKeys previous_keys;
     KeyLog page_keys;  // this build's, for the next
+    bool keys_kept = true;  // false: the site's files changed during the build (site_files_before)
     DataKeys data_keys;  // the same, of the pages keyed by their data, and the folders kept whole
     // The paths of the pages the previous build listed under a folder entry.
     auto folder_pages = [&previous_keys](const std::string& folder) {
@@ -823,6 +833,9 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
     if (!settings.page_keys_file.empty()) {
         read_page_keys(settings.page_keys_file, settings.output_before, previous_keys);
         options.inputs_key = inputs_key(settings, theme_dir, options.versions);
+        // A file that inputs_key names changed since the load began: the pages may be made from
+        // the older text, so their keys (by the newer one) are not kept.
+        keys_kept = settings.site_files_before.empty() || site_files_digest(settings) == settings.site_files_before;
         data_keys.inputs_key = options.inputs_key;
         // Beside the page keys: the differences cache (history/versions_cache.h).
         options.differences_cache = (fs::path(settings.page_keys_file).parent_path() / "differences").string();
@@ -965,7 +978,8 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         if (!settings.search_stamp.empty()) publish::write_search_stamp(settings.search_stamp, search.stamp);
         report.output_state = output_state(settings.output, output);
         output.keep_spare(report.output_state);
-        if (!settings.page_keys_file.empty() && !(page_keys.empty() && data_keys.keys.empty() && data_keys.kept_folders.empty()))
+        if (!settings.page_keys_file.empty() && keys_kept &&
+            !(page_keys.empty() && data_keys.keys.empty() && data_keys.kept_folders.empty()))
             write_page_keys(settings.page_keys_file, report.output_state, page_keys.log(), data_keys.keys,
                             data_keys.kept_folders, searched);
         if (!options.differences_cache.empty()) history::VersionsCache(options.differences_cache).prune(activity_paths);

@@ -66,6 +66,11 @@ struct BuildSettings {
     // Empty: every page is made.
     std::string page_keys_file = {};
     std::uint64_t output_before = 0;
+    // site_files_digest() taken before the content was loaded. The page keys name the content
+    // outside groups/ and the theme by their bytes as read after the load (and the theme's); when
+    // the files differ by then (saved meanwhile), the pages may have been made from the older
+    // text: this build's page keys are not kept, and the next build makes every page.
+    std::string site_files_before = {};
     // Where the previous site is kept for the next build (publish::Spare), beside the output;
     // empty: it is removed after the swap.
     std::string spare = {};
@@ -107,6 +112,11 @@ struct BuildReport {
 // The folder that holds the themes: `option` (--themes), else ./themes when there is one, else
 // empty: the theme built into samplan (render::kBuiltinTheme).
 std::string themes_folder(const std::string& option);
+
+// A digest of the bytes of the site's files that the page keys name as a whole (inputs_key):
+// every content file outside groups/ (and the output folder, should it be inside) and every
+// file of the themes folder (settings.themes; none for the built-in theme).
+std::string site_files_digest(const BuildSettings& settings);
 
 // Where the theme `name` is read from, given themes_folder()'s answer; nullopt with `problem` set
 // when it is not there.

@@ -184,3 +184,13 @@ TEST_CASE("a record file put back as committed while a build makes its pages is 
     site.build_while_saving([&] { site.git("checkout -- content/" + std::string(SavedMidBuild::kActivity)); });
     site.check_next_build_is_full_builds();
 }
+
+TEST_CASE("the site's settings edited while a build makes its pages are in every page the next build makes") {
+    // The content outside groups/ (settings, regional plan, processes, pages) and the theme are
+    // named in every page's key by their bytes (inputs_key), read after the load: a save between
+    // the two must not leave pages made from the older text under the newer text's key.
+    SavedMidBuild site;
+    site.replace("site.toml", "title = \"Testsajt\"", "title = \"Testsajt andra\"");
+    site.build_while_saving([&] { site.replace("site.toml", "Testsajt andra", "Testsajt tredje"); });
+    site.check_next_build_is_full_builds();
+}
