@@ -364,9 +364,9 @@ bool RecordCache::append(const std::vector<Outcome>& outcomes, std::size_t max_b
         static_cast<std::uint64_t>(st.st_ino) == identity_.inode && static_cast<std::size_t>(st.st_size) == identity_.size) {
         const ssize_t wrote = ::write(fd, batch.data(), batch.size());
         done = wrote == static_cast<ssize_t>(batch.size());
-        // A part written would spoil the file for the next build: taken back (had it stayed, the
-        // next build would find the batch damaged and parse every record).
-        if (!done && wrote > 0) (void)::ftruncate(fd, static_cast<off_t>(identity_.size));
+        // A part written (a full disk) stays: the next build finds the batch damaged and parses
+        // every record. It is not cut off again: a build that mapped the file meanwhile, with
+        // that part, would then read past its end (SIGBUS).
     }
     ::close(fd);
     return done;
