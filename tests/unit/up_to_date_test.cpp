@@ -51,13 +51,31 @@ TEST_CASE("the output digest from what a build wrote equals the digest of a walk
     fs::remove_all(dir);
 }
 
+// A temporary folder with an output folder and, in a cache folder, the spare site that builds
+// into it keep; removed at the end.
+struct SpareSite {
+    fs::path dir;
+    std::string out, spare;
+    std::uint64_t state = 0;  // the output's digest after the last build
+    explicit SpareSite(const std::string& name)
+        : dir(fs::temp_directory_path() / ("samplan-up-to-date-" + name + "-" + std::to_string(::getpid()))),
+          out((dir / "site").string()),
+          spare((dir / "cache" / "spare").string()) {
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+    }
+    ~SpareSite() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+    SpareSite(const SpareSite&) = delete;
+    SpareSite& operator=(const SpareSite&) = delete;
+};
+
 TEST_CASE("the output digest from what a build wrote equals a walk's, when the build took the previous site as its staging folder") {
-    const fs::path dir = fs::temp_directory_path() / ("samplan-up-to-date-spare-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    const std::string out = (dir / "site").string();
-    const std::string spare = (dir / "cache" / "spare").string();
-    std::uint64_t state = 0;
+    SpareSite site("spare");
+    const std::string &out = site.out, &spare = site.spare;
+    std::uint64_t& state = site.state;
     auto build = [&](const std::vector<std::string>& paths, const std::string& extra) {
         publish::Output output(out, publish::Spare{spare, state});
         for (const auto& path : paths) output.write(path, "<p>" + path + (path == "a.html" ? extra : "") + "</p>");
@@ -73,16 +91,12 @@ TEST_CASE("the output digest from what a build wrote equals a walk's, when the b
     CHECK(state == build::output_state(out));
     CHECK(build({"a.html", "a/b/c/index.html", "index.html"}, ""));
     CHECK(state == build::output_state(out));
-    fs::remove_all(dir);
 }
 
 TEST_CASE("the output digest from what a rebuild kept equals a walk's, and a kept file changed in place shows") {
-    const fs::path dir = fs::temp_directory_path() / ("samplan-up-to-date-kept-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    const std::string out = (dir / "site").string();
-    const std::string spare = (dir / "cache" / "spare").string();
-    std::uint64_t state = 0;
+    SpareSite site("kept");
+    const std::string &out = site.out, &spare = site.spare;
+    std::uint64_t& state = site.state;
     // Writes `written`, keeps `kept` (unread, as a rebuild keeps a page whose inputs did not
     // change), and adds what another program puts at the top (a search index) once per `index`.
     auto build = [&](const std::vector<std::string>& written, const std::vector<std::string>& kept, const std::string& index) {
@@ -147,9 +161,8 @@ TEST_CASE("the output digest from what a rebuild kept equals a walk's, and a kep
     CHECK(state == build::output_state(out));
     for (int i = 0; i < 6000; ++i) {
         bool staging = false;
-        for (const auto& e : fs::directory_iterator(dir)) staging = staging || e.path().filename().string().rfind("site.tmp-", 0) == 0;
+        for (const auto& e : fs::directory_iterator(site.dir)) staging = staging || e.path().filename().string().rfind("site.tmp-", 0) == 0;
         if (!staging) break;
         ::usleep(10'000);
     }
-    fs::remove_all(dir);
 }
