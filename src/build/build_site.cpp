@@ -654,16 +654,14 @@ void add_files(Digest& digest, const fs::path& folder, const std::vector<std::st
 }
 
 // What a record's pages depend on outside the groups' records (site::SiteOptions::inputs_key):
-// samplan itself, the theme and the site's override of it, every content file outside groups/
-// (settings, regional plan, processes, pages), and the options that change pages.
-std::string inputs_key(const BuildSettings& settings, const std::string& theme_dir, const std::vector<site::VersionInfo>& versions) {
+// samplan itself (which stands for the built-in theme), `site_files` (site_files_digest: the
+// themes folder, the site's override of the theme, every content file outside groups/ —
+// settings, regional plan, processes, pages), and the options that change pages.
+std::string inputs_key(const BuildSettings& settings, const std::string& site_files, const std::vector<site::VersionInfo>& versions) {
     Digest digest;
-    digest.add("samplan inputs 1");
+    digest.add("samplan inputs 2");
     digest.add(program_identity());
-    digest.add(theme_dir.empty() ? "built-in theme" : "theme");
-    if (!theme_dir.empty()) add_files(digest, theme_dir);
-    digest.add("content");
-    add_files(digest, settings.content, {content::layout::kGroups, fs::path(settings.output).filename().string()});
+    digest.add(site_files);
     digest.add(settings.drafts ? "drafts" : "-");
     digest.add(settings.live_script_href);
     digest.add(settings.live_status_href);
@@ -779,8 +777,6 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         err << "samplan: " << problem << "\n";
         return kFailed;
     }
-    // The built-in theme has no folder: samplan's own identity (in inputs_key) stands for it.
-    const std::string theme_dir = themes.empty() ? std::string() : themes + "/" + site.settings.theme;
     std::error_code ec;
     Diagnostics theme_problems;
     const render::Theme theme =
@@ -832,10 +828,11 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
     };
     if (!settings.page_keys_file.empty()) {
         read_page_keys(settings.page_keys_file, settings.output_before, previous_keys);
-        options.inputs_key = inputs_key(settings, theme_dir, options.versions);
+        const std::string site_files = site_files_digest(settings);
+        options.inputs_key = inputs_key(settings, site_files, options.versions);
         // A file that inputs_key names changed since the load began: the pages may be made from
         // the older text, so their keys (by the newer one) are not kept.
-        keys_kept = settings.site_files_before.empty() || site_files_digest(settings) == settings.site_files_before;
+        keys_kept = settings.site_files_before.empty() || site_files == settings.site_files_before;
         data_keys.inputs_key = options.inputs_key;
         // Beside the page keys: the differences cache (history/versions_cache.h).
         options.differences_cache = (fs::path(settings.page_keys_file).parent_path() / "differences").string();
