@@ -35,7 +35,16 @@ enum class RunEnd {
 // (core/stop.h; then Stopped is thrown once it is gone), and when `cancel` (if given) is set: it
 // is looked at as often as a stop is, every 20 ms. It returns as soon as the program ended (the
 // guard and samplan are woken by a pidfd, not a timer).
+//
+// `single_process`: the caller knows that the program starts no process of its own (Pagefind's
+// binary). It is then started without a guard, by a child that shares samplan's memory until it
+// execs (clone with CLONE_VFORK, as posix_spawn does) rather than by fork(): forking samplan,
+// whose memory holds the site, copied its page tables twice (the guard, then the program) and left
+// the guard holding a copy-on-write image of it while the program ran (10-35 ms of a rebuild's
+// wall time per run, 2-6 ms more to end the guard). The program leads its process group, has
+// PR_SET_PDEATHSIG (SIGKILL) from the thread that started it, which waits for it here, so it ends
+// with samplan however samplan ends, and holds no descriptor of samplan's but its standard ones.
 RunEnd run_guarded(std::vector<std::string> args, std::chrono::steady_clock::time_point deadline,
-                   const std::atomic<bool>* cancel = nullptr);
+                   const std::atomic<bool>* cancel = nullptr, bool single_process = false);
 
 }  // namespace samplan::publish

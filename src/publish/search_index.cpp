@@ -87,6 +87,19 @@ std::string npm_binary(const std::string& program) {
     return program;
 }
 
+// Whether `program` is Pagefind's own binary (an executable named pagefind or pagefind_extended,
+// not a script): it starts no process of its own, so run_guarded need not start it under a guard.
+bool pagefind_binary(const std::string& program) {
+    const std::string name = fs::path(program).filename().string();
+    if (name != "pagefind" && name != "pagefind_extended") return false;
+    const int fd = ::open(program.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    char magic[4] = {};
+    const bool elf = ::read(fd, magic, sizeof magic) == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
+    ::close(fd);
+    return elf;
+}
+
 // Which file is `path` now (its target's when it is a link): inode, size, modification time.
 std::string identity(const std::string& path) {
     struct stat st {};
@@ -272,6 +285,7 @@ struct SearchIndex::State {
     const std::string staging;
     const bool reused;  // the staging folder holds the previous site's index
     std::string binary, program;  // Pagefind (empty: not installed), and what is started for it
+    bool single_process = false;   // `program` is Pagefind's binary (pagefind_binary)
     std::string tool_line;
     std::unordered_map<std::string, Previous> previous;  // by part_name, from the stamp
     bool finished = false;
@@ -307,6 +321,7 @@ struct SearchIndex::State {
         binary = find_pagefind(options.site_folder);
         if (binary.empty()) return;
         program = npm_binary(binary);
+        single_process = pagefind_binary(program);
         Digest tool;
         tool.add("samplan-search 3");  // 3: each part's line also holds the digest of what Pagefind was given
         tool.add(pagefind_identity(binary));
@@ -382,7 +397,8 @@ struct SearchIndex::State {
                 }
                 clear_part(index, part.name.empty());  // (half linked: made instead)
             }
-            run.end = run_guarded({program, "--site", scratch, "--output-path", index, "--silent"}, deadline, &cancel);
+            run.end = run_guarded({program, "--site", scratch, "--output-path", index, "--silent"}, deadline, &cancel,
+                                  single_process);
             std::error_code e;
             if (run.end == RunEnd::Ok && !fs::is_regular_file(index + "/pagefind-entry.json", e) &&
                 !fs::is_regular_file(index + "/pagefind.js", e))

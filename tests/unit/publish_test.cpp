@@ -8,9 +8,11 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -413,6 +415,77 @@ TEST_CASE("publish: a program run under a guard holds none of samplan's other de
     REQUIRE(!pid.empty());
     ::kill(std::stoi(pid), SIGKILL);  // the program, killed by someone else: it failed
     run.join();
+}
+
+TEST_CASE("publish: a program started without a guard tells how it ended as a guarded one does") {
+    const auto later = std::chrono::steady_clock::now() + std::chrono::hours(1);
+    CHECK(publish::run_guarded({"/bin/true"}, later, nullptr, true) == publish::RunEnd::Ok);
+    CHECK(publish::run_guarded({"/bin/false"}, later, nullptr, true) == publish::RunEnd::Failed);
+    CHECK(publish::run_guarded({"/nonexistent/pagefind"}, later, nullptr, true) == publish::RunEnd::CannotStart);
+    CHECK(publish::run_guarded({"/bin/sleep", "600"}, std::chrono::steady_clock::now(), nullptr, true) ==
+          publish::RunEnd::TimedOut);
+    const std::atomic<bool> cancel{true};
+    CHECK(publish::run_guarded({"/bin/sleep", "600"}, later, &cancel, true) == publish::RunEnd::Cancelled);
+    // Its standard input and output are /dev/null (the shell's own, $$, read before printf's are redirected).
+    Folder folder;
+    const fs::path out = folder.dir / "out";
+    CHECK(publish::run_guarded({"/bin/sh", "-c", "printf '%s\\n' \"$(readlink /proc/$$/fd/0)\" \"$(readlink /proc/$$/fd/1)\" > " + out.string()}, later, nullptr,
+                               true) == publish::RunEnd::Ok);
+    const auto std_in_out = lines_in(out);
+    std::ostringstream shown;
+    shown << std::ifstream(out).rdbuf();
+    INFO(shown.str());
+    CHECK(std_in_out == std::vector<std::string>{"/dev/null", "/dev/null"});
+}
+
+TEST_CASE("publish: a program started without a guard holds none of samplan's other descriptors") {
+    // As the guarded program (above): a pipe without close-on-exec is not held by it.
+    Folder folder;
+    const fs::path pid_file = folder.dir / "pid";
+    int other[2];
+    REQUIRE(::pipe(other) == 0);
+    std::thread run([&] {
+        const auto later = std::chrono::steady_clock::now() + std::chrono::hours(1);
+        CHECK(publish::run_guarded({"/bin/sh", "-c", "echo $$ > " + pid_file.string() + ".tmp && mv " + pid_file.string() +
+                                                         ".tmp " + pid_file.string() + " && exec sleep 600"},
+                                   later, nullptr, true) == publish::RunEnd::Failed);
+    });
+    for (int i = 0; i < 2000 && !fs::exists(pid_file); ++i) ::usleep(10'000);  // a bound, not a measurement
+    std::string pid;
+    std::ifstream(pid_file) >> pid;
+    ::close(other[1]);
+    struct pollfd closed {other[0], POLLIN, 0};
+    const bool seen = ::poll(&closed, 1, 20'000) == 1;  // at once, unless the program holds it
+    CHECK(seen);
+    ::close(other[0]);
+    REQUIRE(!pid.empty());
+    ::kill(std::stoi(pid), SIGKILL);
+    run.join();
+}
+
+TEST_CASE("publish: a program started without a guard ends when samplan is killed") {
+    // A process standing for samplan starts it, and is killed (SIGKILL: nothing of its own runs).
+    Folder folder;
+    const fs::path pid_file = folder.dir / "pid";
+    const pid_t samplan = ::fork();
+    REQUIRE(samplan >= 0);
+    if (samplan == 0) {
+        const auto later = std::chrono::steady_clock::now() + std::chrono::hours(1);
+        publish::run_guarded({"/bin/sh", "-c", "echo $$ > " + pid_file.string() + ".tmp && mv " + pid_file.string() + ".tmp " +
+                                                   pid_file.string() + " && exec sleep 600"},
+                             later, nullptr, true);
+        ::_exit(0);
+    }
+    for (int i = 0; i < 2000 && !fs::exists(pid_file); ++i) ::usleep(10'000);  // a bound, not a measurement
+    std::string pid;
+    std::ifstream(pid_file) >> pid;
+    ::kill(samplan, SIGKILL);
+    int status = 0;
+    ::waitpid(samplan, &status, 0);
+    REQUIRE(!pid.empty());
+    const bool gone = eventually([&] { return ended(std::stoi(pid)); });
+    CHECK(gone);
+    if (!gone) ::kill(std::stoi(pid), SIGKILL);
 }
 
 namespace {
