@@ -1,6 +1,7 @@
 // history/cache.cpp — see cache.h.
 #include "history/cache.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "core/files.h"
@@ -23,36 +24,41 @@ std::string escape_field(const std::string& s) {
     return out;
 }
 
-// Splits `line` at its tabs into `fields`, undoing escape_field; returns the number of fields.
-// `fields` is reused from line to line, its strings' memory with it: the cache has a line per
-// commit and per change (tens of thousands), and a rebuild reads all of them. (The runs between
-// tabs and escapes are appended whole.)
-size_t split_fields(std::string_view line, std::vector<std::string>& fields) {
-    size_t n = 1;
-    if (fields.empty()) fields.emplace_back();
-    fields[0].clear();
-    for (size_t i = 0; i < line.size();) {
-        size_t special = i;
-        while (special < line.size() && line[special] != '\t' && line[special] != '\\') ++special;
-        fields[n - 1].append(line.data() + i, special - i);
-        i = special;
-        if (i == line.size()) break;
-        if (line[i] == '\t') {
-            if (fields.size() == n) fields.emplace_back();
-            fields[n].clear();
-            ++n;
-            ++i;
+// Splits `line` at its tabs into `fields` (views of the line, escapes as written); returns the
+// number of fields, or 0 when there are more than `max` (the cache has a line per commit and per
+// change, tens of thousands, and a rebuild reads all of them: no string is made here).
+size_t split_fields(std::string_view line, std::string_view* fields, size_t max) {
+    size_t n = 0;
+    for (size_t from = 0;;) {
+        if (n == max) return 0;
+        const size_t tab = line.find('\t', from);
+        fields[n++] = line.substr(from, tab == std::string_view::npos ? std::string_view::npos : tab - from);
+        if (tab == std::string_view::npos) return n;
+        from = tab + 1;
+    }
+}
+
+// A field as escape_field wrote it, unescaped (most fields have no escape: one copy).
+std::string unescaped(std::string_view field) {
+    size_t i = field.find('\\');
+    if (i == std::string_view::npos) return std::string(field);
+    std::string out(field.substr(0, i));
+    while (i < field.size()) {
+        if (field[i] != '\\') {
+            const size_t next = std::min(field.find('\\', i), field.size());
+            out.append(field.data() + i, next - i);
+            i = next;
             continue;
         }
-        if (i + 1 == line.size()) {  // a backslash at the end stays as it is
-            fields[n - 1] += '\\';
+        if (i + 1 == field.size()) {  // a backslash at the end stays as it is
+            out += '\\';
             break;
         }
-        const char c = line[i + 1];
-        fields[n - 1] += c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
+        const char c = field[i + 1];
+        out += c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
         i += 2;
     }
-    return n;
+    return out;
 }
 
 }  // namespace
@@ -66,21 +72,24 @@ bool read_cache(const std::string& file, const std::string& prefix, Cache& cache
     if (!next_line(rest, line) || line != kCacheMagic) return false;
     if (!next_line(rest, line) || line.rfind("head\t", 0) != 0) return false;
     cache.head = std::string(line.substr(5));
-    std::vector<std::string> f;
-    if (!next_line(rest, line) || split_fields(line, f) != 2 || f[0] != "prefix" || f[1] != prefix) return false;
+    std::string_view f[6];
+    if (!next_line(rest, line) || split_fields(line, f, 6) != 2 || f[0] != "prefix" || unescaped(f[1]) != prefix) return false;
     while (next_line(rest, line)) {
-        const size_t n = split_fields(line, f);
-        if (f[0] == "R" && n == 6) {
+        const size_t n = split_fields(line, f, 6);
+        if (n == 6 && f[0] == "R") {
             const auto date = parse_iso_date(f[2]);
             if (!date) return false;
-            cache.revisions.push_back({f[1], f[1].substr(0, 7), *date, f[3], f[4]});
+            std::string commit = unescaped(f[1]);
+            std::string short_id = commit.substr(0, 7);
+            cache.revisions.push_back({std::move(commit), std::move(short_id), *date, unescaped(f[3]), unescaped(f[4])});
             cache.changes.emplace_back();
-            if (f[5] != "") return false;
-        } else if (f[0] == "C" && n == 5 && !cache.changes.empty() && f[1].size() == 1) {
+            if (!f[5].empty()) return false;
+        } else if (n == 5 && f[0] == "C" && !cache.changes.empty() && f[1].size() == 1) {
             const char k = f[1][0];
             if (k != 'A' && k != 'M' && k != 'D' && k != 'R') return false;
             cache.changes.back().push_back({k == 'A' ? ChangeKind::Added : k == 'M' ? ChangeKind::Modified
-                                            : k == 'D' ? ChangeKind::Deleted : ChangeKind::Renamed, f[2], f[3], f[4]});
+                                            : k == 'D' ? ChangeKind::Deleted : ChangeKind::Renamed,
+                                            unescaped(f[2]), unescaped(f[3]), unescaped(f[4])});
         } else {
             return false;  // anything unexpected: read the history again
         }

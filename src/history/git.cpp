@@ -6,6 +6,16 @@
 #include <cstdint>
 #include <string_view>
 
+// libgit2 built with mbedtls (Debian's) reads and parses the system's certificate authorities
+// (/etc/ssl/certs/ca-certificates.crt, some 140 certificates) in git_libgit2_init, for HTTPS
+// remotes: 6 ms of CPU in every samplan run that reads the history, a sixtieth of a rebuild's
+// (docs/performance.md, "(nineteenth session, fixed12)"). samplan only reads local repositories:
+// this function, which libgit2 finds in the program before mbedtls's own, parses nothing. Should
+// a remote ever be reached over HTTPS, the empty list of authorities makes mbedtls refuse every
+// server's certificate (libgit2 requires a verified one): it fails, never trusts blindly. With a
+// libgit2 built on OpenSSL or without TLS nothing calls it.
+extern "C" int mbedtls_x509_crt_parse_file(void* /*chain*/, const char* /*path*/) { return 0; }
+
 namespace samplan::history {
 namespace {
 

@@ -390,6 +390,14 @@ void Output::take_spare(std::uint64_t output_state, std::string& doubtful) {
                   std::to_string(ctime_ns(spare))) ||
             !next("state " + std::to_string(output_state)))
             return false;
+        // Room for every line at once (some 80,000 on a long history: no vector grown and copied
+        // as they are read).
+        size_t lines = 0, folder_lines = 0;
+        for (size_t at = 0; (at = rest.find('\n', at)) != std::string_view::npos; ++lines)
+            if (++at + 1 < rest.size() && rest[at] == 'd' && rest[at + 1] == ' ') ++folder_lines;
+        site->files.reserve(lines - folder_lines);
+        site->folders.reserve(folder_lines);
+        folder_times.reserve(folder_lines);
         bool ended = false;
         while (!ended && next_line()) {
             if (line == "end") {
