@@ -222,25 +222,23 @@ void Builder::add_changelog(const Changelog& changelog) {
         Data records = Data::list();
         std::string summary;
         if (auto it = changelog.find(r); it != changelog.end()) {
-            std::map<std::string, Data> by_record;
-            std::vector<std::string> order;
+            // Each record's first entry (its title) and its differences, in the order first met.
+            std::vector<std::pair<const ChangelogEntry*, Data>> by_record;
+            std::map<std::string_view, size_t> position;
             for (const auto& e : it->second) {
-                if (!by_record.count(e.history_page)) {
-                    order.push_back(e.history_page);
-                    by_record.emplace(e.history_page, Data::map({{"title", e.title},
-                                                                  {"href", href(path, e.history_page)},
-                                                                  {"differences", Data::list()}}));
-                }
+                const auto [at, first] = position.try_emplace(e.history_page, by_record.size());
+                if (first) by_record.emplace_back(&e, Data::list());
                 if (!e.difference.kind.empty()) {
-                    Data diff = difference_data(with_step_names(e.history_page, e.difference));
+                    Data diff = e.difference.kind == "step" ? difference_data(with_step_names(e.history_page, e.difference))
+                                                            : difference_data(e.difference);
                     summary += (summary.empty() ? "" : "; ") + e.title + ": " + diff.get("text")->text();
-                    Data& rec = by_record.at(e.history_page);
-                    Data diffs = *rec.get("differences");
-                    diffs.push(std::move(diff));
-                    rec.set("differences", std::move(diffs));
+                    by_record[at->second].second.push(std::move(diff));
                 }
             }
-            for (const auto& key : order) records.push(by_record.at(key));
+            for (auto& [e, differences] : by_record)
+                records.push(Data::map({{"title", e->title},
+                                        {"href", href(path, e->history_page)},
+                                        {"differences", std::move(differences)}}));
         }
         list.push(Data::map({{"date", rev.date.iso()},
                              {"summary", rev.summary},
