@@ -5,7 +5,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <initializer_list>
 #include <map>
 #include <string_view>
@@ -39,14 +41,20 @@ std::string number(double v) {
 // files are megabytes made of pieces of a few bytes. `text()` is what was appended.
 class TextOut {
 public:
+    TextOut() = default;
+    TextOut(const TextOut&) = delete;
+    TextOut& operator=(const TextOut&) = delete;
+    ~TextOut() { std::free(buffer_); }
+
     void append(const char* p, size_t n) {
-        std::memcpy(room(n), p, n);
+        if (room_ - used_ < n) grow(n);
+        std::memcpy(buffer_ + used_, p, n);
         used_ += n;
     }
     void append(std::string_view s) { append(s.data(), s.size()); }
     void put(char c) {
-        *room(1) = c;
-        ++used_;
+        if (room_ == used_) grow(1);
+        buffer_[used_++] = c;
     }
     // The text of a JSON string, quoted and escaped (core/text.h's append_json_quoted).
     void json_quoted(std::string_view s) {
@@ -55,24 +63,25 @@ public:
             const size_t run = json_plain_run(s);
             append(s.data(), run);
             if (run == s.size()) break;
-            used_ += json_escape(static_cast<unsigned char>(s[run]), room(6));
+            if (room_ - used_ < 6) grow(6);
+            used_ += json_escape(static_cast<unsigned char>(s[run]), buffer_ + used_);
             s.remove_prefix(run + 1);
         }
         put('"');
     }
-    [[nodiscard]] std::string text() && {
-        buffer_.resize(used_);
-        used_ = 0;
-        return std::move(buffer_);
-    }
+    [[nodiscard]] std::string text() const { return std::string(buffer_ == nullptr ? "" : buffer_, used_); }
 
 private:
-    // Where `n` more bytes go.
-    char* room(size_t n) {
-        if (buffer_.size() - used_ < n) buffer_.resize(std::max(2 * buffer_.size(), used_ + n + 4096));
-        return buffer_.data() + used_;
+    // Room for `n` more bytes at least (the buffer doubled, or more).
+    void grow(size_t n) {
+        const size_t room = std::max(2 * room_, used_ + n + 4096);
+        char* const larger = static_cast<char*>(std::realloc(buffer_, room));
+        if (!larger) throw std::bad_alloc();
+        buffer_ = larger;
+        room_ = room;
     }
-    std::string buffer_;  // its size is the room; the first used_ bytes are the text
+    char* buffer_ = nullptr;  // room_ bytes, of which the first used_ are the text
+    size_t room_ = 0;
     size_t used_ = 0;
 };
 
@@ -102,7 +111,7 @@ public:
     Json& field(std::string_view k, const std::optional<Date>& v) { key(k); return v ? str(v->iso()) : null(); }
     std::string take() {
         out_.put('\n');
-        return std::move(out_).text();
+        return out_.text();
     }
 
 private:
@@ -369,7 +378,7 @@ std::string csv_fields(std::initializer_list<std::string_view> fields) {
         append_csv_field(out, field);
         out.put(',');
     }
-    return std::move(out).text();
+    return out.text();
 }
 
 }  // namespace
@@ -535,8 +544,8 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
                     for (const auto& v : i.values) row("value", v);
                 }
             }
-    files.push_back({activities_csv_path(), std::move(activities).text()});
-    files.push_back({indicators_csv_path(), std::move(indicators).text()});
+    files.push_back({activities_csv_path(), activities.text()});
+    files.push_back({indicators_csv_path(), indicators.text()});
     return files;
 }
 
