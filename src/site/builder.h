@@ -28,6 +28,12 @@ namespace samplan::site {
 
 using namespace samplan::model;
 
+// A date as one word of a page key (Digest::add_word): year, month and day.
+inline std::uint64_t date_word(const Date& date) {
+    return static_cast<std::uint64_t>(static_cast<std::uint32_t>(date.year)) << 16 |
+           static_cast<std::uint64_t>(date.month & 0xff) << 8 | static_cast<std::uint64_t>(date.day & 0xff);
+}
+
 // Adds a view model's whole tree to a page key: what a page made from it shows.
 void add_data(Digest& digest, const Data& data);
 // Adds a diagnostic to a page key: every field of it (the pages show its sentence, made from
