@@ -517,7 +517,6 @@ private:
     // builder's thread only).
     mutable std::unordered_map<const Activity*, std::optional<std::uint64_t>> linked_;
     size_t handed_ = 0;  // pages handed on so far (not folder entries)
-    size_t plans_kept_ = 0;  // the plans whose folder entry is kept whole (PlanKeys::kept)
     std::unique_ptr<VersionPrefetch> versions_;  // set when there is history
     mutable std::mutex common_mutex_;
     mutable std::map<std::string, std::shared_ptr<const Data>> common_cache_;  // shared_common(), by root and section

@@ -254,7 +254,6 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                         keys.kept = options_.unchanged(plan_folder_path(g.id, p.id), keys.folder);
                     }
                     folder_kept = keys.kept;
-                    if (folder_kept) ++plans_kept_;
                     for (size_t j = first_activity; j < jobs.size(); ++j) {
                         const Activity& a = *jobs[j].activity;
                         RecordKeys& keys = record_keys_[a.path];

@@ -158,20 +158,15 @@ void Builder::add_versions_family(Handoff&) { add_versions(); }
 void Builder::add_feeds_family(Handoff&) { add_feed_and_sitemap(sitemap_pages_); }
 
 SiteView Builder::run() {
-    // The open data files need only the model: they are made on another thread beside the pages.
-    // In a build that makes most plans' pages, after the groups' pages: they would otherwise be
-    // held through them, when the most memory is in use (every record's versions are read then).
-    // In a rebuild that keeps the folders of all but an eighth of the plans at most (few versions
-    // are read), at once: the other cores have least to do while the groups' pages are handed on.
+    // The open data files need only the model: they are made on another thread while the pages
+    // after the groups' are made. Not from the start: they would then be held through the groups'
+    // pages, when the most memory is in use (every record's versions are read then).
     std::future<std::vector<FileView>> open_data;
-    auto start_open_data = [&] { open_data = std::async(std::launch::async, [this] { return open_data_views(); }); };
-    size_t plans = 0;
-    for (const auto& g : site_.groups) plans += g.plans.size();
-    if (incremental() && 8 * (plans - plans_kept_) <= plans) start_open_data();
     Handoff handoff;
     for (const auto& family : page_families()) {
         (this->*family.add)(handoff);
-        if (family.add == &Builder::add_groups_family && !open_data.valid()) start_open_data();
+        if (family.add == &Builder::add_groups_family)
+            open_data = std::async(std::launch::async, [this] { return open_data_views(); });
     }
     for (auto& f : open_data.get()) view_.files.push_back(std::move(f));
     versions_.reset();  // its threads are done
