@@ -5,9 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <new>
 #include <initializer_list>
 #include <map>
 #include <string_view>
@@ -38,23 +36,29 @@ std::string number(double v) {
 }
 
 // Text appended piece by piece, without a call into std::string for each piece: the open data
-// files are megabytes made of pieces of a few bytes. `text()` is what was appended.
+// files are megabytes made of pieces of a few bytes. The pieces are gathered in a block of its
+// own, appended to the text when full. `take()` gives the text.
 class TextOut {
 public:
     TextOut() = default;
     TextOut(const TextOut&) = delete;
     TextOut& operator=(const TextOut&) = delete;
-    ~TextOut() { std::free(buffer_); }
 
     void append(const char* p, size_t n) {
-        if (room_ - used_ < n) grow(n);
-        std::memcpy(buffer_ + used_, p, n);
+        if (kBlock - used_ < n) {
+            flush();
+            if (n >= kBlock) {
+                text_.append(p, n);
+                return;
+            }
+        }
+        std::memcpy(block_ + used_, p, n);
         used_ += n;
     }
     void append(std::string_view s) { append(s.data(), s.size()); }
     void put(char c) {
-        if (room_ == used_) grow(1);
-        buffer_[used_++] = c;
+        if (used_ == kBlock) flush();
+        block_[used_++] = c;
     }
     // The text of a JSON string, quoted and escaped (core/text.h's append_json_quoted).
     void json_quoted(std::string_view s) {
@@ -63,26 +67,26 @@ public:
             const size_t run = json_plain_run(s);
             append(s.data(), run);
             if (run == s.size()) break;
-            if (room_ - used_ < 6) grow(6);
-            used_ += json_escape(static_cast<unsigned char>(s[run]), buffer_ + used_);
+            if (kBlock - used_ < 6) flush();
+            used_ += json_escape(static_cast<unsigned char>(s[run]), block_ + used_);
             s.remove_prefix(run + 1);
         }
         put('"');
     }
-    [[nodiscard]] std::string text() const { return std::string(buffer_ == nullptr ? "" : buffer_, used_); }
+    [[nodiscard]] std::string take() {
+        flush();
+        return std::move(text_);
+    }
 
 private:
-    // Room for `n` more bytes at least (the buffer doubled, or more).
-    void grow(size_t n) {
-        const size_t room = std::max(2 * room_, used_ + n + 4096);
-        char* const larger = static_cast<char*>(std::realloc(buffer_, room));
-        if (!larger) throw std::bad_alloc();
-        buffer_ = larger;
-        room_ = room;
+    void flush() {
+        text_.append(block_, used_);
+        used_ = 0;
     }
-    char* buffer_ = nullptr;  // room_ bytes, of which the first used_ are the text
-    size_t room_ = 0;
-    size_t used_ = 0;
+    static constexpr size_t kBlock = 16384;
+    std::string text_;
+    char block_[kBlock];
+    size_t used_ = 0;  // bytes of block_ not yet in text_
 };
 
 // A tiny JSON writer: objects and arrays with correct commas, strings escaped.
@@ -111,7 +115,7 @@ public:
     Json& field(std::string_view k, const std::optional<Date>& v) { key(k); return v ? str(v->iso()) : null(); }
     std::string take() {
         out_.put('\n');
-        return out_.text();
+        return out_.take();
     }
 
 private:
@@ -378,7 +382,7 @@ std::string csv_fields(std::initializer_list<std::string_view> fields) {
         append_csv_field(out, field);
         out.put(',');
     }
-    return out.text();
+    return out.take();
 }
 
 }  // namespace
@@ -544,8 +548,8 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
                     for (const auto& v : i.values) row("value", v);
                 }
             }
-    files.push_back({activities_csv_path(), activities.text()});
-    files.push_back({indicators_csv_path(), indicators.text()});
+    files.push_back({activities_csv_path(), activities.take()});
+    files.push_back({indicators_csv_path(), indicators.take()});
     return files;
 }
 
