@@ -237,29 +237,67 @@ std::string suggestion(std::string_view value, const std::vector<std::string>& c
     return out + ")";
 }
 
+namespace {
+
+// Whether one of the eight bytes of `w` needs an escape in a JSON string: a control character
+// (below 0x20), '"' or '\\'. (Bytes from 0x80 never do: their high bit rules them out of each test.)
+bool json_escape_in(std::uint64_t w) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    const auto zero_byte = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
+    const std::uint64_t below_space = (w - ones * 0x20) & ~w & highs;
+    return (below_space | zero_byte(w ^ (ones * '"')) | zero_byte(w ^ (ones * '\\'))) != 0;
+}
+
+}  // namespace
+
+size_t json_plain_run(std::string_view s) {
+    const char* const p = s.data();
+    const size_t n = s.size();
+    size_t i = 0;
+    for (; n - i >= 8; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        if (json_escape_in(w)) break;
+    }
+    for (; i < n; ++i) {
+        const auto c = static_cast<unsigned char>(p[i]);
+        if (c < 0x20 || c == '"' || c == '\\') break;
+    }
+    return i;
+}
+
+size_t json_escape(unsigned char c, char* out) {
+    out[0] = '\\';
+    switch (c) {
+        case '"': out[1] = '"'; return 2;
+        case '\\': out[1] = '\\'; return 2;
+        case '\n': out[1] = 'n'; return 2;
+        case '\r': out[1] = 'r'; return 2;
+        case '\t': out[1] = 't'; return 2;
+        default: {
+            static constexpr char kHex[] = "0123456789abcdef";
+            out[1] = 'u';
+            out[2] = '0';
+            out[3] = '0';
+            out[4] = kHex[c >> 4];
+            out[5] = kHex[c & 15];
+            return 6;
+        }
+    }
+}
+
 void append_json_quoted(std::string& out, std::string_view s) {
     out.reserve(out.size() + s.size() + 2);
     out += '"';
-    size_t done = 0;  // text up to here is in `out`; runs that need no escape are appended at once
-    for (size_t i = 0; i < s.size(); ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out.append(s.data() + done, i - done);
-        done = i + 1;
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default: {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            }
-        }
+    // Runs that need no escape are appended at once (found eight bytes at a time).
+    while (!s.empty()) {
+        const size_t run = json_plain_run(s);
+        out.append(s.data(), run);
+        if (run == s.size()) break;
+        char escape[6];
+        out.append(escape, json_escape(static_cast<unsigned char>(s[run]), escape));
+        s.remove_prefix(run + 1);
     }
-    out.append(s.data() + done, s.size() - done);
     out += '"';
 }
 

@@ -61,6 +61,12 @@ std::string suggestion(std::string_view value, const std::vector<std::string>& c
 std::string json_quote(std::string_view s);
 // The same, appended to `out`.
 void append_json_quoted(std::string& out, std::string_view s);
+// The length of the longest start of `s` that a JSON string holds as it is (no control
+// character, '"' or '\\'); looks at eight bytes at a time.
+size_t json_plain_run(std::string_view s);
+// The escape of byte `c` in a JSON string (one that json_plain_run stops at): "\\n", "\\u0001"…
+// written to `out`, which has room for six bytes; returns its length.
+size_t json_escape(unsigned char c, char* out);
 // 'value' quoted for a diagnostic, control characters escaped and long values shortened.
 std::string quote(std::string_view value);
 

@@ -28,6 +28,12 @@ namespace samplan::site {
 
 using namespace samplan::model;
 
+// A date as one word of a page key (Digest::add_word): year, month and day.
+inline std::uint64_t date_word(const Date& date) {
+    return static_cast<std::uint64_t>(static_cast<std::uint32_t>(date.year)) << 16 |
+           static_cast<std::uint64_t>(date.month & 0xff) << 8 | static_cast<std::uint64_t>(date.day & 0xff);
+}
+
 // Adds a view model's whole tree to a page key: what a page made from it shows.
 void add_data(Digest& digest, const Data& data);
 // Adds a diagnostic to a page key: every field of it (the pages show its sentence, made from
@@ -40,6 +46,8 @@ const char* plan_status_class(PlanStatus s);
 
 // The change log shows the newest commits only (changes/index.html).
 constexpr size_t kChangelogRevisions = 100;
+// Its feed (changes.xml), the newest of those.
+constexpr size_t kChangesFeedRevisions = 30;
 // The recent events the start page and the Atom feed show.
 constexpr size_t kHomeEvents = 10;
 constexpr size_t kFeedEvents = 30;
@@ -380,8 +388,15 @@ private:
                       const std::vector<history::RecordVersion>& versions, const std::vector<char>& has_page,
                       const std::vector<std::pair<std::string, std::string>>& trail) const;
 
-    // The site-wide change log: the newest commits and, per record they touched, what changed.
-    void add_changelog(const Changelog& changelog);
+    // The site-wide change log: the newest commits and, per record they touched, what changed
+    // (its page and its feed, made later from `changelog`).
+    void add_changelog(Changelog&& changelog);
+    // The key of the change log's page or feed at `path`: the site inputs, --today, and what they
+    // show of the newest `revisions` commits (each by its id and author) and of `changelog`'s
+    // entries for them (each record's title, history page and differences, and a step's process).
+    std::string changelog_key(const std::string& path, const Changelog& changelog, size_t revisions) const;
+    Data changes_data(const std::string& path, const Changelog& changelog) const;
+    Data changes_feed_data(const Changelog& changelog) const;
 
     void add_versions();
 

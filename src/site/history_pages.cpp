@@ -206,65 +206,123 @@ Data Builder::history_data(const std::string& path, const std::string& title, co
     return d;
 }
 
-// The site-wide change log: the newest commits and, per record they touched, what changed.
-void Builder::add_changelog(const Changelog& changelog) {
+// The site-wide change log: the newest commits and, per record they touched, what changed. Its
+// page and its feed are keyed by what they show (changelog_key), and made on the render threads.
+void Builder::add_changelog(Changelog&& changelog) {
     if (!options_.history || !options_.history->available()) return;
+    const auto shared = std::make_shared<const Changelog>(std::move(changelog));
     const std::string path = changes_path();
+    std::string key = changelog_key(path, *shared, kChangelogRevisions);
+    if (!keep_if_unchanged(path, key))
+        add_later(path, "changes", [path, shared](const Builder& b) { return b.changes_data(path, *shared); }, std::move(key));
+    const std::string feed = changes_feed_path();
+    std::string feed_key = changelog_key(feed, *shared, kChangesFeedRevisions);
+    if (!keep_if_unchanged(feed, feed_key))
+        add_later(feed, "feed", [shared](const Builder& b) { return b.changes_feed_data(*shared); }, std::move(feed_key));
+}
+
+std::string Builder::changelog_key(const std::string& path, const Changelog& changelog, size_t shown) const {
+    return page_key(path, [this, &changelog, shown](Digest& d) {
+        d.add_words("changes 1");
+        d.add_words(options_.history->note());
+        const auto& revisions = options_.history->revisions();
+        for (size_t r = 0; r < revisions.size() && r < shown; ++r) {
+            // The commit's id stands for its date, summary and short id; its author is after
+            // .mailmap, which may change.
+            d.add_words(revisions[r].commit);
+            d.add_words(revisions[r].author);
+            const auto it = changelog.find(r);
+            if (it == changelog.end()) {
+                d.add_word(0);
+                continue;
+            }
+            d.add_word(it->second.size());
+            for (const auto& e : it->second) {
+                const history::Difference& diff = e.difference;
+                for (const std::string* text : {&e.title, &e.history_page, &diff.kind, &diff.record}) d.add_words(*text);
+                d.add_word(diff.args.size() | static_cast<std::uint64_t>(diff.words.size()) << 32);
+                for (const auto& arg : diff.args) d.add_words(arg);
+                for (const auto& run : diff.words) {
+                    d.add_word(static_cast<std::uint64_t>(run.kind));
+                    d.add_words(run.text);
+                }
+                if (diff.kind == "step") {  // told with the steps' names of the activity's process now
+                    const auto process = process_of_history_.find(e.history_page);
+                    d.add_words(process == process_of_history_.end() ? std::string_view("-") : std::string_view(process->second->id));
+                }
+            }
+        }
+        return true;
+    });
+}
+
+Data Builder::changes_data(const std::string& path, const Changelog& changelog) const {
     Data d = common(path, s_.get("changes_title"), "");
     d.set("breadcrumbs", crumbs(path, {}));
     const auto& revisions = options_.history->revisions();
     Data list = Data::list();
-    Data entries = Data::list();
-    std::string base = site_.settings.base_url;
-    if (!base.empty() && base.back() != '/') base += '/';
     for (size_t r = 0; r < revisions.size() && r < kChangelogRevisions; ++r) {
         const auto& rev = revisions[r];
         Data records = Data::list();
-        std::string summary;
         if (auto it = changelog.find(r); it != changelog.end()) {
-            std::map<std::string, Data> by_record;
-            std::vector<std::string> order;
+            // Each record's first entry (its title) and its differences, in the order first met.
+            std::vector<std::pair<const ChangelogEntry*, Data>> by_record;
+            std::map<std::string_view, size_t> position;
             for (const auto& e : it->second) {
-                if (!by_record.count(e.history_page)) {
-                    order.push_back(e.history_page);
-                    by_record.emplace(e.history_page, Data::map({{"title", e.title},
-                                                                  {"href", href(path, e.history_page)},
-                                                                  {"differences", Data::list()}}));
-                }
-                if (!e.difference.kind.empty()) {
-                    Data diff = difference_data(with_step_names(e.history_page, e.difference));
-                    summary += (summary.empty() ? "" : "; ") + e.title + ": " + diff.get("text")->text();
-                    Data& rec = by_record.at(e.history_page);
-                    Data diffs = *rec.get("differences");
-                    diffs.push(std::move(diff));
-                    rec.set("differences", std::move(diffs));
-                }
+                const auto [at, first] = position.try_emplace(e.history_page, by_record.size());
+                if (first) by_record.emplace_back(&e, Data::list());
+                if (!e.difference.kind.empty())
+                    by_record[at->second].second.push(e.difference.kind == "step"
+                                                          ? difference_data(with_step_names(e.history_page, e.difference))
+                                                          : difference_data(e.difference));
             }
-            for (const auto& key : order) records.push(by_record.at(key));
+            for (auto& [e, differences] : by_record)
+                records.push(Data::map({{"title", e->title},
+                                        {"href", href(path, e->history_page)},
+                                        {"differences", std::move(differences)}}));
         }
         list.push(Data::map({{"date", rev.date.iso()},
                              {"summary", rev.summary},
                              {"short_id", rev.short_id},
                              {"author", site_.settings.history_authors ? rev.author : std::string()},
                              {"records", std::move(records)}}));
-        if (r < 30)
-            entries.push(Data::map({{"title", rev.summary},
-                                    {"link", base.empty() ? path : page_url(base, changes_path())},
-                                    {"id", (base.empty() ? std::string("urn:samplan:commit:") : page_url(base, changes_path()) + "#") + rev.commit},
-                                    {"updated", rev.date.iso() + "T00:00:00Z"},
-                                    {"summary", summary.empty() ? rev.summary : summary}}));
     }
     d.set("commits", std::move(list));
     d.set("note", history_note());
-    add(path, "changes", std::move(d));
-    add(changes_feed_path(), "feed",
-        Data::map({{"title", site_.settings.title + " – " + s_.get("changes_title")},
-                   {"id", base.empty() ? std::string("urn:samplan:changes") : base + changes_feed_path()},
-                   {"self", base + changes_feed_path()},
-                   {"home", base.empty() ? path : page_url(base, changes_path())},
-                   {"author", site_.settings.organisation.empty() ? site_.settings.title : site_.settings.organisation},
-                   {"updated", (revisions.empty() ? options_.today : revisions.front().date).iso() + "T00:00:00Z"},
-                   {"entries", std::move(entries)}}));
+    return d;
+}
+
+Data Builder::changes_feed_data(const Changelog& changelog) const {
+    const std::string path = changes_path();
+    const auto& revisions = options_.history->revisions();
+    std::string base = site_.settings.base_url;
+    if (!base.empty() && base.back() != '/') base += '/';
+    Data entries = Data::list();
+    for (size_t r = 0; r < revisions.size() && r < kChangesFeedRevisions; ++r) {
+        const auto& rev = revisions[r];
+        // What changed, record by record ("Titel: Status ändrad …; …"); the commit's summary when nothing did.
+        std::string summary;
+        if (auto it = changelog.find(r); it != changelog.end())
+            for (const auto& e : it->second) {
+                if (e.difference.kind.empty()) continue;
+                const std::string text = e.difference.kind == "step"
+                                             ? describe_difference(with_step_names(e.history_page, e.difference), s_)
+                                             : describe_difference(e.difference, s_);
+                summary += (summary.empty() ? "" : "; ") + e.title + ": " + text;
+            }
+        entries.push(Data::map({{"title", rev.summary},
+                                {"link", base.empty() ? path : page_url(base, changes_path())},
+                                {"id", (base.empty() ? std::string("urn:samplan:commit:") : page_url(base, changes_path()) + "#") + rev.commit},
+                                {"updated", rev.date.iso() + "T00:00:00Z"},
+                                {"summary", summary.empty() ? rev.summary : summary}}));
+    }
+    return Data::map({{"title", site_.settings.title + " – " + s_.get("changes_title")},
+                      {"id", base.empty() ? std::string("urn:samplan:changes") : base + changes_feed_path()},
+                      {"self", base + changes_feed_path()},
+                      {"home", base.empty() ? path : page_url(base, changes_path())},
+                      {"author", site_.settings.organisation.empty() ? site_.settings.title : site_.settings.organisation},
+                      {"updated", (revisions.empty() ? options_.today : revisions.front().date).iso() + "T00:00:00Z"},
+                      {"entries", std::move(entries)}});
 }
 
 void Builder::add_versions() {

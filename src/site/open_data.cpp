@@ -1,5 +1,6 @@
 #include "site/open_data.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -34,36 +35,95 @@ std::string number(double v) {
     return buf;
 }
 
+// Text appended piece by piece, without a call into std::string for each piece: the open data
+// files are megabytes made of pieces of a few bytes. The pieces are gathered in a block of its
+// own, appended to the text when full. `take()` gives the text.
+class TextOut {
+public:
+    TextOut() = default;
+    TextOut(const TextOut&) = delete;
+    TextOut& operator=(const TextOut&) = delete;
+
+    void append(const char* p, size_t n) {
+        if (kBlock - used_ < n) {
+            flush();
+            if (n >= kBlock) {
+                text_.append(p, n);
+                return;
+            }
+        }
+        std::memcpy(block_ + used_, p, n);
+        used_ += n;
+    }
+    void append(std::string_view s) { append(s.data(), s.size()); }
+    void put(char c) {
+        if (used_ == kBlock) flush();
+        block_[used_++] = c;
+    }
+    // The text of a JSON string, quoted and escaped (core/text.h's append_json_quoted).
+    void json_quoted(std::string_view s) {
+        put('"');
+        while (!s.empty()) {
+            const size_t run = json_plain_run(s);
+            append(s.data(), run);
+            if (run == s.size()) break;
+            if (kBlock - used_ < 6) flush();
+            used_ += json_escape(static_cast<unsigned char>(s[run]), block_ + used_);
+            s.remove_prefix(run + 1);
+        }
+        put('"');
+    }
+    [[nodiscard]] std::string take() {
+        flush();
+        return std::move(text_);
+    }
+
+private:
+    void flush() {
+        text_.append(block_, used_);
+        used_ = 0;
+    }
+    static constexpr size_t kBlock = 16384;
+    std::string text_;
+    char block_[kBlock];
+    size_t used_ = 0;  // bytes of block_ not yet in text_
+};
+
 // A tiny JSON writer: objects and arrays with correct commas, strings escaped.
 class Json {
 public:
-    Json& open(char bracket) { separate(); out_ += bracket; first_ = true; return *this; }
-    Json& close(char bracket) { out_ += bracket; first_ = false; return *this; }
+    Json& open(char bracket) { separate(); out_.put(bracket); first_ = true; return *this; }
+    Json& close(char bracket) { out_.put(bracket); first_ = false; return *this; }
+    // (The keys are the writer's own constants, none of which needs an escape.)
     Json& key(std::string_view k) {
         separate();
-        append_json_quoted(out_, k);
-        out_ += ':';
+        out_.put('"');
+        out_.append(k);
+        out_.append("\":", 2);
         first_ = true;
         return *this;
     }
     Json& str(std::string_view v) {
         separate();
-        append_json_quoted(out_, v);
+        out_.json_quoted(v);
         return *this;
     }
-    Json& num(double v) { separate(); out_ += number(v); return *this; }
-    Json& boolean(bool v) { separate(); out_ += v ? "true" : "false"; return *this; }
-    Json& null() { separate(); out_ += "null"; return *this; }
+    Json& num(double v) { separate(); out_.append(number(v)); return *this; }
+    Json& boolean(bool v) { separate(); out_.append(v ? std::string_view("true") : std::string_view("false")); return *this; }
+    Json& null() { separate(); out_.append("null", 4); return *this; }
     Json& field(std::string_view k, std::string_view v) { return key(k).str(v); }
     Json& field(std::string_view k, const std::optional<Date>& v) { key(k); return v ? str(v->iso()) : null(); }
-    std::string take() { return std::move(out_) + "\n"; }
+    std::string take() {
+        out_.put('\n');
+        return out_.take();
+    }
 
 private:
     void separate() {
-        if (!first_) out_ += ',';
+        if (!first_) out_.put(',');
         first_ = false;
     }
-    std::string out_;
+    TextOut out_;
     bool first_ = true;
 };
 
@@ -259,43 +319,70 @@ bool plain_number(std::string_view v) {
     return i == v.size();
 }
 
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+
+// The high bit of each byte of `w` that is zero.
+constexpr std::uint64_t zero_bytes(std::uint64_t w) { return (w - kOnes) & ~w & kHighs; }
+
+// Whether one of the eight bytes of `w` sends a field to csv_field: a control character, DEL, a
+// comma or a quote. (Bytes from 0x80 are none of them: their high bit rules them out of each test.)
+bool csv_special_in(std::uint64_t w) {
+    const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+    return (below_space | zero_bytes(w ^ (kOnes * 0x7f)) | zero_bytes(w ^ (kOnes * ',')) | zero_bytes(w ^ (kOnes * '"'))) != 0;
+}
+
 // Appends csv_field(value) to `out`; most fields need no change, and are appended as they are.
-void append_csv_field(std::string& out, std::string_view value) {
-    // One pass over the bytes: a control character, DEL, a comma or a quote sends it to
-    // csv_field; a byte beyond ASCII, to the check of its characters.
-    bool plain = value.empty() || std::string_view("=+-@\t\r").find(value[0]) == std::string_view::npos;
+void append_csv_field(TextOut& out, std::string_view value) {
+    // One pass over the bytes, eight at a time: a control character, DEL, a comma or a quote sends
+    // it to csv_field; a byte beyond ASCII, to the check of its characters.
+    bool plain = true;
+    if (!value.empty()) switch (value[0]) {
+            case '=': case '+': case '-': case '@': case '\t': case '\r': plain = false; break;
+            default: break;
+        }
     bool ascii = true;
-    for (size_t i = 0; plain && i < value.size(); ++i) {
-        const auto b = static_cast<unsigned char>(value[i]);
+    const char* const p = value.data();
+    const size_t n = value.size();
+    size_t i = 0;
+    for (; plain && n - i >= 8; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        plain = !csv_special_in(w);
+        ascii = ascii && (w & kHighs) == 0;
+    }
+    for (; plain && i < n; ++i) {
+        const auto b = static_cast<unsigned char>(p[i]);
         plain = b >= 0x20 && b != 0x7f && b != ',' && b != '"';
         ascii = ascii && b < 0x80;
     }
-    if (plain && (ascii || is_publishable(value))) out += value;
-    else out += csv_field(std::string(value));
+    if (plain && (ascii || is_publishable(value))) out.append(value);
+    else out.append(csv_field(std::string(value)));
 }
 
 // Appends a line of the fields to `out`.
 template <typename Fields>
-void append_csv_line(std::string& out, const Fields& fields) {
+void append_csv_line(TextOut& out, const Fields& fields) {
     bool first = true;
     for (const auto& field : fields) {
-        if (!first) out += ',';
+        if (!first) out.put(',');
         first = false;
         append_csv_field(out, field);
     }
-    out += "\r\n";
+    out.append("\r\n", 2);
 }
 
-void append_csv_line(std::string& out, std::initializer_list<std::string_view> fields) {
+void append_csv_line(TextOut& out, std::initializer_list<std::string_view> fields) {
     append_csv_line<std::initializer_list<std::string_view>>(out, fields);
 }
 
-// Appends the fields, each followed by a comma: the start of lines that go on alike.
-void append_csv_fields(std::string& out, std::initializer_list<std::string_view> fields) {
+// The fields, each followed by a comma: the start of lines that go on alike.
+std::string csv_fields(std::initializer_list<std::string_view> fields) {
+    TextOut out;
     for (const auto field : fields) {
         append_csv_field(out, field);
-        out += ',';
+        out.put(',');
     }
+    return out.take();
 }
 
 }  // namespace
@@ -410,7 +497,7 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
     files.push_back({site_data_path(), site_json(site)});
 
     files.push_back({data_package_path(), datapackage(site)});
-    std::string activities, indicators;
+    TextOut activities, indicators;
     append_csv_line(activities, names_of(kActivityFields));
     append_csv_line(indicators, names_of(kIndicatorFields));
     // Names beside ids: a reader of the table needs no other file to know what an id means.
@@ -428,10 +515,10 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
         for (const auto& g : fa.goals)
             for (const auto& i : g.indicators) {
                 // Each row starts with the same fields: written once.
-                std::string start;
-                append_csv_fields(start, {"regional", "", "", "", "", "", fa.id, fa.title, g.id, g.title, "", "", i.id, i.title, i.unit});
+                const std::string start =
+                    csv_fields({"regional", "", "", "", "", "", fa.id, fa.title, g.id, g.title, "", "", i.id, i.title, i.unit});
                 auto row = [&](const char* kind, int year, double value) {
-                    indicators += start;
+                    indicators.append(start);
                     append_csv_line(indicators, {kind, std::to_string(year), number(value)});
                 };
                 if (i.baseline) row("baseline", i.baseline->year, i.baseline->value);
@@ -448,12 +535,12 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
                                              a.step ? std::to_string(*a.step) : "", a.start ? a.start->iso() : "",
                                              a.end ? a.end->iso() : ""});
                 for (const auto& i : a.indicators) {
-                    std::string start;
-                    append_csv_fields(start, {"local", g.id, g.name, p.id, a.id, a.title, a.focus_area.id,
-                                              name(focus_area_title, a.focus_area.id), a.goal.id, name(goal_title, a.goal.id),
-                                              a.target_group.id, name(target_group_label, a.target_group.id), i.id, i.title, i.unit});
+                    const std::string start = csv_fields({"local", g.id, g.name, p.id, a.id, a.title, a.focus_area.id,
+                                                          name(focus_area_title, a.focus_area.id), a.goal.id,
+                                                          name(goal_title, a.goal.id), a.target_group.id,
+                                                          name(target_group_label, a.target_group.id), i.id, i.title, i.unit});
                     auto row = [&](const char* kind, const DateValue& dv) {
-                        indicators += start;
+                        indicators.append(start);
                         append_csv_line(indicators, {kind, dv.date.iso(), number(dv.value)});
                     };
                     if (i.baseline) row("baseline", *i.baseline);
@@ -461,8 +548,8 @@ std::vector<FileView> open_data_files(const Site& site, const OpenDataOptions&) 
                     for (const auto& v : i.values) row("value", v);
                 }
             }
-    files.push_back({activities_csv_path(), std::move(activities)});
-    files.push_back({indicators_csv_path(), std::move(indicators)});
+    files.push_back({activities_csv_path(), activities.take()});
+    files.push_back({indicators_csv_path(), indicators.take()});
     return files;
 }
 

@@ -11,7 +11,7 @@ Builder::RecordKeys Builder::activity_keys(const Group& g, const Plan& p, const 
     // (Eight bytes at a time: a rebuild makes every activity's keys, some 200 bytes per commit of
     // its file.)
     Digest d;
-    d.add_words("activity 2");
+    d.add_words("activity 3");
     d.add_words(options_.inputs_key);
     for (const std::string* text : {&g.id, &g.name, &p.id, &p.title, &p.process.id, &a.path, &a.id, &a.title})
         d.add_words(*text);
@@ -23,8 +23,7 @@ Builder::RecordKeys Builder::activity_keys(const Group& g, const Plan& p, const 
     for (const auto& fr : file) {
         const auto& rev = revisions.at(fr.revision);
         for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path(), &fr.blob()}) d.add_words(*text);
-        d.add_words(rev.date.iso());
-        d.add_word(static_cast<std::uint64_t>(fr.kind));
+        d.add_word(date_word(rev.date) << 8 | static_cast<std::uint64_t>(fr.kind));
     }
     const bool current = named(a.path);
     d.add_word(current ? 1 : 2);
@@ -244,35 +243,40 @@ void Builder::add_plan_history(Changelog& changelog, const Group& g, const Plan&
 
 // The key of a plan's history page: the plan's own commits and its activities' (their keys).
 std::string Builder::plan_history_key(const Group& g, const Plan& p) const {
+    // (Eight bytes at a time, as the activities' keys: made for every plan on every rebuild.)
     Digest d;
-    d.add(options_.inputs_key);
-    for (const std::string* text : {&g.id, &g.name, &p.id, &p.title, &p.path}) d.add(*text);
-    d.add(options_.history->note());
+    d.add_words("plan history 2");
+    d.add_words(options_.inputs_key);
+    for (const std::string* text : {&g.id, &g.name, &p.id, &p.title, &p.path}) d.add_words(*text);
+    d.add_words(options_.history->note());
     const auto& revisions = options_.history->revisions();
     const auto& file = options_.history->file_revisions(p.path);
+    d.add_word(file.size());
     for (const auto& fr : file) {
         const auto& rev = revisions.at(fr.revision);
-        for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path(), &fr.blob()}) d.add(*text);
-        d.add(rev.date.iso());
-        d.add(static_cast<std::int64_t>(fr.kind));
+        for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path(), &fr.blob()}) d.add_words(*text);
+        d.add_word(date_word(rev.date) << 8 | static_cast<std::uint64_t>(fr.kind));
     }
     // Whether the plan file is still its newest commit: if not, that commit has a page of its own.
-    d.add(std::int64_t{named(p.path)});
-    for (const auto& [r, change] : options_.history->added_or_deleted_under(content::layout::activities_beside(p.path) + "/")) {
-        d.add(revisions.at(r).commit);
-        for (const std::string* text : {&change->path, &change->old_path, &change->blob}) d.add(*text);
+    d.add_word(named(p.path) ? 1 : 0);
+    const auto added_or_deleted = options_.history->added_or_deleted_under(content::layout::activities_beside(p.path) + "/");
+    d.add_word(added_or_deleted.size());
+    for (const auto& [r, change] : added_or_deleted) {
+        d.add_words(revisions.at(r).commit);
+        for (const std::string* text : {&change->path, &change->old_path, &change->blob}) d.add_words(*text);
     }
+    d.add_word(p.activities.size());
     for (const auto& a : p.activities) {
         const RecordKeys* keys = keys_of(a.path);
-        d.add(keys ? keys->history : std::string());
-        d.add(std::int64_t{a.draft});
+        d.add_words(keys ? std::string_view(keys->history) : std::string_view());
+        d.add_word(a.draft ? 1 : 0);
     }
     for (const auto& gone : removed_activities(p))
         for (const auto& fr : options_.history->file_revisions(gone.file)) {
             if (fr.revision < gone.revision) continue;  // its changes since, in another plan, are not shown here
             const auto& rev = revisions.at(fr.revision);
-            for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path(), &fr.blob()}) d.add(*text);
-            d.add(rev.date.iso());
+            for (const std::string* text : {&rev.commit, &rev.summary, &rev.author, &fr.path(), &fr.blob()}) d.add_words(*text);
+            d.add_word(date_word(rev.date));
         }
     return d.hex();
 }
@@ -300,21 +304,20 @@ std::string Builder::plan_page_key(const Group& g, const Plan& p) {
     // be keyed by its data.
     if (!named(p.path) || !named(g.path)) return {};
     Digest d;
-    d.add("plan page 1");
+    d.add_words("plan page 2");
     // The plan's history key holds the site inputs (settings, regional plan, processes, pages,
     // theme, samplan), the group's and the plan's ids and names, the plan file's commits and
     // blobs, its activities' history keys (each activity's commits and blobs, whether its file
     // is its newest commit) and drafts, and the activities added to or taken out of its folder.
-    d.add(plan_history_key_of(g, p));
-    d.add(options_.today.iso());  // the timeline's "today"
-    d.add(options_.history->revisions().empty() ? std::string() : options_.history->revisions().back().commit);
-    d.add(options_.history->file_revisions(g.path).front().blob());
-    d.add(std::int64_t{g.draft});
-    d.add(std::int64_t{p.draft});
+    d.add_words(plan_history_key_of(g, p));
+    d.add_word(date_word(options_.today));  // the timeline's "today"
+    d.add_words(options_.history->revisions().empty() ? std::string_view() : std::string_view(options_.history->revisions().back().commit));
+    d.add_words(options_.history->file_revisions(g.path).front().blob());
+    d.add_word(static_cast<std::uint64_t>(g.draft) | static_cast<std::uint64_t>(p.draft) << 1);
     for (const auto& a : p.activities) {
         const RecordKeys* keys = keys_of(a.path);
         if (!keys || keys->page.empty()) return {};
-        d.add(keys->page);
+        d.add_words(keys->page);
     }
     return d.hex();
 }

@@ -153,7 +153,7 @@ void Builder::add_meeting_papers_family(Handoff&) {
     }
 }
 
-void Builder::add_changes_family(Handoff& handoff) { add_changelog(handoff.changelog); }
+void Builder::add_changes_family(Handoff& handoff) { add_changelog(std::move(handoff.changelog)); }
 void Builder::add_versions_family(Handoff&) { add_versions(); }
 void Builder::add_feeds_family(Handoff&) { add_feed_and_sitemap(sitemap_pages_); }
 

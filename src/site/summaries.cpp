@@ -12,36 +12,36 @@
 namespace samplan::site {
 
 Data Builder::activity_summary(const std::string& from, const Group& g, const Plan& p, const Activity& a) const {
-    Data d = Data::map();
-    d.set("title", a.title);
-    d.set("href", href(from, activity_path(g.id, p.id, a.id)));
-    d.set("group", g.name);
-    d.set("group_href", href(from, group_path(g.id)));
-    d.set("plan", p.title);
-    d.set("plan_href", href(from, plan_path(g.id, p.id)));
-    d.set("status", s_.get(std::string("status_") + status_class(a.status)));
-    d.set("status_class", status_class(a.status));
-    d.set("target_group", target_group_label(a.target_group.id));
-    d.set("period", period(a.start, a.end));
+    // (One map made at once: the lists of the process's, a goal's and a plan's pages hold many.)
     // Every key a template reads is set, even when empty: Mustache would otherwise find the
     // same name on an enclosing page and show the wrong value.
-    d.set("step", "");
-    d.set("goal", "");
-    d.set("goal_href", "");
-    d.set("focus_area", "");
+    std::string step, goal, goal_href, focus_area;
     if (const Process* pr = process_of(p, a); pr && a.step && *a.step >= 1 &&
-                                               *a.step <= static_cast<int>(pr->steps.size())) {
-        d.set("step", std::to_string(*a.step) + ". " + pr->steps[static_cast<size_t>(*a.step - 1)].title);
-    }
+                                               *a.step <= static_cast<int>(pr->steps.size()))
+        step = std::to_string(*a.step) + ". " + pr->steps[static_cast<size_t>(*a.step - 1)].title;
     if (auto it = goal_area_.find(a.goal.id); it != goal_area_.end()) {
-        for (const auto& goal : it->second->goals)
-            if (goal.id == a.goal.id) {
-                d.set("goal", goal.title);
-                d.set("goal_href", href(from, goal_path(it->second->id, goal.id)));
+        for (const auto& candidate : it->second->goals)
+            if (candidate.id == a.goal.id) {
+                goal = candidate.title;
+                goal_href = href(from, goal_path(it->second->id, candidate.id));
             }
-        d.set("focus_area", it->second->title);
+        focus_area = it->second->title;
     }
-    return d;
+    const std::string root = root_prefix(from);
+    return Data::map({{"title", a.title},
+                      {"href", root + activity_path(g.id, p.id, a.id)},
+                      {"group", g.name},
+                      {"group_href", root + group_path(g.id)},
+                      {"plan", p.title},
+                      {"plan_href", root + plan_path(g.id, p.id)},
+                      {"status", s_.get(std::string("status_") + status_class(a.status))},
+                      {"status_class", status_class(a.status)},
+                      {"target_group", target_group_label(a.target_group.id)},
+                      {"period", period(a.start, a.end)},
+                      {"step", std::move(step)},
+                      {"goal", std::move(goal)},
+                      {"goal_href", std::move(goal_href)},
+                      {"focus_area", std::move(focus_area)}});
 }
 
 // The words and number format of the site's charts.

@@ -431,6 +431,7 @@ TEST_CASE_FIXTURE(Repository, "the pages made from the model alone are kept whil
     // A second process, which an activity can move to.
     write_file(content / "processes/annan.toml", read_file(content / "processes/vagledning.toml"));
     replace(content / "processes/annan.toml", "title = \"Vägledning\"\nguidance = \"vagledning\"\n", "title = \"Annan väg\"\n");
+    replace(content / "processes/annan.toml", "title = \"Avrapportering\"", "title = \"Annans avrapportering\"");
     git(repo.path(), "add -A", "2025-01-06T10:00:00");
     git(repo.path(), "commit -m 'Två grupper'", "2025-01-06T10:00:00");
     build(content, out);
@@ -519,6 +520,20 @@ TEST_CASE_FIXTURE(Repository, "the pages made from the model alone are kept whil
         check_same_as_full_build(content, out, repo.path());
         CHECK(contains(read_file(out / "processes/vagledning/index.html"), "Betas Utbildning"));
         CHECK_FALSE(contains(read_file(out / "processes/annan/index.html"), "Betas Utbildning"));
+    }
+    SUBCASE("a step changed, committed, then the activity moved to the other process in the working folder") {
+        // The change log tells a change of step by the names of the activity's process as it is
+        // now: it shows the other process's step once the activity moved, its commits the same.
+        const fs::path stepped = beta / "plans/2025/activities/utbildning.md";
+        replace(stepped, "step = 4\n", "step = 5\n");
+        commit("Nästa steg");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "changes/index.html"), "5 Avrapportering"));
+        CHECK(contains(read_file(out / "changes.xml"), "5 Avrapportering"));
+        replace(stepped, "goal = \"suicidprevention-1\"", "goal = \"suicidprevention-1\"\nprocess = \"annan\"");
+        check_same_as_full_build(content, out, repo.path());
+        CHECK(contains(read_file(out / "changes/index.html"), "5 Annans avrapportering"));
+        CHECK(contains(read_file(out / "changes.xml"), "5 Annans avrapportering"));
     }
     SUBCASE("an activity's target group, then the activity cancelled, then a report added, each committed") {
         const fs::path changed = beta / "plans/2025/activities/utbildning.md";

@@ -100,6 +100,42 @@ TEST_CASE("diagnostics are sorted by path and position and formatted like a comp
     CHECK(out == "[\"x\\\"\"\"\"");
 }
 
+TEST_CASE("a JSON string escapes every byte that needs it wherever it stands in a long text") {
+    // The writer looks at eight bytes at a time: each byte value at each place of a text longer
+    // than that, and two such bytes side by side, against the escapes one byte at a time.
+    auto expected = [](std::string_view s) {
+        std::string out = "\"";
+        for (const char ch : s) {
+            const auto c = static_cast<unsigned char>(ch);
+            if (c == '"') out += "\\\"";
+            else if (c == '\\') out += "\\\\";
+            else if (c == '\n') out += "\\n";
+            else if (c == '\r') out += "\\r";
+            else if (c == '\t') out += "\\t";
+            else if (c < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            } else {
+                out += ch;
+            }
+        }
+        return out + "\"";
+    };
+    size_t wrong = 0;
+    for (int byte = 1; byte < 256; ++byte)
+        for (size_t at = 0; at < 21; ++at) {
+            std::string text = "plain text, åäö and on";  // 25 bytes
+            text[at] = static_cast<char>(byte);
+            if (json_quote(text) != expected(text)) ++wrong;
+            text[at + 1] = static_cast<char>(byte);
+            if (json_quote(text) != expected(text)) ++wrong;
+            if (json_quote(text.substr(0, at + 2)) != expected(text.substr(0, at + 2))) ++wrong;
+        }
+    CHECK(wrong == 0);
+    CHECK(json_quote(std::string_view("\0abcdefgh\x1f", 10)) == "\"\\u0000abcdefgh\\u001f\"");
+}
+
 TEST_CASE("diagnostics with the same place and message keep the order they were reported in when sorted") {
     // The first of two that differ only in what is not compared (the suggestion) is the one kept,
     // and the others keep their order among equals, as a stable sort of the reports gives.
