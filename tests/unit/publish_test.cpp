@@ -387,11 +387,11 @@ TEST_CASE("publish: a program run under a time limit tells how it ended") {
     CHECK(publish::run_guarded({"/bin/sleep", "600"}, std::chrono::steady_clock::now()) == publish::RunEnd::TimedOut);
 }
 
-TEST_CASE("publish: a program run under a guard holds none of samplan's other descriptors") {
-    // A pipe without close-on-exec, as another part's pipe to its guard is when parts of the
-    // search index start at once: once samplan closes its end, the other end sees it closed at
-    // once, though the guarded program still runs (were the guard or the program to hold it, that
-    // part's guard would not see samplan killed, nor kill its Pagefind).
+// A pipe without close-on-exec, as another part's pipe to its guard is when parts of the search
+// index start at once: once samplan closes its end, the other end sees it closed at once, though
+// the program run (`single_process`: without a guard) still runs (were the guard or the program to
+// hold it, that part's guard would not see samplan killed, nor kill its Pagefind).
+static void check_other_descriptors_not_held(bool single_process) {
     Folder folder;
     const fs::path pid_file = folder.dir / "pid";
     int other[2];
@@ -400,7 +400,7 @@ TEST_CASE("publish: a program run under a guard holds none of samplan's other de
         const auto later = std::chrono::steady_clock::now() + std::chrono::hours(1);
         CHECK(publish::run_guarded({"/bin/sh", "-c", "echo $$ > " + pid_file.string() + ".tmp && mv " + pid_file.string() +
                                                          ".tmp " + pid_file.string() + " && exec sleep 600"},
-                                   later) == publish::RunEnd::Failed);
+                                   later, nullptr, single_process) == publish::RunEnd::Failed);
     });
     for (int i = 0; i < 2000 && !fs::exists(pid_file); ++i) ::usleep(10'000);  // a bound, not a measurement
     std::string pid;
@@ -415,6 +415,10 @@ TEST_CASE("publish: a program run under a guard holds none of samplan's other de
     REQUIRE(!pid.empty());
     ::kill(std::stoi(pid), SIGKILL);  // the program, killed by someone else: it failed
     run.join();
+}
+
+TEST_CASE("publish: a program run under a guard holds none of samplan's other descriptors") {
+    check_other_descriptors_not_held(false);
 }
 
 TEST_CASE("publish: a program started without a guard tells how it ended as a guarded one does") {
@@ -439,28 +443,7 @@ TEST_CASE("publish: a program started without a guard tells how it ended as a gu
 }
 
 TEST_CASE("publish: a program started without a guard holds none of samplan's other descriptors") {
-    // As the guarded program (above): a pipe without close-on-exec is not held by it.
-    Folder folder;
-    const fs::path pid_file = folder.dir / "pid";
-    int other[2];
-    REQUIRE(::pipe(other) == 0);
-    std::thread run([&] {
-        const auto later = std::chrono::steady_clock::now() + std::chrono::hours(1);
-        CHECK(publish::run_guarded({"/bin/sh", "-c", "echo $$ > " + pid_file.string() + ".tmp && mv " + pid_file.string() +
-                                                         ".tmp " + pid_file.string() + " && exec sleep 600"},
-                                   later, nullptr, true) == publish::RunEnd::Failed);
-    });
-    for (int i = 0; i < 2000 && !fs::exists(pid_file); ++i) ::usleep(10'000);  // a bound, not a measurement
-    std::string pid;
-    std::ifstream(pid_file) >> pid;
-    ::close(other[1]);
-    struct pollfd closed {other[0], POLLIN, 0};
-    const bool seen = ::poll(&closed, 1, 20'000) == 1;  // at once, unless the program holds it
-    CHECK(seen);
-    ::close(other[0]);
-    REQUIRE(!pid.empty());
-    ::kill(std::stoi(pid), SIGKILL);
-    run.join();
+    check_other_descriptors_not_held(true);
 }
 
 TEST_CASE("publish: a program started without a guard ends when samplan is killed") {
