@@ -29,6 +29,7 @@
 #include "core/stop_signals.h"
 #include "core/text.h"
 #include "edit/editor.h"
+#include "history/history.h"
 #include "render/builtin_theme.h"
 #include "site/paths.h"
 
@@ -462,7 +463,10 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
         out.flush();
     };
 
+    // The repository too: a commit (made in a terminal, or by the editor after its save) changes
+    // the history the pages show, though no watched file changes.
     Snapshot last = scan(watched);
+    std::string last_repository = history::repository_state(paths.content);
     rebuild();
     if (rebuild_stopped) return stopped_exit_code();  // the port is closed with the server
     std::atomic<bool> listening_ended{false};
@@ -477,18 +481,26 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     for (int tick = 0; !stop_requested() && !listening_ended; ++tick) {
         if (!sleep_unless_stopped(100) || tick % 3 != 0) continue;
         Snapshot now = scan(watched);
-        if (now == last) continue;
+        std::string repository = history::repository_state(paths.content);
+        if (now == last && repository == last_repository) continue;
         for (int settle = 0; settle < 20 && sleep_unless_stopped(150); ++settle) {
             Snapshot again = scan(watched);
-            if (again == now) break;
+            std::string repository_again = history::repository_state(paths.content);
+            if (again == now && repository_again == repository) break;
             now = std::move(again);
+            repository = std::move(repository_again);
         }
         if (stop_requested()) break;
-        std::string changed = changed_path(last, now);
-        const fs::path relative = fs::path(changed).lexically_relative(content);
-        if (!relative.empty() && *relative.begin() != "..") changed = relative.string();
-        out << "samplan serve: " << changed << " ändrades; bygger om\n";
+        if (now == last) {
+            out << "samplan serve: git-historiken ändrades; bygger om\n";
+        } else {
+            std::string changed = changed_path(last, now);
+            const fs::path relative = fs::path(changed).lexically_relative(content);
+            if (!relative.empty() && *relative.begin() != "..") changed = relative.string();
+            out << "samplan serve: " << changed << " ändrades; bygger om\n";
+        }
         last = std::move(now);
+        last_repository = std::move(repository);
         rebuild();
     }
 

@@ -1,6 +1,6 @@
 // serve/serve.h — the stage after build that `samplan serve` runs: builds the site with drafts
 // (build::make_site) into .samplan-cache/serve/ beside the content folder, serves it over HTTP on
-// 127.0.0.1 only, rebuilds when a file of the content or the theme changes, and tells open pages
+// 127.0.0.1 only, rebuilds when a file of the content or the theme changes or a commit is made, and tells open pages
 // to reload (or, when a build failed, to show its diagnostics while the last good site stays
 // served), and offers the editor of edit/ under /_edit/. It never writes the output folder. It prints one line per rebuild on `out` and what
 // keeps it from serving on `err`; the cli parses the options and returns the exit code.

@@ -172,6 +172,27 @@ TEST_CASE("serve shows the site, follows every change, and keeps the last good s
     CHECK(fs::exists(dir.path() / ".samplan-cache/serve/site/index.html"));
 }
 
+TEST_CASE("serve builds again when a commit is made, though no file of the content changed") {
+    // A record saved (built at once), then committed in a terminal: the change log, the history
+    // pages and the dates come from git, so the pages follow the commit too.
+    TempDir dir;
+    fs::create_directories(dir.path() / "repo");
+    const fs::path content = commit_base_fixture(dir.path() / "repo");
+    Serve serve(content, dir.path());
+    REQUIRE_MESSAGE(serve.port() > 0, serve.output());
+    CHECK(serve.get("/changes/").body.find("Första planen") != std::string::npos);
+
+    retitle(content, "Titel före committen");
+    REQUIRE_MESSAGE(
+        eventually([&] { return serve.get(kActivityPage).body.find("Titel före committen") != std::string::npos; }),
+        serve.output());
+    git(dir.path() / "repo", "commit -qam 'Testets egen commit'", "2025-04-01T12:00:00");
+    CHECK_MESSAGE(eventually([&] { return serve.get("/changes/").body.find("Testets egen commit") != std::string::npos; }),
+                  serve.output());
+    CHECK(serve.output().find("git-historiken ändrades; bygger om") != std::string::npos);
+    CHECK(serve.stop(SIGINT) == 0);
+}
+
 TEST_CASE("serve answers nothing outside the site's folder") {
     TempDir dir;
     const fs::path content = dir.path() / "content";
