@@ -68,6 +68,17 @@ std::string indexed_text(const fs::path& site, const std::string& url) {
     return {};
 }
 
+// Gives the base fixture's activity "utbildning" (a step of the process "vagledning") a new title
+// ending in "snöskoteråkare".
+void retitle_utbildning(const fs::path& content) {
+    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
+    std::string text = read_file(activity);
+    const std::string title = "title = \"Utbildning i suicidprevention\"";
+    REQUIRE(contains(text, title));
+    text.replace(text.find(title), title.size(), "title = \"Utbildning i suicidprevention för snöskoteråkare\"");
+    write_file(activity, text);
+}
+
 }  // namespace
 
 TEST_CASE("Pagefind reads only the searched pages, and runs again only when one of them changed") {
@@ -164,12 +175,7 @@ TEST_CASE("a page that changed only where Pagefind does not read leaves its part
     // A new title for an activity at a step of the process: the process page's list of the
     // activities at each step shows it, but Pagefind does not read that list
     // (data-pagefind-ignore); the activity's own page shows it where Pagefind reads.
-    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
-    std::string text = read_file(activity);
-    const std::string title = "title = \"Utbildning i suicidprevention\"";
-    REQUIRE(text.find(title) != std::string::npos);
-    text.replace(text.find(title), title.size(), "title = \"Utbildning i suicidprevention för snöskoteråkare\"");
-    write_file(activity, text);
+    retitle_utbildning(content);
     const auto second = run_samplan(build);
     INFO(second.err);
     REQUIRE(second.exit_code == 0);
@@ -194,12 +200,7 @@ TEST_CASE("committing an edit already built changes only the pages' dates, and P
     const std::vector<std::string> build = {"build", "--content", content.string(), "--output", site.string(),
                                             "--today", "2025-06-01"};
     REQUIRE(run_samplan(build).exit_code == 0);
-    const fs::path activity = content / "groups/alfa/plans/2025/activities/utbildning.md";
-    std::string text = read_file(activity);
-    const std::string title = "title = \"Utbildning i suicidprevention\"";
-    REQUIRE(contains(text, title));
-    text.replace(text.find(title), title.size(), "title = \"Utbildning i suicidprevention för snöskoteråkare\"");
-    write_file(activity, text);
+    retitle_utbildning(content);
     const auto edited = run_samplan(build);
     INFO(edited.err);
     REQUIRE(edited.exit_code == 0);
