@@ -372,3 +372,53 @@ test('search: ?q= is searched, results announced, Swedish filter names, keyboard
   t.diagnostic(`"samordning": ${announced}; one group chosen: ${narrowed} results`);
   report('search page', problems);
 });
+
+// The first results do not wait for the filters: with every filter file of the index held back,
+// the results of ?q= are shown, the filters' headings are in place (so nothing moves when their
+// values come), and once the files are let through the values come with the latest search's
+// counts.
+test('search: the results come before the filters\' values, and the counts follow them', {
+  ...LONG,
+  skip: siteExists() && !searchBuilt() && 'Pagefind is not installed: no index to search',
+}, async () => {
+  assert.ok(siteExists(), `no site at ${served.dir}`);
+  const context = await newContext();
+  const page = await context.newPage();
+  const problems = [];
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  let held = 0;
+  await page.route(/\.pf_filter(\?|$)/, async (route) => {
+    held++;
+    await released;
+    await route.continue().catch(() => {});
+  });
+  await page.goto(`${pageUrl(served.base, 'search/index.html')}?q=samordning`, { waitUntil: 'load' });
+  const results = page.locator('#search-results .search-result');
+  await results.first().waitFor({ timeout: 15_000 })
+    .catch(() => problems.push('no results were shown while the filter files were held back'));
+  const summaries = await page.locator('#search-filters summary').allTextContents();
+  if (summaries.join() !== 'Grupp,Fokusområde,Målgrupp,Status') problems.push(`before their values, the filters' headings are "${summaries.join()}"`);
+  if (await page.locator('#search-filters input[type=checkbox]').count() !== 0) problems.push('filter values were shown before their files came');
+  release();
+  // Each group's count is the number of this search's results in that group.
+  await page.locator('#search-filters details').first().locator('summary').click();
+  const group = page.locator('#search-filters details').first().locator('li').filter({ hasText: /\([1-9]\d*\)$/ }).first();
+  const counted = await group.waitFor({ timeout: 15_000 }).then(() => true, () => false);
+  if (!counted) problems.push('no group has a count above 0 once the filter files came');
+  else {
+    const groupText = await group.textContent();
+    const inGroup = Number(groupText.match(/\((\d+)\)$/)[1]);
+    const all = Number((await page.textContent('#search-status')).match(/^(\d+)/)?.[1] ?? 0);
+    let sum = 0;
+    for (const text of await page.locator('#search-filters details').first().locator('li').allTextContents()) sum += Number(text.match(/\((\d+)\)$/)?.[1] ?? 0);
+    if (sum > all) problems.push(`the groups' counts add up to ${sum}, more than the ${all} results of the search`);
+    await group.locator('input').check();
+    const want = inGroup === 1 ? '1 träff' : `${inGroup} träffar`;
+    await page.waitForFunction((w) => document.getElementById('search-status').textContent === w, want, { timeout: 15_000 })
+      .catch(async () => problems.push(`choosing ${groupText} announced "${await page.textContent('#search-status')}", not "${want}"`));
+  }
+  if (held === 0) problems.push('the index has no filter files to hold back');
+  await context.close();
+  report('search page, filters after the results', problems);
+});

@@ -80,24 +80,44 @@
     return object && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
   }
 
-  function buildFilters(all) {
-    totals = all || {};
-    var order = attr("filters").split(" ").filter(Boolean);
-    var keys = Object.keys(all || {}).sort();
-    filterKeys = order.filter(function (k) { return keys.indexOf(k) >= 0; })
-      .concat(keys.filter(function (k) { return order.indexOf(k) < 0; }));
+  // The filters' headings are shown at once, in the theme's order, so that nothing moves when
+  // their values arrive (after the first results: see the end of this file).
+  function showFilterHeadings() {
+    filterKeys = attr("filters").split(" ").filter(Boolean);
     filterBox.replaceChildren();
     if (filterKeys.length) filterBox.append(make("h2", "search-filters-heading", attr("text-filters")));
+    filterKeys.forEach(function (key) { filterBox.append(filterDetails(key)); });
+  }
+
+  function filterDetails(key) {
+    var details = make("details", "search-filter");
+    details.setAttribute("data-key", key);
+    var fieldset = make("fieldset");
+    var list = make("ul");
+    list.append(make("li", "search-filter-loading", attr("text-filters-loading")));
+    fieldset.append(make("legend", "visually-hidden", label(key)), list);
+    details.append(make("summary", "", label(key)), fieldset);
+    return details;
+  }
+
+  // Puts each filter's values (Pagefind's filters(): key -> value -> pages) under its heading; a
+  // filter without values goes, one the theme does not name comes last.
+  function buildFilters(all) {
+    totals = all || {};
+    var keys = Object.keys(totals).sort();
+    filterKeys = filterKeys.concat(keys.filter(function (k) { return filterKeys.indexOf(k) < 0; }));
     filterKeys.forEach(function (key, k) {
-      var values = Object.keys(own(all, key) || {}).sort(function (a, b) { return a.localeCompare(b, document.documentElement.lang); });
-      if (!values.length) return;
+      var details = Array.prototype.find.call(filterBox.querySelectorAll("details"), function (d) { return d.getAttribute("data-key") === key; });
+      if (!details) filterBox.append(details = filterDetails(key));
+      var values = Object.keys(own(totals, key) || {}).sort(function (a, b) { return a.localeCompare(b, document.documentElement.lang); });
+      if (!values.length) {
+        details.remove();
+        return;
+      }
       selected.set(key, []);
       countNodes.set(key, new Map());
-      var details = make("details", "search-filter");
-      var summary = make("summary", "", label(key));
-      var fieldset = make("fieldset");
-      var legend = make("legend", "visually-hidden", label(key));
-      var list = make("ul");
+      var list = details.querySelector("ul");
+      list.replaceChildren();
       values.forEach(function (value, v) {
         var item = make("li");
         var box = make("input");
@@ -113,7 +133,7 @@
         });
         var text = make("label", "", value + " ");
         text.htmlFor = box.id;
-        var count = document.createTextNode("(" + own(own(all, key), value) + ")");
+        var count = document.createTextNode("(" + own(own(totals, key), value) + ")");
         countNodes.get(key).set(value, count);
         var countSpan = make("span", "search-count");
         countSpan.append(count);
@@ -121,10 +141,8 @@
         item.append(box, text);
         list.append(item);
       });
-      fieldset.append(legend, list);
-      details.append(summary, fieldset);
-      filterBox.append(details);
     });
+    if (!filterBox.querySelector("details")) filterBox.replaceChildren();
   }
 
   function chosenFilters() {
@@ -223,8 +241,9 @@
       return;
     }
     var options = filters ? { filters: filters } : {};
+    var countsComplete = totals !== null; // a search counts only what filters Pagefind has loaded
     var search = debounce ? pagefind.debouncedSearch(query || null, options, 300) : pagefind.search(query || null, options);
-    search
+    return search
       .then(function (result) {
         if (!result || id !== searchId) return null;
         found = result;
@@ -238,6 +257,7 @@
           if (id !== searchId) return;
           var total = found.results.length;
           updateCounts(found.filters);
+          if (!countsComplete && totals !== null) refreshCounts();
           status.textContent = total === 0 ? attr("text-none") : fill(attr(total === 1 ? "text-one" : "text-many"), total);
           if (total === 0) resultBox.replaceChildren();
           else resultBox.replaceChildren(list, more);
@@ -246,6 +266,17 @@
       .catch(function () {
         if (id === searchId) status.textContent = attr("text-unavailable");
       });
+  }
+
+  // Counts the latest search again once every filter's values are loaded (its results stay).
+  function refreshCounts() {
+    var id = searchId;
+    var query = input.value.trim();
+    var filters = chosenFilters();
+    if (!found || (!query && !filters)) return;
+    pagefind.search(query || null, filters ? { filters: filters } : {}).then(function (result) {
+      if (result && id === searchId) updateCounts(result.filters);
+    }).catch(function () {});
   }
 
   form.addEventListener("submit", function (event) {
@@ -268,19 +299,28 @@
         var wanted = (Array.isArray(parts) ? parts : []).filter(function (p) {
           return typeof p === "string" && /^parts\/[A-Za-z0-9_-]+\/$/.test(p);
         });
-        return Promise.all(wanted.map(function (p) { return module.mergeIndex(bundle + p); }));
+        return wanted.map(function (p) { return module.mergeIndex(bundle + p); });
       });
   }
 
+  // The first results come before the filters' values: those are fetched after them, so that a
+  // part's filter files do not queue before the search's own files. A search asked while the
+  // parts are still being merged waits in Pagefind for each part it reads.
+  showFilterHeadings();
   import(bundle + "pagefind.js")
     .then(function (module) {
-      return module.init().then(function () { return mergeParts(module); }).then(function () { return module.filters(); }).then(function (all) {
+      return module.init().then(function () { return mergeParts(module); }).then(function (merging) {
         pagefind = module;
+        var first = input.value.trim() ? run(false) : undefined;
+        return Promise.all(merging).then(function () { return first; });
+      }).then(function () { return module.filters(); }).then(function (all) {
         buildFilters(all);
-        if (input.value.trim()) run(false);
+        refreshCounts();
       });
     })
     .catch(function () {
+      pagefind = null;
+      searchId++;
       status.textContent = attr("text-unavailable");
     });
 })();
