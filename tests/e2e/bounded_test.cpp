@@ -114,8 +114,13 @@ TEST_CASE("search indexes the first 64 KiB of a long page: the rest is marked da
     CHECK(page.find("<p data-pagefind-ignore>Stycke 3000 om") != std::string::npos);
     CHECK(page.find("<p data-pagefind-ignore>Stycke " + std::to_string(body.size() / 35) + " om") != std::string::npos);
     CHECK(page.find("<p>Stycke 3000") == std::string::npos);
-    // The home page and the other pages are not marked.
-    CHECK(read_file(out.path() / "site/index.html").find("data-pagefind-ignore") == std::string::npos);
+    // The home page and the other pages are not marked (but for the theme's own mark on the home
+    // page's list of the latest events, which search leaves out).
+    std::string home = read_file(out.path() / "site/index.html");
+    const std::string events = "<ul class=\"recent\" data-pagefind-ignore>";
+    REQUIRE(home.find(events) != std::string::npos);
+    home.erase(home.find(events), events.size());
+    CHECK(home.find("data-pagefind-ignore") == std::string::npos);
 }
 
 // A megabyte of `[` made cmark-gfm hold 256 MB (a node for each before it merges them). The parse

@@ -42,9 +42,11 @@ long long inode(const fs::path& file) {
     return ::stat(file.c_str(), &st) == 0 ? static_cast<long long>(st.st_ino) : -1;
 }
 
-// The text Pagefind indexed for the page at `url` ("/groups/…/"): its fragment (gzip, holding
-// "pagefind_dcd" and the page's JSON) in the main index or a part of it; empty when none is.
-std::string indexed_text(const fs::path& site, const std::string& url) {
+// What Pagefind indexed for each page, by its url ("/groups/…/"): the JSON of its fragment (gzip,
+// holding "pagefind_dcd" and the page's JSON) in the main index or a part of it.
+std::map<std::string, std::string> indexed_pages(const fs::path& site) {
+    std::map<std::string, std::string> pages;
+    const std::regex url(R"re("url":"([^"]*)")re");
     for (const auto& e : fs::recursive_directory_iterator(site / "pagefind")) {
         if (e.path().extension() != ".pf_fragment") continue;
         const std::string packed = read_file(e.path());
@@ -63,11 +65,18 @@ std::string indexed_text(const fs::path& site, const std::string& url) {
         }
         inflateEnd(&z);
         REQUIRE(status == Z_STREAM_END);
-        if (json.find("\"url\":\"" + url + "\"") != std::string::npos) return json;
+        std::smatch m;
+        REQUIRE(std::regex_search(json, m, url));
+        pages[m[1].str()] = json;
     }
-    return {};
+    return pages;
 }
-
+// The text Pagefind indexed for the page at `url`; empty when none is.
+std::string indexed_text(const fs::path& site, const std::string& url) {
+    const auto pages = indexed_pages(site);
+    const auto it = pages.find(url);
+    return it == pages.end() ? std::string() : it->second;
+}
 // Gives the base fixture's activity "utbildning" (a step of the process "vagledning") a new title
 // ending in "snöskoteråkare".
 void retitle_utbildning(const fs::path& content) {
@@ -174,7 +183,7 @@ TEST_CASE("a page that changed only where Pagefind does not read leaves its part
 
     // A new title for an activity at a step of the process: the process page's list of the
     // activities at each step shows it, but Pagefind does not read that list
-    // (data-pagefind-ignore); the activity's own page shows it where Pagefind reads.
+    // (data-pagefind-ignore); the activity's own page (and its plan's) shows it where Pagefind reads.
     retitle_utbildning(content);
     const auto second = run_samplan(build);
     INFO(second.err);
@@ -183,14 +192,23 @@ TEST_CASE("a page that changed only where Pagefind does not read leaves its part
     CHECK(after != before);
     CHECK(after.find("snöskoteråkare") != std::string::npos);
     REQUIRE(pagefind.runs() > parts);
+    // So do the other searched pages that list the activity outside its group's folder: the
+    // regional plan, the goal it works towards, the start page's latest events.
+    std::set<std::string> listing;
+    for (const auto& page : searched_pages(site))
+        if (page.rfind("groups/alfa/", 0) != 0 && read_file(site / page).find("snöskoteråkare") != std::string::npos)
+            listing.insert(page);
+    CHECK(listing.count("regional/index.html") == 1);
+    CHECK(listing.size() >= 3);
     bool activity_given = false;
     for (int run = parts + 1; run <= pagefind.runs(); ++run)
         for (const auto& f : pagefind.files(run)) {
             INFO(f);
-            CHECK(f != process_page);
+            CHECK(listing.count(f) == 0);
             activity_given = activity_given || f == "groups/alfa/2025/utbildning/index.html";
         }
     CHECK(activity_given);
+    CHECK(pagefind.runs() == parts + 1);  // the group's part alone
 }
 
 TEST_CASE("committing an edit already built changes only the pages' dates, and Pagefind does not run again") {
@@ -267,6 +285,62 @@ TEST_CASE("the real Pagefind indexes exactly the searched pages of the example s
     REQUIRE(!process.empty());
     CHECK(process.find("En idé om samverkan väcks") != std::string::npos);       // a step
     CHECK(process.find("IPS blir ordinarie verksamhet") == std::string::npos);  // an activity at a step
+}
+
+// A search as a reader makes it: the pages among `pages` whose indexed text (Pagefind's "content")
+// holds `word` (lower case) as a whole word, capitals in ASCII letters aside. (Pagefind also finds
+// a word by its stem and by a prefix of it: the words below are none of another's.)
+std::set<std::string> found(const std::map<std::string, std::string>& pages, const std::string& word) {
+    std::set<std::string> urls;
+    auto letter = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80;
+    };
+    for (const auto& [url, json] : pages) {
+        const size_t begin = json.find("\"content\":\"");
+        if (begin == std::string::npos) continue;
+        std::string text = json.substr(begin + 11, json.find("\",\"", begin + 11) - begin - 11);
+        for (auto& c : text)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1))
+            if ((at == 0 || !letter(text[at - 1])) && (at + word.size() == text.size() || !letter(text[at + word.size()]))) {
+                urls.insert(url);
+                break;
+            }
+    }
+    return urls;
+}
+
+TEST_CASE("a search for the theme's own words finds no activity, a search for an activity's words still does") {
+    const RealPagefind pagefind;
+    if (!pagefind.installed()) return;
+    TempDir out;
+    const fs::path site = out.path() / "site";
+    const auto r = run_samplan({"build", "--content", SAMPLAN_EXAMPLE_CONTENT, "--output", site.string(), "--today",
+                                "2026-11-24"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    std::map<std::string, std::string> activities;  // /groups/<group>/<year>/<activity>/
+    for (const auto& [url, json] : indexed_pages(site))
+        if (std::regex_match(url, std::regex(R"(/groups/[^/]+/\d{4}/[^/]+/)"))) activities[url] = json;
+    REQUIRE(activities.size() > 10);
+    // The labels before the values, the sections' headings, the table heads, the link to an
+    // indicator's page and a chart's axis stand on every activity page: searched, they found
+    // every activity, and so nothing.
+    for (const char* word : {"målgrupp", "status", "beskrivning", "uppdragshandling", "arbetsgrupp", "ansvarig",
+                             "indikatorn", "mar"}) {
+        INFO(word);
+        CHECK(found(activities, word).empty());
+    }
+    // What a reader looks for is found: the activity's title, its description, its target group,
+    // an indicator's name and verdict, a report's text, a responsible person, a sub-goal.
+    const std::string ips = "/groups/trollhattan/2025/ips-arbetsinriktat-stod/";
+    for (const char* word : {"arbetsinriktat", "individual", "vuxna", "deltagare", "nått", "behandlingskonferenser",
+                             "axelsson", "arbetsspecialister", "samordningsförbundet", "2025-02-28"}) {
+        INFO(word);
+        CHECK(found(activities, word).count(ips) == 1);
+    }
+    CHECK(found(activities, "vuxna").size() > 1);
+    CHECK(found(activities, "vuxna").size() < activities.size());
 }
 
 // Every file under `folder` by its path (relative to it), with its bytes; `skip`: top entries left out.
