@@ -115,7 +115,7 @@ TEST_CASE("records restored from the cache are exactly what parsing the files gi
         CountingSource source(files);
         RecordCache cache(file.path.string());
         Diagnostics d;
-        const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+        const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
         check_same(fresh, fresh_d, records, d);
         CHECK(source.reads == static_cast<int>(files.size()));
         CHECK(cache.restored() == 0);
@@ -127,7 +127,7 @@ TEST_CASE("records restored from the cache are exactly what parsing the files gi
         RecordCache cache(file.path.string());
         CHECK(cache.size() == files.size());
         Diagnostics d;
-        const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+        const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
         check_same(fresh, fresh_d, records, d);
         CHECK(source.reads == 0);
         CHECK(cache.restored() == files.size());
@@ -141,7 +141,7 @@ TEST_CASE("records restored from the cache are exactly what parsing the files gi
             CountingSource source(files);
             RecordCache cache(file.path.string());
             Diagnostics d;
-            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
             check_same(expected, expected_d, records, d);
             CHECK(source.reads == (round == 0 ? 1 : 0));
         }
@@ -151,13 +151,13 @@ TEST_CASE("records restored from the cache are exactly what parsing the files gi
         CountingSource source(files);
         RecordCache cache(file.path.string());
         Diagnostics d;
-        load_records(source, d, LoadOptions{1024 * 1024, &cache});
+        load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
         CHECK(source.reads == 0);
         CHECK(RecordCache(file.path.string()).size() == files.size());
         CountingSource again(files);
         RecordCache other_limit(file.path.string());
         Diagnostics d2;
-        load_records(again, d2, LoadOptions{512 * 1024, &other_limit});
+        load_records(again, d2, LoadOptions{512 * 1024, &other_limit, {}});
         CHECK(again.reads == static_cast<int>(files.size()));
     }
     SUBCASE("a cache file cut short or damaged anywhere is not trusted: the records are parsed as without it") {
@@ -178,7 +178,7 @@ TEST_CASE("records restored from the cache are exactly what parsing the files gi
             CountingSource source(files);
             RecordCache cache(file.path.string());
             Diagnostics d;
-            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
             // A flipped bit inside a kept text or number gives other data back (the file is not a
             // defence against tampering: whoever can write it can write the content); every other
             // damage must read as no cache, or as the records that were kept.
@@ -194,7 +194,7 @@ TEST_CASE("an edit appends the record parsed anew to the cache file, and the fil
         CountingSource source(files);
         RecordCache cache(file.path.string());
         Diagnostics d;
-        load_records(source, d, LoadOptions{1024 * 1024, &cache});
+        load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
     }
     const auto whole = fs::file_size(file.path);
     struct stat before {};
@@ -213,7 +213,7 @@ TEST_CASE("an edit appends the record parsed anew to the cache file, and the fil
             RecordCache cache(file.path.string());
             CHECK(cache.size() == files.size());
             Diagnostics d;
-            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
             check_same(expected, expected_d, records, d);
             CHECK(source.reads == 1);
         }
@@ -232,7 +232,7 @@ TEST_CASE("an edit appends the record parsed anew to the cache file, and the fil
         CountingSource again(files);
         RecordCache cache(file.path.string());
         Diagnostics d;
-        const auto records = load_records(again, d, LoadOptions{1024 * 1024, &cache});
+        const auto records = load_records(again, d, LoadOptions{1024 * 1024, &cache, {}});
         check_same(expected, expected_d, records, d);
         CHECK(again.reads == 0);
     }
@@ -244,7 +244,7 @@ TEST_CASE("an edit appends the record parsed anew to the cache file, and the fil
             CountingSource source(files);
             RecordCache cache(file.path.string());
             Diagnostics d;
-            load_records(source, d, LoadOptions{1024 * 1024, &cache});
+            load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
         }
         std::string bytes;
         {
@@ -270,7 +270,7 @@ TEST_CASE("an edit appends the record parsed anew to the cache file, and the fil
                 RecordCache cache(file.path.string());
                 CHECK(cache.size() == 0);
                 Diagnostics d;
-                const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+                const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
                 check_same(expected, expected_d, records, d);
                 CHECK(source.reads == static_cast<int>(files.size()));
             }
