@@ -91,6 +91,12 @@ void load_and_check(const content::Source& source, const LoadOptions& options, L
     {
         std::optional<content::RecordCache> cache;
         if (!options.records_cache.empty()) cache.emplace(options.records_cache);
+        // A rebuild (the last build's records kept): mimalloc keeps freed memory its default
+        // 25 ms from here on, not only once the load is done (make_site), so that what the load
+        // and the model free (the activities' records as they are read, the other records after
+        // the model) is not given back and faulted in again (docs/performance.md, "(twentieth
+        // session, pre12)").
+        if (mi_option_set && cache && cache->size() > 0) mi_option_set(15, 25);
         content::LoadOptions load_options;
         load_options.cache = cache ? &*cache : nullptr;
         // Each activity is read into the model as soon as its record is loaded, on the thread
