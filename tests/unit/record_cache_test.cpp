@@ -4,6 +4,8 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <random>
 
 #include <sys/stat.h>
@@ -299,5 +301,44 @@ TEST_CASE("a record's kept bytes cut short at any length do not decode") {
             Diagnostics cut_d;
             CHECK_FALSE(RecordCache::decode(std::string_view(bytes).substr(0, n), cut, cut_d, ok));
         }
+    }
+}
+
+// What a build reads into its model as each record loads (LoadOptions::loaded): every record that
+// parsed, once, with its index among the records returned, whether it was parsed or restored from
+// the cache, and never one that does not parse (the TOML error, the missing front matter).
+TEST_CASE("the load hands every record that parsed to its caller once, by its index, parsed or restored") {
+    TempFile file;
+    const auto files = site_files();
+    for (const bool restored : {false, true}) {
+        CAPTURE(restored);
+        CountingSource source(files);
+        RecordCache cache(file.path.string());
+        std::mutex mutex;
+        std::map<size_t, std::string> handed;  // index -> path
+        int twice = 0;
+        LoadOptions options{1024 * 1024, &cache, {}};
+        options.loaded = [&](size_t index, Record& record) {
+            const std::lock_guard lock(mutex);
+            if (!handed.emplace(index, record.path).second) ++twice;
+        };
+        Diagnostics d;
+        const auto records = load_records(source, d, options);
+        CHECK(cache.restored() == (restored ? files.size() : 0));
+        CHECK(twice == 0);
+        size_t readable = 0;
+        for (size_t i = 0; i < records.size(); ++i) {
+            const std::string path = records[i].path;
+            INFO(path);
+            if (!records[i].readable) {
+                CHECK(handed.count(i) == 0);
+                continue;
+            }
+            ++readable;
+            REQUIRE(handed.count(i) == 1);
+            CHECK(handed.at(i) == path);
+        }
+        CHECK(handed.size() == readable);
+        CHECK(readable < records.size());  // some do not parse
     }
 }
