@@ -91,8 +91,23 @@ void load_and_check(const content::Source& source, const LoadOptions& options, L
     {
         std::optional<content::RecordCache> cache;
         if (!options.records_cache.empty()) cache.emplace(options.records_cache);
+        // A rebuild (the last build's records kept): mimalloc keeps freed memory its default
+        // 25 ms from here on, not only once the load is done (make_site), so that what the load
+        // and the model free (the activities' records as they are read, the other records after
+        // the model) is not given back and faulted in again (docs/performance.md, "(twentieth
+        // session, pre12)").
+        if (mi_option_set && cache && cache->size() > 0) mi_option_set(15, 25);
         content::LoadOptions load_options;
         load_options.cache = cache ? &*cache : nullptr;
+        // Each activity is read into the model as soon as its record is loaded, on the thread
+        // that loaded it; unless the records are kept, its data and body go there and then (the
+        // model holds what the pages need), on the thread whose memory they are.
+        model::EarlyActivities early;
+        load_options.loaded = [&early, keep = options.keep_records](size_t index, content::Record& record) {
+            if (!early.read(index, record) || keep) return;
+            record.data = content::Value{};
+            std::string().swap(record.body);
+        };
         auto records = content::load_records(source, loaded.diagnostics, load_options);
         if (timings && timings->progress())
             timings->progress()->detail(std::to_string(records.size()) + " records" +
@@ -102,7 +117,7 @@ void load_and_check(const content::Source& source, const LoadOptions& options, L
                                              : std::string()));
         if (cache) loaded.restored = cache->restored();
         stage("model");
-        loaded.site = model::build_model(records, loaded.diagnostics);
+        loaded.site = model::build_model(records, loaded.diagnostics, &early);
         loaded.records = static_cast<size_t>(
             std::count_if(records.begin(), records.end(), [](const content::Record& r) { return r.readable; }));
         // The model holds what the pages need: the records' memory goes back to the pages while

@@ -9,6 +9,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <map>
 #include <mutex>
 #include <ostream>
@@ -770,6 +771,14 @@ site::Strings load_strings(const model::Site& site, const std::string& themes) {
 
 int publish_site(model::Site& site, history::History& history, const Diagnostics& checks,
                  const BuildSettings& settings, BuildReport& report, std::ostream& err, history::VersionsRead* versions_read) {
+    // Incremental builds: what the previous build wrote from which inputs. Read on another core
+    // while the theme is loaded and the output folder set up, which do not need it (a rebuild's
+    // "previous build" stage is a few ms shorter); waited for before the pages.
+    PageKeys previous_keys;
+    std::future<void> keys_read;
+    if (!settings.page_keys_file.empty())
+        keys_read = std::async(std::launch::async,
+                               [&] { read_page_keys(settings.page_keys_file, settings.output_before, previous_keys); });
     const std::string themes = find_themes(settings);
     std::string problem;
     const auto source = theme_source(themes, site.settings.theme, problem);
@@ -813,8 +822,6 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
             options.warnings.push_back(d);
     options.draft_paths = settings.draft_paths;
     for (const auto& t : tags) options.versions.push_back({t.name, t.date});
-    // Incremental builds: what the previous build wrote from which inputs.
-    PageKeys previous_keys;
     KeyLog page_keys;  // this build's, for the next
     bool keys_kept = true;  // false: the site's files changed during the build (site_files_before)
     DataKeys data_keys;  // the same, of the pages keyed by their data, and the folders kept whole
@@ -827,7 +834,6 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         return paths;
     };
     if (!settings.page_keys_file.empty()) {
-        read_page_keys(settings.page_keys_file, settings.output_before, previous_keys);
         const std::string site_files = site_files_digest(settings);
         options.inputs_key = inputs_key(settings, site_files, options.versions);
         // A file that inputs_key names changed since the load began: the pages may be made from
@@ -865,6 +871,7 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         search_options.site_folder = fs::absolute(settings.content, ec).lexically_normal().parent_path().string();
         publish::SearchIndex search_index(output, search_options);
         const render::Renderer renderer(theme);
+        if (keys_read.valid()) keys_read.get();
         report.timings.start("pages", site::page_count(site, options));
         Reporter* progress = report.timings.progress();
         std::vector<std::string> current_pages;

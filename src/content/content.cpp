@@ -456,7 +456,7 @@ std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics,
     std::vector<char> ok(pending.size(), 0);
     RecordCache* cache = options.cache;
     std::vector<RecordCache::Outcome> outcomes(cache ? pending.size() : 0);
-    auto work = [&](size_t i) {
+    auto load = [&](size_t i) {
         Pending& p = pending[i];
         if (!p.record.readable) return;
         if (!cache) {
@@ -478,6 +478,10 @@ std::vector<Record> load_records(const Source& source, Diagnostics& diagnostics,
         ok[i] = read_and_parse(source, p.record, p.markdown, per_file[i], options, &read) ? 1 : 0;
         if (read && !outcome.identity.empty()) outcome.payload = RecordCache::encode(p.record, per_file[i], ok[i] != 0);
         else outcome.identity.clear();
+    };
+    auto work = [&](size_t i) {
+        load(i);
+        if (ok[i] && options.loaded) options.loaded(i, pending[i].record);
     };
     const size_t workers = worker_count();
     if (workers == 1 || pending.size() < 16) {

@@ -3,6 +3,8 @@
 // cannot be read or parsed; never stops at the first problem.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -50,6 +52,11 @@ struct LoadOptions {
     // Parsed records kept between loads (record_cache.h): a file whose identity did not change is
     // not read again, and the cache is saved with this load's records. Null: every file is parsed.
     RecordCache* cache = nullptr;
+    // Called with each record that was read and parsed (or restored from the cache) without
+    // error, and its index in the records returned, on the thread that loaded it and as soon as it
+    // is loaded: a caller can take what it needs while the record is fresh in that core's cache,
+    // and may then let go of the record's data and body (kind, path and ids must stay).
+    std::function<void(std::size_t, Record&)> loaded;
 };
 
 // Reads every record of the layout in a fixed order. Records that could not be read are

@@ -553,20 +553,44 @@ std::vector<std::string> remove_drafts(Site& site) {
 Activity build_activity(const Record& record, Diagnostics& diagnostics) { return read_activity(record, diagnostics); }
 Plan build_plan(const Record& record, Diagnostics& diagnostics) { return read_plan(record, diagnostics); }
 
-Site build_model(const std::vector<Record>& records, Diagnostics& d) {
+bool EarlyActivities::read(std::size_t index, const Record& record) {
+    if (!record.readable || record.kind != RecordKind::Activity) return false;
+    Read done;
+    done.activity = read_activity(record, done.diagnostics);
+    const std::lock_guard lock(mutex_);
+    read_.insert_or_assign(index, std::move(done));
+    return true;
+}
+
+bool EarlyActivities::take(std::size_t index, Activity& activity, Diagnostics& diagnostics) {
+    const std::lock_guard lock(mutex_);
+    const auto it = read_.find(index);
+    if (it == read_.end()) return false;
+    activity = std::move(it->second.activity);
+    diagnostics = std::move(it->second.diagnostics);
+    read_.erase(it);
+    return true;
+}
+
+Site build_model(const std::vector<Record>& records, Diagnostics& d, EarlyActivities* early) {
     Site site;
     std::map<std::string, Group> groups;
     std::map<std::pair<std::string, std::string>, Plan> plans;
     bool site_seen = false;
     // Activities are most of the records and independent of each other: they are read on every
-    // core first, each with its own diagnostics, which join the others in record order below.
-    std::vector<const Record*> activity_records;
-    for (const Record& rec : records)
-        if (rec.readable && rec.kind == RecordKind::Activity) activity_records.push_back(&rec);
+    // core first (those not read early), each with its own diagnostics, which join the others in
+    // record order below.
+    std::vector<size_t> activity_records;  // indexes in `records`
+    for (size_t i = 0; i < records.size(); ++i)
+        if (records[i].readable && records[i].kind == RecordKind::Activity) activity_records.push_back(i);
     std::vector<Activity> activities(activity_records.size());
     std::vector<Diagnostics> activity_diagnostics(activity_records.size());
-    on_all_cores(activity_records.size(), [&](size_t i) {
-        activities[i] = read_activity(*activity_records[i], activity_diagnostics[i]);
+    std::vector<size_t> to_read;
+    for (size_t i = 0; i < activity_records.size(); ++i)
+        if (!early || !early->take(activity_records[i], activities[i], activity_diagnostics[i])) to_read.push_back(i);
+    on_all_cores(to_read.size(), [&](size_t j) {
+        const size_t i = to_read[j];
+        activities[i] = read_activity(records[activity_records[i]], activity_diagnostics[i]);
     });
     size_t next_activity = 0;
     for (const Record& rec : records) {

@@ -745,6 +745,33 @@ TEST_CASE_FIXTURE(Repository, "a rebuild parses again only the record files that
     CHECK_FALSE(contains(check_same_as_full_build(content, out, repo.path()), "read and parsed"));
 }
 
+// A rebuild reads each activity into the model as its record comes back from the cache, and lets
+// go of the record there: what the model reports of an unchanged activity, and the pages of the
+// edited one, are those of a full build.
+TEST_CASE_FIXTURE(Repository, "a rebuild reports an unchanged activity's unknown key as a full build does, and shows the edited activity's new title") {
+    replace(other, "title = \"", "oklar_nyckel = 1\ntitle = \"");
+    age_files(content);
+    auto run = [&] {
+        return run_samplan({"build", "--content", content.string(), "--output", out.string(), "--today", "2025-06-01", "--verbose"});
+    };
+    const auto first = run();
+    REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+    CHECK(contains(first.out, "sip.md:"));
+    CHECK(contains(first.out, "oklar_nyckel"));
+
+    replace(activity, "title = \"", "title = \"Nyss ändrad: ");
+    age_file(activity);
+    const auto rebuilt = run();
+    REQUIRE_MESSAGE(rebuilt.exit_code == 0, rebuilt.err);
+    CHECK(contains(rebuilt.err, "records (1 read and parsed, the others as the last build parsed them)"));
+    CHECK(rebuilt.out == first.out);  // the same diagnostics, the unknown key among them
+    bool shown = false;
+    for (const auto& [path, bytes] : files_of(out))
+        if (path.find("utbildning") != std::string::npos && contains(bytes, "Nyss ändrad: ")) shown = true;
+    CHECK(shown);
+    check_same_as_full_build(content, out, repo.path());
+}
+
 // The previous site is kept beside the output (.samplan-cache/<output>/spare) as the next build's
 // staging folder: only the files that change are touched. Whatever happened in between, each
 // build writes the site a full build writes.

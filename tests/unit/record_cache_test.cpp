@@ -4,6 +4,8 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <random>
 
 #include <sys/stat.h>
@@ -115,7 +117,7 @@ TEST_CASE("records restored from the cache are exactly what parsing the files gi
         CountingSource source(files);
         RecordCache cache(file.path.string());
         Diagnostics d;
-        const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+        const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
         check_same(fresh, fresh_d, records, d);
         CHECK(source.reads == static_cast<int>(files.size()));
         CHECK(cache.restored() == 0);
@@ -127,7 +129,7 @@ TEST_CASE("records restored from the cache are exactly what parsing the files gi
         RecordCache cache(file.path.string());
         CHECK(cache.size() == files.size());
         Diagnostics d;
-        const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+        const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
         check_same(fresh, fresh_d, records, d);
         CHECK(source.reads == 0);
         CHECK(cache.restored() == files.size());
@@ -141,7 +143,7 @@ TEST_CASE("records restored from the cache are exactly what parsing the files gi
             CountingSource source(files);
             RecordCache cache(file.path.string());
             Diagnostics d;
-            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
             check_same(expected, expected_d, records, d);
             CHECK(source.reads == (round == 0 ? 1 : 0));
         }
@@ -151,13 +153,13 @@ TEST_CASE("records restored from the cache are exactly what parsing the files gi
         CountingSource source(files);
         RecordCache cache(file.path.string());
         Diagnostics d;
-        load_records(source, d, LoadOptions{1024 * 1024, &cache});
+        load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
         CHECK(source.reads == 0);
         CHECK(RecordCache(file.path.string()).size() == files.size());
         CountingSource again(files);
         RecordCache other_limit(file.path.string());
         Diagnostics d2;
-        load_records(again, d2, LoadOptions{512 * 1024, &other_limit});
+        load_records(again, d2, LoadOptions{512 * 1024, &other_limit, {}});
         CHECK(again.reads == static_cast<int>(files.size()));
     }
     SUBCASE("a cache file cut short or damaged anywhere is not trusted: the records are parsed as without it") {
@@ -178,7 +180,7 @@ TEST_CASE("records restored from the cache are exactly what parsing the files gi
             CountingSource source(files);
             RecordCache cache(file.path.string());
             Diagnostics d;
-            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
             // A flipped bit inside a kept text or number gives other data back (the file is not a
             // defence against tampering: whoever can write it can write the content); every other
             // damage must read as no cache, or as the records that were kept.
@@ -194,7 +196,7 @@ TEST_CASE("an edit appends the record parsed anew to the cache file, and the fil
         CountingSource source(files);
         RecordCache cache(file.path.string());
         Diagnostics d;
-        load_records(source, d, LoadOptions{1024 * 1024, &cache});
+        load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
     }
     const auto whole = fs::file_size(file.path);
     struct stat before {};
@@ -213,7 +215,7 @@ TEST_CASE("an edit appends the record parsed anew to the cache file, and the fil
             RecordCache cache(file.path.string());
             CHECK(cache.size() == files.size());
             Diagnostics d;
-            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+            const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
             check_same(expected, expected_d, records, d);
             CHECK(source.reads == 1);
         }
@@ -232,7 +234,7 @@ TEST_CASE("an edit appends the record parsed anew to the cache file, and the fil
         CountingSource again(files);
         RecordCache cache(file.path.string());
         Diagnostics d;
-        const auto records = load_records(again, d, LoadOptions{1024 * 1024, &cache});
+        const auto records = load_records(again, d, LoadOptions{1024 * 1024, &cache, {}});
         check_same(expected, expected_d, records, d);
         CHECK(again.reads == 0);
     }
@@ -244,7 +246,7 @@ TEST_CASE("an edit appends the record parsed anew to the cache file, and the fil
             CountingSource source(files);
             RecordCache cache(file.path.string());
             Diagnostics d;
-            load_records(source, d, LoadOptions{1024 * 1024, &cache});
+            load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
         }
         std::string bytes;
         {
@@ -270,7 +272,7 @@ TEST_CASE("an edit appends the record parsed anew to the cache file, and the fil
                 RecordCache cache(file.path.string());
                 CHECK(cache.size() == 0);
                 Diagnostics d;
-                const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache});
+                const auto records = load_records(source, d, LoadOptions{1024 * 1024, &cache, {}});
                 check_same(expected, expected_d, records, d);
                 CHECK(source.reads == static_cast<int>(files.size()));
             }
@@ -299,5 +301,44 @@ TEST_CASE("a record's kept bytes cut short at any length do not decode") {
             Diagnostics cut_d;
             CHECK_FALSE(RecordCache::decode(std::string_view(bytes).substr(0, n), cut, cut_d, ok));
         }
+    }
+}
+
+// What a build reads into its model as each record loads (LoadOptions::loaded): every record that
+// parsed, once, with its index among the records returned, whether it was parsed or restored from
+// the cache, and never one that does not parse (the TOML error, the missing front matter).
+TEST_CASE("the load hands every record that parsed to its caller once, by its index, parsed or restored") {
+    TempFile file;
+    const auto files = site_files();
+    for (const bool restored : {false, true}) {
+        CAPTURE(restored);
+        CountingSource source(files);
+        RecordCache cache(file.path.string());
+        std::mutex mutex;
+        std::map<size_t, std::string> handed;  // index -> path
+        int twice = 0;
+        LoadOptions options{1024 * 1024, &cache, {}};
+        options.loaded = [&](size_t index, Record& record) {
+            const std::lock_guard lock(mutex);
+            if (!handed.emplace(index, record.path).second) ++twice;
+        };
+        Diagnostics d;
+        const auto records = load_records(source, d, options);
+        CHECK(cache.restored() == (restored ? files.size() : 0));
+        CHECK(twice == 0);
+        size_t readable = 0;
+        for (size_t i = 0; i < records.size(); ++i) {
+            const std::string path = records[i].path;
+            INFO(path);
+            if (!records[i].readable) {
+                CHECK(handed.count(i) == 0);
+                continue;
+            }
+            ++readable;
+            REQUIRE(handed.count(i) == 1);
+            CHECK(handed.at(i) == path);
+        }
+        CHECK(handed.size() == readable);
+        CHECK(readable < records.size());  // some do not parse
     }
 }
