@@ -940,9 +940,9 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         // While Pagefind runs, what the swap writes that does not depend on the index: the lines
         // of the page keys and of the spare's journal, on a thread of their own at the lowest
         // priority (a thread's own: it ends here), so that they take only a core Pagefind leaves
-        // idle and hold up no part of the index still to be made (at priority 0 they took as much
-        // from Pagefind as they saved the swap: docs/performance.md); here after it when no thread
-        // can be had.
+        // idle (at priority 0 they took as much from Pagefind as they saved the swap:
+        // docs/performance.md). When no part of the index is being made (serve keeps its index),
+        // or no thread can be had, here after the index, as before the swap.
         const bool keys_written = !settings.page_keys_file.empty() && keys_kept &&
                                   !(page_keys.empty() && data_keys.keys.empty() && data_keys.kept_folders.empty());
         std::string keys_lines;
@@ -957,12 +957,14 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
             if (tags.empty()) output.prepare_journal();  // (the archived versions' pages come after the index)
         };
         std::thread preparing;
-        try {
-            preparing = std::thread([&prepare_swap] {
-                ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
-                prepare_swap();
-            });
-        } catch (const std::system_error&) {
+        if (search_index.making()) {
+            try {
+                preparing = std::thread([&prepare_swap] {
+                    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
+                    prepare_swap();
+                });
+            } catch (const std::system_error&) {
+            }
         }
         const publish::SearchOutcome search = [&] {
             try {

@@ -251,6 +251,8 @@ public:
     // published: the caller makes none of them again. A part still waiting when finish() is called
     // is made by finish() instead. Thread-safe; nothing after finish().
     void start(SearchPart part);
+    // Whether a part started early is being made (or waits to be) now. Thread-safe.
+    [[nodiscard]] bool making() const;
     // The whole index, of `parts` (SearchOptions::parts): waits for the part being made early, uses
     // those made early whose pages are the same, makes or keeps the others. Once only. Pagefind's
     // time limit counts from here, and for a part made early from its own start.
