@@ -16,6 +16,9 @@
 #include <thread>
 #include <unordered_map>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "build/build.h"
 #include "build/up_to_date.h"
 #include "content/content.h"
@@ -577,11 +580,11 @@ struct PathHash {
 };
 using FactsByPath = std::unordered_map<std::string, PageFacts, PathHash, std::equal_to<>>;
 
-// Writes the table of this build's keys: the lines of `keys` (a KeyLog's log) and of `data_keys`,
-// each with its page's facts from `pages`, then `kept` (the folder entries kept whole, lines as
-// the previous table had them: their pages are the very files it described).
-void write_page_keys(const std::string& file, std::uint64_t output, const PathLog& keys, const PathLog& data_keys,
-                     std::string_view kept, const SearchedPages& pages) {
+// The lines of the table of this build's keys: those of `keys` (a KeyLog's log) and of
+// `data_keys`, each with its page's facts from `pages`, then `kept` (the folder entries kept whole,
+// lines as the previous table had them: their pages are the very files it described). The table
+// is its header (page_keys_header) and these.
+std::string page_keys_lines(const PathLog& keys, const PathLog& data_keys, std::string_view kept, const SearchedPages& pages) {
     auto is_folder = [](std::string_view path) { return !path.empty() && path.back() == '/'; };
     // The facts of the pages listed here (not of the kept folders' pages, which are most of a
     // rebuild's).
@@ -594,7 +597,7 @@ void write_page_keys(const std::string& file, std::uint64_t output, const PathLo
     pages.for_each([&facts_by_path](std::string_view path, const PageFacts& facts) {
         if (const auto it = facts_by_path.find(path); it != facts_by_path.end() && it->second.size == 0) it->second = facts;
     });
-    std::string text = "samplan page keys 3 " + std::to_string(output) + "\n";
+    std::string text;
     text.reserve((keys.size() + data_keys.size()) * 120 + kept.size());
     char number[24];
     auto add_number = [&](std::size_t n) {
@@ -625,8 +628,11 @@ void write_page_keys(const std::string& file, std::uint64_t output, const PathLo
     keys.for_each(add_line);
     data_keys.for_each(add_line);
     text += kept;
-    replace_file(file, text);
+    return text;
 }
+
+// The first line of the table (read_page_keys): for the output folder in the state `output`.
+std::string page_keys_header(std::uint64_t output) { return "samplan page keys 3 " + std::to_string(output) + "\n"; }
 
 // Adds every file below `folder` (names and bytes, in a fixed order) to `digest`, leaving out
 // hidden entries, node_modules and the top-level names in `skip`.
@@ -938,7 +944,46 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
 
         report.timings.start("search index");
         searched.fill(search_options);
-        const publish::SearchOutcome search = search_index.finish(std::move(search_options.parts));
+        // While Pagefind runs, what the swap writes that does not depend on the index: the lines
+        // of the page keys and of the spare's journal, on a thread of their own at the lowest
+        // priority (a thread's own: it ends here), so that they take only a core Pagefind leaves
+        // idle (at priority 0 they took as much from Pagefind as they saved the swap:
+        // docs/performance.md). When no part of the index is being made (serve keeps its index),
+        // or no thread can be had, here after the index, as before the swap.
+        const bool keys_written = !settings.page_keys_file.empty() && keys_kept &&
+                                  !(page_keys.empty() && data_keys.keys.empty() && data_keys.kept_folders.empty());
+        std::string keys_lines;
+        std::exception_ptr keys_failure;
+        auto prepare_swap = [&] {
+            try {
+                if (keys_written)
+                    keys_lines = page_keys_lines(page_keys.log(), data_keys.keys, data_keys.kept_folders, searched);
+            } catch (...) {
+                keys_failure = std::current_exception();
+            }
+            if (tags.empty()) output.prepare_journal();  // (the archived versions' pages come after the index)
+        };
+        std::thread preparing;
+        if (search_index.making()) {
+            try {
+                preparing = std::thread([&prepare_swap] {
+                    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
+                    prepare_swap();
+                });
+            } catch (const std::system_error&) {
+            }
+        }
+        const publish::SearchOutcome search = [&] {
+            try {
+                return search_index.finish(std::move(search_options.parts));
+            } catch (...) {
+                if (preparing.joinable()) preparing.join();
+                throw;
+            }
+        }();
+        if (preparing.joinable()) preparing.join();
+        else prepare_swap();
+        if (keys_failure) std::rethrow_exception(keys_failure);
         report.search_failed = search.failed;
         if (progress) progress->note(search.message, !search.built);
         else if (!settings.quiet || !search.built) err << "samplan: " << search.message << "\n";
@@ -982,10 +1027,7 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
         if (!settings.search_stamp.empty()) publish::write_search_stamp(settings.search_stamp, search.stamp);
         report.output_state = output_state(settings.output, output);
         output.keep_spare(report.output_state);
-        if (!settings.page_keys_file.empty() && keys_kept &&
-            !(page_keys.empty() && data_keys.keys.empty() && data_keys.kept_folders.empty()))
-            write_page_keys(settings.page_keys_file, report.output_state, page_keys.log(), data_keys.keys,
-                            data_keys.kept_folders, searched);
+        if (keys_written) replace_file(settings.page_keys_file, page_keys_header(report.output_state) + keys_lines);
         if (!options.differences_cache.empty()) history::VersionsCache(options.differences_cache).prune(activity_paths);
         report.swapped_then_stopped = stop_requested();
         report.timings.stop();

@@ -246,6 +246,26 @@ void mirror(int from, int to, const std::string& to_path, const std::string& dir
 
 constexpr const char* kJournalHeader = "samplan spare 2";
 
+// A file's line of the journal: "f mode size inode mtime path" (the output's files; `kind` 'o':
+// another program's).
+void add_journal_line(std::string& to, char kind, std::uint32_t mode, std::int64_t size, std::int64_t inode,
+                      std::int64_t mtime_ns, std::string_view path) {
+    char number[24];
+    auto add_number = [&](std::int64_t n) { to.append(number, std::to_chars(number, number + sizeof number, n).ptr); };
+    to += kind;
+    to += ' ';
+    add_number(mode);
+    to += ' ';
+    add_number(size);
+    to += ' ';
+    add_number(inode);
+    to += ' ';
+    add_number(mtime_ns);
+    to += ' ';
+    to += path;
+    to += '\n';
+}
+
 // A table of paths by their hash (open addressing), each an index into the caller's entries,
 // looked up by a view: no string is made per entry or per look-up.
 class PathTable {
@@ -843,6 +863,42 @@ void Output::commit() {
     }
 }
 
+std::string Output::made_file_lines() const {
+    std::string lines;
+    lines.reserve((kept_ + written_) * 100);
+    // A file kept from the spare is described by its journal's line (its path is a view of
+    // that text, the rest of the line before it), copied as it is.
+    const std::string_view kept_text = spare_site_ ? std::string_view(spare_site_->text) : std::string_view();
+    for_each_made([&](const MadeView& m) {
+        if (m.folder) return;
+        if (!kept_text.empty() && m.path.data() > kept_text.data() && m.path.data() + m.path.size() < kept_text.data() + kept_text.size()) {
+            const size_t end = static_cast<size_t>(m.path.data() - kept_text.data()) + m.path.size();
+            const size_t begin = kept_text.rfind('\n', end - m.path.size()) + 1;  // (the header lines come first)
+            lines.append(kept_text.substr(begin, end + 1 - begin));
+            return;
+        }
+        add_journal_line(lines, 'f', m.mode, m.size, m.inode, m.mtime_ns, m.path);
+    });
+    return lines;
+}
+
+void Output::prepare_journal() const noexcept {
+    if (spare_.empty() || committed_) return;
+    try {
+        auto prepared = std::make_unique<Prepared>();
+        prepared->written = written_;
+        prepared->kept = kept_;
+        {
+            std::lock_guard lock(made_mutex_);
+            prepared->made = made_.size();
+        }
+        prepared->lines = made_file_lines();
+        std::lock_guard lock(made_mutex_);
+        prepared_ = std::move(prepared);
+    } catch (const std::exception&) {  // (keep_spare() makes the lines itself)
+    }
+}
+
 void Output::keep_spare(std::uint64_t output_state) noexcept {
     if (!committed_ || spare_.empty() || parked_) return;
     parked_ = true;
@@ -970,36 +1026,23 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
         if (::fstat(old_fd, &spare) != 0) throw std::runtime_error("cannot read the spare");
         text += "spare " + std::to_string(spare.st_dev) + " " + std::to_string(spare.st_ino) + " " +
                 std::to_string(ctime_ns(spare)) + "\nstate " + std::to_string(output_state) + "\n";
-        text.reserve(text.size() + (kept_ + written_) * 100 + folder_lines.size() + 8);
-        // "f mode size inode mtime path" (the output's files), "o …" (another program's).
+        // The files made (prepare_journal() may have written their lines while Pagefind ran).
+        std::string made_lines;
+        {
+            std::lock_guard lock(made_mutex_);
+            if (prepared_ && prepared_->written == written_ && prepared_->kept == kept_ && prepared_->made == made_.size())
+                made_lines = std::move(prepared_->lines);
+        }
+        if (made_lines.empty()) made_lines = made_file_lines();
+        prepared_.reset();
+        text.reserve(text.size() + made_lines.size() + others_.size() * 100 + folder_lines.size() + 8);
+        text += made_lines;
+        std::string().swap(made_lines);
+        // "o …": another program's files (as "f" lines, made_file_lines()).
         auto add_file_line = [&](char kind, const auto& m) {
             if (m.folder) return;
-            text += kind;
-            text += ' ';
-            add_number(text, m.mode);
-            text += ' ';
-            add_number(text, m.size);
-            text += ' ';
-            add_number(text, m.inode);
-            text += ' ';
-            add_number(text, m.mtime_ns);
-            text += ' ';
-            text += m.path;
-            text += '\n';
+            add_journal_line(text, kind, m.mode, m.size, m.inode, m.mtime_ns, m.path);
         };
-        // A file kept from the spare is described by its journal's line (its path is a view of
-        // that text, the rest of the line before it), copied as it is.
-        const std::string_view kept_text = spare_site_ ? std::string_view(spare_site_->text) : std::string_view();
-        for_each_made([&](const MadeView& m) {
-            if (!m.folder && !kept_text.empty() && m.path.data() > kept_text.data() &&
-                m.path.data() + m.path.size() < kept_text.data() + kept_text.size()) {
-                const size_t end = static_cast<size_t>(m.path.data() - kept_text.data()) + m.path.size();
-                const size_t begin = kept_text.rfind('\n', end - m.path.size()) + 1;  // (the header lines come first)
-                text.append(kept_text.substr(begin, end + 1 - begin));
-                return;
-            }
-            add_file_line('f', m);
-        });
         for (const auto& m : others_) add_file_line('o', m);
         text += folder_lines;
         text += "end\n";

@@ -97,6 +97,11 @@ public:
     // folder as this build left it. Removes the previous site in the background when it cannot be
     // kept. Never throws.
     void keep_spare(std::uint64_t output_state) noexcept;
+    // Before commit(), once the site's files are made (while the search index is made, which is
+    // not made through this object): writes the lines of keep_spare()'s journal that describe the
+    // files made, which keep_spare() then takes as they are unless a file was made or kept since.
+    // Thread-safe against keep()/write() (which would make the lines stale, not wrong); never throws.
+    void prepare_journal() const noexcept;
     // Whether the staging folder is the spare of the previous build (the previous site's files).
     [[nodiscard]] bool staging_reused() const { return reused_; }
     // The search index was made (or removed) in the staging folder's pagefind/ (build_search_index);
@@ -163,6 +168,14 @@ private:
     // What made() gives, the paths in a PathLog with the rest of each Made beside them (a full
     // build notes every file it writes: some 40,000 on a long history).
     mutable PathLog made_;
+    // The journal's lines of the files made (made_file_lines()), as prepare_journal() wrote them,
+    // with the counts that tell whether anything was made since (under made_mutex_).
+    struct Prepared {
+        size_t written = 0, kept = 0, made = 0;
+        std::string lines;
+    };
+    mutable std::unique_ptr<Prepared> prepared_;
+    [[nodiscard]] std::string made_file_lines() const;
 };
 
 // Removes the staging folders beside `output_dir` that no running build holds (see Output), for
@@ -238,6 +251,8 @@ public:
     // published: the caller makes none of them again. A part still waiting when finish() is called
     // is made by finish() instead. Thread-safe; nothing after finish().
     void start(SearchPart part);
+    // Whether a part started early is being made (or waits to be) now. Thread-safe.
+    [[nodiscard]] bool making() const;
     // The whole index, of `parts` (SearchOptions::parts): waits for the part being made early, uses
     // those made early whose pages are the same, makes or keeps the others. Once only. Pagefind's
     // time limit counts from here, and for a part made early from its own start.

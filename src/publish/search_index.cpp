@@ -311,6 +311,7 @@ struct SearchIndex::State {
     std::deque<SearchPart> waiting;
     std::vector<Early> early;  // made (or failed), in the order made
     bool closing = false;      // finish() or the destructor: no more parts are started
+    size_t started = 0;        // parts handed to start() and taken
     std::atomic<bool> cancel{false};
     std::thread worker;
 
@@ -464,6 +465,7 @@ void SearchIndex::start(SearchPart part) {
     std::lock_guard lock(s.early_mutex);
     if (s.closing) return;
     s.waiting.push_back(std::move(part));
+    ++s.started;
     if (s.worker.joinable()) {
         s.early_wake.notify_one();
         return;
@@ -474,6 +476,11 @@ void SearchIndex::start(SearchPart part) {
         s.waiting.clear();
         s.closing = true;
     }
+}
+
+bool SearchIndex::making() const {
+    std::lock_guard lock(state_->early_mutex);
+    return !state_->closing && state_->early.size() < state_->started;
 }
 
 SearchOutcome SearchIndex::finish(std::vector<SearchPart> parts) {

@@ -583,6 +583,72 @@ TEST_CASE("publish: with a spare, the previous site is the next build's staging 
 
 namespace {
 
+// The files the spare's journal describes ("f mode size inode mtime path" lines), by path: their
+// inode and size.
+std::map<std::string, std::pair<ino_t, std::int64_t>> journal_files(const std::string& spare) {
+    std::ifstream in(spare + ".txt");
+    std::map<std::string, std::pair<ino_t, std::int64_t>> files;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("f ", 0) != 0) continue;
+        std::istringstream fields(line.substr(2));
+        std::uint32_t mode = 0;
+        std::int64_t size = 0, mtime = 0;
+        ino_t inode = 0;
+        std::string path;
+        fields >> mode >> size >> inode >> mtime;
+        std::getline(fields >> std::ws, path);
+        files[path] = {inode, size};
+    }
+    return files;
+}
+
+}  // namespace
+
+TEST_CASE("publish: the journal's lines written while the index is made are those of the site swapped in, a file made after them too") {
+    const Folder folder;
+    const std::string spare = (folder.dir / "cache" / "spare").string();
+    std::uint64_t state = 0;
+    // A build that prepares the journal once its `files` are written, then writes `late` (the
+    // archived versions' pages, made after the search index), and swaps.
+    using Files = std::vector<std::pair<std::string, std::string>>;
+    auto build = [&](const Files& files, const Files& late, bool reused) {
+        publish::Output output(folder.out, publish::Spare{spare, state});
+        CHECK(output.staging_reused() == reused);
+        for (const auto& [path, content] : files) output.write(path, content);
+        output.prepare_journal();
+        for (const auto& [path, content] : late) output.write(path, content);
+        output.search_index_done();
+        output.commit();
+        output.keep_spare(++state);
+    };
+    // The journal describes every file of the output, each as it is, and no other.
+    auto check_journal = [&] {
+        std::map<std::string, std::pair<ino_t, std::int64_t>> site;
+        for (const auto& e : fs::recursive_directory_iterator(folder.out))
+            if (e.is_regular_file())
+                site[fs::relative(e.path(), folder.out).string()] = {folder_inode(e.path().string()),
+                                                                     static_cast<std::int64_t>(e.file_size())};
+        CHECK(journal_files(spare) == site);
+    };
+    build({{"index.html", "home"}, {"a/1.html", "A"}, {"b/1.html", "B"}}, {}, false);
+    check_journal();
+    // A spare taken: the kept files' lines come from the previous journal, the written ones anew.
+    build({{"index.html", "home"}, {"a/1.html", "A, changed"}, {"c/1.html", "C"}}, {}, true);
+    check_journal();
+    // A file written after the lines were: they are written again, with it.
+    build({{"index.html", "home"}, {"a/1.html", "A, changed"}}, {{"v1/index.html", "version 1"}}, true);
+    check_journal();
+    // A file kept after them (the same bytes as the previous site's).
+    build({{"index.html", "home"}}, {{"a/1.html", "A, changed"}, {"v1/index.html", "version 1"}}, true);
+    check_journal();
+    // And the next build takes the spare that journal describes.
+    build({{"index.html", "home, changed"}}, {}, true);
+    check_journal();
+    CHECK(folder.wait_for_no_staging());
+}
+
+namespace {
+
 // The Pagefind of the source tree (npm install), its binary when npm's package has one; empty
 // when it is not installed.
 std::string real_pagefind() {
