@@ -1,5 +1,6 @@
 #include "serve/serve.h"
 
+#include <dlfcn.h>
 #include <httplib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -7,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -32,6 +34,25 @@
 #include "history/history.h"
 #include "render/builtin_theme.h"
 #include "site/paths.h"
+
+// Debian's cpp-httplib is built with OpenSSL, and its library starts OpenSSL's TLS part
+// (OPENSSL_init_ssl) in a static constructor, as the program loads: 1-2 ms of CPU and 65 page
+// faults in every samplan run, though samplan serves plain HTTP on 127.0.0.1 and uses no TLS
+// (docs/performance.md, "(twentieth session, main)"). This function, which the dynamic loader
+// finds in the program before libssl's own, does nothing while the libraries load (their
+// constructors run before the program's) and hands every later call to libssl's: should anything
+// ask for TLS, OpenSSL starts then, as it would have at the load.
+namespace {
+std::atomic<bool> program_loaded{false};
+[[gnu::constructor]] void note_program_loaded() { program_loaded = true; }
+}  // namespace
+
+extern "C" int OPENSSL_init_ssl(std::uint64_t options, const OPENSSL_INIT_SETTINGS* settings) {
+    if (!program_loaded) return 1;
+    using Init = int (*)(std::uint64_t, const OPENSSL_INIT_SETTINGS*);
+    static const auto libssl_init = reinterpret_cast<Init>(::dlvsym(RTLD_NEXT, "OPENSSL_init_ssl", "OPENSSL_3.0.0"));
+    return libssl_init != nullptr ? libssl_init(options, settings) : 0;
+}
 
 namespace samplan::serve {
 namespace fs = std::filesystem;
