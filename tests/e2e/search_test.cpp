@@ -240,15 +240,23 @@ TEST_CASE("committing an edit already built changes only the pages' dates, and P
     CHECK(pagefind.runs() == runs);
 }
 
-TEST_CASE("the real Pagefind indexes exactly the searched pages of the example site") {
-    const RealPagefind pagefind;
-    if (!pagefind.installed()) return;
-    TempDir out;
+namespace {
+// The example site built into `out`/site (with the search index when Pagefind is installed).
+fs::path build_example_site(const TempDir& out) {
     const fs::path site = out.path() / "site";
     const auto r = run_samplan({"build", "--content", SAMPLAN_EXAMPLE_CONTENT, "--output", site.string(), "--today",
                                 "2026-11-24"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
+    return site;
+}
+}  // namespace
+
+TEST_CASE("the real Pagefind indexes exactly the searched pages of the example site") {
+    const RealPagefind pagefind;
+    if (!pagefind.installed()) return;
+    TempDir out;
+    const fs::path site = build_example_site(out);
     // The main part and the others listed in parts.json hold every searched page between them.
     size_t indexed = 0;
     std::vector<fs::path> parts = {site / "pagefind"};
@@ -314,11 +322,7 @@ TEST_CASE("a search for the theme's own words finds no activity, a search for an
     const RealPagefind pagefind;
     if (!pagefind.installed()) return;
     TempDir out;
-    const fs::path site = out.path() / "site";
-    const auto r = run_samplan({"build", "--content", SAMPLAN_EXAMPLE_CONTENT, "--output", site.string(), "--today",
-                                "2026-11-24"});
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
+    const fs::path site = build_example_site(out);
     std::map<std::string, std::string> activities;  // /groups/<group>/<year>/<activity>/
     for (const auto& [url, json] : indexed_pages(site))
         if (std::regex_match(url, std::regex(R"(/groups/[^/]+/\d{4}/[^/]+/)"))) activities[url] = json;
