@@ -1039,11 +1039,8 @@ void Output::keep_spare(std::uint64_t output_state) noexcept {
         text += made_lines;
         std::string().swap(made_lines);
         // "o …": another program's files (as "f" lines, made_file_lines()).
-        auto add_file_line = [&](char kind, const auto& m) {
-            if (m.folder) return;
-            add_journal_line(text, kind, m.mode, m.size, m.inode, m.mtime_ns, m.path);
-        };
-        for (const auto& m : others_) add_file_line('o', m);
+        for (const auto& m : others_)
+            if (!m.folder) add_journal_line(text, 'o', m.mode, m.size, m.inode, m.mtime_ns, m.path);
         text += folder_lines;
         text += "end\n";
         if (!replace_file(journal, text)) throw std::runtime_error("cannot write " + journal);
