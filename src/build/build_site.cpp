@@ -204,6 +204,13 @@ private:
     size_t mask_ = 0;
 };
 
+// The part of the search index that holds the pages of the group `group_id` (search_part).
+std::string group_search_part(std::string_view group_id) {
+    Digest digest;
+    digest.add(group_id);
+    return "groups-" + std::to_string(digest.value() % 64);
+}
+
 // The part of the search index a page belongs to (publish::SearchPart): the pages of a group and
 // its evaluations go to one of 64 parts by their group's id, the others by their top folder, the
 // pages at the top to the main part (""). An edit so makes again the index of a few pages.
@@ -211,11 +218,7 @@ std::string search_part(const std::string& path) {
     const size_t first = path.find('/');
     if (first == std::string::npos) return "";
     const std::string top = path.substr(0, first);
-    if (const auto group = site::group_of_path(path)) {
-        Digest digest;
-        digest.add(*group);
-        return "groups-" + std::to_string(digest.value() % 64);
-    }
+    if (const auto group = site::group_of_path(path)) return group_search_part(*group);
     const bool plain = top.size() <= 64 && std::all_of(top.begin(), top.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     });
@@ -853,6 +856,9 @@ int publish_site(model::Site& site, history::History& history, const Diagnostics
             return it != previous_keys.end() && it->second.key == key && it->second.folder == (!path.empty() && path.back() == '/');
         };
         options.folder_pages = folder_pages;
+        // A changed group's part of the search index is made as soon as its pages and those of the
+        // other groups in the part are written.
+        options.group_batch = [](const std::string& group_id) { return group_search_part(group_id); };
     }
     // The differences cache keeps entries of the site's activities only (pruned once the site is
     // in place; its note of the last prune forgotten before anything is stored for other paths).

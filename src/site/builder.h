@@ -518,6 +518,7 @@ private:
     mutable std::unordered_map<const Activity*, std::optional<std::uint64_t>> linked_;
     size_t handed_ = 0;  // pages handed on so far (not folder entries)
     std::unique_ptr<VersionPrefetch> versions_;  // set when there is history
+    std::vector<size_t> group_order_;  // the order the groups' pages are made in (indices into site_.groups)
     mutable std::mutex common_mutex_;
     mutable std::map<std::string, std::shared_ptr<const Data>> common_cache_;  // shared_common(), by root and section
 };

@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <map>
+#include <numeric>
 #include <set>
 
 #include "content/layout.h"
@@ -187,8 +190,44 @@ std::string describe_difference(const history::Difference& diff, const Strings& 
     return text == key ? diff.kind : text;
 }
 
+namespace {
+
+// The order in which the groups' pages are made (indices into `groups`): each group with a page
+// made again (`changed`), in their own order, followed by those of the groups in its batch
+// (SiteOptions::group_batch) that are not; then the others, in their own order. So the pages
+// of what changed are made, rendered and written first, and the work that waits for them (a
+// part of the search index made while the other pages are) starts sooner. Their own order when
+// all or none changed.
+std::vector<size_t> changed_first(const std::vector<Group>& groups, const std::vector<bool>& changed,
+                                  const std::function<std::string(const std::string& group_id)>& batch) {
+    std::vector<size_t> order;
+    std::vector<bool> placed(groups.size(), false);
+    const auto place = [&](size_t i) {
+        if (placed[i]) return;
+        placed[i] = true;
+        order.push_back(i);
+    };
+    std::map<std::string, std::vector<size_t>> unchanged_by_batch;
+    if (batch)
+        for (size_t i = 0; i < groups.size(); ++i)
+            if (!changed[i]) unchanged_by_batch[batch(groups[i].id)].push_back(i);
+    for (size_t i = 0; i < groups.size(); ++i) {
+        if (!changed[i]) continue;
+        place(i);
+        if (!batch) continue;
+        if (const auto mates = unchanged_by_batch.find(batch(groups[i].id)); mates != unchanged_by_batch.end())
+            for (const size_t j : mates->second) place(j);
+    }
+    for (size_t i = 0; i < groups.size(); ++i) place(i);
+    return order;
+}
+
+}  // namespace
+
 Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& sink)
     : site_(site), options_(options), sink_(sink), s_(*options.strings), lang_(site.settings.language) {
+    group_order_.resize(site.groups.size());
+    std::iota(group_order_.begin(), group_order_.end(), size_t{0});
     index_subjects_and_warnings();
     for (const auto& fa : site.regional.focus_areas)
         for (const auto& g : fa.goals) goal_area_[g.id] = &fa;
@@ -225,8 +264,13 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                     if (seen.insert(file).second) removed.push_back({file, p.path + "\n" + file, revision});
                 }
             }
-        std::vector<VersionPrefetch::Job> jobs;
-        for (const auto& g : site.groups)
+        // Each group's jobs, in the order its pages are made; the groups are then visited in
+        // group_order_ (changed first), and their jobs are given in that order.
+        std::vector<std::vector<VersionPrefetch::Job>> group_jobs(site.groups.size());
+        std::vector<bool> changed(site.groups.size(), !incremental());
+        for (size_t gi = 0; gi < site.groups.size(); ++gi) {
+            const Group& g = site.groups[gi];
+            auto& jobs = group_jobs[gi];
             for (const auto& p : g.plans) {
                 const size_t plan_job = jobs.size();
                 jobs.push_back({&g, &p, nullptr});
@@ -288,7 +332,13 @@ Builder::Builder(const Site& site, const SiteOptions& options, const PageSink& s
                 // Kept, the plan's own versions are read only for what the change log shows of
                 // them: its newest commits' (not at all when none of them changed the plan).
                 if (!remade) jobs[plan_job].recent = kChangelogRevisions;
+                if (!folder_kept) changed[gi] = true;
             }
+        }
+        group_order_ = changed_first(site.groups, changed, options_.group_batch);
+        std::vector<VersionPrefetch::Job> jobs;
+        for (const size_t gi : group_order_)
+            for (auto& job : group_jobs[gi]) jobs.push_back(std::move(job));
         // 16 records ahead: each holds every version parsed (at 10,000 commits, 64 ahead held
         // some 12 MiB more at the peak, for no time saved).
         versions_ = std::make_unique<VersionPrefetch>(*options_.history, std::move(jobs), 16,

@@ -1,6 +1,8 @@
 #include "site/site.h"
 
+#include <algorithm>
 #include <future>
+#include <iterator>
 
 #include "site/builder.h"
 #include "site/families.h"
@@ -109,17 +111,34 @@ void Builder::add_regional_family(Handoff& handoff) {
 
 void Builder::add_groups_family(Handoff& handoff) {
     add_groups();
-    for (const auto& g : site_.groups) {
-        add_group(handoff.changelog, g);
+    // Visited out of their own order (changed first, group_order_), each group's part of the
+    // change log and of the sitemap is set aside, and they are joined in the groups' own order
+    // after: the site is the one made in that order.
+    const bool reordered = !std::is_sorted(group_order_.begin(), group_order_.end());
+    std::vector<Handoff> own(reordered ? site_.groups.size() : 0);
+    std::vector<std::string> own_sitemap(own.size());
+    for (const size_t gi : group_order_) {
+        const Group& g = site_.groups[gi];
+        Handoff& into = reordered ? own[gi] : handoff;
+        if (reordered) std::swap(sitemap_pages_, own_sitemap[gi]);  // the group's pages alone
+        add_group(into.changelog, g);
         for (const auto& p : g.plans) {
-            if (keep_plan_folder(handoff, g, p)) continue;
+            if (keep_plan_folder(into, g, p)) continue;
             const size_t first = handed_;
-            add_plan(handoff.changelog, g, p);
-            for (const auto& a : p.activities) add_activity(handoff, g, p, a);
-            add_plan_history(handoff.changelog, g, p);  // it shows its activities' changes too
+            add_plan(into.changelog, g, p);
+            for (const auto& a : p.activities) add_activity(into, g, p, a);
+            add_plan_history(into.changelog, g, p);  // it shows its activities' changes too
             end_plan_folder(g, p, handed_ - first);
         }
         for (const auto& e : g.evaluations) add_evaluation(g, e);
+        if (reordered) std::swap(sitemap_pages_, own_sitemap[gi]);
+    }
+    for (size_t gi = 0; gi < own.size(); ++gi) {
+        sitemap_pages_ += own_sitemap[gi];
+        for (auto& [revision, entries] : own[gi].changelog) {
+            auto& to = handoff.changelog[revision];
+            to.insert(to.end(), std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
+        }
     }
     if (versions_) {
         view_.versions_from_cache = versions_->from_cache();

@@ -127,13 +127,19 @@ struct SiteOptions {
     // the order they were handed on; asked for only when the site has a sitemap (which lists every
     // page).
     std::function<std::vector<std::string>(const std::string& folder)> folder_pages;
+    // Incremental builds: the groups whose pages are best made one after another (those that
+    // share a part of the search index): the unchanged groups of a changed group's batch are made
+    // right after it, and the changed groups before the others (their pages are then written
+    // first). Unset: only the changed groups first.
+    std::function<std::string(const std::string& group_id)> group_batch;
     // At most this many addresses in one sitemap file (the sitemaps.org protocol's limit). A site
     // with more gets sitemap-1.xml, sitemap-2.xml, … and sitemap.xml lists them (a sitemap index).
     size_t sitemap_limit = 50000;
 };
 
 // Receives each page as soon as its view model is complete or left to be made (called on the
-// building thread, in page order); it may throw to stop the build.
+// building thread, in page order, except that an incremental build makes the groups whose pages
+// change first: SiteOptions::group_batch); it may throw to stop the build.
 using PageSink = std::function<void(PageView&&)>;
 
 // Builds every page and hands each to `sink` at once, so that pages can be rendered while the

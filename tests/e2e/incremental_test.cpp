@@ -15,6 +15,7 @@
 #include <thread>
 #include <map>
 
+#include "core/digest.h"
 #include "harness.h"
 
 namespace fs = std::filesystem;
@@ -226,6 +227,73 @@ TEST_CASE_FIXTURE(Repository, "an incremental build writes the same site as a fu
         CHECK(read_file(old_page) != "changed by hand");
         CHECK_FALSE(fs::exists(out / "extra.html"));
     }
+}
+
+// Where `page`'s line is in the table of page keys beside `out` (the order the last build handed
+// its pages on in).
+size_t line_in_table(const fs::path& out, const std::string& page) {
+    const std::string table = read_file(out.parent_path() / ".samplan-cache" / out.filename() / "pages.txt");
+    const auto at = table.find(" " + page + "\n");
+    REQUIRE_MESSAGE(at != std::string::npos, page);
+    return static_cast<size_t>(std::count(table.begin(), table.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
+// The part of the search index that holds a group's pages, as build/build_site.cpp names it.
+std::string group_search_part(const std::string& group) {
+    samplan::Digest digest;
+    digest.add(std::string_view(group));
+    return "groups-" + std::to_string(digest.value() % 64);
+}
+
+TEST_CASE_FIXTURE(Repository, "a rebuild makes the changed group's pages first, and writes the site a full build makes in the groups' order") {
+    // Four groups (alfa, beta, a delta whose pages share gamma's part of the search index, and
+    // gamma), a sitemap (base_url), and a commit that changes an activity of each: the change
+    // log shows that commit's changes of all four, in the groups' order, and the sitemap lists
+    // the groups' pages in that order too.
+    std::string delta;
+    for (int i = 0; delta.empty() && i < 10000; ++i)
+        if (group_search_part("delta-" + std::to_string(i)) == group_search_part("gamma")) delta = "delta-" + std::to_string(i);
+    REQUIRE(!delta.empty());
+    replace(content / "site.toml", "title = \"", "base_url = \"https://example.org/plan/\"\ntitle = \"");
+    for (const std::string& name : {std::string("beta"), delta, std::string("gamma")}) {
+        fs::copy(content / "groups/alfa", content / "groups" / name, fs::copy_options::recursive);
+        const std::string shown = std::string(1, static_cast<char>(name[0] - 'a' + 'A')) + name.substr(1);
+        replace(content / "groups" / name / "group.toml", "\"Lokal samverkansgrupp Alfa\"", "\"Lokal samverkansgrupp " + shown + "\"");
+        replace(content / "groups" / name / "group.toml", "municipality = \"Alfa\"", "municipality = \"" + shown + "\"");
+    }
+    git(repo.path(), "add -A", "2025-02-01T10:00:00");
+    git(repo.path(), "commit -m 'Två grupper till'", "2025-02-01T10:00:00");
+    for (const std::string& name : {std::string("alfa"), std::string("beta"), delta, std::string("gamma")})
+        replace(content / "groups" / name / "plans/2025/activities/sip.md", "+++\n", "+++\n# samma dag\n");
+    git(repo.path(), "commit -am 'Alla fyra grupperna'", "2025-02-02T10:00:00");
+    build(content, out);
+    const std::string changes = read_file(out / "changes/index.html");
+    const auto alfa_change = changes.find("history/alfa/2025/activities/sip"), gamma_change = changes.find("history/gamma/2025/activities/sip");
+    REQUIRE(alfa_change != std::string::npos);
+    REQUIRE(gamma_change != std::string::npos);
+    CHECK(alfa_change < gamma_change);
+    REQUIRE(fs::exists(out / "sitemap.xml"));
+    // A full build hands the groups' pages on in their order.
+    CHECK(line_in_table(out, "groups/alfa/index.html") < line_in_table(out, "groups/gamma/index.html"));
+
+    // The last group's activity edited: its pages are made first, then those of delta, which
+    // share its part of the search index; the site is the full build's.
+    const fs::path gamma = content / "groups/gamma/plans/2025/activities/utbildning.md";
+    replace(gamma, "title = \"", "title = \"Ny: ");
+    check_same_as_full_build(content, out, repo.path());
+    CHECK(line_in_table(out, "groups/gamma/index.html") < line_in_table(out, "groups/" + delta + "/index.html"));
+    CHECK(line_in_table(out, "groups/" + delta + "/index.html") < line_in_table(out, "groups/alfa/index.html"));
+    CHECK(read_file(out / "groups/gamma/2025/index.html").find("Ny: ") != std::string::npos);
+    // Committed: the change log's new commit and the older one shared by the three groups, as a
+    // full build shows them.
+    git(repo.path(), "commit -am 'Gamma ändrad'", "2025-03-01T10:00:00");
+    check_same_as_full_build(content, out, repo.path());
+    CHECK(line_in_table(out, "groups/gamma/index.html") < line_in_table(out, "groups/alfa/index.html"));
+    CHECK(read_file(out / "changes/index.html").find("Gamma ändrad") != std::string::npos);
+    // Then the middle group's: made first, before alfa's and gamma's.
+    replace(content / "groups/beta/plans/2025/activities/sip.md", "+++\n", "+++\n# beta igen\n");
+    check_same_as_full_build(content, out, repo.path());
+    CHECK(line_in_table(out, "groups/beta/index.html") < line_in_table(out, "groups/alfa/index.html"));
 }
 
 // A plan's page, when every file it shows is its newest commit, is keyed by what it is made from
