@@ -246,6 +246,14 @@ test('the editor makes, checks, saves and commits an activity, by keyboard', asy
   // A word outside its set: which words are allowed, and the nearest (as samplan check says).
   assert.equal(await page.locator('#f-status-message').textContent(),
     'Fel: ”avbrutn” är inte ett av de tillåtna värdena: planerad, pågår, avslutad, avbruten. Menade du ”avbruten”?');
+  // The site cannot be rebuilt now (the record above has errors): the preview shows serve's error
+  // overlay, and it never takes the focus from the field being typed in. The preview is loaded
+  // again with the focus in the title, as after a save: its overlay is made anew.
+  await page.locator('#f-title').focus();
+  await page.evaluate(() => { const f = document.getElementById('preview'); f.setAttribute('src', f.getAttribute('src')); });
+  await page.frameLocator('#preview').locator('.samplan-live-errors').waitFor({ timeout: 20000 });
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'f-title');
   // A title too long: its length and the limit, counted as samplan check counts (an emoji is one).
   await page.locator('#f-title').fill('Träff 🎉 ' + '🎉'.repeat(294));
   const titleMessage = page.locator('#f-title-message');

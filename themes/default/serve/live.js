@@ -68,7 +68,10 @@
     });
     if (fresh) {
       document.body.append(overlay);
-      overlay.focus();
+      // To the overlay only from within this page: shown in a frame of another page (the
+      // editor's preview) or in a tab in the background, it never takes the focus from where
+      // someone is typing.
+      if (document.hasFocus()) overlay.focus();
     }
   }
 
