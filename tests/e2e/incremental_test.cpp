@@ -229,6 +229,8 @@ TEST_CASE_FIXTURE(Repository, "an incremental build writes the same site as a fu
     }
 }
 
+namespace {
+
 // Where `page`'s line is in the table of page keys beside `out` (the order the last build handed
 // its pages on in).
 size_t line_in_table(const fs::path& out, const std::string& page) {
@@ -244,6 +246,8 @@ std::string group_search_part(const std::string& group) {
     digest.add(std::string_view(group));
     return "groups-" + std::to_string(digest.value() % 64);
 }
+
+}  // namespace
 
 TEST_CASE_FIXTURE(Repository, "a rebuild makes the changed group's pages first, and writes the site a full build makes in the groups' order") {
     // Four groups (alfa, beta, a delta whose pages share gamma's part of the search index, and
@@ -262,7 +266,7 @@ TEST_CASE_FIXTURE(Repository, "a rebuild makes the changed group's pages first, 
         replace(content / "groups" / name / "group.toml", "municipality = \"Alfa\"", "municipality = \"" + shown + "\"");
     }
     git(repo.path(), "add -A", "2025-02-01T10:00:00");
-    git(repo.path(), "commit -m 'Två grupper till'", "2025-02-01T10:00:00");
+    git(repo.path(), "commit -m 'Tre grupper till'", "2025-02-01T10:00:00");
     for (const std::string& name : {std::string("alfa"), std::string("beta"), delta, std::string("gamma")})
         replace(content / "groups" / name / "plans/2025/activities/sip.md", "+++\n", "+++\n# samma dag\n");
     git(repo.path(), "commit -am 'Alla fyra grupperna'", "2025-02-02T10:00:00");
@@ -284,7 +288,7 @@ TEST_CASE_FIXTURE(Repository, "a rebuild makes the changed group's pages first, 
     CHECK(line_in_table(out, "groups/gamma/index.html") < line_in_table(out, "groups/" + delta + "/index.html"));
     CHECK(line_in_table(out, "groups/" + delta + "/index.html") < line_in_table(out, "groups/alfa/index.html"));
     CHECK(read_file(out / "groups/gamma/2025/index.html").find("Ny: ") != std::string::npos);
-    // Committed: the change log's new commit and the older one shared by the three groups, as a
+    // Committed: the change log's new commit and the older one shared by the four groups, as a
     // full build shows them.
     git(repo.path(), "commit -am 'Gamma ändrad'", "2025-03-01T10:00:00");
     check_same_as_full_build(content, out, repo.path());
