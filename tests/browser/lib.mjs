@@ -477,6 +477,12 @@ export function stopServe(server) {
  * which any may select), never within those `exclude` does.
  */
 export async function axeViolations(page, { include, exclude } = {}) {
+  // Colours are measured once the page's transitions have ended: a label whose colour fades to
+  // its focused state (Decap CMS's, 0.2 s) is otherwise measured halfway, on no colour a reader
+  // ever sees for long. Endless animations (a spinner) are not waited for.
+  await page.waitForFunction(() => document.getAnimations().every((a) =>
+    a.playState !== 'running' || (a.effect && a.effect.getTiming().iterations === Infinity)), null, { timeout: 5000 })
+    .catch(() => {});
   const { default: AxeBuilder } = await import('@axe-core/playwright');
   let builder = new AxeBuilder({ page, axeSource: axeSource() });
   for (const selector of [include ?? []].flat()) builder = builder.include(selector);
