@@ -68,9 +68,9 @@
     });
     if (fresh) {
       document.body.append(overlay);
-      // To the overlay only from within this page: shown in a frame of another page (the
-      // editor's preview) or in a tab in the background, it never takes the focus from where
-      // someone is typing.
+      // The focus moves to the overlay only when this page has it: in a frame of another page
+      // (the editor's preview) or in a tab in the background, the overlay never takes the focus
+      // from where someone is typing.
       if (document.hasFocus()) overlay.focus();
     }
   }
