@@ -2,13 +2,18 @@
 
 #include <dlfcn.h>
 #include <httplib.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
+#include <cstdlib>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -62,28 +67,42 @@ namespace {
 constexpr const char* kScriptHref = "/_samplan/live.js";
 constexpr const char* kStatusHref = "/_samplan/status";
 constexpr size_t kMaxFile = static_cast<size_t>(1) << 30;
+// How long a page's question for the next build's status is held (BuildStatus::json_after).
+constexpr std::chrono::milliseconds kLongPoll{20000};
 
 // What a build left: served to the pages' script as /_samplan/status.
 class BuildStatus {
 public:
     void finished(bool ok, std::vector<std::string> problems, const std::string& theme) {
-        std::lock_guard lock(mutex_);
-        ++generation_;
-        if (ok) site_generation_ = generation_;
-        ok_ = ok;
-        problems_ = std::move(problems);
-        if (!theme.empty()) theme_ = theme;
+        {
+            std::lock_guard lock(mutex_);
+            ++generation_;
+            if (ok) site_generation_ = generation_;
+            ok_ = ok;
+            problems_ = std::move(problems);
+            if (!theme.empty()) theme_ = theme;
+        }
+        changed_.notify_all();
+    }
+    // The status once a build after the `after`-th has finished, or once `limit` has passed, or
+    // serve is ending (close()), whichever comes first: the pages' script asks with the generation
+    // it has seen and hears of the next build as soon as it ends (a long poll).
+    std::string json_after(long after, std::chrono::milliseconds limit) const {
+        std::unique_lock lock(mutex_);
+        changed_.wait_for(lock, limit, [&] { return generation_ != after || closed_; });
+        return json_locked();
+    }
+    // Ends every wait of json_after(), now and later (serve is stopping).
+    void close() {
+        {
+            std::lock_guard lock(mutex_);
+            closed_ = true;
+        }
+        changed_.notify_all();
     }
     std::string json() const {
         std::lock_guard lock(mutex_);
-        std::string out = "{\"generation\":" + std::to_string(generation_) +
-                          ",\"site_generation\":" + std::to_string(site_generation_) +
-                          ",\"ok\":" + (ok_ ? "true" : "false") + ",\"diagnostics\":[";
-        for (size_t i = 0; i < problems_.size(); ++i) {
-            if (i) out += ',';  // not "," + std::string: GCC 12 at -O3 warns falsely of -Wrestrict
-            out += json_quote(problems_[i]);
-        }
-        return out + "]}\n";
+        return json_locked();
     }
     std::vector<std::string> problems() const {
         std::lock_guard lock(mutex_);
@@ -95,7 +114,20 @@ public:
     }
 
 private:
+    std::string json_locked() const {
+        std::string out = "{\"generation\":" + std::to_string(generation_) +
+                          ",\"site_generation\":" + std::to_string(site_generation_) +
+                          ",\"ok\":" + (ok_ ? "true" : "false") + ",\"diagnostics\":[";
+        for (size_t i = 0; i < problems_.size(); ++i) {
+            if (i) out += ',';  // not "," + std::string: GCC 12 at -O3 warns falsely of -Wrestrict
+            out += json_quote(problems_[i]);
+        }
+        return out + "]}\n";
+    }
+
     mutable std::mutex mutex_;
+    mutable std::condition_variable changed_;
+    bool closed_ = false;
     long generation_ = 0;       // builds finished
     long site_generation_ = 0;  // the last build that succeeded: the site served
     bool ok_ = true;
@@ -178,6 +210,9 @@ bool build_once(const Paths& paths, bool first, std::vector<std::string>& proble
 // starting with '.' (editor swap files, .git) and ending with '~' (backups) are left out.
 using Snapshot = std::map<std::string, std::tuple<long long, long long, unsigned long long>>;
 
+// Whether a name is one that scan() leaves out: hidden (editor swap files, .git) or a backup.
+bool left_out(std::string_view name) { return name.empty() || name[0] == '.' || name.back() == '~'; }
+
 Snapshot scan(const std::vector<std::string>& roots) {
     Snapshot snapshot;
     for (const auto& root : roots) {
@@ -187,7 +222,7 @@ Snapshot scan(const std::vector<std::string>& roots) {
             const std::string name = it->path().filename().string();
             struct stat st {};
             if (::stat(it->path().c_str(), &st) != 0) continue;
-            if (name.empty() || name[0] == '.' || name.back() == '~') {
+            if (left_out(name)) {
                 if (S_ISDIR(st.st_mode)) it.disable_recursion_pending();
                 continue;
             }
@@ -213,6 +248,18 @@ std::string changed_path(const Snapshot& before, const Snapshot& after) {
     return changed.empty() ? std::string() : changed.front();
 }
 
+// How often serve looks over the watched folders and the repository (ms): SAMPLAN_SERVE_SCAN_MS, else
+// 300. A save is told at once where the system tells of changes (FolderWatch); the regular look
+// finds the rest (a commit, a change on a network share).
+int scan_interval_ms() {
+    if (const char* value = std::getenv("SAMPLAN_SERVE_SCAN_MS")) {
+        int ms = 0;
+        const auto [end, error] = std::from_chars(value, value + std::strlen(value), ms);
+        if (error == std::errc() && *end == '\0' && ms >= 100 && ms <= 3600000) return ms;
+    }
+    return 300;
+}
+
 // Sleeps `ms`, waking early when a stop signal came; returns false then.
 bool sleep_unless_stopped(int ms) {
     for (int waited = 0; waited < ms; waited += 50) {
@@ -221,6 +268,93 @@ bool sleep_unless_stopped(int ms) {
     }
     return !stop_requested();
 }
+
+// Tells serve's loop at once that something under the watched folders changed (Linux inotify: a
+// watch on every folder scan() looks into, added as folders appear), so that a save is built
+// without waiting for the loop's next look over the folders. It only wakes the loop: what changed
+// is still what scan() finds. Where inotify cannot be had (no instance or no watch left, a file
+// system that does not tell of changes, as network shares), it tells nothing, and the loop's
+// regular look finds the change as before.
+class FolderWatch {
+public:
+    explicit FolderWatch(const std::vector<std::string>& roots) : fd_(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
+        for (const auto& root : roots) cover(root);
+    }
+    ~FolderWatch() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    FolderWatch(const FolderWatch&) = delete;
+    FolderWatch& operator=(const FolderWatch&) = delete;
+
+    // Waits at most `ms` (less when a stop is asked for) for a change; true when one came.
+    bool wait(int ms) {
+        if (fd_ < 0) {
+            sleep_unless_stopped(ms);
+            return false;
+        }
+        for (int waited = 0; waited < ms && !stop_requested(); waited += kSlice) {
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, std::min(kSlice, ms - waited)) > 0 && drain()) return true;
+        }
+        return false;
+    }
+    // After a change: waits until nothing more changed for `quiet_ms` (at most `most_ms` in all),
+    // so that a save of several files (or a checkout) is built once it is complete.
+    void settle(int quiet_ms, int most_ms) {
+        for (int waited = 0; waited < most_ms && !stop_requested(); waited += quiet_ms)
+            if (!wait(quiet_ms)) return;
+    }
+
+private:
+    static constexpr int kSlice = 50;  // ms: how soon a stop is seen while waiting
+
+    // Watches `folder` and the folders below it that scan() looks into.
+    void cover(const std::string& folder) {
+        if (fd_ < 0) return;
+        constexpr uint32_t kMask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_MOVED_FROM |
+                                   IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+        const int wd = ::inotify_add_watch(fd_, folder.c_str(), kMask);
+        if (wd < 0) return;  // not a folder, gone, or no watch left: the regular look covers it
+        folders_[wd] = folder;
+        std::error_code ec;
+        for (fs::directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
+             it.increment(ec))
+            if (!left_out(it->path().filename().string()) && it->is_directory(ec) && !it->is_symlink(ec))
+                cover(it->path().string());
+    }
+
+    // Reads the events queued; true when one of them is a change scan() could see. A folder made
+    // (or moved in) is watched from now on; one removed is forgotten.
+    bool drain() {
+        alignas(inotify_event) char buffer[16384];
+        bool changed = false;
+        for (;;) {
+            const ssize_t n = ::read(fd_, buffer, sizeof buffer);
+            if (n <= 0) return changed;
+            for (ssize_t at = 0; at < n;) {
+                const auto* e = reinterpret_cast<const inotify_event*>(buffer + at);
+                at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
+                if (e->mask & IN_Q_OVERFLOW) {
+                    changed = true;  // events were lost: something changed
+                    continue;
+                }
+                if (e->mask & IN_IGNORED) {
+                    folders_.erase(e->wd);
+                    continue;
+                }
+                const std::string_view name = e->len > 0 ? std::string_view(e->name) : std::string_view();
+                if (e->len > 0 && left_out(name)) continue;
+                changed = true;
+                const auto folder = folders_.find(e->wd);
+                if (folder != folders_.end() && (e->mask & IN_ISDIR) && (e->mask & (IN_CREATE | IN_MOVED_TO)))
+                    cover(folder->second + "/" + std::string(name));
+            }
+        }
+    }
+
+    int fd_ = -1;
+    std::map<int, std::string> folders_;  // watch descriptor → folder
+};
 
 // httplib's own pool has a fixed number of threads, each held by a connection until its request
 // has been read: 16 connections that never finished their headers made every other request wait
@@ -325,7 +459,16 @@ void handle(const httplib::Request& req, httplib::Response& res, const Paths& pa
         return;
     }
     if (req.path == kStatusHref) {
-        res.set_content(status.json(), "application/json");
+        // "?after=N": held until a build after the N-th ends (at most kLongPoll), so that the page
+        // reloads as soon as it does rather than at its script's next look.
+        long after = -1;
+        if (req.has_param("after")) {
+            const std::string& value = req.get_param_value("after");
+            const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), after);
+            if (error != std::errc() || end != value.data() + value.size()) after = -1;
+        }
+        res.set_header("Cache-Control", "no-store");
+        res.set_content(after >= 0 ? status.json_after(after, kLongPoll) : status.json(), "application/json");
         return;
     }
     std::string body, error;
@@ -485,7 +628,9 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     };
 
     // The repository too: a commit (made in a terminal, or by the editor after its save) changes
-    // the history the pages show, though no watched file changes.
+    // the history the pages show, though no watched file changes. (The watch begins before the
+    // first look: a change while the first build runs is told after it.)
+    FolderWatch watch(watched);
     Snapshot last = scan(watched);
     std::string last_repository = history::repository_state(paths.content);
     rebuild();
@@ -498,13 +643,22 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     out << "Webbplatsen visas på http://127.0.0.1:" << port << "/ (Ctrl-C avslutar)\n"
         << "Redigera på " << editor->address() << std::endl;
 
-    // Poll the watched folders; rebuild once their files have settled.
-    for (int tick = 0; !stop_requested() && !listening_ended; ++tick) {
-        if (!sleep_unless_stopped(100) || tick % 3 != 0) continue;
+    // Look over the watched folders and the repository every scan_ms, and at once when the
+    // folder watch tells of a change; rebuild once their files have settled.
+    const auto scan_every = std::chrono::milliseconds(scan_interval_ms());
+    auto next_look = std::chrono::steady_clock::now() + scan_every;
+    while (!stop_requested() && !listening_ended) {
+        const bool told = watch.wait(100);
+        if (stop_requested()) break;
+        if (!told && std::chrono::steady_clock::now() < next_look) continue;
+        next_look = std::chrono::steady_clock::now() + scan_every;
+        // Told of a change: built once nothing more changed for 50 ms (a save of several files is
+        // complete), not after the looks 150 ms apart below.
+        if (told) watch.settle(50, 3000);
         Snapshot now = scan(watched);
         std::string repository = history::repository_state(paths.content);
         if (now == last && repository == last_repository) continue;
-        for (int settle = 0; settle < 20 && sleep_unless_stopped(150); ++settle) {
+        for (int settle = 0; !told && settle < 20 && sleep_unless_stopped(150); ++settle) {
             Snapshot again = scan(watched);
             std::string repository_again = history::repository_state(paths.content);
             if (again == now && repository_again == repository) break;
@@ -525,6 +679,7 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
         rebuild();
     }
 
+    status.close();  // the pages' held questions are answered: no connection waits for them
     // stop() only reaches a server that is running.
     while (!server.is_running() && !listening_ended) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     server.stop();

@@ -1,4 +1,5 @@
-// samplan serve in the browser: a page reloads by itself after a change; a broken record shows
+// samplan serve in the browser: a page reloads by itself after a change (its question for the next
+// build held by the server meanwhile, not asked again and again); a broken record shows
 // the overlay with its diagnostics (a labelled alertdialog, no axe violation, no console error),
 // while the last good page stays (styled under the page's Content-Security-Policy); fixing the
 // record removes it.
@@ -43,8 +44,18 @@ test('serve reloads the page after a change and shows a broken record in an over
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(String(e)));
+  const statusAsks = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/_samplan/status')) statusAsks.push(r.url());
+  });
   await page.goto(new URL('groups/alfa/2025/sip/', base).href, { waitUntil: 'load' });
   await page.waitForFunction(() => document.querySelector('h1')?.textContent.includes('Samordnad individuell plan'));
+
+  // While nothing changes the page does not keep asking: its question after the first names the
+  // build it knows, and the server holds it until the next build ends.
+  await page.waitForTimeout(2500);
+  assert.ok(statusAsks.length <= 2, `asked ${statusAsks.length} times: ${statusAsks.join(' ')}`);
+  assert.match(statusAsks[statusAsks.length - 1], /\/_samplan\/status\?after=\d+$/);
 
   // A change reloads the page by itself.
   editActivity((t) => t.replace('Samordnad individuell plan', 'Omdöpt aktivitet'));

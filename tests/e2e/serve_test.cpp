@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <future>
 #include <regex>
 #include <thread>
 
@@ -84,7 +86,12 @@ public:
 
     // Sends `signal` and waits (at most 20 s) for the exit; returns the exit code, -1 if none.
     int stop(int signal) {
-        ::kill(pid_, signal);
+        send(signal);
+        return wait_exit();
+    }
+    void send(int signal) const { ::kill(pid_, signal); }
+    // Waits (at most 20 s) for the exit; returns the exit code, -1 if none.
+    int wait_exit() {
         eventually([&] { return exited(); });
         return status_ >= 0 && WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
     }
@@ -201,6 +208,63 @@ TEST_CASE("serve builds again when a commit is made, though no file of the conte
     // commit together (a slow build), the file's name: either way after the commit.
     CHECK_MESSAGE(rebuilds_said() > said_before_commit, serve.output());
     CHECK(serve.stop(SIGINT) == 0);
+}
+
+// The generation (builds finished) in a /_samplan/status answer; -1 without one.
+long generation_of(const std::string& status) {
+    std::smatch m;
+    static const std::regex generation("\"generation\":([0-9]+)");
+    return std::regex_search(status, m, generation) ? std::stol(m[1]) : -1;
+}
+
+TEST_CASE("serve builds a save as soon as it is told of it, and answers a page's question when the next build ends") {
+    // Its regular look over the folders once an hour: only the folder watch can tell of a save.
+    TempDir dir;
+    const fs::path content = dir.path() / "content";
+    copy_base_fixture(content);
+    ::setenv("SAMPLAN_SERVE_SCAN_MS", "3600000", 1);
+    Serve serve(content, dir.path());
+    ::unsetenv("SAMPLAN_SERVE_SCAN_MS");
+    REQUIRE_MESSAGE(serve.port() > 0, serve.output());
+    const long first = generation_of(serve.get("/_samplan/status").body);
+    REQUIRE(first >= 1);
+
+    // A page asks after the build it knows: held until the next build ends.
+    auto ask_after = [&serve](long generation) {
+        return std::async(std::launch::async, [port = serve.port(), generation] {
+            httplib::Client client("127.0.0.1", port);
+            client.set_read_timeout(40);
+            const auto r = client.Get(("/_samplan/status?after=" + std::to_string(generation)).c_str());
+            return r ? r->body : std::string();
+        });
+    };
+    auto held = ask_after(first);
+    CHECK(held.wait_for(std::chrono::milliseconds(700)) == std::future_status::timeout);
+    retitle(content, "Sparad och byggd genast");
+    REQUIRE(held.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+    const long second = generation_of(held.get());
+    CHECK(second == first + 1);
+    CHECK_MESSAGE(serve.get(kActivityPage).body.find("Sparad och byggd genast") != std::string::npos, serve.output());
+
+    // A folder made now is watched too: a file written into it after it was built is told.
+    held = ask_after(second);
+    fs::create_directories(content / "groups/beta");
+    REQUIRE_MESSAGE(held.wait_for(std::chrono::seconds(30)) == std::future_status::ready, serve.output());
+    const long third = generation_of(held.get());
+    CHECK(third == second + 1);
+    write_file(content / "groups/beta/group.toml",
+               "name = \"Lokal samverkansgrupp Beta\"\nkind = \"lokal\"\nmunicipality = \"Beta\"\n"
+               "principals = [\"Beta kommun\", \"Regionen\"]\n");
+    CHECK_MESSAGE(eventually([&] { return serve.get("/groups/beta/").body.find("Lokal samverkansgrupp Beta") != std::string::npos; }),
+                  serve.output());
+
+    // A question held when serve stops is answered then, not when its time is up (20 s): it does
+    // not keep serve from ending.
+    held = ask_after(generation_of(serve.get("/_samplan/status").body));
+    CHECK(held.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout);
+    serve.send(SIGINT);
+    CHECK(held.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    CHECK(serve.wait_exit() == 0);
 }
 
 TEST_CASE("serve answers nothing outside the site's folder") {

@@ -1,7 +1,7 @@
 // Live reload and error overlay of `samplan serve`; never part of a published site.
-// Polls the server's build status: reloads the page when a new build of the site is served,
-// and while the latest build failed shows its diagnostics in an overlay (built with
-// textContent only: diagnostics are user text).
+// Asks the server for its build status, which it answers as soon as a build ends (a long poll):
+// reloads the page when a new build of the site is served, and while the latest build failed
+// shows its diagnostics in an overlay (built with textContent only: diagnostics are user text).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -17,6 +17,7 @@
   var list = null;
   var dismissed = null; // the failed build whose overlay was hidden
   var delay = 400;
+  var seen = null; // the generation (builds finished) of the last status heard
 
   function element(name, props) {
     var e = document.createElement(name);
@@ -81,10 +82,18 @@
   }
 
   function poll() {
-    fetch(statusUrl, { cache: "no-store" })
+    // After the first answer, the question names the last build heard of: the server holds it
+    // until a later build ends (or some seconds pass), so the page hears of it at once.
+    var asked = Date.now();
+    var url = seen === null ? statusUrl : statusUrl + (statusUrl.indexOf("?") < 0 ? "?" : "&") + "after=" + seen;
+    fetch(url, { cache: "no-store" })
       .then(function (response) { return response.json(); })
       .then(function (status) {
         delay = 400;
+        // A server that answers at once with nothing new (one that does not hold the question)
+        // is asked again after a pause, as before.
+        var again = status.generation === seen && Date.now() - asked < 1000 ? delay : 0;
+        seen = status.generation;
         if (siteGeneration === null) siteGeneration = status.site_generation;
         else if (status.site_generation !== siteGeneration) {
           window.location.reload();
@@ -96,7 +105,7 @@
         } else {
           show(status);
         }
-        window.setTimeout(poll, delay);
+        window.setTimeout(poll, again);
       })
       .catch(function () {
         // The server stopped or restarts: try again, less often.
