@@ -12,6 +12,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <future>
 #include <regex>
 #include <thread>
@@ -265,6 +267,50 @@ TEST_CASE("serve builds a save as soon as it is told of it, and answers a page's
     serve.send(SIGINT);
     CHECK(held.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
     CHECK(serve.wait_exit() == 0);
+}
+
+TEST_CASE("serve without its folder watch finds a save by its looks over the folders") {
+    TempDir dir;
+    const fs::path content = dir.path() / "content";
+    copy_base_fixture(content);
+    ::setenv("SAMPLAN_SERVE_WATCH", "0", 1);
+    Serve serve(content, dir.path());
+    ::unsetenv("SAMPLAN_SERVE_WATCH");
+    REQUIRE_MESSAGE(serve.port() > 0, serve.output());
+    retitle(content, "Funnen vid en genomgång");
+    CHECK_MESSAGE(eventually([&] { return serve.get(kActivityPage).body.find("Funnen vid en genomgång") != std::string::npos; }),
+                  serve.output());
+    // Looked over each time from the start: nothing to say of a change found so (once serve has
+    // said all it says of the rebuild: its standard output is a file, written at the rebuild's end).
+    REQUIRE(eventually([&] { return serve.output().find("sip.md ändrades; bygger om") != std::string::npos; }));
+    CHECK(serve.output().find("systemet säger inte till") == std::string::npos);
+    CHECK(serve.stop(SIGINT) == 0);
+}
+
+TEST_CASE("a change that the system does not tell of is found by serve's looks, which from then on look over the folders each time") {
+    // The activity's file written through a hard link in a folder that is not watched: the file
+    // changes, and no watched folder hears of it (as a change by another computer on a share).
+    TempDir dir;
+    const fs::path content = dir.path() / "content";
+    copy_base_fixture(content);
+    const fs::path link = dir.path() / "länk.md";
+    fs::create_hard_link(content / kActivity, link);
+    Serve serve(content, dir.path());
+    REQUIRE_MESSAGE(serve.port() > 0, serve.output());
+    auto write_through_link = [&](const std::string& from, const std::string& to) {
+        std::string text = read_file(link);
+        text.replace(text.find(from), from.size(), to);
+        std::ofstream(link, std::ios::binary | std::ios::trunc) << text;  // in place: the same file
+    };
+    write_through_link("Samordnad individuell plan", "Ändrad utan att det sades");
+    CHECK_MESSAGE(eventually([&] { return serve.get(kActivityPage).body.find("Ändrad utan att det sades") != std::string::npos; }),
+                  serve.output());
+    CHECK_MESSAGE(
+        eventually([&] { return serve.output().find("systemet säger inte till om alla ändringar här") != std::string::npos; }),
+        serve.output());
+    write_through_link("Ändrad utan att det sades", "Och igen");
+    CHECK_MESSAGE(eventually([&] { return serve.get(kActivityPage).body.find("Och igen") != std::string::npos; }), serve.output());
+    CHECK(serve.stop(SIGINT) == 0);
 }
 
 TEST_CASE("serve answers nothing outside the site's folder") {
