@@ -654,13 +654,13 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
     out << "Webbplatsen visas på http://127.0.0.1:" << port << "/ (Ctrl-C avslutar)\n"
         << "Redigera på " << editor->address() << std::endl;
 
-    // Look over the watched folders and the repository every scan_every, and at once when the
-    // folder watch tells of a change; rebuild once their files have settled. Each look reads the
-    // repository's state. The folders are looked over at each look too, unless
-    // the folder watch is trusted to tell of their changes: then at every kTrustedLooks-th look
-    // only (on 10,000 activities a look over the folders costs some 50 ms of CPU: at every look,
-    // serve doing nothing took 18% of a core). A look that finds a change the watch did not tell
-    // of (a share whose other users' changes the system does not see) ends the trust for good.
+    // Look every scan_every, and at once when the folder watch tells of a change; rebuild once the
+    // files have settled. Each look reads the repository's state, and looks over the watched
+    // folders too unless the watch is trusted to tell of their changes: then only every
+    // kTrustedLooks-th look does (on 10,000 activities a look over the folders costs some 50 ms of
+    // CPU: at every look, serve doing nothing took 18% of a core). A look that finds a change the
+    // watch did not tell of (a share whose other users' changes the system does not see) ends the
+    // trust for good.
     constexpr int kTrustedLooks = 10;
     const auto scan_every = std::chrono::milliseconds(scan_interval_ms());
     auto next_look = std::chrono::steady_clock::now() + scan_every;
