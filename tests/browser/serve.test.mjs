@@ -57,6 +57,27 @@ test('serve reloads the page after a change and shows a broken record in an over
   assert.ok(statusAsks.length <= 2, `asked ${statusAsks.length} times: ${statusAsks.join(' ')}`);
   assert.match(statusAsks[statusAsks.length - 1], /\/_samplan\/status\?after=\d+$/);
 
+  // Hidden (a tab behind others), it gives up its held question, which holds one of the
+  // browser's few connections to serve, and asks without holding; shown, it holds again.
+  const givenUp = [];
+  page.on('requestfailed', (r) => {
+    if (r.url().includes('/_samplan/status?after=')) givenUp.push(r.url());
+  });
+  const setHidden = (hidden) =>
+    page.evaluate((h) => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+  await setHidden(true);
+  const asksBefore = statusAsks.length;
+  await page.waitForTimeout(1500);
+  const hiddenAsks = statusAsks.slice(asksBefore);
+  assert.equal(givenUp.length, 1);
+  assert.ok(hiddenAsks.length >= 2 && hiddenAsks.every((u) => !u.includes('after=')), hiddenAsks.join(' '));
+  await setHidden(false);
+  await page.waitForTimeout(1000);
+  assert.match(statusAsks[statusAsks.length - 1], /\/_samplan\/status\?after=\d+$/);
+
   // A change reloads the page by itself.
   editActivity((t) => t.replace('Samordnad individuell plan', 'Omdöpt aktivitet'));
   await page.waitForFunction(() => document.querySelector('h1')?.textContent.includes('Omdöpt aktivitet'), null, {

@@ -18,6 +18,7 @@
   var dismissed = null; // the failed build whose overlay was hidden
   var delay = 400;
   var seen = null; // the generation (builds finished) of the last status heard
+  var held = null; // the AbortController of a question the server holds
 
   function element(name, props) {
     var e = document.createElement(name);
@@ -82,17 +83,24 @@
   }
 
   function poll() {
-    // After the first answer, the question names the last build heard of: the server holds it
-    // until a later build ends (or some seconds pass), so the page hears of it at once.
+    // After the first answer, a page that is shown names the last build heard of: the server
+    // holds the question until a later build ends (or some seconds pass), so the page hears of it
+    // at once. A held question keeps one of the browser's few connections to the server (six
+    // over HTTP/1.1): a page in a tab behind others asks without holding, every 400 ms, and gives
+    // up its held question when it is hidden, so that many open tabs never stall another page.
+    var first = seen === null;
+    var hold = !first && !document.hidden;
     var asked = Date.now();
-    var url = seen === null ? statusUrl : statusUrl + (statusUrl.indexOf("?") < 0 ? "?" : "&") + "after=" + seen;
-    fetch(url, { cache: "no-store" })
+    var url = hold ? statusUrl + (statusUrl.indexOf("?") < 0 ? "?" : "&") + "after=" + seen : statusUrl;
+    held = hold && window.AbortController ? new AbortController() : null;
+    fetch(url, held ? { cache: "no-store", signal: held.signal } : { cache: "no-store" })
       .then(function (response) { return response.json(); })
       .then(function (status) {
+        held = null;
         delay = 400;
-        // A server that answers at once with nothing new (one that does not hold the question)
-        // is asked again after a pause, as before.
-        var again = status.generation === seen && Date.now() - asked < 1000 ? delay : 0;
+        // Asked again at once after a held question (or the first), else after a pause: also when
+        // a server answers at once with nothing new (one that does not hold the question).
+        var again = first || (hold && !(status.generation === seen && Date.now() - asked < 1000)) ? 0 : delay;
         seen = status.generation;
         if (siteGeneration === null) siteGeneration = status.site_generation;
         else if (status.site_generation !== siteGeneration) {
@@ -107,12 +115,18 @@
         }
         window.setTimeout(poll, again);
       })
-      .catch(function () {
-        // The server stopped or restarts: try again, less often.
-        delay = Math.min(delay * 2, 5000);
+      .catch(function (error) {
+        var gaveUp = held !== null && error && error.name === "AbortError";
+        held = null;
+        // Hidden meanwhile: asked again without holding. Else the server stopped or restarts:
+        // tried again, less often.
+        if (!gaveUp) delay = Math.min(delay * 2, 5000);
         window.setTimeout(poll, delay);
       });
   }
 
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden && held) held.abort();
+  });
   poll();
 })();
