@@ -698,6 +698,7 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
             if (!relative.empty() && *relative.begin() != "..") changed = relative.string();
             out << "samplan serve: " << changed << " ändrades; bygger om\n";
         }
+        out.flush();  // said before the rebuild, also where standard output is a file or a pipe
         last = std::move(now);
         last_repository = std::move(repository);
         rebuild();
