@@ -48,8 +48,13 @@ struct Reply {
 // A `samplan serve --port 0` process; killed (with its process group) if a test leaves early.
 class Serve {
 public:
-    Serve(const fs::path& content, const fs::path& dir) : out_(dir / "serve.out"), err_(dir / "serve.err") {
+    // `variable`: an environment variable ("NAME=value") that serve is started with.
+    Serve(const fs::path& content, const fs::path& dir, const std::string& variable = {})
+        : out_(dir / "serve.out"), err_(dir / "serve.err") {
+        const std::string name = variable.substr(0, variable.find('='));
+        if (!variable.empty()) ::setenv(name.c_str(), variable.substr(name.size() + 1).c_str(), 1);
         pid_ = spawn_samplan({"serve", "--content", content.string(), "--port", "0"}, out_.string(), err_.string());
+        if (!variable.empty()) ::unsetenv(name.c_str());
         const std::regex url("Webbplatsen visas på http://127\\.0\\.0\\.1:([0-9]+)/");
         eventually([&] {
             const std::string text = read_file(out_);
@@ -224,9 +229,7 @@ TEST_CASE("serve builds a save as soon as it is told of it, and answers a page's
     TempDir dir;
     const fs::path content = dir.path() / "content";
     copy_base_fixture(content);
-    ::setenv("SAMPLAN_SERVE_SCAN_MS", "3600000", 1);
-    Serve serve(content, dir.path());
-    ::unsetenv("SAMPLAN_SERVE_SCAN_MS");
+    Serve serve(content, dir.path(), "SAMPLAN_SERVE_SCAN_MS=3600000");
     REQUIRE_MESSAGE(serve.port() > 0, serve.output());
     const long first = generation_of(serve.get("/_samplan/status").body);
     REQUIRE(first >= 1);
@@ -273,9 +276,7 @@ TEST_CASE("serve without its folder watch finds a save by its looks over the fol
     TempDir dir;
     const fs::path content = dir.path() / "content";
     copy_base_fixture(content);
-    ::setenv("SAMPLAN_SERVE_WATCH", "0", 1);
-    Serve serve(content, dir.path());
-    ::unsetenv("SAMPLAN_SERVE_WATCH");
+    Serve serve(content, dir.path(), "SAMPLAN_SERVE_WATCH=0");
     REQUIRE_MESSAGE(serve.port() > 0, serve.output());
     retitle(content, "Funnen vid en genomgång");
     CHECK_MESSAGE(eventually([&] { return serve.get(kActivityPage).body.find("Funnen vid en genomgång") != std::string::npos; }),
