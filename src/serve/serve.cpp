@@ -289,23 +289,20 @@ public:
     FolderWatch(const FolderWatch&) = delete;
     FolderWatch& operator=(const FolderWatch&) = delete;
 
-    // Waits at most `ms` (less when a stop is asked for) for a change; true when one came.
+    // Waits at most `ms` (less when a stop is asked for; 0: not at all) for a change; true when
+    // one came (or had come since the last wait).
     bool wait(int ms) {
         if (fd_ < 0) {
             sleep_unless_stopped(ms);
             return false;
         }
-        for (int waited = 0; waited < ms && !stop_requested(); waited += kSlice) {
+        int waited = 0;
+        do {
             pollfd p{fd_, POLLIN, 0};
             if (::poll(&p, 1, std::min(kSlice, ms - waited)) > 0 && drain()) return true;
-        }
+            waited += kSlice;
+        } while (waited < ms && !stop_requested());
         return false;
-    }
-    // Whether a change was told since the last wait (without waiting).
-    bool pending() {
-        if (fd_ < 0) return false;
-        pollfd p{fd_, POLLIN, 0};
-        return ::poll(&p, 1, 0) > 0 && drain();
     }
     // Whether any folder is watched: then a change there is told at once.
     [[nodiscard]] bool active() const { return fd_ >= 0 && !folders_.empty(); }
@@ -677,7 +674,7 @@ int serve(const ServeSettings& settings, std::ostream& out, std::ostream& err) {
         if (!told && trusted && looks++ % kTrustedLooks != 0 && repository == last_repository) continue;
         Snapshot now = scan(watched);
         if (now == last && repository == last_repository) continue;
-        if (!told && now != last && !(told = watch.pending()) && trusted) {
+        if (!told && now != last && !(told = watch.wait(0)) && trusted) {  // (told just now: not missed)
             trusted = false;
             out << "samplan serve: systemet säger inte till om alla ändringar här; mapparna gås igenom var "
                 << scan_every.count() << ":e millisekund\n";
